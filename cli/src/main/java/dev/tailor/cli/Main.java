@@ -1,0 +1,49 @@
+package dev.tailor.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tailor} command: learns a workload's behaviour and writes its confinement. */
+@Command(
+    name = "tailor",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Learns what a workload does and writes the tightest seccomp and AppArmor profiles for it.",
+    subcommands = {})
+public final class Main {
+  /** Exit code when tailor itself failed (as docker run). */
+  public static final int EXIT_TAILOR_FAILED = 125;
+  /** Exit code when the command cannot be run. */
+  public static final int EXIT_CANNOT_RUN = 126;
+  /** Exit code when the command is not found. */
+  public static final int EXIT_NOT_FOUND = 127;
+  /** Exit code for a usage error in the non-running commands. */
+  public static final int EXIT_USAGE = 2;
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs tailor in-process, printing through the given writers; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          ex.getCommandLine().getErr().println("tailor: " + ex.getMessage());
+          ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return EXIT_USAGE;
+        });
+    return cl.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"tailor " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.tailor.tracer;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BinaryOperator;
+
+/**
+ * Everything one or more traced runs did, aggregated: the input of every generator, and what
+ * {@code recording.json} holds.
+ *
+ * @param name the profile name, only {@code [A-Za-z0-9._-]}
+ * @param arch the machine the runs were traced on, as {@code uname -m} names it
+ * @param runs the labels of the runs merged into this recording
+ * @param warnings what the runs could not see, or saw go wrong, one sentence each
+ * @param processes how many processes (and threads) were seen
+ * @param diagnostics trace lines that could not be used (the first few; see {@code unusedLines})
+ * @param unusedLines how many trace lines could not be used in all
+ */
+public record Recording(
+    int version,
+    String name,
+    String arch,
+    SortedSet<String> runs,
+    SortedMap<String, SyscallUse> syscalls,
+    SortedMap<String, FileUse> files,
+    SortedMap<String, SocketUse> sockets,
+    SortedMap<String, ExecUse> execs,
+    SortedMap<String, CapabilityUse> capabilities,
+    List<Target> targets,
+    List<String> warnings,
+    long processes,
+    List<Diagnostic> diagnostics,
+    long unusedLines) {
+
+  /** The format version this code writes and reads. */
+  public static final int VERSION = 1;
+
+  /** Only these characters may appear in a profile name. */
+  public static final String NAME_CHARS = "[A-Za-z0-9._-]";
+
+  public Recording {
+    if (version != VERSION) {
+      throw new IllegalArgumentException("recording version " + version + " is not " + VERSION);
+    }
+    if (!isValidName(name)) {
+      throw new IllegalArgumentException("profile name must match " + NAME_CHARS + "+: " + name);
+    }
+    runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
+    syscalls = Collections.unmodifiableSortedMap(new TreeMap<>(syscalls));
+    files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
+    sockets = Collections.unmodifiableSortedMap(new TreeMap<>(sockets));
+    execs = Collections.unmodifiableSortedMap(new TreeMap<>(execs));
+    capabilities = Collections.unmodifiableSortedMap(new TreeMap<>(capabilities));
+    targets = List.copyOf(targets);
+    warnings = List.copyOf(warnings);
+    diagnostics = List.copyOf(diagnostics);
+  }
+
+  /** Whether a profile name is safe to use in file names and AppArmor profile names. */
+  public static boolean isValidName(String name) {
+    return name != null
+        && !name.isEmpty()
+        && name.length() <= 128
+        && !name.equals(".")
+        && !name.equals("..")
+        && name.chars()
+            .allMatch(
+                c ->
+                    (c >= 'a' && c <= 'z')
+                        || (c >= 'A' && c <= 'Z')
+                        || (c >= '0' && c <= '9')
+                        || c == '.'
+                        || c == '_'
+                        || c == '-');
+  }
+
+  /** This recording under another name. */
+  public Recording withName(String newName) {
+    return new Recording(
+        version, newName, arch, runs, syscalls, files, sockets, execs, capabilities, targets,
+        warnings, processes, diagnostics, unusedLines);
+  }
+
+  /** The union of this recording and others, named {@code newName}. */
+  public static Recording merge(String newName, List<Recording> parts) {
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("nothing to merge");
+    }
+    String arch = parts.get(0).arch();
+    TreeSet<String> runs = new TreeSet<>();
+    TreeMap<String, SyscallUse> syscalls = new TreeMap<>();
+    TreeMap<String, FileUse> files = new TreeMap<>();
+    TreeMap<String, SocketUse> sockets = new TreeMap<>();
+    TreeMap<String, ExecUse> execs = new TreeMap<>();
+    TreeMap<String, CapabilityUse> caps = new TreeMap<>();
+    List<Target> targets = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    List<Diagnostic> diagnostics = new ArrayList<>();
+    long processes = 0;
+    long unused = 0;
+    for (Recording r : parts) {
+      if (!r.arch().equals(arch)) {
+        throw new IllegalArgumentException(
+            "cannot merge recordings of different machines: " + arch + " and " + r.arch());
+      }
+      runs.addAll(r.runs());
+      mergeInto(syscalls, r.syscalls(), SyscallUse::merge);
+      mergeInto(files, r.files(), FileUse::merge);
+      mergeInto(sockets, r.sockets(), SocketUse::merge);
+      mergeInto(execs, r.execs(), ExecUse::merge);
+      mergeInto(caps, r.capabilities(), CapabilityUse::merge);
+      targets.addAll(r.targets());
+      for (String w : r.warnings()) {
+        if (!warnings.contains(w)) {
+          warnings.add(w);
+        }
+      }
+      diagnostics.addAll(r.diagnostics());
+      processes += r.processes();
+      unused += r.unusedLines();
+    }
+    return new Recording(
+        VERSION, newName, arch, runs, syscalls, files, sockets, execs, caps, targets, warnings,
+        processes, diagnostics, unused);
+  }
+
+  private static <V> void mergeInto(Map<String, V> into, Map<String, V> from, BinaryOperator<V> op) {
+    from.forEach((k, v) -> into.merge(k, v, op));
+  }
+}

@@ -1,0 +1,4 @@
+package dev.tailor.tracer.event;
+
+/** A signal delivered to a process: {@code --- SIGCHLD {...} ---}. */
+public record SignalEvent(int pid, String signal) implements TraceEvent {}

@@ -1,0 +1,82 @@
+package dev.tailor.tracer.event;
+
+import java.util.Optional;
+
+/**
+ * A completed system call. Text fields hold raw strace text, one char per byte (ISO-8859-1), so
+ * nothing of a file name is lost; {@code args} is everything between the outer parentheses
+ * (unfinished and resumed halves already joined) and {@code result} everything after {@code = }.
+ *
+ * @param name the syscall name, interned; {@code syscall_0x...} where strace had no name
+ * @param line the 1-based line number where the call completed
+ */
+public record SyscallEvent(int pid, String name, String args, String result, long line)
+    implements TraceEvent {
+
+  /** The errno name of a failed call ({@code ENOENT}), if it failed. */
+  public Optional<String> errno() {
+    if (result.isEmpty() || result.charAt(0) != '-') {
+      return Optional.empty();
+    }
+    int sp = result.indexOf(' ');
+    if (sp < 0) {
+      return Optional.empty();
+    }
+    int start = sp + 1;
+    int end = start;
+    while (end < result.length() && isErrnoChar(result.charAt(end))) {
+      end++;
+    }
+    if (end == start || result.charAt(start) != 'E') {
+      return Optional.empty();
+    }
+    return Optional.of(result.substring(start, end));
+  }
+
+  /** Whether the call returned an error. */
+  public boolean failed() {
+    return errno().isPresent();
+  }
+
+  /** Whether strace saw no return value ({@code = ?}: exit, execve of another thread). */
+  public boolean unreturned() {
+    return result.startsWith("?");
+  }
+
+  /**
+   * The numeric return value (decimal or hex), or {@code Long.MIN_VALUE} when there is none.
+   * Decorations ({@code 3</path>}) and comments are ignored.
+   */
+  public long returnValue() {
+    int i = 0;
+    int n = result.length();
+    boolean negative = false;
+    if (i < n && result.charAt(i) == '-') {
+      negative = true;
+      i++;
+    }
+    long v = 0;
+    int start = i;
+    if (i + 1 < n && result.charAt(i) == '0' && result.charAt(i + 1) == 'x') {
+      i += 2;
+      start = i;
+      while (i < n && Character.digit(result.charAt(i), 16) >= 0) {
+        v = (v << 4) | Character.digit(result.charAt(i), 16);
+        i++;
+      }
+    } else {
+      while (i < n && result.charAt(i) >= '0' && result.charAt(i) <= '9') {
+        v = v * 10 + (result.charAt(i) - '0');
+        i++;
+      }
+    }
+    if (i == start) {
+      return Long.MIN_VALUE;
+    }
+    return negative ? -v : v;
+  }
+
+  private static boolean isErrnoChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  }
+}
