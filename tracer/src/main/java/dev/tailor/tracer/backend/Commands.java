@@ -1,0 +1,53 @@
+package dev.tailor.tracer.backend;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Finds programs the way a shell does, so "not found" and "not executable" are told apart early. */
+public final class Commands {
+  private Commands() {}
+
+  /** The program {@code name} names: itself when it has a slash, else the first match on PATH. */
+  public static Path resolve(String name) throws TraceException {
+    if (name.isEmpty()) {
+      throw new TraceException(TraceException.Kind.NOT_FOUND, "empty command name");
+    }
+    if (name.contains("/")) {
+      Path p = Path.of(name);
+      if (!Files.exists(p)) {
+        throw new TraceException(TraceException.Kind.NOT_FOUND, name + ": no such file");
+      }
+      return checkRunnable(p, name);
+    }
+    Optional<Path> found = onPath(name);
+    if (found.isEmpty()) {
+      throw new TraceException(
+          TraceException.Kind.NOT_FOUND, name + ": command not found (not on PATH)");
+    }
+    return checkRunnable(found.get(), name);
+  }
+
+  /** The first executable file called {@code name} on PATH. */
+  public static Optional<Path> onPath(String name) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+    for (String dir : path.split(File.pathSeparator)) {
+      Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Path checkRunnable(Path p, String name) throws TraceException {
+    if (Files.isDirectory(p)) {
+      throw new TraceException(TraceException.Kind.CANNOT_RUN, name + ": is a directory");
+    }
+    if (!Files.isExecutable(p)) {
+      throw new TraceException(TraceException.Kind.CANNOT_RUN, name + ": permission denied (not executable)");
+    }
+    return p;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.tailor.tracer.backend;
+
+import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.Target;
+import dev.tailor.tracer.sys.LibC;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** What /proc says about a process tailor attaches to. */
+final class ProcTargets {
+  private ProcTargets() {}
+
+  static Target describe(int pid) {
+    Path proc = Path.of("/proc", Integer.toString(pid));
+    String exe = link(proc.resolve("exe")).orElse("?");
+    List<String> cmdline = new ArrayList<>();
+    try {
+      byte[] raw = Files.readAllBytes(proc.resolve("cmdline"));
+      int start = 0;
+      for (int i = 0; i < raw.length; i++) {
+        if (raw[i] == 0) {
+          cmdline.add(PathText.escape(new String(raw, start, i - start, StandardCharsets.ISO_8859_1)));
+          start = i + 1;
+        }
+      }
+    } catch (IOException e) {
+      // process gone or hidden: leave it empty
+    }
+    String uid = "?";
+    String capEff = "?";
+    try {
+      for (String line : Files.readAllLines(proc.resolve("status"), StandardCharsets.ISO_8859_1)) {
+        if (line.startsWith("Uid:")) {
+          uid = line.substring(4).trim().replaceAll("\\s+", " ");
+        } else if (line.startsWith("CapEff:")) {
+          capEff = line.substring(7).trim();
+        }
+      }
+    } catch (IOException e) {
+      // keep "?"
+    }
+    return new Target(pid, exe, cmdline, uid, capEff);
+  }
+
+  /** The working directory, one char per byte, as the recorder keeps paths. */
+  static Optional<String> cwd(int pid) {
+    byte[] in = ("/proc/" + pid + "/cwd\0").getBytes(StandardCharsets.ISO_8859_1);
+    byte[] out = new byte[4097];
+    if (LibC.INSTANCE.realpath(in, out) == null) {
+      return Optional.empty();
+    }
+    int len = 0;
+    while (len < out.length && out[len] != 0) {
+      len++;
+    }
+    return Optional.of(new String(out, 0, len, StandardCharsets.ISO_8859_1));
+  }
+
+  private static Optional<String> link(Path p) {
+    try {
+      return Optional.of(PathText.escape(Files.readSymbolicLink(p).toString()));
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,314 @@
+package dev.tailor.tracer.backend;
+
+import dev.tailor.tracer.Target;
+import dev.tailor.tracer.event.SyscallEvent;
+import dev.tailor.tracer.event.TraceEvent;
+import dev.tailor.tracer.record.Recorder;
+import dev.tailor.tracer.strace.TraceParser;
+import dev.tailor.tracer.sys.LibC;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import sun.misc.Signal;
+
+/**
+ * Traces with {@code strace -f -yy -q} writing to a FIFO that tailor parses while the workload
+ * runs, so the trace never mixes with the workload's own output and never fills a disk. The
+ * workload inherits tailor's stdin, stdout and stderr untouched (a terminal stays a terminal);
+ * that is why this uses {@link ProcessBuilder#inheritIO()} rather than commons-exec, whose
+ * executor can only pump streams through threads.
+ */
+public final class StraceBackend implements Backend {
+  private static final int SIGHUP = 1;
+  private static final int SIGINT = 2;
+  private static final int SIGKILL = 9;
+  private static final int SIGTERM = 15;
+
+  private final Path strace;
+  private final List<String> extraOptions;
+
+  private StraceBackend(Path strace, List<String> extraOptions) {
+    this.strace = strace;
+    this.extraOptions = List.copyOf(extraOptions);
+  }
+
+  /** The strace on PATH. */
+  public static StraceBackend locate() throws TraceException {
+    Optional<Path> p = Commands.onPath("strace");
+    if (p.isEmpty()) {
+      throw new TraceException(
+          TraceException.Kind.FAILED,
+          "strace is not installed: install it (Debian/Ubuntu: apt-get install strace; Fedora: dnf install strace)");
+    }
+    return new StraceBackend(p.get(), List.of());
+  }
+
+  @Override
+  public String name() {
+    return "strace";
+  }
+
+  /** The strace options tailor uses, before {@code -o} and the target. */
+  public static List<String> traceOptions() {
+    // -f: every thread and child; -yy: resolved fd paths and socket details; -q: no attach
+    // chatter but keeps "+++ exited"; -s 64: enough of argv for the report.
+    return List.of("-f", "-yy", "-q", "-s", "64");
+  }
+
+  @Override
+  public int run(List<String> command, Recorder recorder) throws TraceException {
+    if (command.isEmpty()) {
+      throw new TraceException(TraceException.Kind.NOT_FOUND, "no command given");
+    }
+    Commands.resolve(command.get(0));
+    List<String> argv = new ArrayList<>();
+    argv.add(strace.toString());
+    argv.addAll(traceOptions());
+    argv.addAll(extraOptions);
+    return trace(argv, command, recorder, Optional.empty(), false);
+  }
+
+  @Override
+  public void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder) throws TraceException {
+    List<String> argv = new ArrayList<>();
+    argv.add(strace.toString());
+    argv.addAll(traceOptions());
+    argv.addAll(extraOptions);
+    for (int pid : pids) {
+      Path proc = Path.of("/proc", Integer.toString(pid));
+      if (!Files.isDirectory(proc)) {
+        throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);
+      }
+      Target t = ProcTargets.describe(pid);
+      recorder.addTarget(t);
+      ProcTargets.cwd(pid).ifPresent(cwd -> recorder.setCwd(pid, cwd));
+      argv.add("-p");
+      argv.add(Integer.toString(pid));
+    }
+    int code = trace(argv, List.of(), recorder, duration, true);
+    if (code != 0 && recorder.syscallTotal() == 0) {
+      throw new TraceException(TraceException.Kind.FAILED, attachFailure(pids));
+    }
+  }
+
+  private static String attachFailure(List<Integer> pids) {
+    String scope = "";
+    try {
+      scope = Files.readString(Path.of("/proc/sys/kernel/yama/ptrace_scope")).trim();
+    } catch (IOException e) {
+      // no Yama
+    }
+    return "cannot attach to " + pids + ": ptrace not permitted. Another tracer (a debugger, strace) may hold it; "
+        + (scope.isEmpty() ? "" : "kernel.yama.ptrace_scope is " + scope + " (1 allows only descendants; 2 needs CAP_SYS_PTRACE; 3 forbids); ")
+        + "run as root or with CAP_SYS_PTRACE (in a container: --cap-add SYS_PTRACE)";
+  }
+
+  private int trace(List<String> straceArgs, List<String> command, Recorder recorder,
+      Optional<Duration> duration, boolean attaching) throws TraceException {
+    Path dir;
+    Path fifo;
+    try {
+      dir = Files.createTempDirectory("tailor-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      fifo = dir.resolve("trace.fifo");
+    } catch (IOException e) {
+      throw new TraceException(TraceException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
+    }
+    try {
+      if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
+        throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
+      }
+      List<String> argv = new ArrayList<>(straceArgs);
+      argv.add("-o");
+      argv.add(fifo.toString());
+      if (!command.isEmpty()) {
+        argv.add("--");
+        argv.addAll(command);
+      }
+      AtomicInteger rootPid = new AtomicInteger();
+      AtomicReference<Throwable> readerError = new AtomicReference<>();
+      Consumer<TraceEvent> sink = event -> {
+        if (rootPid.get() == 0 && event instanceof SyscallEvent) {
+          rootPid.set(event.pid());
+        }
+        recorder.accept(event);
+      };
+      TraceParser parser = new TraceParser(sink);
+      java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread reader = new Thread(() -> {
+        try (InputStream in = new FileInputStream(fifo.toFile())) {
+          opened.set(true);
+          parser.parse(in);
+        } catch (Throwable t) {
+          readerError.set(t);
+        }
+      }, "tailor-trace-reader");
+      reader.setDaemon(true);
+      reader.start();
+
+      Process process;
+      try {
+        process = new ProcessBuilder(argv).inheritIO().start();
+      } catch (IOException e) {
+        throw new TraceException(TraceException.Kind.FAILED, "cannot start strace: " + e.getMessage(), e);
+      }
+      SignalForwarding forwarding = new SignalForwarding(process, rootPid, attaching);
+      forwarding.install();
+      int code;
+      try {
+        code = waitFor(process, duration, forwarding);
+      } finally {
+        forwarding.uninstall();
+      }
+      if (!opened.get()) {
+        unblock(fifo);
+      }
+      try {
+        reader.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (readerError.get() != null) {
+        throw new TraceException(TraceException.Kind.FAILED, "reading the trace failed: " + readerError.get(), readerError.get());
+      }
+      if (!attaching && rootPid.get() == 0) {
+        throw new TraceException(TraceException.Kind.FAILED,
+            "strace could not trace the command (strace exit " + code + "): ptrace is not permitted here? "
+                + "Run as root or with CAP_SYS_PTRACE (in a container: --cap-add SYS_PTRACE), "
+                + "and check kernel.yama.ptrace_scope");
+      }
+      return code;
+    } finally {
+      try {
+        Files.deleteIfExists(fifo);
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        // a leftover empty temp folder is harmless
+      }
+    }
+  }
+
+  private static int waitFor(Process process, Optional<Duration> duration, SignalForwarding forwarding) throws TraceException {
+    try {
+      if (duration.isPresent()) {
+        long deadline = System.nanoTime() + duration.get().toNanos();
+        while (process.isAlive() && System.nanoTime() < deadline) {
+          try {
+            process.waitFor(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            // keep waiting
+          }
+        }
+        if (process.isAlive()) {
+          // SIGINT makes strace detach cleanly; the targets keep running.
+          LibC.INSTANCE.kill((int) process.pid(), SIGINT);
+        }
+      }
+      while (true) {
+        try {
+          return process.waitFor();
+        } catch (InterruptedException e) {
+          // keep waiting: the trace must end before profiles are written
+        }
+      }
+    } finally {
+      forwarding.uninstall();
+    }
+  }
+
+  /** Opens the FIFO for writing so a reader stuck in open() sees end of file (strace died first). */
+  private static void unblock(Path fifo) {
+    Thread t = new Thread(() -> {
+      try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
+        out.flush();
+      } catch (IOException e) {
+        // reader gone
+      }
+    }, "tailor-fifo-unblock");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Forwards SIGTERM and SIGHUP (and SIGINT when it cannot have come from the terminal) to the
+   * workload while tracing, so tailor outlives it and writes profiles from everything seen. When
+   * attached, the signal makes strace detach instead. A third signal kills the workload.
+   */
+  private static final class SignalForwarding {
+    private final Process strace;
+    private final AtomicInteger rootPid;
+    private final boolean attaching;
+    private final List<Signal> signals = new ArrayList<>();
+    private final List<sun.misc.SignalHandler> previous = new ArrayList<>();
+    private final AtomicInteger received = new AtomicInteger();
+    private boolean installed;
+
+    SignalForwarding(Process strace, AtomicInteger rootPid, boolean attaching) {
+      this.strace = strace;
+      this.rootPid = rootPid;
+      this.attaching = attaching;
+    }
+
+    void install() {
+      boolean interactive = LibC.INSTANCE.isatty(0) == 1;
+      for (String name : Arrays.asList("INT", "TERM", "HUP")) {
+        Signal s = new Signal(name);
+        boolean fromTerminal = name.equals("INT") && interactive;
+        try {
+          previous.add(Signal.handle(s, sig -> forward(sig.getNumber(), fromTerminal)));
+          signals.add(s);
+        } catch (IllegalArgumentException e) {
+          // signal in use by the JVM; leave it
+        }
+      }
+      installed = true;
+    }
+
+    private void forward(int number, boolean fromTerminal) {
+      int n = received.incrementAndGet();
+      if (attaching) {
+        // strace detaches on SIGINT/SIGTERM; the terminal already sent it one for Ctrl-C.
+        if (!fromTerminal) {
+          LibC.INSTANCE.kill((int) strace.pid(), SIGINT);
+        }
+        return;
+      }
+      int pid = rootPid.get();
+      if (pid <= 0) {
+        return;
+      }
+      if (n >= 3) {
+        LibC.INSTANCE.kill(pid, SIGKILL);
+      } else if (!fromTerminal) {
+        LibC.INSTANCE.kill(pid, number == SIGHUP ? SIGHUP : number == SIGINT ? SIGINT : SIGTERM);
+      }
+    }
+
+    void uninstall() {
+      if (!installed) {
+        return;
+      }
+      installed = false;
+      for (int i = 0; i < signals.size(); i++) {
+        Signal.handle(signals.get(i), previous.get(i));
+      }
+    }
+  }
+
+  static String readProc(Path p) throws IOException {
+    return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.tailor.tracer.record;
+
+import dev.tailor.tracer.sys.LibC;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Resolves symlinks against this machine with libc's {@code realpath} on the exact bytes (Java's
+ * own paths lose bytes that are not valid in the platform charset). A name that no longer exists
+ * (deleted temporary files) is resolved through its nearest existing parent. Resolution happens
+ * while the trace is read, so a workload that swaps a symlink between its call and this lookup
+ * could mislead it; the report says which paths were resolved this way.
+ */
+public final class HostPathResolver implements PathResolver {
+  private static final int PATH_MAX = 4096;
+
+  private final LibC libc = LibC.INSTANCE;
+
+  @Override
+  public String resolve(String path, boolean followLast) {
+    String normal = PathNames.normalize(path);
+    if (!followLast) {
+      if (normal.equals("/")) {
+        return normal;
+      }
+      String name = PathNames.lastName(normal);
+      return PathNames.join(realOrParent(PathNames.parent(normal), 0), name);
+    }
+    return realOrParent(path, 0);
+  }
+
+  private String realOrParent(String path, int depth) {
+    byte[] in = Arrays.copyOf(path.getBytes(StandardCharsets.ISO_8859_1), path.length() + 1);
+    byte[] out = new byte[PATH_MAX + 1];
+    if (libc.realpath(in, out) != null) {
+      int len = 0;
+      while (len < out.length && out[len] != 0) {
+        len++;
+      }
+      return new String(out, 0, len, StandardCharsets.ISO_8859_1);
+    }
+    String normal = PathNames.normalize(path);
+    if (normal.equals("/") || depth > 64) {
+      return normal;
+    }
+    return PathNames.join(realOrParent(PathNames.parent(normal), depth + 1), PathNames.lastName(normal));
+  }
+}

@@ -1,0 +1,830 @@
+package dev.tailor.tracer.record;
+
+import dev.tailor.tracer.Access;
+import dev.tailor.tracer.CapabilityUse;
+import dev.tailor.tracer.Diagnostic;
+import dev.tailor.tracer.ExecUse;
+import dev.tailor.tracer.FileUse;
+import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.SocketUse;
+import dev.tailor.tracer.SyscallUse;
+import dev.tailor.tracer.Target;
+import dev.tailor.tracer.event.ExitEvent;
+import dev.tailor.tracer.event.SignalEvent;
+import dev.tailor.tracer.event.SyscallEvent;
+import dev.tailor.tracer.event.TraceEvent;
+import dev.tailor.tracer.event.UnparsedLine;
+import dev.tailor.tracer.strace.StraceText;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * Aggregates trace events into a {@link Recording}: syscall counts and errors, file accesses by
+ * resolved path, sockets, execs and the capabilities the calls imply. It follows each process's
+ * working directory (from {@code AT_FDCWD</dir>} decorations, chdir and fork) to resolve relative
+ * names. Fed from one thread; the counters may be read from another for a status line.
+ */
+public final class Recorder implements Consumer<TraceEvent> {
+  /** Diagnostics kept in the recording; the rest are only counted. */
+  static final int MAX_DIAGNOSTICS = 50;
+
+  private final String run;
+  private final String source;
+  private final PathResolver resolver;
+  private final UnaryOperator<String> syscallNames;
+  private final String initialCwd;
+
+  private final Map<String, long[]> syscallCounts = new HashMap<>();
+  private final Map<String, Map<String, Long>> syscallErrors = new HashMap<>();
+  private final Map<String, FileAcc> files = new HashMap<>();
+  private final Map<String, SockAcc> sockets = new HashMap<>();
+  private final Map<String, ExecUse> execs = new HashMap<>();
+  private final Map<String, Set<String>> capabilities = new TreeMap<>();
+  private final Map<Integer, String> cwds = new HashMap<>();
+  private final Set<Integer> pids = new HashSet<>();
+  private final Map<String, String> renamedSyscalls = new HashMap<>();
+  private final LinkedHashSet<String> warnings = new LinkedHashSet<>();
+  private final List<Target> targets = new ArrayList<>();
+  private final List<Diagnostic> diagnostics = new ArrayList<>();
+  private final List<String[]> pendingAddresses = new ArrayList<>();
+  private long unused;
+  private volatile long syscallTotal;
+  private boolean sawUndecoratedOpen;
+
+  private static final class FileAcc {
+    final EnumSet<Access> ok = EnumSet.noneOf(Access.class);
+    final TreeMap<String, TreeSet<String>> failures = new TreeMap<>();
+    boolean directory;
+    long count;
+  }
+
+  private static final class SockAcc {
+    final TreeSet<String> local = new TreeSet<>();
+    final TreeSet<String> peers = new TreeSet<>();
+    long count;
+  }
+
+  /**
+   * A recorder for one run.
+   *
+   * @param run the label this run gets in provenance
+   * @param source where the trace comes from, for diagnostics
+   * @param resolver how argument paths are resolved
+   * @param syscallNames names strace left numeric ({@code syscall_0x1c4}); identity if none
+   * @param initialCwd the working directory of processes whose cwd is not otherwise known
+   */
+  public Recorder(
+      String run,
+      String source,
+      PathResolver resolver,
+      UnaryOperator<String> syscallNames,
+      Optional<String> initialCwd) {
+    this.run = run;
+    this.source = source;
+    this.resolver = resolver;
+    this.syscallNames = syscallNames;
+    this.initialCwd = initialCwd.orElse("");
+  }
+
+  /** Sets a process's working directory, for processes that were running before the trace. */
+  public void setCwd(int pid, String cwd) {
+    cwds.put(pid, cwd);
+  }
+
+  /** Adds a warning sentence for the report. */
+  public void warn(String warning) {
+    warnings.add(warning);
+  }
+
+  /** Adds a process that was attached to. */
+  public void addTarget(Target target) {
+    targets.add(target);
+  }
+
+  /** Adds syscall counts observed elsewhere (an in-kernel counter). */
+  public void addSyscallCount(String name, long count) {
+    syscallCounts.computeIfAbsent(name, k -> new long[1])[0] += count;
+    syscallTotal += count;
+  }
+
+  /** Calls seen so far. */
+  public long syscallTotal() {
+    return syscallTotal;
+  }
+
+  /** Distinct syscalls seen so far. */
+  public int distinctSyscalls() {
+    return syscallCounts.size();
+  }
+
+  /** Distinct paths seen so far. */
+  public int fileCount() {
+    return files.size();
+  }
+
+  /** Processes and threads seen so far. */
+  public int processCount() {
+    return pids.size();
+  }
+
+  @Override
+  public void accept(TraceEvent event) {
+    if (event instanceof SyscallEvent s) {
+      syscall(s);
+    } else if (event instanceof ExitEvent e) {
+      pids.add(e.pid());
+    } else if (event instanceof SignalEvent s) {
+      pids.add(s.pid());
+    } else if (event instanceof UnparsedLine u) {
+      unused++;
+      if (diagnostics.size() < MAX_DIAGNOSTICS) {
+        diagnostics.add(new Diagnostic(source, u.line(), u.reason() + (u.text().isEmpty() ? "" : ": " + u.text())));
+      }
+      if (u.reason().startsWith("personality")) {
+        warn("a process switched to another syscall ABI (32-bit?); its syscalls were named as native ones");
+      }
+    }
+  }
+
+  private void syscall(SyscallEvent e) {
+    syscallTotal++;
+    int pid = e.pid();
+    pids.add(pid);
+    String name = e.name();
+    if (name.startsWith("syscall_")) {
+      name = renamedSyscalls.computeIfAbsent(name, syscallNames);
+    }
+    syscallCounts.computeIfAbsent(name, k -> new long[1])[0]++;
+    Optional<String> errno = e.errno();
+    if (errno.isPresent()) {
+      syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).merge(errno.get(), 1L, Long::sum);
+    }
+    try {
+      interpret(e, name, pid, errno.orElse(""));
+    } catch (RuntimeException ex) {
+      // A malformed argument must never stop the recording; the syscall itself is counted.
+      unused++;
+      if (diagnostics.size() < MAX_DIAGNOSTICS) {
+        diagnostics.add(new Diagnostic(source, e.line(), "could not read arguments of " + name + ": " + ex));
+      }
+    }
+  }
+
+  private void interpret(SyscallEvent e, String name, int pid, String errno) {
+    boolean ok = errno.isEmpty() && !e.unreturned();
+    switch (name) {
+      case "open", "creat" -> open(e, pid, errno, null, 0);
+      case "openat" -> open(e, pid, errno, "", 1);
+      case "openat2" -> open(e, pid, errno, "", 1);
+      case "execve" -> exec(e, pid, errno, null, 0);
+      case "execveat" -> exec(e, pid, errno, "", 1);
+      case "stat", "lstat", "access", "statfs", "getxattr", "listxattr", "truncate", "chmod", "chown",
+          "lchown", "utime", "utimes", "readlink", "lgetxattr", "llistxattr", "setxattr", "lsetxattr",
+          "removexattr", "lremovexattr", "inotify_add_watch", "chroot", "uselib", "swapon", "swapoff",
+          "acct", "mknod" -> pathCall(e, name, pid, errno, null, 0);
+      case "newfstatat", "fstatat64", "statx", "faccessat", "faccessat2", "readlinkat", "fchmodat",
+          "fchownat", "utimensat", "futimesat", "mknodat", "name_to_handle_at" -> pathCall(e, name, pid, errno, "", 1);
+      case "mkdir" -> mkdir(e, pid, errno, null, 0);
+      case "mkdirat" -> mkdir(e, pid, errno, "", 1);
+      case "rmdir" -> remove(e, pid, errno, null, 0, true);
+      case "unlink" -> remove(e, pid, errno, null, 0, false);
+      case "unlinkat" -> {
+        List<String> a = StraceText.splitArgs(e.args());
+        remove(e, pid, errno, "", 1, a.size() > 2 && StraceText.hasFlag(a.get(2), "AT_REMOVEDIR"));
+      }
+      case "rename" -> rename(e, pid, errno, -1, 0, -1, 1);
+      case "renameat", "renameat2" -> rename(e, pid, errno, 0, 1, 2, 3);
+      case "link" -> link(e, pid, errno, -1, 0, -1, 1, Access.LINK);
+      case "linkat" -> link(e, pid, errno, 0, 1, 2, 3, Access.LINK);
+      case "symlink" -> link(e, pid, errno, -1, -1, -1, 1, Access.CREATE);
+      case "symlinkat" -> link(e, pid, errno, -1, -1, 1, 2, Access.CREATE);
+      case "chdir" -> {
+        if (ok) {
+          List<String> a = StraceText.splitArgs(e.args());
+          argPath(pid, a, null, 0, true).ifPresent(p -> {
+            cwds.put(pid, p);
+            file(p, Access.STAT, "", true);
+          });
+        }
+      }
+      case "fchdir" -> {
+        if (ok) {
+          fdPath(StraceText.splitArgs(e.args()), 0).ifPresent(p -> cwds.put(pid, p));
+        }
+      }
+      case "clone", "clone3", "fork", "vfork" -> {
+        long child = e.returnValue();
+        if (ok && child > 0) {
+          String cwd = cwds.get(pid);
+          if (cwd != null) {
+            cwds.put((int) child, cwd);
+          }
+        }
+      }
+      case "read", "pread64", "readv", "preadv", "preadv2", "recvfrom", "recvmsg", "recvmmsg" -> fdAccess(e, ok, Access.READ);
+      case "write", "pwrite64", "writev", "pwritev", "pwritev2", "sendmsg", "sendmmsg", "sendto" -> {
+        fdAccess(e, ok, Access.WRITE);
+        if (ok && name.startsWith("send")) {
+          peer(e);
+        }
+      }
+      case "getdents64", "getdents" -> {
+        if (ok) {
+          fdPath(StraceText.splitArgs(e.args()), 0).ifPresent(p -> file(p, Access.READ, "", true));
+        }
+      }
+      case "ftruncate" -> fdAccess(e, ok, Access.WRITE);
+      case "fchmod", "fchown", "fsetxattr", "fremovexattr" -> fdAccess(e, ok, Access.SETATTR);
+      case "flock" -> fdAccess(e, ok, Access.LOCK);
+      case "fcntl", "fcntl64" -> {
+        if (ok && (e.args().contains("F_SETLK") || e.args().contains("F_OFD_SETLK"))) {
+          fdAccess(e, true, Access.LOCK);
+        }
+      }
+      case "mmap", "mmap2" -> {
+        if (ok) {
+          List<String> a = StraceText.splitArgs(e.args());
+          if (a.size() >= 5 && StraceText.hasFlag(a.get(2), "PROT_EXEC")) {
+            fdPath(a, 4).ifPresent(p -> {
+              file(p, Access.MMAP_EXEC, "", false);
+              file(p, Access.READ, "", false);
+            });
+          }
+        }
+      }
+      case "socket" -> socket(e, ok);
+      case "socketpair" -> {
+        if (ok) {
+          List<String> a = StraceText.splitArgs(e.args());
+          if (a.size() >= 2) {
+            sock(family(a.get(0)), type(a.get(1))).count++;
+          }
+        }
+      }
+      case "bind" -> bind(e, pid, ok);
+      case "connect" -> {
+        if (ok || errno.equals("EINPROGRESS")) {
+          peer(e);
+          unixPathOf(e, pid).ifPresent(p -> file(p, Access.WRITE, "", false));
+        }
+      }
+      case "accept", "accept4", "listen" -> {
+        if (ok) {
+          socketOfDecoration(e.name().startsWith("accept") ? e.result() : StraceText.splitArgs(e.args()).get(0));
+        }
+      }
+      case "setuid", "setreuid", "setresuid", "setfsuid", "setuid32", "setreuid32", "setresuid32" ->
+          capability(ok, "setuid", name + "(" + e.args() + ")");
+      case "setgid", "setregid", "setresgid", "setfsgid", "setgroups", "setgid32", "setregid32",
+          "setresgid32", "setgroups32" -> capability(ok, "setgid", name + "(" + e.args() + ")");
+      case "mount", "umount2", "umount", "pivot_root", "setns", "sethostname", "setdomainname",
+          "fsopen", "fsmount", "move_mount", "open_tree" -> capability(ok, "sys_admin", name);
+      case "unshare" -> {
+        if (!e.args().equals("0")) {
+          capability(ok, "sys_admin", "unshare(" + e.args() + ")");
+        }
+      }
+      case "ptrace", "process_vm_readv", "process_vm_writev" -> capability(ok, "sys_ptrace", name);
+      case "settimeofday", "clock_settime", "adjtimex", "clock_adjtime", "stime" -> {
+        if (!name.equals("adjtimex") || !e.args().contains("modes=0")) {
+          capability(ok, "sys_time", name);
+        }
+      }
+      case "reboot", "kexec_load", "kexec_file_load" -> capability(ok, "sys_boot", name);
+      case "init_module", "finit_module", "delete_module" -> capability(ok, "sys_module", name);
+      case "iopl", "ioperm" -> capability(ok, "sys_rawio", name);
+      case "capset" -> capability(ok, "setpcap", "capset");
+      case "bpf" -> capability(ok, "bpf", "bpf(" + firstArg(e) + ")");
+      case "perf_event_open" -> capability(ok, "perfmon", "perf_event_open");
+      case "sched_setscheduler", "sched_setattr" -> {
+        if (e.args().contains("SCHED_FIFO") || e.args().contains("SCHED_RR")) {
+          capability(ok, "sys_nice", name + " real-time policy");
+        }
+      }
+      default -> {
+        // Counted above; no path, socket or capability meaning.
+      }
+    }
+    if (name.equals("fchownat") || name.equals("chown") || name.equals("lchown") || name.equals("fchown")) {
+      capability(ok, "chown", name + "(" + StraceText.printable(PathText.escape(e.args()), 120) + ")");
+    }
+    if ((name.equals("mknod") || name.equals("mknodat")) && (e.args().contains("S_IFCHR") || e.args().contains("S_IFBLK"))) {
+      capability(ok, "mknod", name + " of a device node");
+    }
+    if (name.equals("chroot")) {
+      capability(ok, "sys_chroot", "chroot");
+    }
+  }
+
+  // ---- files ----
+
+  private void open(SyscallEvent e, int pid, String errno, String dirfd, int pathIndex) {
+    List<String> a = StraceText.splitArgs(e.args());
+    if (a.size() <= pathIndex) {
+      return;
+    }
+    String flags;
+    if (e.name().equals("creat")) {
+      flags = "O_WRONLY|O_CREAT|O_TRUNC";
+    } else if (e.name().equals("openat2")) {
+      flags = a.size() > 2 ? StraceText.field(a.get(2), "flags").orElse("O_RDONLY") : "O_RDONLY";
+    } else {
+      flags = a.size() > pathIndex + 1 ? a.get(pathIndex + 1) : "O_RDONLY";
+    }
+    EnumSet<Access> kinds = openKinds(flags);
+    boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
+    if (errno.isEmpty() && !e.unreturned()) {
+      Optional<String> resolved = StraceText.decoratedPath(e.result());
+      String path;
+      if (resolved.isPresent()) {
+        path = resolved.get();
+      } else {
+        sawUndecoratedOpen = true;
+        Optional<String> p = argPath(pid, a, dirfd, pathIndex, true);
+        if (p.isEmpty()) {
+          return;
+        }
+        path = p.get();
+      }
+      for (Access k : kinds) {
+        file(path, k, "", directory);
+      }
+    } else if (!errno.isEmpty()) {
+      Optional<String> p = argPath(pid, a, dirfd, pathIndex, true);
+      if (p.isPresent()) {
+        for (Access k : kinds) {
+          file(p.get(), k, errno, directory);
+        }
+      }
+    }
+  }
+
+  static EnumSet<Access> openKinds(String flags) {
+    EnumSet<Access> k = EnumSet.noneOf(Access.class);
+    if (StraceText.hasFlag(flags, "O_PATH")) {
+      k.add(Access.STAT);
+      return k;
+    }
+    boolean append = StraceText.hasFlag(flags, "O_APPEND") && !StraceText.hasFlag(flags, "O_TRUNC");
+    Access writeKind = append ? Access.APPEND : Access.WRITE;
+    if (StraceText.hasFlag(flags, "O_RDWR")) {
+      k.add(Access.READ);
+      k.add(writeKind);
+    } else if (StraceText.hasFlag(flags, "O_WRONLY")) {
+      k.add(writeKind);
+    } else {
+      k.add(Access.READ);
+      if (StraceText.hasFlag(flags, "O_TRUNC")) {
+        k.add(Access.WRITE);
+      }
+    }
+    if (StraceText.hasFlag(flags, "O_CREAT") || StraceText.hasFlag(flags, "O_TMPFILE")) {
+      k.add(Access.CREATE);
+    }
+    return k;
+  }
+
+  private void exec(SyscallEvent e, int pid, String errno, String dirfd, int pathIndex) {
+    List<String> a = StraceText.splitArgs(e.args());
+    Optional<String> path = argPath(pid, a, dirfd, pathIndex, true);
+    if (path.isEmpty()) {
+      return;
+    }
+    // execve of another thread reports "= 0" on the leader; "?" only when the process died meanwhile.
+    if (!errno.isEmpty()) {
+      file(path.get(), Access.EXEC, errno, false);
+      return;
+    }
+    if (e.unreturned()) {
+      return;
+    }
+    file(path.get(), Access.EXEC, "", false);
+    file(path.get(), Access.READ, "", false);
+    List<String> argv = new ArrayList<>();
+    if (a.size() > pathIndex + 1) {
+      String list = a.get(pathIndex + 1);
+      if (list.startsWith("[") && list.endsWith("]")) {
+        for (String item : StraceText.splitArgs(list.substring(1, list.length() - 1))) {
+          argv.add(StraceText.unquote(item).map(PathText::escape).orElse(item)
+              + (StraceText.isTruncated(item) ? "..." : ""));
+        }
+      }
+    }
+    String key = PathText.escape(path.get());
+    ExecUse use = new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run)));
+    execs.merge(key, use, ExecUse::merge);
+  }
+
+  private void pathCall(SyscallEvent e, String name, int pid, String errno, String dirfd, int pathIndex) {
+    List<String> a = StraceText.splitArgs(e.args());
+    if (a.size() <= pathIndex) {
+      return;
+    }
+    boolean nofollow = name.equals("lstat") || name.startsWith("readlink") || name.startsWith("l")
+        || name.equals("mknod") || name.equals("mknodat") || e.args().contains("AT_SYMLINK_NOFOLLOW");
+    Access kind = switch (name) {
+      case "truncate" -> Access.WRITE;
+      case "chmod", "chown", "lchown", "utime", "utimes", "fchmodat", "fchownat", "utimensat", "futimesat",
+          "setxattr", "lsetxattr", "removexattr", "lremovexattr" -> Access.SETATTR;
+      case "inotify_add_watch" -> Access.READ;
+      case "mknod", "mknodat" -> Access.CREATE;
+      case "uselib" -> Access.MMAP_EXEC;
+      default -> Access.STAT;
+    };
+    String token = a.get(pathIndex);
+    if (token.equals("\"\"") && dirfd != null) {
+      // fstatat(fd, "", ..., AT_EMPTY_PATH): the fd itself.
+      if (errno.isEmpty()) {
+        fdPath(a, 0).ifPresent(p -> file(p, kind, "", false));
+      }
+      return;
+    }
+    argPath(pid, a, dirfd, pathIndex, !nofollow).ifPresent(p -> file(p, kind, errno, false));
+  }
+
+  private void mkdir(SyscallEvent e, int pid, String errno, String dirfd, int pathIndex) {
+    List<String> a = StraceText.splitArgs(e.args());
+    argPath(pid, a, dirfd, pathIndex, false).ifPresent(p -> {
+      file(p, Access.MKDIR, errno, true);
+    });
+  }
+
+  private void remove(SyscallEvent e, int pid, String errno, String dirfd, int pathIndex, boolean dir) {
+    List<String> a = StraceText.splitArgs(e.args());
+    argPath(pid, a, dirfd, pathIndex, false).ifPresent(p -> file(p, Access.DELETE, errno, dir));
+  }
+
+  private void rename(SyscallEvent e, int pid, String errno, int fromDir, int from, int toDir, int to) {
+    List<String> a = StraceText.splitArgs(e.args());
+    Optional<String> src = argPathAt(pid, a, fromDir, from, false);
+    Optional<String> dst = argPathAt(pid, a, toDir, to, false);
+    src.ifPresent(p -> file(p, Access.RENAME, errno, false));
+    dst.ifPresent(p -> file(p, Access.CREATE, errno, false));
+  }
+
+  private void link(SyscallEvent e, int pid, String errno, int fromDir, int from, int toDir, int to, Access kind) {
+    List<String> a = StraceText.splitArgs(e.args());
+    if (from >= 0) {
+      argPathAt(pid, a, fromDir, from, false).ifPresent(p -> file(p, Access.STAT, errno, false));
+    }
+    argPathAt(pid, a, toDir, to, false).ifPresent(p -> file(p, kind, errno, false));
+  }
+
+  private Optional<String> argPathAt(int pid, List<String> a, int dirIndex, int pathIndex, boolean follow) {
+    if (dirIndex < 0) {
+      return argPath(pid, a, null, pathIndex, follow);
+    }
+    if (a.size() <= Math.max(dirIndex, pathIndex)) {
+      return Optional.empty();
+    }
+    return resolveArg(pid, a.get(dirIndex), a.get(pathIndex), follow);
+  }
+
+  /** The absolute, resolved path of argument {@code pathIndex}, with dirfd argument 0 if {@code dirfd != null}. */
+  private Optional<String> argPath(int pid, List<String> a, String dirfd, int pathIndex, boolean follow) {
+    if (a.size() <= pathIndex) {
+      return Optional.empty();
+    }
+    return resolveArg(pid, dirfd == null ? null : a.get(0), a.get(pathIndex), follow);
+  }
+
+  private Optional<String> resolveArg(int pid, String dirToken, String pathToken, boolean follow) {
+    Optional<String> name = StraceText.unquote(pathToken);
+    if (name.isEmpty() || StraceText.isTruncated(pathToken)) {
+      return Optional.empty();
+    }
+    String n = name.get();
+    if (dirToken != null && dirToken.startsWith("AT_FDCWD")) {
+      StraceText.decoratedPath(dirToken).ifPresent(d -> cwds.put(pid, d));
+    }
+    String base;
+    if (n.startsWith("/")) {
+      base = "";
+    } else if (dirToken != null && !dirToken.startsWith("AT_FDCWD")) {
+      Optional<String> d = StraceText.decoratedPath(dirToken);
+      if (d.isEmpty()) {
+        return Optional.empty();
+      }
+      base = d.get();
+    } else {
+      base = cwds.getOrDefault(pid, initialCwd);
+      if (base.isEmpty()) {
+        warn("relative paths were seen for processes whose working directory is unknown; they are left out");
+        return Optional.empty();
+      }
+    }
+    return Optional.of(resolver.resolve(PathNames.join(base, n), follow));
+  }
+
+  private static Optional<String> fdPath(List<String> a, int index) {
+    return a.size() > index ? StraceText.decoratedPath(a.get(index)) : Optional.empty();
+  }
+
+  private void fdAccess(SyscallEvent e, boolean ok, Access kind) {
+    if (!ok) {
+      return;
+    }
+    String args = e.args();
+    int lt = args.indexOf('<');
+    int comma = args.indexOf(',');
+    if (lt < 0 || (comma >= 0 && comma < lt)) {
+      return;
+    }
+    String first = comma < 0 ? args : args.substring(0, StraceText.splitArgs(args).get(0).length());
+    Optional<String> path = StraceText.decoratedPath(first);
+    if (path.isPresent()) {
+      file(path.get(), kind, "", false);
+    } else {
+      socketOfDecoration(first);
+    }
+  }
+
+  private void file(String rawPath, Access kind, String errno, boolean directory) {
+    String key = PathText.escape(rawPath);
+    FileAcc f = files.computeIfAbsent(key, k -> new FileAcc());
+    f.count++;
+    f.directory |= directory;
+    if (errno.isEmpty()) {
+      f.ok.add(kind);
+    } else {
+      f.failures.computeIfAbsent(errno, k -> new TreeSet<>()).add(kind.label());
+    }
+  }
+
+  // ---- sockets ----
+
+  private void socket(SyscallEvent e, boolean ok) {
+    if (!ok) {
+      return;
+    }
+    List<String> a = StraceText.splitArgs(e.args());
+    if (a.size() < 2) {
+      return;
+    }
+    String family = family(a.get(0));
+    String type = type(a.get(1));
+    sock(family, type).count++;
+    if (type.equals("raw") && (family.equals("inet") || family.equals("inet6"))) {
+      capability(true, "net_raw", "socket(" + a.get(0) + ", " + a.get(1) + ")");
+    }
+    if (family.equals("packet")) {
+      capability(true, "net_raw", "socket(" + a.get(0) + ", " + a.get(1) + ")");
+    }
+  }
+
+  private SockAcc sock(String family, String type) {
+    return sockets.computeIfAbsent(family + " " + type, k -> new SockAcc());
+  }
+
+  static String family(String token) {
+    String t = token.trim();
+    if (t.startsWith("AF_") || t.startsWith("PF_")) {
+      String f = t.substring(3).toLowerCase(java.util.Locale.ROOT);
+      return f.equals("local") || f.equals("file") ? "unix" : f;
+    }
+    return "unknown";
+  }
+
+  static String type(String token) {
+    String t = token.trim();
+    for (String s : new String[] {"STREAM", "DGRAM", "RAW", "SEQPACKET", "RDM", "PACKET"}) {
+      if (StraceText.hasFlag(t, "SOCK_" + s)) {
+        return s.toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+    return "unknown";
+  }
+
+  /** Family and type from a decoration such as {@code 3<TCP:[...]>} or {@code UNIX-STREAM:[...]}. */
+  private void socketOfDecoration(String token) {
+    Optional<String> d = StraceText.decoration(token);
+    if (d.isEmpty()) {
+      return;
+    }
+    String kind = d.get();
+    int colon = kind.indexOf(':');
+    if (colon < 0) {
+      return;
+    }
+    String proto = kind.substring(0, colon);
+    String[] ft = switch (proto) {
+      case "TCP" -> new String[] {"inet", "stream"};
+      case "TCPv6" -> new String[] {"inet6", "stream"};
+      case "UDP", "UDPLITE" -> new String[] {"inet", "dgram"};
+      case "UDPv6", "UDPLITEv6" -> new String[] {"inet6", "dgram"};
+      case "RAW", "PING" -> new String[] {"inet", proto.equals("RAW") ? "raw" : "dgram"};
+      case "RAWv6", "PINGv6" -> new String[] {"inet6", proto.equals("RAWv6") ? "raw" : "dgram"};
+      case "UNIX-STREAM" -> new String[] {"unix", "stream"};
+      case "UNIX-DGRAM" -> new String[] {"unix", "dgram"};
+      case "UNIX-SEQPACKET" -> new String[] {"unix", "seqpacket"};
+      case "NETLINK" -> new String[] {"netlink", "raw"};
+      case "PACKET" -> new String[] {"packet", "raw"};
+      default -> null;
+    };
+    if (ft != null && !sockets.containsKey(ft[0] + " " + ft[1])) {
+      sock(ft[0], ft[1]);
+    }
+  }
+
+  private void bind(SyscallEvent e, int pid, boolean ok) {
+    if (!ok) {
+      return;
+    }
+    List<String> a = StraceText.splitArgs(e.args());
+    if (a.size() < 2) {
+      return;
+    }
+    socketOfDecoration(a.get(0));
+    Optional<String[]> addr = address(a.get(1));
+    if (addr.isEmpty()) {
+      return;
+    }
+    String family = addr.get()[0];
+    String where = addr.get()[1];
+    pendingAddresses.add(new String[] {decoratedKey(a.get(0), family), "local", where});
+    int port = port(a.get(1));
+    if (port > 0 && port < 1024 && (family.equals("inet") || family.equals("inet6"))) {
+      capability(true, "net_bind_service", "bind to port " + port + " (" + where + ")");
+    }
+    unixPathOf(e, pid).ifPresent(p -> file(p, Access.CREATE, "", false));
+  }
+
+  private void peer(SyscallEvent e) {
+    String args = e.args();
+    int sa = args.indexOf("sa_family=");
+    if (sa < 0) {
+      return;
+    }
+    List<String> a = StraceText.splitArgs(args);
+    int brace = args.lastIndexOf('{', sa);
+    Optional<String[]> addr = address(args.substring(Math.max(0, brace)));
+    addr.ifPresent(x -> pendingAddresses.add(new String[] {decoratedKey(a.get(0), x[0]), "peer", x[1]}));
+  }
+
+  private Optional<String> unixPathOf(SyscallEvent e, int pid) {
+    List<String> a = StraceText.splitArgs(e.args());
+    if (a.size() < 2) {
+      return Optional.empty();
+    }
+    String s = a.get(1);
+    Optional<String> path = StraceText.field(s, "sun_path");
+    if (path.isEmpty() || path.get().startsWith("@")) {
+      return Optional.empty();
+    }
+    Optional<String> raw = StraceText.unquote(path.get());
+    if (raw.isEmpty() || raw.get().isEmpty()) {
+      return Optional.empty();
+    }
+    String n = raw.get();
+    String base = n.startsWith("/") ? "" : cwds.getOrDefault(pid, initialCwd);
+    if (!n.startsWith("/") && base.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(resolver.resolve(PathNames.join(base, n), false));
+  }
+
+  private String decoratedKey(String fdToken, String family) {
+    Optional<String> d = StraceText.decoration(fdToken);
+    if (d.isPresent()) {
+      String k = d.get();
+      if (k.startsWith("TCP:")) {
+        return "inet stream";
+      } else if (k.startsWith("TCPv6:")) {
+        return "inet6 stream";
+      } else if (k.startsWith("UDP:")) {
+        return "inet dgram";
+      } else if (k.startsWith("UDPv6:")) {
+        return "inet6 dgram";
+      } else if (k.startsWith("UNIX-STREAM:")) {
+        return "unix stream";
+      } else if (k.startsWith("UNIX-DGRAM:")) {
+        return "unix dgram";
+      } else if (k.startsWith("UNIX-SEQPACKET:")) {
+        return "unix seqpacket";
+      }
+    }
+    return family + " ?";
+  }
+
+  /** {family, printable address} of a sockaddr struct. */
+  static Optional<String[]> address(String struct) {
+    Optional<String> fam = StraceText.field(struct, "sa_family");
+    if (fam.isEmpty()) {
+      return Optional.empty();
+    }
+    String family = family(fam.get());
+    switch (family) {
+      case "inet" -> {
+        String ip = StraceText.field(struct, "sin_addr").map(Recorder::insideQuotes).orElse("?");
+        return Optional.of(new String[] {family, ip + ":" + port(struct)});
+      }
+      case "inet6" -> {
+        int at = struct.indexOf("inet_pton(AF_INET6, ");
+        String ip = at < 0 ? "?" : insideQuotes(struct.substring(at));
+        return Optional.of(new String[] {family, "[" + ip + "]:" + port(struct)});
+      }
+      case "unix" -> {
+        String p = StraceText.field(struct, "sun_path").orElse("");
+        if (p.startsWith("@")) {
+          return Optional.of(new String[] {family, "@" + StraceText.unquote(p.substring(1)).map(PathText::escape).orElse("")});
+        }
+        return Optional.of(new String[] {family, StraceText.unquote(p).map(PathText::escape).orElse("(unnamed)")});
+      }
+      case "netlink" -> {
+        return Optional.of(new String[] {family, "pid=" + StraceText.field(struct, "nl_pid").orElse("?")});
+      }
+      default -> {
+        return Optional.of(new String[] {family, family});
+      }
+    }
+  }
+
+  private static String insideQuotes(String s) {
+    int q = s.indexOf('"');
+    int e = q < 0 ? -1 : s.indexOf('"', q + 1);
+    return q < 0 || e < 0 ? "?" : StraceText.printable(s.substring(q + 1, e), 64);
+  }
+
+  private static int port(String struct) {
+    Optional<String> p = StraceText.field(struct, "sin_port").or(() -> StraceText.field(struct, "sin6_port"));
+    if (p.isEmpty()) {
+      return -1;
+    }
+    String v = p.get();
+    int open = v.indexOf('(');
+    int close = v.indexOf(')');
+    try {
+      return Integer.parseInt(open >= 0 && close > open ? v.substring(open + 1, close) : v);
+    } catch (NumberFormatException ex) {
+      return -1;
+    }
+  }
+
+  // ---- capabilities ----
+
+  private void capability(boolean ok, String name, String reason) {
+    if (ok) {
+      capabilities.computeIfAbsent(name, k -> new TreeSet<>()).add(StraceText.printable(reason, 160));
+    }
+  }
+
+  private static String firstArg(SyscallEvent e) {
+    List<String> a = StraceText.splitArgs(e.args());
+    return a.isEmpty() ? "" : a.get(0);
+  }
+
+  // ---- result ----
+
+  /** The recording of everything seen so far. */
+  public Recording toRecording(String name, String arch) {
+    TreeSet<String> runs = new TreeSet<>(Set.of(run));
+    TreeMap<String, SyscallUse> sys = new TreeMap<>();
+    syscallCounts.forEach((k, v) -> sys.put(k, new SyscallUse(v[0], new TreeMap<>(syscallErrors.getOrDefault(k, Map.of())), runs)));
+    TreeMap<String, FileUse> fs = new TreeMap<>();
+    files.forEach((k, f) -> {
+      TreeMap<String, java.util.SortedSet<String>> failures = new TreeMap<>(f.failures);
+      fs.put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs));
+    });
+    TreeMap<String, SockAcc> socks = new TreeMap<>(sockets);
+    for (String[] p : pendingAddresses) {
+      String key = p[0];
+      if (key.endsWith(" ?")) {
+        String family = key.substring(0, key.length() - 2);
+        key = socks.keySet().stream().filter(k -> k.startsWith(family + " ")).findFirst().orElse(family + " unknown");
+      }
+      SockAcc s = socks.computeIfAbsent(key, k -> new SockAcc());
+      (p[1].equals("local") ? s.local : s.peers).add(p[2]);
+    }
+    TreeMap<String, SocketUse> ss = new TreeMap<>();
+    socks.forEach((k, s) -> {
+      int sp = k.indexOf(' ');
+      ss.put(k, new SocketUse(k.substring(0, sp), k.substring(sp + 1), s.local, s.peers, s.count, runs));
+    });
+    TreeMap<String, CapabilityUse> caps = new TreeMap<>();
+    capabilities.forEach((k, v) -> caps.put(k, new CapabilityUse(k, new TreeSet<>(v), runs)));
+    List<String> w = new ArrayList<>(warnings);
+    if (sawUndecoratedOpen) {
+      w.add("the trace has no -yy fd decorations: opened paths come from the call arguments, unresolved "
+          + "through symlinks, and fd-only accesses (read, write, mmap of inherited fds) are not seen; "
+          + "record with strace -f -yy");
+    }
+    if (unused > diagnostics.size()) {
+      w.add(unused + " trace lines could not be used (the first " + diagnostics.size() + " are listed)");
+    }
+    return new Recording(
+        Recording.VERSION, name, arch, runs, sys, fs, ss, new TreeMap<>(execs), caps, targets, w,
+        pids.size(), diagnostics, unused);
+  }
+}

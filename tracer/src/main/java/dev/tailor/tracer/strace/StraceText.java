@@ -1,0 +1,256 @@
+package dev.tailor.tracer.strace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the pieces of strace's argument text: quoted strings with C escapes, top-level argument
+ * lists, and {@code -yy} decorations ({@code 3</etc/passwd>}, {@code AT_FDCWD</home>}, {@code
+ * 4<TCP:[127.0.0.1:80->127.0.0.1:5000]>}). All text is one char per byte (ISO-8859-1), so decoded
+ * values are the exact bytes the kernel saw.
+ */
+public final class StraceText {
+  private StraceText() {}
+
+  /**
+   * Splits an argument list at its top-level commas: commas inside quotes, brackets, braces,
+   * parentheses and decorations do not split.
+   */
+  public static List<String> splitArgs(String args) {
+    List<String> out = new ArrayList<>(6);
+    int n = args.length();
+    int depth = 0;
+    int start = 0;
+    int i = 0;
+    while (i < n) {
+      char c = args.charAt(i);
+      switch (c) {
+        case '"' -> i = skipQuoted(args, i);
+        case '<' -> i = skipDecoration(args, i);
+        case '(', '[', '{' -> {
+          depth++;
+          i++;
+        }
+        case ')', ']', '}' -> {
+          depth--;
+          i++;
+        }
+        case ',' -> {
+          if (depth == 0) {
+            out.add(args.substring(start, i).trim());
+            start = i + 1;
+          }
+          i++;
+        }
+        default -> i++;
+      }
+    }
+    String last = args.substring(start).trim();
+    if (!last.isEmpty() || !out.isEmpty()) {
+      out.add(last);
+    }
+    return out;
+  }
+
+  /** The index just past the closing quote of the string starting at {@code open}. */
+  static int skipQuoted(CharSequence s, int open) {
+    int i = open + 1;
+    int n = s.length();
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c == '\\') {
+        i += 2;
+      } else if (c == '"') {
+        return i + 1;
+      } else {
+        i++;
+      }
+    }
+    return n;
+  }
+
+  /** The index just past the {@code >} closing the decoration opened at {@code open}. */
+  static int skipDecoration(CharSequence s, int open) {
+    int depth = 0;
+    int i = open;
+    int n = s.length();
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c == '\\') {
+        i += 2;
+        continue;
+      }
+      if (c == '<') {
+        depth++;
+      } else if (c == '>') {
+        depth--;
+        if (depth == 0) {
+          return i + 1;
+        }
+      }
+      i++;
+    }
+    return n;
+  }
+
+  /**
+   * Decodes a quoted strace string ({@code "a\"b\n\377"}) to its bytes. Returns empty when the
+   * token is not a quoted string (a pointer such as {@code 0x7ffc...} or {@code NULL}).
+   */
+  public static Optional<String> unquote(String token) {
+    if (token.isEmpty() || token.charAt(0) != '"') {
+      return Optional.empty();
+    }
+    int end = skipQuoted(token, 0);
+    return Optional.of(unescape(token, 1, end - 1));
+  }
+
+  /** Whether a quoted token was shortened by strace ({@code "abc"...}). */
+  public static boolean isTruncated(String token) {
+    return token.endsWith("\"...");
+  }
+
+  /** Decodes C escapes in {@code s[from, to)}. */
+  static String unescape(CharSequence s, int from, int to) {
+    StringBuilder out = null;
+    int i = from;
+    while (i < to) {
+      char c = s.charAt(i);
+      if (c != '\\' || i + 1 >= to) {
+        if (out != null) {
+          out.append(c);
+        }
+        i++;
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(to - from);
+        out.append(s, from, i);
+      }
+      char e = s.charAt(i + 1);
+      i += 2;
+      switch (e) {
+        case 'n' -> out.append('\n');
+        case 't' -> out.append('\t');
+        case 'r' -> out.append('\r');
+        case 'v' -> out.append('\u000b');
+        case 'f' -> out.append('\f');
+        case 'a' -> out.append('\u0007');
+        case 'b' -> out.append('\b');
+        case 'e' -> out.append('\u001b');
+        case 'x' -> {
+          int v = 0;
+          int k = 0;
+          while (k < 2 && i < to && Character.digit(s.charAt(i), 16) >= 0) {
+            v = v * 16 + Character.digit(s.charAt(i), 16);
+            i++;
+            k++;
+          }
+          out.append((char) v);
+        }
+        default -> {
+          if (e >= '0' && e <= '7') {
+            int v = e - '0';
+            int k = 1;
+            while (k < 3 && i < to && s.charAt(i) >= '0' && s.charAt(i) <= '7') {
+              v = v * 8 + (s.charAt(i) - '0');
+              i++;
+              k++;
+            }
+            out.append((char) (v & 0xff));
+          } else {
+            out.append(e);
+          }
+        }
+      }
+    }
+    return out == null ? s.subSequence(from, to).toString() : out.toString();
+  }
+
+  /**
+   * The text inside the first decoration of a token ({@code 3</a/b<char 1:3>>} gives {@code
+   * /a/b}), decoded; empty when the token has none.
+   */
+  public static Optional<String> decoration(String token) {
+    int open = token.indexOf('<');
+    if (open < 0) {
+      return Optional.empty();
+    }
+    int i = open + 1;
+    int n = token.length();
+    int end = i;
+    while (end < n) {
+      char c = token.charAt(end);
+      if (c == '\\') {
+        end += 2;
+        continue;
+      }
+      if (c == '<' || c == '>') {
+        break;
+      }
+      end++;
+    }
+    if (end > n) {
+      end = n;
+    }
+    return Optional.of(unescape(token, i, end));
+  }
+
+  /** The decorated path of an fd token, when the decoration is a path (starts with '/'). */
+  public static Optional<String> decoratedPath(String token) {
+    Optional<String> d = decoration(token);
+    if (d.isPresent() && !d.get().isEmpty() && d.get().charAt(0) == '/') {
+      return d;
+    }
+    return Optional.empty();
+  }
+
+  /** The value of {@code key=...} inside a struct token such as {@code {sa_family=AF_INET, ...}}. */
+  public static Optional<String> field(String struct, String key) {
+    int s = struct.indexOf('{');
+    if (s < 0) {
+      return Optional.empty();
+    }
+    int e = struct.lastIndexOf('}');
+    String inner = struct.substring(s + 1, e > s ? e : struct.length());
+    for (String part : splitArgs(inner)) {
+      if (part.startsWith(key) && part.length() > key.length() && part.charAt(key.length()) == '=') {
+        return Optional.of(part.substring(key.length() + 1));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a flags token ({@code O_WRONLY|O_CREAT}) contains the flag. */
+  public static boolean hasFlag(String flags, String flag) {
+    int from = 0;
+    while (true) {
+      int at = flags.indexOf(flag, from);
+      if (at < 0) {
+        return false;
+      }
+      int end = at + flag.length();
+      boolean startOk = at == 0 || !isFlagChar(flags.charAt(at - 1));
+      boolean endOk = end == flags.length() || !isFlagChar(flags.charAt(end));
+      if (startOk && endOk) {
+        return true;
+      }
+      from = end;
+    }
+  }
+
+  private static boolean isFlagChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || (c >= 'a' && c <= 'z');
+  }
+
+  /** Printable ASCII form of raw text for messages: other bytes become {@code ?}, capped. */
+  public static String printable(CharSequence raw, int max) {
+    StringBuilder b = new StringBuilder(Math.min(raw.length(), max));
+    for (int i = 0; i < raw.length() && b.length() < max; i++) {
+      char c = raw.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return b.toString();
+  }
+}

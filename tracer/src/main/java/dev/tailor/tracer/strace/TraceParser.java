@@ -1,0 +1,571 @@
+package dev.tailor.tracer.strace;
+
+import dev.tailor.tracer.event.ExitEvent;
+import dev.tailor.tracer.event.SignalEvent;
+import dev.tailor.tracer.event.SyscallEvent;
+import dev.tailor.tracer.event.TraceEvent;
+import dev.tailor.tracer.event.UnparsedLine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Streaming parser for strace output ({@code strace -f -yy -o FILE}, also {@code -ff} files,
+ * {@code [pid N]} prefixes, {@code -t/-tt/-ttt/-r} timestamps and {@code -T} times). It reads
+ * bytes through one reusable line buffer, joins {@code <unfinished ...>} / {@code <... resumed>}
+ * halves per thread, and turns every line it cannot read into an {@link UnparsedLine}: it never
+ * throws on input. Memory is constant: lines longer than {@link #MAX_LINE} keep their head and
+ * tail only.
+ */
+public final class TraceParser {
+  /** Longest line kept whole; longer lines keep this much of their head and their last bytes. */
+  public static final int MAX_LINE = 1 << 20;
+
+  private static final int TAIL = 4096;
+  private static final byte[] UNFINISHED = " <unfinished ...>".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RESUMED = " resumed>".getBytes(StandardCharsets.US_ASCII);
+
+  private final Consumer<TraceEvent> sink;
+  private final int defaultPid;
+  private final Map<Integer, Pending> unfinished = new HashMap<>();
+  private final NameTable names = new NameTable();
+  private byte[] line = new byte[4096];
+  private int length;
+  private final byte[] tail = new byte[TAIL];
+  private long tailWritten;
+  private boolean overflowed;
+  private long lineNumber;
+  private long syscalls;
+
+  private record Pending(String name, String args, long line) {}
+
+  /**
+   * A parser that sends events to {@code sink}.
+   *
+   * @param defaultPid the pid of lines without a pid prefix ({@code -ff} files name the pid in the
+   *     file name), or 0 when every line carries one
+   */
+  public TraceParser(Consumer<TraceEvent> sink, int defaultPid) {
+    this.sink = sink;
+    this.defaultPid = defaultPid;
+  }
+
+  /** A parser for {@code strace -f -o FILE} output, where every line starts with its pid. */
+  public TraceParser(Consumer<TraceEvent> sink) {
+    this(sink, 0);
+  }
+
+  /** Reads a whole stream, then {@link #finish()}es. */
+  public void parse(InputStream in) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      feed(buf, 0, n);
+    }
+    finish();
+  }
+
+  /** Feeds the next bytes of the trace; complete lines are parsed at once. */
+  public void feed(byte[] buf, int off, int len) {
+    int end = off + len;
+    int start = off;
+    for (int i = off; i < end; i++) {
+      if (buf[i] == '\n') {
+        append(buf, start, i - start);
+        endLine();
+        start = i + 1;
+      }
+    }
+    if (start < end) {
+      append(buf, start, end - start);
+    }
+  }
+
+  /**
+   * Ends the input: a last line without newline is parsed, and calls still unfinished (their
+   * process was killed, or the trace was cut) are emitted with the unknown result {@code ?}, so
+   * their syscalls still count.
+   */
+  public void finish() {
+    if (length > 0 || overflowed) {
+      endLine();
+    }
+    List<Map.Entry<Integer, Pending>> left = new ArrayList<>(unfinished.entrySet());
+    left.sort(Map.Entry.comparingByKey());
+    unfinished.clear();
+    for (Map.Entry<Integer, Pending> e : left) {
+      Pending p = e.getValue();
+      emitSyscall(e.getKey(), p.name, p.args, "?", p.line);
+    }
+  }
+
+  /** Lines read so far. */
+  public long lines() {
+    return lineNumber;
+  }
+
+  /** Syscalls emitted so far. */
+  public long syscalls() {
+    return syscalls;
+  }
+
+  private void append(byte[] buf, int off, int len) {
+    if (len == 0) {
+      return;
+    }
+    if (overflowed) {
+      appendTail(buf, off, len);
+      return;
+    }
+    int need = length + len;
+    if (need > MAX_LINE) {
+      int fits = MAX_LINE - length;
+      ensure(MAX_LINE);
+      System.arraycopy(buf, off, line, length, fits);
+      length = MAX_LINE;
+      overflowed = true;
+      appendTail(buf, off + fits, len - fits);
+      return;
+    }
+    ensure(need);
+    System.arraycopy(buf, off, line, length, len);
+    length = need;
+  }
+
+  private void appendTail(byte[] buf, int off, int len) {
+    for (int i = 0; i < len; i++) {
+      tail[(int) (tailWritten++ % TAIL)] = buf[off + i];
+    }
+  }
+
+  private void ensure(int need) {
+    if (need > line.length) {
+      int size = line.length;
+      while (size < need) {
+        size = Math.min(MAX_LINE, size * 2);
+      }
+      line = java.util.Arrays.copyOf(line, size);
+    }
+  }
+
+  private void endLine() {
+    lineNumber++;
+    boolean cut = overflowed;
+    if (overflowed) {
+      // Keep the head (pid, name, first arguments) and the tail (the result) of an oversized line.
+      int keep = (int) Math.min(TAIL, tailWritten);
+      byte[] joined = new byte[length + keep];
+      System.arraycopy(line, 0, joined, 0, length);
+      for (int k = 0; k < keep; k++) {
+        joined[length + k] = tail[(int) ((tailWritten - keep + k) % TAIL)];
+      }
+      overflowed = false;
+      tailWritten = 0;
+      int len = joined.length;
+      length = 0;
+      parseLine(joined, len, cut);
+      return;
+    }
+    int len = length;
+    length = 0;
+    if (len > 0 && line[len - 1] == '\r') {
+      len--;
+    }
+    if (len > 0) {
+      parseLine(line, len, false);
+    }
+  }
+
+  private void parseLine(byte[] b, int n, boolean cut) {
+    int i = 0;
+    int pid = defaultPid;
+    if (startsWith(b, n, 0, "[pid ")) {
+      i = 5;
+      while (i < n && b[i] == ' ') {
+        i++;
+      }
+      int p = 0;
+      while (i < n && isDigit(b[i])) {
+        p = p * 10 + (b[i++] - '0');
+      }
+      pid = p;
+      if (i < n && b[i] == ']') {
+        i++;
+      }
+    } else if (i < n && isDigit(b[i])) {
+      int j = i;
+      int p = 0;
+      while (j < n && isDigit(b[j]) && p < 100_000_000) {
+        p = p * 10 + (b[j++] - '0');
+      }
+      if (j < n && b[j] == ' ') {
+        pid = p;
+        i = j;
+      }
+    }
+    i = skipSpaces(b, n, i);
+    i = skipTimestamp(b, n, i);
+    if (i >= n) {
+      unparsed(pid, "empty line", b, n);
+      return;
+    }
+    if (pid == 0) {
+      if (startsWith(b, n, i, "strace: ")) {
+        unparsed(pid, "strace message", b, n);
+      } else {
+        unparsed(pid, "line has no pid", b, n);
+      }
+      return;
+    }
+    if (startsWith(b, n, i, "+++ ")) {
+      parseExit(pid, b, n, i + 4);
+    } else if (startsWith(b, n, i, "--- ")) {
+      parseSignal(pid, b, n, i + 4);
+    } else if (startsWith(b, n, i, "<... ")) {
+      parseResumed(pid, b, n, i + 5, cut);
+    } else {
+      parseCall(pid, b, n, i, cut);
+    }
+  }
+
+  private void parseCall(int pid, byte[] b, int n, int i, boolean cut) {
+    int nameStart = i;
+    while (i < n && isNameChar(b[i])) {
+      i++;
+    }
+    if (i == nameStart || i >= n || b[i] != '(') {
+      unparsed(pid, startsWith(b, n, nameStart, "[ Process PID=") ? "personality change (32-bit process?)" : "not a syscall line", b, n);
+      return;
+    }
+    String name = names.intern(b, nameStart, i);
+    int argsStart = i + 1;
+    if (endsWith(b, n, UNFINISHED)) {
+      String args = latin1(b, argsStart, n - UNFINISHED.length);
+      Pending old = unfinished.put(pid, new Pending(name, args, lineNumber));
+      if (old != null) {
+        emitSyscall(pid, old.name, old.args, "?", old.line);
+        unparsedMessage(pid, "call of " + old.name + " never resumed before the next call");
+      }
+      return;
+    }
+    finishCall(pid, name, b, argsStart, n, cut);
+  }
+
+  private void parseResumed(int pid, byte[] b, int n, int i, boolean cut) {
+    int nameStart = i;
+    while (i < n && isNameChar(b[i])) {
+      i++;
+    }
+    if (i == nameStart || !startsWith(b, n, i, RESUMED)) {
+      unparsed(pid, "bad resumed line", b, n);
+      return;
+    }
+    String name = names.intern(b, nameStart, i);
+    int rest = i + RESUMED.length;
+    Pending p = unfinished.remove(pid);
+    if (p == null || !p.name.equals(name)) {
+      if (p != null) {
+        emitSyscall(pid, p.name, p.args, "?", p.line);
+      }
+      // The start was before the trace (attach) or lost: the name and result still count.
+      if (!name.equals("restart_syscall")) {
+        unparsedMessage(pid, "resumed " + name + " without its start");
+      }
+      finishCall(pid, name, b, rest, n, cut);
+      return;
+    }
+    byte[] joined = p.args.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] all = new byte[joined.length + (n - rest)];
+    System.arraycopy(joined, 0, all, 0, joined.length);
+    System.arraycopy(b, rest, all, joined.length, n - rest);
+    finishCall(pid, name, all, 0, all.length, cut);
+  }
+
+  /** Parses {@code ARGS) = RESULT} starting at {@code from}, the first byte after '('. */
+  private void finishCall(int pid, String name, byte[] b, int from, int n, boolean cut) {
+    int close = closingParen(b, from, n);
+    if (close < 0) {
+      if (cut) {
+        int eq = lastIndexOf(b, n, ") = ");
+        if (eq >= 0) {
+          unparsedMessage(pid, "line longer than " + MAX_LINE + " bytes: arguments of " + name + " dropped");
+          emitSyscall(pid, name, "", result(b, eq + 4, n), lineNumber);
+          return;
+        }
+      }
+      unparsed(pid, "no closing parenthesis", b, n);
+      emitSyscall(pid, name, "", "?", lineNumber);
+      return;
+    }
+    int i = close + 1;
+    while (i < n && b[i] == ' ') {
+      i++;
+    }
+    if (i >= n || b[i] != '=') {
+      unparsed(pid, "no result", b, n);
+      emitSyscall(pid, name, latin1(b, from, close), "?", lineNumber);
+      return;
+    }
+    i++;
+    while (i < n && b[i] == ' ') {
+      i++;
+    }
+    emitSyscall(pid, name, latin1(b, from, close), result(b, i, n), lineNumber);
+  }
+
+  private static String result(byte[] b, int from, int n) {
+    int end = n;
+    // strip the -T suffix " <0.000012>"
+    if (end > from && b[end - 1] == '>') {
+      int lt = end - 1;
+      while (lt > from && b[lt] != '<') {
+        lt--;
+      }
+      if (lt > from && b[lt - 1] == ' ' && lt + 1 < end && isDigit(b[lt + 1]) && isTime(b, lt + 1, end - 1)) {
+        end = lt - 1;
+      }
+    }
+    while (end > from && b[end - 1] == ' ') {
+      end--;
+    }
+    return latin1(b, from, end);
+  }
+
+  private static boolean isTime(byte[] b, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (!isDigit(b[k]) && b[k] != '.') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Index of the ')' closing the argument list, skipping strings, nesting and decorations. */
+  private static int closingParen(byte[] b, int from, int n) {
+    int depth = 0;
+    int i = from;
+    while (i < n) {
+      byte c = b[i];
+      switch (c) {
+        case '"' -> {
+          i++;
+          while (i < n && b[i] != '"') {
+            i += b[i] == '\\' ? 2 : 1;
+          }
+          i++;
+        }
+        case '<' -> {
+          int d = 0;
+          while (i < n) {
+            if (b[i] == '\\') {
+              i += 2;
+              continue;
+            }
+            if (b[i] == '<') {
+              d++;
+            } else if (b[i] == '>' && --d == 0) {
+              break;
+            }
+            i++;
+          }
+          i++;
+        }
+        case '(', '[', '{' -> {
+          depth++;
+          i++;
+        }
+        case ']', '}' -> {
+          depth--;
+          i++;
+        }
+        case ')' -> {
+          if (depth == 0) {
+            return i;
+          }
+          depth--;
+          i++;
+        }
+        default -> i++;
+      }
+    }
+    return -1;
+  }
+
+  private void parseExit(int pid, byte[] b, int n, int i) {
+    if (startsWith(b, n, i, "exited with ")) {
+      int j = i + 12;
+      int code = 0;
+      while (j < n && isDigit(b[j])) {
+        code = code * 10 + (b[j++] - '0');
+      }
+      closeUnfinished(pid);
+      sink.accept(new ExitEvent(pid, code, "", 0));
+    } else if (startsWith(b, n, i, "killed by ")) {
+      int j = i + 10;
+      int s = j;
+      while (j < n && isNameChar(b[j])) {
+        j++;
+      }
+      closeUnfinished(pid);
+      sink.accept(new ExitEvent(pid, -1, latin1(b, s, j), 0));
+    } else if (startsWith(b, n, i, "superseded by execve in pid ")) {
+      int j = i + 28;
+      int by = 0;
+      while (j < n && isDigit(b[j])) {
+        by = by * 10 + (b[j++] - '0');
+      }
+      // The exec'ing thread's execve completes on the leader's pid; its unfinished call moves there.
+      Pending p = unfinished.remove(pid);
+      if (p != null && !unfinished.containsKey(by)) {
+        unfinished.put(by, p);
+      } else if (p != null) {
+        emitSyscall(pid, p.name, p.args, "?", p.line);
+      }
+      sink.accept(new ExitEvent(pid, -1, "", by));
+    } else {
+      unparsed(pid, "unknown +++ line", b, n);
+    }
+  }
+
+  private void closeUnfinished(int pid) {
+    Pending p = unfinished.remove(pid);
+    if (p != null) {
+      emitSyscall(pid, p.name, p.args, "?", p.line);
+    }
+  }
+
+  private void parseSignal(int pid, byte[] b, int n, int i) {
+    if (startsWith(b, n, i, "stopped by ")) {
+      i += 11;
+    }
+    int s = i;
+    while (i < n && isNameChar(b[i])) {
+      i++;
+    }
+    if (i == s) {
+      unparsed(pid, "bad signal line", b, n);
+      return;
+    }
+    sink.accept(new SignalEvent(pid, latin1(b, s, i)));
+  }
+
+  private void emitSyscall(int pid, String name, String args, String result, long line) {
+    syscalls++;
+    sink.accept(new SyscallEvent(pid, name, args, result, line));
+  }
+
+  private void unparsed(int pid, String reason, byte[] b, int n) {
+    sink.accept(new UnparsedLine(pid, lineNumber, reason, StraceText.printable(latin1(b, 0, Math.min(n, 160)), 160)));
+  }
+
+  private void unparsedMessage(int pid, String reason) {
+    sink.accept(new UnparsedLine(pid, lineNumber, reason, ""));
+  }
+
+  private static int skipSpaces(byte[] b, int n, int i) {
+    while (i < n && b[i] == ' ') {
+      i++;
+    }
+    return i;
+  }
+
+  /** Skips {@code 12:34:56}, {@code 12:34:56.123456} or {@code 1700000000.123456} and spaces. */
+  private static int skipTimestamp(byte[] b, int n, int i) {
+    int j = i;
+    while (j < n && isDigit(b[j])) {
+      j++;
+    }
+    if (j == i || j >= n || (b[j] != ':' && b[j] != '.')) {
+      return i;
+    }
+    while (j < n && (isDigit(b[j]) || b[j] == ':' || b[j] == '.')) {
+      j++;
+    }
+    if (j < n && b[j] == ' ') {
+      return skipSpaces(b, n, j);
+    }
+    return i;
+  }
+
+  private static boolean startsWith(byte[] b, int n, int at, String s) {
+    if (at + s.length() > n) {
+      return false;
+    }
+    for (int k = 0; k < s.length(); k++) {
+      if (b[at + k] != s.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean startsWith(byte[] b, int n, int at, byte[] s) {
+    if (at + s.length > n) {
+      return false;
+    }
+    for (int k = 0; k < s.length; k++) {
+      if (b[at + k] != s[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean endsWith(byte[] b, int n, byte[] s) {
+    return n >= s.length && startsWith(b, n, n - s.length, s);
+  }
+
+  private static int lastIndexOf(byte[] b, int n, String s) {
+    for (int at = n - s.length(); at >= 0; at--) {
+      if (startsWith(b, n, at, s)) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isNameChar(byte c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (c >= 'A' && c <= 'Z') || c == '?';
+  }
+
+  private static String latin1(byte[] b, int from, int to) {
+    return new String(b, from, Math.max(0, to - from), StandardCharsets.ISO_8859_1);
+  }
+
+  /** Interns syscall names without allocating for names already seen. */
+  private static final class NameTable {
+    private final String[] names = new String[1024];
+    private final byte[][] keys = new byte[1024][];
+
+    String intern(byte[] b, int from, int to) {
+      int h = 0;
+      for (int k = from; k < to; k++) {
+        h = 31 * h + b[k];
+      }
+      int slot = (h & 0x7fffffff) % names.length;
+      for (int probe = 0; probe < names.length; probe++) {
+        byte[] key = keys[slot];
+        if (key == null) {
+          byte[] copy = java.util.Arrays.copyOfRange(b, from, to);
+          keys[slot] = copy;
+          names[slot] = new String(copy, StandardCharsets.ISO_8859_1).intern();
+          return names[slot];
+        }
+        if (java.util.Arrays.equals(key, 0, key.length, b, from, to)) {
+          return names[slot];
+        }
+        slot = (slot + 1) % names.length;
+      }
+      return new String(b, from, to - from, StandardCharsets.ISO_8859_1).intern();
+    }
+  }
+}
