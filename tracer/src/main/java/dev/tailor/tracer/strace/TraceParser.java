@@ -419,12 +419,12 @@ public final class TraceParser {
       while (j < n && isDigit(b[j])) {
         by = by * 10 + (b[j++] - '0');
       }
-      // The exec'ing thread's execve completes on the leader's pid; its unfinished call moves there.
-      Pending p = unfinished.remove(pid);
-      if (p != null && !unfinished.containsKey(by)) {
-        unfinished.put(by, p);
-      } else if (p != null) {
-        emitSyscall(pid, p.name, p.args, "?", p.line);
+      // "LEADER +++ superseded by execve in pid EXECER": the execve that EXECER started completes
+      // as "LEADER <... execve resumed>", so its unfinished half moves to the leader's pid.
+      closeUnfinished(pid);
+      Pending p = unfinished.remove(by);
+      if (p != null) {
+        unfinished.put(pid, p);
       }
       sink.accept(new ExitEvent(pid, -1, "", by));
     } else {

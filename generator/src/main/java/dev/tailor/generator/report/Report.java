@@ -1,0 +1,196 @@
+package dev.tailor.generator.report;
+
+import dev.tailor.tracer.Access;
+import dev.tailor.tracer.CapabilityUse;
+import dev.tailor.tracer.Diagnostic;
+import dev.tailor.tracer.ExecUse;
+import dev.tailor.tracer.FileUse;
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.SocketUse;
+import dev.tailor.tracer.SyscallUse;
+import dev.tailor.tracer.Target;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.stream.Collectors;
+
+/**
+ * {@code report.md}: what was seen and why each rule exists, plus the snippets that deploy the
+ * profiles. Every value from the trace is in {@code PathText} form or printable ASCII, inside
+ * code spans, so nothing the workload named can break the document.
+ *
+ * @param sections extra sections from the generators (title, markdown body), in order
+ */
+public record Report(Recording recording, List<Section> sections) {
+  /** A titled block of markdown another generator contributes (seccomp notes, generalisations). */
+  public record Section(String title, String markdown) {}
+
+  public Report {
+    sections = List.copyOf(sections);
+  }
+
+  /** The markdown text. */
+  public String render() {
+    Recording r = recording;
+    StringBuilder b = new StringBuilder(16_384);
+    b.append("# tailor report: `").append(r.name()).append("`\n\n");
+    long calls = r.syscalls().values().stream().mapToLong(SyscallUse::count).sum();
+    b.append("- machine: `").append(r.arch()).append("`\n");
+    b.append("- runs: ").append(r.runs().stream().map(Report::code).collect(Collectors.joining(", "))).append('\n');
+    b.append("- processes and threads seen: ").append(r.processes()).append('\n');
+    b.append("- syscalls: ").append(r.syscalls().size()).append(" distinct, ").append(calls).append(" calls\n");
+    b.append("- paths: ").append(r.files().size()).append(" (").append(r.files().values().stream().filter(FileUse::succeeded).count())
+        .append(" accessed successfully)\n\n");
+
+    if (!r.warnings().isEmpty()) {
+      b.append("## Warnings\n\n");
+      for (String w : r.warnings()) {
+        b.append("- ").append(plain(w)).append('\n');
+      }
+      b.append('\n');
+    }
+
+    if (!r.targets().isEmpty()) {
+      b.append("## Attached processes\n\n");
+      b.append("An attach sees only what happens after it: the start-up (exec, the dynamic loader, library "
+          + "loading, configuration reads) and anything before the attach are missing from this recording. "
+          + "Complete the profile by merging it with a recording of the program's start: "
+          + "`tailor learn --name start -- CMD` then `tailor merge PROFILE_DIRS...`.\n\n");
+      b.append("| pid | executable | command line | uid (real eff saved fs) | CapEff |\n|---|---|---|---|---|\n");
+      for (Target t : r.targets()) {
+        b.append("| ").append(t.pid()).append(" | ").append(code(t.exe())).append(" | ")
+            .append(code(String.join(" ", t.cmdline()))).append(" | ").append(code(t.uid())).append(" | ")
+            .append(code(t.capEff())).append(" |\n");
+      }
+      b.append('\n');
+    }
+
+    boolean merged = r.runs().size() > 1;
+    b.append("## Syscalls\n\nEach syscall below was made by the workload and is allowed in `seccomp.json`.\n\n");
+    b.append("| syscall | calls | failed | errors").append(merged ? " | runs" : "").append(" |\n|---|---:|---:|---").append(merged ? "|---" : "").append("|\n");
+    for (Map.Entry<String, SyscallUse> e : r.syscalls().entrySet()) {
+      SyscallUse u = e.getValue();
+      b.append("| ").append(code(e.getKey())).append(" | ").append(u.count()).append(" | ").append(u.failed()).append(" | ")
+          .append(u.errors().entrySet().stream().map(x -> x.getKey() + " x" + x.getValue()).collect(Collectors.joining(", ")));
+      if (merged) {
+        b.append(" | ").append(runs(u.runs(), r.runs().size()));
+      }
+      b.append(" |\n");
+    }
+    b.append('\n');
+
+    b.append("## Files\n\nSuccessful accesses become AppArmor rules; failed ones (e.g. ENOENT while searching a path) need none and are listed for the record.\n\n");
+    b.append("| path | accesses | failed | calls").append(merged ? " | runs" : "").append(" |\n|---|---|---|---:").append(merged ? "|---" : "").append("|\n");
+    for (FileUse f : r.files().values()) {
+      b.append("| ").append(code(f.path() + (f.directory() && !f.path().endsWith("/") ? "/" : ""))).append(" | ")
+          .append(f.accesses().stream().map(Access::label).collect(Collectors.joining(" "))).append(" | ")
+          .append(f.failures().entrySet().stream().map(x -> x.getKey() + " (" + String.join(" ", x.getValue()) + ")").collect(Collectors.joining(", ")))
+          .append(" | ").append(f.count());
+      if (merged) {
+        b.append(" | ").append(runs(f.runs(), r.runs().size()));
+      }
+      b.append(" |\n");
+    }
+    b.append('\n');
+
+    if (!r.sockets().isEmpty()) {
+      b.append("## Sockets\n\n| family | type | sockets | bound to | connected or sent to |\n|---|---|---:|---|---|\n");
+      for (SocketUse s : r.sockets().values()) {
+        b.append("| ").append(s.family()).append(" | ").append(s.type()).append(" | ").append(s.count()).append(" | ")
+            .append(s.local().stream().map(Report::code).collect(Collectors.joining(" "))).append(" | ")
+            .append(s.peers().stream().map(Report::code).collect(Collectors.joining(" "))).append(" |\n");
+      }
+      b.append('\n');
+    }
+
+    if (!r.execs().isEmpty()) {
+      b.append("## Executed programs\n\n| program | times | first argv |\n|---|---:|---|\n");
+      for (ExecUse x : r.execs().values()) {
+        b.append("| ").append(code(x.path())).append(" | ").append(x.count()).append(" | ")
+            .append(code(String.join(" ", x.argv()))).append(" |\n");
+      }
+      b.append('\n');
+    }
+
+    if (!r.capabilities().isEmpty()) {
+      b.append("## Capabilities\n\n| capability | why |\n|---|---|\n");
+      for (CapabilityUse c : r.capabilities().values()) {
+        b.append("| ").append(code(c.name())).append(" | ")
+            .append(c.reasons().stream().map(Report::code).collect(Collectors.joining(" "))).append(" |\n");
+      }
+      b.append('\n');
+    }
+
+    for (Section s : sections) {
+      b.append("## ").append(s.title()).append("\n\n").append(s.markdown());
+      if (!s.markdown().endsWith("\n")) {
+        b.append('\n');
+      }
+      b.append('\n');
+    }
+
+    if (!r.diagnostics().isEmpty()) {
+      b.append("## Unused trace lines\n\n");
+      for (Diagnostic d : r.diagnostics()) {
+        b.append("- ").append(code(d.source() + ":" + d.line())).append(" ").append(plain(d.message())).append('\n');
+      }
+      if (r.unusedLines() > r.diagnostics().size()) {
+        b.append("- ... ").append(r.unusedLines() - r.diagnostics().size()).append(" more\n");
+      }
+      b.append('\n');
+    }
+
+    b.append(deploy(r.name()));
+    return b.toString();
+  }
+
+  private static String runs(SortedSet<String> runs, int total) {
+    return runs.size() + "/" + total + ": " + runs.stream().map(Report::code).collect(Collectors.joining(" "));
+  }
+
+  static String deploy(String name) {
+    List<String> l = new ArrayList<>();
+    l.add("## Deploy");
+    l.add("");
+    l.add("Check the seccomp profile before shipping it:");
+    l.add("```sh");
+    l.add("tailor enforce --seccomp profiles-out/" + name + "/seccomp.json -- CMD ARGS...");
+    l.add("```");
+    l.add("Docker and Podman:");
+    l.add("```sh");
+    l.add("docker run --security-opt seccomp=profiles-out/" + name + "/seccomp.json "
+        + "--security-opt apparmor=" + name + " IMAGE");
+    l.add("podman run --security-opt seccomp=profiles-out/" + name + "/seccomp.json IMAGE");
+    l.add("```");
+    l.add("AppArmor (load on every node that runs the workload; complain mode logs, enforce mode denies):");
+    l.add("```sh");
+    l.add("sudo apparmor_parser -r profiles-out/" + name + "/apparmor.profile");
+    l.add("```");
+    l.add("Kubernetes (1.30+): copy `seccomp.json` to `/var/lib/kubelet/seccomp/profiles/" + name + ".json` on each node, then:");
+    l.add("```yaml");
+    l.add("securityContext:");
+    l.add("  seccompProfile:");
+    l.add("    type: Localhost");
+    l.add("    localhostProfile: profiles/" + name + ".json");
+    l.add("  appArmorProfile:");
+    l.add("    type: Localhost");
+    l.add("    localhostProfile: " + name);
+    l.add("```");
+    l.add("The container runtime itself makes a few syscalls after the filter is applied (runc and crun "
+        + "finish their set-up with it); if the container does not start, merge in a recording of the runtime "
+        + "or allow those calls.");
+    l.add("");
+    return String.join("\n", l);
+  }
+
+  /** A value inside a code span; the values are PathText or printable ASCII already. */
+  static String code(String s) {
+    String v = s.replace('`', '\'').replace('|', '/').replace('\n', ' ');
+    return "`" + v + "`";
+  }
+
+  private static String plain(String s) {
+    return s.replace('\n', ' ').replace('|', '/');
+  }
+}

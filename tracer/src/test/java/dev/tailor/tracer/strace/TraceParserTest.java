@@ -1,0 +1,158 @@
+package dev.tailor.tracer.strace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tailor.tracer.event.ExitEvent;
+import dev.tailor.tracer.event.SyscallEvent;
+import dev.tailor.tracer.event.TraceEvent;
+import dev.tailor.tracer.event.UnparsedLine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class TraceParserTest {
+  static byte[] fixture(String name) throws IOException {
+    try (InputStream in = TraceParserTest.class.getResourceAsStream("/strace/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  static List<TraceEvent> parse(byte[] trace, int chunk) {
+    List<TraceEvent> events = new ArrayList<>();
+    TraceParser p = new TraceParser(events::add);
+    for (int i = 0; i < trace.length; i += chunk) {
+      p.feed(trace, i, Math.min(chunk, trace.length - i));
+    }
+    p.finish();
+    return events;
+  }
+
+  static List<TraceEvent> parse(String text) {
+    return parse(text.getBytes(StandardCharsets.ISO_8859_1), 1 << 16);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"thread-exec.strace", "shell-relative.strace", "python-threads.strace", "hostile-names.strace"})
+  void parse_realStrace61Output_readsEveryLine(String name) throws IOException {
+    List<TraceEvent> events = parse(fixture(name), 1 << 16);
+    List<TraceEvent> unparsed = events.stream().filter(e -> e instanceof UnparsedLine).collect(Collectors.toList());
+    assertEquals(List.of(), unparsed.stream().filter(e -> !((UnparsedLine) e).reason().startsWith("resumed")).collect(Collectors.toList()));
+    assertTrue(events.stream().anyMatch(e -> e instanceof SyscallEvent s && s.name().equals("exit_group")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"thread-exec.strace", "shell-relative.strace", "hostile-names.strace"})
+  void parse_fedOneByteAtATime_givesSameEvents(String name) throws IOException {
+    byte[] trace = fixture(name);
+    assertEquals(parse(trace, 1 << 16), parse(trace, 1));
+    assertEquals(parse(trace, 1 << 16), parse(trace, 7));
+  }
+
+  @Test
+  void parse_resumedCallAcrossThreads_joinsArguments() {
+    List<TraceEvent> ev = parse(
+        "101 read(3</etc/passwd>,  <unfinished ...>\n"
+            + "102 futex(0x7f, FUTEX_WAKE_PRIVATE, 1) = 0\n"
+            + "101 <... read resumed>\"root:x\", 4096) = 6\n");
+    SyscallEvent read = (SyscallEvent) ev.get(1);
+    assertEquals("read", read.name());
+    assertEquals(101, read.pid());
+    assertEquals("3</etc/passwd>, \"root:x\", 4096", read.args());
+    assertEquals(6, read.returnValue());
+    assertEquals(3, read.line());
+  }
+
+  @Test
+  void parse_threadExecve_completesOnLeaderAndCountsExecOnce() throws IOException {
+    List<TraceEvent> ev = parse(fixture("thread-exec.strace"), 1 << 16);
+    List<SyscallEvent> execs = ev.stream().filter(e -> e instanceof SyscallEvent s && s.name().equals("execve"))
+        .map(e -> (SyscallEvent) e).collect(Collectors.toList());
+    assertEquals(2, execs.size());
+    assertEquals("0", execs.get(1).result());
+    assertTrue(execs.get(1).args().startsWith("\"/bin/true\""));
+    assertTrue(ev.stream().anyMatch(e -> e instanceof ExitEvent x && x.supersededBy() > 0));
+  }
+
+  @Test
+  void parse_errorsAndDecorations_areReadBack() {
+    SyscallEvent s = (SyscallEvent) parse(
+        "7 openat(AT_FDCWD</tmp>, \"x\", O_RDONLY) = -1 ENOENT (No such file or directory)\n").get(0);
+    assertEquals("ENOENT", s.errno().orElseThrow());
+    assertTrue(s.failed());
+    SyscallEvent ok = (SyscallEvent) parse("7 openat(AT_FDCWD</tmp>, \"/dev/null\", O_WRONLY) = 3</dev/null<char 1:3>>\n").get(0);
+    assertEquals("/dev/null", StraceText.decoratedPath(ok.result()).orElseThrow());
+    assertEquals(3, ok.returnValue());
+  }
+
+  @Test
+  void parse_timestampsPidPrefixesAndTimes_areSkipped() {
+    List<TraceEvent> ev = parse(
+        "[pid  42] 12:00:01.123456 close(3) = 0 <0.000010>\n"
+            + "43 1700000000.123456 getpid() = 43\n");
+    SyscallEvent a = (SyscallEvent) ev.get(0);
+    assertEquals(42, a.pid());
+    assertEquals("close", a.name());
+    assertEquals("0", a.result());
+    assertEquals(43, ev.get(1).pid());
+  }
+
+  @Test
+  void parse_ffFileWithoutPidPrefix_usesDefaultPid() throws IOException {
+    List<TraceEvent> events = new ArrayList<>();
+    TraceParser p = new TraceParser(events::add, 16385);
+    p.parse(new java.io.ByteArrayInputStream(fixture("ff/ff.16385")));
+    assertTrue(events.stream().allMatch(e -> e.pid() == 16385));
+    assertTrue(events.stream().noneMatch(e -> e instanceof UnparsedLine));
+    assertTrue(events.stream().anyMatch(e -> e instanceof SyscallEvent s && s.name().equals("execve")));
+  }
+
+  @Test
+  void parse_garbageLines_becomeDiagnosticsWithLineNumbers() {
+    List<TraceEvent> ev = parse("hello world\n12 )))\n12 close(3) = 0\n\u00ff\u00fe\n12 +++ exited with 0 +++\n");
+    assertEquals(UnparsedLine.class, ev.get(0).getClass());
+    assertEquals(1, ((UnparsedLine) ev.get(0)).line());
+    assertEquals(2, ((UnparsedLine) ev.get(1)).line());
+    assertTrue(ev.stream().anyMatch(e -> e instanceof SyscallEvent s && s.name().equals("close")));
+    assertTrue(ev.get(ev.size() - 1) instanceof ExitEvent x && x.code() == 0);
+  }
+
+  @Test
+  void finish_unfinishedCallOfKilledProcess_stillCountsIt() {
+    List<TraceEvent> ev = parse("9 wait4(-1,  <unfinished ...>\n");
+    SyscallEvent s = (SyscallEvent) ev.get(0);
+    assertEquals("wait4", s.name());
+    assertTrue(s.unreturned());
+  }
+
+  @Test
+  void parse_hugeLine_keepsNameAndResult() {
+    StringBuilder b = new StringBuilder("5 write(1</dev/pts/0>, \"");
+    b.append("a".repeat(TraceParser.MAX_LINE + 1000));
+    b.append("\", 100) = 100\n");
+    List<TraceEvent> ev = parse(b.toString().getBytes(StandardCharsets.ISO_8859_1), 8192);
+    SyscallEvent s = ev.stream().filter(e -> e instanceof SyscallEvent).map(e -> (SyscallEvent) e).findFirst().orElseThrow();
+    assertEquals("write", s.name());
+    assertEquals(100, s.returnValue());
+  }
+
+  @Test
+  void unquote_octalAndCEscapes_giveExactBytes() {
+    assertEquals("a\"b\\c\nd\u00ff\u00fe<>", StraceText.unquote("\"a\\\"b\\\\c\\nd\\377\\376\\74\\76\"").orElseThrow());
+    assertEquals("/tmp/w/lt<gt>", StraceText.decoratedPath("3</tmp/w/lt\\74gt\\76>").orElseThrow());
+    assertFalse(StraceText.unquote("0x7ffd").isPresent());
+  }
+
+  @Test
+  void splitArgs_nestedStructsStringsAndDecorations_splitAtTopLevel() {
+    assertEquals(List.of("3</a,b>", "{sa_family=AF_INET, sin_port=htons(80)}", "\"x, y\"", "[1, 2]", "16"),
+        StraceText.splitArgs("3</a,b>, {sa_family=AF_INET, sin_port=htons(80)}, \"x, y\", [1, 2], 16"));
+  }
+}
