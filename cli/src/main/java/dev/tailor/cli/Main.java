@@ -3,6 +3,7 @@ package dev.tailor.cli;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code tailor} command: learns a workload's behaviour and writes its confinement. */
 @Command(
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Learns what a workload does and writes the tightest seccomp and AppArmor profiles for it.",
-    subcommands = {})
+    subcommands = {LearnCommand.class, GenerateCommand.class})
 public final class Main {
   /** Exit code when tailor itself failed (as docker run). */
   public static final int EXIT_TAILOR_FAILED = 125;
@@ -36,7 +37,25 @@ public final class Main {
           ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           return EXIT_USAGE;
         });
+    for (String name : new String[] {"learn", "enforce", "check"}) {
+      CommandLine sub = cl.getSubcommands().get(name);
+      if (sub != null) {
+        // Everything after the command's first word belongs to the command: `learn ls -l`.
+        sub.setStopAtPositional(true);
+      }
+    }
     return cl.execute(args);
+  }
+
+  /** Prints one error line (and the stack trace when debugging) and returns {@code code}. */
+  static int fail(CommandSpec spec, String message, Throwable debug, int code) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("tailor: " + message);
+    if (debug != null) {
+      debug.printStackTrace(err);
+    }
+    err.flush();
+    return code;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -41,7 +41,7 @@ public final class Recorder implements Consumer<TraceEvent> {
   static final int MAX_DIAGNOSTICS = 50;
 
   private final String run;
-  private final String source;
+  private String source;
   private final PathResolver resolver;
   private final UnaryOperator<String> syscallNames;
   private final String initialCwd;
@@ -101,6 +101,11 @@ public final class Recorder implements Consumer<TraceEvent> {
   /** Sets a process's working directory, for processes that were running before the trace. */
   public void setCwd(int pid, String cwd) {
     cwds.put(pid, cwd);
+  }
+
+  /** Names the trace the next events come from, for diagnostics. */
+  public void setSource(String source) {
+    this.source = source;
   }
 
   /** Adds a warning sentence for the report. */

@@ -1,0 +1,130 @@
+package dev.tailor.cli;
+
+import dev.tailor.tracer.Arch;
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.backend.Backend;
+import dev.tailor.tracer.backend.StraceBackend;
+import dev.tailor.tracer.backend.TraceException;
+import dev.tailor.tracer.record.HostPathResolver;
+import dev.tailor.tracer.record.Recorder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tailor learn}: traces a command or running processes and writes their profiles. */
+@Command(
+    name = "learn",
+    description = {
+      "Run CMD under tracing (or attach to running processes) and write seccomp.json, "
+          + "apparmor.profile, recording.json and report.md to OUT/NAME/.",
+      "Exit code: the workload's own; 125 tailor failed, 126 cannot run, 127 not found."
+    },
+    sortOptions = false)
+final class LearnCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ProfileOptions profile;
+
+  @Option(names = "--pid", split = ",", paramLabel = "PID",
+      description = "Attach to these running processes (every thread, and children they start).")
+  List<Integer> pids = new ArrayList<>();
+
+  @Option(names = "--pidof", paramLabel = "NAME",
+      description = "Attach to every process with this name, as pidof finds them.")
+  String pidof;
+
+  @Option(names = "--duration", paramLabel = "TIME",
+      description = "With --pid/--pidof: detach after this long (e.g. 30s, 5m, 1h); default: until Ctrl-C or the targets exit.")
+  String duration;
+
+  @Option(names = "--backend", paramLabel = "NAME", defaultValue = "strace",
+      description = "How to trace: strace (default).")
+  String backend;
+
+  @Option(names = "--no-status", description = "No live status line on the terminal.")
+  boolean noStatus;
+
+  @Option(names = "--debug", description = "Print stack traces on errors.")
+  boolean debug;
+
+  @Parameters(arity = "0..*", paramLabel = "CMD", description = "The command to run and learn, after --.")
+  List<String> command = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    try {
+      return learn();
+    } catch (TraceException e) {
+      return Main.fail(spec, e.getMessage(), debug ? e : null, switch (e.kind()) {
+        case NOT_FOUND -> Main.EXIT_NOT_FOUND;
+        case CANNOT_RUN -> Main.EXIT_CANNOT_RUN;
+        case FAILED -> Main.EXIT_TAILOR_FAILED;
+      });
+    } catch (CommandException e) {
+      return Main.fail(spec, e.getMessage(), debug ? e : null, e.exitCode(Main.EXIT_TAILOR_FAILED));
+    } catch (UsageException e) {
+      return Main.fail(spec, e.getMessage(), null, Main.EXIT_TAILOR_FAILED);
+    } catch (RuntimeException e) {
+      return Main.fail(spec, "internal error: " + e, e, Main.EXIT_TAILOR_FAILED);
+    }
+  }
+
+  private int learn() throws TraceException, CommandException {
+    boolean attach = !pids.isEmpty() || pidof != null;
+    if (attach == !command.isEmpty()) {
+      throw new CommandException("give either a command after -- or --pid/--pidof (not both)", Main.EXIT_TAILOR_FAILED);
+    }
+    if (duration != null && !attach) {
+      throw new CommandException("--duration only applies with --pid or --pidof", Main.EXIT_TAILOR_FAILED);
+    }
+    if (!backend.equals("strace")) {
+      throw new CommandException("--backend " + backend + ": only strace is available", Main.EXIT_TAILOR_FAILED);
+    }
+    List<Integer> targets = new ArrayList<>(pids);
+    String fallbackName;
+    if (pidof != null) {
+      targets.addAll(Pidof.find(pidof));
+      fallbackName = pidof;
+    } else if (attach) {
+      fallbackName = Pidof.comm(targets.get(0)).orElse("pid-" + targets.get(0));
+    } else {
+      fallbackName = ProfileNames.fromCommand(command);
+    }
+    String name = profile.nameOr(fallbackName);
+    ProfileFolder.checkWritable(profile.out);
+    Optional<Duration> limit = duration == null ? Optional.empty() : Optional.of(Durations.parse(duration));
+
+    Backend tracer = StraceBackend.locate();
+    Recorder recorder = new Recorder(name, tracer.name(), new HostPathResolver(), SyscallNames.resolver(),
+        Optional.of(Path.of("").toAbsolutePath().toString()));
+    int exit = 0;
+    try (StatusLine status = StatusLine.start(recorder, spec.commandLine().getErr(), !noStatus)) {
+      if (attach) {
+        recorder.warn("attached to running processes: their start-up (exec, dynamic loader, library loading, "
+            + "configuration reads) and everything before the attach is not in this recording; merge it with a "
+            + "'tailor learn -- CMD' recording of the program's start");
+        tracer.attach(targets, limit, recorder);
+      } else {
+        exit = tracer.run(command, recorder);
+      }
+    }
+    Recording recording = recorder.toRecording(name, Arch.current());
+    ProfileFolder.Written w = ProfileFolder.write(profile.out, recording, profile);
+    spec.commandLine().getErr().printf("tailor: wrote %s (%d syscalls, %d AppArmor rules from %d paths)%n",
+        w.folder(), w.syscalls(), w.apparmorRules(), w.distinctPaths());
+    for (String note : w.notes()) {
+      spec.commandLine().getErr().println("tailor: note: " + note);
+    }
+    spec.commandLine().getErr().flush();
+    return exit;
+  }
+}

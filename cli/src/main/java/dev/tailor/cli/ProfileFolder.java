@@ -1,0 +1,145 @@
+package dev.tailor.cli;
+
+import dev.tailor.generator.apparmor.AppArmorGenerator;
+import dev.tailor.generator.apparmor.AppArmorOptions;
+import dev.tailor.generator.apparmor.AppArmorResult;
+import dev.tailor.generator.apparmor.AppArmorWriter;
+import dev.tailor.generator.apparmor.Generalisation;
+import dev.tailor.generator.report.Report;
+import dev.tailor.generator.seccomp.SeccompGenerator;
+import dev.tailor.generator.seccomp.SeccompJson;
+import dev.tailor.generator.seccomp.SeccompResult;
+import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingJson;
+import dev.tailor.tracer.seccomp.SeccompException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes one profile folder: seccomp.json, apparmor.profile, recording.json and report.md. */
+final class ProfileFolder {
+  static final String APPARMOR_FILE = "apparmor.profile";
+  static final String REPORT_FILE = "report.md";
+
+  private ProfileFolder() {}
+
+  /** What was written, for the summary line. */
+  record Written(Path folder, int syscalls, int apparmorRules, int distinctPaths, List<String> notes) {}
+
+  /** Checks early that {@code out} can hold profile folders, so a long trace is not wasted. */
+  static void checkWritable(Path out) throws CommandException {
+    try {
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      throw new CommandException("cannot create output folder " + out + ": " + reason(e) + "; choose another with --out");
+    }
+    if (!Files.isWritable(out)) {
+      throw new CommandException("output folder " + out + " is not writable; choose another with --out");
+    }
+  }
+
+  static Written write(Path out, Recording recording, ProfileOptions options) throws CommandException {
+    SeccompResult seccomp;
+    try {
+      seccomp = SeccompGenerator.generate(recording);
+    } catch (SeccompException e) {
+      throw new CommandException(e.getMessage());
+    }
+    AppArmorOptions aa = apparmorOptions(recording.name(), options);
+    AppArmorResult apparmor = AppArmorGenerator.generate(recording, aa);
+
+    List<Report.Section> sections = new ArrayList<>();
+    if (!seccomp.notes().isEmpty()) {
+      StringBuilder s = new StringBuilder();
+      for (String n : seccomp.notes()) {
+        s.append("- ").append(n.replace('\n', ' ')).append('\n');
+      }
+      sections.add(new Report.Section("seccomp notes", s.toString()));
+    }
+    sections.add(new Report.Section("AppArmor generalisations", generalisations(apparmor)));
+    String report = new Report(recording, sections).render();
+
+    Path folder = out.resolve(recording.name());
+    try {
+      Files.createDirectories(folder);
+      atomicWrite(folder.resolve(SeccompJson.FILE_NAME), SeccompJson.toJson(seccomp.profile()));
+      atomicWrite(folder.resolve(APPARMOR_FILE), AppArmorWriter.write(apparmor.profile()));
+      atomicWrite(folder.resolve(RecordingJson.FILE_NAME), RecordingJson.toJson(recording));
+      atomicWrite(folder.resolve(REPORT_FILE), report);
+    } catch (IOException e) {
+      throw new CommandException("cannot write profiles to " + folder + ": " + reason(e) + "; choose another folder with --out");
+    }
+    return new Written(folder, recording.syscalls().size(), apparmor.profile().ruleCount(), apparmor.distinctPaths(), seccomp.notes());
+  }
+
+  static AppArmorOptions apparmorOptions(String name, ProfileOptions o) throws CommandException {
+    AppArmorOptions.Mode mode;
+    AppArmorOptions.ExecMode exec;
+    try {
+      mode = AppArmorOptions.Mode.valueOf(o.apparmorMode.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new CommandException("--apparmor-mode " + o.apparmorMode + ": use complain or enforce", Main.EXIT_USAGE);
+    }
+    try {
+      exec = AppArmorOptions.ExecMode.valueOf(o.execMode.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new CommandException("--exec-mode " + o.execMode + ": use ix, px or cx", Main.EXIT_USAGE);
+    }
+    String attach = o.attachPath().map(p -> PathText.escape(p)).orElse("");
+    if (!attach.isEmpty() && !attach.startsWith("/")) {
+      throw new CommandException("--attach-path " + o.attachPath + ": give an absolute path", Main.EXIT_USAGE);
+    }
+    return new AppArmorOptions(mode, exec, attach, name);
+  }
+
+  private static String generalisations(AppArmorResult r) {
+    StringBuilder s = new StringBuilder();
+    s.append(r.distinctPaths()).append(" paths needed a rule; the profile has ")
+        .append(r.profile().ruleCount()).append(" rules.\n\n");
+    if (r.generalisations().isEmpty()) {
+      s.append("No paths were generalised.\n");
+      return s.toString();
+    }
+    for (Generalisation g : r.generalisations()) {
+      s.append("- ").append(Report.code(g.pattern())).append(": ").append(g.reason().replace('\n', ' '))
+          .append(" (replaces ").append(g.replacedPaths().size()).append(": ");
+      List<String> shown = g.replacedPaths().subList(0, Math.min(8, g.replacedPaths().size()));
+      s.append(String.join(", ", shown.stream().map(Report::code).toList()));
+      if (g.replacedPaths().size() > shown.size()) {
+        s.append(", ...");
+      }
+      s.append(")\n");
+    }
+    return s.toString();
+  }
+
+  /** Writes through a temporary file and a rename, so a reader never sees half a profile. */
+  static void atomicWrite(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    try {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+  }
+}
