@@ -10,6 +10,7 @@ import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
+import dev.tailor.tracer.event.CloneStarted;
 import dev.tailor.tracer.event.ExitEvent;
 import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
@@ -54,6 +55,7 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final Map<String, Set<String>> capabilities = new TreeMap<>();
   private final Map<Integer, String> cwds = new HashMap<>();
   private final Set<Integer> pids = new HashSet<>();
+  private final Set<Integer> cloning = new HashSet<>();
   private final Map<String, String> renamedSyscalls = new HashMap<>();
   private final LinkedHashSet<String> warnings = new LinkedHashSet<>();
   private final List<Target> targets = new ArrayList<>();
@@ -148,8 +150,11 @@ public final class Recorder implements Consumer<TraceEvent> {
   public void accept(TraceEvent event) {
     if (event instanceof SyscallEvent s) {
       syscall(s);
+    } else if (event instanceof CloneStarted c) {
+      cloning.add(c.pid());
     } else if (event instanceof ExitEvent e) {
       pids.add(e.pid());
+      cloning.remove(e.pid());
     } else if (event instanceof SignalEvent s) {
       pids.add(s.pid());
     } else if (event instanceof UnparsedLine u) {
@@ -166,7 +171,13 @@ public final class Recorder implements Consumer<TraceEvent> {
   private void syscall(SyscallEvent e) {
     syscallTotal++;
     int pid = e.pid();
-    pids.add(pid);
+    if (pids.add(pid) && !cwds.containsKey(pid) && cloning.size() == 1) {
+      // A new pid while exactly one process is inside clone/fork: its child, with its cwd.
+      String parentCwd = cwds.get(cloning.iterator().next());
+      if (parentCwd != null) {
+        cwds.put(pid, parentCwd);
+      }
+    }
     String name = e.name();
     if (name.startsWith("syscall_")) {
       name = renamedSyscalls.computeIfAbsent(name, syscallNames);
@@ -230,11 +241,12 @@ public final class Recorder implements Consumer<TraceEvent> {
         }
       }
       case "clone", "clone3", "fork", "vfork" -> {
+        cloning.remove(pid);
         long child = e.returnValue();
         if (ok && child > 0) {
           String cwd = cwds.get(pid);
           if (cwd != null) {
-            cwds.put((int) child, cwd);
+            cwds.putIfAbsent((int) child, cwd);
           }
         }
       }

@@ -1,5 +1,6 @@
 package dev.tailor.tracer.strace;
 
+import dev.tailor.tracer.event.CloneStarted;
 import dev.tailor.tracer.event.ExitEvent;
 import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
@@ -247,6 +248,9 @@ public final class TraceParser {
     if (endsWith(b, n, UNFINISHED)) {
       String args = latin1(b, argsStart, n - UNFINISHED.length);
       Pending old = unfinished.put(pid, new Pending(name, args, lineNumber));
+      if (name.equals("clone") || name.equals("clone3") || name.equals("fork") || name.equals("vfork")) {
+        sink.accept(new CloneStarted(pid, name));
+      }
       if (old != null) {
         emitSyscall(pid, old.name, old.args, "?", old.line);
         unparsedMessage(pid, "call of " + old.name + " never resumed before the next call");

@@ -1,0 +1,134 @@
+package dev.tailor.tracer.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tailor.tracer.Access;
+import dev.tailor.tracer.FileUse;
+import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingJson;
+import dev.tailor.tracer.strace.TraceParser;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class RecorderTest {
+  static Recording record(String fixture) throws IOException {
+    Recorder r = new Recorder("run", fixture, PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/tmp/fx"));
+    try (InputStream in = RecorderTest.class.getResourceAsStream("/strace/" + fixture)) {
+      new TraceParser(r).parse(in);
+    }
+    return r.toRecording("test", "x86_64");
+  }
+
+  static Recording recordText(String text) throws IOException {
+    Recorder r = new Recorder("run", "text", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/work"));
+    new TraceParser(r).parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)));
+    return r.toRecording("test", "x86_64");
+  }
+
+  static FileUse file(Recording r, String path) {
+    FileUse f = r.files().get(path);
+    if (f == null) {
+      throw new AssertionError(path + " not in " + r.files().keySet());
+    }
+    return f;
+  }
+
+  @Test
+  void record_shellWithChdirAndForks_resolvesRelativeNamesThroughInheritedCwd() throws IOException {
+    Recording r = record("shell-relative.strace");
+    assertTrue(file(r, "/tmp/fxrel").accesses().contains(Access.MKDIR), "mkdir(\"fxrel\") by a vfork child of a process in /tmp");
+    assertTrue(file(r, "/tmp/fxrel").directory());
+    assertTrue(file(r, "/tmp/fxrel/a.txt").accesses().containsAll(EnumSet.of(Access.WRITE, Access.CREATE, Access.DELETE)),
+        "echo > a.txt, then rm -r");
+    assertTrue(file(r, "/tmp/fxrel/b.txt").accesses().contains(Access.RENAME));
+    assertTrue(file(r, "/tmp/fxrel/c.txt").accesses().contains(Access.CREATE));
+    assertTrue(file(r, "/tmp/fxrel/c.txt").accesses().contains(Access.DELETE));
+    assertTrue(file(r, "/tmp/fxrel/l.txt").accesses().contains(Access.CREATE));
+    assertTrue(r.execs().containsKey("/usr/bin/mkdir"));
+    assertTrue(r.syscalls().containsKey("exit_group"));
+    assertTrue(r.syscalls().containsKey("vfork") || r.syscalls().containsKey("clone") || r.syscalls().containsKey("clone3"));
+    assertFalse(file(r, "/root/.cargo/bin/mkdir").succeeded(), "ENOENT probes need no rule");
+    assertEquals(java.util.Set.of("stat"), file(r, "/root/.cargo/bin/mkdir").failures().get("ENOENT"));
+  }
+
+  @Test
+  void record_hostileNames_keepsExactBytesInPathText() throws IOException {
+    Recording r = record("hostile-names.strace");
+    assertTrue(file(r, "/tmp/exp/w/new\\x0aline").accesses().containsAll(EnumSet.of(Access.READ, Access.WRITE, Access.CREATE)));
+    assertTrue(r.files().containsKey("/tmp/exp/w/bad\\xff\\xfeutf"));
+    assertTrue(r.files().containsKey("/tmp/exp/w/q\"uote"));
+    assertTrue(r.files().containsKey("/tmp/exp/w/back\\x5cslash"));
+    assertTrue(r.files().containsKey("/tmp/exp/w/lt<gt>"));
+    assertEquals("/tmp/exp/w/bad\u00ff\u00feutf", new String(PathText.toBytes("/tmp/exp/w/bad\\xff\\xfeutf"), StandardCharsets.ISO_8859_1));
+  }
+
+  @Test
+  void record_threadExec_recordsExecOfBothPrograms() throws IOException {
+    Recording r = record("thread-exec.strace");
+    assertTrue(r.execs().containsKey("/tmp/fx/thexec"), r.execs().keySet().toString());
+    assertTrue(r.execs().containsKey("/bin/true"));
+    assertTrue(file(r, "/etc/hostname").accesses().contains(Access.READ));
+    assertEquals(2, r.processes());
+  }
+
+  @Test
+  void record_sockets_giveFamilyTypeAddressesAndCapability() throws IOException {
+    Recording r = recordText(
+        "5 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3<TCP:[100]>\n"
+            + "5 bind(3<TCP:[100]>, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr(\"0.0.0.0\")}, 16) = 0\n"
+            + "5 socket(AF_INET6, SOCK_DGRAM, IPPROTO_IP) = 4<UDPv6:[101]>\n"
+            + "5 connect(4<UDPv6:[101]>, {sa_family=AF_INET6, sin6_port=htons(53), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, \"::1\", &sin6_addr), sin6_scope_id=0}, 28) = 0\n"
+            + "5 socket(AF_UNIX, SOCK_STREAM, 0) = 5<UNIX-STREAM:[102]>\n"
+            + "5 connect(5<UNIX-STREAM:[102]>, {sa_family=AF_UNIX, sun_path=\"/run/x.sock\"}, 110) = 0\n"
+            + "5 socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_ROUTE) = 6<NETLINK:[103]>\n"
+            + "5 socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) = -1 EPERM (Operation not permitted)\n"
+            + "5 +++ exited with 0 +++\n");
+    assertEquals(java.util.Set.of("inet stream", "inet6 dgram", "unix stream", "netlink raw"), r.sockets().keySet());
+    assertEquals(java.util.Set.of("0.0.0.0:80"), r.sockets().get("inet stream").local());
+    assertEquals(java.util.Set.of("[::1]:53"), r.sockets().get("inet6 dgram").peers());
+    assertTrue(r.capabilities().containsKey("net_bind_service"));
+    assertFalse(r.capabilities().containsKey("net_raw"), "a failed raw socket needs nothing");
+    assertTrue(file(r, "/run/x.sock").accesses().contains(Access.WRITE));
+    assertEquals(1, r.syscalls().get("socket").errors().get("EPERM"));
+  }
+
+  @Test
+  void record_openFlags_mapToAccessKinds() {
+    assertEquals(EnumSet.of(Access.READ), Recorder.openKinds("O_RDONLY|O_CLOEXEC"));
+    assertEquals(EnumSet.of(Access.APPEND, Access.CREATE), Recorder.openKinds("O_WRONLY|O_CREAT|O_APPEND"));
+    assertEquals(EnumSet.of(Access.READ, Access.WRITE), Recorder.openKinds("O_RDWR"));
+    assertEquals(EnumSet.of(Access.WRITE, Access.CREATE), Recorder.openKinds("O_WRONLY|O_CREAT|O_TRUNC|O_APPEND"));
+    assertEquals(EnumSet.of(Access.STAT), Recorder.openKinds("O_RDONLY|O_PATH"));
+  }
+
+  @Test
+  void record_mmapExecAndFdWrites_areFileAccesses() throws IOException {
+    Recording r = recordText(
+        "5 mmap(NULL, 100, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_DENYWRITE, 3</usr/lib/libc.so.6>, 0) = 0x7f0000\n"
+            + "5 write(7</var/log/app.log>, \"x\", 1) = 1\n"
+            + "5 getdents64(4</srv/data>, 0x55, 32768) = 48\n"
+            + "5 exit_group(0) = ?\n");
+    assertTrue(file(r, "/usr/lib/libc.so.6").accesses().contains(Access.MMAP_EXEC));
+    assertTrue(file(r, "/var/log/app.log").accesses().contains(Access.WRITE));
+    assertTrue(file(r, "/srv/data").directory());
+    assertEquals(1, r.syscalls().get("exit_group").count());
+  }
+
+  @Test
+  void recording_jsonRoundTrip_isExact() throws IOException {
+    Recording r = record("hostile-names.strace");
+    String json = RecordingJson.toJson(r);
+    Recording back = RecordingJson.fromJson(json, "test");
+    assertEquals(r, back);
+    assertEquals(json, RecordingJson.toJson(back));
+  }
+}
