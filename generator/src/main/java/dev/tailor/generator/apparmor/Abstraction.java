@@ -103,7 +103,10 @@ enum Abstraction {
 
   // "[owner] PATH PERMS," with PATH unquoted; owner rules are left out since who owns a file the
   // workload touched is not recorded, so they cannot be relied on to cover it.
-  private static final Pattern LINE = Pattern.compile("\\s*(\\S+)\\s+([rwalkmixpcuPCU]+)\\s*,\\s*");
+  // In a holder: enum constants are built before the enum's own static fields.
+  private static final class Syntax {
+    static final Pattern LINE = Pattern.compile("\\s*(\\S+)\\s+([rwalkmixpcuPCU]+)\\s*,\\s*");
+  }
 
   private final String fileName;
   private final List<Rule> rules;
@@ -135,7 +138,7 @@ enum Abstraction {
 
   /** Parses one file rule line of an abstraction file. */
   static Rule parse(String line) {
-    Matcher m = LINE.matcher(line);
+    Matcher m = Syntax.LINE.matcher(line);
     if (!m.matches()) {
       throw new IllegalArgumentException("not a file rule: " + line);
     }

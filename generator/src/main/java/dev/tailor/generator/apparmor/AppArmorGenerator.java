@@ -89,7 +89,7 @@ public final class AppArmorGenerator {
     }
   }
 
-  private static final class Run {
+  static final class Run {
     private final Recording recording;
     private final AppArmorOptions options;
     private final List<Generalisation> generalisations = new ArrayList<>();

@@ -34,7 +34,7 @@ public record FileRule(
     }
   }
 
-  private static final Pattern PERMS = Pattern.compile("r?w?a?l?k?m?(?:ix|px|cx)?");
+  private static final Pattern PERMS = Pattern.compile("m?r?w?a?l?k?(?:ix|px|cx)?");
   private static final Pattern COMMENT = Pattern.compile("[A-Za-z0-9 ,.:()/_@{}*-]*");
 
   public FileRule {

@@ -69,13 +69,14 @@ record Perms(int bits) {
 
   /** The letters as a profile writes them, with the exec mode given. */
   String letters(String execToken) {
+    // Debian's order: "mr" for libraries, "rwk", "ix".
     StringBuilder s = new StringBuilder();
+    if (has(M)) s.append('m');
     if (has(R)) s.append('r');
     if (has(W)) s.append('w');
     if (has(A)) s.append('a');
     if (has(L)) s.append('l');
     if (has(K)) s.append('k');
-    if (has(M)) s.append('m');
     if (has(X)) s.append(execToken);
     return s.toString();
   }
