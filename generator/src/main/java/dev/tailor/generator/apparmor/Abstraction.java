@@ -109,16 +109,23 @@ enum Abstraction {
   }
 
   private final String fileName;
+  private final List<String> lines;
   private final List<Rule> rules;
 
   Abstraction(String fileName, List<String> lines) {
     this.fileName = fileName;
+    this.lines = lines;
     this.rules = lines.stream().map(Abstraction::parse).toList();
   }
 
   /** The name under {@code abstractions/}. */
   String fileName() {
     return fileName;
+  }
+
+  /** The rule lines as they stand in the Debian file (spaces folded). */
+  List<String> lines() {
+    return lines;
   }
 
   List<Rule> rules() {

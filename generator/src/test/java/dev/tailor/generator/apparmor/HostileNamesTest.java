@@ -85,6 +85,19 @@ class HostileNamesTest {
     }
   }
 
+  @Test
+  void literalRule_ofAHostileName_grantsExactlyThatOnePath() throws Exception {
+    ParserCheck.assumeParser();
+    List<FileRule> rules = new ArrayList<>();
+    java.util.Set<String> expected = new java.util.TreeSet<>();
+    for (String name : HOSTILE) {
+      String raw = WORK + name;
+      expected.add(raw);
+      rules.add(new FileRule(false, PathPattern.literal(PathText.escape(raw)), "rw", "", FileRule.Kind.FILE, ""));
+    }
+    assertEquals(expected, ParserCheck.compile(ParserCheck.rulesOnly(rules)).language());
+  }
+
   /** Random names of any bytes but NUL and '/': ~200 cases, each parsed and its DFA checked. */
   @Test
   void randomNames_neverWidenBeyondTheWorkFolder() throws Exception {
@@ -109,6 +122,17 @@ class HostileNamesTest {
       assertEquals("", dfa.leakOutside(WORK), () -> "case " + caseNo + ": " + names);
       for (String n : names) {
         assertTrue(dfa.accepts(n), () -> "case " + caseNo + " does not grant " + PathText.escape(n));
+      }
+      // The rules left literal grant exactly their own paths, nothing a name's bytes could add.
+      List<FileRule> literal = r.profile().files().stream().filter(f -> !f.path().isGlob()).toList();
+      java.util.Set<String> own = new java.util.TreeSet<>();
+      for (FileRule f : literal) {
+        // A literal pattern's \xHH escapes are PathText's own syntax, so toBytes reads it back.
+        own.add(new String(PathText.toBytes(f.path().text()), StandardCharsets.ISO_8859_1));
+      }
+      if (!literal.isEmpty()) {
+        assertEquals(own, ParserCheck.compile(ParserCheck.rulesOnly(literal)).language(), "case " + c);
+        assertTrue(names.containsAll(own.stream().map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o).toList()), "case " + c);
       }
       if (texts.size() == 20) {
         ParserCheck.assertParse(texts);

@@ -226,6 +226,36 @@ final class ParserCheck {
       return "";
     }
 
+    /**
+     * Every path the rules grant, when they are finitely many (no glob): lets a test assert that
+     * a literal rule grants exactly its one path and nothing a glob character could add.
+     */
+    java.util.Set<String> language() {
+      java.util.Set<String> out = new java.util.TreeSet<>();
+      walk(1, new StringBuilder(), live(), out, 0);
+      return out;
+    }
+
+    private void walk(int s, StringBuilder prefix, BitSet live, java.util.Set<String> out, int depth) {
+      if (depth > 4096) {
+        throw new IllegalStateException("the rules grant infinitely many paths");
+      }
+      if (accepting.get(s)) {
+        out.add(prefix.toString());
+      }
+      int[] row = next.get(s);
+      if (row == null) {
+        return;
+      }
+      for (int c = 1; c < 256; c++) {
+        if (row[c] != 0 && live.get(row[c])) {
+          prefix.append((char) c);
+          walk(row[c], prefix, live, out, depth + 1);
+          prefix.setLength(prefix.length() - 1);
+        }
+      }
+    }
+
     private BitSet live() {
       Map<Integer, List<Integer>> back = new HashMap<>();
       next.forEach(
