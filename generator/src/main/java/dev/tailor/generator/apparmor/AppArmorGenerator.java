@@ -1,0 +1,470 @@
+package dev.tailor.generator.apparmor;
+
+import dev.tailor.generator.apparmor.FileRule.Kind;
+import dev.tailor.tracer.Access;
+import dev.tailor.tracer.CapabilityUse;
+import dev.tailor.tracer.ExecUse;
+import dev.tailor.tracer.FileUse;
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.SocketUse;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/** Turns a {@link Recording} into a draft {@link AppArmorProfile}, generalising where it is safe. */
+public final class AppArmorGenerator {
+
+  /**
+   * Files directly in one directory, with the same permissions, that become {@code dir/*}. Four:
+   * fewer is cheap to list and says more; a program that reads four files of a folder of its own
+   * will usually read the rest.
+   */
+  static final int FILES_PER_DIR_GLOB = 4;
+
+  /**
+   * Entries below one directory, all with the same permissions and spread over at least {@link
+   * #SUBTREE_MIN_DIRS} subfolders, that become {@code dir/**}: a package tree, not a folder.
+   */
+  static final int SUBTREE_GLOB_MIN = 12;
+
+  /** Subfolders with entries a subtree needs before {@code **} is used instead of {@code *}. */
+  static final int SUBTREE_MIN_DIRS = 2;
+
+  /** Length of the random run that marks a mkstemp-style name (mkstemp uses six). */
+  static final int RANDOM_RUN_MIN = 6;
+
+  /** Where programs put temporary files; random names there become globs, rules get owner. */
+  static final List<String> TEMP_ROOTS = List.of("/tmp/", "/var/tmp/", "/dev/shm/");
+
+  /** Rules under these get {@code owner}: files there belong to users, not to the system. */
+  static final List<String> OWNER_ROOTS = List.of("/tmp/", "/var/tmp/", "/dev/shm/", "/home/", "/root/");
+
+  /**
+   * System trees: no glob that lets the workload change anything (write, append, link, exec) is
+   * made below them; read-only globs are, but only below the observed folder.
+   */
+  static final List<String> SYSTEM_TREES =
+      List.of(
+          "/usr/", "/etc/", "/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/", "/libx32/", "/boot/",
+          "/proc/", "/sys/", "/dev/", "/var/lib/", "/opt/", "/snap/");
+
+  /**
+   * Folders never globbed themselves ({@code /etc/*}, {@code /usr/lib/**}): too broad to be a
+   * draft's guess. Every top-level folder is in this set too.
+   */
+  static final Set<String> GLOB_ROOTS =
+      Set.of(
+          "/usr", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libx32", "/usr/libexec",
+          "/usr/share", "/usr/bin", "/usr/sbin", "/usr/include", "/usr/local", "/usr/local/lib",
+          "/usr/local/bin", "/usr/local/share", "/usr/src", "/var/lib", "/var/log", "/var/cache",
+          "/var/tmp", "/var/run", "/var/spool", "/var/mail", "/run/user", "/dev/shm", "/etc/ssl/private");
+
+  private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]*");
+
+  private AppArmorGenerator() {}
+
+  /** A draft profile for everything the recording saw succeed. */
+  public static AppArmorResult generate(Recording recording, AppArmorOptions options) {
+    return new AppArmorGenerator.Run(recording, options).run();
+  }
+
+  /** One rule being built: pattern text (escaped), permissions, and the paths it stands for. */
+  private record Draft(
+      String text, Perms perms, boolean owner, Kind kind, TreeSet<String> sources, String reason) {
+    boolean literal() {
+      return !text.contains("*") && !text.contains("@");
+    }
+
+    boolean isDirectory() {
+      return text.endsWith("/");
+    }
+  }
+
+  static final class Run {
+    private final Recording recording;
+    private final AppArmorOptions options;
+    private final List<Generalisation> generalisations = new ArrayList<>();
+
+    Run(Recording recording, AppArmorOptions options) {
+      this.recording = recording;
+      this.options = options;
+    }
+
+    AppArmorResult run() {
+      // 1. Every path that needs a rule, with its permissions; directories end in '/'.
+      TreeMap<String, Perms> paths = new TreeMap<>();
+      Set<String> sockets = new HashSet<>();
+      for (FileUse f : recording.files().values()) {
+        Perms p = Perms.of(f.accesses());
+        if (!p.isEmpty()) {
+          paths.merge(key(f.path(), f.directory()), p, Perms::union);
+        }
+      }
+      for (ExecUse e : recording.execs().values()) {
+        if (e.path().startsWith("/")) {
+          paths.merge(e.path(), Perms.of(EnumSet.of(Access.EXEC)), Perms::union);
+        }
+      }
+      for (SocketUse s : recording.sockets().values()) {
+        if (s.family().equals("unix")) {
+          for (String local : s.local()) {
+            if (local.startsWith("/")) {
+              paths.merge(local, new Perms(Perms.R | Perms.W), Perms::union);
+              sockets.add(local);
+            }
+          }
+        }
+      }
+      int distinct = paths.size();
+
+      // 2. Abstractions: include those that cover something seen, drop what they cover.
+      List<Abstraction> included = new ArrayList<>();
+      included.add(Abstraction.BASE);
+      for (Abstraction a : Abstraction.values()) {
+        if (a != Abstraction.BASE
+            && paths.entrySet().stream()
+                .anyMatch(e -> !e.getValue().within(Perms.NONE) && !a.grants(e.getKey()).isEmpty())) {
+          included.add(a);
+        }
+      }
+      Map<Abstraction, List<String>> covered = new LinkedHashMap<>();
+      paths
+          .entrySet()
+          .removeIf(
+              e -> {
+                Perms granted = Perms.NONE;
+                Abstraction first = null;
+                for (Abstraction a : included) {
+                  Perms g = a.grants(e.getKey());
+                  if (!g.isEmpty() && first == null) {
+                    first = a;
+                  }
+                  granted = granted.union(g);
+                }
+                if (first != null && e.getValue().within(granted)) {
+                  covered.computeIfAbsent(first, x -> new ArrayList<>()).add(e.getKey());
+                  return true;
+                }
+                return false;
+              });
+      covered.forEach(
+          (a, list) ->
+              generalisations.add(
+                  new Generalisation(
+                      "include <abstractions/" + a.fileName() + ">",
+                      list,
+                      "covered by Debian's abstraction " + a.fileName())));
+
+      // 3. A draft per path: /proc of the workload and temporary names become patterns.
+      Map<String, Draft> drafts = new TreeMap<>();
+      for (Map.Entry<String, Perms> e : paths.entrySet()) {
+        String path = e.getKey();
+        Draft d = draft(path, e.getValue(), sockets.contains(path));
+        drafts.merge(d.text(), d, Run::mergeDrafts);
+      }
+      for (Draft d : drafts.values()) {
+        if (!d.literal() && (d.kind() == Kind.PROC || d.kind() == Kind.TEMP)) {
+          generalisations.add(new Generalisation(quote(d.text()), List.copyOf(d.sources()), d.reason()));
+        }
+      }
+
+      // 4. Many entries of one folder or subtree become one glob.
+      List<Draft> rules = new ArrayList<>(drafts.values());
+      rules = collapseSubtrees(rules);
+      rules = collapseFolders(rules);
+
+      // 5. Rules, with the exec mode chosen.
+      List<FileRule> files = new ArrayList<>();
+      List<String> children = new ArrayList<>();
+      Set<String> childNames = new HashSet<>();
+      for (Draft d : rules) {
+        String target = "";
+        if (d.perms().has(Perms.X) && options.execMode() == AppArmorOptions.ExecMode.CX) {
+          target = childName(d.text(), childNames);
+          children.add(target);
+        }
+        String comment = d.sources().size() > 1 ? d.sources().size() + " paths seen" : "";
+        files.add(
+            new FileRule(
+                d.owner(),
+                new PathPattern(d.text()),
+                d.perms().letters(options.execMode().token()),
+                target,
+                d.kind(),
+                comment));
+      }
+
+      List<NetworkRule> network = new ArrayList<>();
+      for (SocketUse s : recording.sockets().values()) {
+        String family = s.family().toLowerCase(Locale.ROOT);
+        if (NetworkRule.FAMILIES.contains(family)) {
+          String type = NetworkRule.TYPES.contains(s.type()) ? s.type() : "";
+          network.add(new NetworkRule(family, type));
+        }
+      }
+      List<String> caps = new ArrayList<>();
+      for (CapabilityUse c : recording.capabilities().values()) {
+        if (c.name().matches("[a-z_]+")) {
+          caps.add(c.name());
+        }
+      }
+      AppArmorProfile profile =
+          new AppArmorProfile(
+              options.profileName(),
+              options.mode(),
+              options.attachment(),
+              included.stream().map(Abstraction::fileName).toList(),
+              caps,
+              network,
+              files,
+              children);
+      generalisations.sort(
+          Comparator.comparing(Generalisation::pattern).thenComparing(Generalisation::reason));
+      return new AppArmorResult(profile, generalisations, distinct);
+    }
+
+    private static Draft mergeDrafts(Draft a, Draft b) {
+      TreeSet<String> s = new TreeSet<>(a.sources());
+      s.addAll(b.sources());
+      Kind k = a.kind().compareTo(b.kind()) <= 0 ? a.kind() : b.kind();
+      return new Draft(a.text(), a.perms().union(b.perms()), a.owner() || b.owner(), k, s, a.reason());
+    }
+
+    private static Draft draft(String path, Perms perms, boolean socket) {
+      TreeSet<String> src = new TreeSet<>(List.of(path));
+      String proc = procPattern(path);
+      if (proc != null) {
+        return new Draft(
+            proc, perms, true, Kind.PROC, src,
+            "a process's own /proc entries; every numeric /proc/PID is taken to be the"
+                + " workload's own (the recording keeps no pid list), so the rule is owner-only");
+      }
+      boolean owner = OWNER_ROOTS.stream().anyMatch(path::startsWith);
+      for (String root : TEMP_ROOTS) {
+        if (path.startsWith(root)) {
+          String text = tempPattern(root, path);
+          return new Draft(
+              text, perms, true, Kind.TEMP, src,
+              "temporary names with a random part, owner-only under a temporary folder");
+        }
+      }
+      Kind kind =
+          socket ? Kind.SOCKET
+              : perms.has(Perms.X) ? Kind.PROGRAM
+              : perms.has(Perms.M) ? Kind.LIBRARY
+              : Kind.FILE;
+      return new Draft(PathPattern.escape(path), perms, owner, kind, src, "");
+    }
+
+    /** The /proc path as a pattern of the workload's own process, or null when it is not one. */
+    private static String procPattern(String path) {
+      if (!path.startsWith("/proc/")) {
+        return null;
+      }
+      String[] parts = path.substring("/proc/".length()).split("/", -1);
+      String first = parts[0];
+      StringBuilder out = new StringBuilder("@{PROC}/@{pid}");
+      int rest;
+      if (first.equals("thread-self")) {
+        out.append("/task/@{tid}");
+        rest = 1;
+      } else if (first.equals("self") || DIGITS.matcher(first).matches()) {
+        rest = 1;
+        if (parts.length > 2 && parts[1].equals("task") && DIGITS.matcher(parts[2]).matches()) {
+          out.append("/task/@{tid}");
+          rest = 3;
+        }
+      } else {
+        return null;
+      }
+      for (int i = rest; i < parts.length; i++) {
+        out.append('/').append(PathPattern.escape(parts[i]));
+      }
+      return out.toString();
+    }
+
+    /** The path under a temporary root with every random-looking name part made a glob. */
+    private static String tempPattern(String root, String path) {
+      StringBuilder out = new StringBuilder(PathPattern.escape(root));
+      String[] parts = path.substring(root.length()).split("/", -1);
+      for (int i = 0; i < parts.length; i++) {
+        if (i > 0) {
+          out.append('/');
+        }
+        out.append(tempName(parts[i]));
+      }
+      return out.toString();
+    }
+
+    /** One name, with its mkstemp-style random run replaced by '*', escaped. */
+    static String tempName(String name) {
+      String base = name;
+      String ext = "";
+      int dot = name.lastIndexOf('.');
+      if (dot > 0 && name.length() - dot <= 6 && name.substring(dot + 1).matches("[A-Za-z0-9]+")) {
+        base = name.substring(0, dot);
+        ext = name.substring(dot);
+      }
+      // Python's tempfile: "tmp" + 8 chars of [a-z0-9_]; mkstemp: a prefix + 6 of [A-Za-z0-9].
+      if (base.startsWith("tmp")
+          && base.length() - 3 >= RANDOM_RUN_MIN
+          && base.substring(3).matches("[A-Za-z0-9_]+")) {
+        return "tmp*" + PathPattern.escape(ext);
+      }
+      int start = base.length();
+      while (start > 0 && Character.isLetterOrDigit(base.charAt(start - 1)) && base.charAt(start - 1) < 0x80) {
+        start--;
+      }
+      String run = base.substring(start);
+      boolean separated = start == 0 || ".-_".indexOf(base.charAt(start - 1)) >= 0;
+      if (run.length() >= RANDOM_RUN_MIN && separated && looksRandom(run)) {
+        return PathPattern.escape(base.substring(0, start)) + "*" + PathPattern.escape(ext);
+      }
+      return PathPattern.escape(name);
+    }
+
+    /** Digits and letters mixed, or upper and lower case mixed: a word is rarely either. */
+    private static boolean looksRandom(String run) {
+      boolean digit = run.chars().anyMatch(c -> c >= '0' && c <= '9');
+      boolean letter = run.chars().anyMatch(Character::isLetter);
+      boolean upper = run.chars().anyMatch(c -> c >= 'A' && c <= 'Z');
+      boolean lower = run.chars().anyMatch(c -> c >= 'a' && c <= 'z');
+      return (digit && letter) || (upper && lower && run.length() > 6);
+    }
+
+    private List<Draft> collapseSubtrees(List<Draft> in) {
+      // Candidate folders: every ancestor of a globbable literal rule.
+      TreeMap<String, List<Draft>> below = new TreeMap<>();
+      for (Draft d : in) {
+        if (!globbable(d)) {
+          continue;
+        }
+        String t = d.isDirectory() ? d.text().substring(0, d.text().length() - 1) : d.text();
+        for (int i = t.indexOf('/', 1); i > 0; i = t.indexOf('/', i + 1)) {
+          below.computeIfAbsent(t.substring(0, i), x -> new ArrayList<>()).add(d);
+        }
+      }
+      List<String> folders = new ArrayList<>(below.keySet());
+      folders.sort(Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder()));
+      Set<Draft> taken = new HashSet<>();
+      List<Draft> out = new ArrayList<>();
+      for (String dir : folders) {
+        List<Draft> group = below.get(dir);
+        if (group.size() < SUBTREE_GLOB_MIN || group.stream().anyMatch(taken::contains)) {
+          continue;
+        }
+        Draft first = group.get(0);
+        boolean uniform =
+            group.stream().allMatch(d -> d.perms().equals(first.perms()) && d.owner() == first.owner());
+        long subdirs =
+            group.stream()
+                .map(d -> d.text().substring(dir.length() + 1))
+                .filter(rest -> rest.indexOf('/') >= 0)
+                .map(rest -> rest.substring(0, rest.indexOf('/')))
+                .distinct()
+                .count();
+        if (!uniform || subdirs < SUBTREE_MIN_DIRS || !mayGlob(dir, first.perms())) {
+          continue;
+        }
+        taken.addAll(group);
+        out.add(collapsed(dir + "/**", group, "a subtree where every entry seen had the same permissions"));
+      }
+      for (Draft d : in) {
+        if (!taken.contains(d)) {
+          out.add(d);
+        }
+      }
+      return out;
+    }
+
+    private List<Draft> collapseFolders(List<Draft> in) {
+      Map<String, List<Draft>> groups = new TreeMap<>();
+      for (Draft d : in) {
+        if (globbable(d) && !d.isDirectory()) {
+          String dir = d.text().substring(0, d.text().lastIndexOf('/'));
+          groups.computeIfAbsent(dir + "\0" + d.perms().bits() + "\0" + d.owner(), x -> new ArrayList<>()).add(d);
+        }
+      }
+      Set<Draft> taken = new HashSet<>();
+      List<Draft> out = new ArrayList<>();
+      for (Map.Entry<String, List<Draft>> g : groups.entrySet()) {
+        String dir = g.getKey().substring(0, g.getKey().indexOf('\0'));
+        List<Draft> group = g.getValue();
+        if (group.size() >= FILES_PER_DIR_GLOB && mayGlob(dir, group.get(0).perms())) {
+          taken.addAll(group);
+          out.add(collapsed(dir + "/*", group, "files of one folder with the same permissions"));
+        }
+      }
+      for (Draft d : in) {
+        if (!taken.contains(d)) {
+          out.add(d);
+        }
+      }
+      return out;
+    }
+
+    private Draft collapsed(String text, List<Draft> group, String reason) {
+      TreeSet<String> sources = new TreeSet<>();
+      group.forEach(d -> sources.addAll(d.sources()));
+      Draft first = group.get(0);
+      Kind kind = first.kind();
+      generalisations.add(new Generalisation(quote(text), List.copyOf(sources), reason));
+      return new Draft(text, first.perms(), first.owner(), kind, sources, reason);
+    }
+
+    /** Literal file and library rules may be globbed; programs, sockets, /proc never. */
+    private static boolean globbable(Draft d) {
+      return d.literal()
+          && (d.kind() == Kind.FILE || d.kind() == Kind.LIBRARY || d.kind() == Kind.TEMP)
+          && !d.perms().has(Perms.X)
+          && !d.text().contains("/../")
+          && !d.text().contains("/./")
+          && !d.text().contains("//");
+    }
+
+    /** Whether {@code dir/*} or {@code dir/**} with these permissions is narrow enough. */
+    private static boolean mayGlob(String dir, Perms perms) {
+      if (GLOB_ROOTS.contains(dir) || dir.lastIndexOf('/') == 0 || dir.isEmpty()) {
+        return false;
+      }
+      if (TEMP_ROOTS.contains(dir + "/") || OWNER_ROOTS.contains(dir + "/")) {
+        return false;
+      }
+      boolean system = SYSTEM_TREES.stream().anyMatch(s -> (dir + "/").startsWith(s));
+      return !(system && perms.changes());
+    }
+
+    private String childName(String text, Set<String> taken) {
+      String base = text.substring(text.lastIndexOf('/') + 1).replaceAll("\\\\x..", "_");
+      base = base.replaceAll("[^A-Za-z0-9._-]", "_");
+      if (base.length() > 100) {
+        base = base.substring(0, 100);
+      }
+      if (!Recording.isValidName(base) || base.equals(options.profileName())) {
+        base = "program";
+      }
+      String name = base;
+      for (int i = 2; !taken.add(name); i++) {
+        name = base + "-" + i;
+      }
+      return name;
+    }
+  }
+
+  private static String key(String path, boolean directory) {
+    return directory && !path.endsWith("/") ? path + "/" : path;
+  }
+
+  private static String quote(String text) {
+    return new PathPattern(text).quoted();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.tailor.generator.apparmor;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The rule lines kept in {@link Abstraction} are really in the installed Debian files. */
+class AbstractionTest {
+  private static final Path DIR = Path.of("/etc/apparmor.d/abstractions");
+
+  @Test
+  void everyKeptLine_isInTheInstalledAbstraction() throws Exception {
+    assumeTrue(Files.isDirectory(DIR), "no /etc/apparmor.d/abstractions (Debian package apparmor)");
+    for (Abstraction a : Abstraction.values()) {
+      Set<String> lines =
+          Files.readAllLines(DIR.resolve(a.fileName())).stream()
+              .map(l -> l.trim().replaceAll("\\s+", " "))
+              .collect(Collectors.toSet());
+      for (String kept : keptLines(a)) {
+        assertTrue(lines.contains(kept), () -> a.fileName() + " has no line " + kept);
+      }
+    }
+  }
+
+  /** Paths the generator drops as covered are granted by the compiled abstraction too. */
+  @Test
+  void coveredSamplePaths_areGrantedByTheCompiledAbstraction() throws Exception {
+    ParserCheck.assumeParser();
+    List<String> samples =
+        List.of(
+            "/etc/passwd", "/etc/nsswitch.conf", "/etc/hosts", "/usr/lib/python3.11/json/x.py",
+            "/usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so",
+            "/usr/local/lib/python3.11/dist-packages/r/m.py", "/etc/ssl/certs/ca-certificates.crt",
+            "/usr/lib/x86_64-linux-gnu/libc.so.6", "/etc/ld.so.cache", "/proc/12/maps",
+            "/usr/share/zoneinfo/UTC", "/etc/ssl/openssl.cnf", "/usr/share/ca-certificates/x/y.crt");
+    for (Abstraction a : Abstraction.values()) {
+      ParserCheck.Dfa dfa =
+          ParserCheck.compile(
+              "abi <abi/3.0>,\ninclude <tunables/global>\nprofile t {\n  include <abstractions/"
+                  + a.fileName() + ">\n}\n");
+      for (String p : samples) {
+        if (!a.grants(p).isEmpty()) {
+          assertTrue(dfa.accepts(p), () -> a.fileName() + " is said to cover " + p);
+        }
+      }
+    }
+  }
+
+  private static List<String> keptLines(Abstraction a) {
+    return a.lines();
+  }
+}

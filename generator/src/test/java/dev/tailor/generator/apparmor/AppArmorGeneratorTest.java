@@ -1,0 +1,301 @@
+package dev.tailor.generator.apparmor;
+
+import static dev.tailor.tracer.Access.APPEND;
+import static dev.tailor.tracer.Access.EXEC;
+import static dev.tailor.tracer.Access.LINK;
+import static dev.tailor.tracer.Access.LOCK;
+import static dev.tailor.tracer.Access.MMAP_EXEC;
+import static dev.tailor.tracer.Access.READ;
+import static dev.tailor.tracer.Access.STAT;
+import static dev.tailor.tracer.Access.WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tailor.generator.apparmor.AppArmorOptions.ExecMode;
+import dev.tailor.generator.apparmor.AppArmorOptions.Mode;
+import dev.tailor.tracer.Recording;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AppArmorGeneratorTest {
+
+  private static AppArmorResult generate(RecordingBuilder b) {
+    return AppArmorGenerator.generate(b.build(), AppArmorOptions.draft("app"));
+  }
+
+  private static List<String> ruleLines(AppArmorResult r) {
+    return r.profile().files().stream().map(AppArmorWriter::rule).map(s -> s.replaceAll("  #.*", "")).toList();
+  }
+
+  @Test
+  void write_startsWithAbiTunablesAndComplainFlag_andIncludesBase() throws Exception {
+    String text = AppArmorWriter.write(generate(new RecordingBuilder().file("/srv/app/a", READ)).profile());
+    assertTrue(text.contains("abi <abi/3.0>,\n\ninclude <tunables/global>\n\nprofile app flags=(complain) {\n  include <abstractions/base>\n"), text);
+    assertTrue(text.contains("  \"/srv/app/a\" r,\n"), text);
+    ParserCheck.assertParse(List.of(text));
+  }
+
+  @Test
+  void permissions_mapFromAccesses_andWriteBeatsAppend() {
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .file("/srv/d/appended", APPEND)
+                .file("/srv/d/both", APPEND, WRITE)
+                .file("/srv/d/locked", READ, LOCK)
+                .file("/srv/d/linked", LINK)
+                .file("/srv/d/statonly", STAT)
+                .file("/srv/lib/libx.so", MMAP_EXEC)
+                .exec("/srv/bin/tool"));
+    assertEquals(
+        List.of(
+            "\"/srv/bin/tool\" ix,",
+            "\"/srv/lib/libx.so\" mr,",
+            "\"/srv/d/appended\" a,",
+            "\"/srv/d/both\" w,",
+            "\"/srv/d/linked\" l,",
+            "\"/srv/d/locked\" rk,"),
+        ruleLines(r));
+  }
+
+  @Test
+  void directories_getATrailingSlash() {
+    AppArmorResult r = generate(new RecordingBuilder().dir("/srv/data", READ));
+    assertEquals(List.of("\"/srv/data/\" r,"), ruleLines(r));
+  }
+
+  @Test
+  void folder_withFourFilesOfTheSamePerms_becomesStar() {
+    RecordingBuilder b = new RecordingBuilder();
+    for (int i = 0; i < AppArmorGenerator.FILES_PER_DIR_GLOB; i++) {
+      b.file("/srv/app/conf/f" + i, READ);
+    }
+    b.file("/srv/app/conf/w", READ, WRITE);
+    AppArmorResult r = generate(b);
+    assertEquals(List.of("\"/srv/app/conf/*\" r,", "\"/srv/app/conf/w\" rw,"), ruleLines(r));
+    Generalisation g = r.generalisations().get(0);
+    assertEquals("\"/srv/app/conf/*\"", g.pattern());
+    assertEquals(List.of("/srv/app/conf/f0", "/srv/app/conf/f1", "/srv/app/conf/f2", "/srv/app/conf/f3"), g.replacedPaths());
+  }
+
+  @Test
+  void folder_withOneFileTooFew_staysLiteral() {
+    RecordingBuilder b = new RecordingBuilder();
+    for (int i = 0; i < AppArmorGenerator.FILES_PER_DIR_GLOB - 1; i++) {
+      b.file("/srv/app/conf/f" + i, READ);
+    }
+    AppArmorResult r = generate(b);
+    assertEquals(AppArmorGenerator.FILES_PER_DIR_GLOB - 1, r.profile().files().size());
+    assertTrue(r.generalisations().isEmpty());
+  }
+
+  @Test
+  void systemTrees_getReadGlobsBelowTheObservedFolder_butNeverWritableOnes() {
+    RecordingBuilder b = new RecordingBuilder();
+    for (int i = 0; i < 5; i++) {
+      b.file("/etc/myapp/r" + i, READ);
+      b.file("/etc/myapp/w" + i, READ, WRITE);
+      b.file("/etc/top" + i, READ);
+    }
+    List<String> lines = ruleLines(generate(b));
+    assertTrue(lines.contains("\"/etc/myapp/*\" r,"), lines.toString());
+    assertTrue(lines.contains("\"/etc/myapp/w0\" rw,"), lines.toString());
+    assertTrue(lines.contains("\"/etc/top0\" r,"), "no glob right on /etc: " + lines);
+    assertFalse(lines.stream().anyMatch(l -> l.startsWith("\"/etc/*")), lines.toString());
+  }
+
+  @Test
+  void subtree_withEnoughEntriesInTwoFolders_becomesDoubleStar() {
+    RecordingBuilder b = new RecordingBuilder();
+    for (int i = 0; i < AppArmorGenerator.SUBTREE_GLOB_MIN; i++) {
+      b.file("/srv/app/lib/" + (i % 2 == 0 ? "a" : "b/c") + "/m" + i + ".js", READ);
+    }
+    assertEquals(List.of("\"/srv/app/lib/**\" r,"), ruleLines(generate(b)));
+
+    RecordingBuilder fewer = new RecordingBuilder();
+    for (int i = 0; i < AppArmorGenerator.SUBTREE_GLOB_MIN - 1; i++) {
+      fewer.file("/srv/app/lib/" + (i % 2 == 0 ? "a" : "b/c") + "/m" + i + ".js", READ);
+    }
+    List<String> lines = ruleLines(generate(fewer));
+    assertFalse(lines.stream().anyMatch(l -> l.contains("**")), lines.toString());
+    assertTrue(lines.contains("\"/srv/app/lib/a/*\" r,"), lines.toString());
+  }
+
+  @Test
+  void proc_ofTheWorkload_becomesOwnerPidPatterns() {
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .file("/proc/self/cmdline", READ)
+                .file("/proc/4242/cmdline", READ)
+                .file("/proc/thread-self/comm", READ, WRITE)
+                .file("/proc/12/task/13/stat", READ)
+                .file("/proc/sys/net/core/somaxconn", READ));
+    assertEquals(
+        List.of(
+            "owner \"@{PROC}/@{pid}/cmdline\" r,",
+            "owner \"@{PROC}/@{pid}/task/@{tid}/comm\" rw,",
+            "owner \"@{PROC}/@{pid}/task/@{tid}/stat\" r,",
+            "\"/proc/sys/net/core/somaxconn\" r,"),
+        ruleLines(r));
+    assertTrue(
+        r.generalisations().stream()
+            .anyMatch(g -> g.pattern().equals("\"@{PROC}/@{pid}/cmdline\"")
+                && g.replacedPaths().equals(List.of("/proc/4242/cmdline", "/proc/self/cmdline"))));
+  }
+
+  @Test
+  void temporaryNames_becomeOwnerGlobsOverTheirFolder() {
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .file("/tmp/tmpk2j3x_8q", READ, WRITE)
+                .file("/tmp/tmpz9y8w7v6", READ, WRITE)
+                .file("/tmp/report.Ab3xYz.json", WRITE)
+                .file("/tmp/plainname", READ)
+                .file("/home/ann/.config/app.ini", READ));
+    assertEquals(
+        List.of(
+            "owner \"/tmp/plainname\" r,",
+            "owner \"/tmp/report.*.json\" w,",
+            "owner \"/tmp/tmp*\" rw,",
+            "owner \"/home/ann/.config/app.ini\" r,"),
+        ruleLines(r));
+    assertEquals("tmp*", AppArmorGenerator.Run.tempName("tmpabcdef"));
+    assertEquals("words", AppArmorGenerator.Run.tempName("words"));
+    assertEquals("backup-notrandom", AppArmorGenerator.Run.tempName("backup-notrandom"));
+  }
+
+  @Test
+  void abstractions_areIncludedWhenTheyCoverWhatWasSeen_andTheirPathsDropped() {
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .file("/etc/nsswitch.conf", READ)
+                .file("/etc/passwd", READ)
+                .file("/usr/lib/x86_64-linux-gnu/libc.so.6", READ, MMAP_EXEC)
+                .file("/etc/ssl/certs/ca-certificates.crt", READ)
+                .file("/etc/passwd-", READ));
+    assertEquals(List.of("base", "nameservice", "ssl_certs"), r.profile().abstractions());
+    assertEquals(List.of("\"/etc/passwd-\" r,"), ruleLines(r));
+    assertTrue(
+        r.generalisations().stream()
+            .anyMatch(g -> g.pattern().equals("include <abstractions/nameservice>")
+                && g.replacedPaths().equals(List.of("/etc/nsswitch.conf", "/etc/passwd"))));
+  }
+
+  @Test
+  void abstractions_neverCoverWrites() {
+    AppArmorResult r = generate(new RecordingBuilder().file("/etc/passwd", READ, WRITE));
+    assertEquals(List.of("\"/etc/passwd\" rw,"), ruleLines(r));
+  }
+
+  @Test
+  void networkCapabilitiesAndUnixSocketPaths_becomeRules() throws Exception {
+    RecordingBuilder b =
+        new RecordingBuilder()
+            .socket("inet", "stream", "0.0.0.0:80")
+            .socket("inet6", "dgram")
+            .socket("unix", "stream", "/run/app/app.sock", "@abstract")
+            .socket("netlink", "unknown")
+            .socket("bogus family", "stream")
+            .capability("net_bind_service")
+            .capability("chown");
+    AppArmorResult r = generate(b);
+    String text = AppArmorWriter.write(r.profile());
+    assertTrue(text.contains("  capability chown,\n  capability net_bind_service,\n"), text);
+    assertTrue(
+        text.contains("  network inet stream,\n  network inet6 dgram,\n  network netlink,\n  network unix stream,\n"),
+        text);
+    assertTrue(text.contains("  \"/run/app/app.sock\" rw,\n"), text);
+    assertFalse(text.contains("bogus"), text);
+    ParserCheck.assertParse(List.of(text));
+  }
+
+  @Test
+  void everyModeAndExecMode_parses() throws Exception {
+    List<String> texts = new ArrayList<>();
+    for (Mode mode : Mode.values()) {
+      for (ExecMode exec : ExecMode.values()) {
+        RecordingBuilder b =
+            new RecordingBuilder()
+                .exec("/usr/bin/dash")
+                .exec("/usr/bin/ls")
+                .exec("/srv/bin/ls")
+                .exec("/srv/bin/we ird\"name")
+                .file("/usr/bin/python3.11", READ, EXEC, MMAP_EXEC)
+                .file("/proc/self/status", READ)
+                .file("/tmp/tmpabc123xy", READ, WRITE, LOCK)
+                .socket("inet", "stream")
+                .capability("setuid");
+        AppArmorOptions o = new AppArmorOptions(mode, exec, "/usr/bin/python3.11", "app");
+        String text = AppArmorWriter.write(AppArmorGenerator.generate(b.build(), o).profile());
+        assertEquals(mode == Mode.COMPLAIN, text.contains("flags=(complain)"), text);
+        assertTrue(text.contains("\"/usr/bin/dash\" " + exec.token()), text);
+        texts.add(text);
+      }
+    }
+    assertTrue(texts.get(2).contains("\"/srv/bin/ls\" cx -> ls,"), texts.get(2));
+    assertTrue(texts.get(2).contains("\"/usr/bin/ls\" cx -> ls-2,"), texts.get(2));
+    assertTrue(texts.get(2).contains("profile ls flags=(complain) {"), texts.get(2));
+    ParserCheck.assertParse(texts);
+  }
+
+  @Test
+  void generate_isDeterministic_whateverOrderThePartsWereMergedIn() {
+    RecordingBuilder a = new RecordingBuilder().file("/srv/a/1", READ).file("/tmp/tmpq1w2e3r4", WRITE);
+    RecordingBuilder b = new RecordingBuilder().file("/srv/a/2", READ).exec("/usr/bin/env").socket("inet", "stream");
+    Recording ab = Recording.merge("app", List.of(a.build(), b.build()));
+    Recording ba = Recording.merge("app", List.of(b.build(), a.build()));
+    AppArmorOptions o = AppArmorOptions.draft("app");
+    String one = AppArmorWriter.write(AppArmorGenerator.generate(ab, o).profile());
+    assertEquals(one, AppArmorWriter.write(AppArmorGenerator.generate(ba, o).profile()));
+    assertEquals(one, AppArmorWriter.write(AppArmorGenerator.generate(ab, o).profile()));
+  }
+
+  /** A python app: hundreds of stdlib reads collapse into abstractions and a few globs. */
+  @Test
+  void pythonLikeRecording_isAtLeastThreeTimesShorterThanOneRulePerPath() throws Exception {
+    RecordingBuilder b = new RecordingBuilder();
+    String[] pkgs = {"json", "email", "http", "asyncio", "collections", "encodings", "importlib", "logging", "urllib", "xml/etree"};
+    for (String pkg : pkgs) {
+      for (int i = 0; i < 30; i++) {
+        b.file("/usr/lib/python3.11/" + pkg + "/mod" + i + ".py", READ);
+        b.file("/usr/lib/python3.11/" + pkg + "/__pycache__/mod" + i + ".cpython-311.pyc", READ);
+      }
+      b.dir("/usr/lib/python3.11/" + pkg, READ);
+    }
+    for (int i = 0; i < 20; i++) {
+      b.file("/usr/lib/python3.11/lib-dynload/_m" + i + ".cpython-311-x86_64-linux-gnu.so", READ, MMAP_EXEC);
+      b.file("/usr/local/lib/python3.11/dist-packages/requests/m" + i + ".py", READ);
+    }
+    for (int i = 0; i < 8; i++) {
+      b.file("/srv/app/app/views" + i + ".py", READ);
+      b.file("/srv/app/app/__pycache__/views" + i + ".cpython-311.pyc", READ, WRITE);
+    }
+    b.file("/usr/bin/python3.11", READ, MMAP_EXEC)
+        .exec("/usr/bin/python3.11")
+        .file("/usr/lib/x86_64-linux-gnu/libc.so.6", READ, MMAP_EXEC)
+        .file("/etc/ld.so.cache", READ, MMAP_EXEC)
+        .file("/etc/nsswitch.conf", READ)
+        .file("/etc/hosts", READ)
+        .file("/etc/ssl/certs/ca-certificates.crt", READ)
+        .file("/proc/self/maps", READ)
+        .file("/proc/self/fd", READ)
+        .file("/tmp/tmpa1b2c3d4", READ, WRITE)
+        .file("/srv/app/config.toml", READ)
+        .socket("inet", "stream", "0.0.0.0:8000");
+    AppArmorResult r = generate(b);
+    int rules = r.profile().ruleCount();
+    System.out.printf("python-like: %d distinct paths -> %d rules (%d file rules)%n",
+        r.distinctPaths(), rules, r.profile().files().size());
+    assertTrue(r.distinctPaths() >= 3 * rules, r.distinctPaths() + " paths, " + rules + " rules");
+    assertTrue(r.profile().abstractions().containsAll(List.of("base", "nameservice", "python", "ssl_certs")));
+    String text = AppArmorWriter.write(r.profile());
+    ParserCheck.assertParse(List.of(text));
+    assertTrue(text.contains("\"/srv/app/app/__pycache__/*\" rw,"), text);
+    assertTrue(text.contains("\"/srv/app/app/*\" r,"), text);
+  }
+}
