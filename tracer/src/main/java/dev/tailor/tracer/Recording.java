@@ -87,6 +87,24 @@ public record Recording(
         warnings, processes, diagnostics, unusedLines);
   }
 
+  /** This recording with every run label renamed by {@code rename} (used when merging runs that share a label). */
+  public Recording relabel(java.util.function.UnaryOperator<String> rename) {
+    java.util.function.Function<SortedSet<String>, SortedSet<String>> r =
+        set -> set.stream().map(rename).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+    TreeMap<String, SyscallUse> sys = new TreeMap<>();
+    syscalls.forEach((k, v) -> sys.put(k, new SyscallUse(v.count(), v.errors(), r.apply(v.runs()))));
+    TreeMap<String, FileUse> fs = new TreeMap<>();
+    files.forEach((k, v) -> fs.put(k, new FileUse(v.path(), v.accesses(), v.failures(), v.directory(), v.count(), r.apply(v.runs()))));
+    TreeMap<String, SocketUse> ss = new TreeMap<>();
+    sockets.forEach((k, v) -> ss.put(k, new SocketUse(v.family(), v.type(), v.local(), v.peers(), v.count(), r.apply(v.runs()))));
+    TreeMap<String, ExecUse> xs = new TreeMap<>();
+    execs.forEach((k, v) -> xs.put(k, new ExecUse(v.path(), v.argv(), v.count(), r.apply(v.runs()))));
+    TreeMap<String, CapabilityUse> cs = new TreeMap<>();
+    capabilities.forEach((k, v) -> cs.put(k, new CapabilityUse(v.name(), v.reasons(), r.apply(v.runs()))));
+    return new Recording(version, name, arch, r.apply(runs), sys, fs, ss, xs, cs, targets, warnings, processes,
+        diagnostics, unusedLines);
+  }
+
   /** The union of this recording and others, named {@code newName}. */
   public static Recording merge(String newName, List<Recording> parts) {
     if (parts.isEmpty()) {

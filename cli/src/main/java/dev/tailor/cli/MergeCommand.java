@@ -1,0 +1,88 @@
+package dev.tailor.cli;
+
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingJson;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tailor merge}: the union of several recordings, with provenance. */
+@Command(
+    name = "merge",
+    description = {
+      "Write profiles for the union of several recordings (profile folders or recording.json files).",
+      "report.md shows which runs contributed each syscall and path. Exit code: 0 written, 1 failed, 2 usage error."
+    },
+    sortOptions = false)
+final class MergeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ProfileOptions profile;
+
+  @Option(names = "--debug", description = "Print stack traces on errors.")
+  boolean debug;
+
+  @Parameters(arity = "1..*", paramLabel = "PROFILE_DIR", description = "Folders written by learn, generate or merge.")
+  List<Path> inputs = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    try {
+      List<Recording> parts = new ArrayList<>();
+      Set<String> labels = new HashSet<>();
+      for (Path in : inputs) {
+        Recording r;
+        try {
+          r = RecordingJson.read(in);
+        } catch (IOException e) {
+          throw new CommandException(e.getMessage());
+        }
+        // Two runs learned under one name stay two runs in the provenance.
+        Set<String> taken = new HashSet<>(labels);
+        Recording relabeled = r.relabel(label -> unique(label, taken));
+        labels.addAll(relabeled.runs());
+        parts.add(relabeled);
+      }
+      String fallback = parts.stream().map(Recording::name).distinct().count() == 1 ? parts.get(0).name() : "merged";
+      String name = profile.nameOr(fallback);
+      Recording merged;
+      try {
+        merged = Recording.merge(name, parts);
+      } catch (IllegalArgumentException e) {
+        throw new CommandException(e.getMessage());
+      }
+      ProfileFolder.checkWritable(profile.out);
+      ProfileFolder.Written w = ProfileFolder.write(profile.out, merged, profile);
+      spec.commandLine().getErr().printf("tailor: merged %d recordings (%d runs) into %s (%d syscalls, %d AppArmor rules)%n",
+          parts.size(), merged.runs().size(), w.folder(), w.syscalls(), w.apparmorRules());
+      return 0;
+    } catch (UsageException e) {
+      return Main.fail(spec, e.getMessage(), null, Main.EXIT_USAGE);
+    } catch (CommandException e) {
+      return Main.fail(spec, e.getMessage(), debug ? e : null, e.exitCode(1));
+    } catch (RuntimeException e) {
+      return Main.fail(spec, "internal error: " + e, e, 1);
+    }
+  }
+
+  private static String unique(String label, Set<String> taken) {
+    if (!taken.contains(label)) {
+      return label;
+    }
+    int n = 2;
+    while (taken.contains(label + "#" + n)) {
+      n++;
+    }
+    return label + "#" + n;
+  }
+}
