@@ -1,0 +1,180 @@
+package dev.tailor.cli;
+
+import dev.tailor.generator.apparmor.AppArmorCoverage;
+import dev.tailor.generator.apparmor.AppArmorGenerator;
+import dev.tailor.generator.apparmor.AppArmorOptions;
+import dev.tailor.generator.seccomp.SeccompJson;
+import dev.tailor.generator.seccomp.SeccompProfile;
+import dev.tailor.tracer.Arch;
+import dev.tailor.tracer.CapabilityUse;
+import dev.tailor.tracer.FileUse;
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingJson;
+import dev.tailor.tracer.SocketUse;
+import dev.tailor.tracer.backend.StraceBackend;
+import dev.tailor.tracer.backend.TraceException;
+import dev.tailor.tracer.record.HostPathResolver;
+import dev.tailor.tracer.record.Recorder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tailor check}: the CI drift gate. */
+@Command(
+    name = "check",
+    description = {
+      "Exit 0 when CMD (or the strace logs given) stays inside the profile in DIR; exit 1 and list what is new otherwise.",
+      "Syscalls are checked against DIR/seccomp.json; files, network and capabilities against the AppArmor "
+          + "profile generated from DIR/recording.json (so a new temporary file inside a learned glob is not drift).",
+      "Exit code: 0 inside, 1 drift found (or the command failed), 2 usage error, 125-127 as learn."
+    },
+    sortOptions = false)
+final class CheckCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--profile", required = true, paramLabel = "DIR", description = "A profile folder written by learn, generate or merge.")
+  Path profileDir;
+
+  @Option(names = "--save", paramLabel = "DIR",
+      description = "Also write the checked behaviour's own profiles to DIR/NAME (e.g. to upload as a CI artifact).")
+  Path save;
+
+  @Option(names = "--cwd", paramLabel = "DIR", description = "With trace files: the working directory the traced command started in.")
+  String cwd;
+
+  @Option(names = "--debug", description = "Print stack traces on errors.")
+  boolean debug;
+
+  @Parameters(arity = "1..*", paramLabel = "CMD|TRACE", description = "A command after --, or strace log files.")
+  List<String> args = new ArrayList<>();
+
+  /** One new thing the checked behaviour did. */
+  record Drift(String kind, String what, String detail) {}
+
+  @Override
+  public Integer call() {
+    try {
+      Recording baseline = readBaseline();
+      SeccompProfile seccomp = readSeccomp();
+      // Trace logs are plain files; a command is a program (executable, or found on PATH).
+      Path first = Path.of(args.get(0));
+      boolean traces = args.stream().allMatch(a -> Files.isRegularFile(Path.of(a))) && !Files.isExecutable(first);
+      int exit = 0;
+      Recording observed;
+      if (traces) {
+        observed = GenerateCommand.read(baseline.name(), args.stream().map(Path::of).toList(), cwd, false);
+      } else {
+        Recorder recorder = new Recorder("check", "strace", new HostPathResolver(), SyscallNames.resolver(),
+            Optional.of(Path.of("").toAbsolutePath().toString()));
+        StraceBackend backend = StraceBackend.locate();
+        try (StatusLine status = StatusLine.start(recorder, spec.commandLine().getErr(), true)) {
+          exit = backend.run(args, recorder);
+        }
+        observed = recorder.toRecording(baseline.name(), Arch.current());
+      }
+      if (save != null) {
+        ProfileOptions o = new ProfileOptions();
+        o.out = save;
+        o.apparmorMode = "complain";
+        o.execMode = "ix";
+        ProfileFolder.checkWritable(save);
+        ProfileFolder.write(save, observed, o);
+      }
+      List<Drift> drift = compare(baseline, seccomp, observed);
+      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter out = spec.commandLine().getOut();
+      if (drift.isEmpty()) {
+        out.printf("tailor: no drift: %d syscalls and %d paths stay inside %s%n",
+            observed.syscalls().size(), observed.files().size(), profileDir);
+      } else {
+        out.printf("tailor: drift from %s: %d new%n", profileDir, drift.size());
+        for (Drift d : drift) {
+          out.printf("  %-10s %s%s%n", d.kind(), d.what(), d.detail().isEmpty() ? "" : "  (" + d.detail() + ")");
+        }
+      }
+      out.flush();
+      if (exit != 0) {
+        err.println("tailor: the checked command exited with " + exit);
+        err.flush();
+        return 1;
+      }
+      return drift.isEmpty() ? 0 : 1;
+    } catch (TraceException e) {
+      return Main.fail(spec, e.getMessage(), debug ? e : null, switch (e.kind()) {
+        case NOT_FOUND -> Main.EXIT_NOT_FOUND;
+        case CANNOT_RUN -> Main.EXIT_CANNOT_RUN;
+        case FAILED -> Main.EXIT_TAILOR_FAILED;
+      });
+    } catch (CommandException e) {
+      return Main.fail(spec, e.getMessage(), debug ? e : null, e.exitCode(Main.EXIT_USAGE));
+    } catch (RuntimeException e) {
+      return Main.fail(spec, "internal error: " + e, e, Main.EXIT_TAILOR_FAILED);
+    }
+  }
+
+  private Recording readBaseline() throws CommandException {
+    try {
+      return RecordingJson.read(profileDir);
+    } catch (IOException e) {
+      throw new CommandException(e.getMessage(), Main.EXIT_USAGE);
+    }
+  }
+
+  private SeccompProfile readSeccomp() throws CommandException {
+    Path file = profileDir.resolve(SeccompJson.FILE_NAME);
+    try {
+      return SeccompJson.read(file).profile();
+    } catch (IOException e) {
+      throw new CommandException(e.getMessage(), Main.EXIT_USAGE);
+    }
+  }
+
+  /** Everything {@code observed} did that the profiles of {@code baseline} do not allow, sorted. */
+  static List<Drift> compare(Recording baseline, SeccompProfile seccomp, Recording observed) {
+    List<Drift> drift = new ArrayList<>();
+    Set<String> allowed = new TreeSet<>();
+    for (SeccompProfile.Rule r : seccomp.syscalls()) {
+      if (r.action().equals("SCMP_ACT_ALLOW") && r.args().isEmpty()) {
+        allowed.addAll(r.names());
+      }
+    }
+    boolean allowAll = seccomp.defaultAction().equals("SCMP_ACT_ALLOW");
+    for (String name : observed.syscalls().keySet()) {
+      if (!allowAll && !allowed.contains(name)) {
+        drift.add(new Drift("syscall", name, observed.syscalls().get(name).count() + " calls"));
+      }
+    }
+    AppArmorCoverage coverage = AppArmorCoverage.of(
+        AppArmorGenerator.generate(baseline, AppArmorOptions.draft(baseline.name())).profile());
+    for (FileUse f : observed.files().values()) {
+      Optional<String> missing = coverage.missing(f);
+      if (missing.isPresent()) {
+        drift.add(new Drift("file", f.path() + (f.directory() ? "/" : ""), "needs " + missing.get() + " for "
+            + String.join(" ", f.accesses().stream().map(a -> a.label()).toList())));
+      }
+    }
+    for (SocketUse s : observed.sockets().values()) {
+      if (!coverage.allows(s)) {
+        drift.add(new Drift("network", s.family() + " " + s.type(), (String.join(" ", s.local()) + " " + String.join(" ", s.peers())).trim()));
+      }
+    }
+    for (CapabilityUse c : observed.capabilities().values()) {
+      if (!coverage.allowsCapability(c.name())) {
+        drift.add(new Drift("capability", c.name(), String.join("; ", c.reasons())));
+      }
+    }
+    return drift;
+  }
+}
