@@ -123,7 +123,7 @@ class SeccompJsonTest {
       {"{\"defaultAction\": ", "p.json:1:19: not valid JSON (Unexpected end-of-input"},
       {"[]", "p.json: not an OCI seccomp profile: the top level is not a JSON object"},
       {"{}", "p.json: not an OCI seccomp profile: defaultAction is missing"},
-      {"{\"defaultAction\": \"ALLOW\"}", "p.json: not an OCI seccomp profile: SCMP_ACT_ name"},
+      {"{\"defaultAction\": \"ALLOW\"}", "p.json: not an OCI seccomp profile: defaultAction must be an SCMP_ACT_ name: ALLOW"},
       {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": -1}", "defaultErrnoRet is not an unsigned 32-bit number"},
       {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": {}}", "'syscalls' is not an array"},
       {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [1], \"action\": \"SCMP_ACT_ALLOW\"}]}", "syscalls[0].names is not an array of strings"},
