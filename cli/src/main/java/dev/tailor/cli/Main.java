@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Learns what a workload does and writes the tightest seccomp and AppArmor profiles for it.",
-    subcommands = {})
+    subcommands = {EnforceCommand.class})
 public final class Main {
   /** Exit code when tailor itself failed (as docker run). */
   public static final int EXIT_TAILOR_FAILED = 125;

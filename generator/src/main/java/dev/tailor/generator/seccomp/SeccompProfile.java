@@ -1,5 +1,8 @@
 package dev.tailor.generator.seccomp;
 
+import dev.tailor.tracer.seccomp.SeccompException;
+import dev.tailor.tracer.seccomp.SeccompFilter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -33,6 +36,24 @@ public record SeccompProfile(
   /** The errno of the default action, if the profile gives one. */
   public OptionalInt defaultErrno() {
     return defaultErrnoRet == NO_ERRNO ? OptionalInt.empty() : OptionalInt.of(defaultErrnoRet);
+  }
+
+  /** A libseccomp filter builder holding this profile, for {@code SeccompFilter.build()}. */
+  public SeccompFilter.Builder filter() throws SeccompException {
+    SeccompFilter.Builder b =
+        SeccompFilter.builder(defaultAction, defaultErrnoRet).architectures(architectures).flags(flags);
+    for (Rule r : syscalls) {
+      List<SeccompFilter.Condition> conditions = new ArrayList<>();
+      for (Arg a : r.args()) {
+        try {
+          conditions.add(new SeccompFilter.Condition(a.index(), a.value(), a.valueTwo(), a.op()));
+        } catch (IllegalArgumentException e) {
+          throw new SeccompException("rule for " + r.names() + ": " + e.getMessage(), e);
+        }
+      }
+      b.rule(r.names(), r.action(), r.errnoRet(), conditions);
+    }
+    return b;
   }
 
   /**
