@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeSet;
 
 /**
  * Syscall names and numbers of one machine architecture as libseccomp knows them, with the OCI
@@ -67,7 +68,7 @@ public final class SyscallTable {
     if (!ARCHES.containsKey(unameArch)) {
       throw new SeccompException(
           "machine architecture '" + unameArch + "' is not supported; known: "
-              + String.join(", ", new java.util.TreeSet<>(ARCHES.keySet())));
+              + String.join(", ", new TreeSet<>(ARCHES.keySet())));
     }
     return new SyscallTable(LibSeccomp.load(), unameArch);
   }
