@@ -11,7 +11,13 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Learns what a workload does and writes the tightest seccomp and AppArmor profiles for it.",
-    subcommands = {LearnCommand.class, GenerateCommand.class, MergeCommand.class, CheckCommand.class})
+    subcommands = {
+      LearnCommand.class,
+      GenerateCommand.class,
+      MergeCommand.class,
+      CheckCommand.class,
+      EnforceCommand.class
+    })
 public final class Main {
   /** Exit code when tailor itself failed (as docker run). */
   public static final int EXIT_TAILOR_FAILED = 125;

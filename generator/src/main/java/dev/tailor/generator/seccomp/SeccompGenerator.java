@@ -1,0 +1,99 @@
+package dev.tailor.generator.seccomp;
+
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.seccomp.SeccompException;
+import dev.tailor.tracer.seccomp.SyscallTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Turns a recording into the tightest allow-list seccomp profile: every syscall seen is allowed,
+ * everything else fails with EPERM.
+ */
+public final class SeccompGenerator {
+  /** The action for syscalls the workload was not seen making. */
+  public static final String DEFAULT_ACTION = "SCMP_ACT_ERRNO";
+
+  /** EPERM: what a denied syscall returns, as in Docker's profile. */
+  public static final int DEFAULT_ERRNO = 1;
+
+  private static final String UNNAMED = "syscall_0x";
+
+  private SeccompGenerator() {}
+
+  /**
+   * The profile for a recording, checked name by name against libseccomp's table for the
+   * recording's machine, with a note for every name translated, left out or added.
+   */
+  public static SeccompResult generate(Recording recording) throws SeccompException {
+    return generate(recording, SyscallTable.forArch(recording.arch()));
+  }
+
+  /** As {@link #generate(Recording)}, with the table given (it must be for the same machine). */
+  public static SeccompResult generate(Recording recording, SyscallTable table) {
+    if (!table.arch().equals(recording.arch())) {
+      throw new IllegalArgumentException(
+          "table for " + table.arch() + ", recording from " + recording.arch());
+    }
+    String lib = "libseccomp " + table.libseccompVersion();
+    TreeSet<String> allowed = new TreeSet<>();
+    List<String> notes = new ArrayList<>();
+    for (String seen : recording.syscalls().keySet()) {
+      String name = seen;
+      if (seen.startsWith(UNNAMED)) {
+        Optional<Integer> number = parseNumber(seen.substring(UNNAMED.length()));
+        Optional<String> real = number.flatMap(table::nameOf);
+        if (real.isEmpty()) {
+          notes.add(
+              "left out " + seen + ": " + lib + " has no name for that number on " + table.arch()
+                  + ", and an OCI profile can only name syscalls");
+          continue;
+        }
+        name = real.get();
+        notes.add(seen + " is " + name + " (strace did not know its name; " + lib + " does)");
+      }
+      if (table.isKnown(name)) {
+        allowed.add(name);
+        continue;
+      }
+      List<String> others = table.architecturesKnowing(name);
+      if (!others.isEmpty()) {
+        allowed.add(name);
+        notes.add(
+            "kept " + name + ": not a native " + table.arch() + " syscall but one of "
+                + String.join(", ", others) + " (a process in that mode made it)");
+      } else {
+        notes.add(
+            "left out " + name + ": " + lib + " does not know it on any of "
+                + String.join(", ", table.architectures()));
+      }
+    }
+    if (!allowed.isEmpty() && !allowed.contains("exit_group")) {
+      allowed.add("exit_group");
+      notes.add(
+          "added exit_group, which was not seen: the trace ended before the workload exited, and"
+              + " without it the workload could not end under this profile");
+    }
+    List<SeccompProfile.Rule> rules =
+        allowed.isEmpty()
+            ? List.of()
+            : List.of(SeccompProfile.Rule.of(List.copyOf(allowed), "SCMP_ACT_ALLOW"));
+    SeccompProfile profile =
+        new SeccompProfile(DEFAULT_ACTION, DEFAULT_ERRNO, table.architectures(), List.of(), rules);
+    return new SeccompResult(profile, notes);
+  }
+
+  private static Optional<Integer> parseNumber(String hex) {
+    if (hex.isEmpty() || hex.length() > 8) {
+      return Optional.empty();
+    }
+    try {
+      long n = Long.parseLong(hex, 16);
+      return n <= Integer.MAX_VALUE ? Optional.of((int) n) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}

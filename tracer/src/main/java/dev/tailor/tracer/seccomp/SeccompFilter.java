@@ -1,0 +1,462 @@
+package dev.tailor.tracer.seccomp;
+
+import com.sun.jna.Function;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import com.sun.jna.StringArray;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A seccomp filter built with libseccomp from a profile's data, which replaces the JVM with a
+ * command running under it.
+ *
+ * <p>Why {@code execv} from the JVM through JNA rather than bubblewrap's {@code --seccomp FD}:
+ * it needs nothing but libseccomp (no setuid helper, no user namespaces, which many CI runners
+ * and hardened hosts forbid), the workload keeps its pid, environment, working directory and
+ * file system view exactly as under {@code learn}, and tailor's exit code is the workload's own
+ * because the workload is the process. The price is care: the filter is loaded on the calling
+ * thread only (no TSYNC, so the JVM's other threads keep working until the exec replaces them),
+ * and everything used between loading and {@code execv} is built and called once before, because
+ * the JVM loading a class after the filter is in place may be denied and crash.
+ *
+ * <p>libseccomp sets {@code no_new_privs} when loading (its default, needed without
+ * CAP_SYS_ADMIN), so setuid programs do not gain privileges under {@code enforce}.
+ */
+public final class SeccompFilter implements AutoCloseable {
+  private static final int ACT_KILL_THREAD = 0x00000000;
+  private static final int ACT_KILL_PROCESS = 0x80000000;
+  private static final int ACT_TRAP = 0x00030000;
+  private static final int ACT_ERRNO = 0x00050000;
+  private static final int ACT_TRACE = 0x7ff00000;
+  private static final int ACT_LOG = 0x7ffc0000;
+  private static final int ACT_ALLOW = 0x7fff0000;
+  private static final int EPERM = 1;
+
+  private static final int ATTR_CTL_LOG = 6;
+  private static final int ATTR_CTL_SSB = 7;
+
+  /** OCI comparison names -> {@code enum scmp_compare}. */
+  private static final Map<String, Integer> OPS =
+      Map.of(
+          "SCMP_CMP_NE", 1,
+          "SCMP_CMP_LT", 2,
+          "SCMP_CMP_LE", 3,
+          "SCMP_CMP_EQ", 4,
+          "SCMP_CMP_GE", 5,
+          "SCMP_CMP_GT", 6,
+          "SCMP_CMP_MASKED_EQ", 7);
+
+  // Linux signal numbers and constants shared by x86, arm, ppc, s390 and riscv (not mips).
+  private static final int SIG_SETMASK = 2;
+  private static final int SIGPIPE = 13;
+  private static final int SIGXFSZ = 25;
+  private static final int F_SETFD = 2;
+  private static final int FD_CLOEXEC = 1;
+
+  /**
+   * One argument condition, as OCI writes it.
+   *
+   * @param index the syscall argument, 0 to 5
+   * @param op one of SCMP_CMP_EQ, _NE, _LT, _LE, _GT, _GE, _MASKED_EQ
+   * @param valueTwo the second datum: the value compared after masking for MASKED_EQ
+   */
+  public record Condition(int index, long value, long valueTwo, String op) {
+    public Condition {
+      if (index < 0 || index > 5) {
+        throw new IllegalArgumentException("argument index " + index + " is not in 0..5");
+      }
+      if (!OPS.containsKey(op)) {
+        throw new IllegalArgumentException("unknown comparison " + op);
+      }
+    }
+  }
+
+  private final LibSeccomp.Loaded seccomp;
+  private Pointer ctx;
+  private final boolean execveAllowed;
+  private final List<String> warnings;
+
+  private SeccompFilter(
+      LibSeccomp.Loaded seccomp, Pointer ctx, boolean execveAllowed, List<String> warnings) {
+    this.seccomp = seccomp;
+    this.ctx = ctx;
+    this.execveAllowed = execveAllowed;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * Starts a filter whose default is {@code defaultAction} (an OCI action name such as
+   * SCMP_ACT_ERRNO); {@code defaultErrnoRet} is the errno for ERRNO and TRACE, negative for EPERM.
+   */
+  public static Builder builder(String defaultAction, int defaultErrnoRet) {
+    return new Builder(defaultAction, defaultErrnoRet);
+  }
+
+  /** Collects a profile's data; {@link #build()} hands it to libseccomp. */
+  public static final class Builder {
+    private final String defaultAction;
+    private final int defaultErrnoRet;
+    private final List<String> architectures = new ArrayList<>();
+    private final List<String> flags = new ArrayList<>();
+    private final List<Rule> rules = new ArrayList<>();
+
+    private record Rule(List<String> names, String action, int errnoRet, List<Condition> args) {}
+
+    private Builder(String defaultAction, int defaultErrnoRet) {
+      this.defaultAction = defaultAction;
+      this.defaultErrnoRet = defaultErrnoRet;
+    }
+
+    /** OCI architecture names such as SCMP_ARCH_X86_64; the native one is always included. */
+    public Builder architectures(List<String> names) {
+      architectures.addAll(names);
+      return this;
+    }
+
+    /** OCI filter flags such as SECCOMP_FILTER_FLAG_LOG. */
+    public Builder flags(List<String> names) {
+      flags.addAll(names);
+      return this;
+    }
+
+    /**
+     * Adds a rule: {@code action} for the syscalls {@code names} when all {@code args} hold;
+     * {@code errnoRet} is negative unless the action is ERRNO or TRACE.
+     */
+    public Builder rule(List<String> names, String action, int errnoRet, List<Condition> args) {
+      rules.add(new Rule(List.copyOf(names), action, errnoRet, List.copyOf(args)));
+      return this;
+    }
+
+    /** Builds the filter in libseccomp, without loading it. */
+    public SeccompFilter build() throws SeccompException {
+      LibSeccomp.Loaded seccomp = LibSeccomp.load();
+      int defAct = action(defaultAction, defaultErrnoRet, "defaultAction");
+      List<String> warnings = new ArrayList<>();
+      Pointer ctx = seccomp.lib.seccomp_init(defAct);
+      if (ctx == null) {
+        throw new SeccompException("libseccomp refused the default action " + defaultAction);
+      }
+      boolean ok = false;
+      try {
+        for (String a : architectures) {
+          addArch(seccomp, ctx, a);
+        }
+        for (String f : flags) {
+          addFlag(seccomp, ctx, f, warnings);
+        }
+        boolean execve = defAct == ACT_ALLOW || defAct == ACT_LOG;
+        for (Rule r : rules) {
+          int act = action(r.action, r.errnoRet, "action of " + r.names);
+          if (act == defAct) {
+            continue; // libseccomp refuses rules that repeat the default; they change nothing
+          }
+          for (String name : r.names) {
+            if (addRule(seccomp, ctx, act, name, r.args, warnings)
+                && (act == ACT_ALLOW || act == ACT_LOG)
+                && name.equals("execve")) {
+              execve = true;
+            }
+          }
+        }
+        ok = true;
+        return new SeccompFilter(seccomp, ctx, execve, warnings);
+      } finally {
+        if (!ok) {
+          seccomp.lib.seccomp_release(ctx);
+        }
+      }
+    }
+
+    private static int action(String name, int errnoRet, String where) throws SeccompException {
+      boolean takesErrno = name.equals("SCMP_ACT_ERRNO") || name.equals("SCMP_ACT_TRACE");
+      if (errnoRet >= 0 && !takesErrno) {
+        throw new SeccompException(where + ": errnoRet is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not " + name);
+      }
+      if (errnoRet > 0xffff) {
+        throw new SeccompException(where + ": errnoRet " + errnoRet + " is not in 0..65535");
+      }
+      int errno = errnoRet < 0 ? EPERM : errnoRet;
+      switch (name) {
+        case "SCMP_ACT_KILL":
+        case "SCMP_ACT_KILL_THREAD":
+          return ACT_KILL_THREAD;
+        case "SCMP_ACT_KILL_PROCESS":
+          return ACT_KILL_PROCESS;
+        case "SCMP_ACT_TRAP":
+          return ACT_TRAP;
+        case "SCMP_ACT_ERRNO":
+          return ACT_ERRNO | errno;
+        case "SCMP_ACT_TRACE":
+          return ACT_TRACE | errno;
+        case "SCMP_ACT_LOG":
+          return ACT_LOG;
+        case "SCMP_ACT_ALLOW":
+          return ACT_ALLOW;
+        case "SCMP_ACT_NOTIFY":
+          throw new SeccompException(where + ": SCMP_ACT_NOTIFY needs a listener, which tailor enforce does not provide");
+        default:
+          throw new SeccompException(where + ": unknown action " + name);
+      }
+    }
+
+    private static void addArch(LibSeccomp.Loaded seccomp, Pointer ctx, String oci)
+        throws SeccompException {
+      if (!oci.startsWith("SCMP_ARCH_")) {
+        throw new SeccompException("unknown architecture " + oci);
+      }
+      int token = seccomp.lib.seccomp_arch_resolve_name(oci.substring(10).toLowerCase(Locale.ROOT));
+      if (token == 0) {
+        throw new SeccompException("libseccomp " + seccomp.version + " does not know architecture " + oci);
+      }
+      int rc = seccomp.lib.seccomp_arch_add(ctx, token);
+      if (rc != 0 && rc != -17) { // -EEXIST: the native architecture is always there
+        throw new SeccompException("libseccomp cannot add architecture " + oci + " (error " + rc + ")");
+      }
+    }
+
+    private static void addFlag(
+        LibSeccomp.Loaded seccomp, Pointer ctx, String flag, List<String> warnings)
+        throws SeccompException {
+      int attr;
+      switch (flag) {
+        case "SECCOMP_FILTER_FLAG_LOG":
+          attr = ATTR_CTL_LOG;
+          break;
+        case "SECCOMP_FILTER_FLAG_SPEC_ALLOW":
+          attr = ATTR_CTL_SSB;
+          break;
+        case "SECCOMP_FILTER_FLAG_TSYNC":
+          warnings.add("flag " + flag + " ignored: tailor loads the filter on the thread that becomes the workload");
+          return;
+        default:
+          throw new SeccompException("unknown or unsupported filter flag " + flag);
+      }
+      int rc = seccomp.lib.seccomp_attr_set(ctx, attr, 1);
+      if (rc != 0) {
+        throw new SeccompException("libseccomp cannot set flag " + flag + " (error " + rc + ")");
+      }
+    }
+
+    /** Adds the rules for one name; false when the name was skipped. */
+    private static boolean addRule(
+        LibSeccomp.Loaded seccomp,
+        Pointer ctx,
+        int act,
+        String name,
+        List<Condition> args,
+        List<String> warnings)
+        throws SeccompException {
+      int native_ = seccomp.lib.seccomp_arch_native();
+      int nr = seccomp.lib.seccomp_syscall_resolve_name_arch(native_, name);
+      if (nr == LibSeccomp.NR_SCMP_ERROR) {
+        // As runc does: a profile may list syscalls newer than this libseccomp.
+        warnings.add(
+            "syscall '" + name + "' is unknown to libseccomp " + seccomp.version + "; its rule is skipped");
+        return false;
+      }
+      // Several conditions on the same argument cannot all hold at once; like runc, each
+      // becomes a rule of its own (OR). Otherwise one rule with all conditions (AND).
+      Set<Integer> indexes = new LinkedHashSet<>();
+      boolean repeated = false;
+      for (Condition c : args) {
+        repeated |= !indexes.add(c.index());
+      }
+      if (repeated) {
+        for (Condition c : args) {
+          add(seccomp, ctx, act, nr, name, List.of(c));
+        }
+      } else {
+        add(seccomp, ctx, act, nr, name, args);
+      }
+      return true;
+    }
+
+    private static void add(
+        LibSeccomp.Loaded seccomp, Pointer ctx, int act, int nr, String name, List<Condition> args)
+        throws SeccompException {
+      Memory cmp = null;
+      if (!args.isEmpty()) {
+        // struct scmp_arg_cmp { unsigned int arg; enum scmp_compare op; uint64 datum_a, datum_b; }
+        cmp = new Memory(24L * args.size());
+        for (int i = 0; i < args.size(); i++) {
+          Condition c = args.get(i);
+          cmp.setInt(24L * i, c.index());
+          cmp.setInt(24L * i + 4, OPS.get(c.op()));
+          cmp.setLong(24L * i + 8, c.value());
+          cmp.setLong(24L * i + 16, c.valueTwo());
+        }
+      }
+      int rc = seccomp.lib.seccomp_rule_add_array(ctx, act, nr, args.size(), cmp);
+      if (rc != 0) {
+        throw new SeccompException(
+            "libseccomp refused the rule for '" + name + "'" + (args.isEmpty() ? "" : " with " + args)
+                + " (error " + rc + ")");
+      }
+    }
+  }
+
+  /** What was skipped while building: syscall names libseccomp does not know, ignored flags. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /**
+   * Resolves {@code command.get(0)} through {@code PATH}, loads this filter on the calling thread
+   * and executes the command in place of this process. Returns only by throwing: before the filter
+   * is loaded. After loading, a failing {@code execv} prints one line on stderr and ends the
+   * process with 126.
+   */
+  public void execute(List<String> command) throws SeccompException, UnrunnableCommandException {
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException("no command");
+    }
+    if (ctx == null) {
+      throw new IllegalStateException("filter already released");
+    }
+    String program = resolve(command.get(0), System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+    if (!execveAllowed) {
+      throw new UnrunnableCommandException(
+          UnrunnableCommandException.CANNOT_RUN,
+          "the profile does not allow execve, so no command can start under it");
+    }
+    Charset cs = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+
+    // Everything used after seccomp_load is created and called once here.
+    Memory path = cString(program, cs);
+    Memory empty = cString("", cs);
+    StringArray argv = new StringArray(command.toArray(new String[0]), cs.name());
+    Memory denied =
+        cString("tailor: cannot execute " + program + ": the seccomp profile denies execve\n", cs);
+    Memory failed =
+        cString("tailor: cannot execute " + program + " after loading the seccomp profile\n", cs);
+    Function execv = Function.getFunction("c", "execv");
+    Function write = Function.getFunction("c", "write");
+    Function exit = Function.getFunction("c", "_exit");
+    Function load = seccomp.raw.getFunction("seccomp_load");
+    Object[] execArgs = {path, argv};
+    Object[] deniedArgs = {2, denied, new NativeLong(denied.size() - 1)};
+    Object[] failedArgs = {2, failed, new NativeLong(failed.size() - 1)};
+    Object[] exitArgs = {UnrunnableCommandException.CANNOT_RUN};
+    Object[] loadArgs = {ctx};
+    execv.invokeInt(new Object[] {empty, argv}); // fails with ENOENT: warms the call path
+    Native.getLastError();
+    write.invokeInt(new Object[] {2, denied, new NativeLong(0)});
+
+    System.out.flush();
+    System.err.flush();
+    markFdsCloseOnExec();
+    // The JVM blocks some signals and handles SIGPIPE/SIGXFSZ; the workload starts clean.
+    Memory emptySet = new Memory(128);
+    emptySet.clear();
+    Function.getFunction("c", "pthread_sigmask").invokeInt(new Object[] {SIG_SETMASK, emptySet, null});
+    Function signal = Function.getFunction("c", "signal");
+    signal.invokePointer(new Object[] {SIGPIPE, null});
+    signal.invokePointer(new Object[] {SIGXFSZ, null});
+
+    int rc = load.invokeInt(loadArgs);
+    if (rc != 0) {
+      throw new SeccompException("libseccomp could not load the filter (error " + rc + ")");
+    }
+    execv.invokeInt(execArgs);
+    // Still here: execv failed under the filter. Only pre-built, pre-called code from now on.
+    int errno = Native.getLastError();
+    write.invokeInt(errno == EPERM ? deniedArgs : failedArgs);
+    exit.invokeInt(exitArgs);
+  }
+
+  /** The JVM's own descriptors (jars, random sources) must not leak into the workload. */
+  private static void markFdsCloseOnExec() {
+    Function fcntl = Function.getFunction("c", "fcntl");
+    List<Integer> fds = new ArrayList<>();
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path p : dir) {
+        int fd = Integer.parseInt(p.getFileName().toString());
+        if (fd > 2) {
+          fds.add(fd);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return; // without /proc, descriptors are inherited as the JVM opened them
+    }
+    for (int fd : fds) {
+      fcntl.invokeInt(new Object[] {fd, F_SETFD, FD_CLOEXEC});
+    }
+  }
+
+  private static Memory cString(String s, Charset cs) {
+    byte[] b = s.getBytes(cs);
+    Memory m = new Memory(b.length + 1L);
+    m.write(0, b, 0, b.length);
+    m.setByte(b.length, (byte) 0);
+    return m;
+  }
+
+  /**
+   * Finds a program as a shell does: a name with a slash as is, else the first executable regular
+   * file in {@code pathEnv}.
+   */
+  static String resolve(String program, String pathEnv) throws UnrunnableCommandException {
+    if (program.isEmpty()) {
+      throw new UnrunnableCommandException(UnrunnableCommandException.NOT_FOUND, "empty command name");
+    }
+    if (program.indexOf('/') >= 0) {
+      Path p = Path.of(program);
+      if (!Files.exists(p)) {
+        throw new UnrunnableCommandException(
+            UnrunnableCommandException.NOT_FOUND, program + ": no such file or directory");
+      }
+      checkRunnable(p, program);
+      return program;
+    }
+    UnrunnableCommandException notRunnable = null;
+    for (String dir : pathEnv.split(":", -1)) {
+      Path p = Path.of(dir.isEmpty() ? "." : dir).resolve(program);
+      if (Files.exists(p)) {
+        try {
+          checkRunnable(p, p.toString());
+          return p.toString();
+        } catch (UnrunnableCommandException e) {
+          if (notRunnable == null) {
+            notRunnable = e;
+          }
+        }
+      }
+    }
+    if (notRunnable != null) {
+      throw notRunnable;
+    }
+    throw new UnrunnableCommandException(
+        UnrunnableCommandException.NOT_FOUND, program + ": command not found in PATH");
+  }
+
+  private static void checkRunnable(Path p, String shown) throws UnrunnableCommandException {
+    if (Files.isDirectory(p)) {
+      throw new UnrunnableCommandException(UnrunnableCommandException.CANNOT_RUN, shown + ": is a directory");
+    }
+    if (!Files.isExecutable(p)) {
+      throw new UnrunnableCommandException(UnrunnableCommandException.CANNOT_RUN, shown + ": permission denied");
+    }
+  }
+
+  /** Frees the filter in libseccomp; a loaded filter stays in the kernel. */
+  @Override
+  public void close() {
+    if (ctx != null) {
+      seccomp.lib.seccomp_release(ctx);
+      ctx = null;
+    }
+  }
+}

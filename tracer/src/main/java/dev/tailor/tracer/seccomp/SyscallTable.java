@@ -1,0 +1,161 @@
+package dev.tailor.tracer.seccomp;
+
+import com.sun.jna.Function;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeSet;
+
+/**
+ * Syscall names and numbers of one machine architecture as libseccomp knows them, with the OCI
+ * architecture list that a profile for that machine names.
+ */
+public final class SyscallTable {
+  /** {@code uname -m} of a machine -> libseccomp's names of its architectures, native first. */
+  private static final Map<String, List<String>> ARCHES =
+      Map.ofEntries(
+          Map.entry("x86_64", List.of("x86_64", "x86", "x32")),
+          Map.entry("aarch64", List.of("aarch64", "arm")),
+          Map.entry("i386", List.of("x86")),
+          Map.entry("i486", List.of("x86")),
+          Map.entry("i586", List.of("x86")),
+          Map.entry("i686", List.of("x86")),
+          Map.entry("armv6l", List.of("arm")),
+          Map.entry("armv7l", List.of("arm")),
+          Map.entry("armv8l", List.of("arm")),
+          Map.entry("ppc64le", List.of("ppc64le")),
+          Map.entry("ppc64", List.of("ppc64")),
+          Map.entry("ppc", List.of("ppc")),
+          Map.entry("s390x", List.of("s390x")),
+          Map.entry("s390", List.of("s390")),
+          Map.entry("riscv64", List.of("riscv64")));
+
+  private final LibSeccomp.Loaded seccomp;
+  private final String arch;
+  private final List<String> seccompArches;
+  private final int[] tokens;
+
+  private SyscallTable(LibSeccomp.Loaded seccomp, String arch) throws SeccompException {
+    this.seccomp = seccomp;
+    this.arch = arch;
+    this.seccompArches = ARCHES.get(arch);
+    this.tokens = new int[seccompArches.size()];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = seccomp.lib.seccomp_arch_resolve_name(seccompArches.get(i));
+      if (tokens[i] == 0) {
+        throw new SeccompException(
+            "libseccomp " + seccomp.version + " does not know architecture " + seccompArches.get(i));
+      }
+    }
+  }
+
+  /** The table of the machine tailor runs on. */
+  public static SyscallTable forNativeArch() throws SeccompException {
+    return forArch(nativeArch());
+  }
+
+  /**
+   * The table of a machine named as {@code uname -m} names it, e.g. to generate a profile from a
+   * recording made on another machine.
+   */
+  public static SyscallTable forArch(String unameArch) throws SeccompException {
+    if (!ARCHES.containsKey(unameArch)) {
+      throw new SeccompException(
+          "machine architecture '" + unameArch + "' is not supported; known: "
+              + String.join(", ", new TreeSet<>(ARCHES.keySet())));
+    }
+    return new SyscallTable(LibSeccomp.load(), unameArch);
+  }
+
+  /** What {@code uname -m} prints on this machine. */
+  public static String nativeArch() {
+    // struct utsname: six char[65] fields on Linux; machine is the fifth.
+    Memory uts = new Memory(6 * 65 + 64);
+    uts.clear();
+    int rc = Function.getFunction("c", "uname").invokeInt(new Object[] {uts});
+    if (rc != 0) {
+      throw new IllegalStateException("uname failed, errno " + Native.getLastError());
+    }
+    return uts.getString(4 * 65, "US-ASCII");
+  }
+
+  /**
+   * The OCI {@code architectures} of a profile for a machine: {@code SCMP_ARCH_X86_64,
+   * SCMP_ARCH_X86, SCMP_ARCH_X32} on x86_64 (as Docker lists them), {@code SCMP_ARCH_AARCH64,
+   * SCMP_ARCH_ARM} on aarch64, the native one elsewhere. Empty for an unknown machine.
+   */
+  public static List<String> ociArchitectures(String unameArch) {
+    List<String> out = new ArrayList<>();
+    for (String a : ARCHES.getOrDefault(unameArch, List.of())) {
+      out.add(ociName(a));
+    }
+    return List.copyOf(out);
+  }
+
+  private static String ociName(String seccompArch) {
+    return "SCMP_ARCH_" + seccompArch.toUpperCase(Locale.ROOT);
+  }
+
+  /** The machine, as {@code uname -m} names it. */
+  public String arch() {
+    return arch;
+  }
+
+  /** The OCI architecture list for this machine. */
+  public List<String> architectures() {
+    return ociArchitectures(arch);
+  }
+
+  /** The version of the libseccomp in use, e.g. {@code 2.5.4}. */
+  public String libseccompVersion() {
+    return seccomp.version;
+  }
+
+  /** Whether {@code name} is a syscall of this machine's native architecture. */
+  public boolean isKnown(String name) {
+    return numberOf(name).isPresent();
+  }
+
+  /** The number of a syscall on this machine's native architecture. */
+  public OptionalInt numberOf(String name) {
+    int n = seccomp.lib.seccomp_syscall_resolve_name_arch(tokens[0], name);
+    // Names of other architectures resolve to negative placeholders, unknown names to -1.
+    return n >= 0 ? OptionalInt.of(n) : OptionalInt.empty();
+  }
+
+  /** The name of a syscall number on this machine's native architecture. */
+  public Optional<String> nameOf(int number) {
+    if (number < 0) {
+      return Optional.empty();
+    }
+    Pointer p = seccomp.lib.seccomp_syscall_resolve_num_arch(tokens[0], number);
+    if (p == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(p.getString(0, "US-ASCII"));
+    } finally {
+      Native.free(Pointer.nativeValue(p));
+    }
+  }
+
+  /**
+   * The OCI names of the architectures in {@link #architectures()} that have a syscall named
+   * {@code name}: a 32-bit process on x86_64 makes {@code _llseek}, which only SCMP_ARCH_X86 has.
+   */
+  public List<String> architecturesKnowing(String name) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < tokens.length; i++) {
+      if (seccomp.lib.seccomp_syscall_resolve_name_arch(tokens[i], name) >= 0) {
+        out.add(ociName(seccompArches.get(i)));
+      }
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.tailor.tracer.seccomp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SeccompFilterTest {
+
+  @Test
+  void build_unknownName_isSkippedWithWarning() throws Exception {
+    try (SeccompFilter f =
+        SeccompFilter.builder("SCMP_ACT_ERRNO", 1)
+            .architectures(List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"))
+            .rule(List.of("read", "no_such_syscall", "_llseek"), "SCMP_ACT_ALLOW", -1, List.of())
+            .build()) {
+      assertEquals(1, f.warnings().size(), f.warnings().toString());
+      assertTrue(f.warnings().get(0).contains("'no_such_syscall'"), f.warnings().get(0));
+    }
+  }
+
+  @Test
+  void build_dockerStyleRules_accepted() throws Exception {
+    try (SeccompFilter f =
+        SeccompFilter.builder("SCMP_ACT_ERRNO", -1)
+            .rule(List.of("personality"), "SCMP_ACT_ALLOW", -1,
+                List.of(new SeccompFilter.Condition(0, 0, 0, "SCMP_CMP_EQ")))
+            .rule(List.of("clone"), "SCMP_ACT_ALLOW", -1,
+                List.of(new SeccompFilter.Condition(0, 2114060288L, 0, "SCMP_CMP_MASKED_EQ")))
+            .rule(List.of("socket"), "SCMP_ACT_ALLOW", -1,
+                List.of(new SeccompFilter.Condition(0, 40, 0, "SCMP_CMP_NE"),
+                    new SeccompFilter.Condition(0, 16, 0, "SCMP_CMP_NE")))
+            .rule(List.of("clone3"), "SCMP_ACT_ERRNO", 38, List.of())
+            .rule(List.of("ptrace"), "SCMP_ACT_KILL_PROCESS", -1, List.of())
+            .rule(List.of("reboot"), "SCMP_ACT_LOG", -1, List.of())
+            .rule(List.of("kexec_load"), "SCMP_ACT_TRAP", -1, List.of())
+            .rule(List.of("mount"), "SCMP_ACT_ERRNO", -1, List.of()) // same as default: skipped
+            .flags(List.of("SECCOMP_FILTER_FLAG_LOG"))
+            .build()) {
+      assertEquals(List.of(), f.warnings());
+    }
+  }
+
+  @Test
+  void build_errnoRetOnAllow_isRejected() {
+    SeccompException e =
+        assertThrows(
+            SeccompException.class,
+            () -> SeccompFilter.builder("SCMP_ACT_ERRNO", 1)
+                .rule(List.of("read"), "SCMP_ACT_ALLOW", 5, List.of())
+                .build());
+    assertTrue(e.getMessage().contains("errnoRet"), e.getMessage());
+  }
+
+  @Test
+  void build_unknownActionOrArch_isRejected() {
+    assertThrows(SeccompException.class, () -> SeccompFilter.builder("SCMP_ACT_MAYBE", -1).build());
+    assertThrows(
+        SeccompException.class,
+        () -> SeccompFilter.builder("SCMP_ACT_ERRNO", -1).architectures(List.of("SCMP_ARCH_VAX")).build());
+    assertThrows(
+        SeccompException.class,
+        () -> SeccompFilter.builder("SCMP_ACT_ERRNO", -1)
+            .rule(List.of("read"), "SCMP_ACT_NOTIFY", -1, List.of()).build());
+  }
+
+  @Test
+  void condition_badIndexOrOp_isRejected() {
+    assertThrows(IllegalArgumentException.class, () -> new SeccompFilter.Condition(6, 0, 0, "SCMP_CMP_EQ"));
+    assertThrows(IllegalArgumentException.class, () -> new SeccompFilter.Condition(0, 0, 0, "SCMP_CMP_XX"));
+  }
+
+  @Test
+  void resolve_findsThroughPathLikeAShell(@TempDir Path dir) throws Exception {
+    Path plain = Files.createFile(dir.resolve("plain"));
+    Path exe = Files.createFile(dir.resolve("exe"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Files.createDirectory(dir.resolve("sub"));
+    String path = dir + ":/usr/bin:/bin";
+    assertEquals(exe.toString(), SeccompFilter.resolve("exe", path));
+    assertTrue(SeccompFilter.resolve("true", path).endsWith("/true"));
+    assertEquals(127, assertThrows(UnrunnableCommandException.class, () -> SeccompFilter.resolve("no-such-cmd-x", path)).exitCode());
+    assertEquals(127, assertThrows(UnrunnableCommandException.class, () -> SeccompFilter.resolve(dir + "/missing", path)).exitCode());
+    assertEquals(126, assertThrows(UnrunnableCommandException.class, () -> SeccompFilter.resolve("sub", dir.toString())).exitCode());
+    // access(X_OK) fails even for root when no execute bit is set.
+    assertEquals(126, assertThrows(UnrunnableCommandException.class, () -> SeccompFilter.resolve(plain.toString(), path)).exitCode());
+    assertEquals(126, assertThrows(UnrunnableCommandException.class, () -> SeccompFilter.resolve("plain", dir.toString())).exitCode());
+  }
+}
