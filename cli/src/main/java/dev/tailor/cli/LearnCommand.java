@@ -78,7 +78,7 @@ final class LearnCommand implements Callable<Integer> {
     }
   }
 
-  private int learn() throws TraceException, CommandException {
+  private int learn() throws TraceException, CommandException, UsageException {
     boolean attach = !pids.isEmpty() || pidof != null;
     if (attach == !command.isEmpty()) {
       throw new CommandException("give either a command after -- or --pid/--pidof (not both)", Main.EXIT_TAILOR_FAILED);

@@ -185,7 +185,7 @@ public record Report(Recording recording, List<Section> sections) {
   }
 
   /** A value inside a code span; the values are PathText or printable ASCII already. */
-  static String code(String s) {
+  public static String code(String s) {
     String v = s.replace('`', '\'').replace('|', '/').replace('\n', ' ');
     return "`" + v + "`";
   }
