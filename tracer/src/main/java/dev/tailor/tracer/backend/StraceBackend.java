@@ -140,9 +140,14 @@ public final class StraceBackend implements Backend {
       }
       AtomicInteger rootPid = new AtomicInteger();
       AtomicReference<Throwable> readerError = new AtomicReference<>();
+      AtomicReference<String> execFailure = new AtomicReference<>();
       Consumer<TraceEvent> sink = event -> {
-        if (rootPid.get() == 0 && event instanceof SyscallEvent) {
+        if (rootPid.get() == 0 && event instanceof SyscallEvent s) {
           rootPid.set(event.pid());
+          // strace's first traced call is the command's execve: when it fails the command never ran.
+          if (!attaching && s.name().equals("execve") && s.failed()) {
+            execFailure.set(s.errno().orElse("") + " " + s.result());
+          }
         }
         recorder.accept(event);
       };
@@ -183,6 +188,13 @@ public final class StraceBackend implements Backend {
       }
       if (readerError.get() != null) {
         throw new TraceException(TraceException.Kind.FAILED, "reading the trace failed: " + readerError.get(), readerError.get());
+      }
+      if (execFailure.get() != null) {
+        String why = execFailure.get();
+        boolean missing = why.startsWith("ENOENT");
+        String text = why.contains("(") ? why.substring(why.indexOf('(') + 1, why.lastIndexOf(')')) : why;
+        throw new TraceException(missing ? TraceException.Kind.NOT_FOUND : TraceException.Kind.CANNOT_RUN,
+            command.get(0) + ": cannot run: " + text.toLowerCase(java.util.Locale.ROOT));
       }
       if (!attaching && rootPid.get() == 0) {
         throw new TraceException(TraceException.Kind.FAILED,
