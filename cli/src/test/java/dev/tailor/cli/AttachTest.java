@@ -1,0 +1,105 @@
+package dev.tailor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingJson;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** learn --pid on a running multi-threaded server while a client talks to it (issue #3). */
+class AttachTest {
+  @TempDir Path tmp;
+
+  @Test
+  void attach_threadedServerUnderLoad_seesWorkerThreadsAndLeavesServerRunning() throws Exception {
+    assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
+    assumeTrue(TailorProcess.onPath("python3"), "python3 is not installed");
+    Process server = new ProcessBuilder("python3", TailorProcess.sample("server/server.py").toString(), "0")
+        .redirectError(tmp.resolve("server.err").toFile()).start();
+    try {
+      BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      String ready = lines.readLine();
+      assertTrue(ready != null && ready.startsWith("listening on "), String.valueOf(ready));
+      String port = ready.substring("listening on ".length()).trim();
+      long pid = server.pid();
+
+      Path out = tmp.resolve("out");
+      Process tailor = new ProcessBuilder(TailorProcess.tailorCommand(
+          "learn", "--no-status", "--pid", Long.toString(pid), "--duration", "6s", "--out", out.toString(), "--name", "server"))
+          .redirectErrorStream(true).redirectOutput(tmp.resolve("tailor.log").toFile()).start();
+      waitForTracer(pid);
+
+      TailorProcess.Result client = TailorProcess.run(
+          List.of("python3", TailorProcess.sample("server/client.py").toString(), port, "5"), tmp, Map.of());
+      assertEquals("ok 5", client.out().trim(), client.err());
+
+      assertTrue(tailor.waitFor(60, TimeUnit.SECONDS), "tailor did not stop after --duration");
+      assertEquals(0, tailor.exitValue(), Files.readString(tmp.resolve("tailor.log")));
+      assertTrue(server.isAlive(), "the server must survive the detach");
+
+      TailorProcess.Result after = TailorProcess.run(
+          List.of("python3", TailorProcess.sample("server/client.py").toString(), port, "3"), tmp, Map.of());
+      assertEquals("ok 3", after.out().trim(), "the server still answers after tailor detached");
+
+      Recording r = RecordingJson.read(out.resolve("server"));
+      assertTrue(r.syscalls().containsKey("accept4") || r.syscalls().containsKey("accept"), r.syscalls().keySet().toString());
+      assertTrue(r.syscalls().containsKey("recvfrom") || r.syscalls().containsKey("read"), r.syscalls().keySet().toString());
+      assertTrue(r.syscalls().containsKey("sendto") || r.syscalls().containsKey("write"), r.syscalls().keySet().toString());
+      assertTrue(r.syscalls().containsKey("clone3") || r.syscalls().containsKey("clone"), "worker threads were started while attached");
+      assertTrue(r.processes() >= 2, "the worker thread's calls were seen: " + r.processes());
+      assertEquals(1, r.targets().size());
+      assertEquals(pid, r.targets().get(0).pid());
+      assertTrue(r.targets().get(0).exe().contains("python"), r.targets().get(0).exe());
+      assertTrue(r.sockets().containsKey("inet stream"), r.sockets().keySet().toString());
+      String report = Files.readString(out.resolve("server/report.md"));
+      assertTrue(report.contains("An attach sees only what happens after it"), report);
+    } finally {
+      server.destroy();
+      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+      assertEquals(0, server.exitValue(), "the server exits cleanly on SIGTERM after the attach: " + Files.readString(tmp.resolve("server.err")));
+    }
+  }
+
+  @Test
+  void attach_noSuchProcess_isOneClearLine() throws Exception {
+    assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
+    TailorProcess.Result r = TailorProcess.tailor(tmp, "learn", "--pid", "999999999", "--out", tmp.toString());
+    assertEquals(125, r.exit());
+    assertTrue(r.err().contains("no such process: 999999999"), r.err());
+  }
+
+  @Test
+  void attach_pidofMatchesNothing_isOneClearLine() throws Exception {
+    assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
+    TailorProcess.Result r = TailorProcess.tailor(tmp, "learn", "--pidof", "no-such-process-name-xyz", "--out", tmp.toString());
+    assertEquals(125, r.exit());
+    assertTrue(r.err().contains("no running process has that name"), r.err());
+  }
+
+  /** Waits until strace has seized the process (TracerPid in /proc/PID/status). */
+  private static void waitForTracer(long pid) throws Exception {
+    Path status = Path.of("/proc", Long.toString(pid), "status");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("TracerPid:") && !line.substring(10).trim().equals("0")) {
+          Thread.sleep(200);
+          return;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("strace never attached to " + pid);
+  }
+}
