@@ -35,7 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "check",
     description = {
-      "Exit 0 when CMD (or the strace logs given) stays inside the profile in DIR; exit 1 and list what is new otherwise.",
+      "Exit 0 when CMD (or the strace logs, or a profile folder's recording, given) stays inside the profile in DIR; "
+          + "exit 1 and list what is new otherwise.",
       "Syscalls are checked against DIR/seccomp.json; files, network and capabilities against the AppArmor "
           + "profile generated from DIR/recording.json (so a new temporary file inside a learned glob is not drift).",
       "Exit code: 0 inside, 1 drift found (or the command failed), 2 usage error, 125-127 as learn."
@@ -57,7 +58,8 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Print stack traces on errors.")
   boolean debug;
 
-  @Parameters(arity = "1..*", paramLabel = "CMD|TRACE", description = "A command after --, or strace log files.")
+  @Parameters(arity = "1..*", paramLabel = "CMD|TRACE|FOLDER",
+      description = "A command after --, strace log files, or a folder written by learn (its recording.json).")
   List<String> args = new ArrayList<>();
 
   /** One new thing the checked behaviour did. */
@@ -71,9 +73,16 @@ final class CheckCommand implements Callable<Integer> {
       // Trace logs are plain files; a command is a program (executable, or found on PATH).
       Path first = Path.of(args.get(0));
       boolean traces = args.stream().allMatch(a -> Files.isRegularFile(Path.of(a))) && !Files.isExecutable(first);
+      boolean recording = args.size() == 1 && Files.isRegularFile(first.resolve(RecordingJson.FILE_NAME));
       int exit = 0;
       Recording observed;
-      if (traces) {
+      if (recording) {
+        try {
+          observed = RecordingJson.read(first);
+        } catch (IOException e) {
+          throw new CommandException(e.getMessage(), Main.EXIT_USAGE);
+        }
+      } else if (traces) {
         observed = GenerateCommand.read(baseline.name(), args.stream().map(Path::of).toList(), cwd, false);
       } else {
         Recorder recorder = new Recorder("check", "strace", new HostPathResolver(), SyscallNames.resolver(),

@@ -133,4 +133,25 @@ class ProfilesAsArtifactsTest {
     assertEquals(0, g.exit(), g.err());
     assertTrue(g.err().contains("no -yy fd decorations"), g.err());
   }
+
+  @Test
+  void ciScript_learnsThenGatesOnTheBaseline() throws Exception {
+    Path launcher = tmp.resolve("tailor-launcher");
+    String java = String.join(" ", TailorProcess.tailorCommand().stream().map(a -> "'" + a + "'").toList());
+    Files.writeString(launcher, "#!/bin/sh\nexec " + java + " \"$@\"\n");
+    launcher.toFile().setExecutable(true);
+    String ci = TailorProcess.repo().resolve("samples/ci/tailor-ci.sh").toString();
+    Path out = tmp.resolve("ci");
+    Map<String, String> env = Map.of("TAILOR", launcher.toString());
+    TailorProcess.Result first = TailorProcess.run(List.of(ci, "--name", "baseline", "--out", out.toString(), "--",
+        "python3", script.toString(), "base", work.toString()), tmp, env);
+    assertEquals(0, first.exit(), first.err());
+    TailorProcess.Result same = TailorProcess.run(List.of(ci, "--baseline", out.resolve("baseline").toString(), "--name", "again",
+        "--out", out.toString(), "--", "python3", script.toString(), "base", work.toString()), tmp, env);
+    assertEquals(0, same.exit(), same.out() + same.err());
+    TailorProcess.Result drifted = TailorProcess.run(List.of(ci, "--baseline", out.resolve("baseline").toString(), "--name", "drifted",
+        "--out", out.toString(), "--", "python3", script.toString(), "newsyscall", work.toString()), tmp, env);
+    assertEquals(1, drifted.exit(), drifted.out() + drifted.err());
+    assertTrue(drifted.out().contains("umask"), drifted.out());
+  }
 }
