@@ -45,4 +45,15 @@ public final class HostPathResolver implements PathResolver {
     }
     return PathNames.join(realOrParent(PathNames.parent(normal), depth + 1), PathNames.lastName(normal));
   }
+
+  @Override
+  public boolean isDirectory(String path) {
+    // Java's paths hold only names valid in the platform charset: ask only for plain ASCII ones.
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return java.nio.file.Files.isDirectory(java.nio.file.Path.of(path));
+  }
 }

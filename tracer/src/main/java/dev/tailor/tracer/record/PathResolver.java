@@ -14,6 +14,15 @@ public interface PathResolver {
    */
   String resolve(String path, boolean followLast);
 
+  /**
+   * Whether the path is a directory here and now; false when that cannot be known (a trace from
+   * another machine). AppArmor writes directory rules with a trailing '/', and a directory opened
+   * without O_DIRECTORY shows nothing else of what it is.
+   */
+  default boolean isDirectory(String path) {
+    return false;
+  }
+
   /** Only removes {@code .}, {@code ..} and repeated slashes: for traces from another machine. */
   PathResolver LEXICAL = (path, followLast) -> PathNames.normalize(path);
 }

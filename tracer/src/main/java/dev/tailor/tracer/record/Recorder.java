@@ -262,6 +262,11 @@ public final class Recorder implements Consumer<TraceEvent> {
           fdPath(StraceText.splitArgs(e.args()), 0).ifPresent(p -> file(p, Access.READ, "", true));
         }
       }
+      case "fstat", "fstat64" -> {
+        if (ok && e.args().contains("st_mode=S_IFDIR")) {
+          fdPath(StraceText.splitArgs(e.args()), 0).ifPresent(p -> file(p, Access.STAT, "", true));
+        }
+      }
       case "ftruncate" -> fdAccess(e, ok, Access.WRITE);
       case "fchmod", "fchown", "fsetxattr", "fremovexattr" -> fdAccess(e, ok, Access.SETATTR);
       case "flock" -> fdAccess(e, ok, Access.LOCK);
@@ -461,14 +466,16 @@ public final class Recorder implements Consumer<TraceEvent> {
       default -> Access.STAT;
     };
     String token = a.get(pathIndex);
+    // stat results say what the path is: {st_mode=S_IFDIR|0755, ...}, statx's stx_mode likewise.
+    boolean directory = errno.isEmpty() && e.args().contains("_mode=S_IFDIR");
     if (token.equals("\"\"") && dirfd != null) {
       // fstatat(fd, "", ..., AT_EMPTY_PATH): the fd itself.
       if (errno.isEmpty()) {
-        fdPath(a, 0).ifPresent(p -> file(p, kind, "", false));
+        fdPath(a, 0).ifPresent(p -> file(p, kind, "", directory));
       }
       return;
     }
-    argPath(pid, a, dirfd, pathIndex, !nofollow).ifPresent(p -> file(p, kind, errno, false));
+    argPath(pid, a, dirfd, pathIndex, !nofollow).ifPresent(p -> file(p, kind, errno, directory));
   }
 
   private void mkdir(SyscallEvent e, int pid, String errno, String dirfd, int pathIndex) {
@@ -570,7 +577,12 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   private void file(String rawPath, Access kind, String errno, boolean directory) {
     String key = PathText.escape(rawPath);
-    FileAcc f = files.computeIfAbsent(key, k -> new FileAcc());
+    FileAcc f = files.get(key);
+    if (f == null) {
+      f = new FileAcc();
+      files.put(key, f);
+      f.directory = errno.isEmpty() && resolver.isDirectory(rawPath);
+    }
     f.count++;
     f.directory |= directory;
     if (errno.isEmpty()) {

@@ -131,4 +131,19 @@ class RecorderTest {
     assertEquals(r, back);
     assertEquals(json, RecordingJson.toJson(back));
   }
+
+  @Test
+  void record_directoryOpenedWithoutODirectory_isKnownFromItsStat() throws IOException {
+    Recording r = recordText(
+        "5 openat(AT_FDCWD</tmp>, \".\", O_RDONLY) = 4</tmp>\n"
+            + "5 newfstatat(4</tmp>, \"\", {st_mode=S_IFDIR|S_ISVTX|0777, st_size=4096, ...}, AT_EMPTY_PATH) = 0\n"
+            + "5 openat(AT_FDCWD</tmp>, \"/srv\", O_RDONLY) = 5</srv>\n"
+            + "5 fstat(5</srv>, {st_mode=S_IFDIR|0755, st_size=4096, ...}) = 0\n"
+            + "5 openat(AT_FDCWD</tmp>, \"/etc/hosts\", O_RDONLY) = 6</etc/hosts>\n"
+            + "5 fstat(6</etc/hosts>, {st_mode=S_IFREG|0644, st_size=4096, ...}) = 0\n");
+    assertTrue(file(r, "/tmp").directory());
+    assertTrue(file(r, "/srv").directory());
+    assertFalse(file(r, "/etc/hosts").directory());
+    assertTrue(file(r, "/tmp").accesses().contains(Access.READ));
+  }
 }
