@@ -69,6 +69,17 @@ public final class AppArmorGenerator {
           "/usr/local/bin", "/usr/local/share", "/usr/src", "/var/lib", "/var/log", "/var/cache",
           "/var/tmp", "/var/run", "/var/spool", "/var/mail", "/run/user", "/dev/shm", "/etc/ssl/private");
 
+  /**
+   * Where keys and passwords live: no {@code **} glob is made over a folder that holds one of
+   * these ({@code /etc/ssl/**} would read the private keys), and none over a home folder itself.
+   */
+  static final List<String> SECRETS =
+      List.of(
+          "/etc/ssl/private", "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d",
+          "/etc/ssh", "/root/.ssh", "/root/.gnupg");
+
+  private static final Pattern HOME = Pattern.compile("/home/[^/]+");
+
   private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]*");
 
   private AppArmorGenerator() {}
@@ -382,7 +393,8 @@ public final class AppArmorGenerator {
             && !changed.contains(dir)
             && !taken.contains(self)
             && subfolders(dir, group) >= SUBTREE_MIN_DIRS
-            && mayGlob(dir, Perms.READ)) {
+            && mayGlob(dir, Perms.READ)
+            && maySubtree(dir)) {
           // A tree the workload walked and only read: a runtime's library tree, a data folder.
           // The glob gives read only; entries that needed more (m, k) keep rules of their own.
           List<Draft> read = new ArrayList<>(List.of(self));
@@ -398,7 +410,8 @@ public final class AppArmorGenerator {
         Draft first = group.get(0);
         boolean uniform =
             group.stream().allMatch(d -> d.perms().equals(first.perms()) && d.owner() == first.owner());
-        if (!uniform || subfolders(dir, group) < SUBTREE_MIN_DIRS || !mayGlob(dir, first.perms())) {
+        if (!uniform || subfolders(dir, group) < SUBTREE_MIN_DIRS || !mayGlob(dir, first.perms())
+            || !maySubtree(dir)) {
           continue;
         }
         taken.addAll(group);
@@ -525,6 +538,17 @@ public final class AppArmorGenerator {
       }
       boolean system = SYSTEM_TREES.stream().anyMatch(s -> (dir + "/").startsWith(s));
       return !(system && perms.changes());
+    }
+
+    /**
+     * Whether {@code dir/**} may be written: not over a user's whole home, and not over a folder
+     * that holds secrets, however harmless the files the workload read there were.
+     */
+    private static boolean maySubtree(String dir) {
+      if (dir.equals("/root") || HOME.matcher(dir).matches()) {
+        return false;
+      }
+      return SECRETS.stream().noneMatch(s -> s.startsWith(dir + "/"));
     }
 
     private String childName(String text, Set<String> taken) {

@@ -171,6 +171,18 @@ class AppArmorGeneratorTest {
   }
 
   @Test
+  void walkedTree_neverCoversSecretsOrAWholeHome() {
+    for (String root : List.of("/etc/ssl", "/home/u", "/root")) {
+      RecordingBuilder b = new RecordingBuilder().dir(root, READ);
+      for (int i = 0; i < AppArmorGenerator.SUBTREE_GLOB_MIN; i++) {
+        b.file(root + "/d" + (i % 3) + "/f" + i, READ);
+      }
+      List<String> lines = ruleLines(generate(b));
+      assertFalse(lines.stream().anyMatch(l -> l.contains("**")), lines.toString());
+    }
+  }
+
+  @Test
   void folderRule_joinsTheGlobOverItsEntries_whenTheGlobGrantsWhatItNeeds() throws Exception {
     RecordingBuilder b = new RecordingBuilder().dir("/srv/data", READ).dir("/srv/logs", READ, WRITE);
     for (int i = 0; i < AppArmorGenerator.FILES_PER_DIR_GLOB; i++) {
