@@ -10,6 +10,7 @@ import dev.tailor.tracer.SocketUse;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +68,17 @@ public final class AppArmorGenerator {
           "/usr/share", "/usr/bin", "/usr/sbin", "/usr/include", "/usr/local", "/usr/local/lib",
           "/usr/local/bin", "/usr/local/share", "/usr/src", "/var/lib", "/var/log", "/var/cache",
           "/var/tmp", "/var/run", "/var/spool", "/var/mail", "/run/user", "/dev/shm", "/etc/ssl/private");
+
+  /**
+   * Where keys and passwords live: no {@code **} glob is made over a folder that holds one of
+   * these ({@code /etc/ssl/**} would read the private keys), and none over a home folder itself.
+   */
+  static final List<String> SECRETS =
+      List.of(
+          "/etc/ssl/private", "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d",
+          "/etc/ssh", "/root/.ssh", "/root/.gnupg");
+
+  private static final Pattern HOME = Pattern.compile("/home/[^/]+");
 
   private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]*");
 
@@ -181,6 +193,7 @@ public final class AppArmorGenerator {
       List<Draft> rules = new ArrayList<>(drafts.values());
       rules = collapseSubtrees(rules);
       rules = collapseFolders(rules);
+      rules = joinFolders(rules);
 
       // 5. Rules, with the exec mode chosen.
       List<FileRule> files = new ArrayList<>();
@@ -353,6 +366,19 @@ public final class AppArmorGenerator {
           below.computeIfAbsent(t.substring(0, i), x -> new ArrayList<>()).add(d);
         }
       }
+      // Folders the workload read (listed) itself, and folders below which it changed something.
+      Map<String, Draft> listed = new TreeMap<>();
+      Set<String> changed = new HashSet<>();
+      for (Draft d : in) {
+        if (d.literal() && d.isDirectory() && d.perms().has(Perms.R)) {
+          listed.put(d.text().substring(0, d.text().length() - 1), d);
+        }
+        if ((d.perms().bits() & (Perms.W | Perms.A | Perms.L)) != 0) {
+          for (int i = d.text().indexOf('/', 1); i > 0; i = d.text().indexOf('/', i + 1)) {
+            changed.add(d.text().substring(0, i));
+          }
+        }
+      }
       List<String> folders = new ArrayList<>(below.keySet());
       folders.sort(Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder()));
       Set<Draft> taken = new HashSet<>();
@@ -362,21 +388,88 @@ public final class AppArmorGenerator {
         if (group.size() < SUBTREE_GLOB_MIN || group.stream().anyMatch(taken::contains)) {
           continue;
         }
+        Draft self = listed.get(dir);
+        if (self != null
+            && !changed.contains(dir)
+            && !taken.contains(self)
+            && subfolders(dir, group) >= SUBTREE_MIN_DIRS
+            && mayGlob(dir, Perms.READ)
+            && maySubtree(dir)) {
+          // A tree the workload walked and only read: a runtime's library tree, a data folder.
+          // The glob gives read only; entries that needed more (m, k) keep rules of their own.
+          List<Draft> read = new ArrayList<>(List.of(self));
+          group.stream().filter(d -> d.perms().within(Perms.READ)).forEach(read::add);
+          boolean owner = read.stream().allMatch(Draft::owner);
+          taken.addAll(read);
+          out.add(
+              collapsed(
+                  dir + "/{,**}", Perms.READ, owner, read,
+                  "a folder the workload listed and below which it only read"));
+          continue;
+        }
         Draft first = group.get(0);
         boolean uniform =
             group.stream().allMatch(d -> d.perms().equals(first.perms()) && d.owner() == first.owner());
-        long subdirs =
-            group.stream()
-                .map(d -> d.text().substring(dir.length() + 1))
-                .filter(rest -> rest.indexOf('/') >= 0)
-                .map(rest -> rest.substring(0, rest.indexOf('/')))
-                .distinct()
-                .count();
-        if (!uniform || subdirs < SUBTREE_MIN_DIRS || !mayGlob(dir, first.perms())) {
+        if (!uniform || subfolders(dir, group) < SUBTREE_MIN_DIRS || !mayGlob(dir, first.perms())
+            || !maySubtree(dir)) {
           continue;
         }
         taken.addAll(group);
         out.add(collapsed(dir + "/**", group, "a subtree where every entry seen had the same permissions"));
+      }
+      for (Draft d : in) {
+        if (!taken.contains(d)) {
+          out.add(d);
+        }
+      }
+      return out;
+    }
+
+    /** How many folders directly below {@code dir} hold entries of the group. */
+    private static long subfolders(String dir, List<Draft> group) {
+      return group.stream()
+          .map(d -> d.text().substring(dir.length() + 1))
+          .filter(rest -> rest.indexOf('/') >= 0)
+          .map(rest -> rest.substring(0, rest.indexOf('/')))
+          .distinct()
+          .count();
+    }
+
+    /**
+     * A folder's own rule joins the glob over its entries ({@code dir/} and {@code dir/*} become
+     * {@code dir/{,*}}) when the glob already grants what the folder needed.
+     */
+    private List<Draft> joinFolders(List<Draft> in) {
+      Map<String, Draft> folders = new HashMap<>();
+      for (Draft d : in) {
+        if (d.literal() && d.isDirectory()) {
+          folders.put(d.text(), d);
+        }
+      }
+      Set<Draft> taken = new HashSet<>();
+      List<Draft> out = new ArrayList<>();
+      for (Draft d : in) {
+        String star = d.text().endsWith("/**") ? "**" : d.text().endsWith("/*") ? "*" : "";
+        if (star.isEmpty()) {
+          continue;
+        }
+        String dir = d.text().substring(0, d.text().length() - star.length());
+        Draft folder = folders.get(dir);
+        if (folder == null
+            || dir.contains("*")
+            || taken.contains(folder)
+            || !folder.perms().within(d.perms())
+            || (d.owner() && !folder.owner())) {
+          continue;
+        }
+        taken.add(folder);
+        taken.add(d);
+        TreeSet<String> sources = new TreeSet<>(d.sources());
+        sources.addAll(folder.sources());
+        String text = dir + "{," + star + "}";
+        generalisations.removeIf(g -> g.pattern().equals(quote(d.text())));
+        generalisations.add(new Generalisation(quote(text), List.copyOf(sources), d.reason() + ", with the folder itself"));
+        out.add(new Draft(text, d.perms(), d.owner(), d.kind(), sources, d.reason()));
       }
       for (Draft d : in) {
         if (!taken.contains(d)) {
@@ -413,12 +506,16 @@ public final class AppArmorGenerator {
     }
 
     private Draft collapsed(String text, List<Draft> group, String reason) {
+      Draft first = group.get(0);
+      return collapsed(text, first.perms(), first.owner(), group, reason);
+    }
+
+    private Draft collapsed(String text, Perms perms, boolean owner, List<Draft> group, String reason) {
       TreeSet<String> sources = new TreeSet<>();
       group.forEach(d -> sources.addAll(d.sources()));
-      Draft first = group.get(0);
-      Kind kind = first.kind();
+      Kind kind = group.get(0).kind();
       generalisations.add(new Generalisation(quote(text), List.copyOf(sources), reason));
-      return new Draft(text, first.perms(), first.owner(), kind, sources, reason);
+      return new Draft(text, perms, owner, kind, sources, reason);
     }
 
     /** Literal file and library rules may be globbed; programs, sockets, /proc never. */
@@ -441,6 +538,17 @@ public final class AppArmorGenerator {
       }
       boolean system = SYSTEM_TREES.stream().anyMatch(s -> (dir + "/").startsWith(s));
       return !(system && perms.changes());
+    }
+
+    /**
+     * Whether {@code dir/**} may be written: not over a user's whole home, and not over a folder
+     * that holds secrets, however harmless the files the workload read there were.
+     */
+    private static boolean maySubtree(String dir) {
+      if (dir.equals("/root") || HOME.matcher(dir).matches()) {
+        return false;
+      }
+      return SECRETS.stream().noneMatch(s -> s.startsWith(dir + "/"));
     }
 
     private String childName(String text, Set<String> taken) {

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * A path as it goes between the quotes of an AppArmor rule: bytes of observed names outside
  * {@code [A-Za-z0-9/._-]} as {@code \xHH}, so apparmor_parser reads them as literals (a {@code
  * \x2a} is a literal star), and only the glob tokens the generator adds ({@code *}, {@code **},
- * {@code @{PROC}}, {@code @{pid}}, {@code @{tid}}) raw.
+ * {@code @{PROC}}, {@code @{pid}}, {@code @{tid}}, and a final {@code {,*}} or {@code {,**}}
+ * that adds the folder itself to a glob over its entries) raw.
  *
  * @param text the escaped form, checked to hold nothing else
  */
@@ -17,7 +18,8 @@ public record PathPattern(String text) {
   // Every token a pattern may hold; anything else is refused, so no caller can smuggle a raw
   // quote, comma, brace or newline into a rule.
   private static final Pattern SHAPE =
-      Pattern.compile("(?:[A-Za-z0-9/._-]|\\\\x[0-9a-f]{2}|\\*\\*?|@\\{(?:PROC|pid|tid)\\})+");
+      Pattern.compile(
+          "(?:[A-Za-z0-9/._-]|\\\\x[0-9a-f]{2}|\\*\\*?|@\\{(?:PROC|pid|tid)\\})+(?:/\\{,\\*\\*?\\})?");
 
   public PathPattern {
     if (!SHAPE.matcher(text).matches() || !(text.startsWith("/") || text.startsWith("@{PROC}"))) {

@@ -17,6 +17,7 @@ record Perms(int bits) {
   static final int X = 64;
 
   static final Perms NONE = new Perms(0);
+  static final Perms READ = new Perms(R);
 
   Perms {
     // 'a' is a subset of 'w', and AppArmor refuses both on one rule.

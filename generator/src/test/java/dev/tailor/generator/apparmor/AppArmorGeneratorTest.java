@@ -124,6 +124,83 @@ class AppArmorGeneratorTest {
   }
 
   @Test
+  void walkedTree_thatWasOnlyRead_becomesOneReadRuleOverTheListedFolder() throws Exception {
+    RecordingBuilder b = new RecordingBuilder();
+    String root = "/opt/rt/lib/py";
+    b.dir(root, READ);
+    for (int i = 0; i < AppArmorGenerator.SUBTREE_GLOB_MIN; i++) {
+      String pkg = root + "/pkg" + (i % 3);
+      b.dir(pkg, READ);
+      b.file(pkg + "/__pycache__/m" + i + ".pyc", READ);
+    }
+    for (int i = 0; i < AppArmorGenerator.FILES_PER_DIR_GLOB; i++) {
+      b.file(root + "/dyn/_m" + i + ".so", READ, MMAP_EXEC);
+    }
+    b.file("/opt/rt/lib/other.txt", READ);
+    AppArmorResult r = generate(b);
+    List<String> lines = ruleLines(r);
+    assertEquals(
+        List.of("\"/opt/rt/lib/py/dyn/*\" mr,", "\"/opt/rt/lib/other.txt\" r,", "\"/opt/rt/lib/py/{,**}\" r,"),
+        lines);
+    String profile = AppArmorWriter.write(r.profile());
+    ParserCheck.assertParse(List.of(profile));
+    // What the glob really grants: the folder, everything below it, nothing beside it.
+    ParserCheck.Dfa dfa = ParserCheck.compile(ParserCheck.rulesOnly(r.profile().files()));
+    assertTrue(dfa.accepts(root + "/"));
+    assertTrue(dfa.accepts(root + "/pkg9/x/y.py"));
+    assertFalse(dfa.accepts(root));
+    assertFalse(dfa.accepts(root + "x/a"));
+    assertFalse(dfa.accepts("/opt/rt/lib/another.txt"));
+    assertEquals("", dfa.leakOutside("/opt/rt/lib/"));
+  }
+
+  @Test
+  void walkedTree_unlistedOrChangedBelow_keepsNarrowerRules() {
+    RecordingBuilder notListed = new RecordingBuilder();
+    RecordingBuilder written = new RecordingBuilder().dir("/opt/rt/lib/py", READ);
+    for (int i = 0; i < AppArmorGenerator.SUBTREE_GLOB_MIN; i++) {
+      String f = "/opt/rt/lib/py/pkg" + (i % 3) + "/m" + i + ".py";
+      notListed.file(f, i == 0 ? new dev.tailor.tracer.Access[] {READ, LOCK} : new dev.tailor.tracer.Access[] {READ});
+      written.file(f, READ);
+    }
+    written.file("/opt/rt/lib/py/pkg0/__pycache__/m0.pyc", READ, WRITE);
+    for (RecordingBuilder b : List.of(notListed, written)) {
+      List<String> lines = ruleLines(generate(b));
+      assertFalse(lines.stream().anyMatch(l -> l.contains("**")), lines.toString());
+    }
+  }
+
+  @Test
+  void walkedTree_neverCoversSecretsOrAWholeHome() {
+    for (String root : List.of("/etc/ssl", "/home/u", "/root")) {
+      RecordingBuilder b = new RecordingBuilder().dir(root, READ);
+      for (int i = 0; i < AppArmorGenerator.SUBTREE_GLOB_MIN; i++) {
+        b.file(root + "/d" + (i % 3) + "/f" + i, READ);
+      }
+      List<String> lines = ruleLines(generate(b));
+      assertFalse(lines.stream().anyMatch(l -> l.contains("**")), lines.toString());
+    }
+  }
+
+  @Test
+  void folderRule_joinsTheGlobOverItsEntries_whenTheGlobGrantsWhatItNeeds() throws Exception {
+    RecordingBuilder b = new RecordingBuilder().dir("/srv/data", READ).dir("/srv/logs", READ, WRITE);
+    for (int i = 0; i < AppArmorGenerator.FILES_PER_DIR_GLOB; i++) {
+      b.file("/srv/data/f" + i, READ, WRITE);
+      b.file("/srv/logs/f" + i, READ);
+    }
+    AppArmorResult r = generate(b);
+    List<String> lines = ruleLines(r);
+    assertEquals(
+        List.of("\"/srv/data/{,*}\" rw,", "\"/srv/logs/\" rw,", "\"/srv/logs/*\" r,"), lines);
+    ParserCheck.Dfa dfa = ParserCheck.compile(ParserCheck.rulesOnly(r.profile().files()));
+    assertTrue(dfa.accepts("/srv/data/"));
+    assertTrue(dfa.accepts("/srv/data/new"));
+    assertFalse(dfa.accepts("/srv/data/a/b"));
+    assertFalse(dfa.accepts("/srv/data"));
+  }
+
+  @Test
   void proc_ofTheWorkload_becomesOwnerPidPatterns() {
     AppArmorResult r =
         generate(

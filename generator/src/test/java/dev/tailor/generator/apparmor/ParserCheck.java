@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 /**
  * Runs the real {@code apparmor_parser}: checks profiles with {@code -Q -K -T}, and reads the DFA
  * it compiles ({@code -D dfa-states}) so tests can ask which paths a profile's rules really grant.
+ * Public for the cli module's tests, which get it through this module's test-jar.
  */
-final class ParserCheck {
+public final class ParserCheck {
   private static final Path PARSER = findParser();
 
   private ParserCheck() {}
@@ -36,7 +37,7 @@ final class ParserCheck {
     return null;
   }
 
-  static void assumeParser() {
+  public static void assumeParser() {
     assumeTrue(PARSER != null, "apparmor_parser is not installed (Debian package apparmor)");
   }
 
@@ -56,7 +57,7 @@ final class ParserCheck {
   }
 
   /** Asserts that apparmor_parser accepts every profile text, running it once for all. */
-  static void assertParse(List<String> profiles) throws IOException, InterruptedException {
+  public static void assertParse(List<String> profiles) throws IOException, InterruptedException {
     assumeParser();
     Path dir = Files.createTempDirectory("tailor-aa");
     try {
@@ -84,7 +85,7 @@ final class ParserCheck {
   }
 
   /** The file DFA apparmor_parser compiles for one profile. */
-  static Dfa compile(String profile) throws IOException, InterruptedException {
+  public static Dfa compile(String profile) throws IOException, InterruptedException {
     assumeParser();
     Path f = Files.createTempFile("tailor-aa", ".profile");
     try {
@@ -98,7 +99,7 @@ final class ParserCheck {
   }
 
   /** A DFA as {@code -D dfa-states} prints it: explicit byte edges and an "otherwise" edge. */
-  static final class Dfa {
+  public static final class Dfa {
     private static final Pattern STATE = Pattern.compile("^\\{(\\d+)\\} perms: (.*)$");
     private static final Pattern EDGE = Pattern.compile("^    (.*?) -> \\{(\\d+)\\}(.*)$");
     private static final Pattern BYTE = Pattern.compile("^(?:.* )?0x([0-9a-f]+)$");
@@ -186,7 +187,7 @@ final class ParserCheck {
     }
 
     /** Whether the compiled rules grant something on the path, given as bytes one per char. */
-    boolean accepts(String bytes) {
+    public boolean accepts(String bytes) {
       int s = 1;
       for (int i = 0; i < bytes.length(); i++) {
         int[] row = next.get(s);
@@ -202,7 +203,7 @@ final class ParserCheck {
      * A path outside {@code prefix} (bytes one per char) that the rules grant something on, as a
      * description, or empty when every granted path starts with the prefix.
      */
-    String leakOutside(String prefix) {
+    public String leakOutside(String prefix) {
       BitSet live = live();
       int s = 1;
       for (int i = 0; i < prefix.length(); i++) {
@@ -230,7 +231,7 @@ final class ParserCheck {
      * Every path the rules grant, when they are finitely many (no glob): lets a test assert that
      * a literal rule grants exactly its one path and nothing a glob character could add.
      */
-    java.util.Set<String> language() {
+    public java.util.Set<String> language() {
       java.util.Set<String> out = new java.util.TreeSet<>();
       walk(1, new StringBuilder(), live(), out, 0);
       return out;
@@ -281,7 +282,7 @@ final class ParserCheck {
   }
 
   /** A profile holding only the given file rules, so its DFA shows what they alone grant. */
-  static String rulesOnly(List<FileRule> rules) {
+  public static String rulesOnly(List<FileRule> rules) {
     StringBuilder s = new StringBuilder("abi <abi/3.0>,\ninclude <tunables/global>\nprofile t {\n");
     for (FileRule r : rules) {
       s.append("  ").append(AppArmorWriter.rule(r)).append('\n');

@@ -1,0 +1,211 @@
+package dev.tailor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tailor.generator.apparmor.AppArmorCoverage;
+import dev.tailor.generator.apparmor.AppArmorGenerator;
+import dev.tailor.generator.apparmor.AppArmorOptions;
+import dev.tailor.generator.apparmor.AppArmorProfile;
+import dev.tailor.generator.apparmor.AppArmorResult;
+import dev.tailor.generator.apparmor.AppArmorWriter;
+import dev.tailor.generator.apparmor.FileRule;
+import dev.tailor.generator.apparmor.ParserCheck;
+import dev.tailor.generator.apparmor.PathPattern;
+import dev.tailor.tracer.FileUse;
+import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #4 on the real samples: learn each with the real strace, run it again under plain strace,
+ * and check that the drafted AppArmor profile grants every file the second run used and that
+ * apparmor_parser accepts it.
+ */
+class SampleProfilesTest {
+  private static final Path REPO =
+      Path.of(System.getProperty("tailor.repoRoot", "..")).toAbsolutePath().normalize();
+
+  // Work folders under target/, not /tmp: names there stay literal (no temp-name globs), so a
+  // rule's text says whether it lies inside the work folder, and both runs use the same paths.
+  private static final Path RUNS = Path.of("target", "sample-runs").toAbsolutePath();
+
+  private static final boolean HAS_STRACE =
+      Stream.of("/usr/bin/strace", "/bin/strace").anyMatch(p -> Files.isExecutable(Path.of(p)));
+
+  /** A learned profile folder and what it holds. */
+  private record Learned(Path folder, Recording recording, AppArmorResult apparmor, String text) {}
+
+  @Test
+  void pythonApp_profileCoversASecondRun_andIsThreeTimesShorterThanOneRulePerPath() throws Exception {
+    Path work = fresh("python-app").resolve("work");
+    List<String> cmd = List.of("python3", sample("python-app/app.py"), work.toString());
+    Learned l = learn("python-app", cmd);
+    assertCoversSecondRun(l, cmd, () -> deleteTree(work));
+    int rules = l.apparmor().profile().ruleCount();
+    System.out.printf("python-app: %d paths -> %d AppArmor rules%n", l.apparmor().distinctPaths(), rules);
+    assertTrue(
+        l.apparmor().distinctPaths() >= 3 * rules,
+        l.apparmor().distinctPaths() + " paths but " + rules + " rules:\n" + l.text());
+  }
+
+  @Test
+  void pipeline_profileCoversASecondRun() throws Exception {
+    fresh("pipeline");
+    List<String> cmd = List.of("sh", sample("pipeline/pipeline.sh"));
+    Learned l = learn("pipeline", cmd);
+    assertCoversSecondRun(l, cmd, () -> {});
+  }
+
+  @Test
+  void threads_profileCoversASecondRun() throws Exception {
+    Path work = fresh("threads").resolve("work");
+    List<String> cmd = List.of("python3", sample("threads/threads.py"), work.toString());
+    Learned l = learn("threads", cmd);
+    assertCoversSecondRun(l, cmd, () -> deleteTree(work));
+  }
+
+  @Test
+  void hostileNames_profileParses_andGrantsOutsideTheWorkFolderOnlyWhatWasUsedThere() throws Exception {
+    Path work = fresh("hostile-names").resolve("work");
+    Learned l = learn("hostile-names", List.of("python3", sample("hostile-names/make_names.py"), work.toString()));
+    ParserCheck.assertParse(List.of(l.text()));
+    String workText = PathText.escape(work.toString());
+    String prefix = PathPattern.literal(workText).text() + "/";
+    List<FileRule> inside = new ArrayList<>();
+    List<FileRule> outside = new ArrayList<>();
+    for (FileRule r : l.apparmor().profile().files()) {
+      (r.path().text().startsWith(prefix) ? inside : outside).add(r);
+    }
+    assertTrue(inside.size() > 0, "no rule for the work folder:\n" + l.text());
+
+    // What the rules written for the work folder really grant, as apparmor_parser compiles them.
+    ParserCheck.Dfa dfa = ParserCheck.compile(ParserCheck.rulesOnly(inside));
+    assertEquals("", dfa.leakOutside(raw(workText) + "/"), l.text());
+    int names = 0;
+    AppArmorCoverage coverage = AppArmorCoverage.of(l.apparmor().profile());
+    for (FileUse f : l.recording().files().values()) {
+      if (f.path().startsWith(workText + "/") && f.succeeded() && coverage.missing(f).isPresent()) {
+        throw new AssertionError("not granted: " + f.path() + " needs " + coverage.missing(f).get());
+      }
+      if (f.path().startsWith(workText + "/") && !f.directory()) {
+        names++;
+      }
+    }
+    assertTrue(names >= 16, "the sample's names were not recorded: " + names);
+
+    // The rules outside it are exactly those the rest of the recording gives without the names.
+    TreeMap<String, FileUse> rest = new TreeMap<>(l.recording().files());
+    rest.keySet().removeIf(p -> p.equals(workText) || p.startsWith(workText + "/"));
+    Recording r = l.recording();
+    Recording control =
+        new Recording(
+            r.version(), r.name(), r.arch(), r.runs(), r.syscalls(), rest, r.sockets(), r.execs(),
+            r.capabilities(), r.targets(), r.warnings(), r.processes(), r.diagnostics(), r.unusedLines());
+    List<FileRule> expected =
+        AppArmorGenerator.generate(control, AppArmorOptions.draft(r.name())).profile().files();
+    assertEquals(expected, outside, l.text());
+  }
+
+  // ---- helpers ----
+
+  private static String sample(String file) {
+    Path p = REPO.resolve("samples").resolve(file);
+    assertTrue(Files.isRegularFile(p), "sample missing: " + p);
+    return p.toString();
+  }
+
+  /** An empty folder for one sample's runs. */
+  private static Path fresh(String name) throws IOException {
+    assumeTrue(HAS_STRACE, "strace is not installed");
+    ParserCheck.assumeParser();
+    Path dir = RUNS.resolve(name);
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    return dir;
+  }
+
+  /** Runs {@code tailor learn} in-process and reads back what it wrote. */
+  private static Learned learn(String name, List<String> cmd) throws Exception {
+    Path out = RUNS.resolve(name).resolve("profiles");
+    List<String> args = new ArrayList<>(List.of("learn", "--no-status", "--name", name, "--out", out.toString(), "--"));
+    args.addAll(cmd);
+    StringWriter err = new StringWriter();
+    int exit = Main.run(args.toArray(String[]::new), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    assertEquals(0, exit, "tailor learn failed: " + err);
+    Path folder = out.resolve(name);
+    Recording recording = RecordingJson.read(folder);
+    AppArmorResult apparmor = AppArmorGenerator.generate(recording, AppArmorOptions.draft(name));
+    String text = Files.readString(folder.resolve(ProfileFolder.APPARMOR_FILE), StandardCharsets.UTF_8);
+    // The profile value checked below is the one in the file.
+    assertEquals(AppArmorWriter.write(apparmor.profile()), text);
+    return new Learned(folder, recording, apparmor, text);
+  }
+
+  /**
+   * Runs the command again under plain {@code strace -f -yy -o} and asserts that the learned
+   * profile grants every file use of that run, and that apparmor_parser accepts the profile.
+   */
+  private static void assertCoversSecondRun(Learned l, List<String> cmd, Cleanup before) throws Exception {
+    ParserCheck.assertParse(List.of(l.text()));
+    before.run();
+    Path log = l.folder().resolveSibling("second-run.strace");
+    List<String> strace = new ArrayList<>(List.of("strace", "-f", "-yy", "-qq", "-o", log.toString()));
+    strace.addAll(cmd);
+    Process p =
+        new ProcessBuilder(strace)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(l.folder().resolveSibling("second-run.stderr").toFile())
+            .start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "second run did not finish");
+    assertEquals(0, p.exitValue(), "second run failed");
+
+    String cwd = Path.of("").toAbsolutePath().toString();
+    Recording second = GenerateCommand.read("second", List.of(log), cwd, false);
+    AppArmorProfile profile = l.apparmor().profile();
+    AppArmorCoverage coverage = AppArmorCoverage.of(profile);
+    List<String> missing = new ArrayList<>();
+    int used = 0;
+    for (FileUse f : second.files().values()) {
+      if (f.succeeded()) {
+        used++;
+      }
+      coverage.missing(f).ifPresent(m -> missing.add(f.path() + (f.directory() ? "/ " : " ") + m));
+    }
+    assertTrue(used > 10, "the second run used only " + used + " files");
+    assertEquals(List.of(), missing, "the second run used files the profile does not grant:\n" + l.text());
+  }
+
+  private static String raw(String pathText) {
+    return new String(PathText.toBytes(pathText), StandardCharsets.ISO_8859_1);
+  }
+
+  private interface Cleanup {
+    void run() throws IOException;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
