@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,12 +22,17 @@ class AttachTest {
   void attach_threadedServerUnderLoad_seesWorkerThreadsAndLeavesServerRunning() throws Exception {
     assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
     assumeTrue(TailorProcess.onPath("python3"), "python3 is not installed");
+    // stdout to a file: Process.destroy() closes pipes, and the server prints its summary on SIGTERM.
+    Path serverOut = tmp.resolve("server.out");
     Process server = new ProcessBuilder("python3", TailorProcess.sample("server/server.py").toString(), "0")
-        .redirectError(tmp.resolve("server.err").toFile()).start();
+        .redirectOutput(serverOut.toFile()).redirectError(tmp.resolve("server.err").toFile()).start();
     try {
-      BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-      String ready = lines.readLine();
-      assertTrue(ready != null && ready.startsWith("listening on "), String.valueOf(ready));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.readString(serverOut).contains("\n") && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      String ready = Files.readString(serverOut).lines().findFirst().orElse("");
+      assertTrue(ready.startsWith("listening on "), ready);
       String port = ready.substring("listening on ".length()).trim();
       long pid = server.pid();
 
@@ -68,6 +70,7 @@ class AttachTest {
       server.destroy();
       assertTrue(server.waitFor(20, TimeUnit.SECONDS));
       assertEquals(0, server.exitValue(), "the server exits cleanly on SIGTERM after the attach: " + Files.readString(tmp.resolve("server.err")));
+      assertTrue(Files.readString(serverOut).contains("served 2 connections, 8 lines"), Files.readString(serverOut));
     }
   }
 
