@@ -327,6 +327,11 @@ public final class AppArmorGenerator {
         base = name.substring(0, dot);
         ext = name.substring(dot);
       }
+      // A name that is a pid (the JVM's /tmp/hsperfdata_USER/PID, lock and socket files named
+      // after their process) differs on every run: @{pid} matches exactly such numbers.
+      if (ext.isEmpty() && name.matches("[1-9][0-9]{0,6}")) {
+        return "@{pid}";
+      }
       // Python's tempfile: "tmp" + 8 chars of [a-z0-9_]; mkstemp: a prefix + 6 of [A-Za-z0-9].
       if (base.startsWith("tmp")
           && base.length() - 3 >= RANDOM_RUN_MIN

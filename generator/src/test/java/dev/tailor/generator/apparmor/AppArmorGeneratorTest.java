@@ -246,6 +246,15 @@ class AppArmorGeneratorTest {
   }
 
   @Test
+  void pidNamedTemporaryFiles_becomePidPatterns() {
+    AppArmorResult r = generate(new RecordingBuilder().file("/tmp/hsperfdata_root/18176", READ, WRITE, LOCK));
+    assertEquals(List.of("owner \"/tmp/hsperfdata_root/@{pid}\" rwk,"), ruleLines(r));
+    assertEquals("0123", AppArmorGenerator.Run.tempName("0123"));
+    assertEquals("12345678", AppArmorGenerator.Run.tempName("12345678"));
+    assertEquals("1.log", AppArmorGenerator.Run.tempName("1.log"));
+  }
+
+  @Test
   void abstractions_areIncludedWhenTheyCoverWhatWasSeen_andTheirPathsDropped() {
     AppArmorResult r =
         generate(
