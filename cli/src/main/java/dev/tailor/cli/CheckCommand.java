@@ -121,11 +121,7 @@ final class CheckCommand implements Callable<Integer> {
       }
       return drift.isEmpty() ? 0 : 1;
     } catch (TraceException e) {
-      return Main.fail(spec, e.getMessage(), debug ? e : null, switch (e.kind()) {
-        case NOT_FOUND -> Main.EXIT_NOT_FOUND;
-        case CANNOT_RUN -> Main.EXIT_CANNOT_RUN;
-        case FAILED -> Main.EXIT_TAILOR_FAILED;
-      });
+      return Main.fail(spec, e.getMessage(), debug ? e : null, Main.exitCode(e));
     } catch (CommandException e) {
       return Main.fail(spec, e.getMessage(), debug ? e : null, e.exitCode(Main.EXIT_USAGE));
     } catch (RuntimeException e) {

@@ -64,11 +64,7 @@ final class LearnCommand implements Callable<Integer> {
     try {
       return learn();
     } catch (TraceException e) {
-      return Main.fail(spec, e.getMessage(), debug ? e : null, switch (e.kind()) {
-        case NOT_FOUND -> Main.EXIT_NOT_FOUND;
-        case CANNOT_RUN -> Main.EXIT_CANNOT_RUN;
-        case FAILED -> Main.EXIT_TAILOR_FAILED;
-      });
+      return Main.fail(spec, e.getMessage(), debug ? e : null, Main.exitCode(e));
     } catch (CommandException e) {
       return Main.fail(spec, e.getMessage(), debug ? e : null, e.exitCode(Main.EXIT_TAILOR_FAILED));
     } catch (UsageException e) {

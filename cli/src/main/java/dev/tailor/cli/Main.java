@@ -53,6 +53,15 @@ public final class Main {
     return cl.execute(args);
   }
 
+  /** The exit code docker run would give for a tracing failure. */
+  static int exitCode(dev.tailor.tracer.backend.TraceException e) {
+    return switch (e.kind()) {
+      case NOT_FOUND -> EXIT_NOT_FOUND;
+      case CANNOT_RUN -> EXIT_CANNOT_RUN;
+      case FAILED -> EXIT_TAILOR_FAILED;
+    };
+  }
+
   /** Prints one error line (and the stack trace when debugging) and returns {@code code}. */
   static int fail(CommandSpec spec, String message, Throwable debug, int code) {
     PrintWriter err = spec.commandLine().getErr();

@@ -39,13 +39,7 @@ class EnforceCommandTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run tailor(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
-    cmd.addAll(List.of(args));
-    return run(cmd);
+    return run(TailorProcess.tailorCommand(args));
   }
 
   private static Run run(List<String> cmd) throws Exception {

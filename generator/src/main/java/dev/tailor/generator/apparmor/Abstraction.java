@@ -149,21 +149,6 @@ enum Abstraction {
     if (!m.matches()) {
       throw new IllegalArgumentException("not a file rule: " + line);
     }
-    String letters = m.group(2);
-    int bits = 0;
-    for (char c : letters.toCharArray()) {
-      bits |=
-          switch (c) {
-            case 'r' -> Perms.R;
-            case 'w' -> Perms.W;
-            case 'a' -> Perms.A;
-            case 'l' -> Perms.L;
-            case 'k' -> Perms.K;
-            case 'm' -> Perms.M;
-            // An exec rule of an abstraction has its own transition; it never stands in for ours.
-            default -> 0;
-          };
-    }
-    return new Rule(AppArmorGlob.compile(m.group(1)), new Perms(bits));
+    return new Rule(AppArmorGlob.compile(m.group(1)), Perms.parse(m.group(2), false));
   }
 }

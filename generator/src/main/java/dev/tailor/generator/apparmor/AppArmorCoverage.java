@@ -22,7 +22,7 @@ public final class AppArmorCoverage {
   private AppArmorCoverage(AppArmorProfile profile) {
     this.profile = profile;
     for (FileRule r : profile.files()) {
-      rules.add(new Compiled(AppArmorGlob.compile(r.path().text()), letters(r.perms())));
+      rules.add(new Compiled(AppArmorGlob.compile(r.path().text()), Perms.parse(r.perms(), true)));
     }
     for (String name : profile.abstractions()) {
       for (Abstraction a : Abstraction.values()) {
@@ -78,22 +78,5 @@ public final class AppArmorCoverage {
   /** Whether the profile has the capability (lower case, without CAP_). */
   public boolean allowsCapability(String name) {
     return profile.capabilities().contains(name);
-  }
-
-  private static Perms letters(String perms) {
-    int bits = 0;
-    for (char c : perms.toCharArray()) {
-      bits |= switch (c) {
-        case 'r' -> Perms.R;
-        case 'w' -> Perms.W;
-        case 'a' -> Perms.A;
-        case 'l' -> Perms.L;
-        case 'k' -> Perms.K;
-        case 'm' -> Perms.M;
-        case 'x' -> Perms.X;
-        default -> 0;
-      };
-    }
-    return new Perms(bits);
   }
 }

@@ -46,6 +46,29 @@ record Perms(int bits) {
     return new Perms(b);
   }
 
+  /**
+   * The permissions written as letters ({@code mrwk}, {@code rix}). Exec letters count only when
+   * {@code withExec}: an abstraction's exec rule has its own transition and never stands in for
+   * ours.
+   */
+  static Perms parse(String letters, boolean withExec) {
+    int bits = 0;
+    for (char c : letters.toCharArray()) {
+      bits |=
+          switch (c) {
+            case 'r' -> R;
+            case 'w' -> W;
+            case 'a' -> A;
+            case 'l' -> L;
+            case 'k' -> K;
+            case 'm' -> M;
+            case 'x' -> withExec ? X : 0;
+            default -> 0;
+          };
+    }
+    return new Perms(bits);
+  }
+
   Perms union(Perms other) {
     return new Perms(bits | other.bits);
   }

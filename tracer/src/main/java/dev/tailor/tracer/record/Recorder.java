@@ -636,35 +636,39 @@ public final class Recorder implements Consumer<TraceEvent> {
     return "unknown";
   }
 
-  /** Family and type from a decoration such as {@code 3<TCP:[...]>} or {@code UNIX-STREAM:[...]}. */
+  /** Notes the socket kind of a decoration such as {@code 3<TCP:[...]>} (attach: socket() not seen). */
   private void socketOfDecoration(String token) {
+    decoratedKind(token).ifPresent(key -> sockets.computeIfAbsent(key, k -> new SockAcc()));
+  }
+
+  /**
+   * {@code "family type"} of an fd decorated by {@code -yy} ({@code TCP:[...]}, {@code
+   * UNIX-STREAM:[...]}), or empty when the decoration does not say.
+   */
+  static Optional<String> decoratedKind(String token) {
     Optional<String> d = StraceText.decoration(token);
     if (d.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     String kind = d.get();
     int colon = kind.indexOf(':');
     if (colon < 0) {
-      return;
+      return Optional.empty();
     }
-    String proto = kind.substring(0, colon);
-    String[] ft = switch (proto) {
-      case "TCP" -> new String[] {"inet", "stream"};
-      case "TCPv6" -> new String[] {"inet6", "stream"};
-      case "UDP", "UDPLITE" -> new String[] {"inet", "dgram"};
-      case "UDPv6", "UDPLITEv6" -> new String[] {"inet6", "dgram"};
-      case "RAW", "PING" -> new String[] {"inet", proto.equals("RAW") ? "raw" : "dgram"};
-      case "RAWv6", "PINGv6" -> new String[] {"inet6", proto.equals("RAWv6") ? "raw" : "dgram"};
-      case "UNIX-STREAM" -> new String[] {"unix", "stream"};
-      case "UNIX-DGRAM" -> new String[] {"unix", "dgram"};
-      case "UNIX-SEQPACKET" -> new String[] {"unix", "seqpacket"};
-      case "NETLINK" -> new String[] {"netlink", "raw"};
-      case "PACKET" -> new String[] {"packet", "raw"};
+    return Optional.ofNullable(switch (kind.substring(0, colon)) {
+      case "TCP" -> "inet stream";
+      case "TCPv6" -> "inet6 stream";
+      case "UDP", "UDPLITE", "PING" -> "inet dgram";
+      case "UDPv6", "UDPLITEv6", "PINGv6" -> "inet6 dgram";
+      case "RAW" -> "inet raw";
+      case "RAWv6" -> "inet6 raw";
+      case "UNIX-STREAM" -> "unix stream";
+      case "UNIX-DGRAM" -> "unix dgram";
+      case "UNIX-SEQPACKET" -> "unix seqpacket";
+      case "NETLINK" -> "netlink raw";
+      case "PACKET" -> "packet raw";
       default -> null;
-    };
-    if (ft != null && !sockets.containsKey(ft[0] + " " + ft[1])) {
-      sock(ft[0], ft[1]);
-    }
+    });
   }
 
   private void bind(SyscallEvent e, int pid, boolean ok) {
@@ -724,27 +728,8 @@ public final class Recorder implements Consumer<TraceEvent> {
     return Optional.of(resolver.resolve(PathNames.join(base, n), false));
   }
 
-  private String decoratedKey(String fdToken, String family) {
-    Optional<String> d = StraceText.decoration(fdToken);
-    if (d.isPresent()) {
-      String k = d.get();
-      if (k.startsWith("TCP:")) {
-        return "inet stream";
-      } else if (k.startsWith("TCPv6:")) {
-        return "inet6 stream";
-      } else if (k.startsWith("UDP:")) {
-        return "inet dgram";
-      } else if (k.startsWith("UDPv6:")) {
-        return "inet6 dgram";
-      } else if (k.startsWith("UNIX-STREAM:")) {
-        return "unix stream";
-      } else if (k.startsWith("UNIX-DGRAM:")) {
-        return "unix dgram";
-      } else if (k.startsWith("UNIX-SEQPACKET:")) {
-        return "unix seqpacket";
-      }
-    }
-    return family + " ?";
+  private static String decoratedKey(String fdToken, String family) {
+    return decoratedKind(fdToken).orElse(family + " ?");
   }
 
   /** {family, printable address} of a sockaddr struct. */
