@@ -90,6 +90,25 @@ class AttachTest {
     assertTrue(r.err().contains("no running process has that name"), r.err());
   }
 
+  @Test
+  void attach_ptraceNotPermitted_explainsWhy() throws Exception {
+    assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
+    Process sleeper = new ProcessBuilder("sleep", "30").start();
+    try {
+      // tailor under a seccomp profile that denies ptrace: strace cannot seize the target.
+      Path profile = Files.writeString(tmp.resolve("no-ptrace.json"),
+          "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}");
+      List<String> cmd = new java.util.ArrayList<>(TailorProcess.tailorCommand("enforce", "--seccomp", profile.toString(), "--"));
+      cmd.addAll(TailorProcess.tailorCommand("learn", "--pid", Long.toString(sleeper.pid()), "--out", tmp.toString()));
+      TailorProcess.Result r = TailorProcess.run(cmd, tmp, Map.of());
+      assertEquals(125, r.exit(), r.err());
+      assertTrue(r.err().contains("ptrace not permitted") && r.err().contains("CAP_SYS_PTRACE"), r.err());
+      assertTrue(sleeper.isAlive(), "the target is unharmed");
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
+
   /** Waits until strace has seized the process (TracerPid in /proc/PID/status). */
   private static void waitForTracer(long pid) throws Exception {
     Path status = Path.of("/proc", Long.toString(pid), "status");
