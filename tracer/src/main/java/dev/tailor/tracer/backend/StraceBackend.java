@@ -174,7 +174,7 @@ public final class StraceBackend implements Backend {
       forwarding.install();
       int code;
       try {
-        code = waitFor(process, duration, forwarding);
+        code = waitFor(process, duration);
       } finally {
         forwarding.uninstall();
       }
@@ -213,31 +213,27 @@ public final class StraceBackend implements Backend {
     }
   }
 
-  private static int waitFor(Process process, Optional<Duration> duration, SignalForwarding forwarding) throws TraceException {
-    try {
-      if (duration.isPresent()) {
-        long deadline = System.nanoTime() + duration.get().toNanos();
-        while (process.isAlive() && System.nanoTime() < deadline) {
-          try {
-            process.waitFor(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-          } catch (InterruptedException e) {
-            // keep waiting
-          }
-        }
-        if (process.isAlive()) {
-          // SIGINT makes strace detach cleanly; the targets keep running.
-          LibC.INSTANCE.kill((int) process.pid(), SIGINT);
-        }
-      }
-      while (true) {
+  private static int waitFor(Process process, Optional<Duration> duration) {
+    if (duration.isPresent()) {
+      long deadline = System.nanoTime() + duration.get().toNanos();
+      while (process.isAlive() && System.nanoTime() < deadline) {
         try {
-          return process.waitFor();
+          process.waitFor(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-          // keep waiting: the trace must end before profiles are written
+          // keep waiting
         }
       }
-    } finally {
-      forwarding.uninstall();
+      if (process.isAlive()) {
+        // SIGINT makes strace detach cleanly; the targets keep running.
+        LibC.INSTANCE.kill((int) process.pid(), SIGINT);
+      }
+    }
+    while (true) {
+      try {
+        return process.waitFor();
+      } catch (InterruptedException e) {
+        // keep waiting: the trace must end before profiles are written
+      }
     }
   }
 
@@ -318,9 +314,5 @@ public final class StraceBackend implements Backend {
         Signal.handle(signals.get(i), previous.get(i));
       }
     }
-  }
-
-  static String readProc(Path p) throws IOException {
-    return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
   }
 }
