@@ -14,10 +14,28 @@ import java.util.Arrays;
 public final class HostPathResolver implements PathResolver {
   private static final int PATH_MAX = 4096;
 
+  /** Paths resolved so far: busy workloads stat the same few paths over and over. */
+  private static final int CACHE_SIZE = 1 << 16;
+
   private final LibC libc = LibC.INSTANCE;
+  private final java.util.Map<String, String> followed = new java.util.HashMap<>();
+  private final java.util.Map<String, String> unfollowed = new java.util.HashMap<>();
 
   @Override
   public String resolve(String path, boolean followLast) {
+    java.util.Map<String, String> cache = followLast ? followed : unfollowed;
+    String hit = cache.get(path);
+    if (hit == null) {
+      if (cache.size() >= CACHE_SIZE) {
+        cache.clear();
+      }
+      hit = lookup(path, followLast);
+      cache.put(path, hit);
+    }
+    return hit;
+  }
+
+  private String lookup(String path, boolean followLast) {
     String normal = PathNames.normalize(path);
     if (!followLast) {
       if (normal.equals("/")) {
