@@ -70,26 +70,51 @@ public final class StraceText {
     return n;
   }
 
-  /** The index just past the {@code >} closing the decoration opened at {@code open}. */
+  /**
+   * The index just past the {@code >} closing the decoration opened at {@code open}. A path
+   * decoration ({@code </etc/passwd>}, {@code </dev/null<char 1:3>>}) has its own {@code <>}
+   * escaped, so its first raw {@code >} (after any nested device part) closes it; any other kind
+   * ({@code <TCP:[1.2.3.4:5->6.7.8.9:10]>}, {@code <UNIX-STREAM:[1->2,"/run/s"]>}) may hold a raw
+   * {@code ->} inside its brackets.
+   */
   static int skipDecoration(CharSequence s, int open) {
-    int depth = 0;
-    int i = open;
     int n = s.length();
+    int i = open + 1;
+    if (i < n && s.charAt(i) == '/') {
+      while (i < n) {
+        char c = s.charAt(i);
+        if (c == '\\') {
+          i += 2;
+        } else if (c == '<') {
+          while (i < n && s.charAt(i) != '>') {
+            i++;
+          }
+          i++;
+        } else if (c == '>') {
+          return i + 1;
+        } else {
+          i++;
+        }
+      }
+      return n;
+    }
+    int depth = 0;
     while (i < n) {
       char c = s.charAt(i);
       if (c == '\\') {
         i += 2;
-        continue;
-      }
-      if (c == '<') {
-        depth++;
-      } else if (c == '>') {
-        depth--;
-        if (depth == 0) {
+      } else if (c == '"') {
+        i = skipQuoted(s, i);
+      } else {
+        if (c == '[') {
+          depth++;
+        } else if (c == ']') {
+          depth--;
+        } else if (c == '>' && depth <= 0) {
           return i + 1;
         }
+        i++;
       }
-      i++;
     }
     return n;
   }
@@ -177,24 +202,28 @@ public final class StraceText {
     if (open < 0) {
       return Optional.empty();
     }
-    int i = open + 1;
     int n = token.length();
-    int end = i;
-    while (end < n) {
-      char c = token.charAt(end);
-      if (c == '\\') {
-        end += 2;
-        continue;
+    int i = open + 1;
+    if (i < n && token.charAt(i) == '/') {
+      int end = i;
+      while (end < n) {
+        char c = token.charAt(end);
+        if (c == '\\') {
+          end += 2;
+          continue;
+        }
+        if (c == '<' || c == '>') {
+          break;
+        }
+        end++;
       }
-      if (c == '<' || c == '>') {
-        break;
-      }
-      end++;
+      String path = unescape(token, i, Math.min(end, n));
+      // An fd whose file was unlinked reads back from /proc as "PATH (deleted)".
+      return Optional.of(path.endsWith(" (deleted)") ? path.substring(0, path.length() - 10) : path);
     }
-    if (end > n) {
-      end = n;
-    }
-    return Optional.of(unescape(token, i, end));
+    int close = skipDecoration(token, open);
+    int end = close > open + 1 && close <= n && token.charAt(close - 1) == '>' ? close - 1 : close;
+    return Optional.of(token.substring(i, Math.max(i, end)));
   }
 
   /** The decorated path of an fd token, when the decoration is a path (starts with '/'). */

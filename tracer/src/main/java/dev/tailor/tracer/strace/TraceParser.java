@@ -363,22 +363,7 @@ public final class TraceParser {
           }
           i++;
         }
-        case '<' -> {
-          int d = 0;
-          while (i < n) {
-            if (b[i] == '\\') {
-              i += 2;
-              continue;
-            }
-            if (b[i] == '<') {
-              d++;
-            } else if (b[i] == '>' && --d == 0) {
-              break;
-            }
-            i++;
-          }
-          i++;
-        }
+        case '<' -> i = skipDecoration(b, i, n);
         case '(', '[', '{' -> {
           depth++;
           i++;
@@ -398,6 +383,52 @@ public final class TraceParser {
       }
     }
     return -1;
+  }
+
+  /** Byte twin of {@link StraceText#skipDecoration}: the index just past the closing '>'. */
+  private static int skipDecoration(byte[] b, int open, int n) {
+    int i = open + 1;
+    if (i < n && b[i] == '/') {
+      while (i < n) {
+        byte c = b[i];
+        if (c == '\\') {
+          i += 2;
+        } else if (c == '<') {
+          while (i < n && b[i] != '>') {
+            i++;
+          }
+          i++;
+        } else if (c == '>') {
+          return i + 1;
+        } else {
+          i++;
+        }
+      }
+      return n;
+    }
+    int depth = 0;
+    while (i < n) {
+      byte c = b[i];
+      if (c == '\\') {
+        i += 2;
+      } else if (c == '"') {
+        i++;
+        while (i < n && b[i] != '"') {
+          i += b[i] == '\\' ? 2 : 1;
+        }
+        i++;
+      } else {
+        if (c == '[') {
+          depth++;
+        } else if (c == ']') {
+          depth--;
+        } else if (c == '>' && depth <= 0) {
+          return i + 1;
+        }
+        i++;
+      }
+    }
+    return n;
   }
 
   private void parseExit(int pid, byte[] b, int n, int i) {

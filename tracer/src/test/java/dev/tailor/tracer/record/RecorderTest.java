@@ -146,4 +146,14 @@ class RecorderTest {
     assertFalse(file(r, "/etc/hosts").directory());
     assertTrue(file(r, "/tmp").accesses().contains(Access.READ));
   }
+
+  @Test
+  void record_unixSockets_bindAndConnectAreFileAccessesAndSocketKinds() throws IOException {
+    Recording r = record("unix-sockets.strace");
+    assertTrue(file(r, "/tmp/exp/s.sock").accesses().containsAll(EnumSet.of(Access.CREATE, Access.WRITE, Access.DELETE)),
+        file(r, "/tmp/exp/s.sock").toString());
+    assertEquals(java.util.Set.of("/tmp/exp/s.sock"), r.sockets().get("unix stream").local());
+    assertEquals(java.util.Set.of("/tmp/exp/s.sock"), r.sockets().get("unix stream").peers());
+    assertEquals(0, r.unusedLines(), r.diagnostics().toString());
+  }
 }

@@ -40,7 +40,7 @@ class TraceParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"thread-exec.strace", "shell-relative.strace", "python-threads.strace", "hostile-names.strace"})
+  @ValueSource(strings = {"thread-exec.strace", "shell-relative.strace", "python-threads.strace", "hostile-names.strace", "unix-sockets.strace"})
   void parse_realStrace61Output_readsEveryLine(String name) throws IOException {
     List<TraceEvent> events = parse(fixture(name), 1 << 16);
     List<TraceEvent> unparsed = events.stream().filter(e -> e instanceof UnparsedLine).collect(Collectors.toList());
@@ -154,5 +154,23 @@ class TraceParserTest {
   void splitArgs_nestedStructsStringsAndDecorations_splitAtTopLevel() {
     assertEquals(List.of("3</a,b>", "{sa_family=AF_INET, sin_port=htons(80)}", "\"x, y\"", "[1, 2]", "16"),
         StraceText.splitArgs("3</a,b>, {sa_family=AF_INET, sin_port=htons(80)}, \"x, y\", [1, 2], 16"));
+  }
+
+  @Test
+  void parse_connectedSocketDecorations_holdArrowsInsideBrackets() {
+    List<TraceEvent> ev = parse(
+        "24394 setsockopt(4<TCP:[127.0.0.1:39602->127.0.0.1:42547]>, SOL_TCP, TCP_NODELAY, [1], 4) = 0\n"
+            + "7 accept4(5<UNIX-STREAM:[464926,\"/tmp/a>b\"]>, {sa_family=AF_UNIX}, [110 => 2], SOCK_CLOEXEC) = 7<UNIX-STREAM:[464928->464927,\"/tmp/a>b\"]>\n"
+            + "7 close(3</tmp/a-\\76->) = 0\n"
+            + "7 read(3</tmp/gone (deleted)>, \"\", 10) = 0\n");
+    assertTrue(ev.stream().noneMatch(e -> e instanceof UnparsedLine), ev.toString());
+    SyscallEvent set = (SyscallEvent) ev.get(0);
+    assertEquals("0", set.result());
+    assertEquals("TCP:[127.0.0.1:39602->127.0.0.1:42547]", StraceText.decoration(StraceText.splitArgs(set.args()).get(0)).orElseThrow());
+    assertEquals(5, StraceText.splitArgs(set.args()).size());
+    SyscallEvent acc = (SyscallEvent) ev.get(1);
+    assertEquals(4, StraceText.splitArgs(acc.args()).size());
+    assertEquals("/tmp/a->-", StraceText.decoratedPath(StraceText.splitArgs(((SyscallEvent) ev.get(2)).args()).get(0)).orElseThrow());
+    assertEquals("/tmp/gone", StraceText.decoratedPath(StraceText.splitArgs(((SyscallEvent) ev.get(3)).args()).get(0)).orElseThrow());
   }
 }
