@@ -336,7 +336,7 @@ public final class AppArmorGenerator {
       if (base.startsWith("tmp")
           && base.length() - 3 >= RANDOM_RUN_MIN
           && base.substring(3).matches("[A-Za-z0-9_]+")) {
-        return "tmp*" + PathPattern.escape(ext);
+        return "tmp" + "?".repeat(base.length() - 3) + PathPattern.escape(ext);
       }
       int start = base.length();
       while (start > 0 && Character.isLetterOrDigit(base.charAt(start - 1)) && base.charAt(start - 1) < 0x80) {
@@ -345,9 +345,26 @@ public final class AppArmorGenerator {
       String run = base.substring(start);
       boolean separated = start == 0 || ".-_".indexOf(base.charAt(start - 1)) >= 0;
       if (run.length() >= RANDOM_RUN_MIN && separated && looksRandom(run)) {
-        return PathPattern.escape(base.substring(0, start)) + "*" + PathPattern.escape(ext);
+        return PathPattern.escape(base.substring(0, start)) + randomRun(run) + PathPattern.escape(ext);
       }
       return PathPattern.escape(name);
+    }
+
+    /**
+     * The glob for a random run. mkstemp, Python and mktemp draw a fixed number of characters, so
+     * one '?' each matches only names of that shape; Java and Go append a random number of any
+     * length to a word prefix ({@code out4064891533805173690}), so the number becomes '*'.
+     */
+    static String randomRun(String run) {
+      int digits = run.length();
+      while (digits > 0 && Character.isDigit(run.charAt(digits - 1))) {
+        digits--;
+      }
+      String prefix = run.substring(0, digits);
+      if (run.length() - digits >= 4 && prefix.chars().noneMatch(Character::isDigit)) {
+        return PathPattern.escape(prefix) + "*";
+      }
+      return "?".repeat(run.length());
     }
 
     /** Digits and letters mixed, or upper and lower case mixed: a word is rarely either. */

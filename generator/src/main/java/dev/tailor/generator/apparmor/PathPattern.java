@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /**
  * A path as it goes between the quotes of an AppArmor rule: bytes of observed names outside
  * {@code [A-Za-z0-9/._-]} as {@code \xHH}, so apparmor_parser reads them as literals (a {@code
- * \x2a} is a literal star), and only the glob tokens the generator adds ({@code *}, {@code **},
+ * \x2a} is a literal star), and only the glob tokens the generator adds ({@code *}, {@code **}, {@code ?},
  * {@code @{PROC}}, {@code @{pid}}, {@code @{tid}}, and a final {@code {,*}} or {@code {,**}}
  * that adds the folder itself to a glob over its entries) raw.
  *
@@ -19,7 +19,7 @@ public record PathPattern(String text) {
   // quote, comma, brace or newline into a rule.
   private static final Pattern SHAPE =
       Pattern.compile(
-          "(?:[A-Za-z0-9/._-]|\\\\x[0-9a-f]{2}|\\*\\*?|@\\{(?:PROC|pid|tid)\\})+(?:/\\{,\\*\\*?\\})?");
+          "(?:[A-Za-z0-9/._-]|\\\\x[0-9a-f]{2}|\\*\\*?|\\?|@\\{(?:PROC|pid|tid)\\})+(?:/\\{,\\*\\*?\\})?");
 
   public PathPattern {
     if (!SHAPE.matcher(text).matches() || !(text.startsWith("/") || text.startsWith("@{PROC}"))) {
@@ -59,7 +59,7 @@ public record PathPattern(String text) {
 
   /** Whether the pattern holds a glob or a variable, so it may match more than one path. */
   public boolean isGlob() {
-    return text.indexOf('*') >= 0 || text.indexOf('@') >= 0;
+    return text.indexOf('*') >= 0 || text.indexOf('?') >= 0 || text.indexOf('@') >= 0;
   }
 
   /** The pattern as written in a profile: in double quotes. */

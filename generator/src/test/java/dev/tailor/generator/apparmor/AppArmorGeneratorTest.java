@@ -236,11 +236,11 @@ class AppArmorGeneratorTest {
     assertEquals(
         List.of(
             "owner \"/tmp/plainname\" r,",
-            "owner \"/tmp/report.*.json\" w,",
-            "owner \"/tmp/tmp*\" rw,",
+            "owner \"/tmp/report.??????.json\" w,",
+            "owner \"/tmp/tmp????????\" rw,",
             "owner \"/home/ann/.config/app.ini\" r,"),
         ruleLines(r));
-    assertEquals("tmp*", AppArmorGenerator.Run.tempName("tmpabcdef"));
+    assertEquals("tmp??????", AppArmorGenerator.Run.tempName("tmpabcdef"));
     assertEquals("words", AppArmorGenerator.Run.tempName("words"));
     assertEquals("backup-notrandom", AppArmorGenerator.Run.tempName("backup-notrandom"));
   }
@@ -252,6 +252,14 @@ class AppArmorGeneratorTest {
     assertEquals("0123", AppArmorGenerator.Run.tempName("0123"));
     assertEquals("12345678", AppArmorGenerator.Run.tempName("12345678"));
     assertEquals("1.log", AppArmorGenerator.Run.tempName("1.log"));
+  }
+
+  @Test
+  void randomRuns_fixedLengthBecomeQuestionMarks_numbersOfAnyLengthBecomeStar() {
+    assertEquals("tmp????????", AppArmorGenerator.Run.tempName("tmpk2j3x_8q"));
+    assertEquals("tmp.??????????", AppArmorGenerator.Run.tempName("tmp.Xa8bc3DEf9"));
+    assertEquals("tailor-test-out*.txt", AppArmorGenerator.Run.tempName("tailor-test-out4064891533805173690.txt"));
+    assertEquals("junit*", AppArmorGenerator.Run.tempName("junit7017773962343545298"));
   }
 
   @Test
