@@ -566,7 +566,8 @@ public final class Recorder implements Consumer<TraceEvent> {
     if (lt < 0 || (comma >= 0 && comma < lt)) {
       return;
     }
-    String first = comma < 0 ? args : args.substring(0, StraceText.splitArgs(args).get(0).length());
+    // The fd is the first argument: "3</path>", up to its decoration's end (no full split needed).
+    String first = args.substring(0, StraceText.skipDecoration(args, lt));
     Optional<String> path = StraceText.decoratedPath(first);
     if (path.isPresent()) {
       file(path.get(), kind, "", false);

@@ -77,7 +77,7 @@ public final class StraceText {
    * ({@code <TCP:[1.2.3.4:5->6.7.8.9:10]>}, {@code <UNIX-STREAM:[1->2,"/run/s"]>}) may hold a raw
    * {@code ->} inside its brackets.
    */
-  static int skipDecoration(CharSequence s, int open) {
+  public static int skipDecoration(CharSequence s, int open) {
     int n = s.length();
     int i = open + 1;
     if (i < n && s.charAt(i) == '/') {
