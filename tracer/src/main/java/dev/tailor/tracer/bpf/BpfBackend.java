@@ -227,11 +227,13 @@ public final class BpfBackend implements Backend {
 
     /** Ends tracing: bpftrace prints the counts in END on SIGINT. */
     void stop(BpfOutput output) throws TraceException {
-      if (process.isAlive()) {
-        LibC.INSTANCE.kill((int) process.pid(), SIGINT);
-      }
       try {
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        // bpftrace may miss a SIGINT that lands while it is still setting up its loop: repeat it.
+        for (int i = 0; i < 12 && process.isAlive(); i++) {
+          LibC.INSTANCE.kill((int) process.pid(), SIGINT);
+          process.waitFor(5, TimeUnit.SECONDS);
+        }
+        if (process.isAlive()) {
           process.destroyForcibly();
         }
         out.join(10_000);
