@@ -4,15 +4,18 @@ import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.backend.Backend;
 import dev.tailor.tracer.backend.StraceBackend;
+import dev.tailor.tracer.bpf.BpfBackend;
 import dev.tailor.tracer.backend.TraceException;
 import dev.tailor.tracer.record.HostPathResolver;
 import dev.tailor.tracer.record.Recorder;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,7 +50,8 @@ final class LearnCommand implements Callable<Integer> {
   String duration;
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = "strace",
-      description = "How to trace: strace (default).")
+      description = "How to trace: strace (default), bpf (bpftrace, root only, near-native speed), "
+          + "or auto (bpf when it works here, else strace).")
   String backend;
 
   @Option(names = "--no-status", description = "No live status line on the terminal.")
@@ -74,6 +78,26 @@ final class LearnCommand implements Callable<Integer> {
     }
   }
 
+  private Backend backend() throws TraceException {
+    if (backend.equals("strace")) {
+      return StraceBackend.locate();
+    }
+    IntFunction<Optional<String>> names = SyscallNames.byNumber();
+    if (backend.equals("bpf")) {
+      return BpfBackend.locate(names);
+    }
+    Optional<String> why = BpfBackend.unavailable();
+    PrintWriter err = spec.commandLine().getErr();
+    if (why.isEmpty()) {
+      err.println("tailor: --backend auto: using bpf (root, bpftrace and tracefs work here)");
+      err.flush();
+      return BpfBackend.locate(names);
+    }
+    err.println("tailor: --backend auto: using strace, because " + why.get());
+    err.flush();
+    return StraceBackend.locate();
+  }
+
   private int learn() throws TraceException, CommandException, UsageException {
     boolean attach = !pids.isEmpty() || pidof != null;
     if (attach == !command.isEmpty()) {
@@ -82,8 +106,8 @@ final class LearnCommand implements Callable<Integer> {
     if (duration != null && !attach) {
       throw new CommandException("--duration only applies with --pid or --pidof", Main.EXIT_TAILOR_FAILED);
     }
-    if (!backend.equals("strace")) {
-      throw new CommandException("--backend " + backend + ": only strace is available", Main.EXIT_TAILOR_FAILED);
+    if (!List.of("strace", "bpf", "auto").contains(backend)) {
+      throw new CommandException("--backend " + backend + ": use strace, bpf or auto", Main.EXIT_TAILOR_FAILED);
     }
     List<Integer> targets = new ArrayList<>(pids);
     String fallbackName;
@@ -99,7 +123,7 @@ final class LearnCommand implements Callable<Integer> {
     ProfileFolder.checkWritable(profile.out);
     Optional<Duration> limit = duration == null ? Optional.empty() : Optional.of(Durations.parse(duration));
 
-    Backend tracer = StraceBackend.locate();
+    Backend tracer = backend();
     Recorder recorder = new Recorder(name, tracer.name(), new HostPathResolver(), SyscallNames.resolver(),
         Optional.of(Path.of("").toAbsolutePath().toString()));
     int exit = 0;

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Optional;
 
 /** What /proc says about a process tailor attaches to. */
-final class ProcTargets {
+public final class ProcTargets {
   private ProcTargets() {}
 
-  static Target describe(int pid) {
+  public static Target describe(int pid) {
     Path proc = Path.of("/proc", Integer.toString(pid));
     String exe = link(proc.resolve("exe")).orElse("?");
     List<String> cmdline = new ArrayList<>();
@@ -48,7 +48,7 @@ final class ProcTargets {
   }
 
   /** The working directory, one char per byte, as the recorder keeps paths. */
-  static Optional<String> cwd(int pid) {
+  public static Optional<String> cwd(int pid) {
     byte[] in = ("/proc/" + pid + "/cwd\0").getBytes(StandardCharsets.ISO_8859_1);
     byte[] out = new byte[4097];
     if (LibC.INSTANCE.realpath(in, out) == null) {

@@ -126,6 +126,40 @@ public final class Recorder implements Consumer<TraceEvent> {
     syscallTotal += count;
   }
 
+  /** Records that a process or thread took part (a backend that sees no per-call events). */
+  public void recordProcess(int pid) {
+    pids.add(pid);
+  }
+
+  /** Records one access to an absolute, resolved path (one char per byte), as a backend saw it. */
+  public void recordFile(String rawPath, Access kind, String errno, boolean directory) {
+    file(rawPath, kind, errno, directory);
+  }
+
+  /** Records an open of an absolute, resolved path with strace-style flags ({@code O_RDWR|O_CREAT}). */
+  public void recordOpen(String rawPath, String flags, String errno) {
+    boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
+    for (Access k : openKinds(flags)) {
+      file(rawPath, k, errno, directory);
+    }
+  }
+
+  /** Records a successful exec of an absolute path; {@code argv} items in {@link PathText} form. */
+  public void recordExec(String rawPath, List<String> argv) {
+    file(rawPath, Access.EXEC, "", false);
+    file(rawPath, Access.READ, "", false);
+    String key = PathText.escape(rawPath);
+    execs.merge(key, new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run))), ExecUse::merge);
+  }
+
+  /** Records a successful socket() of a family and type as the report names them ({@code inet}, {@code stream}). */
+  public void recordSocket(String family, String type) {
+    sock(family, type).count++;
+    if ((type.equals("raw") && (family.equals("inet") || family.equals("inet6"))) || family.equals("packet")) {
+      capability(true, "net_raw", "socket(" + family + ", " + type + ")");
+    }
+  }
+
   /** Calls seen so far. */
   public long syscallTotal() {
     return syscallTotal;

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Measures tailor's tracing overhead and offline parsing speed side by side, in one run, and
+# writes bench/RESULTS.md. Run from the repository root, as root (the bpf backend needs it):
+#   bench/run.sh            # everything (~5 minutes here)
+# TAILOR (default: java -jar cli/target/tailor.jar, built by ./tailor when missing) runs tailor.
+# Not part of `mvn verify`.
+set -euo pipefail
+
+cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.."
+[[ -f cli/target/tailor.jar ]] || ./tailor --version >/dev/null
+TAILOR=${TAILOR:-"java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar cli/target/tailor.jar"}
+GEN_TAILOR=${GEN_TAILOR:-"java -jar cli/target/tailor.jar"}
+for tool in strace bpftrace dd gcc /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install strace bpftrace coreutils gcc time)" >&2; exit 1; }
+done
+work=$(mktemp -d /tmp/tailor-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+out=bench/RESULTS.md
+
+# seconds (wall) of one run of "$@", output discarded
+secs() {
+  local s e
+  s=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || true
+  e=$(date +%s.%N)
+  echo "$s $e" | awk '{printf "%.3f", $2 - $1}'
+}
+# best of N runs
+best() {
+  local n=$1 b="" t
+  shift
+  for _ in $(seq "$n"); do
+    t=$(secs "$@")
+    if [[ -z "$b" ]] || awk -v t="$t" -v b="$b" 'BEGIN{exit !(t < b)}'; then b=$t; fi
+  done
+  echo "$b"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+learn() { # learn BACKEND CMD...
+  local backend=$1
+  shift
+  $TAILOR learn --backend "$backend" --no-status --out "$work/profiles" --name bench -- "$@"
+}
+
+{
+  echo "# tailor benchmarks"
+  echo
+  echo "Measured by \`bench/run.sh\` on $(date -u +%Y-%m-%d): $(nproc) cores, $(uname -r), $(strace -V | head -1),"
+  echo "bpftrace $(bpftrace --version | awk '{print $2}'), $(java -version 2>&1 | head -1). Wall-clock seconds;"
+  echo "best of N runs where N > 1. Ratios compare with the bare run and with plain \`strace -f -o /dev/null\`."
+  echo
+} >"$out"
+
+# ---- a. syscall-heavy and realistic workloads ----
+dd_small=(dd if=/dev/zero of=/dev/null bs=1 count=100000)
+echo "bench: dd bs=1 count=100000 (200k syscalls)" >&2
+bare=$(best 3 "${dd_small[@]}")
+plain=$(best 1 strace -f -o /dev/null "${dd_small[@]}")
+ls_strace=$(best 1 learn strace "${dd_small[@]}")
+ls_bpf=$(best 3 learn bpf "${dd_small[@]}")
+
+dd_big=(dd if=/dev/zero of=/dev/null bs=1 count=5000000)
+echo "bench: dd bs=1 count=5000000 (10M syscalls), bare and bpf" >&2
+big_bare=$(best 3 "${dd_big[@]}")
+big_bpf=$(best 3 learn bpf "${dd_big[@]}")
+
+echo "bench: gcc threads.c x5" >&2
+cat >"$work/build.sh" <<SH
+#!/bin/sh
+for i in 1 2 3 4 5; do gcc -O2 -pthread -o "$work/threads-\$i" "$PWD/samples/threads/threads.c"; done
+SH
+chmod +x "$work/build.sh"
+gcc_bare=$(best 3 "$work/build.sh")
+gcc_plain=$(best 1 strace -f -o /dev/null "$work/build.sh")
+gcc_strace=$(best 1 learn strace "$work/build.sh")
+gcc_bpf=$(best 3 learn bpf "$work/build.sh")
+
+# bpftrace's own start-up (compile + attach + detach), with no workload to speak of
+bpf_true=$(best 3 learn bpf /bin/true)
+
+{
+  echo "## a. Tracing overhead"
+  echo
+  echo "| workload | bare | strace -f -o /dev/null | tailor learn --backend strace | tailor learn --backend bpf |"
+  echo "|---|---|---|---|---|"
+  echo "| \`dd bs=1 count=100000\` (~200k syscalls) | $bare | $plain ($(ratio "$plain" "$bare")x bare) | $ls_strace ($(ratio "$ls_strace" "$bare")x bare, **$(ratio "$ls_strace" "$plain")x strace**) | $ls_bpf ($(ratio "$ls_bpf" "$bare")x bare, $(ratio "$ls_bpf" "$plain")x strace) |"
+  echo "| \`dd bs=1 count=5000000\` (~10M syscalls) | $big_bare | - | - | $big_bpf ($(ratio "$big_bpf" "$big_bare")x bare) |"
+  echo "| gcc -O2 threads.c, 5 times | $gcc_bare | $gcc_plain ($(ratio "$gcc_plain" "$gcc_bare")x bare) | $gcc_strace ($(ratio "$gcc_strace" "$gcc_bare")x bare, **$(ratio "$gcc_strace" "$gcc_plain")x strace**) | $gcc_bpf ($(ratio "$gcc_bpf" "$gcc_bare")x bare, $(ratio "$gcc_bpf" "$gcc_plain")x strace) |"
+  echo "| \`/bin/true\` (fixed cost) | - | - | - | $bpf_true |"
+  echo
+  echo "The <= 1.05 target is the dd row's 'x strace' ratio when plain strace takes >= 10 s (here: $plain s;"
+  echo "raise count when it is shorter)."
+  echo "The bpf backend's time includes tailor's JVM, bpftrace compiling and attaching its probes and"
+  echo "detaching them (the \`/bin/true\` row); the per-syscall cost is an in-kernel map update."
+  echo
+} >>"$out"
+
+# ---- b. offline generate on a >= 1 GB strace log ----
+echo "bench: building a >= 1 GB strace log" >&2
+base="$work/base.strace"
+mkdir -p "$work/app"
+strace -f -yy -q -s 64 -o "$base.1" python3 samples/python-app/app.py "$work/app" >/dev/null
+strace -f -yy -q -s 64 -o "$base.2" sh samples/pipeline/pipeline.sh >/dev/null
+strace -f -yy -q -s 64 -o "$base.3" python3 samples/threads/threads.py "$work/app" >/dev/null
+cat "$base.1" "$base.2" "$base.3" >"$base"
+big="/tmp/tailor-bench-1g.strace"
+trap 'rm -rf "$work" "$big"' EXIT
+# Each copy shifts every pid (line prefix and the child pid clone/fork return) by a fixed offset,
+# so processes stay distinct and consistent across copies.
+python3 - "$base" "$big" <<'PY'
+import re, sys
+src, dst = sys.argv[1], sys.argv[2]
+lines = open(src, 'rb').read().splitlines(keepends=True)
+ret = re.compile(rb'^(.*\b(?:clone3?|v?fork)\(.*\) = )(\d+)(.*)$', re.S)
+size, k = 0, 0
+with open(dst, 'wb') as out:
+    while size < 1_050_000_000:
+        off = (k + 1) * 4_000_000
+        buf = []
+        for l in lines:
+            sp = l.find(b' ')
+            pid = int(l[:sp])
+            rest = l[sp:]
+            m = ret.match(rest)
+            if m:
+                rest = m.group(1) + str(int(m.group(2)) + off).encode() + m.group(3)
+            buf.append(str(pid + off).encode() + rest)
+        chunk = b''.join(buf)
+        out.write(chunk)
+        size += len(chunk)
+        k += 1
+print(k, size)
+PY
+bytes=$(stat -c %s "$big")
+mb=$(awk -v b="$bytes" 'BEGIN{printf "%.0f", b / 1e6}')
+lines=$(wc -l <"$big")
+wc_s=$(best 2 wc -l "$big")
+/usr/bin/time -v -o "$work/gen.time" $GEN_TAILOR generate --out "$work/gen" --name big "$big" >/dev/null 2>"$work/gen.err" || true
+gen_s=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; printf "%.2f", s}' "$work/gen.time")
+gen_rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2 / 1024}' "$work/gen.time")
+{
+  echo "## b. Offline \`tailor generate\` on a ${mb} MB strace log"
+  echo
+  echo "Real \`strace -f -yy\` traces of the python-app, pipeline and python threads samples, repeated"
+  echo "with every pid shifted per copy: $lines lines."
+  echo
+  echo "| | seconds | MB/s | peak RSS |"
+  echo "|---|---|---|---|"
+  echo "| \`wc -l\` | $wc_s | $(awk -v m="$mb" -v s="$wc_s" 'BEGIN{printf "%.0f", m / s}') | - |"
+  echo "| \`tailor generate\` | $gen_s | $(awk -v m="$mb" -v s="$gen_s" 'BEGIN{printf "%.0f", m / s}') | ${gen_rss} MB |"
+  echo
+} >>"$out"
+rm -f "$big"
+
+# ---- c. start-up ----
+echo "bench: tailor --help" >&2
+help_launcher=$(best 5 ./tailor --help)
+help_plain=$(best 5 java -jar cli/target/tailor.jar --help)
+{
+  echo "## c. Start-up"
+  echo
+  echo "| | seconds (best of 5) |"
+  echo "|---|---|"
+  echo "| \`./tailor --help\` (launcher: SerialGC, C1 only, CDS) | $help_launcher |"
+  echo "| \`java -jar cli/target/tailor.jar --help\` | $help_plain |"
+} >>"$out"
+echo "bench: wrote $out" >&2

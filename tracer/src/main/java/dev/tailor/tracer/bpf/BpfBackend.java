@@ -1,0 +1,469 @@
+package dev.tailor.tracer.bpf;
+
+import dev.tailor.tracer.Arch;
+import dev.tailor.tracer.backend.Backend;
+import dev.tailor.tracer.backend.Commands;
+import dev.tailor.tracer.backend.ProcTargets;
+import dev.tailor.tracer.backend.TraceException;
+import dev.tailor.tracer.record.HostPathResolver;
+import dev.tailor.tracer.record.PathResolver;
+import dev.tailor.tracer.record.Recorder;
+import dev.tailor.tracer.sys.LibC;
+import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+import sun.misc.Signal;
+
+/**
+ * Traces with bpftrace: every syscall of the process tree is counted in the kernel (no ptrace
+ * stop per call), and opens, execs, chdirs and sockets are reported as lines on a pipe. The
+ * workload starts under a tiny bash wrapper that waits on a FIFO until bpftrace is attached, then
+ * execs the command itself; tracking begins inside that exec, so nothing is missed and nothing of
+ * the wrapper is counted. Needs root, bpftrace (0.17 or newer) and tracefs.
+ */
+public final class BpfBackend implements Backend {
+  static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
+  private static final Path BTF = Path.of("/sys/kernel/btf/vmlinux");
+  private static final int SIGHUP = 1;
+  private static final int SIGINT = 2;
+  private static final int SIGKILL = 9;
+  private static final int SIGTERM = 15;
+  /** Waits on the FIFO for "go", then becomes the command with its own argv[0]. */
+  private static final String WRAPPER =
+      "IFS= read -r go < \"$1\" && [ \"$go\" = go ] || exit 125; exec -a \"$2\" \"$3\" \"${@:4}\"";
+
+  private final Path bpftrace;
+  private final IntFunction<Optional<String>> syscallNames;
+  private final PathResolver resolver;
+
+  private BpfBackend(Path bpftrace, IntFunction<Optional<String>> syscallNames, PathResolver resolver) {
+    this.bpftrace = bpftrace;
+    this.syscallNames = syscallNames;
+    this.resolver = resolver;
+  }
+
+  /**
+   * The bpftrace on PATH, after checking that it can run here (root, tracefs mounted; tracefs is
+   * mounted when missing).
+   *
+   * @param syscallNames names of this architecture's syscall numbers (libseccomp's table)
+   */
+  public static BpfBackend locate(IntFunction<Optional<String>> syscallNames) throws TraceException {
+    if (LibC.INSTANCE.geteuid() != 0) {
+      throw new TraceException(TraceException.Kind.FAILED, "the bpf backend needs root (bpftrace loads BPF programs); run as root or use --backend strace");
+    }
+    Optional<Path> p = Commands.onPath("bpftrace");
+    if (p.isEmpty()) {
+      throw new TraceException(TraceException.Kind.FAILED,
+          "bpftrace is not installed: install it (Debian/Ubuntu: apt-get install bpftrace) or use --backend strace");
+    }
+    ensureTracefs();
+    return new BpfBackend(p.get(), syscallNames, new HostPathResolver());
+  }
+
+  /**
+   * Why the bpf backend cannot run here, or empty when it can: checks as {@link #locate} does,
+   * then attaches one probe and detaches it (a second or so).
+   */
+  public static Optional<String> unavailable() {
+    try {
+      BpfBackend b = locate(n -> Optional.empty());
+      Process p = new ProcessBuilder(b.bpftrace.toString(), "-e",
+          "tracepoint:raw_syscalls:sys_enter /pid == 0/ { @n = count(); } BEGIN { printf(\"ok\\n\"); exit(); }")
+          .redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return Optional.of("bpftrace did not start within 30 s");
+      }
+      String text = new String(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0 || !text.contains("ok")) {
+        return Optional.of("a one-probe bpftrace test failed: " + firstError(text));
+      }
+      return Optional.empty();
+    } catch (TraceException e) {
+      return Optional.of(e.getMessage());
+    } catch (IOException e) {
+      return Optional.of("cannot run bpftrace: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
+    }
+  }
+
+  @Override
+  public String name() {
+    return "bpf";
+  }
+
+  @Override
+  public int run(List<String> command, Recorder recorder) throws TraceException {
+    if (command.isEmpty()) {
+      throw new TraceException(TraceException.Kind.NOT_FOUND, "no command given");
+    }
+    Path program = Commands.resolve(command.get(0));
+    Path bash = Commands.onPath("bash").orElseThrow(
+        () -> new TraceException(TraceException.Kind.FAILED, "bash is needed to start the workload under bpftrace; install bash"));
+    Path dir = privateDir();
+    try {
+      Path fifo = dir.resolve("go.fifo");
+      if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
+        throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
+      }
+      List<String> argv = new ArrayList<>(List.of(bash.toString(), "-c", WRAPPER, "tailor-wrapper", fifo.toString(),
+          command.get(0), program.toAbsolutePath().toString()));
+      argv.addAll(command.subList(1, command.size()));
+      Process workload;
+      try {
+        workload = new ProcessBuilder(argv).inheritIO().start();
+      } catch (IOException e) {
+        throw new TraceException(TraceException.Kind.FAILED, "cannot start the workload: " + e.getMessage(), e);
+      }
+      int root = (int) workload.pid();
+      BpfOutput output = new BpfOutput(recorder, resolver, syscallNames, Arch.current());
+      output.follow(root);
+      output.setCwd(root, Path.of("").toAbsolutePath().toString());
+      Tracer tracer;
+      try {
+        tracer = start(dir, BpfScript.text(root, List.of(), Files.exists(BTF)), output);
+      } catch (TraceException e) {
+        workload.destroyForcibly();
+        throw e;
+      }
+      release(fifo, workload, tracer);
+      Forwarding forwarding = new Forwarding(root, workload, false);
+      forwarding.install();
+      int exit;
+      try {
+        exit = waitUninterruptibly(workload);
+        // Children the workload left running are still its own: follow them until they exit too,
+        // as strace -f does, unless tailor is told to stop.
+        while (!output.allExited() && !forwarding.stopRequested()) {
+          sleep(50);
+        }
+      } finally {
+        forwarding.uninstall();
+      }
+      tracer.stop(output);
+      if (!output.rootStarted()) {
+        throw new TraceException(exit == 126 || exit == 127 ? TraceException.Kind.CANNOT_RUN : TraceException.Kind.FAILED,
+            "the workload did not start (exit " + exit + ")");
+      }
+      output.finish();
+      return exit;
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  @Override
+  public void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder) throws TraceException {
+    BpfOutput output = new BpfOutput(recorder, resolver, syscallNames, Arch.current());
+    for (int pid : pids) {
+      if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
+        throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);
+      }
+      recorder.addTarget(ProcTargets.describe(pid));
+      output.follow(pid);
+      ProcTargets.cwd(pid).ifPresent(cwd -> {
+        output.setCwd(pid, cwd);
+        recorder.setCwd(pid, cwd);
+      });
+    }
+    Path dir = privateDir();
+    try {
+      Tracer tracer = start(dir, BpfScript.text(0, pids, Files.exists(BTF)), output);
+      Forwarding forwarding = new Forwarding(0, null, true);
+      forwarding.install();
+      try {
+        long deadline = duration.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
+        while (!forwarding.stopRequested() && System.nanoTime() < deadline && !output.allExited() && tracer.alive()) {
+          sleep(50);
+        }
+      } finally {
+        forwarding.uninstall();
+      }
+      tracer.stop(output);
+      output.finish();
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** A running bpftrace and the threads reading its output. */
+  private final class Tracer {
+    final Process process;
+    final Thread out;
+    final Thread err;
+    final List<String> errors;
+
+    Tracer(Process process, Thread out, Thread err, List<String> errors) {
+      this.process = process;
+      this.out = out;
+      this.err = err;
+      this.errors = errors;
+    }
+
+    boolean alive() {
+      return process.isAlive();
+    }
+
+    /** Ends tracing: bpftrace prints the counts in END on SIGINT. */
+    void stop(BpfOutput output) throws TraceException {
+      try {
+        // bpftrace may miss a SIGINT that lands while it is still setting up its loop: repeat it.
+        for (int i = 0; i < 12 && process.isAlive(); i++) {
+          LibC.INSTANCE.kill((int) process.pid(), SIGINT);
+          process.waitFor(5, TimeUnit.SECONDS);
+        }
+        if (process.isAlive()) {
+          process.destroyForcibly();
+        }
+        out.join(10_000);
+        err.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (!output.countsSeen()) {
+        throw new TraceException(TraceException.Kind.FAILED,
+            "bpftrace ended without reporting its syscall counts: " + firstError(String.join("\n", errors)));
+      }
+    }
+  }
+
+  private Tracer start(Path dir, String script, BpfOutput output) throws TraceException {
+    Path file = dir.resolve("tailor.bt");
+    try {
+      Files.writeString(file, script, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new TraceException(TraceException.Kind.FAILED, "cannot write the bpftrace script: " + e.getMessage(), e);
+    }
+    List<String> argv = new ArrayList<>();
+    // Its own session: a Ctrl-C on the terminal reaches the workload, not the tracer counting it.
+    Commands.onPath("setsid").ifPresent(s -> argv.add(s.toString()));
+    argv.addAll(List.of(bpftrace.toString(), "-B", "line", file.toString()));
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().put("BPFTRACE_STRLEN", Integer.toString(BpfScript.MAX_STRING));
+    pb.environment().put("BPFTRACE_MAP_KEYS_MAX", "65536");
+    pb.environment().put("BPFTRACE_PERF_RB_PAGES", "256");
+    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+    Process process;
+    try {
+      process = pb.start();
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      throw new TraceException(TraceException.Kind.FAILED, "cannot start bpftrace: " + e.getMessage(), e);
+    }
+    List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread out = reader(process.getInputStream(), output::line, "tailor-bpf-out");
+    Thread err = reader(process.getErrorStream(), line -> {
+      if (line.startsWith("Lost ")) {
+        output.line(line);
+      } else if (errors.size() < 50) {
+        errors.add(line);
+      }
+    }, "tailor-bpf-err");
+    Tracer tracer = new Tracer(process, out, err, errors);
+    try {
+      // Compiling and attaching takes a second or more; the workload waits until then.
+      while (!output.ready.await(50, TimeUnit.MILLISECONDS)) {
+        if (!process.isAlive()) {
+          err.join(2000);
+          throw new TraceException(TraceException.Kind.FAILED, "bpftrace failed to start: " + firstError(String.join("\n", errors)));
+        }
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new TraceException(TraceException.Kind.FAILED, "interrupted while bpftrace started");
+    }
+    return tracer;
+  }
+
+  private static Thread reader(InputStream in, java.util.function.Consumer<String> sink, String name) {
+    Thread t = new Thread(() -> {
+      // ISO-8859-1: one char per byte, nothing a path could contain is lost (paths come hex-escaped anyway).
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1), 1 << 16)) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          sink.accept(line);
+        }
+      } catch (IOException e) {
+        // bpftrace gone
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** Writes "go" to the wrapper's FIFO; a wrapper that died meanwhile must not block tailor. */
+  private static void release(Path fifo, Process workload, Tracer tracer) throws TraceException {
+    AtomicBoolean written = new AtomicBoolean();
+    Thread t = new Thread(() -> {
+      try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
+        out.write("go\n".getBytes(StandardCharsets.US_ASCII));
+        written.set(true);
+      } catch (IOException e) {
+        // reported below
+      }
+    }, "tailor-bpf-release");
+    t.setDaemon(true);
+    t.start();
+    try {
+      while (t.isAlive() && workload.isAlive()) {
+        t.join(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!written.get() && !workload.isAlive()) {
+      tracer.process.destroyForcibly();
+      throw new TraceException(TraceException.Kind.FAILED, "the workload wrapper exited before it was started (exit " + workload.exitValue() + ")");
+    }
+  }
+
+  /** Mounts tracefs where bpftrace looks for it when it is missing (fresh VMs often lack it). */
+  static void ensureTracefs() throws TraceException {
+    for (Path root : TRACEFS) {
+      if (Files.isDirectory(root.resolve("events/raw_syscalls"))) {
+        return;
+      }
+    }
+    Path target = TRACEFS.get(0);
+    String message;
+    try {
+      Process p = new ProcessBuilder("mount", "-t", "tracefs", "nodev", target.toString()).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      message = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      p.waitFor(30, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      message = e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      message = "interrupted";
+    }
+    if (!Files.isDirectory(target.resolve("events/raw_syscalls"))) {
+      throw new TraceException(TraceException.Kind.FAILED, "tracefs is not mounted and mounting it at " + target + " failed"
+          + (message.isEmpty() ? "" : " (" + message.lines().findFirst().orElse("") + ")")
+          + ": mount it (mount -t tracefs nodev " + target + ") or use --backend strace");
+    }
+  }
+
+  private static String firstError(String text) {
+    return text.lines().filter(l -> l.contains("ERROR") || l.contains("rror:"))
+        .filter(l -> !l.contains("RLIMIT_MEMLOCK")).findFirst()
+        .or(() -> text.lines().filter(l -> !l.isBlank() && !l.contains("RLIMIT_MEMLOCK")).findFirst())
+        .orElse("no message").trim();
+  }
+
+  private static Path privateDir() throws TraceException {
+    try {
+      return Files.createTempDirectory("tailor-bpf-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new TraceException(TraceException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temporary folder is harmless
+    }
+  }
+
+  private static int waitUninterruptibly(Process p) {
+    while (true) {
+      try {
+        return p.waitFor();
+      } catch (InterruptedException e) {
+        // the trace must end before profiles are written
+      }
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      // polled again by the caller
+    }
+  }
+
+  /**
+   * SIGTERM and SIGHUP (and SIGINT when it cannot have come from the terminal) go to the workload,
+   * as with strace; once the workload's root is gone, or when attached, a signal ends tracing. A
+   * third signal kills the workload.
+   */
+  private static final class Forwarding {
+    private final int root;
+    private final Process workload;
+    private final boolean attaching;
+    private final AtomicInteger received = new AtomicInteger();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final List<Signal> signals = new ArrayList<>();
+    private final List<sun.misc.SignalHandler> previous = new ArrayList<>();
+
+    Forwarding(int root, Process workload, boolean attaching) {
+      this.root = root;
+      this.workload = workload;
+      this.attaching = attaching;
+    }
+
+    boolean stopRequested() {
+      return stop.get();
+    }
+
+    void install() {
+      boolean interactive = LibC.INSTANCE.isatty(0) == 1;
+      for (String name : List.of("INT", "TERM", "HUP")) {
+        Signal s = new Signal(name);
+        boolean fromTerminal = name.equals("INT") && interactive;
+        try {
+          previous.add(Signal.handle(s, sig -> forward(sig.getNumber(), fromTerminal)));
+          signals.add(s);
+        } catch (IllegalArgumentException e) {
+          // in use by the JVM
+        }
+      }
+    }
+
+    private void forward(int number, boolean fromTerminal) {
+      int n = received.incrementAndGet();
+      if (attaching || !workload.isAlive()) {
+        stop.set(true);
+        return;
+      }
+      if (n >= 3) {
+        LibC.INSTANCE.kill(root, SIGKILL);
+      } else if (!fromTerminal) {
+        LibC.INSTANCE.kill(root, number == SIGHUP ? SIGHUP : number == SIGINT ? SIGINT : SIGTERM);
+      }
+    }
+
+    void uninstall() {
+      for (int i = 0; i < signals.size(); i++) {
+        Signal.handle(signals.get(i), previous.get(i));
+      }
+      signals.clear();
+    }
+  }
+}
