@@ -2,6 +2,7 @@ package dev.tailor.cli;
 
 import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.event.EventPipe;
 import dev.tailor.tracer.record.HostPathResolver;
 import dev.tailor.tracer.record.PathResolver;
 import dev.tailor.tracer.record.Recorder;
@@ -96,8 +97,9 @@ final class GenerateCommand implements Callable<Integer> {
     ordered.sort(Comparator.comparingLong(GenerateCommand::ffPid).thenComparing(Path::toString));
     for (Path trace : ordered) {
       recorder.setSource(trace.toString());
-      TraceParser parser = new TraceParser(recorder, (int) ffPid(trace));
-      try (InputStream in = Files.newInputStream(trace)) {
+      TraceParser parser;
+      try (InputStream in = Files.newInputStream(trace); EventPipe pipe = new EventPipe(recorder)) {
+        parser = new TraceParser(pipe, (int) ffPid(trace), Recorder::detail);
         parser.parse(in);
       } catch (NoSuchFileException e) {
         throw new CommandException(trace + ": no such file; give strace logs written with -o");

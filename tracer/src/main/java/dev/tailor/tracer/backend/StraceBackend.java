@@ -150,7 +150,7 @@ public final class StraceBackend implements Backend {
         }
         recorder.accept(event);
       };
-      TraceParser parser = new TraceParser(sink);
+      TraceParser parser = new TraceParser(sink, 0, Recorder::detail);
       java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
       Thread reader = new Thread(() -> {
         try (InputStream in = new FileInputStream(fifo.toFile())) {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Streaming parser for strace output ({@code strace -f -yy -o FILE}, also {@code -ff} files,
@@ -31,8 +32,20 @@ public final class TraceParser {
   private static final byte[] UNFINISHED = " <unfinished ...>".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] RESUMED = " resumed>".getBytes(StandardCharsets.US_ASCII);
 
+  /** How much of a call's arguments the consumer needs; less detail is parsed faster. */
+  public enum Detail {
+    /** The name and the result only: arguments come as the empty string. */
+    NAME,
+    /** The first argument only ({@code 3</path>}), for calls on an fd. */
+    FIRST_ARGUMENT,
+    /** Every argument. */
+    ALL
+  }
+
   private final Consumer<TraceEvent> sink;
   private final int defaultPid;
+  private final Function<String, Detail> detail;
+  private final Map<String, Detail> details = new java.util.IdentityHashMap<>();
   private final Map<Integer, Pending> unfinished = new HashMap<>();
   private final NameTable names = new NameTable();
   private byte[] line = new byte[4096];
@@ -41,6 +54,7 @@ public final class TraceParser {
   private long tailWritten;
   private boolean overflowed;
   private long lineNumber;
+  private int lineStart;
   private long syscalls;
 
   private record Pending(String name, String args, long line) {}
@@ -51,9 +65,15 @@ public final class TraceParser {
    * @param defaultPid the pid of lines without a pid prefix ({@code -ff} files name the pid in the
    *     file name), or 0 when every line carries one
    */
-  public TraceParser(Consumer<TraceEvent> sink, int defaultPid) {
+  public TraceParser(Consumer<TraceEvent> sink, int defaultPid, Function<String, Detail> detail) {
     this.sink = sink;
     this.defaultPid = defaultPid;
+    this.detail = detail;
+  }
+
+  /** A parser that gives every call all its arguments. */
+  public TraceParser(Consumer<TraceEvent> sink, int defaultPid) {
+    this(sink, defaultPid, name -> Detail.ALL);
   }
 
   /** A parser for {@code strace -f -o FILE} output, where every line starts with its pid. */
@@ -76,11 +96,24 @@ public final class TraceParser {
     int end = off + len;
     int start = off;
     for (int i = off; i < end; i++) {
-      if (buf[i] == '\n') {
+      if (buf[i] != '\n') {
+        continue;
+      }
+      if (length == 0 && !overflowed && i - start <= MAX_LINE) {
+        // The whole line is in the caller's buffer: parse it there, no copy.
+        lineNumber++;
+        int n = i;
+        if (n > start && buf[n - 1] == '\r') {
+          n--;
+        }
+        if (n > start) {
+          parseLine(buf, start, n, false);
+        }
+      } else {
         append(buf, start, i - start);
         endLine();
-        start = i + 1;
       }
+      start = i + 1;
     }
     if (start < end) {
       append(buf, start, end - start);
@@ -169,7 +202,7 @@ public final class TraceParser {
       tailWritten = 0;
       int len = joined.length;
       length = 0;
-      parseLine(joined, len, cut);
+      parseLine(joined, 0, len, cut);
       return;
     }
     int len = length;
@@ -178,15 +211,16 @@ public final class TraceParser {
       len--;
     }
     if (len > 0) {
-      parseLine(line, len, false);
+      parseLine(line, 0, len, false);
     }
   }
 
-  private void parseLine(byte[] b, int n, boolean cut) {
-    int i = 0;
+  private void parseLine(byte[] b, int off, int n, boolean cut) {
+    int i = off;
+    lineStart = off;
     int pid = defaultPid;
-    if (startsWith(b, n, 0, "[pid ")) {
-      i = 5;
+    if (startsWith(b, n, off, "[pid ")) {
+      i = off + 5;
       while (i < n && b[i] == ' ') {
         i++;
       }
@@ -257,7 +291,57 @@ public final class TraceParser {
       }
       return;
     }
+    Detail d = details.computeIfAbsent(name, detail);
+    if (d != Detail.ALL && !cut) {
+      // Fast path: the result is found from the line's end, and only what is needed is kept.
+      int eq = resultSeparator(b, argsStart, n);
+      if (eq >= 0) {
+        String args = d == Detail.NAME ? "" : firstArgument(b, argsStart, n);
+        int r = eq + 1;
+        while (r < n && b[r] == ' ') {
+          r++;
+        }
+        emitSyscall(pid, name, args, result(b, r, n), lineNumber);
+        return;
+      }
+    }
     finishCall(pid, name, b, argsStart, n, cut);
+  }
+
+  /**
+   * The index of the '=' between the arguments and the result ({@code ...)   = 0}), searched from
+   * the end of the line: a result never holds a ')' followed by spaces and "= ", and whatever the
+   * arguments hold comes before it. -1 when there is none.
+   */
+  private static int resultSeparator(byte[] b, int from, int n) {
+    for (int k = n - 1; k > from; k--) {
+      if (b[k] != '=' || (k + 1 < n && b[k + 1] != ' ') || b[k - 1] != ' ') {
+        continue;
+      }
+      int j = k - 1;
+      while (j > from && b[j] == ' ') {
+        j--;
+      }
+      if (b[j] == ')') {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** The first argument when it is an fd ({@code 3} or {@code 3</path>}), else empty. */
+  private static String firstArgument(byte[] b, int from, int n) {
+    int i = from;
+    while (i < n && isDigit(b[i])) {
+      i++;
+    }
+    if (i == from) {
+      return "";
+    }
+    if (i < n && b[i] == '<') {
+      i = skipDecoration(b, i, n);
+    }
+    return latin1(b, from, Math.min(i, n));
   }
 
   private void parseResumed(int pid, byte[] b, int n, int i, boolean cut) {
@@ -495,7 +579,7 @@ public final class TraceParser {
   }
 
   private void unparsed(int pid, String reason, byte[] b, int n) {
-    sink.accept(new UnparsedLine(pid, lineNumber, reason, StraceText.printable(latin1(b, 0, Math.min(n, 160)), 160)));
+    sink.accept(new UnparsedLine(pid, lineNumber, reason, StraceText.printable(latin1(b, lineStart, Math.min(n, lineStart + 160)), 160)));
   }
 
   private void unparsedMessage(int pid, String reason) {

@@ -156,4 +156,19 @@ class RecorderTest {
     assertEquals(java.util.Set.of("/tmp/exp/s.sock"), r.sockets().get("unix stream").peers());
     assertEquals(0, r.unusedLines(), r.diagnostics().toString());
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"thread-exec.strace", "shell-relative.strace",
+      "python-threads.strace", "hostile-names.strace", "unix-sockets.strace"})
+  void record_lessDetailForCallsItDoesNotRead_givesTheSameRecording(String fixture) throws IOException {
+    Recorder all = new Recorder("run", fixture, PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/tmp/fx"));
+    Recorder fast = new Recorder("run", fixture, PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/tmp/fx"));
+    byte[] trace;
+    try (InputStream in = RecorderTest.class.getResourceAsStream("/strace/" + fixture)) {
+      trace = in.readAllBytes();
+    }
+    new TraceParser(all, 0, name -> TraceParser.Detail.ALL).parse(new ByteArrayInputStream(trace));
+    new TraceParser(fast, 0, Recorder::detail).parse(new ByteArrayInputStream(trace));
+    assertEquals(all.toRecording("t", "x86_64"), fast.toRecording("t", "x86_64"));
+  }
 }
