@@ -1,6 +1,7 @@
 package dev.tailor.tracer.backend;
 
 import dev.tailor.tracer.Target;
+import dev.tailor.tracer.event.EventPipe;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.record.Recorder;
@@ -137,6 +138,8 @@ public final class StraceBackend implements Backend {
         argv.add("--");
         argv.addAll(command);
       }
+      // Parsing on the reader thread, recording on the pipe's: the FIFO drains at parsing speed.
+      EventPipe pipe = new EventPipe(recorder);
       AtomicInteger rootPid = new AtomicInteger();
       AtomicReference<Throwable> readerError = new AtomicReference<>();
       AtomicReference<String> execFailure = new AtomicReference<>();
@@ -148,7 +151,7 @@ public final class StraceBackend implements Backend {
             execFailure.set(s.errno().orElse("") + " " + s.result());
           }
         }
-        recorder.accept(event);
+        pipe.accept(event);
       };
       TraceParser parser = new TraceParser(sink, 0, Recorder::detail);
       java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
@@ -158,6 +161,12 @@ public final class StraceBackend implements Backend {
           parser.parse(in);
         } catch (Throwable t) {
           readerError.set(t);
+        } finally {
+          try {
+            pipe.close();
+          } catch (RuntimeException | Error t) {
+            readerError.compareAndSet(null, t);
+          }
         }
       }, "tailor-trace-reader");
       reader.setDaemon(true);
