@@ -50,7 +50,14 @@ public final class Main {
         sub.setStopAtPositional(true);
       }
     }
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println("tailor: out of memory (the JVM heap is too small for this recording); "
+          + "run with a larger heap, e.g. TAILOR_JAVA_OPTS=-Xmx2g ./tailor ...");
+      err.flush();
+      return EXIT_TAILOR_FAILED;
+    }
   }
 
   /** The exit code docker run would give for a tracing failure. */
