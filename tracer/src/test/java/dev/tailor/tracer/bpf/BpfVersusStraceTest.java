@@ -78,9 +78,12 @@ class BpfVersusStraceTest {
     Set<String> expected = new TreeSet<>(strace.syscalls().keySet());
     Set<String> actual = new TreeSet<>(bpf.syscalls().keySet());
     assertEquals(expected, actual, () -> name + ": strace only " + minus(expected, actual) + ", bpf only " + minus(actual, expected));
-    // The bpf backend also sees the workload's files and execs, not only its syscalls.
-    assertTrue(bpf.execs().keySet().containsAll(strace.execs().keySet()),
-        () -> name + ": execs " + strace.execs().keySet() + " vs " + bpf.execs().keySet());
+    // The bpf backend also sees the workload's files and execs, not only its syscalls. Exec lines
+    // travel through bpftrace's perf buffer, which can overflow on a loaded machine; the counts
+    // above cannot (they are a kernel map). When events were lost, the recording must say so.
+    boolean lost = bpf.warnings().stream().anyMatch(w -> w.startsWith("bpftrace lost "));
+    assertTrue(lost || bpf.execs().keySet().containsAll(strace.execs().keySet()),
+        () -> name + ": execs " + strace.execs().keySet() + " vs " + bpf.execs().keySet() + ", warnings " + bpf.warnings());
   }
 
   private static Recording record(dev.tailor.tracer.backend.Backend backend, List<String> command) throws TraceException {
