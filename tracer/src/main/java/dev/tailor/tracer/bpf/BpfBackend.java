@@ -4,6 +4,7 @@ import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.backend.Backend;
 import dev.tailor.tracer.backend.Commands;
 import dev.tailor.tracer.backend.ProcTargets;
+import dev.tailor.tracer.backend.ToolInvocation;
 import dev.tailor.tracer.backend.TraceException;
 import dev.tailor.tracer.record.HostPathResolver;
 import dev.tailor.tracer.record.PathResolver;
@@ -84,27 +85,20 @@ public final class BpfBackend implements Backend {
   public static Optional<String> unavailable() {
     try {
       BpfBackend b = locate(n -> Optional.empty());
-      Process p = new ProcessBuilder(b.bpftrace.toString(), "-e",
-          "tracepoint:raw_syscalls:sys_enter /pid == 0/ { @n = count(); } BEGIN { printf(\"ok\\n\"); exit(); }")
-          .redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+      ToolInvocation probe = ToolInvocation.run(List.of(b.bpftrace.toString(), "-e",
+          "tracepoint:raw_syscalls:sys_enter /pid == 0/ { @n = count(); } BEGIN { printf(\"ok\\n\"); exit(); }"),
+          Duration.ofSeconds(30));
+      if (probe.timedOut()) {
         return Optional.of("bpftrace did not start within 30 s");
       }
-      String text = new String(out, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0 || !text.contains("ok")) {
-        return Optional.of("a one-probe bpftrace test failed: " + firstError(text));
+      if (probe.exitCode() != 0 || !probe.output().contains("ok")) {
+        return Optional.of("a one-probe bpftrace test failed: " + firstError(probe.output()));
       }
       return Optional.empty();
     } catch (TraceException e) {
       return Optional.of(e.getMessage());
     } catch (IOException e) {
       return Optional.of("cannot run bpftrace: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.of("interrupted");
     }
   }
 
@@ -350,15 +344,10 @@ public final class BpfBackend implements Backend {
     Path target = TRACEFS.get(0);
     String message;
     try {
-      Process p = new ProcessBuilder("mount", "-t", "tracefs", "nodev", target.toString()).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      message = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      p.waitFor(30, TimeUnit.SECONDS);
+      message = ToolInvocation.run(List.of("mount", "-t", "tracefs", "nodev", target.toString()), Duration.ofSeconds(30))
+          .output().trim();
     } catch (IOException e) {
       message = e.getMessage();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      message = "interrupted";
     }
     if (!Files.isDirectory(target.resolve("events/raw_syscalls"))) {
       throw new TraceException(TraceException.Kind.FAILED, "tracefs is not mounted and mounting it at " + target + " failed"
