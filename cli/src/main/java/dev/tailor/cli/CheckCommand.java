@@ -33,6 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tailor check}: the CI drift gate. */
 @Command(
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     name = "check",
     description = {
       "Exit 0 when CMD (or the strace logs, or a profile folder's recording, given) stays inside the profile in DIR; "

@@ -26,6 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tailor generate}: profiles from strace logs written earlier (CI). */
 @Command(
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     name = "generate",
     description = {
       "Write profiles from strace logs made with 'strace -f -yy -o FILE CMD' (or -ff per-process files FILE.PID).",

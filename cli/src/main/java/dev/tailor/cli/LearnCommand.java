@@ -25,6 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tailor learn}: traces a command or running processes and writes their profiles. */
 @Command(
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     name = "learn",
     description = {
       "Run CMD under tracing (or attach to running processes) and write seccomp.json, "
@@ -50,7 +52,7 @@ final class LearnCommand implements Callable<Integer> {
   String duration;
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = "strace",
-      description = "How to trace: strace (default), bpf (bpftrace, root only, near-native speed), "
+      description = "How to trace: strace (default), bpf (bpftrace, root only, counts syscalls in the kernel), "
           + "or auto (bpf when it works here, else strace).")
   String backend;
 

@@ -18,6 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tailor merge}: the union of several recordings, with provenance. */
 @Command(
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     name = "merge",
     description = {
       "Write profiles for the union of several recordings (profile folders or recording.json files).",
