@@ -16,14 +16,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import sun.misc.Signal;
 
 /**
  * Traces with {@code strace -f -yy -q} writing to a FIFO that tailor parses while the workload
@@ -33,10 +31,6 @@ import sun.misc.Signal;
  * executor can only pump streams through threads.
  */
 public final class StraceBackend implements Backend {
-  private static final int SIGHUP = 1;
-  private static final int SIGINT = 2;
-  private static final int SIGKILL = 9;
-  private static final int SIGTERM = 15;
 
   private final Path strace;
   private final List<String> extraOptions;
@@ -178,13 +172,18 @@ public final class StraceBackend implements Backend {
       } catch (IOException e) {
         throw new TraceException(TraceException.Kind.FAILED, "cannot start strace: " + e.getMessage(), e);
       }
-      SignalForwarding forwarding = new SignalForwarding(process, rootPid, attaching);
-      forwarding.install();
       int code;
-      try {
+      try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
+        if (attaching) {
+          // SIGINT makes strace detach; Ctrl-C on the terminal already reached it.
+          if (!fromTerminal) {
+            LibC.INSTANCE.kill((int) process.pid(), SignalRelay.SIGINT);
+          }
+        } else {
+          SignalRelay.forward(rootPid.get(), signal, fromTerminal, count);
+        }
+      })) {
         code = waitFor(process, duration);
-      } finally {
-        forwarding.uninstall();
       }
       if (!opened.get()) {
         unblock(fifo);
@@ -233,7 +232,7 @@ public final class StraceBackend implements Backend {
       }
       if (process.isAlive()) {
         // SIGINT makes strace detach cleanly; the targets keep running.
-        LibC.INSTANCE.kill((int) process.pid(), SIGINT);
+        LibC.INSTANCE.kill((int) process.pid(), SignalRelay.SIGINT);
       }
     }
     while (true) {
@@ -256,71 +255,5 @@ public final class StraceBackend implements Backend {
     }, "tailor-fifo-unblock");
     t.setDaemon(true);
     t.start();
-  }
-
-  /**
-   * Forwards SIGTERM and SIGHUP (and SIGINT when it cannot have come from the terminal) to the
-   * workload while tracing, so tailor outlives it and writes profiles from everything seen. When
-   * attached, the signal makes strace detach instead. A third signal kills the workload.
-   */
-  private static final class SignalForwarding {
-    private final Process strace;
-    private final AtomicInteger rootPid;
-    private final boolean attaching;
-    private final List<Signal> signals = new ArrayList<>();
-    private final List<sun.misc.SignalHandler> previous = new ArrayList<>();
-    private final AtomicInteger received = new AtomicInteger();
-    private boolean installed;
-
-    SignalForwarding(Process strace, AtomicInteger rootPid, boolean attaching) {
-      this.strace = strace;
-      this.rootPid = rootPid;
-      this.attaching = attaching;
-    }
-
-    void install() {
-      boolean interactive = LibC.INSTANCE.isatty(0) == 1;
-      for (String name : Arrays.asList("INT", "TERM", "HUP")) {
-        Signal s = new Signal(name);
-        boolean fromTerminal = name.equals("INT") && interactive;
-        try {
-          previous.add(Signal.handle(s, sig -> forward(sig.getNumber(), fromTerminal)));
-          signals.add(s);
-        } catch (IllegalArgumentException e) {
-          // signal in use by the JVM; leave it
-        }
-      }
-      installed = true;
-    }
-
-    private void forward(int number, boolean fromTerminal) {
-      int n = received.incrementAndGet();
-      if (attaching) {
-        // strace detaches on SIGINT/SIGTERM; the terminal already sent it one for Ctrl-C.
-        if (!fromTerminal) {
-          LibC.INSTANCE.kill((int) strace.pid(), SIGINT);
-        }
-        return;
-      }
-      int pid = rootPid.get();
-      if (pid <= 0) {
-        return;
-      }
-      if (n >= 3) {
-        LibC.INSTANCE.kill(pid, SIGKILL);
-      } else if (!fromTerminal) {
-        LibC.INSTANCE.kill(pid, number == SIGHUP ? SIGHUP : number == SIGINT ? SIGINT : SIGTERM);
-      }
-    }
-
-    void uninstall() {
-      if (!installed) {
-        return;
-      }
-      installed = false;
-      for (int i = 0; i < signals.size(); i++) {
-        Signal.handle(signals.get(i), previous.get(i));
-      }
-    }
   }
 }

@@ -4,6 +4,7 @@ import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.backend.Backend;
 import dev.tailor.tracer.backend.Commands;
 import dev.tailor.tracer.backend.ProcTargets;
+import dev.tailor.tracer.backend.SignalRelay;
 import dev.tailor.tracer.backend.ToolInvocation;
 import dev.tailor.tracer.backend.TraceException;
 import dev.tailor.tracer.record.HostPathResolver;
@@ -26,10 +27,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
-import sun.misc.Signal;
 
 /**
  * Traces with bpftrace: every syscall of the process tree is counted in the kernel (no ptrace
@@ -41,10 +40,7 @@ import sun.misc.Signal;
 public final class BpfBackend implements Backend {
   static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
   private static final Path BTF = Path.of("/sys/kernel/btf/vmlinux");
-  private static final int SIGHUP = 1;
   private static final int SIGINT = 2;
-  private static final int SIGKILL = 9;
-  private static final int SIGTERM = 15;
   /** Waits on the FIFO for "go", then becomes the command with its own argv[0]. */
   private static final String WRAPPER =
       "IFS= read -r go < \"$1\" && [ \"$go\" = go ] || exit 125; exec -a \"$2\" \"$3\" \"${@:4}\"";
@@ -142,18 +138,22 @@ public final class BpfBackend implements Backend {
         throw e;
       }
       release(fifo, workload, tracer);
-      Forwarding forwarding = new Forwarding(root, workload, false);
-      forwarding.install();
+      AtomicBoolean stop = new AtomicBoolean();
       int exit;
-      try {
+      // Signals go to the workload, as with strace; once its root is gone, a signal ends tracing.
+      try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
+        if (workload.isAlive()) {
+          SignalRelay.forward(root, signal, fromTerminal, count);
+        } else {
+          stop.set(true);
+        }
+      })) {
         exit = waitUninterruptibly(workload);
         // Children the workload left running are still its own: follow them until they exit too,
         // as strace -f does, unless tailor is told to stop.
-        while (!output.allExited() && !forwarding.stopRequested()) {
+        while (!output.allExited() && !stop.get()) {
           sleep(50);
         }
-      } finally {
-        forwarding.uninstall();
       }
       tracer.stop(output);
       if (!output.rootStarted()) {
@@ -184,15 +184,13 @@ public final class BpfBackend implements Backend {
     Path dir = privateDir();
     try {
       Tracer tracer = start(dir, BpfScript.text(0, pids, Files.exists(BTF)), output);
-      Forwarding forwarding = new Forwarding(0, null, true);
-      forwarding.install();
-      try {
+      AtomicBoolean stop = new AtomicBoolean();
+      // bpftrace runs in a session of its own: any signal to tailor, Ctrl-C included, ends tracing.
+      try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> stop.set(true))) {
         long deadline = duration.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
-        while (!forwarding.stopRequested() && System.nanoTime() < deadline && !output.allExited() && tracer.alive()) {
+        while (!stop.get() && System.nanoTime() < deadline && !output.allExited() && tracer.alive()) {
           sleep(50);
         }
-      } finally {
-        forwarding.uninstall();
       }
       tracer.stop(output);
       output.finish();
@@ -394,65 +392,6 @@ public final class BpfBackend implements Backend {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       // polled again by the caller
-    }
-  }
-
-  /**
-   * SIGTERM and SIGHUP (and SIGINT when it cannot have come from the terminal) go to the workload,
-   * as with strace; once the workload's root is gone, or when attached, a signal ends tracing. A
-   * third signal kills the workload.
-   */
-  private static final class Forwarding {
-    private final int root;
-    private final Process workload;
-    private final boolean attaching;
-    private final AtomicInteger received = new AtomicInteger();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final List<Signal> signals = new ArrayList<>();
-    private final List<sun.misc.SignalHandler> previous = new ArrayList<>();
-
-    Forwarding(int root, Process workload, boolean attaching) {
-      this.root = root;
-      this.workload = workload;
-      this.attaching = attaching;
-    }
-
-    boolean stopRequested() {
-      return stop.get();
-    }
-
-    void install() {
-      boolean interactive = LibC.INSTANCE.isatty(0) == 1;
-      for (String name : List.of("INT", "TERM", "HUP")) {
-        Signal s = new Signal(name);
-        boolean fromTerminal = name.equals("INT") && interactive;
-        try {
-          previous.add(Signal.handle(s, sig -> forward(sig.getNumber(), fromTerminal)));
-          signals.add(s);
-        } catch (IllegalArgumentException e) {
-          // in use by the JVM
-        }
-      }
-    }
-
-    private void forward(int number, boolean fromTerminal) {
-      int n = received.incrementAndGet();
-      if (attaching || !workload.isAlive()) {
-        stop.set(true);
-        return;
-      }
-      if (n >= 3) {
-        LibC.INSTANCE.kill(root, SIGKILL);
-      } else if (!fromTerminal) {
-        LibC.INSTANCE.kill(root, number == SIGHUP ? SIGHUP : number == SIGINT ? SIGINT : SIGTERM);
-      }
-    }
-
-    void uninstall() {
-      for (int i = 0; i < signals.size(); i++) {
-        Signal.handle(signals.get(i), previous.get(i));
-      }
-      signals.clear();
     }
   }
 }

@@ -1,0 +1,77 @@
+package dev.tailor.tracer.backend;
+
+import dev.tailor.tracer.sys.LibC;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * Takes SIGINT, SIGTERM and SIGHUP away from the JVM while a backend traces, so tailor outlives
+ * the workload and writes profiles from everything seen, and hands each signal to the backend.
+ * SIGINT from a terminal (stdin is a tty) already reached the whole foreground process group, so
+ * {@link Handler} is told, and {@link #forward} does not send it twice.
+ */
+public final class SignalRelay implements AutoCloseable {
+  static final int SIGHUP = 1;
+  static final int SIGINT = 2;
+  static final int SIGKILL = 9;
+  static final int SIGTERM = 15;
+
+  /** What a backend does with a signal. */
+  public interface Handler {
+    /**
+     * @param count how many signals have arrived so far, this one included
+     */
+    void signalled(int signal, boolean fromTerminal, int count);
+  }
+
+  private final List<Signal> signals = new ArrayList<>();
+  private final List<SignalHandler> previous = new ArrayList<>();
+
+  private SignalRelay(Handler handler) {
+    boolean interactive = LibC.INSTANCE.isatty(0) == 1;
+    AtomicInteger received = new AtomicInteger();
+    for (String name : List.of("INT", "TERM", "HUP")) {
+      Signal s = new Signal(name);
+      boolean fromTerminal = name.equals("INT") && interactive;
+      try {
+        previous.add(Signal.handle(s, sig -> handler.signalled(sig.getNumber(), fromTerminal, received.incrementAndGet())));
+        signals.add(s);
+      } catch (IllegalArgumentException e) {
+        // a signal the JVM keeps for itself; leave it
+      }
+    }
+  }
+
+  /** Starts relaying signals to {@code handler} until {@link #close()}. */
+  public static SignalRelay install(Handler handler) {
+    return new SignalRelay(handler);
+  }
+
+  /**
+   * The usual answer of a run: the signal goes on to the workload (unless the terminal sent it
+   * there already); a third signal kills it.
+   */
+  public static void forward(int workloadPid, int signal, boolean fromTerminal, int count) {
+    if (workloadPid <= 0) {
+      return;
+    }
+    if (count >= 3) {
+      LibC.INSTANCE.kill(workloadPid, SIGKILL);
+    } else if (!fromTerminal) {
+      LibC.INSTANCE.kill(workloadPid, signal == SIGHUP || signal == SIGINT ? signal : SIGTERM);
+    }
+  }
+
+  /** Gives the signals back to the JVM. */
+  @Override
+  public void close() {
+    for (int i = 0; i < signals.size(); i++) {
+      Signal.handle(signals.get(i), previous.get(i));
+    }
+    signals.clear();
+    previous.clear();
+  }
+}
