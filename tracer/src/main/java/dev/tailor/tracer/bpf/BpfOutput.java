@@ -48,7 +48,7 @@ final class BpfOutput {
   private final IntFunction<Optional<String>> syscallNames;
   private final int oDirectory;
   private final Map<Integer, String> cwds = new HashMap<>();
-  private final Map<Integer, String> pendingExec = new HashMap<>();
+  private final Map<Long, String> pendingExec = new HashMap<>();
   private final Set<Integer> live = new HashSet<>();
   private final Set<Integer> exitedEarly = new HashSet<>();
   private final Set<String> unnamed = new HashSet<>();
@@ -154,14 +154,16 @@ final class BpfOutput {
         }
       }
       case 'X' -> {
+        // X pid cpu path
         int pid = Integer.parseInt(f[1]);
-        path(pid, AT_FDCWD, f[2]).ifPresent(p -> pendingExec.put(pid, p));
+        long key = execKey(pid, Integer.parseInt(f[2]));
+        path(pid, AT_FDCWD, f[3]).ifPresent(p -> pendingExec.put(key, p));
       }
       case 'A' -> {
-        int pid = Integer.parseInt(f[1]);
-        String path = pendingExec.remove(pid);
+        // A pid cpu argv-length argv
+        String path = pendingExec.remove(execKey(Integer.parseInt(f[1]), Integer.parseInt(f[2])));
         if (path != null) {
-          recorder.recordExec(path, argv(Long.parseLong(f[2]), f.length > 3 ? f[3] : ""));
+          recorder.recordExec(path, argv(Long.parseLong(f[3]), f.length > 4 ? f[4] : ""));
         }
       }
       case 'F' -> {
@@ -200,6 +202,11 @@ final class BpfOutput {
         // bpftrace's own messages
       }
     }
+  }
+
+  /** Pairs the path and argv lines of one exec: same process, same CPU. */
+  private static long execKey(int pid, int cpu) {
+    return ((long) pid << 16) | (cpu & 0xffff);
   }
 
   private String name(int number) {

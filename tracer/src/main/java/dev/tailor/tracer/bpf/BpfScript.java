@@ -47,12 +47,15 @@ final class BpfScript {
       b.append("tracepoint:sched:sched_process_exec /pid == ").append(root).append(" && !@g[pid]/ { @g[pid] = 1; printf(\"B %d\\n\", pid); }\n");
     }
     b.append("tracepoint:sched:sched_process_exec ").append(tracked)
-        .append(" { $f = str(args->filename); printf(\"X %d %rx\\n\", pid, buf($f, " + MAX_STRING + ")); }\n");
-    // argv as the new program sees it, from its own stack; needs kernel BTF for curtask->mm.
+        .append(" { $f = str(args->filename); printf(\"X %d %d %rx\\n\", pid, cpu, buf($f, " + MAX_STRING + ")); }\n");
+    // argv as the new program sees it, from its own stack; needs kernel BTF for curtask->mm. The
+    // path and argv of one exec come as two lines from one CPU; a process's execs can run on two
+    // CPUs, whose lines bpftrace does not keep in order, so both lines carry the CPU to pair them.
+    // (One line with both buffers would exceed BPF's 512-byte stack.)
     b.append("tracepoint:sched:sched_process_exec ").append(tracked)
         .append(groupDeath
-            ? " { $a = curtask->mm->arg_start; printf(\"A %d %d %rx\\n\", pid, curtask->mm->arg_end - $a, buf(uptr($a), " + MAX_STRING + ")); }\n"
-            : " { printf(\"A %d 0\\n\", pid); }\n");
+            ? " { $a = curtask->mm->arg_start; printf(\"A %d %d %d %rx\\n\", pid, cpu, curtask->mm->arg_end - $a, buf(uptr($a), " + MAX_STRING + ")); }\n"
+            : " { printf(\"A %d %d 0\\n\", pid, cpu); }\n");
     // O pid dirfd flags ret path
     String print = "{ $s = str(uptr(@p[tid])); printf(\"O %d %d %d %d %rx\\n\", pid, @d[tid], @f[tid], args->ret, buf($s, "
         + MAX_STRING + ")); delete(@p[tid]); delete(@f[tid]); delete(@d[tid]); }\n";
