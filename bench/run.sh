@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.."
 [[ -f cli/target/tailor.jar ]] || ./tailor --version >/dev/null
 # The JVM options of ./tailor, so the figures are what users get.
-TAILOR=${TAILOR:-"java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx256m -jar cli/target/tailor.jar"}
+TAILOR=${TAILOR:-"java -XX:+UseSerialGC -Xshare:auto -Xmx256m -jar cli/target/tailor.jar"}
 GEN_TAILOR=${GEN_TAILOR:-$TAILOR}
 for tool in strace bpftrace dd gcc /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install strace bpftrace coreutils gcc time)" >&2; exit 1; }
@@ -167,7 +167,7 @@ help_plain=$(best 5 java -jar cli/target/tailor.jar --help)
   echo
   echo "| | seconds (best of 5) |"
   echo "|---|---|"
-  echo "| \`./tailor --help\` (launcher: SerialGC, C1 only, CDS) | $help_launcher |"
+  echo "| \`./tailor --help\` (launcher: SerialGC, CDS, 256 MB heap) | $help_launcher |"
   echo "| \`java -jar cli/target/tailor.jar --help\` | $help_plain |"
 } >>"$out"
 echo "bench: wrote $out" >&2
