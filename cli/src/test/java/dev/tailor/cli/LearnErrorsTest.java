@@ -72,6 +72,26 @@ class LearnErrorsTest {
   }
 
   @Test
+  void learn_workloadWritingIntoTheTraceFifo_isRefused() throws Exception {
+    assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
+    assumeTrue(TailorProcess.onPath("python3"), "python3 is not installed");
+    // The workload finds tailor's FIFO and writes a fake call into it.
+    String inject = "import glob, os\n"
+        + "for f in glob.glob('/tmp/tailor-*/trace.fifo'):\n"
+        + "    try:\n"
+        + "        fd = os.open(f, os.O_WRONLY | os.O_NONBLOCK)\n"
+        + "    except OSError:\n"
+        + "        continue\n"
+        + "    os.write(fd, b'%d kexec_load(0, 0, 0, 0) = 0\\n' % os.getpid())\n"
+        + "    os.close(fd)\n";
+    Path out = tmp.resolve("out");
+    TailorProcess.Result r = TailorProcess.tailor(tmp, "learn", "--out", out.toString(), "--name", "evil", "--", "python3", "-c", inject);
+    assertEquals(125, r.exit(), r.err());
+    assertTrue(oneLine(r.err()).contains("cannot be trusted"), r.err());
+    assertTrue(Files.notExists(out.resolve("evil/seccomp.json")), "no profile from a tampered trace");
+  }
+
+  @Test
   void learn_badName_isRefused() throws Exception {
     TailorProcess.Result r = TailorProcess.tailor(tmp, "learn", "--name", "../evil", "--out", tmp.toString(), "--", "/bin/true");
     assertEquals(125, r.exit());

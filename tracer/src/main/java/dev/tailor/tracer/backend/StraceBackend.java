@@ -122,6 +122,7 @@ public final class StraceBackend implements Backend {
       throw new TraceException(TraceException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
     }
     try {
+      recorder.guard(realDir(dir));
       if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
         throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
       }
@@ -196,6 +197,11 @@ public final class StraceBackend implements Backend {
       if (readerError.get() != null) {
         throw new TraceException(TraceException.Kind.FAILED, "reading the trace failed: " + readerError.get(), readerError.get());
       }
+      if (recorder.guardTouched()) {
+        throw new TraceException(TraceException.Kind.FAILED,
+            "the workload accessed tailor's private trace folder " + dir + ": it could have written trace lines of its own, "
+                + "so this trace cannot be trusted and no profile is written");
+      }
       if (execFailure.get() != null) {
         String why = execFailure.get();
         boolean missing = why.startsWith("ENOENT");
@@ -241,6 +247,15 @@ public final class StraceBackend implements Backend {
       } catch (InterruptedException e) {
         // keep waiting: the trace must end before profiles are written
       }
+    }
+  }
+
+  /** The folder as the kernel names it (symlinks resolved), one char per byte like trace paths. */
+  private static String realDir(Path dir) {
+    try {
+      return dir.toRealPath().toString();
+    } catch (IOException e) {
+      return dir.toAbsolutePath().toString();
     }
   }
 

@@ -65,6 +65,8 @@ public final class Recorder implements Consumer<TraceEvent> {
   private long unused;
   private volatile long syscallTotal;
   private boolean sawUndecoratedOpen;
+  private String guarded = "";
+  private boolean guardTouched;
 
   private static final class FileAcc {
     final EnumSet<Access> ok = EnumSet.noneOf(Access.class);
@@ -194,6 +196,19 @@ public final class Recorder implements Consumer<TraceEvent> {
     if ((type.equals("raw") && (family.equals("inet") || family.equals("inet6"))) || family.equals("packet")) {
       capability(true, "net_raw", "socket(" + family + ", " + type + ")");
     }
+  }
+
+  /**
+   * Watches a path only tailor may use (the folder of its trace FIFO): a workload that touches
+   * it could write trace lines of its own, so such a trace cannot be trusted.
+   */
+  public void guard(String rawPath) {
+    this.guarded = rawPath;
+  }
+
+  /** Whether any traced call named the guarded path or something below it. */
+  public boolean guardTouched() {
+    return guardTouched;
   }
 
   /** Calls seen so far. */
@@ -647,6 +662,9 @@ public final class Recorder implements Consumer<TraceEvent> {
   }
 
   private void file(String rawPath, Access kind, String errno, boolean directory) {
+    if (!guarded.isEmpty() && (rawPath.equals(guarded) || rawPath.startsWith(guarded + "/"))) {
+      guardTouched = true;
+    }
     String key = PathText.escape(rawPath);
     FileAcc f = files.get(key);
     if (f == null) {
