@@ -348,15 +348,18 @@ public final class Recorder implements Consumer<TraceEvent> {
         }
       }
       case "fstat", "fstat64" -> {
-        if (ok && e.args().contains("st_mode=S_IFDIR")) {
-          fdPath(StraceText.splitArgs(e.args()), 0).ifPresent(p -> file(p, Access.STAT, "", true));
+        List<String> a = StraceText.splitArgs(e.args());
+        if (ok && isDirectoryStat(a, 1)) {
+          fdPath(a, 0).ifPresent(p -> file(p, Access.STAT, "", true));
         }
       }
       case "ftruncate" -> fdAccess(e, ok, Access.WRITE);
       case "fchmod", "fchown", "fsetxattr", "fremovexattr" -> fdAccess(e, ok, Access.SETATTR);
       case "flock" -> fdAccess(e, ok, Access.LOCK);
       case "fcntl", "fcntl64" -> {
-        if (ok && (e.args().contains("F_SETLK") || e.args().contains("F_OFD_SETLK"))) {
+        List<String> a = StraceText.splitArgs(e.args());
+        if (ok && a.size() > 1 && (StraceText.hasFlag(a.get(1), "F_SETLK") || StraceText.hasFlag(a.get(1), "F_SETLKW")
+            || StraceText.hasFlag(a.get(1), "F_OFD_SETLK") || StraceText.hasFlag(a.get(1), "F_OFD_SETLKW"))) {
           fdAccess(e, true, Access.LOCK);
         }
       }
@@ -427,8 +430,13 @@ public final class Recorder implements Consumer<TraceEvent> {
     if (name.equals("fchownat") || name.equals("chown") || name.equals("lchown") || name.equals("fchown")) {
       capability(ok, "chown", name + "(" + StraceText.printable(PathText.escape(e.args()), 120) + ")");
     }
-    if ((name.equals("mknod") || name.equals("mknodat")) && (e.args().contains("S_IFCHR") || e.args().contains("S_IFBLK"))) {
-      capability(ok, "mknod", name + " of a device node");
+    if (name.equals("mknod") || name.equals("mknodat")) {
+      // The mode argument, never the path: a file name may spell "S_IFCHR".
+      List<String> a = StraceText.splitArgs(e.args());
+      int mode = name.equals("mknod") ? 1 : 2;
+      if (a.size() > mode && (StraceText.hasFlag(a.get(mode), "S_IFCHR") || StraceText.hasFlag(a.get(mode), "S_IFBLK"))) {
+        capability(ok, "mknod", name + " of a device node");
+      }
     }
     if (name.equals("chroot")) {
       capability(ok, "sys_chroot", "chroot");
@@ -539,8 +547,15 @@ public final class Recorder implements Consumer<TraceEvent> {
     if (a.size() <= pathIndex) {
       return;
     }
+    int flagsAt = switch (name) {
+      case "newfstatat", "fstatat64", "fchmodat", "utimensat", "faccessat2" -> 3;
+      case "fchownat" -> 4;
+      case "statx" -> 2;
+      default -> -1;
+    };
     boolean nofollow = name.equals("lstat") || name.startsWith("readlink") || name.startsWith("l")
-        || name.equals("mknod") || name.equals("mknodat") || e.args().contains("AT_SYMLINK_NOFOLLOW");
+        || name.equals("mknod") || name.equals("mknodat")
+        || (flagsAt >= 0 && a.size() > flagsAt && StraceText.hasFlag(a.get(flagsAt), "AT_SYMLINK_NOFOLLOW"));
     Access kind = switch (name) {
       case "truncate" -> Access.WRITE;
       case "chmod", "chown", "lchown", "utime", "utimes", "fchmodat", "fchownat", "utimensat", "futimesat",
@@ -552,7 +567,13 @@ public final class Recorder implements Consumer<TraceEvent> {
     };
     String token = a.get(pathIndex);
     // stat results say what the path is: {st_mode=S_IFDIR|0755, ...}, statx's stx_mode likewise.
-    boolean directory = errno.isEmpty() && e.args().contains("_mode=S_IFDIR");
+    int statAt = switch (name) {
+      case "stat", "lstat" -> 1;
+      case "newfstatat", "fstatat64" -> 2;
+      case "statx" -> 4;
+      default -> -1;
+    };
+    boolean directory = errno.isEmpty() && isDirectoryStat(a, statAt);
     if (token.equals("\"\"") && dirfd != null) {
       // fstatat(fd, "", ..., AT_EMPTY_PATH): the fd itself.
       if (errno.isEmpty()) {
@@ -561,6 +582,15 @@ public final class Recorder implements Consumer<TraceEvent> {
       return;
     }
     argPath(pid, a, dirfd, pathIndex, !nofollow).ifPresent(p -> file(p, kind, errno, directory));
+  }
+
+  /** Whether argument {@code at} is a stat struct of a directory ({st_mode=S_IFDIR|...}). */
+  private static boolean isDirectoryStat(List<String> a, int at) {
+    if (at < 0 || a.size() <= at) {
+      return false;
+    }
+    String st = a.get(at);
+    return st.startsWith("{st_mode=S_IFDIR") || st.startsWith("{stx_mask=") && st.contains(", stx_mode=S_IFDIR");
   }
 
   private void mkdir(SyscallEvent e, int pid, String errno, String dirfd, int pathIndex) {

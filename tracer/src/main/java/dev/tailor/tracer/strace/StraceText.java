@@ -217,9 +217,9 @@ public final class StraceText {
         }
         end++;
       }
-      String path = unescape(token, i, Math.min(end, n));
-      // An fd whose file was unlinked reads back from /proc as "PATH (deleted)".
-      return Optional.of(path.endsWith(" (deleted)") ? path.substring(0, path.length() - 10) : path);
+      // An fd whose file was unlinked reads back from /proc as "PATH (deleted)"; that suffix is
+      // kept, since a file may really be named so and stripping it would grant another file.
+      return Optional.of(unescape(token, i, Math.min(end, n)));
     }
     int close = skipDecoration(token, open);
     int end = close > open + 1 && close <= n && token.charAt(close - 1) == '>' ? close - 1 : close;

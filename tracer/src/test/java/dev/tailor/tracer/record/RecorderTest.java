@@ -171,4 +171,20 @@ class RecorderTest {
     new TraceParser(fast, 0, Recorder::detail).parse(new ByteArrayInputStream(trace));
     assertEquals(all.toRecording("t", "x86_64"), fast.toRecording("t", "x86_64"));
   }
+
+  @Test
+  void record_flagWordsInsideFileNames_grantNothing() throws IOException {
+    Recording r = recordText(
+        "5 mknodat(AT_FDCWD</tmp>, \"/tmp/h/S_IFCHR\", S_IFIFO|0600) = 0\n"
+            + "5 fcntl(3</srv/app/F_SETLK>, F_GETFD) = 1\n"
+            + "5 newfstatat(AT_FDCWD</tmp>, \"/tmp/st_mode=S_IFDIR\", {st_mode=S_IFREG|0644, st_size=1, ...}, 0) = 0\n"
+            + "5 newfstatat(AT_FDCWD</tmp>, \"/tmp/AT_SYMLINK_NOFOLLOW\", {st_mode=S_IFREG|0644, st_size=1, ...}, 0) = 0\n"
+            + "5 fcntl(4</srv/app/lock>, F_SETLKW, {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=0}) = 0\n"
+            + "5 mknodat(AT_FDCWD</tmp>, \"/tmp/h/dev\", S_IFCHR|0600, makedev(0x1, 0x3)) = 0\n");
+    assertTrue(r.capabilities().containsKey("mknod"), "a real device node needs it");
+    assertEquals(java.util.Set.of("mknodat of a device node"), r.capabilities().get("mknod").reasons());
+    assertFalse(r.files().containsKey("/srv/app/F_SETLK"), "F_GETFD on a file named F_SETLK is no lock");
+    assertTrue(file(r, "/srv/app/lock").accesses().contains(Access.LOCK));
+    assertFalse(file(r, "/tmp/st_mode=S_IFDIR").directory());
+  }
 }
