@@ -295,7 +295,8 @@ public final class TraceParser {
     if (d != Detail.ALL && !cut) {
       // Fast path: the result is found from the line's end, and only what is needed is kept.
       int eq = resultSeparator(b, argsStart, n);
-      if (eq >= 0) {
+      // A result with a decoration (dup's "= 4</path>") may hold ") = " in its path: exact scan.
+      if (eq >= 0 && !contains(b, (byte) '<', eq, n)) {
         String args = d == Detail.NAME ? "" : firstArgument(b, argsStart, n);
         int r = eq + 1;
         while (r < n && b[r] == ' ') {
@@ -327,6 +328,15 @@ public final class TraceParser {
       }
     }
     return -1;
+  }
+
+  private static boolean contains(byte[] b, byte c, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (b[k] == c) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The first argument when it is an fd ({@code 3} or {@code 3</path>}), else empty. */

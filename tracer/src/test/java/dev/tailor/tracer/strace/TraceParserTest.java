@@ -174,4 +174,16 @@ class TraceParserTest {
     assertEquals("/tmp/gone (deleted)", StraceText.decoratedPath(StraceText.splitArgs(((SyscallEvent) ev.get(3)).args()).get(0)).orElseThrow(),
         "kept as it stands: a file may really be named so");
   }
+
+  @Test
+  void parse_resultDecorationHoldingTheSeparator_isReadExactly() {
+    List<TraceEvent> ev = new ArrayList<>();
+    TraceParser p = new TraceParser(ev::add, 0, name -> TraceParser.Detail.NAME);
+    byte[] line = "7 dup(3</tmp/a) = -1 EPERM (y>) = 4</tmp/a) = -1 EPERM (y>\n".getBytes(StandardCharsets.ISO_8859_1);
+    p.feed(line, 0, line.length);
+    p.finish();
+    SyscallEvent s = (SyscallEvent) ev.get(0);
+    assertFalse(s.failed(), s.result());
+    assertEquals(4, s.returnValue());
+  }
 }
