@@ -295,8 +295,9 @@ public final class TraceParser {
     if (d != Detail.ALL && !cut) {
       // Fast path: the result is found from the line's end, and only what is needed is kept.
       int eq = resultSeparator(b, argsStart, n);
-      // A result with a decoration (dup's "= 4</path>") may hold ") = " in its path: exact scan.
-      if (eq >= 0 && !contains(b, (byte) '<', eq, n)) {
+      // A result with a decoration (dup's "= 4</path>") may hold ") = " in its path, so a '<' or
+      // '>' after the separator found sends the line to the exact scan.
+      if (eq >= 0 && !contains(b, (byte) '<', eq, n) && !contains(b, (byte) '>', eq, n)) {
         String args = d == Detail.NAME ? "" : firstArgument(b, argsStart, n);
         int r = eq + 1;
         while (r < n && b[r] == ' ') {
