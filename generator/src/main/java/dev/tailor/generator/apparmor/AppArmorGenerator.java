@@ -93,7 +93,7 @@ public final class AppArmorGenerator {
   private record Draft(
       String text, Perms perms, boolean owner, Kind kind, TreeSet<String> sources, String reason) {
     boolean literal() {
-      return !text.contains("*") && !text.contains("@");
+      return !text.contains("*") && !text.contains("?") && !text.contains("@");
     }
 
     boolean isDirectory() {
@@ -262,8 +262,11 @@ public final class AppArmorGenerator {
                 + " workload's own (the recording keeps no pid list), so the rule is owner-only");
       }
       boolean owner = OWNER_ROOTS.stream().anyMatch(path::startsWith);
+      // Programs and sockets are never globbed, even under a temporary folder: a glob there would
+      // let the workload run, or connect to, anything of that shape.
+      boolean plainFile = !socket && !perms.has(Perms.X);
       for (String root : TEMP_ROOTS) {
-        if (path.startsWith(root)) {
+        if (path.startsWith(root) && plainFile) {
           String text = tempPattern(root, path);
           return new Draft(
               text, perms, true, Kind.TEMP, src,
@@ -553,6 +556,10 @@ public final class AppArmorGenerator {
     /** Whether {@code dir/*} or {@code dir/**} with these permissions is narrow enough. */
     private static boolean mayGlob(String dir, Perms perms) {
       if (GLOB_ROOTS.contains(dir) || dir.lastIndexOf('/') == 0 || dir.isEmpty()) {
+        return false;
+      }
+      // dir/* inside a folder of secrets (/etc/ssh/*) would read its keys too.
+      if (SECRETS.stream().anyMatch(s -> dir.equals(s) || dir.startsWith(s + "/") || s.startsWith(dir + "/"))) {
         return false;
       }
       if (TEMP_ROOTS.contains(dir + "/") || OWNER_ROOTS.contains(dir + "/")) {

@@ -255,6 +255,27 @@ class AppArmorGeneratorTest {
   }
 
   @Test
+  void programsAndSocketsUnderTemporaryFolders_stayLiteral() {
+    AppArmorResult r = generate(new RecordingBuilder().exec("/tmp/x1Y2z3").socket("unix", "stream", "/tmp/s8Kq2Zx.sock"));
+    assertTrue(ruleLines(r).contains("owner \"/tmp/x1Y2z3\" ix,"), ruleLines(r).toString());
+    assertTrue(ruleLines(r).stream().noneMatch(l -> l.contains("?")), ruleLines(r).toString());
+  }
+
+  @Test
+  void foldersOfSecrets_areNeverGlobbed() {
+    AppArmorResult r = generate(new RecordingBuilder()
+        .file("/etc/ssh/ssh_config", READ).file("/etc/ssh/moduli", READ)
+        .file("/etc/ssh/ssh_host_rsa_key.pub", READ).file("/etc/ssh/ssh_host_ed25519_key.pub", READ));
+    assertTrue(ruleLines(r).stream().noneMatch(l -> l.contains("*")), ruleLines(r).toString());
+  }
+
+  @Test
+  void questionMarkGlobs_areReportedAsGeneralisations() {
+    AppArmorResult r = generate(new RecordingBuilder().file("/tmp/tmpk2j3x_8q", READ, WRITE));
+    assertTrue(r.generalisations().stream().anyMatch(g -> g.pattern().contains("tmp????????")), r.generalisations().toString());
+  }
+
+  @Test
   void randomRuns_fixedLengthBecomeQuestionMarks_numbersOfAnyLengthBecomeStar() {
     assertEquals("tmp????????", AppArmorGenerator.Run.tempName("tmpk2j3x_8q"));
     assertEquals("tmp.??????????", AppArmorGenerator.Run.tempName("tmp.Xa8bc3DEf9"));
