@@ -74,7 +74,8 @@ final class CheckCommand implements Callable<Integer> {
       SeccompProfile seccomp = readSeccomp();
       // Trace logs are plain files; a command is a program (executable, or found on PATH).
       Path first = Path.of(args.get(0));
-      boolean traces = args.stream().allMatch(a -> Files.isRegularFile(Path.of(a))) && !Files.isExecutable(first);
+      boolean traces = args.stream().allMatch(a -> Files.isRegularFile(Path.of(a)))
+          && (!Files.isExecutable(first) || looksLikeTrace(first));
       boolean recording = args.size() == 1 && Files.isRegularFile(first.resolve(RecordingJson.FILE_NAME));
       int exit = 0;
       Recording observed;
@@ -129,6 +130,19 @@ final class CheckCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return Main.fail(spec, "internal error: " + e, e, Main.EXIT_TAILOR_FAILED);
     }
+  }
+
+  /** Whether a file starts like strace output ("1234  openat(" or "openat(" or "[pid 12] "). */
+  static boolean looksLikeTrace(Path file) {
+    byte[] head = new byte[64];
+    int n;
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      n = in.readNBytes(head, 0, head.length);
+    } catch (IOException e) {
+      return false;
+    }
+    String start = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return start.matches("(?s)(\\d+ +|\\[pid +\\d+\\] )?([0-9:.]+ +)?[a-z_0-9]+\\(.*");
   }
 
   private Recording readBaseline() throws CommandException {

@@ -186,11 +186,20 @@ public record Report(Recording recording, List<Section> sections) {
 
   /** A value inside a code span; the values are PathText or printable ASCII already. */
   public static String code(String s) {
-    String v = s.replace('`', '\'').replace('|', '/').replace('\n', ' ');
-    return "`" + v + "`";
+    return "`" + printable(s).replace('`', '\'') + "`";
   }
 
+  /** One line of printable ASCII: control bytes and anything else that could break the document become '?'. */
   private static String plain(String s) {
-    return s.replace('\n', ' ').replace('|', '/');
+    return printable(s);
+  }
+
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      b.append(c == '|' ? '/' : c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return b.toString();
   }
 }

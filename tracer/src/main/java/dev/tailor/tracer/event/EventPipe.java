@@ -37,9 +37,7 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
             }
           }
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException | Error e) {
+      } catch (InterruptedException | RuntimeException | Error e) {
         failure = e;
         // keep draining so the producer never blocks on a full queue
         drain();
@@ -50,12 +48,14 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
   }
 
   private void drain() {
-    try {
-      while (queue.take() != END) {
-        // discard
+    while (true) {
+      try {
+        if (queue.take() == END) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        // still drain: the producer must be able to finish
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -112,6 +112,9 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
     }
     if (failure instanceof Error err) {
       throw err;
+    }
+    if (failure instanceof InterruptedException) {
+      throw new IllegalStateException("the recorder thread was interrupted", failure);
     }
   }
 }
