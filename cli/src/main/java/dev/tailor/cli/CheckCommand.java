@@ -88,7 +88,7 @@ final class CheckCommand implements Callable<Integer> {
       } else if (traces) {
         observed = GenerateCommand.read(baseline.name(), args.stream().map(Path::of).toList(), cwd, false);
       } else {
-        Recorder recorder = new Recorder("check", "strace", new HostPathResolver(), SyscallNames.resolver(),
+        Recorder recorder = new Recorder("check", "strace", new HostPathResolver(false), SyscallNames.resolver(),
             Optional.of(Path.of("").toAbsolutePath().toString()));
         StraceBackend backend = StraceBackend.locate();
         try (StatusLine status = StatusLine.start(recorder, spec.commandLine().getErr(), true)) {

@@ -91,7 +91,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   /** Reads strace logs into one recording; {@code -ff} files (NAME.PID) take their pid from the name. */
   static Recording read(String name, List<Path> traces, String cwd, boolean noResolve) throws CommandException {
-    PathResolver resolver = noResolve ? PathResolver.LEXICAL : new HostPathResolver();
+    PathResolver resolver = noResolve ? PathResolver.LEXICAL : new HostPathResolver(true);
     Recorder recorder = new Recorder(name, "trace", resolver, SyscallNames.resolver(),
         Optional.ofNullable(cwd).map(c -> Path.of(c).toAbsolutePath().normalize().toString()));
     List<Path> ordered = new ArrayList<>(traces);

@@ -126,7 +126,7 @@ final class LearnCommand implements Callable<Integer> {
     Optional<Duration> limit = duration == null ? Optional.empty() : Optional.of(Durations.parse(duration));
 
     Backend tracer = backend();
-    Recorder recorder = new Recorder(name, tracer.name(), new HostPathResolver(), SyscallNames.resolver(),
+    Recorder recorder = new Recorder(name, tracer.name(), new HostPathResolver(false), SyscallNames.resolver(),
         Optional.of(Path.of("").toAbsolutePath().toString()));
     int exit = 0;
     try (StatusLine status = StatusLine.start(recorder, spec.commandLine().getErr(), !noStatus)) {

@@ -71,7 +71,7 @@ public final class BpfBackend implements Backend {
           "bpftrace is not installed: install it (Debian/Ubuntu: apt-get install bpftrace) or use --backend strace");
     }
     ensureTracefs();
-    return new BpfBackend(p.get(), syscallNames, new HostPathResolver());
+    return new BpfBackend(p.get(), syscallNames, new HostPathResolver(false));
   }
 
   /**

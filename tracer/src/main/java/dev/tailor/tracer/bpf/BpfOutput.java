@@ -96,7 +96,18 @@ final class BpfOutput {
   }
 
   /** One line of output, one char per byte, without its newline. */
+  /** TAILOR_BPF_DEBUG=FILE keeps bpftrace's raw output, to see what it reported. */
+  private static final String DEBUG = System.getenv("TAILOR_BPF_DEBUG");
+
   synchronized void line(String line) {
+    if (DEBUG != null) {
+      try {
+        java.nio.file.Files.writeString(java.nio.file.Path.of(DEBUG), line + "\n",
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      } catch (java.io.IOException e) {
+        // debug only
+      }
+    }
     try {
       interpret(line);
     } catch (RuntimeException e) {
@@ -351,7 +362,9 @@ final class BpfOutput {
     pendingExec.clear();
     recorder.warn("traced with bpftrace: file accesses come from open, creat, openat, openat2, execve, "
         + "execveat and chdir only (not stat, unlink, rename, mkdir, fd-only reads and writes, mmap of "
-        + "libraries or sockets' addresses); paths are the names passed, resolved afterwards on this machine");
+        + "libraries or sockets' addresses); paths are the names passed, resolved afterwards on this machine; "
+        + "bpftrace may also drop some of these events at exit without saying so: the syscall counts are "
+        + "exact, but learn the AppArmor draft with --backend strace");
     if (lost > 0) {
       recorder.warn("bpftrace lost " + lost + " events (opens, execs, sockets): the file and socket lists may be "
           + "incomplete; syscall counts are kept in the kernel and are complete");

@@ -18,19 +18,34 @@ public final class HostPathResolver implements PathResolver {
   private static final int CACHE_SIZE = 1 << 16;
 
   private final LibC libc = LibC.INSTANCE;
+  private final boolean cache;
   private final java.util.Map<String, String> followed = new java.util.HashMap<>();
   private final java.util.Map<String, String> unfollowed = new java.util.HashMap<>();
 
+  /**
+   * A resolver of this machine's paths.
+   *
+   * @param cache whether to remember answers: right for a log read after the fact (the machine is
+   *     what it is now either way), wrong while tracing, where each call should see the symlinks of
+   *     its own moment
+   */
+  public HostPathResolver(boolean cache) {
+    this.cache = cache;
+  }
+
   @Override
   public String resolve(String path, boolean followLast) {
-    java.util.Map<String, String> cache = followLast ? followed : unfollowed;
-    String hit = cache.get(path);
+    if (!cache) {
+      return lookup(path, followLast);
+    }
+    java.util.Map<String, String> memo = followLast ? followed : unfollowed;
+    String hit = memo.get(path);
     if (hit == null) {
-      if (cache.size() >= CACHE_SIZE) {
-        cache.clear();
+      if (memo.size() >= CACHE_SIZE) {
+        memo.clear();
       }
       hit = lookup(path, followLast);
-      cache.put(path, hit);
+      memo.put(path, hit);
     }
     return hit;
   }

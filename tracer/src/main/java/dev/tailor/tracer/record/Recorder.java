@@ -66,6 +66,8 @@ public final class Recorder implements Consumer<TraceEvent> {
   private volatile long syscallTotal;
   private boolean sawUndecoratedOpen;
   private String guarded = "";
+  private long throughLinks;
+  private final List<String> linkExamples = new ArrayList<>();
   private boolean guardTouched;
 
   private static final class FileAcc {
@@ -664,7 +666,16 @@ public final class Recorder implements Consumer<TraceEvent> {
         return Optional.empty();
       }
     }
-    return Optional.of(resolver.resolve(PathNames.join(base, n), follow));
+    String joined = PathNames.join(base, n);
+    String resolved = resolver.resolve(joined, follow);
+    String lexical = PathNames.normalize(joined);
+    if (!resolved.equals(lexical)) {
+      throughLinks++;
+      if (linkExamples.size() < 5) {
+        linkExamples.add(PathText.escape(lexical) + " -> " + PathText.escape(resolved));
+      }
+    }
+    return Optional.of(resolved);
   }
 
   private static Optional<String> fdPath(List<String> a, int index) {
@@ -952,6 +963,11 @@ public final class Recorder implements Consumer<TraceEvent> {
       w.add("the trace has no -yy fd decorations: opened paths come from the call arguments, unresolved "
           + "through symlinks, and fd-only accesses (read, write, mmap of inherited fds) are not seen; "
           + "record with strace -f -yy");
+    }
+    if (throughLinks > 0) {
+      w.add(throughLinks + " argument paths (exec, stat, unlink, rename, mkdir, failed opens) went through symlinks and "
+          + "were resolved on this machine when the trace was read, as the kernel resolves them (e.g. "
+          + String.join(", ", linkExamples) + "); a workload that changed a symlink in between could mislead this");
     }
     if (unused > diagnostics.size()) {
       w.add(unused + " trace lines could not be used (the first " + diagnostics.size() + " are listed)");

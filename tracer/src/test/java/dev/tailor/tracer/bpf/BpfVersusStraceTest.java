@@ -78,18 +78,19 @@ class BpfVersusStraceTest {
     Set<String> expected = new TreeSet<>(strace.syscalls().keySet());
     Set<String> actual = new TreeSet<>(bpf.syscalls().keySet());
     assertEquals(expected, actual, () -> name + ": strace only " + minus(expected, actual) + ", bpf only " + minus(actual, expected));
-    // The bpf backend also sees the workload's files and execs, not only its syscalls. Exec lines
-    // travel through bpftrace's perf buffer, which can overflow on a loaded machine; the counts
-    // above cannot (they are a kernel map). When events were lost, the recording must say so.
-    boolean lost = bpf.warnings().stream().anyMatch(w -> w.startsWith("bpftrace lost "));
-    assertTrue(lost || bpf.execs().keySet().containsAll(strace.execs().keySet()),
-        () -> name + ": execs " + strace.execs().keySet() + " vs " + bpf.execs().keySet() + ", warnings " + bpf.warnings());
+    // Execs and opens travel through bpftrace's per-CPU output buffers, and bpftrace 0.17 can end
+    // without reading events still below a buffer's wake-up mark (seen: 1 run in 8 missed the
+    // exec of python and a fifth of its opens, with no "Lost events" message). The syscall counts
+    // above live in a kernel map and are exact; of the events, only the workload's own first exec
+    // is certain (it switches tracking on).
+    assertTrue(bpf.execs().keySet().stream().anyMatch(strace.execs().keySet()::contains),
+        () -> name + ": execs " + strace.execs().keySet() + " vs " + bpf.execs().keySet());
   }
 
   private static Recording record(dev.tailor.tracer.backend.Backend backend, List<String> command) throws TraceException {
     UnaryOperator<String> names = raw -> raw.startsWith("syscall_0x")
         ? table.nameOf(Integer.parseInt(raw.substring(10), 16)).orElse(raw) : raw;
-    Recorder r = new Recorder(backend.name(), backend.name(), new HostPathResolver(), names,
+    Recorder r = new Recorder(backend.name(), backend.name(), new HostPathResolver(false), names,
         Optional.of(Path.of("").toAbsolutePath().toString()));
     int exit = backend.run(command, r);
     assertEquals(0, exit, backend.name() + " run of " + command);
