@@ -58,11 +58,6 @@ public final class PathText {
     return java.util.Arrays.copyOf(out, o);
   }
 
-  /** Whether the escaped text stands for a name made of plain characters only. */
-  public static boolean isPlain(String escaped) {
-    return escaped.indexOf('\\') < 0;
-  }
-
   private static boolean keeps(char c) {
     return c >= 0x20 && c <= 0x7e && c != '\\' && c != '`' && c != '|';
   }

@@ -80,13 +80,6 @@ public record Recording(
                         || c == '-');
   }
 
-  /** This recording under another name. */
-  public Recording withName(String newName) {
-    return new Recording(
-        version, newName, arch, runs, syscalls, files, sockets, execs, capabilities, targets,
-        warnings, processes, diagnostics, unusedLines);
-  }
-
   /** This recording with every run label renamed by {@code rename} (used when merging runs that share a label). */
   public Recording relabel(java.util.function.UnaryOperator<String> rename) {
     java.util.function.Function<SortedSet<String>, SortedSet<String>> r =

@@ -1,7 +1,6 @@
 package dev.tailor.generator.apparmor;
 
 import dev.tailor.tracer.Recording;
-import java.util.Optional;
 
 /**
  * How to write an AppArmor profile: its mode, how executed programs are confined, the optional
@@ -56,10 +55,5 @@ public record AppArmorOptions(Mode mode, ExecMode execMode, String attachment, S
   /** The usual draft: complain mode, programs inherit the profile, no attachment. */
   public static AppArmorOptions draft(String profileName) {
     return new AppArmorOptions(Mode.COMPLAIN, ExecMode.IX, "", profileName);
-  }
-
-  /** The attachment path, when there is one. */
-  public Optional<String> attachmentPath() {
-    return attachment.isEmpty() ? Optional.empty() : Optional.of(attachment);
   }
 }
