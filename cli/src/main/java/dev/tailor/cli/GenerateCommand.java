@@ -68,8 +68,7 @@ final class GenerateCommand implements Callable<Integer> {
       }
       ProfileFolder.checkWritable(profile.out);
       ProfileFolder.Written w = ProfileFolder.write(profile.out, recording, profile);
-      spec.commandLine().getErr().printf("tailor: wrote %s (%d syscalls, %d AppArmor rules from %d paths)%n",
-          w.folder(), w.syscalls(), w.apparmorRules(), w.distinctPaths());
+      spec.commandLine().getErr().println(w.summary());
       for (String warning : recording.warnings()) {
         spec.commandLine().getErr().println("tailor: warning: " + warning);
       }

@@ -141,8 +141,7 @@ final class LearnCommand implements Callable<Integer> {
     }
     Recording recording = recorder.toRecording(name, Arch.current());
     ProfileFolder.Written w = ProfileFolder.write(profile.out, recording, profile);
-    spec.commandLine().getErr().printf("tailor: wrote %s (%d syscalls, %d AppArmor rules from %d paths)%n",
-        w.folder(), w.syscalls(), w.apparmorRules(), w.distinctPaths());
+    spec.commandLine().getErr().println(w.summary());
     for (String note : w.notes()) {
       spec.commandLine().getErr().println("tailor: note: " + note);
     }

@@ -33,7 +33,13 @@ final class ProfileFolder {
   private ProfileFolder() {}
 
   /** What was written, for the summary line. */
-  record Written(Path folder, int syscalls, int apparmorRules, int distinctPaths, List<String> notes) {}
+  record Written(Path folder, int syscalls, int apparmorRules, int distinctPaths, List<String> notes) {
+    /** The line learn and generate print when done. */
+    String summary() {
+      return String.format("tailor: wrote %s (%d syscalls, %d AppArmor rules from %d paths)",
+          folder, syscalls, apparmorRules, distinctPaths);
+    }
+  }
 
   /** Checks early that {@code out} can hold profile folders, so a long trace is not wasted. */
   static void checkWritable(Path out) throws CommandException {
