@@ -16,6 +16,8 @@ public final class HostPathResolver implements PathResolver {
 
   /** Paths resolved so far: busy workloads stat the same few paths over and over. */
   private static final int CACHE_SIZE = 1 << 16;
+  /** Deeper paths are resolved in one piece, so resolving parents never recurses too far. */
+  private static final int MAX_CACHED_DEPTH = 128;
 
   private final LibC libc = LibC.INSTANCE;
   private final boolean cache;
@@ -44,10 +46,40 @@ public final class HostPathResolver implements PathResolver {
       if (memo.size() >= CACHE_SIZE) {
         memo.clear();
       }
-      hit = lookup(path, followLast);
+      hit = lookupThroughParent(path, followLast);
       memo.put(path, hit);
     }
     return hit;
+  }
+
+  /**
+   * With a cache: the parent folder is resolved once (and remembered) for all the names in it;
+   * then only a name that is itself a symlink needs a full {@code realpath}. A big log names
+   * thousands of files in the same few folders, and a full resolution costs a syscall per
+   * component.
+   */
+  private String lookupThroughParent(String path, boolean followLast) {
+    String normal = PathNames.normalize(path);
+    // ".." after a symlink is not what it looks like: only the kernel's walk is right there.
+    if (normal.equals("/") || path.contains("/..") || depth(normal) > MAX_CACHED_DEPTH) {
+      return lookup(path, followLast);
+    }
+    String joined = PathNames.join(resolve(PathNames.parent(normal), true), PathNames.lastName(normal));
+    if (!followLast) {
+      return joined;
+    }
+    byte[] name = Arrays.copyOf(joined.getBytes(StandardCharsets.ISO_8859_1), joined.length() + 1);
+    return libc.readlink(name, new byte[1], 1) >= 0 ? realOrParent(joined, 0) : joined;
+  }
+
+  private static int depth(String normal) {
+    int n = 0;
+    for (int i = 0; i < normal.length(); i++) {
+      if (normal.charAt(i) == '/') {
+        n++;
+      }
+    }
+    return n;
   }
 
   private String lookup(String path, boolean followLast) {
