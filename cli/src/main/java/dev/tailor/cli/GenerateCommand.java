@@ -100,7 +100,7 @@ final class GenerateCommand implements Callable<Integer> {
       recorder.setSource(trace.toString());
       TraceParser parser;
       try (InputStream in = Files.newInputStream(trace); EventPipe pipe = new EventPipe(recorder)) {
-        parser = new TraceParser(pipe, (int) ffPid(trace), Recorder::detail);
+        parser = new TraceParser(pipe, (int) ffPid(trace), Recorder::detail).skippingRepeats();
         parser.parse(in);
       } catch (NoSuchFileException e) {
         throw new CommandException(trace + ": no such file; give strace logs written with -o");

@@ -10,8 +10,11 @@ import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
+import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.CloneStarted;
 import dev.tailor.tracer.event.ExitEvent;
+import dev.tailor.tracer.event.RepeatableCall;
+import dev.tailor.tracer.event.RepeatedCall;
 import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
@@ -49,7 +52,7 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final String initialCwd;
 
   private final Map<String, long[]> syscallCounts = new HashMap<>();
-  private final Map<String, Map<String, Long>> syscallErrors = new HashMap<>();
+  private final Map<String, Map<String, long[]>> syscallErrors = new HashMap<>();
   private final Map<String, FileAcc> files = new HashMap<>();
   private final Map<String, SockAcc> sockets = new HashMap<>();
   private final Map<String, ExecUse> execs = new HashMap<>();
@@ -61,20 +64,46 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final LinkedHashSet<String> warnings = new LinkedHashSet<>();
   private final List<Target> targets = new ArrayList<>();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
-  private final List<String[]> pendingAddresses = new ArrayList<>();
+  /** {socket key, "local" or "peer", address}; a set, so repeated sends add nothing. */
+  private final Set<List<String>> pendingAddresses = new LinkedHashSet<>();
   private long unused;
   private volatile long syscallTotal;
   private boolean sawUndecoratedOpen;
   private String guarded = "";
   private long throughLinks;
-  private final List<String> linkExamples = new ArrayList<>();
+  private final Set<String> linkExamples = new LinkedHashSet<>();
   private boolean guardTouched;
+  /** The memo offered for the next call, and its pid. */
+  private CallMemo offered;
+  /** The pid of the last call, already in {@link #pids}. */
+  private int lastPid = -1;
+  private int offeredPid;
+  /**
+   * While a call that may repeat is interpreted: the parts of its effect that a replay must apply
+   * again (the rest is idempotent: sets, first-seen records); null otherwise.
+   */
+  private List<CallMemo.Replay> replayParts;
+  /** Whether the call being interpreted read state a repeat may not share (a working directory). */
+  private boolean readState;
+
+  /** Calls that change or read what a repeat of the same line would not share. */
+  private static final Set<String> NEVER_REPLAYED = Set.of("chdir", "fchdir", "clone", "clone3", "fork", "vfork");
 
   private static final class FileAcc {
     final EnumSet<Access> ok = EnumSet.noneOf(Access.class);
     final TreeMap<String, TreeSet<String>> failures = new TreeMap<>();
     boolean directory;
     long count;
+
+    void add(Access kind, String errno, boolean dir) {
+      count++;
+      directory |= dir;
+      if (errno.isEmpty()) {
+        ok.add(kind);
+      } else {
+        failures.computeIfAbsent(errno, k -> new TreeSet<>()).add(kind.label());
+      }
+    }
   }
 
   private static final class SockAcc {
@@ -194,7 +223,7 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** Records a successful socket() of a family and type as the report names them ({@code inet}, {@code stream}). */
   public void recordSocket(String family, String type) {
-    sock(family, type).count++;
+    countSocket(family, type);
     if ((type.equals("raw") && (family.equals("inet") || family.equals("inet6"))) || family.equals("packet")) {
       capability(true, "net_raw", "socket(" + family + ", " + type + ")");
     }
@@ -235,9 +264,22 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   @Override
   public void accept(TraceEvent event) {
+    if (event instanceof RepeatedCall r) {
+      r.memo().replay(r.pid());
+      return;
+    }
+    if (event instanceof RepeatableCall r) {
+      refuseOffer();
+      offered = r.memo();
+      offeredPid = r.pid();
+      return;
+    }
     if (event instanceof SyscallEvent s) {
       syscall(s);
-    } else if (event instanceof CloneStarted c) {
+      return;
+    }
+    refuseOffer();
+    if (event instanceof CloneStarted c) {
       cloning.add(c.pid());
     } else if (event instanceof ExitEvent e) {
       pids.add(e.pid());
@@ -255,34 +297,97 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
   }
 
+  private void refuseOffer() {
+    if (offered != null) {
+      offered.refuse();
+      offered = null;
+    }
+  }
+
   private void syscall(SyscallEvent e) {
     syscallTotal++;
     int pid = e.pid();
-    if (pids.add(pid) && !cwds.containsKey(pid) && cloning.size() == 1) {
-      // A new pid while exactly one process is inside clone/fork: its child, with its cwd.
-      String parentCwd = cwds.get(cloning.iterator().next());
-      if (parentCwd != null) {
-        cwds.put(pid, parentCwd);
-      }
-    }
+    notePid(pid);
     String name = e.name();
     if (name.startsWith("syscall_")) {
       name = renamedSyscalls.computeIfAbsent(name, syscallNames);
     }
-    syscallCounts.computeIfAbsent(name, k -> new long[1])[0]++;
-    Optional<String> errno = e.errno();
-    if (errno.isPresent()) {
-      syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).merge(errno.get(), 1L, Long::sum);
+    CallMemo memo = offered;
+    offered = null;
+    if (memo != null && (offeredPid != pid || NEVER_REPLAYED.contains(name))) {
+      memo.refuse();
+      memo = null;
     }
+    long[] counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
+    counter[0]++;
+    Optional<String> errno = e.errno();
+    long[] errors = null;
+    if (errno.isPresent()) {
+      errors = syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno.get(), k -> new long[1]);
+      errors[0]++;
+    }
+    replayParts = memo == null ? null : new ArrayList<>(2);
+    readState = false;
     try {
       interpret(e, name, pid, errno.orElse(""));
     } catch (RuntimeException ex) {
       // A malformed argument must never stop the recording; the syscall itself is counted.
+      readState = true;
       unused++;
       if (diagnostics.size() < MAX_DIAGNOSTICS) {
         diagnostics.add(new Diagnostic(source, e.line(), "could not read arguments of " + name + ": " + ex));
       }
     }
+    if (memo != null) {
+      if (readState) {
+        memo.refuse();
+      } else {
+        memo.learn(replay(counter, errors, replayParts.toArray(CallMemo.Replay[]::new)));
+      }
+    }
+    replayParts = null;
+  }
+
+  /** What a repeat of a call does: the bookkeeping of {@link #syscall}, then the call's own parts. */
+  private CallMemo.Replay replay(long[] counter, long[] errors, CallMemo.Replay[] parts) {
+    return pid -> {
+      syscallTotal++;
+      notePid(pid);
+      counter[0]++;
+      if (errors != null) {
+        errors[0]++;
+      }
+      for (CallMemo.Replay part : parts) {
+        part.apply(pid);
+      }
+    };
+  }
+
+  /** Notes a pid at its call; a pid new while exactly one process is inside clone/fork is its child. */
+  private void notePid(int pid) {
+    if (pid == lastPid) {
+      return;
+    }
+    lastPid = pid;
+    if (pids.add(pid) && !cwds.containsKey(pid) && cloning.size() == 1) {
+      String parentCwd = cwds.get(cloning.iterator().next());
+      if (parentCwd != null) {
+        cwds.put(pid, parentCwd);
+      }
+    }
+  }
+
+  /** Adds a part to the replay of the call being interpreted, if it may repeat. */
+  private void replayAlso(CallMemo.Replay part) {
+    if (replayParts != null) {
+      replayParts.add(part);
+    }
+  }
+
+  /** The working directory of {@code pid}, which a repeat of the call may not share. */
+  private String cwdOf(int pid) {
+    readState = true;
+    return cwds.getOrDefault(pid, initialCwd);
   }
 
   private void interpret(SyscallEvent e, String name, int pid, String errno) {
@@ -381,7 +486,7 @@ public final class Recorder implements Consumer<TraceEvent> {
         if (ok) {
           List<String> a = StraceText.splitArgs(e.args());
           if (a.size() >= 2) {
-            sock(family(a.get(0)), type(a.get(1))).count++;
+            countSocket(family(a.get(0)), type(a.get(1)));
           }
         }
       }
@@ -542,6 +647,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     String key = PathText.escape(path.get());
     ExecUse use = new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run)));
     execs.merge(key, use, ExecUse::merge);
+    replayAlso(p -> execs.merge(key, use, ExecUse::merge));
   }
 
   private void pathCall(SyscallEvent e, String name, int pid, String errno, String dirfd, int pathIndex) {
@@ -647,8 +753,15 @@ public final class Recorder implements Consumer<TraceEvent> {
       return Optional.empty();
     }
     String n = name.get();
+    // AT_FDCWD</dir>: strace says where the process is, which is also what a repeat will say.
+    String decoratedCwd = "";
     if (dirToken != null && dirToken.startsWith("AT_FDCWD")) {
-      StraceText.decoratedPath(dirToken).ifPresent(d -> cwds.put(pid, d));
+      decoratedCwd = StraceText.decoratedPath(dirToken).orElse("");
+      if (!decoratedCwd.isEmpty()) {
+        String d = decoratedCwd;
+        cwds.put(pid, d);
+        replayAlso(p -> cwds.put(p, d));
+      }
     }
     String base;
     if (n.startsWith("/")) {
@@ -660,7 +773,7 @@ public final class Recorder implements Consumer<TraceEvent> {
       }
       base = d.get();
     } else {
-      base = cwds.getOrDefault(pid, initialCwd);
+      base = decoratedCwd.isEmpty() ? cwdOf(pid) : decoratedCwd;
       if (base.isEmpty()) {
         warn("relative paths were seen for processes whose working directory is unknown; they are left out");
         return Optional.empty();
@@ -671,6 +784,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     String lexical = PathNames.normalize(joined);
     if (!resolved.equals(lexical)) {
       throughLinks++;
+      replayAlso(p -> throughLinks++);
       if (linkExamples.size() < 5) {
         linkExamples.add(PathText.escape(lexical) + " -> " + PathText.escape(resolved));
       }
@@ -713,13 +827,9 @@ public final class Recorder implements Consumer<TraceEvent> {
       files.put(key, f);
       f.directory = errno.isEmpty() && resolver.isDirectory(rawPath);
     }
-    f.count++;
-    f.directory |= directory;
-    if (errno.isEmpty()) {
-      f.ok.add(kind);
-    } else {
-      f.failures.computeIfAbsent(errno, k -> new TreeSet<>()).add(kind.label());
-    }
+    f.add(kind, errno, directory);
+    FileAcc acc = f;
+    replayAlso(p -> acc.add(kind, errno, directory));
   }
 
   // ---- sockets ----
@@ -734,7 +844,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
     String family = family(a.get(0));
     String type = type(a.get(1));
-    sock(family, type).count++;
+    countSocket(family, type);
     if (type.equals("raw") && (family.equals("inet") || family.equals("inet6"))) {
       capability(true, "net_raw", "socket(" + a.get(0) + ", " + a.get(1) + ")");
     }
@@ -743,8 +853,10 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
   }
 
-  private SockAcc sock(String family, String type) {
-    return sockets.computeIfAbsent(family + " " + type, k -> new SockAcc());
+  private void countSocket(String family, String type) {
+    SockAcc s = sockets.computeIfAbsent(family + " " + type, k -> new SockAcc());
+    s.count++;
+    replayAlso(p -> s.count++);
   }
 
   static String family(String token) {
@@ -816,7 +928,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
     String family = addr.get()[0];
     String where = addr.get()[1];
-    pendingAddresses.add(new String[] {decoratedKey(a.get(0), family), "local", where});
+    pendingAddresses.add(List.of(decoratedKey(a.get(0), family), "local", where));
     int port = port(a.get(1));
     if (port > 0 && port < 1024 && (family.equals("inet") || family.equals("inet6"))) {
       capability(true, "net_bind_service", "bind to port " + port + " (" + where + ")");
@@ -833,7 +945,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     List<String> a = StraceText.splitArgs(args);
     int brace = args.lastIndexOf('{', sa);
     Optional<String[]> addr = address(args.substring(Math.max(0, brace)));
-    addr.ifPresent(x -> pendingAddresses.add(new String[] {decoratedKey(a.get(0), x[0]), "peer", x[1]}));
+    addr.ifPresent(x -> pendingAddresses.add(List.of(decoratedKey(a.get(0), x[0]), "peer", x[1])));
   }
 
   private Optional<String> unixPathOf(SyscallEvent e, int pid) {
@@ -851,7 +963,7 @@ public final class Recorder implements Consumer<TraceEvent> {
       return Optional.empty();
     }
     String n = raw.get();
-    String base = n.startsWith("/") ? "" : cwds.getOrDefault(pid, initialCwd);
+    String base = n.startsWith("/") ? "" : cwdOf(pid);
     if (!n.startsWith("/") && base.isEmpty()) {
       return Optional.empty();
     }
@@ -935,21 +1047,25 @@ public final class Recorder implements Consumer<TraceEvent> {
   public Recording toRecording(String name, String arch) {
     TreeSet<String> runs = new TreeSet<>(Set.of(run));
     TreeMap<String, SyscallUse> sys = new TreeMap<>();
-    syscallCounts.forEach((k, v) -> sys.put(k, new SyscallUse(v[0], new TreeMap<>(syscallErrors.getOrDefault(k, Map.of())), runs)));
+    syscallCounts.forEach((k, v) -> {
+      TreeMap<String, Long> errors = new TreeMap<>();
+      syscallErrors.getOrDefault(k, Map.of()).forEach((errno, n) -> errors.put(errno, n[0]));
+      sys.put(k, new SyscallUse(v[0], errors, runs));
+    });
     TreeMap<String, FileUse> fs = new TreeMap<>();
     files.forEach((k, f) -> {
       TreeMap<String, java.util.SortedSet<String>> failures = new TreeMap<>(f.failures);
       fs.put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs));
     });
     TreeMap<String, SockAcc> socks = new TreeMap<>(sockets);
-    for (String[] p : pendingAddresses) {
-      String key = p[0];
+    for (List<String> p : pendingAddresses) {
+      String key = p.get(0);
       if (key.endsWith(" ?")) {
         String family = key.substring(0, key.length() - 2);
         key = socks.keySet().stream().filter(k -> k.startsWith(family + " ")).findFirst().orElse(family + " unknown");
       }
       SockAcc s = socks.computeIfAbsent(key, k -> new SockAcc());
-      (p[1].equals("local") ? s.local : s.peers).add(p[2]);
+      (p.get(1).equals("local") ? s.local : s.peers).add(p.get(2));
     }
     TreeMap<String, SocketUse> ss = new TreeMap<>();
     socks.forEach((k, s) -> {

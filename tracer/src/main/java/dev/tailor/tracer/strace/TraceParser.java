@@ -1,7 +1,10 @@
 package dev.tailor.tracer.strace;
 
+import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.CloneStarted;
 import dev.tailor.tracer.event.ExitEvent;
+import dev.tailor.tracer.event.RepeatableCall;
+import dev.tailor.tracer.event.RepeatedCall;
 import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
@@ -56,8 +59,16 @@ public final class TraceParser {
   private long lineNumber;
   private int lineStart;
   private long syscalls;
+  private LineMemo memo;
+  /** The memo of the line being parsed, offered with its call. */
+  private CallMemo offer;
 
-  private record Pending(String name, String args, long line) {}
+  /** An unfinished call: {@code head} is its text from the name to the last argument written. */
+  private record Pending(String name, byte[] head, long line) {
+    String args() {
+      return latin1(head, name.length() + 1, head.length);
+    }
+  }
 
   /**
    * A parser that sends events to {@code sink}.
@@ -81,6 +92,16 @@ public final class TraceParser {
     this(sink, 0);
   }
 
+  /**
+   * Lets a call line that is byte for byte one seen before (pid, timestamps and {@code -T} times
+   * aside) come as a {@link RepeatedCall} once the consumer has learned it, instead of being
+   * parsed again. For logs read after the fact: a repeat reuses what the first line resolved.
+   */
+  public TraceParser skippingRepeats() {
+    memo = new LineMemo();
+    return this;
+  }
+
   /** Reads a whole stream, then {@link #finish()}es. */
   public void parse(InputStream in) throws IOException {
     byte[] buf = new byte[1 << 16];
@@ -95,10 +116,8 @@ public final class TraceParser {
   public void feed(byte[] buf, int off, int len) {
     int end = off + len;
     int start = off;
-    for (int i = off; i < end; i++) {
-      if (buf[i] != '\n') {
-        continue;
-      }
+    int i;
+    while ((i = LineMemo.indexOfNewline(buf, start, end)) >= 0) {
       if (length == 0 && !overflowed && i - start <= MAX_LINE) {
         // The whole line is in the caller's buffer: parse it there, no copy.
         lineNumber++;
@@ -134,7 +153,7 @@ public final class TraceParser {
     unfinished.clear();
     for (Map.Entry<Integer, Pending> e : left) {
       Pending p = e.getValue();
-      emitSyscall(e.getKey(), p.name, p.args, "?", p.line);
+      emitSyscall(e.getKey(), p.name, p.args(), "?", p.line);
     }
   }
 
@@ -218,6 +237,7 @@ public final class TraceParser {
   private void parseLine(byte[] b, int off, int n, boolean cut) {
     int i = off;
     lineStart = off;
+    offer = null;
     int pid = defaultPid;
     if (startsWith(b, n, off, "[pid ")) {
       i = off + 5;
@@ -269,6 +289,20 @@ public final class TraceParser {
   }
 
   private void parseCall(int pid, byte[] b, int n, int i, boolean cut) {
+    if (memo != null && !cut && !endsWith(b, n, UNFINISHED)) {
+      int end = withoutElapsed(b, i, n);
+      if (end - i <= LineMemo.MAX_KEY) {
+        int h = LineMemo.hash(b, i, end);
+        CallMemo m = memo.find(b, i, end, h);
+        if (m == null) {
+          offer = memo.add(b, i, end, h);
+        } else if (m.learned()) {
+          syscalls++;
+          sink.accept(new RepeatedCall(pid, m, lineNumber));
+          return;
+        }
+      }
+    }
     int nameStart = i;
     while (i < n && isNameChar(b[i])) {
       i++;
@@ -280,13 +314,13 @@ public final class TraceParser {
     String name = names.intern(b, nameStart, i);
     int argsStart = i + 1;
     if (endsWith(b, n, UNFINISHED)) {
-      String args = latin1(b, argsStart, n - UNFINISHED.length);
-      Pending old = unfinished.put(pid, new Pending(name, args, lineNumber));
+      byte[] head = java.util.Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length);
+      Pending old = unfinished.put(pid, new Pending(name, head, lineNumber));
       if (name.equals("clone") || name.equals("clone3") || name.equals("fork") || name.equals("vfork")) {
         sink.accept(new CloneStarted(pid, name));
       }
       if (old != null) {
-        emitSyscall(pid, old.name, old.args, "?", old.line);
+        emitSyscall(pid, old.name, old.args(), "?", old.line);
         unparsedMessage(pid, "call of " + old.name + " never resumed before the next call");
       }
       return;
@@ -369,7 +403,7 @@ public final class TraceParser {
     Pending p = unfinished.remove(pid);
     if (p == null || !p.name.equals(name)) {
       if (p != null) {
-        emitSyscall(pid, p.name, p.args, "?", p.line);
+        emitSyscall(pid, p.name, p.args(), "?", p.line);
       }
       // The start was before the trace (attach) or lost: the name and result still count.
       if (!name.equals("restart_syscall")) {
@@ -378,11 +412,12 @@ public final class TraceParser {
       finishCall(pid, name, b, rest, n, cut);
       return;
     }
-    byte[] joined = p.args.getBytes(StandardCharsets.ISO_8859_1);
-    byte[] all = new byte[joined.length + (n - rest)];
-    System.arraycopy(joined, 0, all, 0, joined.length);
-    System.arraycopy(b, rest, all, joined.length, n - rest);
-    finishCall(pid, name, all, 0, all.length, cut);
+    // The joined halves read as one complete line, which may repeat like any other.
+    byte[] all = new byte[p.head.length + (n - rest)];
+    System.arraycopy(p.head, 0, all, 0, p.head.length);
+    System.arraycopy(b, rest, all, p.head.length, n - rest);
+    lineStart = 0;
+    parseCall(pid, all, all.length, 0, cut);
   }
 
   /** Parses {@code ARGS) = RESULT} starting at {@code from}, the first byte after '('. */
@@ -418,21 +453,25 @@ public final class TraceParser {
   }
 
   private static String result(byte[] b, int from, int n) {
-    int end = n;
-    // strip the -T suffix " <0.000012>"
-    if (end > from && b[end - 1] == '>') {
-      int lt = end - 1;
-      while (lt > from && b[lt] != '<') {
-        lt--;
-      }
-      if (lt > from && b[lt - 1] == ' ' && lt + 1 < end && isDigit(b[lt + 1]) && isTime(b, lt + 1, end - 1)) {
-        end = lt - 1;
-      }
-    }
+    int end = withoutElapsed(b, from, n);
     while (end > from && b[end - 1] == ' ') {
       end--;
     }
     return latin1(b, from, end);
+  }
+
+  /** The end of {@code b[from, n)} without a {@code -T} suffix ({@code " <0.000012>"}). */
+  private static int withoutElapsed(byte[] b, int from, int n) {
+    if (n > from && b[n - 1] == '>') {
+      int lt = n - 1;
+      while (lt > from && b[lt] != '<') {
+        lt--;
+      }
+      if (lt > from && b[lt - 1] == ' ' && lt + 1 < n && isDigit(b[lt + 1]) && isTime(b, lt + 1, n - 1)) {
+        return lt - 1;
+      }
+    }
+    return n;
   }
 
   private static boolean isTime(byte[] b, int from, int to) {
@@ -565,7 +604,7 @@ public final class TraceParser {
   private void closeUnfinished(int pid) {
     Pending p = unfinished.remove(pid);
     if (p != null) {
-      emitSyscall(pid, p.name, p.args, "?", p.line);
+      emitSyscall(pid, p.name, p.args(), "?", p.line);
     }
   }
 
@@ -586,15 +625,29 @@ public final class TraceParser {
 
   private void emitSyscall(int pid, String name, String args, String result, long line) {
     syscalls++;
+    if (offer != null) {
+      sink.accept(new RepeatableCall(pid, offer));
+      offer = null;
+    }
     sink.accept(new SyscallEvent(pid, name, args, result, line));
   }
 
   private void unparsed(int pid, String reason, byte[] b, int n) {
+    refuseOffer();
     sink.accept(new UnparsedLine(pid, lineNumber, reason, StraceText.printable(latin1(b, lineStart, Math.min(n, lineStart + 160)), 160)));
   }
 
   private void unparsedMessage(int pid, String reason) {
+    refuseOffer();
     sink.accept(new UnparsedLine(pid, lineNumber, reason, ""));
+  }
+
+  /** A line the parser had to complain about is never replayed: its diagnostic must come each time. */
+  private void refuseOffer() {
+    if (offer != null) {
+      offer.refuse();
+      offer = null;
+    }
   }
 
   private static int skipSpaces(byte[] b, int n, int i) {

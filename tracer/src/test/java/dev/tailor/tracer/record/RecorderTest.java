@@ -9,6 +9,7 @@ import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
+import dev.tailor.tracer.event.RepeatedCall;
 import dev.tailor.tracer.strace.TraceParser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -170,6 +171,58 @@ class RecorderTest {
     new TraceParser(all, 0, name -> TraceParser.Detail.ALL).parse(new ByteArrayInputStream(trace));
     new TraceParser(fast, 0, Recorder::detail).parse(new ByteArrayInputStream(trace));
     assertEquals(all.toRecording("t", "x86_64"), fast.toRecording("t", "x86_64"));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"thread-exec.strace", "shell-relative.strace",
+      "python-threads.strace", "hostile-names.strace", "unix-sockets.strace"})
+  void record_repeatedLinesReplayed_givesTheSameRecording(String fixture) throws IOException {
+    byte[] once;
+    try (InputStream in = RecorderTest.class.getResourceAsStream("/strace/" + fixture)) {
+      once = in.readAllBytes();
+    }
+    // The trace twice, and once more with every line's pid moved: repeats of text, across pids.
+    String text = new String(once, StandardCharsets.ISO_8859_1);
+    String moved = text.replaceAll("(?m)^(\\d+) ", "9$1 ");
+    byte[] trace = (text + text + moved).getBytes(StandardCharsets.ISO_8859_1);
+    Recorder parsed = new Recorder("run", fixture, PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/tmp/fx"));
+    Recorder replayed = new Recorder("run", fixture, PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/tmp/fx"));
+    new TraceParser(parsed, 0, Recorder::detail).parse(new ByteArrayInputStream(trace));
+    long[] repeats = new long[1];
+    new TraceParser(event -> {
+      if (event instanceof RepeatedCall) {
+        repeats[0]++;
+      }
+      replayed.accept(event);
+    }, 0, Recorder::detail).skippingRepeats().parse(new ByteArrayInputStream(trace));
+    assertEquals(parsed.toRecording("t", "x86_64"), replayed.toRecording("t", "x86_64"));
+    assertTrue(repeats[0] > 0, "no line was replayed");
+  }
+
+  @Test
+  void record_repeatedRelativeName_isResolvedInEachProcessCwd() throws IOException {
+    String trace = "5 chdir(\"/a\") = 0\n"
+        + "6 chdir(\"/b\") = 0\n"
+        + "5 access(\"x\", R_OK) = 0\n"
+        + "6 access(\"x\", R_OK) = 0\n"
+        + "5 openat(AT_FDCWD</c>, \"y\", O_RDONLY) = -1 ENOENT (No such file or directory)\n"
+        + "6 openat(AT_FDCWD</c>, \"y\", O_RDONLY) = -1 ENOENT (No such file or directory)\n"
+        + "6 access(\"z\", R_OK) = 0\n";
+    Recorder r = new Recorder("run", "text", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/work"));
+    long[] repeats = new long[1];
+    new TraceParser(event -> {
+      if (event instanceof RepeatedCall) {
+        repeats[0]++;
+      }
+      r.accept(event);
+    }, 0, Recorder::detail).skippingRepeats().parse(new ByteArrayInputStream(trace.getBytes(StandardCharsets.ISO_8859_1)));
+    Recording rec = r.toRecording("t", "x86_64");
+    assertTrue(file(rec, "/a/x").accesses().contains(Access.STAT));
+    assertTrue(file(rec, "/b/x").accesses().contains(Access.STAT), "a repeat that depends on the cwd is parsed again");
+    assertEquals(2, file(rec, "/c/y").count(), "an openat with a decorated dirfd replays");
+    assertTrue(file(rec, "/c/z").accesses().contains(Access.STAT), "the replayed openat moved pid 6's cwd to /c");
+    assertEquals(1, repeats[0]);
+    assertEquals(7, rec.syscalls().values().stream().mapToLong(s -> s.count()).sum());
   }
 
   @Test

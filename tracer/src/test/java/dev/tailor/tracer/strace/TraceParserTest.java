@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tailor.tracer.event.ExitEvent;
+import dev.tailor.tracer.event.RepeatableCall;
+import dev.tailor.tracer.event.RepeatedCall;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
@@ -185,5 +187,47 @@ class TraceParserTest {
     SyscallEvent s = (SyscallEvent) ev.get(0);
     assertFalse(s.failed(), s.result());
     assertEquals(4, s.returnValue());
+  }
+
+  /** Parses with repeats skipped, by a consumer that learns every call it is offered. */
+  static List<TraceEvent> parseLearning(String text, int chunk) {
+    List<TraceEvent> events = new ArrayList<>();
+    TraceParser p = new TraceParser(e -> {
+      events.add(e);
+      if (e instanceof RepeatableCall r) {
+        r.memo().learn(pid -> {});
+      }
+    }).skippingRepeats();
+    byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+    for (int i = 0; i < b.length; i += chunk) {
+      p.feed(b, i, Math.min(chunk, b.length - i));
+    }
+    p.finish();
+    return events;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 8192})
+  void parse_skippingRepeats_sameTextOnAnyPidOrTimeIsARepeat(int chunk) {
+    List<TraceEvent> ev = parseLearning(
+        "10 12:00:01.000001 close(3</etc/passwd>) = 0 <0.000011>\n"
+            + "11 12:00:02.000002 close(3</etc/passwd>) = 0 <0.000420>\n"
+            + "[pid 12] 12:00:03 close(3</etc/passwd>) = 0\n"
+            + "12 close(3</etc/passwd2>) = 0\n"
+            + "13 futex(0x1, FUTEX_WAIT, 0, NULL <unfinished ...>\n"
+            + "13 <... futex resumed>) = 0\n"
+            + "13 futex(0x1, FUTEX_WAIT, 0, NULL) = 0\n", chunk);
+    List<Integer> repeated = ev.stream().filter(e -> e instanceof RepeatedCall).map(TraceEvent::pid).collect(Collectors.toList());
+    assertEquals(List.of(11, 12, 13), repeated, ev.toString());
+    assertEquals(3, ev.stream().filter(e -> e instanceof SyscallEvent).count(), "first sightings are parsed");
+    assertTrue(ev.stream().anyMatch(e -> e instanceof SyscallEvent s && s.name().equals("futex") && s.args().equals("0x1, FUTEX_WAIT, 0, NULL")),
+        "joined halves are a line like any other: " + ev);
+  }
+
+  @Test
+  void parse_skippingRepeats_aLineWithADiagnosticIsNeverSkipped() {
+    List<TraceEvent> ev = parseLearning("10 close(3\n10 close(3\n10 close(3\n", 8192);
+    assertEquals(3, ev.stream().filter(e -> e instanceof UnparsedLine).count(), ev.toString());
+    assertTrue(ev.stream().noneMatch(e -> e instanceof RepeatedCall));
   }
 }
