@@ -17,6 +17,8 @@ final class LineMemo {
   /** Lines kept before the table starts over. */
   private static final int CAPACITY = 1 << 16;
   private static final int SLOTS = CAPACITY * 2;
+  /** Slots looked at before a line is taken as unknown, so no run of collisions costs much. */
+  private static final int MAX_PROBES = 32;
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Bytes of kept line text, in the order first seen: repeats of a log tend to come in that order. */
@@ -30,6 +32,9 @@ final class LineMemo {
   private final int[] lengths = new int[CAPACITY];
   private final CallMemo[] memos = new CallMemo[CAPACITY];
   private int size;
+  /** Whether the last {@link #find} gave up in a crowded run of slots. */
+  boolean crowded;
+  private final long seed = new java.util.SplittableRandom().nextLong();
 
   /** The index of the first '\n' in {@code b[from, to)}, eight bytes a step; -1 when none. */
   static int indexOfNewline(byte[] b, int from, int to) {
@@ -50,9 +55,12 @@ final class LineMemo {
     return -1;
   }
 
-  /** A hash of {@code b[from, to)}, eight bytes a step. */
-  static int hash(byte[] b, int from, int to) {
-    long h = to - from;
+  /**
+   * A hash of {@code b[from, to)}, eight bytes a step. Seeded per table: the traced workload
+   * writes the file names in these lines and must not be able to make them collide on purpose.
+   */
+  int hash(byte[] b, int from, int to) {
+    long h = seed ^ (to - from);
     int i = from;
     for (; i + 8 <= to; i += 8) {
       h = (h ^ (long) LONGS.get(b, i)) * 0x9E3779B97F4A7C15L;
@@ -65,12 +73,20 @@ final class LineMemo {
     return (int) h;
   }
 
-  /** The memo of a line with this text, or null when it was not seen (or forgotten). */
+  /**
+   * The memo of a line with this text, or null when it was not seen (or forgotten). A line in a
+   * crowded part of the table is left unknown (and not {@link #add added}): see {@link #crowded}.
+   */
   CallMemo find(byte[] b, int from, int to, int hash) {
     int mask = SLOTS - 1;
-    for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
+    crowded = false;
+    for (int slot = hash & mask, probes = 0; ; slot = (slot + 1) & mask, probes++) {
       long s = slots[slot];
       if (s == 0) {
+        return null;
+      }
+      if (probes == MAX_PROBES) {
+        crowded = true;
         return null;
       }
       if ((int) (s >>> 32) == hash) {

@@ -292,9 +292,9 @@ public final class TraceParser {
     if (memo != null && !cut && !endsWith(b, n, UNFINISHED)) {
       int end = withoutElapsed(b, i, n);
       if (end - i <= LineMemo.MAX_KEY) {
-        int h = LineMemo.hash(b, i, end);
+        int h = memo.hash(b, i, end);
         CallMemo m = memo.find(b, i, end, h);
-        if (m == null) {
+        if (m == null && !memo.crowded) {
           offer = memo.add(b, i, end, h);
         } else if (m.learned()) {
           syscalls++;
