@@ -111,27 +111,49 @@ strace -f -yy -q -s 64 -o "$base.3" python3 samples/threads/threads.py "$work/ap
 cat "$base.1" "$base.2" "$base.3" >"$base"
 big="/tmp/tailor-bench-1g.strace"
 trap 'rm -rf "$work" "$big"' EXIT
+# gen_row LABEL: one table row for $big (wc -l, the awk one-liner, tailor generate, peak RSS)
+gen_row() {
+  local label=$1 bytes mb lines wc_s awk_s gen_s gen_rss unused
+  bytes=$(stat -c %s "$big")
+  mb=$(awk -v b="$bytes" 'BEGIN{printf "%.0f", b / 1e6}')
+  lines=$(wc -l <"$big")
+  wc_s=$(best 3 wc -l "$big")
+  awk_s=$(best 1 awk '{ split($2, a, "("); n[a[1]]++ } END { for (k in n) print k, n[k] }' "$big")
+  local best_gen=""
+  for _ in 1 2; do
+    rm -rf "$work/gen"
+    /usr/bin/time -v -o "$work/gen.time" $GEN_TAILOR generate --out "$work/gen" --name big "$big" >/dev/null 2>"$work/gen.err" || true
+    gen_s=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; printf "%.2f", s}' "$work/gen.time")
+    if [[ -z "$best_gen" ]] || awk -v t="$gen_s" -v b="$best_gen" 'BEGIN{exit !(t < b)}'; then
+      best_gen=$gen_s
+      gen_rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2 / 1024}' "$work/gen.time")
+    fi
+  done
+  # Every line must have been used, or the figure measures rejected lines.
+  unused=$(grep -o '[0-9]* trace lines could not be used' "$work/gen.err" | cut -d' ' -f1 || true)
+  echo "| $label: $mb MB, $lines lines | $wc_s ($(awk -v m="$mb" -v s="$wc_s" 'BEGIN{printf "%.0f", m / s}') MB/s) | $awk_s ($(awk -v m="$mb" -v s="$awk_s" 'BEGIN{printf "%.0f", m / s}') MB/s) | $best_gen ($(awk -v m="$mb" -v s="$best_gen" 'BEGIN{printf "%.0f", m / s}') MB/s, **$(ratio "$wc_s" "$best_gen")x wc -l**, $(ratio "$awk_s" "$best_gen")x awk's speed) | ${gen_rss} MB | ${unused:-0} |"
+}
 # Each copy renumbers every pid (line prefix and the child pid clone/fork return) into its own
 # range, so processes stay distinct and consistent across copies, and every pid stays a real one
 # (below Linux's PID_MAX_LIMIT, 4194304).
 python3 bench/biglog.py "$base" "$big" >/dev/null
-bytes=$(stat -c %s "$big")
-mb=$(awk -v b="$bytes" 'BEGIN{printf "%.0f", b / 1e6}')
-lines=$(wc -l <"$big")
-wc_s=$(best 2 wc -l "$big")
-/usr/bin/time -v -o "$work/gen.time" $GEN_TAILOR generate --out "$work/gen" --name big "$big" >/dev/null 2>"$work/gen.err" || true
-gen_s=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; printf "%.2f", s}' "$work/gen.time")
-gen_rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2 / 1024}' "$work/gen.time")
+row_repeats=$(gen_row "samples' traces repeated")
+echo "bench: the same log with every path moved per copy (few repeated lines)" >&2
+python3 bench/biglog.py "$base" "$big" 1050000000 --distinct >/dev/null
+row_distinct=$(gen_row "the same, every path moved per copy")
 {
-  echo "## b. Offline \`tailor generate\` on a ${mb} MB strace log"
+  echo "## b. Offline \`tailor generate\` on 1 GB strace logs"
   echo
-  echo "Real \`strace -f -yy\` traces of the python-app, pipeline and python threads samples, repeated"
-  echo "with every pid shifted per copy: $lines lines."
+  echo "Real \`strace -f -yy\` traces of the python-app, pipeline and python threads samples, copied"
+  echo "with every pid renumbered per copy. Lines that repeat byte for byte (pid aside) are replayed,"
+  echo "not parsed again; the second log moves every path under /copyK in copy K, so a line never"
+  echo "repeats across copies and nearly every line is parsed (and its paths resolved) in full."
+  echo "The awk column is \`awk '{ split(\$2, a, \"(\"); n[a[1]]++ } ...'\`, which only counts syscall names."
   echo
-  echo "| | seconds | MB/s | peak RSS |"
-  echo "|---|---|---|---|"
-  echo "| \`wc -l\` | $wc_s | $(awk -v m="$mb" -v s="$wc_s" 'BEGIN{printf "%.0f", m / s}') | - |"
-  echo "| \`tailor generate\` | $gen_s | $(awk -v m="$mb" -v s="$gen_s" 'BEGIN{printf "%.0f", m / s}') | ${gen_rss} MB |"
+  echo "| log | \`wc -l\` | awk one-liner | \`tailor generate\` (best of 2) | peak RSS | unused lines |"
+  echo "|---|---|---|---|---|---|"
+  echo "$row_repeats"
+  echo "$row_distinct"
   echo
 } >>"$out"
 rm -f "$big"

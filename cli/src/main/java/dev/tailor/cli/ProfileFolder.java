@@ -79,7 +79,7 @@ final class ProfileFolder {
       Files.createDirectories(folder);
       atomicWrite(folder.resolve(SeccompJson.FILE_NAME), SeccompJson.toJson(seccomp.profile()));
       atomicWrite(folder.resolve(APPARMOR_FILE), AppArmorWriter.write(apparmor.profile()));
-      atomicWrite(folder.resolve(RecordingJson.FILE_NAME), RecordingJson.toJson(recording));
+      atomicWrite(folder.resolve(RecordingJson.FILE_NAME), stream -> RecordingJson.write(recording, stream));
       atomicWrite(folder.resolve(REPORT_FILE), report);
     } catch (IOException e) {
       throw new CommandException("cannot write profiles to " + folder + ": " + reason(e) + "; choose another folder with --out");
@@ -130,8 +130,20 @@ final class ProfileFolder {
 
   /** Writes through a temporary file and a rename, so a reader never sees half a profile. */
   static void atomicWrite(Path file, String text) throws IOException {
+    atomicWrite(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** What writes a file's bytes. */
+  @FunctionalInterface
+  interface Content {
+    void writeTo(java.io.OutputStream out) throws IOException;
+  }
+
+  static void atomicWrite(Path file, Content content) throws IOException {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      content.writeTo(out);
+    }
     try {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {

@@ -34,6 +34,15 @@ public final class RecordingJson {
     }
   }
 
+  /**
+   * Writes the JSON text of a recording, ending in a newline, without holding it in memory (a
+   * recording of a big log can name a hundred thousand paths).
+   */
+  public static void write(Recording recording, java.io.OutputStream out) throws IOException {
+    MAPPER.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, recording);
+    out.write('\n');
+  }
+
   /** Parses recording JSON text. */
   public static Recording fromJson(String json, String where) throws IOException {
     try {

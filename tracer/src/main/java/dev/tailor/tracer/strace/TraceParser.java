@@ -294,8 +294,10 @@ public final class TraceParser {
       if (end - i <= LineMemo.MAX_KEY) {
         int h = memo.hash(b, i, end);
         CallMemo m = memo.find(b, i, end, h);
-        if (m == null && !memo.crowded) {
-          offer = memo.add(b, i, end, h);
+        if (m == null) {
+          if (!memo.crowded) {
+            offer = memo.add(b, i, end, h);
+          }
         } else if (m.learned()) {
           syscalls++;
           sink.accept(new RepeatedCall(pid, m, lineNumber));
