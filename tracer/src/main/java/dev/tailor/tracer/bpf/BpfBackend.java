@@ -315,6 +315,7 @@ public final class BpfBackend implements Backend {
       Thread.currentThread().interrupt();
       throw new TraceException(TraceException.Kind.FAILED, "interrupted while bpftrace started");
     }
+    QuietTracepoints.in(process.pid());
     return tracer;
   }
 
