@@ -298,7 +298,7 @@ final class BpfOutput {
 
   /** The absolute, resolved path a call named, or empty when it cannot be known exactly. */
   private Optional<String> path(int pid, int dirfd, String hex) {
-    byte[] raw = unhex(hex);
+    byte[] raw = unhex(hex, true);
     int len = 0;
     while (len < raw.length && raw[len] != 0) {
       len++;
@@ -330,7 +330,7 @@ final class BpfOutput {
   }
 
   private static List<String> argv(long length, String hex) {
-    byte[] raw = unhex(hex);
+    byte[] raw = unhex(hex, false);
     int n = (int) Math.min(Math.max(length, 0), raw.length);
     List<String> out = new ArrayList<>();
     int start = 0;
@@ -348,14 +348,24 @@ final class BpfOutput {
     return out;
   }
 
-  static byte[] unhex(String hex) {
+  /**
+   * The bytes of a {@code %rx} buffer. A path is one string: {@code toNul} stops at its end, as
+   * bpftrace prints the whole buffer, mostly trailing NULs.
+   */
+  static byte[] unhex(String hex, boolean toNul) {
     byte[] out = new byte[hex.length() / 4];
     int o = 0;
     for (int i = 0; i + 3 < hex.length(); i += 4) {
-      if (hex.charAt(i) != '\\' || hex.charAt(i + 1) != 'x') {
+      int high = Character.digit(hex.charAt(i + 2), 16);
+      int low = Character.digit(hex.charAt(i + 3), 16);
+      if (hex.charAt(i) != '\\' || hex.charAt(i + 1) != 'x' || high < 0 || low < 0) {
         throw new IllegalArgumentException("not \\xHH at " + i);
       }
-      out[o++] = (byte) Integer.parseInt(hex, i + 2, i + 4, 16);
+      out[o] = (byte) (high << 4 | low);
+      if (toNul && out[o] == 0) {
+        break;
+      }
+      o++;
     }
     return java.util.Arrays.copyOf(out, o);
   }

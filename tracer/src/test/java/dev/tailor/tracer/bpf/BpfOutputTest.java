@@ -111,6 +111,14 @@ class BpfOutputTest {
   }
 
   @Test
+  void unhex_path_stopsAtTheFirstNul_argvKeepsThem() {
+    String hex = "\\x61\\x00\\x62\\x00\\x00";
+    assertEquals(1, BpfOutput.unhex(hex, true).length);
+    assertEquals(5, BpfOutput.unhex(hex, false).length);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> BpfOutput.unhex("\\x6g", false));
+  }
+
+  @Test
   void low32_signedAndUnsignedPrintings_areTheSameInt() {
     assertEquals(-100, BpfOutput.low32("-100"));
     assertEquals(-100, BpfOutput.low32("4294967196"));
