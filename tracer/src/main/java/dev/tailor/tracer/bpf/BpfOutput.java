@@ -438,9 +438,8 @@ final class BpfOutput {
     pendingExec.clear();
     recorder.warn("traced with bpftrace: file accesses come from open, creat, openat, openat2, execve, "
         + "execveat and chdir only (not stat, unlink, rename, mkdir, fd-only reads and writes, mmap of "
-        + "libraries or sockets' addresses); paths are the names passed, resolved afterwards on this machine; "
-        + "bpftrace may also drop some of these events at exit without saying so: the syscall counts are "
-        + "exact, but learn the AppArmor draft with --backend strace");
+        + "libraries or sockets' addresses); paths are the names passed, resolved afterwards on this machine: "
+        + "the syscall counts are exact, but learn the AppArmor draft with --backend strace");
     if (lost > 0) {
       recorder.warn("bpftrace lost " + lost + " events (opens, execs, sockets): the file and socket lists may be "
           + "incomplete; syscall counts are kept in the kernel and are complete");
