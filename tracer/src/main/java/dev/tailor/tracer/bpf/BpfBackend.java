@@ -40,7 +40,8 @@ import java.util.stream.Stream;
 public final class BpfBackend implements Backend {
   static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
   private static final Path BTF = Path.of("/sys/kernel/btf/vmlinux");
-  private static final int SIGINT = 2;
+  private static final int SIGUSR1 = 10;
+  private static final int SIGKILL = 9;
   /** Waits on the FIFO for "go", then becomes the command with its own argv[0]. */
   private static final String WRAPPER =
       "IFS= read -r go < \"$1\" && [ \"$go\" = go ] || exit 125; exec -a \"$2\" \"$3\" \"${@:4}\"";
@@ -112,6 +113,7 @@ public final class BpfBackend implements Backend {
     Path bash = Commands.onPath("bash").orElseThrow(
         () -> new TraceException(TraceException.Kind.FAILED, "bash is needed to start the workload under bpftrace; install bash"));
     Path dir = privateDir();
+    Optional<WorkloadCgroup> cgroup = Optional.empty();
     try {
       Path fifo = dir.resolve("go.fifo");
       if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
@@ -130,9 +132,14 @@ public final class BpfBackend implements Backend {
       BpfOutput output = new BpfOutput(recorder, resolver, syscallNames, Arch.current());
       output.follow(root);
       output.setCwd(root, Path.of("").toAbsolutePath().toString());
+      cgroup = WorkloadCgroup.create();
+      // The root joins the workload's cgroup once it has exec'd the command; its children are
+      // born inside. Until then (and for any process that leaves) the @g map tracks it.
+      cgroup.ifPresent(c -> output.onRootStarted(c::add));
       Tracer tracer;
       try {
-        tracer = start(dir, BpfScript.text(root, List.of(), Files.exists(BTF)), output);
+        tracer = start(dir, BpfScript.text(new BpfScript.Plan(root, List.of(), Files.exists(BTF),
+            cgroup.map(WorkloadCgroup::id).orElse(0L), BpfScript.numbers(syscallNames))), output);
       } catch (TraceException e) {
         workload.destroyForcibly();
         throw e;
@@ -163,6 +170,7 @@ public final class BpfBackend implements Backend {
       output.finish();
       return exit;
     } finally {
+      cgroup.ifPresent(WorkloadCgroup::close);
       deleteTree(dir);
     }
   }
@@ -183,7 +191,8 @@ public final class BpfBackend implements Backend {
     }
     Path dir = privateDir();
     try {
-      Tracer tracer = start(dir, BpfScript.text(0, pids, Files.exists(BTF)), output);
+      Tracer tracer = start(dir, BpfScript.text(new BpfScript.Plan(0, pids, Files.exists(BTF), 0,
+          BpfScript.numbers(syscallNames))), output);
       AtomicBoolean stop = new AtomicBoolean();
       // bpftrace runs in a session of its own: any signal to tailor, Ctrl-C included, ends tracing.
       try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> stop.set(true))) {
@@ -217,23 +226,43 @@ public final class BpfBackend implements Backend {
       return process.isAlive();
     }
 
-    /** Ends tracing: bpftrace prints the counts in END on SIGINT. */
+    /**
+     * Ends tracing without losing what bpftrace still holds. Not with SIGINT: bpftrace 0.17 then
+     * detaches every probe (~80 ms each here) before its END probe runs, and a SIGINT that lands
+     * while it reads a batch of events makes it drop the rest of that batch (its finalize path)
+     * or, outside its poll, goes unnoticed until the next event. Instead SIGUSR1 makes it print
+     * every map with the probes still attached; the counts come from that dump, and the dump's
+     * event counter says how many event lines to wait for. Then bpftrace is killed: the kernel
+     * detaches its probes after tailor has moved on.
+     */
     void stop(BpfOutput output) throws TraceException {
       try {
-        // bpftrace may miss a SIGINT that lands while it is still setting up its loop: repeat it.
-        for (int i = 0; i < 12 && process.isAlive(); i++) {
-          LibC.INSTANCE.kill((int) process.pid(), SIGINT);
-          process.waitFor(5, TimeUnit.SECONDS);
-        }
         if (process.isAlive()) {
-          process.destroyForcibly();
+          LibC.INSTANCE.kill((int) process.pid(), SIGUSR1);
         }
-        out.join(10_000);
-        err.join(10_000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!output.countsSeen() && process.isAlive() && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        // Event lines printed before the dump may still be in a per-CPU buffer: read until all are in.
+        long drain = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (output.countsSeen() && !output.drained() && process.isAlive() && System.nanoTime() < drain) {
+          Thread.sleep(5);
+        }
+        output.close();
+        if (process.isAlive()) {
+          LibC.INSTANCE.kill((int) process.pid(), SIGKILL);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        process.destroyForcibly();
       }
       if (!output.countsSeen()) {
+        try {
+          err.join(2000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         throw new TraceException(TraceException.Kind.FAILED,
             "bpftrace ended without reporting its syscall counts: " + firstError(String.join("\n", errors)));
       }
@@ -286,6 +315,7 @@ public final class BpfBackend implements Backend {
       Thread.currentThread().interrupt();
       throw new TraceException(TraceException.Kind.FAILED, "interrupted while bpftrace started");
     }
+    QuietTracepoints.in(process.pid());
     return tracer;
   }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
 /**
@@ -53,9 +54,14 @@ final class BpfOutput {
   private final Set<Integer> exitedEarly = new HashSet<>();
   private final Set<String> unnamed = new HashSet<>();
   final CountDownLatch ready = new CountDownLatch(1);
-  private boolean inCounts;
+  private final Map<String, Long> dump = new HashMap<>();
+  private IntConsumer onRootStarted = pid -> {};
   private volatile boolean countsSeen;
   private volatile boolean rootStarted;
+  private boolean closed;
+  /** Event lines the program printed (from the dump) and event lines read so far. */
+  private long emitted = -1;
+  private long received;
   private long lost;
   private long truncated;
   private long unreadable;
@@ -87,8 +93,32 @@ final class BpfOutput {
     return live.isEmpty();
   }
 
+  /** Called with the workload's first process once it has become the workload (its exec). */
+  void onRootStarted(IntConsumer action) {
+    this.onRootStarted = action;
+  }
+
+  /** Whether bpftrace has dumped its maps (the syscall counts). */
   boolean countsSeen() {
     return countsSeen;
+  }
+
+  /**
+   * Whether every event line the program printed before its maps were dumped has been read (or
+   * reported lost): then nothing that happened before the dump is still in bpftrace's buffers.
+   */
+  synchronized boolean drained() {
+    return countsSeen && received + lost >= emitted;
+  }
+
+  /** Event lines the program printed that never arrived, not counting those bpftrace reported lost. */
+  synchronized long missing() {
+    return countsSeen ? Math.max(0, emitted - received - lost) : 0;
+  }
+
+  /** Stops reading: later lines (of a process still running, in attach mode) are not recorded. */
+  synchronized void close() {
+    closed = true;
   }
 
   boolean rootStarted() {
@@ -117,16 +147,11 @@ final class BpfOutput {
   }
 
   private void interpret(String line) {
-    if (inCounts) {
-      if (line.equals("Y")) {
-        inCounts = false;
-        countsSeen = true;
-      } else if (line.startsWith("@sc[")) {
-        int close = line.indexOf(']');
-        int number = Integer.parseInt(line.substring(4, close));
-        long count = Long.parseLong(line.substring(line.indexOf(':', close) + 1).trim());
-        recorder.addSyscallCount(name(number), count);
-      }
+    if (closed) {
+      return;
+    }
+    if (line.startsWith("@")) {
+      mapLine(line);
       return;
     }
     if (line.startsWith("Lost ") && line.endsWith(" events")) {
@@ -136,14 +161,17 @@ final class BpfOutput {
     if (line.length() < 1 || (line.length() > 1 && line.charAt(1) != ' ')) {
       return;
     }
+    if ("BKEXAFOCDS".indexOf(line.charAt(0)) >= 0) {
+      received++;
+    }
     String[] f = line.split(" ");
     switch (line.charAt(0)) {
       case 'R' -> ready.countDown();
-      case 'Z' -> inCounts = true;
       case 'B' -> {
         // The workload's own exec: tracking starts inside it, so raw_syscalls missed its entry.
         rootStarted = true;
         recorder.addSyscallCount("execve", 1);
+        onRootStarted.accept(Integer.parseInt(f[1]));
       }
       case 'K' -> {
         int parent = Integer.parseInt(f[1]);
@@ -179,14 +207,14 @@ final class BpfOutput {
       }
       case 'F' -> {
         int pid = Integer.parseInt(f[1]);
-        path(pid, Integer.parseInt(f[2]), f[4]).ifPresent(p -> recorder.recordFile(p, Access.EXEC, errno(Integer.parseInt(f[3])), false));
+        path(pid, low32(f[2]), f[4]).ifPresent(p -> recorder.recordFile(p, Access.EXEC, errno(Integer.parseInt(f[3])), false));
       }
       case 'O' -> {
         int pid = Integer.parseInt(f[1]);
-        int flags = Integer.parseInt(f[3]);
+        int flags = low32(f[3]);
         long ret = Long.parseLong(f[4]);
         String errno = ret < 0 ? errno((int) ret) : "";
-        path(pid, Integer.parseInt(f[2]), f[5]).ifPresent(p -> recorder.recordOpen(p, flagText(flags), errno));
+        path(pid, low32(f[2]), f[5]).ifPresent(p -> recorder.recordOpen(p, flagText(flags), errno));
       }
       case 'C' -> {
         int pid = Integer.parseInt(f[1]);
@@ -208,11 +236,49 @@ final class BpfOutput {
           cwds.remove(pid);
         }
       }
-      case 'S' -> recorder.recordSocket(family(Integer.parseInt(f[2])), type(Integer.parseInt(f[3])));
+      case 'S' -> recorder.recordSocket(family(low32(f[2])), type(low32(f[3])));
       default -> {
         // bpftrace's own messages
       }
     }
+  }
+
+  /**
+   * One line of a map dump (SIGUSR1): {@code @s<n>: count} (a busy syscall's counter), {@code
+   * @sc[n]: count}, {@code @ev: count}; the sentinel map, printed last, ends the dump. The first
+   * complete dump is the one kept.
+   */
+  private void mapLine(String line) {
+    int colon = line.lastIndexOf(": ");
+    if (colon < 0 || countsSeen) {
+      return;
+    }
+    String name = line.substring(0, colon);
+    if (name.equals(BpfScript.SENTINEL)) {
+      for (Map.Entry<String, Long> e : dump.entrySet()) {
+        if (e.getKey().equals(BpfScript.EVENTS)) {
+          emitted = e.getValue();
+        } else if (e.getValue() > 0) {
+          recorder.addSyscallCount(name(Integer.parseInt(e.getKey())), e.getValue());
+        }
+      }
+      countsSeen = true;
+      return;
+    }
+    long value = Long.parseLong(line.substring(colon + 2).trim());
+    if (name.equals(BpfScript.EVENTS)) {
+      dump.put(name, value);
+    } else if (name.startsWith(BpfScript.OTHERS + "[") && name.endsWith("]")) {
+      dump.merge(name.substring(BpfScript.OTHERS.length() + 1, name.length() - 1), value, Long::sum);
+    } else if (name.startsWith(BpfScript.HOT) && name.length() > BpfScript.HOT.length()
+        && Character.isDigit(name.charAt(BpfScript.HOT.length()))) {
+      dump.merge(name.substring(BpfScript.HOT.length()), value, Long::sum);
+    }
+  }
+
+  /** An int argument as the kernel reads it: the low 32 bits of a register printed as a number. */
+  static int low32(String number) {
+    return (int) (number.startsWith("-") ? Long.parseLong(number) : Long.parseUnsignedLong(number));
   }
 
   /** Pairs the path and argv lines of one exec: same process, same CPU. */
@@ -232,7 +298,7 @@ final class BpfOutput {
 
   /** The absolute, resolved path a call named, or empty when it cannot be known exactly. */
   private Optional<String> path(int pid, int dirfd, String hex) {
-    byte[] raw = unhex(hex);
+    byte[] raw = unhex(hex, true);
     int len = 0;
     while (len < raw.length && raw[len] != 0) {
       len++;
@@ -264,7 +330,7 @@ final class BpfOutput {
   }
 
   private static List<String> argv(long length, String hex) {
-    byte[] raw = unhex(hex);
+    byte[] raw = unhex(hex, false);
     int n = (int) Math.min(Math.max(length, 0), raw.length);
     List<String> out = new ArrayList<>();
     int start = 0;
@@ -282,14 +348,24 @@ final class BpfOutput {
     return out;
   }
 
-  static byte[] unhex(String hex) {
+  /**
+   * The bytes of a {@code %rx} buffer. A path is one string: {@code toNul} stops at its end, as
+   * bpftrace prints the whole buffer, mostly trailing NULs.
+   */
+  static byte[] unhex(String hex, boolean toNul) {
     byte[] out = new byte[hex.length() / 4];
     int o = 0;
     for (int i = 0; i + 3 < hex.length(); i += 4) {
-      if (hex.charAt(i) != '\\' || hex.charAt(i + 1) != 'x') {
+      int high = Character.digit(hex.charAt(i + 2), 16);
+      int low = Character.digit(hex.charAt(i + 3), 16);
+      if (hex.charAt(i) != '\\' || hex.charAt(i + 1) != 'x' || high < 0 || low < 0) {
         throw new IllegalArgumentException("not \\xHH at " + i);
       }
-      out[o++] = (byte) Integer.parseInt(hex, i + 2, i + 4, 16);
+      out[o] = (byte) (high << 4 | low);
+      if (toNul && out[o] == 0) {
+        break;
+      }
+      o++;
     }
     return java.util.Arrays.copyOf(out, o);
   }
@@ -362,12 +438,16 @@ final class BpfOutput {
     pendingExec.clear();
     recorder.warn("traced with bpftrace: file accesses come from open, creat, openat, openat2, execve, "
         + "execveat and chdir only (not stat, unlink, rename, mkdir, fd-only reads and writes, mmap of "
-        + "libraries or sockets' addresses); paths are the names passed, resolved afterwards on this machine; "
-        + "bpftrace may also drop some of these events at exit without saying so: the syscall counts are "
-        + "exact, but learn the AppArmor draft with --backend strace");
+        + "libraries or sockets' addresses); paths are the names passed, resolved afterwards on this machine: "
+        + "the syscall counts are exact, but learn the AppArmor draft with --backend strace");
     if (lost > 0) {
       recorder.warn("bpftrace lost " + lost + " events (opens, execs, sockets): the file and socket lists may be "
           + "incomplete; syscall counts are kept in the kernel and are complete");
+    }
+    long missing = missing();
+    if (missing > 0) {
+      recorder.warn(missing + " events (opens, execs, sockets) that bpftrace printed never arrived: the file and "
+          + "socket lists may be incomplete; syscall counts are kept in the kernel and are complete");
     }
     if (truncated > 0) {
       recorder.warn(truncated + " paths were " + (BpfScript.MAX_STRING - 1) + " bytes or longer, more than "
