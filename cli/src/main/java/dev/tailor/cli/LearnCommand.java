@@ -111,6 +111,8 @@ final class LearnCommand implements Callable<Integer> {
     if (!List.of("strace", "bpf", "auto").contains(backend)) {
       throw new CommandException("--backend " + backend + ": use strace, bpf or auto", Main.EXIT_TAILOR_FAILED);
     }
+    // Loads what writes the profiles while the trace starts and runs, not after it.
+    ProfileFolder.warmUp();
     List<Integer> targets = new ArrayList<>(pids);
     String fallbackName;
     if (pidof != null) {

@@ -9,9 +9,12 @@ import dev.tailor.generator.report.Report;
 import dev.tailor.generator.seccomp.SeccompGenerator;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompResult;
+import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
+import dev.tailor.tracer.record.PathResolver;
+import dev.tailor.tracer.record.Recorder;
 import dev.tailor.tracer.seccomp.SeccompException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +27,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Writes one profile folder: seccomp.json, apparmor.profile, recording.json and report.md. */
 final class ProfileFolder {
@@ -53,16 +58,17 @@ final class ProfileFolder {
     }
   }
 
-  static Written write(Path out, Recording recording, ProfileOptions options) throws CommandException {
+  /** What a profile folder's files are made from. */
+  private record Rendered(SeccompResult seccomp, AppArmorResult apparmor, String report) {}
+
+  private static Rendered render(Recording recording, AppArmorOptions aa) throws CommandException {
     SeccompResult seccomp;
     try {
       seccomp = SeccompGenerator.generate(recording);
     } catch (SeccompException e) {
       throw new CommandException(e.getMessage());
     }
-    AppArmorOptions aa = apparmorOptions(recording.name(), options);
     AppArmorResult apparmor = AppArmorGenerator.generate(recording, aa);
-
     List<Report.Section> sections = new ArrayList<>();
     if (!seccomp.notes().isEmpty()) {
       StringBuilder s = new StringBuilder();
@@ -72,7 +78,39 @@ final class ProfileFolder {
       sections.add(new Report.Section("seccomp notes", s.toString()));
     }
     sections.add(new Report.Section("AppArmor generalisations", generalisations(apparmor)));
-    String report = new Report(recording, sections).render();
+    return new Rendered(seccomp, apparmor, new Report(recording, sections).render());
+  }
+
+  /**
+   * Renders a tiny profile on a background thread and throws it away, so that what writes
+   * profiles (Jackson, the generators, libseccomp) is loaded and compiled while the trace runs
+   * (bpftrace alone compiles its program for most of a second) rather than after it.
+   */
+  static void warmUp() {
+    Thread t = new Thread(() -> {
+      try {
+        Recorder r = new Recorder("warm-up", "warm-up", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
+        r.addSyscallCount("read", 1);
+        r.recordOpen("/etc/hostname", "O_RDONLY", "");
+        Recording recording = r.toRecording("warm-up", Arch.current());
+        Rendered x = render(recording, new AppArmorOptions(AppArmorOptions.Mode.COMPLAIN, AppArmorOptions.ExecMode.IX, "", "warm-up"));
+        SeccompJson.toJson(x.seccomp().profile());
+        AppArmorWriter.write(x.apparmor().profile());
+        RecordingJson.write(recording, java.io.OutputStream.nullOutputStream());
+      } catch (CommandException | IOException | RuntimeException e) {
+        // Only a warm-up: the real profile reports its own errors.
+      }
+    }, "tailor-warm-up");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
+  }
+
+  static Written write(Path out, Recording recording, ProfileOptions options) throws CommandException {
+    Rendered rendered = render(recording, apparmorOptions(recording.name(), options));
+    SeccompResult seccomp = rendered.seccomp();
+    AppArmorResult apparmor = rendered.apparmor();
+    String report = rendered.report();
 
     Path folder = out.resolve(recording.name());
     try {
