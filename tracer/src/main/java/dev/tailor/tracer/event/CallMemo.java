@@ -3,9 +3,10 @@ package dev.tailor.tracer.event;
 /**
  * The handshake for a call line that may come again byte for byte (pid aside). The parser hands
  * one out with the call ({@link RepeatableCall}); the consumer says once how that call's effect
- * replays for any pid ({@link #learn}) or that it cannot ({@link #refuse}); from then on the
- * parser sends an identical line as a {@link RepeatedCall}, without parsing it again. Written on
- * the consumer's thread, read on the parser's.
+ * replays for any pid ({@link #learn}), or leaves it unlearned when the effect depends on more
+ * than the line (a working directory, a fork); once learned, the parser sends an identical line
+ * as a {@link RepeatedCall}, without parsing it again. Written on the consumer's thread, read on
+ * the parser's.
  */
 public final class CallMemo {
   /** The effect of one call, applied again for a process. */
@@ -15,26 +16,15 @@ public final class CallMemo {
   }
 
   private volatile Replay replay;
-  private volatile boolean refused;
 
   /** Says how the call replays; the parser may then skip identical lines. */
   public void learn(Replay replay) {
     this.replay = replay;
   }
 
-  /** Says the call's effect depends on more than its text (a working directory, a fork). */
-  public void refuse() {
-    refused = true;
-  }
-
   /** Whether {@link #replay} can be used. */
   public boolean learned() {
     return replay != null;
-  }
-
-  /** Whether the call can never be replayed. */
-  public boolean refused() {
-    return refused;
   }
 
   /** Applies the learned effect for {@code pid}; only after {@link #learned()}. */

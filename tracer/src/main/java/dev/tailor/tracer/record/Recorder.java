@@ -75,9 +75,9 @@ public final class Recorder implements Consumer<TraceEvent> {
   private boolean guardTouched;
   /** The memo offered for the next call, and its pid. */
   private CallMemo offered;
+  private int offeredPid;
   /** The pid of the last call, already in {@link #pids}. */
   private int lastPid = -1;
-  private int offeredPid;
   /**
    * While a call that may repeat is interpreted: the parts of its effect that a replay must apply
    * again (the rest is idempotent: sets, first-seen records); null otherwise.
@@ -269,7 +269,6 @@ public final class Recorder implements Consumer<TraceEvent> {
       return;
     }
     if (event instanceof RepeatableCall r) {
-      refuseOffer();
       offered = r.memo();
       offeredPid = r.pid();
       return;
@@ -278,7 +277,8 @@ public final class Recorder implements Consumer<TraceEvent> {
       syscall(s);
       return;
     }
-    refuseOffer();
+    // An offer is for the call right after it; an unlearned memo is simply never replayed.
+    offered = null;
     if (event instanceof CloneStarted c) {
       cloning.add(c.pid());
     } else if (event instanceof ExitEvent e) {
@@ -297,13 +297,6 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
   }
 
-  private void refuseOffer() {
-    if (offered != null) {
-      offered.refuse();
-      offered = null;
-    }
-  }
-
   private void syscall(SyscallEvent e) {
     syscallTotal++;
     int pid = e.pid();
@@ -315,7 +308,6 @@ public final class Recorder implements Consumer<TraceEvent> {
     CallMemo memo = offered;
     offered = null;
     if (memo != null && (offeredPid != pid || NEVER_REPLAYED.contains(name))) {
-      memo.refuse();
       memo = null;
     }
     long[] counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
@@ -338,12 +330,8 @@ public final class Recorder implements Consumer<TraceEvent> {
         diagnostics.add(new Diagnostic(source, e.line(), "could not read arguments of " + name + ": " + ex));
       }
     }
-    if (memo != null) {
-      if (readState) {
-        memo.refuse();
-      } else {
-        memo.learn(replay(counter, errors, replayParts.toArray(CallMemo.Replay[]::new)));
-      }
+    if (memo != null && !readState) {
+      memo.learn(replay(counter, errors, replayParts.toArray(CallMemo.Replay[]::new)));
     }
     replayParts = null;
   }

@@ -32,8 +32,6 @@ final class LineMemo {
   private final int[] lengths = new int[CAPACITY];
   private final CallMemo[] memos = new CallMemo[CAPACITY];
   private int size;
-  /** Whether the last {@link #find} gave up in a crowded run of slots. */
-  boolean crowded;
   private final long seed = new java.util.SplittableRandom().nextLong();
 
   /** The index of the first '\n' in {@code b[from, to)}, eight bytes a step; -1 when none. */
@@ -74,19 +72,14 @@ final class LineMemo {
   }
 
   /**
-   * The memo of a line with this text, or null when it was not seen (or forgotten). A line in a
-   * crowded part of the table is left unknown (and not {@link #add added}): see {@link #crowded}.
+   * The memo of a line with this text, or null when it was not seen (or forgotten, or lies past
+   * a crowded run of slots).
    */
   CallMemo find(byte[] b, int from, int to, int hash) {
     int mask = SLOTS - 1;
-    crowded = false;
-    for (int slot = hash & mask, probes = 0; ; slot = (slot + 1) & mask, probes++) {
+    for (int slot = hash & mask, probes = 0; probes < MAX_PROBES; slot = (slot + 1) & mask, probes++) {
       long s = slots[slot];
       if (s == 0) {
-        return null;
-      }
-      if (probes == MAX_PROBES) {
-        crowded = true;
         return null;
       }
       if ((int) (s >>> 32) == hash) {
@@ -97,9 +90,13 @@ final class LineMemo {
         }
       }
     }
+    return null;
   }
 
-  /** Keeps a line not {@link #find found}, with a new memo. */
+  /**
+   * Keeps a line not {@link #find found}, with a new memo; null when its slots are crowded (the
+   * line is then parsed each time).
+   */
   CallMemo add(byte[] b, int from, int to, int hash) {
     int length = to - from;
     if (size == CAPACITY || arenaUsed + length > ARENA) {
@@ -110,8 +107,10 @@ final class LineMemo {
     }
     int mask = SLOTS - 1;
     int slot = hash & mask;
-    while (slots[slot] != 0) {
-      slot = (slot + 1) & mask;
+    for (int probes = 0; slots[slot] != 0; slot = (slot + 1) & mask, probes++) {
+      if (probes == MAX_PROBES - 1) {
+        return null;
+      }
     }
     CallMemo memo = new CallMemo();
     System.arraycopy(b, from, arena, arenaUsed, length);

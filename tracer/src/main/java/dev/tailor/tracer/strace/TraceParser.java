@@ -295,9 +295,7 @@ public final class TraceParser {
         int h = memo.hash(b, i, end);
         CallMemo m = memo.find(b, i, end, h);
         if (m == null) {
-          if (!memo.crowded) {
-            offer = memo.add(b, i, end, h);
-          }
+          offer = memo.add(b, i, end, h);
         } else if (m.learned()) {
           syscalls++;
           sink.accept(new RepeatedCall(pid, m, lineNumber));
@@ -634,22 +632,15 @@ public final class TraceParser {
     sink.accept(new SyscallEvent(pid, name, args, result, line));
   }
 
+  // A line the parser complains about is not offered, so never replayed: its diagnostic comes each time.
   private void unparsed(int pid, String reason, byte[] b, int n) {
-    refuseOffer();
+    offer = null;
     sink.accept(new UnparsedLine(pid, lineNumber, reason, StraceText.printable(latin1(b, lineStart, Math.min(n, lineStart + 160)), 160)));
   }
 
   private void unparsedMessage(int pid, String reason) {
-    refuseOffer();
+    offer = null;
     sink.accept(new UnparsedLine(pid, lineNumber, reason, ""));
-  }
-
-  /** A line the parser had to complain about is never replayed: its diagnostic must come each time. */
-  private void refuseOffer() {
-    if (offer != null) {
-      offer.refuse();
-      offer = null;
-    }
   }
 
   private static int skipSpaces(byte[] b, int n, int i) {
