@@ -299,10 +299,7 @@ final class BpfOutput {
   /** The absolute, resolved path a call named, or empty when it cannot be known exactly. */
   private Optional<String> path(int pid, int dirfd, String hex) {
     byte[] raw = unhex(hex, true);
-    int len = 0;
-    while (len < raw.length && raw[len] != 0) {
-      len++;
-    }
+    int len = raw.length;
     if (len >= BpfScript.MAX_STRING - 1) {
       truncated++;
       return Optional.empty();
