@@ -102,7 +102,7 @@ final class CheckCommand implements Callable<Integer> {
         o.apparmorMode = "complain";
         o.execMode = "ix";
         ProfileFolder.checkWritable(save);
-        ProfileFolder.write(save, observed, o);
+        ProfileFolder.write(save, observed.withRuntimeBases(baseline.runtimeBases()), o);
       }
       List<Drift> drift = compare(baseline, seccomp, observed);
       PrintWriter err = spec.commandLine().getErr();

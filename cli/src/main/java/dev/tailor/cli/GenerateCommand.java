@@ -39,6 +39,8 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Mixin ProfileOptions profile;
 
+  @Mixin RuntimeOptions runtime;
+
   @Option(names = "--cwd", paramLabel = "DIR",
       description = "Working directory the traced command started in, to resolve its relative paths (default: unknown; such paths are left out).")
   String cwd;
@@ -60,7 +62,8 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     try {
       String name = profile.nameOr(defaultName(traces.get(0)));
-      Recording recording = read(name, traces, cwd, noResolve);
+      Recording recording = read(name, traces, cwd, noResolve)
+          .withRuntimeBases(runtime.bases(spec.commandLine().getErr()));
       if (strict && recording.unusedLines() > 0) {
         throw new CommandException(recording.unusedLines() + " trace lines could not be read (first: "
             + recording.diagnostics().get(0).source() + ":" + recording.diagnostics().get(0).line() + " "

@@ -39,6 +39,8 @@ final class LearnCommand implements Callable<Integer> {
 
   @Mixin ProfileOptions profile;
 
+  @Mixin RuntimeOptions runtime;
+
   @Option(names = "--pid", split = ",", paramLabel = "PID",
       description = "Attach to these running processes (every thread, and children they start).")
   List<Integer> pids = new ArrayList<>();
@@ -141,7 +143,8 @@ final class LearnCommand implements Callable<Integer> {
         exit = tracer.run(command, recorder);
       }
     }
-    Recording recording = recorder.toRecording(name, Arch.current());
+    Recording recording = recorder.toRecording(name, Arch.current())
+        .withRuntimeBases(runtime.bases(spec.commandLine().getErr()));
     ProfileFolder.Written w = ProfileFolder.write(profile.out, recording, profile);
     spec.commandLine().getErr().println(w.summary());
     for (String note : w.notes()) {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
       GenerateCommand.class,
       MergeCommand.class,
       CheckCommand.class,
-      EnforceCommand.class
+      EnforceCommand.class,
+      RuntimeBaseCommand.class
     })
 public final class Main {
   /** Exit code when tailor itself failed (as docker run). */

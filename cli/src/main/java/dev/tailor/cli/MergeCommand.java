@@ -31,6 +31,8 @@ final class MergeCommand implements Callable<Integer> {
 
   @Mixin ProfileOptions profile;
 
+  @Mixin RuntimeOptions runtime;
+
   @Option(names = "--debug", description = "Print stack traces on errors.")
   boolean debug;
 
@@ -62,6 +64,10 @@ final class MergeCommand implements Callable<Integer> {
         merged = Recording.merge(name, parts);
       } catch (IllegalArgumentException e) {
         throw new CommandException(e.getMessage());
+      }
+      if (runtime.given()) {
+        // Without --runtime the merged profile keeps the bases its parts had.
+        merged = merged.withRuntimeBases(runtime.bases(spec.commandLine().getErr()));
       }
       ProfileFolder.checkWritable(profile.out);
       ProfileFolder.Written w = ProfileFolder.write(profile.out, merged, profile);

@@ -21,6 +21,9 @@ import java.util.function.BinaryOperator;
  * @param processes how many processes (and threads) were seen
  * @param diagnostics trace lines that could not be used (the first few; see {@code unusedLines})
  * @param unusedLines how many trace lines could not be used in all
+ * @param runtimeBases the container runtimes' own post-filter syscalls a profile must also allow,
+ *     one entry per runtime and version, sorted
+ * @param containers the containers whose process trees were traced (learned through the OCI hook)
  */
 public record Recording(
     int version,
@@ -36,7 +39,9 @@ public record Recording(
     List<String> warnings,
     long processes,
     List<Diagnostic> diagnostics,
-    long unusedLines) {
+    long unusedLines,
+    List<RuntimeBase> runtimeBases,
+    List<ContainerInfo> containers) {
 
   /** The format version this code writes and reads. */
   public static final int VERSION = 1;
@@ -60,6 +65,61 @@ public record Recording(
     targets = List.copyOf(targets);
     warnings = List.copyOf(warnings);
     diagnostics = List.copyOf(diagnostics);
+    // Recordings written before runtime bases existed have neither field.
+    runtimeBases = runtimeBases == null ? List.of() : mergeBases(runtimeBases);
+    containers = containers == null ? List.of() : List.copyOf(containers);
+  }
+
+  /** A recording of runs outside any container runtime (no base, no container). */
+  public Recording(
+      int version,
+      String name,
+      String arch,
+      SortedSet<String> runs,
+      SortedMap<String, SyscallUse> syscalls,
+      SortedMap<String, FileUse> files,
+      SortedMap<String, SocketUse> sockets,
+      SortedMap<String, ExecUse> execs,
+      SortedMap<String, CapabilityUse> capabilities,
+      List<Target> targets,
+      List<String> warnings,
+      long processes,
+      List<Diagnostic> diagnostics,
+      long unusedLines) {
+    this(version, name, arch, runs, syscalls, files, sockets, execs, capabilities, targets, warnings,
+        processes, diagnostics, unusedLines, List.of(), List.of());
+  }
+
+  /** This recording with {@code bases} as its runtime bases (replacing the ones it had). */
+  public Recording withRuntimeBases(List<RuntimeBase> bases) {
+    return new Recording(version, name, arch, runs, syscalls, files, sockets, execs, capabilities, targets,
+        warnings, processes, diagnostics, unusedLines, bases, containers);
+  }
+
+  /** This recording with {@code container} added to the containers it describes. */
+  public Recording withContainer(ContainerInfo container) {
+    List<ContainerInfo> cs = new ArrayList<>(containers);
+    cs.add(container);
+    return new Recording(version, name, arch, runs, syscalls, files, sockets, execs, capabilities, targets,
+        warnings, processes, diagnostics, unusedLines, runtimeBases, cs);
+  }
+
+  /** This recording with other files (e.g. mapped to a container's view of them). */
+  public Recording withFiles(SortedMap<String, FileUse> newFiles, SortedMap<String, ExecUse> newExecs,
+      List<String> moreWarnings) {
+    List<String> w = new ArrayList<>(warnings);
+    w.addAll(moreWarnings);
+    return new Recording(version, name, arch, runs, syscalls, newFiles, sockets, newExecs, capabilities, targets,
+        w, processes, diagnostics, unusedLines, runtimeBases, containers);
+  }
+
+  /** One entry per runtime and version (the union of names), sorted by runtime then version. */
+  private static List<RuntimeBase> mergeBases(List<RuntimeBase> bases) {
+    TreeMap<String, RuntimeBase> byLabel = new TreeMap<>();
+    for (RuntimeBase b : bases) {
+      byLabel.merge(b.runtime() + "\0" + b.version(), b, RuntimeBase::merge);
+    }
+    return List.copyOf(byLabel.values());
   }
 
   /** Whether a profile name is safe to use in file names and AppArmor profile names. */
@@ -95,7 +155,7 @@ public record Recording(
     TreeMap<String, CapabilityUse> cs = new TreeMap<>();
     capabilities.forEach((k, v) -> cs.put(k, new CapabilityUse(v.name(), v.reasons(), r.apply(v.runs()))));
     return new Recording(version, name, arch, r.apply(runs), sys, fs, ss, xs, cs, targets, warnings, processes,
-        diagnostics, unusedLines);
+        diagnostics, unusedLines, runtimeBases, containers);
   }
 
   /** The union of this recording and others, named {@code newName}. */
@@ -115,6 +175,8 @@ public record Recording(
     List<Diagnostic> diagnostics = new ArrayList<>();
     long processes = 0;
     long unused = 0;
+    List<RuntimeBase> bases = new ArrayList<>();
+    List<ContainerInfo> containers = new ArrayList<>();
     for (Recording r : parts) {
       if (!r.arch().equals(arch)) {
         throw new IllegalArgumentException(
@@ -135,10 +197,12 @@ public record Recording(
       diagnostics.addAll(r.diagnostics());
       processes += r.processes();
       unused += r.unusedLines();
+      bases.addAll(r.runtimeBases());
+      containers.addAll(r.containers());
     }
     return new Recording(
         VERSION, newName, arch, runs, syscalls, files, sockets, execs, caps, targets, warnings,
-        processes, diagnostics, unused);
+        processes, diagnostics, unused, bases, containers);
   }
 
   private static <V> void mergeInto(Map<String, V> into, Map<String, V> from, BinaryOperator<V> op) {

@@ -2,10 +2,12 @@ package dev.tailor.generator.report;
 
 import dev.tailor.tracer.Access;
 import dev.tailor.tracer.CapabilityUse;
+import dev.tailor.tracer.ContainerInfo;
 import dev.tailor.tracer.Diagnostic;
 import dev.tailor.tracer.ExecUse;
 import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RuntimeBase;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
@@ -66,6 +68,16 @@ public record Report(Recording recording, List<Section> sections) {
       b.append('\n');
     }
 
+    if (!r.containers().isEmpty()) {
+      b.append("## Containers\n\nLearned through tailor's OCI hook: paths are the container's own view.\n\n");
+      b.append("| container | image | runtime | command |\n|---|---|---|---|\n");
+      for (ContainerInfo c : r.containers()) {
+        b.append("| ").append(code(c.id())).append(" | ").append(code(c.image())).append(" | ")
+            .append(code(c.runtime())).append(" | ").append(code(String.join(" ", c.args()))).append(" |\n");
+      }
+      b.append('\n');
+    }
+
     boolean merged = r.runs().size() > 1;
     b.append("## Syscalls\n\nEach syscall below was made by the workload and is allowed in `seccomp.json`.\n\n");
     b.append("| syscall | calls | failed | errors").append(merged ? " | runs" : "").append(" |\n|---|---:|---:|---").append(merged ? "|---" : "").append("|\n");
@@ -79,6 +91,7 @@ public record Report(Recording recording, List<Section> sections) {
       b.append(" |\n");
     }
     b.append('\n');
+    runtimeBases(r, b);
 
     b.append("## Files\n\nSuccessful accesses become AppArmor rules; failed ones (e.g. ENOENT while searching a path) need none and are listed for the record.\n\n");
     b.append("| path | accesses | failed | calls").append(merged ? " | runs" : "").append(" |\n|---|---|---|---:").append(merged ? "|---" : "").append("|\n");
@@ -145,6 +158,37 @@ public record Report(Recording recording, List<Section> sections) {
     return b.toString();
   }
 
+  /** Every call a runtime base adds to the workload's, with its reason. */
+  private static void runtimeBases(Recording r, StringBuilder b) {
+    if (r.runtimeBases().isEmpty()) {
+      b.append("## Container runtime\n\nNo runtime base is included (`--runtime none`): the profile holds the workload's "
+          + "calls only. That is right for `tailor enforce`, systemd's `SystemCallFilter` and other loaders that apply "
+          + "the filter right before the exec; a container runtime (runc, crun) makes calls of its own after it loads "
+          + "the filter, and the container would not start.\n\n");
+      return;
+    }
+    b.append("## Container runtime\n\nA container runtime loads the filter, then finishes the container's set-up "
+        + "(closes fds, drops capabilities, changes ids) and execs the workload: `seccomp.json` also allows these "
+        + "calls, which the workload itself did not make.\n\n");
+    b.append("| syscall | why |\n|---|---|\n");
+    java.util.TreeMap<String, List<String>> reasons = new java.util.TreeMap<>();
+    for (RuntimeBase base : r.runtimeBases()) {
+      for (String name : base.syscalls()) {
+        if (!r.syscalls().containsKey(name)) {
+          reasons.computeIfAbsent(name, k -> new ArrayList<>()).add(base.label() + " init after the filter");
+        }
+      }
+    }
+    reasons.forEach((name, why) -> b.append("| ").append(code(name)).append(" | ").append(plain(String.join("; ", why)))
+        .append(" |\n"));
+    b.append('\n');
+    for (RuntimeBase base : r.runtimeBases()) {
+      b.append("- ").append(code(base.label())).append(": ").append(base.syscalls().size()).append(" calls; ")
+          .append(plain(base.source())).append('\n');
+    }
+    b.append('\n');
+  }
+
   private static String runs(SortedSet<String> runs, int total) {
     return runs.size() + "/" + total + ": " + runs.stream().map(Report::code).collect(Collectors.joining(" "));
   }
@@ -177,9 +221,8 @@ public record Report(Recording recording, List<Section> sections) {
     l.add("    type: Localhost");
     l.add("    localhostProfile: " + name);
     l.add("```");
-    l.add("The container runtime itself makes a few syscalls after the filter is applied (runc and crun "
-        + "finish their set-up with it); if the container does not start, merge in a recording of the runtime "
-        + "or allow those calls.");
+    l.add("The profile includes the runtime calls listed under \"Container runtime\" above; a runtime or version "
+        + "that is not listed there may need its own (`tailor runtime-base RUNTIME`, then `--runtime`).");
     l.add("");
     return String.join("\n", l);
   }

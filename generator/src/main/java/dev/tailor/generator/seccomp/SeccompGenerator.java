@@ -1,6 +1,7 @@
 package dev.tailor.generator.seccomp;
 
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RuntimeBase;
 import dev.tailor.tracer.seccomp.SeccompException;
 import dev.tailor.tracer.seccomp.SyscallTable;
 import java.util.ArrayList;
@@ -70,7 +71,25 @@ public final class SeccompGenerator {
                 + String.join(", ", table.architectures()));
       }
     }
-    if (!allowed.isEmpty() && !allowed.contains("exit_group")) {
+    boolean workloadSeen = !allowed.isEmpty();
+    for (RuntimeBase base : recording.runtimeBases()) {
+      List<String> added = new ArrayList<>();
+      for (String name : base.syscalls()) {
+        if (allowed.contains(name)) {
+          continue;
+        }
+        if (table.isKnown(name) || !table.architecturesKnowing(name).isEmpty()) {
+          allowed.add(name);
+          added.add(name);
+        } else {
+          notes.add("left out " + name + " of the " + base.label() + " base: " + lib + " does not know it on any of "
+              + String.join(", ", table.architectures()));
+        }
+      }
+      notes.add("added " + added.size() + " syscalls that the " + base.label() + " init makes after loading the filter"
+          + (added.isEmpty() ? "" : ": " + String.join(" ", added)));
+    }
+    if (workloadSeen && !allowed.contains("exit_group")) {
       allowed.add("exit_group");
       notes.add(
           "added exit_group, which was not seen: the trace ended before the workload exited, and"

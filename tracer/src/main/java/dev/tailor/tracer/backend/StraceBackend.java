@@ -5,6 +5,7 @@ import dev.tailor.tracer.event.EventPipe;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.record.Recorder;
+import dev.tailor.tracer.runtime.RuntimeInitGate;
 import dev.tailor.tracer.strace.TraceParser;
 import dev.tailor.tracer.sys.LibC;
 import java.io.FileInputStream;
@@ -73,7 +74,46 @@ public final class StraceBackend implements Backend {
     argv.add(strace.toString());
     argv.addAll(traceOptions());
     argv.addAll(extraOptions);
-    return trace(argv, command, recorder, Optional.empty(), false);
+    return trace(argv, command, recorder, recorder, Recorder::detail, Optional.empty(), false);
+  }
+
+  /**
+   * As {@link #run}, with every event passed through {@code through} (which hands on to the
+   * recorder what it keeps) and parsed in the detail {@code detail} asks for.
+   */
+  public int run(List<String> command, Recorder recorder, Consumer<TraceEvent> through,
+      java.util.function.Function<String, TraceParser.Detail> detail) throws TraceException {
+    if (command.isEmpty()) {
+      throw new TraceException(TraceException.Kind.NOT_FOUND, "no command given");
+    }
+    Commands.resolve(command.get(0));
+    List<String> argv = new ArrayList<>();
+    argv.add(strace.toString());
+    argv.addAll(traceOptions());
+    argv.addAll(extraOptions);
+    return trace(argv, command, recorder, through, detail, Optional.empty(), false);
+  }
+
+  /**
+   * Attaches to a container runtime's init process {@code pid} (every thread) while it waits to
+   * finish the container's set-up, and follows it and every child until all have exited. Events
+   * pass through {@code gate}, which keeps the runtime's calls apart and hands the workload's on
+   * to {@code recorder}. Returns once the whole process tree has exited.
+   */
+  public void attachInit(int pid, Recorder recorder, RuntimeInitGate gate) throws TraceException {
+    if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
+      throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);
+    }
+    List<String> argv = new ArrayList<>();
+    argv.add(strace.toString());
+    argv.addAll(traceOptions());
+    argv.addAll(extraOptions);
+    argv.add("-p");
+    argv.add(Integer.toString(pid));
+    int code = trace(argv, List.of(), recorder, gate, RuntimeInitGate::detail, Optional.empty(), true);
+    if (code != 0 && gate.events() == 0) {
+      throw new TraceException(TraceException.Kind.FAILED, attachFailure(List.of(pid)));
+    }
   }
 
   @Override
@@ -93,7 +133,7 @@ public final class StraceBackend implements Backend {
       argv.add("-p");
       argv.add(Integer.toString(pid));
     }
-    int code = trace(argv, List.of(), recorder, duration, true);
+    int code = trace(argv, List.of(), recorder, recorder, Recorder::detail, duration, true);
     if (code != 0 && recorder.syscallTotal() == 0) {
       throw new TraceException(TraceException.Kind.FAILED, attachFailure(pids));
     }
@@ -112,6 +152,7 @@ public final class StraceBackend implements Backend {
   }
 
   private int trace(List<String> straceArgs, List<String> command, Recorder recorder,
+      Consumer<TraceEvent> downstream, java.util.function.Function<String, TraceParser.Detail> detail,
       Optional<Duration> duration, boolean attaching) throws TraceException {
     Path dir;
     Path fifo;
@@ -134,7 +175,7 @@ public final class StraceBackend implements Backend {
         argv.addAll(command);
       }
       // Parsing on the reader thread, recording on the pipe's: the FIFO drains at parsing speed.
-      EventPipe pipe = new EventPipe(recorder);
+      EventPipe pipe = new EventPipe(downstream);
       AtomicInteger rootPid = new AtomicInteger();
       AtomicReference<Throwable> readerError = new AtomicReference<>();
       AtomicReference<String> execFailure = new AtomicReference<>();
@@ -148,7 +189,7 @@ public final class StraceBackend implements Backend {
         }
         pipe.accept(event);
       };
-      TraceParser parser = new TraceParser(sink, 0, Recorder::detail);
+      TraceParser parser = new TraceParser(sink, 0, detail);
       java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
       Thread reader = new Thread(() -> {
         try (InputStream in = new FileInputStream(fifo.toFile())) {

@@ -1,0 +1,103 @@
+package dev.tailor.deploy.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An OCI runtime installed here: its name ({@code runc}, {@code crun}), executable and version.
+ *
+ * @param version as the runtime prints it ({@code 1.1.5+ds1}, {@code 1.8.1})
+ */
+public record ContainerRuntime(String name, Path executable, String version) {
+  /** The runtimes tailor knows the init of. */
+  public static final List<String> KNOWN = List.of("runc", "crun");
+
+  public ContainerRuntime {
+    if (!KNOWN.contains(name)) {
+      throw new IllegalArgumentException("unknown runtime " + name + ": use one of " + KNOWN);
+    }
+  }
+
+  /** {@code runc 1.1.5+ds1}. */
+  public String label() {
+    return name + " " + version;
+  }
+
+  /** The runtime {@code name} on PATH (or in the usual folders), if installed. */
+  public static Optional<ContainerRuntime> find(String name) throws IOException {
+    for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        .split(":")) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path p = Path.of(dir, name);
+      if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+        return Optional.of(new ContainerRuntime(name, p.toRealPath(), versionOf(p)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The runtime that runs process {@code pid} ({@code /proc/PID/exe}), e.g. a hook's parent: runc
+   * runs prestart hooks itself.
+   */
+  public static Optional<ContainerRuntime> ofProcess(long pid) {
+    try {
+      Path exe = Path.of("/proc", Long.toString(pid), "exe").toRealPath();
+      String base = exe.getFileName().toString();
+      if (!KNOWN.contains(base)) {
+        return Optional.empty();
+      }
+      return Optional.of(new ContainerRuntime(base, exe, versionOf(exe)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The version in the first line of {@code EXE --version}: {@code runc version 1.1.5+ds1}. */
+  static String versionOf(Path exe) throws IOException {
+    Process p = new ProcessBuilder(exe.toString(), "--version").redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    String out;
+    try (var in = p.getInputStream()) {
+      out = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+    }
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(exe + " --version did not answer in 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return parseVersion(out).orElseThrow(() -> new IOException(exe + " --version printed no version"));
+  }
+
+  /** The version word after {@code version} in the first line. */
+  static Optional<String> parseVersion(String output) {
+    String first = output.lines().findFirst().orElse("");
+    String[] words = first.trim().split("\\s+");
+    for (int i = 0; i + 1 < words.length; i++) {
+      if (words[i].equals("version") && !words[i + 1].isEmpty() && Character.isDigit(words[i + 1].charAt(0))) {
+        return Optional.of(words[i + 1]);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The upstream part of a version: {@code 1.1.5} of {@code 1.1.5+ds1}. */
+  static String upstream(String version) {
+    int i = 0;
+    while (i < version.length() && (Character.isDigit(version.charAt(i)) || version.charAt(i) == '.')) {
+      i++;
+    }
+    return version.substring(0, i);
+  }
+}
