@@ -4,11 +4,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /** Lexical operations on absolute paths held one char per byte. */
-final class PathNames {
+public final class PathNames {
   private PathNames() {}
 
   /** Removes {@code .}, {@code ..} and empty components; the result is absolute. */
-  static String normalize(String path) {
+  public static String normalize(String path) {
     if (path.indexOf("/.") < 0 && path.indexOf("//") < 0 && (path.length() == 1 || !path.endsWith("/"))) {
       return path;
     }

@@ -1,0 +1,78 @@
+package dev.tailor.cli;
+
+import dev.tailor.deploy.hook.HookFiles;
+import dev.tailor.deploy.hook.ProfileStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tailor hook install}: writes the hooks.d files that connect podman or CRI-O to tailor. */
+@Command(
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    name = "install",
+    description = {
+      "Write tailor's OCI hook files into the hooks.d folder podman and CRI-O read. A container started with "
+          + "--annotation io.tailor.learn=NAME is then traced from its runtime's init to its exit, and its profiles "
+          + "land in STORE/NAME/.",
+      "Exit code: 0 written, 1 failed, 2 usage error."
+    },
+    sortOptions = false)
+final class HookInstallCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--hooks-dir", paramLabel = "DIR", defaultValue = "/usr/share/containers/oci/hooks.d",
+      description = "Where the hook files go (default: ${DEFAULT-VALUE}; podman: --hooks-dir DIR).")
+  Path hooksDir;
+
+  @Option(names = "--store", paramLabel = "DIR", defaultValue = "/var/lib/tailor/profiles",
+      description = "Where learned profiles go (default: ${DEFAULT-VALUE}).")
+  Path store;
+
+  @Option(names = "--launcher", paramLabel = "PATH",
+      description = "The tailor launcher the hooks run (default: the ./tailor this command was started by).")
+  Path launcher;
+
+  @Override
+  public Integer call() {
+    Path l = launcher != null ? launcher : HookCommand.launcher().orElse(null);
+    if (l == null) {
+      return Main.fail(spec, "cannot tell which tailor launcher the hooks should run; start this through ./tailor "
+          + "or give --launcher PATH", null, Main.EXIT_USAGE);
+    }
+    l = l.toAbsolutePath().normalize();
+    if (!Files.isExecutable(l)) {
+      return Main.fail(spec, "--launcher " + l + ": not an executable file", null, Main.EXIT_USAGE);
+    }
+    Map<String, String> env = new TreeMap<>();
+    for (String k : List.of("JAVA_HOME", "TAILOR_JAVA_OPTS", "TAILOR_RUNTIME_BASES")) {
+      String v = System.getenv(k);
+      if (v != null && !v.isEmpty()) {
+        env.put(k, v);
+      }
+    }
+    try {
+      List<HookFiles.Hook> hooks = new ArrayList<>(HookFiles.LEARN);
+      List<Path> written = HookFiles.install(hooks, hooksDir.toAbsolutePath(), l, new ProfileStore(store), env);
+      for (Path f : written) {
+        spec.commandLine().getErr().println("tailor: wrote " + f);
+      }
+      spec.commandLine().getErr().println("tailor: learn a container with: podman" + (hooksDir.toString().equals(
+          "/usr/share/containers/oci/hooks.d") ? "" : " --hooks-dir " + hooksDir.toAbsolutePath())
+          + " run --annotation io.tailor.learn=NAME ...; its profiles appear in " + new ProfileStore(store).root() + "/NAME/");
+      spec.commandLine().getErr().flush();
+      return 0;
+    } catch (IOException e) {
+      return Main.fail(spec, "cannot install the hooks into " + hooksDir + ": " + ProfileFolder.reason(e), null, 1);
+    }
+  }
+}

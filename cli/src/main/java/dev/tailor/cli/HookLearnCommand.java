@@ -1,0 +1,53 @@
+package dev.tailor.cli;
+
+import dev.tailor.deploy.hook.LearnHook;
+import dev.tailor.deploy.hook.ProfileStore;
+import dev.tailor.deploy.oci.OciException;
+import dev.tailor.deploy.oci.OciState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tailor hook learn}: the prestart hook; starts tracing a container annotated io.tailor.learn=NAME. */
+@Command(
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    name = "learn",
+    description = {
+      "The prestart hook (run by the runtime, the OCI state on stdin): attach tailor's tracer to the container's init "
+          + "before it execs the workload; the profiles are written to STORE/NAME/ when the container exits.",
+      "Exit code: 0, always: a container that cannot be traced still runs (the reason is on stderr)."
+    },
+    sortOptions = false)
+final class HookLearnCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--store", paramLabel = "DIR", defaultValue = "/var/lib/tailor/profiles",
+      description = "Where learned profiles go (default: ${DEFAULT-VALUE}).")
+  Path store;
+
+  @Option(names = "--attach-timeout", paramLabel = "SECONDS", defaultValue = "15",
+      description = "How long to wait for the tracer to attach (default: ${DEFAULT-VALUE}).")
+  int attachTimeout;
+
+  @Override
+  public Integer call() {
+    try {
+      OciState state = OciState.parse(HookCommand.readInput(System.in));
+      Path launcher = HookCommand.launcher().orElseThrow(() -> new CommandException(
+          "TAILOR_LAUNCHER is not set: run the hook through the tailor launcher ('tailor hook install' writes it so)"));
+      LearnHook.Outcome o = LearnHook.start(state, new ProfileStore(store), launcher, Duration.ofSeconds(attachTimeout));
+      spec.commandLine().getErr().println("tailor: " + o.message());
+    } catch (OciException | CommandException e) {
+      spec.commandLine().getErr().println("tailor: " + e.getMessage() + "; the container runs without being learned");
+    } catch (RuntimeException e) {
+      spec.commandLine().getErr().println("tailor: internal error: " + e + "; the container runs without being learned");
+    }
+    spec.commandLine().getErr().flush();
+    return 0;
+  }
+}

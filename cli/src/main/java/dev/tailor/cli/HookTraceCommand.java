@@ -1,0 +1,64 @@
+package dev.tailor.cli;
+
+import dev.tailor.deploy.hook.ContainerLearning;
+import dev.tailor.deploy.hook.ProfileStore;
+import dev.tailor.deploy.oci.OciException;
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.backend.TraceException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tailor hook trace}: the background tracer the learn hook starts; not for people. */
+@Command(
+    name = "trace",
+    hidden = true,
+    description = "Trace a container's init (started by 'tailor hook learn') and write STORE/NAME/ when it exits.")
+final class HookTraceCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--store", required = true) Path store;
+  @Option(names = "--name", required = true) String name;
+  @Option(names = "--pid", required = true) int pid;
+  @Option(names = "--bundle", required = true) Path bundle;
+  @Option(names = "--id", required = true) String id;
+  @Option(names = "--runtime", defaultValue = "") String runtime;
+
+  @Override
+  public Integer call() {
+    ProfileStore s = new ProfileStore(store);
+    try {
+      if (!Recording.isValidName(name) || !ProfileStore.isValidId(id)) {
+        throw new CommandException("not a profile name or container id: " + name + " " + id);
+      }
+      Recording r = ContainerLearning.learn(new ContainerLearning.Request(name, pid, bundle, id, runtime),
+          SyscallNames.resolver());
+      ProfileOptions o = new ProfileOptions();
+      o.out = s.root();
+      o.apparmorMode = "complain";
+      o.execMode = "ix";
+      ProfileFolder.Written w = ProfileFolder.write(s.root(), r, o);
+      spec.commandLine().getErr().println(w.summary() + " for container " + id);
+      return 0;
+    } catch (TraceException | OciException | CommandException e) {
+      spec.commandLine().getErr().println("tailor: container " + id + ": " + e.getMessage());
+      return 1;
+    } catch (RuntimeException e) {
+      spec.commandLine().getErr().println("tailor: container " + id + ": internal error: " + e);
+      e.printStackTrace(spec.commandLine().getErr());
+      return 1;
+    } finally {
+      spec.commandLine().getErr().flush();
+      try {
+        Files.deleteIfExists(s.pending(id));
+      } catch (IOException | IllegalArgumentException e) {
+        // the wait hook also gives up once this process is gone
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.tailor.cli;
+
+import dev.tailor.deploy.hook.LearnHook;
+import dev.tailor.deploy.hook.ProfileStore;
+import dev.tailor.deploy.oci.OciException;
+import dev.tailor.deploy.oci.OciState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tailor hook wait}: the poststop hook; waits until a learned container's profiles are written. */
+@Command(
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    name = "wait",
+    description = {
+      "The poststop hook (the OCI state on stdin): wait until the tracer of a learned container has written its "
+          + "profiles, so they are there when 'podman run' returns.",
+      "Exit code: 0, always."
+    },
+    sortOptions = false)
+final class HookWaitCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--store", paramLabel = "DIR", defaultValue = "/var/lib/tailor/profiles",
+      description = "Where learned profiles go (default: ${DEFAULT-VALUE}).")
+  Path store;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "100",
+      description = "How long to wait at most (default: ${DEFAULT-VALUE}).")
+  int timeout;
+
+  @Override
+  public Integer call() {
+    try {
+      OciState state = OciState.parse(HookCommand.readInput(System.in));
+      Optional<String> why = LearnHook.awaitProfile(new ProfileStore(store), state.id(), Duration.ofSeconds(timeout));
+      why.ifPresent(w -> spec.commandLine().getErr().println("tailor: " + w));
+    } catch (OciException | CommandException e) {
+      spec.commandLine().getErr().println("tailor: " + e.getMessage());
+    }
+    spec.commandLine().getErr().flush();
+    return 0;
+  }
+}

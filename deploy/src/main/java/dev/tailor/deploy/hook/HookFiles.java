@@ -1,0 +1,88 @@
+package dev.tailor.deploy.hook;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tailor.deploy.oci.OciJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hooks.d files (OCI hooks schema 1.0.0, as podman and CRI-O read them) that connect tailor
+ * to containers: {@code tailor-learn.json} (prestart: trace a container annotated {@code
+ * io.tailor.learn=NAME}) and {@code tailor-learn-wait.json} (poststop: wait until its profile is
+ * written).
+ */
+public final class HookFiles {
+  /** The annotation that asks for a container to be learned; its value is the profile name. */
+  public static final String LEARN_ANNOTATION = "io.tailor.learn";
+
+  /** The PATH hooks run with: runtimes give hooks only the environment their file names. */
+  static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  /** One hook file: its name, and the stage, tailor subcommand and timeout it runs with. */
+  public record Hook(String fileName, String stage, List<String> subcommand, int timeoutSeconds, String annotation) {
+    public Hook {
+      subcommand = List.copyOf(subcommand);
+    }
+  }
+
+  /** The learning hooks. */
+  public static final List<Hook> LEARN = List.of(
+      new Hook("tailor-learn.json", "prestart", List.of("hook", "learn"), 30, LEARN_ANNOTATION),
+      new Hook("tailor-learn-wait.json", "poststop", List.of("hook", "wait"), 120, LEARN_ANNOTATION));
+
+  private HookFiles() {}
+
+  /** The JSON text of {@code hook}, run by {@code launcher} with the store {@code store}. */
+  public static String json(Hook hook, Path launcher, ProfileStore store, Map<String, String> env) {
+    ObjectNode root = OciJson.MAPPER.createObjectNode();
+    root.put("version", "1.0.0");
+    ObjectNode h = root.putObject("hook");
+    h.put("path", launcher.toString());
+    ArrayNode args = h.putArray("args");
+    args.add("tailor");
+    hook.subcommand().forEach(args::add);
+    args.add("--store").add(store.root().toString());
+    ArrayNode e = h.putArray("env");
+    e.add(PATH);
+    env.forEach((k, v) -> e.add(k + "=" + v));
+    h.put("timeout", hook.timeoutSeconds());
+    ObjectNode when = root.putObject("when");
+    if (hook.annotation().isEmpty()) {
+      when.put("always", true);
+    } else {
+      // A learnable name only: the hook itself checks it again before using it.
+      when.putObject("annotations").put("^" + hook.annotation().replace(".", "\\.") + "$", "^[A-Za-z0-9._-]+$");
+    }
+    root.putArray("stages").add(hook.stage());
+    try {
+      return OciJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    } catch (IOException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  /** Writes {@code hooks} into {@code hooksDir}; returns the files written. */
+  public static List<Path> install(List<Hook> hooks, Path hooksDir, Path launcher, ProfileStore store,
+      Map<String, String> env) throws IOException {
+    if (!launcher.isAbsolute()) {
+      throw new IllegalArgumentException("the launcher path must be absolute: " + launcher);
+    }
+    Files.createDirectories(hooksDir);
+    store.create();
+    List<Path> written = new ArrayList<>();
+    for (Hook h : hooks) {
+      Path f = hooksDir.resolve(h.fileName());
+      Path tmp = hooksDir.resolve("." + h.fileName() + ".tmp");
+      Files.writeString(tmp, json(h, launcher, store, env), StandardCharsets.UTF_8);
+      Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      written.add(f);
+    }
+    return written;
+  }
+}
