@@ -1,0 +1,79 @@
+package dev.tailor.cli;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tailor.deploy.oci.Bundle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Real containers for tests: podman with runc, run from a folder root (no image can be pulled
+ * here) that sees the host's /usr and /etc read-only, in the form that works on this machine kind.
+ */
+final class Containers {
+  private Containers() {}
+
+  /** Skips the test, saying why, when podman or runc is not installed. */
+  static void assumePodmanRunc() {
+    assumeTrue(TailorProcess.onPath("podman") || Files.isExecutable(Path.of("/usr/bin/podman")),
+        "podman is not installed (Debian: apt-get install podman runc)");
+    assumeTrue(TailorProcess.onPath("runc") || Files.isExecutable(Path.of("/usr/sbin/runc")),
+        "runc is not installed (Debian: apt-get install runc)");
+    assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false),
+        "podman here runs containers as root only (no subuid set-up for other users)");
+  }
+
+  /** A fresh root folder for containers. */
+  static Path rootfs(Path dir) throws IOException {
+    Bundle.create(dir, List.of("/usr/bin/true"), Bundle.Variant.ALL.get(0));
+    return dir.resolve("rootfs");
+  }
+
+  /**
+   * {@code podman [--hooks-dir H] --runtime runc ... run OPTIONS... --rootfs ROOT CMD...}; the
+   * samples folder is mounted read-only at its host path, so commands and paths are the host's.
+   */
+  static List<String> podman(Path hooksDir, Path rootfs, List<String> options, List<String> command) {
+    List<String> argv = new ArrayList<>(List.of("podman"));
+    if (hooksDir != null) {
+      argv.addAll(List.of("--hooks-dir", hooksDir.toString()));
+    }
+    argv.addAll(List.of("--runtime", "runc", "--cgroup-manager", "cgroupfs", "run", "--rm", "--network", "none",
+        "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", "-v", "/usr:/usr:ro", "-v", "/etc:/etc:ro",
+        "-v", samples() + ":" + samples() + ":ro"));
+    argv.addAll(options);
+    argv.addAll(List.of("--rootfs", rootfs.toString()));
+    argv.addAll(command);
+    return argv;
+  }
+
+  static String samples() {
+    return TailorProcess.repo().resolve("samples").toString();
+  }
+
+  static TailorProcess.Result run(List<String> argv) throws Exception {
+    return TailorProcess.run(argv, Path.of("/"), Map.of());
+  }
+
+  /**
+   * A launcher script like ./tailor that runs tailor from the test class path, for the hooks
+   * podman runs (they need an executable file, and tailor's background tracer starts it again).
+   */
+  static Path launcher(Path dir) throws IOException {
+    List<String> java = TailorProcess.tailorCommand();
+    StringBuilder s = new StringBuilder("#!/bin/sh\nexport TAILOR_LAUNCHER=\"$0\"\nexec");
+    for (String w : java) {
+      s.append(" '").append(w.replace("'", "'\\''")).append('\'');
+    }
+    s.append(" \"$@\"\n");
+    Path f = dir.resolve("tailor");
+    Files.writeString(f, s.toString());
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return f;
+  }
+}
