@@ -36,6 +36,11 @@ final class RuntimeBaseCommand implements Callable<Integer> {
       description = "Container starts per set-up (default: ${DEFAULT-VALUE}); the base is the union of all.")
   int runs;
 
+  @Option(names = "--via", split = ",", paramLabel = "HOW", defaultValue = "direct",
+      description = "direct: trace 'RUNTIME run' of a bundle (default); podman: learn containers through tailor's "
+          + "OCI hooks under podman (its create-then-start lets the init wait after the filter); direct,podman: both, merged.")
+  java.util.List<String> via;
+
   @Option(names = "--save", description = "Also keep the base in the folder learn, generate and merge read it from "
       + "(TAILOR_RUNTIME_BASES or /var/lib/tailor/runtime-bases).")
   boolean save;
@@ -58,10 +63,27 @@ final class RuntimeBaseCommand implements Callable<Integer> {
     try {
       ContainerRuntime rt = ContainerRuntime.find(runtime).orElseThrow(() -> new CommandException(
           runtime + " is not installed here (not on PATH); install it, e.g. apt-get install " + runtime));
+      for (String v : via) {
+        if (!v.equals("direct") && !v.equals("podman")) {
+          return Main.fail(spec, "--via " + v + ": use direct, podman or both", null, Main.EXIT_USAGE);
+        }
+      }
       spec.commandLine().getErr().println("tailor: measuring " + rt.label() + " (" + rt.executable() + "), "
-          + runs * 3 + " container starts...");
+          + runs * 3 * via.size() + " container starts...");
       spec.commandLine().getErr().flush();
-      BaseFile base = BaseMeasurement.measure(rt, runs, Path.of(System.getProperty("java.io.tmpdir")));
+      Path work = Path.of(System.getProperty("java.io.tmpdir"));
+      BaseFile base = null;
+      for (String v : via) {
+        BaseFile b;
+        if (v.equals("direct")) {
+          b = BaseMeasurement.measure(rt, runs, work);
+        } else {
+          Path launcher = HookCommand.launcher().orElseThrow(() -> new CommandException(
+              "--via podman runs tailor's hooks: start this through the ./tailor launcher"));
+          b = BaseMeasurement.measureThroughPodman(rt, runs, work, launcher);
+        }
+        base = base == null ? b : base.merge(b);
+      }
       spec.commandLine().getOut().print(base.toJson());
       spec.commandLine().getOut().flush();
       if (save) {

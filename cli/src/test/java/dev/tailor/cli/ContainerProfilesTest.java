@@ -115,9 +115,7 @@ class ContainerProfilesTest {
     Containers.assumePodmanRunc();
     for (String name : List.of("runc", "crun")) {
       ContainerRuntime rt = ContainerRuntime.find(name).orElse(null);
-      if (rt == null) {
-        continue;
-      }
+      org.junit.jupiter.api.Assumptions.assumeTrue(rt != null, name + " is not installed (Debian: apt-get install " + name + ")");
       BaseFile shipped = RuntimeBases.bundled().stream().filter(b -> b.runtime().equals(name) && b.version().equals(rt.version()))
           .findFirst().orElse(null);
       TailorProcess.Result r = TailorProcess.tailor(tmp, "runtime-base", name, "--runs", "1");
@@ -134,6 +132,21 @@ class ContainerProfilesTest {
         }
       }
     }
+  }
+
+  @Test
+  void runtimeBase_viaPodman_measuresThroughTheLearnHooks() throws Exception {
+    Containers.assumePodmanRunc();
+    Path launcher = Containers.launcher(Files.createDirectories(tmp.resolve("bin")));
+    TailorProcess.Result r = TailorProcess.run(List.of(launcher.toString(), "runtime-base", "runc", "--via", "podman",
+        "--runs", "1"), tmp, Map.of());
+    assertEquals(0, r.exit(), r.err());
+    BaseFile viaPodman = BaseFile.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
+    assertEquals(3, viaPodman.runs());
+    assertTrue(viaPodman.method().contains("--via podman"));
+    // What runc's init does in every start (close fds, drop capabilities, set ids, exec) shows either way.
+    assertTrue(viaPodman.seen().keySet().containsAll(List.of("fstatfs", "capset", "setuid", "setgid", "setgroups", "execve")),
+        viaPodman.seen().toString());
   }
 
   @Test

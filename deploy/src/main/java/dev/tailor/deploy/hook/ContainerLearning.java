@@ -27,6 +27,9 @@ import java.util.function.UnaryOperator;
  * calls after the filter, as measured in this very start, as its runtime base.
  */
 public final class ContainerLearning {
+  /** How the source of a base traced in the container's own start begins. */
+  public static final String TRACED = "traced in this container's start";
+
   /** Which container, and where it came from. */
   public record Request(String name, int pid, Path bundle, String id, String runtime) {}
 
@@ -54,7 +57,7 @@ public final class ContainerLearning {
     }
     if (gate.filterSeen()) {
       bases.add(new RuntimeBase(runtimeName.isEmpty() ? "runtime" : runtimeName, version.isEmpty() ? "unknown" : version,
-          "traced in this container's start (" + request.id() + ")", new TreeSet<>(gate.runtimeCalls().keySet())));
+          TRACED + " (" + request.id() + ")", new TreeSet<>(gate.runtimeCalls().keySet())));
     } else {
       warnings.add("the container ran without a seccomp filter, so the runtime's calls after a filter load could not be "
           + "traced; the stored base of its runtime is used");

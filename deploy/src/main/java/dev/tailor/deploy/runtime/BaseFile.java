@@ -53,6 +53,17 @@ public record BaseFile(String runtime, String version, String measured, String m
     return new BaseFile(rt.name(), rt.version(), LocalDate.now(ZoneOffset.UTC).toString(), thisMachine(), method, runs, seen);
   }
 
+  /** This measurement and another of the same runtime version, as one: runs and counts add up. */
+  public BaseFile merge(BaseFile other) {
+    if (!runtime.equals(other.runtime) || !version.equals(other.version)) {
+      throw new IllegalArgumentException("cannot merge bases of " + runtime + " " + version + " and "
+          + other.runtime + " " + other.version);
+    }
+    TreeMap<String, Integer> s = new TreeMap<>(seen);
+    other.seen.forEach((k, v) -> s.merge(k, v, Integer::sum));
+    return new BaseFile(runtime, version, measured, machine, method + "; " + other.method, runs + other.runs, s);
+  }
+
   /** The JSON text, keys in a fixed order, ending in a newline. */
   public String toJson() {
     ObjectNode o = OciJson.MAPPER.createObjectNode();

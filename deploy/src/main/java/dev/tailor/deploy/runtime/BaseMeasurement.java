@@ -1,5 +1,8 @@
 package dev.tailor.deploy.runtime;
 
+import dev.tailor.deploy.hook.ContainerLearning;
+import dev.tailor.deploy.hook.HookFiles;
+import dev.tailor.deploy.hook.ProfileStore;
 import dev.tailor.deploy.oci.Bundle;
 import dev.tailor.tracer.backend.StraceBackend;
 import dev.tailor.tracer.backend.TraceException;
@@ -62,6 +65,74 @@ public final class BaseMeasurement {
             + String.join(" ", CONTAINER_ARGS) + " in a podman-like bundle, " + runs + " starts each as "
             + Bundle.Variant.ALL.stream().map(Bundle.Variant::label).collect(java.util.stream.Collectors.joining(", "))
             + "; the init's calls from its seccomp filter load to its execve of the container's process");
+  }
+
+  /**
+   * Measures {@code runtime} as podman runs it: {@code runs} containers per set-up are learned
+   * through tailor's own OCI hooks (run by {@code launcher}), and the runtime calls each start's
+   * trace found after the filter load are the base. podman creates the container, then starts it
+   * later, so runc's init waits after its filter load and its Go runtime makes calls there that a
+   * quick {@code runc run} does not.
+   */
+  public static BaseFile measureThroughPodman(ContainerRuntime runtime, int runs, Path work, Path launcher)
+      throws IOException {
+    if (runs < 1) {
+      throw new IllegalArgumentException("runs < 1");
+    }
+    TreeMap<String, Integer> seen = new TreeMap<>();
+    int total = 0;
+    Path scratch = Files.createTempDirectory(work, "tailor-base-podman-");
+    try {
+      Path hooks = scratch.resolve("hooks.d");
+      ProfileStore store = new ProfileStore(scratch.resolve("store"));
+      HookFiles.install(HookFiles.LEARN, hooks, launcher, store, java.util.Map.of());
+      Path rootfs = Bundle.create(scratch.resolve("bundle"), CONTAINER_ARGS, Bundle.Variant.ALL.get(0)).dir().resolve("rootfs");
+      List<List<String>> setups = List.of(List.of(), List.of("--user", "65534:65534"),
+          List.of("--security-opt", "no-new-privileges"));
+      int n = 0;
+      for (List<String> setup : setups) {
+        for (int i = 0; i < runs; i++) {
+          String name = "base-" + n + "-" + i;
+          List<String> argv = new java.util.ArrayList<>(List.of("podman", "--hooks-dir", hooks.toString(),
+              "--runtime", runtime.executable().toString(), "--cgroup-manager", "cgroupfs", "run", "--rm",
+              "--network", "none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+              "-v", "/usr:/usr:ro", "-v", "/etc:/etc:ro", "--annotation", HookFiles.LEARN_ANNOTATION + "=" + name));
+          argv.addAll(setup);
+          argv.addAll(List.of("--rootfs", rootfs.toString()));
+          argv.addAll(CONTAINER_ARGS);
+          Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+          String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          int code;
+          try {
+            code = p.waitFor();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+          }
+          Path rec = store.folder(name).resolve(dev.tailor.tracer.RecordingJson.FILE_NAME);
+          if (code != 0 || !Files.isRegularFile(rec)) {
+            throw new IOException("podman with " + runtime.label() + " did not run a learned container (exit " + code
+                + "): " + out.strip().lines().reduce((a, b) -> b).orElse("no output"));
+          }
+          dev.tailor.tracer.Recording r = dev.tailor.tracer.RecordingJson.read(rec);
+          java.util.Optional<dev.tailor.tracer.RuntimeBase> traced = r.runtimeBases().stream()
+              .filter(b -> b.source().startsWith(ContainerLearning.TRACED)).findFirst();
+          if (traced.isEmpty()) {
+            throw new IOException("the learned container " + name + " holds no traced runtime calls: " + r.warnings());
+          }
+          traced.get().syscalls().forEach(s -> seen.merge(s, 1, Integer::sum));
+          total++;
+        }
+        n++;
+      }
+    } finally {
+      deleteTree(scratch);
+    }
+    return BaseFile.measuredHere(runtime, total, seen,
+        "tailor runtime-base " + runtime.name() + " --via podman: containers running " + String.join(" ", CONTAINER_ARGS)
+            + " learned through tailor's OCI hooks under podman, " + runs + " each as root, as uid 65534 and with "
+            + "no-new-privileges; the init's calls from its seccomp filter load to its execve");
   }
 
   private static void deleteTree(Path dir) throws IOException {
