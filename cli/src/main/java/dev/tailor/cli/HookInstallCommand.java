@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,9 +35,7 @@ final class HookInstallCommand implements Callable<Integer> {
       description = "Where the hook files go (default: ${DEFAULT-VALUE}; podman: --hooks-dir DIR).")
   Path hooksDir;
 
-  @Option(names = "--store", paramLabel = "DIR", defaultValue = "/var/lib/tailor/profiles",
-      description = "Where learned profiles go (default: ${DEFAULT-VALUE}).")
-  Path store;
+  @Mixin StoreOption store;
 
   @Option(names = "--launcher", paramLabel = "PATH",
       description = "The tailor launcher the hooks run (default: the ./tailor this command was started by).")
@@ -62,13 +61,13 @@ final class HookInstallCommand implements Callable<Integer> {
     }
     try {
       List<HookFiles.Hook> hooks = new ArrayList<>(HookFiles.LEARN);
-      List<Path> written = HookFiles.install(hooks, hooksDir.toAbsolutePath(), l, new ProfileStore(store), env);
+      List<Path> written = HookFiles.install(hooks, hooksDir.toAbsolutePath(), l, store.store(), env);
       for (Path f : written) {
         spec.commandLine().getErr().println("tailor: wrote " + f);
       }
       spec.commandLine().getErr().println("tailor: learn a container with: podman" + (hooksDir.toString().equals(
           "/usr/share/containers/oci/hooks.d") ? "" : " --hooks-dir " + hooksDir.toAbsolutePath())
-          + " run --annotation io.tailor.learn=NAME ...; its profiles appear in " + new ProfileStore(store).root() + "/NAME/");
+          + " run --annotation io.tailor.learn=NAME ...; its profiles appear in " + store.store().root() + "/NAME/");
       spec.commandLine().getErr().flush();
       return 0;
     } catch (IOException e) {

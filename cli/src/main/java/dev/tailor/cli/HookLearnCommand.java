@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,9 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class HookLearnCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--store", paramLabel = "DIR", defaultValue = "/var/lib/tailor/profiles",
-      description = "Where learned profiles go (default: ${DEFAULT-VALUE}).")
-  Path store;
+  @Mixin StoreOption store;
 
   @Option(names = "--attach-timeout", paramLabel = "SECONDS", defaultValue = "15",
       description = "How long to wait for the tracer to attach (default: ${DEFAULT-VALUE}).")
@@ -40,7 +39,7 @@ final class HookLearnCommand implements Callable<Integer> {
       OciState state = OciState.parse(HookCommand.readInput(System.in));
       Path launcher = HookCommand.launcher().orElseThrow(() -> new CommandException(
           "TAILOR_LAUNCHER is not set: run the hook through the tailor launcher ('tailor hook install' writes it so)"));
-      LearnHook.Outcome o = LearnHook.start(state, new ProfileStore(store), launcher, Duration.ofSeconds(attachTimeout));
+      LearnHook.Outcome o = LearnHook.start(state, store.store(), launcher, Duration.ofSeconds(attachTimeout));
       spec.commandLine().getErr().println("tailor: " + o.message());
     } catch (OciException | CommandException e) {
       spec.commandLine().getErr().println("tailor: " + e.getMessage() + "; the container runs without being learned");

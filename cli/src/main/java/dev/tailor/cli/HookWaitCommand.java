@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,9 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class HookWaitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--store", paramLabel = "DIR", defaultValue = "/var/lib/tailor/profiles",
-      description = "Where learned profiles go (default: ${DEFAULT-VALUE}).")
-  Path store;
+  @Mixin StoreOption store;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "100",
       description = "How long to wait at most (default: ${DEFAULT-VALUE}).")
@@ -39,7 +38,7 @@ final class HookWaitCommand implements Callable<Integer> {
   public Integer call() {
     try {
       OciState state = OciState.parse(HookCommand.readInput(System.in));
-      Optional<String> why = LearnHook.awaitProfile(new ProfileStore(store), state.id(), Duration.ofSeconds(timeout));
+      Optional<String> why = LearnHook.awaitProfile(store.store(), state.id(), Duration.ofSeconds(timeout));
       why.ifPresent(w -> spec.commandLine().getErr().println("tailor: " + w));
     } catch (OciException | CommandException e) {
       spec.commandLine().getErr().println("tailor: " + e.getMessage());

@@ -66,15 +66,7 @@ public final class StraceBackend implements Backend {
 
   @Override
   public int run(List<String> command, Recorder recorder) throws TraceException {
-    if (command.isEmpty()) {
-      throw new TraceException(TraceException.Kind.NOT_FOUND, "no command given");
-    }
-    Commands.resolve(command.get(0));
-    List<String> argv = new ArrayList<>();
-    argv.add(strace.toString());
-    argv.addAll(traceOptions());
-    argv.addAll(extraOptions);
-    return trace(argv, command, recorder, recorder, Recorder::detail, Optional.empty(), false);
+    return run(command, recorder, recorder, Recorder::detail);
   }
 
   /**
