@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
       MergeCommand.class,
       CheckCommand.class,
       EnforceCommand.class,
-      RuntimeBaseCommand.class
+      RuntimeBaseCommand.class,
+      ExportCommand.class
     })
 public final class Main {
   /** Exit code when tailor itself failed (as docker run). */
