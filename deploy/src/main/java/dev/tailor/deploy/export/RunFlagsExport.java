@@ -39,8 +39,9 @@ final class RunFlagsExport {
       }
       l.add("podman run " + flags + " " + quote(image(p, image)));
       l.add("# " + p.name() + ": Podman, through tailor's precreate hook (tailor hook install), from the store");
-      l.add("sudo mkdir -p " + quote(store) + " && sudo cp -r " + quote(p.path().toString()) + " "
-          + quote(store + "/" + p.name()));
+      // "DIR/." copies the folder's files, also when the store already holds an older NAME/.
+      l.add("sudo mkdir -p " + quote(store + "/" + p.name()) + " && sudo cp -r " + quote(p.path() + "/.") + " "
+          + quote(store + "/" + p.name() + "/"));
       l.add("podman run --annotation " + quote("io.tailor.profile=" + p.name()) + " " + quote(image(p, image)));
       l.add("");
     }
