@@ -1,5 +1,8 @@
 package dev.tailor.cli;
 
+import dev.tailor.deploy.export.Export;
+import dev.tailor.deploy.export.ExportException;
+import dev.tailor.deploy.export.ProfileDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,19 +67,18 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var f = dev.tailor.deploy.export.Export.Format.named(format);
+    var f = Export.Format.named(format);
     if (f.isEmpty()) {
       return Main.fail(spec, "export --format " + format + ": use spo, kubernetes, daemonset, docker or podman", null,
           Main.EXIT_USAGE);
     }
     try {
-      List<dev.tailor.deploy.export.ProfileDir> profiles = new ArrayList<>();
+      List<ProfileDir> profiles = new ArrayList<>();
       for (Path d : dirs) {
-        profiles.add(dev.tailor.deploy.export.ProfileDir.read(d));
+        profiles.add(ProfileDir.read(d));
       }
       List<String> notes = new ArrayList<>();
-      String text = dev.tailor.deploy.export.Export.render(f.get(), profiles,
-          new dev.tailor.deploy.export.Export.Options(image, namespace, store), notes::add);
+      String text = Export.render(f.get(), profiles, new Export.Options(image, namespace, store), notes::add);
       for (String n : notes) {
         spec.commandLine().getErr().println("tailor: " + n);
       }
@@ -91,7 +93,7 @@ final class ExportCommand implements Callable<Integer> {
       }
       spec.commandLine().getErr().flush();
       return 0;
-    } catch (dev.tailor.deploy.export.ExportException e) {
+    } catch (ExportException e) {
       return Main.fail(spec, "export: " + e.getMessage(), debug ? e : null, 1);
     } catch (IOException e) {
       return Main.fail(spec, "export: cannot write " + out + ": " + e.getMessage(), debug ? e : null, 1);
