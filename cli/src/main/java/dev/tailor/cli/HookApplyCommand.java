@@ -37,9 +37,9 @@ final class HookApplyCommand implements Callable<Integer> {
       description = "The profile store: DIR/NAME/seccomp.json, DIR/bindings.json (default: ${DEFAULT-VALUE}).")
   Path store;
 
-  @Option(names = "--log", paramLabel = "FILE", defaultValue = "/var/log/tailor/hook.log",
-      description = "Also append each decision here (default: ${DEFAULT-VALUE}): podman drops a precreate hook's "
-          + "stderr, so this is where its refusals can be read.")
+  @Option(names = "--log", paramLabel = "FILE",
+      description = "Also append each decision here (default: STORE/.tailor/logs/apply.log, beside the learn "
+          + "hook's logs): podman drops a precreate hook's stderr, so this is where its refusals can be read.")
   Path log;
 
   @Option(names = "--debug", description = "Print stack traces on errors.")
@@ -52,6 +52,7 @@ final class HookApplyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Path logFile = log != null ? log : HookLog.in(store);
     byte[] config;
     try {
       config = in.readNBytes(HookApply.MAX_CONFIG + 1);
@@ -64,12 +65,12 @@ final class HookApplyCommand implements Callable<Integer> {
       out.flush();
       for (String note : r.notes()) {
         spec.commandLine().getErr().println(note);
-        HookLog.append(log, config, note);
+        HookLog.append(logFile, config, note);
       }
       spec.commandLine().getErr().flush();
       return 0;
     } catch (ApplyException e) {
-      HookLog.append(log, config, "tailor: hook apply: " + e.getMessage());
+      HookLog.append(logFile, config, "tailor: hook apply: " + e.getMessage());
       return Main.fail(spec, "hook apply: " + e.getMessage(), debug ? e : null, 1);
     } catch (IOException e) {
       return Main.fail(spec, "hook apply: cannot write the OCI config on stdout: " + e.getMessage(), debug ? e : null, 1);

@@ -85,6 +85,18 @@ class HookApplyCommandTest {
   }
 
   @Test
+  void refusal_isLoggedInTheStoreByDefault() throws Exception {
+    Path store = store();
+    byte[] config = "{\"hostname\":\"c0ffee\",\"annotations\":{\"io.tailor.profile\":\"gone\"}}"
+        .getBytes(StandardCharsets.UTF_8);
+    Run r = inProcess(config, "--store", store.toString());
+    assertEquals(1, r.exit());
+    String log = Files.readString(store.resolve(".tailor/logs/apply.log"));
+    assertTrue(log.contains("container c0ffee: tailor: hook apply: profile 'gone' (annotation io.tailor.profile) is "
+        + "not in the store"), log);
+  }
+
+  @Test
   void noProfileAsked_passesTheBytesThrough() throws Exception {
     byte[] config = "{\"ociVersion\":\"1.0.2\", \"annotations\": {\"x\": \"\u00e9\"}}\n".getBytes(StandardCharsets.UTF_8);
     Run r = inProcess(config, "--store", store().toString(), "--log", tmp.resolve("log").toString());

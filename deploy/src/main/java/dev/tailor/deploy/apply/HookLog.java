@@ -16,10 +16,12 @@ import java.time.temporal.ChronoUnit;
  * also appended here, with the container's short id (its hostname at precreate) and command.
  */
 public final class HookLog {
-  /** Where the hooks log by default. */
-  public static final Path DEFAULT = Path.of("/var/log/tailor/hook.log");
-
   private HookLog() {}
+
+  /** The log of the store {@code store}: in its internal folder, beside the learn hook's logs. */
+  public static Path in(Path store) {
+    return store.resolve(".tailor").resolve("logs").resolve("apply.log");
+  }
 
   /** Appends {@code message} about the container in {@code config}; never fails the hook. */
   public static void append(Path file, byte[] config, String message) {

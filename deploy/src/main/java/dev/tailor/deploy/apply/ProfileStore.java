@@ -32,9 +32,10 @@ public record ProfileStore(Path dir) {
 
   /** The folder of profile {@code name}, which must exist inside the store. */
   Path folder(String name, String why) throws ApplyException {
-    if (!Recording.isValidName(name)) {
+    // Names starting with a dot are the store's own folders (.tailor holds the hooks' state), never a profile.
+    if (!Recording.isValidName(name) || name.startsWith(".")) {
       throw new ApplyException("profile name '" + printable(name) + "' (" + why + ") is not a valid name: use only "
-          + "[A-Za-z0-9._-], not . or ..");
+          + "[A-Za-z0-9._-], not starting with a dot");
     }
     Path folder = dir.resolve(name);
     if (!Files.isDirectory(folder)) {

@@ -202,7 +202,7 @@ class HookApplyTest {
     Files.createDirectories(tmp.resolve("outside"));
     Files.copy(store.resolve("web/seccomp.json"), tmp.resolve("outside/seccomp.json"));
     Files.createSymbolicLink(store.resolve("link"), tmp.resolve("outside"));
-    for (String name : List.of("../outside", "..", ".", "/etc", "web/../web", "", "a b", "web\n")) {
+    for (String name : List.of("../outside", "..", ".", ".tailor", "/etc", "web/../web", "", "a b", "web\n")) {
       ApplyException e = assertThrows(ApplyException.class,
           () -> apply(podmanConfig(HookApply.ANNOTATION, name), FakeAppArmor.off()), name);
       assertTrue(e.getMessage().contains("not a valid name"), e.getMessage());
