@@ -11,8 +11,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     name = "hook",
-    description = "OCI hooks for podman and CRI-O: 'install' writes their hooks.d files; the runtime runs the others.",
-    subcommands = {HookInstallCommand.class, HookLearnCommand.class, HookWaitCommand.class, HookTraceCommand.class})
+    description = "OCI hooks for podman and CRI-O: 'install' writes their hooks.d files; the runtime runs the others "
+        + "(apply: precreate, picks a learned profile; learn: prestart; wait: poststop).",
+    subcommands = {HookInstallCommand.class, HookApplyCommand.class, HookLearnCommand.class, HookWaitCommand.class,
+      HookTraceCommand.class})
 final class HookCommand {
   /** The most a hook reads of stdin: OCI configs are kilobytes, never megabytes. */
   static final int MAX_INPUT = 4 << 20;

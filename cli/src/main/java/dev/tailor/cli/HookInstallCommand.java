@@ -37,6 +37,9 @@ final class HookInstallCommand implements Callable<Integer> {
 
   @Mixin StoreOption store;
 
+  @Option(names = "--no-apply", description = "Only the learning hooks: no precreate hook that applies learned profiles.")
+  boolean noApply;
+
   @Option(names = "--launcher", paramLabel = "PATH",
       description = "The tailor launcher the hooks run (default: the ./tailor this command was started by).")
   Path launcher;
@@ -61,6 +64,9 @@ final class HookInstallCommand implements Callable<Integer> {
     }
     try {
       List<HookFiles.Hook> hooks = new ArrayList<>(HookFiles.LEARN);
+      if (!noApply) {
+        hooks.addAll(HookFiles.APPLY);
+      }
       List<Path> written = HookFiles.install(hooks, hooksDir.toAbsolutePath(), l, store.store(), env);
       for (Path f : written) {
         spec.commandLine().getErr().println("tailor: wrote " + f);

@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
       CheckCommand.class,
       EnforceCommand.class,
       RuntimeBaseCommand.class,
-      HookCommand.class
+      HookCommand.class,
+      ExportCommand.class
     })
 public final class Main {
   /** Exit code when tailor itself failed (as docker run). */

@@ -187,6 +187,17 @@ class ContainerProfilesTest {
           List.of("--security-opt", "seccomp=" + profile.resolve("seccomp.json")), w.getValue()));
       assertEquals(0, rerun.exit(), rerun.err());
       assertEquals(learned.out(), rerun.out());
+
+      // The installed precreate hook puts the profile on a container that only names it.
+      TailorProcess.Result applied = Containers.run(Containers.podman(hooks, Containers.rootfs(tmp.resolve("apply-" + w.getKey())),
+          List.of("--annotation", "io.tailor.profile=" + w.getKey()), w.getValue()));
+      assertEquals(0, applied.exit(), applied.err());
+      assertEquals(learned.out(), applied.out());
+      assertFalse(rec.syscalls().containsKey("symlinkat") || rec.syscalls().containsKey("symlink"), "made no symlink");
+      TailorProcess.Result refused = Containers.run(Containers.podman(hooks, Containers.rootfs(tmp.resolve("refuse-" + w.getKey())),
+          List.of("--annotation", "io.tailor.profile=" + w.getKey()), List.of("/usr/bin/ln", "-s", "a", "/tmp/link")));
+      assertNotEquals(0, refused.exit(), "ln -s needs symlinkat, which " + w.getKey() + " never made");
+      assertTrue(refused.err().contains("Operation not permitted"), refused.err());
     }
   }
 

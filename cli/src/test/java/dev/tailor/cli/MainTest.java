@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class MainTest {
   @ParameterizedTest
-  @ValueSource(strings = {"learn", "generate", "merge", "check", "enforce"})
+  @ValueSource(strings = {"learn", "generate", "merge", "check", "enforce", "export"})
   void help_ofEverySubcommand_printsUsageAndExitsZero(String command) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * The hooks.d files (OCI hooks schema 1.0.0, as podman and CRI-O read them) that connect tailor
  * to containers: {@code tailor-learn.json} (prestart: trace a container annotated {@code
- * io.tailor.learn=NAME}) and {@code tailor-learn-wait.json} (poststop: wait until its profile is
- * written).
+ * io.tailor.learn=NAME}), {@code tailor-learn-wait.json} (poststop: wait until its profile is
+ * written) and {@code tailor-apply.json} (precreate: put the learned profile on the container).
  */
 public final class HookFiles {
   /** The annotation that asks for a container to be learned; its value is the profile name. */
@@ -35,6 +35,13 @@ public final class HookFiles {
   public static final List<Hook> LEARN = List.of(
       new Hook("tailor-learn.json", "prestart", List.of("hook", "learn"), 30, LEARN_ANNOTATION),
       new Hook("tailor-learn-wait.json", "poststop", List.of("hook", "wait"), 120, LEARN_ANNOTATION));
+
+  /**
+   * The hook that confines containers with learned profiles: at precreate, for every container
+   * (a binding rule may pick a profile by command or image, not only by annotation).
+   */
+  public static final List<Hook> APPLY = List.of(
+      new Hook("tailor-apply.json", "precreate", List.of("hook", "apply"), 30, ""));
 
   private HookFiles() {}
 

@@ -194,32 +194,27 @@ public record Report(Recording recording, List<Section> sections) {
   }
 
   static String deploy(String name) {
+    String dir = "profiles-out/" + name;
     List<String> l = new ArrayList<>();
     l.add("## Deploy");
     l.add("");
     l.add("Check the seccomp profile before shipping it:");
     l.add("```sh");
-    l.add("tailor enforce --seccomp profiles-out/" + name + "/seccomp.json -- CMD ARGS...");
+    l.add("tailor enforce --seccomp " + dir + "/seccomp.json -- CMD ARGS...");
     l.add("```");
-    l.add("Docker and Podman:");
+    l.add("Podman with tailor's precreate hook (`tailor hook install`): put the folder in the store, then name it "
+        + "(or bind it in `/var/lib/tailor/profiles/bindings.json`):");
     l.add("```sh");
-    l.add("docker run --security-opt seccomp=profiles-out/" + name + "/seccomp.json "
-        + "--security-opt apparmor=" + name + " IMAGE");
-    l.add("podman run --security-opt seccomp=profiles-out/" + name + "/seccomp.json IMAGE");
+    l.add("sudo mkdir -p /var/lib/tailor/profiles/" + name + " && sudo cp -r " + dir + "/. /var/lib/tailor/profiles/"
+        + name + "/");
+    l.add("podman run --annotation io.tailor.profile=" + name + " IMAGE");
     l.add("```");
-    l.add("AppArmor (load on every node that runs the workload; complain mode logs, enforce mode denies):");
+    l.add("Run flags, Kubernetes manifests and security-profiles-operator resources for this folder:");
     l.add("```sh");
-    l.add("sudo apparmor_parser -r profiles-out/" + name + "/apparmor.profile");
-    l.add("```");
-    l.add("Kubernetes (1.30+): copy `seccomp.json` to `/var/lib/kubelet/seccomp/profiles/" + name + ".json` on each node, then:");
-    l.add("```yaml");
-    l.add("securityContext:");
-    l.add("  seccompProfile:");
-    l.add("    type: Localhost");
-    l.add("    localhostProfile: profiles/" + name + ".json");
-    l.add("  appArmorProfile:");
-    l.add("    type: Localhost");
-    l.add("    localhostProfile: " + name);
+    l.add("tailor export --format docker " + dir + "       # or podman: --security-opt flags");
+    l.add("tailor export --format kubernetes " + dir + "   # Pod securityContext (1.30+) and the AppArmor annotation");
+    l.add("tailor export --format daemonset " + dir + "    # ConfigMap + DaemonSet that install it on every node");
+    l.add("tailor export --format spo " + dir + "          # SeccompProfile + AppArmorProfile for the operator");
     l.add("```");
     l.add("The profile includes the runtime calls listed under \"Container runtime\" above; a runtime or version "
         + "that is not listed there may need its own (`tailor runtime-base RUNTIME`, then `--runtime`).");

@@ -1,0 +1,81 @@
+package dev.tailor.cli;
+
+import dev.tailor.deploy.apply.AppArmorHost;
+import dev.tailor.deploy.apply.ApplyException;
+import dev.tailor.deploy.apply.HookApply;
+import dev.tailor.deploy.apply.HookLog;
+import dev.tailor.deploy.apply.ProfileStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tailor hook apply}: the precreate hook that puts a learned profile on a container. */
+@Command(
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    name = "apply",
+    description = {
+      "OCI precreate hook: read the proposed config.json on stdin and write the whole config on stdout, with "
+          + "linux.seccomp replaced by the learned profile (and process.apparmorProfile set where the kernel has "
+          + "AppArmor). The profile is the annotation io.tailor.profile=NAME, else the first matching rule of "
+          + "STORE/bindings.json; a container that matches neither passes through unchanged.",
+      "Fails closed: a named profile that is missing, unreadable or not for this machine exits 1 with one line, "
+          + "and the runtime does not start the container.",
+      "Exit code: 0 written, 1 refused."
+    },
+    sortOptions = false)
+final class HookApplyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--store", paramLabel = "DIR", defaultValue = "/var/lib/tailor/profiles",
+      description = "The profile store: DIR/NAME/seccomp.json, DIR/bindings.json (default: ${DEFAULT-VALUE}).")
+  Path store;
+
+  @Option(names = "--log", paramLabel = "FILE",
+      description = "Also append each decision here (default: STORE/.tailor/logs/apply.log, beside the learn "
+          + "hook's logs): podman drops a precreate hook's stderr, so this is where its refusals can be read.")
+  Path log;
+
+  @Option(names = "--debug", description = "Print stack traces on errors.")
+  boolean debug;
+
+  // Raw bytes both ways: the hook may run without a UTF-8 locale, and a config passed through a
+  // character writer would lose every non-ASCII byte.
+  InputStream in = System.in;
+  OutputStream out = System.out;
+
+  @Override
+  public Integer call() {
+    Path logFile = log != null ? log : HookLog.in(store);
+    byte[] config;
+    try {
+      config = in.readNBytes(HookApply.MAX_CONFIG + 1);
+    } catch (IOException e) {
+      return Main.fail(spec, "hook apply: cannot read the OCI config on stdin: " + e.getMessage(), debug ? e : null, 1);
+    }
+    try {
+      HookApply.Result r = HookApply.apply(config, new ProfileStore(store), AppArmorHost.kernel());
+      out.write(r.config());
+      out.flush();
+      for (String note : r.notes()) {
+        spec.commandLine().getErr().println(note);
+        HookLog.append(logFile, config, note);
+      }
+      spec.commandLine().getErr().flush();
+      return 0;
+    } catch (ApplyException e) {
+      HookLog.append(logFile, config, "tailor: hook apply: " + e.getMessage());
+      return Main.fail(spec, "hook apply: " + e.getMessage(), debug ? e : null, 1);
+    } catch (IOException e) {
+      return Main.fail(spec, "hook apply: cannot write the OCI config on stdout: " + e.getMessage(), debug ? e : null, 1);
+    } catch (RuntimeException e) {
+      return Main.fail(spec, "hook apply: internal error: " + e, e, 1);
+    }
+  }
+}

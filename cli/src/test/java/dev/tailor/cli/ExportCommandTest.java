@@ -1,0 +1,60 @@
+package dev.tailor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportCommandTest {
+  @TempDir Path tmp;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private Path profile() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("web"));
+    Files.writeString(dir.resolve("seccomp.json"), "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,"
+        + "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}\n");
+    return dir;
+  }
+
+  @Test
+  void export_toStdout_andToOut() throws Exception {
+    Path dir = profile();
+    Run r = run("export", "--format", "kubernetes", "--image", "nginx:1.25", dir.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("localhostProfile: profiles/web.json") && r.out().contains("image: nginx:1.25"), r.out());
+
+    Run o = run("export", "-f", "spo", "--out", tmp.resolve("out").toString(), dir.toString());
+    assertEquals(0, o.exit(), o.err());
+    assertEquals("", o.out());
+    assertTrue(Files.readString(tmp.resolve("out/tailor-spo.yaml")).contains("kind: SeccompProfile"));
+  }
+
+  @Test
+  void export_unknownFormat_isAUsageError() throws Exception {
+    Run r = run("export", "--format", "helm", profile().toString());
+    assertEquals(Main.EXIT_USAGE, r.exit());
+    assertTrue(r.err().startsWith("tailor: export --format helm: use spo, kubernetes, daemonset, docker or podman"),
+        r.err());
+  }
+
+  @Test
+  void export_notAProfileFolder_failsWithOneLine() {
+    Run r = run("export", "--format", "docker", tmp.resolve("nothing").toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.err().startsWith("tailor: export: ") && r.err().contains("is not a profile folder"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+}

@@ -1,0 +1,180 @@
+package dev.tailor.deploy.apply;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tailor.deploy.oci.OciJson;
+import dev.tailor.tracer.Recording;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The precreate hook's work: given the proposed OCI config, pick the container's learned profile
+ * (the {@code io.tailor.profile} annotation, else the store's bindings) and return the config with
+ * {@code linux.seccomp} replaced and, where the kernel has AppArmor, {@code process.apparmorProfile}
+ * set. Nothing else of the config changes. Every doubt about a profile that was asked for is an
+ * {@link ApplyException}, so the runtime does not start the container unconfined.
+ */
+public final class HookApply {
+  /** The annotation that names a container's profile in the store. */
+  public static final String ANNOTATION = "io.tailor.profile";
+  /** A config larger than this is not one a runtime proposed. */
+  public static final int MAX_CONFIG = 16 << 20;
+
+  // Big decimals keep every number of the config exactly as given; the rest is OciJson's strictness.
+  private static final ObjectMapper MAPPER = OciJson.MAPPER.copy()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
+  private HookApply() {}
+
+  /**
+   * What the hook writes back.
+   *
+   * @param config the whole config for stdout
+   * @param profile the profile applied, empty when the config passed through unchanged
+   * @param notes one line each for stderr: what was applied and what was left as it was
+   */
+  public record Result(byte[] config, Optional<String> profile, List<String> notes) {
+    public Result {
+      config = config.clone();
+      notes = List.copyOf(notes);
+    }
+
+    @Override
+    public byte[] config() {
+      return config.clone();
+    }
+  }
+
+  /** Rewrites {@code config} (the bytes a runtime gave on stdin) with the store's profile. */
+  public static Result apply(byte[] config, ProfileStore store, AppArmorHost apparmor) throws ApplyException {
+    if (config.length > MAX_CONFIG) {
+      throw new ApplyException("the OCI config on stdin is larger than " + (MAX_CONFIG >> 20) + " MB");
+    }
+    ObjectNode root = object(config, "the OCI config on stdin");
+    Container container = container(root);
+    String name;
+    String why;
+    String asked = container.annotations().get(ANNOTATION);
+    if (asked != null) {
+      name = asked;
+      why = "annotation " + ANNOTATION;
+    } else {
+      Bindings bindings = Bindings.read(store.bindingsFile());
+      Optional<Bindings.Binding> rule = bindings.select(container);
+      if (rule.isEmpty()) {
+        return new Result(config, Optional.empty(), List.of());
+      }
+      name = rule.get().profile();
+      why = "rule " + (bindings.rules().indexOf(rule.get()) + 1) + " of " + store.bindingsFile();
+    }
+    Path folder = store.folder(name, why);
+    List<String> notes = new ArrayList<>();
+    Path seccompFile = folder.resolve("seccomp.json");
+    byte[] seccompBytes = ProfileStore.read(seccompFile, name);
+    for (String w : SeccompCheck.check(seccompFile, name)) {
+      notes.add("tailor: profile '" + name + "': " + w);
+    }
+    ObjectNode seccomp = object(seccompBytes, seccompFile.toString());
+
+    JsonNode linux = root.get("linux");
+    if (linux != null && !linux.isObject()) {
+      throw new ApplyException("the OCI config's \"linux\" is not an object");
+    }
+    JsonNode process = root.get("process");
+    if (process != null && !process.isObject()) {
+      throw new ApplyException("the OCI config's \"process\" is not an object");
+    }
+    Optional<String> apparmorName = Optional.empty();
+    if (apparmor.enabled()) {
+      if (process == null) {
+        throw new ApplyException("the OCI config has no \"process\" to set an AppArmor profile on");
+      }
+      Path aaFile = folder.resolve("apparmor.profile");
+      String text = new String(ProfileStore.read(aaFile, name), StandardCharsets.UTF_8);
+      String aa = apparmorProfileName(text).orElseThrow(() -> new ApplyException("profile '" + name + "': " + aaFile
+          + " has no \"profile NAME\" line with a valid name"));
+      apparmor.load(aaFile);
+      apparmorName = Optional.of(aa);
+    }
+
+    ObjectNode linuxNode = linux == null ? root.putObject("linux") : (ObjectNode) linux;
+    linuxNode.set("seccomp", seccomp);
+    String how = "tailor: applied profile '" + name + "' (" + why + "): seccomp " + seccompFile;
+    if (apparmorName.isPresent()) {
+      ((ObjectNode) process).put("apparmorProfile", apparmorName.get());
+      notes.add(0, how + ", AppArmor profile " + apparmorName.get() + " (loaded with apparmor_parser -r)");
+    } else {
+      notes.add(0, how + "; AppArmor is not enabled in this kernel, so process.apparmorProfile is left as it was");
+    }
+    try {
+      return new Result(MAPPER.writeValueAsBytes(root), Optional.of(name), notes);
+    } catch (JsonProcessingException e) {
+      throw new ApplyException("cannot write the OCI config: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The name in a profile's first {@code profile NAME} line, if it is a valid name. */
+  public static Optional<String> apparmorProfileName(String text) {
+    for (String line : text.split("\n")) {
+      String t = line.strip();
+      if (t.startsWith("profile ")) {
+        String[] words = t.split("\\s+");
+        if (words.length >= 2 && Recording.isValidName(words[1])) {
+          return Optional.of(words[1]);
+        }
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static ObjectNode object(byte[] json, String what) throws ApplyException {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new ApplyException(what + " is not JSON (" + firstLine(e.getOriginalMessage()) + ")", e);
+    } catch (IOException e) {
+      throw new ApplyException("cannot read " + what + ": " + e.getMessage(), e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new ApplyException(what + " is not a JSON object");
+    }
+    return (ObjectNode) node;
+  }
+
+  private static Container container(ObjectNode root) {
+    TreeMap<String, String> annotations = new TreeMap<>();
+    JsonNode a = root.path("annotations");
+    for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getValue().isTextual()) {
+        annotations.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    List<String> args = new ArrayList<>();
+    for (JsonNode n : root.path("process").path("args")) {
+      args.add(n.asText());
+    }
+    return new Container(annotations, args);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}
