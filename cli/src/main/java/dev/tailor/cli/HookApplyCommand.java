@@ -4,7 +4,7 @@ import dev.tailor.deploy.apply.AppArmorHost;
 import dev.tailor.deploy.apply.ApplyException;
 import dev.tailor.deploy.apply.HookApply;
 import dev.tailor.deploy.apply.HookLog;
-import dev.tailor.deploy.apply.ProfileStore;
+import dev.tailor.deploy.store.ProfileStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

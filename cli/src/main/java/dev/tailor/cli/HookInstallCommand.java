@@ -1,7 +1,7 @@
 package dev.tailor.cli;
 
 import dev.tailor.deploy.hook.HookFiles;
-import dev.tailor.deploy.hook.ProfileStore;
+import dev.tailor.deploy.store.ProfileStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.tailor.cli;
 
 import dev.tailor.deploy.hook.LearnHook;
-import dev.tailor.deploy.hook.ProfileStore;
+import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.deploy.oci.OciException;
 import dev.tailor.deploy.oci.OciState;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.tailor.cli;
 
 import dev.tailor.deploy.hook.ContainerLearning;
-import dev.tailor.deploy.hook.ProfileStore;
+import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.deploy.oci.OciException;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.backend.TraceException;
@@ -33,7 +33,7 @@ final class HookTraceCommand implements Callable<Integer> {
   public Integer call() {
     ProfileStore s = new ProfileStore(store);
     try {
-      if (!Recording.isValidName(name) || !ProfileStore.isValidId(id)) {
+      if (!ProfileStore.isValidProfileName(name) || !ProfileStore.isValidId(id)) {
         throw new CommandException("not a profile name or container id: " + name + " " + id);
       }
       Recording r = ContainerLearning.learn(new ContainerLearning.Request(name, pid, bundle, id, runtime),

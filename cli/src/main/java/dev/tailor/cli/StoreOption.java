@@ -1,6 +1,6 @@
 package dev.tailor.cli;
 
-import dev.tailor.deploy.hook.ProfileStore;
+import dev.tailor.deploy.store.ProfileStore;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

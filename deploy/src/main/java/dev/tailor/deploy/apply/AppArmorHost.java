@@ -1,5 +1,6 @@
 package dev.tailor.deploy.apply;
 
+import dev.tailor.deploy.store.ProfileStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.tailor.deploy.apply;
 
+import dev.tailor.deploy.store.ProfileStore;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailor.deploy.oci.OciJson;

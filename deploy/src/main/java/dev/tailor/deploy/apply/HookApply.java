@@ -1,5 +1,7 @@
 package dev.tailor.deploy.apply;
 
+import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.deploy.store.StoreException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,10 +80,15 @@ public final class HookApply {
       name = rule.get().profile();
       why = "rule " + (bindings.rules().indexOf(rule.get()) + 1) + " of " + store.bindingsFile();
     }
-    Path folder = store.folder(name, why);
+    Path folder;
+    try {
+      folder = store.existingFolder(name, why);
+    } catch (StoreException e) {
+      throw new ApplyException(e.getMessage(), e);
+    }
     List<String> notes = new ArrayList<>();
     Path seccompFile = folder.resolve("seccomp.json");
-    byte[] seccompBytes = ProfileStore.read(seccompFile, name);
+    byte[] seccompBytes = readStored(seccompFile, name);
     for (String w : SeccompCheck.check(seccompFile, name)) {
       notes.add("tailor: profile '" + name + "': " + w);
     }
@@ -101,7 +108,7 @@ public final class HookApply {
         throw new ApplyException("the OCI config has no \"process\" to set an AppArmor profile on");
       }
       Path aaFile = folder.resolve("apparmor.profile");
-      String text = new String(ProfileStore.read(aaFile, name), StandardCharsets.UTF_8);
+      String text = new String(readStored(aaFile, name), StandardCharsets.UTF_8);
       String aa = apparmorProfileName(text).orElseThrow(() -> new ApplyException("profile '" + name + "': " + aaFile
           + " has no \"profile NAME\" line with a valid name"));
       apparmor.load(aaFile);
@@ -176,5 +183,13 @@ public final class HookApply {
     }
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static byte[] readStored(Path file, String profile) throws ApplyException {
+    try {
+      return ProfileStore.read(file, profile);
+    } catch (StoreException e) {
+      throw new ApplyException(e.getMessage(), e);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.tailor.deploy.hook;
 
+import dev.tailor.deploy.store.ProfileStore;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tailor.deploy.oci.OciJson;
@@ -64,7 +65,7 @@ public final class HookFiles {
       when.put("always", true);
     } else {
       // A learnable name only: the hook itself checks it again before using it.
-      when.putObject("annotations").put("^" + hook.annotation().replace(".", "\\.") + "$", "^[A-Za-z0-9._-]+$");
+      when.putObject("annotations").put("^" + hook.annotation().replace(".", "\\.") + "$", "^[A-Za-z0-9_-][A-Za-z0-9._-]*$");
     }
     root.putArray("stages").add(hook.stage());
     try {

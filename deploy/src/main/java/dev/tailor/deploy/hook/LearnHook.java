@@ -1,8 +1,8 @@
 package dev.tailor.deploy.hook;
 
+import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.deploy.oci.OciState;
 import dev.tailor.deploy.runtime.ContainerRuntime;
-import dev.tailor.tracer.Recording;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +33,13 @@ public final class LearnHook {
       return new Outcome(false, "container " + state.id() + " has no " + HookFiles.LEARN_ANNOTATION
           + " annotation; not learning it");
     }
-    if (!Recording.isValidName(name.get())) {
-      return new Outcome(false, HookFiles.LEARN_ANNOTATION + "=" + printable(name.get())
-          + " is not a profile name (only letters, digits, '.', '_', '-'); container " + printable(state.id())
+    if (!ProfileStore.isValidProfileName(name.get())) {
+      return new Outcome(false, HookFiles.LEARN_ANNOTATION + "=" + ProfileStore.printable(name.get())
+          + " is not a profile name (only letters, digits, '.', '_', '-', not starting with '.'); container " + ProfileStore.printable(state.id())
           + " runs without being learned");
     }
     if (!ProfileStore.isValidId(state.id())) {
-      return new Outcome(false, "container id " + printable(state.id()) + " is not usable as a file name; not learning it");
+      return new Outcome(false, "container id " + ProfileStore.printable(state.id()) + " is not usable as a file name; not learning it");
     }
     if (state.pid() <= 0 || !Files.isDirectory(Path.of("/proc", Integer.toString(state.pid())))) {
       return new Outcome(false, "the OCI state names no running init process (pid " + state.pid()
@@ -144,23 +144,13 @@ public final class LearnHook {
     return "no output (" + log + ")";
   }
 
-  /** A value from the container's annotations, made safe for one line of text. */
-  static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 200; i++) {
-      char c = s.charAt(i);
-      b.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return b.toString();
-  }
-
   /**
    * The poststop hook: waits until the tracer of container {@code id} has written its profile
    * (its marker is gone, or its process is), at most {@code timeout}. Returns a line when it gave up.
    */
   public static Optional<String> awaitProfile(ProfileStore store, String id, Duration timeout) {
     if (!ProfileStore.isValidId(id)) {
-      return Optional.of("container id " + printable(id) + " is not usable as a file name");
+      return Optional.of("container id " + ProfileStore.printable(id) + " is not usable as a file name");
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (Files.exists(store.pending(id))) {

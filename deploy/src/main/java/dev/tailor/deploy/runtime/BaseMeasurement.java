@@ -2,7 +2,7 @@ package dev.tailor.deploy.runtime;
 
 import dev.tailor.deploy.hook.ContainerLearning;
 import dev.tailor.deploy.hook.HookFiles;
-import dev.tailor.deploy.hook.ProfileStore;
+import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.deploy.oci.Bundle;
 import dev.tailor.tracer.backend.StraceBackend;
 import dev.tailor.tracer.backend.TraceException;

@@ -1,5 +1,6 @@
 package dev.tailor.deploy.apply;
 
+import dev.tailor.deploy.store.ProfileStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

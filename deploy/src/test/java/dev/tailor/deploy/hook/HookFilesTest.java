@@ -1,5 +1,6 @@
 package dev.tailor.deploy.hook;
 
+import dev.tailor.deploy.store.ProfileStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,6 +46,7 @@ class HookFilesTest {
     assertTrue(Pattern.compile(valueRegex).matcher("web-1.0_a").find());
     assertFalse(Pattern.compile(valueRegex).matcher("../etc").find());
     assertFalse(Pattern.compile(valueRegex).matcher("a/b").find());
+    assertFalse(Pattern.compile(valueRegex).matcher(".tailor").find(), "the store's own folder");
     JsonNode wait = OciJson.MAPPER.readTree(Files.readAllBytes(tmp.resolve("hooks.d/tailor-learn-wait.json")));
     assertEquals("[\"poststop\"]", wait.get("stages").toString());
     assertTrue(Files.isDirectory(tmp.resolve("store/.tailor/learning")));
@@ -56,6 +58,7 @@ class HookFilesTest {
   void store_namesAndIdsNeverEscapeIt() {
     ProfileStore s = new ProfileStore(tmp);
     assertEquals(tmp.resolve("web"), s.folder("web"));
+    assertThrows(IllegalArgumentException.class, () -> s.folder(".tailor"), "the store's own folder is no profile");
     for (String bad : new String[] {"..", ".", "a/b", "../x", "", "a\nb"}) {
       assertThrows(IllegalArgumentException.class, () -> s.folder(bad), bad);
       assertThrows(IllegalArgumentException.class, () -> s.pending(bad), bad);

@@ -1,0 +1,148 @@
+package dev.tailor.deploy.store;
+
+import dev.tailor.tracer.Recording;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The folder the OCI hooks keep learned profiles in: {@code STORE/NAME/} holds one profile
+ * ({@code seccomp.json, apparmor.profile, recording.json, report.md}), {@code STORE/bindings.json}
+ * the rules that pick a profile for containers that name none, and {@code STORE/.tailor/} what is
+ * in flight (a marker per container being learned) and the hooks' logs. Names and ids come from
+ * container annotations and configs, so they are untrusted: only {@link Recording#isValidName}
+ * names not starting with a dot, and a profile folder that resolves outside the store (through a
+ * link) is refused.
+ */
+public record ProfileStore(Path root) {
+  /** The default store the hooks use. */
+  public static final Path DEFAULT = Path.of("/var/lib/tailor/profiles");
+  /** The rules that pick a profile for containers that name none. */
+  public static final String BINDINGS = "bindings.json";
+  /** Profile files larger than this are not a learned profile (and not read into memory). */
+  static final long MAX_FILE = 4L << 20;
+
+  public ProfileStore {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  /** Whether {@code name} may name a profile here (dot names are the store's own folders). */
+  public static boolean isValidProfileName(String name) {
+    return Recording.isValidName(name) && !name.startsWith(".");
+  }
+
+  /** Whether {@code id} may be used in a file name (container ids are hex; podman's, CRI-O's, runc's). */
+  public static boolean isValidId(String id) {
+    return Recording.isValidName(id) && id.length() <= 128;
+  }
+
+  /** The folder profile {@code name} is written to; the name must be a valid profile name. */
+  public Path folder(String name) {
+    if (!isValidProfileName(name)) {
+      throw new IllegalArgumentException("not a profile name: " + name);
+    }
+    return root.resolve(name);
+  }
+
+  /** The bindings file of this store (it may not exist). */
+  public Path bindingsFile() {
+    return root.resolve(BINDINGS);
+  }
+
+  /** The folder of profile {@code name}, which must exist inside the store; {@code why} says who asked. */
+  public Path existingFolder(String name, String why) throws StoreException {
+    if (!isValidProfileName(name)) {
+      throw new StoreException("profile name '" + printable(name) + "' (" + why + ") is not a valid name: use only "
+          + "[A-Za-z0-9._-], not starting with a dot");
+    }
+    Path folder = root.resolve(name);
+    if (!Files.isDirectory(folder)) {
+      throw new StoreException("profile '" + name + "' (" + why + ") is not in the store: no folder " + folder
+          + "; learn it first (tailor learn --out " + root + " --name " + name + " -- CMD)");
+    }
+    try {
+      Path real = folder.toRealPath();
+      if (!real.getParent().equals(root.toRealPath())) {
+        throw new StoreException("profile '" + name + "' (" + why + "): " + folder + " leads outside the store ("
+            + real + ")");
+      }
+      return real;
+    } catch (IOException e) {
+      throw new StoreException("profile '" + name + "' (" + why + "): cannot read " + folder + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A regular file of a profile folder, read whole; missing, linked or oversized is an error. */
+  public static byte[] read(Path file, String profile) throws StoreException {
+    try {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw new StoreException("profile '" + profile + "': " + file
+            + (Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? " is not a regular file" : " is missing"));
+      }
+      if (Files.size(file) > MAX_FILE) {
+        throw new StoreException("profile '" + profile + "': " + file + " is larger than " + (MAX_FILE >> 20) + " MB");
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new StoreException("profile '" + profile + "': " + file + " is missing", e);
+    } catch (IOException e) {
+      throw new StoreException("profile '" + profile + "': cannot read " + file + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The marker that says container {@code id} is being learned (it holds the tracer's pid). */
+  public Path pending(String id) {
+    return internal("learning").resolve(checkedId(id));
+  }
+
+  /** The log of the background tracer for container {@code id}. */
+  public Path log(String id) {
+    return internal("logs").resolve(checkedId(id) + ".log");
+  }
+
+  /** The log the precreate hook appends its refusals to. */
+  public Path applyLog() {
+    return internal("logs").resolve("apply.log");
+  }
+
+  /** The pid written in container {@code id}'s pending marker, if the marker is there. */
+  public Optional<Long> pendingPid(String id) {
+    try {
+      return Optional.of(Long.parseLong(Files.readString(pending(id)).trim()));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Creates the store's folders. */
+  public void create() throws IOException {
+    Files.createDirectories(root);
+    for (String d : new String[] {"learning", "logs"}) {
+      Files.createDirectories(internal(d));
+    }
+  }
+
+  /** A value from a container's config or annotations, made safe for one line of text. */
+  public static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 200; i++) {
+      char c = s.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return b.toString();
+  }
+
+  private Path internal(String what) {
+    return root.resolve(".tailor").resolve(what);
+  }
+
+  private static String checkedId(String id) {
+    if (!isValidId(id)) {
+      throw new IllegalArgumentException("not a container id: " + id);
+    }
+    return id;
+  }
+}
