@@ -201,6 +201,26 @@ class ContainerProfilesTest {
     }
   }
 
+  @Test
+  void hookLearned_containerThatNeverStarts_keepsTheProfileLearnedBefore() throws Exception {
+    Containers.assumePodmanRunc();
+    Path hooks = tmp.resolve("hooks.d");
+    Path store = tmp.resolve("store");
+    Path launcher = Containers.launcher(Files.createDirectories(tmp.resolve("bin")));
+    assertEquals(0, TailorProcess.run(List.of(launcher.toString(), "hook", "install", "--no-apply", "--hooks-dir",
+        hooks.toString(), "--store", store.toString()), tmp, Map.of()).exit());
+    TailorProcess.Result first = Containers.run(Containers.podman(hooks, Containers.rootfs(tmp.resolve("a")),
+        List.of("--annotation", "io.tailor.learn=app"), List.of("/usr/bin/ls", "/")));
+    assertEquals(0, first.exit(), first.err());
+    byte[] before = Files.readAllBytes(store.resolve("app/seccomp.json"));
+    TailorProcess.Result broken = Containers.run(Containers.podman(hooks, Containers.rootfs(tmp.resolve("b")),
+        List.of("--annotation", "io.tailor.learn=app"), List.of("/usr/bin/no-such-program")));
+    assertNotEquals(0, broken.exit());
+    assertEquals(new String(before, StandardCharsets.UTF_8), Files.readString(store.resolve("app/seccomp.json")),
+        "a start that never reached the workload replaced the profile");
+    assertTrue(logs(store).contains("never exec'd"), logs(store));
+  }
+
   private static String logs(Path store) throws Exception {
     Path dir = store.resolve(".tailor/logs");
     if (!Files.isDirectory(dir)) {

@@ -52,8 +52,9 @@ public final class ContainerLearning {
     String version = request.runtime().contains(" ") ? request.runtime().substring(request.runtime().indexOf(' ') + 1) : "";
     List<String> warnings = new ArrayList<>();
     if (gate.stage() != RuntimeInitGate.Stage.WORKLOAD) {
-      warnings.add("the trace ended before the container's process was exec'd (the container failed to start?): "
-          + "the profile holds only what the runtime did");
+      // A start that failed says nothing about the workload, and must not replace a profile learned before.
+      throw new TraceException(TraceException.Kind.FAILED, "the container's process was never exec'd (the container "
+          + "did not start, or was stopped first): no profile written");
     }
     if (gate.filterSeen()) {
       bases.add(new RuntimeBase(runtimeName.isEmpty() ? "runtime" : runtimeName, version.isEmpty() ? "unknown" : version,
