@@ -19,11 +19,9 @@ import dev.tailor.tracer.seccomp.SeccompException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -113,14 +111,15 @@ final class ProfileFolder {
     String report = rendered.report();
 
     Path folder = out.resolve(recording.name());
+    List<FolderSwap.File> files = List.of(
+        new FolderSwap.File(SeccompJson.FILE_NAME, text(SeccompJson.toJson(seccomp.profile()))),
+        new FolderSwap.File(APPARMOR_FILE, text(AppArmorWriter.write(apparmor.profile()))),
+        new FolderSwap.File(RecordingJson.FILE_NAME, stream -> RecordingJson.write(recording, stream)),
+        new FolderSwap.File(REPORT_FILE, text(report)));
     try {
-      Files.createDirectories(folder);
-      atomicWrite(folder.resolve(SeccompJson.FILE_NAME), SeccompJson.toJson(seccomp.profile()));
-      atomicWrite(folder.resolve(APPARMOR_FILE), AppArmorWriter.write(apparmor.profile()));
-      atomicWrite(folder.resolve(RecordingJson.FILE_NAME), stream -> RecordingJson.write(recording, stream));
-      atomicWrite(folder.resolve(REPORT_FILE), report);
+      FolderSwap.replace(folder, files);
     } catch (IOException e) {
-      throw new CommandException("cannot write profiles to " + folder + ": " + reason(e) + "; choose another folder with --out");
+      throw new CommandException("cannot write profiles to " + folder + ": " + reason(e) + "; free some space or choose another folder with --out");
     }
     return new Written(folder, recording.syscalls().size(), apparmor.profile().ruleCount(), apparmor.distinctPaths(), seccomp.notes());
   }
@@ -166,27 +165,8 @@ final class ProfileFolder {
     return s.toString();
   }
 
-  /** Writes through a temporary file and a rename, so a reader never sees half a profile. */
-  static void atomicWrite(Path file, String text) throws IOException {
-    atomicWrite(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  /** What writes a file's bytes. */
-  @FunctionalInterface
-  interface Content {
-    void writeTo(java.io.OutputStream out) throws IOException;
-  }
-
-  static void atomicWrite(Path file, Content content) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-      content.writeTo(out);
-    }
-    try {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+  private static FolderSwap.Content text(String text) {
+    return out -> out.write(text.getBytes(StandardCharsets.UTF_8));
   }
 
   static String reason(IOException e) {
