@@ -298,42 +298,54 @@ public final class Recorder implements Consumer<TraceEvent> {
   }
 
   private void syscall(SyscallEvent e) {
-    syscallTotal++;
     int pid = e.pid();
-    notePid(pid);
     String name = e.name();
+    CallMemo memo = offered;
+    offered = null;
+    if (!StraceText.decodable(e.args()) || !StraceText.decodable(e.result())) {
+      // Guessing what an unknown escape means would record a path that appears nowhere in the log.
+      unusable(e.line(), "an escape strace does not write in " + name
+          + ": " + StraceText.printable(e.args() + " = " + e.result(), 160));
+      return;
+    }
+    syscallTotal++;
+    notePid(pid);
     if (name.startsWith("syscall_")) {
       name = renamedSyscalls.computeIfAbsent(name, syscallNames);
     }
-    CallMemo memo = offered;
-    offered = null;
     if (memo != null && (offeredPid != pid || NEVER_REPLAYED.contains(name))) {
       memo = null;
     }
-    long[] counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
-    counter[0]++;
     Optional<String> errno = e.errno();
-    long[] errors = null;
-    if (errno.isPresent()) {
-      errors = syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno.get(), k -> new long[1]);
-      errors[0]++;
-    }
     replayParts = memo == null ? null : new ArrayList<>(2);
     readState = false;
     try {
       interpret(e, name, pid, errno.orElse(""));
     } catch (RuntimeException ex) {
-      // A malformed argument must never stop the recording; the syscall itself is counted.
-      readState = true;
-      unused++;
-      if (diagnostics.size() < MAX_DIAGNOSTICS) {
-        diagnostics.add(new Diagnostic(source, e.line(), "could not read arguments of " + name + ": " + ex));
-      }
+      // A malformed argument must never stop the recording; the line is unused, the call not counted.
+      replayParts = null;
+      unusable(e.line(), "could not read arguments of " + name + ": " + ex.getMessage());
+      return;
+    }
+    long[] counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
+    counter[0]++;
+    long[] errors = null;
+    if (errno.isPresent()) {
+      errors = syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno.get(), k -> new long[1]);
+      errors[0]++;
     }
     if (memo != null && !readState) {
       memo.learn(replay(counter, errors, replayParts.toArray(CallMemo.Replay[]::new)));
     }
     replayParts = null;
+  }
+
+  /** Counts a line that contributes nothing, listing the first few. */
+  private void unusable(long line, String why) {
+    unused++;
+    if (diagnostics.size() < MAX_DIAGNOSTICS) {
+      diagnostics.add(new Diagnostic(source, line, why));
+    }
   }
 
   /** What a repeat of a call does: the bookkeeping of {@link #syscall}, then the call's own parts. */

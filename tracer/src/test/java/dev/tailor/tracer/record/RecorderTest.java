@@ -240,4 +240,39 @@ class RecorderTest {
     assertTrue(file(r, "/srv/app/lock").accesses().contains(Access.LOCK));
     assertFalse(file(r, "/tmp/st_mode=S_IFDIR").directory());
   }
+
+  @Test
+  void record_linesListedAsUnused_contributeNothing() throws IOException {
+    // Halves without their start, and cut lines: each is listed as unused, so none may grant a rule.
+    Recording r = recordText(
+        "100 getpid() = 100\n"
+            + "101 <... mount resumed>\"none\", \"/mnt\", \"tmpfs\", 0, NULL) = 0\n"
+            + "102 <... execve resumed>\"/etc/shadow\", [\"shadow\"], 0x7ffd /* 0 vars */) = 0\n"
+            + "103 <... openat resumed>AT_FDCWD</root>, \"/root/.ssh/id_rsa\", O_RDONLY) = 3</root/.ssh/id_rsa>\n"
+            + "104 chown(\"/etc/passwd\", 0, 0\n"
+            + "105 setuid(0) 0\n"
+            + "106 unshare(CLONE_NEWNS <unfinished ...>\n"
+            + "106 pivot_root(\"/new\", \"/new/old\") = 0\n");
+    assertEquals(java.util.Set.of("getpid", "pivot_root"), r.syscalls().keySet());
+    assertEquals(java.util.Map.of(), r.files());
+    assertEquals(java.util.Map.of(), r.execs());
+    assertEquals(java.util.Set.of("sys_admin"), r.capabilities().keySet());
+    assertEquals(java.util.Set.of("pivot_root"), r.capabilities().get("sys_admin").reasons());
+    assertEquals(6, r.unusedLines(), r.diagnostics().toString());
+  }
+
+  @Test
+  void record_unknownEscapeInADecorationOrString_makesTheLineUnused() throws IOException {
+    Recording r = recordText(
+        "5 openat(AT_FDCWD</srv>, \"x\", O_RDONLY) = 3</usr/lib/x/LC_MONE\\ARY>\n"
+            + "5 unlink(\"/srv/a\\qb\") = 0\n"
+            + "5 read(3</srv/data\\x4>, \"\", 10) = 0\n"
+            + "5 openat(AT_FDCWD</srv>, \"y\", O_RDONLY) = 3</srv/y\\74\\76\\n>\n");
+    assertEquals(java.util.Set.of(PathText.escape("/srv/y<>\n")), r.files().keySet(),
+        "only the line whose escapes strace writes is used");
+    assertEquals(1, r.syscalls().get("openat").count());
+    assertFalse(r.syscalls().containsKey("unlink"));
+    assertFalse(r.syscalls().containsKey("read"));
+    assertEquals(3, r.unusedLines(), r.diagnostics().toString());
+  }
 }
