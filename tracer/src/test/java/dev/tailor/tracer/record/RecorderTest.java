@@ -275,4 +275,34 @@ class RecorderTest {
     assertFalse(r.syscalls().containsKey("read"));
     assertEquals(3, r.unusedLines(), r.diagnostics().toString());
   }
+
+  /** A recording made as learn makes it: argument paths resolved through this machine's symlinks. */
+  static Recording recordOnHost(String text) throws IOException {
+    Recorder r = new Recorder("run", "text", new HostPathResolver(false), UnaryOperator.identity(), Optional.of("/"));
+    new TraceParser(r).parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)));
+    return r.toRecording("test", "x86_64");
+  }
+
+  @Test
+  void record_procSelfAndExecveatFd_resolveAsTheTracedProcessSeesThem() throws IOException {
+    // Real strace 6.1 lines of python3 re-executing itself through /proc/self/exe, then fexecve.
+    Recording r = recordOnHost(
+        "300 execve(\"/usr/bin/python3\", [\"python3\", \"ex.py\"], 0x7ffd347a99f8 /* 35 vars */) = 0\n"
+            + "300 newfstatat(AT_FDCWD</>, \"/proc/self/cwd/etc/hosts\", 0x7ffd, 0) = -1 ENOENT (No such file or directory)\n"
+            + "300 execve(\"/proc/self/exe\", [\"python3\", \"ex.py\", \"b\"], 0x7ffda6831c08 /* 35 vars */) = 0\n"
+            + "300 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f) = 301\n"
+            + "301 execve(\"/proc/thread-self/exe\", [\"python3\"], 0x7ffda6831c08 /* 35 vars */) = 0\n"
+            + "300 execve(\"/proc/self/fd/7\", [\"x\"], 0x7ffda6831c08 /* 35 vars */) = 0\n"
+            + "302 execve(\"/proc/self/exe\", [\"y\"], 0x7ffda6831c08 /* 35 vars */) = 0\n"
+            + "300 execveat(AT_FDCWD</>, \"\", [\"z\"], 0x7f20b6bdc1c0 /* 0 vars */, AT_EMPTY_PATH) = 0\n"
+            + "300 execveat(3</usr/bin/true>, \"\", [\"true\"], 0x7f20b6bdc1c0 /* 0 vars */, AT_EMPTY_PATH) = 0\n");
+    String python = new HostPathResolver(false).resolve("/usr/bin/python3", true);
+    assertEquals(java.util.Set.of(python, "/usr/bin/true"), r.execs().keySet());
+    for (String path : r.files().keySet()) {
+      assertFalse(path.contains("java") || path.contains("jvm") || path.equals("/") || path.startsWith("/proc/self")
+          || path.startsWith("/proc/" + ProcessHandle.current().pid() + "/"), path + " in " + r.files().keySet());
+    }
+    assertFalse(file(r, "/etc/hosts").succeeded(), "/proc/self/cwd is the traced process's working directory");
+    assertTrue(r.warnings().stream().anyMatch(w -> w.contains("/proc/self/fd/7")), r.warnings().toString());
+  }
 }
