@@ -69,6 +69,7 @@ final class GenerateCommand implements Callable<Integer> {
       ProfileFolder.checkWritable(profile.out);
       ProfileFolder.Written w = ProfileFolder.write(profile.out, recording, profile);
       spec.commandLine().getErr().println(w.summary());
+      ProfileFolder.unusedLines(recording, true).ifPresent(spec.commandLine().getErr()::println);
       for (String warning : recording.warnings()) {
         spec.commandLine().getErr().println("tailor: warning: " + warning);
       }

@@ -144,6 +144,7 @@ final class LearnCommand implements Callable<Integer> {
     Recording recording = recorder.toRecording(name, Arch.current());
     ProfileFolder.Written w = ProfileFolder.write(profile.out, recording, profile);
     spec.commandLine().getErr().println(w.summary());
+    ProfileFolder.unusedLines(recording, false).ifPresent(spec.commandLine().getErr()::println);
     for (String note : w.notes()) {
       spec.commandLine().getErr().println("tailor: note: " + note);
     }

@@ -124,6 +124,18 @@ final class ProfileFolder {
     return new Written(folder, recording.syscalls().size(), apparmor.profile().ruleCount(), apparmor.distinctPaths(), seccomp.notes());
   }
 
+  /** The line that says a trace was not read whole, so a CI log shows it and not only report.md. */
+  static Optional<String> unusedLines(Recording r, boolean strictOption) {
+    if (r.unusedLines() == 0) {
+      return Optional.empty();
+    }
+    String first = r.diagnostics().isEmpty() ? ""
+        : " (first: " + r.diagnostics().get(0).source() + ":" + r.diagnostics().get(0).line() + " "
+            + r.diagnostics().get(0).message() + ")";
+    return Optional.of("tailor: warning: " + r.unusedLines() + " trace lines were not used" + first
+        + "; they are listed in report.md" + (strictOption ? "; --strict makes them an error" : ""));
+  }
+
   static AppArmorOptions apparmorOptions(String name, ProfileOptions o) throws CommandException {
     AppArmorOptions.Mode mode;
     AppArmorOptions.ExecMode exec;
