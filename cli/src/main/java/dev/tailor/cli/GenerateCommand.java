@@ -60,6 +60,7 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     try {
       String name = profile.nameOr(defaultName(traces.get(0)));
+      profile.apparmor(name);
       Recording recording = read(name, traces, cwd, noResolve);
       if (strict && recording.unusedLines() > 0) {
         throw new CommandException(recording.unusedLines() + " trace lines could not be read (first: "

@@ -124,6 +124,7 @@ final class LearnCommand implements Callable<Integer> {
       fallbackName = ProfileNames.fromCommand(command);
     }
     String name = profile.nameOr(fallbackName);
+    profile.apparmor(name);
     ProfileFolder.checkWritable(profile.out);
     Optional<Duration> limit = duration == null ? Optional.empty() : Optional.of(Durations.parse(duration));
 

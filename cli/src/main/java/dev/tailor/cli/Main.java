@@ -41,7 +41,7 @@ public final class Main {
         (ex, a) -> {
           ex.getCommandLine().getErr().println("tailor: " + ex.getMessage());
           ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-          return EXIT_USAGE;
+          return usageExit(ex.getCommandLine().getCommandName());
         });
     for (String name : new String[] {"learn", "enforce", "check"}) {
       CommandLine sub = cl.getSubcommands().get(name);
@@ -56,8 +56,20 @@ public final class Main {
       err.println("tailor: out of memory (the JVM heap is too small for this recording); "
           + "run with a larger heap, e.g. TAILOR_JAVA_OPTS=-Xmx2g ./tailor ...");
       err.flush();
-      return EXIT_TAILOR_FAILED;
+      CommandLine.ParseResult parsed = cl.getParseResult();
+      String command = parsed == null || parsed.subcommand() == null ? "" : parsed.subcommand().commandSpec().name();
+      return failedExit(command);
     }
+  }
+
+  /** A bad option: docker run's 125 for the commands that run a workload, 2 for the others. */
+  static int usageExit(String command) {
+    return command.equals("learn") || command.equals("enforce") ? EXIT_TAILOR_FAILED : EXIT_USAGE;
+  }
+
+  /** tailor itself failed: 125 where the workload's codes are passed on (learn, enforce, check), else 1. */
+  static int failedExit(String command) {
+    return command.equals("generate") || command.equals("merge") ? 1 : EXIT_TAILOR_FAILED;
   }
 
   /** The exit code docker run would give for a tracing failure. */

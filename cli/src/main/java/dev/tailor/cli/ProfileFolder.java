@@ -10,7 +10,6 @@ import dev.tailor.generator.seccomp.SeccompGenerator;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompResult;
 import dev.tailor.tracer.Arch;
-import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
 import dev.tailor.tracer.record.PathResolver;
@@ -24,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -137,23 +135,11 @@ final class ProfileFolder {
   }
 
   static AppArmorOptions apparmorOptions(String name, ProfileOptions o) throws CommandException {
-    AppArmorOptions.Mode mode;
-    AppArmorOptions.ExecMode exec;
     try {
-      mode = AppArmorOptions.Mode.valueOf(o.apparmorMode.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new CommandException("--apparmor-mode " + o.apparmorMode + ": use complain or enforce", Main.EXIT_USAGE);
+      return o.apparmor(name);
+    } catch (UsageException e) {
+      throw new CommandException(e.getMessage(), Main.EXIT_USAGE);
     }
-    try {
-      exec = AppArmorOptions.ExecMode.valueOf(o.execMode.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new CommandException("--exec-mode " + o.execMode + ": use ix, px or cx", Main.EXIT_USAGE);
-    }
-    String attach = o.attachPath().map(p -> PathText.escape(p)).orElse("");
-    if (!attach.isEmpty() && !attach.startsWith("/")) {
-      throw new CommandException("--attach-path " + o.attachPath + ": give an absolute path", Main.EXIT_USAGE);
-    }
-    return new AppArmorOptions(mode, exec, attach, name);
   }
 
   private static String generalisations(AppArmorResult r) {
