@@ -126,7 +126,8 @@ public final class StraceBackend implements Backend {
       if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
         throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
       }
-      List<String> argv = new ArrayList<>(straceArgs);
+      List<String> argv = new ArrayList<>(diesWithTailor());
+      argv.addAll(straceArgs);
       argv.add("-o");
       argv.add(fifo.toString());
       if (!command.isEmpty()) {
@@ -153,6 +154,8 @@ public final class StraceBackend implements Backend {
       Thread reader = new Thread(() -> {
         try (InputStream in = new FileInputStream(fifo.toFile())) {
           opened.set(true);
+          // Both ends are open: the names are no longer needed, and a SIGKILLed tailor leaves no folder behind.
+          removeQuietly(fifo, dir);
           parser.parse(in);
         } catch (Throwable t) {
           readerError.set(t);
@@ -217,13 +220,27 @@ public final class StraceBackend implements Backend {
       }
       return code;
     } finally {
-      try {
-        Files.deleteIfExists(fifo);
-        Files.deleteIfExists(dir);
-      } catch (IOException e) {
-        // a leftover empty temp folder is harmless
-      }
+      removeQuietly(fifo, dir);
     }
+  }
+
+  private static void removeQuietly(Path fifo, Path dir) {
+    try {
+      Files.deleteIfExists(fifo);
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // a leftover empty temp folder is harmless
+    }
+  }
+
+  /**
+   * The prefix that makes strace die with tailor: {@code setpriv --pdeathsig KILL} (util-linux,
+   * in every Debian and Ubuntu) sets PR_SET_PDEATHSIG, so even a SIGKILLed tailor takes its strace
+   * along instead of leaving it writing "Broken pipe" to a FIFO nobody reads. The kernel then
+   * detaches the workload, which runs on untraced, as with any tracer that goes away.
+   */
+  private static List<String> diesWithTailor() {
+    return Commands.onPath("setpriv").map(p -> List.of(p.toString(), "--pdeathsig", "KILL", "--")).orElse(List.of());
   }
 
   private static int waitFor(Process process, Optional<Duration> duration) {

@@ -277,6 +277,9 @@ public final class BpfBackend implements Backend {
       throw new TraceException(TraceException.Kind.FAILED, "cannot write the bpftrace script: " + e.getMessage(), e);
     }
     List<String> argv = new ArrayList<>();
+    // Dies with tailor (PR_SET_PDEATHSIG, kept across the execs; setsid does not fork here, as
+    // this child leads no process group), even when tailor is SIGKILLed.
+    Commands.onPath("setpriv").ifPresent(s -> argv.addAll(List.of(s.toString(), "--pdeathsig", "KILL", "--")));
     // Its own session: a Ctrl-C on the terminal reaches the workload, not the tracer counting it.
     Commands.onPath("setsid").ifPresent(s -> argv.add(s.toString()));
     argv.addAll(List.of(bpftrace.toString(), "-B", "line", file.toString()));
