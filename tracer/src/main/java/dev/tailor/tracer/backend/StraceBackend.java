@@ -2,6 +2,7 @@ package dev.tailor.tracer.backend;
 
 import dev.tailor.tracer.Target;
 import dev.tailor.tracer.event.EventPipe;
+import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.record.Recorder;
@@ -139,7 +140,11 @@ public final class StraceBackend implements Backend {
       AtomicInteger rootPid = new AtomicInteger();
       AtomicReference<Throwable> readerError = new AtomicReference<>();
       AtomicReference<String> execFailure = new AtomicReference<>();
+      Deliveries deliveries = new Deliveries();
       Consumer<TraceEvent> sink = event -> {
+        if (event instanceof SignalEvent s && s.pid() == rootPid.get()) {
+          deliveries.seen(s.signal());
+        }
         if (rootPid.get() == 0 && event instanceof SyscallEvent s) {
           rootPid.set(event.pid());
           // strace's first traced call is the command's execve: when it fails the command never ran.
@@ -178,12 +183,13 @@ public final class StraceBackend implements Backend {
       }
       int code;
       try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
+        long arrived = System.nanoTime();
         if (attaching) {
           // SIGINT makes strace detach; Ctrl-C on the terminal already reached it.
           if (!fromTerminal) {
             LibC.INSTANCE.kill((int) process.pid(), SignalRelay.SIGINT);
           }
-        } else {
+        } else if (fromTerminal || count >= 3 || !deliveries.reachedWorkload(Deliveries.name(signal), arrived)) {
           SignalRelay.forward(rootPid.get(), signal, fromTerminal, count);
         }
       })) {

@@ -119,7 +119,15 @@ public final class BpfBackend implements Backend {
       if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
         throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
       }
-      List<String> argv = new ArrayList<>(List.of(bash.toString(), "-c", WRAPPER, "tailor-wrapper", fifo.toString(),
+      List<String> argv = new ArrayList<>();
+      // Without a terminal (CI), the workload gets a session of its own, so that a signal to
+      // tailor's whole process group (a runner stopping its job) reaches it once, forwarded by
+      // tailor, rather than twice. With a terminal it stays in the foreground group, where
+      // Ctrl-C reaches it directly and SignalRelay does not repeat it.
+      if (LibC.INSTANCE.isatty(0) != 1 && LibC.INSTANCE.isatty(1) != 1 && LibC.INSTANCE.isatty(2) != 1) {
+        Commands.onPath("setsid").ifPresent(p -> argv.add(p.toString()));
+      }
+      argv.addAll(List.of(bash.toString(), "-c", WRAPPER, "tailor-wrapper", fifo.toString(),
           command.get(0), program.toAbsolutePath().toString()));
       argv.addAll(command.subList(1, command.size()));
       Process workload;
