@@ -541,7 +541,14 @@ public final class Recorder implements Consumer<TraceEvent> {
       }
     }
     if (name.equals("fchownat") || name.equals("chown") || name.equals("lchown") || name.equals("fchown")) {
-      capability(ok, "chown", name + "(" + StraceText.printable(PathText.escape(e.args()), 120) + ")");
+      List<String> a = StraceText.splitArgs(e.args());
+      int ids = name.equals("fchownat") ? 2 : 1;
+      // uid and gid -1 change nothing and need no capability. Other ids need CAP_CHOWN unless the
+      // caller owns the file and keeps its owner (and one of its groups): the trace cannot tell.
+      if (a.size() <= ids + 1 || !a.get(ids).equals("-1") || !a.get(ids + 1).equals("-1")) {
+        capability(ok, "chown", name + "(" + StraceText.printable(PathText.escape(e.args()), 70)
+            + ") - may not have been needed: the trace does not show the file's owner");
+      }
     }
     if (name.equals("mknod") || name.equals("mknodat")) {
       // The mode argument, never the path: a file name may spell "S_IFCHR".

@@ -305,4 +305,17 @@ class RecorderTest {
     assertFalse(file(r, "/etc/hosts").succeeded(), "/proc/self/cwd is the traced process's working directory");
     assertTrue(r.warnings().stream().anyMatch(w -> w.contains("/proc/self/fd/7")), r.warnings().toString());
   }
+
+  @Test
+  void record_chownThatChangesNothing_infersNoCapabilityAndAnUnprovenOneSaysSo() throws IOException {
+    Recording none = recordText(
+        "5 chown(\"/srv/a\", -1, -1) = 0\n"
+            + "5 fchown(3</srv/b>, -1, -1) = 0\n"
+            + "5 fchownat(AT_FDCWD</srv>, \"c\", -1, -1, AT_SYMLINK_NOFOLLOW) = 0\n");
+    assertFalse(none.capabilities().containsKey("chown"), none.capabilities().toString());
+    Recording some = recordText("5 fchown(3</srv/b>, 0, 0) = 0\n");
+    String reason = String.join(" ", some.capabilities().get("chown").reasons());
+    assertTrue(reason.startsWith("fchown(3</srv/b>, 0, 0)"), reason);
+    assertTrue(reason.contains("may not have been needed"), reason);
+  }
 }
