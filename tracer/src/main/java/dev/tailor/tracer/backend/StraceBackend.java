@@ -141,6 +141,7 @@ public final class StraceBackend implements Backend {
       AtomicReference<Throwable> readerError = new AtomicReference<>();
       AtomicReference<String> execFailure = new AtomicReference<>();
       Deliveries deliveries = new Deliveries();
+      AtomicReference<String> cut = new AtomicReference<>();
       Consumer<TraceEvent> sink = event -> {
         if (event instanceof SignalEvent s && s.pid() == rootPid.get()) {
           deliveries.seen(s.signal());
@@ -194,6 +195,8 @@ public final class StraceBackend implements Backend {
         }
       })) {
         code = waitFor(process, duration);
+        // Told to the recorder only now: it is fed from the trace's thread alone.
+        relay.cutShort(attaching ? "stopped tracing" : "passed the signal on to the workload").ifPresent(cut::set);
       }
       if (!opened.get()) {
         unblock(fifo);
@@ -202,6 +205,9 @@ public final class StraceBackend implements Backend {
         reader.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      if (cut.get() != null) {
+        recorder.warn(cut.get());
       }
       if (readerError.get() != null) {
         throw new TraceException(TraceException.Kind.FAILED, "reading the trace failed: " + readerError.get(), readerError.get());

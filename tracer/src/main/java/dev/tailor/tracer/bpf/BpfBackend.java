@@ -154,6 +154,7 @@ public final class BpfBackend implements Backend {
       }
       release(fifo, workload, tracer);
       AtomicBoolean stop = new AtomicBoolean();
+      Optional<String> cut;
       int exit;
       // Signals go to the workload, as with strace; once its root is gone, a signal ends tracing.
       try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
@@ -169,8 +170,10 @@ public final class BpfBackend implements Backend {
         while (!output.allExited() && !stop.get()) {
           sleep(50);
         }
+        cut = relay.cutShort("passed the signal on to the workload");
       }
       tracer.stop(output);
+      cut.ifPresent(recorder::warn);
       if (!output.rootStarted()) {
         throw new TraceException(exit == 126 || exit == 127 ? TraceException.Kind.CANNOT_RUN : TraceException.Kind.FAILED,
             "the workload did not start (exit " + exit + ")");
@@ -202,14 +205,17 @@ public final class BpfBackend implements Backend {
       Tracer tracer = start(dir, BpfScript.text(new BpfScript.Plan(0, pids, Files.exists(BTF), 0,
           BpfScript.numbers(syscallNames))), output);
       AtomicBoolean stop = new AtomicBoolean();
+      Optional<String> cut;
       // bpftrace runs in a session of its own: any signal to tailor, Ctrl-C included, ends tracing.
       try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> stop.set(true))) {
         long deadline = duration.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         while (!stop.get() && System.nanoTime() < deadline && !output.allExited() && tracer.alive()) {
           sleep(50);
         }
+        cut = relay.cutShort("stopped tracing");
       }
       tracer.stop(output);
+      cut.ifPresent(recorder::warn);
       output.finish();
     } finally {
       deleteTree(dir);
