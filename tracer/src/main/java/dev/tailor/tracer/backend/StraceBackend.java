@@ -96,20 +96,8 @@ public final class StraceBackend implements Backend {
     }
     int code = trace(argv, List.of(), recorder, duration, true);
     if (code != 0 && recorder.syscallTotal() == 0) {
-      throw new TraceException(TraceException.Kind.FAILED, attachFailure(pids));
+      throw new TraceException(TraceException.Kind.FAILED, AttachRefusal.explain(pids));
     }
-  }
-
-  private static String attachFailure(List<Integer> pids) {
-    String scope = "";
-    try {
-      scope = Files.readString(Path.of("/proc/sys/kernel/yama/ptrace_scope")).trim();
-    } catch (IOException e) {
-      // no Yama
-    }
-    return "cannot attach to " + pids + ": ptrace not permitted. Another tracer (a debugger, strace) may hold it; "
-        + (scope.isEmpty() ? "" : "kernel.yama.ptrace_scope is " + scope + " (1 allows only descendants; 2 needs CAP_SYS_PTRACE; 3 forbids); ")
-        + "run as root or with CAP_SYS_PTRACE (in a container: --cap-add SYS_PTRACE)";
   }
 
   private int trace(List<String> straceArgs, List<String> command, Recorder recorder,
