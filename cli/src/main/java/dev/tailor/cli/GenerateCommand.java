@@ -99,6 +99,9 @@ final class GenerateCommand implements Callable<Integer> {
     // -ff files in pid order, so a parent's fork (and the cwd it hands down) comes before its child.
     ordered.sort(Comparator.comparingLong(GenerateCommand::ffPid).thenComparing(Path::toString));
     for (Path trace : ordered) {
+      if (Files.isDirectory(trace)) {
+        throw new CommandException(trace + ": is a folder; give strace log files (a profile folder goes to merge or check)");
+      }
       recorder.setSource(trace.toString());
       TraceParser parser;
       try (InputStream in = Files.newInputStream(trace); EventPipe pipe = new EventPipe(recorder)) {

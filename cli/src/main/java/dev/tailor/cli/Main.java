@@ -29,6 +29,7 @@ public final class Main {
   public static final int EXIT_USAGE = 2;
 
   public static void main(String[] args) {
+    JNA_LOG.setLevel(java.util.logging.Level.OFF);
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
@@ -56,11 +57,24 @@ public final class Main {
       err.println("tailor: out of memory (the JVM heap is too small for this recording); "
           + "run with a larger heap, e.g. TAILOR_JAVA_OPTS=-Xmx2g ./tailor ...");
       err.flush();
-      CommandLine.ParseResult parsed = cl.getParseResult();
-      String command = parsed == null || parsed.subcommand() == null ? "" : parsed.subcommand().commandSpec().name();
-      return failedExit(command);
+      return failedExit(commandName(cl));
+    } catch (LinkageError e) {
+      // JNA unpacks its native part into the temporary folder first: a folder that is full,
+      // missing or mounted noexec stops it.
+      err.println("tailor: cannot load JNA's native part (" + e.getMessage() + "); give it a temporary folder "
+          + "that is writable and allows executing files: TAILOR_JAVA_OPTS=-Djna.tmpdir=DIR ./tailor ...");
+      err.flush();
+      return failedExit(commandName(cl));
     }
   }
+
+  private static String commandName(CommandLine cl) {
+    CommandLine.ParseResult parsed = cl.getParseResult();
+    return parsed == null || parsed.subcommand() == null ? "" : parsed.subcommand().commandSpec().name();
+  }
+
+  /** JNA's own log lines (java.util.logging) would come before tailor's one line; kept here so it is not collected. */
+  private static final java.util.logging.Logger JNA_LOG = java.util.logging.Logger.getLogger("com.sun.jna");
 
   /** A bad option: docker run's 125 for the commands that run a workload, 2 for the others. */
   static int usageExit(String command) {

@@ -17,8 +17,6 @@ import dev.tailor.tracer.record.Recorder;
 import dev.tailor.tracer.seccomp.SeccompException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -168,12 +166,6 @@ final class ProfileFolder {
   }
 
   static String reason(IOException e) {
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    return dev.tailor.tracer.TextFiles.reason(e);
   }
 }

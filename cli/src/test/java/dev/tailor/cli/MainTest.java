@@ -66,4 +66,18 @@ class MainTest {
     assertTrue(r.err().startsWith("tailor: out of memory"), r.err());
     assertEquals(1, r.exit(), r.err());
   }
+
+  @org.junit.jupiter.api.Test
+  void nativePartCannotBeUnpacked_isOneClearLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path log = java.nio.file.Files.writeString(tmp.resolve("t.log"), "7 getpid() = 7\n");
+    java.util.List<String> cmd = TailorProcess.tailorCommand("generate", "--out", tmp.resolve("out").toString(), log.toString());
+    // A temporary folder JNA cannot create: its parent is a plain file.
+    java.nio.file.Path plain = java.nio.file.Files.writeString(tmp.resolve("plain"), "");
+    cmd.add(1, "-Djna.tmpdir=" + plain.resolve("jna"));
+    TailorProcess.Result r = TailorProcess.run(cmd, tmp, java.util.Map.of());
+    assertEquals(1, r.exit(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("tailor: cannot load JNA's native part"), r.err());
+    assertTrue(!r.err().contains("Exception") && !r.err().contains("Error"), r.err());
+  }
 }
