@@ -115,7 +115,8 @@ final class ProfileFolder {
     try {
       FolderSwap.replace(folder, files);
     } catch (IOException e) {
-      throw new CommandException("cannot write profiles to " + folder + ": " + reason(e) + "; free some space or choose another folder with --out");
+      throw new CommandException("cannot write profiles to " + folder + ": " + reason(e)
+          + "; the folder was left as it was: fix that (e.g. free some space) or choose another folder with --out");
     }
     return new Written(folder, recording.syscalls().size(), apparmor.profile().ruleCount(), apparmor.distinctPaths(), seccomp.notes());
   }
