@@ -41,6 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
           + "exit 1 and list what is new otherwise.",
       "Syscalls are checked against DIR/seccomp.json; files, network and capabilities against the AppArmor "
           + "profile generated from DIR/recording.json (so a new temporary file inside a learned glob is not drift).",
+      "The verdict and the drift list go to stderr; stdout is the checked command's own.",
       "Exit code: 0 inside, 1 drift found (or the command failed), 2 usage error, 125-127 as learn."
     },
     sortOptions = false)
@@ -105,18 +106,18 @@ final class CheckCommand implements Callable<Integer> {
         ProfileFolder.write(save, observed.withRuntimeBases(baseline.runtimeBases()), o);
       }
       List<Drift> drift = compare(baseline, seccomp, observed);
+      // The verdict is a diagnostic: stdout belongs to the checked command (check -- make test > log).
       PrintWriter err = spec.commandLine().getErr();
-      PrintWriter out = spec.commandLine().getOut();
       if (drift.isEmpty()) {
-        out.printf("tailor: no drift: %d syscalls and %d paths stay inside %s%n",
+        err.printf("tailor: no drift: %d syscalls and %d paths stay inside %s%n",
             observed.syscalls().size(), observed.files().size(), profileDir);
       } else {
-        out.printf("tailor: drift from %s: %d new%n", profileDir, drift.size());
+        err.printf("tailor: drift from %s: %d new%n", profileDir, drift.size());
         for (Drift d : drift) {
-          out.printf("  %-10s %s%s%n", d.kind(), d.what(), d.detail().isEmpty() ? "" : "  (" + d.detail() + ")");
+          err.printf("  %-10s %s%s%n", d.kind(), d.what(), d.detail().isEmpty() ? "" : "  (" + d.detail() + ")");
         }
       }
-      out.flush();
+      err.flush();
       if (exit != 0) {
         err.println("tailor: the checked command exited with " + exit);
         err.flush();

@@ -62,6 +62,7 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     try {
       String name = profile.nameOr(defaultName(traces.get(0)));
+      profile.apparmor(name);
       Recording recording = read(name, traces, cwd, noResolve)
           .withRuntimeBases(runtime.bases(spec.commandLine().getErr()));
       if (strict && recording.unusedLines() > 0) {
@@ -72,6 +73,7 @@ final class GenerateCommand implements Callable<Integer> {
       ProfileFolder.checkWritable(profile.out);
       ProfileFolder.Written w = ProfileFolder.write(profile.out, recording, profile);
       spec.commandLine().getErr().println(w.summary());
+      ProfileFolder.unusedLines(recording, true).ifPresent(spec.commandLine().getErr()::println);
       for (String warning : recording.warnings()) {
         spec.commandLine().getErr().println("tailor: warning: " + warning);
       }
@@ -100,6 +102,9 @@ final class GenerateCommand implements Callable<Integer> {
     // -ff files in pid order, so a parent's fork (and the cwd it hands down) comes before its child.
     ordered.sort(Comparator.comparingLong(GenerateCommand::ffPid).thenComparing(Path::toString));
     for (Path trace : ordered) {
+      if (Files.isDirectory(trace)) {
+        throw new CommandException(trace + ": is a folder; give strace log files (a profile folder goes to merge or check)");
+      }
       recorder.setSource(trace.toString());
       TraceParser parser;
       try (InputStream in = Files.newInputStream(trace); EventPipe pipe = new EventPipe(recorder)) {

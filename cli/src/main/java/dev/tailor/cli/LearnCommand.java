@@ -126,6 +126,7 @@ final class LearnCommand implements Callable<Integer> {
       fallbackName = ProfileNames.fromCommand(command);
     }
     String name = profile.nameOr(fallbackName);
+    profile.apparmor(name);
     ProfileFolder.checkWritable(profile.out);
     Optional<Duration> limit = duration == null ? Optional.empty() : Optional.of(Durations.parse(duration));
 
@@ -147,6 +148,7 @@ final class LearnCommand implements Callable<Integer> {
         .withRuntimeBases(runtime.bases(spec.commandLine().getErr()));
     ProfileFolder.Written w = ProfileFolder.write(profile.out, recording, profile);
     spec.commandLine().getErr().println(w.summary());
+    ProfileFolder.unusedLines(recording, false).ifPresent(spec.commandLine().getErr()::println);
     for (String note : w.notes()) {
       spec.commandLine().getErr().println("tailor: note: " + note);
     }

@@ -32,6 +32,7 @@ public final class Main {
   public static final int EXIT_USAGE = 2;
 
   public static void main(String[] args) {
+    JNA_LOG.setLevel(java.util.logging.Level.OFF);
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
@@ -44,7 +45,7 @@ public final class Main {
         (ex, a) -> {
           ex.getCommandLine().getErr().println("tailor: " + ex.getMessage());
           ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-          return EXIT_USAGE;
+          return usageExit(ex.getCommandLine().getCommandName());
         });
     for (String name : new String[] {"learn", "enforce", "check"}) {
       CommandLine sub = cl.getSubcommands().get(name);
@@ -59,8 +60,33 @@ public final class Main {
       err.println("tailor: out of memory (the JVM heap is too small for this recording); "
           + "run with a larger heap, e.g. TAILOR_JAVA_OPTS=-Xmx2g ./tailor ...");
       err.flush();
-      return EXIT_TAILOR_FAILED;
+      return failedExit(commandName(cl));
+    } catch (LinkageError e) {
+      // JNA unpacks its native part into the temporary folder first: a folder that is full,
+      // missing or mounted noexec stops it.
+      err.println("tailor: cannot load JNA's native part (" + e.getMessage() + "); give it a temporary folder "
+          + "that is writable and allows executing files: TAILOR_JAVA_OPTS=-Djna.tmpdir=DIR ./tailor ...");
+      err.flush();
+      return failedExit(commandName(cl));
     }
+  }
+
+  private static String commandName(CommandLine cl) {
+    CommandLine.ParseResult parsed = cl.getParseResult();
+    return parsed == null || parsed.subcommand() == null ? "" : parsed.subcommand().commandSpec().name();
+  }
+
+  /** JNA's own log lines (java.util.logging) would come before tailor's one line; kept here so it is not collected. */
+  private static final java.util.logging.Logger JNA_LOG = java.util.logging.Logger.getLogger("com.sun.jna");
+
+  /** A bad option: docker run's 125 for the commands that run a workload, 2 for the others. */
+  static int usageExit(String command) {
+    return command.equals("learn") || command.equals("enforce") ? EXIT_TAILOR_FAILED : EXIT_USAGE;
+  }
+
+  /** tailor itself failed: 125 where the workload's codes are passed on (learn, enforce, check), else 1. */
+  static int failedExit(String command) {
+    return command.equals("generate") || command.equals("merge") ? 1 : EXIT_TAILOR_FAILED;
   }
 
   /** The exit code docker run would give for a tracing failure. */

@@ -42,6 +42,7 @@ final class MergeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
+      profile.apparmor(profile.nameOr("merged"));
       List<Recording> parts = new ArrayList<>();
       Set<String> labels = new HashSet<>();
       for (Path in : inputs) {

@@ -10,7 +10,6 @@ import dev.tailor.generator.seccomp.SeccompGenerator;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompResult;
 import dev.tailor.tracer.Arch;
-import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
 import dev.tailor.tracer.record.PathResolver;
@@ -18,15 +17,10 @@ import dev.tailor.tracer.record.Recorder;
 import dev.tailor.tracer.seccomp.SeccompException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -113,36 +107,38 @@ final class ProfileFolder {
     String report = rendered.report();
 
     Path folder = out.resolve(recording.name());
+    List<FolderSwap.File> files = List.of(
+        new FolderSwap.File(SeccompJson.FILE_NAME, text(SeccompJson.toJson(seccomp.profile()))),
+        new FolderSwap.File(APPARMOR_FILE, text(AppArmorWriter.write(apparmor.profile()))),
+        new FolderSwap.File(RecordingJson.FILE_NAME, stream -> RecordingJson.write(recording, stream)),
+        new FolderSwap.File(REPORT_FILE, text(report)));
     try {
-      Files.createDirectories(folder);
-      atomicWrite(folder.resolve(SeccompJson.FILE_NAME), SeccompJson.toJson(seccomp.profile()));
-      atomicWrite(folder.resolve(APPARMOR_FILE), AppArmorWriter.write(apparmor.profile()));
-      atomicWrite(folder.resolve(RecordingJson.FILE_NAME), stream -> RecordingJson.write(recording, stream));
-      atomicWrite(folder.resolve(REPORT_FILE), report);
+      FolderSwap.replace(folder, files);
     } catch (IOException e) {
-      throw new CommandException("cannot write profiles to " + folder + ": " + reason(e) + "; choose another folder with --out");
+      throw new CommandException("cannot write profiles to " + folder + ": " + reason(e)
+          + "; the folder was left as it was: fix that (e.g. free some space) or choose another folder with --out");
     }
     return new Written(folder, recording.syscalls().size(), apparmor.profile().ruleCount(), apparmor.distinctPaths(), seccomp.notes());
   }
 
+  /** The line that says a trace was not read whole, so a CI log shows it and not only report.md. */
+  static Optional<String> unusedLines(Recording r, boolean strictOption) {
+    if (r.unusedLines() == 0) {
+      return Optional.empty();
+    }
+    String first = r.diagnostics().isEmpty() ? ""
+        : " (first: " + r.diagnostics().get(0).source() + ":" + r.diagnostics().get(0).line() + " "
+            + r.diagnostics().get(0).message() + ")";
+    return Optional.of("tailor: warning: " + r.unusedLines() + " trace lines were not used" + first
+        + "; they are listed in report.md" + (strictOption ? "; --strict makes them an error" : ""));
+  }
+
   static AppArmorOptions apparmorOptions(String name, ProfileOptions o) throws CommandException {
-    AppArmorOptions.Mode mode;
-    AppArmorOptions.ExecMode exec;
     try {
-      mode = AppArmorOptions.Mode.valueOf(o.apparmorMode.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new CommandException("--apparmor-mode " + o.apparmorMode + ": use complain or enforce", Main.EXIT_USAGE);
+      return o.apparmor(name);
+    } catch (UsageException e) {
+      throw new CommandException(e.getMessage(), Main.EXIT_USAGE);
     }
-    try {
-      exec = AppArmorOptions.ExecMode.valueOf(o.execMode.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new CommandException("--exec-mode " + o.execMode + ": use ix, px or cx", Main.EXIT_USAGE);
-    }
-    String attach = o.attachPath().map(p -> PathText.escape(p)).orElse("");
-    if (!attach.isEmpty() && !attach.startsWith("/")) {
-      throw new CommandException("--attach-path " + o.attachPath + ": give an absolute path", Main.EXIT_USAGE);
-    }
-    return new AppArmorOptions(mode, exec, attach, name);
   }
 
   private static String generalisations(AppArmorResult r) {
@@ -166,36 +162,11 @@ final class ProfileFolder {
     return s.toString();
   }
 
-  /** Writes through a temporary file and a rename, so a reader never sees half a profile. */
-  static void atomicWrite(Path file, String text) throws IOException {
-    atomicWrite(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  /** What writes a file's bytes. */
-  @FunctionalInterface
-  interface Content {
-    void writeTo(java.io.OutputStream out) throws IOException;
-  }
-
-  static void atomicWrite(Path file, Content content) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-      content.writeTo(out);
-    }
-    try {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+  private static FolderSwap.Content text(String text) {
+    return out -> out.write(text.getBytes(StandardCharsets.UTF_8));
   }
 
   static String reason(IOException e) {
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    return dev.tailor.tracer.TextFiles.reason(e);
   }
 }

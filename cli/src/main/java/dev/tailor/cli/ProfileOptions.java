@@ -1,6 +1,9 @@
 package dev.tailor.cli;
 
+import dev.tailor.generator.apparmor.AppArmorOptions;
+import dev.tailor.tracer.PathText;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -35,6 +38,30 @@ final class ProfileOptions {
       return name;
     }
     return ProfileNames.sanitize(fallback);
+  }
+
+  /**
+   * The AppArmor options these stand for. Commands call it before any work, so that a bad option
+   * is reported at once rather than after a long trace.
+   */
+  AppArmorOptions apparmor(String profileName) throws UsageException {
+    AppArmorOptions.Mode mode;
+    AppArmorOptions.ExecMode exec;
+    try {
+      mode = AppArmorOptions.Mode.valueOf(apparmorMode.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--apparmor-mode " + apparmorMode + ": use complain or enforce");
+    }
+    try {
+      exec = AppArmorOptions.ExecMode.valueOf(execMode.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--exec-mode " + execMode + ": use ix, px or cx");
+    }
+    String attach = attachPath().map(p -> PathText.escape(p)).orElse("");
+    if (!attach.isEmpty() && !attach.startsWith("/")) {
+      throw new UsageException("--attach-path " + attachPath + ": give an absolute path");
+    }
+    return new AppArmorOptions(mode, exec, attach, profileName);
   }
 
   Optional<String> attachPath() {

@@ -1,6 +1,7 @@
 package dev.tailor.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -102,7 +103,7 @@ class AttachTest {
       cmd.addAll(TailorProcess.tailorCommand("learn", "--pid", Long.toString(sleeper.pid()), "--out", tmp.toString()));
       TailorProcess.Result r = TailorProcess.run(cmd, tmp, Map.of());
       assertEquals(125, r.exit(), r.err());
-      assertTrue(r.err().contains("ptrace not permitted") && r.err().contains("CAP_SYS_PTRACE"), r.err());
+      assertTrue(r.err().contains("ptrace not permitted") && r.err().contains("seccomp filter"), r.err());
       assertTrue(sleeper.isAlive(), "the target is unharmed");
     } finally {
       sleeper.destroyForcibly();
@@ -123,5 +124,40 @@ class AttachTest {
       Thread.sleep(50);
     }
     throw new AssertionError("strace never attached to " + pid);
+  }
+
+  @Test
+  void attach_processHeldByAnotherTracer_namesThatTracer() throws Exception {
+    assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
+    Process sleeper = new ProcessBuilder("sleep", "30").start();
+    Process other = new ProcessBuilder("strace", "-o", "/dev/null", "-p", Long.toString(sleeper.pid())).start();
+    try {
+      waitForTracer(sleeper.pid());
+      TailorProcess.Result r = TailorProcess.tailor(tmp, "learn", "--pid", Long.toString(sleeper.pid()), "--duration", "2s",
+          "--out", tmp.toString());
+      assertEquals(125, r.exit(), r.err());
+      assertTrue(r.err().contains("already traced by process " + other.pid() + " (strace)"), r.err());
+      assertFalse(r.err().contains("run as root"), r.err());
+    } finally {
+      other.destroyForcibly();
+      sleeper.destroyForcibly();
+    }
+  }
+
+  @Test
+  void attach_refusedAlthoughRoot_doesNotTellRootToBecomeRoot() throws Exception {
+    assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
+    assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "needs root");
+    // Only meaningful where the kernel refuses root too (here: PID 1 of a sandbox holds more capabilities).
+    Process probe = new ProcessBuilder("strace", "-o", "/dev/null", "-p", "1").redirectErrorStream(true).start();
+    probe.waitFor(1, TimeUnit.SECONDS);
+    boolean refused = !probe.isAlive() && probe.exitValue() != 0;
+    probe.destroy();
+    probe.waitFor();
+    assumeTrue(refused, "root may attach to PID 1 here");
+    TailorProcess.Result r = TailorProcess.tailor(tmp, "learn", "--pid", "1", "--duration", "2s", "--out", tmp.toString());
+    assertEquals(125, r.exit(), r.err());
+    assertFalse(r.err().contains("run as root"), r.err());
+    assertTrue(r.err().contains("with CAP_SYS_PTRACE, no other tracer holds the process"), r.err());
   }
 }

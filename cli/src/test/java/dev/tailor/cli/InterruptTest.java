@@ -44,5 +44,9 @@ class InterruptTest {
     assertTrue(r.syscalls().containsKey("bind") && r.syscalls().containsKey("exit_group"), r.syscalls().keySet().toString());
     assertTrue(Files.isRegularFile(out.resolve("srv/seccomp.json")));
     assertFalse(Files.readString(stderr).contains("\r"), "no status line when stderr is not a terminal");
+    // The recording and the report say the run was cut short, by what and when.
+    String cut = r.warnings().stream().filter(w -> w.contains("cut short")).findFirst().orElse("");
+    assertTrue(cut.contains("SIG" + signal) && cut.matches(".*\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d.*"), r.warnings().toString());
+    assertTrue(Files.readString(out.resolve("srv/report.md")).contains(cut), "report.md has it too");
   }
 }

@@ -75,9 +75,23 @@ class LearnErrorsTest {
   void learn_workloadWritingIntoTheTraceFifo_isRefused() throws Exception {
     assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
     assumeTrue(TailorProcess.onPath("python3"), "python3 is not installed");
-    // The workload finds tailor's FIFO and writes a fake call into it.
+    // The workload finds tailor's FIFO and writes a fake call into it. Its name is gone once the
+    // trace is open, so it goes through its tracer's fds (the tracer and its parent, tailor).
     String inject = "import glob, os\n"
-        + "for f in glob.glob('/tmp/tailor-*/trace.fifo'):\n"
+        + "def field(pid, name):\n"
+        + "    for line in open('/proc/%s/status' % pid):\n"
+        + "        if line.startswith(name + ':'):\n"
+        + "            return line.split()[1]\n"
+        + "strace = field('self', 'TracerPid')\n"
+        + "targets = glob.glob('/tmp/tailor-*/trace.fifo')\n"
+        + "for pid in (strace, field(strace, 'PPid')):\n"
+        + "    for fd in glob.glob('/proc/%s/fd/*' % pid):\n"
+        + "        try:\n"
+        + "            if 'trace.fifo' in os.readlink(fd):\n"
+        + "                targets.append(fd)\n"
+        + "        except OSError:\n"
+        + "            pass\n"
+        + "for f in targets:\n"
         + "    try:\n"
         + "        fd = os.open(f, os.O_WRONLY | os.O_NONBLOCK)\n"
         + "    except OSError:\n"

@@ -27,4 +27,57 @@ class MainTest {
     assertEquals(Main.EXIT_USAGE, code);
     assertTrue(err.toString().startsWith("tailor: Unknown option: '--bogus'"), err.toString());
   }
+
+  private static int run(StringWriter err, String... args) {
+    return Main.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--bogus", "--apparmor-mode=strict", "--exec-mode=zz", "--attach-path=relative", "--name=a/b",
+      "--backend=x", "--duration=5s"})
+  void learn_everyUsageError_exits125AsTheReadmeSays(String option) {
+    StringWriter err = new StringWriter();
+    int code = run(err, "learn", "--no-status", option, "--", "true");
+    assertEquals(Main.EXIT_TAILOR_FAILED, code, err.toString());
+    assertTrue(err.toString().startsWith("tailor: "), err.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--bogus", "--apparmor-mode=strict", "--exec-mode=zz", "--name=a/b"})
+  void generate_everyUsageError_exits2(String option) {
+    StringWriter err = new StringWriter();
+    assertEquals(Main.EXIT_USAGE, run(err, "generate", option, "x.log"), err.toString());
+  }
+
+  @org.junit.jupiter.api.Test
+  void generate_outOfMemory_exitsOneAsTheReadmeSays(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    java.nio.file.Path log = tmp.resolve("big.log");
+    try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(log)) {
+      for (int i = 0; i < 150_000; i++) {
+        String p = "/srv/d" + (i / 50) + "/file-with-a-longish-name-" + i + ".txt";
+        w.write("7 openat(AT_FDCWD, \"" + p + "\", O_RDONLY) = 3<" + p + ">\n");
+      }
+    }
+    java.util.List<String> cmd = TailorProcess.tailorCommand("generate", "--no-resolve", "--out", tmp.resolve("out").toString(),
+        log.toString());
+    cmd.add(1, "-Xmx24m");
+    TailorProcess.Result r = TailorProcess.run(cmd, tmp, java.util.Map.of());
+    assertTrue(r.err().startsWith("tailor: out of memory"), r.err());
+    assertEquals(1, r.exit(), r.err());
+  }
+
+  @org.junit.jupiter.api.Test
+  void nativePartCannotBeUnpacked_isOneClearLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path log = java.nio.file.Files.writeString(tmp.resolve("t.log"), "7 getpid() = 7\n");
+    java.util.List<String> cmd = TailorProcess.tailorCommand("generate", "--out", tmp.resolve("out").toString(), log.toString());
+    // A temporary folder JNA cannot create: its parent is a plain file.
+    java.nio.file.Path plain = java.nio.file.Files.writeString(tmp.resolve("plain"), "");
+    cmd.add(1, "-Djna.tmpdir=" + plain.resolve("jna"));
+    TailorProcess.Result r = TailorProcess.run(cmd, tmp, java.util.Map.of());
+    assertEquals(1, r.exit(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("tailor: cannot load JNA's native part"), r.err());
+    assertTrue(!r.err().contains("Exception") && !r.err().contains("Error"), r.err());
+  }
 }

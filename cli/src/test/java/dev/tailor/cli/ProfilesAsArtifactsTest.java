@@ -44,7 +44,7 @@ class ProfilesAsArtifactsTest {
   }
 
   private static List<String> driftLines(TailorProcess.Result r) {
-    return r.out().lines().filter(l -> l.startsWith("  ")).map(String::trim).toList();
+    return r.err().lines().filter(l -> l.startsWith("  ")).map(String::trim).toList();
   }
 
   @Test
@@ -53,7 +53,7 @@ class ProfilesAsArtifactsTest {
     learn(out, "base", "base");
     TailorProcess.Result r = check(out.resolve("base"), "base");
     assertEquals(0, r.exit(), r.out() + r.err());
-    assertTrue(r.out().contains("no drift"), r.out());
+    assertTrue(r.err().contains("no drift"), r.err());
   }
 
   @Test
@@ -63,8 +63,22 @@ class ProfilesAsArtifactsTest {
     TailorProcess.Result r = check(out.resolve("base"), "newfile");
     assertEquals(1, r.exit(), r.out() + r.err());
     List<String> drift = driftLines(r);
-    assertEquals(1, drift.size(), r.out());
-    assertTrue(drift.get(0).startsWith("file") && drift.get(0).contains(work.resolve("new.txt").toString()), r.out());
+    assertEquals(1, drift.size(), r.err());
+    assertTrue(drift.get(0).startsWith("file") && drift.get(0).contains(work.resolve("new.txt").toString()), r.err());
+  }
+
+  @Test
+  void check_verdictGoesToStderr_stdoutIsTheCheckedCommandsOwn() throws Exception {
+    Path out = tmp.resolve("streams");
+    learn(out, "base", "base");
+    TailorProcess.Result drifted = check(out.resolve("base"), "newsyscall");
+    assertEquals(1, drifted.exit(), drifted.out() + drifted.err());
+    assertEquals("mode newsyscall\n", drifted.out(), "check >log must leave only the command's output in log");
+    assertTrue(drifted.err().startsWith("tailor: drift from "), drifted.err());
+    TailorProcess.Result same = check(out.resolve("base"), "base");
+    assertEquals(0, same.exit(), same.out() + same.err());
+    assertEquals("mode base\n", same.out());
+    assertTrue(same.err().startsWith("tailor: no drift"), same.err());
   }
 
   @Test
@@ -74,8 +88,8 @@ class ProfilesAsArtifactsTest {
     TailorProcess.Result r = check(out.resolve("base"), "newsyscall");
     assertEquals(1, r.exit(), r.out() + r.err());
     List<String> drift = driftLines(r);
-    assertEquals(1, drift.size(), r.out());
-    assertTrue(drift.get(0).matches("syscall\\s+umask.*"), r.out());
+    assertEquals(1, drift.size(), r.err());
+    assertTrue(drift.get(0).matches("syscall\\s+umask.*"), r.err());
   }
 
   @Test
@@ -152,6 +166,6 @@ class ProfilesAsArtifactsTest {
     TailorProcess.Result drifted = TailorProcess.run(List.of(ci, "--baseline", out.resolve("baseline").toString(), "--name", "drifted",
         "--out", out.toString(), "--", "python3", script.toString(), "newsyscall", work.toString()), tmp, env);
     assertEquals(1, drifted.exit(), drifted.out() + drifted.err());
-    assertTrue(drifted.out().contains("umask"), drifted.out());
+    assertTrue(drifted.err().contains("umask"), drifted.err());
   }
 }

@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Reads and writes {@code recording.json}. */
@@ -45,29 +43,41 @@ public final class RecordingJson {
 
   /** Parses recording JSON text. */
   public static Recording fromJson(String json, String where) throws IOException {
+    if (json.isBlank()) {
+      throw new IOException(where + ": empty, not a tailor recording; " + REMEDY);
+    }
     try {
       return MAPPER.readValue(json, Recording.class);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IOException(where + ": not a tailor recording (" + firstLine(e.getMessage()) + ")", e);
+    } catch (JsonProcessingException e) {
+      throw new IOException(where + ": not a tailor recording (" + problem(e) + "); " + REMEDY, e);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(where + ": not a tailor recording; " + REMEDY, e);
     }
+  }
+
+  private static final String REMEDY = "give a folder written by 'tailor learn', 'generate' or 'merge'";
+
+  /** What is wrong with the JSON, in its own terms (a line, a field), not Jackson's class names. */
+  private static String problem(JsonProcessingException e) {
+    if (e instanceof com.fasterxml.jackson.core.JsonParseException || e instanceof com.fasterxml.jackson.core.io.JsonEOFException) {
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      return "not valid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+    }
+    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+      String path = m.getPath().stream()
+          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+          .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
+      return path.isEmpty() ? "a field is missing or has the wrong type" : "field '" + path + "' is missing or has the wrong type";
+    }
+    return "unreadable JSON";
   }
 
   /** Reads {@code recording.json} from a profile folder, or a recording file itself. */
   public static Recording read(Path folderOrFile) throws IOException {
     Path file = Files.isDirectory(folderOrFile) ? folderOrFile.resolve(FILE_NAME) : folderOrFile;
-    try {
-      return fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toString());
-    } catch (NoSuchFileException e) {
-      throw new IOException(
-          file + ": no recording here; give a folder written by 'tailor learn' or 'tailor generate'", e);
+    if (!Files.exists(file)) {
+      throw new IOException(file + ": no recording here; " + REMEDY);
     }
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "unreadable";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    return fromJson(TextFiles.readUtf8(file, "a tailor recording (recording.json)"), file.toString());
   }
 }

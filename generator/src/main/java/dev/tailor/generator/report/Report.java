@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -93,9 +94,17 @@ public record Report(Recording recording, List<Section> sections) {
     b.append('\n');
     runtimeBases(r, b);
 
-    b.append("## Files\n\nSuccessful accesses become AppArmor rules; failed ones (e.g. ENOENT while searching a path) need none and are listed for the record.\n\n");
+    b.append("## Files\n\nSuccessful accesses become AppArmor rules; failed ones need none and are listed for the record "
+        + "(names that were looked up and do not exist, one line per folder, under Failed lookups).\n\n");
     b.append("| path | accesses | failed | calls").append(merged ? " | runs" : "").append(" |\n|---|---|---|---:").append(merged ? "|---" : "").append("|\n");
+    // Failed lookups (a program searching PATH, its libraries or modules) come by the hundred and
+    // need no rule: one line per folder below, so the rules stay in view.
+    TreeMap<String, List<FileUse>> lookups = new TreeMap<>();
     for (FileUse f : r.files().values()) {
+      if (isLookup(f)) {
+        lookups.computeIfAbsent(f.path().substring(0, f.path().lastIndexOf('/') + 1), k -> new ArrayList<>()).add(f);
+        continue;
+      }
       b.append("| ").append(code(f.path() + (f.directory() && !f.path().endsWith("/") ? "/" : ""))).append(" | ")
           .append(f.accesses().stream().map(Access::label).collect(Collectors.joining(" "))).append(" | ")
           .append(f.failures().entrySet().stream().map(x -> x.getKey() + " (" + String.join(" ", x.getValue()) + ")").collect(Collectors.joining(", ")))
@@ -106,6 +115,9 @@ public record Report(Recording recording, List<Section> sections) {
       b.append(" |\n");
     }
     b.append('\n');
+    if (!lookups.isEmpty()) {
+      appendLookups(b, lookups);
+    }
 
     if (!r.sockets().isEmpty()) {
       b.append("## Sockets\n\n| family | type | sockets | bound to | connected or sent to |\n|---|---|---:|---|---|\n");
@@ -185,6 +197,30 @@ public record Report(Recording recording, List<Section> sections) {
     for (RuntimeBase base : r.runtimeBases()) {
       b.append("- ").append(code(base.label())).append(": ").append(base.syscalls().size()).append(" calls; ")
           .append(plain(base.source())).append('\n');
+    }
+    b.append('\n');
+  }
+
+  /** A path that was only looked up and not there (ENOENT, ENOTDIR): it needs no rule. */
+  private static boolean isLookup(FileUse f) {
+    return !f.succeeded() && !f.failures().isEmpty()
+        && f.failures().keySet().stream().allMatch(e -> e.equals("ENOENT") || e.equals("ENOTDIR"));
+  }
+
+  private static void appendLookups(StringBuilder b, TreeMap<String, List<FileUse>> lookups) {
+    int names = lookups.values().stream().mapToInt(List::size).sum();
+    b.append("### Failed lookups\n\n").append(names).append(" names that do not exist were looked up (a program searching ")
+        .append("PATH, its libraries or modules); they need no rule. One line per folder:\n\n");
+    b.append("| folder | looked up | errors | calls | names |\n|---|---:|---|---:|---|\n");
+    for (Map.Entry<String, List<FileUse>> e : lookups.entrySet()) {
+      List<FileUse> in = e.getValue();
+      String errors = in.stream().flatMap(f -> f.failures().keySet().stream()).distinct().sorted()
+          .collect(Collectors.joining(" "));
+      String shown = in.stream().limit(5).map(f -> code(f.path().substring(e.getKey().length())))
+          .collect(Collectors.joining(" "));
+      b.append("| ").append(code(e.getKey())).append(" | ").append(in.size()).append(in.size() == 1 ? " name" : " names")
+          .append(" | ").append(errors).append(" | ").append(in.stream().mapToLong(FileUse::count).sum()).append(" | ")
+          .append(shown).append(in.size() > 5 ? " ..." : "").append(" |\n");
     }
     b.append('\n');
   }

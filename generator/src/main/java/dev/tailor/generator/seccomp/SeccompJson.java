@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -134,14 +133,7 @@ public final class SeccompJson {
    * for this machine, except that rules only for processes with some capability are left out.
    */
   public static SeccompResult read(Path file) throws IOException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new IOException(file + ": no such file", e);
-    } catch (IOException e) {
-      throw new IOException(file + ": cannot read (" + e.getMessage() + ")", e);
-    }
+    String text = dev.tailor.tracer.TextFiles.readUtf8(file, "a seccomp profile (OCI JSON)");
     return parse(text, file.toString(), SyscallTable.nativeArch(), System.getProperty("os.version"));
   }
 

@@ -142,7 +142,7 @@ class SeccompJsonTest {
   @Test
   void read_missingFile_saysSo(@TempDir Path dir) {
     IOException e = assertThrows(IOException.class, () -> SeccompJson.read(dir.resolve("nope.json")));
-    assertEquals(dir.resolve("nope.json") + ": no such file", e.getMessage());
+    assertEquals(dir.resolve("nope.json") + ": no such file; give a seccomp profile (OCI JSON)", e.getMessage());
   }
 
   @Test

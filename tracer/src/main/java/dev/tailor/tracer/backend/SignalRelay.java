@@ -2,7 +2,12 @@ package dev.tailor.tracer.backend;
 
 import dev.tailor.tracer.sys.LibC;
 import java.util.ArrayList;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -29,6 +34,9 @@ public final class SignalRelay implements AutoCloseable {
 
   private final List<Signal> signals = new ArrayList<>();
   private final List<SignalHandler> previous = new ArrayList<>();
+  private final long installedNanos = System.nanoTime();
+  /** The first signal, its wall-clock time and its time since install; null until one came. */
+  private final AtomicReference<String> firstSignal = new AtomicReference<>();
 
   private SignalRelay(Handler handler) {
     boolean interactive = LibC.INSTANCE.isatty(0) == 1;
@@ -37,7 +45,12 @@ public final class SignalRelay implements AutoCloseable {
       Signal s = new Signal(name);
       boolean fromTerminal = name.equals("INT") && interactive;
       try {
-        previous.add(Signal.handle(s, sig -> handler.signalled(sig.getNumber(), fromTerminal, received.incrementAndGet())));
+        previous.add(Signal.handle(s, sig -> {
+          firstSignal.compareAndSet(null, "SIG" + name + " at "
+              + Instant.now().truncatedTo(ChronoUnit.SECONDS) + String.format(Locale.ROOT, ", %.1f s into the trace",
+                  (System.nanoTime() - installedNanos) / 1e9));
+          handler.signalled(sig.getNumber(), fromTerminal, received.incrementAndGet());
+        }));
         signals.add(s);
       } catch (IllegalArgumentException e) {
         // a signal the JVM keeps for itself; leave it
@@ -63,6 +76,16 @@ public final class SignalRelay implements AutoCloseable {
     } else if (!fromTerminal) {
       LibC.INSTANCE.kill(workloadPid, signal == SIGHUP || signal == SIGINT ? signal : SIGTERM);
     }
+  }
+
+  /**
+   * What a recording should say when a signal ended the run early ({@code what}: "the workload
+   * was told to stop", "tracing stopped"), or empty when none came.
+   */
+  public Optional<String> cutShort(String what) {
+    String first = firstSignal.get();
+    return first == null ? Optional.empty() : Optional.of("the run was cut short: tailor got " + first + " and "
+        + what + "; what would have happened afterwards is not in this recording");
   }
 
   /** Gives the signals back to the JVM. */

@@ -2,6 +2,7 @@ package dev.tailor.tracer.backend;
 
 import dev.tailor.tracer.Target;
 import dev.tailor.tracer.event.EventPipe;
+import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.record.Recorder;
@@ -104,7 +105,7 @@ public final class StraceBackend implements Backend {
     argv.add(Integer.toString(pid));
     int code = trace(argv, List.of(), recorder, gate, RuntimeInitGate::detail, Optional.empty(), true);
     if (code != 0 && gate.events() == 0) {
-      throw new TraceException(TraceException.Kind.FAILED, attachFailure(List.of(pid)));
+      throw new TraceException(TraceException.Kind.FAILED, AttachRefusal.explain(List.of(pid)));
     }
   }
 
@@ -127,20 +128,8 @@ public final class StraceBackend implements Backend {
     }
     int code = trace(argv, List.of(), recorder, recorder, Recorder::detail, duration, true);
     if (code != 0 && recorder.syscallTotal() == 0) {
-      throw new TraceException(TraceException.Kind.FAILED, attachFailure(pids));
+      throw new TraceException(TraceException.Kind.FAILED, AttachRefusal.explain(pids));
     }
-  }
-
-  private static String attachFailure(List<Integer> pids) {
-    String scope = "";
-    try {
-      scope = Files.readString(Path.of("/proc/sys/kernel/yama/ptrace_scope")).trim();
-    } catch (IOException e) {
-      // no Yama
-    }
-    return "cannot attach to " + pids + ": ptrace not permitted. Another tracer (a debugger, strace) may hold it; "
-        + (scope.isEmpty() ? "" : "kernel.yama.ptrace_scope is " + scope + " (1 allows only descendants; 2 needs CAP_SYS_PTRACE; 3 forbids); ")
-        + "run as root or with CAP_SYS_PTRACE (in a container: --cap-add SYS_PTRACE)";
   }
 
   private int trace(List<String> straceArgs, List<String> command, Recorder recorder,
@@ -159,7 +148,8 @@ public final class StraceBackend implements Backend {
       if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
         throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
       }
-      List<String> argv = new ArrayList<>(straceArgs);
+      List<String> argv = new ArrayList<>(diesWithTailor());
+      argv.addAll(straceArgs);
       argv.add("-o");
       argv.add(fifo.toString());
       if (!command.isEmpty()) {
@@ -171,7 +161,12 @@ public final class StraceBackend implements Backend {
       AtomicInteger rootPid = new AtomicInteger();
       AtomicReference<Throwable> readerError = new AtomicReference<>();
       AtomicReference<String> execFailure = new AtomicReference<>();
+      Deliveries deliveries = new Deliveries();
+      AtomicReference<String> cut = new AtomicReference<>();
       Consumer<TraceEvent> sink = event -> {
+        if (event instanceof SignalEvent s && s.pid() == rootPid.get()) {
+          deliveries.seen(s.signal());
+        }
         if (rootPid.get() == 0 && event instanceof SyscallEvent s) {
           rootPid.set(event.pid());
           // strace's first traced call is the command's execve: when it fails the command never ran.
@@ -186,6 +181,8 @@ public final class StraceBackend implements Backend {
       Thread reader = new Thread(() -> {
         try (InputStream in = new FileInputStream(fifo.toFile())) {
           opened.set(true);
+          // Both ends are open: the names are no longer needed, and a SIGKILLed tailor leaves no folder behind.
+          removeQuietly(fifo, dir);
           parser.parse(in);
         } catch (Throwable t) {
           readerError.set(t);
@@ -208,16 +205,19 @@ public final class StraceBackend implements Backend {
       }
       int code;
       try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
+        long arrived = System.nanoTime();
         if (attaching) {
           // SIGINT makes strace detach; Ctrl-C on the terminal already reached it.
           if (!fromTerminal) {
             LibC.INSTANCE.kill((int) process.pid(), SignalRelay.SIGINT);
           }
-        } else {
+        } else if (fromTerminal || count >= 3 || !deliveries.reachedWorkload(Deliveries.name(signal), arrived)) {
           SignalRelay.forward(rootPid.get(), signal, fromTerminal, count);
         }
       })) {
         code = waitFor(process, duration);
+        // Told to the recorder only now: it is fed from the trace's thread alone.
+        relay.cutShort(attaching ? "stopped tracing" : "passed the signal on to the workload").ifPresent(cut::set);
       }
       if (!opened.get()) {
         unblock(fifo);
@@ -226,6 +226,9 @@ public final class StraceBackend implements Backend {
         reader.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      if (cut.get() != null) {
+        recorder.warn(cut.get());
       }
       if (readerError.get() != null) {
         throw new TraceException(TraceException.Kind.FAILED, "reading the trace failed: " + readerError.get(), readerError.get());
@@ -250,13 +253,27 @@ public final class StraceBackend implements Backend {
       }
       return code;
     } finally {
-      try {
-        Files.deleteIfExists(fifo);
-        Files.deleteIfExists(dir);
-      } catch (IOException e) {
-        // a leftover empty temp folder is harmless
-      }
+      removeQuietly(fifo, dir);
     }
+  }
+
+  private static void removeQuietly(Path fifo, Path dir) {
+    try {
+      Files.deleteIfExists(fifo);
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // a leftover empty temp folder is harmless
+    }
+  }
+
+  /**
+   * The prefix that makes strace die with tailor: {@code setpriv --pdeathsig KILL} (util-linux,
+   * in every Debian and Ubuntu) sets PR_SET_PDEATHSIG, so even a SIGKILLed tailor takes its strace
+   * along instead of leaving it writing "Broken pipe" to a FIFO nobody reads. The kernel then
+   * detaches the workload, which runs on untraced, as with any tracer that goes away.
+   */
+  private static List<String> diesWithTailor() {
+    return Commands.onPath("setpriv").map(p -> List.of(p.toString(), "--pdeathsig", "KILL", "--")).orElse(List.of());
   }
 
   private static int waitFor(Process process, Optional<Duration> duration) {

@@ -119,7 +119,15 @@ public final class BpfBackend implements Backend {
       if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
         throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
       }
-      List<String> argv = new ArrayList<>(List.of(bash.toString(), "-c", WRAPPER, "tailor-wrapper", fifo.toString(),
+      List<String> argv = new ArrayList<>();
+      // Without a terminal (CI), the workload gets a session of its own, so that a signal to
+      // tailor's whole process group (a runner stopping its job) reaches it once, forwarded by
+      // tailor, rather than twice. With a terminal it stays in the foreground group, where
+      // Ctrl-C reaches it directly and SignalRelay does not repeat it.
+      if (LibC.INSTANCE.isatty(0) != 1 && LibC.INSTANCE.isatty(1) != 1 && LibC.INSTANCE.isatty(2) != 1) {
+        Commands.onPath("setsid").ifPresent(p -> argv.add(p.toString()));
+      }
+      argv.addAll(List.of(bash.toString(), "-c", WRAPPER, "tailor-wrapper", fifo.toString(),
           command.get(0), program.toAbsolutePath().toString()));
       argv.addAll(command.subList(1, command.size()));
       Process workload;
@@ -146,6 +154,7 @@ public final class BpfBackend implements Backend {
       }
       release(fifo, workload, tracer);
       AtomicBoolean stop = new AtomicBoolean();
+      Optional<String> cut;
       int exit;
       // Signals go to the workload, as with strace; once its root is gone, a signal ends tracing.
       try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
@@ -161,8 +170,10 @@ public final class BpfBackend implements Backend {
         while (!output.allExited() && !stop.get()) {
           sleep(50);
         }
+        cut = relay.cutShort("passed the signal on to the workload");
       }
       tracer.stop(output);
+      cut.ifPresent(recorder::warn);
       if (!output.rootStarted()) {
         throw new TraceException(exit == 126 || exit == 127 ? TraceException.Kind.CANNOT_RUN : TraceException.Kind.FAILED,
             "the workload did not start (exit " + exit + ")");
@@ -194,14 +205,17 @@ public final class BpfBackend implements Backend {
       Tracer tracer = start(dir, BpfScript.text(new BpfScript.Plan(0, pids, Files.exists(BTF), 0,
           BpfScript.numbers(syscallNames))), output);
       AtomicBoolean stop = new AtomicBoolean();
+      Optional<String> cut;
       // bpftrace runs in a session of its own: any signal to tailor, Ctrl-C included, ends tracing.
       try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> stop.set(true))) {
         long deadline = duration.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         while (!stop.get() && System.nanoTime() < deadline && !output.allExited() && tracer.alive()) {
           sleep(50);
         }
+        cut = relay.cutShort("stopped tracing");
       }
       tracer.stop(output);
+      cut.ifPresent(recorder::warn);
       output.finish();
     } finally {
       deleteTree(dir);
@@ -277,6 +291,9 @@ public final class BpfBackend implements Backend {
       throw new TraceException(TraceException.Kind.FAILED, "cannot write the bpftrace script: " + e.getMessage(), e);
     }
     List<String> argv = new ArrayList<>();
+    // Dies with tailor (PR_SET_PDEATHSIG, kept across the execs; setsid does not fork here, as
+    // this child leads no process group), even when tailor is SIGKILLed.
+    Commands.onPath("setpriv").ifPresent(s -> argv.addAll(List.of(s.toString(), "--pdeathsig", "KILL", "--")));
     // Its own session: a Ctrl-C on the terminal reaches the workload, not the tracer counting it.
     Commands.onPath("setsid").ifPresent(s -> argv.add(s.toString()));
     argv.addAll(List.of(bpftrace.toString(), "-B", "line", file.toString()));

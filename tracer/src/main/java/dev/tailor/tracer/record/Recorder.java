@@ -58,6 +58,7 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final Map<String, ExecUse> execs = new HashMap<>();
   private final Map<String, Set<String>> capabilities = new TreeMap<>();
   private final Map<Integer, String> cwds = new HashMap<>();
+  private final ProcSelf procSelf = new ProcSelf();
   private final Set<Integer> pids = new HashSet<>();
   private final Set<Integer> cloning = new HashSet<>();
   private final Map<String, String> renamedSyscalls = new HashMap<>();
@@ -72,6 +73,8 @@ public final class Recorder implements Consumer<TraceEvent> {
   private String guarded = "";
   private long throughLinks;
   private final Set<String> linkExamples = new LinkedHashSet<>();
+  private long procLeftOut;
+  private final Set<String> procExamples = new LinkedHashSet<>();
   private boolean guardTouched;
   /** The memo offered for the next call, and its pid. */
   private CallMemo offered;
@@ -298,42 +301,54 @@ public final class Recorder implements Consumer<TraceEvent> {
   }
 
   private void syscall(SyscallEvent e) {
-    syscallTotal++;
     int pid = e.pid();
-    notePid(pid);
     String name = e.name();
+    CallMemo memo = offered;
+    offered = null;
+    if (!StraceText.decodable(e.args()) || !StraceText.decodable(e.result())) {
+      // Guessing what an unknown escape means would record a path that appears nowhere in the log.
+      unusable(e.line(), "an escape strace does not write in " + name
+          + ": " + StraceText.printable(e.args() + " = " + e.result(), 160));
+      return;
+    }
+    syscallTotal++;
+    notePid(pid);
     if (name.startsWith("syscall_")) {
       name = renamedSyscalls.computeIfAbsent(name, syscallNames);
     }
-    CallMemo memo = offered;
-    offered = null;
     if (memo != null && (offeredPid != pid || NEVER_REPLAYED.contains(name))) {
       memo = null;
     }
-    long[] counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
-    counter[0]++;
     Optional<String> errno = e.errno();
-    long[] errors = null;
-    if (errno.isPresent()) {
-      errors = syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno.get(), k -> new long[1]);
-      errors[0]++;
-    }
     replayParts = memo == null ? null : new ArrayList<>(2);
     readState = false;
     try {
       interpret(e, name, pid, errno.orElse(""));
     } catch (RuntimeException ex) {
-      // A malformed argument must never stop the recording; the syscall itself is counted.
-      readState = true;
-      unused++;
-      if (diagnostics.size() < MAX_DIAGNOSTICS) {
-        diagnostics.add(new Diagnostic(source, e.line(), "could not read arguments of " + name + ": " + ex));
-      }
+      // A malformed argument must never stop the recording; the line is unused, the call not counted.
+      replayParts = null;
+      unusable(e.line(), "could not read arguments of " + name + ": " + ex.getMessage());
+      return;
+    }
+    long[] counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
+    counter[0]++;
+    long[] errors = null;
+    if (errno.isPresent()) {
+      errors = syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno.get(), k -> new long[1]);
+      errors[0]++;
     }
     if (memo != null && !readState) {
       memo.learn(replay(counter, errors, replayParts.toArray(CallMemo.Replay[]::new)));
     }
     replayParts = null;
+  }
+
+  /** Counts a line that contributes nothing, listing the first few. */
+  private void unusable(long line, String why) {
+    unused++;
+    if (diagnostics.size() < MAX_DIAGNOSTICS) {
+      diagnostics.add(new Diagnostic(source, line, why));
+    }
   }
 
   /** What a repeat of a call does: the bookkeeping of {@link #syscall}, then the call's own parts. */
@@ -358,10 +373,12 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
     lastPid = pid;
     if (pids.add(pid) && !cwds.containsKey(pid) && cloning.size() == 1) {
-      String parentCwd = cwds.get(cloning.iterator().next());
+      int parent = cloning.iterator().next();
+      String parentCwd = cwds.get(parent);
       if (parentCwd != null) {
         cwds.put(pid, parentCwd);
       }
+      procSelf.fork(parent, pid);
     }
   }
 
@@ -428,6 +445,7 @@ public final class Recorder implements Consumer<TraceEvent> {
           if (cwd != null) {
             cwds.putIfAbsent((int) child, cwd);
           }
+          procSelf.fork(pid, (int) child);
         }
       }
       case "read", "pread64", "readv", "preadv", "preadv2", "recvfrom", "recvmsg", "recvmmsg" -> fdAccess(e, ok, Access.READ);
@@ -474,7 +492,7 @@ public final class Recorder implements Consumer<TraceEvent> {
         if (ok) {
           List<String> a = StraceText.splitArgs(e.args());
           if (a.size() >= 2) {
-            countSocket(family(a.get(0)), type(a.get(1)));
+            countSocket(SocketText.family(a.get(0)), SocketText.type(a.get(1)));
           }
         }
       }
@@ -523,7 +541,14 @@ public final class Recorder implements Consumer<TraceEvent> {
       }
     }
     if (name.equals("fchownat") || name.equals("chown") || name.equals("lchown") || name.equals("fchown")) {
-      capability(ok, "chown", name + "(" + StraceText.printable(PathText.escape(e.args()), 120) + ")");
+      List<String> a = StraceText.splitArgs(e.args());
+      int ids = name.equals("fchownat") ? 2 : 1;
+      // uid and gid -1 change nothing and need no capability. Other ids need CAP_CHOWN unless the
+      // caller owns the file and keeps its owner (and one of its groups): the trace cannot tell.
+      if (a.size() <= ids + 1 || !a.get(ids).equals("-1") || !a.get(ids + 1).equals("-1")) {
+        capability(ok, "chown", name + "(" + StraceText.printable(PathText.escape(e.args()), 70)
+            + ") - may not have been needed: the trace does not show the file's owner");
+      }
     }
     if (name.equals("mknod") || name.equals("mknodat")) {
       // The mode argument, never the path: a file name may spell "S_IFCHR".
@@ -608,7 +633,13 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   private void exec(SyscallEvent e, int pid, String errno, String dirfd, int pathIndex) {
     List<String> a = StraceText.splitArgs(e.args());
-    Optional<String> path = argPath(pid, a, dirfd, pathIndex, true);
+    Optional<String> path;
+    if (dirfd != null && a.size() > 4 && a.get(pathIndex).equals("\"\"")) {
+      // execveat(fd, "", ..., AT_EMPTY_PATH) runs the file fd is open on (fexecve); never a directory's fd.
+      path = StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH") && !a.get(0).startsWith("AT_FDCWD") ? fdPath(a, 0) : Optional.empty();
+    } else {
+      path = argPath(pid, a, dirfd, pathIndex, true);
+    }
     if (path.isEmpty()) {
       return;
     }
@@ -622,6 +653,9 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
     file(path.get(), Access.EXEC, "", false);
     file(path.get(), Access.READ, "", false);
+    String program = path.get();
+    procSelf.exec(pid, program);
+    replayAlso(p -> procSelf.exec(p, program));
     List<String> argv = new ArrayList<>();
     if (a.size() > pathIndex + 1) {
       String list = a.get(pathIndex + 1);
@@ -768,8 +802,21 @@ public final class Recorder implements Consumer<TraceEvent> {
       }
     }
     String joined = PathNames.join(base, n);
-    String resolved = resolver.resolve(joined, follow);
     String lexical = PathNames.normalize(joined);
+    if (ProcSelf.owns(lexical)) {
+      // What the traced process sees there, never this machine's /proc; it depends on the pid.
+      readState = true;
+      Optional<String> seen = procSelf.resolve(pid, lexical, follow, this::cwdOf);
+      if (seen.isEmpty()) {
+        procLeftOut++;
+        if (procExamples.size() < 3) {
+          procExamples.add(PathText.escape(lexical));
+        }
+        return seen;
+      }
+      return ProcSelf.owns(seen.get()) ? seen : Optional.of(resolver.resolve(seen.get(), follow));
+    }
+    String resolved = resolver.resolve(joined, follow);
     if (!resolved.equals(lexical)) {
       throughLinks++;
       replayAlso(p -> throughLinks++);
@@ -830,8 +877,8 @@ public final class Recorder implements Consumer<TraceEvent> {
     if (a.size() < 2) {
       return;
     }
-    String family = family(a.get(0));
-    String type = type(a.get(1));
+    String family = SocketText.family(a.get(0));
+    String type = SocketText.type(a.get(1));
     countSocket(family, type);
     if (type.equals("raw") && (family.equals("inet") || family.equals("inet6"))) {
       capability(true, "net_raw", "socket(" + a.get(0) + ", " + a.get(1) + ")");
@@ -847,58 +894,9 @@ public final class Recorder implements Consumer<TraceEvent> {
     replayAlso(p -> s.count++);
   }
 
-  static String family(String token) {
-    String t = token.trim();
-    if (t.startsWith("AF_") || t.startsWith("PF_")) {
-      String f = t.substring(3).toLowerCase(java.util.Locale.ROOT);
-      return f.equals("local") || f.equals("file") ? "unix" : f;
-    }
-    return "unknown";
-  }
-
-  static String type(String token) {
-    String t = token.trim();
-    for (String s : new String[] {"STREAM", "DGRAM", "RAW", "SEQPACKET", "RDM", "PACKET"}) {
-      if (StraceText.hasFlag(t, "SOCK_" + s)) {
-        return s.toLowerCase(java.util.Locale.ROOT);
-      }
-    }
-    return "unknown";
-  }
-
   /** Notes the socket kind of a decoration such as {@code 3<TCP:[...]>} (attach: socket() not seen). */
   private void socketOfDecoration(String token) {
-    decoratedKind(token).ifPresent(key -> sockets.computeIfAbsent(key, k -> new SockAcc()));
-  }
-
-  /**
-   * {@code "family type"} of an fd decorated by {@code -yy} ({@code TCP:[...]}, {@code
-   * UNIX-STREAM:[...]}), or empty when the decoration does not say.
-   */
-  static Optional<String> decoratedKind(String token) {
-    Optional<String> d = StraceText.decoration(token);
-    if (d.isEmpty()) {
-      return Optional.empty();
-    }
-    String kind = d.get();
-    int colon = kind.indexOf(':');
-    if (colon < 0) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(switch (kind.substring(0, colon)) {
-      case "TCP" -> "inet stream";
-      case "TCPv6" -> "inet6 stream";
-      case "UDP", "UDPLITE", "PING" -> "inet dgram";
-      case "UDPv6", "UDPLITEv6", "PINGv6" -> "inet6 dgram";
-      case "RAW" -> "inet raw";
-      case "RAWv6" -> "inet6 raw";
-      case "UNIX-STREAM" -> "unix stream";
-      case "UNIX-DGRAM" -> "unix dgram";
-      case "UNIX-SEQPACKET" -> "unix seqpacket";
-      case "NETLINK" -> "netlink raw";
-      case "PACKET" -> "packet raw";
-      default -> null;
-    });
+    SocketText.decoratedKind(token).ifPresent(key -> sockets.computeIfAbsent(key, k -> new SockAcc()));
   }
 
   private void bind(SyscallEvent e, int pid, boolean ok) {
@@ -910,14 +908,14 @@ public final class Recorder implements Consumer<TraceEvent> {
       return;
     }
     socketOfDecoration(a.get(0));
-    Optional<String[]> addr = address(a.get(1));
+    Optional<String[]> addr = SocketText.address(a.get(1));
     if (addr.isEmpty()) {
       return;
     }
     String family = addr.get()[0];
     String where = addr.get()[1];
     pendingAddresses.add(List.of(decoratedKey(a.get(0), family), "local", where));
-    int port = port(a.get(1));
+    int port = SocketText.port(a.get(1));
     if (port > 0 && port < 1024 && (family.equals("inet") || family.equals("inet6"))) {
       capability(true, "net_bind_service", "bind to port " + port + " (" + where + ")");
     }
@@ -932,7 +930,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
     List<String> a = StraceText.splitArgs(args);
     int brace = args.lastIndexOf('{', sa);
-    Optional<String[]> addr = address(args.substring(Math.max(0, brace)));
+    Optional<String[]> addr = SocketText.address(args.substring(Math.max(0, brace)));
     addr.ifPresent(x -> pendingAddresses.add(List.of(decoratedKey(a.get(0), x[0]), "peer", x[1])));
   }
 
@@ -959,61 +957,7 @@ public final class Recorder implements Consumer<TraceEvent> {
   }
 
   private static String decoratedKey(String fdToken, String family) {
-    return decoratedKind(fdToken).orElse(family + " ?");
-  }
-
-  /** {family, printable address} of a sockaddr struct. */
-  static Optional<String[]> address(String struct) {
-    Optional<String> fam = StraceText.field(struct, "sa_family");
-    if (fam.isEmpty()) {
-      return Optional.empty();
-    }
-    String family = family(fam.get());
-    switch (family) {
-      case "inet" -> {
-        String ip = StraceText.field(struct, "sin_addr").map(Recorder::insideQuotes).orElse("?");
-        return Optional.of(new String[] {family, ip + ":" + port(struct)});
-      }
-      case "inet6" -> {
-        int at = struct.indexOf("inet_pton(AF_INET6, ");
-        String ip = at < 0 ? "?" : insideQuotes(struct.substring(at));
-        return Optional.of(new String[] {family, "[" + ip + "]:" + port(struct)});
-      }
-      case "unix" -> {
-        String p = StraceText.field(struct, "sun_path").orElse("");
-        if (p.startsWith("@")) {
-          return Optional.of(new String[] {family, "@" + StraceText.unquote(p.substring(1)).map(PathText::escape).orElse("")});
-        }
-        return Optional.of(new String[] {family, StraceText.unquote(p).map(PathText::escape).orElse("(unnamed)")});
-      }
-      case "netlink" -> {
-        return Optional.of(new String[] {family, "pid=" + StraceText.field(struct, "nl_pid").orElse("?")});
-      }
-      default -> {
-        return Optional.of(new String[] {family, family});
-      }
-    }
-  }
-
-  private static String insideQuotes(String s) {
-    int q = s.indexOf('"');
-    int e = q < 0 ? -1 : s.indexOf('"', q + 1);
-    return q < 0 || e < 0 ? "?" : StraceText.printable(s.substring(q + 1, e), 64);
-  }
-
-  private static int port(String struct) {
-    Optional<String> p = StraceText.field(struct, "sin_port").or(() -> StraceText.field(struct, "sin6_port"));
-    if (p.isEmpty()) {
-      return -1;
-    }
-    String v = p.get();
-    int open = v.indexOf('(');
-    int close = v.indexOf(')');
-    try {
-      return Integer.parseInt(open >= 0 && close > open ? v.substring(open + 1, close) : v);
-    } catch (NumberFormatException ex) {
-      return -1;
-    }
+    return SocketText.decoratedKind(fdToken).orElse(family + " ?");
   }
 
   // ---- capabilities ----
@@ -1072,6 +1016,10 @@ public final class Recorder implements Consumer<TraceEvent> {
       w.add(throughLinks + " argument paths (exec, stat, unlink, rename, mkdir, failed opens) went through symlinks and "
           + "were resolved on this machine when the trace was read, as the kernel resolves them (e.g. "
           + String.join(", ", linkExamples) + "); a workload that changed a symlink in between could mislead this");
+    }
+    if (procLeftOut > 0) {
+      w.add(procLeftOut + " paths through /proc named what only the traced process knew (a file descriptor, or a "
+          + "program or directory not in the trace; e.g. " + String.join(", ", procExamples) + ") and are left out");
     }
     if (unused > diagnostics.size()) {
       w.add(unused + " trace lines could not be used (the first " + diagnostics.size() + " are listed)");

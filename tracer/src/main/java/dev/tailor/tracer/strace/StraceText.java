@@ -27,7 +27,8 @@ public final class StraceText {
       char c = args.charAt(i);
       switch (c) {
         case '"' -> i = skipQuoted(args, i);
-        case '<' -> i = skipDecoration(args, i);
+        // "1<<CAP_CHOWN" (capget, capset) is a shift, not a -yy decoration.
+        case '<' -> i = i + 1 < n && args.charAt(i + 1) == '<' ? i + 2 : skipDecoration(args, i);
         case '(', '[', '{' -> {
           depth++;
           i++;
@@ -136,13 +137,42 @@ public final class StraceText {
     return token.endsWith("\"...");
   }
 
-  /** Decodes C escapes in {@code s[from, to)}. */
+  /**
+   * Whether every backslash in {@code s} starts an escape strace writes ({@code \\ \" \n \t \r
+   * \v \f \a \b \e}, octal {@code \NNN}, {@code -x}'s {@code \xHH}). A line with any other is
+   * not understood: decoding it by guessing would give a path that appears nowhere in the log.
+   */
+  public static boolean decodable(String s) {
+    int n = s.length();
+    for (int i = s.indexOf('\\'); i >= 0 && i < n; i = s.indexOf('\\', i + 1)) {
+      if (i + 1 >= n) {
+        return false;
+      }
+      char e = s.charAt(i + 1);
+      if (e == 'x') {
+        if (i + 3 >= n || Character.digit(s.charAt(i + 2), 16) < 0 || Character.digit(s.charAt(i + 3), 16) < 0) {
+          return false;
+        }
+        i += 3;
+      } else if ("\\\"ntrvfabe".indexOf(e) >= 0 || (e >= '0' && e <= '7')) {
+        i++;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Decodes C escapes in {@code s[from, to)}; an escape strace never writes is an error. */
   static String unescape(CharSequence s, int from, int to) {
     StringBuilder out = null;
     int i = from;
     while (i < to) {
       char c = s.charAt(i);
-      if (c != '\\' || i + 1 >= to) {
+      if (c == '\\' && i + 1 >= to) {
+        throw new IllegalArgumentException("a backslash ends the text");
+      }
+      if (c != '\\') {
         if (out != null) {
           out.append(c);
         }
@@ -165,15 +195,13 @@ public final class StraceText {
         case 'b' -> out.append('\b');
         case 'e' -> out.append('\u001b');
         case 'x' -> {
-          int v = 0;
-          int k = 0;
-          while (k < 2 && i < to && Character.digit(s.charAt(i), 16) >= 0) {
-            v = v * 16 + Character.digit(s.charAt(i), 16);
-            i++;
-            k++;
+          if (i + 2 > to || Character.digit(s.charAt(i), 16) < 0 || Character.digit(s.charAt(i + 1), 16) < 0) {
+            throw new IllegalArgumentException("\\x without two hex digits");
           }
-          out.append((char) v);
+          out.append((char) (Character.digit(s.charAt(i), 16) * 16 + Character.digit(s.charAt(i + 1), 16)));
+          i += 2;
         }
+        case '\\', '"' -> out.append(e);
         default -> {
           if (e >= '0' && e <= '7') {
             int v = e - '0';
@@ -185,7 +213,7 @@ public final class StraceText {
             }
             out.append((char) (v & 0xff));
           } else {
-            out.append(e);
+            throw new IllegalArgumentException("unknown escape \\" + e);
           }
         }
       }

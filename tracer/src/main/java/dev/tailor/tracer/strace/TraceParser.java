@@ -289,6 +289,14 @@ public final class TraceParser {
   }
 
   private void parseCall(int pid, byte[] b, int n, int i, boolean cut) {
+    if (!unfinished.isEmpty()) {
+      Pending old = unfinished.remove(pid);
+      if (old != null) {
+        // strace resumes a thread's call before that thread's next one: this log is not whole,
+        // and the half call contributes nothing.
+        unparsedMessage(pid, "call of " + old.name + " never resumed before the next call");
+      }
+    }
     if (memo != null && !cut && !endsWith(b, n, UNFINISHED)) {
       int end = withoutElapsed(b, i, n);
       if (end - i <= LineMemo.MAX_KEY) {
@@ -313,15 +321,15 @@ public final class TraceParser {
     }
     String name = names.intern(b, nameStart, i);
     int argsStart = i + 1;
+    if (cut) {
+      cutLine(pid, name);
+      return;
+    }
     if (endsWith(b, n, UNFINISHED)) {
       byte[] head = java.util.Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length);
-      Pending old = unfinished.put(pid, new Pending(name, head, lineNumber));
+      unfinished.put(pid, new Pending(name, head, lineNumber));
       if (name.equals("clone") || name.equals("clone3") || name.equals("fork") || name.equals("vfork")) {
         sink.accept(new CloneStarted(pid, name));
-      }
-      if (old != null) {
-        emitSyscall(pid, old.name, old.args(), "?", old.line);
-        unparsedMessage(pid, "call of " + old.name + " never resumed before the next call");
       }
       return;
     }
@@ -402,14 +410,15 @@ public final class TraceParser {
     int rest = i + RESUMED.length;
     Pending p = unfinished.remove(pid);
     if (p == null || !p.name.equals(name)) {
-      if (p != null) {
-        emitSyscall(pid, p.name, p.args(), "?", p.line);
+      if (name.equals("restart_syscall") && p == null) {
+        // strace's own name for a call the kernel restarts after a signal.
+        finishCall(pid, name, b, rest, n, cut);
+        return;
       }
-      // The start was before the trace (attach) or lost: the name and result still count.
-      if (!name.equals("restart_syscall")) {
-        unparsedMessage(pid, "resumed " + name + " without its start");
-      }
-      finishCall(pid, name, b, rest, n, cut);
+      // Half a call, whose start is not in the log (cut, or written by someone else), says
+      // nothing reliable: it is listed as unused and contributes nothing.
+      unparsedMessage(pid, p == null ? "resumed " + name + " without its start"
+          : "resumed " + name + " while " + p.name + " was unfinished");
       return;
     }
     // The joined halves read as one complete line, which may repeat like any other.
@@ -422,18 +431,14 @@ public final class TraceParser {
 
   /** Parses {@code ARGS) = RESULT} starting at {@code from}, the first byte after '('. */
   private void finishCall(int pid, String name, byte[] b, int from, int n, boolean cut) {
+    if (cut) {
+      cutLine(pid, name);
+      return;
+    }
     int close = closingParen(b, from, n);
     if (close < 0) {
-      if (cut) {
-        int eq = lastIndexOf(b, n, ") = ");
-        if (eq >= 0) {
-          unparsedMessage(pid, "line longer than " + MAX_LINE + " bytes: arguments of " + name + " dropped");
-          emitSyscall(pid, name, "", result(b, eq + 4, n), lineNumber);
-          return;
-        }
-      }
+      // A line that is not understood contributes nothing (it is listed as unused).
       unparsed(pid, "no closing parenthesis", b, n);
-      emitSyscall(pid, name, "", "?", lineNumber);
       return;
     }
     int i = close + 1;
@@ -442,7 +447,6 @@ public final class TraceParser {
     }
     if (i >= n || b[i] != '=') {
       unparsed(pid, "no result", b, n);
-      emitSyscall(pid, name, latin1(b, from, close), "?", lineNumber);
       return;
     }
     i++;
@@ -497,7 +501,8 @@ public final class TraceParser {
           }
           i++;
         }
-        case '<' -> i = skipDecoration(b, i, n);
+        // "1<<CAP_CHOWN" (capget, capset) is a shift, not a -yy decoration.
+        case '<' -> i = i + 1 < n && b[i + 1] == '<' ? i + 2 : skipDecoration(b, i, n);
         case '(', '[', '{' -> {
           depth++;
           i++;
@@ -632,6 +637,11 @@ public final class TraceParser {
     sink.accept(new SyscallEvent(pid, name, args, result, line));
   }
 
+  /** A line cut to its head and tail: its arguments are lost, so it is unused, like any line not understood. */
+  private void cutLine(int pid, String name) {
+    unparsedMessage(pid, "line longer than " + MAX_LINE + " bytes: " + name + " left out");
+  }
+
   // A line the parser complains about is not offered, so never replayed: its diagnostic comes each time.
   private void unparsed(int pid, String reason, byte[] b, int n) {
     offer = null;
@@ -694,15 +704,6 @@ public final class TraceParser {
 
   private static boolean endsWith(byte[] b, int n, byte[] s) {
     return n >= s.length && startsWith(b, n, n - s.length, s);
-  }
-
-  private static int lastIndexOf(byte[] b, int n, String s) {
-    for (int at = n - s.length(); at >= 0; at--) {
-      if (startsWith(b, n, at, s)) {
-        return at;
-      }
-    }
-    return -1;
   }
 
   private static boolean isDigit(byte c) {

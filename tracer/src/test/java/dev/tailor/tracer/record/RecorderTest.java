@@ -240,4 +240,82 @@ class RecorderTest {
     assertTrue(file(r, "/srv/app/lock").accesses().contains(Access.LOCK));
     assertFalse(file(r, "/tmp/st_mode=S_IFDIR").directory());
   }
+
+  @Test
+  void record_linesListedAsUnused_contributeNothing() throws IOException {
+    // Halves without their start, and cut lines: each is listed as unused, so none may grant a rule.
+    Recording r = recordText(
+        "100 getpid() = 100\n"
+            + "101 <... mount resumed>\"none\", \"/mnt\", \"tmpfs\", 0, NULL) = 0\n"
+            + "102 <... execve resumed>\"/etc/shadow\", [\"shadow\"], 0x7ffd /* 0 vars */) = 0\n"
+            + "103 <... openat resumed>AT_FDCWD</root>, \"/root/.ssh/id_rsa\", O_RDONLY) = 3</root/.ssh/id_rsa>\n"
+            + "104 chown(\"/etc/passwd\", 0, 0\n"
+            + "105 setuid(0) 0\n"
+            + "106 unshare(CLONE_NEWNS <unfinished ...>\n"
+            + "106 pivot_root(\"/new\", \"/new/old\") = 0\n");
+    assertEquals(java.util.Set.of("getpid", "pivot_root"), r.syscalls().keySet());
+    assertEquals(java.util.Map.of(), r.files());
+    assertEquals(java.util.Map.of(), r.execs());
+    assertEquals(java.util.Set.of("sys_admin"), r.capabilities().keySet());
+    assertEquals(java.util.Set.of("pivot_root"), r.capabilities().get("sys_admin").reasons());
+    assertEquals(6, r.unusedLines(), r.diagnostics().toString());
+  }
+
+  @Test
+  void record_unknownEscapeInADecorationOrString_makesTheLineUnused() throws IOException {
+    Recording r = recordText(
+        "5 openat(AT_FDCWD</srv>, \"x\", O_RDONLY) = 3</usr/lib/x/LC_MONE\\ARY>\n"
+            + "5 unlink(\"/srv/a\\qb\") = 0\n"
+            + "5 read(3</srv/data\\x4>, \"\", 10) = 0\n"
+            + "5 openat(AT_FDCWD</srv>, \"y\", O_RDONLY) = 3</srv/y\\74\\76\\n>\n");
+    assertEquals(java.util.Set.of(PathText.escape("/srv/y<>\n")), r.files().keySet(),
+        "only the line whose escapes strace writes is used");
+    assertEquals(1, r.syscalls().get("openat").count());
+    assertFalse(r.syscalls().containsKey("unlink"));
+    assertFalse(r.syscalls().containsKey("read"));
+    assertEquals(3, r.unusedLines(), r.diagnostics().toString());
+  }
+
+  /** A recording made as learn makes it: argument paths resolved through this machine's symlinks. */
+  static Recording recordOnHost(String text) throws IOException {
+    Recorder r = new Recorder("run", "text", new HostPathResolver(false), UnaryOperator.identity(), Optional.of("/"));
+    new TraceParser(r).parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)));
+    return r.toRecording("test", "x86_64");
+  }
+
+  @Test
+  void record_procSelfAndExecveatFd_resolveAsTheTracedProcessSeesThem() throws IOException {
+    // Real strace 6.1 lines of python3 re-executing itself through /proc/self/exe, then fexecve.
+    Recording r = recordOnHost(
+        "300 execve(\"/usr/bin/python3\", [\"python3\", \"ex.py\"], 0x7ffd347a99f8 /* 35 vars */) = 0\n"
+            + "300 newfstatat(AT_FDCWD</>, \"/proc/self/cwd/etc/hosts\", 0x7ffd, 0) = -1 ENOENT (No such file or directory)\n"
+            + "300 execve(\"/proc/self/exe\", [\"python3\", \"ex.py\", \"b\"], 0x7ffda6831c08 /* 35 vars */) = 0\n"
+            + "300 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f) = 301\n"
+            + "301 execve(\"/proc/thread-self/exe\", [\"python3\"], 0x7ffda6831c08 /* 35 vars */) = 0\n"
+            + "300 execve(\"/proc/self/fd/7\", [\"x\"], 0x7ffda6831c08 /* 35 vars */) = 0\n"
+            + "302 execve(\"/proc/self/exe\", [\"y\"], 0x7ffda6831c08 /* 35 vars */) = 0\n"
+            + "300 execveat(AT_FDCWD</>, \"\", [\"z\"], 0x7f20b6bdc1c0 /* 0 vars */, AT_EMPTY_PATH) = 0\n"
+            + "300 execveat(3</usr/bin/true>, \"\", [\"true\"], 0x7f20b6bdc1c0 /* 0 vars */, AT_EMPTY_PATH) = 0\n");
+    String python = new HostPathResolver(false).resolve("/usr/bin/python3", true);
+    assertEquals(java.util.Set.of(python, "/usr/bin/true"), r.execs().keySet());
+    for (String path : r.files().keySet()) {
+      assertFalse(path.contains("java") || path.contains("jvm") || path.equals("/") || path.startsWith("/proc/self")
+          || path.startsWith("/proc/" + ProcessHandle.current().pid() + "/"), path + " in " + r.files().keySet());
+    }
+    assertFalse(file(r, "/etc/hosts").succeeded(), "/proc/self/cwd is the traced process's working directory");
+    assertTrue(r.warnings().stream().anyMatch(w -> w.contains("/proc/self/fd/7")), r.warnings().toString());
+  }
+
+  @Test
+  void record_chownThatChangesNothing_infersNoCapabilityAndAnUnprovenOneSaysSo() throws IOException {
+    Recording none = recordText(
+        "5 chown(\"/srv/a\", -1, -1) = 0\n"
+            + "5 fchown(3</srv/b>, -1, -1) = 0\n"
+            + "5 fchownat(AT_FDCWD</srv>, \"c\", -1, -1, AT_SYMLINK_NOFOLLOW) = 0\n");
+    assertFalse(none.capabilities().containsKey("chown"), none.capabilities().toString());
+    Recording some = recordText("5 fchown(3</srv/b>, 0, 0) = 0\n");
+    String reason = String.join(" ", some.capabilities().get("chown").reasons());
+    assertTrue(reason.startsWith("fchown(3</srv/b>, 0, 0)"), reason);
+    assertTrue(reason.contains("may not have been needed"), reason);
+  }
 }

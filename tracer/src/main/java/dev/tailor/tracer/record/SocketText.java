@@ -1,0 +1,113 @@
+package dev.tailor.tracer.record;
+
+import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.strace.StraceText;
+import java.util.Optional;
+
+/** How strace writes socket families, types, {@code -yy} socket decorations and sockaddr structs. */
+final class SocketText {
+  private SocketText() {}
+
+  static String family(String token) {
+    String t = token.trim();
+    if (t.startsWith("AF_") || t.startsWith("PF_")) {
+      String f = t.substring(3).toLowerCase(java.util.Locale.ROOT);
+      return f.equals("local") || f.equals("file") ? "unix" : f;
+    }
+    return "unknown";
+  }
+
+  static String type(String token) {
+    String t = token.trim();
+    for (String s : new String[] {"STREAM", "DGRAM", "RAW", "SEQPACKET", "RDM", "PACKET"}) {
+      if (StraceText.hasFlag(t, "SOCK_" + s)) {
+        return s.toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+    return "unknown";
+  }
+
+  /**
+   * {@code "family type"} of an fd decorated by {@code -yy} ({@code TCP:[...]}, {@code
+   * UNIX-STREAM:[...]}), or empty when the decoration does not say.
+   */
+  static Optional<String> decoratedKind(String token) {
+    Optional<String> d = StraceText.decoration(token);
+    if (d.isEmpty()) {
+      return Optional.empty();
+    }
+    String kind = d.get();
+    int colon = kind.indexOf(':');
+    if (colon < 0) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(switch (kind.substring(0, colon)) {
+      case "TCP" -> "inet stream";
+      case "TCPv6" -> "inet6 stream";
+      case "UDP", "UDPLITE", "PING" -> "inet dgram";
+      case "UDPv6", "UDPLITEv6", "PINGv6" -> "inet6 dgram";
+      case "RAW" -> "inet raw";
+      case "RAWv6" -> "inet6 raw";
+      case "UNIX-STREAM" -> "unix stream";
+      case "UNIX-DGRAM" -> "unix dgram";
+      case "UNIX-SEQPACKET" -> "unix seqpacket";
+      case "NETLINK" -> "netlink raw";
+      case "PACKET" -> "packet raw";
+      default -> null;
+    });
+  }
+
+  /** {family, printable address} of a sockaddr struct. */
+  static Optional<String[]> address(String struct) {
+    Optional<String> fam = StraceText.field(struct, "sa_family");
+    if (fam.isEmpty()) {
+      return Optional.empty();
+    }
+    String family = family(fam.get());
+    switch (family) {
+      case "inet" -> {
+        String ip = StraceText.field(struct, "sin_addr").map(SocketText::insideQuotes).orElse("?");
+        return Optional.of(new String[] {family, ip + ":" + port(struct)});
+      }
+      case "inet6" -> {
+        int at = struct.indexOf("inet_pton(AF_INET6, ");
+        String ip = at < 0 ? "?" : insideQuotes(struct.substring(at));
+        return Optional.of(new String[] {family, "[" + ip + "]:" + port(struct)});
+      }
+      case "unix" -> {
+        String p = StraceText.field(struct, "sun_path").orElse("");
+        if (p.startsWith("@")) {
+          return Optional.of(new String[] {family, "@" + StraceText.unquote(p.substring(1)).map(PathText::escape).orElse("")});
+        }
+        return Optional.of(new String[] {family, StraceText.unquote(p).map(PathText::escape).orElse("(unnamed)")});
+      }
+      case "netlink" -> {
+        return Optional.of(new String[] {family, "pid=" + StraceText.field(struct, "nl_pid").orElse("?")});
+      }
+      default -> {
+        return Optional.of(new String[] {family, family});
+      }
+    }
+  }
+
+  private static String insideQuotes(String s) {
+    int q = s.indexOf('"');
+    int e = q < 0 ? -1 : s.indexOf('"', q + 1);
+    return q < 0 || e < 0 ? "?" : StraceText.printable(s.substring(q + 1, e), 64);
+  }
+
+  static int port(String struct) {
+    Optional<String> p = StraceText.field(struct, "sin_port").or(() -> StraceText.field(struct, "sin6_port"));
+    if (p.isEmpty()) {
+      return -1;
+    }
+    String v = p.get();
+    int open = v.indexOf('(');
+    int close = v.indexOf(')');
+    try {
+      return Integer.parseInt(open >= 0 && close > open ? v.substring(open + 1, close) : v);
+    } catch (NumberFormatException ex) {
+      return -1;
+    }
+  }
+}
