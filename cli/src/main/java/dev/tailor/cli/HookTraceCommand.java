@@ -49,8 +49,10 @@ final class HookTraceCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("tailor: container " + id + ": " + e.getMessage());
       return 1;
     } catch (RuntimeException e) {
-      spec.commandLine().getErr().println("tailor: container " + id + ": internal error: " + e);
-      e.printStackTrace(spec.commandLine().getErr());
+      // The learn hook shows this log's last line to the user: one line, no stack trace.
+      spec.commandLine().getErr().println("tailor: container " + id + ": internal error ("
+          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""))
+          + "); please report it");
       return 1;
     } finally {
       spec.commandLine().getErr().flush();

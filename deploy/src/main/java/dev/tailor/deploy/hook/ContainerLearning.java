@@ -58,7 +58,7 @@ public final class ContainerLearning {
     }
     if (gate.filterSeen()) {
       bases.add(new RuntimeBase(runtimeName.isEmpty() ? "runtime" : runtimeName, version.isEmpty() ? "unknown" : version,
-          TRACED + " (" + request.id() + ")", new TreeSet<>(gate.runtimeCalls().keySet())));
+          TRACED + " (" + request.id() + ")", names(gate, syscallNames)));
     } else {
       warnings.add("the container ran without a seccomp filter, so the runtime's calls after a filter load could not be "
           + "traced; the stored base of its runtime is used");
@@ -67,7 +67,9 @@ public final class ContainerLearning {
     // (the Go runtime in runc's init is not deterministic).
     if (!runtimeName.isEmpty()) {
       try {
-        RuntimeBases.Choice c = RuntimeBases.choose(runtimeName);
+        // The version of the runtime that started this container, not of whichever is first on PATH.
+        RuntimeBases.Choice c = RuntimeBases.choose(runtimeName,
+            version.isEmpty() ? Optional.empty() : Optional.of(version));
         if (c.note().isEmpty() || !gate.filterSeen()) {
           bases.add(c.base());
           c.note().ifPresent(warnings::add);
@@ -80,5 +82,12 @@ public final class ContainerLearning {
         .withContainer(new ContainerInfo(request.id(), config.image().orElse(""), config.args(), request.runtime()));
     Recording viewed = new ContainerView(config, request.bundle().toString(), request.id()).apply(withBases);
     return warnings.isEmpty() ? viewed : viewed.withFiles(viewed.files(), viewed.execs(), warnings);
+  }
+
+  /** The runtime's calls under the names the workload's get (strace's syscall_0x... resolved). */
+  private static TreeSet<String> names(RuntimeInitGate gate, UnaryOperator<String> syscallNames) {
+    TreeSet<String> out = new TreeSet<>();
+    gate.runtimeCalls().keySet().forEach(n -> out.add(syscallNames.apply(n)));
+    return out;
   }
 }

@@ -121,6 +121,14 @@ public final class LearnHook {
     return 0;
   }
 
+  private static Duration markerAge(Path marker) {
+    try {
+      return Duration.between(Files.getLastModifiedTime(marker).toInstant(), java.time.Instant.now());
+    } catch (IOException e) {
+      return Duration.ZERO;
+    }
+  }
+
   private static void clear(ProfileStore store, String id) {
     try {
       Files.deleteIfExists(store.pending(id));
@@ -155,7 +163,12 @@ public final class LearnHook {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (Files.exists(store.pending(id))) {
       Optional<Long> pid = store.pendingPid(id);
-      if (pid.isPresent() && pid.get() > 0 && ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false) == false) {
+      if (pid.orElse(-1L) == 0 && markerAge(store.pending(id)).toSeconds() > 30) {
+        // The learn hook was stopped between writing its marker and starting the tracer.
+        clear(store, id);
+        return Optional.of("tailor's tracer of container " + id + " never started; see " + store.log(id));
+      }
+      if (pid.isPresent() && pid.get() > 0 && !ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
         clear(store, id);
         return Optional.of("tailor's tracer of container " + id + " ended without writing a profile; see " + store.log(id));
       }

@@ -59,8 +59,9 @@ public final class ContainerPathResolver implements PathResolver {
 
   @Override
   public String resolve(String path, boolean followLast) {
-    String normal = PathNames.normalize(path);
-    Deque<String> todo = new ArrayDeque<>(components(normal));
+    // ".." is taken after the links before it are followed, as the kernel does: /app/lib/../bin
+    // with /app/lib -> /opt/vendor/lib is /opt/vendor/bin, not /app/bin.
+    Deque<String> todo = new ArrayDeque<>(components(path));
     String done = "";
     int links = 0;
     while (!todo.isEmpty()) {
@@ -78,7 +79,7 @@ public final class ContainerPathResolver implements PathResolver {
         continue;
       }
       if (++links > MAX_LINKS) {
-        return normal;
+        return PathNames.normalize(path);
       }
       List<String> rest = new ArrayList<>(todo);
       todo.clear();
@@ -94,8 +95,9 @@ public final class ContainerPathResolver implements PathResolver {
 
   @Override
   public boolean isDirectory(String path) {
-    return hostPath(PathNames.normalize(path)).filter(ContainerPathResolver::ascii)
-        .map(h -> Files.isDirectory(Path.of(h))).orElse(false);
+    // Links are followed in the container's root first: the host's own links mean nothing here.
+    return hostPath(resolve(path, true)).filter(ContainerPathResolver::ascii)
+        .map(h -> Files.isDirectory(Path.of(h), java.nio.file.LinkOption.NOFOLLOW_LINKS)).orElse(false);
   }
 
   private Optional<String> readLink(String containerPath) {

@@ -62,22 +62,31 @@ public record ContainerRuntime(String name, Path executable, String version) {
 
   /** The version in the first line of {@code EXE --version}: {@code runc version 1.1.5+ds1}. */
   static String versionOf(Path exe) throws IOException {
-    Process p = new ProcessBuilder(exe.toString(), "--version").redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    String out;
-    try (var in = p.getInputStream()) {
-      out = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-    }
+    // Output goes to a file, not a pipe: a runtime whose --version hangs, or leaves a child holding
+    // the pipe, must not hold up the hook that asked (waitFor bounds it, a pipe read would not).
+    java.io.File out = java.io.File.createTempFile("tailor-version", ".txt");
     try {
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      Process p = new ProcessBuilder(exe.toString(), "--version").redirectErrorStream(true)
+          .redirectOutput(out).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      try {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new IOException(exe + " --version did not answer in 10 s");
+        }
+      } catch (InterruptedException e) {
         p.destroyForcibly();
-        throw new IOException(exe + " --version did not answer in 10 s");
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+      byte[] head;
+      try (var in = new java.io.FileInputStream(out)) {
+        head = in.readNBytes(4096);
+      }
+      return parseVersion(new String(head, StandardCharsets.UTF_8))
+          .orElseThrow(() -> new IOException(exe + " --version printed no version"));
+    } finally {
+      java.nio.file.Files.deleteIfExists(out.toPath());
     }
-    return parseVersion(out).orElseThrow(() -> new IOException(exe + " --version printed no version"));
   }
 
   /** The version word after {@code version} in the first line. */

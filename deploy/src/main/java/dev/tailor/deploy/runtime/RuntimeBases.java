@@ -85,6 +85,14 @@ public final class RuntimeBases {
     return choose(runtime, installed.map(ContainerRuntime::version), local(), bundled());
   }
 
+  /** The base for {@code runtime} at {@code version} (the one that runs the container), else as {@link #choose(String)}. */
+  public static Choice choose(String runtime, Optional<String> version) throws OciException {
+    if (version.isEmpty()) {
+      return choose(runtime);
+    }
+    return choose(runtime, version, local(), bundled());
+  }
+
   static Choice choose(String runtime, Optional<String> installedVersion, List<BaseFile> local, List<BaseFile> bundled)
       throws OciException {
     List<BaseFile> candidates = new ArrayList<>();

@@ -50,6 +50,13 @@ class ContainerPathsTest {
     assertEquals("/data/v2/f", r.resolve("/data/current/f", true), "inside a bind mount, from its host source");
     assertEquals("/proc/self/fd", r.resolve("/proc/self/fd", true), "proc has no host folder: only normalised");
     assertEquals("/usr/bin", r.resolve("/bin/../bin/./", true));
+    // ".." after a link is taken in the link's target, as the kernel does.
+    Files.createDirectories(root.resolve("opt/vendor/lib"));
+    Files.createDirectories(root.resolve("opt/vendor/bin"));
+    Files.createDirectories(root.resolve("app"));
+    Files.createSymbolicLink(root.resolve("app/lib"), Path.of("/opt/vendor/lib"));
+    assertEquals("/opt/vendor/bin/tool", r.resolve("/app/lib/../bin/tool", true));
+    assertEquals("/usr", r.resolve("/bin/..", true), "/bin is usr/bin, so /bin/.. is /usr");
     assertTrue(r.isDirectory("/bin"));
     assertFalse(r.isDirectory("/etc-alt/x.conf"));
     assertEquals(Optional.of(data + "/v2"), r.hostPath("/data/v2"));

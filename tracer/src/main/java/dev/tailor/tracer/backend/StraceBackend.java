@@ -58,6 +58,12 @@ public final class StraceBackend implements Backend {
     return "strace";
   }
 
+  /**
+   * Makes strace add the tracer's own number to every id of another pid namespace (strace 5.9+):
+   * a container's processes see their children as 2, 3, ... while the trace names them by host pid.
+   */
+  static final String PIDNS_TRANSLATION = "--pidns-translation";
+
   /** The strace options tailor uses, before {@code -o} and the target. */
   public static List<String> traceOptions() {
     // -f: every thread and child; -yy: resolved fd paths and socket details; -q: no attach
@@ -84,6 +90,10 @@ public final class StraceBackend implements Backend {
     argv.add(strace.toString());
     argv.addAll(traceOptions());
     argv.addAll(extraOptions);
+    if (through != recorder) {
+      // A gated trace follows a container runtime into the container's pid namespace.
+      argv.add(PIDNS_TRANSLATION);
+    }
     return trace(argv, command, recorder, through, detail, Optional.empty(), false);
   }
 
@@ -101,6 +111,7 @@ public final class StraceBackend implements Backend {
     argv.add(strace.toString());
     argv.addAll(traceOptions());
     argv.addAll(extraOptions);
+    argv.add(PIDNS_TRANSLATION);
     argv.add("-p");
     argv.add(Integer.toString(pid));
     int code = trace(argv, List.of(), recorder, gate, RuntimeInitGate::detail, Optional.empty(), true);

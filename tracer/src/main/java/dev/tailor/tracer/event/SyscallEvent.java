@@ -76,6 +76,30 @@ public record SyscallEvent(int pid, String name, String args, String result, lon
     return negative ? -v : v;
   }
 
+  /** What strace's {@code --pidns-translation} appends to an id seen in another pid namespace. */
+  private static final String PIDNS = " in strace's PID NS */";
+
+  /**
+   * The child a clone, fork or vfork made, as the tracer's pid namespace numbers it: a process in
+   * a container's namespace sees its child as 2 where the trace's lines say 31254. With strace's
+   * {@code --pidns-translation} the result carries both ({@code 2 /* 31254 in strace's PID NS *}{@code /});
+   * without it, the return value is all there is.
+   */
+  public long childPid() {
+    int end = result.indexOf(PIDNS);
+    if (end > 0) {
+      int start = result.lastIndexOf("/* ", end);
+      if (start >= 0) {
+        try {
+          return Long.parseLong(result.substring(start + 3, end));
+        } catch (NumberFormatException e) {
+          // fall back to the return value
+        }
+      }
+    }
+    return returnValue();
+  }
+
   private static boolean isErrnoChar(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   }

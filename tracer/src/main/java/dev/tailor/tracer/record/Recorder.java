@@ -439,7 +439,7 @@ public final class Recorder implements Consumer<TraceEvent> {
       }
       case "clone", "clone3", "fork", "vfork" -> {
         cloning.remove(pid);
-        long child = e.returnValue();
+        long child = e.childPid();
         if (ok && child > 0) {
           String cwd = cwds.get(pid);
           if (cwd != null) {

@@ -144,7 +144,9 @@ public final class RuntimeInitGate implements Consumer<TraceEvent> {
     if (!(n.equals("clone") || n.equals("clone3") || n.equals("fork") || n.equals("vfork"))) {
       return;
     }
-    long child = call.returnValue();
+    // The init and its threads live in the container's pid namespace: the trace's ids come from
+    // strace's --pidns-translation comment.
+    long child = call.childPid();
     if (child <= 0 || child > Integer.MAX_VALUE) {
       return;
     }

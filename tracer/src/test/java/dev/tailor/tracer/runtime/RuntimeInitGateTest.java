@@ -92,6 +92,25 @@ class RuntimeInitGateTest {
     // The runc parent goes on waiting and reading its sync pipe meanwhile; none of that is the init's.
     assertFalse(s.gate().runtimeCalls().containsKey("wait4"), s.gate().runtimeCalls().toString());
     assertFalse(s.gate().runtimeCalls().containsKey("seccomp"), "the load itself is made before the filter applies");
+    // The init's Go threads were made inside the container's pid namespace: clone returned 2, 3...,
+    // and only strace's --pidns-translation comment ties them to the host tids the lines carry.
+    assertTrue(s.gate().runtimeCalls().containsKey("nanosleep"), "sysmon's sleeps on another thread of the init");
+  }
+
+  @Test
+  void threadsCreatedInsideAPidNamespace_areTheInitsByTheirHostTid() throws IOException {
+    String trace = String.join("\n",
+        "100 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, child_tid=0x1}, 88)"
+            + " = 2 /* 101 in strace's PID NS */",
+        "50 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|SIGCHLD, child_tidptr=0x1) = 3 /* 102 in strace's PID NS */",
+        "100 prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {len=4, filter=0x1}) = 0",
+        "101 nanosleep({tv_sec=0, tv_nsec=20000}, NULL) = 0",
+        "102 wait4(-1, 0x7ffd, 0, NULL) = 0",
+        "100 execve(\"/usr/bin/true\", [\"/usr/bin/true\"], 0x1 /* 1 var */) = 0", "");
+    Recorder recorder = new Recorder("run", "text", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
+    RuntimeInitGate gate = RuntimeInitGate.fromRuntimeStart(recorder);
+    new TraceParser(gate, 0, RuntimeInitGate::detail).parse(new ByteArrayInputStream(trace.getBytes(StandardCharsets.ISO_8859_1)));
+    assertEquals(Set.of("nanosleep", "execve"), gate.runtimeCalls().keySet());
   }
 
   @Test
