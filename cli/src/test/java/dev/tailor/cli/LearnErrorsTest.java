@@ -75,15 +75,17 @@ class LearnErrorsTest {
   void learn_workloadWritingIntoTheTraceFifo_isRefused() throws Exception {
     assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
     assumeTrue(TailorProcess.onPath("python3"), "python3 is not installed");
-    // The workload finds tailor's FIFO and writes a fake call into it.
-    String inject = "import glob, os\n"
-        + "for f in glob.glob('/tmp/tailor-*/trace.fifo'):\n"
-        + "    try:\n"
-        + "        fd = os.open(f, os.O_WRONLY | os.O_NONBLOCK)\n"
-        + "    except OSError:\n"
-        + "        continue\n"
-        + "    os.write(fd, b'%d kexec_load(0, 0, 0, 0) = 0\\n' % os.getpid())\n"
-        + "    os.close(fd)\n";
+    // The workload finds the FIFO of the tailor that traces it (strace, its parent, holds it open)
+    // and writes a fake call into it; it touches no other tailor's FIFO on the machine.
+    String inject = "import os, re, sys\n"
+        + "fd_dir = '/proc/%d/fd' % os.getppid()\n"
+        + "fifos = [os.readlink(os.path.join(fd_dir, n)) for n in os.listdir(fd_dir)]\n"
+        + "fifos = [f for f in fifos if re.fullmatch(r'/.*/tailor-[^/]*/trace\\.fifo', f)]\n"
+        + "if len(fifos) != 1:\n"
+        + "    sys.exit('expected the tracing strace to hold one trace.fifo, found %r' % fifos)\n"
+        + "fd = os.open(fifos[0], os.O_WRONLY | os.O_NONBLOCK)\n"
+        + "os.write(fd, b'%d kexec_load(0, 0, 0, 0) = 0\\n' % os.getpid())\n"
+        + "os.close(fd)\n";
     Path out = tmp.resolve("out");
     TailorProcess.Result r = TailorProcess.tailor(tmp, "learn", "--out", out.toString(), "--name", "evil", "--", "python3", "-c", inject);
     assertEquals(125, r.exit(), r.err());
