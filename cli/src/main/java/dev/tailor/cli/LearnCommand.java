@@ -124,6 +124,12 @@ final class LearnCommand implements Callable<Integer> {
       fallbackName = ProfileNames.fromCommand(command);
     }
     String name = profile.nameOr(fallbackName);
+    try {
+      // Bad AppArmor options fail before the workload runs, not after it.
+      ProfileFolder.apparmorOptions(name, profile);
+    } catch (CommandException e) {
+      throw new CommandException(e.getMessage(), Main.EXIT_TAILOR_FAILED);
+    }
     ProfileFolder.checkWritable(profile.out);
     Optional<Duration> limit = duration == null ? Optional.empty() : Optional.of(Durations.parse(duration));
 

@@ -41,7 +41,7 @@ public final class Main {
         (ex, a) -> {
           ex.getCommandLine().getErr().println("tailor: " + ex.getMessage());
           ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-          return EXIT_USAGE;
+          return usageExitCode(ex.getCommandLine().getCommandName());
         });
     for (String name : new String[] {"learn", "enforce", "check"}) {
       CommandLine sub = cl.getSubcommands().get(name);
@@ -58,6 +58,15 @@ public final class Main {
       err.flush();
       return EXIT_TAILOR_FAILED;
     }
+  }
+
+  /**
+   * The exit code of a bad option or argument. learn and enforce exit with their workload's own code,
+   * so, as docker run, a usage error there is 125 (tailor failed), which no workload's 2 can be
+   * mistaken for; the other commands (and tailor itself) exit 2.
+   */
+  static int usageExitCode(String command) {
+    return command.equals("learn") || command.equals("enforce") ? EXIT_TAILOR_FAILED : EXIT_USAGE;
   }
 
   /** The exit code docker run would give for a tracing failure. */
