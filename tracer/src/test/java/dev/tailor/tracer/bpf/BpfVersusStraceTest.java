@@ -88,6 +88,31 @@ class BpfVersusStraceTest {
     compare("leaves-cgroup", work -> List.of("sh", "-c", "sh -c \"" + script.replace("\"", "\\\"") + "\"; true"));
   }
 
+  @Test
+  void run_pathsOf199BytesOrMore_areLeftOutWithAWarning() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("long"));
+    Path kept = withLength(dir, BpfScript.MAX_STRING - 2);
+    Path cut = withLength(dir, BpfScript.MAX_STRING - 1);
+    Path longer = withLength(dir, 240);
+    Recording bpf = record(BpfBackend.locate(table::nameOf), List.of("cat", kept.toString(), cut.toString(), longer.toString()));
+    assertTrue(bpf.files().containsKey(kept.toString()), "a 198-byte path is read whole: " + bpf.files().keySet());
+    assertTrue(!bpf.files().containsKey(cut.toString()) && !bpf.files().containsKey(longer.toString()), bpf.files().keySet()::toString);
+    assertTrue(bpf.files().keySet().stream().noneMatch(p -> p.startsWith(dir.toString() + "/f") && !p.equals(kept.toString())),
+        () -> "no cut-off name instead: " + bpf.files().keySet());
+    assertTrue(bpf.warnings().contains("2 paths were 199 bytes or longer, more than bpftrace reads, and are left out "
+        + "(trace with --backend strace to see them)"), bpf.warnings()::toString);
+  }
+
+  /** A file in {@code dir} whose absolute path is {@code length} bytes. */
+  private static Path withLength(Path dir, int length) throws Exception {
+    int name = length - dir.toString().length() - 1;
+    assertTrue(name > 1 && name < 256, "tmp path too long for the test: " + dir);
+    Path p = dir.resolve("f" + "x".repeat(name - 1));
+    Files.writeString(p, "x\n");
+    assertEquals(length, p.toString().length());
+    return p;
+  }
+
   private static java.util.Map<String, Long> counts(Recording r) {
     java.util.Map<String, Long> out = new java.util.TreeMap<>();
     r.syscalls().forEach((name, use) -> out.put(name, use.count()));
