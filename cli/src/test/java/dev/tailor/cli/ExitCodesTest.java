@@ -187,6 +187,19 @@ class ExitCodesTest {
   // 1 when the checked command fails: CheckDriftTest.check_checkedCommandFails_exitsOneEvenWithoutDrift.
 
   @Test
+  void usageExitCode_125ForTheCommandsThatRunAWorkload_2Otherwise() {
+    assertEquals(125, Main.usageExitCode("learn"));
+    assertEquals(125, Main.usageExitCode("enforce"));
+    for (String c : List.of("generate", "merge", "check", "tailor")) {
+      assertEquals(2, Main.usageExitCode(c), c);
+    }
+    // in-process too, as picocli reports a bad option
+    assertEquals(125, inProcess("learn", "--bogus").exit());
+    assertEquals(125, inProcess("enforce", "--bogus").exit());
+    assertEquals(2, inProcess("check", "--bogus").exit());
+  }
+
+  @Test
   void tailor_badOptionOrCommand_is2() {
     assertEquals(2, inProcess("--bogus").exit());
     assertEquals(2, inProcess("unlearn").exit());
