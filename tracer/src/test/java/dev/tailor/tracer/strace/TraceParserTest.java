@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class TraceParserTest {
@@ -237,6 +238,7 @@ class TraceParserTest {
     assertTrue(ev.stream().noneMatch(e -> e instanceof RepeatedCall));
   }
 
+  @Tag("slow") // 200,000 lines three times: not run per mutant by bench/mutation.sh
   @ParameterizedTest
   @ValueSource(longs = {1L, 42L, 0x7A11057EEDL})
   void parse_skippingRepeats_moreDistinctLinesThanTheMemoKeeps_losesNoLine(long seed) {
