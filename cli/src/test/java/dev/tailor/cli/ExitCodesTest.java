@@ -200,6 +200,25 @@ class ExitCodesTest {
   }
 
   @Test
+  void badOption_saysHowToGetHelp() {
+    TailorProcess.Result r = inProcess("generate", "--bogus", "x.log");
+    assertEquals("tailor: Unknown option: '--bogus'\nTry 'tailor generate --help'.\n", r.err());
+  }
+
+  /** check on a command, in this JVM (strace is a child process): the codes PIT's mutants can see. */
+  @Test
+  void check_commandInProcess_failingIs1_insideIs0() throws Exception {
+    needStrace();
+    Path learned = tmp.resolve("inproc");
+    assertEquals(0, inProcess("learn", "--no-status", "--name", "t", "--out", learned.toString(), "--", "sh", "-c", "exit 0").exit());
+    assertEquals(0, inProcess("check", "--profile", learned.resolve("t").toString(), "--", "sh", "-c", "exit 0").exit());
+    TailorProcess.Result failed = inProcess("check", "--profile", learned.resolve("t").toString(), "--", "sh", "-c", "exit 3");
+    assertEquals(1, failed.exit(), failed.out() + failed.err());
+    assertTrue(failed.err().contains("tailor: the checked command exited with 3"), failed.err());
+    assertTrue(failed.out().startsWith("tailor: no drift: "), "no drift, yet 1: " + failed.out());
+  }
+
+  @Test
   void tailor_badOptionOrCommand_is2() {
     assertEquals(2, inProcess("--bogus").exit());
     assertEquals(2, inProcess("unlearn").exit());

@@ -114,4 +114,43 @@ class StraceTextTest {
     assertEquals("~? ", StraceText.printable("~\u007f ", 10));
     assertEquals("", StraceText.printable("abc", 0));
   }
+
+  @Test
+  void unescape_boundsOfEachEscape() {
+    assertEquals("ab\\", StraceText.unescape("ab\\", 0, 3), "a backslash that ends the text is itself");
+    assertEquals("\n", StraceText.unescape("\\xa", 0, 3), "a hex escape cut by the end");
+    assertEquals("\n", StraceText.unescape("\\x0a", 0, 4), "0 is a hex digit");
+    assertEquals("\u00abc", StraceText.unescape("\\xabc", 0, 5), "two hex digits at most");
+    assertEquals("\u00012", StraceText.unescape("\\0012", 0, 5), "three octal digits at most");
+    assertEquals("\u0001", StraceText.unescape("\\01", 0, 3), "an octal escape cut by the end");
+    assertEquals("\b", StraceText.unescape("\\10", 0, 3), "0 is an octal digit");
+    assertEquals("\u000f", StraceText.unescape("\\17", 0, 3), "7 is an octal digit");
+    assertEquals("\u00018", StraceText.unescape("\\18", 0, 3), "8 is not");
+    assertEquals("x", StraceText.unescape("\"x\"", 1, 2), "only the range is read");
+  }
+
+  @Test
+  void hasFlag_flagCharacterBounds() {
+    for (String before : List.of("A", "Z", "0", "9", "_", "a", "z")) {
+      assertFalse(StraceText.hasFlag(before + "O_CREAT", "O_CREAT"), before);
+      assertFalse(StraceText.hasFlag("O_CREAT" + before, "O_CREAT"), before);
+    }
+    for (String sep : List.of("@", "[", "/", ":", "`", "{", "|", " ")) {
+      assertTrue(StraceText.hasFlag(sep + "O_CREAT", "O_CREAT"), sep);
+      assertTrue(StraceText.hasFlag("O_CREAT" + sep, "O_CREAT"), sep);
+    }
+  }
+
+  @Test
+  void decorations_atTheEdgesOfTheToken() {
+    assertEquals(Optional.of("/a"), StraceText.decoration("</a>"), "a decoration at the very start");
+    assertEquals(Optional.of(""), StraceText.decoration("3<"));
+    assertEquals(Optional.of("/abc"), StraceText.decoration("3</abc"), "cut by the end");
+    assertEquals(2, StraceText.skipDecoration("3<", 1));
+    assertEquals(6, StraceText.skipDecoration("3</a<b", 1), "a device part cut by the end");
+    String escaped = "5<A\\>B>z";
+    assertEquals(escaped.length() - 1, StraceText.skipDecoration(escaped, 1), "an escaped > in a socket decoration");
+    assertEquals(Optional.empty(), StraceText.field("{a, b=1}", "a"), "a key without = has no value");
+    assertEquals(Optional.of("1"), StraceText.field("{a=1, b=2}", "a"));
+  }
 }
