@@ -218,6 +218,14 @@ class ExitCodesTest {
     assertTrue(failed.out().startsWith("tailor: no drift: "), "no drift, yet 1: " + failed.out());
   }
 
+  /** README: everything after the command's first word is the command's, `learn ls -l` (here in-process). */
+  @Test
+  void learn_optionsAfterTheCommand_belongToIt() throws Exception {
+    needStrace();
+    TailorProcess.Result r = inProcess("learn", "--no-status", "--name", "ls", "--out", tmp.resolve("ls").toString(), "ls", "-d", "/");
+    assertEquals(0, r.exit(), r.err());
+  }
+
   @Test
   void tailor_badOptionOrCommand_is2() {
     assertEquals(2, inProcess("--bogus").exit());

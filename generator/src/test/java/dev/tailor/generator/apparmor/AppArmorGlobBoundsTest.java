@@ -52,6 +52,7 @@ class AppArmorGlobBoundsTest {
     assertFalse(m("/a[c-]", "/ab"));
     assertTrue(m("/a[^a-c]", "/ad"));
     assertFalse(m("/a[^a-c]", "/ab"));
+    assertTrue(m("/a[^a-c]", "/a[") && m("/a[^a-c]", "/a^"), "the ^ negates; it is no member");
     assertTrue(m("/a[\\x2ab]", "/a*") && m("/a[\\x2ab]", "/ab"), "an escaped byte in a class");
     assertFalse(m("/a[\\x2ab]", "/ax") || m("/a[\\x2ab]", "/a\\") || m("/a[\\x2ab]", "/a2"));
   }
