@@ -12,7 +12,10 @@ final class Durations {
       if (t.endsWith("ms")) {
         return positive(Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2))), text);
       }
-      char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+      if (t.isEmpty()) {
+        throw new NumberFormatException("empty");
+      }
+      char unit = t.charAt(t.length() - 1);
       String n = Character.isDigit(unit) ? t : t.substring(0, t.length() - 1);
       long v = Long.parseLong(n);
       return positive(switch (unit) {

@@ -10,43 +10,123 @@ import dev.tailor.tracer.RecordingJson;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A signal to tailor while learning reaches the workload, and the profile is still written. */
 class InterruptTest {
   @TempDir Path tmp;
 
+  private Process tailor;
+
+  @BeforeEach
+  void needTools() {
+    assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
+    assumeTrue(TailorProcess.onPath("python3"), "python3 is not installed");
+  }
+
+  /** tailor's workload is its child: killing tailor's process group would be broad, so kill both by pid. */
+  @AfterEach
+  void killWhatTheTestStarted() throws InterruptedException {
+    if (tailor != null) {
+      tailor.descendants().forEach(ProcessHandle::destroyForcibly);
+      tailor.destroyForcibly();
+      tailor.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private Path stdout;
+  private Path stderr;
+
+  /** Starts learn on {@code cmd} and waits until the workload printed {@code ready}. */
+  private void learn(String name, String ready, String... cmd) throws Exception {
+    Path out = tmp.resolve("out");
+    stdout = tmp.resolve("stdout.txt");
+    stderr = tmp.resolve("stderr.txt");
+    List<String> args = new java.util.ArrayList<>(List.of("learn", "--out", out.toString(), "--name", name, "--"));
+    args.addAll(List.of(cmd));
+    tailor = new ProcessBuilder(TailorProcess.tailorCommand(args.toArray(String[]::new)))
+        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    TailorProcess.awaitLine(stdout, ready, tailor);
+  }
+
+  private void awaitEnd() throws Exception {
+    assertTrue(tailor.waitFor(120, TimeUnit.SECONDS), "tailor did not end: " + Files.readString(stderr));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"INT", "TERM"})
   void learn_signalledWhileTracing_forwardsAndWritesProfile(String signal) throws Exception {
-    assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
-    assumeTrue(TailorProcess.onPath("python3"), "python3 is not installed");
-    Path out = tmp.resolve("out");
-    Path stdout = tmp.resolve("stdout.txt");
-    Path stderr = tmp.resolve("stderr.txt");
-    Process tailor = new ProcessBuilder(TailorProcess.tailorCommand("learn", "--out", out.toString(), "--name", "srv", "--",
-            "python3", TailorProcess.sample("server/server.py").toString(), "0"))
-        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.readString(stdout).contains("listening on") && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertTrue(Files.readString(stdout).contains("listening on"), Files.readString(stderr));
-    new ProcessBuilder("kill", "-" + signal, Long.toString(tailor.pid())).start().waitFor();
-    assertTrue(tailor.waitFor(30, TimeUnit.SECONDS), "tailor did not end after SIG" + signal);
+    learn("srv", "listening on", "python3", TailorProcess.sample("server/server.py").toString(), "0");
+    TailorProcess.kill(signal, tailor.pid());
+    awaitEnd();
     assertEquals(0, tailor.exitValue(), "the workload's own exit code: " + Files.readString(stderr));
     assertTrue(Files.readString(stdout).contains("served 0 connections"), "the workload got the signal and shut down cleanly");
-    Recording r = RecordingJson.read(out.resolve("srv"));
+    Recording r = RecordingJson.read(tmp.resolve("out/srv"));
     assertTrue(r.syscalls().containsKey("bind") && r.syscalls().containsKey("exit_group"), r.syscalls().keySet().toString());
-    assertTrue(Files.isRegularFile(out.resolve("srv/seccomp.json")));
+    assertTrue(Files.isRegularFile(tmp.resolve("out/srv/seccomp.json")));
     assertFalse(Files.readString(stderr).contains("\r"), "no status line when stderr is not a terminal");
     // The recording and the report say the run was cut short, by what and when.
     String cut = r.warnings().stream().filter(w -> w.contains("cut short")).findFirst().orElse("");
     assertTrue(cut.contains("SIG" + signal) && cut.matches(".*\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d.*"), r.warnings().toString());
-    assertTrue(Files.readString(out.resolve("srv/report.md")).contains(cut), "report.md has it too");
+    assertTrue(Files.readString(tmp.resolve("out/srv/report.md")).contains(cut), "report.md has it too");
+  }
+
+  /** The server does not handle SIGHUP: forwarded, it kills the workload, and tailor exits 128+1. */
+  @Test
+  void learn_sighup_isForwarded_andTheWorkloadsDeathIs129() throws Exception {
+    learn("srv", "listening on", "python3", TailorProcess.sample("server/server.py").toString(), "0");
+    TailorProcess.kill("HUP", tailor.pid());
+    awaitEnd();
+    assertEquals(128 + 1, tailor.exitValue(), Files.readString(stderr));
+    assertFalse(Files.readString(stdout).contains("served"), "killed by SIGHUP, not shut down by its handler");
+    assertTrue(Files.isRegularFile(tmp.resolve("out/srv/seccomp.json")), "profiles are still written");
+  }
+
+  /** A workload that ignores SIGTERM: the first two are forwarded (and ignored), the third kills it. */
+  @Test
+  void learn_thirdSignal_killsTheWorkload() throws Exception {
+    Path got = tmp.resolve("got");
+    // Counts the signals it receives in a file, so the test waits for each to arrive.
+    String script = "import signal, sys\n"
+        + "n = 0\n"
+        + "def count(s, f):\n"
+        + "    global n\n"
+        + "    n += 1\n"
+        + "    open(sys.argv[1], 'w').write(str(n))\n"
+        + "signal.signal(signal.SIGTERM, count)\n"
+        + "print('ready', flush=True)\n"
+        + "while True:\n"
+        + "    signal.pause()\n";
+    learn("stubborn", "ready", "python3", "-c", script, got.toString());
+    for (int i = 1; i <= 2; i++) {
+      TailorProcess.kill("TERM", tailor.pid());
+      awaitFileText(got, Integer.toString(i));
+    }
+    assertTrue(tailor.isAlive(), "two forwarded signals the workload ignores do not end it");
+    TailorProcess.kill("TERM", tailor.pid());
+    awaitEnd();
+    assertEquals(128 + 9, tailor.exitValue(), "the third signal is SIGKILL to the workload: " + Files.readString(stderr));
+    assertEquals("2", Files.readString(got), "the workload saw only the first two");
+    assertTrue(Files.isRegularFile(tmp.resolve("out/stubborn/seccomp.json")), "profiles are still written");
+  }
+
+  private void awaitFileText(Path file, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(file) && Files.readString(file).equals(text)) {
+        return;
+      }
+      assertTrue(tailor.isAlive(), "tailor ended early: " + Files.readString(stderr));
+      Thread.sleep(20);
+    }
+    throw new AssertionError(file + " never said " + text);
   }
 }

@@ -82,10 +82,10 @@ class SamplesRoundTripTest {
     assertEquals(learned.out(), enforced.out(), "stdout under the learned profile; stderr: " + enforced.err());
     assertEquals(learned.exit(), enforced.exit(), enforced.err());
 
-    if (TailorProcess.onPath("apparmor_parser")) {
-      TailorProcess.Result parsed = TailorProcess.run(
-          List.of("apparmor_parser", "-Q", "-K", "-T", profile.resolve("apparmor.profile").toString()), tmp, Map.of());
-      assertEquals(0, parsed.exit(), parsed.err());
-    }
+    assumeTrue(TailorProcess.onPath("apparmor_parser"),
+        "apparmor_parser is not installed (Debian package apparmor): the learned AppArmor profile is not checked");
+    TailorProcess.Result parsed = TailorProcess.run(
+        List.of("apparmor_parser", "-Q", "-K", "-T", profile.resolve("apparmor.profile").toString()), tmp, Map.of());
+    assertEquals(0, parsed.exit(), parsed.err());
   }
 }

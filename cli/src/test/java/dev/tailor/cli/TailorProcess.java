@@ -79,4 +79,88 @@ final class TailorProcess {
     }
     return false;
   }
+
+  /** How long a wait for an event may take before the test is taken to hang. */
+  private static final long HANG_SECONDS = 120;
+
+  /** Waits until {@code file} holds a line starting with {@code prefix}; fails if {@code writer} ends first. */
+  static String awaitLine(Path file, String prefix, Process writer) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_SECONDS);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(file)) {
+        for (String line : Files.readString(file, StandardCharsets.ISO_8859_1).split("\n", -1)) {
+          if (line.startsWith(prefix) && Files.readString(file, StandardCharsets.ISO_8859_1).contains(line + "\n")) {
+            return line;
+          }
+        }
+      }
+      if (!writer.isAlive()) {
+        throw new AssertionError("ended (exit " + writer.exitValue() + ") before printing '" + prefix + "' to " + file);
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no line '" + prefix + "' in " + file + " after " + HANG_SECONDS + " s");
+  }
+
+  /** The TracerPid of a process (its main thread), "" when it is gone. */
+  static String tracerPid(long pid) throws Exception {
+    return tracerPid(Path.of("/proc", Long.toString(pid), "status"));
+  }
+
+  private static String tracerPid(Path status) {
+    try {
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("TracerPid:")) {
+          return line.substring(10).trim();
+        }
+      }
+    } catch (java.io.IOException e) {
+      // gone
+    }
+    return "";
+  }
+
+  /**
+   * Waits until a tracer has seized every thread of {@code pid} (TracerPid in each task's status);
+   * fails at once if {@code tailor} ended first, with its log.
+   */
+  static void awaitTracer(long pid, Process tailor, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_SECONDS);
+    while (System.nanoTime() < deadline) {
+      boolean all = true;
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        for (Path task : tasks.toList()) {
+          String t = tracerPid(task.resolve("status"));
+          all &= !t.isEmpty() && !t.equals("0");
+        }
+      }
+      if (all) {
+        return;
+      }
+      if (!tailor.isAlive()) {
+        throw new AssertionError("tailor ended (exit " + tailor.exitValue() + ") before attaching: " + Files.readString(log));
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("strace never attached to every thread of " + pid);
+  }
+
+  /** Waits until {@code pid} runs with argv[0] {@code name} (its exec is done). */
+  static void awaitArgv0(long pid, String name) throws Exception {
+    Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_SECONDS);
+    while (System.nanoTime() < deadline) {
+      if (new String(Files.readAllBytes(cmdline), StandardCharsets.ISO_8859_1).equals(name + "\0")) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(pid + " never ran as " + name);
+  }
+
+  /** Sends a signal with kill(1), as a user would. */
+  static void kill(String signal, long pid) throws Exception {
+    Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+    assertTrue(k.waitFor(60, TimeUnit.SECONDS) && k.exitValue() == 0, "kill -" + signal + " " + pid + " failed");
+  }
 }

@@ -368,6 +368,31 @@ class AppArmorGeneratorTest {
     String one = AppArmorWriter.write(AppArmorGenerator.generate(ab, o).profile());
     assertEquals(one, AppArmorWriter.write(AppArmorGenerator.generate(ba, o).profile()));
     assertEquals(one, AppArmorWriter.write(AppArmorGenerator.generate(ab, o).profile()));
+    // and the bytes committed here, so a change of order between JVMs or versions shows too
+    assertEquals("""
+        # AppArmor profile drafted by tailor from what the workload did.
+        # Review it, run the workload in complain mode, then enforce.
+        abi <abi/3.0>,
+
+        include <tunables/global>
+
+        profile app flags=(complain) {
+          include <abstractions/base>
+
+          # Sockets the workload opened
+          network inet stream,
+
+          # Programs the workload ran
+          "/usr/bin/env" ix,
+
+          # Temporary files
+          owner "/tmp/tmp????????" w,
+
+          # Files and directories
+          "/srv/a/1" r,
+          "/srv/a/2" r,
+        }
+        """, one);
   }
 
   /** A python app: hundreds of stdlib reads collapse into abstractions and a few globs. */

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** File names are untrusted: whatever bytes they hold, the profile grants only those files. */
@@ -99,6 +100,7 @@ class HostileNamesTest {
   }
 
   /** Random names of any bytes but NUL and '/': ~200 cases, each parsed and its DFA checked. */
+  @Tag("slow") // ~15 s of apparmor_parser runs: not run per mutant by bench/mutation.sh
   @Test
   void randomNames_neverWidenBeyondTheWorkFolder() throws Exception {
     ParserCheck.assumeParser();

@@ -1,6 +1,7 @@
 package dev.tailor.generator.apparmor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -42,6 +43,15 @@ public final class ParserCheck {
   }
 
   record Result(int exit, String output) {}
+
+  /** The installed parser's version ("3.0.8"), from {@code apparmor_parser --version}. */
+  public static String version() throws IOException, InterruptedException {
+    assumeParser();
+    Result r = run(List.of("--version"));
+    Matcher m = Pattern.compile("version (\\S+)").matcher(r.output());
+    assertTrue(r.exit() == 0 && m.find(), () -> "apparmor_parser --version said: " + r.output());
+    return m.group(1);
+  }
 
   private static Result run(List<String> args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();

@@ -138,7 +138,9 @@ public final class StraceBackend implements Backend {
       argv.add(Integer.toString(pid));
     }
     int code = trace(argv, List.of(), recorder, recorder, Recorder::detail, duration, true);
-    if (code != 0 && recorder.syscallTotal() == 0) {
+    // strace exits 1 when it cannot seize a target, and 128+SIGINT when tailor stopped it (--duration,
+    // Ctrl-C): an idle target that made no call in that time was still attached.
+    if (code != 0 && code != 128 + SignalRelay.SIGINT && recorder.syscallTotal() == 0) {
       throw new TraceException(TraceException.Kind.FAILED, AttachRefusal.explain(pids));
     }
   }

@@ -41,6 +41,11 @@ final class WorkloadCgroup implements AutoCloseable {
     }
   }
 
+  /** The cgroup's folder in the cgroup v2 hierarchy (tests look there for what close() leaves). */
+  Path dir() {
+    return dir;
+  }
+
   /** The id bpftrace's {@code cgroup} builtin gives for processes inside (the folder's inode). */
   long id() {
     return id;

@@ -32,7 +32,17 @@ final class LineMemo {
   private final int[] lengths = new int[CAPACITY];
   private final CallMemo[] memos = new CallMemo[CAPACITY];
   private int size;
-  private final long seed = new java.util.SplittableRandom().nextLong();
+  private final long seed;
+
+  /** A table with a random seed, as traces read from files get. */
+  LineMemo() {
+    this(new java.util.SplittableRandom().nextLong());
+  }
+
+  /** A table with a fixed seed: tests that count collisions get the same table on every run. */
+  LineMemo(long seed) {
+    this.seed = seed;
+  }
 
   /** The index of the first '\n' in {@code b[from, to)}, eight bytes a step; -1 when none. */
   static int indexOfNewline(byte[] b, int from, int to) {

@@ -102,6 +102,12 @@ public final class TraceParser {
     return this;
   }
 
+  /** As {@link #skippingRepeats()}, with the memo's hash seeded: for tests that count collisions. */
+  TraceParser skippingRepeats(long seed) {
+    memo = new LineMemo(seed);
+    return this;
+  }
+
   /** Reads a whole stream, then {@link #finish()}es. */
   public void parse(InputStream in) throws IOException {
     byte[] buf = new byte[1 << 16];

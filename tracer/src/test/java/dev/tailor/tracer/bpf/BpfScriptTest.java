@@ -3,6 +3,7 @@ package dev.tailor.tracer.bpf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -78,9 +79,20 @@ class BpfScriptTest {
     String text = BpfScript.text(new BpfScript.Plan(1, List.of(), true, 0, Map.of()));
     String entry = entryProgram(text);
     assertEquals(1, count(entry, "@sc[$i] = count()"), entry);
-    if (BpfScript.exists("openat")) {
-      assertTrue(text.contains("tracepoint:syscalls:sys_enter_openat /@g[pid]/ { @d[tid] = args->dfd;"), text);
+  }
+
+  @Test
+  void text_withoutTable_readsOpensFromTheirOwnTracepoint() throws Exception {
+    // Which per-call tracepoints exist is a fact of this kernel's tracefs (mounted as the backend would).
+    try {
+      BpfBackend.ensureTracefs();
+    } catch (dev.tailor.tracer.backend.TraceException e) {
+      assumeTrue(false, "no tracefs here: " + e.getMessage());
     }
+    assertTrue(BpfScript.exists("openat"), "tracefs has no syscalls:sys_enter_openat");
+    assertFalse(BpfScript.exists("no_such_call"));
+    String text = BpfScript.text(new BpfScript.Plan(1, List.of(), true, 0, Map.of()));
+    assertTrue(text.contains("tracepoint:syscalls:sys_enter_openat /@g[pid]/ { @d[tid] = args->dfd;"), text);
   }
 
   @Test

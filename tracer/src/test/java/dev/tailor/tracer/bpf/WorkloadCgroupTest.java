@@ -39,29 +39,31 @@ class WorkloadCgroupTest {
   void create_addAndClose_leavesNothingBehind() throws Exception {
     Optional<WorkloadCgroup> created = WorkloadCgroup.create();
     assumeTrue(created.isPresent(), "no writable cgroup v2 here");
+    Path dir = created.get().dir();
+    // Where create() writes: below this JVM's own cgroup v2, not the hierarchy's root.
+    Path mount = WorkloadCgroup.mountPoint(Files.readAllLines(Path.of("/proc/self/mountinfo"))).orElseThrow();
+    String own = WorkloadCgroup.ownPath(Files.readAllLines(Path.of("/proc/self/cgroup"))).orElseThrow();
+    assertEquals(mount.resolve(own.substring(1)), dir.getParent());
+    assertTrue(Files.isDirectory(dir), dir + " was not created");
+    Process sleeper = new ProcessBuilder("sleep", "300").start();
     try (WorkloadCgroup cgroup = created.get()) {
       assertTrue(cgroup.id() > 0);
-      Process sleeper = new ProcessBuilder("sleep", "30").start();
-      try {
-        assertTrue(cgroup.add((int) sleeper.pid()));
-        String line = Files.readAllLines(Path.of("/proc", Long.toString(sleeper.pid()), "cgroup")).stream()
-            .filter(l -> l.startsWith("0::")).findFirst().orElse("");
-        assertTrue(line.contains("/tailor-"), line);
-        // close() with the process still inside moves it back out before removing the cgroup
-        cgroup.close();
-        String after = Files.readAllLines(Path.of("/proc", Long.toString(sleeper.pid()), "cgroup")).stream()
-            .filter(l -> l.startsWith("0::")).findFirst().orElse("");
-        assertFalse(after.contains("/tailor-"), after);
-      } finally {
-        sleeper.destroyForcibly();
-      }
+      assertEquals(((Number) Files.getAttribute(dir, "unix:ino")).longValue(), cgroup.id());
+      assertTrue(cgroup.add((int) sleeper.pid()));
+      assertEquals("/" + mount.relativize(dir), v2Path(sleeper.pid()));
+      assertEquals(List.of(Long.toString(sleeper.pid())), Files.readAllLines(dir.resolve("cgroup.procs")));
+      // close() with the process still inside moves it back out before removing the cgroup
+      cgroup.close();
+      assertEquals(own, v2Path(sleeper.pid()), "the process is back in tailor's own cgroup");
+      assertFalse(Files.exists(dir), dir + " is left behind");
+    } finally {
+      sleeper.destroyForcibly().waitFor();
     }
-    assertFalse(cgroup(created.get()));
+    assertFalse(Files.exists(dir), dir + " is left behind");
   }
 
-  private static boolean cgroup(WorkloadCgroup c) throws Exception {
-    try (var s = Files.list(WorkloadCgroup.mountPoint(Files.readAllLines(Path.of("/proc/self/mountinfo"))).orElseThrow())) {
-      return s.anyMatch(p -> p.getFileName().toString().startsWith("tailor-" + ProcessHandle.current().pid() + "-"));
-    }
+  private static String v2Path(long pid) throws Exception {
+    return Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup")).stream()
+        .filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst().orElse("");
   }
 }
