@@ -52,7 +52,7 @@ class ReportSectionsTest {
     String md = new Report(r, List.of(new Report.Section("Extra", "body without newline"))).render();
     assertTrue(md.startsWith("# tailor report: `app`\n\n- machine: `x86_64`\n- runs: `run1`\n- processes and threads seen: 4\n"
         + "- syscalls: 2 distinct, 12 calls\n- paths: 4 (3 accessed successfully)\n\n"), md);
-    List<String> order = List.of("## Warnings", "## Syscalls", "## Files", "## Sockets", "## Executed programs", "## Capabilities",
+    List<String> order = List.of("## Warnings", "## Syscalls", "## Container runtime", "## Files", "## Sockets", "## Executed programs", "## Capabilities",
         "## Extra", "## Unused trace lines", "## Deploy");
     int at = -1;
     for (String h : order) {
@@ -63,7 +63,8 @@ class ReportSectionsTest {
     assertFalse(md.contains("## Attached processes"), "only after an attach");
     assertTrue(md.contains("- a warning?with a newline\n"), "a warning stays one line");
     assertTrue(md.contains("| `openat` | 5 | 2 | ENOENT x2 |\n"), md);
-    assertTrue(md.contains("| `/nope` |  | ENOENT (openat stat) | 2 |\n"), md);
+    // A name that was only looked up and not there is one line of its folder under "Failed lookups".
+    assertTrue(md.contains("### Failed lookups") && md.contains("| `/` | 1 name | ENOENT | 2 | `nope` |\n"), md);
     assertTrue(md.contains("| `/srv/dir/` | read | "), "a directory ends with /: " + md);
     assertTrue(md.contains("| `/srv/a/b'c` | read write |  | 1 |\n"), "| and ` cannot break the table: " + md);
     assertTrue(md.contains("| inet | stream | 2 | `127.0.0.1:80` | `10.0.0.1:5432` |\n"), md);
@@ -97,9 +98,11 @@ class ReportSectionsTest {
     assertEquals("`a'b/c?`", Report.code("a`b|c\n"));
     String deploy = Report.deploy("web");
     assertTrue(deploy.contains("tailor enforce --seccomp profiles-out/web/seccomp.json -- CMD ARGS..."), deploy);
-    assertTrue(deploy.contains("docker run --security-opt seccomp=profiles-out/web/seccomp.json --security-opt apparmor=web IMAGE"), deploy);
-    assertTrue(deploy.contains("sudo apparmor_parser -r profiles-out/web/apparmor.profile"), deploy);
-    assertTrue(deploy.contains("    localhostProfile: profiles/web.json\n"), deploy);
-    assertTrue(deploy.contains("`/var/lib/kubelet/seccomp/profiles/web.json`"), deploy);
+    // The deploy section points at the commands that write the exact snippets (tailor export, the hooks).
+    assertTrue(deploy.contains("podman run --annotation io.tailor.profile=web IMAGE"), deploy);
+    for (String format : List.of("docker", "kubernetes", "daemonset", "spo")) {
+      assertTrue(deploy.contains("tailor export --format " + format + " profiles-out/web"), format + ":\n" + deploy);
+    }
+    assertTrue(deploy.contains("tailor runtime-base RUNTIME"), deploy);
   }
 }
