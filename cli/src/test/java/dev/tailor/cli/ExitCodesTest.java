@@ -59,8 +59,33 @@ class ExitCodesTest {
             + "127 the command was not found |",
         "| `generate`, `merge` | 0 written; 1 failed; 2 usage error (bad option or argument) |",
         "| `check` | 0 inside the profile; 1 drift found or the checked command failed; 2 usage error (bad option, no profile "
-            + "there); 125-127 as `learn` |"), rows, "README's exit codes changed: change the tests with them");
+            + "there); 125-127 as `learn` |",
+        "| `runtime-base`, `hook install` | 0 done; 1 failed; 2 usage error |",
+        "| `hook learn`, `hook wait` | 0 always: a hook never stops a container from running (what went wrong is on stderr) |",
+        "| `hook apply` | 0 config written (changed or passed through); 1 refused (the runtime does not start the container) |",
+        "| `export` | 0 written; 1 failed (not a profile folder, a field the format cannot hold); 2 usage error |"),
+        rows, "README's exit codes changed: change the tests with them");
     assertTrue(table.contains("A bad option is 125 for `learn` and `enforce`"), table);
+  }
+
+  @Test
+  void containerCommands_exitCodesAsTheTableSays() throws Exception {
+    assertEquals(2, inProcess("runtime-base", "podman").exit(), "not a runtime: usage");
+    assertEquals(2, inProcess("runtime-base", "runc", "--runs", "0").exit());
+    assertEquals(2, inProcess("export", "--format", "nope", tmp.toString()).exit());
+    assertEquals(1, inProcess("export", "--format", "spo", tmp.resolve("not-a-profile").toString()).exit());
+    // The learn and wait hooks never fail a container start, whatever they are given.
+    TailorProcess.Result learn = TailorProcess.run(TailorProcess.tailorCommand("hook", "learn", "--store",
+        tmp.resolve("store").toString()), tmp, Map.of());
+    assertEquals(0, learn.exit(), learn.err());
+    assertTrue(learn.err().contains("not JSON") || learn.err().contains("not a JSON object"), learn.err());
+    TailorProcess.Result wait = TailorProcess.run(TailorProcess.tailorCommand("hook", "wait", "--store",
+        tmp.resolve("store").toString()), tmp, Map.of());
+    assertEquals(0, wait.exit(), wait.err());
+    // apply refuses what it cannot read: the runtime then does not start the container.
+    TailorProcess.Result apply = TailorProcess.run(TailorProcess.tailorCommand("hook", "apply", "--store",
+        tmp.resolve("store").toString()), tmp, Map.of());
+    assertEquals(1, apply.exit(), apply.err());
   }
 
   // ---- learn ----
@@ -165,7 +190,7 @@ class ExitCodesTest {
     Path log = TailorProcess.repo().resolve("generator/src/test/resources/golden/python-imports/trace.strace");
     TailorProcess.Result drift = inProcess("check", "--profile", profile.toString(), log.toString());
     assertEquals(1, drift.exit(), drift.out() + drift.err());
-    assertTrue(drift.out().startsWith("tailor: drift from "), drift.out());
+    assertTrue(drift.err().contains("tailor: drift from "), drift.err());
   }
 
   @Test
@@ -215,7 +240,7 @@ class ExitCodesTest {
     TailorProcess.Result failed = inProcess("check", "--profile", learned.resolve("t").toString(), "--", "sh", "-c", "exit 3");
     assertEquals(1, failed.exit(), failed.out() + failed.err());
     assertTrue(failed.err().contains("tailor: the checked command exited with 3"), failed.err());
-    assertTrue(failed.out().startsWith("tailor: no drift: "), "no drift, yet 1: " + failed.out());
+    assertTrue(failed.err().contains("tailor: no drift: "), "no drift, yet 1: " + failed.err());
   }
 
   /** README: everything after the command's first word is the command's, `learn ls -l` (here in-process). */

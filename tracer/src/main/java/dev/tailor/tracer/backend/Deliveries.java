@@ -13,35 +13,44 @@ final class Deliveries {
   /** How long a signal to tailor waits for the trace to show the workload got it too. */
   static final long WAIT_MILLIS = 500;
 
-  private final Map<String, Long> lastSeen = new HashMap<>();
+  // Each delivery the trace shows accounts for one signal: the one tailor forwarded, or one the
+  // workload got directly. A forwarded delivery must not later pass for a direct one.
+  private final Map<String, Integer> seen = new HashMap<>();
+  private final Map<String, Integer> accounted = new HashMap<>();
 
   /** The trace shows {@code signal} ({@code "SIGINT"}) delivered to the workload's first process. */
   synchronized void seen(String signal) {
-    lastSeen.put(signal, System.nanoTime());
+    seen.merge(signal, 1, Integer::sum);
     notifyAll();
   }
 
+  /** A delivery of {@code signal} is coming that is no direct one (tailor forwards it, or the terminal sent it). */
+  synchronized void expect(String signal) {
+    accounted.merge(signal, 1, Integer::sum);
+  }
+
   /**
-   * Whether the workload got {@code signal} itself around {@code arrivedNanos} (when tailor got
-   * it), waiting up to {@link #WAIT_MILLIS} for the trace to say so.
+   * Whether the workload got {@code signal} itself (a delivery the trace shows that no earlier
+   * signal accounts for), waiting up to {@link #WAIT_MILLIS} after {@code arrivedNanos} for the
+   * trace to say so. When it did not, the delivery of the copy tailor then forwards is expected.
    */
   synchronized boolean reachedWorkload(String signal, long arrivedNanos) {
-    // The workload may have been told before tailor's handler ran.
-    long since = arrivedNanos - TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
     long deadline = arrivedNanos + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
     while (true) {
-      Long t = lastSeen.get(signal);
-      if (t != null && t - since >= 0) {
+      if (seen.getOrDefault(signal, 0) > accounted.getOrDefault(signal, 0)) {
+        accounted.merge(signal, 1, Integer::sum);
         return true;
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
+        accounted.merge(signal, 1, Integer::sum);
         return false;
       }
       try {
         TimeUnit.NANOSECONDS.timedWait(this, left);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        accounted.merge(signal, 1, Integer::sum);
         return false;
       }
     }

@@ -224,7 +224,12 @@ public final class StraceBackend implements Backend {
           if (!fromTerminal) {
             LibC.INSTANCE.kill((int) process.pid(), SignalRelay.SIGINT);
           }
-        } else if (fromTerminal || count >= 3 || !deliveries.reachedWorkload(Deliveries.name(signal), arrived)) {
+        } else if (fromTerminal || count >= 3) {
+          if (fromTerminal) {
+            deliveries.expect(Deliveries.name(signal));
+          }
+          SignalRelay.forward(rootPid.get(), signal, fromTerminal, count);
+        } else if (!deliveries.reachedWorkload(Deliveries.name(signal), arrived)) {
           SignalRelay.forward(rootPid.get(), signal, fromTerminal, count);
         }
       })) {
