@@ -45,7 +45,7 @@ class GoldenAcrossProcessesTest {
 
   private Path generate(String name, String run) throws Exception {
     Path out = tmp.resolve(run);
-    TailorProcess.Result r = TailorProcess.tailor(tmp, "generate", "--no-resolve", "--cwd", "/tmp/tailor-golden",
+    TailorProcess.Result r = TailorProcess.tailor(tmp, "generate", "--runtime", "none", "--no-resolve", "--cwd", "/tmp/tailor-golden",
         "--name", name, "--out", out.toString(), GOLDEN.resolve(name).resolve("trace.strace").toString());
     assertEquals(0, r.exit(), r.err());
     return out.resolve(name);

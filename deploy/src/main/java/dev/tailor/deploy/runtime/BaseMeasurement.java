@@ -52,7 +52,12 @@ public final class BaseMeasurement {
                 + ", exit " + code + ", reached " + gate.stage().name().toLowerCase(java.util.Locale.ROOT)
                 + "); run '" + String.join(" ", argv) + "' to see why");
           }
-          gate.runtimeCalls().keySet().forEach(name -> seen.merge(name, 1, Integer::sum));
+          for (String name : gate.runtimeCalls().keySet()) {
+            // strace prints "???" for a call it could not decode; no profile can name it.
+            if (name.matches("[a-z0-9_]{1,40}")) {
+              seen.merge(name, 1, Integer::sum);
+            }
+          }
           total++;
         }
         n++;
@@ -121,7 +126,8 @@ public final class BaseMeasurement {
           if (traced.isEmpty()) {
             throw new IOException("the learned container " + name + " holds no traced runtime calls: " + r.warnings());
           }
-          traced.get().syscalls().forEach(s -> seen.merge(s, 1, Integer::sum));
+          traced.get().syscalls().stream().filter(s -> s.matches("[a-z0-9_]{1,40}"))
+              .forEach(s -> seen.merge(s, 1, Integer::sum));
           total++;
         }
         n++;
