@@ -113,6 +113,11 @@ public record Recording(
         w, processes, diagnostics, unusedLines, runtimeBases, containers);
   }
 
+  /** This recording with {@code moreWarnings} after the warnings it has. */
+  public Recording withWarnings(List<String> moreWarnings) {
+    return withFiles(files, execs, moreWarnings);
+  }
+
   /** One entry per runtime and version (the union of names), sorted by runtime then version. */
   private static List<RuntimeBase> mergeBases(List<RuntimeBase> bases) {
     TreeMap<String, RuntimeBase> byLabel = new TreeMap<>();

@@ -81,7 +81,7 @@ public final class ContainerLearning {
     Recording withBases = recording.withRuntimeBases(bases)
         .withContainer(new ContainerInfo(request.id(), config.image().orElse(""), config.args(), request.runtime()));
     Recording viewed = new ContainerView(config, request.bundle().toString(), request.id()).apply(withBases);
-    return warnings.isEmpty() ? viewed : viewed.withFiles(viewed.files(), viewed.execs(), warnings);
+    return viewed.withWarnings(warnings);
   }
 
   /** The runtime's calls under the names the workload's get (strace's syscall_0x... resolved). */
