@@ -1,5 +1,6 @@
 package dev.tailor.deploy.runtime;
 
+import dev.tailor.tracer.backend.Commands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,17 +31,13 @@ public record ContainerRuntime(String name, Path executable, String version) {
 
   /** The runtime {@code name} on PATH (or in the usual folders), if installed. */
   public static Optional<ContainerRuntime> find(String name) throws IOException {
-    for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-        .split(":")) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p) && !Files.isDirectory(p)) {
-        return Optional.of(new ContainerRuntime(name, p.toRealPath(), versionOf(p)));
-      }
+    // Runtimes live in sbin, which a user's (or sudo's) PATH may leave out.
+    Optional<Path> p = Commands.onPath(name).or(() -> java.util.stream.Stream.of("/usr/local/sbin", "/usr/sbin", "/sbin")
+        .map(dir -> Path.of(dir, name)).filter(f -> Files.isRegularFile(f) && Files.isExecutable(f)).findFirst());
+    if (p.isEmpty()) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    return Optional.of(new ContainerRuntime(name, p.get().toRealPath(), versionOf(p.get())));
   }
 
   /**

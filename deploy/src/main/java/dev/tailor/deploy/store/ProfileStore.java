@@ -1,6 +1,7 @@
 package dev.tailor.deploy.store;
 
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.strace.StraceText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -127,12 +128,7 @@ public record ProfileStore(Path root) {
 
   /** A value from a container's config or annotations, made safe for one line of text. */
   public static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 200; i++) {
-      char c = s.charAt(i);
-      b.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return b.toString();
+    return StraceText.printable(s, 200);
   }
 
   private Path internal(String what) {
