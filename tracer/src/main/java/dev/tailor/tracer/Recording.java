@@ -24,6 +24,10 @@ import java.util.function.BinaryOperator;
  * @param runtimeBases the container runtimes' own post-filter syscalls a profile must also allow,
  *     one entry per runtime and version, sorted
  * @param containers the containers whose process trees were traced (learned through the OCI hook)
+ * @param arguments the values of the filterable arguments the calls passed, by {@link ArgumentUse#key()}
+ * @param inherited files used only through descriptors the workload already had when it started
+ *     (its stdin, stdout, stderr, anything else its starter left open): never opened by name in
+ *     the trace, so they say where the workload was started rather than what it does
  */
 public record Recording(
     int version,
@@ -41,7 +45,9 @@ public record Recording(
     List<Diagnostic> diagnostics,
     long unusedLines,
     List<RuntimeBase> runtimeBases,
-    List<ContainerInfo> containers) {
+    List<ContainerInfo> containers,
+    SortedMap<String, ArgumentUse> arguments,
+    SortedMap<String, FileUse> inherited) {
 
   /** The format version this code writes and reads. */
   public static final int VERSION = 1;
@@ -68,6 +74,31 @@ public record Recording(
     // Recordings written before runtime bases existed have neither field.
     runtimeBases = runtimeBases == null ? List.of() : mergeBases(runtimeBases);
     containers = containers == null ? List.of() : List.copyOf(containers);
+    // Recordings written before argument values and inherited files were kept have neither.
+    arguments = Collections.unmodifiableSortedMap(arguments == null ? new TreeMap<>() : new TreeMap<>(arguments));
+    inherited = Collections.unmodifiableSortedMap(inherited == null ? new TreeMap<>() : new TreeMap<>(inherited));
+  }
+
+  /** A recording with runtime bases and containers but no argument values or inherited files. */
+  public Recording(
+      int version,
+      String name,
+      String arch,
+      SortedSet<String> runs,
+      SortedMap<String, SyscallUse> syscalls,
+      SortedMap<String, FileUse> files,
+      SortedMap<String, SocketUse> sockets,
+      SortedMap<String, ExecUse> execs,
+      SortedMap<String, CapabilityUse> capabilities,
+      List<Target> targets,
+      List<String> warnings,
+      long processes,
+      List<Diagnostic> diagnostics,
+      long unusedLines,
+      List<RuntimeBase> runtimeBases,
+      List<ContainerInfo> containers) {
+    this(version, name, arch, runs, syscalls, files, sockets, execs, capabilities, targets, warnings,
+        processes, diagnostics, unusedLines, runtimeBases, containers, null, null);
   }
 
   /** A recording of runs outside any container runtime (no base, no container). */
@@ -93,7 +124,7 @@ public record Recording(
   /** This recording with {@code bases} as its runtime bases (replacing the ones it had). */
   public Recording withRuntimeBases(List<RuntimeBase> bases) {
     return new Recording(version, name, arch, runs, syscalls, files, sockets, execs, capabilities, targets,
-        warnings, processes, diagnostics, unusedLines, bases, containers);
+        warnings, processes, diagnostics, unusedLines, bases, containers, arguments, inherited);
   }
 
   /** This recording with {@code container} added to the containers it describes. */
@@ -101,7 +132,7 @@ public record Recording(
     List<ContainerInfo> cs = new ArrayList<>(containers);
     cs.add(container);
     return new Recording(version, name, arch, runs, syscalls, files, sockets, execs, capabilities, targets,
-        warnings, processes, diagnostics, unusedLines, runtimeBases, cs);
+        warnings, processes, diagnostics, unusedLines, runtimeBases, cs, arguments, inherited);
   }
 
   /** This recording with other files (e.g. mapped to a container's view of them). */
@@ -110,7 +141,7 @@ public record Recording(
     List<String> w = new ArrayList<>(warnings);
     w.addAll(moreWarnings);
     return new Recording(version, name, arch, runs, syscalls, newFiles, sockets, newExecs, capabilities, targets,
-        w, processes, diagnostics, unusedLines, runtimeBases, containers);
+        w, processes, diagnostics, unusedLines, runtimeBases, containers, arguments, inherited);
   }
 
   /** This recording with {@code moreWarnings} after the warnings it has. */
@@ -159,8 +190,12 @@ public record Recording(
     execs.forEach((k, v) -> xs.put(k, new ExecUse(v.path(), v.argv(), v.count(), r.apply(v.runs()))));
     TreeMap<String, CapabilityUse> cs = new TreeMap<>();
     capabilities.forEach((k, v) -> cs.put(k, new CapabilityUse(v.name(), v.reasons(), r.apply(v.runs()))));
+    TreeMap<String, ArgumentUse> as = new TreeMap<>();
+    arguments.forEach((k, v) -> as.put(k, v.withRuns(r.apply(v.runs()))));
+    TreeMap<String, FileUse> in = new TreeMap<>();
+    inherited.forEach((k, v) -> in.put(k, new FileUse(v.path(), v.accesses(), v.failures(), v.directory(), v.count(), r.apply(v.runs()))));
     return new Recording(version, name, arch, r.apply(runs), sys, fs, ss, xs, cs, targets, warnings, processes,
-        diagnostics, unusedLines, runtimeBases, containers);
+        diagnostics, unusedLines, runtimeBases, containers, as, in);
   }
 
   /** The union of this recording and others, named {@code newName}. */
@@ -182,6 +217,8 @@ public record Recording(
     long unused = 0;
     List<RuntimeBase> bases = new ArrayList<>();
     List<ContainerInfo> containers = new ArrayList<>();
+    TreeMap<String, ArgumentUse> arguments = new TreeMap<>();
+    TreeMap<String, FileUse> inherited = new TreeMap<>();
     for (Recording r : parts) {
       if (!r.arch().equals(arch)) {
         throw new IllegalArgumentException(
@@ -193,6 +230,8 @@ public record Recording(
       mergeInto(sockets, r.sockets(), SocketUse::merge);
       mergeInto(execs, r.execs(), ExecUse::merge);
       mergeInto(caps, r.capabilities(), CapabilityUse::merge);
+      mergeInto(arguments, r.arguments(), ArgumentUse::merge);
+      mergeInto(inherited, r.inherited(), FileUse::merge);
       targets.addAll(r.targets());
       for (String w : r.warnings()) {
         if (!warnings.contains(w)) {
@@ -207,7 +246,7 @@ public record Recording(
     }
     return new Recording(
         VERSION, newName, arch, runs, syscalls, files, sockets, execs, caps, targets, warnings,
-        processes, diagnostics, unused, bases, containers);
+        processes, diagnostics, unused, bases, containers, arguments, inherited);
   }
 
   private static <V> void mergeInto(Map<String, V> into, Map<String, V> from, BinaryOperator<V> op) {

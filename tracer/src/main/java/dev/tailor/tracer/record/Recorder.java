@@ -10,6 +10,7 @@ import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
+import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.CloneStarted;
 import dev.tailor.tracer.event.ExitEvent;
@@ -57,6 +58,7 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final Map<String, SockAcc> sockets = new HashMap<>();
   private final Map<String, ExecUse> execs = new HashMap<>();
   private final Map<String, Set<String>> capabilities = new TreeMap<>();
+  private final ArgumentValues arguments = new ArgumentValues();
   private final Map<Integer, String> cwds = new HashMap<>();
   private final ProcSelf procSelf = new ProcSelf();
   private final Set<Integer> pids = new HashSet<>();
@@ -196,6 +198,14 @@ public final class Recorder implements Consumer<TraceEvent> {
   public void addSyscallCount(String name, long count) {
     syscallCounts.computeIfAbsent(name, k -> new long[1])[0] += count;
     syscallTotal += count;
+  }
+
+  /**
+   * Records {@code count} calls that passed {@code value} (the raw register) as argument {@code
+   * index} of {@code syscall}; ignored unless {@link SyscallModel} marks that argument as recorded.
+   */
+  public void recordArgument(String syscall, int index, long value, long count) {
+    SyscallModel.filter(syscall, index).ifPresent(f -> arguments.add(f, f.normalize(value), count));
   }
 
   /** Records that a process or thread took part (a backend that sees no per-call events). */
@@ -1026,6 +1036,6 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
     return new Recording(
         Recording.VERSION, name, arch, runs, sys, fs, ss, new TreeMap<>(execs), caps, targets, w,
-        pids.size(), diagnostics, unused);
+        pids.size(), diagnostics, unused, List.of(), List.of(), arguments.toUses(runs), new TreeMap<>());
   }
 }
