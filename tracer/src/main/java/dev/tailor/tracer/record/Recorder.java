@@ -10,6 +10,7 @@ import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
+import dev.tailor.tracer.call.ArgFilter;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.CloneStarted;
@@ -20,6 +21,7 @@ import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
+import dev.tailor.tracer.strace.StraceArguments;
 import dev.tailor.tracer.strace.StraceText;
 import dev.tailor.tracer.strace.TraceParser;
 import java.util.ArrayList;
@@ -59,6 +61,7 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final Map<String, ExecUse> execs = new HashMap<>();
   private final Map<String, Set<String>> capabilities = new TreeMap<>();
   private final ArgumentValues arguments = new ArgumentValues();
+  private final Set<String> unreadArguments = new HashSet<>();
   private final Map<Integer, String> cwds = new HashMap<>();
   private final ProcSelf procSelf = new ProcSelf();
   private final Set<Integer> pids = new HashSet<>();
@@ -165,6 +168,9 @@ public final class Recorder implements Consumer<TraceEvent> {
    * result count; arguments only for the calls {@link #accept} interprets.
    */
   public static TraceParser.Detail detail(String syscall) {
+    if (!SyscallModel.filters(syscall).isEmpty()) {
+      return TraceParser.Detail.ALL;
+    }
     if (NAME_ONLY.contains(syscall)) {
       return TraceParser.Detail.NAME;
     }
@@ -570,6 +576,34 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
     if (name.equals("chroot")) {
       capability(ok, "sys_chroot", "chroot");
+    }
+    arguments(e, name);
+  }
+
+  /**
+   * Counts the values of the call's recorded arguments, failed calls too: a filter must let them
+   * fail as they did. A value that cannot be read is not counted, so the values no longer account
+   * for every call and no rule is written from them.
+   */
+  private void arguments(SyscallEvent e, String name) {
+    List<ArgFilter> filters = SyscallModel.filters(name);
+    if (filters.isEmpty()) {
+      return;
+    }
+    List<String> a = StraceText.splitArgs(e.args());
+    for (ArgFilter f : filters) {
+      Optional<Long> v = StraceArguments.value(f, a);
+      if (v.isPresent()) {
+        long[] counter = arguments.counter(f, f.normalize(v.get()));
+        counter[0]++;
+        replayAlso(p -> counter[0]++);
+      } else if (unreadArguments.add(f.syscall() + " argument " + f.index())) {
+        warn("values of " + f.syscall() + " argument " + f.index() + " could not be read from the trace ("
+            + StraceText.printable(e.args(), 60) + "): no argument rule is learned for it; "
+            + (SyscallModel.STRACE_RAW.contains(f.syscall())
+                ? "record with strace -e raw=" + String.join(",", SyscallModel.STRACE_RAW) + " (tailor learn does)"
+                : "strace wrote a name tailor does not know"));
+      }
     }
   }
 
