@@ -10,9 +10,10 @@ import java.util.Optional;
  * Reads the value of a recorded argument ({@link SyscallModel#filters}) from strace's text of a
  * call. The syscalls of {@link SyscallModel#STRACE_RAW} are traced raw, so their values are
  * numbers; a name there (a trace recorded without {@code -e raw=}) is not read, because strace's
- * names for them are not exact. clone's flags and mmap's prot are flag words strace prints as
- * known names plus a hex remainder: they are read back through the table, and an unknown name
- * leaves the value unread rather than guessed.
+ * names for enumerations are not exact (an ioctl name is shared between drivers). Flag words
+ * (clone's flags, mmap's and mprotect's prot) strace prints as known names plus a hex remainder:
+ * they are read back through the table, and an unknown name leaves the value unread rather than
+ * guessed.
  */
 public final class StraceArguments {
   private StraceArguments() {}
@@ -32,7 +33,7 @@ public final class StraceArguments {
       return Optional.empty();
     }
     String token = args.get(filter.index());
-    if (SyscallModel.STRACE_RAW.contains(syscall)) {
+    if (SyscallModel.STRACE_RAW.contains(syscall) && !filter.names().isFlags()) {
       return ValueNames.number(token);
     }
     return filter.names().parse(token);
