@@ -427,7 +427,6 @@ final class StraceCalls {
       interpreters.add(PathText.escape(program));
       file(program, Access.READ, "", false);
       file(program, Access.MMAP_EXEC, "", false);
-      effects.readState = true;
     }
     return program;
   }
