@@ -114,7 +114,11 @@ public final class AppArmorGenerator {
       TreeMap<String, Perms> paths = new TreeMap<>();
       TreeMap<String, SortedSet<String>> runsOf = new TreeMap<>();
       Set<String> sockets = new HashSet<>();
-      for (FileUse f : recording.files().values()) {
+      List<FileUse> used = new ArrayList<>(recording.files().values());
+      if (options.keepInherited()) {
+        used.addAll(recording.inherited().values());
+      }
+      for (FileUse f : used) {
         Perms p = Perms.of(f.accesses());
         if (!p.isEmpty()) {
           paths.merge(key(f.path(), f.directory()), p, Perms::union);
