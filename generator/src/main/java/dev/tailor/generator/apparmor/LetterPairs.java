@@ -52,12 +52,15 @@ final class LetterPairs {
 
   /**
    * Bits by which {@code part} (letters, digits and '_') is likelier random than chosen: positive
-   * when it looks random. Random means uniform over Python's {@code [a-z0-9_]} when the part fits
-   * it, else over mkstemp's {@code [A-Za-z0-9]}.
+   * when it looks random. Random means uniform over hex digits when the part is hex, over Python's
+   * {@code [a-z0-9_]} when it fits that, else over mkstemp's {@code [A-Za-z0-9]}.
    */
   static double randomBits(String part) {
     boolean python = part.chars().allMatch(c -> (c >= 'a' && c <= 'z') || isDigit(c) || c == '_');
-    double uniform = log2(1.0 / (python ? 37 : 62));
+    // A hash in hex: digits and a-f only, both of them.
+    boolean hex = part.chars().allMatch(c -> (c >= 'a' && c <= 'f') || isDigit(c))
+        && part.chars().anyMatch(LetterPairs::isDigit) && part.chars().anyMatch(c -> c >= 'a');
+    double uniform = log2(1.0 / (hex ? 16 : python ? 37 : 62));
     double bits = 0;
     int before = START;
     for (int i = 0; i < part.length(); i++) {

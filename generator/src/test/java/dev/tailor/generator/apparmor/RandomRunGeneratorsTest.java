@@ -45,6 +45,7 @@ class RandomRunGeneratorsTest {
         + "def g(t):\n"
         + "    return c.mktemp(ctypes.create_string_buffer(t.encode())).decode()\n"
         + "s = tempfile._RandomNameSequence()\n"
+        + "import secrets\n"
         + "for _ in range(" + NAMES + "):\n"
         + "    print(" + expression + ")\n";
     return run(List.of("python3", "-c", code));
@@ -65,14 +66,17 @@ class RandomRunGeneratorsTest {
       "'''tailor-app-'' + next(s)', tailor-app-, 8, ''",
       "'g(''ccXXXXXX'') + ''.s''', cc, 6, .s",
       "'g(''XXXXXX'')', '', 6, ''",
-      "'g(''report.XXXXXX'') + ''.json''', report., 6, .json"})
+      "'g(''report.XXXXXX'') + ''.json''', report., 6, .json",
+      "'''cache-'' + secrets.token_hex(4) + ''.bin''', cache-, 8, .bin",
+      "'''cache-'' + secrets.token_hex(16)', cache-, 32, ''"})
   void namesOfPythonAndGlibc_areMostlyRecognised(String expression, String prefix, int random, String suffix)
       throws Exception {
     List<String> names = python(expression);
     double rate = recognised(names, prefix, random, suffix);
     System.out.printf("%s: %.1f%% recognised as %s%s%s%n", expression, 100 * rate, prefix, "?".repeat(random), suffix);
-    // Measured 91-94%; the rest look like chosen names by chance and stay literal in one run.
-    assertTrue(rate >= 0.85, expression + ": only " + rate + " of e.g. " + names.subList(0, 5));
+    // Measured 87-98% (short hex the least: its digit runs read like version numbers); the rest look
+    // like chosen names by chance and stay literal in one run (across runs they pair all the same).
+    assertTrue(rate >= 0.8, expression + ": only " + rate + " of e.g. " + names.subList(0, 5));
   }
 
   @Test
