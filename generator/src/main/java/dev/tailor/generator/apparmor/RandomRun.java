@@ -36,7 +36,12 @@ final class RandomRun {
 
   /** A process id as the kernel gives them (pid_max is at most 4194304). */
   static boolean isPid(String digits) {
-    return digits.length() <= 7 && digits.matches("[1-9][0-9]*");
+    return number(digits, 1, 7);
+  }
+
+  /** Whether {@code s} is a number of {@code min} to {@code max} digits without a leading zero. */
+  private static boolean number(String s, int min, int max) {
+    return s.length() >= min && s.length() <= max && s.charAt(0) != '0' && s.chars().allMatch(RandomRun::isDigit);
   }
 
   /** Random numbers (Java's createTempFile, Go's CreateTemp) have nine digits or more; pids fewer. */
@@ -49,18 +54,19 @@ final class RandomRun {
 
   /** The name as a pattern (escaped, as {@link PathPattern} holds it) when a part of it is random. */
   static Optional<String> pattern(String raw) {
-    if (raw.matches("[1-9][0-9]{0,6}")) {
+    if (isPid(raw)) {
       return Optional.of("@{pid}");
     }
     int dot = raw.lastIndexOf('.');
     String base = raw;
     String ext = "";
-    if (dot > 0 && raw.length() - dot <= 6 && raw.length() - dot > 1 && raw.substring(dot + 1).matches("[A-Za-z0-9]+")) {
+    if (dot > 0 && raw.length() - dot <= 6 && raw.length() - dot > 1
+        && raw.substring(dot + 1).chars().allMatch(c -> isLetter(c) || isDigit(c))) {
       base = raw.substring(0, dot);
       ext = raw.substring(dot);
     }
     // A pid file: 4242.pid, 4242.lock.
-    if (!ext.isEmpty() && base.matches("[1-9][0-9]{2,6}")) {
+    if (!ext.isEmpty() && number(base, 3, 7)) {
       return Optional.of("@{pid}" + literal(ext));
     }
     Matcher uuid = UUID.matcher(base);
@@ -201,7 +207,15 @@ final class RandomRun {
   }
 
   private static boolean chosen(String s) {
-    String t = s.replaceAll("^_+|_+$", "");
+    int from = 0;
+    int to = s.length();
+    while (from < to && s.charAt(from) == '_') {
+      from++;
+    }
+    while (to > from && s.charAt(to - 1) == '_') {
+      to--;
+    }
+    String t = s.substring(from, to);
     if (t.isEmpty()) {
       return true;
     }
