@@ -136,7 +136,7 @@ public final class Recorder implements Consumer<TraceEvent> {
    * result count; arguments only for the calls it interprets.
    */
   public static TraceParser.Detail detail(String syscall) {
-    return StraceCalls.detail(syscall);
+    return ReadDetail.detail(syscall);
   }
 
   /** Sets a process's working directory, for processes that were running before the trace. */

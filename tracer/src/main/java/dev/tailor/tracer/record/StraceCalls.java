@@ -44,12 +44,14 @@ final class StraceCalls {
   private final Set<String> linkExamples = new LinkedHashSet<>();
   private long procLeftOut;
   private final Set<String> procExamples = new LinkedHashSet<>();
+  private final StraceSockets sockets;
 
   StraceCalls(Recorder recorder, Effects effects, PathResolver resolver, String initialCwd) {
     this.recorder = recorder;
     this.effects = effects;
     this.resolver = resolver;
     this.initialCwd = initialCwd;
+    this.sockets = new StraceSockets(recorder, resolver, this::cwdOf);
   }
 
   void setCwd(int pid, String cwd) {
@@ -106,43 +108,6 @@ final class StraceCalls {
     return w;
   }
 
-  /** Syscalls whose arguments the recorder never reads: only their names and results count. */
-  private static final Set<String> NAME_ONLY = Set.of(
-      "close", "futex", "brk", "mprotect", "munmap", "madvise", "mremap", "rt_sigaction", "rt_sigprocmask",
-      "rt_sigreturn", "rt_sigsuspend", "rt_sigtimedwait", "sigaltstack", "lseek", "getpid", "gettid", "getppid",
-      "getuid", "geteuid", "getgid", "getegid", "getresuid", "getresgid", "getpgrp", "getsid", "clock_gettime",
-      "clock_getres", "gettimeofday", "time", "times", "epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl",
-      "epoll_create1", "poll", "ppoll", "select", "pselect6", "nanosleep", "clock_nanosleep", "sched_yield",
-      "getrandom", "set_robust_list", "get_robust_list", "rseq", "set_tid_address", "prlimit64", "getrlimit",
-      "arch_prctl", "wait4", "waitid", "exit", "exit_group", "restart_syscall", "dup", "dup2", "dup3", "pipe",
-      "pipe2", "eventfd2", "uname", "sysinfo", "getcwd", "sched_getaffinity", "getrusage", "ioctl", "tgkill",
-      "kill", "tkill", "alarm", "setitimer", "getitimer", "timerfd_create", "timerfd_settime", "timer_settime",
-      "timer_create", "membarrier", "umask", "close_range", "getsockopt", "setsockopt", "getsockname",
-      "getpeername", "shutdown", "fsync", "fdatasync", "sync_file_range", "fadvise64", "sched_getparam",
-      "sched_getscheduler", "getpriority", "capget", "prctl", "io_uring_enter");
-
-  /** Calls on an fd whose first argument (the fd and its -yy path) is all the recorder reads. */
-  private static final Set<String> FIRST_ARGUMENT = Set.of(
-      "read", "pread64", "readv", "preadv", "preadv2", "recvfrom", "recvmsg", "recvmmsg", "write", "pwrite64",
-      "writev", "pwritev", "pwritev2", "getdents64", "getdents", "ftruncate", "fchmod", "fsetxattr",
-      "fremovexattr", "flock");
-
-  /**
-   * How much of a call the recorder reads, so the parser can skip the rest: every call's name and
-   * result count; arguments only for the calls {@link #accept} interprets.
-   */
-  static TraceParser.Detail detail(String syscall) {
-    if (!SyscallModel.filters(syscall).isEmpty()) {
-      return TraceParser.Detail.ALL;
-    }
-    if (NAME_ONLY.contains(syscall)) {
-      return TraceParser.Detail.NAME;
-    }
-    if (FIRST_ARGUMENT.contains(syscall)) {
-      return TraceParser.Detail.FIRST_ARGUMENT;
-    }
-    return TraceParser.Detail.ALL;
-  }
 
   /** The working directory of {@code pid}, which a repeat of the call may not share. */
   private String cwdOf(int pid) {
@@ -188,7 +153,7 @@ final class StraceCalls {
       case "write", "pwrite64", "writev", "pwritev", "pwritev2", "sendmsg", "sendmmsg", "sendto" -> {
         fdAccess(e, ok, Access.WRITE);
         if (ok && name.startsWith("send")) {
-          peer(e);
+          sockets.peer(e);
         }
       }
       case "getdents64", "getdents" -> {
@@ -232,7 +197,7 @@ final class StraceCalls {
           }
         }
       }
-      case "socket" -> socket(e, ok);
+      case "socket" -> sockets.socket(e, ok);
       case "socketpair" -> {
         if (ok) {
           List<String> a = StraceText.splitArgs(e.args());
@@ -241,11 +206,11 @@ final class StraceCalls {
           }
         }
       }
-      case "bind" -> bind(e, pid, ok);
+      case "bind" -> sockets.bind(e, pid, ok).ifPresent(p -> file(p, Access.CREATE, "", false));
       case "connect" -> {
         if (ok || errno.equals("EINPROGRESS")) {
-          peer(e);
-          unixPathOf(e, pid).ifPresent(p -> file(p, Access.WRITE, "", false));
+          sockets.peer(e);
+          sockets.unixPathOf(e, pid).ifPresent(p -> file(p, Access.WRITE, "", false));
         }
       }
       case "accept", "accept4", "listen" -> {
@@ -584,84 +549,5 @@ final class StraceCalls {
     recorder.fileAccess(rawPath, kind, errno, directory);
   }
 
-  private void socket(SyscallEvent e, boolean ok) {
-    if (!ok) {
-      return;
-    }
-    List<String> a = StraceText.splitArgs(e.args());
-    if (a.size() < 2) {
-      return;
-    }
-    String family = SocketText.family(a.get(0));
-    String type = SocketText.type(a.get(1));
-    recorder.countSocket(family, type);
-    if (type.equals("raw") && (family.equals("inet") || family.equals("inet6"))) {
-      recorder.capability(true, "net_raw", "socket(" + a.get(0) + ", " + a.get(1) + ")");
-    }
-    if (family.equals("packet")) {
-      recorder.capability(true, "net_raw", "socket(" + a.get(0) + ", " + a.get(1) + ")");
-    }
-  }
-
-  private void bind(SyscallEvent e, int pid, boolean ok) {
-    if (!ok) {
-      return;
-    }
-    List<String> a = StraceText.splitArgs(e.args());
-    if (a.size() < 2) {
-      return;
-    }
-    recorder.socketOfDecoration(a.get(0));
-    Optional<String[]> addr = SocketText.address(a.get(1));
-    if (addr.isEmpty()) {
-      return;
-    }
-    String family = addr.get()[0];
-    String where = addr.get()[1];
-    recorder.address(List.of(decoratedKey(a.get(0), family), "local", where));
-    int port = SocketText.port(a.get(1));
-    if (port > 0 && port < 1024 && (family.equals("inet") || family.equals("inet6"))) {
-      recorder.capability(true, "net_bind_service", "bind to port " + port + " (" + where + ")");
-    }
-    unixPathOf(e, pid).ifPresent(p -> file(p, Access.CREATE, "", false));
-  }
-
-  private void peer(SyscallEvent e) {
-    String args = e.args();
-    int sa = args.indexOf("sa_family=");
-    if (sa < 0) {
-      return;
-    }
-    List<String> a = StraceText.splitArgs(args);
-    int brace = args.lastIndexOf('{', sa);
-    Optional<String[]> addr = SocketText.address(args.substring(Math.max(0, brace)));
-    addr.ifPresent(x -> recorder.address(List.of(decoratedKey(a.get(0), x[0]), "peer", x[1])));
-  }
-
-  private Optional<String> unixPathOf(SyscallEvent e, int pid) {
-    List<String> a = StraceText.splitArgs(e.args());
-    if (a.size() < 2) {
-      return Optional.empty();
-    }
-    String s = a.get(1);
-    Optional<String> path = StraceText.field(s, "sun_path");
-    if (path.isEmpty() || path.get().startsWith("@")) {
-      return Optional.empty();
-    }
-    Optional<String> raw = StraceText.unquote(path.get());
-    if (raw.isEmpty() || raw.get().isEmpty()) {
-      return Optional.empty();
-    }
-    String n = raw.get();
-    String base = n.startsWith("/") ? "" : cwdOf(pid);
-    if (!n.startsWith("/") && base.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(resolver.resolve(PathNames.join(base, n), false));
-  }
-
-  private static String decoratedKey(String fdToken, String family) {
-    return SocketText.decoratedKind(fdToken).orElse(family + " ?");
-  }
 
 }
