@@ -22,10 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,7 +76,7 @@ class LearnRunsTest {
   void runs2_temporaryNames_draftCoversAThirdRun_whereOneRunsDraftDoesNot() throws Exception {
     needTools();
     ParserCheck.assumeParser();
-    deleteTree(RUNS.resolve("tempfiles"));
+    SampleProfilesTest.deleteTree(RUNS.resolve("tempfiles"));
     Path out = RUNS.resolve("tempfiles").resolve("out");
     List<String> cmd = List.of("python3", TailorProcess.sample("tempfiles/tempfiles.py").toString());
     List<String> args = new ArrayList<>(List.of("--runs", "2", "--"));
@@ -117,11 +115,11 @@ class LearnRunsTest {
   @Test
   void deterministicWorkload_learnedTwice_givesByteIdenticalDrafts_andTwoRunsTheSame() throws Exception {
     needTools();
-    deleteTree(RUNS.resolve("threads"));
+    SampleProfilesTest.deleteTree(RUNS.resolve("threads"));
     Path work = RUNS.resolve("threads").resolve("work");
     List<String> drafts = new ArrayList<>();
     for (String runs : List.of("1", "1", "2")) {
-      deleteTree(work);
+      SampleProfilesTest.deleteTree(work);
       Path folder = learn("threads", RUNS.resolve("threads").resolve("out" + drafts.size()), "--runs", runs, "--",
           "python3", TailorProcess.sample("threads/threads.py").toString(), work.toString());
       drafts.add(Files.readString(folder.resolve(ProfileFolder.APPARMOR_FILE)));
@@ -179,17 +177,6 @@ class LearnRunsTest {
       assertEquals(Main.EXIT_TAILOR_FAILED, r.exit(), r.err());
       assertEquals(1, r.err().strip().lines().count(), r.err());
       assertTrue(r.err().contains("--runs"), r.err());
-    }
-  }
-
-  private static void deleteTree(Path dir) throws Exception {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

@@ -197,7 +197,7 @@ class SampleProfilesTest {
     void run() throws IOException;
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -10,6 +10,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The patterns of paths whose names are random, one folder level at a time from the root, so
@@ -24,7 +25,8 @@ final class NamePatterns {
   /** A path's pattern (escaped) and whether comparing runs made any of it. */
   record Named(String text, boolean acrossRuns) {}
 
-  private static final List<String> TEMPORARY_ROOTS = List.of("/tmp/", "/var/tmp/", "/dev/shm/", "/var/cache/");
+  private static final List<String> TEMPORARY_ROOTS =
+      Stream.concat(AppArmorGenerator.TEMP_ROOTS.stream(), Stream.of("/var/cache/")).toList();
 
   private static final Pattern CACHE = Pattern.compile("(?:/home/[^/]+|/root)/\\.cache/.*|/run/user/[0-9]+/.*");
 
