@@ -3,6 +3,7 @@ package dev.tailor.cli;
 import dev.tailor.generator.apparmor.AppArmorCoverage;
 import dev.tailor.generator.apparmor.AppArmorGenerator;
 import dev.tailor.generator.apparmor.AppArmorOptions;
+import dev.tailor.generator.seccomp.SeccompCoverage;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompProfile;
 import dev.tailor.tracer.Arch;
@@ -22,8 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -166,17 +165,8 @@ final class CheckCommand implements Callable<Integer> {
   /** Everything {@code observed} did that the profiles of {@code baseline} do not allow, sorted. */
   static List<Drift> compare(Recording baseline, SeccompProfile seccomp, Recording observed) {
     List<Drift> drift = new ArrayList<>();
-    Set<String> allowed = new TreeSet<>();
-    for (SeccompProfile.Rule r : seccomp.syscalls()) {
-      if (r.action().equals("SCMP_ACT_ALLOW") && r.args().isEmpty()) {
-        allowed.addAll(r.names());
-      }
-    }
-    boolean allowAll = seccomp.defaultAction().equals("SCMP_ACT_ALLOW");
-    for (String name : observed.syscalls().keySet()) {
-      if (!allowAll && !allowed.contains(name)) {
-        drift.add(new Drift("syscall", name, observed.syscalls().get(name).count() + " calls"));
-      }
+    for (SeccompCoverage.Refusal r : SeccompCoverage.of(seccomp).refusals(observed)) {
+      drift.add(new Drift(r.kind(), r.what(), r.detail()));
     }
     AppArmorCoverage coverage = AppArmorCoverage.of(
         AppArmorGenerator.generate(baseline, AppArmorOptions.draft(baseline.name())).profile());
