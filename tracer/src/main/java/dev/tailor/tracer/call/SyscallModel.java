@@ -63,6 +63,9 @@ public final class SyscallModel {
       0L, "PROT_NONE", 1L, "PROT_READ", 2L, "PROT_WRITE", 4L, "PROT_EXEC", 8L, "PROT_SEM",
       0x01000000L, "PROT_GROWSDOWN", 0x02000000L, "PROT_GROWSUP"));
 
+  /** Signal numbers, as clone's exit signal (its flags' low byte) is named. */
+  public static final ValueNames SIGNALS = ValueNames.enumeration(signals());
+
   public static final long PROT_WRITE = 2;
   public static final long PROT_EXEC = 4;
 
@@ -269,6 +272,20 @@ public final class SyscallModel {
     m.put(0x80045200L, "RNDGETENTCNT");
     m.put(0x400454caL, "TUNSETIFF");
     m.put(0xc0185879L, "FS_IOC_GETFSMAP");
+    return m;
+  }
+
+  private static Map<Long, String> signals() {
+    String[] names = {
+      null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+      "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
+      "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
+      "SIGSYS"
+    };
+    Map<Long, String> m = new TreeMap<>();
+    for (int i = 1; i < names.length; i++) {
+      m.put((long) i, names[i]);
+    }
     return m;
   }
 

@@ -10,6 +10,7 @@ import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
+import dev.tailor.tracer.call.ArgFilter;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.CloneStarted;
@@ -20,6 +21,7 @@ import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
+import dev.tailor.tracer.strace.StraceArguments;
 import dev.tailor.tracer.strace.StraceText;
 import dev.tailor.tracer.strace.TraceParser;
 import java.util.ArrayList;
@@ -59,6 +61,8 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final Map<String, ExecUse> execs = new HashMap<>();
   private final Map<String, Set<String>> capabilities = new TreeMap<>();
   private final ArgumentValues arguments = new ArgumentValues();
+  private final Set<String> unreadArguments = new HashSet<>();
+  private final Set<String> interpreters = new TreeSet<>();
   private final Map<Integer, String> cwds = new HashMap<>();
   private final ProcSelf procSelf = new ProcSelf();
   private final Set<Integer> pids = new HashSet<>();
@@ -98,6 +102,8 @@ public final class Recorder implements Consumer<TraceEvent> {
     final EnumSet<Access> ok = EnumSet.noneOf(Access.class);
     final TreeMap<String, TreeSet<String>> failures = new TreeMap<>();
     boolean directory;
+    /** Whether a call named the file (an open, a stat, an exec), rather than only used an fd on it. */
+    boolean named;
     long count;
 
     void add(Access kind, String errno, boolean dir) {
@@ -165,6 +171,9 @@ public final class Recorder implements Consumer<TraceEvent> {
    * result count; arguments only for the calls {@link #accept} interprets.
    */
   public static TraceParser.Detail detail(String syscall) {
+    if (!SyscallModel.filters(syscall).isEmpty()) {
+      return TraceParser.Detail.ALL;
+    }
     if (NAME_ONLY.contains(syscall)) {
       return TraceParser.Detail.NAME;
     }
@@ -467,13 +476,22 @@ public final class Recorder implements Consumer<TraceEvent> {
       }
       case "getdents64", "getdents" -> {
         if (ok) {
-          fdPath(StraceText.splitArgs(e.args()), 0).ifPresent(p -> file(p, Access.READ, "", true));
+          fdPath(StraceText.splitArgs(e.args()), 0).ifPresent(p -> fdFile(p, Access.READ, "", true));
         }
       }
       case "fstat", "fstat64" -> {
         List<String> a = StraceText.splitArgs(e.args());
         if (ok && isDirectoryStat(a, 1)) {
-          fdPath(a, 0).ifPresent(p -> file(p, Access.STAT, "", true));
+          fdPath(a, 0).ifPresent(p -> fdFile(p, Access.STAT, "", true));
+        }
+      }
+      case "sendfile", "sendfile64", "copy_file_range", "splice" -> {
+        // Data moved between two fds in the kernel: (out, in) for sendfile, (in, _, out) for the others.
+        if (ok) {
+          List<String> a = StraceText.splitArgs(e.args());
+          boolean sendfile = name.startsWith("sendfile");
+          fdPath(a, sendfile ? 1 : 0).ifPresent(p -> fdFile(p, Access.READ, "", false));
+          fdPath(a, sendfile ? 0 : 2).ifPresent(p -> fdFile(p, Access.WRITE, "", false));
         }
       }
       case "ftruncate" -> fdAccess(e, ok, Access.WRITE);
@@ -491,8 +509,8 @@ public final class Recorder implements Consumer<TraceEvent> {
           List<String> a = StraceText.splitArgs(e.args());
           if (a.size() >= 5 && StraceText.hasFlag(a.get(2), "PROT_EXEC")) {
             fdPath(a, 4).ifPresent(p -> {
-              file(p, Access.MMAP_EXEC, "", false);
-              file(p, Access.READ, "", false);
+              fdFile(p, Access.MMAP_EXEC, "", false);
+              fdFile(p, Access.READ, "", false);
             });
           }
         }
@@ -570,6 +588,34 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
     if (name.equals("chroot")) {
       capability(ok, "sys_chroot", "chroot");
+    }
+    arguments(e, name);
+  }
+
+  /**
+   * Counts the values of the call's recorded arguments, failed calls too: a filter must let them
+   * fail as they did. A value that cannot be read is not counted, so the values no longer account
+   * for every call and no rule is written from them.
+   */
+  private void arguments(SyscallEvent e, String name) {
+    List<ArgFilter> filters = SyscallModel.filters(name);
+    if (filters.isEmpty()) {
+      return;
+    }
+    List<String> a = StraceText.splitArgs(e.args());
+    for (ArgFilter f : filters) {
+      Optional<Long> v = StraceArguments.value(f, a);
+      if (v.isPresent()) {
+        long[] counter = arguments.counter(f, f.normalize(v.get()));
+        counter[0]++;
+        replayAlso(p -> counter[0]++);
+      } else if (unreadArguments.add(f.syscall() + " argument " + f.index())) {
+        warn("values of " + f.syscall() + " argument " + f.index() + " could not be read from the trace ("
+            + StraceText.printable(e.args(), 60) + "): no argument rule is learned for it; "
+            + (SyscallModel.STRACE_RAW.contains(f.syscall())
+                ? "record with strace -e raw=" + String.join(",", SyscallModel.STRACE_RAW) + " (tailor learn does)"
+                : "strace wrote a name tailor does not know"));
+      }
     }
   }
 
@@ -663,7 +709,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
     file(path.get(), Access.EXEC, "", false);
     file(path.get(), Access.READ, "", false);
-    String program = path.get();
+    String program = interpreted(pid, path.get());
     procSelf.exec(pid, program);
     replayAlso(p -> procSelf.exec(p, program));
     List<String> argv = new ArrayList<>();
@@ -680,6 +726,37 @@ public final class Recorder implements Consumer<TraceEvent> {
     ExecUse use = new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run)));
     execs.merge(key, use, ExecUse::merge);
     replayAlso(p -> execs.merge(key, use, ExecUse::merge));
+  }
+
+  /**
+   * The program a successful exec of {@code path} runs: for a {@code #!} script, the kernel opens
+   * its interpreter inside the same execve, with no syscall of its own to show it, and maps it;
+   * the interpreter gets read and mmap access here. Up to the kernel's four levels of scripts.
+   */
+  private String interpreted(int pid, String path) {
+    String program = path;
+    for (int depth = 0; depth < Interpreters.MAX_DEPTH; depth++) {
+      Optional<String> interpreter = resolver.head(program, Interpreters.HEAD).flatMap(Interpreters::of);
+      if (interpreter.isEmpty()) {
+        return program;
+      }
+      String name = interpreter.get();
+      String base = name.startsWith("/") ? "" : cwdOf(pid);
+      if (!name.startsWith("/") && base.isEmpty()) {
+        return program;
+      }
+      String next = resolver.resolve(PathNames.join(base, name), true);
+      if (!resolver.isExecutableFile(next)) {
+        // The kernel runs only an executable interpreter: a script rewritten since names another.
+        return program;
+      }
+      program = next;
+      interpreters.add(PathText.escape(program));
+      file(program, Access.READ, "", false);
+      file(program, Access.MMAP_EXEC, "", false);
+      readState = true;
+    }
+    return program;
   }
 
   private void pathCall(SyscallEvent e, String name, int pid, String errno, String dirfd, int pathIndex) {
@@ -717,7 +794,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     if (token.equals("\"\"") && dirfd != null) {
       // fstatat(fd, "", ..., AT_EMPTY_PATH): the fd itself.
       if (errno.isEmpty()) {
-        fdPath(a, 0).ifPresent(p -> file(p, kind, "", directory));
+        fdPath(a, 0).ifPresent(p -> fdFile(p, kind, "", directory));
       }
       return;
     }
@@ -855,13 +932,23 @@ public final class Recorder implements Consumer<TraceEvent> {
     String first = args.substring(0, StraceText.skipDecoration(args, lt));
     Optional<String> path = StraceText.decoratedPath(first);
     if (path.isPresent()) {
-      file(path.get(), kind, "", false);
+      fdFile(path.get(), kind, "", false);
     } else {
       socketOfDecoration(first);
     }
   }
 
+  /** Records an access to a file a call named. */
   private void file(String rawPath, Access kind, String errno, boolean directory) {
+    fileAccess(rawPath, kind, errno, directory).named = true;
+  }
+
+  /** Records an access through an fd: a file only ever used so may have been inherited. */
+  private void fdFile(String rawPath, Access kind, String errno, boolean directory) {
+    fileAccess(rawPath, kind, errno, directory);
+  }
+
+  private FileAcc fileAccess(String rawPath, Access kind, String errno, boolean directory) {
     if (!guarded.isEmpty() && (rawPath.equals(guarded) || rawPath.startsWith(guarded + "/"))) {
       guardTouched = true;
     }
@@ -875,6 +962,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     f.add(kind, errno, directory);
     FileAcc acc = f;
     replayAlso(p -> acc.add(kind, errno, directory));
+    return f;
   }
 
   // ---- sockets ----
@@ -995,9 +1083,13 @@ public final class Recorder implements Consumer<TraceEvent> {
       sys.put(k, new SyscallUse(v[0], errors, runs));
     });
     TreeMap<String, FileUse> fs = new TreeMap<>();
+    TreeMap<String, FileUse> inherited = new TreeMap<>();
+    // Traced from its start, a workload that uses a file only through an fd got the fd from its
+    // starter (or another process); attached to, it may have opened the file before the trace.
+    boolean fromStart = targets.isEmpty();
     files.forEach((k, f) -> {
       TreeMap<String, java.util.SortedSet<String>> failures = new TreeMap<>(f.failures);
-      fs.put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs));
+      (f.named || !fromStart ? fs : inherited).put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs));
     });
     TreeMap<String, SockAcc> socks = new TreeMap<>(sockets);
     for (List<String> p : pendingAddresses) {
@@ -1027,6 +1119,11 @@ public final class Recorder implements Consumer<TraceEvent> {
           + "were resolved on this machine when the trace was read, as the kernel resolves them (e.g. "
           + String.join(", ", linkExamples) + "); a workload that changed a symlink in between could mislead this");
     }
+    if (!interpreters.isEmpty()) {
+      w.add("#! scripts were exec'd: their interpreters (" + String.join(", ", interpreters) + ") were read from the "
+          + "scripts' first lines on this machine when the trace was read, as the kernel reads them at exec; they get "
+          + "read and mmap access");
+    }
     if (procLeftOut > 0) {
       w.add(procLeftOut + " paths through /proc named what only the traced process knew (a file descriptor, or a "
           + "program or directory not in the trace; e.g. " + String.join(", ", procExamples) + ") and are left out");
@@ -1036,6 +1133,6 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
     return new Recording(
         Recording.VERSION, name, arch, runs, sys, fs, ss, new TreeMap<>(execs), caps, targets, w,
-        pids.size(), diagnostics, unused, List.of(), List.of(), arguments.toUses(runs), new TreeMap<>());
+        pids.size(), diagnostics, unused, List.of(), List.of(), arguments.toUses(runs), inherited);
   }
 }
