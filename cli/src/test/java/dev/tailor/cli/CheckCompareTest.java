@@ -122,15 +122,15 @@ class CheckCompareTest {
   @Test
   void arguments_aNewValueIsDrift_namedAndCounted() throws Exception {
     Recording learned = withValues(rec(List.of("ioctl", "socket", "mmap", "exit_group"), Map.of(), List.of(), List.of()),
-        Map.of("ioctl[1]", Map.of(0x5401L, 3L), "socket[0]", Map.of(2L, 1L), "socket[1]", Map.of(0x80001L, 1L),
-            "mmap[2]", Map.of(1L, 4L, 3L, 2L)));
+        Map.of("ioctl[1]", Map.of(0x5401L, 2L), "socket[0]", Map.of(2L, 2L), "socket[1]", Map.of(0x80001L, 2L),
+            "mmap[2]", Map.of(1L, 1L, 3L, 1L)));
     SeccompProfile p = generated(learned);
     assertEquals(List.of(), CheckCommand.compare(BASE, p, learned), "the learned values are inside");
     Recording observed = withValues(rec(List.of("ioctl", "socket", "mmap"), Map.of(), List.of(), List.of()),
-        Map.of("ioctl[1]", Map.of(0x5401L, 1L, 0x5412L, 2L), "socket[0]", Map.of(2L, 1L, 16L, 1L),
+        Map.of("ioctl[1]", Map.of(0x5401L, 1L, 0x5412L, 1L), "socket[0]", Map.of(2L, 1L, 16L, 1L),
             "socket[1]", Map.of(1L, 1L, 0x80003L, 1L), "mmap[2]", Map.of(5L, 1L, 7L, 1L)));
     assertEquals(List.of(
-        new CheckCommand.Drift("argument", "ioctl request 0x5412 (TIOCSTI): new", "2 calls"),
+        new CheckCommand.Drift("argument", "ioctl request 0x5412 (TIOCSTI): new", "1 calls"),
         new CheckCommand.Drift("argument", "mmap prot 0x7 (PROT_READ|PROT_WRITE|PROT_EXEC): new", "1 calls"),
         new CheckCommand.Drift("argument", "socket family 0x10 (AF_NETLINK): new", "1 calls"),
         new CheckCommand.Drift("argument", "socket type 0x80003 (SOCK_RAW|SOCK_CLOEXEC): new", "1 calls")),
@@ -145,7 +145,7 @@ class CheckCompareTest {
     SeccompProfile p = generated(learned);
     assertEquals(List.of(), CheckCommand.compare(BASE, p, learned));
     Recording observed = withValues(rec(List.of("clone3", "clone"), Map.of(), List.of(), List.of()),
-        Map.of("clone3[0]", Map.of(thread, 1L, 0x10000000L | thread, 1L, 0x200000000L | thread, 1L),
+        Map.of("clone3[0]", Map.of(0x10000000L | thread, 1L, 0x200000000L | thread, 1L),
             "clone[0]", Map.of(0x1200011L, 1L, 0x20000011L, 1L)));
     List<String> drift = CheckCommand.compare(BASE, p, observed).stream().map(d -> d.what() + " / " + d.detail()).toList();
     assertEquals(List.of(
@@ -161,12 +161,16 @@ class CheckCompareTest {
   @Test
   void arguments_valuesNotRecorded_cannotPassAFilteredSyscall() throws Exception {
     Recording learned = withValues(rec(List.of("ioctl", "exit_group"), Map.of(), List.of(), List.of()),
-        Map.of("ioctl[1]", Map.of(0x5401L, 3L)));
+        Map.of("ioctl[1]", Map.of(0x5401L, 2L)));
     Recording observed = rec(List.of("ioctl"), Map.of(), List.of(), List.of());
     assertEquals(List.of(new CheckCommand.Drift("syscall", "ioctl", "2 calls; the profile allows it only under argument "
         + "conditions that the recorded calls cannot be checked against")), CheckCommand.compare(BASE, generated(learned), observed));
+    assertEquals(List.of(new CheckCommand.Drift("syscall", "ioctl", "2 calls; the profile allows it only under argument "
+        + "conditions that the recorded calls cannot be checked against")),
+        CheckCommand.compare(BASE, generated(learned), withValues(observed, Map.of("ioctl[1]", Map.of(0x5401L, 1L)))),
+        "a value recorded for one call of two says nothing of the other");
     SeccompProfile byName = SeccompGenerator.generate(learned, SyscallTable.forArch("x86_64"), new SeccompOptions(false)).profile();
-    assertEquals(List.of(), CheckCommand.compare(BASE, byName, withValues(observed, Map.of("ioctl[1]", Map.of(0x5412L, 1L)))),
+    assertEquals(List.of(), CheckCommand.compare(BASE, byName, withValues(observed, Map.of("ioctl[1]", Map.of(0x5412L, 2L)))),
         "a profile made with --no-arg-filters checks names only");
   }
 }

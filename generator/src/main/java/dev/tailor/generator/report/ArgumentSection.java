@@ -39,7 +39,7 @@ public final class ArgumentSection {
       if (a.outcome() == ArgumentRule.Outcome.FILTERED) {
         b.append(" ").append(a.entries()).append(a.entries() == 1 ? " entry of `seccomp.json` allows `" : " entries of `seccomp.json` allow `")
             .append(a.filter().syscall()).append("`")
-            .append(a.entries() > 1 ? " (one per combination of its filtered arguments)" : "").append('.');
+            .append(a.entries() > 1 ? ", one per alternative (an entry ANDs its conditions)" : "").append('.');
       }
       b.append("\n\n");
       if (a.values().isEmpty()) {

@@ -3,6 +3,7 @@ package dev.tailor.generator.seccomp;
 import dev.tailor.generator.seccomp.ArgumentRule.Outcome;
 import dev.tailor.tracer.ArgumentUse;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.call.ArgFilter;
 import dev.tailor.tracer.call.SyscallModel;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -37,6 +39,9 @@ final class ArgumentRules {
   static final long CLONE3_ONLY = 0x100000000L | 0x200000000L;
 
   private static final long WX = SyscallModel.PROT_WRITE | SyscallModel.PROT_EXEC;
+
+  private static final String NO_VALUES = "any value: the recording holds none of its values (a trace file written "
+      + "without them, or a backend that does not read them)";
 
   /**
    * What the rules change in a profile.
@@ -102,9 +107,10 @@ final class ArgumentRules {
       arguments.add(new ArgumentRule(f, values, Outcome.ANY_VALUE, inBase(base), 0));
       return false;
     }
-    if (values.isEmpty()) {
-      arguments.add(new ArgumentRule(f, values, Outcome.ANY_VALUE, "allowed by name: its flags were not recorded, so "
-          + "whether clone would do is unknown", 0));
+    if (incomplete(f).isPresent()) {
+      String recorded = values.isEmpty() ? "not recorded" : "recorded for " + counted(values) + " of its " + calls(f) + " calls";
+      arguments.add(new ArgumentRule(f, values, Outcome.ANY_VALUE, "allowed by name: its flags were " + recorded
+          + ", so whether clone would do is unknown", 0));
       return false;
     }
     long needed = 0;
@@ -148,9 +154,9 @@ final class ArgumentRules {
     List<Alternatives> constrained = new ArrayList<>();
     for (ArgFilter f : filters) {
       SortedMap<Long, Long> values = values(f);
-      if (values.isEmpty() && seen) {
-        arguments.add(new ArgumentRule(f, values, Outcome.ANY_VALUE, "any value: the recording holds none of its values "
-            + "(a trace file written without them, or a backend that does not read them)", 0));
+      Optional<String> incomplete = incomplete(f);
+      if (seen && incomplete.isPresent()) {
+        arguments.add(new ArgumentRule(f, values, Outcome.ANY_VALUE, incomplete.get(), 0));
         continue;
       }
       Alternatives a = alternatives(f, values, seen);
@@ -239,9 +245,35 @@ final class ArgumentRules {
     return new Alternatives(f, values, List.copyOf(args), reason);
   }
 
+  /** Every value recorded for the argument, whether or not they account for every call. */
   private SortedMap<Long, Long> values(ArgFilter f) {
     ArgumentUse use = recording.arguments().get(ArgumentUse.key(f.syscall(), f.index()));
     return use == null ? new TreeMap<>() : use.values();
+  }
+
+  /**
+   * Why no rule can be written from the argument's values, or empty when one can: they must
+   * account for every call the runs made (a call whose value was not read would be refused).
+   */
+  private Optional<String> incomplete(ArgFilter f) {
+    if (recording.completeArgument(f.syscall(), f.index()).isPresent()) {
+      return Optional.empty();
+    }
+    SortedMap<Long, Long> values = values(f);
+    if (values.isEmpty()) {
+      return Optional.of(NO_VALUES);
+    }
+    return Optional.of("any value: the values recorded account for " + counted(values) + " of its " + calls(f)
+        + " calls (the trace did not show the others' values), and a rule from them would refuse calls the workload made");
+  }
+
+  private static long counted(SortedMap<Long, Long> values) {
+    return values.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private long calls(ArgFilter f) {
+    SyscallUse calls = recording.syscalls().get(f.syscall());
+    return calls == null ? 0 : calls.count();
   }
 
   private static String inBase(List<String> base) {

@@ -80,12 +80,12 @@ public final class SeccompCoverage {
     return out;
   }
 
-  /** Every index the allowing entries put conditions on is one whose values {@code observed} holds. */
+  /** Every index the allowing entries put conditions on is one whose values {@code observed} holds for every call. */
   private static boolean checkable(String name, List<SeccompProfile.Rule> allowing, Recording observed) {
     for (SeccompProfile.Rule r : allowing) {
       for (SeccompProfile.Arg a : r.args()) {
         Optional<ArgFilter> f = SyscallModel.filter(name, a.index());
-        if (f.isEmpty() || !f.get().filterable() || !observed.arguments().containsKey(ArgumentUse.key(name, a.index()))) {
+        if (f.isEmpty() || !f.get().filterable() || observed.completeArgument(name, a.index()).isEmpty()) {
           return false;
         }
       }
@@ -96,16 +96,16 @@ public final class SeccompCoverage {
   /** clone3 answered ENOSYS: each call's flags must be ones clone can take, and clone must allow them. */
   private void clone3(Recording observed, List<Refusal> out) {
     ArgFilter f = SyscallModel.filter("clone3", 0).orElseThrow();
-    ArgumentUse use = observed.arguments().get(ArgumentUse.key("clone3", 0));
+    Optional<ArgumentUse> complete = observed.completeArgument("clone3", 0);
     List<SeccompProfile.Rule> clone = allowing("clone");
     boolean cloneByName = clone.stream().anyMatch(r -> r.args().isEmpty());
-    if (use == null) {
-      if (!cloneByName && clone.isEmpty()) {
-        out.add(new Refusal("syscall", "clone3", calls(observed.syscalls().get("clone3").count())
-            + "; the profile answers it ENOSYS and refuses clone, libc's fallback"));
-      }
+    if (complete.isEmpty()) {
+      out.add(new Refusal("syscall", "clone3", calls(observed.syscalls().get("clone3").count())
+          + "; the profile answers it ENOSYS, and without the calls' flags whether libc's fallback to clone would do "
+          + "cannot be checked"));
       return;
     }
+    ArgumentUse use = complete.get();
     for (Map.Entry<Long, Long> v : use.values().entrySet()) {
       long flags = v.getKey();
       String why = null;

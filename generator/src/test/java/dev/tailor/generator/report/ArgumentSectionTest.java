@@ -27,7 +27,7 @@ class ArgumentSectionTest {
     assertEquals("Argument rules", s.title());
     String md = s.markdown();
     assertTrue(md.contains("\n### `ioctl request` (argument 1)\n\nOnly these 2 values. 2 entries of `seccomp.json` allow "
-        + "`ioctl` (one per combination of its filtered arguments).\n\n- `0x5401 (TCGETS)`: 4 calls\n"
+        + "`ioctl`, one per alternative (an entry ANDs its conditions).\n\n- `0x5401 (TCGETS)`: 4 calls\n"
         + "- `0x80045430 (TIOCGPTN)`: 1 call\n"), md);
     assertTrue(md.contains("\n### `mmap prot` (argument 2)\n\nNever PROT_WRITE and PROT_EXEC together (W^X). 3 entries"), md);
     assertTrue(md.contains("- `0x3 (PROT_READ|PROT_WRITE)`: 1 call\n"), md);

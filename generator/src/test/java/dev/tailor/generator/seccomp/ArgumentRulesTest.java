@@ -27,9 +27,12 @@ class ArgumentRulesTest {
 
   /** A recording of {@code syscalls}, with argument values given as "syscall[index]" -> value -> count. */
   static Recording recording(List<String> syscalls, Map<String, Map<Long, Long>> values, List<RuntimeBase> bases) {
+    // Each syscall made as many calls as its values account for (one when it has none).
     TreeMap<String, SyscallUse> uses = new TreeMap<>();
     for (String s : syscalls) {
-      uses.put(s, new SyscallUse(1, new TreeMap<>(), new TreeSet<>(Set.of("run1"))));
+      long count = values.entrySet().stream().filter(e -> e.getKey().startsWith(s + "["))
+          .mapToLong(e -> e.getValue().values().stream().mapToLong(Long::longValue).sum()).max().orElse(1);
+      uses.put(s, new SyscallUse(count, new TreeMap<>(), new TreeSet<>(Set.of("run1"))));
     }
     TreeMap<String, ArgumentUse> arguments = new TreeMap<>();
     values.forEach((key, v) -> {
@@ -199,6 +202,21 @@ class ArgumentRulesTest {
     assertTrue(argument(r, "ioctl", 1).reason().startsWith("any value: the recording holds none of its values"));
     assertEquals("allowed by name: its flags were not recorded, so whether clone would do is unknown",
         argument(r, "clone3", 0).reason());
+  }
+
+  @Test
+  void valuesForFewerCallsThanMade_noRule() throws Exception {
+    Recording full = recording(List.of("exit_group", "ioctl"), values("ioctl[1]", 0x5401, 2));
+    TreeMap<String, SyscallUse> more = new TreeMap<>(full.syscalls());
+    more.put("ioctl", new SyscallUse(3, new TreeMap<>(), full.runs()));
+    Recording partial = new Recording(full.version(), full.name(), full.arch(), full.runs(), more, full.files(), full.sockets(),
+        full.execs(), full.capabilities(), full.targets(), full.warnings(), full.processes(), full.diagnostics(),
+        full.unusedLines(), full.runtimeBases(), full.containers(), full.arguments(), full.inherited());
+    SeccompResult r = generate(partial);
+    assertEquals(List.of(SeccompProfile.Rule.of(List.of("exit_group", "ioctl"), "SCMP_ACT_ALLOW")), r.profile().syscalls());
+    assertEquals("any value: the values recorded account for 2 of its 3 calls (the trace did not show the others' values), "
+        + "and a rule from them would refuse calls the workload made", argument(r, "ioctl", 1).reason());
+    assertEquals(Map.of(0x5401L, 2L), argument(r, "ioctl", 1).values(), "the report still shows what was seen");
   }
 
   @Test
