@@ -3,15 +3,11 @@ package dev.tailor.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tailor.tracer.ArgumentUse;
-import dev.tailor.tracer.Recording;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The C workload of the argument-rule tests ({@code workloads/args.c}), compiled with the real
@@ -23,7 +19,8 @@ final class ArgsWorkload {
 
   /**
    * One mode: what it prints under a profile learned from it when probing (the unseen values
-   * refused with EPERM, 1), and the values its own calls pass, as args.c's header states them.
+   * refused with EPERM, 1), and values its own calls pass, as args.c's header states them (with
+   * how many calls pass them: the dynamic loader's mmaps and mprotects come on top).
    */
   record Mode(String name, List<String> enforced, Map<String, Map<Long, Long>> values) {
     @Override
@@ -64,18 +61,5 @@ final class ArgsWorkload {
         List.of("cc", "-O2", "-pthread", "-o", binary.toString(), source.toString()), dir, Map.of());
     assertEquals(0, cc.exit(), cc.err());
     return binary;
-  }
-
-  /** {@code r} with {@code values} ("syscall[index]" -> value -> count) added to its argument values. */
-  static Recording withValues(Recording r, Map<String, Map<Long, Long>> values) {
-    TreeMap<String, ArgumentUse> a = new TreeMap<>(r.arguments());
-    values.forEach((key, v) -> {
-      ArgumentUse u = new ArgumentUse(key.substring(0, key.indexOf('[')),
-          Integer.parseInt(key.substring(key.indexOf('[') + 1, key.length() - 1)), new TreeMap<>(v), new TreeSet<>(r.runs()));
-      a.merge(key, u, ArgumentUse::merge);
-    });
-    return new Recording(r.version(), r.name(), r.arch(), r.runs(), r.syscalls(), r.files(), r.sockets(), r.execs(),
-        r.capabilities(), r.targets(), r.warnings(), r.processes(), r.diagnostics(), r.unusedLines(), r.runtimeBases(),
-        r.containers(), a, r.inherited());
   }
 }
