@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -104,9 +105,13 @@ final class CheckCommand implements Callable<Integer> {
         ProfileFolder.checkWritable(save);
         ProfileFolder.write(save, observed.withRuntimeBases(baseline.runtimeBases()), o);
       }
-      List<Drift> drift = compare(baseline, seccomp, observed);
+      List<String> unchecked = new ArrayList<>();
+      List<Drift> drift = compare(baseline, seccomp, observed, unchecked::add);
       // The verdict is a diagnostic: stdout belongs to the checked command (check -- make test > log).
       PrintWriter err = spec.commandLine().getErr();
+      for (String u : unchecked) {
+        err.println("tailor: warning: not checked: " + u);
+      }
       if (drift.isEmpty()) {
         err.printf("tailor: no drift: %d syscalls and %d paths stay inside %s%n",
             observed.syscalls().size(), observed.files().size(), profileDir);
@@ -164,8 +169,13 @@ final class CheckCommand implements Callable<Integer> {
 
   /** Everything {@code observed} did that the profiles of {@code baseline} do not allow, sorted. */
   static List<Drift> compare(Recording baseline, SeccompProfile seccomp, Recording observed) {
+    return compare(baseline, seccomp, observed, unchecked -> { });
+  }
+
+  /** As {@link #compare(Recording, SeccompProfile, Recording)}; {@code unchecked} hears what could not be checked. */
+  static List<Drift> compare(Recording baseline, SeccompProfile seccomp, Recording observed, Consumer<String> unchecked) {
     List<Drift> drift = new ArrayList<>();
-    for (SeccompCoverage.Refusal r : SeccompCoverage.of(seccomp).refusals(observed)) {
+    for (SeccompCoverage.Refusal r : SeccompCoverage.of(seccomp).refusals(observed, unchecked)) {
       drift.add(new Drift(r.kind(), r.what(), r.detail()));
     }
     AppArmorCoverage coverage = AppArmorCoverage.of(

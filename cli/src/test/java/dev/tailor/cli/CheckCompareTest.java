@@ -1,6 +1,7 @@
 package dev.tailor.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tailor.generator.seccomp.SeccompGenerator;
 import dev.tailor.generator.seccomp.SeccompOptions;
@@ -13,6 +14,7 @@ import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.seccomp.SyscallTable;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +66,7 @@ class CheckCompareTest {
         new SeccompProfile.Rule(List.of("umask"), "SCMP_ACT_ERRNO", 1, List.of()));
     Recording observed = rec(List.of("read", "umask", "write"), Map.of(), List.of(), List.of());
     assertEquals(List.of(new CheckCommand.Drift("syscall", "umask", "2 calls"), new CheckCommand.Drift("syscall", "write",
-            "2 calls; the profile allows it only under argument conditions that the recorded calls cannot be checked against")),
+            "2 calls; the profile allows it only under argument conditions that tailor does not record")),
         CheckCommand.compare(BASE, p, observed), "an allow with argument conditions, or an errno rule, allows nothing outright");
     assertEquals(List.of(), CheckCommand.compare(BASE, allow("SCMP_ACT_ALLOW"), observed), "a default allow allows every syscall");
     assertEquals(List.of(), CheckCommand.compare(BASE, allow("SCMP_ACT_LOG", SeccompProfile.Rule.of(List.of("read", "umask", "write"),
@@ -159,16 +161,21 @@ class CheckCompareTest {
   }
 
   @Test
-  void arguments_valuesNotRecorded_cannotPassAFilteredSyscall() throws Exception {
+  void arguments_valuesNotRecorded_areNotCheckedAndSaidSo_recordedOnesStillAre() throws Exception {
     Recording learned = withValues(rec(List.of("ioctl", "exit_group"), Map.of(), List.of(), List.of()),
         Map.of("ioctl[1]", Map.of(0x5401L, 2L)));
     Recording observed = rec(List.of("ioctl"), Map.of(), List.of(), List.of());
-    assertEquals(List.of(new CheckCommand.Drift("syscall", "ioctl", "2 calls; the profile allows it only under argument "
-        + "conditions that the recorded calls cannot be checked against")), CheckCommand.compare(BASE, generated(learned), observed));
-    assertEquals(List.of(new CheckCommand.Drift("syscall", "ioctl", "2 calls; the profile allows it only under argument "
-        + "conditions that the recorded calls cannot be checked against")),
-        CheckCommand.compare(BASE, generated(learned), withValues(observed, Map.of("ioctl[1]", Map.of(0x5401L, 1L)))),
-        "a value recorded for one call of two says nothing of the other");
+    List<String> unchecked = new ArrayList<>();
+    assertEquals(List.of(), CheckCommand.compare(BASE, generated(learned), observed, unchecked::add));
+    assertEquals(List.of("ioctl: the profile allows it only with some values of its ioctl request, and the trace holds none "
+        + "(record with strace -e raw=socket,socketpair,ioctl,prctl,personality,mprotect,pkey_mprotect, as tailor learn does)"),
+        unchecked);
+    unchecked.clear();
+    assertEquals(List.of(new CheckCommand.Drift("argument", "ioctl request 0x5412 (TIOCSTI): new", "1 calls")),
+        CheckCommand.compare(BASE, generated(learned), withValues(observed, Map.of("ioctl[1]", Map.of(0x5412L, 1L))),
+            unchecked::add), "a value recorded for one call of two is still checked");
+    assertEquals(1, unchecked.size(), unchecked.toString());
+    assertTrue(unchecked.get(0).contains("the trace holds them for 1 of 2 calls"), unchecked.get(0));
     SeccompProfile byName = SeccompGenerator.generate(learned, SyscallTable.forArch("x86_64"), new SeccompOptions(false)).profile();
     assertEquals(List.of(), CheckCommand.compare(BASE, byName, withValues(observed, Map.of("ioctl[1]", Map.of(0x5412L, 2L)))),
         "a profile made with --no-arg-filters checks names only");

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What a seccomp profile lets a recorded behaviour do, decided from the profile's own rules (any
@@ -41,6 +42,15 @@ public final class SeccompCoverage {
 
   /** What of {@code observed}'s syscalls and argument values the profile would refuse, by syscall. */
   public List<Refusal> refusals(Recording observed) {
+    return refusals(observed, unchecked -> { });
+  }
+
+  /**
+   * As {@link #refusals(Recording)}; {@code unchecked} hears, one sentence each, of calls whose
+   * argument values the recording lacks (a trace without {@code -e raw=}), so that argument rules
+   * could not be checked for them: unknown is not new, and a value that was recorded is still checked.
+   */
+  public List<Refusal> refusals(Recording observed, Consumer<String> unchecked) {
     List<Refusal> out = new ArrayList<>();
     if (profile.defaultAction().equals(ALLOW)) {
       return out;
@@ -54,58 +64,63 @@ public final class SeccompCoverage {
       }
       if (allowing.isEmpty()) {
         if (name.equals("clone3") && answersEnosys(name)) {
-          clone3(observed, out);
+          clone3(observed, out, unchecked);
         } else {
           out.add(new Refusal("syscall", name, calls));
         }
         continue;
       }
-      if (!checkable(name, allowing, observed)) {
+      if (!recordable(name, allowing)) {
         out.add(new Refusal("syscall", name, calls + "; the profile allows it only under argument conditions that "
-            + "the recorded calls cannot be checked against"));
+            + "tailor does not record"));
         continue;
       }
-      for (ArgFilter f : SyscallModel.filters(name)) {
-        ArgumentUse use = observed.arguments().get(ArgumentUse.key(name, f.index()));
-        if (use == null) {
-          continue;
-        }
-        for (Map.Entry<Long, Long> v : use.values().entrySet()) {
-          if (!admits(allowing, f.index(), v.getKey())) {
-            out.add(argument(f, v.getKey(), calls(v.getValue())));
+      for (int index : conditioned(allowing)) {
+        ArgFilter f = SyscallModel.filter(name, index).orElseThrow();
+        ArgumentUse use = observed.arguments().get(ArgumentUse.key(name, index));
+        if (use != null) {
+          for (Map.Entry<Long, Long> v : use.values().entrySet()) {
+            if (!admits(allowing, index, v.getKey())) {
+              out.add(argument(f, v.getKey(), calls(v.getValue())));
+            }
           }
+        }
+        if (observed.completeArgument(name, index).isEmpty()) {
+          long seen = use == null ? 0 : use.values().values().stream().mapToLong(Long::longValue).sum();
+          unchecked.accept(name + ": the profile allows it only with some values of its " + ArgumentRule.label(f)
+              + ", and the trace holds " + (seen == 0 ? "none" : "them for " + seen + " of " + e.getValue().count() + " calls")
+              + " (record with strace -e raw=" + String.join(",", SyscallModel.STRACE_RAW) + ", as tailor learn does)");
         }
       }
     }
     return out;
   }
 
-  /** Every index the allowing entries put conditions on is one whose values {@code observed} holds for every call. */
-  private static boolean checkable(String name, List<SeccompProfile.Rule> allowing, Recording observed) {
-    for (SeccompProfile.Rule r : allowing) {
-      for (SeccompProfile.Arg a : r.args()) {
-        Optional<ArgFilter> f = SyscallModel.filter(name, a.index());
-        if (f.isEmpty() || !f.get().filterable() || observed.completeArgument(name, a.index()).isEmpty()) {
-          return false;
-        }
-      }
-    }
-    return true;
+  /** Whether every argument the allowing entries put conditions on is one tailor records values of. */
+  private static boolean recordable(String name, List<SeccompProfile.Rule> allowing) {
+    return conditioned(allowing).stream().allMatch(i -> SyscallModel.filter(name, i).filter(ArgFilter::filterable).isPresent());
+  }
+
+  private static java.util.SortedSet<Integer> conditioned(List<SeccompProfile.Rule> allowing) {
+    java.util.SortedSet<Integer> indexes = new java.util.TreeSet<>();
+    allowing.forEach(r -> r.args().forEach(a -> indexes.add(a.index())));
+    return indexes;
   }
 
   /** clone3 answered ENOSYS: each call's flags must be ones clone can take, and clone must allow them. */
-  private void clone3(Recording observed, List<Refusal> out) {
+  private void clone3(Recording observed, List<Refusal> out, Consumer<String> unchecked) {
     ArgFilter f = SyscallModel.filter("clone3", 0).orElseThrow();
     Optional<ArgumentUse> complete = observed.completeArgument("clone3", 0);
     List<SeccompProfile.Rule> clone = allowing("clone");
     boolean cloneByName = clone.stream().anyMatch(r -> r.args().isEmpty());
+    ArgumentUse use = observed.arguments().get(ArgumentUse.key("clone3", 0));
     if (complete.isEmpty()) {
-      out.add(new Refusal("syscall", "clone3", calls(observed.syscalls().get("clone3").count())
-          + "; the profile answers it ENOSYS, and without the calls' flags whether libc's fallback to clone would do "
-          + "cannot be checked"));
+      unchecked.accept("clone3: the profile answers it ENOSYS, and the trace holds not every call's flags, so whether "
+          + "libc's fallback to clone would do for them is not checked");
+    }
+    if (use == null) {
       return;
     }
-    ArgumentUse use = complete.get();
     for (Map.Entry<Long, Long> v : use.values().entrySet()) {
       long flags = v.getKey();
       String why = null;
