@@ -140,4 +140,55 @@ class ArgumentRulesEnforceTest {
       assertEquals(expected, arguments, drift.err());
     }
   }
+
+  private static ArgsWorkload.Mode mode(String name) {
+    return ArgsWorkload.MODES.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static List<String> argumentSyscalls(Path seccomp) throws Exception {
+    return SeccompJson.read(seccomp).profile().syscalls().stream().filter(r -> !r.args().isEmpty() || r.errnoRet() == 38)
+        .flatMap(r -> r.names().stream()).distinct().sorted().toList();
+  }
+
+  @Test
+  void merge_takesTheUnion_andNoArgFiltersTurnsThemOffOnLearnGenerateAndMerge() throws Exception {
+    Path socket = learned(mode("socket"));
+    Path ioctl = learned(mode("ioctl"));
+    Path out = tmp.resolve("merged");
+    TailorProcess.Result m = TailorProcess.tailor(tmp, "merge", "--runtime", "none", "--out", out.toString(), "--name", "both",
+        socket.toString(), ioctl.toString());
+    assertEquals(0, m.exit(), m.err());
+    List<String> both = argumentSyscalls(out.resolve("both/seccomp.json"));
+    assertTrue(both.containsAll(List.of("ioctl", "socket")), both.toString());
+    TailorProcess.Result underBoth = TailorProcess.tailor(tmp, "enforce", "--seccomp", out.resolve("both/seccomp.json").toString(),
+        "--", binary.toString(), "ioctl", "probe");
+    assertEquals(mode("ioctl").enforced(), underBoth.out().lines().toList(), underBoth.err());
+
+    TailorProcess.Result off = TailorProcess.tailor(tmp, "merge", "--no-arg-filters", "--runtime", "none", "--out", out.toString(),
+        "--name", "off", socket.toString(), ioctl.toString());
+    assertEquals(0, off.exit(), off.err());
+    assertEquals(List.of(), argumentSyscalls(out.resolve("off/seccomp.json")));
+    assertTrue(Files.readString(out.resolve("off/report.md")).contains("Argument filters are off (`--no-arg-filters`)"));
+
+    TailorProcess.Result learnOff = TailorProcess.tailor(tmp, "learn", "--no-status", "--no-arg-filters", "--runtime", "none",
+        "--out", out.toString(), "--name", "learn-off", "--", binary.toString(), "clone");
+    assertEquals(0, learnOff.exit(), learnOff.err());
+    List<SeccompProfile.Rule> rules = SeccompJson.read(out.resolve("learn-off/seccomp.json")).profile().syscalls();
+    assertEquals(1, rules.size(), rules.toString());
+    assertTrue(rules.get(0).names().containsAll(List.of("clone", "clone3")), rules.toString());
+
+    Path log = tmp.resolve("ioctl.strace");
+    TailorProcess.Result strace = TailorProcess.run(List.of("strace", "-f", "-yy", "-e",
+        "raw=socket,socketpair,ioctl,prctl,personality,mprotect,pkey_mprotect", "-o", log.toString(), binary.toString(), "ioctl"),
+        tmp, Map.of());
+    assertEquals(0, strace.exit(), strace.err());
+    TailorProcess.Result on = TailorProcess.tailor(tmp, "generate", "--runtime", "none", "--out", out.toString(),
+        "--name", "gen-on", log.toString());
+    assertEquals(0, on.exit(), on.err());
+    assertEquals(argumentSyscalls(ioctl.resolve("seccomp.json")), argumentSyscalls(out.resolve("gen-on/seccomp.json")));
+    TailorProcess.Result genOff = TailorProcess.tailor(tmp, "generate", "--no-arg-filters", "--runtime", "none", "--out",
+        out.toString(), "--name", "gen-off", log.toString());
+    assertEquals(0, genOff.exit(), genOff.err());
+    assertEquals(List.of(), argumentSyscalls(out.resolve("gen-off/seccomp.json")));
+  }
 }
