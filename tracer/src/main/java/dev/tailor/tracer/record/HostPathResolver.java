@@ -122,9 +122,18 @@ public final class HostPathResolver implements PathResolver {
     return java.nio.file.Files.isDirectory(java.nio.file.Path.of(path));
   }
 
+  /** Heads of exec'd files read so far, when caching: a big log execs the same few programs. */
+  private final java.util.Map<String, java.util.Optional<String>> heads = new java.util.HashMap<>();
+
   @Override
   public java.util.Optional<String> head(String path, int max) {
-    return readHead(path, max);
+    if (!cache) {
+      return readHead(path, max);
+    }
+    if (heads.size() >= CACHE_SIZE) {
+      heads.clear();
+    }
+    return heads.computeIfAbsent(path + "\0" + max, k -> readHead(path, max));
   }
 
   /** The first {@code max} bytes of a file on this machine, one char per byte. */
