@@ -75,6 +75,10 @@ class RealProgramsRoundTripTest {
 
     Path seccomp = out.resolve(program.name()).resolve("seccomp.json");
     assertTrue(Files.isRegularFile(seccomp));
+    // The promise: a real program's learned profile carries argument rules (W^X at least: every
+    // dynamically linked program maps its libraries), and they hold while it runs.
+    assertTrue(dev.tailor.generator.seccomp.SeccompJson.read(seccomp).profile().syscalls().stream()
+        .anyMatch(r -> !r.args().isEmpty()), "no argument rule in " + seccomp);
     List<String> enforce = new ArrayList<>(List.of("enforce", "--seccomp", seccomp.toString(), "--"));
     enforce.addAll(program.command().apply(tmp.resolve("enforce-" + program.name()), freePort()));
     TailorProcess.Result enforced = TailorProcess.tailor(tmp, enforce.toArray(String[]::new));
