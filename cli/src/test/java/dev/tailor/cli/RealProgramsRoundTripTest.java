@@ -49,7 +49,7 @@ class RealProgramsRoundTripTest {
             + " && git add a.txt && git -c user.name=t -c user.email=t@t commit -qm first && git log --format=%s", w, port)),
         new Program("http-server", "curl", (w, port) -> sh("mkdir -p \"$1\" && echo hello > \"$1/index.txt\""
             + " && python3 -m http.server \"$2\" --bind 127.0.0.1 --directory \"$1\" >/dev/null 2>&1 & s=$!;"
-            + " i=0; until curl -fs \"http://127.0.0.1:$2/index.txt\"; do i=$((i+1)); [ $i -gt 200 ] && break; sleep 0.1; done;"
+            + " i=0; until curl -fs -m 5 \"http://127.0.0.1:$2/index.txt\"; do i=$((i+1)); [ $i -gt 200 ] && break; sleep 0.1; done;"
             + " kill $s; wait $s; echo served", w, port)))
         .map(Arguments::of);
   }
