@@ -96,7 +96,9 @@ class LearnRunsTest {
     List<String> made = new ArrayList<>();
     List<String> unreached = new ArrayList<>();
     for (FileUse f : third.files().values()) {
-      if (f.succeeded() && f.path().startsWith("/tmp/")) {
+      // A stat needs no rule: the checkout itself may live in /tmp (a CI clone), and the run stats its folders.
+      boolean onlyStat = f.accesses().stream().allMatch(a -> a == dev.tailor.tracer.Access.STAT);
+      if (f.succeeded() && f.path().startsWith("/tmp/") && !onlyStat) {
         String path = f.directory() ? f.path() + "/" : f.path();
         made.add(path);
         if (!dfa.accepts(new String(PathText.toBytes(path), StandardCharsets.ISO_8859_1))) {
