@@ -12,12 +12,13 @@ import java.util.TreeMap;
  * known names plus a hex remainder.
  */
 public final class ValueNames {
-  private final Map<Long, String> names;
+  /** By value, ascending: a flag word's name lists its bits low to high. */
+  private final java.util.SortedMap<Long, String> names;
   private final Map<String, Long> numbers;
   private final boolean flags;
 
   private ValueNames(Map<Long, String> names, boolean flags) {
-    this.names = Map.copyOf(names);
+    this.names = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(names));
     TreeMap<String, Long> n = new TreeMap<>();
     names.forEach((v, k) -> n.put(k, v));
     this.numbers = Map.copyOf(n);
@@ -49,7 +50,7 @@ public final class ValueNames {
     }
     StringBuilder b = new StringBuilder();
     long rest = value;
-    for (Map.Entry<Long, String> e : new TreeMap<>(names).entrySet()) {
+    for (Map.Entry<Long, String> e : names.entrySet()) {
       long bit = e.getKey();
       if (bit != 0 && (rest & bit) == bit) {
         b.append(b.length() == 0 ? "" : "|").append(e.getValue());

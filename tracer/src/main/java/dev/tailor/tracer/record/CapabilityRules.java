@@ -4,6 +4,7 @@ import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.strace.StraceText;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The capabilities a call implies, with the reason the report gives: setuid calls need
@@ -18,7 +19,8 @@ final class CapabilityRules {
     void add(boolean ok, String capability, String reason);
   }
 
-  static void infer(SyscallEvent e, String name, boolean ok, Sink capability) {
+  /** {@code args}: the call's split arguments, as {@link StraceCalls#args} gives them. */
+  static void infer(SyscallEvent e, String name, boolean ok, Function<SyscallEvent, List<String>> args, Sink capability) {
     switch (name) {
       case "setuid", "setreuid", "setresuid", "setfsuid", "setuid32", "setreuid32", "setresuid32" ->
           capability.add(ok, "setuid", name + "(" + e.args() + ")");
@@ -41,7 +43,10 @@ final class CapabilityRules {
       case "init_module", "finit_module", "delete_module" -> capability.add(ok, "sys_module", name);
       case "iopl", "ioperm" -> capability.add(ok, "sys_rawio", name);
       case "capset" -> capability.add(ok, "setpcap", "capset");
-      case "bpf" -> capability.add(ok, "bpf", "bpf(" + firstArg(e) + ")");
+      case "bpf" -> {
+        List<String> a = args.apply(e);
+        capability.add(ok, "bpf", "bpf(" + (a.isEmpty() ? "" : a.get(0)) + ")");
+      }
       case "perf_event_open" -> capability.add(ok, "perfmon", "perf_event_open");
       case "sched_setscheduler", "sched_setattr" -> {
         if (e.args().contains("SCHED_FIFO") || e.args().contains("SCHED_RR")) {
@@ -53,7 +58,7 @@ final class CapabilityRules {
       }
     }
     if (name.equals("fchownat") || name.equals("chown") || name.equals("lchown") || name.equals("fchown")) {
-      List<String> a = StraceText.splitArgs(e.args());
+      List<String> a = args.apply(e);
       int ids = name.equals("fchownat") ? 2 : 1;
       // uid and gid -1 change nothing and need no capability. Other ids need CAP_CHOWN unless the
       // caller owns the file and keeps its owner (and one of its groups): the trace cannot tell.
@@ -64,7 +69,7 @@ final class CapabilityRules {
     }
     if (name.equals("mknod") || name.equals("mknodat")) {
       // The mode argument, never the path: a file name may spell "S_IFCHR".
-      List<String> a = StraceText.splitArgs(e.args());
+      List<String> a = args.apply(e);
       int mode = name.equals("mknod") ? 1 : 2;
       if (a.size() > mode && (StraceText.hasFlag(a.get(mode), "S_IFCHR") || StraceText.hasFlag(a.get(mode), "S_IFBLK"))) {
         capability.add(ok, "mknod", name + " of a device node");
@@ -73,10 +78,5 @@ final class CapabilityRules {
     if (name.equals("chroot")) {
       capability.add(ok, "sys_chroot", "chroot");
     }
-  }
-
-  private static String firstArg(SyscallEvent e) {
-    List<String> a = StraceText.splitArgs(e.args());
-    return a.isEmpty() ? "" : a.get(0);
   }
 }

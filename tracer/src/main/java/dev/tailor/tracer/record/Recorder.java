@@ -10,8 +10,6 @@ import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
-import dev.tailor.tracer.call.ArgFilter;
-import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.CloneStarted;
@@ -22,7 +20,6 @@ import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
-import dev.tailor.tracer.strace.StraceArguments;
 import dev.tailor.tracer.strace.StraceText;
 import dev.tailor.tracer.strace.TraceParser;
 import java.util.ArrayList;
@@ -196,7 +193,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     recordFile(rawPath, Access.EXEC, "", false);
     recordFile(rawPath, Access.READ, "", false);
     String key = PathText.escape(rawPath);
-    execs.merge(key, new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run))), ExecUse::merge);
+    exec(new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run))));
   }
 
   /** Records a successful socket() of a family and type as the report names them ({@code inet}, {@code stream}). */

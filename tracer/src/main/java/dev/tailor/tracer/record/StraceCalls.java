@@ -9,7 +9,6 @@ import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.strace.StraceArguments;
 import dev.tailor.tracer.strace.StraceText;
-import dev.tailor.tracer.strace.TraceParser;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -51,7 +50,23 @@ final class StraceCalls {
     this.effects = effects;
     this.resolver = resolver;
     this.initialCwd = initialCwd;
-    this.sockets = new StraceSockets(recorder, resolver, this::cwdOf);
+    this.sockets = new StraceSockets(recorder, resolver, this::cwdOf, this::args);
+  }
+
+  /** The call whose arguments {@link #split} holds. */
+  private SyscallEvent splitOf;
+  private List<String> split;
+
+  /**
+   * The call's arguments split at their top-level commas, once per call: the parts that read a
+   * call (its files, its sockets, its argument values) each need them.
+   */
+  List<String> args(SyscallEvent e) {
+    if (e != splitOf) {
+      split = java.util.Collections.unmodifiableList(StraceText.splitArgs(e.args()));
+      splitOf = e;
+    }
+    return split;
   }
 
   void setCwd(int pid, String cwd) {
@@ -126,7 +141,7 @@ final class StraceCalls {
       case "execveat" -> exec(e, pid, errno, "", 1);
       case "chdir" -> {
         if (ok) {
-          List<String> a = StraceText.splitArgs(e.args());
+          List<String> a = args(e);
           argPath(pid, a, null, 0, true).ifPresent(p -> {
             cwds.put(pid, p);
             file(p, Access.STAT, "", true);
@@ -135,7 +150,7 @@ final class StraceCalls {
       }
       case "fchdir" -> {
         if (ok) {
-          fdPath(StraceText.splitArgs(e.args()), 0).ifPresent(p -> cwds.put(pid, p));
+          fdPath(args(e), 0).ifPresent(p -> cwds.put(pid, p));
         }
       }
       case "clone", "clone3", "fork", "vfork" -> {
@@ -158,11 +173,11 @@ final class StraceCalls {
       }
       case "getdents64", "getdents" -> {
         if (ok) {
-          fdPath(StraceText.splitArgs(e.args()), 0).ifPresent(p -> fdFile(p, Access.READ, "", true));
+          fdPath(args(e), 0).ifPresent(p -> fdFile(p, Access.READ, "", true));
         }
       }
       case "fstat", "fstat64" -> {
-        List<String> a = StraceText.splitArgs(e.args());
+        List<String> a = args(e);
         if (ok && isDirectoryStat(a, 1)) {
           fdPath(a, 0).ifPresent(p -> fdFile(p, Access.STAT, "", true));
         }
@@ -170,7 +185,7 @@ final class StraceCalls {
       case "sendfile", "sendfile64", "copy_file_range", "splice" -> {
         // Data moved between two fds in the kernel: (out, in) for sendfile, (in, _, out) for the others.
         if (ok) {
-          List<String> a = StraceText.splitArgs(e.args());
+          List<String> a = args(e);
           boolean sendfile = name.startsWith("sendfile");
           fdPath(a, sendfile ? 1 : 0).ifPresent(p -> fdFile(p, Access.READ, "", false));
           fdPath(a, sendfile ? 0 : 2).ifPresent(p -> fdFile(p, Access.WRITE, "", false));
@@ -180,7 +195,7 @@ final class StraceCalls {
       case "fchmod", "fchown", "fsetxattr", "fremovexattr" -> fdAccess(e, ok, Access.SETATTR);
       case "flock" -> fdAccess(e, ok, Access.LOCK);
       case "fcntl", "fcntl64" -> {
-        List<String> a = StraceText.splitArgs(e.args());
+        List<String> a = args(e);
         if (ok && a.size() > 1 && (StraceText.hasFlag(a.get(1), "F_SETLK") || StraceText.hasFlag(a.get(1), "F_SETLKW")
             || StraceText.hasFlag(a.get(1), "F_OFD_SETLK") || StraceText.hasFlag(a.get(1), "F_OFD_SETLKW"))) {
           fdAccess(e, true, Access.LOCK);
@@ -188,7 +203,7 @@ final class StraceCalls {
       }
       case "mmap", "mmap2" -> {
         if (ok) {
-          List<String> a = StraceText.splitArgs(e.args());
+          List<String> a = args(e);
           if (a.size() >= 5 && StraceText.hasFlag(a.get(2), "PROT_EXEC")) {
             fdPath(a, 4).ifPresent(p -> {
               fdFile(p, Access.MMAP_EXEC, "", false);
@@ -200,7 +215,7 @@ final class StraceCalls {
       case "socket" -> sockets.socket(e, ok);
       case "socketpair" -> {
         if (ok) {
-          List<String> a = StraceText.splitArgs(e.args());
+          List<String> a = args(e);
           if (a.size() >= 2) {
             recorder.countSocket(SocketText.family(a.get(0)), SocketText.type(a.get(1)));
           }
@@ -215,7 +230,7 @@ final class StraceCalls {
       }
       case "accept", "accept4", "listen" -> {
         if (ok) {
-          recorder.socketOfDecoration(e.name().startsWith("accept") ? e.result() : StraceText.splitArgs(e.args()).get(0));
+          recorder.socketOfDecoration(e.name().startsWith("accept") ? e.result() : args(e).get(0));
         }
       }
       default -> {
@@ -227,7 +242,7 @@ final class StraceCalls {
         }
       }
     }
-    CapabilityRules.infer(e, name, ok, recorder::capability);
+    CapabilityRules.infer(e, name, ok, this::args, recorder::capability);
     arguments(e, name);
   }
 
@@ -241,7 +256,7 @@ final class StraceCalls {
     if (filters.isEmpty()) {
       return;
     }
-    List<String> a = StraceText.splitArgs(e.args());
+    List<String> a = args(e);
     for (ArgFilter f : filters) {
       Optional<Long> v = StraceArguments.value(f, a);
       if (v.isPresent()) {
@@ -261,7 +276,7 @@ final class StraceCalls {
   // ---- files ----
 
   private void open(SyscallEvent e, int pid, String errno, String dirfd, int pathIndex) {
-    List<String> a = StraceText.splitArgs(e.args());
+    List<String> a = args(e);
     if (a.size() <= pathIndex) {
       return;
     }
@@ -327,7 +342,7 @@ final class StraceCalls {
   }
 
   private void exec(SyscallEvent e, int pid, String errno, String dirfd, int pathIndex) {
-    List<String> a = StraceText.splitArgs(e.args());
+    List<String> a = args(e);
     Optional<String> path;
     if (dirfd != null && a.size() > 4 && a.get(pathIndex).equals("\"\"")) {
       // execveat(fd, "", ..., AT_EMPTY_PATH) runs the file fd is open on (fexecve); never a directory's fd.
@@ -401,7 +416,7 @@ final class StraceCalls {
    * SyscallModel}: the same row tells the bpf backend which arguments to read.
    */
   private void named(SyscallEvent e, PathSyscall row, int pid, String errno) {
-    List<String> a = StraceText.splitArgs(e.args());
+    List<String> a = args(e);
     if (a.size() <= row.path()) {
       return;
     }

@@ -15,18 +15,21 @@ final class StraceSockets {
   private final Recorder recorder;
   private final PathResolver resolver;
   private final IntFunction<String> cwdOf;
+  private final java.util.function.Function<SyscallEvent, List<String>> args;
 
-  StraceSockets(Recorder recorder, PathResolver resolver, IntFunction<String> cwdOf) {
+  StraceSockets(Recorder recorder, PathResolver resolver, IntFunction<String> cwdOf,
+      java.util.function.Function<SyscallEvent, List<String>> args) {
     this.recorder = recorder;
     this.resolver = resolver;
     this.cwdOf = cwdOf;
+    this.args = args;
   }
 
   void socket(SyscallEvent e, boolean ok) {
     if (!ok) {
       return;
     }
-    List<String> a = StraceText.splitArgs(e.args());
+    List<String> a = args.apply(e);
     if (a.size() < 2) {
       return;
     }
@@ -46,7 +49,7 @@ final class StraceSockets {
     if (!ok) {
       return Optional.empty();
     }
-    List<String> a = StraceText.splitArgs(e.args());
+    List<String> a = args.apply(e);
     if (a.size() < 2) {
       return Optional.empty();
     }
@@ -66,19 +69,19 @@ final class StraceSockets {
   }
 
   void peer(SyscallEvent e) {
-    String args = e.args();
-    int sa = args.indexOf("sa_family=");
+    String text = e.args();
+    int sa = text.indexOf("sa_family=");
     if (sa < 0) {
       return;
     }
-    List<String> a = StraceText.splitArgs(args);
-    int brace = args.lastIndexOf('{', sa);
-    Optional<String[]> addr = SocketText.address(args.substring(Math.max(0, brace)));
+    List<String> a = args.apply(e);
+    int brace = text.lastIndexOf('{', sa);
+    Optional<String[]> addr = SocketText.address(text.substring(Math.max(0, brace)));
     addr.ifPresent(x -> recorder.address(List.of(decoratedKey(a.get(0), x[0]), "peer", x[1])));
   }
 
   Optional<String> unixPathOf(SyscallEvent e, int pid) {
-    List<String> a = StraceText.splitArgs(e.args());
+    List<String> a = args.apply(e);
     if (a.size() < 2) {
       return Optional.empty();
     }
