@@ -34,11 +34,7 @@ class InterruptTest {
   /** tailor's workload is its child: killing tailor's process group would be broad, so kill both by pid. */
   @AfterEach
   void killWhatTheTestStarted() throws InterruptedException {
-    if (tailor != null) {
-      tailor.descendants().forEach(ProcessHandle::destroyForcibly);
-      tailor.destroyForcibly();
-      tailor.waitFor(30, TimeUnit.SECONDS);
-    }
+    TailorProcess.killTree(tailor);
   }
 
   private Path stdout;

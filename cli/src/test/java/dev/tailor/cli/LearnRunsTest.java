@@ -43,11 +43,7 @@ class LearnRunsTest {
 
   @AfterEach
   void killWhatTheTestStarted() throws InterruptedException {
-    if (tailor != null) {
-      tailor.descendants().forEach(ProcessHandle::destroyForcibly);
-      tailor.destroyForcibly();
-      tailor.waitFor(30, TimeUnit.SECONDS);
-    }
+    TailorProcess.killTree(tailor);
   }
 
   private static void needTools() {

@@ -29,11 +29,7 @@ class StatusLineTest {
 
   @AfterEach
   void killWhatTheTestStarted() throws InterruptedException {
-    if (script != null) {
-      script.descendants().forEach(ProcessHandle::destroyForcibly);
-      script.destroyForcibly();
-      script.waitFor(30, TimeUnit.SECONDS);
-    }
+    TailorProcess.killTree(script);
   }
 
   @Test

@@ -71,6 +71,19 @@ final class TailorProcess {
     }
   }
 
+  /**
+   * Kills a process a test started and everything below it, by pid (a process group would be
+   * broader than what the test started), and waits for it; nothing when it is null.
+   */
+  static void killTree(Process p) throws InterruptedException {
+    if (p == null) {
+      return;
+    }
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    p.waitFor(30, TimeUnit.SECONDS);
+  }
+
   static boolean onPath(String program) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
