@@ -113,6 +113,7 @@ public final class AppArmorGenerator {
       // 1. Every path that needs a rule, with its permissions; directories end in '/'.
       TreeMap<String, Perms> paths = new TreeMap<>();
       TreeMap<String, SortedSet<String>> runsOf = new TreeMap<>();
+      Set<String> shortLived = new HashSet<>();
       Set<String> sockets = new HashSet<>();
       List<FileUse> used = new ArrayList<>(recording.files().values());
       if (options.keepInherited()) {
@@ -123,6 +124,10 @@ public final class AppArmorGenerator {
         if (!p.isEmpty()) {
           paths.merge(key(f.path(), f.directory()), p, Perms::union);
           runsOf.computeIfAbsent(key(f.path(), f.directory()), k -> new TreeSet<>()).addAll(f.runs());
+          if ((f.accesses().contains(Access.CREATE) || f.accesses().contains(Access.MKDIR))
+              && f.accesses().contains(Access.DELETE)) {
+            shortLived.add(key(f.path(), f.directory()));
+          }
         }
       }
       for (ExecUse e : recording.execs().values()) {
@@ -191,7 +196,7 @@ public final class AppArmorGenerator {
           globbable.put(path, runsOf.get(path));
         }
       });
-      Map<String, NamePatterns.Named> named = NamePatterns.of(globbable, recording.runs());
+      Map<String, NamePatterns.Named> named = NamePatterns.of(globbable, shortLived, recording.runs());
       Map<String, Draft> drafts = new TreeMap<>();
       for (Map.Entry<String, Perms> e : paths.entrySet()) {
         String path = e.getKey();

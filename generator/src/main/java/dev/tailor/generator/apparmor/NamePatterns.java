@@ -3,9 +3,11 @@ package dev.tailor.generator.apparmor;
 import dev.tailor.tracer.PathText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -20,6 +22,8 @@ import java.util.stream.Stream;
  * one run) are judged by {@link RandomRun}, but only where programs put temporary files and
  * caches: {@code /tmp}, {@code /var/tmp}, {@code /dev/shm}, folders named like {@code $TMPDIR}
  * ({@code tmp}, {@code temp}), {@code ~/.cache}, {@code /var/cache} and {@code /run/user/UID}.
+ * A name the run both made and removed there is judged on less evidence ({@link
+ * RandomRun#SHORT_LIVED_BITS}): the file lived only inside the run, as temporary files do.
  */
 final class NamePatterns {
   /** A path's pattern (escaped) and whether comparing runs made any of it. */
@@ -58,13 +62,15 @@ final class NamePatterns {
     final String key;
     final List<String> names = new ArrayList<>();
     final SortedSet<String> runs;
+    final boolean shortLived;
     final StringBuilder pattern = new StringBuilder();
     boolean acrossRuns;
     boolean globbed;
 
-    Walk(String key, SortedSet<String> runs) {
+    Walk(String key, SortedSet<String> runs, boolean shortLived) {
       this.key = key;
       this.runs = runs;
+      this.shortLived = shortLived;
       String raw = new String(PathText.toBytes(key), StandardCharsets.ISO_8859_1);
       for (String part : raw.substring(1).split("/", -1)) {
         names.add(part);
@@ -84,11 +90,13 @@ final class NamePatterns {
    * has a glob in it; paths left out stay literal.
    *
    * @param runsByPath the paths that may be globbed and the runs that used each
+   * @param shortLived the paths (of {@code runsByPath}) that the run made and removed again
    * @param allRuns every run of the recording
    */
-  static Map<String, Named> of(Map<String, SortedSet<String>> runsByPath, SortedSet<String> allRuns) {
+  static Map<String, Named> of(
+      Map<String, SortedSet<String>> runsByPath, Set<String> shortLived, SortedSet<String> allRuns) {
     List<Walk> walks = new ArrayList<>();
-    runsByPath.forEach((k, v) -> walks.add(new Walk(k, v)));
+    runsByPath.forEach((k, v) -> walks.add(new Walk(k, v, shortLived.contains(k))));
     int depth = walks.stream().mapToInt(w -> w.names.size()).max().orElse(0);
     for (int d = 0; d < depth; d++) {
       // Paths grouped by the pattern of their folder so far.
@@ -127,8 +135,12 @@ final class NamePatterns {
       return out;
     }
     TreeMap<String, SortedSet<String>> runs = new TreeMap<>();
+    Set<String> shortLived = new HashSet<>();
     for (Walk w : walks) {
       runs.computeIfAbsent(w.names.get(depth), k -> new TreeSet<>()).addAll(w.runs);
+      if (w.shortLived && w.names.size() == depth + 1) {
+        shortLived.add(w.names.get(depth));
+      }
     }
     boolean temporary = temporary(folder + "/");
     boolean severalRuns = allRuns.size() > 1;
@@ -145,7 +157,8 @@ final class NamePatterns {
       runs.forEach((name, r) -> {
         // A name used in every run is the same every time: it stays what it is.
         if (!out.containsKey(name) && !(severalRuns && r.containsAll(allRuns))) {
-          Optional<String> glob = RandomRun.pattern(name);
+          Optional<String> glob = RandomRun.pattern(
+              name, shortLived.contains(name) ? RandomRun.SHORT_LIVED_BITS : RandomRun.SINGLE_RUN_BITS);
           glob.ifPresent(g -> out.put(name, new Named(g, false)));
         }
       });

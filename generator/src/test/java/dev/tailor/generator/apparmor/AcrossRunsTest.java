@@ -1,6 +1,7 @@
 package dev.tailor.generator.apparmor;
 
 import static dev.tailor.tracer.Access.CREATE;
+import static dev.tailor.tracer.Access.DELETE;
 import static dev.tailor.tracer.Access.READ;
 import static dev.tailor.tracer.Access.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,6 +33,22 @@ class AcrossRunsTest {
         "owner \"/tmp/Ab3xYz9Q\" r,",
         "owner \"/tmp/nc-learn1.out\" w,",
         "owner \"/tmp/tmp??????.c\" rw,  # 2 paths seen"), ruleLines(generate(r)));
+  }
+
+  @Test
+  void aNameMadeAndRemovedInOneRun_needsLessEvidence_aKeptOneTheSingleRunsEvidence() {
+    // Python's tempfile drew "mnrvpeva" in a CI run: 6.2 bits likelier random, under the 8 one
+    // name needs, over the 2 a name needs that the run made and removed (mkstemp, then unlink).
+    assertEquals(List.of("owner \"/tmp/tmp????????\" rw,"),
+        ruleLines(generate(new RecordingBuilder().file("/tmp/tmpmnrvpeva", READ, WRITE, CREATE, DELETE).build())));
+    assertEquals(List.of("owner \"/tmp/tmpmnrvpeva\" rw,"),
+        ruleLines(generate(new RecordingBuilder().file("/tmp/tmpmnrvpeva", READ, WRITE, CREATE).build())));
+    assertEquals(List.of("owner \"/tmp/output.txt\" rw,"),
+        ruleLines(generate(new RecordingBuilder().file("/tmp/output.txt", READ, WRITE, CREATE, DELETE).build())),
+        "a chosen name stays literal however short its life");
+    assertEquals(List.of("\"/srv/tmpmnrvpeva\" rw,"),
+        ruleLines(generate(new RecordingBuilder().file("/srv/tmpmnrvpeva", READ, WRITE, CREATE, DELETE).build())),
+        "outside temporary folders nothing is judged alone");
   }
 
   @Test
