@@ -29,6 +29,11 @@ final class ProfileOptions {
       description = "Attach the AppArmor profile to this executable (e.g. the resolved program path).")
   String attachPath;
 
+  @Option(names = "--keep-inherited",
+      description = "Also write AppArmor rules for files the workload only used through descriptors it inherited "
+          + "(e.g. its stdout redirected to a file); by default they are listed in report.md only.")
+  boolean keepInherited;
+
   /** The name to use: the option, else {@code fallback} made safe. */
   String nameOr(String fallback) throws UsageException {
     if (name != null) {
@@ -61,7 +66,7 @@ final class ProfileOptions {
     if (!attach.isEmpty() && !attach.startsWith("/")) {
       throw new UsageException("--attach-path " + attachPath + ": give an absolute path");
     }
-    return new AppArmorOptions(mode, exec, attach, profileName);
+    return new AppArmorOptions(mode, exec, attach, profileName, keepInherited);
   }
 
   Optional<String> attachPath() {

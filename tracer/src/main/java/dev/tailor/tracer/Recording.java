@@ -149,6 +149,21 @@ public record Recording(
     return withFiles(files, execs, moreWarnings);
   }
 
+  /**
+   * The values of argument {@code index} of {@code syscall}, only when they account for every call
+   * of it that the runs made: a rule written from fewer (a value the trace did not show, a run
+   * traced without them) would refuse calls the workload really made.
+   */
+  public java.util.Optional<ArgumentUse> completeArgument(String syscall, int index) {
+    ArgumentUse use = arguments.get(ArgumentUse.key(syscall, index));
+    SyscallUse calls = syscalls.get(syscall);
+    if (use == null || calls == null) {
+      return java.util.Optional.empty();
+    }
+    long counted = use.values().values().stream().mapToLong(Long::longValue).sum();
+    return counted == calls.count() ? java.util.Optional.of(use) : java.util.Optional.empty();
+  }
+
   /** One entry per runtime and version (the union of names), sorted by runtime then version. */
   private static List<RuntimeBase> mergeBases(List<RuntimeBase> bases) {
     TreeMap<String, RuntimeBase> byLabel = new TreeMap<>();

@@ -137,4 +137,16 @@ public final class ContainerPathResolver implements PathResolver {
   private static boolean ascii(String s) {
     return s.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
   }
+
+  @Override
+  public Optional<String> head(String path, int max) {
+    return hostPath(path).filter(ContainerPathResolver::ascii)
+        .flatMap(h -> dev.tailor.tracer.record.HostPathResolver.readHead(h, max));
+  }
+
+  @Override
+  public boolean isExecutableFile(String path) {
+    return hostPath(path).filter(ContainerPathResolver::ascii)
+        .map(dev.tailor.tracer.record.HostPathResolver::executableFile).orElse(false);
+  }
 }

@@ -115,7 +115,11 @@ public final class AppArmorGenerator {
       // 1. Every path that needs a rule, with its permissions; directories end in '/'.
       TreeMap<String, Perms> paths = new TreeMap<>();
       Set<String> sockets = new HashSet<>();
-      for (FileUse f : recording.files().values()) {
+      List<FileUse> used = new ArrayList<>(recording.files().values());
+      if (options.keepInherited()) {
+        used.addAll(recording.inherited().values());
+      }
+      for (FileUse f : used) {
         Perms p = Perms.of(f.accesses());
         if (!p.isEmpty()) {
           paths.merge(key(f.path(), f.directory()), p, Perms::union);

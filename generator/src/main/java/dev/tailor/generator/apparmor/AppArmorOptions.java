@@ -9,8 +9,11 @@ import dev.tailor.tracer.Recording;
  * @param attachment the resolved executable the profile attaches to, absolute, in {@link
  *     dev.tailor.tracer.PathText} form, or empty for an unattached profile
  * @param profileName only {@code [A-Za-z0-9._-]}
+ * @param keepInherited whether files the workload only used through descriptors it inherited get
+ *     rules too ({@link Recording#inherited()}); by default they say where it was started, not what
+ *     it does
  */
-public record AppArmorOptions(Mode mode, ExecMode execMode, String attachment, String profileName) {
+public record AppArmorOptions(Mode mode, ExecMode execMode, String attachment, String profileName, boolean keepInherited) {
 
   /** Whether the kernel only logs what the profile would deny, or denies it. */
   public enum Mode {
@@ -50,6 +53,11 @@ public record AppArmorOptions(Mode mode, ExecMode execMode, String attachment, S
       throw new IllegalArgumentException(
           "profile name must match " + Recording.NAME_CHARS + "+: " + profileName);
     }
+  }
+
+  /** Options that leave inherited files out. */
+  public AppArmorOptions(Mode mode, ExecMode execMode, String attachment, String profileName) {
+    this(mode, execMode, attachment, profileName, false);
   }
 
   /** The usual draft: complain mode, programs inherit the profile, no attachment. */

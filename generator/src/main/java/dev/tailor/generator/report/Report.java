@@ -118,6 +118,7 @@ public record Report(Recording recording, List<Section> sections) {
     if (!lookups.isEmpty()) {
       appendLookups(b, lookups);
     }
+    inherited(r, b);
 
     if (!r.sockets().isEmpty()) {
       b.append("## Sockets\n\n| family | type | sockets | bound to | connected or sent to |\n|---|---|---:|---|---|\n");
@@ -275,5 +276,27 @@ public record Report(Recording recording, List<Section> sections) {
       b.append(c == '|' ? '/' : c >= 0x20 && c < 0x7f ? c : '?');
     }
     return b.toString();
+  }
+
+  /** Files used only through descriptors the workload was given, and why they get no rule. */
+  private static void inherited(Recording r, StringBuilder b) {
+    if (r.inherited().isEmpty()) {
+      return;
+    }
+    b.append("## Inherited files\n\nThe workload used these only through file descriptors it already had when it "
+        + "started (its stdin, stdout and stderr, anything its starter left open, or an fd another process passed "
+        + "it) and never opened them by name. They say where it was started, not what it does, so `apparmor.profile` "
+        + "has no rule for them unless it was written with `--keep-inherited`. Under an enforcing profile, AppArmor "
+        + "revalidates the descriptors a confined program inherits when it is exec'd, and replaces one the profile "
+        + "does not allow with a null file: output redirected to a file the profile does not name goes nowhere. "
+        + "Allow where your deployment redirects in the profile (or learn with `--keep-inherited` where the "
+        + "redirection is the same everywhere).\n\n");
+    b.append("| path | accesses | calls |\n|---|---|---:|\n");
+    for (FileUse f : r.inherited().values()) {
+      b.append("| ").append(code(f.path())).append(" | ")
+          .append(f.accesses().stream().map(Access::label).collect(Collectors.joining(" "))).append(" | ")
+          .append(f.count()).append(" |\n");
+    }
+    b.append('\n');
   }
 }

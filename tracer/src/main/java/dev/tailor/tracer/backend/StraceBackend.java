@@ -1,5 +1,7 @@
 package dev.tailor.tracer.backend;
 
+import dev.tailor.tracer.call.SyscallModel;
+
 import dev.tailor.tracer.Target;
 import dev.tailor.tracer.event.EventPipe;
 import dev.tailor.tracer.event.SignalEvent;
@@ -67,8 +69,9 @@ public final class StraceBackend implements Backend {
   /** The strace options tailor uses, before {@code -o} and the target. */
   public static List<String> traceOptions() {
     // -f: every thread and child; -yy: resolved fd paths and socket details; -q: no attach
-    // chatter but keeps "+++ exited"; -s 64: enough of argv for the report.
-    return List.of("-f", "-yy", "-q", "-s", "64");
+    // chatter but keeps "+++ exited"; -s 64: enough of argv for the report; -e raw=: the kernel's
+    // numbers for the arguments a filter is learned from, where strace's names are not exact.
+    return List.of("-f", "-yy", "-q", "-s", "64", "-e", "raw=" + String.join(",", SyscallModel.STRACE_RAW));
   }
 
   @Override

@@ -17,9 +17,12 @@ import dev.tailor.tracer.Access;
  *     {@code AT_EMPTY_PATH}, {@code AT_REMOVEDIR}), or -1
  * @param directory whether the call names a directory (mkdir, rmdir, chdir)
  * @param second a second path the call names (rename's and link's target), or null
+ * @param statBuffer the argument the call fills with the file's stat (whose mode says whether
+ *     it is a directory), or -1
  */
 public record PathSyscall(
-    String name, int dirfd, int path, Access access, Follow follow, int flags, boolean directory, PathSyscall second) {
+    String name, int dirfd, int path, Access access, Follow follow, int flags, boolean directory, PathSyscall second,
+    int statBuffer) {
 
   /** How a last-component symlink is treated. */
   public enum Follow {

@@ -63,6 +63,9 @@ public final class SyscallModel {
       0L, "PROT_NONE", 1L, "PROT_READ", 2L, "PROT_WRITE", 4L, "PROT_EXEC", 8L, "PROT_SEM",
       0x01000000L, "PROT_GROWSDOWN", 0x02000000L, "PROT_GROWSUP"));
 
+  /** Signal numbers, as clone's exit signal (its flags' low byte) is named. */
+  public static final ValueNames SIGNALS = ValueNames.enumeration(signals());
+
   public static final long PROT_WRITE = 2;
   public static final long PROT_EXEC = 4;
 
@@ -119,10 +122,12 @@ public final class SyscallModel {
   // ---- paths ----
 
   private static final Map<String, PathSyscall> PATHS = paths();
+  /** The same rows for lookups by name, which every call of the workload makes. */
+  private static final Map<String, PathSyscall> PATH_LOOKUP = new java.util.HashMap<>(PATHS);
 
   /** How {@code syscall} names files, if it does. */
   public static Optional<PathSyscall> path(String syscall) {
-    return Optional.ofNullable(PATHS.get(syscall));
+    return Optional.ofNullable(PATH_LOOKUP.get(syscall));
   }
 
   /** Every syscall that names files, by name. */
@@ -152,7 +157,8 @@ public final class SyscallModel {
     for (String s : List.of("lchown", "lsetxattr", "lremovexattr")) {
       row(m, s, -1, 0, Access.SETATTR, Follow.NEVER, -1);
     }
-    row(m, "inotify_add_watch", 0, 1, Access.READ, Follow.ALWAYS, -1);
+    // inotify_add_watch(fd, path, mask): the fd is the inotify instance, the path relative to the cwd.
+    row(m, "inotify_add_watch", -1, 1, Access.READ, Follow.ALWAYS, -1);
     row(m, "uselib", -1, 0, Access.MMAP_EXEC, Follow.ALWAYS, -1);
     row(m, "mknod", -1, 0, Access.CREATE, Follow.NEVER, -1);
     row(m, "mknodat", 0, 1, Access.CREATE, Follow.NEVER, -1);
@@ -167,13 +173,13 @@ public final class SyscallModel {
     row(m, "fchownat", 0, 1, Access.SETATTR, Follow.UNLESS_NOFOLLOW, 4);
     row(m, "utimensat", 0, 1, Access.SETATTR, Follow.UNLESS_NOFOLLOW, 3);
     row(m, "futimesat", 0, 1, Access.SETATTR, Follow.ALWAYS, -1);
-    m.put("mkdir", new PathSyscall("mkdir", -1, 0, Access.MKDIR, Follow.NEVER, -1, true, null));
-    m.put("mkdirat", new PathSyscall("mkdirat", 0, 1, Access.MKDIR, Follow.NEVER, -1, true, null));
-    m.put("rmdir", new PathSyscall("rmdir", -1, 0, Access.DELETE, Follow.NEVER, -1, true, null));
+    m.put("mkdir", new PathSyscall("mkdir", -1, 0, Access.MKDIR, Follow.NEVER, -1, true, null, -1));
+    m.put("mkdirat", new PathSyscall("mkdirat", 0, 1, Access.MKDIR, Follow.NEVER, -1, true, null, -1));
+    m.put("rmdir", new PathSyscall("rmdir", -1, 0, Access.DELETE, Follow.NEVER, -1, true, null, -1));
     row(m, "unlink", -1, 0, Access.DELETE, Follow.NEVER, -1);
     // unlinkat's AT_REMOVEDIR makes it rmdir.
     row(m, "unlinkat", 0, 1, Access.DELETE, Follow.NEVER, 2);
-    m.put("chdir", new PathSyscall("chdir", -1, 0, Access.STAT, Follow.ALWAYS, -1, true, null));
+    m.put("chdir", new PathSyscall("chdir", -1, 0, Access.STAT, Follow.ALWAYS, -1, true, null, -1));
     m.put("rename", twoPaths("rename", -1, 0, Access.RENAME, -1, 1, Access.CREATE));
     m.put("renameat", twoPaths("renameat", 0, 1, Access.RENAME, 2, 3, Access.CREATE));
     m.put("renameat2", twoPaths("renameat2", 0, 1, Access.RENAME, 2, 3, Access.CREATE));
@@ -186,12 +192,18 @@ public final class SyscallModel {
   }
 
   private static void row(Map<String, PathSyscall> m, String name, int dirfd, int path, Access access, Follow follow, int flags) {
-    m.put(name, new PathSyscall(name, dirfd, path, access, follow, flags, false, null));
+    int stat = switch (name) {
+      case "stat", "lstat" -> 1;
+      case "newfstatat", "fstatat64" -> 2;
+      case "statx" -> 4;
+      default -> -1;
+    };
+    m.put(name, new PathSyscall(name, dirfd, path, access, follow, flags, false, null, stat));
   }
 
   private static PathSyscall twoPaths(String name, int dirfd, int path, Access access, int toDirfd, int to, Access toAccess) {
     return new PathSyscall(name, dirfd, path, access, Follow.NEVER, -1, false,
-        new PathSyscall(name, toDirfd, to, toAccess, Follow.NEVER, -1, false, null));
+        new PathSyscall(name, toDirfd, to, toAccess, Follow.NEVER, -1, false, null, -1), -1);
   }
 
   // ---- value tables ----
@@ -269,6 +281,20 @@ public final class SyscallModel {
     m.put(0x80045200L, "RNDGETENTCNT");
     m.put(0x400454caL, "TUNSETIFF");
     m.put(0xc0185879L, "FS_IOC_GETFSMAP");
+    return m;
+  }
+
+  private static Map<Long, String> signals() {
+    String[] names = {
+      null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+      "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
+      "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
+      "SIGSYS"
+    };
+    Map<Long, String> m = new TreeMap<>();
+    for (int i = 1; i < names.length; i++) {
+      m.put((long) i, names[i]);
+    }
     return m;
   }
 

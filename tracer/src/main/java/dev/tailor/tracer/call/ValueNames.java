@@ -34,6 +34,11 @@ public final class ValueNames {
     return new ValueNames(bits, true);
   }
 
+  /** Whether this is a flag word, whose names strace writes exactly (known bits, then the rest in hex). */
+  public boolean isFlags() {
+    return flags;
+  }
+
   /** The value's name ({@code AF_INET}, {@code PROT_READ|PROT_WRITE}), or empty when it has none. */
   public Optional<String> name(long value) {
     if (!flags) {

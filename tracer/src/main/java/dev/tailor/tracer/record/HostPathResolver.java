@@ -121,4 +121,43 @@ public final class HostPathResolver implements PathResolver {
     }
     return java.nio.file.Files.isDirectory(java.nio.file.Path.of(path));
   }
+
+  /** Heads of exec'd files read so far, when caching: a big log execs the same few programs. */
+  private final java.util.Map<String, java.util.Optional<String>> heads = new java.util.HashMap<>();
+
+  @Override
+  public java.util.Optional<String> head(String path, int max) {
+    if (!cache) {
+      return readHead(path, max);
+    }
+    if (heads.size() >= CACHE_SIZE) {
+      heads.clear();
+    }
+    return heads.computeIfAbsent(path + "\0" + max, k -> readHead(path, max));
+  }
+
+  /** The first {@code max} bytes of a file on this machine, one char per byte. */
+  public static java.util.Optional<String> readHead(String path, int max) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
+      return java.util.Optional.of(new String(in.readNBytes(max), java.nio.charset.StandardCharsets.ISO_8859_1));
+    } catch (java.io.IOException | RuntimeException e) {
+      // Gone, unreadable, or a name Java cannot spell: the kernel's view is not known.
+      return java.util.Optional.empty();
+    }
+  }
+
+  @Override
+  public boolean isExecutableFile(String path) {
+    return executableFile(path);
+  }
+
+  /** Whether a file on this machine is a regular file the kernel would exec (an execute bit). */
+  public static boolean executableFile(String path) {
+    try {
+      java.nio.file.Path p = java.nio.file.Path.of(path);
+      return java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
 }

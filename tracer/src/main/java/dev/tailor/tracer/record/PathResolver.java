@@ -23,6 +23,20 @@ public interface PathResolver {
     return false;
   }
 
+  /**
+   * The first {@code max} bytes of the file (one char per byte), to read a script's {@code #!}
+   * line as the kernel does at exec; empty when the file cannot be read here (a trace from
+   * another machine).
+   */
+  default java.util.Optional<String> head(String path, int max) {
+    return java.util.Optional.empty();
+  }
+
+  /** Whether the path is a regular file with an execute bit here and now, as an interpreter must be. */
+  default boolean isExecutableFile(String path) {
+    return false;
+  }
+
   /** Only removes {@code .}, {@code ..} and repeated slashes: for traces from another machine. */
   PathResolver LEXICAL = (path, followLast) -> PathNames.normalize(path);
 }

@@ -1,6 +1,8 @@
 package dev.tailor.tracer.record;
 
 import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.call.SyscallModel;
+import dev.tailor.tracer.call.ValueNames;
 import dev.tailor.tracer.strace.StraceText;
 import java.util.Optional;
 
@@ -10,6 +12,11 @@ final class SocketText {
 
   static String family(String token) {
     String t = token.trim();
+    Optional<Long> number = ValueNames.number(t);
+    if (number.isPresent()) {
+      // A raw trace: the kernel's number.
+      t = SyscallModel.FAMILIES.name(number.get()).orElse("unknown");
+    }
     if (t.startsWith("AF_") || t.startsWith("PF_")) {
       String f = t.substring(3).toLowerCase(java.util.Locale.ROOT);
       return f.equals("local") || f.equals("file") ? "unix" : f;
@@ -19,6 +26,10 @@ final class SocketText {
 
   static String type(String token) {
     String t = token.trim();
+    Optional<Long> number = ValueNames.number(t);
+    if (number.isPresent()) {
+      t = SyscallModel.SOCKET_TYPES.name(number.get() & SyscallModel.SOCK_TYPE_MASK).orElse("unknown");
+    }
     for (String s : new String[] {"STREAM", "DGRAM", "RAW", "SEQPACKET", "RDM", "PACKET"}) {
       if (StraceText.hasFlag(t, "SOCK_" + s)) {
         return s.toLowerCase(java.util.Locale.ROOT);

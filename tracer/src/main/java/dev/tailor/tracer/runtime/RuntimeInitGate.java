@@ -165,7 +165,9 @@ public final class RuntimeInitGate implements Consumer<TraceEvent> {
       return a.startsWith("SECCOMP_SET_MODE_FILTER") && !a.endsWith("NULL");
     }
     if (call.name().equals("prctl")) {
-      return a.startsWith("PR_SET_SECCOMP, SECCOMP_MODE_FILTER") || a.startsWith("PR_SET_SECCOMP, 2");
+      // strace traces prctl raw (0x16 is PR_SET_SECCOMP, 0x2 SECCOMP_MODE_FILTER); older traces name them.
+      return a.startsWith("PR_SET_SECCOMP, SECCOMP_MODE_FILTER") || a.startsWith("PR_SET_SECCOMP, 2")
+          || a.startsWith("0x16, 0x2,");
     }
     return false;
   }

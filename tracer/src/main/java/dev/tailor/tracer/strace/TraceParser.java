@@ -66,7 +66,7 @@ public final class TraceParser {
   /** An unfinished call: {@code head} is its text from the name to the last argument written. */
   private record Pending(String name, byte[] head, long line) {
     String args() {
-      return latin1(head, name.length() + 1, head.length);
+      return StraceBytes.latin1(head, name.length() + 1, head.length);
     }
   }
 
@@ -245,23 +245,23 @@ public final class TraceParser {
     lineStart = off;
     offer = null;
     int pid = defaultPid;
-    if (startsWith(b, n, off, "[pid ")) {
+    if (StraceBytes.startsWith(b, n, off, "[pid ")) {
       i = off + 5;
       while (i < n && b[i] == ' ') {
         i++;
       }
       int p = 0;
-      while (i < n && isDigit(b[i])) {
+      while (i < n && StraceBytes.isDigit(b[i])) {
         p = p * 10 + (b[i++] - '0');
       }
       pid = p;
       if (i < n && b[i] == ']') {
         i++;
       }
-    } else if (i < n && isDigit(b[i])) {
+    } else if (i < n && StraceBytes.isDigit(b[i])) {
       int j = i;
       int p = 0;
-      while (j < n && isDigit(b[j]) && p < 100_000_000) {
+      while (j < n && StraceBytes.isDigit(b[j]) && p < 100_000_000) {
         p = p * 10 + (b[j++] - '0');
       }
       if (j < n && b[j] == ' ') {
@@ -269,25 +269,25 @@ public final class TraceParser {
         i = j;
       }
     }
-    i = skipSpaces(b, n, i);
-    i = skipTimestamp(b, n, i);
+    i = StraceBytes.skipSpaces(b, n, i);
+    i = StraceBytes.skipTimestamp(b, n, i);
     if (i >= n) {
       unparsed(pid, "empty line", b, n);
       return;
     }
     if (pid == 0) {
-      if (startsWith(b, n, i, "strace: ")) {
+      if (StraceBytes.startsWith(b, n, i, "strace: ")) {
         unparsed(pid, "strace message", b, n);
       } else {
         unparsed(pid, "line has no pid", b, n);
       }
       return;
     }
-    if (startsWith(b, n, i, "+++ ")) {
+    if (StraceBytes.startsWith(b, n, i, "+++ ")) {
       parseExit(pid, b, n, i + 4);
-    } else if (startsWith(b, n, i, "--- ")) {
+    } else if (StraceBytes.startsWith(b, n, i, "--- ")) {
       parseSignal(pid, b, n, i + 4);
-    } else if (startsWith(b, n, i, "<... ")) {
+    } else if (StraceBytes.startsWith(b, n, i, "<... ")) {
       parseResumed(pid, b, n, i + 5, cut);
     } else {
       parseCall(pid, b, n, i, cut);
@@ -303,8 +303,8 @@ public final class TraceParser {
         unparsedMessage(pid, "call of " + old.name + " never resumed before the next call");
       }
     }
-    if (memo != null && !cut && !endsWith(b, n, UNFINISHED)) {
-      int end = withoutElapsed(b, i, n);
+    if (memo != null && !cut && !StraceBytes.endsWith(b, n, UNFINISHED)) {
+      int end = StraceBytes.withoutElapsed(b, i, n);
       if (end - i <= LineMemo.MAX_KEY) {
         int h = memo.hash(b, i, end);
         CallMemo m = memo.find(b, i, end, h);
@@ -318,11 +318,11 @@ public final class TraceParser {
       }
     }
     int nameStart = i;
-    while (i < n && isNameChar(b[i])) {
+    while (i < n && StraceBytes.isNameChar(b[i])) {
       i++;
     }
     if (i == nameStart || i >= n || b[i] != '(') {
-      unparsed(pid, startsWith(b, n, nameStart, "[ Process PID=") ? "personality change (32-bit process?)" : "not a syscall line", b, n);
+      unparsed(pid, StraceBytes.startsWith(b, n, nameStart, "[ Process PID=") ? "personality change (32-bit process?)" : "not a syscall line", b, n);
       return;
     }
     String name = names.intern(b, nameStart, i);
@@ -331,7 +331,7 @@ public final class TraceParser {
       cutLine(pid, name);
       return;
     }
-    if (endsWith(b, n, UNFINISHED)) {
+    if (StraceBytes.endsWith(b, n, UNFINISHED)) {
       byte[] head = java.util.Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length);
       unfinished.put(pid, new Pending(name, head, lineNumber));
       if (name.equals("clone") || name.equals("clone3") || name.equals("fork") || name.equals("vfork")) {
@@ -342,73 +342,31 @@ public final class TraceParser {
     Detail d = details.computeIfAbsent(name, detail);
     if (d != Detail.ALL && !cut) {
       // Fast path: the result is found from the line's end, and only what is needed is kept.
-      int eq = resultSeparator(b, argsStart, n);
+      int eq = StraceBytes.resultSeparator(b, argsStart, n);
       // A result with a decoration (dup's "= 4</path>") may hold ") = " in its path, so a '<' or
       // '>' after the separator found sends the line to the exact scan.
-      if (eq >= 0 && !contains(b, (byte) '<', eq, n) && !contains(b, (byte) '>', eq, n)) {
-        String args = d == Detail.NAME ? "" : firstArgument(b, argsStart, n);
+      if (eq >= 0 && !StraceBytes.contains(b, (byte) '<', eq, n) && !StraceBytes.contains(b, (byte) '>', eq, n)) {
+        String args = d == Detail.NAME ? "" : StraceBytes.firstArgument(b, argsStart, n);
         int r = eq + 1;
         while (r < n && b[r] == ' ') {
           r++;
         }
-        emitSyscall(pid, name, args, result(b, r, n), lineNumber);
+        emitSyscall(pid, name, args, StraceBytes.result(b, r, n), lineNumber);
         return;
       }
     }
     finishCall(pid, name, b, argsStart, n, cut);
   }
 
-  /**
-   * The index of the '=' between the arguments and the result ({@code ...)   = 0}), searched from
-   * the end of the line: a result never holds a ')' followed by spaces and "= ", and whatever the
-   * arguments hold comes before it. -1 when there is none.
-   */
-  private static int resultSeparator(byte[] b, int from, int n) {
-    for (int k = n - 1; k > from; k--) {
-      if (b[k] != '=' || (k + 1 < n && b[k + 1] != ' ') || b[k - 1] != ' ') {
-        continue;
-      }
-      int j = k - 1;
-      while (j > from && b[j] == ' ') {
-        j--;
-      }
-      if (b[j] == ')') {
-        return k;
-      }
-    }
-    return -1;
-  }
 
-  private static boolean contains(byte[] b, byte c, int from, int to) {
-    for (int k = from; k < to; k++) {
-      if (b[k] == c) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  /** The first argument when it is an fd ({@code 3} or {@code 3</path>}), else empty. */
-  private static String firstArgument(byte[] b, int from, int n) {
-    int i = from;
-    while (i < n && isDigit(b[i])) {
-      i++;
-    }
-    if (i == from) {
-      return "";
-    }
-    if (i < n && b[i] == '<') {
-      i = skipDecoration(b, i, n);
-    }
-    return latin1(b, from, Math.min(i, n));
-  }
 
   private void parseResumed(int pid, byte[] b, int n, int i, boolean cut) {
     int nameStart = i;
-    while (i < n && isNameChar(b[i])) {
+    while (i < n && StraceBytes.isNameChar(b[i])) {
       i++;
     }
-    if (i == nameStart || !startsWith(b, n, i, RESUMED)) {
+    if (i == nameStart || !StraceBytes.startsWith(b, n, i, RESUMED)) {
       unparsed(pid, "bad resumed line", b, n);
       return;
     }
@@ -441,7 +399,7 @@ public final class TraceParser {
       cutLine(pid, name);
       return;
     }
-    int close = closingParen(b, from, n);
+    int close = StraceBytes.closingParen(b, from, n);
     if (close < 0) {
       // A line that is not understood contributes nothing (it is listed as unused).
       unparsed(pid, "no closing parenthesis", b, n);
@@ -459,144 +417,35 @@ public final class TraceParser {
     while (i < n && b[i] == ' ') {
       i++;
     }
-    emitSyscall(pid, name, latin1(b, from, close), result(b, i, n), lineNumber);
+    emitSyscall(pid, name, StraceBytes.latin1(b, from, close), StraceBytes.result(b, i, n), lineNumber);
   }
 
-  private static String result(byte[] b, int from, int n) {
-    int end = withoutElapsed(b, from, n);
-    while (end > from && b[end - 1] == ' ') {
-      end--;
-    }
-    return latin1(b, from, end);
-  }
 
-  /** The end of {@code b[from, n)} without a {@code -T} suffix ({@code " <0.000012>"}). */
-  private static int withoutElapsed(byte[] b, int from, int n) {
-    if (n > from && b[n - 1] == '>') {
-      int lt = n - 1;
-      while (lt > from && b[lt] != '<') {
-        lt--;
-      }
-      if (lt > from && b[lt - 1] == ' ' && lt + 1 < n && isDigit(b[lt + 1]) && isTime(b, lt + 1, n - 1)) {
-        return lt - 1;
-      }
-    }
-    return n;
-  }
 
-  private static boolean isTime(byte[] b, int from, int to) {
-    for (int k = from; k < to; k++) {
-      if (!isDigit(b[k]) && b[k] != '.') {
-        return false;
-      }
-    }
-    return true;
-  }
 
-  /** Index of the ')' closing the argument list, skipping strings, nesting and decorations. */
-  private static int closingParen(byte[] b, int from, int n) {
-    int depth = 0;
-    int i = from;
-    while (i < n) {
-      byte c = b[i];
-      switch (c) {
-        case '"' -> {
-          i++;
-          while (i < n && b[i] != '"') {
-            i += b[i] == '\\' ? 2 : 1;
-          }
-          i++;
-        }
-        // "1<<CAP_CHOWN" (capget, capset) is a shift, not a -yy decoration.
-        case '<' -> i = i + 1 < n && b[i + 1] == '<' ? i + 2 : skipDecoration(b, i, n);
-        case '(', '[', '{' -> {
-          depth++;
-          i++;
-        }
-        case ']', '}' -> {
-          depth--;
-          i++;
-        }
-        case ')' -> {
-          if (depth == 0) {
-            return i;
-          }
-          depth--;
-          i++;
-        }
-        default -> i++;
-      }
-    }
-    return -1;
-  }
 
-  /** Byte twin of {@link StraceText#skipDecoration}: the index just past the closing '>'. */
-  private static int skipDecoration(byte[] b, int open, int n) {
-    int i = open + 1;
-    if (i < n && b[i] == '/') {
-      while (i < n) {
-        byte c = b[i];
-        if (c == '\\') {
-          i += 2;
-        } else if (c == '<') {
-          while (i < n && b[i] != '>') {
-            i++;
-          }
-          i++;
-        } else if (c == '>') {
-          return i + 1;
-        } else {
-          i++;
-        }
-      }
-      return n;
-    }
-    int depth = 0;
-    while (i < n) {
-      byte c = b[i];
-      if (c == '\\') {
-        i += 2;
-      } else if (c == '"') {
-        i++;
-        while (i < n && b[i] != '"') {
-          i += b[i] == '\\' ? 2 : 1;
-        }
-        i++;
-      } else {
-        if (c == '[') {
-          depth++;
-        } else if (c == ']') {
-          depth--;
-        } else if (c == '>' && depth <= 0) {
-          return i + 1;
-        }
-        i++;
-      }
-    }
-    return n;
-  }
 
   private void parseExit(int pid, byte[] b, int n, int i) {
-    if (startsWith(b, n, i, "exited with ")) {
+    if (StraceBytes.startsWith(b, n, i, "exited with ")) {
       int j = i + 12;
       int code = 0;
-      while (j < n && isDigit(b[j])) {
+      while (j < n && StraceBytes.isDigit(b[j])) {
         code = code * 10 + (b[j++] - '0');
       }
       closeUnfinished(pid);
       sink.accept(new ExitEvent(pid, code, "", 0));
-    } else if (startsWith(b, n, i, "killed by ")) {
+    } else if (StraceBytes.startsWith(b, n, i, "killed by ")) {
       int j = i + 10;
       int s = j;
-      while (j < n && isNameChar(b[j])) {
+      while (j < n && StraceBytes.isNameChar(b[j])) {
         j++;
       }
       closeUnfinished(pid);
-      sink.accept(new ExitEvent(pid, -1, latin1(b, s, j), 0));
-    } else if (startsWith(b, n, i, "superseded by execve in pid ")) {
+      sink.accept(new ExitEvent(pid, -1, StraceBytes.latin1(b, s, j), 0));
+    } else if (StraceBytes.startsWith(b, n, i, "superseded by execve in pid ")) {
       int j = i + 28;
       int by = 0;
-      while (j < n && isDigit(b[j])) {
+      while (j < n && StraceBytes.isDigit(b[j])) {
         by = by * 10 + (b[j++] - '0');
       }
       // "LEADER +++ superseded by execve in pid EXECER": the execve that EXECER started completes
@@ -620,18 +469,18 @@ public final class TraceParser {
   }
 
   private void parseSignal(int pid, byte[] b, int n, int i) {
-    if (startsWith(b, n, i, "stopped by ")) {
+    if (StraceBytes.startsWith(b, n, i, "stopped by ")) {
       i += 11;
     }
     int s = i;
-    while (i < n && isNameChar(b[i])) {
+    while (i < n && StraceBytes.isNameChar(b[i])) {
       i++;
     }
     if (i == s) {
       unparsed(pid, "bad signal line", b, n);
       return;
     }
-    sink.accept(new SignalEvent(pid, latin1(b, s, i)));
+    sink.accept(new SignalEvent(pid, StraceBytes.latin1(b, s, i)));
   }
 
   private void emitSyscall(int pid, String name, String args, String result, long line) {
@@ -651,7 +500,7 @@ public final class TraceParser {
   // A line the parser complains about is not offered, so never replayed: its diagnostic comes each time.
   private void unparsed(int pid, String reason, byte[] b, int n) {
     offer = null;
-    sink.accept(new UnparsedLine(pid, lineNumber, reason, StraceText.printable(latin1(b, lineStart, Math.min(n, lineStart + 160)), 160)));
+    sink.accept(new UnparsedLine(pid, lineNumber, reason, StraceText.printable(StraceBytes.latin1(b, lineStart, Math.min(n, lineStart + 160)), 160)));
   }
 
   private void unparsedMessage(int pid, String reason) {
@@ -659,70 +508,13 @@ public final class TraceParser {
     sink.accept(new UnparsedLine(pid, lineNumber, reason, ""));
   }
 
-  private static int skipSpaces(byte[] b, int n, int i) {
-    while (i < n && b[i] == ' ') {
-      i++;
-    }
-    return i;
-  }
 
-  /** Skips {@code 12:34:56}, {@code 12:34:56.123456} or {@code 1700000000.123456} and spaces. */
-  private static int skipTimestamp(byte[] b, int n, int i) {
-    int j = i;
-    while (j < n && isDigit(b[j])) {
-      j++;
-    }
-    if (j == i || j >= n || (b[j] != ':' && b[j] != '.')) {
-      return i;
-    }
-    while (j < n && (isDigit(b[j]) || b[j] == ':' || b[j] == '.')) {
-      j++;
-    }
-    if (j < n && b[j] == ' ') {
-      return skipSpaces(b, n, j);
-    }
-    return i;
-  }
 
-  private static boolean startsWith(byte[] b, int n, int at, String s) {
-    if (at + s.length() > n) {
-      return false;
-    }
-    for (int k = 0; k < s.length(); k++) {
-      if (b[at + k] != s.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
-  }
 
-  private static boolean startsWith(byte[] b, int n, int at, byte[] s) {
-    if (at + s.length > n) {
-      return false;
-    }
-    for (int k = 0; k < s.length; k++) {
-      if (b[at + k] != s[k]) {
-        return false;
-      }
-    }
-    return true;
-  }
 
-  private static boolean endsWith(byte[] b, int n, byte[] s) {
-    return n >= s.length && startsWith(b, n, n - s.length, s);
-  }
 
-  private static boolean isDigit(byte c) {
-    return c >= '0' && c <= '9';
-  }
 
-  private static boolean isNameChar(byte c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (c >= 'A' && c <= 'Z') || c == '?';
-  }
 
-  private static String latin1(byte[] b, int from, int to) {
-    return new String(b, from, Math.max(0, to - from), StandardCharsets.ISO_8859_1);
-  }
 
   /** Interns syscall names without allocating for names already seen. */
   private static final class NameTable {

@@ -104,17 +104,20 @@ class RecorderTest {
 
   @Test
   void record_openFlags_mapToAccessKinds() {
-    assertEquals(EnumSet.of(Access.READ), Recorder.openKinds("O_RDONLY|O_CLOEXEC"));
-    assertEquals(EnumSet.of(Access.APPEND, Access.CREATE), Recorder.openKinds("O_WRONLY|O_CREAT|O_APPEND"));
-    assertEquals(EnumSet.of(Access.READ, Access.WRITE), Recorder.openKinds("O_RDWR"));
-    assertEquals(EnumSet.of(Access.WRITE, Access.CREATE), Recorder.openKinds("O_WRONLY|O_CREAT|O_TRUNC|O_APPEND"));
-    assertEquals(EnumSet.of(Access.STAT), Recorder.openKinds("O_RDONLY|O_PATH"));
+    assertEquals(EnumSet.of(Access.READ), StraceCalls.openKinds("O_RDONLY|O_CLOEXEC"));
+    assertEquals(EnumSet.of(Access.APPEND, Access.CREATE), StraceCalls.openKinds("O_WRONLY|O_CREAT|O_APPEND"));
+    assertEquals(EnumSet.of(Access.READ, Access.WRITE), StraceCalls.openKinds("O_RDWR"));
+    assertEquals(EnumSet.of(Access.WRITE, Access.CREATE), StraceCalls.openKinds("O_WRONLY|O_CREAT|O_TRUNC|O_APPEND"));
+    assertEquals(EnumSet.of(Access.STAT), StraceCalls.openKinds("O_RDONLY|O_PATH"));
   }
 
   @Test
   void record_mmapExecAndFdWrites_areFileAccesses() throws IOException {
     Recording r = recordText(
-        "5 mmap(NULL, 100, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_DENYWRITE, 3</usr/lib/libc.so.6>, 0) = 0x7f0000\n"
+        "5 openat(AT_FDCWD, \"/usr/lib/libc.so.6\", O_RDONLY|O_CLOEXEC) = 3</usr/lib/libc.so.6>\n"
+            + "5 openat(AT_FDCWD, \"/var/log/app.log\", O_RDONLY) = 7</var/log/app.log>\n"
+            + "5 openat(AT_FDCWD, \"/srv/data\", O_RDONLY) = 4</srv/data>\n"
+            + "5 mmap(NULL, 100, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_DENYWRITE, 3</usr/lib/libc.so.6>, 0) = 0x7f0000\n"
             + "5 write(7</var/log/app.log>, \"x\", 1) = 1\n"
             + "5 getdents64(4</srv/data>, 0x55, 32768) = 48\n"
             + "5 exit_group(0) = ?\n");
@@ -232,6 +235,7 @@ class RecorderTest {
             + "5 fcntl(3</srv/app/F_SETLK>, F_GETFD) = 1\n"
             + "5 newfstatat(AT_FDCWD</tmp>, \"/tmp/st_mode=S_IFDIR\", {st_mode=S_IFREG|0644, st_size=1, ...}, 0) = 0\n"
             + "5 newfstatat(AT_FDCWD</tmp>, \"/tmp/AT_SYMLINK_NOFOLLOW\", {st_mode=S_IFREG|0644, st_size=1, ...}, 0) = 0\n"
+            + "5 openat(AT_FDCWD, \"/srv/app/lock\", O_RDONLY) = 4</srv/app/lock>\n"
             + "5 fcntl(4</srv/app/lock>, F_SETLKW, {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=0}) = 0\n"
             + "5 mknodat(AT_FDCWD</tmp>, \"/tmp/h/dev\", S_IFCHR|0600, makedev(0x1, 0x3)) = 0\n");
     assertTrue(r.capabilities().containsKey("mknod"), "a real device node needs it");

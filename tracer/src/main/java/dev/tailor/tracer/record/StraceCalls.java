@@ -1,0 +1,553 @@
+package dev.tailor.tracer.record;
+
+import dev.tailor.tracer.Access;
+import dev.tailor.tracer.ExecUse;
+import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.call.ArgFilter;
+import dev.tailor.tracer.call.PathSyscall;
+import dev.tailor.tracer.call.SyscallModel;
+import dev.tailor.tracer.event.SyscallEvent;
+import dev.tailor.tracer.strace.StraceArguments;
+import dev.tailor.tracer.strace.StraceText;
+import dev.tailor.tracer.strace.TraceParser;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads strace's text of each call into what the call did, for the {@link Recorder} to add up:
+ * the files it named and how (by the rows of {@link SyscallModel}), the fds it used, its sockets,
+ * execs and the capabilities it implies, and the values of its recorded arguments. It follows
+ * each process's working directory (from {@code AT_FDCWD</dir>} decorations, chdir and fork) and
+ * what {@code /proc/self} names for it, to resolve names as the kernel did at the call.
+ */
+final class StraceCalls {
+  private final Recorder recorder;
+  private final Effects effects;
+  private final PathResolver resolver;
+  private final String initialCwd;
+  private final Map<Integer, String> cwds = new HashMap<>();
+  private final ProcSelf procSelf = new ProcSelf();
+  /** Processes inside clone or fork, whose children may speak before the call returns. */
+  private final Set<Integer> cloning = new HashSet<>();
+  private final Set<String> unreadArguments = new HashSet<>();
+  private final Set<String> interpreters = new TreeSet<>();
+  private boolean sawUndecoratedOpen;
+  private long throughLinks;
+  private final Set<String> linkExamples = new LinkedHashSet<>();
+  private long procLeftOut;
+  private final Set<String> procExamples = new LinkedHashSet<>();
+  private final StraceSockets sockets;
+
+  StraceCalls(Recorder recorder, Effects effects, PathResolver resolver, String initialCwd) {
+    this.recorder = recorder;
+    this.effects = effects;
+    this.resolver = resolver;
+    this.initialCwd = initialCwd;
+    this.sockets = new StraceSockets(recorder, resolver, this::cwdOf);
+  }
+
+  void setCwd(int pid, String cwd) {
+    cwds.put(pid, cwd);
+  }
+
+  boolean knowsCwd(int pid) {
+    return cwds.containsKey(pid);
+  }
+
+  void cloneStarted(int pid) {
+    cloning.add(pid);
+  }
+
+  void exited(int pid) {
+    cloning.remove(pid);
+  }
+
+  /** A pid seen for the first time: while exactly one process is inside clone/fork, its child. */
+  void newPid(int pid) {
+    if (cwds.containsKey(pid) || cloning.size() != 1) {
+      return;
+    }
+    int parent = cloning.iterator().next();
+    String parentCwd = cwds.get(parent);
+    if (parentCwd != null) {
+      cwds.put(pid, parentCwd);
+    }
+    procSelf.fork(parent, pid);
+  }
+
+  /** What this reading could not see or had to resolve on this machine, one sentence each. */
+  List<String> notes() {
+    List<String> w = new ArrayList<>();
+    if (sawUndecoratedOpen) {
+      w.add("the trace has no -yy fd decorations: opened paths come from the call arguments, unresolved "
+          + "through symlinks, and fd-only accesses (read, write, mmap of inherited fds) are not seen; "
+          + "record with strace -f -yy");
+    }
+    if (throughLinks > 0) {
+      w.add(throughLinks + " argument paths (exec, stat, unlink, rename, mkdir, failed opens) went through symlinks and "
+          + "were resolved on this machine when the trace was read, as the kernel resolves them (e.g. "
+          + String.join(", ", linkExamples) + "); a workload that changed a symlink in between could mislead this");
+    }
+    if (!interpreters.isEmpty()) {
+      w.add("#! scripts were exec'd: their interpreters (" + String.join(", ", interpreters) + ") were read from the "
+          + "scripts' first lines on this machine when the trace was read, as the kernel reads them at exec; they get "
+          + "read and mmap access");
+    }
+    if (procLeftOut > 0) {
+      w.add(procLeftOut + " paths through /proc named what only the traced process knew (a file descriptor, or a "
+          + "program or directory not in the trace; e.g. " + String.join(", ", procExamples) + ") and are left out");
+    }
+    return w;
+  }
+
+
+  /** The working directory of {@code pid}, which a repeat of the call may not share. */
+  private String cwdOf(int pid) {
+    effects.readState = true;
+    return cwds.getOrDefault(pid, initialCwd);
+  }
+
+  /** Reads one call; its effects go to the recorder, and to {@link Effects} for a repeat. */
+  void interpret(SyscallEvent e, String name, int pid, String errno) {
+    boolean ok = errno.isEmpty() && !e.unreturned();
+    switch (name) {
+      case "open", "creat" -> open(e, pid, errno, null, 0);
+      case "openat" -> open(e, pid, errno, "", 1);
+      case "openat2" -> open(e, pid, errno, "", 1);
+      case "execve" -> exec(e, pid, errno, null, 0);
+      case "execveat" -> exec(e, pid, errno, "", 1);
+      case "chdir" -> {
+        if (ok) {
+          List<String> a = StraceText.splitArgs(e.args());
+          argPath(pid, a, null, 0, true).ifPresent(p -> {
+            cwds.put(pid, p);
+            file(p, Access.STAT, "", true);
+          });
+        }
+      }
+      case "fchdir" -> {
+        if (ok) {
+          fdPath(StraceText.splitArgs(e.args()), 0).ifPresent(p -> cwds.put(pid, p));
+        }
+      }
+      case "clone", "clone3", "fork", "vfork" -> {
+        cloning.remove(pid);
+        long child = e.childPid();
+        if (ok && child > 0) {
+          String cwd = cwds.get(pid);
+          if (cwd != null) {
+            cwds.putIfAbsent((int) child, cwd);
+          }
+          procSelf.fork(pid, (int) child);
+        }
+      }
+      case "read", "pread64", "readv", "preadv", "preadv2", "recvfrom", "recvmsg", "recvmmsg" -> fdAccess(e, ok, Access.READ);
+      case "write", "pwrite64", "writev", "pwritev", "pwritev2", "sendmsg", "sendmmsg", "sendto" -> {
+        fdAccess(e, ok, Access.WRITE);
+        if (ok && name.startsWith("send")) {
+          sockets.peer(e);
+        }
+      }
+      case "getdents64", "getdents" -> {
+        if (ok) {
+          fdPath(StraceText.splitArgs(e.args()), 0).ifPresent(p -> fdFile(p, Access.READ, "", true));
+        }
+      }
+      case "fstat", "fstat64" -> {
+        List<String> a = StraceText.splitArgs(e.args());
+        if (ok && isDirectoryStat(a, 1)) {
+          fdPath(a, 0).ifPresent(p -> fdFile(p, Access.STAT, "", true));
+        }
+      }
+      case "sendfile", "sendfile64", "copy_file_range", "splice" -> {
+        // Data moved between two fds in the kernel: (out, in) for sendfile, (in, _, out) for the others.
+        if (ok) {
+          List<String> a = StraceText.splitArgs(e.args());
+          boolean sendfile = name.startsWith("sendfile");
+          fdPath(a, sendfile ? 1 : 0).ifPresent(p -> fdFile(p, Access.READ, "", false));
+          fdPath(a, sendfile ? 0 : 2).ifPresent(p -> fdFile(p, Access.WRITE, "", false));
+        }
+      }
+      case "ftruncate" -> fdAccess(e, ok, Access.WRITE);
+      case "fchmod", "fchown", "fsetxattr", "fremovexattr" -> fdAccess(e, ok, Access.SETATTR);
+      case "flock" -> fdAccess(e, ok, Access.LOCK);
+      case "fcntl", "fcntl64" -> {
+        List<String> a = StraceText.splitArgs(e.args());
+        if (ok && a.size() > 1 && (StraceText.hasFlag(a.get(1), "F_SETLK") || StraceText.hasFlag(a.get(1), "F_SETLKW")
+            || StraceText.hasFlag(a.get(1), "F_OFD_SETLK") || StraceText.hasFlag(a.get(1), "F_OFD_SETLKW"))) {
+          fdAccess(e, true, Access.LOCK);
+        }
+      }
+      case "mmap", "mmap2" -> {
+        if (ok) {
+          List<String> a = StraceText.splitArgs(e.args());
+          if (a.size() >= 5 && StraceText.hasFlag(a.get(2), "PROT_EXEC")) {
+            fdPath(a, 4).ifPresent(p -> {
+              fdFile(p, Access.MMAP_EXEC, "", false);
+              fdFile(p, Access.READ, "", false);
+            });
+          }
+        }
+      }
+      case "socket" -> sockets.socket(e, ok);
+      case "socketpair" -> {
+        if (ok) {
+          List<String> a = StraceText.splitArgs(e.args());
+          if (a.size() >= 2) {
+            recorder.countSocket(SocketText.family(a.get(0)), SocketText.type(a.get(1)));
+          }
+        }
+      }
+      case "bind" -> sockets.bind(e, pid, ok).ifPresent(p -> file(p, Access.CREATE, "", false));
+      case "connect" -> {
+        if (ok || errno.equals("EINPROGRESS")) {
+          sockets.peer(e);
+          sockets.unixPathOf(e, pid).ifPresent(p -> file(p, Access.WRITE, "", false));
+        }
+      }
+      case "accept", "accept4", "listen" -> {
+        if (ok) {
+          recorder.socketOfDecoration(e.name().startsWith("accept") ? e.result() : StraceText.splitArgs(e.args()).get(0));
+        }
+      }
+      default -> {
+        // The calls that name files, by their row of the table; the rest have no path, socket or
+        // capability meaning and are only counted.
+        PathSyscall row = SyscallModel.path(name).orElse(null);
+        if (row != null) {
+          named(e, row, pid, errno);
+        }
+      }
+    }
+    CapabilityRules.infer(e, name, ok, recorder::capability);
+    arguments(e, name);
+  }
+
+  /**
+   * Counts the values of the call's recorded arguments, failed calls too: a filter must let them
+   * fail as they did. A value that cannot be read is not counted, so the values no longer account
+   * for every call and no rule is written from them.
+   */
+  private void arguments(SyscallEvent e, String name) {
+    List<ArgFilter> filters = SyscallModel.filters(name);
+    if (filters.isEmpty()) {
+      return;
+    }
+    List<String> a = StraceText.splitArgs(e.args());
+    for (ArgFilter f : filters) {
+      Optional<Long> v = StraceArguments.value(f, a);
+      if (v.isPresent()) {
+        long[] counter = recorder.arguments().counter(f, f.normalize(v.get()));
+        counter[0]++;
+        effects.also(p -> counter[0]++);
+      } else if (unreadArguments.add(f.syscall() + " argument " + f.index())) {
+        recorder.warn("values of " + f.syscall() + " argument " + f.index() + " could not be read from the trace ("
+            + StraceText.printable(e.args(), 60) + "): no argument rule is learned for it; "
+            + (SyscallModel.STRACE_RAW.contains(f.syscall())
+                ? "record with strace -e raw=" + String.join(",", SyscallModel.STRACE_RAW) + " (tailor learn does)"
+                : "strace wrote a name tailor does not know"));
+      }
+    }
+  }
+
+  // ---- files ----
+
+  private void open(SyscallEvent e, int pid, String errno, String dirfd, int pathIndex) {
+    List<String> a = StraceText.splitArgs(e.args());
+    if (a.size() <= pathIndex) {
+      return;
+    }
+    String flags;
+    if (e.name().equals("creat")) {
+      flags = "O_WRONLY|O_CREAT|O_TRUNC";
+    } else if (e.name().equals("openat2")) {
+      flags = a.size() > 2 ? StraceText.field(a.get(2), "flags").orElse("O_RDONLY") : "O_RDONLY";
+    } else {
+      flags = a.size() > pathIndex + 1 ? a.get(pathIndex + 1) : "O_RDONLY";
+    }
+    EnumSet<Access> kinds = openKinds(flags);
+    boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
+    if (errno.isEmpty() && !e.unreturned()) {
+      Optional<String> resolved = StraceText.decoratedPath(e.result());
+      String path;
+      if (resolved.isPresent()) {
+        path = resolved.get();
+      } else {
+        sawUndecoratedOpen = true;
+        Optional<String> p = argPath(pid, a, dirfd, pathIndex, true);
+        if (p.isEmpty()) {
+          return;
+        }
+        path = p.get();
+      }
+      for (Access k : kinds) {
+        file(path, k, "", directory);
+      }
+    } else if (!errno.isEmpty()) {
+      Optional<String> p = argPath(pid, a, dirfd, pathIndex, true);
+      if (p.isPresent()) {
+        for (Access k : kinds) {
+          file(p.get(), k, errno, directory);
+        }
+      }
+    }
+  }
+
+  static EnumSet<Access> openKinds(String flags) {
+    EnumSet<Access> k = EnumSet.noneOf(Access.class);
+    if (StraceText.hasFlag(flags, "O_PATH")) {
+      k.add(Access.STAT);
+      return k;
+    }
+    boolean append = StraceText.hasFlag(flags, "O_APPEND") && !StraceText.hasFlag(flags, "O_TRUNC");
+    Access writeKind = append ? Access.APPEND : Access.WRITE;
+    if (StraceText.hasFlag(flags, "O_RDWR")) {
+      k.add(Access.READ);
+      k.add(writeKind);
+    } else if (StraceText.hasFlag(flags, "O_WRONLY")) {
+      k.add(writeKind);
+    } else {
+      k.add(Access.READ);
+      if (StraceText.hasFlag(flags, "O_TRUNC")) {
+        k.add(Access.WRITE);
+      }
+    }
+    if (StraceText.hasFlag(flags, "O_CREAT") || StraceText.hasFlag(flags, "O_TMPFILE")) {
+      k.add(Access.CREATE);
+    }
+    return k;
+  }
+
+  private void exec(SyscallEvent e, int pid, String errno, String dirfd, int pathIndex) {
+    List<String> a = StraceText.splitArgs(e.args());
+    Optional<String> path;
+    if (dirfd != null && a.size() > 4 && a.get(pathIndex).equals("\"\"")) {
+      // execveat(fd, "", ..., AT_EMPTY_PATH) runs the file fd is open on (fexecve); never a directory's fd.
+      path = StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH") && !a.get(0).startsWith("AT_FDCWD") ? fdPath(a, 0) : Optional.empty();
+    } else {
+      path = argPath(pid, a, dirfd, pathIndex, true);
+    }
+    if (path.isEmpty()) {
+      return;
+    }
+    // execve of another thread reports "= 0" on the leader; "?" only when the process died meanwhile.
+    if (!errno.isEmpty()) {
+      file(path.get(), Access.EXEC, errno, false);
+      return;
+    }
+    if (e.unreturned()) {
+      return;
+    }
+    file(path.get(), Access.EXEC, "", false);
+    file(path.get(), Access.READ, "", false);
+    String program = interpreted(pid, path.get());
+    procSelf.exec(pid, program);
+    effects.also(p -> procSelf.exec(p, program));
+    List<String> argv = new ArrayList<>();
+    if (a.size() > pathIndex + 1) {
+      String list = a.get(pathIndex + 1);
+      if (list.startsWith("[") && list.endsWith("]")) {
+        for (String item : StraceText.splitArgs(list.substring(1, list.length() - 1))) {
+          argv.add(StraceText.unquote(item).map(PathText::escape).orElse(item)
+              + (StraceText.isTruncated(item) ? "..." : ""));
+        }
+      }
+    }
+    String key = PathText.escape(path.get());
+    ExecUse use = new ExecUse(key, argv, 1, new TreeSet<>(Set.of(recorder.run())));
+    recorder.exec(use);
+  }
+
+  /**
+   * The program a successful exec of {@code path} runs: for a {@code #!} script, the kernel opens
+   * its interpreter inside the same execve, with no syscall of its own to show it, and maps it;
+   * the interpreter gets read and mmap access here. Up to the kernel's four levels of scripts.
+   */
+  private String interpreted(int pid, String path) {
+    String program = path;
+    for (int depth = 0; depth < Interpreters.MAX_DEPTH; depth++) {
+      Optional<String> interpreter = resolver.head(program, Interpreters.HEAD).flatMap(Interpreters::of);
+      if (interpreter.isEmpty()) {
+        return program;
+      }
+      String name = interpreter.get();
+      String base = name.startsWith("/") ? "" : cwdOf(pid);
+      if (!name.startsWith("/") && base.isEmpty()) {
+        return program;
+      }
+      String next = resolver.resolve(PathNames.join(base, name), true);
+      if (!resolver.isExecutableFile(next)) {
+        // The kernel runs only an executable interpreter: a script rewritten since names another.
+        return program;
+      }
+      program = next;
+      interpreters.add(PathText.escape(program));
+      file(program, Access.READ, "", false);
+      file(program, Access.MMAP_EXEC, "", false);
+    }
+    return program;
+  }
+
+  /**
+   * A call that names files (stat, unlink, rename, mkdir, link, ...), read by its row of {@link
+   * SyscallModel}: the same row tells the bpf backend which arguments to read.
+   */
+  private void named(SyscallEvent e, PathSyscall row, int pid, String errno) {
+    List<String> a = StraceText.splitArgs(e.args());
+    if (a.size() <= row.path()) {
+      return;
+    }
+    boolean follow = switch (row.follow()) {
+      case ALWAYS -> true;
+      case NEVER -> false;
+      case UNLESS_NOFOLLOW -> row.flags() < 0 || a.size() <= row.flags()
+          || !StraceText.hasFlag(a.get(row.flags()), "AT_SYMLINK_NOFOLLOW");
+    };
+    // stat results say what the path is: {st_mode=S_IFDIR|0755, ...}, statx's stx_mode likewise;
+    // unlinkat's AT_REMOVEDIR makes it rmdir. The flag words are arguments, never the path.
+    boolean directory = row.directory()
+        || (row.name().equals("unlinkat") && a.size() > row.flags() && StraceText.hasFlag(a.get(row.flags()), "AT_REMOVEDIR"))
+        || (errno.isEmpty() && isDirectoryStat(a, row.statBuffer()));
+    if (row.dirfd() >= 0 && a.get(row.path()).equals("\"\"")) {
+      // fstatat(fd, "", ..., AT_EMPTY_PATH): the fd itself.
+      if (errno.isEmpty()) {
+        fdPath(a, row.dirfd()).ifPresent(p -> fdFile(p, row.access(), "", directory));
+      }
+      return;
+    }
+    argPathAt(pid, a, row.dirfd(), row.path(), follow).ifPresent(p -> file(p, row.access(), errno, directory));
+    PathSyscall to = row.second();
+    if (to != null) {
+      argPathAt(pid, a, to.dirfd(), to.path(), false).ifPresent(p -> file(p, to.access(), errno, false));
+    }
+  }
+
+  /** Whether argument {@code at} is a stat struct of a directory ({st_mode=S_IFDIR|...}). */
+  private static boolean isDirectoryStat(List<String> a, int at) {
+    if (at < 0 || a.size() <= at) {
+      return false;
+    }
+    String st = a.get(at);
+    return st.startsWith("{st_mode=S_IFDIR") || st.startsWith("{stx_mask=") && st.contains(", stx_mode=S_IFDIR");
+  }
+
+  private Optional<String> argPathAt(int pid, List<String> a, int dirIndex, int pathIndex, boolean follow) {
+    if (dirIndex < 0) {
+      return argPath(pid, a, null, pathIndex, follow);
+    }
+    if (a.size() <= Math.max(dirIndex, pathIndex)) {
+      return Optional.empty();
+    }
+    return resolveArg(pid, a.get(dirIndex), a.get(pathIndex), follow);
+  }
+
+  /** The absolute, resolved path of argument {@code pathIndex}, with dirfd argument 0 if {@code dirfd != null}. */
+  private Optional<String> argPath(int pid, List<String> a, String dirfd, int pathIndex, boolean follow) {
+    if (a.size() <= pathIndex) {
+      return Optional.empty();
+    }
+    return resolveArg(pid, dirfd == null ? null : a.get(0), a.get(pathIndex), follow);
+  }
+
+  private Optional<String> resolveArg(int pid, String dirToken, String pathToken, boolean follow) {
+    Optional<String> name = StraceText.unquote(pathToken);
+    if (name.isEmpty() || StraceText.isTruncated(pathToken)) {
+      return Optional.empty();
+    }
+    String n = name.get();
+    // AT_FDCWD</dir>: strace says where the process is, which is also what a repeat will say.
+    String decoratedCwd = "";
+    if (dirToken != null && dirToken.startsWith("AT_FDCWD")) {
+      decoratedCwd = StraceText.decoratedPath(dirToken).orElse("");
+      if (!decoratedCwd.isEmpty()) {
+        String d = decoratedCwd;
+        cwds.put(pid, d);
+        effects.also(p -> cwds.put(p, d));
+      }
+    }
+    String base;
+    if (n.startsWith("/")) {
+      base = "";
+    } else if (dirToken != null && !dirToken.startsWith("AT_FDCWD")) {
+      Optional<String> d = StraceText.decoratedPath(dirToken);
+      if (d.isEmpty()) {
+        return Optional.empty();
+      }
+      base = d.get();
+    } else {
+      base = decoratedCwd.isEmpty() ? cwdOf(pid) : decoratedCwd;
+      if (base.isEmpty()) {
+        recorder.warn("relative paths were seen for processes whose working directory is unknown; they are left out");
+        return Optional.empty();
+      }
+    }
+    String joined = PathNames.join(base, n);
+    String lexical = PathNames.normalize(joined);
+    if (ProcSelf.owns(lexical)) {
+      // What the traced process sees there, never this machine's /proc; it depends on the pid.
+      effects.readState = true;
+      Optional<String> seen = procSelf.resolve(pid, lexical, follow, this::cwdOf);
+      if (seen.isEmpty()) {
+        procLeftOut++;
+        if (procExamples.size() < 3) {
+          procExamples.add(PathText.escape(lexical));
+        }
+        return seen;
+      }
+      return ProcSelf.owns(seen.get()) ? seen : Optional.of(resolver.resolve(seen.get(), follow));
+    }
+    String resolved = resolver.resolve(joined, follow);
+    if (!resolved.equals(lexical)) {
+      throughLinks++;
+      effects.also(p -> throughLinks++);
+      if (linkExamples.size() < 5) {
+        linkExamples.add(PathText.escape(lexical) + " -> " + PathText.escape(resolved));
+      }
+    }
+    return Optional.of(resolved);
+  }
+
+  private static Optional<String> fdPath(List<String> a, int index) {
+    return a.size() > index ? StraceText.decoratedPath(a.get(index)) : Optional.empty();
+  }
+
+  private void fdAccess(SyscallEvent e, boolean ok, Access kind) {
+    if (!ok) {
+      return;
+    }
+    String args = e.args();
+    int lt = args.indexOf('<');
+    int comma = args.indexOf(',');
+    if (lt < 0 || (comma >= 0 && comma < lt)) {
+      return;
+    }
+    // The fd is the first argument: "3</path>", up to its decoration's end (no full split needed).
+    String first = args.substring(0, StraceText.skipDecoration(args, lt));
+    Optional<String> path = StraceText.decoratedPath(first);
+    if (path.isPresent()) {
+      fdFile(path.get(), kind, "", false);
+    } else {
+      recorder.socketOfDecoration(first);
+    }
+  }
+
+  /** Records an access to a file a call named. */
+  private void file(String rawPath, Access kind, String errno, boolean directory) {
+    recorder.fileAccess(rawPath, kind, errno, directory).named = true;
+  }
+
+  /** Records an access through an fd: a file only ever used so may have been inherited. */
+  private void fdFile(String rawPath, Access kind, String errno, boolean directory) {
+    recorder.fileAccess(rawPath, kind, errno, directory);
+  }
+
+
+}
