@@ -159,6 +159,31 @@ public final class Recorder implements Consumer<TraceEvent> {
     targets.add(target);
   }
 
+  // ---- calls counted elsewhere (a backend that counts in the kernel) ----
+
+  /** Whether calls fed as events are counted here; see {@link #countCallsElsewhere}. */
+  private boolean countEvents = true;
+
+  /**
+   * From now on, calls fed as events add files, sockets, execs, processes and capabilities, but no
+   * syscall counts, errors or argument values: a backend that counts every call in the kernel
+   * feeds only the calls that name files or sockets, as strace would have written them, and adds
+   * the counts with {@link #addSyscallCount}, {@link #addSyscallErrors} and {@link #recordArgument}.
+   */
+  public void countCallsElsewhere() {
+    countEvents = false;
+  }
+
+  /** Whether calls fed as events are counted (and their argument values recorded) here. */
+  boolean countsEvents() {
+    return countEvents;
+  }
+
+  /** Adds {@code count} failures with {@code errno} ({@code ENOENT}) of {@code name}, counted elsewhere. */
+  public void addSyscallErrors(String name, String errno, long count) {
+    syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno, k -> new long[1])[0] += count;
+  }
+
   /** Adds syscall counts observed elsewhere (an in-kernel counter). */
   public void addSyscallCount(String name, long count) {
     syscallCounts.computeIfAbsent(name, k -> new long[1])[0] += count;
@@ -286,7 +311,9 @@ public final class Recorder implements Consumer<TraceEvent> {
           + ": " + StraceText.printable(e.args() + " = " + e.result(), 160));
       return;
     }
-    syscallTotal++;
+    if (countEvents) {
+      syscallTotal++;
+    }
     notePid(pid);
     if (name.startsWith("syscall_")) {
       name = renamedSyscalls.computeIfAbsent(name, syscallNames);
@@ -302,6 +329,10 @@ public final class Recorder implements Consumer<TraceEvent> {
       // A malformed argument must never stop the recording; the line is unused, the call not counted.
       effects.end();
       unusable(e.line(), "could not read arguments of " + name + ": " + ex.getMessage());
+      return;
+    }
+    if (!countEvents) {
+      effects.end();
       return;
     }
     long[] counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
