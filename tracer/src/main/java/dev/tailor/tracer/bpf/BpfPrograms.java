@@ -72,8 +72,10 @@ final class BpfPrograms {
   /** Mount levels and path components a walk follows at most (the rest is reported as too deep). */
   private static final int DEPTH = 128;
 
-  /** A part's status: read whole, not a path (a pipe, a socket), or not read (too long, unreadable). */
+  /** A part's status: read (or not asked for), not a path (a pipe, a socket), or not read (too long, unreadable). */
   static final int PART_OK = 0;
+  /** A walk's status when it reached the root: its part is a path (no bytes: the root itself). */
+  static final int PART_WALKED = 1;
   static final int PART_PSEUDO = 2;
   static final int PART_FAILED = 3;
 
@@ -99,7 +101,7 @@ final class BpfPrograms {
    * What one run needs: the workload's cgroup id (0: none, processes are followed by the tracked
    * map alone), the pid whose first exec starts tracking (0 when attaching), and syscall numbers.
    */
-  record Plan(long cgroup, int root, int exitNr, int exitGroupNr, int argMask) {}
+  record Plan(long cgroup, int root, int exitNr, int exitGroupNr, int sigreturnNr, int argMask) {}
 
   private final KernelLayout k;
   private final Maps m;
@@ -137,6 +139,14 @@ final class BpfPrograms {
     filter(c, out);
     c.load(DW, R7, R6, 0);
     c.load(k.syscallNrSize() == 8 ? DW : W, R8, R7, k.syscallNr());
+    if (k.syscallNrSize() == 4) {
+      c.aluImm(LSH, R8, 32).aluImm(ARSH, R8, 32);
+    }
+    // rt_sigreturn restores the registers it returns to and sets the number to -1 (so that the
+    // kernel restarts no call): at the exit, -1 is rt_sigreturn.
+    Label numbered = c.label();
+    c.jump(JNE, R8, -1, numbered).movImm(R8, plan.sigreturnNr());
+    c.bind(numbered);
     c.jump(JGT, R8, 1023, out);
     c.load(DW, R9, R6, 8);
     c.store(DW, FP, S_NR, R8);
@@ -506,6 +516,7 @@ final class BpfPrograms {
     c.bind(whole);
     c.load(W, R1, R8, USED).load(DW, R2, FP, W_START).alu(SUB, R1, R2);
     c.mov(R3, R7).aluImm(LSH, R3, 2).alu(BpfCode.ADD, R3, R8).store(W, R3, LEN, R1);
+    c.mov(R1, R8).alu(BpfCode.ADD, R1, R7).storeImm(B, R1, STATUS, PART_WALKED);
     c.bind(ret).ret(0);
 
     // step(index, state): one step up, a component or from a mount's root to its mountpoint; 1 ends the loop

@@ -69,26 +69,9 @@ final class TracedCalls {
     Map<String, Spec> out = new TreeMap<>();
     for (PathSyscall p : SyscallModel.pathSyscalls().values()) {
       int flags = EVENT | (p.opens() ? RESULT_FD : 0) | (p.execs() ? EXEC : 0);
-      int peekArg = NONE;
-      int peekOff = 0;
-      switch (p.name()) {
-        case "stat", "lstat" -> {
-          peekArg = 1;
-          peekOff = statMode;
-        }
-        case "newfstatat", "fstatat64" -> {
-          peekArg = 2;
-          peekOff = statMode;
-        }
-        case "statx" -> {
-          peekArg = 4;
-          peekOff = 28; // stx_mode, the same on every architecture
-        }
-        case "openat2" -> peekArg = 2; // struct open_how's flags
-        default -> {
-          // no field behind a pointer
-        }
-      }
+      // A stat's mode says whether the path is a directory; openat2's flags are behind its how pointer.
+      int peekArg = p.statBuffer() >= 0 ? p.statBuffer() : p.name().equals("openat2") ? 2 : NONE;
+      int peekOff = p.name().equals("statx") ? 28 /* stx_mode, on every architecture */ : p.statBuffer() >= 0 ? statMode : 0;
       PathSyscall second = p.second();
       out.put(p.name(), new Spec(p.name(), flags, p.path(), index(p.dirfd()), second == null ? NONE : second.path(),
           second == null ? NONE : index(second.dirfd()), NONE, peekArg, peekOff, 0, 0, Optional.of(p)));
