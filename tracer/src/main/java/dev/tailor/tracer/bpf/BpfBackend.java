@@ -40,6 +40,7 @@ public final class BpfBackend implements Backend {
   private final int exitNr;
   private final int exitGroupNr;
   private final int sigreturnNr;
+  private final FlushedPathResolver resolver = new FlushedPathResolver();
 
   private BpfBackend(IntFunction<Optional<String>> syscallNames, KernelLayout layout, int exitNr, int exitGroupNr,
       int sigreturnNr) {
@@ -60,6 +61,10 @@ public final class BpfBackend implements Backend {
     if (LibC.INSTANCE.geteuid() != 0) {
       throw new TraceException(TraceException.Kind.FAILED,
           "the bpf backend needs root (it loads BPF programs into the kernel); run as root or use --backend strace");
+    }
+    if (Commands.onPath("bash").isEmpty()) {
+      throw new TraceException(TraceException.Kind.FAILED,
+          "bash is needed to start the workload under the bpf backend (it waits until tracing is on); install bash");
     }
     if (!Files.isReadable(Btf.VMLINUX)) {
       throw new TraceException(TraceException.Kind.FAILED, "this kernel has no BTF (" + Btf.VMLINUX
@@ -129,6 +134,12 @@ public final class BpfBackend implements Backend {
     return "bpf";
   }
 
+  /** Cached, and emptied whenever the workload changes names: see {@link FlushedPathResolver}. */
+  @Override
+  public FlushedPathResolver pathResolver() {
+    return resolver;
+  }
+
   @Override
   public int run(List<String> command, Recorder recorder) throws TraceException {
     if (command.isEmpty()) {
@@ -136,7 +147,7 @@ public final class BpfBackend implements Backend {
     }
     Path program = Commands.resolve(command.get(0));
     Path bash = Commands.onPath("bash").orElseThrow(
-        () -> new TraceException(TraceException.Kind.FAILED, "bash is needed to start the workload under tracing; install bash"));
+        () -> new TraceException(TraceException.Kind.FAILED, "bash is needed to start the workload under the bpf backend; install bash"));
     Path dir = privateDir();
     Optional<WorkloadCgroup> cgroup = Optional.empty();
     try {
@@ -163,7 +174,7 @@ public final class BpfBackend implements Backend {
       }
       int root = (int) workload.pid();
       awaitWrapper(root, workload);
-      BpfOutput output = new BpfOutput(recorder, syscallNames, TracedCalls.specs(layout.statMode()), Arch.current());
+      BpfOutput output = new BpfOutput(recorder, syscallNames, TracedCalls.specs(layout.statMode()), Arch.current(), resolver);
       output.follow(root);
       recorder.setCwd(root, Path.of("").toAbsolutePath().toString());
       cgroup = WorkloadCgroup.create();
@@ -217,7 +228,7 @@ public final class BpfBackend implements Backend {
 
   @Override
   public void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder) throws TraceException {
-    BpfOutput output = new BpfOutput(recorder, syscallNames, TracedCalls.specs(layout.statMode()), Arch.current());
+    BpfOutput output = new BpfOutput(recorder, syscallNames, TracedCalls.specs(layout.statMode()), Arch.current(), resolver);
     for (int pid : pids) {
       if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
         throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);

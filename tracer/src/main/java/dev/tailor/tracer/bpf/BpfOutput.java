@@ -1,5 +1,7 @@
 package dev.tailor.tracer.bpf;
 
+import dev.tailor.tracer.Access;
+import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.event.ExitEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
@@ -37,6 +39,7 @@ final class BpfOutput implements RingBuffer.Sink {
   };
 
   private final Recorder recorder;
+  private final FlushedPathResolver resolver;
   private final IntFunction<Optional<String>> syscallNames;
   private final Map<String, TracedCalls.Spec> specs;
   private final CallText text;
@@ -53,7 +56,8 @@ final class BpfOutput implements RingBuffer.Sink {
   private long broken;
 
   BpfOutput(Recorder recorder, IntFunction<Optional<String>> syscallNames, Map<String, TracedCalls.Spec> specs,
-      String arch) {
+      String arch, FlushedPathResolver resolver) {
+    this.resolver = resolver;
     this.recorder = recorder;
     this.syscallNames = syscallNames;
     this.specs = specs;
@@ -153,6 +157,24 @@ final class BpfOutput implements RingBuffer.Sink {
       }
     }
     text.call(e, name.get(), spec, ++line).ifPresent(this::feed);
+    if (e.ret() >= 0 && changesNames(spec)) {
+      // Later names may resolve otherwise now: the cache of resolved folders starts over.
+      resolver.flush();
+    }
+  }
+
+  /** Whether a call that worked may have changed how names resolve: it removed, renamed or made a name, or mounted. */
+  private static boolean changesNames(TracedCalls.Spec spec) {
+    if (spec.row().isEmpty()) {
+      return spec.name().equals("mount") || spec.name().equals("umount2") || spec.name().equals("move_mount")
+          || spec.name().equals("pivot_root");
+    }
+    PathSyscall row = spec.row().get();
+    return changes(row.access()) || (row.second() != null && changes(row.second().access()));
+  }
+
+  private static boolean changes(Access a) {
+    return a == Access.DELETE || a == Access.RENAME || a == Access.CREATE || a == Access.LINK || a == Access.MKDIR;
   }
 
   /**

@@ -151,10 +151,6 @@ final class BpfPrograms {
     c.load(DW, R9, R6, 8);
     c.store(DW, FP, S_NR, R8);
     c.store(DW, FP, S_RET, R9);
-    for (int i = 0; i < 6; i++) {
-      c.load(DW, R1, R7, k.args()[i]);
-      c.store(DW, FP, S_ARGS + 8 * i, R1);
-    }
     c.store(W, FP, S_KEY, R8);
     c.loadMap(R1, m.spec()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP);
     c.jump(JEQ, R0, 0, out);
@@ -171,11 +167,20 @@ final class BpfPrograms {
     c.bind(noCount);
     // errno, for calls that failed (-4095..-1; the kernel's restart codes never reach the caller)
     Label noError = c.label();
-    c.load(DW, R9, FP, S_RET).jump(JSGE, R9, 0, noError).jump(JSLT, R9, -4095, noError);
+    c.jump(JSGE, R9, 0, noError).jump(JSLT, R9, -4095, noError);
     c.aluImm(NEG, R9, 0);
-    c.load(DW, R1, FP, S_NR).store(W, FP, S_ERRKEY, R1).store(W, FP, S_ERRKEY + 4, R9);
+    c.store(W, FP, S_ERRKEY, R8).store(W, FP, S_ERRKEY + 4, R9);
     bump(c, m.errors(), S_ERRKEY, S_ONE);
     c.bind(noError);
+    // Most calls (read, write, futex...) end here: their row is empty.
+    Label busy = c.label();
+    c.load(DW, R1, FP, S_SPEC0).jump(JNE, R1, 0, busy);
+    c.load(DW, R1, FP, S_SPEC1).jump(JEQ, R1, 0, out);
+    c.bind(busy);
+    for (int i = 0; i < 6; i++) {
+      c.load(DW, R1, R7, k.args()[i]);
+      c.store(DW, FP, S_ARGS + 8 * i, R1);
+    }
     // The rest in subprograms that start from the same state whatever path led here, so the
     // verifier checks each once (inline, every combination of the branches above multiplied it).
     Label values = c.label();
