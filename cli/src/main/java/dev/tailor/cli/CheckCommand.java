@@ -3,6 +3,7 @@ package dev.tailor.cli;
 import dev.tailor.generator.apparmor.AppArmorCoverage;
 import dev.tailor.generator.apparmor.AppArmorGenerator;
 import dev.tailor.generator.apparmor.AppArmorOptions;
+import dev.tailor.generator.seccomp.SeccompCoverage;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompProfile;
 import dev.tailor.tracer.Arch;
@@ -22,9 +23,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -105,9 +105,13 @@ final class CheckCommand implements Callable<Integer> {
         ProfileFolder.checkWritable(save);
         ProfileFolder.write(save, observed.withRuntimeBases(baseline.runtimeBases()), o);
       }
-      List<Drift> drift = compare(baseline, seccomp, observed);
+      List<String> unchecked = new ArrayList<>();
+      List<Drift> drift = compare(baseline, seccomp, observed, unchecked::add);
       // The verdict is a diagnostic: stdout belongs to the checked command (check -- make test > log).
       PrintWriter err = spec.commandLine().getErr();
+      for (String u : unchecked) {
+        err.println("tailor: warning: not checked: " + u);
+      }
       if (drift.isEmpty()) {
         err.printf("tailor: no drift: %d syscalls and %d paths stay inside %s%n",
             observed.syscalls().size(), observed.files().size(), profileDir);
@@ -165,18 +169,14 @@ final class CheckCommand implements Callable<Integer> {
 
   /** Everything {@code observed} did that the profiles of {@code baseline} do not allow, sorted. */
   static List<Drift> compare(Recording baseline, SeccompProfile seccomp, Recording observed) {
+    return compare(baseline, seccomp, observed, unchecked -> { });
+  }
+
+  /** As {@link #compare(Recording, SeccompProfile, Recording)}; {@code unchecked} hears what could not be checked. */
+  static List<Drift> compare(Recording baseline, SeccompProfile seccomp, Recording observed, Consumer<String> unchecked) {
     List<Drift> drift = new ArrayList<>();
-    Set<String> allowed = new TreeSet<>();
-    for (SeccompProfile.Rule r : seccomp.syscalls()) {
-      if (r.action().equals("SCMP_ACT_ALLOW") && r.args().isEmpty()) {
-        allowed.addAll(r.names());
-      }
-    }
-    boolean allowAll = seccomp.defaultAction().equals("SCMP_ACT_ALLOW");
-    for (String name : observed.syscalls().keySet()) {
-      if (!allowAll && !allowed.contains(name)) {
-        drift.add(new Drift("syscall", name, observed.syscalls().get(name).count() + " calls"));
-      }
+    for (SeccompCoverage.Refusal r : SeccompCoverage.of(seccomp).refusals(observed, unchecked)) {
+      drift.add(new Drift(r.kind(), r.what(), r.detail()));
     }
     AppArmorCoverage coverage = AppArmorCoverage.of(
         AppArmorGenerator.generate(baseline, AppArmorOptions.draft(baseline.name())).profile());

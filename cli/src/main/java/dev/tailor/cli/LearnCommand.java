@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,6 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
     },
     sortOptions = false)
 final class LearnCommand implements Callable<Integer> {
+  /** More runs than this are a typo more often than a plan. */
+  static final int MAX_RUNS = 100;
+
   @Spec CommandSpec spec;
 
   @Mixin ProfileOptions profile;
@@ -51,6 +55,12 @@ final class LearnCommand implements Callable<Integer> {
   @Option(names = "--duration", paramLabel = "TIME",
       description = "With --pid/--pidof: detach after this long (e.g. 30s, 5m, 1h); default: until Ctrl-C or the targets exit.")
   String duration;
+
+  @Option(names = "--runs", paramLabel = "N", defaultValue = "1",
+      description = "Run CMD N times (1-100), each traced on its own, and merge the runs as merge does: "
+          + "names that differ between runs only in a random part (mkstemp, pids) become globs, names alike in every "
+          + "run stay literal. A signal cuts the run it comes in short and starts no more.")
+  int runs;
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = "strace",
       description = "How to trace: strace (default), bpf (root only: tailor's BPF programs count every call in the kernel "
@@ -110,6 +120,12 @@ final class LearnCommand implements Callable<Integer> {
     if (duration != null && !attach) {
       throw new CommandException("--duration only applies with --pid or --pidof", Main.EXIT_TAILOR_FAILED);
     }
+    if (runs < 1 || runs > MAX_RUNS) {
+      throw new CommandException("--runs " + runs + ": give a number from 1 to " + MAX_RUNS, Main.EXIT_TAILOR_FAILED);
+    }
+    if (runs > 1 && attach) {
+      throw new CommandException("--runs only applies to a command after --, not to --pid or --pidof", Main.EXIT_TAILOR_FAILED);
+    }
     if (!List.of("strace", "bpf", "auto").contains(backend)) {
       throw new CommandException("--backend " + backend + ": use strace, bpf or auto", Main.EXIT_TAILOR_FAILED);
     }
@@ -131,21 +147,25 @@ final class LearnCommand implements Callable<Integer> {
     Optional<Duration> limit = duration == null ? Optional.empty() : Optional.of(Durations.parse(duration));
 
     Backend tracer = backend();
-    Recorder recorder = new Recorder(name, tracer.name(), tracer.pathResolver(), SyscallNames.resolver(),
-        Optional.of(Path.of("").toAbsolutePath().toString()));
+    Supplier<Recorder> recorders = () -> new Recorder(name, tracer.name(), tracer.pathResolver(),
+        SyscallNames.resolver(), Optional.of(Path.of("").toAbsolutePath().toString()));
+    Recording recording;
     int exit = 0;
-    try (StatusLine status = StatusLine.start(recorder, spec.commandLine().getErr(), !noStatus)) {
-      if (attach) {
+    if (attach) {
+      Recorder recorder = recorders.get();
+      try (StatusLine status = StatusLine.start(recorder, spec.commandLine().getErr(), !noStatus)) {
         recorder.warn("attached to running processes: their start-up (exec, dynamic loader, library loading, "
             + "configuration reads) and everything before the attach is not in this recording; merge it with a "
             + "'tailor learn -- CMD' recording of the program's start");
         tracer.attach(targets, limit, recorder);
-      } else {
-        exit = tracer.run(command, recorder);
       }
+      recording = recorder.toRecording(name, Arch.current());
+    } else {
+      CommandRuns.Outcome o = CommandRuns.run(tracer, command, runs, name, recorders, spec.commandLine().getErr(), !noStatus);
+      recording = o.recording();
+      exit = o.exit();
     }
-    Recording recording = recorder.toRecording(name, Arch.current())
-        .withRuntimeBases(runtime.bases(spec.commandLine().getErr()));
+    recording = recording.withRuntimeBases(runtime.bases(spec.commandLine().getErr()));
     ProfileFolder.Written w = ProfileFolder.write(profile.out, recording, profile);
     spec.commandLine().getErr().println(w.summary());
     ProfileFolder.unusedLines(recording, false).ifPresent(spec.commandLine().getErr()::println);

@@ -5,9 +5,7 @@ import dev.tailor.tracer.RecordingJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,21 +41,16 @@ final class MergeCommand implements Callable<Integer> {
   public Integer call() {
     try {
       profile.apparmor(profile.nameOr("merged"));
-      List<Recording> parts = new ArrayList<>();
-      Set<String> labels = new HashSet<>();
+      List<Recording> read = new ArrayList<>();
       for (Path in : inputs) {
-        Recording r;
         try {
-          r = RecordingJson.read(in);
+          read.add(RecordingJson.read(in));
         } catch (IOException e) {
           throw new CommandException(e.getMessage());
         }
-        // Two runs learned under one name stay two runs in the provenance.
-        Set<String> taken = new HashSet<>(labels);
-        Recording relabeled = r.relabel(label -> unique(label, taken));
-        labels.addAll(relabeled.runs());
-        parts.add(relabeled);
       }
+      // Two runs learned under one name stay two runs in the provenance, and are compared.
+      List<Recording> parts = RunLabels.distinct(read);
       String fallback = parts.stream().map(Recording::name).distinct().count() == 1 ? parts.get(0).name() : "merged";
       String name = profile.nameOr(fallback);
       Recording merged;
@@ -82,16 +75,5 @@ final class MergeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return Main.fail(spec, "internal error: " + e, e, 1);
     }
-  }
-
-  private static String unique(String label, Set<String> taken) {
-    if (!taken.contains(label)) {
-      return label;
-    }
-    int n = 2;
-    while (taken.contains(label + "#" + n)) {
-      n++;
-    }
-    return label + "#" + n;
   }
 }

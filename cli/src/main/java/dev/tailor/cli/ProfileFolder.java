@@ -5,9 +5,11 @@ import dev.tailor.generator.apparmor.AppArmorOptions;
 import dev.tailor.generator.apparmor.AppArmorResult;
 import dev.tailor.generator.apparmor.AppArmorWriter;
 import dev.tailor.generator.apparmor.Generalisation;
+import dev.tailor.generator.report.ArgumentSection;
 import dev.tailor.generator.report.Report;
 import dev.tailor.generator.seccomp.SeccompGenerator;
 import dev.tailor.generator.seccomp.SeccompJson;
+import dev.tailor.generator.seccomp.SeccompOptions;
 import dev.tailor.generator.seccomp.SeccompResult;
 import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.Recording;
@@ -55,15 +57,16 @@ final class ProfileFolder {
   /** What a profile folder's files are made from. */
   private record Rendered(SeccompResult seccomp, AppArmorResult apparmor, String report) {}
 
-  private static Rendered render(Recording recording, AppArmorOptions aa) throws CommandException {
+  private static Rendered render(Recording recording, AppArmorOptions aa, SeccompOptions so) throws CommandException {
     SeccompResult seccomp;
     try {
-      seccomp = SeccompGenerator.generate(recording);
+      seccomp = SeccompGenerator.generate(recording, so);
     } catch (SeccompException e) {
       throw new CommandException(e.getMessage());
     }
     AppArmorResult apparmor = AppArmorGenerator.generate(recording, aa);
     List<Report.Section> sections = new ArrayList<>();
+    sections.add(ArgumentSection.of(seccomp.arguments(), so.argumentFilters()));
     if (!seccomp.notes().isEmpty()) {
       StringBuilder s = new StringBuilder();
       for (String n : seccomp.notes()) {
@@ -85,9 +88,14 @@ final class ProfileFolder {
       try {
         Recorder r = new Recorder("warm-up", "warm-up", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
         r.addSyscallCount("read", 1);
+        r.addSyscallCount("ioctl", 1);
+        r.recordArgument("ioctl", 1, 0x5401, 1);
         r.recordOpen("/etc/hostname", "O_RDONLY", "");
+        // a temporary name, so that what judges names (LetterPairs' table) loads now too
+        r.recordOpen("/tmp/warm-up-Ab3xYz.tmp", "O_RDWR|O_CREAT", "");
         Recording recording = r.toRecording("warm-up", Arch.current());
-        Rendered x = render(recording, new AppArmorOptions(AppArmorOptions.Mode.COMPLAIN, AppArmorOptions.ExecMode.IX, "", "warm-up"));
+        Rendered x = render(recording, new AppArmorOptions(AppArmorOptions.Mode.COMPLAIN, AppArmorOptions.ExecMode.IX, "", "warm-up"),
+            SeccompOptions.DEFAULT);
         SeccompJson.toJson(x.seccomp().profile());
         AppArmorWriter.write(x.apparmor().profile());
         RecordingJson.write(recording, java.io.OutputStream.nullOutputStream());
@@ -101,7 +109,7 @@ final class ProfileFolder {
   }
 
   static Written write(Path out, Recording recording, ProfileOptions options) throws CommandException {
-    Rendered rendered = render(recording, apparmorOptions(recording.name(), options));
+    Rendered rendered = render(recording, apparmorOptions(recording.name(), options), options.seccomp());
     SeccompResult seccomp = rendered.seccomp();
     AppArmorResult apparmor = rendered.apparmor();
     String report = rendered.report();

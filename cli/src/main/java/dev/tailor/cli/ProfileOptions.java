@@ -1,6 +1,7 @@
 package dev.tailor.cli;
 
 import dev.tailor.generator.apparmor.AppArmorOptions;
+import dev.tailor.generator.seccomp.SeccompOptions;
 import dev.tailor.tracer.PathText;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -33,6 +34,16 @@ final class ProfileOptions {
       description = "Also write AppArmor rules for files the workload only used through descriptors it inherited "
           + "(e.g. its stdout redirected to a file); by default they are listed in report.md only.")
   boolean keepInherited;
+
+  @Option(names = "--no-arg-filters",
+      description = "Allow every syscall seen by name, whatever its arguments: no learned argument rules "
+          + "(socket families, ioctl requests, prctl options, clone's namespace flags, W^X) and clone3 allowed.")
+  boolean noArgFilters;
+
+  /** How seccomp.json is made. */
+  SeccompOptions seccomp() {
+    return new SeccompOptions(!noArgFilters);
+  }
 
   /** The name to use: the option, else {@code fallback} made safe. */
   String nameOr(String fallback) throws UsageException {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.tailor.generator.apparmor.AppArmorCoverage;
 import dev.tailor.generator.apparmor.AppArmorGenerator;
 import dev.tailor.generator.apparmor.AppArmorOptions;
-import dev.tailor.generator.apparmor.AppArmorProfile;
 import dev.tailor.generator.apparmor.AppArmorResult;
 import dev.tailor.generator.apparmor.AppArmorWriter;
 import dev.tailor.generator.apparmor.FileRule;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -186,31 +184,9 @@ class SampleProfilesTest {
   private static void assertCoversSecondRun(Learned l, List<String> cmd, Cleanup before) throws Exception {
     ParserCheck.assertParse(List.of(l.text()));
     before.run();
-    Path log = l.folder().resolveSibling("second-run.strace");
-    List<String> strace = new ArrayList<>(List.of("strace", "-f", "-yy", "-qq", "-o", log.toString()));
-    strace.addAll(cmd);
-    Process p =
-        new ProcessBuilder(strace)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(l.folder().resolveSibling("second-run.stderr").toFile())
-            .start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "second run did not finish");
-    assertEquals(0, p.exitValue(), "second run failed");
-
-    String cwd = Path.of("").toAbsolutePath().toString();
-    Recording second = GenerateCommand.read("second", List.of(log), cwd, false);
-    AppArmorProfile profile = l.apparmor().profile();
-    AppArmorCoverage coverage = AppArmorCoverage.of(profile);
-    List<String> missing = new ArrayList<>();
-    int used = 0;
-    for (FileUse f : second.files().values()) {
-      if (f.succeeded()) {
-        used++;
-      }
-      coverage.missing(f).ifPresent(m -> missing.add(f.path() + (f.directory() ? "/ " : " ") + m));
-    }
-    assertTrue(used > 10, "the second run used only " + used + " files");
-    assertEquals(List.of(), missing, "the second run used files the profile does not grant:\n" + l.text());
+    Recording second = RunCoverage.traceAgain(cmd, l.folder().getParent(), "second-run");
+    assertEquals(List.of(), RunCoverage.missing(l.apparmor().profile(), second),
+        "the second run used files the profile does not grant:\n" + l.text());
   }
 
   private static String raw(String pathText) {
@@ -221,7 +197,7 @@ class SampleProfilesTest {
     void run() throws IOException;
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tailor.generator.apparmor.AppArmorGenerator;
 import dev.tailor.generator.apparmor.AppArmorOptions;
 import dev.tailor.generator.apparmor.AppArmorWriter;
+import dev.tailor.generator.report.ArgumentSection;
 import dev.tailor.generator.report.Report;
 import dev.tailor.generator.seccomp.SeccompGenerator;
 import dev.tailor.generator.seccomp.SeccompJson;
+import dev.tailor.generator.seccomp.SeccompResult;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.record.PathResolver;
 import dev.tailor.tracer.record.Recorder;
@@ -89,11 +91,13 @@ class GoldenFilesTest {
     assertTrue(parser.syscalls() > 0, trace + " holds no syscalls");
     Recording recording = recorder.toRecording(name, ARCH);
     Map<String, String> out = new TreeMap<>();
-    out.put("expected.seccomp.json", SeccompJson.toJson(SeccompGenerator.generate(recording).profile()));
+    SeccompResult seccomp = SeccompGenerator.generate(recording);
+    out.put("expected.seccomp.json", SeccompJson.toJson(seccomp.profile()));
     out.put(
         "expected.apparmor",
         AppArmorWriter.write(AppArmorGenerator.generate(recording, AppArmorOptions.draft(name)).profile()));
-    out.put("expected.report.md", new Report(recording, List.of()).render());
+    out.put("expected.report.md",
+        new Report(recording, List.of(ArgumentSection.of(seccomp.arguments(), true))).render());
     return out;
   }
 }

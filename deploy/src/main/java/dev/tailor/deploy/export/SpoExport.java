@@ -97,6 +97,12 @@ final class SpoExport {
               if (!ARG_FIELDS.contains(f)) {
                 throw new ExportException(at + ": argument field '" + f + "' has no place in the operator's SeccompProfile");
               }
+              // The CRD holds value and valueTwo as int64 (minimum 0): a 64-bit mask does not fit.
+              JsonNode v = a.get(f);
+              if ((f.equals("value") || f.equals("valueTwo")) && v.isIntegralNumber() && !v.canConvertToLong()) {
+                throw new ExportException(at + ": argument " + f + " " + v + " is above what the operator's "
+                    + "SeccompProfile holds (int64, at most " + Long.MAX_VALUE + ")");
+              }
             }
             args.add(a.deepCopy());
           }

@@ -154,4 +154,50 @@ class SpoSchemaTest {
     assertThrows(ExportException.class,
         () -> Fixtures.render(Export.Format.SPO, List.of(ProfileDir.read(dir)), new ArrayList<>()));
   }
+
+  @Test
+  void spo_learnedArgumentRules_validateAndAreCarriedExactly(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    java.util.TreeMap<String, dev.tailor.tracer.SyscallUse> calls = new java.util.TreeMap<>();
+    for (String n : List.of("clone3", "execve", "exit_group", "ioctl", "mmap", "prctl", "socket")) {
+      calls.put(n, new dev.tailor.tracer.SyscallUse(1, new java.util.TreeMap<>(), new java.util.TreeSet<>(Set.of("r"))));
+    }
+    java.util.TreeMap<String, dev.tailor.tracer.ArgumentUse> values = new java.util.TreeMap<>();
+    for (Object[] v : new Object[][] {{"clone3", 0, 0x3d0f00L}, {"ioctl", 1, 0x80045430L}, {"mmap", 2, 3L},
+        {"prctl", 0, 15L}, {"socket", 0, 10L}, {"socket", 1, 0x80002L}}) {
+      dev.tailor.tracer.ArgumentUse u = new dev.tailor.tracer.ArgumentUse((String) v[0], (Integer) v[1],
+          new java.util.TreeMap<>(Map.of((Long) v[2], 1L)), new java.util.TreeSet<>(Set.of("r")));
+      values.put(u.key(), u);
+    }
+    dev.tailor.tracer.Recording r = new dev.tailor.tracer.Recording(dev.tailor.tracer.Recording.VERSION, "learned", "x86_64",
+        new java.util.TreeSet<>(Set.of("r")), calls, new java.util.TreeMap<>(), new java.util.TreeMap<>(),
+        new java.util.TreeMap<>(), new java.util.TreeMap<>(), List.of(), List.of(), 1, List.of(), 0, List.of(), List.of(),
+        values, new java.util.TreeMap<>());
+    Path dir = Files.createDirectories(tmp.resolve("learned"));
+    dev.tailor.generator.seccomp.SeccompJson.write(dev.tailor.generator.seccomp.SeccompGenerator.generate(r).profile(),
+        dir.resolve("seccomp.json"));
+    ProfileDir p = ProfileDir.read(dir);
+    JsonNode spo = documents(Fixtures.render(Export.Format.SPO, List.of(p), new ArrayList<>())).get(0);
+    Set<ValidationMessage> errors = validate(spo);
+    assertTrue(errors.isEmpty(), errors.toString());
+    JsonNode file = p.seccomp();
+    assertEquals(file.get("syscalls"), canonical(spo.at("/spec/syscalls"), file.get("syscalls")));
+    // Every kind of rule is there: masked 32-bit values, the clone namespace mask, W^X, clone3's ENOSYS.
+    String rules = spo.at("/spec/syscalls").toString();
+    for (String part : List.of("\"value\":4294967295,\"valueTwo\":2147767344", "\"value\":2114060416,\"valueTwo\":0",
+        "\"value\":6,\"valueTwo\":4", "\"value\":15,\"valueTwo\":2", "\"errnoRet\":38")) {
+      assertTrue(rules.contains(part), part + " in " + rules);
+    }
+  }
+
+  @Test
+  void spo_argumentAboveInt64_isRefusedInOneLine(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("wide"));
+    Files.writeString(dir.resolve("seccomp.json"), "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+        + "[\"mmap\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 2, \"value\": 18446744073709551615, "
+        + "\"valueTwo\": 1, \"op\": \"SCMP_CMP_MASKED_EQ\"}]}]}");
+    ExportException e = assertThrows(ExportException.class,
+        () -> Fixtures.render(Export.Format.SPO, List.of(ProfileDir.read(dir)), new ArrayList<>()));
+    assertEquals(dir.resolve("seccomp.json") + ": syscalls[0]: argument value 18446744073709551615 is above what the "
+        + "operator's SeccompProfile holds (int64, at most 9223372036854775807)", e.getMessage());
+  }
 }

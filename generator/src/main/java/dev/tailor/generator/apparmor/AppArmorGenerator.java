@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -39,9 +40,6 @@ public final class AppArmorGenerator {
 
   /** Subfolders with entries a subtree needs before {@code **} is used instead of {@code *}. */
   static final int SUBTREE_MIN_DIRS = 2;
-
-  /** Length of the random run that marks a mkstemp-style name (mkstemp uses six). */
-  static final int RANDOM_RUN_MIN = 6;
 
   /** Where programs put temporary files; random names there become globs, rules get owner. */
   static final List<String> TEMP_ROOTS = List.of("/tmp/", "/var/tmp/", "/dev/shm/");
@@ -93,7 +91,7 @@ public final class AppArmorGenerator {
   private record Draft(
       String text, Perms perms, boolean owner, Kind kind, TreeSet<String> sources, String reason) {
     boolean literal() {
-      return !text.contains("*") && !text.contains("?") && !text.contains("@");
+      return AppArmorGenerator.literal(text);
     }
 
     boolean isDirectory() {
@@ -114,6 +112,7 @@ public final class AppArmorGenerator {
     AppArmorResult run() {
       // 1. Every path that needs a rule, with its permissions; directories end in '/'.
       TreeMap<String, Perms> paths = new TreeMap<>();
+      TreeMap<String, SortedSet<String>> runsOf = new TreeMap<>();
       Set<String> sockets = new HashSet<>();
       List<FileUse> used = new ArrayList<>(recording.files().values());
       if (options.keepInherited()) {
@@ -123,6 +122,7 @@ public final class AppArmorGenerator {
         Perms p = Perms.of(f.accesses());
         if (!p.isEmpty()) {
           paths.merge(key(f.path(), f.directory()), p, Perms::union);
+          runsOf.computeIfAbsent(key(f.path(), f.directory()), k -> new TreeSet<>()).addAll(f.runs());
         }
       }
       for (ExecUse e : recording.execs().values()) {
@@ -180,15 +180,26 @@ public final class AppArmorGenerator {
                       list,
                       "covered by Debian's abstraction " + a.fileName())));
 
-      // 3. A draft per path: /proc of the workload and temporary names become patterns.
+      // 3. A draft per path: /proc of the workload and random names become patterns.
+      // Programs and sockets are never globbed, even under a temporary folder: a glob there would
+      // let the workload run, or connect to, anything of that shape; nor is code mapped
+      // executable outside temporary folders (a library's name is its version, not chance).
+      TreeMap<String, SortedSet<String>> globbable = new TreeMap<>();
+      paths.forEach((path, perms) -> {
+        if (runsOf.containsKey(path) && !sockets.contains(path) && !perms.has(Perms.X)
+            && (!perms.has(Perms.M) || NamePatterns.temporary(path))) {
+          globbable.put(path, runsOf.get(path));
+        }
+      });
+      Map<String, NamePatterns.Named> named = NamePatterns.of(globbable, recording.runs());
       Map<String, Draft> drafts = new TreeMap<>();
       for (Map.Entry<String, Perms> e : paths.entrySet()) {
         String path = e.getKey();
-        Draft d = draft(path, e.getValue(), sockets.contains(path));
+        Draft d = draft(path, e.getValue(), sockets.contains(path), named.get(path));
         drafts.merge(d.text(), d, Run::mergeDrafts);
       }
       for (Draft d : drafts.values()) {
-        if (!d.literal() && (d.kind() == Kind.PROC || d.kind() == Kind.TEMP)) {
+        if (!d.literal()) {
           generalisations.add(new Generalisation(quote(d.text()), List.copyOf(d.sources()), d.reason()));
         }
       }
@@ -256,7 +267,7 @@ public final class AppArmorGenerator {
       return new Draft(a.text(), a.perms().union(b.perms()), a.owner() || b.owner(), k, s, a.reason());
     }
 
-    private static Draft draft(String path, Perms perms, boolean socket) {
+    private static Draft draft(String path, Perms perms, boolean socket, NamePatterns.Named named) {
       TreeSet<String> src = new TreeSet<>(List.of(path));
       String proc = procPattern(path);
       if (proc != null) {
@@ -265,24 +276,22 @@ public final class AppArmorGenerator {
             "a process's own /proc entries; every numeric /proc/PID is taken to be the"
                 + " workload's own (the recording keeps no pid list), so the rule is owner-only");
       }
-      boolean owner = OWNER_ROOTS.stream().anyMatch(path::startsWith);
-      // Programs and sockets are never globbed, even under a temporary folder: a glob there would
-      // let the workload run, or connect to, anything of that shape.
+      String text = named == null ? PathPattern.escape(path) : named.text();
+      String reason = named == null ? ""
+          : named.acrossRuns() ? "names that differed between runs only in a random part (a pid, a run of"
+              + " letters and digits): the narrowest glob over the names of every run"
+          : "a name with a random-looking part (by its characters, its length and its place: a temporary"
+              + " or cache folder)";
       boolean plainFile = !socket && !perms.has(Perms.X);
-      for (String root : TEMP_ROOTS) {
-        if (path.startsWith(root) && plainFile) {
-          String text = tempPattern(root, path);
-          return new Draft(
-              text, perms, true, Kind.TEMP, src,
-              "temporary names with a random part, owner-only under a temporary folder");
-        }
+      if (plainFile && TEMP_ROOTS.stream().anyMatch(path::startsWith)) {
+        return new Draft(text, perms, true, Kind.TEMP, src, reason.isEmpty() ? "" : reason + ", owner-only");
       }
       Kind kind =
           socket ? Kind.SOCKET
               : perms.has(Perms.X) ? Kind.PROGRAM
               : perms.has(Perms.M) ? Kind.LIBRARY
               : Kind.FILE;
-      return new Draft(PathPattern.escape(path), perms, owner, kind, src, "");
+      return new Draft(text, perms, OWNER_ROOTS.stream().anyMatch(path::startsWith), kind, src, reason);
     }
 
     /** The /proc path as a pattern of the workload's own process, or null when it is not one. */
@@ -310,77 +319,6 @@ public final class AppArmorGenerator {
         out.append('/').append(PathPattern.escape(parts[i]));
       }
       return out.toString();
-    }
-
-    /** The path under a temporary root with every random-looking name part made a glob. */
-    private static String tempPattern(String root, String path) {
-      StringBuilder out = new StringBuilder(PathPattern.escape(root));
-      String[] parts = path.substring(root.length()).split("/", -1);
-      for (int i = 0; i < parts.length; i++) {
-        if (i > 0) {
-          out.append('/');
-        }
-        out.append(tempName(parts[i]));
-      }
-      return out.toString();
-    }
-
-    /** One name, with its mkstemp-style random run replaced by '*', escaped. */
-    static String tempName(String name) {
-      String base = name;
-      String ext = "";
-      int dot = name.lastIndexOf('.');
-      if (dot > 0 && name.length() - dot <= 6 && name.substring(dot + 1).matches("[A-Za-z0-9]+")) {
-        base = name.substring(0, dot);
-        ext = name.substring(dot);
-      }
-      // A name that is a pid (the JVM's /tmp/hsperfdata_USER/PID, lock and socket files named
-      // after their process) differs on every run: @{pid} matches exactly such numbers.
-      if (ext.isEmpty() && name.matches("[1-9][0-9]{0,6}")) {
-        return "@{pid}";
-      }
-      // Python's tempfile: "tmp" + 8 chars of [a-z0-9_]; mkstemp: a prefix + 6 of [A-Za-z0-9].
-      if (base.startsWith("tmp")
-          && base.length() - 3 >= RANDOM_RUN_MIN
-          && base.substring(3).matches("[A-Za-z0-9_]+")) {
-        return "tmp" + "?".repeat(base.length() - 3) + PathPattern.escape(ext);
-      }
-      int start = base.length();
-      while (start > 0 && Character.isLetterOrDigit(base.charAt(start - 1)) && base.charAt(start - 1) < 0x80) {
-        start--;
-      }
-      String run = base.substring(start);
-      boolean separated = start == 0 || ".-_".indexOf(base.charAt(start - 1)) >= 0;
-      if (run.length() >= RANDOM_RUN_MIN && separated && looksRandom(run)) {
-        return PathPattern.escape(base.substring(0, start)) + randomRun(run) + PathPattern.escape(ext);
-      }
-      return PathPattern.escape(name);
-    }
-
-    /**
-     * The glob for a random run. mkstemp, Python and mktemp draw a fixed number of characters, so
-     * one '?' each matches only names of that shape; Java and Go append a random number of any
-     * length to a word prefix ({@code out4064891533805173690}), so the number becomes '*'.
-     */
-    static String randomRun(String run) {
-      int digits = run.length();
-      while (digits > 0 && Character.isDigit(run.charAt(digits - 1))) {
-        digits--;
-      }
-      String prefix = run.substring(0, digits);
-      if (run.length() - digits >= 4 && prefix.chars().noneMatch(Character::isDigit)) {
-        return PathPattern.escape(prefix) + "*";
-      }
-      return "?".repeat(run.length());
-    }
-
-    /** Digits and letters mixed, or upper and lower case mixed: a word is rarely either. */
-    private static boolean looksRandom(String run) {
-      boolean digit = run.chars().anyMatch(c -> c >= '0' && c <= '9');
-      boolean letter = run.chars().anyMatch(Character::isLetter);
-      boolean upper = run.chars().anyMatch(c -> c >= 'A' && c <= 'Z');
-      boolean lower = run.chars().anyMatch(c -> c >= 'a' && c <= 'z');
-      return (digit && letter) || (upper && lower && run.length() > 6);
     }
 
     private List<Draft> collapseSubtrees(List<Draft> in) {
@@ -471,7 +409,7 @@ public final class AppArmorGenerator {
     private List<Draft> joinFolders(List<Draft> in) {
       Map<String, Draft> folders = new HashMap<>();
       for (Draft d : in) {
-        if (d.literal() && d.isDirectory()) {
+        if (!d.text().contains("*") && d.isDirectory()) {
           folders.put(d.text(), d);
         }
       }
@@ -511,7 +449,7 @@ public final class AppArmorGenerator {
     private List<Draft> collapseFolders(List<Draft> in) {
       Map<String, List<Draft>> groups = new TreeMap<>();
       for (Draft d : in) {
-        if (globbable(d) && !d.isDirectory()) {
+        if ((globbable(d) || inRandomFolder(d)) && !d.isDirectory()) {
           String dir = d.text().substring(0, d.text().lastIndexOf('/'));
           groups.computeIfAbsent(dir + "\0" + d.perms().bits() + "\0" + d.owner(), x -> new ArrayList<>()).add(d);
         }
@@ -549,8 +487,20 @@ public final class AppArmorGenerator {
 
     /** Literal file and library rules may be globbed; programs, sockets, /proc never. */
     private static boolean globbable(Draft d) {
-      return d.literal()
-          && (d.kind() == Kind.FILE || d.kind() == Kind.LIBRARY || d.kind() == Kind.TEMP)
+      return d.literal() && ofFiles(d);
+    }
+
+    /**
+     * A rule of a file in a folder with a random name ({@code /tmp/tmp????????/job-01.txt}): the
+     * entries of one such folder may become {@code dir/*} as those of a literal folder do.
+     */
+    private static boolean inRandomFolder(Draft d) {
+      String name = d.text().substring(d.text().lastIndexOf('/') + 1);
+      return !d.text().contains("*") && literal(name) && ofFiles(d);
+    }
+
+    private static boolean ofFiles(Draft d) {
+      return (d.kind() == Kind.FILE || d.kind() == Kind.LIBRARY || d.kind() == Kind.TEMP)
           && !d.perms().has(Perms.X)
           && !d.text().contains("/../")
           && !d.text().contains("/./")
@@ -599,6 +549,11 @@ public final class AppArmorGenerator {
       }
       return name;
     }
+  }
+
+  /** Whether a pattern's text holds no glob and no variable. */
+  private static boolean literal(String text) {
+    return !text.contains("*") && !text.contains("?") && !text.contains("@");
   }
 
   private static String key(String path, boolean directory) {

@@ -80,7 +80,8 @@ public record Report(Recording recording, List<Section> sections) {
     }
 
     boolean merged = r.runs().size() > 1;
-    b.append("## Syscalls\n\nEach syscall below was made by the workload and is allowed in `seccomp.json`.\n\n");
+    b.append("## Syscalls\n\nEach syscall below was made by the workload and is allowed in `seccomp.json`; \"Argument rules\" "
+        + "says which only with argument values like those seen, and whether clone3 is answered ENOSYS.\n\n");
     b.append("| syscall | calls | failed | errors").append(merged ? " | runs" : "").append(" |\n|---|---:|---:|---").append(merged ? "|---" : "").append("|\n");
     for (Map.Entry<String, SyscallUse> e : r.syscalls().entrySet()) {
       SyscallUse u = e.getValue();

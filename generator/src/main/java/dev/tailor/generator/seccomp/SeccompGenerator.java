@@ -6,12 +6,17 @@ import dev.tailor.tracer.seccomp.SeccompException;
 import dev.tailor.tracer.seccomp.SyscallTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Turns a recording into the tightest allow-list seccomp profile: every syscall seen is allowed,
- * everything else fails with EPERM.
+ * everything else fails with EPERM. Where the recording holds the values of a filterable argument
+ * (socket families, ioctl requests, ...), the syscall is allowed only with values like those seen;
+ * see {@link ArgumentRules}.
  */
 public final class SeccompGenerator {
   /** The action for syscalls the workload was not seen making. */
@@ -29,11 +34,21 @@ public final class SeccompGenerator {
    * recording's machine, with a note for every name translated, left out or added.
    */
   public static SeccompResult generate(Recording recording) throws SeccompException {
-    return generate(recording, SyscallTable.forArch(recording.arch()));
+    return generate(recording, SeccompOptions.DEFAULT);
+  }
+
+  /** As {@link #generate(Recording)}, made as {@code options} say. */
+  public static SeccompResult generate(Recording recording, SeccompOptions options) throws SeccompException {
+    return generate(recording, SyscallTable.forArch(recording.arch()), options);
   }
 
   /** As {@link #generate(Recording)}, with the table given (it must be for the same machine). */
   public static SeccompResult generate(Recording recording, SyscallTable table) {
+    return generate(recording, table, SeccompOptions.DEFAULT);
+  }
+
+  /** As {@link #generate(Recording, SeccompOptions)}, with the table given (for the same machine). */
+  public static SeccompResult generate(Recording recording, SyscallTable table, SeccompOptions options) {
     if (!table.arch().equals(recording.arch())) {
       throw new IllegalArgumentException(
           "table for " + table.arch() + ", recording from " + recording.arch());
@@ -72,15 +87,18 @@ public final class SeccompGenerator {
       }
     }
     boolean workloadSeen = !allowed.isEmpty();
+    Map<String, List<String>> inBases = new TreeMap<>();
     for (RuntimeBase base : recording.runtimeBases()) {
       List<String> added = new ArrayList<>();
       for (String name : base.syscalls()) {
         if (allowed.contains(name)) {
+          inBases.computeIfAbsent(name, k -> new ArrayList<>()).add(base.label());
           continue;
         }
         if (table.isKnown(name) || !table.architecturesKnowing(name).isEmpty()) {
           allowed.add(name);
           added.add(name);
+          inBases.computeIfAbsent(name, k -> new ArrayList<>()).add(base.label());
         } else {
           notes.add("left out " + name + " of the " + base.label() + " base: " + lib + " does not know it on any of "
               + String.join(", ", table.architectures()));
@@ -95,13 +113,24 @@ public final class SeccompGenerator {
           "added exit_group, which was not seen: the trace ended before the workload exited, and"
               + " without it the workload could not end under this profile");
     }
-    List<SeccompProfile.Rule> rules =
-        allowed.isEmpty()
-            ? List.of()
-            : List.of(SeccompProfile.Rule.of(List.copyOf(allowed), "SCMP_ACT_ALLOW"));
+    SortedSet<String> byName = allowed;
+    List<SeccompProfile.Rule> argumentRules = List.of();
+    List<ArgumentRule> arguments = List.of();
+    if (options.argumentFilters()) {
+      ArgumentRules.Plan plan = ArgumentRules.plan(recording, allowed, inBases);
+      byName = plan.byName();
+      argumentRules = plan.rules();
+      arguments = plan.arguments();
+      notes.addAll(plan.notes());
+    }
+    List<SeccompProfile.Rule> rules = new ArrayList<>();
+    if (!byName.isEmpty()) {
+      rules.add(SeccompProfile.Rule.of(List.copyOf(byName), "SCMP_ACT_ALLOW"));
+    }
+    rules.addAll(argumentRules);
     SeccompProfile profile =
         new SeccompProfile(DEFAULT_ACTION, DEFAULT_ERRNO, table.architectures(), List.of(), rules);
-    return new SeccompResult(profile, notes);
+    return new SeccompResult(profile, notes, arguments);
   }
 
   private static Optional<Integer> parseNumber(String hex) {

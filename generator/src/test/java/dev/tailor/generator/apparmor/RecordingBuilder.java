@@ -19,6 +19,14 @@ final class RecordingBuilder {
   private final TreeMap<String, SocketUse> sockets = new TreeMap<>();
   private final TreeMap<String, ExecUse> execs = new TreeMap<>();
   private final TreeMap<String, CapabilityUse> caps = new TreeMap<>();
+  private final TreeSet<String> runs = new TreeSet<>();
+  private String run = "run1";
+
+  /** The uses added after this belong to the run labelled {@code label}. */
+  RecordingBuilder inRun(String label) {
+    run = label;
+    return this;
+  }
 
   /** A file at a path given in PathText form. */
   RecordingBuilder file(String pathText, Access... accesses) {
@@ -36,13 +44,15 @@ final class RecordingBuilder {
 
   private RecordingBuilder use(String pathText, boolean directory, Access... accesses) {
     Set<Access> a = accesses.length == 0 ? EnumSet.noneOf(Access.class) : EnumSet.of(accesses[0], accesses);
-    FileUse f = new FileUse(pathText, a, new TreeMap<>(), directory, 1, new TreeSet<>(List.of("run1")));
+    FileUse f = new FileUse(pathText, a, new TreeMap<>(), directory, 1, new TreeSet<>(List.of(run)));
     files.merge(pathText, f, FileUse::merge);
+    runs.add(run);
     return this;
   }
 
   RecordingBuilder exec(String pathText) {
-    execs.put(pathText, new ExecUse(pathText, List.of(pathText), 1, new TreeSet<>(List.of("run1"))));
+    execs.merge(pathText, new ExecUse(pathText, List.of(pathText), 1, new TreeSet<>(List.of(run))), ExecUse::merge);
+    runs.add(run);
     return this;
   }
 
@@ -60,7 +70,7 @@ final class RecordingBuilder {
 
   Recording build() {
     return new Recording(
-        Recording.VERSION, "app", "x86_64", new TreeSet<>(List.of("run1")), new TreeMap<>(), files,
+        Recording.VERSION, "app", "x86_64", runs.isEmpty() ? new TreeSet<>(List.of(run)) : runs, new TreeMap<>(), files,
         sockets, execs, caps, List.of(), List.of(), 1, List.of(), 0);
   }
 }

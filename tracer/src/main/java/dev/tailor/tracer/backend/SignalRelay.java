@@ -1,5 +1,6 @@
 package dev.tailor.tracer.backend;
 
+import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.sys.LibC;
 import java.util.ArrayList;
 import java.time.Instant;
@@ -84,8 +85,16 @@ public final class SignalRelay implements AutoCloseable {
    */
   public Optional<String> cutShort(String what) {
     String first = firstSignal.get();
-    return first == null ? Optional.empty() : Optional.of("the run was cut short: tailor got " + first + " and "
+    return first == null ? Optional.empty() : Optional.of(CUT_SHORT + first + " and "
         + what + "; what would have happened afterwards is not in this recording");
+  }
+
+  /** How {@link #cutShort} warnings begin. */
+  private static final String CUT_SHORT = "the run was cut short: tailor got ";
+
+  /** Whether a signal to tailor ended one of the recording's runs early (it has that warning). */
+  public static boolean cutShort(Recording recording) {
+    return recording.warnings().stream().anyMatch(w -> w.startsWith(CUT_SHORT));
   }
 
   /** Gives the signals back to the JVM. */

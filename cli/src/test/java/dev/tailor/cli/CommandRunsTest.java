@@ -1,0 +1,98 @@
+package dev.tailor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tailor.tracer.backend.Backend;
+import dev.tailor.tracer.record.PathResolver;
+import dev.tailor.tracer.record.Recorder;
+import dev.tailor.tracer.sys.LibC;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** CommandRuns' exit codes and stops, with a backend that only pretends to run the command. */
+class CommandRunsTest {
+  /** A backend whose run k records one call of "run_k" and exits with {@code codes(k)}; run {@code signalAfterRun} sends tailor SIGTERM. */
+  private static final class FakeBackend implements Backend {
+    final AtomicInteger started = new AtomicInteger();
+    final IntUnaryOperator codes;
+    final int signalAfterRun;
+
+    FakeBackend(IntUnaryOperator codes, int signalAfterRun) {
+      this.codes = codes;
+      this.signalAfterRun = signalAfterRun;
+    }
+
+    @Override
+    public String name() {
+      return "fake";
+    }
+
+    @Override
+    public int run(List<String> command, Recorder recorder) {
+      int k = started.incrementAndGet();
+      recorder.addSyscallCount("run_" + k, 1);
+      if (k == signalAfterRun) {
+        // No run is traced while this returns: the signal lands between runs.
+        LibC.INSTANCE.kill((int) ProcessHandle.current().pid(), 15);
+        sleep();
+      }
+      return codes.applyAsInt(k);
+    }
+
+    @Override
+    public void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder) {
+      throw new UnsupportedOperationException();
+    }
+
+    private static void sleep() {
+      try {
+        Thread.sleep(500); // the JVM hands signals to a thread of its own
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static CommandRuns.Outcome run(FakeBackend b, int count) throws Exception {
+    return CommandRuns.run(b, List.of("cmd"), count, "app",
+        () -> new Recorder("app", "fake", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/")),
+        new PrintWriter(new StringWriter(), true), false);
+  }
+
+  @Test
+  void everyRunRuns_labelledLikeMerge_andTheExitIsTheFirstThatFailed() throws Exception {
+    FakeBackend b = new FakeBackend(k -> k == 1 ? 0 : k * 2, 0);
+    CommandRuns.Outcome o = run(b, 3);
+    assertEquals(3, b.started.get());
+    assertEquals(4, o.exit(), "run 2's code, the first that was not 0");
+    assertEquals(List.of("app", "app#2", "app#3"), List.copyOf(o.recording().runs()));
+    assertEquals(List.of("run_1", "run_2", "run_3"), List.copyOf(o.recording().syscalls().keySet()));
+  }
+
+  @Test
+  void oneRun_isTheRecordingOfThatRun() throws Exception {
+    CommandRuns.Outcome o = run(new FakeBackend(k -> 7, 0), 1);
+    assertEquals(7, o.exit());
+    assertEquals(List.of("app"), List.copyOf(o.recording().runs()));
+    assertEquals(List.of(), o.recording().warnings());
+  }
+
+  @Test
+  void aSignalBetweenRuns_startsNoMore_keepsWhatWasSeen_andExitsAsThatSignalWould() throws Exception {
+    FakeBackend b = new FakeBackend(k -> 0, 1);
+    CommandRuns.Outcome o = run(b, 3);
+    assertEquals(1, b.started.get(), "no run after the signal");
+    assertEquals(128 + 15, o.exit());
+    assertEquals(List.of("run_1"), List.copyOf(o.recording().syscalls().keySet()));
+    assertTrue(o.recording().warnings().stream().anyMatch(w -> w.startsWith("learned 1 of 3 runs: tailor got signal 15 after run 1")),
+        o.recording().warnings().toString());
+  }
+}

@@ -1,0 +1,232 @@
+package dev.tailor.generator.apparmor;
+
+import dev.tailor.tracer.PathText;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The random part of one file name seen in one run, judged by its shape alone: a run of the length
+ * temporary-name makers draw (mkstemp 6, Python's tempfile 8 of {@code [a-z0-9_]}, mktemp 10,
+ * hashes longer) that {@link LetterPairs} finds likelier random than chosen, between fixed
+ * parts that look chosen; a process id; a UUID; a long random number. Everything else stays
+ * literal: a word with a number ({@code learn1}) is a name someone picked.
+ */
+final class RandomRun {
+  /** Lengths of random runs, in the order they are tried after the whole run and Python's 8. */
+  static final int[] LENGTHS = {6, 8, 10, 12, 16, 20, 32, 40, 64};
+
+  /** Evidence a single name needs: this many bits per character likelier random than chosen. */
+  static final double SINGLE_RUN_BITS = 1.0;
+
+  /** Characters a random run is drawn from (mkstemp's and Python's alphabets together). */
+  static boolean isRandomChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  }
+
+  static boolean isLetter(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  static boolean isDigit(int c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /** A process id as the kernel gives them (pid_max is at most 4194304). */
+  static boolean isPid(String digits) {
+    return number(digits, 1, 7);
+  }
+
+  /** Whether {@code s} is a number of {@code min} to {@code max} digits without a leading zero. */
+  private static boolean number(String s, int min, int max) {
+    return s.length() >= min && s.length() <= max && s.charAt(0) != '0' && s.chars().allMatch(RandomRun::isDigit);
+  }
+
+  /** Random numbers (Java's createTempFile, Go's CreateTemp) have nine digits or more; pids fewer. */
+  static final int LONG_NUMBER = 9;
+
+  private static final Pattern UUID =
+      Pattern.compile("(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])");
+
+  private RandomRun() {}
+
+  /** The name as a pattern (escaped, as {@link PathPattern} holds it) when a part of it is random. */
+  static Optional<String> pattern(String raw) {
+    if (isPid(raw)) {
+      return Optional.of("@{pid}");
+    }
+    int dot = raw.lastIndexOf('.');
+    String base = raw;
+    String ext = "";
+    if (dot > 0 && raw.length() - dot <= 6 && raw.length() - dot > 1
+        && raw.substring(dot + 1).chars().allMatch(c -> isLetter(c) || isDigit(c))) {
+      base = raw.substring(0, dot);
+      ext = raw.substring(dot);
+    }
+    // A pid file: 4242.pid, 4242.lock.
+    if (!ext.isEmpty() && number(base, 3, 7)) {
+      return Optional.of("@{pid}" + literal(ext));
+    }
+    Matcher uuid = UUID.matcher(base);
+    if (uuid.find()) {
+      return Optional.of(literal(base.substring(0, uuid.start())) + "????????-????-????-????-????????????"
+          + literal(base.substring(uuid.end()) + ext));
+    }
+    List<int[]> tokens = tokens(base);
+    for (int k = tokens.size() - 1; k >= 0; k--) {
+      int a = tokens.get(k)[0];
+      int b = tokens.get(k)[1];
+      String run = base.substring(a, b);
+      int digits = run.length();
+      while (digits > 0 && isDigit(run.charAt(digits - 1))) {
+        digits--;
+      }
+      while (digits < run.length() && run.charAt(digits) == '0') {
+        digits++;
+      }
+      // prefix + a random number of any length: '*', as long as a fixed part stays beside it
+      if (run.length() - digits >= LONG_NUMBER && (a + digits > 0 || b < base.length() || !ext.isEmpty())) {
+        return Optional.of(literal(base.substring(0, a + digits)) + "*" + literal(base.substring(b) + ext));
+      }
+      int[] w = window(run);
+      if (w != null) {
+        List<Replaced> parts = new ArrayList<>();
+        // a pid beside the random part (pid plus hash: build-4242-Xa8bc3DE)
+        if (k > 0 && pidToken(base, tokens.get(k - 1))) {
+          parts.add(new Replaced(tokens.get(k - 1)[0], tokens.get(k - 1)[1], "@{pid}"));
+        }
+        parts.add(new Replaced(a + w[0], a + w[0] + w[1], "?".repeat(w[1])));
+        if (k + 1 < tokens.size() && pidToken(base, tokens.get(k + 1))) {
+          parts.add(new Replaced(tokens.get(k + 1)[0], tokens.get(k + 1)[1], "@{pid}"));
+        }
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        for (Replaced r : parts) {
+          out.append(literal(base.substring(from, r.start()))).append(r.glob());
+          from = r.end();
+        }
+        return Optional.of(out.append(literal(base.substring(from) + ext)).toString());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean pidToken(String base, int[] token) {
+    return token[1] - token[0] >= 2 && isPid(base.substring(token[0], token[1]));
+  }
+
+  /** A part of a name, [start, end), and the glob written for it. */
+  private record Replaced(int start, int end, String glob) {}
+
+  /** Maximal runs of {@link #isRandomChar} characters, as [start, end). */
+  static List<int[]> tokens(String s) {
+    List<int[]> out = new ArrayList<>();
+    int i = 0;
+    while (i < s.length()) {
+      if (!isRandomChar(s.charAt(i))) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < s.length() && isRandomChar(s.charAt(j))) {
+        j++;
+      }
+      out.add(new int[] {i, j});
+      i = j;
+    }
+    return out;
+  }
+
+  /**
+   * Where the random part of {@code run} lies, as {start, length}, or null: the first window, in
+   * the order tried, that looks random and leaves fixed parts that look chosen.
+   */
+  private static int[] window(String run) {
+    int n = run.length();
+    List<int[]> tried = new ArrayList<>();
+    // The whole run first (when makers draw that many), then Python's 8, then the rest.
+    List<Integer> lengths = new ArrayList<>();
+    for (int t : LENGTHS) {
+      if (t == n) {
+        lengths.add(t);
+      }
+    }
+    lengths.add(8);
+    for (int t : LENGTHS) {
+      lengths.add(t);
+    }
+    for (int t : lengths.stream().distinct().toList()) {
+      if (t > n) {
+        continue;
+      }
+      for (int s = n - t; s >= 0; s--) {
+        tried.add(new int[] {s, t});
+      }
+    }
+    for (int[] w : tried) {
+      String part = run.substring(w[0], w[0] + w[1]);
+      boolean python = part.chars().allMatch(c -> (c >= 'a' && c <= 'z') || isDigit(c) || c == '_');
+      // Python draws 8 of [a-z0-9_]; mkstemp and mktemp draw from [A-Za-z0-9], no '_'.
+      if ((w[1] == 8 && !python) || (w[1] != 8 && part.indexOf('_') >= 0)) {
+        continue;
+      }
+      boolean glued = w[0] > 0 && isLetter(run.charAt(w[0] - 1)) && isLetter(part.charAt(0));
+      // mkstemp's 6 and mktemp's 10 are nearly always mixed case: lower case glued to a word is the word.
+      if (glued && w[1] != 8 && w[1] <= 10 && part.chars().noneMatch(c -> c >= 'A' && c <= 'Z')) {
+        continue;
+      }
+      if (looksRandom(part, SINGLE_RUN_BITS)
+          && fixedBefore(run.substring(0, w[0]), glued)
+          && fixedAfter(run.substring(w[0] + w[1]))) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  /** Whether a part of a name is likelier random than chosen by {@code bitsPerChar} per character. */
+  static boolean looksRandom(String part, double bitsPerChar) {
+    return part.length() >= 6
+        && part.chars().anyMatch(RandomRun::isLetter)
+        && LetterPairs.randomBits(part) > bitsPerChar * part.length();
+  }
+
+  /** The fixed part before a random run: a short lower-case word glued to it, or a chosen word. */
+  private static boolean fixedBefore(String s, boolean glued) {
+    if (glued && !s.endsWith("_")) {
+      return s.length() <= 5 && s.chars().allMatch(c -> c >= 'a' && c <= 'z');
+    }
+    return chosen(s);
+  }
+
+  /** The fixed part after a random run, inside the same run of characters: '_' and a chosen word. */
+  private static boolean fixedAfter(String s) {
+    return s.isEmpty() || (s.startsWith("_") && chosen(s));
+  }
+
+  private static boolean chosen(String s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && s.charAt(from) == '_') {
+      from++;
+    }
+    while (to > from && s.charAt(to - 1) == '_') {
+      to--;
+    }
+    String t = s.substring(from, to);
+    if (t.isEmpty()) {
+      return true;
+    }
+    if (!t.chars().allMatch(RandomRun::isLetter)) {
+      return false;
+    }
+    return t.length() <= 3 || LetterPairs.randomBits(t) < 0;
+  }
+
+  /** Raw bytes (one per char) as the escaped literal text of a pattern. */
+  static String literal(String raw) {
+    return PathPattern.escape(PathText.escape(raw));
+  }
+}

@@ -1,0 +1,85 @@
+package dev.tailor.generator.seccomp;
+
+import dev.tailor.tracer.call.ArgFilter;
+import dev.tailor.tracer.call.SyscallModel;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What {@code seccomp.json} says about one filterable argument the workload used, and why: the
+ * values seen with their counts, and the rule made from them or the reason there is none.
+ *
+ * @param filter the argument, as the syscall model describes it
+ * @param values each value seen (as the kernel reads it) and how many calls passed it; empty when
+ *     none were recorded or the syscall was not seen (clone added for clone3's fallback)
+ * @param outcome what the profile does with the argument
+ * @param reason one sentence: what the rule allows, or why there is none
+ * @param entries how many {@code syscalls} entries of seccomp.json allow the syscall (the
+ *     combinations of its filtered arguments); 0 when it is allowed by name or answered with an errno
+ */
+public record ArgumentRule(ArgFilter filter, SortedMap<Long, Long> values, Outcome outcome, String reason, int entries) {
+  /** What the profile does with the argument. */
+  public enum Outcome {
+    /** Only calls whose value passes the rule are allowed. */
+    FILTERED,
+    /** Any value is allowed (the syscall is allowed by name, or by its other arguments). */
+    ANY_VALUE,
+    /** The syscall is answered with ENOSYS, whatever the value (clone3, so that libc uses clone). */
+    ENOSYS
+  }
+
+  private static final long SOCK_NONBLOCK = 0x800;
+  private static final long SOCK_CLOEXEC = 0x80000;
+
+  public ArgumentRule {
+    values = Collections.unmodifiableSortedMap(new TreeMap<>(values));
+  }
+
+  /** {@code ioctl request}, {@code socket family}: what the argument is called in reports and drift. */
+  public String label() {
+    return label(filter);
+  }
+
+  /** The name of argument {@code f} for people: {@code ioctl request}, {@code mmap prot}. */
+  public static String label(ArgFilter f) {
+    String what = switch (f.kind()) {
+      case SOCKET_TYPE -> "type";
+      case CLONE_NAMESPACES, CLONE3_FLAGS -> "flags";
+      case WRITE_XOR_EXEC -> "prot";
+      case VALUES -> switch (f.syscall()) {
+        case "socket", "socketpair" -> "family";
+        case "ioctl" -> "request";
+        case "prctl" -> "option";
+        case "personality" -> "";
+        default -> "argument " + f.index();
+      };
+    };
+    return what.isEmpty() ? f.syscall() : f.syscall() + " " + what;
+  }
+
+  /**
+   * A value of argument {@code f} in hex with its name: {@code 0x5412 (TIOCSTI)}; a socket type
+   * with its flags: {@code 0x80001 (SOCK_STREAM|SOCK_CLOEXEC)}.
+   */
+  public static String describe(ArgFilter f, long value) {
+    if (f.kind() != ArgFilter.Kind.SOCKET_TYPE || (value & ~SyscallModel.SOCK_TYPE_MASK) == 0) {
+      return f.names().describe(value);
+    }
+    long type = value & SyscallModel.SOCK_TYPE_MASK;
+    StringBuilder b = new StringBuilder(f.names().name(type).orElse("0x" + Long.toHexString(type)));
+    long rest = value & ~SyscallModel.SOCK_TYPE_MASK;
+    if ((rest & SOCK_NONBLOCK) != 0) {
+      b.append("|SOCK_NONBLOCK");
+      rest &= ~SOCK_NONBLOCK;
+    }
+    if ((rest & SOCK_CLOEXEC) != 0) {
+      b.append("|SOCK_CLOEXEC");
+      rest &= ~SOCK_CLOEXEC;
+    }
+    if (rest != 0) {
+      b.append("|0x").append(Long.toHexString(rest));
+    }
+    return "0x" + Long.toHexString(value) + " (" + b + ")";
+  }
+}
