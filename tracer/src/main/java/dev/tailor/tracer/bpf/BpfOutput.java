@@ -2,7 +2,10 @@ package dev.tailor.tracer.bpf;
 
 import dev.tailor.tracer.Access;
 import dev.tailor.tracer.call.PathSyscall;
+import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.ExitEvent;
+import dev.tailor.tracer.event.RepeatableCall;
+import dev.tailor.tracer.event.RepeatedCall;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.record.Recorder;
@@ -13,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +48,9 @@ final class BpfOutput implements RingBuffer.Sink {
   private final Map<String, TracedCalls.Spec> specs;
   private final CallText text;
   private final Set<Integer> live = new HashSet<>();
+  /** Lines read so far and how to replay them; emptied when full (a replay is an optimisation). */
+  private final Map<String, CallMemo> memos = new HashMap<>();
+  private static final int MEMOS = 1 << 16;
   private final Set<String> unnamed = new TreeSet<>();
   private final Writer debug;
   private IntConsumer onRootStarted = pid -> {};
@@ -156,10 +163,12 @@ final class BpfOutput implements RingBuffer.Sink {
         unresolved++;
       }
     }
-    text.call(e, name.get(), spec, ++line).ifPresent(this::feed);
+    text.call(e, name.get(), spec, ++line).ifPresent(this::repeatable);
     if (e.ret() >= 0 && changesNames(spec)) {
-      // Later names may resolve otherwise now: the cache of resolved folders starts over.
+      // Later names may resolve otherwise now: the cache of resolved folders starts over, and so
+      // do the replays, which hold resolved paths.
       resolver.flush();
+      memos.clear();
     }
   }
 
@@ -229,6 +238,40 @@ final class BpfOutput implements RingBuffer.Sink {
       items.add("...");
     }
     return "[" + String.join(", ", items) + "]";
+  }
+
+  /**
+   * Feeds a call, or replays it when the same line (pid aside) was read before and its effect did
+   * not depend on the process's state: most of a busy workload's calls repeat (a compiler resolves
+   * the same folders for every header), and a replay only adds the same accesses again.
+   */
+  private void repeatable(SyscallEvent s) {
+    String key = s.name() + "(" + s.args() + ") = " + s.result();
+    CallMemo memo = memos.get(key);
+    if (memo != null && memo.learned()) {
+      if (debug != null) {
+        feedDebug(s);
+      }
+      recorder.accept(new RepeatedCall(s.pid(), memo, s.line()));
+      return;
+    }
+    if (memo == null) {
+      if (memos.size() >= MEMOS) {
+        memos.clear();
+      }
+      memo = new CallMemo();
+      memos.put(key, memo);
+    }
+    recorder.accept(new RepeatableCall(s.pid(), memo));
+    feed(s);
+  }
+
+  private void feedDebug(SyscallEvent s) {
+    try {
+      debug.write(s.pid() + " " + s.name() + "(" + s.args() + ") = " + s.result() + "\n");
+    } catch (IOException ex) {
+      // debug only
+    }
   }
 
   private void feed(TraceEvent event) {

@@ -89,7 +89,7 @@ final class CallText {
   private String argument(KernelEvent e, String name, TracedCalls.Spec spec, Optional<PathSyscall> row, int i) {
     long v = e.args()[i];
     if (spec.has(TracedCalls.SOCKADDR) && i == spec.path1()) {
-      return e.has(0) ? SockaddrText.of(e.parts()[0]) : hex(v);
+      return e.has(0) ? SockaddrText.of(e.parts()[0]) : "...";
     }
     if (row.isPresent()) {
       PathSyscall r = row.get();
@@ -128,14 +128,14 @@ final class CallText {
       return fdToken(e.intArg(i), 2, e);
     }
     return switch (name) {
-      case "mmap" -> i == 2 ? SyscallModel.PROT_FLAGS.name(v).orElse(hex(v)) : i == 0 ? hex(v) : number(v);
+      case "mmap" -> i == 2 ? SyscallModel.PROT_FLAGS.name(v).orElse(hex(v)) : number(v);
       case "fcntl" -> i == 1 ? switch (e.intArg(1)) {
         case 6 -> "F_SETLK";
         case 7 -> "F_SETLKW";
         case 37 -> "F_OFD_SETLK";
         case 38 -> "F_OFD_SETLKW";
         default -> number(v);
-      } : hex(v);
+      } : number(v);
       case "fstat" -> statText(name, e);
       case "sched_setscheduler" -> i == 1 ? policy(e.intArg(1)) : number(v);
       case "sched_setattr" -> i == 1 ? "{size=48, sched_policy=" + policy(e.peek()) + "}" : number(v);
@@ -158,6 +158,7 @@ final class CallText {
     }
     Optional<String> s = e.string(part);
     if (s.isEmpty()) {
+      // not read: as strace writes a pointer it could not follow
       return hex(pointer);
     }
     String name = s.get();
@@ -294,9 +295,13 @@ final class CallText {
     return (p & 0x40000000) != 0 ? name + "|SCHED_RESET_ON_FORK" : name;
   }
 
-  /** A number as strace writes an int, or a pointer-sized value in hex. */
+  /**
+   * A number as strace writes an int; a pointer-sized value, which the recorder never reads, as
+   * strace's {@code ...}, so that the same call in another process (another address) is the same
+   * line and is replayed rather than read again.
+   */
   private static String number(long v) {
-    return v == (int) v || v == ((int) v & 0xffffffffL) ? Integer.toString((int) v) : hex(v);
+    return v == (int) v || v == ((int) v & 0xffffffffL) ? Integer.toString((int) v) : "...";
   }
 
   private static String hex(long v) {

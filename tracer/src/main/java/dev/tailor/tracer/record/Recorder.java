@@ -332,6 +332,10 @@ public final class Recorder implements Consumer<TraceEvent> {
       return;
     }
     if (!countEvents) {
+      // Counted elsewhere: a repeat replays the call's effects alone.
+      if (memo != null && !effects.readState) {
+        memo.learn(replay(null, null, effects.parts()));
+      }
       effects.end();
       return;
     }
@@ -359,9 +363,11 @@ public final class Recorder implements Consumer<TraceEvent> {
   /** What a repeat of a call does: the bookkeeping of {@link #syscall}, then the call's own parts. */
   private CallMemo.Replay replay(long[] counter, long[] errors, CallMemo.Replay[] parts) {
     return pid -> {
-      syscallTotal++;
       notePid(pid);
-      counter[0]++;
+      if (counter != null) {
+        syscallTotal++;
+        counter[0]++;
+      }
       if (errors != null) {
         errors[0]++;
       }
