@@ -95,7 +95,7 @@ gcc_strace=$(best 1 learn strace "$work/build.sh")
 gcc_long=("$work/build.sh" 150)
 gcc_long_bpf=(learn bpf "$work/build.sh" 150)
 echo "bench: gcc threads.c x150, bare and bpf, interleaved" >&2
-read -r long_bare long_bpf < <(best2 2 gcc_long gcc_long_bpf)
+read -r long_bare long_bpf < <(best2 3 gcc_long gcc_long_bpf)
 # What a hybrid (bpf counting, strace following the calls that name files) costs at least: its
 # strace half alone, stopping the workload only for the calls the bpf backend reports (the
 # SyscallModel rows, fd calls, mmap, socket calls, capability calls; '?' skips names this
