@@ -99,29 +99,26 @@ final class BpfKernel {
 
   /** Writes {@code value} under {@code key}. */
   static void update(int map, Memory key, Memory value) throws IOException {
-    Memory a = attr();
-    a.setInt(0, map);
-    a.setPointer(8, key);
-    a.setPointer(16, value);
-    call(MAP_UPDATE_ELEM, a, "writing a BPF map entry");
+    call(MAP_UPDATE_ELEM, element(map, key, value), "writing a BPF map entry");
   }
 
   /** Reads the value under {@code key} into {@code value}; false when there is none. */
   static boolean lookup(int map, Memory key, Memory value) {
-    Memory a = attr();
-    a.setInt(0, map);
-    a.setPointer(8, key);
-    a.setPointer(16, value);
-    return C.INSTANCE.syscall(SYS_BPF, (long) MAP_LOOKUP_ELEM, a, (long) ATTR) == 0;
+    return C.INSTANCE.syscall(SYS_BPF, (long) MAP_LOOKUP_ELEM, element(map, key, value), (long) ATTR) == 0;
   }
 
   /** The key after {@code key} (or the first key when {@code key} is null); false at the end. */
   static boolean nextKey(int map, Memory key, Memory next) {
+    return C.INSTANCE.syscall(SYS_BPF, (long) MAP_GET_NEXT_KEY, element(map, key, next), (long) ATTR) == 0;
+  }
+
+  /** The attributes of a map element command: the map, a key, and a value (or the next key). */
+  private static Memory element(int map, Memory key, Memory value) {
     Memory a = attr();
     a.setInt(0, map);
     a.setPointer(8, key);
-    a.setPointer(16, next);
-    return C.INSTANCE.syscall(SYS_BPF, (long) MAP_GET_NEXT_KEY, a, (long) ATTR) == 0;
+    a.setPointer(16, value);
+    return a;
   }
 
   /**

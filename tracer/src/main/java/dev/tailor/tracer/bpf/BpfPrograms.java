@@ -65,12 +65,12 @@ final class BpfPrograms {
   static final int DATA = 104;
   /** The longest part read: PATH_MAX. */
   static final int PART = 4096;
-  private static final int MASK = 0x3fff;
+  static final int MASK = 0x3fff;
   /** No part starts beyond this, so four parts always fit. */
-  private static final int LIMIT = 12288;
+  static final int LIMIT = 12288;
   static final int SCRATCH = DATA + MASK + 1 + PART;
   /** Mount levels and path components a walk follows at most (the rest is reported as too deep). */
-  private static final int DEPTH = 128;
+  static final int DEPTH = 128;
 
   /** A part's status: read (or not asked for), not a path (a pipe, a socket), or not read (too long, unreadable). */
   static final int PART_OK = 0;
@@ -79,20 +79,20 @@ final class BpfPrograms {
   static final int PART_PSEUDO = 2;
   static final int PART_FAILED = 3;
 
-  private static final int LOOKUP = 1;
-  private static final int UPDATE = 2;
-  private static final int DELETE = 3;
-  private static final int PID_TGID = 14;
-  private static final int CGROUP_ID = 80;
-  private static final int CURRENT_TASK = 35;
-  private static final int READ_USER = 112;
-  private static final int READ_KERNEL = 113;
-  private static final int READ_USER_STR = 114;
-  private static final int READ_KERNEL_STR = 115;
-  private static final int RINGBUF_OUTPUT = 130;
-  private static final int TASK_PT_REGS = 175;
-  private static final int LOOP = 181;
-    private static final int AT_FDCWD = -100;
+  static final int LOOKUP = 1;
+  static final int UPDATE = 2;
+  static final int DELETE = 3;
+  static final int PID_TGID = 14;
+  static final int CGROUP_ID = 80;
+  static final int CURRENT_TASK = 35;
+  static final int READ_USER = 112;
+  static final int READ_KERNEL = 113;
+  static final int READ_USER_STR = 114;
+  static final int READ_KERNEL_STR = 115;
+  static final int RINGBUF_OUTPUT = 130;
+  static final int TASK_PT_REGS = 175;
+  static final int LOOP = 181;
+    static final int AT_FDCWD = -100;
 
   /** The file descriptors of the maps the programs share. */
   record Maps(int counts, int errors, int args, int tracked, int spec, int scratch, int events, int stats) {}
@@ -107,28 +107,36 @@ final class BpfPrograms {
   private final Maps m;
   private final Plan plan;
 
+  private final PathWalk walker;
+
   BpfPrograms(KernelLayout layout, Maps maps, Plan plan) {
     this.k = layout;
     this.m = maps;
     this.plan = plan;
+    this.walker = new PathWalk(layout, maps);
+  }
+
+  /** The programs that follow processes, sharing this one's maps and record layout. */
+  ProcessPrograms processes() {
+    return new ProcessPrograms(k, m, plan, this, walker);
   }
 
   // Stack slots of the sys_exit program.
-  private static final int S_KEY = -4;
-  private static final int S_NR = -16;
-  private static final int S_RET = -24;
-  private static final int S_ARGS = -80;
-  private static final int S_SPEC0 = -88;
-  private static final int S_SPEC1 = -96;
-  private static final int S_VALUE = -104;
-  private static final int S_ARGKEY = -112;
-  private static final int S_ONE = -120;
-  private static final int S_ERRKEY = -128;
-  private static final int S_FD = -136;
-  private static final int S_TMP = -144;
-  private static final int S_TMP2 = -152;
-  private static final int S_WA = -160;
-  private static final int S_WB = -168;
+  static final int S_KEY = -4;
+  static final int S_NR = -16;
+  static final int S_RET = -24;
+  static final int S_ARGS = -80;
+  static final int S_SPEC0 = -88;
+  static final int S_SPEC1 = -96;
+  static final int S_VALUE = -104;
+  static final int S_ARGKEY = -112;
+  static final int S_ONE = -120;
+  static final int S_ERRKEY = -128;
+  static final int S_FD = -136;
+  static final int S_TMP = -144;
+  static final int S_TMP2 = -152;
+  static final int S_WA = -160;
+  static final int S_WB = -168;
 
   /** The program on every syscall's exit. */
   BpfCode sysExit() {
@@ -204,7 +212,7 @@ final class BpfPrograms {
     copyFrame(c);
     event(c, eventDone, walk);
     c.bind(eventDone).ret(0);
-    walkFunction(c, walk);
+    walker.function(c, walk);
     return c;
   }
 
@@ -302,7 +310,7 @@ final class BpfPrograms {
     c.load(B, R1, FP, S_SPEC0 + 5).jump(JEQ, R1, TracedCalls.NONE, noFdArg);
     argument(c, R1, R1, partB);
     c.aluImm(LSH, R1, 32).aluImm(RSH, R1, 32).store(DW, FP, S_FD, R1);
-    fdWalk(c, 2, walk, partB);
+    walker.fdWalk(c, 2, walk, partB);
     c.jumpTo(partB);
     c.bind(noFdArg);
     c.load(B, R1, FP, S_SPEC0 + 1).jump(JEQ, R1, TracedCalls.NONE, partB);
@@ -313,7 +321,7 @@ final class BpfPrograms {
     c.bind(noResult);
     c.load(W, R1, R8, LEN).jump(JEQ, R1, 0, partB);
     c.load(B, R1, R8, DATA).jump(JEQ, R1, '/', partB);
-    baseWalk(c, S_SPEC0 + 2, 2, walk, partB);
+    walker.baseWalk(c, S_SPEC0 + 2, 2, walk, partB);
     c.bind(partB);
     // part 3: the fd the call returned, or the directory of a relative second path
     Label peek = c.label();
@@ -321,15 +329,15 @@ final class BpfPrograms {
     c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.RESULT_FD).jump(JEQ, R1, 0, noResultFd);
     c.load(DW, R1, FP, S_RET).jump(JSLT, R1, 0, noResultFd);
     c.store(DW, FP, S_FD, R1);
-    fdWalk(c, 3, walk, peek);
+    walker.fdWalk(c, 3, walk, peek);
     c.jumpTo(peek);
     c.bind(noResultFd);
     c.load(B, R1, FP, S_SPEC0 + 3).jump(JEQ, R1, TracedCalls.NONE, peek);
     c.load(W, R1, R8, LEN + 4).jump(JEQ, R1, 0, peek);
     c.load(W, R1, R8, LEN).aluImm(AND, R1, MASK).alu(BpfCode.ADD, R1, R8).load(B, R1, R1, DATA).jump(JEQ, R1, '/', peek);
-    baseWalk(c, S_SPEC0 + 4, 3, walk, peek);
+    walker.baseWalk(c, S_SPEC0 + 4, 3, walk, peek);
     c.bind(peek);
-    walkRequests(c, walk);
+    PathWalk.walkRequests(c, walk);
     // a 4-byte field behind a pointer argument: a stat's mode, openat2's flags
     Label output = c.label();
     c.load(B, R1, FP, S_SPEC0 + 6);
@@ -341,68 +349,13 @@ final class BpfPrograms {
   }
 
   /** {@code dst = argument[index in reg]} from the record's copy; to {@code none} when the index is NONE. */
-  private static void argument(BpfCode c, int index, int dst, Label none) {
+  static void argument(BpfCode c, int index, int dst, Label none) {
     c.jump(JGT, index, 5, none);
     c.aluImm(LSH, index, 3).alu(BpfCode.ADD, index, R8).load(DW, dst, index, ARGS);
   }
 
-  /** The stack slot holding the path to walk into part 2 or 3 (0: none). */
-  private static int request(int part) {
-    return part == 2 ? S_WA : S_WB;
-  }
-
-  /**
-   * Walks the requested paths into parts 2 and 3, from one place: each call site makes the
-   * verifier check the walk again for every state that reaches it.
-   */
-  private static void walkRequests(BpfCode c, Label walk) {
-    for (int part = 2; part <= 3; part++) {
-      Label skip = c.label();
-      c.load(DW, R1, FP, request(part)).jump(JEQ, R1, 0, skip).movImm(R2, part).callLocal(walk);
-      c.bind(skip);
-    }
-  }
-
-  /** Walks the directory a relative path is relative to: the dirfd argument at spec byte {@code dirSlot}, or the cwd. */
-  private void baseWalk(BpfCode c, int dirSlot, int part, Label walk, Label done) {
-    Label cwd = c.label();
-    c.load(B, R1, FP, dirSlot).jump(JEQ, R1, TracedCalls.NONE, cwd);
-    argument(c, R1, R1, cwd);
-    c.aluImm(LSH, R1, 32).aluImm(ARSH, R1, 32).jump(JEQ, R1, AT_FDCWD, cwd);
-    c.store(DW, FP, S_FD, R1);
-    fdWalk(c, part, walk, done);
-    c.jumpTo(done);
-    c.bind(cwd);
-    cwdWalk(c, part, walk, done);
-  }
-
-  /** Walks the path of the current task's working directory into {@code part}. */
-  private void cwdWalk(BpfCode c, int part, Label walk, Label fail) {
-    c.call(CURRENT_TASK);
-    readKernel(c, S_TMP, R0, k.taskFs(), fail);
-    c.load(DW, R1, FP, S_TMP).add(R1, k.fsPwd()).store(DW, FP, request(part), R1);
-  }
-
-  /** Walks the path of the file the current task has open as fd {@code S_FD} into {@code part}. */
-  private void fdWalk(BpfCode c, int part, Label walk, Label fail) {
-    c.call(CURRENT_TASK);
-    readKernel(c, S_TMP, R0, k.taskFiles(), fail);
-    c.load(DW, R3, FP, S_TMP);
-    readKernel(c, S_TMP, R3, k.filesFdt(), fail);
-    c.load(DW, R3, FP, S_TMP);
-    c.storeImm(DW, FP, S_TMP2, 0);
-    c.mov(R1, FP).add(R1, S_TMP2).movImm(R2, 4).add(R3, k.fdtMaxFds()).call(READ_KERNEL).jump(JNE, R0, 0, fail);
-    c.load(DW, R1, FP, S_FD).load(DW, R2, FP, S_TMP2).jumpReg(BpfCode.JGE, R1, R2, fail);
-    c.load(DW, R3, FP, S_TMP);
-    readKernel(c, S_TMP, R3, k.fdtFd(), fail);
-    c.load(DW, R3, FP, S_FD).aluImm(LSH, R3, 3).load(DW, R1, FP, S_TMP).alu(BpfCode.ADD, R3, R1);
-    readKernel(c, S_TMP, R3, 0, fail);
-    c.load(DW, R1, FP, S_TMP).jump(JEQ, R1, 0, fail);
-    c.add(R1, k.fileFPath()).store(DW, FP, request(part), R1);
-  }
-
   /** {@code *(u64 *)(fp + slot) = *(u64 *)(base + off)} through probe_read_kernel, or to {@code fail}. */
-  private static void readKernel(BpfCode c, int slot, int base, int off, Label fail) {
+  static void readKernel(BpfCode c, int slot, int base, int off, Label fail) {
     if (base != R3) {
       c.mov(R3, base);
     }
@@ -410,7 +363,7 @@ final class BpfPrograms {
   }
 
   /** A NUL-terminated string at r3 (user or kernel memory by {@code helper}) as part {@code part}. */
-  private static void stringPart(BpfCode c, int part, int helper) {
+  static void stringPart(BpfCode c, int part, int helper) {
     Label fail = c.label();
     Label done = c.label();
     c.load(W, R7, R8, USED).jump(JGT, R7, LIMIT, fail);
@@ -422,7 +375,7 @@ final class BpfPrograms {
   }
 
   /** {@code r2} (1..PART) bytes at r3 as part {@code part}. */
-  private static void bytesPart(BpfCode c, int part, int helper) {
+  static void bytesPart(BpfCode c, int part, int helper) {
     Label fail = c.label();
     Label done = c.label();
     c.load(W, R7, R8, USED).jump(JGT, R7, LIMIT, fail);
@@ -436,7 +389,7 @@ final class BpfPrograms {
   }
 
   /** Sends the record in r8 (header and its parts); counts it as lost when the ring is full. */
-  private void output(BpfCode c, Label out) {
+  void output(BpfCode c, Label out) {
     c.load(W, R3, R8, USED).jump(JGT, R3, LIMIT + PART, out).add(R3, DATA);
     // No wakeup: tailor polls, and a wakeup per record would cost the workload an irq_work.
     c.loadMap(R1, m.events()).mov(R2, R8).movImm(R4, 1 /* BPF_RB_NO_WAKEUP */).call(RINGBUF_OUTPUT);
@@ -446,23 +399,23 @@ final class BpfPrograms {
   }
 
   /** The current thread's ids into the record in r8. */
-  private static void ids(BpfCode c) {
+  static void ids(BpfCode c) {
     c.call(PID_TGID).store(W, R8, TID, R0).aluImm(RSH, R0, 32).store(W, R8, TGID, R0);
   }
 
-  private static void clearParts(BpfCode c) {
+  static void clearParts(BpfCode c) {
     c.storeImm(DW, R8, LEN, 0).storeImm(DW, R8, LEN + 8, 0).storeImm(W, R8, STATUS, 0)
         .storeImm(W, R8, PEEK, 0).storeImm(W, R8, USED, 0);
   }
 
   /** {@code reg} = this CPU's scratch record, or to {@code out}. */
-  private void scratch(BpfCode c, int reg, Label out) {
+  void scratch(BpfCode c, int reg, Label out) {
     c.storeImm(W, FP, S_KEY, 0).loadMap(R1, m.scratch()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP);
     c.jump(JEQ, R0, 0, out).mov(reg, R0);
   }
 
   /** Continues only for the workload's processes: its cgroup, or the tracked map by thread group. */
-  private void filter(BpfCode c, Label out) {
+  void filter(BpfCode c, Label out) {
     Label in = c.label();
     if (plan.cgroup() != 0) {
       c.call(CGROUP_ID).loadImm64(R1, plan.cgroup()).jumpReg(JEQ, R0, R1, in);
@@ -473,7 +426,7 @@ final class BpfPrograms {
   }
 
   /** Adds 1 to the hash value under the key at {@code key} (inserting it), using {@code one} as a stack slot. */
-  private static void bump(BpfCode c, int map, int key, int one) {
+  static void bump(BpfCode c, int map, int key, int one) {
     Label insert = c.label();
     Label done = c.label();
     c.loadMap(R1, map).mov(R2, FP).add(R2, key).call(LOOKUP).jump(JEQ, R0, 0, insert);
@@ -483,235 +436,4 @@ final class BpfPrograms {
     c.bind(done);
   }
 
-  // Stack of the walk subprogram: the state its loop callback reads and writes.
-  private static final int W_DENTRY = -40;
-  private static final int W_MNT = -32;
-  private static final int W_STATUS = -24;
-  private static final int W_START = -16;
-  private static final int W_KEY = -4;
-
-  /**
-   * {@code walk(struct path *path, int part)}: the path's components from its dentry up to the
-   * root, each NUL-terminated, last first, appended to the record as {@code part}; across mounts
-   * through each mount's mountpoint. A file on a filesystem that is mounted nowhere (a pipe, a
-   * socket, an anonymous inode) is reported as no path.
-   */
-  private void walkFunction(BpfCode c, Label walk) {
-    Label callback = c.label();
-    Label ret = c.label();
-    Label failed = c.label();
-    c.function(walk);
-    c.mov(R6, R1).mov(R7, R2).aluImm(AND, R7, 3);
-    readKernel(c, W_DENTRY, R6, k.pathDentry(), ret);
-    readKernel(c, W_MNT, R6, k.pathMnt(), ret);
-    c.storeImm(W, FP, W_KEY, 0).loadMap(R1, m.scratch()).mov(R2, FP).add(R2, W_KEY).call(LOOKUP).jump(JEQ, R0, 0, ret);
-    c.mov(R8, R0);
-    c.load(W, R1, R8, USED).store(DW, FP, W_START, R1).storeImm(DW, FP, W_STATUS, 0);
-    c.jump(JGT, R1, LIMIT, failed);
-    // bpf_loop: the verifier checks the step once, not once per round as with a plain loop.
-    c.movImm(R1, DEPTH).loadFunction(R2, callback).mov(R3, FP).add(R3, W_DENTRY).movImm(R4, 0).call(LOOP);
-    Label whole = c.label();
-    c.load(DW, R1, FP, W_STATUS).jump(JEQ, R1, 1, whole);
-    // not a path, or not read whole (status 0: deeper than DEPTH): the part is dropped
-    c.load(DW, R2, FP, W_START).store(W, R8, USED, R2);
-    Label pseudo = c.label();
-    c.jump(JEQ, R1, PART_PSEUDO, pseudo);
-    c.bind(failed).mov(R1, R8).alu(BpfCode.ADD, R1, R7).storeImm(B, R1, STATUS, PART_FAILED).jumpTo(ret);
-    c.bind(pseudo).mov(R1, R8).alu(BpfCode.ADD, R1, R7).storeImm(B, R1, STATUS, PART_PSEUDO).jumpTo(ret);
-    c.bind(whole);
-    c.load(W, R1, R8, USED).load(DW, R2, FP, W_START).alu(SUB, R1, R2);
-    c.mov(R3, R7).aluImm(LSH, R3, 2).alu(BpfCode.ADD, R3, R8).store(W, R3, LEN, R1);
-    c.mov(R1, R8).alu(BpfCode.ADD, R1, R7).storeImm(B, R1, STATUS, PART_WALKED);
-    c.bind(ret).ret(0);
-
-    // step(index, state): one step up, a component or from a mount's root to its mountpoint; 1 ends the loop
-    Label mountRoot = c.label();
-    Label nsRoot = c.label();
-    Label fail = c.label();
-    Label notPath = c.label();
-    final int dentry = 0;
-    final int mnt = 8;
-    final int status = 16;
-    final int start = 24;
-    final int t1 = -8;
-    final int t2 = -16;
-    final int t3 = -24;
-    final int key = -28;
-    c.function(callback);
-    c.mov(R6, R2);
-    c.load(DW, R3, R6, mnt);
-    readKernel(c, t1, R3, k.mntRoot(), fail);
-    c.load(DW, R3, R6, dentry);
-    readKernel(c, t2, R3, k.dentryParent(), fail);
-    c.load(DW, R1, R6, dentry).load(DW, R2, FP, t1).jumpReg(JEQ, R1, R2, mountRoot);
-    c.load(DW, R2, FP, t2).jumpReg(JEQ, R1, R2, mountRoot);
-    c.load(DW, R3, R6, dentry);
-    readKernel(c, t3, R3, k.dentryName(), fail);
-    c.storeImm(W, FP, key, 0).loadMap(R1, m.scratch()).mov(R2, FP).add(R2, key).call(LOOKUP).jump(JEQ, R0, 0, fail);
-    c.mov(R7, R0);
-    c.load(W, R8, R7, USED).mov(R1, R8).load(DW, R2, R6, start).alu(SUB, R1, R2).jump(JGT, R1, PART - 256, fail);
-    c.jump(JGT, R8, LIMIT + PART - 256, fail);
-    c.mov(R1, R8).aluImm(AND, R1, MASK).alu(BpfCode.ADD, R1, R7).add(R1, DATA).movImm(R2, 256).load(DW, R3, FP, t3);
-    c.call(READ_KERNEL_STR).jump(JSLE, R0, 0, fail);
-    c.alu(BpfCode.ADD, R8, R0).store(W, R7, USED, R8);
-    c.load(DW, R1, FP, t2).store(DW, R6, dentry, R1);
-    c.ret(0);
-    c.bind(mountRoot);
-    c.load(DW, R9, R6, mnt).add(R9, -k.mountMnt());
-    readKernel(c, t1, R9, k.mountParent(), fail);
-    c.load(DW, R1, FP, t1).jumpReg(JEQ, R1, R9, nsRoot);
-    readKernel(c, t2, R9, k.mountMountpoint(), fail);
-    c.load(DW, R1, FP, t2).store(DW, R6, dentry, R1);
-    c.load(DW, R1, FP, t1).add(R1, k.mountMnt()).store(DW, R6, mnt, R1);
-    c.ret(0);
-    c.bind(nsRoot);
-    readKernel(c, t2, R9, k.mountNs(), fail);
-    // Internal mounts (pipefs, sockfs, anon inodes) have no namespace, or an error pointer for one.
-    c.load(DW, R1, FP, t2).jump(JEQ, R1, 0, notPath).loadImm64(R2, -4096L).jumpReg(JGT, R1, R2, notPath);
-    c.storeImm(DW, R6, status, 1).ret(1);
-    c.bind(notPath).storeImm(DW, R6, status, PART_PSEUDO).ret(1);
-    c.bind(fail).storeImm(DW, R6, status, PART_FAILED).ret(1);
-  }
-
-  /** The program on sched_process_fork: the child is followed; its parent's thread and the child are reported. */
-  BpfCode fork() {
-    BpfCode c = new BpfCode();
-    Label out = c.label();
-    c.mov(R6, R1);
-    filter(c, out);
-    c.load(DW, R7, R6, 8);
-    c.load(W, R9, R7, k.taskTgid()).store(W, FP, S_KEY, R9);
-    c.storeImm(DW, FP, S_ONE, 1);
-    c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).mov(R3, FP).add(R3, S_ONE).movImm(R4, 0).call(UPDATE);
-    c.load(W, R1, R7, k.taskPid()).store(DW, FP, S_TMP, R1);
-    scratch(c, R8, out);
-    c.storeImm(W, R8, 0, FORK);
-    ids(c);
-    c.storeImm(W, R8, NR, 0).storeImm(DW, R8, RET, 0);
-    c.load(DW, R1, FP, S_TMP).store(DW, R8, ARGS, R1);
-    c.load(W, R1, R7, k.taskTgid()).store(DW, R8, ARGS + 8, R1);
-    clearParts(c);
-    output(c, out);
-    c.bind(out).ret(0);
-    return c;
-  }
-
-  /**
-   * The program on sched_process_exec. The workload's root starts being followed at its first
-   * exec (nothing of the wrapper that waited for tailor is counted); every exec of a followed
-   * process is reported with the name it was given, argv from the new program's stack, the
-   * working directory when the name is relative, and the path of the file the kernel runs.
-   */
-  BpfCode exec() {
-    BpfCode c = new BpfCode();
-    Label out = c.label();
-    Label walk = c.label();
-    Label followed = c.label();
-    Label check = c.label();
-    c.mov(R6, R1);
-    c.storeImm(DW, FP, S_RET, 0);
-    if (plan.root() > 0) {
-      c.call(PID_TGID).aluImm(RSH, R0, 32).jump(JNE, R0, plan.root(), check).store(W, FP, S_KEY, R0);
-      c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP).jump(JNE, R0, 0, followed);
-      c.storeImm(DW, FP, S_ONE, 1);
-      c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).mov(R3, FP).add(R3, S_ONE).movImm(R4, 0).call(UPDATE);
-      c.storeImm(DW, FP, S_RET, 1);
-      c.jumpTo(followed);
-    }
-    c.bind(check);
-    filter(c, out);
-    c.bind(followed);
-    scratch(c, R8, out);
-    c.storeImm(W, R8, 0, EXEC);
-    ids(c);
-    c.load(DW, R1, R6, 8).store(W, R8, NR, R1);
-    c.load(DW, R1, FP, S_RET).store(DW, R8, RET, R1);
-    for (int i = 0; i < 6; i++) {
-      c.storeImm(DW, R8, ARGS + 8 * i, 0);
-    }
-    clearParts(c);
-    c.storeImm(DW, FP, S_WA, 0).storeImm(DW, FP, S_WB, 0);
-    // part 0: the name as the exec was given it
-    Label argv = c.label();
-    c.load(DW, R7, R6, 16);
-    readKernel(c, S_TMP, R7, k.bprmFilename(), argv);
-    c.load(DW, R3, FP, S_TMP);
-    stringPart(c, 0, READ_KERNEL_STR);
-    c.bind(argv);
-    // part 1: argv, the NUL-separated strings between mm->arg_start and arg_end (peek: their length)
-    Label cwd = c.label();
-    c.call(CURRENT_TASK);
-    readKernel(c, S_TMP, R0, k.taskMm(), cwd);
-    c.load(DW, R9, FP, S_TMP);
-    readKernel(c, S_TMP, R9, k.mmArgStart(), cwd);
-    readKernel(c, S_TMP2, R9, k.mmArgEnd(), cwd);
-    c.load(DW, R2, FP, S_TMP2).load(DW, R3, FP, S_TMP).alu(SUB, R2, R3).store(W, R8, PEEK, R2);
-    Label sized = c.label();
-    c.jump(JSLE, R2, 0, cwd).jump(JLE, R2, PART, sized).movImm(R2, PART);
-    c.bind(sized);
-    bytesPart(c, 1, READ_USER);
-    c.bind(cwd);
-    // part 2: the working directory, for a relative name
-    Label file = c.label();
-    c.load(W, R1, R8, LEN).jump(JEQ, R1, 0, file);
-    c.load(B, R1, R8, DATA).jump(JEQ, R1, '/', file);
-    cwdWalk(c, 2, walk, file);
-    c.bind(file);
-    // part 3: the file the kernel runs (for execveat's /dev/fd/N names)
-    Label send = c.label();
-    readKernel(c, S_TMP, R7, k.bprmFile(), send);
-    c.load(DW, R1, FP, S_TMP).jump(JEQ, R1, 0, send).add(R1, k.fileFPath()).store(DW, FP, S_WB, R1);
-    c.bind(send);
-    walkRequests(c, walk);
-    output(c, out);
-    c.bind(out).ret(0);
-    walkFunction(c, walk);
-    return c;
-  }
-
-  /**
-   * The program on sched_process_exit: counts exit and exit_group (calls that never return, so
-   * the sys_exit program cannot see them), reports the exit, and stops following a thread group
-   * once its last thread is gone.
-   */
-  BpfCode exit() {
-    BpfCode c = new BpfCode();
-    Label out = c.label();
-    c.mov(R6, R1);
-    filter(c, out);
-    Label notExit = c.label();
-    Label exitCall = c.label();
-    c.load(DW, R1, R6, 0).call(TASK_PT_REGS);
-    c.load(k.syscallNrSize() == 8 ? DW : W, R7, R0, k.syscallNr());
-    c.jump(JEQ, R7, plan.exitNr(), exitCall).jump(JNE, R7, plan.exitGroupNr(), notExit);
-    c.bind(exitCall);
-    c.store(W, FP, S_KEY, R7).loadMap(R1, m.counts()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP).jump(JEQ, R0, 0, notExit);
-    c.load(DW, R1, R0, 0).add(R1, 1).store(DW, R0, 0, R1);
-    c.bind(notExit);
-    c.storeImm(DW, FP, S_TMP2, 1);
-    Label report = c.label();
-    c.call(CURRENT_TASK).mov(R9, R0);
-    readKernel(c, S_TMP, R9, k.taskSignal(), report);
-    c.load(DW, R3, FP, S_TMP).storeImm(DW, FP, S_TMP, 0);
-    c.mov(R1, FP).add(R1, S_TMP).movImm(R2, 4).add(R3, k.signalLive()).call(READ_KERNEL).jump(JNE, R0, 0, report);
-    Label alive = c.label();
-    c.load(DW, R1, FP, S_TMP).jump(JNE, R1, 0, alive);
-    c.call(PID_TGID).aluImm(RSH, R0, 32).store(W, FP, S_KEY, R0);
-    c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).call(DELETE);
-    c.jumpTo(report);
-    c.bind(alive).storeImm(DW, FP, S_TMP2, 0);
-    c.bind(report);
-    c.storeImm(DW, FP, S_FD, 0);
-    c.mov(R1, FP).add(R1, S_FD).movImm(R2, 4).mov(R3, R9).add(R3, k.taskExitCode()).call(READ_KERNEL);
-    scratch(c, R8, out);
-    c.storeImm(W, R8, 0, EXIT);
-    ids(c);
-    c.storeImm(W, R8, NR, 0).storeImm(DW, R8, RET, 0);
-    c.load(DW, R1, FP, S_FD).store(DW, R8, ARGS, R1);
-    c.load(DW, R1, FP, S_TMP2).store(DW, R8, ARGS + 8, R1);
-    clearParts(c);
-    output(c, out);
-    c.bind(out).ret(0);
-    return c;
-  }
 }

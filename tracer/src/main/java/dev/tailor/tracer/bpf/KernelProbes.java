@@ -82,9 +82,9 @@ final class KernelProbes implements AutoCloseable {
     ring = RingBuffer.map(maps.events(), RING);
     BpfPrograms programs = new BpfPrograms(layout, maps, plan);
     // Processes first, so that no call of a new child is seen before its fork.
-    int fork = keep(load(programs.fork(), layout.processFork(), "tailor_fork"));
-    int exec = keep(load(programs.exec(), layout.processExec(), "tailor_exec"));
-    int exit = keep(load(programs.exit(), layout.processExit(), "tailor_exit"));
+    int fork = keep(load(programs.processes().fork(), layout.processFork(), "tailor_fork"));
+    int exec = keep(load(programs.processes().exec(), layout.processExec(), "tailor_exec"));
+    int exit = keep(load(programs.processes().exit(), layout.processExit(), "tailor_exit"));
     int calls = keep(load(programs.sysExit(), layout.sysExit(), "tailor_sys_exit"));
     for (int prog : List.of(fork, exec, exit, calls)) {
       keep(BpfKernel.attachTracing(prog));
