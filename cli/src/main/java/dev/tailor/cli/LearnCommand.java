@@ -6,7 +6,6 @@ import dev.tailor.tracer.backend.Backend;
 import dev.tailor.tracer.backend.StraceBackend;
 import dev.tailor.tracer.bpf.BpfBackend;
 import dev.tailor.tracer.backend.TraceException;
-import dev.tailor.tracer.record.HostPathResolver;
 import dev.tailor.tracer.record.Recorder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -64,7 +63,8 @@ final class LearnCommand implements Callable<Integer> {
   int runs;
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = "strace",
-      description = "How to trace: strace (default), bpf (bpftrace, root only, counts syscalls in the kernel), "
+      description = "How to trace: strace (default), bpf (root only: tailor's BPF programs count every call in the kernel "
+          + "and report the calls that name files, at a fraction of strace's cost), "
           + "or auto (bpf when it works here, else strace).")
   String backend;
 
@@ -103,7 +103,7 @@ final class LearnCommand implements Callable<Integer> {
     Optional<String> why = BpfBackend.unavailable();
     PrintWriter err = spec.commandLine().getErr();
     if (why.isEmpty()) {
-      err.println("tailor: --backend auto: using bpf (root, bpftrace and tracefs work here)");
+      err.println("tailor: --backend auto: using bpf (root, and the kernel has BTF)");
       err.flush();
       return BpfBackend.locate(names);
     }
@@ -147,7 +147,7 @@ final class LearnCommand implements Callable<Integer> {
     Optional<Duration> limit = duration == null ? Optional.empty() : Optional.of(Durations.parse(duration));
 
     Backend tracer = backend();
-    Supplier<Recorder> recorders = () -> new Recorder(name, tracer.name(), new HostPathResolver(false),
+    Supplier<Recorder> recorders = () -> new Recorder(name, tracer.name(), tracer.pathResolver(),
         SyscallNames.resolver(), Optional.of(Path.of("").toAbsolutePath().toString()));
     Recording recording;
     int exit = 0;

@@ -81,7 +81,7 @@ final class ProfileFolder {
   /**
    * Renders a tiny profile on a background thread and throws it away, so that what writes
    * profiles (Jackson, the generators, libseccomp) is loaded and compiled while the trace runs
-   * (bpftrace alone compiles its program for most of a second) rather than after it.
+   * (the trace's own start-up takes a few tenths of a second) rather than after it.
    */
   static void warmUp() {
     Thread t = new Thread(() -> {

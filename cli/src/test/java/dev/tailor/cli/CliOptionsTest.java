@@ -184,29 +184,29 @@ class CliOptionsTest {
     TailorProcess.Result r = TailorProcess.tailor(tmp, "learn", "--no-status", "--backend", "auto", "--name", "a", "--out",
         tmp.toString(), "--", "/bin/true");
     assertEquals(0, r.exit(), r.err());
-    String expected = why.isEmpty() ? "tailor: --backend auto: using bpf (root, bpftrace and tracefs work here)\n"
+    String expected = why.isEmpty() ? "tailor: --backend auto: using bpf (root, and the kernel has BTF)\n"
         : "tailor: --backend auto: using strace, because " + why.get() + "\n";
     assertTrue(r.err().startsWith(expected), r.err());
     assertEquals(why.isEmpty(), usedBpf(tmp.resolve("a")));
   }
 
   @Test
-  void backend_auto_withoutBpftrace_fallsBackToStraceAndSaysWhy() throws Exception {
+  void backend_auto_withoutBash_fallsBackToStraceAndSaysWhy() throws Exception {
     Optional<Path> strace = dev.tailor.tracer.backend.Commands.onPath("strace");
     assumeTrue(strace.isPresent(), "strace is not installed");
-    // PATH holds strace and nothing else: no bpftrace here.
+    // PATH holds strace and nothing else: no bash to start the workload under the bpf backend.
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Files.createSymbolicLink(bin.resolve("strace"), strace.get());
     TailorProcess.Result r = TailorProcess.run(TailorProcess.tailorCommand("learn", "--no-status", "--backend", "auto",
         "--name", "s", "--out", tmp.toString(), "--", "/bin/true"), tmp, Map.of("PATH", bin.toString()));
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.err().startsWith("tailor: --backend auto: using strace, because "), r.err());
-    assertTrue(r.err().lines().findFirst().orElse("").contains("bpftrace") || r.err().contains("root"), r.err());
+    assertTrue(r.err().lines().findFirst().orElse("").contains("bash") || r.err().contains("root"), r.err());
     assertFalse(usedBpf(tmp.resolve("s")));
   }
 
   @Test
-  void backend_bpf_tracesWithBpftrace() throws Exception {
+  void backend_bpf_tracesInTheKernel() throws Exception {
     Optional<String> why = BpfBackend.unavailable();
     assumeTrue(why.isEmpty(), () -> "the bpf backend cannot run here: " + why.orElse(""));
     TailorProcess.Result r = TailorProcess.tailor(tmp, "learn", "--no-status", "--backend", "bpf", "--name", "b", "--out",
@@ -224,6 +224,6 @@ class CliOptionsTest {
   }
 
   private static boolean usedBpf(Path folder) throws Exception {
-    return RecordingJson.read(folder).warnings().stream().anyMatch(w -> w.startsWith("traced with bpftrace"));
+    return RecordingJson.read(folder).warnings().stream().anyMatch(w -> w.startsWith("traced in the kernel (bpf)"));
   }
 }

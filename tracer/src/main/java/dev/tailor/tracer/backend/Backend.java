@@ -1,5 +1,7 @@
 package dev.tailor.tracer.backend;
 
+import dev.tailor.tracer.record.HostPathResolver;
+import dev.tailor.tracer.record.PathResolver;
 import dev.tailor.tracer.record.Recorder;
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +11,14 @@ import java.util.Optional;
 public interface Backend {
   /** The name users pick it by ({@code strace}, {@code bpf}). */
   String name();
+
+  /**
+   * How the recorder this backend feeds should resolve argument paths on this machine: by
+   * default without a cache, so that each call is resolved as the machine is when it is read.
+   */
+  default PathResolver pathResolver() {
+    return new HostPathResolver(false);
+  }
 
   /**
    * Runs {@code command} to completion under tracing, with stdin, stdout and stderr passed

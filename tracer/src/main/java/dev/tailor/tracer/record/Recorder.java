@@ -156,6 +156,31 @@ public final class Recorder implements Consumer<TraceEvent> {
     targets.add(target);
   }
 
+  // ---- calls counted elsewhere (a backend that counts in the kernel) ----
+
+  /** Whether calls fed as events are counted here; see {@link #countCallsElsewhere}. */
+  private boolean countEvents = true;
+
+  /**
+   * From now on, calls fed as events add files, sockets, execs, processes and capabilities, but no
+   * syscall counts, errors or argument values: a backend that counts every call in the kernel
+   * feeds only the calls that name files or sockets, as strace would have written them, and adds
+   * the counts with {@link #addSyscallCount}, {@link #addSyscallErrors} and {@link #recordArgument}.
+   */
+  public void countCallsElsewhere() {
+    countEvents = false;
+  }
+
+  /** Whether calls fed as events are counted (and their argument values recorded) here. */
+  boolean countsEvents() {
+    return countEvents;
+  }
+
+  /** Adds {@code count} failures with {@code errno} ({@code ENOENT}) of {@code name}, counted elsewhere. */
+  public void addSyscallErrors(String name, String errno, long count) {
+    syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno, k -> new long[1])[0] += count;
+  }
+
   /** Adds syscall counts observed elsewhere (an in-kernel counter). */
   public void addSyscallCount(String name, long count) {
     syscallCounts.computeIfAbsent(name, k -> new long[1])[0] += count;
@@ -283,7 +308,9 @@ public final class Recorder implements Consumer<TraceEvent> {
           + ": " + StraceText.printable(e.args() + " = " + e.result(), 160));
       return;
     }
-    syscallTotal++;
+    if (countEvents) {
+      syscallTotal++;
+    }
     notePid(pid);
     if (name.startsWith("syscall_")) {
       name = renamedSyscalls.computeIfAbsent(name, syscallNames);
@@ -299,6 +326,14 @@ public final class Recorder implements Consumer<TraceEvent> {
       // A malformed argument must never stop the recording; the line is unused, the call not counted.
       effects.end();
       unusable(e.line(), "could not read arguments of " + name + ": " + ex.getMessage());
+      return;
+    }
+    if (!countEvents) {
+      // Counted elsewhere: a repeat replays the call's effects alone.
+      if (memo != null && !effects.readState) {
+        memo.learn(replay(null, null, effects.parts()));
+      }
+      effects.end();
       return;
     }
     long[] counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
@@ -325,9 +360,11 @@ public final class Recorder implements Consumer<TraceEvent> {
   /** What a repeat of a call does: the bookkeeping of {@link #syscall}, then the call's own parts. */
   private CallMemo.Replay replay(long[] counter, long[] errors, CallMemo.Replay[] parts) {
     return pid -> {
-      syscallTotal++;
       notePid(pid);
-      counter[0]++;
+      if (counter != null) {
+        syscallTotal++;
+        counter[0]++;
+      }
       if (errors != null) {
         errors[0]++;
       }

@@ -253,7 +253,7 @@ final class StraceCalls {
    */
   private void arguments(SyscallEvent e, String name) {
     List<ArgFilter> filters = SyscallModel.filters(name);
-    if (filters.isEmpty()) {
+    if (filters.isEmpty() || !recorder.countsEvents()) {
       return;
     }
     List<String> a = args(e);

@@ -1,0 +1,186 @@
+package dev.tailor.tracer.bpf;
+
+import com.sun.jna.Memory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
+
+/**
+ * tailor's programs loaded and attached, with the maps they fill: per-syscall counts, errnos and
+ * argument values, the followed thread groups, and the ring of events. Loading takes milliseconds
+ * (no compiler), and detaching typed tracepoints is immediate, so neither start-up nor exit waits
+ * for the kernel.
+ */
+final class KernelProbes implements AutoCloseable {
+  /** Syscall numbers the tables hold; every architecture tailor knows numbers its calls below this. */
+  static final int SYSCALLS = 1024;
+  /** Bytes of the event ring: ~100k path events before tailor must have read them. */
+  static final long RING = 16L << 20;
+
+  private final List<Integer> fds = new ArrayList<>();
+  private final int cpus = BpfKernel.possibleCpus();
+  private BpfPrograms.Maps maps;
+  private RingBuffer ring;
+
+  private KernelProbes() {}
+
+  /**
+   * Creates the maps, loads the programs for {@code plan} and attaches them. {@code syscallNames}
+   * names this architecture's numbers; {@code track} are thread groups followed from the start
+   * (attached processes).
+   */
+  static KernelProbes attach(KernelLayout layout, BpfPrograms.Plan plan, IntFunction<Optional<String>> syscallNames,
+      List<Integer> track) throws IOException {
+    KernelProbes p = new KernelProbes();
+    try {
+      p.start(layout, plan, syscallNames, track);
+      return p;
+    } catch (IOException | RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  private int keep(int fd) {
+    fds.add(fd);
+    return fd;
+  }
+
+  private void start(KernelLayout layout, BpfPrograms.Plan plan, IntFunction<Optional<String>> syscallNames,
+      List<Integer> track) throws IOException {
+    maps = new BpfPrograms.Maps(
+        keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, SYSCALLS, "tailor_counts")),
+        keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 8, 8, 16384, "tailor_errors")),
+        keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 16, 8, 65536, "tailor_args")),
+        keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 4, 8, 65536, "tailor_tracked")),
+        keep(BpfKernel.createMap(BpfKernel.MAP_ARRAY, 4, TracedCalls.ROW, SYSCALLS, "tailor_spec")),
+        keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, BpfPrograms.SCRATCH, 1, "tailor_scratch")),
+        keep(BpfKernel.createMap(BpfKernel.MAP_RINGBUF, 0, 0, (int) RING, "tailor_events")),
+        keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, 1, "tailor_stats")));
+    Map<String, TracedCalls.Spec> specs = TracedCalls.specs(layout.statMode());
+    Memory key = new Memory(4);
+    Memory row = new Memory(TracedCalls.ROW);
+    for (int nr = 0; nr < SYSCALLS; nr++) {
+      Optional<String> name = syscallNames.apply(nr);
+      TracedCalls.Spec s = name.map(specs::get).orElse(null);
+      if (s != null) {
+        key.setInt(0, nr);
+        row.write(0, TracedCalls.encode(s), 0, TracedCalls.ROW);
+        BpfKernel.update(maps.spec(), key, row);
+      }
+    }
+    Memory one = new Memory(8);
+    one.setLong(0, 1);
+    for (int pid : track) {
+      key.setInt(0, pid);
+      BpfKernel.update(maps.tracked(), key, one);
+    }
+    ring = RingBuffer.map(maps.events(), RING);
+    BpfPrograms programs = new BpfPrograms(layout, maps, plan);
+    // Processes first, so that no call of a new child is seen before its fork.
+    int fork = keep(load(programs.processes().fork(), layout.processFork(), "tailor_fork"));
+    int exec = keep(load(programs.processes().exec(), layout.processExec(), "tailor_exec"));
+    int exit = keep(load(programs.processes().exit(), layout.processExit(), "tailor_exit"));
+    int calls = keep(load(programs.sysExit(), layout.sysExit(), "tailor_sys_exit"));
+    for (int prog : List.of(fork, exec, exit, calls)) {
+      keep(BpfKernel.attachTracing(prog));
+    }
+  }
+
+  private static int load(BpfCode code, int btfId, String name) throws IOException {
+    return BpfKernel.loadTracing(code.build(), code.functionStarts(), btfId, name);
+  }
+
+  RingBuffer ring() {
+    return ring;
+  }
+
+  /** Calls counted per syscall number. */
+  Map<Integer, Long> counts() {
+    Map<Integer, Long> out = new TreeMap<>();
+    Memory key = new Memory(4);
+    Memory value = new Memory(8L * cpus);
+    for (int nr = 0; nr < SYSCALLS; nr++) {
+      key.setInt(0, nr);
+      if (BpfKernel.lookup(maps.counts(), key, value)) {
+        long sum = 0;
+        for (int c = 0; c < cpus; c++) {
+          sum += value.getLong(8L * c);
+        }
+        if (sum > 0) {
+          out.put(nr, sum);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Failed calls per {syscall number, errno}. */
+  Map<List<Integer>, Long> errors() {
+    Map<List<Integer>, Long> out = new TreeMap<>(KernelProbes::compare);
+    hash(maps.errors(), 8, (k, v) -> out.put(List.of(k.getInt(0), k.getInt(4)), v));
+    return out;
+  }
+
+  /** Argument values per {syscall number, argument index} and value: {nr, index, value} -> calls. */
+  List<long[]> arguments() {
+    List<long[]> out = new ArrayList<>();
+    hash(maps.args(), 16, (k, v) -> out.add(new long[] {k.getInt(0), k.getInt(4), k.getLong(8), v}));
+    return out;
+  }
+
+  /** Events the ring had no room for. */
+  long lost() {
+    Memory key = new Memory(4);
+    key.setInt(0, 0);
+    Memory value = new Memory(8L * cpus);
+    long sum = 0;
+    if (BpfKernel.lookup(maps.stats(), key, value)) {
+      for (int c = 0; c < cpus; c++) {
+        sum += value.getLong(8L * c);
+      }
+    }
+    return sum;
+  }
+
+  private interface Entry {
+    void accept(Memory key, long value);
+  }
+
+  private static void hash(int map, int keySize, Entry sink) {
+    Memory key = null;
+    Memory next = new Memory(keySize);
+    Memory value = new Memory(8);
+    while (BpfKernel.nextKey(map, key, next)) {
+      if (BpfKernel.lookup(map, next, value)) {
+        sink.accept(next, value.getLong(0));
+      }
+      if (key == null) {
+        key = new Memory(keySize);
+      }
+      key.write(0, next.getByteArray(0, keySize), 0, keySize);
+    }
+  }
+
+  private static int compare(List<Integer> a, List<Integer> b) {
+    int c = Integer.compare(a.get(0), b.get(0));
+    return c != 0 ? c : Integer.compare(a.get(1), b.get(1));
+  }
+
+  /** Detaches every program and frees the maps. */
+  @Override
+  public void close() {
+    if (ring != null) {
+      ring.close();
+      ring = null;
+    }
+    for (int i = fds.size() - 1; i >= 0; i--) {
+      BpfKernel.close(fds.get(i));
+    }
+    fds.clear();
+  }
+}

@@ -1,0 +1,191 @@
+package dev.tailor.tracer.bpf;
+
+import static dev.tailor.tracer.bpf.BpfCode.AND;
+import static dev.tailor.tracer.bpf.BpfCode.ARSH;
+import static dev.tailor.tracer.bpf.BpfCode.B;
+import static dev.tailor.tracer.bpf.BpfCode.DW;
+import static dev.tailor.tracer.bpf.BpfCode.FP;
+import static dev.tailor.tracer.bpf.BpfCode.JEQ;
+import static dev.tailor.tracer.bpf.BpfCode.JGT;
+import static dev.tailor.tracer.bpf.BpfCode.JNE;
+import static dev.tailor.tracer.bpf.BpfCode.JLE;
+import static dev.tailor.tracer.bpf.BpfCode.JSGE;
+import static dev.tailor.tracer.bpf.BpfCode.JSLE;
+import static dev.tailor.tracer.bpf.BpfCode.JSLT;
+import static dev.tailor.tracer.bpf.BpfCode.LSH;
+import static dev.tailor.tracer.bpf.BpfCode.NEG;
+import static dev.tailor.tracer.bpf.BpfCode.R0;
+import static dev.tailor.tracer.bpf.BpfCode.R1;
+import static dev.tailor.tracer.bpf.BpfCode.R2;
+import static dev.tailor.tracer.bpf.BpfCode.R3;
+import static dev.tailor.tracer.bpf.BpfCode.R4;
+import static dev.tailor.tracer.bpf.BpfCode.R5;
+import static dev.tailor.tracer.bpf.BpfCode.R6;
+import static dev.tailor.tracer.bpf.BpfCode.R7;
+import static dev.tailor.tracer.bpf.BpfCode.R8;
+import static dev.tailor.tracer.bpf.BpfCode.R9;
+import static dev.tailor.tracer.bpf.BpfCode.RSH;
+import static dev.tailor.tracer.bpf.BpfCode.SUB;
+import static dev.tailor.tracer.bpf.BpfCode.W;
+import static dev.tailor.tracer.bpf.BpfPrograms.*;
+
+import dev.tailor.tracer.bpf.BpfCode.Label;
+
+/** The programs of {@link BpfPrograms} that follow processes: fork, exec and exit. */
+final class ProcessPrograms {
+  private final KernelLayout k;
+  private final BpfPrograms.Maps m;
+  private final BpfPrograms.Plan plan;
+  private final BpfPrograms calls;
+  private final PathWalk walker;
+
+  ProcessPrograms(KernelLayout layout, BpfPrograms.Maps maps, BpfPrograms.Plan plan, BpfPrograms calls, PathWalk walker) {
+    this.k = layout;
+    this.m = maps;
+    this.plan = plan;
+    this.calls = calls;
+    this.walker = walker;
+  }
+
+  /** The program on sched_process_fork: the child is followed; its parent's thread and the child are reported. */
+  BpfCode fork() {
+    BpfCode c = new BpfCode();
+    Label out = c.label();
+    c.mov(R6, R1);
+    calls.filter(c, out);
+    c.load(DW, R7, R6, 8);
+    c.load(W, R9, R7, k.taskTgid()).store(W, FP, S_KEY, R9);
+    c.storeImm(DW, FP, S_ONE, 1);
+    c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).mov(R3, FP).add(R3, S_ONE).movImm(R4, 0).call(UPDATE);
+    c.load(W, R1, R7, k.taskPid()).store(DW, FP, S_TMP, R1);
+    calls.scratch(c, R8, out);
+    c.storeImm(W, R8, 0, FORK);
+    ids(c);
+    c.storeImm(W, R8, NR, 0).storeImm(DW, R8, RET, 0);
+    c.load(DW, R1, FP, S_TMP).store(DW, R8, ARGS, R1);
+    c.load(W, R1, R7, k.taskTgid()).store(DW, R8, ARGS + 8, R1);
+    clearParts(c);
+    calls.output(c, out);
+    c.bind(out).ret(0);
+    return c;
+  }
+
+  /**
+   * The program on sched_process_exec. The workload's root starts being followed at its first
+   * exec (nothing of the wrapper that waited for tailor is counted); every exec of a followed
+   * process is reported with the name it was given, argv from the new program's stack, the
+   * working directory when the name is relative, and the path of the file the kernel runs.
+   */
+  BpfCode exec() {
+    BpfCode c = new BpfCode();
+    Label out = c.label();
+    Label walk = c.label();
+    Label followed = c.label();
+    Label check = c.label();
+    c.mov(R6, R1);
+    c.storeImm(DW, FP, S_RET, 0);
+    if (plan.root() > 0) {
+      c.call(PID_TGID).aluImm(RSH, R0, 32).jump(JNE, R0, plan.root(), check).store(W, FP, S_KEY, R0);
+      c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP).jump(JNE, R0, 0, followed);
+      c.storeImm(DW, FP, S_ONE, 1);
+      c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).mov(R3, FP).add(R3, S_ONE).movImm(R4, 0).call(UPDATE);
+      c.storeImm(DW, FP, S_RET, 1);
+      c.jumpTo(followed);
+    }
+    c.bind(check);
+    calls.filter(c, out);
+    c.bind(followed);
+    calls.scratch(c, R8, out);
+    c.storeImm(W, R8, 0, EXEC);
+    ids(c);
+    c.load(DW, R1, R6, 8).store(W, R8, NR, R1);
+    c.load(DW, R1, FP, S_RET).store(DW, R8, RET, R1);
+    for (int i = 0; i < 6; i++) {
+      c.storeImm(DW, R8, ARGS + 8 * i, 0);
+    }
+    clearParts(c);
+    c.storeImm(DW, FP, S_WA, 0).storeImm(DW, FP, S_WB, 0);
+    // part 0: the name as the exec was given it
+    Label argv = c.label();
+    c.load(DW, R7, R6, 16);
+    readKernel(c, S_TMP, R7, k.bprmFilename(), argv);
+    c.load(DW, R3, FP, S_TMP);
+    stringPart(c, 0, READ_KERNEL_STR);
+    c.bind(argv);
+    // part 1: argv, the NUL-separated strings between mm->arg_start and arg_end (peek: their length)
+    Label cwd = c.label();
+    c.call(CURRENT_TASK);
+    readKernel(c, S_TMP, R0, k.taskMm(), cwd);
+    c.load(DW, R9, FP, S_TMP);
+    readKernel(c, S_TMP, R9, k.mmArgStart(), cwd);
+    readKernel(c, S_TMP2, R9, k.mmArgEnd(), cwd);
+    c.load(DW, R2, FP, S_TMP2).load(DW, R3, FP, S_TMP).alu(SUB, R2, R3).store(W, R8, PEEK, R2);
+    Label sized = c.label();
+    c.jump(JSLE, R2, 0, cwd).jump(JLE, R2, PART, sized).movImm(R2, PART);
+    c.bind(sized);
+    bytesPart(c, 1, READ_USER);
+    c.bind(cwd);
+    // part 2: the working directory, for a relative name
+    Label file = c.label();
+    c.load(W, R1, R8, LEN).jump(JEQ, R1, 0, file);
+    c.load(B, R1, R8, DATA).jump(JEQ, R1, '/', file);
+    walker.cwdWalk(c, 2, walk, file);
+    c.bind(file);
+    // part 3: the file the kernel runs (for execveat's /dev/fd/N names)
+    Label send = c.label();
+    readKernel(c, S_TMP, R7, k.bprmFile(), send);
+    c.load(DW, R1, FP, S_TMP).jump(JEQ, R1, 0, send).add(R1, k.fileFPath()).store(DW, FP, S_WB, R1);
+    c.bind(send);
+    PathWalk.walkRequests(c, walk);
+    calls.output(c, out);
+    c.bind(out).ret(0);
+    walker.function(c, walk);
+    return c;
+  }
+
+  /**
+   * The program on sched_process_exit: counts exit and exit_group (calls that never return, so
+   * the sys_exit program cannot see them), reports the exit, and stops following a thread group
+   * once its last thread is gone.
+   */
+  BpfCode exit() {
+    BpfCode c = new BpfCode();
+    Label out = c.label();
+    c.mov(R6, R1);
+    calls.filter(c, out);
+    Label notExit = c.label();
+    Label exitCall = c.label();
+    c.load(DW, R1, R6, 0).call(TASK_PT_REGS);
+    c.load(k.syscallNrSize() == 8 ? DW : W, R7, R0, k.syscallNr());
+    c.jump(JEQ, R7, plan.exitNr(), exitCall).jump(JNE, R7, plan.exitGroupNr(), notExit);
+    c.bind(exitCall);
+    c.store(W, FP, S_KEY, R7).loadMap(R1, m.counts()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP).jump(JEQ, R0, 0, notExit);
+    c.load(DW, R1, R0, 0).add(R1, 1).store(DW, R0, 0, R1);
+    c.bind(notExit);
+    c.storeImm(DW, FP, S_TMP2, 1);
+    Label report = c.label();
+    c.call(CURRENT_TASK).mov(R9, R0);
+    readKernel(c, S_TMP, R9, k.taskSignal(), report);
+    c.load(DW, R3, FP, S_TMP).storeImm(DW, FP, S_TMP, 0);
+    c.mov(R1, FP).add(R1, S_TMP).movImm(R2, 4).add(R3, k.signalLive()).call(READ_KERNEL).jump(JNE, R0, 0, report);
+    Label alive = c.label();
+    c.load(DW, R1, FP, S_TMP).jump(JNE, R1, 0, alive);
+    c.call(PID_TGID).aluImm(RSH, R0, 32).store(W, FP, S_KEY, R0);
+    c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).call(DELETE);
+    c.jumpTo(report);
+    c.bind(alive).storeImm(DW, FP, S_TMP2, 0);
+    c.bind(report);
+    c.storeImm(DW, FP, S_FD, 0);
+    c.mov(R1, FP).add(R1, S_FD).movImm(R2, 4).mov(R3, R9).add(R3, k.taskExitCode()).call(READ_KERNEL);
+    calls.scratch(c, R8, out);
+    c.storeImm(W, R8, 0, EXIT);
+    ids(c);
+    c.storeImm(W, R8, NR, 0).storeImm(DW, R8, RET, 0);
+    c.load(DW, R1, FP, S_FD).store(DW, R8, ARGS, R1);
+    c.load(DW, R1, FP, S_TMP2).store(DW, R8, ARGS + 8, R1);
+    clearParts(c);
+    calls.output(c, out);
+    c.bind(out).ret(0);
+    return c;
+  }
+}

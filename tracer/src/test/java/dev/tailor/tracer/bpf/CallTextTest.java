@@ -1,0 +1,171 @@
+package dev.tailor.tracer.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tailor.tracer.Access;
+import dev.tailor.tracer.FileUse;
+import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.record.PathResolver;
+import dev.tailor.tracer.record.Recorder;
+import dev.tailor.tracer.strace.StraceText;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernel's records written as strace lines and read by the recorder that reads strace's:
+ * what a file ends up with must be what the call did, for names with any byte in them.
+ */
+class CallTextTest {
+  private static final Map<String, TracedCalls.Spec> SPECS = TracedCalls.specs(24);
+  private static final int AT_FDCWD = -100;
+  private final CallText text = new CallText("x86_64");
+
+  /** A walked part: the components last first, each NUL-terminated. */
+  static byte[] walked(String path) {
+    List<String> parts = new ArrayList<>(List.of(path.substring(1).split("/")));
+    StringBuilder b = new StringBuilder();
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      if (!parts.get(i).isEmpty()) {
+        b.append(parts.get(i)).append('\0');
+      }
+    }
+    return b.toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  static byte[] string(String s) {
+    return (s + "\0").getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** A call record: parts 0 and 1 strings (or null), 2 and 3 walked paths (or null). */
+  static KernelEvent call(long ret, long[] args, String p0, String p1, String w2, String w3, int peek) {
+    byte[][] parts = {p0 == null ? new byte[0] : string(p0), p1 == null ? new byte[0] : string(p1),
+      w2 == null ? new byte[0] : walked(w2), w3 == null ? new byte[0] : walked(w3)};
+    int[] status = {0, 0, w2 == null ? 0 : BpfPrograms.PART_WALKED, w3 == null ? 0 : BpfPrograms.PART_WALKED};
+    return new KernelEvent(BpfPrograms.CALL, 7, 7, 0, ret, java.util.Arrays.copyOf(args, 6), parts, status, peek);
+  }
+
+  private Recording record(String name, KernelEvent... events) {
+    Recorder r = new Recorder("t", "bpf", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/nowhere"));
+    r.countCallsElsewhere();
+    long line = 0;
+    for (KernelEvent e : events) {
+      r.accept(text.call(e, name, SPECS.get(name), ++line).orElseThrow());
+    }
+    return r.toRecording("t", "x86_64");
+  }
+
+  /** A file's accesses; one used only through an fd counts as inherited (the recorder's rule, as for strace). */
+  private static EnumSet<Access> accesses(Recording r, String path) {
+    FileUse f = r.files().getOrDefault(path, r.inherited().get(path));
+    assertTrue(f != null, () -> path + " not in " + r.files().keySet());
+    return f.accesses().isEmpty() ? EnumSet.noneOf(Access.class) : EnumSet.copyOf(f.accesses());
+  }
+
+  @Test
+  void openat_success_takesTheKernelsPathOfTheFd() {
+    // openat(AT_FDCWD, "lib", O_RDONLY|O_CREAT) = 3 </real/lib>: the fd's path, not the name
+    Recording r = record("openat", call(3, new long[] {AT_FDCWD & 0xffffffffL, 0, 0100 | 2}, "lib", null, null, "/real/lib", 0));
+    assertEquals(EnumSet.of(Access.READ, Access.WRITE, Access.CREATE), accesses(r, "/real/lib"));
+    assertTrue(r.syscalls().isEmpty(), "counted in the kernel, not here");
+  }
+
+  @Test
+  void openat_failure_relativeToTheWorkingDirectoryAtTheCall() {
+    Recording r = record("openat", call(-2, new long[] {AT_FDCWD, 0, 0}, "x", null, "/at/call", null, 0));
+    assertEquals(Map.of("ENOENT", new java.util.TreeSet<>(List.of("read"))), r.files().get("/at/call/x").failures());
+  }
+
+  @Test
+  void statWithoutDirfd_relativeName_joinedToTheWalkedWorkingDirectory() {
+    Recording r = record("stat", call(0, new long[] {0, 0}, "d", null, "/w", null, 040755));
+    assertEquals(EnumSet.of(Access.STAT), accesses(r, "/w/d"));
+    assertTrue(r.files().get("/w/d").directory(), "st_mode says directory");
+  }
+
+  @Test
+  void unlinkat_removeDir_relativeToItsDirfd() {
+    Recording r = record("unlinkat", call(0, new long[] {5, 0, 0x200}, "sub", null, "/base", null, 0));
+    assertEquals(EnumSet.of(Access.DELETE), accesses(r, "/base/sub"));
+    assertTrue(r.files().get("/base/sub").directory());
+  }
+
+  @Test
+  void renameat2_eachNameRelativeToItsOwnDirfd() {
+    Recording r = record("renameat2", call(0, new long[] {3, 0, 4, 0, 0}, "a", "b", "/one", "/two", 0));
+    assertEquals(EnumSet.of(Access.RENAME), accesses(r, "/one/a"));
+    assertEquals(EnumSet.of(Access.CREATE), accesses(r, "/two/b"));
+  }
+
+  @Test
+  void fstatat_emptyPath_isTheFdItself() {
+    Recording r = record("newfstatat", call(0, new long[] {3, 0, 0, 0x1000}, "", null, "/the/file", null, 0100644));
+    assertEquals(EnumSet.of(Access.STAT), accesses(r, "/the/file"));
+  }
+
+  @Test
+  void mmapOfAnExecutableMapping_isMmapExecOfTheFile() {
+    Recording r = record("mmap", call(0x7f0000000000L, new long[] {0, 4096, 5, 2, 3, 0}, null, null, "/lib/libc.so.6", null, 0));
+    assertEquals(EnumSet.of(Access.READ, Access.MMAP_EXEC), accesses(r, "/lib/libc.so.6"));
+  }
+
+  @Test
+  void bind_unixPath_isCreatedAndTheSocketsAddress() {
+    byte[] addr = new byte[2 + 10];
+    addr[0] = 1;
+    System.arraycopy("/tmp/s.sk\0".getBytes(StandardCharsets.ISO_8859_1), 0, addr, 2, 10);
+    KernelEvent e = new KernelEvent(BpfPrograms.CALL, 7, 7, 0, 0, new long[] {3, 0, 12, 0, 0, 0},
+        new byte[][] {addr, new byte[0], new byte[0], new byte[0]}, new int[4], 0);
+    Recording r = record("bind", e);
+    assertEquals(EnumSet.of(Access.CREATE), accesses(r, "/tmp/s.sk"));
+    assertTrue(r.sockets().get("unix unknown").local().contains("/tmp/s.sk"), r.sockets()::toString);
+  }
+
+  @Test
+  void names_withAnyByte_arriveExactly() {
+    byte[] all = new byte[255];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = (byte) (i + 1);
+    }
+    String name = "/d/" + new String(all, StandardCharsets.ISO_8859_1).replace("/", "");
+    Recording r = record("unlink", call(0, new long[] {0}, name, null, null, null, 0));
+    assertEquals(1, r.files().size(), r.files()::toString);
+    assertEquals(dev.tailor.tracer.PathText.escape(name), r.files().keySet().iterator().next());
+  }
+
+  @Test
+  void quote_roundTripsEveryByteThroughStracesReader() {
+    byte[] all = new byte[256];
+    for (int i = 0; i < 256; i++) {
+      all[i] = (byte) i;
+    }
+    String quoted = CallText.quote(all);
+    assertTrue(StraceText.decodable(quoted));
+    assertEquals(new String(all, StandardCharsets.ISO_8859_1), StraceText.unquote(quoted).orElseThrow());
+    String path = "/a<b>c\\d\"e\n";
+    assertEquals(path, StraceText.decoratedPath("3<" + CallText.decorate(path) + ">").orElseThrow());
+  }
+
+  @Test
+  void aCutPath_isLeftOut() {
+    byte[] longName = new byte[BpfPrograms.PART];
+    java.util.Arrays.fill(longName, (byte) 'x');
+    longName[0] = '/';
+    longName[longName.length - 1] = 0;
+    KernelEvent e = new KernelEvent(BpfPrograms.CALL, 7, 7, 0, -36, new long[6],
+        new byte[][] {longName, new byte[0], new byte[0], new byte[0]}, new int[4], 0);
+    assertTrue(record("unlink", e).files().isEmpty());
+  }
+
+  @Test
+  void errno_andRestartCodes_asStraceWritesThem() {
+    assertEquals("-1 ENOENT (ENOENT)", CallText.errno(-2));
+    assertEquals("E600", CallText.errnoName(-600));
+  }
+}
