@@ -78,6 +78,44 @@ class SampleProfilesTest {
   }
 
   @Test
+  void threadsC_profileCoversASecondRun() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/cc")), "no C compiler (/usr/bin/cc)");
+    Path bin = fresh("threads-c").resolve("threads");
+    Process cc = new ProcessBuilder("cc", "-O2", "-pthread", "-o", bin.toString(), sample("threads/threads.c"))
+        .inheritIO().start();
+    assertEquals(0, cc.waitFor(), "cc failed on threads.c");
+    List<String> cmd = List.of(bin.toString());
+    Learned l = learn("threads-c", cmd);
+    ParserCheck.assertParse(List.of(l.text()));
+    // A dynamically linked C program opens only itself, the loader and libc.
+    Recording second = RunCoverage.traceAgain(cmd, l.folder().getParent(), "second-run");
+    assertEquals(List.of(), RunCoverage.missing(l.apparmor().profile(), second, 3), l.text());
+  }
+
+  @Test
+  void serverWithItsClient_profileCoversASecondRun() throws Exception {
+    Path work = fresh("server").resolve("work");
+    Files.createDirectories(work);
+    // The server serves one client, then is stopped: the whole life of the service, from its start.
+    String script = "cd " + work + " && { python3 " + sample("server/server.py") + " 0 > port.txt & s=$!; "
+        + "while ! grep -q listening port.txt 2>/dev/null; do sleep 0.05; done; "
+        + "python3 " + sample("server/client.py") + " $(awk '{print $3}' port.txt) 3 && kill -TERM $s && wait $s; }";
+    List<String> cmd = List.of("sh", "-c", script);
+    Learned l = learn("server", cmd);
+    assertTrue(l.recording().sockets().keySet().stream().anyMatch(k -> k.startsWith("inet")),
+        "the server's sockets: " + l.recording().sockets().keySet());
+    assertCoversSecondRun(l, cmd, () -> Files.deleteIfExists(work.resolve("port.txt")));
+  }
+
+  @Test
+  void hostileNames_profileCoversASecondRun() throws Exception {
+    Path work = fresh("hostile-names-again").resolve("work");
+    List<String> cmd = List.of("python3", sample("hostile-names/make_names.py"), work.toString());
+    Learned l = learn("hostile-names-again", cmd);
+    assertCoversSecondRun(l, cmd, () -> deleteTree(work));
+  }
+
+  @Test
   void hostileNames_profileParses_andGrantsOutsideTheWorkFolderOnlyWhatWasUsedThere() throws Exception {
     Path work = fresh("hostile-names").resolve("work");
     Learned l = learn("hostile-names", List.of("python3", sample("hostile-names/make_names.py"), work.toString()));
