@@ -91,6 +91,11 @@ class ArgumentRulesEnforceTest {
         binary.toString(), m.name(), "probe");
     assertEquals(0, enforced.exit(), enforced.err());
     assertEquals(m.enforced(), enforced.out().lines().toList(), "under " + profile + "; " + enforced.err());
+    // The same refusals from a loader that shares no code with tailor.
+    assumeTrue(PlainLoader.MISSING == null, PlainLoader.MISSING);
+    TailorProcess.Result plain = PlainLoader.run(profile, List.of(binary.toString(), m.name(), "probe"), tmp);
+    assertEquals(0, plain.exit(), plain.err());
+    assertEquals(m.enforced(), plain.out().lines().toList(), "under libseccomp's own loader; " + plain.err());
   }
 
   private static void assertArgumentRules(SeccompProfile p, ArgsWorkload.Mode m) {

@@ -98,5 +98,12 @@ class RealProgramsRoundTripTest {
     TailorProcess.Result enforced = TailorProcess.tailor(tmp, enforce.toArray(String[]::new));
     assertEquals(learned.out(), enforced.out(), "stdout under the learned profile; stderr: " + enforced.err());
     assertEquals(learned.exit(), enforced.exit(), enforced.err());
+
+    // The same profile loaded by a loader that shares no code with tailor.
+    assumeTrue(PlainLoader.MISSING == null, PlainLoader.MISSING);
+    TailorProcess.Result loaded = PlainLoader.run(seccomp,
+        program.command().apply(tmp.resolve("plain-" + program.name()), freePort()), tmp);
+    assertEquals(learned.out(), loaded.out(), "stdout under libseccomp's own loader; stderr: " + loaded.err());
+    assertEquals(learned.exit(), loaded.exit(), loaded.err());
   }
 }

@@ -2,6 +2,7 @@ package dev.tailor.tracer.bpf;
 
 import dev.tailor.tracer.Access;
 import dev.tailor.tracer.call.PathSyscall;
+import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.ExitEvent;
 import dev.tailor.tracer.event.RepeatableCall;
@@ -36,11 +37,6 @@ import java.util.function.IntFunction;
 final class BpfOutput implements RingBuffer.Sink {
   /** strace -s 64: the longest argv item kept, as strace shortens it. */
   private static final int ARGV_ITEM = 64;
-  private static final String[] SIGNALS = {
-    "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
-    "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
-    "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"
-  };
 
   private final Recorder recorder;
   private final FlushedPathResolver resolver;
@@ -139,7 +135,7 @@ final class BpfOutput implements RingBuffer.Sink {
         int status = (int) e.args()[0];
         int signal = status & 0x7f;
         feed(signal == 0 ? new ExitEvent(e.tid(), (status >> 8) & 0xff, "", 0)
-            : new ExitEvent(e.tid(), -1, signal < SIGNALS.length ? SIGNALS[signal] : "SIG" + signal, 0));
+            : new ExitEvent(e.tid(), -1, SyscallModel.SIGNALS.name(signal).orElse("SIG" + signal), 0));
       }
       default -> broken++;
     }
