@@ -46,7 +46,7 @@ final class WorkloadCgroup implements AutoCloseable {
     return dir;
   }
 
-  /** The id bpftrace's {@code cgroup} builtin gives for processes inside (the folder's inode). */
+  /** The cgroup id the kernel's {@code bpf_get_current_cgroup_id} gives for processes inside (the folder's inode). */
   long id() {
     return id;
   }
