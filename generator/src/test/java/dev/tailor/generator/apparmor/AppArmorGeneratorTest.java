@@ -74,7 +74,7 @@ class AppArmorGeneratorTest {
   @Test
   void folder_withFourFilesOfTheSamePerms_becomesStar() {
     RecordingBuilder b = new RecordingBuilder();
-    for (int i = 0; i < AppArmorGenerator.FILES_PER_DIR_GLOB; i++) {
+    for (int i = 0; i < FolderGlobs.FILES_PER_DIR_GLOB; i++) {
       b.file("/srv/app/conf/f" + i, READ);
     }
     b.file("/srv/app/conf/w", READ, WRITE);
@@ -88,11 +88,11 @@ class AppArmorGeneratorTest {
   @Test
   void folder_withOneFileTooFew_staysLiteral() {
     RecordingBuilder b = new RecordingBuilder();
-    for (int i = 0; i < AppArmorGenerator.FILES_PER_DIR_GLOB - 1; i++) {
+    for (int i = 0; i < FolderGlobs.FILES_PER_DIR_GLOB - 1; i++) {
       b.file("/srv/app/conf/f" + i, READ);
     }
     AppArmorResult r = generate(b);
-    assertEquals(AppArmorGenerator.FILES_PER_DIR_GLOB - 1, r.profile().files().size());
+    assertEquals(FolderGlobs.FILES_PER_DIR_GLOB - 1, r.profile().files().size());
     assertTrue(r.generalisations().isEmpty());
   }
 
@@ -114,13 +114,13 @@ class AppArmorGeneratorTest {
   @Test
   void subtree_withEnoughEntriesInTwoFolders_becomesDoubleStar() {
     RecordingBuilder b = new RecordingBuilder();
-    for (int i = 0; i < AppArmorGenerator.SUBTREE_GLOB_MIN; i++) {
+    for (int i = 0; i < FolderGlobs.SUBTREE_GLOB_MIN; i++) {
       b.file("/srv/app/lib/" + (i % 2 == 0 ? "a" : "b/c") + "/m" + i + ".js", READ);
     }
     assertEquals(List.of("\"/srv/app/lib/**\" r,"), ruleLines(generate(b)));
 
     RecordingBuilder fewer = new RecordingBuilder();
-    for (int i = 0; i < AppArmorGenerator.SUBTREE_GLOB_MIN - 1; i++) {
+    for (int i = 0; i < FolderGlobs.SUBTREE_GLOB_MIN - 1; i++) {
       fewer.file("/srv/app/lib/" + (i % 2 == 0 ? "a" : "b/c") + "/m" + i + ".js", READ);
     }
     List<String> lines = ruleLines(generate(fewer));
@@ -133,12 +133,12 @@ class AppArmorGeneratorTest {
     RecordingBuilder b = new RecordingBuilder();
     String root = "/opt/rt/lib/py";
     b.dir(root, READ);
-    for (int i = 0; i < AppArmorGenerator.SUBTREE_GLOB_MIN; i++) {
+    for (int i = 0; i < FolderGlobs.SUBTREE_GLOB_MIN; i++) {
       String pkg = root + "/pkg" + (i % 3);
       b.dir(pkg, READ);
       b.file(pkg + "/__pycache__/m" + i + ".pyc", READ);
     }
-    for (int i = 0; i < AppArmorGenerator.FILES_PER_DIR_GLOB; i++) {
+    for (int i = 0; i < FolderGlobs.FILES_PER_DIR_GLOB; i++) {
       b.file(root + "/dyn/_m" + i + ".so", READ, MMAP_EXEC);
     }
     b.file("/opt/rt/lib/other.txt", READ);
@@ -163,7 +163,7 @@ class AppArmorGeneratorTest {
   void walkedTree_unlistedOrChangedBelow_keepsNarrowerRules() {
     RecordingBuilder notListed = new RecordingBuilder();
     RecordingBuilder written = new RecordingBuilder().dir("/opt/rt/lib/py", READ);
-    for (int i = 0; i < AppArmorGenerator.SUBTREE_GLOB_MIN; i++) {
+    for (int i = 0; i < FolderGlobs.SUBTREE_GLOB_MIN; i++) {
       String f = "/opt/rt/lib/py/pkg" + (i % 3) + "/m" + i + ".py";
       notListed.file(f, i == 0 ? new dev.tailor.tracer.Access[] {READ, LOCK} : new dev.tailor.tracer.Access[] {READ});
       written.file(f, READ);
@@ -179,7 +179,7 @@ class AppArmorGeneratorTest {
   void walkedTree_neverCoversSecretsOrAWholeHome() {
     for (String root : List.of("/etc/ssl", "/home/u", "/root")) {
       RecordingBuilder b = new RecordingBuilder().dir(root, READ);
-      for (int i = 0; i < AppArmorGenerator.SUBTREE_GLOB_MIN; i++) {
+      for (int i = 0; i < FolderGlobs.SUBTREE_GLOB_MIN; i++) {
         b.file(root + "/d" + (i % 3) + "/f" + i, READ);
       }
       List<String> lines = ruleLines(generate(b));
@@ -190,7 +190,7 @@ class AppArmorGeneratorTest {
   @Test
   void folderRule_joinsTheGlobOverItsEntries_whenTheGlobGrantsWhatItNeeds() throws Exception {
     RecordingBuilder b = new RecordingBuilder().dir("/srv/data", READ).dir("/srv/logs", READ, WRITE);
-    for (int i = 0; i < AppArmorGenerator.FILES_PER_DIR_GLOB; i++) {
+    for (int i = 0; i < FolderGlobs.FILES_PER_DIR_GLOB; i++) {
       b.file("/srv/data/f" + i, READ, WRITE);
       b.file("/srv/logs/f" + i, READ);
     }
