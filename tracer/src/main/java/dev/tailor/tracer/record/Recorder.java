@@ -138,7 +138,7 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** Sets a process's working directory, for processes that were running before the trace. */
   public void setCwd(int pid, String cwd) {
-    calls.setCwd(pid, cwd);
+    calls.paths().setCwd(pid, cwd);
   }
 
   /** Names the trace the next events come from, for diagnostics. */
@@ -280,10 +280,10 @@ public final class Recorder implements Consumer<TraceEvent> {
     // An offer is for the call right after it; an unlearned memo is simply never replayed.
     offered = null;
     if (event instanceof CloneStarted c) {
-      calls.cloneStarted(c.pid());
+      calls.paths().cloneStarted(c.pid());
     } else if (event instanceof ExitEvent e) {
       pids.add(e.pid());
-      calls.exited(e.pid());
+      calls.paths().exited(e.pid());
     } else if (event instanceof SignalEvent s) {
       pids.add(s.pid());
     } else if (event instanceof UnparsedLine u) {
@@ -381,7 +381,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
     lastPid = pid;
     if (pids.add(pid)) {
-      calls.newPid(pid);
+      calls.paths().newPid(pid);
     }
   }
 

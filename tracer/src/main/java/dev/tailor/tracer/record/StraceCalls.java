@@ -11,11 +11,8 @@ import dev.tailor.tracer.strace.StraceArguments;
 import dev.tailor.tracer.strace.StraceText;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,34 +20,25 @@ import java.util.TreeSet;
 /**
  * Reads strace's text of each call into what the call did, for the {@link Recorder} to add up:
  * the files it named and how (by the rows of {@link SyscallModel}), the fds it used, its sockets,
- * execs and the capabilities it implies, and the values of its recorded arguments. It follows
- * each process's working directory (from {@code AT_FDCWD</dir>} decorations, chdir and fork) and
- * what {@code /proc/self} names for it, to resolve names as the kernel did at the call.
+ * execs and the capabilities it implies, and the values of its recorded arguments. Names are
+ * resolved as the kernel did at the call by {@link ProcessPaths}.
  */
 final class StraceCalls {
   private final Recorder recorder;
   private final Effects effects;
   private final PathResolver resolver;
-  private final String initialCwd;
-  private final Map<Integer, String> cwds = new HashMap<>();
-  private final ProcSelf procSelf = new ProcSelf();
-  /** Processes inside clone or fork, whose children may speak before the call returns. */
-  private final Set<Integer> cloning = new HashSet<>();
+  private final ProcessPaths paths;
   private final Set<String> unreadArguments = new HashSet<>();
   private final Set<String> interpreters = new TreeSet<>();
   private boolean sawUndecoratedOpen;
-  private long throughLinks;
-  private final Set<String> linkExamples = new LinkedHashSet<>();
-  private long procLeftOut;
-  private final Set<String> procExamples = new LinkedHashSet<>();
   private final StraceSockets sockets;
 
   StraceCalls(Recorder recorder, Effects effects, PathResolver resolver, String initialCwd) {
     this.recorder = recorder;
     this.effects = effects;
     this.resolver = resolver;
-    this.initialCwd = initialCwd;
-    this.sockets = new StraceSockets(recorder, resolver, this::cwdOf, this::args);
+    this.paths = new ProcessPaths(recorder, effects, resolver, initialCwd);
+    this.sockets = new StraceSockets(recorder, resolver, paths::cwdOf, this::args);
   }
 
   /** The call whose arguments {@link #split} holds. */
@@ -69,33 +57,9 @@ final class StraceCalls {
     return split;
   }
 
-  void setCwd(int pid, String cwd) {
-    cwds.put(pid, cwd);
-  }
-
-  boolean knowsCwd(int pid) {
-    return cwds.containsKey(pid);
-  }
-
-  void cloneStarted(int pid) {
-    cloning.add(pid);
-  }
-
-  void exited(int pid) {
-    cloning.remove(pid);
-  }
-
-  /** A pid seen for the first time: while exactly one process is inside clone/fork, its child. */
-  void newPid(int pid) {
-    if (cwds.containsKey(pid) || cloning.size() != 1) {
-      return;
-    }
-    int parent = cloning.iterator().next();
-    String parentCwd = cwds.get(parent);
-    if (parentCwd != null) {
-      cwds.put(pid, parentCwd);
-    }
-    procSelf.fork(parent, pid);
+  /** Where names are resolved from, process by process. */
+  ProcessPaths paths() {
+    return paths;
   }
 
   /** What this reading could not see or had to resolve on this machine, one sentence each. */
@@ -106,28 +70,14 @@ final class StraceCalls {
           + "through symlinks, and fd-only accesses (read, write, mmap of inherited fds) are not seen; "
           + "record with strace -f -yy");
     }
-    if (throughLinks > 0) {
-      w.add(throughLinks + " argument paths (exec, stat, unlink, rename, mkdir, failed opens) went through symlinks and "
-          + "were resolved on this machine when the trace was read, as the kernel resolves them (e.g. "
-          + String.join(", ", linkExamples) + "); a workload that changed a symlink in between could mislead this");
-    }
+    w.addAll(paths.linkNotes());
     if (!interpreters.isEmpty()) {
       w.add("#! scripts were exec'd: their interpreters (" + String.join(", ", interpreters) + ") were read from the "
           + "scripts' first lines on this machine when the trace was read, as the kernel reads them at exec; they get "
           + "read and mmap access");
     }
-    if (procLeftOut > 0) {
-      w.add(procLeftOut + " paths through /proc named what only the traced process knew (a file descriptor, or a "
-          + "program or directory not in the trace; e.g. " + String.join(", ", procExamples) + ") and are left out");
-    }
+    w.addAll(paths.procNotes());
     return w;
-  }
-
-
-  /** The working directory of {@code pid}, which a repeat of the call may not share. */
-  private String cwdOf(int pid) {
-    effects.readState = true;
-    return cwds.getOrDefault(pid, initialCwd);
   }
 
   /** Reads one call; its effects go to the recorder, and to {@link Effects} for a repeat. */
@@ -142,26 +92,22 @@ final class StraceCalls {
       case "chdir" -> {
         if (ok) {
           List<String> a = args(e);
-          argPath(pid, a, null, 0, true).ifPresent(p -> {
-            cwds.put(pid, p);
+          paths.argPath(pid, a, null, 0, true).ifPresent(p -> {
+            paths.setCwd(pid, p);
             file(p, Access.STAT, "", true);
           });
         }
       }
       case "fchdir" -> {
         if (ok) {
-          fdPath(args(e), 0).ifPresent(p -> cwds.put(pid, p));
+          fdPath(args(e), 0).ifPresent(p -> paths.setCwd(pid, p));
         }
       }
       case "clone", "clone3", "fork", "vfork" -> {
-        cloning.remove(pid);
+        paths.exited(pid);
         long child = e.childPid();
         if (ok && child > 0) {
-          String cwd = cwds.get(pid);
-          if (cwd != null) {
-            cwds.putIfAbsent((int) child, cwd);
-          }
-          procSelf.fork(pid, (int) child);
+          paths.forked(pid, (int) child);
         }
       }
       case "read", "pread64", "readv", "preadv", "preadv2", "recvfrom", "recvmsg", "recvmmsg" -> fdAccess(e, ok, Access.READ);
@@ -297,7 +243,7 @@ final class StraceCalls {
         path = resolved.get();
       } else {
         sawUndecoratedOpen = true;
-        Optional<String> p = argPath(pid, a, dirfd, pathIndex, true);
+        Optional<String> p = paths.argPath(pid, a, dirfd, pathIndex, true);
         if (p.isEmpty()) {
           return;
         }
@@ -307,7 +253,7 @@ final class StraceCalls {
         file(path, k, "", directory);
       }
     } else if (!errno.isEmpty()) {
-      Optional<String> p = argPath(pid, a, dirfd, pathIndex, true);
+      Optional<String> p = paths.argPath(pid, a, dirfd, pathIndex, true);
       if (p.isPresent()) {
         for (Access k : kinds) {
           file(p.get(), k, errno, directory);
@@ -348,7 +294,7 @@ final class StraceCalls {
       // execveat(fd, "", ..., AT_EMPTY_PATH) runs the file fd is open on (fexecve); never a directory's fd.
       path = StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH") && !a.get(0).startsWith("AT_FDCWD") ? fdPath(a, 0) : Optional.empty();
     } else {
-      path = argPath(pid, a, dirfd, pathIndex, true);
+      path = paths.argPath(pid, a, dirfd, pathIndex, true);
     }
     if (path.isEmpty()) {
       return;
@@ -364,8 +310,7 @@ final class StraceCalls {
     file(path.get(), Access.EXEC, "", false);
     file(path.get(), Access.READ, "", false);
     String program = interpreted(pid, path.get());
-    procSelf.exec(pid, program);
-    effects.also(p -> procSelf.exec(p, program));
+    paths.exec(pid, program);
     List<String> argv = new ArrayList<>();
     if (a.size() > pathIndex + 1) {
       String list = a.get(pathIndex + 1);
@@ -394,7 +339,7 @@ final class StraceCalls {
         return program;
       }
       String name = interpreter.get();
-      String base = name.startsWith("/") ? "" : cwdOf(pid);
+      String base = name.startsWith("/") ? "" : paths.cwdOf(pid);
       if (!name.startsWith("/") && base.isEmpty()) {
         return program;
       }
@@ -438,10 +383,10 @@ final class StraceCalls {
       }
       return;
     }
-    argPathAt(pid, a, row.dirfd(), row.path(), follow).ifPresent(p -> file(p, row.access(), errno, directory));
+    paths.argPathAt(pid, a, row.dirfd(), row.path(), follow).ifPresent(p -> file(p, row.access(), errno, directory));
     PathSyscall to = row.second();
     if (to != null) {
-      argPathAt(pid, a, to.dirfd(), to.path(), false).ifPresent(p -> file(p, to.access(), errno, false));
+      paths.argPathAt(pid, a, to.dirfd(), to.path(), false).ifPresent(p -> file(p, to.access(), errno, false));
     }
   }
 
@@ -452,82 +397,6 @@ final class StraceCalls {
     }
     String st = a.get(at);
     return st.startsWith("{st_mode=S_IFDIR") || st.startsWith("{stx_mask=") && st.contains(", stx_mode=S_IFDIR");
-  }
-
-  private Optional<String> argPathAt(int pid, List<String> a, int dirIndex, int pathIndex, boolean follow) {
-    if (dirIndex < 0) {
-      return argPath(pid, a, null, pathIndex, follow);
-    }
-    if (a.size() <= Math.max(dirIndex, pathIndex)) {
-      return Optional.empty();
-    }
-    return resolveArg(pid, a.get(dirIndex), a.get(pathIndex), follow);
-  }
-
-  /** The absolute, resolved path of argument {@code pathIndex}, with dirfd argument 0 if {@code dirfd != null}. */
-  private Optional<String> argPath(int pid, List<String> a, String dirfd, int pathIndex, boolean follow) {
-    if (a.size() <= pathIndex) {
-      return Optional.empty();
-    }
-    return resolveArg(pid, dirfd == null ? null : a.get(0), a.get(pathIndex), follow);
-  }
-
-  private Optional<String> resolveArg(int pid, String dirToken, String pathToken, boolean follow) {
-    Optional<String> name = StraceText.unquote(pathToken);
-    if (name.isEmpty() || StraceText.isTruncated(pathToken)) {
-      return Optional.empty();
-    }
-    String n = name.get();
-    // AT_FDCWD</dir>: strace says where the process is, which is also what a repeat will say.
-    String decoratedCwd = "";
-    if (dirToken != null && dirToken.startsWith("AT_FDCWD")) {
-      decoratedCwd = StraceText.decoratedPath(dirToken).orElse("");
-      if (!decoratedCwd.isEmpty()) {
-        String d = decoratedCwd;
-        cwds.put(pid, d);
-        effects.also(p -> cwds.put(p, d));
-      }
-    }
-    String base;
-    if (n.startsWith("/")) {
-      base = "";
-    } else if (dirToken != null && !dirToken.startsWith("AT_FDCWD")) {
-      Optional<String> d = StraceText.decoratedPath(dirToken);
-      if (d.isEmpty()) {
-        return Optional.empty();
-      }
-      base = d.get();
-    } else {
-      base = decoratedCwd.isEmpty() ? cwdOf(pid) : decoratedCwd;
-      if (base.isEmpty()) {
-        recorder.warn("relative paths were seen for processes whose working directory is unknown; they are left out");
-        return Optional.empty();
-      }
-    }
-    String joined = PathNames.join(base, n);
-    String lexical = PathNames.normalize(joined);
-    if (ProcSelf.owns(lexical)) {
-      // What the traced process sees there, never this machine's /proc; it depends on the pid.
-      effects.readState = true;
-      Optional<String> seen = procSelf.resolve(pid, lexical, follow, this::cwdOf);
-      if (seen.isEmpty()) {
-        procLeftOut++;
-        if (procExamples.size() < 3) {
-          procExamples.add(PathText.escape(lexical));
-        }
-        return seen;
-      }
-      return ProcSelf.owns(seen.get()) ? seen : Optional.of(resolver.resolve(seen.get(), follow));
-    }
-    String resolved = resolver.resolve(joined, follow);
-    if (!resolved.equals(lexical)) {
-      throughLinks++;
-      effects.also(p -> throughLinks++);
-      if (linkExamples.size() < 5) {
-        linkExamples.add(PathText.escape(lexical) + " -> " + PathText.escape(resolved));
-      }
-    }
-    return Optional.of(resolved);
   }
 
   private static Optional<String> fdPath(List<String> a, int index) {
@@ -563,6 +432,4 @@ final class StraceCalls {
   private void fdFile(String rawPath, Access kind, String errno, boolean directory) {
     recorder.fileAccess(rawPath, kind, errno, directory);
   }
-
-
 }

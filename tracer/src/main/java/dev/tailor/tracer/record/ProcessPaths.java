@@ -1,0 +1,185 @@
+package dev.tailor.tracer.record;
+
+import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.strace.StraceText;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where each traced process resolves names from: its working directory (from {@code
+ * AT_FDCWD</dir>} decorations, chdir and fork), what {@code /proc/self} names for it, and the
+ * symlinks of this machine; so that a call's path arguments become the absolute paths the kernel
+ * resolved at the call.
+ */
+final class ProcessPaths {
+  private final Recorder recorder;
+  private final Effects effects;
+  private final PathResolver resolver;
+  private final String initialCwd;
+  private final Map<Integer, String> cwds = new HashMap<>();
+  private final ProcSelf procSelf = new ProcSelf();
+  /** Processes inside clone or fork, whose children may speak before the call returns. */
+  private final Set<Integer> cloning = new HashSet<>();
+  private long throughLinks;
+  private final Set<String> linkExamples = new LinkedHashSet<>();
+  private long procLeftOut;
+  private final Set<String> procExamples = new LinkedHashSet<>();
+
+  ProcessPaths(Recorder recorder, Effects effects, PathResolver resolver, String initialCwd) {
+    this.recorder = recorder;
+    this.effects = effects;
+    this.resolver = resolver;
+    this.initialCwd = initialCwd;
+  }
+
+  void setCwd(int pid, String cwd) {
+    cwds.put(pid, cwd);
+  }
+
+  void cloneStarted(int pid) {
+    cloning.add(pid);
+  }
+
+  /** The process's clone or fork has returned, or the process has gone. */
+  void exited(int pid) {
+    cloning.remove(pid);
+  }
+
+  /** A child a clone or fork returned: it starts where its parent is. */
+  void forked(int parent, int child) {
+    String cwd = cwds.get(parent);
+    if (cwd != null) {
+      cwds.putIfAbsent(child, cwd);
+    }
+    procSelf.fork(parent, child);
+  }
+
+  /** A pid seen for the first time: while exactly one process is inside clone/fork, its child. */
+  void newPid(int pid) {
+    if (cwds.containsKey(pid) || cloning.size() != 1) {
+      return;
+    }
+    int parent = cloning.iterator().next();
+    String parentCwd = cwds.get(parent);
+    if (parentCwd != null) {
+      cwds.put(pid, parentCwd);
+    }
+    procSelf.fork(parent, pid);
+  }
+
+  /** A successful exec: {@code /proc/self/exe} of the process (and of a repeat's) is {@code program}. */
+  void exec(int pid, String program) {
+    procSelf.exec(pid, program);
+    effects.also(p -> procSelf.exec(p, program));
+  }
+
+  /** The working directory of {@code pid}, which a repeat of the call may not share. */
+  String cwdOf(int pid) {
+    effects.readState = true;
+    return cwds.getOrDefault(pid, initialCwd);
+  }
+
+  /** The path of argument {@code pathIndex}, relative to the dirfd argument {@code dirIndex} (none when negative). */
+  Optional<String> argPathAt(int pid, List<String> a, int dirIndex, int pathIndex, boolean follow) {
+    if (dirIndex < 0) {
+      return argPath(pid, a, null, pathIndex, follow);
+    }
+    if (a.size() <= Math.max(dirIndex, pathIndex)) {
+      return Optional.empty();
+    }
+    return resolveArg(pid, a.get(dirIndex), a.get(pathIndex), follow);
+  }
+
+  /** The absolute, resolved path of argument {@code pathIndex}, with dirfd argument 0 if {@code dirfd != null}. */
+  Optional<String> argPath(int pid, List<String> a, String dirfd, int pathIndex, boolean follow) {
+    if (a.size() <= pathIndex) {
+      return Optional.empty();
+    }
+    return resolveArg(pid, dirfd == null ? null : a.get(0), a.get(pathIndex), follow);
+  }
+
+  private Optional<String> resolveArg(int pid, String dirToken, String pathToken, boolean follow) {
+    Optional<String> name = StraceText.unquote(pathToken);
+    if (name.isEmpty() || StraceText.isTruncated(pathToken)) {
+      return Optional.empty();
+    }
+    String n = name.get();
+    // AT_FDCWD</dir>: strace says where the process is, which is also what a repeat will say.
+    String decoratedCwd = "";
+    if (dirToken != null && dirToken.startsWith("AT_FDCWD")) {
+      decoratedCwd = StraceText.decoratedPath(dirToken).orElse("");
+      if (!decoratedCwd.isEmpty()) {
+        String d = decoratedCwd;
+        cwds.put(pid, d);
+        effects.also(p -> cwds.put(p, d));
+      }
+    }
+    String base;
+    if (n.startsWith("/")) {
+      base = "";
+    } else if (dirToken != null && !dirToken.startsWith("AT_FDCWD")) {
+      Optional<String> d = StraceText.decoratedPath(dirToken);
+      if (d.isEmpty()) {
+        return Optional.empty();
+      }
+      base = d.get();
+    } else {
+      base = decoratedCwd.isEmpty() ? cwdOf(pid) : decoratedCwd;
+      if (base.isEmpty()) {
+        recorder.warn("relative paths were seen for processes whose working directory is unknown; they are left out");
+        return Optional.empty();
+      }
+    }
+    String joined = PathNames.join(base, n);
+    String lexical = PathNames.normalize(joined);
+    if (ProcSelf.owns(lexical)) {
+      // What the traced process sees there, never this machine's /proc; it depends on the pid.
+      effects.readState = true;
+      Optional<String> seen = procSelf.resolve(pid, lexical, follow, this::cwdOf);
+      if (seen.isEmpty()) {
+        procLeftOut++;
+        if (procExamples.size() < 3) {
+          procExamples.add(PathText.escape(lexical));
+        }
+        return seen;
+      }
+      return ProcSelf.owns(seen.get()) ? seen : Optional.of(resolver.resolve(seen.get(), follow));
+    }
+    String resolved = resolver.resolve(joined, follow);
+    if (!resolved.equals(lexical)) {
+      throughLinks++;
+      effects.also(p -> throughLinks++);
+      if (linkExamples.size() < 5) {
+        linkExamples.add(PathText.escape(lexical) + " -> " + PathText.escape(resolved));
+      }
+    }
+    return Optional.of(resolved);
+  }
+
+  /** The sentence on names resolved through this machine's symlinks, when there were any. */
+  List<String> linkNotes() {
+    List<String> w = new ArrayList<>();
+    if (throughLinks > 0) {
+      w.add(throughLinks + " argument paths (exec, stat, unlink, rename, mkdir, failed opens) went through symlinks and "
+          + "were resolved on this machine when the trace was read, as the kernel resolves them (e.g. "
+          + String.join(", ", linkExamples) + "); a workload that changed a symlink in between could mislead this");
+    }
+    return w;
+  }
+
+  /** The sentence on /proc names only the traced process could resolve, when there were any. */
+  List<String> procNotes() {
+    List<String> w = new ArrayList<>();
+    if (procLeftOut > 0) {
+      w.add(procLeftOut + " paths through /proc named what only the traced process knew (a file descriptor, or a "
+          + "program or directory not in the trace; e.g. " + String.join(", ", procExamples) + ") and are left out");
+    }
+    return w;
+  }
+}
