@@ -4,8 +4,11 @@
 Usage: oci_seccomp_exec.py PROFILE.json COMMAND [ARG...]
 
 A loader that shares no code with tailor: libseccomp's python3-seccomp (Debian's package) turns
-the profile's JSON into a filter the way runc and crun do with libseccomp. Names this libseccomp
-does not know are skipped, as runc skips them. Exits 125 when the profile cannot be loaded.
+the profile's JSON into a filter the way runc and crun do with libseccomp. As runc does, names this
+libseccomp does not know are skipped, and so are entries whose action is the default action. The
+conditions of one entry are ANDed in one rule (libseccomp takes one condition per argument
+there; an entry with two on the same argument is refused). Exits 125 when the profile cannot be
+built or loaded.
 """
 import json
 import os
@@ -49,22 +52,24 @@ def action(name, errno):
 
 
 def build(profile):
-    f = seccomp.SyscallFilter(action(profile["defaultAction"], profile.get("defaultErrnoRet", 1)))
+    default = (profile["defaultAction"], profile.get("defaultErrnoRet", 1))
+    f = seccomp.SyscallFilter(action(*default))
     for arch in profile.get("architectures", []):
         a = ARCHES.get(arch)
         if a is not None and not f.exist_arch(a):
             f.add_arch(a)
     for entry in profile.get("syscalls", []):
+        if (entry["action"], entry.get("errnoRet", 1)) == default:
+            continue
         act = action(entry["action"], entry.get("errnoRet", 1))
         # OCI: value is the mask and valueTwo the datum for SCMP_CMP_MASKED_EQ, as libseccomp takes them.
         args = [seccomp.Arg(a["index"], OPS[a["op"]], a["value"], a.get("valueTwo", 0))
                 for a in entry.get("args", [])]
         for name in entry["names"]:
-            try:
-                f.add_rule(act, name, *args)
-            except (RuntimeError, ValueError) as e:
-                if "resolve" not in str(e).lower() and "invalid" not in str(e).lower():
-                    raise
+            # -1 is libseccomp's "no such call"; other negative numbers are calls of other arches.
+            if seccomp.resolve_syscall(seccomp.Arch.NATIVE, name) == -1:
+                continue
+            f.add_rule(act, name, *args)
     return f
 
 
@@ -75,10 +80,10 @@ def main():
     try:
         with open(sys.argv[1], encoding="utf-8") as p:
             f = build(json.load(p))
+        f.load()
     except (OSError, ValueError, KeyError, RuntimeError) as e:
         print("oci_seccomp_exec.py: cannot load " + sys.argv[1] + ": " + str(e), file=sys.stderr)
         return 125
-    f.load()
     os.execvp(sys.argv[2], sys.argv[2:])
 
 

@@ -8,7 +8,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,9 +76,17 @@ class RealProgramsRoundTripTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("programs")
-  void learnThenEnforce_reproducesOutputAndExitCode(Program program) throws Exception {
+  /** What learning a program printed, and the seccomp profile it wrote. */
+  private record Learned(TailorProcess.Result result, Path seccomp) {}
+
+  private static final Map<String, Learned> LEARNED = new HashMap<>();
+
+  /** Learns {@code program} once (with the real strace); both loaders' tests enforce the same profile. */
+  private static synchronized Learned learned(Program program) throws Exception {
+    Learned l = LEARNED.get(program.name());
+    if (l != null) {
+      return l;
+    }
     assumeTrue(TailorProcess.onPath("strace"), "strace is not installed (apt-get install strace)");
     assumeTrue(TailorProcess.onPath(program.needs()), program.needs() + " is not installed");
     Path out = tmp.resolve("profiles");
@@ -86,24 +96,37 @@ class RealProgramsRoundTripTest {
     TailorProcess.Result learned = TailorProcess.tailor(tmp, learn.toArray(String[]::new));
     assertTrue(learned.err().contains("tailor: wrote "), learned.err());
     assertTrue(!learned.out().isEmpty(), "the program printed nothing: " + learned.err());
-
     Path seccomp = out.resolve(program.name()).resolve("seccomp.json");
     assertTrue(Files.isRegularFile(seccomp));
+    l = new Learned(learned, seccomp);
+    LEARNED.put(program.name(), l);
+    return l;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("programs")
+  void learnThenEnforce_reproducesOutputAndExitCode(Program program) throws Exception {
+    Learned l = learned(program);
     // The promise: a real program's learned profile carries argument rules (W^X at least: every
     // dynamically linked program maps its libraries), and they hold while it runs.
-    assertTrue(dev.tailor.generator.seccomp.SeccompJson.read(seccomp).profile().syscalls().stream()
-        .anyMatch(r -> !r.args().isEmpty()), "no argument rule in " + seccomp);
-    List<String> enforce = new ArrayList<>(List.of("enforce", "--seccomp", seccomp.toString(), "--"));
+    assertTrue(dev.tailor.generator.seccomp.SeccompJson.read(l.seccomp()).profile().syscalls().stream()
+        .anyMatch(r -> !r.args().isEmpty()), "no argument rule in " + l.seccomp());
+    List<String> enforce = new ArrayList<>(List.of("enforce", "--seccomp", l.seccomp().toString(), "--"));
     enforce.addAll(program.command().apply(tmp.resolve("enforce-" + program.name()), freePort()));
     TailorProcess.Result enforced = TailorProcess.tailor(tmp, enforce.toArray(String[]::new));
-    assertEquals(learned.out(), enforced.out(), "stdout under the learned profile; stderr: " + enforced.err());
-    assertEquals(learned.exit(), enforced.exit(), enforced.err());
+    assertEquals(l.result().out(), enforced.out(), "stdout under the learned profile; stderr: " + enforced.err());
+    assertEquals(l.result().exit(), enforced.exit(), enforced.err());
+  }
 
-    // The same profile loaded by a loader that shares no code with tailor.
+  /** The same profile loaded by a loader that shares no code with tailor (see {@link PlainLoader}). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("programs")
+  void libseccompsOwnLoader_reproducesOutputAndExitCode(Program program) throws Exception {
     assumeTrue(PlainLoader.MISSING == null, PlainLoader.MISSING);
-    TailorProcess.Result loaded = PlainLoader.run(seccomp,
+    Learned l = learned(program);
+    TailorProcess.Result loaded = PlainLoader.run(l.seccomp(),
         program.command().apply(tmp.resolve("plain-" + program.name()), freePort()), tmp);
-    assertEquals(learned.out(), loaded.out(), "stdout under libseccomp's own loader; stderr: " + loaded.err());
-    assertEquals(learned.exit(), loaded.exit(), loaded.err());
+    assertEquals(l.result().out(), loaded.out(), "stdout under libseccomp's own loader; stderr: " + loaded.err());
+    assertEquals(l.result().exit(), loaded.exit(), loaded.err());
   }
 }

@@ -295,7 +295,6 @@ public final class AppArmorGenerator {
     }
   }
 
-
   private static String key(String path, boolean directory) {
     return directory && !path.endsWith("/") ? path + "/" : path;
   }
