@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /** A learned profile against another run of its command: what that run used that the profile does not grant. */
 final class RunCoverage {
+  /** Files a run of a sample uses at the least: fewer means the run did not do its work. */
+  static final int ENOUGH_FILES = 11;
+
   private RunCoverage() {}
 
   /** Runs {@code cmd} again under plain {@code strace -f -yy -o DIR/LABEL.strace}, asserts it exits 0, and reads its trace. */
@@ -32,7 +35,7 @@ final class RunCoverage {
 
   /** Each file use of {@code run} the profile does not grant, as "PATH[/] LETTERS", and asserts the run used enough. */
   static List<String> missing(AppArmorProfile profile, Recording run) {
-    return missing(profile, run, 11);
+    return missing(profile, run, ENOUGH_FILES);
   }
 
   /** As {@link #missing(AppArmorProfile, Recording)}, for a run that uses at least {@code least} files. */
