@@ -37,6 +37,11 @@ public record ArgumentUse(String syscall, int index, SortedMap<Long, Long> value
     return syscall + "[" + index + "]";
   }
 
+  /** How many calls passed a value: the counts of every value, added. */
+  public long calls() {
+    return values.values().stream().mapToLong(Long::longValue).sum();
+  }
+
   /** The union of two uses of the same argument: every value of either, counts added. */
   public ArgumentUse merge(ArgumentUse other) {
     TreeMap<Long, Long> v = new TreeMap<>(values);

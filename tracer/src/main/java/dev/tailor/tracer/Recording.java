@@ -160,7 +160,7 @@ public record Recording(
     if (use == null || calls == null) {
       return java.util.Optional.empty();
     }
-    long counted = use.values().values().stream().mapToLong(Long::longValue).sum();
+    long counted = use.calls();
     return counted == calls.count() ? java.util.Optional.of(use) : java.util.Optional.empty();
   }
 

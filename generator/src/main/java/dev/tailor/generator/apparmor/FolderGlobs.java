@@ -182,7 +182,7 @@ final class FolderGlobs {
   List<Draft> collapseFolders(List<Draft> in) {
     Map<String, List<Draft>> groups = new TreeMap<>();
     for (Draft d : in) {
-      if ((globbable(d) || inRandomFolder(d)) && !d.isDirectory()) {
+      if (inRandomFolder(d) && !d.isDirectory()) {
         String dir = d.text().substring(0, d.text().lastIndexOf('/'));
         groups.computeIfAbsent(dir + "\0" + d.perms().bits() + "\0" + d.owner(), x -> new ArrayList<>()).add(d);
       }

@@ -56,10 +56,10 @@ final class LetterPairs {
    * {@code [a-z0-9_]} when it fits that, else over mkstemp's {@code [A-Za-z0-9]}.
    */
   static double randomBits(String part) {
-    boolean python = part.chars().allMatch(c -> (c >= 'a' && c <= 'z') || isDigit(c) || c == '_');
+    boolean python = RandomRun.isPython(part);
     // A hash in hex: digits and a-f only, both of them.
-    boolean hex = part.chars().allMatch(c -> (c >= 'a' && c <= 'f') || isDigit(c))
-        && part.chars().anyMatch(LetterPairs::isDigit) && part.chars().anyMatch(c -> c >= 'a');
+    boolean hex = part.chars().allMatch(c -> (c >= 'a' && c <= 'f') || RandomRun.isDigit(c))
+        && part.chars().anyMatch(RandomRun::isDigit) && part.chars().anyMatch(c -> c >= 'a');
     double uniform = log2(1.0 / (hex ? 16 : python ? 37 : 62));
     double bits = 0;
     int before = START;
@@ -69,7 +69,7 @@ final class LetterPairs {
       double chosen = NEXT[before][cls];
       if (cls < 26) {
         boolean upper = c <= 'Z';
-        chosen += i > 0 && classOf(part.charAt(i - 1)) < 26
+        chosen += before < 26
             ? CASE[part.charAt(i - 1) <= 'Z' ? 1 : 0][upper ? 1 : 0]
             : -1; // the first letter's case: either, as likely
       } else if (cls == 26) {
@@ -88,17 +88,13 @@ final class LetterPairs {
     if (c >= 'A' && c <= 'Z') {
       return c - 'A';
     }
-    if (isDigit(c)) {
+    if (RandomRun.isDigit(c)) {
       return 26;
     }
     if (c == '_') {
       return 27;
     }
     throw new IllegalArgumentException("not a letter, digit or '_': " + (int) c);
-  }
-
-  private static boolean isDigit(int c) {
-    return c >= '0' && c <= '9';
   }
 
   private static double log2(double x) {

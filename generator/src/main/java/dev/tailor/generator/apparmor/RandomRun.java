@@ -41,6 +41,11 @@ final class RandomRun {
     return c >= '0' && c <= '9';
   }
 
+  /** Whether {@code part} is drawn from Python's tempfile alphabet, {@code [a-z0-9_]}. */
+  static boolean isPython(String part) {
+    return part.chars().allMatch(c -> (c >= 'a' && c <= 'z') || isDigit(c) || c == '_');
+  }
+
   /** A process id as the kernel gives them (pid_max is at most 4194304). */
   static boolean isPid(String digits) {
     return number(digits, 1, 7);
@@ -179,7 +184,7 @@ final class RandomRun {
     }
     for (int[] w : tried) {
       String part = run.substring(w[0], w[0] + w[1]);
-      boolean python = part.chars().allMatch(c -> (c >= 'a' && c <= 'z') || isDigit(c) || c == '_');
+      boolean python = isPython(part);
       // Python draws 8 of [a-z0-9_]; mkstemp and mktemp draw from [A-Za-z0-9], no '_'.
       if ((w[1] == 8 && !python) || (w[1] != 8 && part.indexOf('_') >= 0)) {
         continue;

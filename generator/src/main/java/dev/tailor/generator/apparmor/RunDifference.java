@@ -242,7 +242,7 @@ final class RunDifference {
     }
     List<Integer> lengths = new ArrayList<>();
     // Python's eight first when every name could be Python's: a wider guess still covers mkstemp's six.
-    if (n >= 8 && parts.stream().allMatch(p -> python(p.substring(n - 8)))) {
+    if (n >= 8 && parts.stream().allMatch(p -> RandomRun.isPython(p.substring(n - 8)))) {
       lengths.add(8);
     }
     for (int t : RandomRun.LENGTHS) {
@@ -263,9 +263,5 @@ final class RunDifference {
       return new int[] {0, n};
     }
     return m >= RandomRun.LENGTHS[0] ? new int[] {f, l + 1} : null;
-  }
-
-  private static boolean python(String part) {
-    return part.chars().allMatch(c -> (c >= 'a' && c <= 'z') || RandomRun.isDigit(c) || c == '_');
   }
 }

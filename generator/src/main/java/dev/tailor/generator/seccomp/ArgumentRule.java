@@ -29,9 +29,6 @@ public record ArgumentRule(ArgFilter filter, SortedMap<Long, Long> values, Outco
     ENOSYS
   }
 
-  private static final long SOCK_NONBLOCK = 0x800;
-  private static final long SOCK_CLOEXEC = 0x80000;
-
   public ArgumentRule {
     values = Collections.unmodifiableSortedMap(new TreeMap<>(values));
   }
@@ -67,19 +64,8 @@ public record ArgumentRule(ArgFilter filter, SortedMap<Long, Long> values, Outco
       return f.names().describe(value);
     }
     long type = value & SyscallModel.SOCK_TYPE_MASK;
-    StringBuilder b = new StringBuilder(f.names().name(type).orElse("0x" + Long.toHexString(type)));
-    long rest = value & ~SyscallModel.SOCK_TYPE_MASK;
-    if ((rest & SOCK_NONBLOCK) != 0) {
-      b.append("|SOCK_NONBLOCK");
-      rest &= ~SOCK_NONBLOCK;
-    }
-    if ((rest & SOCK_CLOEXEC) != 0) {
-      b.append("|SOCK_CLOEXEC");
-      rest &= ~SOCK_CLOEXEC;
-    }
-    if (rest != 0) {
-      b.append("|0x").append(Long.toHexString(rest));
-    }
-    return "0x" + Long.toHexString(value) + " (" + b + ")";
+    String flags = SyscallModel.SOCKET_TYPE_FLAGS.name(value & ~SyscallModel.SOCK_TYPE_MASK).orElseThrow();
+    return "0x" + Long.toHexString(value) + " (" + f.names().name(type).orElse("0x" + Long.toHexString(type))
+        + "|" + flags + ")";
   }
 }

@@ -35,9 +35,6 @@ final class ArgumentRules {
   /** What clone3 is answered with when clone will do, as in Docker's default profile. */
   static final int ENOSYS = 38;
 
-  /** clone3 flags that clone has no room for: CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP. */
-  static final long CLONE3_ONLY = 0x100000000L | 0x200000000L;
-
   private static final long WX = SyscallModel.PROT_WRITE | SyscallModel.PROT_EXEC;
 
   private static final String NO_VALUES = "any value: the recording holds none of its values (a trace file written "
@@ -115,10 +112,10 @@ final class ArgumentRules {
     }
     long needed = 0;
     for (long v : values.keySet()) {
-      needed |= v & (CLONE3_ONLY | SyscallModel.CLONE_NAMESPACE_BITS);
+      needed |= v & (SyscallModel.CLONE3_ONLY_FLAGS | SyscallModel.CLONE_NAMESPACE_BITS);
     }
     if (needed != 0) {
-      String what = (needed & CLONE3_ONLY) != 0 ? "which clone cannot express" : "which makes namespaces";
+      String what = (needed & SyscallModel.CLONE3_ONLY_FLAGS) != 0 ? "which clone cannot express" : "which makes namespaces";
       arguments.add(new ArgumentRule(f, values, Outcome.ANY_VALUE, "allowed by name: a call used "
           + f.names().name(needed).orElseThrow() + ", " + what + "; the filter cannot see clone3's flags (they are "
           + "behind a pointer), so any flags pass", 0));

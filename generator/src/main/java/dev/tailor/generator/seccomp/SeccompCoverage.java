@@ -18,7 +18,6 @@ import java.util.function.Consumer;
  * some allowing entry; clone3 answered with ENOSYS passes when libc's fallback to clone would.
  */
 public final class SeccompCoverage {
-  private static final String ALLOW = "SCMP_ACT_ALLOW";
 
   /**
    * One thing the profile would refuse.
@@ -52,7 +51,7 @@ public final class SeccompCoverage {
    */
   public List<Refusal> refusals(Recording observed, Consumer<String> unchecked) {
     List<Refusal> out = new ArrayList<>();
-    if (profile.defaultAction().equals(ALLOW)) {
+    if (profile.defaultAction().equals(ArgumentRules.ALLOW)) {
       return out;
     }
     for (Map.Entry<String, SyscallUse> e : observed.syscalls().entrySet()) {
@@ -86,7 +85,7 @@ public final class SeccompCoverage {
           }
         }
         if (observed.completeArgument(name, index).isEmpty()) {
-          long seen = use == null ? 0 : use.values().values().stream().mapToLong(Long::longValue).sum();
+          long seen = use == null ? 0 : use.calls();
           unchecked.accept(name + ": the profile allows it only with some values of its " + ArgumentRule.label(f)
               + ", and the trace holds " + (seen == 0 ? "none" : "them for " + seen + " of " + e.getValue().count() + " calls")
               + " (record with strace -e raw=" + String.join(",", SyscallModel.STRACE_RAW) + ", as tailor learn does)");
@@ -124,7 +123,7 @@ public final class SeccompCoverage {
     for (Map.Entry<Long, Long> v : use.values().entrySet()) {
       long flags = v.getKey();
       String why = null;
-      if ((flags & ArgumentRules.CLONE3_ONLY) != 0) {
+      if ((flags & SyscallModel.CLONE3_ONLY_FLAGS) != 0) {
         why = "clone cannot express it, and the profile answers clone3 ENOSYS";
       } else if (!cloneByName && !admits(clone, 0, flags)) {
         why = "the profile answers clone3 ENOSYS and refuses libc's fallback, clone, with these flags";
@@ -141,7 +140,7 @@ public final class SeccompCoverage {
   }
 
   private List<SeccompProfile.Rule> allowing(String name) {
-    return profile.syscalls().stream().filter(r -> r.action().equals(ALLOW) && r.names().contains(name)).toList();
+    return profile.syscalls().stream().filter(r -> r.action().equals(ArgumentRules.ALLOW) && r.names().contains(name)).toList();
   }
 
   /** Whether some entry's conditions on argument {@code index} all hold for {@code value}. */

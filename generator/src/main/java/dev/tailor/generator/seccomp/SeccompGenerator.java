@@ -125,7 +125,7 @@ public final class SeccompGenerator {
     }
     List<SeccompProfile.Rule> rules = new ArrayList<>();
     if (!byName.isEmpty()) {
-      rules.add(SeccompProfile.Rule.of(List.copyOf(byName), "SCMP_ACT_ALLOW"));
+      rules.add(SeccompProfile.Rule.of(List.copyOf(byName), ArgumentRules.ALLOW));
     }
     rules.addAll(argumentRules);
     SeccompProfile profile =

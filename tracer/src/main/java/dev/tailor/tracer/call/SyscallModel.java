@@ -39,6 +39,10 @@ public final class SyscallModel {
   /** {@code SOCK_TYPE_MASK}: the bits of socket's type that are the type, not SOCK_NONBLOCK/SOCK_CLOEXEC. */
   public static final long SOCK_TYPE_MASK = 0xf;
 
+  /** The flag bits socket's type may carry beside the type. */
+  public static final ValueNames SOCKET_TYPE_FLAGS = ValueNames.flags(Map.of(
+      0x800L, "SOCK_NONBLOCK", 0x80000L, "SOCK_CLOEXEC"));
+
   /** prctl options ({@code <linux/prctl.h>}). */
   public static final ValueNames PRCTL_OPTIONS = ValueNames.enumeration(prctlOptions());
 
@@ -57,6 +61,9 @@ public final class SyscallModel {
   public static final long CLONE_NAMESPACE_BITS =
       0x00020000L /* NEWNS */ | 0x02000000L /* NEWCGROUP */ | 0x04000000L /* NEWUTS */ | 0x08000000L /* NEWIPC */
           | 0x10000000L /* NEWUSER */ | 0x20000000L /* NEWPID */ | 0x40000000L /* NEWNET */ | 0x00000080L /* NEWTIME */;
+
+  /** clone3's flags that clone has no room for: CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP. */
+  public static final long CLONE3_ONLY_FLAGS = 0x100000000L | 0x200000000L;
 
   /** mmap's and mprotect's {@code PROT_*} bits. */
   public static final ValueNames PROT_FLAGS = ValueNames.flags(Map.of(
