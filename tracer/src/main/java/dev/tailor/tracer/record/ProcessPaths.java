@@ -65,12 +65,7 @@ final class ProcessPaths {
     if (cwds.containsKey(pid) || cloning.size() != 1) {
       return;
     }
-    int parent = cloning.iterator().next();
-    String parentCwd = cwds.get(parent);
-    if (parentCwd != null) {
-      cwds.put(pid, parentCwd);
-    }
-    procSelf.fork(parent, pid);
+    forked(cloning.iterator().next(), pid);
   }
 
   /** A successful exec: {@code /proc/self/exe} of the process (and of a repeat's) is {@code program}. */
@@ -85,23 +80,15 @@ final class ProcessPaths {
     return cwds.getOrDefault(pid, initialCwd);
   }
 
-  /** The path of argument {@code pathIndex}, relative to the dirfd argument {@code dirIndex} (none when negative). */
+  /**
+   * The absolute, resolved path of argument {@code pathIndex}, relative to the dirfd argument
+   * {@code dirIndex} (none when negative).
+   */
   Optional<String> argPathAt(int pid, List<String> a, int dirIndex, int pathIndex, boolean follow) {
-    if (dirIndex < 0) {
-      return argPath(pid, a, null, pathIndex, follow);
-    }
     if (a.size() <= Math.max(dirIndex, pathIndex)) {
       return Optional.empty();
     }
-    return resolveArg(pid, a.get(dirIndex), a.get(pathIndex), follow);
-  }
-
-  /** The absolute, resolved path of argument {@code pathIndex}, with dirfd argument 0 if {@code dirfd != null}. */
-  Optional<String> argPath(int pid, List<String> a, String dirfd, int pathIndex, boolean follow) {
-    if (a.size() <= pathIndex) {
-      return Optional.empty();
-    }
-    return resolveArg(pid, dirfd == null ? null : a.get(0), a.get(pathIndex), follow);
+    return resolveArg(pid, dirIndex < 0 ? null : a.get(dirIndex), a.get(pathIndex), follow);
   }
 
   private Optional<String> resolveArg(int pid, String dirToken, String pathToken, boolean follow) {

@@ -10,18 +10,18 @@ final class ReadDetail {
 
   /** Syscalls whose arguments the recorder never reads: only their names and results count. */
   private static final Set<String> NAME_ONLY = Set.of(
-      "close", "futex", "brk", "mprotect", "munmap", "madvise", "mremap", "rt_sigaction", "rt_sigprocmask",
+      "close", "futex", "brk", "munmap", "madvise", "mremap", "rt_sigaction", "rt_sigprocmask",
       "rt_sigreturn", "rt_sigsuspend", "rt_sigtimedwait", "sigaltstack", "lseek", "getpid", "gettid", "getppid",
       "getuid", "geteuid", "getgid", "getegid", "getresuid", "getresgid", "getpgrp", "getsid", "clock_gettime",
       "clock_getres", "gettimeofday", "time", "times", "epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl",
       "epoll_create1", "poll", "ppoll", "select", "pselect6", "nanosleep", "clock_nanosleep", "sched_yield",
       "getrandom", "set_robust_list", "get_robust_list", "rseq", "set_tid_address", "prlimit64", "getrlimit",
       "arch_prctl", "wait4", "waitid", "exit", "exit_group", "restart_syscall", "dup", "dup2", "dup3", "pipe",
-      "pipe2", "eventfd2", "uname", "sysinfo", "getcwd", "sched_getaffinity", "getrusage", "ioctl", "tgkill",
+      "pipe2", "eventfd2", "uname", "sysinfo", "getcwd", "sched_getaffinity", "getrusage", "tgkill",
       "kill", "tkill", "alarm", "setitimer", "getitimer", "timerfd_create", "timerfd_settime", "timer_settime",
       "timer_create", "membarrier", "umask", "close_range", "getsockopt", "setsockopt", "getsockname",
       "getpeername", "shutdown", "fsync", "fdatasync", "sync_file_range", "fadvise64", "sched_getparam",
-      "sched_getscheduler", "getpriority", "capget", "prctl", "io_uring_enter");
+      "sched_getscheduler", "getpriority", "capget", "io_uring_enter");
 
   /** Calls on an fd whose first argument (the fd and its -yy path) is all the recorder reads. */
   private static final Set<String> FIRST_ARGUMENT = Set.of(

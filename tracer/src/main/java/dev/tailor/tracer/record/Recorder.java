@@ -67,6 +67,8 @@ public final class Recorder implements Consumer<TraceEvent> {
   private long unused;
   private volatile long syscallTotal;
   private String guarded = "";
+  /** {@code guarded} and a slash: what the paths below it start with. */
+  private String guardedBelow = "";
   private boolean guardTouched;
   /** The memo offered for the next call, and its pid. */
   private CallMemo offered;
@@ -235,6 +237,7 @@ public final class Recorder implements Consumer<TraceEvent> {
    */
   public void guard(String rawPath) {
     this.guarded = rawPath;
+    this.guardedBelow = rawPath + "/";
   }
 
   /** Whether any traced call named the guarded path or something below it. */
@@ -328,20 +331,16 @@ public final class Recorder implements Consumer<TraceEvent> {
       unusable(e.line(), "could not read arguments of " + name + ": " + ex.getMessage());
       return;
     }
-    if (!countEvents) {
-      // Counted elsewhere: a repeat replays the call's effects alone.
-      if (memo != null && !effects.readState) {
-        memo.learn(replay(null, null, effects.parts()));
-      }
-      effects.end();
-      return;
-    }
-    long[] counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
-    counter[0]++;
+    // Where calls are counted elsewhere, a repeat replays the call's effects alone.
+    long[] counter = null;
     long[] errors = null;
-    if (errno.isPresent()) {
-      errors = syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno.get(), k -> new long[1]);
-      errors[0]++;
+    if (countEvents) {
+      counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
+      counter[0]++;
+      if (errno.isPresent()) {
+        errors = syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno.get(), k -> new long[1]);
+        errors[0]++;
+      }
     }
     if (memo != null && !effects.readState) {
       memo.learn(replay(counter, errors, effects.parts()));
@@ -408,7 +407,7 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** Adds one access to a file; the caller marks whether a call named it. */
   FileAcc fileAccess(String rawPath, Access kind, String errno, boolean directory) {
-    if (!guarded.isEmpty() && (rawPath.equals(guarded) || rawPath.startsWith(guarded + "/"))) {
+    if (!guarded.isEmpty() && (rawPath.equals(guarded) || rawPath.startsWith(guardedBelow))) {
       guardTouched = true;
     }
     String key = PathText.escape(rawPath);

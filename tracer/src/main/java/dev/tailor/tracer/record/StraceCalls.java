@@ -1,7 +1,6 @@
 package dev.tailor.tracer.record;
 
 import dev.tailor.tracer.Access;
-import dev.tailor.tracer.ExecUse;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.call.ArgFilter;
 import dev.tailor.tracer.call.PathSyscall;
@@ -92,7 +91,7 @@ final class StraceCalls {
       case "chdir" -> {
         if (ok) {
           List<String> a = args(e);
-          paths.argPath(pid, a, null, 0, true).ifPresent(p -> {
+          paths.argPathAt(pid, a, -1, 0, true).ifPresent(p -> {
             paths.setCwd(pid, p);
             file(p, Access.STAT, "", true);
           });
@@ -243,7 +242,7 @@ final class StraceCalls {
         path = resolved.get();
       } else {
         sawUndecoratedOpen = true;
-        Optional<String> p = paths.argPath(pid, a, dirfd, pathIndex, true);
+        Optional<String> p = paths.argPathAt(pid, a, dirfd == null ? -1 : 0, pathIndex, true);
         if (p.isEmpty()) {
           return;
         }
@@ -253,7 +252,7 @@ final class StraceCalls {
         file(path, k, "", directory);
       }
     } else if (!errno.isEmpty()) {
-      Optional<String> p = paths.argPath(pid, a, dirfd, pathIndex, true);
+      Optional<String> p = paths.argPathAt(pid, a, dirfd == null ? -1 : 0, pathIndex, true);
       if (p.isPresent()) {
         for (Access k : kinds) {
           file(p.get(), k, errno, directory);
@@ -294,7 +293,7 @@ final class StraceCalls {
       // execveat(fd, "", ..., AT_EMPTY_PATH) runs the file fd is open on (fexecve); never a directory's fd.
       path = StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH") && !a.get(0).startsWith("AT_FDCWD") ? fdPath(a, 0) : Optional.empty();
     } else {
-      path = paths.argPath(pid, a, dirfd, pathIndex, true);
+      path = paths.argPathAt(pid, a, dirfd == null ? -1 : 0, pathIndex, true);
     }
     if (path.isEmpty()) {
       return;
@@ -307,8 +306,6 @@ final class StraceCalls {
     if (e.unreturned()) {
       return;
     }
-    file(path.get(), Access.EXEC, "", false);
-    file(path.get(), Access.READ, "", false);
     String program = interpreted(pid, path.get());
     paths.exec(pid, program);
     List<String> argv = new ArrayList<>();
@@ -321,9 +318,7 @@ final class StraceCalls {
         }
       }
     }
-    String key = PathText.escape(path.get());
-    ExecUse use = new ExecUse(key, argv, 1, new TreeSet<>(Set.of(recorder.run())));
-    recorder.exec(use);
+    recorder.recordExec(path.get(), argv);
   }
 
   /**

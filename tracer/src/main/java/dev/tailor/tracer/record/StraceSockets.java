@@ -36,10 +36,7 @@ final class StraceSockets {
     String family = SocketText.family(a.get(0));
     String type = SocketText.type(a.get(1));
     recorder.countSocket(family, type);
-    if (type.equals("raw") && (family.equals("inet") || family.equals("inet6"))) {
-      recorder.capability(true, "net_raw", "socket(" + a.get(0) + ", " + a.get(1) + ")");
-    }
-    if (family.equals("packet")) {
+    if ((type.equals("raw") && (family.equals("inet") || family.equals("inet6"))) || family.equals("packet")) {
       recorder.capability(true, "net_raw", "socket(" + a.get(0) + ", " + a.get(1) + ")");
     }
   }
