@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
@@ -37,6 +38,8 @@ public final class BpfBackend implements Backend {
 
   private final IntFunction<Optional<String>> syscallNames;
   private final KernelLayout layout;
+  /** The rows the programs and the reader share, built once for this kernel's layout. */
+  private final Map<String, TracedCalls.Spec> specs;
   private final int exitNr;
   private final int exitGroupNr;
   private final int sigreturnNr;
@@ -46,6 +49,7 @@ public final class BpfBackend implements Backend {
       int sigreturnNr) {
     this.syscallNames = syscallNames;
     this.layout = layout;
+    this.specs = TracedCalls.specs(layout.statMode());
     this.exitNr = exitNr;
     this.exitGroupNr = exitGroupNr;
     this.sigreturnNr = sigreturnNr;
@@ -57,7 +61,8 @@ public final class BpfBackend implements Backend {
    *
    * @param syscallNames names of this architecture's syscall numbers (libseccomp's table)
    */
-  public static BpfBackend locate(IntFunction<Optional<String>> syscallNames) throws TraceException {
+  public static BpfBackend locate(IntFunction<Optional<String>> names) throws TraceException {
+    IntFunction<Optional<String>> syscallNames = table(names);
     if (LibC.INSTANCE.geteuid() != 0) {
       throw new TraceException(TraceException.Kind.FAILED,
           "the bpf backend needs root (it loads BPF programs into the kernel); run as root or use --backend strace");
@@ -87,6 +92,18 @@ public final class BpfBackend implements Backend {
     return new BpfBackend(syscallNames, layout, exit, exitGroup, sigreturn);
   }
 
+  /**
+   * The names of the numbers the programs count (0 to {@link KernelProbes#SYSCALLS}), asked once:
+   * the reader names the syscall of every event it reads.
+   */
+  private static IntFunction<Optional<String>> table(IntFunction<Optional<String>> names) {
+    List<Optional<String>> byNumber = new ArrayList<>(KernelProbes.SYSCALLS);
+    for (int n = 0; n < KernelProbes.SYSCALLS; n++) {
+      byNumber.add(names.apply(n));
+    }
+    return n -> n >= 0 && n < byNumber.size() ? byNumber.get(n) : Optional.empty();
+  }
+
   private static int number(IntFunction<Optional<String>> names, String name) {
     for (int n = 0; n < KernelProbes.SYSCALLS; n++) {
       if (names.apply(n).filter(name::equals).isPresent()) {
@@ -104,7 +121,7 @@ public final class BpfBackend implements Backend {
     try {
       dev.tailor.tracer.seccomp.SyscallTable table = dev.tailor.tracer.seccomp.SyscallTable.forNativeArch();
       BpfBackend b = locate(table::nameOf);
-      b.attachProbes(new BpfPrograms.Plan(0, 0, b.exitNr, b.exitGroupNr, b.sigreturnNr, argMask()), List.of()).close();
+      b.attachProbes(new BpfPrograms.Plan(0, 0, b.exitNr, b.exitGroupNr, b.sigreturnNr, b.argMask()), List.of()).close();
       return Optional.empty();
     } catch (TraceException e) {
       return Optional.of(e.getMessage());
@@ -115,13 +132,13 @@ public final class BpfBackend implements Backend {
     }
   }
 
-  private static int argMask() {
-    return TracedCalls.usedArgMask(TracedCalls.specs(0));
+  private int argMask() {
+    return TracedCalls.usedArgMask(specs);
   }
 
   private KernelProbes attachProbes(BpfPrograms.Plan plan, List<Integer> track) throws TraceException {
     try {
-      return KernelProbes.attach(layout, plan, syscallNames, track);
+      return KernelProbes.attach(layout, plan, syscallNames, specs, track);
     } catch (IOException e) {
       throw new TraceException(TraceException.Kind.FAILED, "cannot load tailor's BPF programs: " + e.getMessage()
           + (e.getMessage().contains("EPERM") ? " (a container without CAP_BPF and CAP_PERFMON, or locked down?)" : "")
@@ -174,7 +191,7 @@ public final class BpfBackend implements Backend {
       }
       int root = (int) workload.pid();
       awaitWrapper(root, workload);
-      BpfOutput output = new BpfOutput(recorder, syscallNames, TracedCalls.specs(layout.statMode()), Arch.current(), resolver);
+      BpfOutput output = new BpfOutput(recorder, syscallNames, specs, Arch.current(), resolver);
       output.follow(root);
       recorder.setCwd(root, Path.of("").toAbsolutePath().toString());
       cgroup = WorkloadCgroup.create();
@@ -228,7 +245,7 @@ public final class BpfBackend implements Backend {
 
   @Override
   public void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder) throws TraceException {
-    BpfOutput output = new BpfOutput(recorder, syscallNames, TracedCalls.specs(layout.statMode()), Arch.current(), resolver);
+    BpfOutput output = new BpfOutput(recorder, syscallNames, specs, Arch.current(), resolver);
     for (int pid : pids) {
       if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
         throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);

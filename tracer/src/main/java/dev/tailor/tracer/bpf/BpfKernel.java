@@ -46,12 +46,6 @@ final class BpfKernel {
 
     int close(int fd);
 
-    int epoll_create1(int flags);
-
-    int epoll_ctl(int epfd, int op, int fd, Pointer event);
-
-    int epoll_wait(int epfd, Pointer events, int max, int timeout);
-
     long sysconf(int name);
   }
 

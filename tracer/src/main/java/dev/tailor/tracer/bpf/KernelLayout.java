@@ -40,7 +40,6 @@ record KernelLayout(
     /** The offset of {@code st_mode} in {@code struct stat}. */
     int statMode,
     int sysExit,
-    int sysEnter,
     int processFork,
     int processExec,
     int processExit) {
@@ -107,7 +106,6 @@ record KernelLayout(
         nrSize,
         statMode,
         btf.typedef("btf_trace_sys_exit"),
-        btf.typedef("btf_trace_sys_enter"),
         btf.typedef("btf_trace_sched_process_fork"),
         btf.typedef("btf_trace_sched_process_exec"),
         btf.typedef("btf_trace_sched_process_exit"));

@@ -30,14 +30,14 @@ final class KernelProbes implements AutoCloseable {
 
   /**
    * Creates the maps, loads the programs for {@code plan} and attaches them. {@code syscallNames}
-   * names this architecture's numbers; {@code track} are thread groups followed from the start
-   * (attached processes).
+   * names this architecture's numbers, {@code specs} are the rows by name; {@code track} are
+   * thread groups followed from the start (attached processes).
    */
   static KernelProbes attach(KernelLayout layout, BpfPrograms.Plan plan, IntFunction<Optional<String>> syscallNames,
-      List<Integer> track) throws IOException {
+      Map<String, TracedCalls.Spec> specs, List<Integer> track) throws IOException {
     KernelProbes p = new KernelProbes();
     try {
-      p.start(layout, plan, syscallNames, track);
+      p.start(layout, plan, syscallNames, specs, track);
       return p;
     } catch (IOException | RuntimeException e) {
       p.close();
@@ -51,7 +51,7 @@ final class KernelProbes implements AutoCloseable {
   }
 
   private void start(KernelLayout layout, BpfPrograms.Plan plan, IntFunction<Optional<String>> syscallNames,
-      List<Integer> track) throws IOException {
+      Map<String, TracedCalls.Spec> specs, List<Integer> track) throws IOException {
     maps = new BpfPrograms.Maps(
         keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, SYSCALLS, "tailor_counts")),
         keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 8, 8, 16384, "tailor_errors")),
@@ -61,7 +61,6 @@ final class KernelProbes implements AutoCloseable {
         keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, BpfPrograms.SCRATCH, 1, "tailor_scratch")),
         keep(BpfKernel.createMap(BpfKernel.MAP_RINGBUF, 0, 0, (int) RING, "tailor_events")),
         keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, 1, "tailor_stats")));
-    Map<String, TracedCalls.Spec> specs = TracedCalls.specs(layout.statMode());
     Memory key = new Memory(4);
     Memory row = new Memory(TracedCalls.ROW);
     for (int nr = 0; nr < SYSCALLS; nr++) {
