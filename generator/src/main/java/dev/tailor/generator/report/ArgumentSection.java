@@ -1,6 +1,8 @@
 package dev.tailor.generator.report;
 
 import dev.tailor.generator.seccomp.ArgumentRule;
+import dev.tailor.tracer.call.ArgFilter;
+import dev.tailor.tracer.call.SyscallModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,9 @@ public final class ArgumentSection {
       return new Report.Section(TITLE, b.toString());
     }
     if (rules.isEmpty()) {
-      b.append("The workload made none of the syscalls whose arguments tailor filters (socket, socketpair, ioctl, "
-          + "prctl, personality, clone, clone3, mmap, mprotect, pkey_mprotect).\n");
+      b.append("The workload made none of the syscalls whose arguments tailor filters (")
+          .append(String.join(", ", SyscallModel.allFilters().stream().map(ArgFilter::syscall).distinct().toList()))
+          .append(").\n");
       return new Report.Section(TITLE, b.toString());
     }
     b.append("Where the trace holds an argument's values, `seccomp.json` allows the syscall only with values like "

@@ -35,24 +35,7 @@ public record ArgumentRule(ArgFilter filter, SortedMap<Long, Long> values, Outco
 
   /** {@code ioctl request}, {@code socket family}: what the argument is called in reports and drift. */
   public String label() {
-    return label(filter);
-  }
-
-  /** The name of argument {@code f} for people: {@code ioctl request}, {@code mmap prot}. */
-  public static String label(ArgFilter f) {
-    String what = switch (f.kind()) {
-      case SOCKET_TYPE -> "type";
-      case CLONE_NAMESPACES, CLONE3_FLAGS -> "flags";
-      case WRITE_XOR_EXEC -> "prot";
-      case VALUES -> switch (f.syscall()) {
-        case "socket", "socketpair" -> "family";
-        case "ioctl" -> "request";
-        case "prctl" -> "option";
-        case "personality" -> "";
-        default -> "argument " + f.index();
-      };
-    };
-    return what.isEmpty() ? f.syscall() : f.syscall() + " " + what;
+    return filter.label();
   }
 
   /**

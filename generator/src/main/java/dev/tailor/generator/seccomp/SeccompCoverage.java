@@ -86,7 +86,7 @@ public final class SeccompCoverage {
         }
         if (observed.completeArgument(name, index).isEmpty()) {
           long seen = use == null ? 0 : use.calls();
-          unchecked.accept(name + ": the profile allows it only with some values of its " + ArgumentRule.label(f)
+          unchecked.accept(name + ": the profile allows it only with some values of its " + f.label()
               + ", and the trace holds " + (seen == 0 ? "none" : "them for " + seen + " of " + e.getValue().count() + " calls")
               + " (record with strace -e raw=" + String.join(",", SyscallModel.STRACE_RAW) + ", as tailor learn does)");
         }
@@ -168,7 +168,7 @@ public final class SeccompCoverage {
   }
 
   private static Refusal argument(ArgFilter f, long value, String detail) {
-    return new Refusal("argument", ArgumentRule.label(f) + " " + ArgumentRule.describe(f, value) + ": new", detail);
+    return new Refusal("argument", f.label() + " " + ArgumentRule.describe(f, value) + ": new", detail);
   }
 
   /** As check has always counted them ({@code 1 calls} too: one form for scripts to read). */

@@ -11,8 +11,10 @@ package dev.tailor.tracer.call;
  * @param width 32 for an {@code int} argument (the kernel reads the register's low 32 bits, so a
  *     rule compares those only), 64 for a {@code long}
  * @param names what the values are called, for reports and drift messages
+ * @param argument what the argument is called ({@code family}, {@code request}); empty where the
+ *     syscall's name says it ({@code personality})
  */
-public record ArgFilter(String syscall, int index, Kind kind, int width, ValueNames names) {
+public record ArgFilter(String syscall, int index, Kind kind, int width, ValueNames names, String argument) {
 
   /** What a rule learned from the values may say. */
   public enum Kind {
@@ -29,6 +31,11 @@ public record ArgFilter(String syscall, int index, Kind kind, int width, ValueNa
     CLONE3_FLAGS,
     /** PROT_WRITE and PROT_EXEC never together unless a call asked for both. */
     WRITE_XOR_EXEC
+  }
+
+  /** {@code ioctl request}, {@code socket family}: the argument's name for people, in reports and drift. */
+  public String label() {
+    return argument.isEmpty() ? syscall : syscall + " " + argument;
   }
 
   /** The mask a rule applies before comparing: the low 32 bits of an {@code int}, all of a {@code long}. */

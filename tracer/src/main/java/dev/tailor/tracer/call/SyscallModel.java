@@ -80,19 +80,19 @@ public final class SyscallModel {
 
   private static Map<String, List<ArgFilter>> filters() {
     Map<String, List<ArgFilter>> m = new LinkedHashMap<>();
-    add(m, new ArgFilter("socket", 0, Kind.VALUES, 32, FAMILIES));
-    add(m, new ArgFilter("socket", 1, Kind.SOCKET_TYPE, 32, SOCKET_TYPES));
-    add(m, new ArgFilter("socketpair", 0, Kind.VALUES, 32, FAMILIES));
-    add(m, new ArgFilter("socketpair", 1, Kind.SOCKET_TYPE, 32, SOCKET_TYPES));
+    add(m, new ArgFilter("socket", 0, Kind.VALUES, 32, FAMILIES, "family"));
+    add(m, new ArgFilter("socket", 1, Kind.SOCKET_TYPE, 32, SOCKET_TYPES, "type"));
+    add(m, new ArgFilter("socketpair", 0, Kind.VALUES, 32, FAMILIES, "family"));
+    add(m, new ArgFilter("socketpair", 1, Kind.SOCKET_TYPE, 32, SOCKET_TYPES, "type"));
     // The kernel's ioctl takes an unsigned int request; a program may pass it sign-extended.
-    add(m, new ArgFilter("ioctl", 1, Kind.VALUES, 32, IOCTL_REQUESTS));
-    add(m, new ArgFilter("prctl", 0, Kind.VALUES, 32, PRCTL_OPTIONS));
-    add(m, new ArgFilter("personality", 0, Kind.VALUES, 32, PERSONALITIES));
-    add(m, new ArgFilter("clone", 0, Kind.CLONE_NAMESPACES, 64, CLONE_FLAGS));
-    add(m, new ArgFilter("clone3", 0, Kind.CLONE3_FLAGS, 64, CLONE_FLAGS));
-    add(m, new ArgFilter("mmap", 2, Kind.WRITE_XOR_EXEC, 64, PROT_FLAGS));
-    add(m, new ArgFilter("mprotect", 2, Kind.WRITE_XOR_EXEC, 64, PROT_FLAGS));
-    add(m, new ArgFilter("pkey_mprotect", 2, Kind.WRITE_XOR_EXEC, 64, PROT_FLAGS));
+    add(m, new ArgFilter("ioctl", 1, Kind.VALUES, 32, IOCTL_REQUESTS, "request"));
+    add(m, new ArgFilter("prctl", 0, Kind.VALUES, 32, PRCTL_OPTIONS, "option"));
+    add(m, new ArgFilter("personality", 0, Kind.VALUES, 32, PERSONALITIES, ""));
+    add(m, new ArgFilter("clone", 0, Kind.CLONE_NAMESPACES, 64, CLONE_FLAGS, "flags"));
+    add(m, new ArgFilter("clone3", 0, Kind.CLONE3_FLAGS, 64, CLONE_FLAGS, "flags"));
+    add(m, new ArgFilter("mmap", 2, Kind.WRITE_XOR_EXEC, 64, PROT_FLAGS, "prot"));
+    add(m, new ArgFilter("mprotect", 2, Kind.WRITE_XOR_EXEC, 64, PROT_FLAGS, "prot"));
+    add(m, new ArgFilter("pkey_mprotect", 2, Kind.WRITE_XOR_EXEC, 64, PROT_FLAGS, "prot"));
     return Collections.unmodifiableMap(m);
   }
 
