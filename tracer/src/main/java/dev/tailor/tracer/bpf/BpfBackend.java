@@ -190,7 +190,7 @@ public final class BpfBackend implements Backend {
         throw new TraceException(TraceException.Kind.FAILED, "cannot start the workload: " + e.getMessage(), e);
       }
       int root = (int) workload.pid();
-      awaitWrapper(root, workload);
+      awaitWrapper(root, workload, bash);
       BpfOutput output = new BpfOutput(recorder, syscallNames, specs, Arch.current(), resolver);
       output.follow(root);
       recorder.setCwd(root, Path.of("").toAbsolutePath().toString());
@@ -335,15 +335,26 @@ public final class BpfBackend implements Backend {
   }
 
   /**
-   * Waits until the workload's first process runs the wrapper (setsid, where it is used, has
-   * exec'd bash): following starts at the process's next exec, which must be the command's.
+   * Waits until the workload's first process is the wrapper itself: bash, with the wrapper's own
+   * argv ({@code bash -c WRAPPER tailor-wrapper ...}). Following starts at the process's next exec,
+   * which must be the command's. The marker alone is not enough: setsid's argv holds it too, and
+   * following from setsid would count the wrapper's calls and its exec of bash.
    */
-  private static void awaitWrapper(int root, Process workload) throws TraceException {
-    Path cmdline = Path.of("/proc", Integer.toString(root), "cmdline");
+  private static void awaitWrapper(int root, Process workload, Path bash) throws TraceException {
+    Path proc = Path.of("/proc", Integer.toString(root));
+    String head = "\0-c\0" + WRAPPER + "\0tailor-wrapper\0";
+    Path realBash;
+    try {
+      realBash = bash.toRealPath();
+    } catch (IOException e) {
+      throw new TraceException(TraceException.Kind.FAILED, "cannot resolve " + bash + ": " + e.getMessage(), e);
+    }
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
     while (workload.isAlive() && System.nanoTime() < deadline) {
       try {
-        if (new String(Files.readAllBytes(cmdline), StandardCharsets.ISO_8859_1).contains("\0tailor-wrapper\0")) {
+        String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.ISO_8859_1);
+        int first = cmdline.indexOf('\0');
+        if (first >= 0 && cmdline.startsWith(head, first) && Files.readSymbolicLink(proc.resolve("exe")).equals(realBash)) {
           return;
         }
       } catch (IOException e) {
