@@ -9,7 +9,6 @@ import dev.tailor.tracer.record.Recorder;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -33,9 +32,11 @@ final class CommandRuns {
     List<Recording> runs = new ArrayList<>();
     int exit = 0;
     String stopped = "";
-    AtomicInteger between = new AtomicInteger();
-    // Only while no run is traced: each run's backend takes the signals for itself, then gives them back.
-    try (SignalRelay idle = count > 1 ? SignalRelay.install((signal, fromTerminal, n) -> between.compareAndSet(0, signal)) : null) {
+    // Signals that come while no run is traced are held here: the check after each run takes
+    // them, and one that comes after that check goes to the next run's backend, which passes it
+    // on to that run's workload as soon as it runs. The JVM hands a signal over some time after
+    // it came, so this is what keeps a late one from being lost between two runs.
+    try (SignalRelay idle = SignalRelay.hold()) {
       for (int k = 1; k <= count; k++) {
         Recorder recorder = recorders.get();
         int code;
@@ -54,9 +55,10 @@ final class CommandRuns {
           break;
         }
         exit = exit == 0 ? code : exit;
-        if (between.get() != 0 && k < count) {
-          exit = 128 + between.get();
-          stopped = "tailor got signal " + between.get() + " after run " + k;
+        List<Integer> between = idle.takeHeld();
+        if (!between.isEmpty() && k < count) {
+          exit = 128 + between.get(0);
+          stopped = "tailor got signal " + between.get(0) + " after run " + k;
           break;
         }
       }

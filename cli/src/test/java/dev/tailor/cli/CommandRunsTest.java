@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tailor.tracer.backend.Backend;
+import dev.tailor.tracer.backend.SignalRelay;
 import dev.tailor.tracer.record.PathResolver;
 import dev.tailor.tracer.record.Recorder;
 import dev.tailor.tracer.sys.LibC;
@@ -41,8 +42,9 @@ class CommandRunsTest {
       recorder.addSyscallCount("run_" + k, 1);
       if (k == signalAfterRun) {
         // No run is traced while this returns: the signal lands between runs.
+        int before = SignalRelay.arrivals();
         LibC.INSTANCE.kill((int) ProcessHandle.current().pid(), 15);
-        sleep();
+        awaitArrival(before + 1);
       }
       return codes.applyAsInt(k);
     }
@@ -52,9 +54,10 @@ class CommandRunsTest {
       throw new UnsupportedOperationException();
     }
 
-    private static void sleep() {
+    /** The JVM hands signals over on a thread of its own: waits until it has. */
+    private static void awaitArrival(int count) {
       try {
-        Thread.sleep(500); // the JVM hands signals to a thread of its own
+        assertTrue(SignalRelay.awaitArrivals(count, 60_000), "the JVM never handed the signal over");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

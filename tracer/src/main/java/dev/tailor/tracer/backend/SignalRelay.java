@@ -2,14 +2,14 @@ package dev.tailor.tracer.backend;
 
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.sys.LibC;
-import java.util.ArrayList;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -18,6 +18,13 @@ import sun.misc.SignalHandler;
  * the workload and writes profiles from everything seen, and hands each signal to the backend.
  * SIGINT from a terminal (stdin is a tty) already reached the whole foreground process group, so
  * {@link Handler} is told, and {@link #forward} does not send it twice.
+ *
+ * <p>Relays nest (the runs of {@code learn --runs} hold signals between runs; each run's backend
+ * relays its own). The JVM hands a signal over on a thread of its own, some time after it came:
+ * a signal goes to the relay innermost when the JVM hands it over, and is counted there at once,
+ * so a run that ends meanwhile either counts it in {@link #cutShort} or leaves it to the relay
+ * around it; none is lost. A relay installed inside a holding one ({@link #hold}) gets the signals
+ * held so far, as if they came the moment it was installed.
  */
 public final class SignalRelay implements AutoCloseable {
   static final int SIGHUP = 1;
@@ -33,35 +40,167 @@ public final class SignalRelay implements AutoCloseable {
     void signalled(int signal, boolean fromTerminal, int count);
   }
 
-  private final List<Signal> signals = new ArrayList<>();
-  private final List<SignalHandler> previous = new ArrayList<>();
+  private static final Object LOCK = new Object();
+  /** The relays in force, innermost last. */
+  private static final List<SignalRelay> ACTIVE = new ArrayList<>();
+  /** The signals taken from the JVM while a relay is in force, and the JVM's own handlers for them. */
+  private static final Map<String, SignalHandler> JVM_HANDLERS = new LinkedHashMap<>();
+  private static int arrivals;
+
+  /** Null for a relay that holds its signals for the next relay installed inside it. */
+  private final Handler handler;
+  private final List<Integer> held = new ArrayList<>();
+  private final boolean interactive = LibC.INSTANCE.isatty(0) == 1;
   private final long installedNanos = System.nanoTime();
-  /** The first signal, its wall-clock time and its time since install; null until one came. */
-  private final AtomicReference<String> firstSignal = new AtomicReference<>();
+  /** Guarded by LOCK: the first signal, its wall-clock time and its time since install; null until one came. */
+  private String firstSignal;
+  private int received;
+  private boolean closed;
 
   private SignalRelay(Handler handler) {
-    boolean interactive = LibC.INSTANCE.isatty(0) == 1;
-    AtomicInteger received = new AtomicInteger();
+    this.handler = handler;
+  }
+
+  /** Starts relaying signals to {@code handler} until {@link #close()}. */
+  public static SignalRelay install(Handler handler) {
+    return push(new SignalRelay(java.util.Objects.requireNonNull(handler)));
+  }
+
+  /**
+   * Holds the signals that come while no relay inside this one is in force, until {@link #takeHeld}
+   * takes them or a relay installed inside this one gets them.
+   */
+  public static SignalRelay hold() {
+    return push(new SignalRelay(null));
+  }
+
+  private static SignalRelay push(SignalRelay relay) {
+    List<Integer> inherited = List.of();
+    synchronized (LOCK) {
+      if (ACTIVE.isEmpty()) {
+        takeFromJvm();
+      }
+      if (!ACTIVE.isEmpty()) {
+        SignalRelay outer = ACTIVE.get(ACTIVE.size() - 1);
+        if (outer.handler == null && relay.handler != null) {
+          inherited = new ArrayList<>(outer.held);
+          outer.held.clear();
+        }
+      }
+      ACTIVE.add(relay);
+    }
+    for (int signal : inherited) {
+      // On a thread of its own, as the JVM hands signals over: the handler may wait for the workload.
+      int count = relay.count(signal);
+      Thread t = new Thread(() -> relay.handler.signalled(signal, false, count), "tailor-held-signal");
+      t.setDaemon(true);
+      t.start();
+    }
+    return relay;
+  }
+
+  private static void takeFromJvm() {
     for (String name : List.of("INT", "TERM", "HUP")) {
-      Signal s = new Signal(name);
-      boolean fromTerminal = name.equals("INT") && interactive;
       try {
-        previous.add(Signal.handle(s, sig -> {
-          firstSignal.compareAndSet(null, "SIG" + name + " at "
-              + Instant.now().truncatedTo(ChronoUnit.SECONDS) + String.format(Locale.ROOT, ", %.1f s into the trace",
-                  (System.nanoTime() - installedNanos) / 1e9));
-          handler.signalled(sig.getNumber(), fromTerminal, received.incrementAndGet());
-        }));
-        signals.add(s);
+        // Where the JVM was started with the signal ignored (nohup), it installs no handler and
+        // the signal stays ignored, as the user asked.
+        JVM_HANDLERS.put(name, Signal.handle(new Signal(name), SignalRelay::dispatch));
       } catch (IllegalArgumentException e) {
         // a signal the JVM keeps for itself; leave it
       }
     }
   }
 
-  /** Starts relaying signals to {@code handler} until {@link #close()}. */
-  public static SignalRelay install(Handler handler) {
-    return new SignalRelay(handler);
+  private static void dispatch(Signal signal) {
+    SignalRelay relay;
+    synchronized (LOCK) {
+      arrivals++;
+      LOCK.notifyAll();
+      if (ACTIVE.isEmpty()) {
+        relay = null;
+      } else {
+        relay = ACTIVE.get(ACTIVE.size() - 1);
+      }
+    }
+    if (relay == null) {
+      // Handed over after the last relay closed: as the JVM would have done without one.
+      SignalHandler jvm = JVM_HANDLERS.get(signal.getName());
+      if (jvm != null && jvm != SignalHandler.SIG_DFL && jvm != SignalHandler.SIG_IGN) {
+        jvm.handle(signal);
+      }
+      return;
+    }
+    int count = relay.count(signal.getNumber());
+    if (count > 0) {
+      relay.handler.signalled(signal.getNumber(), signal.getNumber() == SIGINT && relay.interactive, count);
+    }
+  }
+
+  /** Counts a signal that came to this relay: how many came so far, or 0 when this relay holds it. */
+  private int count(int signal) {
+    synchronized (LOCK) {
+      if (firstSignal == null) {
+        firstSignal = Deliveries.name(signal) + " at " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            + String.format(Locale.ROOT, ", %.1f s into the trace", (System.nanoTime() - installedNanos) / 1e9);
+      }
+      if (handler == null) {
+        held.add(signal);
+        return 0;
+      }
+      return ++received;
+    }
+  }
+
+  /**
+   * Waits, in a {@link Handler}, until {@code ready}: a signal may come before the process it is
+   * for is known (tailor starts the workload with the relay already in force).
+   */
+  public static void awaitUntil(java.util.function.BooleanSupplier ready) {
+    while (!ready.getAsBoolean()) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * The signals a {@link #hold} relay holds (in the order they came), now no longer held; empty
+   * when none came since the last take or since a relay inside it took them.
+   */
+  public List<Integer> takeHeld() {
+    synchronized (LOCK) {
+      List<Integer> taken = List.copyOf(held);
+      held.clear();
+      return taken;
+    }
+  }
+
+  /**
+   * How many signals tailor has taken from the JVM so far: a test that signals tailor waits on it
+   * for the JVM to hand the signal over, instead of sleeping.
+   */
+  public static int arrivals() {
+    synchronized (LOCK) {
+      return arrivals;
+    }
+  }
+
+  /** Waits until {@link #arrivals()} reaches {@code count}, at most {@code millis}; whether it did. */
+  public static boolean awaitArrivals(int count, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    synchronized (LOCK) {
+      while (arrivals < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        LOCK.wait(Math.max(1, left / 1_000_000));
+      }
+      return true;
+    }
   }
 
   /**
@@ -84,7 +223,10 @@ public final class SignalRelay implements AutoCloseable {
    * was told to stop", "tracing stopped"), or empty when none came.
    */
   public Optional<String> cutShort(String what) {
-    String first = firstSignal.get();
+    String first;
+    synchronized (LOCK) {
+      first = firstSignal;
+    }
     return first == null ? Optional.empty() : Optional.of(CUT_SHORT + first + " and "
         + what + "; what would have happened afterwards is not in this recording");
   }
@@ -97,13 +239,22 @@ public final class SignalRelay implements AutoCloseable {
     return recording.warnings().stream().anyMatch(w -> w.startsWith(CUT_SHORT));
   }
 
-  /** Gives the signals back to the JVM. */
+  /**
+   * Ends this relay: later signals go to the relay around it, or back to the JVM when it was the
+   * last. Signals it holds are dropped (the runs they would have stopped are over).
+   */
   @Override
   public void close() {
-    for (int i = 0; i < signals.size(); i++) {
-      Signal.handle(signals.get(i), previous.get(i));
+    synchronized (LOCK) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      ACTIVE.remove(this);
+      if (ACTIVE.isEmpty()) {
+        JVM_HANDLERS.forEach((name, jvm) -> Signal.handle(new Signal(name), jvm));
+        JVM_HANDLERS.clear();
+      }
     }
-    signals.clear();
-    previous.clear();
   }
 }

@@ -213,19 +213,22 @@ public final class StraceBackend implements Backend {
       reader.setDaemon(true);
       reader.start();
 
-      Process process;
-      try {
-        process = new ProcessBuilder(argv).inheritIO().start();
-      } catch (IOException e) {
-        throw new TraceException(TraceException.Kind.FAILED, "cannot start strace: " + e.getMessage(), e);
-      }
+      // The relay is in force before strace starts: a signal that comes before the workload is
+      // known waits for it (or for strace's end), and none can reach the JVM's default handler,
+      // which would end tailor and leave the workload running untraced.
+      AtomicReference<Process> started = new AtomicReference<>();
+      java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
       int code;
       try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
+        SignalRelay.awaitUntil(() -> over.get() || (attaching ? started.get() != null : rootPid.get() != 0));
+        if (over.get()) {
+          return;
+        }
         long arrived = System.nanoTime();
         if (attaching) {
           // SIGINT makes strace detach; Ctrl-C on the terminal already reached it.
           if (!fromTerminal) {
-            LibC.INSTANCE.kill((int) process.pid(), SignalRelay.SIGINT);
+            LibC.INSTANCE.kill((int) started.get().pid(), SignalRelay.SIGINT);
           }
         } else if (fromTerminal || count >= 3) {
           if (fromTerminal) {
@@ -236,9 +239,18 @@ public final class StraceBackend implements Backend {
           SignalRelay.forward(rootPid.get(), signal, fromTerminal, count);
         }
       })) {
+        Process process;
+        try {
+          process = new ProcessBuilder(argv).inheritIO().start();
+        } catch (IOException e) {
+          throw new TraceException(TraceException.Kind.FAILED, "cannot start strace: " + e.getMessage(), e);
+        }
+        started.set(process);
         code = waitFor(process, duration);
         // Told to the recorder only now: it is fed from the trace's thread alone.
         relay.cutShort(attaching ? "stopped tracing" : "passed the signal on to the workload").ifPresent(cut::set);
+      } finally {
+        over.set(true);
       }
       if (!opened.get()) {
         unblock(fifo);

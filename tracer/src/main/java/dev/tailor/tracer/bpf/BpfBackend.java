@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
@@ -167,6 +168,7 @@ public final class BpfBackend implements Backend {
         () -> new TraceException(TraceException.Kind.FAILED, "bash is needed to start the workload under the bpf backend; install bash"));
     Path dir = privateDir();
     Optional<WorkloadCgroup> cgroup = Optional.empty();
+    Tracer tracer = null;
     try {
       Path fifo = dir.resolve("go.fifo");
       if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
@@ -183,52 +185,61 @@ public final class BpfBackend implements Backend {
       argv.addAll(List.of(bash.toString(), "-c", WRAPPER, "tailor-wrapper", fifo.toString(),
           command.get(0), program.toAbsolutePath().toString()));
       argv.addAll(command.subList(1, command.size()));
-      Process workload;
-      try {
-        workload = new ProcessBuilder(argv).inheritIO().start();
-      } catch (IOException e) {
-        throw new TraceException(TraceException.Kind.FAILED, "cannot start the workload: " + e.getMessage(), e);
-      }
-      int root = (int) workload.pid();
-      awaitWrapper(root, workload, bash);
       BpfOutput output = new BpfOutput(recorder, syscallNames, specs, Arch.current(), resolver);
-      output.follow(root);
-      recorder.setCwd(root, Path.of("").toAbsolutePath().toString());
-      cgroup = WorkloadCgroup.create();
-      // The root joins the workload's cgroup once it has exec'd the command; its children are
-      // born inside. Until then (and for any process that leaves) the tracked map follows it.
-      cgroup.ifPresent(c -> output.onRootStarted(c::add));
-      Tracer tracer;
-      try {
-        tracer = new Tracer(attachProbes(new BpfPrograms.Plan(cgroup.map(WorkloadCgroup::id).orElse(0L), root, exitNr,
-            exitGroupNr, sigreturnNr, argMask()), List.of()), output);
-      } catch (TraceException e) {
-        workload.destroyForcibly();
-        throw e;
-      }
+      AtomicReference<Process> started = new AtomicReference<>();
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicBoolean over = new AtomicBoolean();
       int exit;
       Optional<String> cut;
-      try {
-        release(fifo, workload);
-        AtomicBoolean stop = new AtomicBoolean();
-        // Signals go to the workload, as with strace; once its root is gone, a signal ends tracing.
-        try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
-          if (workload.isAlive()) {
-            SignalRelay.forward(root, signal, fromTerminal, count);
-          } else {
-            stop.set(true);
-          }
-        })) {
-          exit = waitUninterruptibly(workload);
-          // Children the workload left running are still its own: follow them until they exit too,
-          // as strace -f does, unless tailor is told to stop.
-          while (!output.allExited() && !stop.get()) {
-            sleep(20);
-          }
-          cut = relay.cutShort("passed the signal on to the workload");
+      // The relay is in force before the workload starts, so no signal reaches the JVM's default
+      // handler (which would end tailor and leave the workload running). A signal that comes
+      // before the command runs (the wrapper waits until tracing is on) is passed on once it does;
+      // once the workload's root is gone, a signal ends tracing.
+      try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
+        SignalRelay.awaitUntil(() -> over.get() || output.rootStarted()
+            || (started.get() != null && !started.get().isAlive()));
+        Process workload = started.get();
+        if (workload != null && workload.isAlive() && output.rootStarted()) {
+          SignalRelay.forward((int) workload.pid(), signal, fromTerminal, count);
+        } else {
+          stop.set(true);
         }
+      })) {
+        Process workload;
+        try {
+          workload = new ProcessBuilder(argv).inheritIO().start();
+        } catch (IOException e) {
+          throw new TraceException(TraceException.Kind.FAILED, "cannot start the workload: " + e.getMessage(), e);
+        }
+        started.set(workload);
+        int root = (int) workload.pid();
+        awaitWrapper(root, workload, bash);
+        output.follow(root);
+        recorder.setCwd(root, Path.of("").toAbsolutePath().toString());
+        cgroup = WorkloadCgroup.create();
+        // The root joins the workload's cgroup once it has exec'd the command; its children are
+        // born inside. Until then (and for any process that leaves) the tracked map follows it.
+        cgroup.ifPresent(c -> output.onRootStarted(c::add));
+        try {
+          tracer = new Tracer(attachProbes(new BpfPrograms.Plan(cgroup.map(WorkloadCgroup::id).orElse(0L), root, exitNr,
+              exitGroupNr, sigreturnNr, argMask()), List.of()), output);
+        } catch (TraceException e) {
+          workload.destroyForcibly();
+          throw e;
+        }
+        release(fifo, workload);
+        exit = waitUninterruptibly(workload);
+        // Children the workload left running are still its own: follow them until they exit too,
+        // as strace -f does, unless tailor is told to stop.
+        while (!output.allExited() && !stop.get()) {
+          sleep(20);
+        }
+        cut = relay.cutShort("passed the signal on to the workload");
       } finally {
-        tracer.stop();
+        over.set(true);
+        if (tracer != null) {
+          tracer.stop();
+        }
       }
       cut.ifPresent(recorder::warn);
       if (!output.rootStarted()) {
