@@ -42,12 +42,22 @@ class InterruptTest {
 
   /** Starts learn on {@code cmd} and waits until the workload printed {@code ready}. */
   private void learn(String name, String ready, String... cmd) throws Exception {
+    learnWithSighup("default", name, ready, cmd);
+  }
+
+  /**
+   * As {@link #learn}, with SIGHUP's disposition set for tailor ({@code default} or {@code ignore},
+   * through coreutils' env): a test run under nohup must not pass its ignored SIGHUP on to tailor.
+   */
+  private void learnWithSighup(String disposition, String name, String ready, String... cmd) throws Exception {
     Path out = tmp.resolve("out");
     stdout = tmp.resolve("stdout.txt");
     stderr = tmp.resolve("stderr.txt");
     List<String> args = new java.util.ArrayList<>(List.of("learn", "--out", out.toString(), "--name", name, "--"));
     args.addAll(List.of(cmd));
-    tailor = new ProcessBuilder(TailorProcess.tailorCommand(args.toArray(String[]::new)))
+    List<String> command = new java.util.ArrayList<>(List.of("env", "--" + disposition + "-signal=HUP"));
+    command.addAll(TailorProcess.tailorCommand(args.toArray(String[]::new)));
+    tailor = new ProcessBuilder(command)
         .redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     TailorProcess.awaitLine(stdout, ready, tailor);
@@ -84,6 +94,25 @@ class InterruptTest {
     assertEquals(128 + 1, tailor.exitValue(), Files.readString(stderr));
     assertFalse(Files.readString(stdout).contains("served"), "killed by SIGHUP, not shut down by its handler");
     assertTrue(Files.isRegularFile(tmp.resolve("out/srv/seccomp.json")), "profiles are still written");
+  }
+
+  /**
+   * Started with SIGHUP ignored (nohup), tailor leaves it ignored, as the JVM does: SIGHUP changes
+   * nothing, and a later SIGTERM is the one that stops the workload.
+   */
+  @Test
+  void learn_startedWithSighupIgnored_sighupChangesNothing() throws Exception {
+    learnWithSighup("ignore", "srv", "listening on", "python3", TailorProcess.sample("server/server.py").toString(), "0");
+    assertTrue(Files.readString(Path.of("/proc", Long.toString(tailor.pid()), "status")).lines()
+        .anyMatch(l -> l.startsWith("SigIgn:") && (Long.parseLong(l.substring(7).trim(), 16) & 1) == 1),
+        "tailor still ignores SIGHUP, so the kernel drops the next one");
+    TailorProcess.kill("HUP", tailor.pid());
+    TailorProcess.kill("TERM", tailor.pid());
+    awaitEnd();
+    assertEquals(0, tailor.exitValue(), "shut down by its SIGTERM handler, not killed by a SIGHUP: " + Files.readString(stderr));
+    assertTrue(Files.readString(stdout).contains("served 0 connections"));
+    Recording r = RecordingJson.read(tmp.resolve("out/srv"));
+    assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("the run was cut short: tailor got SIGTERM")), r.warnings().toString());
   }
 
   /** A workload that ignores SIGTERM: the first two are forwarded (and ignored), the third kills it. */
