@@ -64,7 +64,7 @@ class CommandRunsTest {
     }
   }
 
-  private static CommandRuns.Outcome run(FakeBackend b, int count) throws Exception {
+  private static CommandRuns.Outcome run(Backend b, int count) throws Exception {
     return CommandRuns.run(b, List.of("cmd"), count, "app",
         () -> new Recorder("app", "fake", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/")),
         new PrintWriter(new StringWriter(), true), false);
@@ -97,5 +97,61 @@ class CommandRunsTest {
     assertEquals(List.of("run_1"), List.copyOf(o.recording().syscalls().keySet()));
     assertTrue(o.recording().warnings().stream().anyMatch(w -> w.startsWith("learned 1 of 3 runs: tailor got signal 15 after run 1")),
         o.recording().warnings().toString());
+  }
+
+  /**
+   * A backend that relays signals as the real ones do, while its pretended workload runs. Run 1's
+   * workload ends the moment tailor is signalled (Ctrl-C on a terminal reaches both at once), so
+   * run 1's relay closes before the JVM hands the signal over; a later run's workload ends when its
+   * relay is told.
+   */
+  private static final class RelayingBackend implements Backend {
+    final AtomicInteger started = new AtomicInteger();
+
+    @Override
+    public String name() {
+      return "relaying";
+    }
+
+    @Override
+    public int run(List<String> command, Recorder recorder) {
+      int k = started.incrementAndGet();
+      java.util.concurrent.CountDownLatch told = new java.util.concurrent.CountDownLatch(1);
+      SignalRelay relay = SignalRelay.install((signal, fromTerminal, n) -> told.countDown());
+      try {
+        if (k == 1) {
+          LibC.INSTANCE.kill((int) ProcessHandle.current().pid(), 15);
+        } else {
+          assertTrue(told.await(120, java.util.concurrent.TimeUnit.SECONDS), "run " + k + " was never told: the signal was lost");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        relay.close();
+      }
+      relay.cutShort("passed the signal on").ifPresent(recorder::warn);
+      return k == 1 ? 128 + 15 : 3;
+    }
+
+    @Override
+    public void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /**
+   * Issue 18 item 7: whichever relay the JVM hands the signal to (run 1's, the one between runs,
+   * run 2's), it is not lost: at most run 2 starts, and the merge says how many runs were learned.
+   */
+  @Test
+  void aSignalHandedOverAfterItsRunEnded_isNotLost_andNoThirdRunStarts() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      RelayingBackend b = new RelayingBackend();
+      CommandRuns.Outcome o = run(b, 3);
+      int runs = b.started.get();
+      assertTrue(runs <= 2, "runs started: " + runs);
+      assertTrue(o.recording().warnings().stream().anyMatch(w -> w.startsWith("learned " + runs + " of 3 runs: ")),
+          o.recording().warnings().toString());
+    }
   }
 }

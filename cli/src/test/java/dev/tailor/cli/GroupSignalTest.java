@@ -50,13 +50,9 @@ class GroupSignalTest {
     Process tailor = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.readString(stdout).contains("ready") && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertTrue(Files.readString(stdout).contains("ready"), Files.readString(stderr));
+      TailorProcess.awaitLine(stdout, "ready", tailor);
       new ProcessBuilder("kill", "-" + signal, "--", "-" + tailor.pid()).start().waitFor();
-      assertTrue(tailor.waitFor(30, TimeUnit.SECONDS), "tailor did not end");
+      assertTrue(tailor.waitFor(120, TimeUnit.SECONDS), "tailor did not end");
       assertEquals("ready\nsignals 1\n", Files.readString(stdout), Files.readString(stderr));
       assertEquals(0, tailor.exitValue(), Files.readString(stderr));
     } finally {
