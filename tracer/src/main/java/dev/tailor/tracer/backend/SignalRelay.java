@@ -75,7 +75,7 @@ public final class SignalRelay implements AutoCloseable {
   }
 
   private static SignalRelay push(SignalRelay relay) {
-    List<Integer> inherited = List.of();
+    List<int[]> inherited = new ArrayList<>();
     synchronized (LOCK) {
       if (ACTIVE.isEmpty()) {
         takeFromJvm();
@@ -83,15 +83,18 @@ public final class SignalRelay implements AutoCloseable {
       if (!ACTIVE.isEmpty()) {
         SignalRelay outer = ACTIVE.get(ACTIVE.size() - 1);
         if (outer.handler == null && relay.handler != null) {
-          inherited = new ArrayList<>(outer.held);
+          for (int signal : outer.held) {
+            inherited.add(new int[] {signal, relay.count(signal)});
+          }
           outer.held.clear();
         }
       }
       ACTIVE.add(relay);
     }
-    for (int signal : inherited) {
+    for (int[] held : inherited) {
       // On a thread of its own, as the JVM hands signals over: the handler may wait for the workload.
-      int count = relay.count(signal);
+      int signal = held[0];
+      int count = held[1];
       Thread t = new Thread(() -> relay.handler.signalled(signal, false, count), "tailor-held-signal");
       t.setDaemon(true);
       t.start();
@@ -112,14 +115,15 @@ public final class SignalRelay implements AutoCloseable {
   }
 
   private static void dispatch(Signal signal) {
-    SignalRelay relay;
+    SignalRelay relay = null;
+    int count = 0;
     synchronized (LOCK) {
       arrivals++;
       LOCK.notifyAll();
-      if (ACTIVE.isEmpty()) {
-        relay = null;
-      } else {
+      if (!ACTIVE.isEmpty()) {
+        // Chosen and counted at once: the relay cannot close in between.
         relay = ACTIVE.get(ACTIVE.size() - 1);
+        count = relay.count(signal.getNumber());
       }
     }
     if (relay == null) {
@@ -128,10 +132,7 @@ public final class SignalRelay implements AutoCloseable {
       if (jvm != null && jvm != SignalHandler.SIG_DFL && jvm != SignalHandler.SIG_IGN) {
         jvm.handle(signal);
       }
-      return;
-    }
-    int count = relay.count(signal.getNumber());
-    if (count > 0) {
+    } else if (count > 0) {
       relay.handler.signalled(signal.getNumber(), signal.getNumber() == SIGINT && relay.interactive, count);
     }
   }
@@ -252,8 +253,8 @@ public final class SignalRelay implements AutoCloseable {
       closed = true;
       ACTIVE.remove(this);
       if (ACTIVE.isEmpty()) {
+        // Kept: a signal the JVM hands over late still goes to the JVM's own handler.
         JVM_HANDLERS.forEach((name, jvm) -> Signal.handle(new Signal(name), jvm));
-        JVM_HANDLERS.clear();
       }
     }
   }
