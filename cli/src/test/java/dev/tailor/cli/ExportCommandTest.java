@@ -57,4 +57,24 @@ class ExportCommandTest {
     assertTrue(r.err().startsWith("tailor: export: ") && r.err().contains("is not a profile folder"), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
   }
+
+  @Test
+  void export_junkOrTruncatedRecording_namesTheFileOnceAndSaysWhatToDo() throws Exception {
+    // Issue #18 item 16: "bad/junk/recording.json: bad/junk/recording.json: not a tailor recording".
+    Path dir = profile();
+    Path rec = dir.resolve("recording.json");
+    Files.writeString(rec, "junk\n");
+    Run r = run("export", "--format", "docker", dir.toString());
+    assertEquals(1, r.exit());
+    assertEquals(1, r.err().split(java.util.regex.Pattern.quote(rec.toString()), -1).length - 1, r.err());
+    assertTrue(r.err().contains("not a tailor recording"), r.err());
+
+    Files.writeString(rec, "{\n  \"version\" : 1,\n  \"name\" : \"web\",\n  \"arch\" : \"x86_64\",\n  \"runs\" : [ \"web\" ],\n"
+        + "  \"syscalls\" : {\n    \"setresuid\" : {\n      \"count\" : 2,\n      \"errors\" : { },\n      \"runs\" : [ \"web\", \"w");
+    Run t = run("export", "--format", "docker", dir.toString());
+    assertEquals(1, t.exit());
+    assertTrue(t.err().contains(rec + ": truncated or not a recording"), t.err());
+    assertTrue(t.err().contains("write it again with 'tailor learn', 'generate' or 'merge'"), t.err());
+    assertEquals(1, t.err().split(java.util.regex.Pattern.quote(rec.toString()), -1).length - 1, t.err());
+  }
 }

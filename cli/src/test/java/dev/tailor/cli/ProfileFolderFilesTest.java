@@ -82,6 +82,10 @@ class ProfileFolderFilesTest {
     CommandException e = assertThrows(CommandException.class, () -> ProfileFolder.checkWritable(file.resolve("sub")));
     assertTrue(e.getMessage().startsWith("cannot create output folder " + file.resolve("sub") + ": "), e.getMessage());
     assertTrue(e.getMessage().endsWith("; choose another with --out"), e.getMessage());
+    // Issue #18 item 16: "cannot create output folder X: X" when X itself is a file.
+    CommandException same = assertThrows(CommandException.class, () -> ProfileFolder.checkWritable(file));
+    assertEquals("cannot create output folder " + file + ": something that is not a folder is in the way; choose another with --out",
+        same.getMessage());
   }
 
   @Test
@@ -107,8 +111,10 @@ class ProfileFolderFilesTest {
   void reason_isShortAndHuman() {
     assertEquals("permission denied", ProfileFolder.reason(new AccessDeniedException("/x")));
     assertEquals("not a directory", ProfileFolder.reason(new FileSystemException("/x", null, "Not a directory")));
-    // No Java exception names reach the user (issue 12): a reason is what the system said, or the path.
-    assertEquals("/x", ProfileFolder.reason(new FileSystemException("/x")));
+    // No Java exception names reach the user (issue 12), nor the path again (issue 18): the caller names it.
+    assertEquals("input/output error", ProfileFolder.reason(new FileSystemException("/x")));
+    assertEquals("something that is not a folder is in the way",
+        ProfileFolder.reason(new java.nio.file.FileAlreadyExistsException("/x")));
     assertFalse(ProfileFolder.reason(new IOException()).contains("Exception"), ProfileFolder.reason(new IOException()));
   }
 }
