@@ -58,6 +58,8 @@ class ProfileFolderFilesTest {
     assertEquals("tailor: wrote " + folder + " (2 syscalls, " + w.apparmorRules() + " AppArmor rules from " + w.distinctPaths()
         + " paths)", w.summary());
     assertTrue(Files.readString(folder.resolve("report.md")).contains("## AppArmor generalisations\n\n"));
+    assertTrue(Files.readString(folder.resolve("report.md")).contains("tailor enforce --seccomp " + folder + "/seccomp.json"),
+        "the Deploy section names the folder written (issue 18 item 15)");
     // again over the same folder: replaced whole
     ProfileFolder.write(tmp, rec, options("enforce", "ix", null));
     assertTrue(!Files.readString(folder.resolve("apparmor.profile")).contains("flags=(complain)"));
