@@ -77,4 +77,34 @@ class ExportCommandTest {
     assertTrue(t.err().contains("write it again with 'tailor learn', 'generate' or 'merge'"), t.err());
     assertEquals(1, t.err().split(java.util.regex.Pattern.quote(rec.toString()), -1).length - 1, t.err());
   }
+
+  private Path profileWith(String name, int names) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    StringBuilder b = new StringBuilder("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[");
+    for (int i = 0; i < names; i++) {
+      b.append(i == 0 ? "" : ",").append("\"call_").append(i).append('"');
+    }
+    Files.writeString(dir.resolve("seccomp.json"), b.append("],\"action\":\"SCMP_ACT_ALLOW\"}]}\n").toString());
+    return dir;
+  }
+
+  @Test
+  void export_profilePast128Entries_warnsOfKep6061AndSpoLimits() throws Exception {
+    // Issue #18 item 12.
+    Run small = run("export", "--format", "spo", profileWith("small", 128).toString());
+    assertEquals(0, small.exit(), small.err());
+    assertTrue(!small.err().contains("KEP-6061"), small.err());
+    Run big = run("export", "--format", "spo", profileWith("big", 129).toString());
+    assertEquals(0, big.exit(), big.err());
+    assertTrue(big.err().contains("tailor: big: seccomp.json holds 129 syscall entries"), big.err());
+    assertTrue(big.err().contains("at most 128 entries and 1 MiB per profile"), big.err());
+  }
+
+  @Test
+  void export_daemonsetPastAConfigMapsMiB_isRefusedWithOneLine() throws Exception {
+    Run r = run("export", "--format", "daemonset", profileWith("huge", 90_000).toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().contains("over Kubernetes' 1 MiB limit for a ConfigMap"), r.err());
+    assertEquals("", r.out());
+  }
 }
