@@ -131,7 +131,16 @@ final class ProfileFolder {
       throw new CommandException("cannot write profiles to " + folder + ": " + reason(e)
           + "; the folder was left as it was: fix that (e.g. free some space) or choose another folder with --out");
     }
-    return new Written(folder, recording.syscalls().size(), apparmor.profile().ruleCount(), apparmor.distinctPaths(), seccomp.notes());
+    List<String> notes = new ArrayList<>(seccomp.notes());
+    int entries = seccomp.profile().syscalls().stream().mapToInt(r -> r.names().size()).sum();
+    int bytes = SeccompJson.toJson(seccomp.profile()).getBytes(StandardCharsets.UTF_8).length;
+    if (entries > dev.tailor.deploy.export.Export.MAX_ENTRIES || bytes > dev.tailor.deploy.export.Export.MAX_BYTES) {
+      // Issue 18: KEP-6061's runtimes and the SPO refuse larger profiles; say so before it is deployed.
+      notes.add("seccomp.json holds " + entries + " syscall entries (names across its rules) and " + bytes
+          + " bytes; Kubernetes' profile artifacts (KEP-6061) and the security-profiles-operator take at most "
+          + dev.tailor.deploy.export.Export.MAX_ENTRIES + " entries and 1 MiB per profile");
+    }
+    return new Written(folder, recording.syscalls().size(), apparmor.profile().ruleCount(), apparmor.distinctPaths(), notes);
   }
 
   /** The line that says a trace was not read whole, so a CI log shows it and not only report.md. */

@@ -119,4 +119,22 @@ class ProfileFolderFilesTest {
         ProfileFolder.reason(new java.nio.file.FileAlreadyExistsException("/x")));
     assertFalse(ProfileFolder.reason(new IOException()).contains("Exception"), ProfileFolder.reason(new IOException()));
   }
+
+  @Test
+  void write_profilePast128Entries_notesKep6061AndSpoLimits() throws Exception {
+    // Issue #18 item 12: learn warns before a profile passes 128 syscall entries.
+    dev.tailor.tracer.seccomp.SyscallTable table = dev.tailor.tracer.seccomp.SyscallTable.forNativeArch();
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (int nr = 0; nr < 1024 && names.size() < 140; nr++) {
+      table.nameOf(nr).ifPresent(names::add);
+    }
+    Recorder r = new Recorder("big", "test", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
+    for (String n : names.subList(0, 140)) {
+      r.addSyscallCount(n, 1);
+    }
+    ProfileFolder.Written w = ProfileFolder.write(tmp, r.toRecording("big", Arch.current()), options("complain", "ix", null));
+    assertTrue(w.notes().stream().anyMatch(n -> n.contains("at most 128 entries and 1 MiB per profile")), w.notes().toString());
+    ProfileFolder.Written small = ProfileFolder.write(tmp, recording("small"), options("complain", "ix", null));
+    assertTrue(small.notes().stream().noneMatch(n -> n.contains("128 entries")), small.notes().toString());
+  }
 }
