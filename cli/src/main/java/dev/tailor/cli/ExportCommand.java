@@ -96,7 +96,7 @@ final class ExportCommand implements Callable<Integer> {
     } catch (ExportException e) {
       return Main.fail(spec, "export: " + e.getMessage(), debug ? e : null, 1);
     } catch (IOException e) {
-      return Main.fail(spec, "export: cannot write " + out + ": " + e.getMessage(), debug ? e : null, 1);
+      return Main.fail(spec, "export: cannot write " + out + ": " + dev.tailor.tracer.TextFiles.reason(e), debug ? e : null, 1);
     } catch (RuntimeException e) {
       return Main.fail(spec, "export: internal error: " + e, e, 1);
     }

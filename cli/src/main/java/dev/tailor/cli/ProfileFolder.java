@@ -57,7 +57,8 @@ final class ProfileFolder {
   /** What a profile folder's files are made from. */
   private record Rendered(SeccompResult seccomp, AppArmorResult apparmor, String report) {}
 
-  private static Rendered render(Recording recording, AppArmorOptions aa, SeccompOptions so) throws CommandException {
+  private static Rendered render(Recording recording, AppArmorOptions aa, SeccompOptions so, Report.Where where)
+      throws CommandException {
     SeccompResult seccomp;
     try {
       seccomp = SeccompGenerator.generate(recording, so);
@@ -75,7 +76,7 @@ final class ProfileFolder {
       sections.add(new Report.Section("seccomp notes", s.toString()));
     }
     sections.add(new Report.Section("AppArmor generalisations", generalisations(apparmor)));
-    return new Rendered(seccomp, apparmor, new Report(recording, sections).render());
+    return new Rendered(seccomp, apparmor, new Report(recording, sections, where).render());
   }
 
   /**
@@ -95,7 +96,7 @@ final class ProfileFolder {
         r.recordOpen("/tmp/warm-up-Ab3xYz.tmp", "O_RDWR|O_CREAT", "");
         Recording recording = r.toRecording("warm-up", Arch.current());
         Rendered x = render(recording, new AppArmorOptions(AppArmorOptions.Mode.COMPLAIN, AppArmorOptions.ExecMode.IX, "", "warm-up"),
-            SeccompOptions.DEFAULT);
+            SeccompOptions.DEFAULT, new Report.Where("profiles-out/warm-up", false));
         SeccompJson.toJson(x.seccomp().profile());
         AppArmorWriter.write(x.apparmor().profile());
         RecordingJson.write(recording, java.io.OutputStream.nullOutputStream());
@@ -109,12 +110,16 @@ final class ProfileFolder {
   }
 
   static Written write(Path out, Recording recording, ProfileOptions options) throws CommandException {
-    Rendered rendered = render(recording, apparmorOptions(recording.name(), options), options.seccomp());
+    Path folder = out.resolve(recording.name());
+    // A hook's learn writes into the hooks' store: its report must not say to copy the store into itself.
+    boolean inStore = out.toAbsolutePath().normalize().equals(dev.tailor.deploy.store.ProfileStore.DEFAULT)
+        || Files.exists(out.resolve(dev.tailor.deploy.store.ProfileStore.BINDINGS));
+    Rendered rendered = render(recording, apparmorOptions(recording.name(), options), options.seccomp(),
+        new Report.Where(folder.toString(), inStore));
     SeccompResult seccomp = rendered.seccomp();
     AppArmorResult apparmor = rendered.apparmor();
     String report = rendered.report();
 
-    Path folder = out.resolve(recording.name());
     List<FolderSwap.File> files = List.of(
         new FolderSwap.File(SeccompJson.FILE_NAME, text(SeccompJson.toJson(seccomp.profile()))),
         new FolderSwap.File(APPARMOR_FILE, text(AppArmorWriter.write(apparmor.profile()))),
@@ -126,7 +131,16 @@ final class ProfileFolder {
       throw new CommandException("cannot write profiles to " + folder + ": " + reason(e)
           + "; the folder was left as it was: fix that (e.g. free some space) or choose another folder with --out");
     }
-    return new Written(folder, recording.syscalls().size(), apparmor.profile().ruleCount(), apparmor.distinctPaths(), seccomp.notes());
+    List<String> notes = new ArrayList<>(seccomp.notes());
+    int entries = seccomp.profile().syscalls().stream().mapToInt(r -> r.names().size()).sum();
+    int bytes = SeccompJson.toJson(seccomp.profile()).getBytes(StandardCharsets.UTF_8).length;
+    if (entries > dev.tailor.deploy.export.Export.MAX_ENTRIES || bytes > dev.tailor.deploy.export.Export.MAX_BYTES) {
+      // Issue 18: KEP-6061's runtimes and the SPO refuse larger profiles; say so before it is deployed.
+      notes.add("seccomp.json holds " + entries + " syscall entries (names across its rules) and " + bytes
+          + " bytes; Kubernetes' profile artifacts (KEP-6061) and the security-profiles-operator take at most "
+          + dev.tailor.deploy.export.Export.MAX_ENTRIES + " entries and 1 MiB per profile");
+    }
+    return new Written(folder, recording.syscalls().size(), apparmor.profile().ruleCount(), apparmor.distinctPaths(), notes);
   }
 
   /** The line that says a trace was not read whole, so a CI log shows it and not only report.md. */

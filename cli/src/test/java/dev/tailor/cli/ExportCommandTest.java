@@ -57,4 +57,54 @@ class ExportCommandTest {
     assertTrue(r.err().startsWith("tailor: export: ") && r.err().contains("is not a profile folder"), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
   }
+
+  @Test
+  void export_junkOrTruncatedRecording_namesTheFileOnceAndSaysWhatToDo() throws Exception {
+    // Issue #18 item 16: "bad/junk/recording.json: bad/junk/recording.json: not a tailor recording".
+    Path dir = profile();
+    Path rec = dir.resolve("recording.json");
+    Files.writeString(rec, "junk\n");
+    Run r = run("export", "--format", "docker", dir.toString());
+    assertEquals(1, r.exit());
+    assertEquals(1, r.err().split(java.util.regex.Pattern.quote(rec.toString()), -1).length - 1, r.err());
+    assertTrue(r.err().contains("not a tailor recording"), r.err());
+
+    Files.writeString(rec, "{\n  \"version\" : 1,\n  \"name\" : \"web\",\n  \"arch\" : \"x86_64\",\n  \"runs\" : [ \"web\" ],\n"
+        + "  \"syscalls\" : {\n    \"setresuid\" : {\n      \"count\" : 2,\n      \"errors\" : { },\n      \"runs\" : [ \"web\", \"w");
+    Run t = run("export", "--format", "docker", dir.toString());
+    assertEquals(1, t.exit());
+    assertTrue(t.err().contains(rec + ": truncated or not a recording"), t.err());
+    assertTrue(t.err().contains("write it again with 'tailor learn', 'generate' or 'merge'"), t.err());
+    assertEquals(1, t.err().split(java.util.regex.Pattern.quote(rec.toString()), -1).length - 1, t.err());
+  }
+
+  private Path profileWith(String name, int names) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    StringBuilder b = new StringBuilder("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[");
+    for (int i = 0; i < names; i++) {
+      b.append(i == 0 ? "" : ",").append("\"call_").append(i).append('"');
+    }
+    Files.writeString(dir.resolve("seccomp.json"), b.append("],\"action\":\"SCMP_ACT_ALLOW\"}]}\n").toString());
+    return dir;
+  }
+
+  @Test
+  void export_profilePast128Entries_warnsOfKep6061AndSpoLimits() throws Exception {
+    // Issue #18 item 12.
+    Run small = run("export", "--format", "spo", profileWith("small", 128).toString());
+    assertEquals(0, small.exit(), small.err());
+    assertTrue(!small.err().contains("KEP-6061"), small.err());
+    Run big = run("export", "--format", "spo", profileWith("big", 129).toString());
+    assertEquals(0, big.exit(), big.err());
+    assertTrue(big.err().contains("tailor: big: seccomp.json holds 129 syscall entries"), big.err());
+    assertTrue(big.err().contains("at most 128 entries and 1 MiB per profile"), big.err());
+  }
+
+  @Test
+  void export_daemonsetPastAConfigMapsMiB_isRefusedWithOneLine() throws Exception {
+    Run r = run("export", "--format", "daemonset", profileWith("huge", 90_000).toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().contains("over Kubernetes' 1 MiB limit for a ConfigMap"), r.err());
+    assertEquals("", r.out());
+  }
 }

@@ -58,6 +58,8 @@ class ProfileFolderFilesTest {
     assertEquals("tailor: wrote " + folder + " (2 syscalls, " + w.apparmorRules() + " AppArmor rules from " + w.distinctPaths()
         + " paths)", w.summary());
     assertTrue(Files.readString(folder.resolve("report.md")).contains("## AppArmor generalisations\n\n"));
+    assertTrue(Files.readString(folder.resolve("report.md")).contains("tailor enforce --seccomp " + folder + "/seccomp.json"),
+        "the Deploy section names the folder written (issue 18 item 15)");
     // again over the same folder: replaced whole
     ProfileFolder.write(tmp, rec, options("enforce", "ix", null));
     assertTrue(!Files.readString(folder.resolve("apparmor.profile")).contains("flags=(complain)"));
@@ -82,6 +84,10 @@ class ProfileFolderFilesTest {
     CommandException e = assertThrows(CommandException.class, () -> ProfileFolder.checkWritable(file.resolve("sub")));
     assertTrue(e.getMessage().startsWith("cannot create output folder " + file.resolve("sub") + ": "), e.getMessage());
     assertTrue(e.getMessage().endsWith("; choose another with --out"), e.getMessage());
+    // Issue #18 item 16: "cannot create output folder X: X" when X itself is a file.
+    CommandException same = assertThrows(CommandException.class, () -> ProfileFolder.checkWritable(file));
+    assertEquals("cannot create output folder " + file + ": something that is not a folder is in the way; choose another with --out",
+        same.getMessage());
   }
 
   @Test
@@ -107,8 +113,28 @@ class ProfileFolderFilesTest {
   void reason_isShortAndHuman() {
     assertEquals("permission denied", ProfileFolder.reason(new AccessDeniedException("/x")));
     assertEquals("not a directory", ProfileFolder.reason(new FileSystemException("/x", null, "Not a directory")));
-    // No Java exception names reach the user (issue 12): a reason is what the system said, or the path.
-    assertEquals("/x", ProfileFolder.reason(new FileSystemException("/x")));
+    // No Java exception names reach the user (issue 12), nor the path again (issue 18): the caller names it.
+    assertEquals("input/output error", ProfileFolder.reason(new FileSystemException("/x")));
+    assertEquals("something that is not a folder is in the way",
+        ProfileFolder.reason(new java.nio.file.FileAlreadyExistsException("/x")));
     assertFalse(ProfileFolder.reason(new IOException()).contains("Exception"), ProfileFolder.reason(new IOException()));
+  }
+
+  @Test
+  void write_profilePast128Entries_notesKep6061AndSpoLimits() throws Exception {
+    // Issue #18 item 12: learn warns before a profile passes 128 syscall entries.
+    dev.tailor.tracer.seccomp.SyscallTable table = dev.tailor.tracer.seccomp.SyscallTable.forNativeArch();
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (int nr = 0; nr < 1024 && names.size() < 140; nr++) {
+      table.nameOf(nr).ifPresent(names::add);
+    }
+    Recorder r = new Recorder("big", "test", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
+    for (String n : names.subList(0, 140)) {
+      r.addSyscallCount(n, 1);
+    }
+    ProfileFolder.Written w = ProfileFolder.write(tmp, r.toRecording("big", Arch.current()), options("complain", "ix", null));
+    assertTrue(w.notes().stream().anyMatch(n -> n.contains("at most 128 entries and 1 MiB per profile")), w.notes().toString());
+    ProfileFolder.Written small = ProfileFolder.write(tmp, recording("small"), options("complain", "ix", null));
+    assertTrue(small.notes().stream().noneMatch(n -> n.contains("128 entries")), small.notes().toString());
   }
 }

@@ -49,6 +49,10 @@ public final class RecordingJson {
     try {
       return MAPPER.readValue(json, Recording.class);
     } catch (JsonProcessingException e) {
+      if (endsEarly(json, e)) {
+        throw new IOException(where + ": truncated or not a recording (its JSON ends before it closes, " + problem(e)
+            + "); write it again with 'tailor learn', 'generate' or 'merge', or restore a whole copy", e);
+      }
       throw new IOException(where + ": not a tailor recording (" + problem(e) + "); " + REMEDY, e);
     } catch (IllegalArgumentException e) {
       throw new IOException(where + ": not a tailor recording; " + REMEDY, e);
@@ -56,6 +60,19 @@ public final class RecordingJson {
   }
 
   private static final String REMEDY = "give a folder written by 'tailor learn', 'generate' or 'merge'";
+
+  /** Whether the JSON text stops before its outer object closes: a file cut short (a full disk, a copy stopped). */
+  private static boolean endsEarly(String json, JsonProcessingException e) {
+    if (!json.stripLeading().startsWith("{")) {
+      return false;
+    }
+    String m = e.getOriginalMessage();
+    if (m != null && m.contains("end-of-input")) {
+      return true;
+    }
+    com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+    return at != null && at.getCharOffset() >= json.stripTrailing().length() - 1 && !json.stripTrailing().endsWith("}");
+  }
 
   /** What is wrong with the JSON, in its own terms (a line, a field), not Jackson's class names. */
   private static String problem(JsonProcessingException e) {

@@ -44,7 +44,21 @@ public final class TextFiles {
     if (e instanceof CharacterCodingException) {
       return "not UTF-8 text";
     }
-    String r = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "something that is not a folder is in the way";
+    }
+    if (e instanceof java.nio.file.NotDirectoryException) {
+      return "not a folder";
+    }
+    if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+      return "folder not empty";
+    }
+    if (e instanceof FileSystemException f) {
+      // Without a reason, a FileSystemException's message is only its file names, which the
+      // caller's message already holds.
+      return f.getReason() == null || f.getReason().isBlank() ? "input/output error" : f.getReason().toLowerCase(Locale.ROOT);
+    }
+    String r = e.getMessage();
     return r == null || r.isBlank() ? "input/output error" : r.toLowerCase(Locale.ROOT);
   }
 }

@@ -23,6 +23,8 @@ final class DaemonSetExport {
   static final String NAME = "tailor-profiles";
   static final String SHELL_IMAGE = "busybox:1.36";
   static final String PAUSE_IMAGE = "registry.k8s.io/pause:3.9";
+  /** What a ConfigMap's data may hold: Kubernetes' 1 MiB, less room for its metadata. */
+  static final int CONFIG_MAP_DATA = (1 << 20) - 16 * 1024;
 
   // Written to a temporary name first: a kubelet reading a half-copied profile would fail the pod.
   static final String INSTALL = String.join("\n",
@@ -58,6 +60,15 @@ final class DaemonSetExport {
       if (p.apparmorText().isPresent()) {
         put(data, p.name() + ".apparmor", p.apparmorText().get(), p);
       }
+    }
+    long size = 0;
+    for (Map.Entry<String, String> e : data.entrySet()) {
+      size += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+    }
+    if (size > CONFIG_MAP_DATA) {
+      // Kubernetes refuses a ConfigMap over 1 MiB (etcd's object limit, with room for its metadata).
+      throw new ExportException("the ConfigMap would hold " + size + " bytes of profiles, over Kubernetes' 1 MiB "
+          + "limit for a ConfigMap: export the profiles in smaller groups, each with its own --namespace");
     }
     ConfigMap config = new ConfigMapBuilder()
         .withNewMetadata().withName(NAME).withNamespace(namespace)

@@ -63,6 +63,9 @@ public final class Export {
         throw new ExportException("profile " + p.name() + " is given twice");
       }
     }
+    for (ProfileDir p : profiles) {
+      sizeNote(p).ifPresent(notes);
+    }
     return switch (format) {
       case SPO -> {
         List<Object> docs = new ArrayList<>();
@@ -86,5 +89,35 @@ public final class Export {
       case DOCKER -> RunFlagsExport.docker(profiles, options.image());
       case PODMAN -> RunFlagsExport.podman(profiles, options.image(), options.store());
     };
+  }
+
+  /** Syscall entries a profile may hold where KEP-6061's runtimes and the SPO take it. */
+  public static final int MAX_ENTRIES = 128;
+  /** Bytes a profile may hold there (1 MiB). */
+  public static final int MAX_BYTES = 1 << 20;
+
+  /**
+   * Counts a profile's syscall entries: every name in every {@code syscalls[]} rule, so a name
+   * that has two rules (argument filters) counts twice, as a runtime reading the list meets it.
+   */
+  static int entries(ProfileDir p) {
+    int n = 0;
+    for (com.fasterxml.jackson.databind.JsonNode rule : p.seccomp().path("syscalls")) {
+      n += rule.path("names").size();
+    }
+    return n;
+  }
+
+  /** A warning when a profile passes KEP-6061's and the SPO's limits (128 syscall entries, 1 MiB). */
+  static Optional<String> sizeNote(ProfileDir p) {
+    int entries = entries(p);
+    int bytes = p.seccompText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (entries <= MAX_ENTRIES && bytes <= MAX_BYTES) {
+      return Optional.empty();
+    }
+    return Optional.of(p.name() + ": seccomp.json holds " + entries + " syscall entries (names across its rules) and "
+        + bytes + " bytes; Kubernetes' profile artifacts (KEP-6061) and the security-profiles-operator take at most "
+        + MAX_ENTRIES + " entries and 1 MiB per profile: it may be refused there (fewer argument rules, --no-arg-filters, "
+        + "make the entries fewer)");
   }
 }

@@ -48,7 +48,7 @@ public record ProfileDir(Path path, String name, JsonNode seccomp, String seccom
     try {
       seccompText = Files.readString(seccompFile, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ExportException(seccompFile + ": cannot read (" + e.getMessage() + ")", e);
+      throw new ExportException(seccompFile + ": cannot read (" + dev.tailor.tracer.TextFiles.reason(e) + ")", e);
     }
     JsonNode seccomp;
     try {
@@ -63,7 +63,7 @@ public record ProfileDir(Path path, String name, JsonNode seccomp, String seccom
       try {
         apparmor = Optional.of(Files.readString(aaFile, StandardCharsets.UTF_8));
       } catch (IOException e) {
-        throw new ExportException(aaFile + ": cannot read (" + e.getMessage() + ")", e);
+        throw new ExportException(aaFile + ": cannot read (" + dev.tailor.tracer.TextFiles.reason(e) + ")", e);
       }
       apparmorName = dev.tailor.deploy.apply.HookApply.apparmorProfileName(apparmor.get());
       if (apparmorName.isEmpty()) {
@@ -75,7 +75,8 @@ public record ProfileDir(Path path, String name, JsonNode seccomp, String seccom
       try {
         recording = Optional.of(RecordingJson.read(dir));
       } catch (IOException e) {
-        throw new ExportException(dir.resolve(RecordingJson.FILE_NAME) + ": " + e.getMessage(), e);
+        // RecordingJson's message names the file already.
+        throw new ExportException(e.getMessage(), e);
       }
     }
     return new ProfileDir(dir, name, seccomp, seccompText, apparmor, apparmorName, recording);

@@ -58,7 +58,7 @@ public record OciConfig(String rootPath, List<Mount> mounts, List<String> args, 
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new OciException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new OciException("cannot read " + file + ": " + dev.tailor.tracer.TextFiles.reason(e), e);
     }
     return parse(bytes, bundle);
   }

@@ -100,7 +100,7 @@ public record BaseFile(String runtime, String version, String measured, String m
     try {
       return parse(Files.readAllBytes(file), file.toString());
     } catch (IOException e) {
-      throw new OciException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new OciException("cannot read " + file + ": " + dev.tailor.tracer.TextFiles.reason(e), e);
     }
   }
 

@@ -66,7 +66,7 @@ public final class RuntimeBases {
         out.add(BaseFile.read(f));
       }
     } catch (IOException e) {
-      throw new OciException("cannot list " + dir + ": " + e.getMessage(), e);
+      throw new OciException("cannot list " + dir + ": " + dev.tailor.tracer.TextFiles.reason(e), e);
     }
     return out;
   }

@@ -25,12 +25,25 @@ import java.util.stream.Collectors;
  *
  * @param sections extra sections from the generators (title, markdown body), in order
  */
-public record Report(Recording recording, List<Section> sections) {
+public record Report(Recording recording, List<Section> sections, Where where) {
   /** A titled block of markdown another generator contributes (seccomp notes, generalisations). */
   public record Section(String title, String markdown) {}
 
+  /**
+   * Where the profile folder was written, for the Deploy section's commands.
+   *
+   * @param folder the folder as the user named it ({@code --out} and the profile name)
+   * @param inStore whether it is a folder of the hooks' profile store already (a hook's learn)
+   */
+  public record Where(String folder, boolean inStore) {}
+
   public Report {
     sections = List.copyOf(sections);
+  }
+
+  /** A report whose Deploy section names the default folder, {@code profiles-out/NAME}. */
+  public Report(Recording recording, List<Section> sections) {
+    this(recording, sections, new Where("profiles-out/" + recording.name(), false));
   }
 
   /** The markdown text. */
@@ -168,7 +181,7 @@ public record Report(Recording recording, List<Section> sections) {
       b.append('\n');
     }
 
-    b.append(deploy(r.name()));
+    b.append(deploy(r.name(), where));
     return b.toString();
   }
 
@@ -231,8 +244,8 @@ public record Report(Recording recording, List<Section> sections) {
     return runs.size() + "/" + total + ": " + runs.stream().map(Report::code).collect(Collectors.joining(" "));
   }
 
-  static String deploy(String name) {
-    String dir = "profiles-out/" + name;
+  static String deploy(String name, Where where) {
+    String dir = shellWord(where.folder());
     List<String> l = new ArrayList<>();
     l.add("## Deploy");
     l.add("");
@@ -240,11 +253,17 @@ public record Report(Recording recording, List<Section> sections) {
     l.add("```sh");
     l.add("tailor enforce --seccomp " + dir + "/seccomp.json -- CMD ARGS...");
     l.add("```");
-    l.add("Podman with tailor's precreate hook (`tailor hook install`): put the folder in the store, then name it "
-        + "(or bind it in `/var/lib/tailor/profiles/bindings.json`):");
-    l.add("```sh");
-    l.add("sudo mkdir -p /var/lib/tailor/profiles/" + name + " && sudo cp -r " + dir + "/. /var/lib/tailor/profiles/"
-        + name + "/");
+    if (where.inStore()) {
+      l.add("Podman with tailor's precreate hook: this folder is in the hooks' profile store already; name it "
+          + "(or bind it in the store's `bindings.json`):");
+      l.add("```sh");
+    } else {
+      l.add("Podman with tailor's precreate hook (`tailor hook install`): put the folder in the store, then name it "
+          + "(or bind it in `/var/lib/tailor/profiles/bindings.json`):");
+      l.add("```sh");
+      l.add("sudo mkdir -p /var/lib/tailor/profiles/" + name + " && sudo cp -r " + dir + "/. /var/lib/tailor/profiles/"
+          + name + "/");
+    }
     l.add("podman run --annotation io.tailor.profile=" + name + " IMAGE");
     l.add("```");
     l.add("Run flags, Kubernetes manifests and security-profiles-operator resources for this folder:");
@@ -258,6 +277,12 @@ public record Report(Recording recording, List<Section> sections) {
         + "that is not listed there may need its own (`tailor runtime-base RUNTIME`, then `--runtime`).");
     l.add("");
     return String.join("\n", l);
+  }
+
+  /** A folder as one shell word: as it is when plain, else in single quotes. */
+  static String shellWord(String s) {
+    String p = printable(s);
+    return p.matches("[A-Za-z0-9/._-]+") ? p : "'" + p.replace("'", "'\\''") + "'";
   }
 
   /** A value inside a code span; the values are PathText or printable ASCII already. */

@@ -96,7 +96,7 @@ class ReportSectionsTest {
   @Test
   void code_andDeploy() {
     assertEquals("`a'b/c?`", Report.code("a`b|c\n"));
-    String deploy = Report.deploy("web");
+    String deploy = Report.deploy("web", new Report.Where("profiles-out/web", false));
     assertTrue(deploy.contains("tailor enforce --seccomp profiles-out/web/seccomp.json -- CMD ARGS..."), deploy);
     // The deploy section points at the commands that write the exact snippets (tailor export, the hooks).
     assertTrue(deploy.contains("podman run --annotation io.tailor.profile=web IMAGE"), deploy);
@@ -104,5 +104,19 @@ class ReportSectionsTest {
       assertTrue(deploy.contains("tailor export --format " + format + " profiles-out/web"), format + ":\n" + deploy);
     }
     assertTrue(deploy.contains("tailor runtime-base RUNTIME"), deploy);
+  }
+
+  @Test
+  void deploy_namesTheFolderWritten_andAStoreFolderIsNotCopiedIntoItself() {
+    // Issue #18 item 15: the Deploy section always said profiles-out/NAME.
+    String custom = Report.deploy("web", new Report.Where("/srv/my profiles/web", false));
+    assertTrue(custom.contains("tailor enforce --seccomp '/srv/my profiles/web'/seccomp.json"), custom);
+    assertTrue(custom.contains("sudo cp -r '/srv/my profiles/web'/. /var/lib/tailor/profiles/web/"), custom);
+    assertTrue(custom.contains("tailor export --format spo '/srv/my profiles/web'"), custom);
+    assertTrue(!custom.contains("profiles-out"), custom);
+    String store = Report.deploy("web", new Report.Where("/var/lib/tailor/profiles/web", true));
+    assertTrue(!store.contains("cp -r"), store);
+    assertTrue(store.contains("in the hooks' profile store already"), store);
+    assertTrue(store.contains("tailor export --format daemonset /var/lib/tailor/profiles/web"), store);
   }
 }

@@ -199,7 +199,17 @@ public final class StraceBackend implements Backend {
           opened.set(true);
           // Both ends are open: the names are no longer needed, and a SIGKILLed tailor leaves no folder behind.
           removeQuietly(fifo, dir);
-          parser.parse(in);
+          byte[] buf = new byte[1 << 16];
+          int n;
+          while ((n = in.read(buf)) > 0) {
+            parser.feed(buf, 0, n);
+            if (in.available() == 0) {
+              // Nothing more ready: the recorder sees what came so far (the live counts), not
+              // only once a batch of 2,048 events is full.
+              pipe.flush();
+            }
+          }
+          parser.finish();
         } catch (Throwable t) {
           readerError.set(t);
         } finally {

@@ -67,7 +67,12 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
     }
   }
 
-  private void flush() {
+  /**
+   * Hands on the events batched so far. A live trace calls this whenever its input has nothing more
+   * ready, so that what is counted (the status line) follows the workload instead of moving only
+   * in steps of a whole batch.
+   */
+  public void flush() {
     if (size == 0) {
       return;
     }

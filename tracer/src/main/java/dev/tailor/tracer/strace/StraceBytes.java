@@ -118,6 +118,12 @@ final class StraceBytes {
   }
   /** Byte twin of {@link StraceText#skipDecoration}: the index just past the closing '>'. */
   static int skipDecoration(byte[] b, int open, int n) {
+    int end = decorationEnd(b, open, n);
+    return end < 0 ? n : end;
+  }
+
+  /** The index just past the '>' closing the decoration opened at {@code open}; -1 when the line ends first. */
+  static int decorationEnd(byte[] b, int open, int n) {
     int i = open + 1;
     if (i < n && b[i] == '/') {
       while (i < n) {
@@ -135,7 +141,7 @@ final class StraceBytes {
           i++;
         }
       }
-      return n;
+      return -1;
     }
     int depth = 0;
     while (i < n) {
@@ -159,8 +165,179 @@ final class StraceBytes {
         i++;
       }
     }
-    return n;
+    return -1;
   }
+
+  /**
+   * Whether {@code b[from, to)} (after "= ", without a {@code -T} time) is a result as strace 6.1
+   * writes it whole, so that a line cut anywhere in its result is never used:
+   * <ul>
+   *   <li>{@code ?}, {@code ? <unavailable>}, {@code ? ERESTARTSYS (To be restarted ...)};
+   *   <li>{@code -1 ENOENT (No such file or directory)}, {@code -1 523 (Unknown error 523)};
+   *   <li>a number: decimal, octal ({@code 022}), hex ({@code 0x7f12}), or a negative one outside
+   *       the errno range (a cut {@code -1 EACCES} reads {@code -1}, which strace never writes);
+   *   <li>a number's decoration, closed: {@code 3</etc/passwd>}, {@code 5<TCP:[1.2.3.4:5->...]>};
+   *   <li>then any number of closed texts: {@code (Timeout)}, {@code (flags O_RDONLY)}, {@code
+   *       ([{fd=3, revents=POLLIN}])}, {@code (INJECTED)}, {@code /* 31254 in strace's PID NS *}{@code /}.
+   * </ul>
+   */
+  static boolean wholeResult(byte[] b, int from, int to) {
+    int i = from;
+    if (i >= to) {
+      return false;
+    }
+    if (b[i] == '?') {
+      i++;
+      if (i == to) {
+        return true;
+      }
+      if (startsWith(b, to, i, " <unavailable>")) {
+        return i + 14 == to;
+      }
+      // "? ERESTARTSYS (To be restarted if SA_RESTART is set)"
+      if (i + 1 < to && b[i] == ' ' && isUpper(b[i + 1])) {
+        i = errnoName(b, i + 1, to);
+        return i > 0 && closedTexts(b, i, to, true);
+      }
+      return false;
+    }
+    if (b[i] == '-') {
+      int d = i + 1;
+      int j = d;
+      long v = 0;
+      while (j < to && isDigit(b[j])) {
+        v = Math.min(v * 10 + (b[j] - '0'), 1L << 40);
+        j++;
+      }
+      if (j == d) {
+        return false;
+      }
+      if (j < to && b[j] == ' ' && j + 1 < to && (isUpper(b[j + 1]) || isDigit(b[j + 1]))) {
+        // An error: "-1 ENAME (text)", or "-1 NNN (text)" for an errno strace has no name for.
+        int e = j + 1;
+        if (isDigit(b[e])) {
+          while (e < to && isDigit(b[e])) {
+            e++;
+          }
+        } else {
+          e = errnoName(b, e, to);
+        }
+        return e > 0 && closedTexts(b, e, to, true);
+      }
+      // Values -1..-4095 are errors, which strace always writes with their name.
+      return v > 4095 && closedTexts(b, j, to, false);
+    }
+    if (!isDigit(b[i])) {
+      return false;
+    }
+    if (b[i] == '0' && i + 1 < to && b[i + 1] == 'x') {
+      i += 2;
+      int d = i;
+      while (i < to && (isDigit(b[i]) || (b[i] >= 'a' && b[i] <= 'f'))) {
+        i++;
+      }
+      if (i == d) {
+        return false;
+      }
+    } else {
+      while (i < to && isDigit(b[i])) {
+        i++;
+      }
+    }
+    if (i < to && b[i] == '<') {
+      i = decorationEnd(b, i, to);
+      if (i < 0) {
+        return false;
+      }
+    }
+    return closedTexts(b, i, to, false);
+  }
+
+  /** Whether {@code b[from, to)} is a bare decimal number, nothing after it. */
+  static boolean isNumber(byte[] b, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (!isDigit(b[k])) {
+        return false;
+      }
+    }
+    return to > from;
+  }
+
+  /** Whether an argument list shows -yy at its start: {@code AT_FDCWD</dir>} or {@code 3</path>}. */
+  static boolean fdDecorated(byte[] b, int from, int to) {
+    int i = from;
+    if (startsWith(b, to, i, "AT_FDCWD<")) {
+      return true;
+    }
+    while (i < to && isDigit(b[i])) {
+      i++;
+    }
+    return i > from && i + 1 < to && b[i] == '<' && b[i + 1] != '<';
+  }
+
+  /** The end of an errno name ({@code ENOENT}, {@code ERESTART_RESTARTBLOCK}) at {@code i}, or -1. */
+  private static int errnoName(byte[] b, int i, int to) {
+    int s = i;
+    while (i < to && (isUpper(b[i]) || isDigit(b[i]) || b[i] == '_')) {
+      i++;
+    }
+    return i > s ? i : -1;
+  }
+
+  /**
+   * Whether {@code b[i, to)} is nothing but {@code " (text)"} and {@code " /* text *}{@code /"}
+   * groups, each closed; {@code oneAtLeast} for an error, whose explanation strace always writes.
+   */
+  private static boolean closedTexts(byte[] b, int i, int to, boolean oneAtLeast) {
+    int groups = 0;
+    while (i < to) {
+      if (startsWith(b, to, i, " (")) {
+        int depth = 0;
+        int k = i + 1;
+        int end = -1;
+        while (k < to) {
+          byte c = b[k];
+          if (c == '"') {
+            k++;
+            while (k < to && b[k] != '"') {
+              k += b[k] == '\\' ? 2 : 1;
+            }
+            if (k >= to) {
+              return false;
+            }
+          } else if (c == '(') {
+            depth++;
+          } else if (c == ')' && --depth == 0) {
+            end = k + 1;
+            break;
+          }
+          k++;
+        }
+        if (end < 0) {
+          return false;
+        }
+        i = end;
+      } else if (startsWith(b, to, i, " /* ")) {
+        int k = i + 4;
+        while (k + 1 < to && !(b[k] == '*' && b[k + 1] == '/')) {
+          k++;
+        }
+        if (k + 1 >= to) {
+          return false;
+        }
+        i = k + 2;
+      } else {
+        return false;
+      }
+      groups++;
+    }
+    return groups > 0 || !oneAtLeast;
+  }
+
+  private static boolean isUpper(byte c) {
+    return c >= 'A' && c <= 'Z';
+  }
+
   static int skipSpaces(byte[] b, int n, int i) {
     while (i < n && b[i] == ' ') {
       i++;

@@ -34,6 +34,9 @@ public final class TraceParser {
   private static final int TAIL = 4096;
   private static final byte[] UNFINISHED = " <unfinished ...>".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] RESUMED = " resumed>".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EXIT_END = " +++".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SIGNAL_END = " ---".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DETACHED = " <detached ...>".getBytes(StandardCharsets.US_ASCII);
 
   /** How much of a call's arguments the consumer needs; less detail is parsed faster. */
   public enum Detail {
@@ -60,6 +63,11 @@ public final class TraceParser {
   private int lineStart;
   private long syscalls;
   private LineMemo memo;
+  /** Whether a result carried a -yy decoration: the log is one where every new fd comes with its path. */
+  private boolean decoratedResults;
+  /** Calls whose result is a new fd, which -yy decorates. */
+  private static final java.util.Set<String> FD_RESULTS = java.util.Set.of("open", "openat", "openat2", "creat",
+      "open_by_handle_at", "dup", "dup2", "dup3", "accept", "accept4", "socket");
   /** The memo of the line being parsed, offered with its call. */
   private CallMemo offer;
 
@@ -146,13 +154,24 @@ public final class TraceParser {
   }
 
   /**
-   * Ends the input: a last line without newline is parsed, and calls still unfinished (their
+   * Ends the input: a last line without newline is a diagnostic, and calls still unfinished (their
    * process was killed, or the trace was cut) are emitted with the unknown result {@code ?}, so
    * their syscalls still count.
    */
   public void finish() {
     if (length > 0 || overflowed) {
-      endLine();
+      // strace ends every line it writes: a last line without its newline was cut (a file cut
+      // short, a tracer killed mid-write), and even a result that reads whole may be a cut one
+      // ("= 3" of "= 3</etc/localtime>"), so none of it is used.
+      lineNumber++;
+      int n = Math.min(length, 160);
+      length = 0;
+      overflowed = false;
+      tailWritten = 0;
+      lineStart = 0;
+      offer = null;
+      sink.accept(new UnparsedLine(defaultPid, lineNumber, "last line has no newline (the trace was cut)",
+          StraceText.printable(StraceBytes.latin1(line, 0, n), 160)));
     }
     List<Map.Entry<Integer, Pending>> left = new ArrayList<>(unfinished.entrySet());
     left.sort(Map.Entry.comparingByKey());
@@ -284,9 +303,17 @@ public final class TraceParser {
       return;
     }
     if (StraceBytes.startsWith(b, n, i, "+++ ")) {
-      parseExit(pid, b, n, i + 4);
+      if (StraceBytes.endsWith(b, n, EXIT_END)) {
+        parseExit(pid, b, n, i + 4);
+      } else {
+        unparsed(pid, "exit line cut short", b, n);
+      }
     } else if (StraceBytes.startsWith(b, n, i, "--- ")) {
-      parseSignal(pid, b, n, i + 4);
+      if (StraceBytes.endsWith(b, n, SIGNAL_END)) {
+        parseSignal(pid, b, n, i + 4);
+      } else {
+        unparsed(pid, "signal line cut short", b, n);
+      }
     } else if (StraceBytes.startsWith(b, n, i, "<... ")) {
       parseResumed(pid, b, n, i + 5, cut);
     } else {
@@ -339,27 +366,14 @@ public final class TraceParser {
       }
       return;
     }
-    Detail d = details.computeIfAbsent(name, detail);
-    if (d != Detail.ALL && !cut) {
-      // Fast path: the result is found from the line's end, and only what is needed is kept.
-      int eq = StraceBytes.resultSeparator(b, argsStart, n);
-      // A result with a decoration (dup's "= 4</path>") may hold ") = " in its path, so a '<' or
-      // '>' after the separator found sends the line to the exact scan.
-      if (eq >= 0 && !StraceBytes.contains(b, (byte) '<', eq, n) && !StraceBytes.contains(b, (byte) '>', eq, n)) {
-        String args = d == Detail.NAME ? "" : StraceBytes.firstArgument(b, argsStart, n);
-        int r = eq + 1;
-        while (r < n && b[r] == ' ') {
-          r++;
-        }
-        emitSyscall(pid, name, args, StraceBytes.result(b, r, n), lineNumber);
-        return;
-      }
+    if (StraceBytes.endsWith(b, n, DETACHED)) {
+      // strace let go of the thread (--pid, --pidof) while it was inside this call: the call was
+      // made, its result never seen, as for a call still unfinished when a trace ends.
+      emitSyscall(pid, name, StraceBytes.latin1(b, argsStart, n - DETACHED.length), "?", lineNumber);
+      return;
     }
-    finishCall(pid, name, b, argsStart, n, cut);
+    finishCall(pid, name, b, argsStart, n, details.computeIfAbsent(name, detail));
   }
-
-
-
 
   private void parseResumed(int pid, byte[] b, int n, int i, boolean cut) {
     int nameStart = i;
@@ -376,7 +390,11 @@ public final class TraceParser {
     if (p == null || !p.name.equals(name)) {
       if (name.equals("restart_syscall") && p == null) {
         // strace's own name for a call the kernel restarts after a signal.
-        finishCall(pid, name, b, rest, n, cut);
+        if (cut) {
+          cutLine(pid, name);
+        } else {
+          finishCall(pid, name, b, rest, n, details.computeIfAbsent(name, detail));
+        }
         return;
       }
       // Half a call, whose start is not in the log (cut, or written by someone else), says
@@ -393,37 +411,48 @@ public final class TraceParser {
     parseCall(pid, all, all.length, 0, cut);
   }
 
-  /** Parses {@code ARGS) = RESULT} starting at {@code from}, the first byte after '('. */
-  private void finishCall(int pid, String name, byte[] b, int from, int n, boolean cut) {
-    if (cut) {
-      cutLine(pid, name);
-      return;
-    }
+  /**
+   * Parses {@code ARGS) = RESULT} starting at {@code from}, the first byte after '('. Only a whole
+   * line is used: its argument list closed (every string and decoration with it) and a result
+   * strace writes in full ({@link StraceBytes#wholeResult}); a line cut anywhere is a diagnostic.
+   */
+  private void finishCall(int pid, String name, byte[] b, int from, int n, Detail d) {
     int close = StraceBytes.closingParen(b, from, n);
     if (close < 0) {
       // A line that is not understood contributes nothing (it is listed as unused).
-      unparsed(pid, "no closing parenthesis", b, n);
+      unparsed(pid, "no closing parenthesis (a cut line?)", b, n);
       return;
     }
     int i = close + 1;
     while (i < n && b[i] == ' ') {
       i++;
     }
-    if (i >= n || b[i] != '=') {
-      unparsed(pid, "no result", b, n);
+    if (i >= n || b[i] != '=' || i + 1 >= n || b[i + 1] != ' ') {
+      unparsed(pid, "no result (a cut line?)", b, n);
       return;
     }
-    i++;
-    while (i < n && b[i] == ' ') {
-      i++;
+    i += 2;
+    int end = StraceBytes.withoutElapsed(b, i, n);
+    if (!StraceBytes.wholeResult(b, i, end)) {
+      unparsed(pid, "result cut short or not one strace writes", b, n);
+      return;
     }
-    emitSyscall(pid, name, StraceBytes.latin1(b, from, close), StraceBytes.result(b, i, n), lineNumber);
+    String args = switch (d) {
+      case NAME -> "";
+      case FIRST_ARGUMENT -> StraceBytes.firstArgument(b, from, close);
+      case ALL -> StraceBytes.latin1(b, from, close);
+    };
+    boolean bare = StraceBytes.isNumber(b, i, end);
+    if (!bare && StraceBytes.isDigit(b[i])) {
+      decoratedResults = true;
+    } else if (bare && FD_RESULTS.contains(name) && (decoratedResults || StraceBytes.fdDecorated(b, from, close))) {
+      // Under -yy strace writes every new fd with its path or socket: "= 3" of "= 3</etc/localtime>"
+      // was cut, and its argument's path would grant what the call never opened as such.
+      unparsed(pid, "fd result without the -yy decoration strace gives it (a cut line?)", b, n);
+      return;
+    }
+    emitSyscall(pid, name, args, StraceBytes.latin1(b, i, end), lineNumber);
   }
-
-
-
-
-
 
   private void parseExit(int pid, byte[] b, int n, int i) {
     if (StraceBytes.startsWith(b, n, i, "exited with ")) {

@@ -90,4 +90,30 @@ class StraceBackendTest {
       sleeper.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void run_workloadStillRunning_itsCallsAreCountedAlready() throws Exception {
+    // Issue #18 item 17: the live status line showed "syscalls 0" until 2,048 calls were batched.
+    Path fifo = tmp.resolve("go");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    java.util.concurrent.CompletableFuture<Integer> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return strace.run(List.of("sh", "-c", "read line < " + fifo), recorder);
+      } catch (TraceException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    try {
+      while (recorder.syscallTotal() == 0) {
+        assertTrue(System.nanoTime() < deadline, "no call counted in 60 s while the workload waits");
+        assertTrue(!run.isDone(), "the workload ended before its read");
+        Thread.sleep(20);
+      }
+      assertTrue(recorder.syscallTotal() < 2048, recorder.syscallTotal() + " calls");
+    } finally {
+      Files.writeString(fifo, "go\n");
+    }
+    assertEquals(0, run.get(60, TimeUnit.SECONDS));
+  }
 }

@@ -270,4 +270,68 @@ class TraceParserTest {
     assertEquals("0", call.result());
     assertEquals(2, StraceText.splitArgs(call.args()).size());
   }
+
+  @Test
+  void parse_everyResultFormStrace61Writes_isWhole() {
+    List<TraceEvent> ev = parse(
+        "5 pselect6(4, [3<pipe:[71653]>], NULL, NULL, {tv_sec=0, tv_nsec=10000000}, NULL) = 0 (Timeout)\n"
+            + "5 poll([{fd=3<pipe:[71653]>, events=POLLIN}], 1, 10) = 1 ([{fd=3, revents=POLLIN}])\n"
+            + "5 umask(022)                        = 022\n"
+            + "5 fcntl(3<pipe:[71653]>, F_GETFL)   = 0x8002 (flags O_RDWR|O_LARGEFILE)\n"
+            + "5 brk(NULL)                         = 0x55deecf1a000\n"
+            + "5 read(0</dev/null>, \"\", 1) = ? <unavailable>\n"
+            + "5 wait4(-1, 0x7ffd, 0, NULL) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)\n"
+            + "5 openat(AT_FDCWD</>, \"x\", O_RDONLY) = -1 523 (Unknown error 523)\n"
+            + "5 clone(child_stack=NULL, flags=SIGCHLD) = 2 /* 31254 in strace's PID NS */\n"
+            + "5 openat(AT_FDCWD</>, \"y\", O_RDONLY) = -1 ENOENT (No such file or directory) (INJECTED)\n"
+            + "5 dup(3</dev/null<char 1:3>>) = 4</dev/null<char 1:3>> <0.000012>\n"
+            + "5 socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3<TCP:[123]>\n"
+            + "5 read(3</tmp/parse-exp/ff>,  <detached ...>\n"
+            + "5 exit_group(0) = ?\n"
+            + "5 +++ exited with 0 +++\n");
+    assertTrue(ev.stream().noneMatch(e -> e instanceof UnparsedLine), ev.toString());
+    assertEquals(14, ev.stream().filter(e -> e instanceof SyscallEvent).count(), ev.toString());
+    SyscallEvent detached = (SyscallEvent) ev.get(12);
+    assertEquals("read", detached.name());
+    assertTrue(detached.unreturned(), "a call strace let go of is made, its result unknown");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "1 openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY) = 3</",
+      "1 openat(AT_FDCWD</>, \"/etc/hostname\", O_RDONLY) = 3",
+      "1 dup(3</dev/null<char 1:3>>) = 4</dev/null<char 1:3>",
+      "1 reboot(0xfee1dead, 0x28121969, 0x1234567) = ",
+      "1 reboot(0xfee1dead, 0x28121969, 0x1234567) =",
+      "1 openat(AT_FDCWD, \"/etc/shadow\", O_RDONLY) = -1 EAC",
+      "1 openat(AT_FDCWD, \"/etc/shadow\", O_RDONLY) = -1 EACCES (Permission",
+      "1 openat(AT_FDCWD, \"/etc/shadow\", O_RDONLY) = -1",
+      "1 kexec_load(0, 0, 0, 0) = -",
+      "1 poll([{fd=3, events=POLLIN}], 1, 10) = 1 ([{fd=3, revents=POLLIN}]",
+      "1 close(3) = 0 <0.00001",
+      "1 close(3) = 0 ",
+      "1 close(3) = 0x",
+      "1 close(3) = ? ERESTARTSYS (To be",
+      "1 write(1, \"x) = 3",
+      "1 +++ exited with 1",
+      "1 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED",
+      "1 clone(child_stack=NULL, flags=SIGCHLD) = 2 /* 31254 in strace's"})
+  void parse_cutLine_isADiagnosticNeverACall(String line) {
+    for (TraceParser.Detail d : TraceParser.Detail.values()) {
+      List<TraceEvent> ev = new ArrayList<>();
+      TraceParser p = new TraceParser(ev::add, 0, name -> d);
+      byte[] b = (line + "\n").getBytes(StandardCharsets.ISO_8859_1);
+      p.feed(b, 0, b.length);
+      p.finish();
+      assertEquals(1, ev.size(), ev.toString());
+      assertTrue(ev.get(0) instanceof UnparsedLine u && u.line() == 1, d + ": " + ev);
+    }
+  }
+
+  @Test
+  void finish_lastLineWithoutNewline_isCutAndUnused() {
+    List<TraceEvent> ev = parse("1 close(3</a>) = 0\n1 openat(AT_FDCWD</>, \"/etc/localtime\", O_RDONLY) = 3");
+    assertEquals(2, ev.size(), ev.toString());
+    assertTrue(ev.get(1) instanceof UnparsedLine u && u.line() == 2 && u.reason().contains("no newline"), ev.toString());
+  }
 }
