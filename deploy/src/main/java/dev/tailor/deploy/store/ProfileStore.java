@@ -76,6 +76,14 @@ public record ProfileStore(Path root) {
     }
   }
 
+  /**
+   * The files {@code names} of profile {@code name}, each read once through one open directory
+   * (see {@link StoredProfile}); {@code why} says who asked.
+   */
+  public StoredProfile readProfile(String name, String why, java.util.List<String> names) throws StoreException {
+    return StoredProfile.read(this, name, why, names);
+  }
+
   /** A regular file of a profile folder, read whole; missing, linked or oversized is an error. */
   public static byte[] read(Path file, String profile) throws StoreException {
     try {
