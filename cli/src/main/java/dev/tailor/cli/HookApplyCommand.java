@@ -5,6 +5,7 @@ import dev.tailor.deploy.apply.ApplyException;
 import dev.tailor.deploy.apply.HookApply;
 import dev.tailor.deploy.apply.HookLog;
 import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.deploy.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,17 +66,36 @@ final class HookApplyCommand implements Callable<Integer> {
       out.flush();
       for (String note : r.notes()) {
         spec.commandLine().getErr().println(note);
-        HookLog.append(logFile, config, note);
+        logged(logFile, config, note);
       }
       spec.commandLine().getErr().flush();
       return 0;
     } catch (ApplyException e) {
-      HookLog.append(logFile, config, "tailor: hook apply: " + e.getMessage());
+      logged(logFile, config, "tailor: hook apply: " + e.getMessage());
       return Main.fail(spec, "hook apply: " + e.getMessage(), debug ? e : null, 1);
     } catch (IOException e) {
       return Main.fail(spec, "hook apply: cannot write the OCI config on stdout: " + e.getMessage(), debug ? e : null, 1);
     } catch (RuntimeException e) {
+      logged(logFile, config, "tailor: hook apply: internal error: " + e);
       return Main.fail(spec, "hook apply: internal error: " + e, e, 1);
+    }
+  }
+
+  /** Appends {@code line} to the log; says so on stderr when neither the log nor the kernel log took it. */
+  private void logged(Path logFile, byte[] config, String line) {
+    HookLog.Written w;
+    try {
+      if (log == null) {
+        new ProfileStore(store).checkOwnFolders();
+      }
+      w = HookLog.append(logFile, config, line);
+    } catch (StoreException e) {
+      // The store's logs' folder leads out of it: nothing is written through it.
+      spec.commandLine().getErr().println("tailor: " + e.getMessage());
+      w = HookLog.toKernel(HookLog.container(config), line + " (" + e.getMessage() + ")");
+    }
+    if (w == HookLog.Written.LOST) {
+      spec.commandLine().getErr().println("tailor: this hook's line is not in " + logFile + " nor the kernel log");
     }
   }
 }
