@@ -2,6 +2,7 @@ package dev.tailor.cli;
 
 import dev.tailor.deploy.hook.ContainerLearning;
 import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.deploy.store.StoreException;
 import dev.tailor.deploy.oci.OciException;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.backend.TraceException;
@@ -42,15 +43,22 @@ final class HookTraceCommand implements Callable<Integer> {
       o.out = s.root();
       o.apparmorMode = "complain";
       o.execMode = "ix";
-      ProfileFolder.Written w = ProfileFolder.write(s.root(), r, o);
-      spec.commandLine().getErr().println(w.summary() + " for container " + id);
+      try {
+        // Again now: the folder may have become a link while the container ran.
+        s.learnFolder(name);
+        s.checkOwnFolders();
+      } catch (StoreException e) {
+        throw new CommandException(e.getMessage() + "; no profile written");
+      }
+      ProfileFolder.Written w = ProfileFolder.write(s.root(), r, o, FolderSwap.Links.REFUSE);
+      HookLearnCommand.log(spec, s, "container " + id, w.summary() + " for container " + id);
       return 0;
     } catch (TraceException | OciException | CommandException e) {
-      spec.commandLine().getErr().println("tailor: container " + id + ": " + e.getMessage());
+      HookLearnCommand.log(spec, s, "container " + id, "tailor: container " + id + ": " + e.getMessage());
       return 1;
     } catch (RuntimeException e) {
       // The learn hook shows this log's last line to the user: one line, no stack trace.
-      spec.commandLine().getErr().println("tailor: container " + id + ": internal error ("
+      HookLearnCommand.log(spec, s, "container " + id, "tailor: container " + id + ": internal error ("
           + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""))
           + "); please report it");
       return 1;

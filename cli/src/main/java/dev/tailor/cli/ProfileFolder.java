@@ -109,6 +109,12 @@ final class ProfileFolder {
   }
 
   static Written write(Path out, Recording recording, ProfileOptions options) throws CommandException {
+    return write(out, recording, options, FolderSwap.Links.FOLLOW);
+  }
+
+  /** As {@link #write(Path, Recording, ProfileOptions)}; {@code links} says what a linked folder gets. */
+  static Written write(Path out, Recording recording, ProfileOptions options, FolderSwap.Links links)
+      throws CommandException {
     Rendered rendered = render(recording, apparmorOptions(recording.name(), options), options.seccomp());
     SeccompResult seccomp = rendered.seccomp();
     AppArmorResult apparmor = rendered.apparmor();
@@ -121,7 +127,7 @@ final class ProfileFolder {
         new FolderSwap.File(RecordingJson.FILE_NAME, stream -> RecordingJson.write(recording, stream)),
         new FolderSwap.File(REPORT_FILE, text(report)));
     try {
-      FolderSwap.replace(folder, files);
+      FolderSwap.replace(folder, files, links);
     } catch (IOException e) {
       throw new CommandException("cannot write profiles to " + folder + ": " + reason(e)
           + "; the folder was left as it was: fix that (e.g. free some space) or choose another folder with --out");
