@@ -2,13 +2,13 @@ package dev.tailor.cli;
 
 import dev.tailor.deploy.hook.ContainerLearning;
 import dev.tailor.deploy.store.ProfileStore;
-import dev.tailor.deploy.store.StoreException;
 import dev.tailor.deploy.oci.OciException;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.backend.TraceException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +32,8 @@ final class HookTraceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Before the container's exec: a profile of this name written after this is of a container that ran at the same time.
+    Instant started = Instant.now();
     ProfileStore s = new ProfileStore(store);
     try {
       if (!ProfileStore.isValidProfileName(name) || !ProfileStore.isValidId(id)) {
@@ -43,15 +45,10 @@ final class HookTraceCommand implements Callable<Integer> {
       o.out = s.root();
       o.apparmorMode = "complain";
       o.execMode = "ix";
-      try {
-        // Again now: the folder may have become a link while the container ran.
-        s.learnFolder(name);
-        s.checkOwnFolders();
-      } catch (StoreException e) {
-        throw new CommandException(e.getMessage() + "; no profile written");
-      }
-      ProfileFolder.Written w = ProfileFolder.write(s.root(), r, o, FolderSwap.Links.REFUSE);
-      HookLearnCommand.log(spec, s, "container " + id, w.summary() + " for container " + id);
+      StoreWrite.Result w = StoreWrite.write(s, r, started, o);
+      HookLearnCommand.log(spec, s, "container " + id, w.written().summary() + " for container " + id
+          + (w.mergedWith() == 0 ? "" : ", merged with the profile of " + w.mergedWith() + " container(s) learned as '"
+              + name + "' while this one ran"));
       return 0;
     } catch (TraceException | OciException | CommandException e) {
       HookLearnCommand.log(spec, s, "container " + id, "tailor: container " + id + ": " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.tailor.deploy.apply;
 
+import dev.tailor.deploy.store.LogReserve;
 import dev.tailor.deploy.store.ProfileStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailor.deploy.oci.OciJson;
@@ -29,11 +30,7 @@ import java.time.temporal.ChronoUnit;
  */
 public final class HookLog {
   /** The reserve's file name, in the logs' folder. */
-  public static final String RESERVE = ".reserve";
-  /** The reserve's full size: some thousands of lines. */
-  static final int RESERVE_SIZE = 256 << 10;
-  /** How much of the reserve one failed append gives back. */
-  static final int RESERVE_STEP = 16 << 10;
+  public static final String RESERVE = LogReserve.NAME;
   private static final Path KMSG = Path.of("/dev/kmsg");
 
   private HookLog() {}
@@ -71,12 +68,12 @@ public final class HookLog {
       }
       appendBytes(file, bytes, done);
       if (dir != null) {
-        refill(dir.resolve(RESERVE));
+        LogReserve.refill(dir);
       }
       return Written.LOG;
     } catch (IOException | RuntimeException first) {
       // Most likely a full disk: give back part of the reserve and try once more.
-      if (dir != null && release(dir.resolve(RESERVE))) {
+      if (dir != null && LogReserve.release(dir)) {
         try {
           // On from where the first try stopped: a line cut by a full disk is finished, not repeated.
           appendBytes(file, bytes, done);
@@ -93,7 +90,7 @@ public final class HookLog {
   public static void reserve(Path file) {
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null) {
-      refill(dir.resolve(RESERVE));
+      LogReserve.refill(dir);
     }
   }
 
@@ -107,39 +104,6 @@ public final class HookLog {
         ch.write(b);
         done[0] = b.position();
       }
-    }
-  }
-
-  /** Grows the reserve back to its full size with written zeros (so its blocks are really taken). */
-  private static void refill(Path reserve) {
-    try (FileChannel ch = FileChannel.open(reserve, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS)) {
-      long size = ch.size();
-      if (size >= RESERVE_SIZE) {
-        return;
-      }
-      ByteBuffer zeros = ByteBuffer.allocate((int) (RESERVE_SIZE - size));
-      ch.position(size);
-      while (zeros.hasRemaining()) {
-        ch.write(zeros);
-      }
-      ch.force(false);
-    } catch (IOException | RuntimeException e) {
-      // No space for it now: the part written stays, the rest comes with a later line.
-    }
-  }
-
-  /** Gives back part of the reserve; false when there is none left. */
-  private static boolean release(Path reserve) {
-    try (FileChannel ch = FileChannel.open(reserve, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-      long size = ch.size();
-      if (size == 0) {
-        return false;
-      }
-      ch.truncate(Math.max(0, size - RESERVE_STEP));
-      return true;
-    } catch (IOException | RuntimeException e) {
-      return false;
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.tailor.deploy.hook;
 
-import dev.tailor.deploy.apply.HookLog;
 import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.deploy.store.StoreException;
 import dev.tailor.deploy.oci.OciState;
@@ -60,7 +59,6 @@ public final class LearnHook {
     Process tracer;
     try {
       store.create();
-      HookLog.reserve(store.learnLog());
       Files.writeString(store.pending(state.id()), "0\n", StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
           StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       if (Files.isSymbolicLink(store.log(state.id()))) {

@@ -118,7 +118,7 @@ public record ProfileStore(Path root) {
 
   /** Checks that the store's own folders ({@code .tailor}, its logs and markers) are not links out of it. */
   public void checkOwnFolders() throws StoreException {
-    for (Path p : new Path[] {root.resolve(".tailor"), internal("learning"), internal("logs")}) {
+    for (Path p : new Path[] {root.resolve(".tailor"), internal("learning"), internal("logs"), internal("locks")}) {
       notALink(p);
       if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         throw new StoreException(p + " is not a folder; the hooks keep their markers and logs there");
@@ -149,6 +149,14 @@ public record ProfileStore(Path root) {
     return internal("logs").resolve(checkedId(id) + ".log");
   }
 
+  /** The lock file that lets one learn at a time write profile {@code name}. */
+  public Path lockFile(String name) {
+    if (!isValidProfileName(name)) {
+      throw new IllegalArgumentException("not a profile name: " + name);
+    }
+    return internal("locks").resolve(name + ".lock");
+  }
+
   /** The log every learn hook outcome is appended to (one line each: traced or not, written or not). */
   public Path learnLog() {
     return internal("logs").resolve("learn.log");
@@ -176,9 +184,11 @@ public record ProfileStore(Path root) {
     } catch (StoreException e) {
       throw new IOException(e.getMessage(), e);
     }
-    for (String d : new String[] {"learning", "logs"}) {
+    for (String d : new String[] {"learning", "logs", "locks"}) {
       Files.createDirectories(internal(d));
     }
+    // Disk space held for the hooks' log lines, for when the store's disk is full.
+    LogReserve.refill(internal("logs"));
   }
 
   /** A value from a container's config or annotations, made safe for one line of text. */
