@@ -51,15 +51,28 @@ final class HookApplyCommand implements Callable<Integer> {
   InputStream in = System.in;
   OutputStream out = System.out;
 
+  /** The config read so far, for the deadline's log line. */
+  private volatile byte[] seen = new byte[0];
+
   @Override
   public Integer call() {
     Path logFile = log != null ? log : HookLog.in(store);
+    Thread deadline = watchDeadline(logFile);
+    try {
+      return applied(logFile);
+    } finally {
+      deadline.interrupt();
+    }
+  }
+
+  private int applied(Path logFile) {
     byte[] config;
     try {
       config = in.readNBytes(HookApply.MAX_CONFIG + 1);
     } catch (IOException e) {
       return Main.fail(spec, "hook apply: cannot read the OCI config on stdin: " + e.getMessage(), debug ? e : null, 1);
     }
+    seen = config;
     try {
       HookApply.Result r = HookApply.apply(config, new ProfileStore(store), AppArmorHost.kernel());
       out.write(r.config());
@@ -79,6 +92,21 @@ final class HookApplyCommand implements Callable<Integer> {
       logged(logFile, config, "tailor: hook apply: internal error: " + e);
       return Main.fail(spec, "hook apply: internal error: " + e, e, 1);
     }
+  }
+
+  /**
+   * Refuses the container with a line in the log once the hook's time is nearly spent, rather than
+   * being killed by the runtime with no line anywhere.
+   */
+  private Thread watchDeadline(Path logFile) {
+    return HookDeadline.watch(() -> {
+      String line = "tailor: hook apply: not done " + HookDeadline.BUDGET.toSeconds() + " s after its start (an "
+          + "overloaded machine?); refused before the runtime's hook timeout";
+      spec.commandLine().getErr().println(line);
+      spec.commandLine().getErr().flush();
+      logged(logFile, seen, line);
+      Runtime.getRuntime().halt(1);
+    });
   }
 
   /** Appends {@code line} to the log; says so on stderr when neither the log nor the kernel log took it. */

@@ -31,8 +31,9 @@ final class HookLearnCommand implements Callable<Integer> {
 
   @Mixin StoreOption store;
 
-  @Option(names = "--attach-timeout", paramLabel = "SECONDS", defaultValue = "15",
-      description = "How long to wait for the tracer to attach (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--attach-timeout", paramLabel = "SECONDS", defaultValue = "20",
+      description = "How long to wait for the tracer to attach (default: ${DEFAULT-VALUE}; never past 25 s from the "
+          + "hook's start, inside the runtime's 30 s hook timeout).")
   int attachTimeout;
 
   @Override
@@ -44,7 +45,10 @@ final class HookLearnCommand implements Callable<Integer> {
       subject = "container " + state.id();
       Path launcher = HookCommand.launcher().orElseThrow(() -> new CommandException(
           "TAILOR_LAUNCHER is not set: run the hook through the tailor launcher ('tailor hook install' writes it so)"));
-      LearnHook.Outcome o = LearnHook.start(state, store.store(), launcher, Duration.ofSeconds(attachTimeout));
+      // At most what is left of the hook's time, so the runtime does not kill the hook first.
+      Duration wait = Duration.ofSeconds(attachTimeout);
+      Duration left = HookDeadline.remaining(Duration.ofSeconds(1));
+      LearnHook.Outcome o = LearnHook.start(state, store.store(), launcher, left.compareTo(wait) < 0 ? left : wait);
       line = "tailor: " + o.message();
     } catch (OciException | CommandException e) {
       line = "tailor: " + e.getMessage() + "; the container runs without being learned";

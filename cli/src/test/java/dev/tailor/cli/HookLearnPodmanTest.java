@@ -119,8 +119,9 @@ class HookLearnPodmanTest {
     List<Path> outs = new ArrayList<>();
     try {
       for (int i = 0; i < commands.size(); i++) {
-        String script = "/usr/bin/touch /shared/" + i + "; while [ $(/usr/bin/ls /shared | /usr/bin/wc -l) -lt 4 ]; "
-            + "do /usr/bin/sleep 0.3; done; exec " + commands.get(i);
+        // The shell's own test and one sleep a second: little for the tracers to follow while they wait.
+        String script = "/usr/bin/touch /shared/" + i + "; until [ -e /shared/0 ] && [ -e /shared/1 ] && [ -e /shared/2 ] "
+            + "&& [ -e /shared/3 ]; do /usr/bin/sleep 1; done; exec " + commands.get(i);
         List<String> argv = Containers.podman(hooks, Containers.rootfs(tmp.resolve("root" + i)),
             List.of("--annotation", "io.tailor.learn=app", "-v", shared + ":/shared"), List.of("/usr/bin/sh", "-c", script));
         Path out = tmp.resolve("out" + i);
