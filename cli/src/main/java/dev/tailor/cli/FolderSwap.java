@@ -43,6 +43,14 @@ final class FolderSwap {
     }
   }
 
+  /** What a profile folder that is a symbolic link gets. */
+  enum Links {
+    /** The folder it points to is replaced (learn --out into a linked folder). */
+    FOLLOW,
+    /** Nothing is written: the hooks write only real folders inside their store. */
+    REFUSE
+  }
+
   private static final int AT_FDCWD = -100;
   private static final int RENAME_EXCHANGE = 2;
 
@@ -51,6 +59,15 @@ final class FolderSwap {
    * of them (a reviewer's notes stay), never a mix of old and new {@code files}.
    */
   static void replace(Path folder, List<File> files) throws IOException {
+    replace(folder, files, Links.FOLLOW);
+  }
+
+  /** As {@link #replace(Path, List)}; {@code links} says what a folder that is a link gets. */
+  static void replace(Path folder, List<File> files, Links links) throws IOException {
+    if (links == Links.REFUSE && Files.isSymbolicLink(folder)) {
+      throw new FileAlreadyExistsException(folder.toString(), null, "is a symbolic link (to "
+          + Files.readSymbolicLink(folder) + "), not a folder of its own: nothing is written through it");
+    }
     // A symlinked profile folder stays a link: the folder it points to is the one replaced.
     Path target = (Files.isSymbolicLink(folder) ? folder.toRealPath() : folder).toAbsolutePath();
     Path parent = target.getParent();
@@ -117,6 +134,10 @@ final class FolderSwap {
 
   /** Moves what the old folder held besides the profile files (and tailor's temporary files) into the new one. */
   private static void carryOver(Path old, Path target, Set<String> replaced) throws IOException {
+    if (Files.isSymbolicLink(old)) {
+      // A link was swapped in after the checks: what it points to is not ours to move.
+      return;
+    }
     List<Path> keep = new ArrayList<>();
     try (Stream<Path> s = Files.list(old)) {
       for (Path p : s.toList()) {

@@ -5,6 +5,7 @@ import dev.tailor.deploy.apply.ApplyException;
 import dev.tailor.deploy.apply.HookApply;
 import dev.tailor.deploy.apply.HookLog;
 import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.deploy.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,32 +51,79 @@ final class HookApplyCommand implements Callable<Integer> {
   InputStream in = System.in;
   OutputStream out = System.out;
 
+  /** The config read so far, for the deadline's log line. */
+  private volatile byte[] seen = new byte[0];
+
   @Override
   public Integer call() {
     Path logFile = log != null ? log : HookLog.in(store);
+    Thread deadline = watchDeadline(logFile);
+    try {
+      return applied(logFile);
+    } finally {
+      deadline.interrupt();
+    }
+  }
+
+  private int applied(Path logFile) {
     byte[] config;
     try {
       config = in.readNBytes(HookApply.MAX_CONFIG + 1);
     } catch (IOException e) {
       return Main.fail(spec, "hook apply: cannot read the OCI config on stdin: " + e.getMessage(), debug ? e : null, 1);
     }
+    seen = config;
     try {
       HookApply.Result r = HookApply.apply(config, new ProfileStore(store), AppArmorHost.kernel());
       out.write(r.config());
       out.flush();
       for (String note : r.notes()) {
         spec.commandLine().getErr().println(note);
-        HookLog.append(logFile, config, note);
+        logged(logFile, config, note);
       }
       spec.commandLine().getErr().flush();
       return 0;
     } catch (ApplyException e) {
-      HookLog.append(logFile, config, "tailor: hook apply: " + e.getMessage());
+      logged(logFile, config, "tailor: hook apply: " + e.getMessage());
       return Main.fail(spec, "hook apply: " + e.getMessage(), debug ? e : null, 1);
     } catch (IOException e) {
       return Main.fail(spec, "hook apply: cannot write the OCI config on stdout: " + e.getMessage(), debug ? e : null, 1);
     } catch (RuntimeException e) {
+      logged(logFile, config, "tailor: hook apply: internal error: " + e);
       return Main.fail(spec, "hook apply: internal error: " + e, e, 1);
+    }
+  }
+
+  /**
+   * Refuses the container with a line in the log once the hook's time is nearly spent, rather than
+   * being killed by the runtime with no line anywhere.
+   */
+  private Thread watchDeadline(Path logFile) {
+    return HookDeadline.watch(() -> {
+      String line = "tailor: hook apply: not done " + HookDeadline.BUDGET.toSeconds() + " s after its start (an "
+          + "overloaded machine?); refused before the runtime's hook timeout";
+      spec.commandLine().getErr().println(line);
+      spec.commandLine().getErr().flush();
+      logged(logFile, seen, line);
+      Runtime.getRuntime().halt(1);
+    });
+  }
+
+  /** Appends {@code line} to the log; says so on stderr when neither the log nor the kernel log took it. */
+  private void logged(Path logFile, byte[] config, String line) {
+    HookLog.Written w;
+    try {
+      if (log == null) {
+        new ProfileStore(store).checkOwnFolders();
+      }
+      w = HookLog.append(logFile, config, line);
+    } catch (StoreException e) {
+      // The store's logs' folder leads out of it: nothing is written through it.
+      spec.commandLine().getErr().println("tailor: " + e.getMessage());
+      w = HookLog.toKernel(HookLog.container(config), line + " (" + e.getMessage() + ")");
+    }
+    if (w == HookLog.Written.LOST) {
+      spec.commandLine().getErr().println("tailor: this hook's line is not in " + logFile + " nor the kernel log");
     }
   }
 }

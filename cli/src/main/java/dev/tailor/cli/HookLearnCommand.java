@@ -1,7 +1,9 @@
 package dev.tailor.cli;
 
+import dev.tailor.deploy.apply.HookLog;
 import dev.tailor.deploy.hook.LearnHook;
 import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.deploy.store.StoreException;
 import dev.tailor.deploy.oci.OciException;
 import dev.tailor.deploy.oci.OciState;
 import java.nio.file.Path;
@@ -29,24 +31,49 @@ final class HookLearnCommand implements Callable<Integer> {
 
   @Mixin StoreOption store;
 
-  @Option(names = "--attach-timeout", paramLabel = "SECONDS", defaultValue = "15",
-      description = "How long to wait for the tracer to attach (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--attach-timeout", paramLabel = "SECONDS", defaultValue = "20",
+      description = "How long to wait for the tracer to attach (default: ${DEFAULT-VALUE}; never past 25 s from the "
+          + "hook's start, inside the runtime's 30 s hook timeout).")
   int attachTimeout;
 
   @Override
   public Integer call() {
+    String subject = "container ?";
+    String line;
     try {
       OciState state = OciState.parse(HookCommand.readInput(System.in));
+      subject = "container " + state.id();
       Path launcher = HookCommand.launcher().orElseThrow(() -> new CommandException(
           "TAILOR_LAUNCHER is not set: run the hook through the tailor launcher ('tailor hook install' writes it so)"));
-      LearnHook.Outcome o = LearnHook.start(state, store.store(), launcher, Duration.ofSeconds(attachTimeout));
-      spec.commandLine().getErr().println("tailor: " + o.message());
+      // At most what is left of the hook's time, so the runtime does not kill the hook first.
+      Duration wait = Duration.ofSeconds(attachTimeout);
+      Duration left = HookDeadline.remaining(Duration.ofSeconds(1));
+      LearnHook.Outcome o = LearnHook.start(state, store.store(), launcher, left.compareTo(wait) < 0 ? left : wait);
+      line = "tailor: " + o.message();
     } catch (OciException | CommandException e) {
-      spec.commandLine().getErr().println("tailor: " + e.getMessage() + "; the container runs without being learned");
+      line = "tailor: " + e.getMessage() + "; the container runs without being learned";
     } catch (RuntimeException e) {
-      spec.commandLine().getErr().println("tailor: internal error: " + e + "; the container runs without being learned");
+      line = "tailor: internal error: " + e + "; the container runs without being learned";
+    }
+    log(spec, store.store(), subject, line);
+    return 0;
+  }
+
+  /** Prints {@code line} on stderr and appends it to the store's learn.log (which a full store does not lose). */
+  static void log(CommandSpec spec, ProfileStore store, String subject, String line) {
+    spec.commandLine().getErr().println(line);
+    HookLog.Written w;
+    try {
+      store.checkOwnFolders();
+      w = HookLog.append(store.learnLog(), subject, line);
+    } catch (StoreException e) {
+      // The logs' folder leads out of the store: nothing is written through it.
+      spec.commandLine().getErr().println("tailor: " + e.getMessage());
+      w = HookLog.toKernel(subject, line + " (" + e.getMessage() + ")");
+    }
+    if (w == HookLog.Written.LOST) {
+      spec.commandLine().getErr().println("tailor: this line is not in " + store.learnLog() + " nor the kernel log");
     }
     spec.commandLine().getErr().flush();
-    return 0;
   }
 }

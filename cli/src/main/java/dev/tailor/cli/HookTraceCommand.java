@@ -8,6 +8,7 @@ import dev.tailor.tracer.backend.TraceException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +32,8 @@ final class HookTraceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Before the container's exec: a profile of this name written after this is of a container that ran at the same time.
+    Instant started = Instant.now();
     ProfileStore s = new ProfileStore(store);
     try {
       if (!ProfileStore.isValidProfileName(name) || !ProfileStore.isValidId(id)) {
@@ -42,15 +45,17 @@ final class HookTraceCommand implements Callable<Integer> {
       o.out = s.root();
       o.apparmorMode = "complain";
       o.execMode = "ix";
-      ProfileFolder.Written w = ProfileFolder.write(s.root(), r, o);
-      spec.commandLine().getErr().println(w.summary() + " for container " + id);
+      StoreWrite.Result w = StoreWrite.write(s, r, started, o);
+      HookLearnCommand.log(spec, s, "container " + id, w.written().summary() + " for container " + id
+          + (w.mergedWith() == 0 ? "" : ", merged with the profile of " + w.mergedWith() + " container(s) learned as '"
+              + name + "' while this one ran"));
       return 0;
     } catch (TraceException | OciException | CommandException e) {
-      spec.commandLine().getErr().println("tailor: container " + id + ": " + e.getMessage());
+      HookLearnCommand.log(spec, s, "container " + id, "tailor: container " + id + ": " + e.getMessage());
       return 1;
     } catch (RuntimeException e) {
       // The learn hook shows this log's last line to the user: one line, no stack trace.
-      spec.commandLine().getErr().println("tailor: container " + id + ": internal error ("
+      HookLearnCommand.log(spec, s, "container " + id, "tailor: container " + id + ": internal error ("
           + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""))
           + "); please report it");
       return 1;

@@ -39,9 +39,9 @@ final class HookWaitCommand implements Callable<Integer> {
     try {
       OciState state = OciState.parse(HookCommand.readInput(System.in));
       Optional<String> why = LearnHook.awaitProfile(store.store(), state.id(), Duration.ofSeconds(timeout));
-      why.ifPresent(w -> spec.commandLine().getErr().println("tailor: " + w));
+      why.ifPresent(w -> HookLearnCommand.log(spec, store.store(), "container " + state.id(), "tailor: " + w));
     } catch (OciException | CommandException e) {
-      spec.commandLine().getErr().println("tailor: " + e.getMessage());
+      HookLearnCommand.log(spec, store.store(), "container ?", "tailor: hook wait: " + e.getMessage());
     }
     spec.commandLine().getErr().flush();
     return 0;

@@ -110,9 +110,17 @@ final class ProfileFolder {
   }
 
   static Written write(Path out, Recording recording, ProfileOptions options) throws CommandException {
+    return write(out, recording, options, FolderSwap.Links.FOLLOW);
+  }
+
+  /** As {@link #write(Path, Recording, ProfileOptions)}; {@code links} says what a linked folder gets. */
+  static Written write(Path out, Recording recording, ProfileOptions options, FolderSwap.Links links)
+      throws CommandException {
     Path folder = out.resolve(recording.name());
-    // A hook's learn writes into the hooks' store: its report must not say to copy the store into itself.
-    boolean inStore = out.toAbsolutePath().normalize().equals(dev.tailor.deploy.store.ProfileStore.DEFAULT)
+    // A hook's learn writes into the hooks' store (and refuses links there): its report must not
+    // say to copy the store into itself.
+    boolean inStore = links == FolderSwap.Links.REFUSE
+        || out.toAbsolutePath().normalize().equals(dev.tailor.deploy.store.ProfileStore.DEFAULT)
         || Files.exists(out.resolve(dev.tailor.deploy.store.ProfileStore.BINDINGS));
     Rendered rendered = render(recording, apparmorOptions(recording.name(), options), options.seccomp(),
         new Report.Where(folder.toString(), inStore));
@@ -126,7 +134,7 @@ final class ProfileFolder {
         new FolderSwap.File(RecordingJson.FILE_NAME, stream -> RecordingJson.write(recording, stream)),
         new FolderSwap.File(REPORT_FILE, text(report)));
     try {
-      FolderSwap.replace(folder, files);
+      FolderSwap.replace(folder, files, links);
     } catch (IOException e) {
       throw new CommandException("cannot write profiles to " + folder + ": " + reason(e)
           + "; the folder was left as it was: fix that (e.g. free some space) or choose another folder with --out");

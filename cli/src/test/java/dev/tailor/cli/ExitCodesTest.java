@@ -61,8 +61,10 @@ class ExitCodesTest {
         "| `check` | 0 inside the profile; 1 drift found or the checked command failed; 2 usage error (bad option, no profile "
             + "there); 125-127 as `learn` |",
         "| `runtime-base`, `hook install` | 0 done; 1 failed; 2 usage error |",
-        "| `hook learn`, `hook wait` | 0 always: a hook never stops a container from running (what went wrong is on stderr) |",
+        "| `hook learn`, `hook wait` | 0 always: a hook never stops a container from running (what went wrong is on stderr "
+            + "and in the store's learn.log) |",
         "| `hook apply` | 0 config written (changed or passed through); 1 refused (the runtime does not start the container) |",
+        "| `hook check` | 0 all good; 1 a problem found (each on stderr); 2 usage error |",
         "| `export` | 0 written; 1 failed (not a profile folder, a field the format cannot hold); 2 usage error |"),
         rows, "README's exit codes changed: change the tests with them");
     assertTrue(table.contains("A bad option is 125 for `learn` and `enforce`"), table);
@@ -86,6 +88,11 @@ class ExitCodesTest {
     TailorProcess.Result apply = TailorProcess.run(TailorProcess.tailorCommand("hook", "apply", "--store",
         tmp.resolve("store").toString()), tmp, Map.of());
     assertEquals(1, apply.exit(), apply.err());
+    // check: a store with nothing wrong, a store with a problem, a bad option.
+    assertEquals(0, inProcess("hook", "check", "--store", Files.createDirectories(tmp.resolve("good")).toString()).exit());
+    Files.writeString(tmp.resolve("good/bindings.json"), "{\"bindings\": [,]}");
+    assertEquals(1, inProcess("hook", "check", "--store", tmp.resolve("good").toString()).exit());
+    assertEquals(2, inProcess("hook", "check", "--bogus").exit());
   }
 
   // ---- learn ----

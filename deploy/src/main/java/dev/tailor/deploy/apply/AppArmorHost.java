@@ -13,8 +13,11 @@ public interface AppArmorHost {
   /** Whether this kernel enforces AppArmor profiles (so a container can name one). */
   boolean enabled();
 
-  /** Loads or replaces the profile in {@code file}; an error says why apparmor_parser failed. */
-  void load(Path file) throws ApplyException;
+  /**
+   * Loads or replaces the profile {@code text} (read from {@code file}, which is not read again);
+   * an error says why apparmor_parser failed.
+   */
+  void load(byte[] text, Path file) throws ApplyException;
 
   /** This machine's kernel, loading with {@code apparmor_parser -r}. */
   static AppArmorHost kernel() {
@@ -23,6 +26,9 @@ public interface AppArmorHost {
 
   /** The real kernel: the module parameter and securityfs say whether AppArmor is on. */
   final class Kernel implements AppArmorHost {
+    /** How long apparmor_parser may take: well inside the 30 s runtimes give a hook. */
+    static final java.time.Duration PARSER_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     private static final Path ENABLED = Path.of("/sys/module/apparmor/parameters/enabled");
     private static final Path SECURITYFS = Path.of("/sys/kernel/security/apparmor");
 
@@ -39,7 +45,7 @@ public interface AppArmorHost {
     }
 
     @Override
-    public void load(Path file) throws ApplyException {
+    public void load(byte[] text, Path file) throws ApplyException {
       Path out;
       try {
         out = Files.createTempFile("tailor-apparmor", ".txt");
@@ -47,12 +53,22 @@ public interface AppArmorHost {
         throw new ApplyException("cannot run apparmor_parser: " + e.getMessage(), e);
       }
       try {
-        Process p = new ProcessBuilder(List.of("apparmor_parser", "--replace", file.toString()))
-            .redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .start();
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        // The profile on stdin: the bytes that were read and checked, not the file as it is now.
+        Process p = new ProcessBuilder(List.of("apparmor_parser", "--replace"))
+            .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Thread feeder = new Thread(() -> {
+          try (var in = p.getOutputStream()) {
+            in.write(text);
+          } catch (IOException e) {
+            // the parser ended early; its exit code and output say why
+          }
+        }, "tailor-apparmor-stdin");
+        feeder.setDaemon(true);
+        feeder.start();
+        if (!p.waitFor(PARSER_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
           p.destroyForcibly();
-          throw new ApplyException("apparmor_parser -r " + file + " did not finish in 20 s");
+          throw new ApplyException("apparmor_parser -r " + file + " did not finish in " + PARSER_TIMEOUT.toSeconds()
+              + " s (the hook's own timeout is near); it was stopped");
         }
         if (p.exitValue() != 0) {
           String said = Files.readString(out, StandardCharsets.ISO_8859_1).strip();

@@ -91,7 +91,9 @@ public record Bindings(List<Binding> rules) {
     try {
       root = OciJson.MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new ApplyException(where + " is not JSON (" + firstLine(e.getOriginalMessage()) + ")", e);
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new ApplyException(where + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+          + ": not JSON (" + firstLine(e.getOriginalMessage()) + ")", e);
     } catch (java.io.IOException e) {
       throw new ApplyException("cannot read " + where + ": " + e.getMessage(), e);
     }
@@ -106,8 +108,10 @@ public record Bindings(List<Binding> rules) {
     }
     List<Binding> rules = new ArrayList<>();
     JsonNode list = root.get("bindings");
+    List<Integer> lines = ruleLines(json);
     for (int i = 0; i < list.size(); i++) {
-      rules.add(binding(list.get(i), where + ": bindings[" + i + "]"));
+      String line = i < lines.size() ? ":" + lines.get(i) : "";
+      rules.add(binding(list.get(i), where + line + ": bindings[" + i + "]"));
     }
     return new Bindings(rules);
   }
@@ -160,6 +164,39 @@ public record Bindings(List<Binding> rules) {
     } catch (PatternSyntaxException e) {
       throw new ApplyException(where + ": bad regular expression (" + firstLine(e.getDescription()) + ")", e);
     }
+  }
+
+  /** The line each element of the top-level "bindings" array starts on (the JSON is known to parse). */
+  private static List<Integer> ruleLines(byte[] json) {
+    List<Integer> lines = new ArrayList<>();
+    try (com.fasterxml.jackson.core.JsonParser p = OciJson.MAPPER.getFactory().createParser(json)) {
+      int depth = 0;
+      boolean inBindings = false;
+      String field = "";
+      for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+          field = depth == 1 ? p.currentName() : field;
+          continue;
+        }
+        if (inBindings && depth == 2 && (t.isStructStart() || t.isScalarValue())) {
+          lines.add(p.currentTokenLocation().getLineNr());
+        }
+        if (t.isStructStart()) {
+          depth++;
+          if (depth == 2 && t == com.fasterxml.jackson.core.JsonToken.START_ARRAY && field.equals("bindings")) {
+            inBindings = true;
+          }
+        } else if (t.isStructEnd()) {
+          depth--;
+          if (depth == 1) {
+            inBindings = false;
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      // Without lines the messages still name the rule by its index.
+    }
+    return lines;
   }
 
   /** The first rule that matches {@code c}. */

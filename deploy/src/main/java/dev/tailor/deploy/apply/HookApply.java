@@ -2,6 +2,7 @@ package dev.tailor.deploy.apply;
 
 import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.deploy.store.StoreException;
+import dev.tailor.deploy.store.StoredProfile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,8 @@ import java.util.TreeMap;
 public final class HookApply {
   /** The annotation that names a container's profile in the store. */
   public static final String ANNOTATION = "io.tailor.profile";
+  static final String SECCOMP_FILE = "seccomp.json";
+  static final String APPARMOR_FILE = "apparmor.profile";
   /** A config larger than this is not one a runtime proposed. */
   public static final int MAX_CONFIG = 16 << 20;
 
@@ -80,16 +83,12 @@ public final class HookApply {
       name = rule.get().profile();
       why = "rule " + (bindings.rules().indexOf(rule.get()) + 1) + " of " + store.bindingsFile();
     }
-    Path folder;
-    try {
-      folder = store.existingFolder(name, why);
-    } catch (StoreException e) {
-      throw new ApplyException(e.getMessage(), e);
-    }
+    StoredProfile stored = readProfile(store, name, why);
     List<String> notes = new ArrayList<>();
-    Path seccompFile = folder.resolve("seccomp.json");
-    byte[] seccompBytes = readStored(seccompFile, name);
-    for (String w : SeccompCheck.check(seccompFile, name)) {
+    Path seccompFile = stored.path(SECCOMP_FILE);
+    byte[] seccompBytes = stored.file(SECCOMP_FILE).orElseThrow(() -> new ApplyException("profile '" + name + "': "
+        + seccompFile + " is missing"));
+    for (String w : SeccompCheck.check(seccompBytes, seccompFile, name)) {
       notes.add("tailor: profile '" + name + "': " + w);
     }
     ObjectNode seccomp = object(seccompBytes, seccompFile.toString());
@@ -107,11 +106,12 @@ public final class HookApply {
       if (process == null) {
         throw new ApplyException("the OCI config has no \"process\" to set an AppArmor profile on");
       }
-      Path aaFile = folder.resolve("apparmor.profile");
-      String text = new String(readStored(aaFile, name), StandardCharsets.UTF_8);
-      String aa = apparmorProfileName(text).orElseThrow(() -> new ApplyException("profile '" + name + "': " + aaFile
-          + " has no \"profile NAME\" line with a valid name"));
-      apparmor.load(aaFile);
+      Path aaFile = stored.path(APPARMOR_FILE);
+      byte[] aaBytes = stored.file(APPARMOR_FILE).orElseThrow(() -> new ApplyException("profile '" + name + "': "
+          + aaFile + " is missing"));
+      String aa = apparmorProfileName(new String(aaBytes, StandardCharsets.UTF_8)).orElseThrow(() -> new ApplyException(
+          "profile '" + name + "': " + aaFile + " has no \"profile NAME\" line with a valid name"));
+      apparmor.load(aaBytes, aaFile);
       apparmorName = Optional.of(aa);
     }
 
@@ -185,9 +185,10 @@ public final class HookApply {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  private static byte[] readStored(Path file, String profile) throws ApplyException {
+  /** The profile's two files, read once through one open folder: what is checked is what is applied. */
+  private static StoredProfile readProfile(ProfileStore store, String name, String why) throws ApplyException {
     try {
-      return ProfileStore.read(file, profile);
+      return store.readProfile(name, why, List.of(SECCOMP_FILE, APPARMOR_FILE));
     } catch (StoreException e) {
       throw new ApplyException(e.getMessage(), e);
     }

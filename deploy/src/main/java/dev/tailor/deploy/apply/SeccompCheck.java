@@ -18,11 +18,14 @@ import java.util.List;
 final class SeccompCheck {
   private SeccompCheck() {}
 
-  /** Checks {@code file}; returns what libseccomp skipped (unknown names), one line each. */
-  static List<String> check(Path file, String profile) throws ApplyException {
+  /**
+   * Checks the profile {@code json} (read from {@code file}, which is not read again); returns what
+   * libseccomp skipped (unknown names), one line each.
+   */
+  static List<String> check(byte[] json, Path file, String profile) throws ApplyException {
     SeccompResult read;
     try {
-      read = SeccompJson.read(file);
+      read = SeccompJson.read(json, file.toString());
     } catch (IOException e) {
       throw new ApplyException("profile '" + profile + "': " + oneLine(e.getMessage()), e);
     }

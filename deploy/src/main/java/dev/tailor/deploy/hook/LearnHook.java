@@ -1,12 +1,15 @@
 package dev.tailor.deploy.hook;
 
 import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.deploy.store.StoreException;
 import dev.tailor.deploy.oci.OciState;
 import dev.tailor.deploy.runtime.ContainerRuntime;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +44,12 @@ public final class LearnHook {
     if (!ProfileStore.isValidId(state.id())) {
       return new Outcome(false, "container id " + ProfileStore.printable(state.id()) + " is not usable as a file name; not learning it");
     }
+    try {
+      store.learnFolder(name.get());
+      store.checkOwnFolders();
+    } catch (StoreException e) {
+      return new Outcome(false, e.getMessage() + "; container " + state.id() + " runs without being learned");
+    }
     if (state.pid() <= 0 || !Files.isDirectory(Path.of("/proc", Integer.toString(state.pid())))) {
       return new Outcome(false, "the OCI state names no running init process (pid " + state.pid()
           + "); is this hook in the prestart stage? Container " + state.id() + " runs without being learned");
@@ -50,7 +59,11 @@ public final class LearnHook {
     Process tracer;
     try {
       store.create();
-      Files.writeString(store.pending(state.id()), "0\n");
+      Files.writeString(store.pending(state.id()), "0\n", StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      if (Files.isSymbolicLink(store.log(state.id()))) {
+        throw new IOException(store.log(state.id()) + " is a symbolic link; the tracer's log is not written through it");
+      }
       List<String> argv = new ArrayList<>(List.of("setsid", launcher.toString(), "hook", "trace",
           "--store", store.root().toString(), "--name", name.get(), "--pid", Integer.toString(state.pid()),
           "--bundle", state.bundle(), "--id", state.id()));
@@ -63,7 +76,8 @@ public final class LearnHook {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(store.log(state.id()).toFile()))
           .redirectErrorStream(true)
           .start();
-      Files.writeString(store.pending(state.id()), tracer.pid() + "\n");
+      Files.writeString(store.pending(state.id()), tracer.pid() + "\n", StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       clear(store, state.id());
       return new Outcome(false, "cannot start tailor's tracer (" + e.getMessage() + "); container " + state.id()

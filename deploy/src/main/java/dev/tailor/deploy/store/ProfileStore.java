@@ -76,6 +76,14 @@ public record ProfileStore(Path root) {
     }
   }
 
+  /**
+   * The files {@code names} of profile {@code name}, each read once through one open directory
+   * (see {@link StoredProfile}); {@code why} says who asked.
+   */
+  public StoredProfile readProfile(String name, String why, java.util.List<String> names) throws StoreException {
+    return StoredProfile.read(this, name, why, names);
+  }
+
   /** A regular file of a profile folder, read whole; missing, linked or oversized is an error. */
   public static byte[] read(Path file, String profile) throws StoreException {
     try {
@@ -94,6 +102,43 @@ public record ProfileStore(Path root) {
     }
   }
 
+  /**
+   * The folder a learn of {@code name} may write: inside the store, itself and every folder on the
+   * way from the store's root a folder of its own, not a link (the root itself may be one).
+   */
+  public Path learnFolder(String name) throws StoreException {
+    if (!isValidProfileName(name)) {
+      throw new StoreException("'" + printable(name) + "' is not a profile name (only letters, digits, '.', '_', '-', "
+          + "not starting with '.')");
+    }
+    Path folder = root.resolve(name);
+    notALink(folder);
+    return folder;
+  }
+
+  /** Checks that the store's own folders ({@code .tailor}, its logs and markers) are not links out of it. */
+  public void checkOwnFolders() throws StoreException {
+    for (Path p : new Path[] {root.resolve(".tailor"), internal("learning"), internal("logs"), internal("locks")}) {
+      notALink(p);
+      if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new StoreException(p + " is not a folder; the hooks keep their markers and logs there");
+      }
+    }
+  }
+
+  private static void notALink(Path p) throws StoreException {
+    if (Files.isSymbolicLink(p)) {
+      String to;
+      try {
+        to = Files.readSymbolicLink(p).toString();
+      } catch (IOException e) {
+        to = "?";
+      }
+      throw new StoreException(p + " is a symbolic link (to " + printable(to) + "): the hooks write only folders of "
+          + "the store's own; remove the link or learn under another name");
+    }
+  }
+
   /** The marker that says container {@code id} is being learned (it holds the tracer's pid). */
   public Path pending(String id) {
     return internal("learning").resolve(checkedId(id));
@@ -102,6 +147,19 @@ public record ProfileStore(Path root) {
   /** The log of the background tracer for container {@code id}. */
   public Path log(String id) {
     return internal("logs").resolve(checkedId(id) + ".log");
+  }
+
+  /** The lock file that lets one learn at a time write profile {@code name}. */
+  public Path lockFile(String name) {
+    if (!isValidProfileName(name)) {
+      throw new IllegalArgumentException("not a profile name: " + name);
+    }
+    return internal("locks").resolve(name + ".lock");
+  }
+
+  /** The log every learn hook outcome is appended to (one line each: traced or not, written or not). */
+  public Path learnLog() {
+    return internal("logs").resolve("learn.log");
   }
 
   /** The log the precreate hook appends its refusals to. */
@@ -118,12 +176,19 @@ public record ProfileStore(Path root) {
     }
   }
 
-  /** Creates the store's folders. */
+  /** Creates the store's folders; its own folders must not be links out of it. */
   public void create() throws IOException {
     Files.createDirectories(root);
-    for (String d : new String[] {"learning", "logs"}) {
+    try {
+      checkOwnFolders();
+    } catch (StoreException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    for (String d : new String[] {"learning", "logs", "locks"}) {
       Files.createDirectories(internal(d));
     }
+    // Disk space held for the hooks' log lines, for when the store's disk is full.
+    LogReserve.refill(internal("logs"));
   }
 
   /** A value from a container's config or annotations, made safe for one line of text. */

@@ -9,6 +9,7 @@ final class FakeAppArmor implements AppArmorHost {
   final boolean enabled;
   final String failure;
   final List<Path> loaded = new ArrayList<>();
+  final List<byte[]> texts = new ArrayList<>();
 
   FakeAppArmor(boolean enabled, String failure) {
     this.enabled = enabled;
@@ -29,10 +30,11 @@ final class FakeAppArmor implements AppArmorHost {
   }
 
   @Override
-  public void load(Path file) throws ApplyException {
+  public void load(byte[] text, Path file) throws ApplyException {
     if (!failure.isEmpty()) {
       throw new ApplyException(failure);
     }
     loaded.add(file);
+    texts.add(text.clone());
   }
 }

@@ -30,7 +30,8 @@ class KernelAppArmorTest {
     assumeTrue(Files.isExecutable(Path.of("/usr/sbin/apparmor_parser")) || Files.isExecutable(Path.of("/sbin/apparmor_parser")),
         "apparmor_parser is not installed (apt-get install apparmor)");
     ApplyException e = assertThrows(ApplyException.class,
-        () -> AppArmorHost.kernel().load(Path.of("src/test/resources/export/python3-app/apparmor.profile")));
+        () -> AppArmorHost.kernel().load(Files.readAllBytes(Path.of("src/test/resources/export/python3-app/apparmor.profile")),
+            Path.of("src/test/resources/export/python3-app/apparmor.profile")));
     assertTrue(e.getMessage().startsWith("apparmor_parser -r src/test/resources/export/python3-app/apparmor.profile failed"),
         e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());

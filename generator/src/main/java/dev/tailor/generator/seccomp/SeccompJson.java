@@ -137,6 +137,17 @@ public final class SeccompJson {
     return parse(text, file.toString(), SyscallTable.nativeArch(), System.getProperty("os.version"));
   }
 
+  /** As {@link #read(Path)}, for bytes already read; {@code where} names them in errors. */
+  public static SeccompResult read(byte[] json, String where) throws IOException {
+    String text;
+    try {
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(json)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IOException(where + ": not UTF-8 text, so not a seccomp profile (OCI JSON)", e);
+    }
+    return parse(text, where, SyscallTable.nativeArch(), System.getProperty("os.version"));
+  }
+
   /** As {@link #read(Path)}, for a machine {@code unameArch} running kernel {@code kernelRelease}. */
   static SeccompResult parse(String json, String where, String unameArch, String kernelRelease)
       throws IOException {
