@@ -79,9 +79,18 @@ public final class RuncBundle {
       throw new ApplyException("the bundle's config.json is larger than " + (HookApply.MAX_CONFIG >> 20) + " MB");
     }
     ObjectNode root = object(config);
-    boolean fromEnv = moveVariablesToAnnotations(root);
+    java.util.Set<String> moved = moveVariablesToAnnotations(root);
+    boolean fromEnv = !moved.isEmpty();
     byte[] proposed = fromEnv ? write(root) : config;
-    HookApply.Result applied = HookApply.apply(proposed, store, apparmor);
+    HookApply.Result applied;
+    try {
+      applied = HookApply.apply(proposed, store, apparmor);
+    } catch (ApplyException e) {
+      if (moved.contains(PROFILE_VARIABLE)) {
+        throw new ApplyException(e.getMessage() + " (the annotation came from " + PROFILE_VARIABLE + " in process.env)", e);
+      }
+      throw e;
+    }
     List<String> notes = new ArrayList<>(applied.notes());
     ObjectNode after = object(applied.config());
     Optional<String> learn = Optional.ofNullable(after.path("annotations").get(HookFiles.LEARN_ANNOTATION))
@@ -134,12 +143,12 @@ public final class RuncBundle {
 
   /**
    * Takes every {@code TAILOR_PROFILE=} and {@code TAILOR_LEARN=} out of {@code process.env} and puts
-   * its value in the annotation it stands for. Returns whether any was found.
+   * its value in the annotation it stands for. Returns the variables found.
    */
-  private static boolean moveVariablesToAnnotations(ObjectNode root) throws ApplyException {
+  private static java.util.Set<String> moveVariablesToAnnotations(ObjectNode root) throws ApplyException {
     JsonNode env = root.path("process").path("env");
     if (!env.isArray()) {
-      return false;
+      return java.util.Set.of();
     }
     ArrayNode kept = MAPPER.createArrayNode();
     Map<String, String> found = new java.util.TreeMap<>();
@@ -159,7 +168,7 @@ public final class RuncBundle {
       }
     }
     if (found.isEmpty()) {
-      return false;
+      return java.util.Set.of();
     }
     ((ObjectNode) root.get("process")).set("env", kept);
     JsonNode a = root.get("annotations");
@@ -176,7 +185,7 @@ public final class RuncBundle {
       }
       annotations.put(key, e.getValue());
     }
-    return true;
+    return found.keySet();
   }
 
   private static ObjectNode object(byte[] json) throws ApplyException {
