@@ -86,6 +86,29 @@ class TailorRuncScriptTest {
   }
 
   @Test
+  void create_withNoKeyAndNoBindings_doesNotStartTailor_butAKeyOrABindingsFileDoes() throws Exception {
+    Path b = bundle("fast", "PATH=/bin");
+    assertEquals(3, runc("/nonexistent/tailor", "create", "--bundle", b.toString(), "c6").exit());
+    // With a key, tailor must run: here it cannot be found, so the container is refused.
+    Path keyed = bundle("keyed", "TAILOR_LEARN=x");
+    TailorProcess.Result r = runc("/nonexistent/tailor", "create", "--bundle", keyed.toString(), "c7");
+    assertEquals(125, r.exit(), r.err());
+    // A key behind a JSON escape is not missed.
+    Path escaped = bundle("escaped", "\\u0054AILOR_PROFILE=nope");
+    assertEquals(1, runc(launcher.toString(), "create", "--bundle", escaped.toString(), "c8").exit());
+    assertFalse(Files.exists(calls));
+    // A bindings file makes every create go through tailor: a rule may pick any container.
+    Files.writeString(store.resolve("bindings.json"), "{\"bindings\": [{\"profile\": \"web\", \"arg0\": \"/bin/app\"}]}\n");
+    try {
+      assertEquals(125, runc("/nonexistent/tailor", "create", "--bundle", b.toString(), "c9").exit());
+      assertEquals(3, runc(launcher.toString(), "create", "--bundle", b.toString(), "c9").exit());
+      assertTrue(Files.readString(b.resolve("config.json")).contains("\"seccomp\""));
+    } finally {
+      Files.delete(store.resolve("bindings.json"));
+    }
+  }
+
+  @Test
   void create_withTheProfileVariable_rewritesTheBundle_thenRunsTheRuntime() throws Exception {
     Path b = bundle("web", "PATH=/bin", "TAILOR_PROFILE=web");
     TailorProcess.Result r = runc(launcher.toString(), "create", "-b", b.toString(), "c2");
@@ -126,7 +149,7 @@ class TailorRuncScriptTest {
 
   @Test
   void create_withoutTailor_orWithItselfAsTheRuntime_failsClosed() throws Exception {
-    Path b = bundle("none");
+    Path b = bundle("none", "TAILOR_PROFILE=web");
     TailorProcess.Result noTailor = runc("/nonexistent/tailor", "create", "--bundle", b.toString(), "c5");
     assertEquals(125, noTailor.exit());
     assertFalse(Files.exists(calls));
