@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     name = "hook",
     description = "OCI hooks for podman and CRI-O: 'install' writes their hooks.d files; the runtime runs the others "
-        + "(apply: precreate, picks a learned profile; learn: prestart; wait: poststop).",
+        + "(apply: precreate, picks a learned profile; learn: prestart; wait: poststop); runc-create: what tailor-runc "
+        + "(Docker, containerd) runs before the real runc's create.",
     subcommands = {HookInstallCommand.class, HookApplyCommand.class, HookLearnCommand.class, HookWaitCommand.class,
       HookTraceCommand.class, HookRuncCreateCommand.class})
 final class HookCommand {
