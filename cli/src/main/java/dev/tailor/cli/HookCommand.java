@@ -12,9 +12,10 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     name = "hook",
     description = "OCI hooks for podman and CRI-O: 'install' writes their hooks.d files, 'check' checks a store; the runtime runs the others "
-        + "(apply: precreate, picks a learned profile; learn: prestart; wait: poststop).",
+        + "(apply: precreate, picks a learned profile; learn: prestart; wait: poststop); runc-create: what tailor-runc "
+        + "(Docker, containerd) runs before the real runc's create.",
     subcommands = {HookInstallCommand.class, HookApplyCommand.class, HookCheckCommand.class, HookLearnCommand.class, HookWaitCommand.class,
-      HookTraceCommand.class})
+      HookTraceCommand.class, HookRuncCreateCommand.class})
 final class HookCommand {
   /** The most a hook reads of stdin: OCI configs are kilobytes, never megabytes. */
   static final int MAX_INPUT = 4 << 20;
@@ -32,6 +33,18 @@ final class HookCommand {
     } catch (IOException e) {
       throw new CommandException("cannot read the hook's input: " + e.getMessage());
     }
+  }
+
+  /** The variables of this process the hooks get too: a hook runs with only the variables its entry names. */
+  static java.util.Map<String, String> hookEnv() {
+    java.util.Map<String, String> env = new java.util.TreeMap<>();
+    for (String k : java.util.List.of("JAVA_HOME", "TAILOR_JAVA_OPTS", "TAILOR_RUNTIME_BASES")) {
+      String v = System.getenv(k);
+      if (v != null && !v.isEmpty()) {
+        env.put(k, v);
+      }
+    }
+    return env;
   }
 
   /** The tailor launcher this process was started by (the ./tailor script exports its own path). */

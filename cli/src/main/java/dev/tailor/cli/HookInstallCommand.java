@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,13 +54,7 @@ final class HookInstallCommand implements Callable<Integer> {
     if (!Files.isExecutable(l)) {
       return Main.fail(spec, "--launcher " + l + ": not an executable file", null, Main.EXIT_USAGE);
     }
-    Map<String, String> env = new TreeMap<>();
-    for (String k : List.of("JAVA_HOME", "TAILOR_JAVA_OPTS", "TAILOR_RUNTIME_BASES")) {
-      String v = System.getenv(k);
-      if (v != null && !v.isEmpty()) {
-        env.put(k, v);
-      }
-    }
+    Map<String, String> env = HookCommand.hookEnv();
     try {
       List<HookFiles.Hook> hooks = new ArrayList<>(HookFiles.LEARN);
       if (!noApply) {

@@ -166,6 +166,10 @@ final class LearnCommand implements Callable<Integer> {
       exit = o.exit();
     }
     recording = recording.withRuntimeBases(runtime.bases(spec.commandLine().getErr()));
+    if (!recording.runtimeBases().isEmpty()) {
+      spec.commandLine().getErr().println("tailor: note: learned on the host, so for a container this profile is a guess "
+          + "(its image has other files, users and folders); learn it in the container where it will run (see report.md)");
+    }
     ProfileFolder.Written w = ProfileFolder.write(profile.out, recording, profile);
     spec.commandLine().getErr().println(w.summary());
     ProfileFolder.unusedLines(recording, false).ifPresent(spec.commandLine().getErr()::println);

@@ -38,6 +38,8 @@ class ContainerProfilesTest {
     args.addAll(cmd);
     TailorProcess.Result r = TailorProcess.tailor(tmp, args.toArray(String[]::new));
     assertEquals(0, r.exit(), r.err());
+    assertEquals(!List.of(options).contains("none"), r.err().contains("tailor: note: learned on the host, so for a container "
+        + "this profile is a guess"), r.err());
     return tmp.resolve("out").resolve(name);
   }
 
@@ -57,6 +59,7 @@ class ContainerProfilesTest {
     assertSameUnderPodman(PYTHON, profile);
     String report = Files.readString(profile.resolve("report.md"));
     assertTrue(report.contains("| `setuid` | runc "), "the report names the runtime's calls and why:\n" + report);
+    assertTrue(report.contains("Learned on the host: in a container this profile is a guess."), report);
   }
 
   @Test

@@ -65,6 +65,10 @@ class ExitCodesTest {
             + "and in the store's learn.log) |",
         "| `hook apply` | 0 config written (changed or passed through); 1 refused (the runtime does not start the container) |",
         "| `hook check` | 0 all good; 1 a problem found (each on stderr); 2 usage error |",
+        "| `hook runc-create` | 0 config written (changed or left as it was); 1 refused (tailor-runc then does not run the real "
+            + "runtime) |",
+        "| `tailor-runc` | the real runtime's; 1 tailor refused the container; 125 tailor-runc cannot run (no runc, no tailor "
+            + "launcher, itself as the runtime) |",
         "| `export` | 0 written; 1 failed (not a profile folder, a field the format cannot hold); 2 usage error |"),
         rows, "README's exit codes changed: change the tests with them");
     assertTrue(table.contains("A bad option is 125 for `learn` and `enforce`"), table);
@@ -93,6 +97,11 @@ class ExitCodesTest {
     Files.writeString(tmp.resolve("good/bindings.json"), "{\"bindings\": [,]}");
     assertEquals(1, inProcess("hook", "check", "--store", tmp.resolve("good").toString()).exit());
     assertEquals(2, inProcess("hook", "check", "--bogus").exit());
+    // runc-create refuses a bundle it cannot read; its 0 and tailor-runc's codes are TailorRuncScriptTest's.
+    TailorProcess.Result runc = TailorProcess.run(TailorProcess.tailorCommand("hook", "runc-create", "--bundle",
+        tmp.resolve("no-bundle").toString(), "--store", tmp.resolve("store").toString()), tmp, Map.of());
+    assertEquals(1, runc.exit(), runc.err());
+    assertTrue(runc.err().startsWith("tailor: tailor-runc: cannot read "), runc.err());
   }
 
   // ---- learn ----

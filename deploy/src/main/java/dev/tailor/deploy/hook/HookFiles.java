@@ -50,16 +50,7 @@ public final class HookFiles {
   public static String json(Hook hook, Path launcher, ProfileStore store, Map<String, String> env) {
     ObjectNode root = OciJson.MAPPER.createObjectNode();
     root.put("version", "1.0.0");
-    ObjectNode h = root.putObject("hook");
-    h.put("path", launcher.toString());
-    ArrayNode args = h.putArray("args");
-    args.add("tailor");
-    hook.subcommand().forEach(args::add);
-    args.add("--store").add(store.root().toString());
-    ArrayNode e = h.putArray("env");
-    e.add(PATH);
-    env.forEach((k, v) -> e.add(k + "=" + v));
-    h.put("timeout", hook.timeoutSeconds());
+    root.set("hook", ociHook(hook, launcher, store, env));
     ObjectNode when = root.putObject("when");
     if (hook.annotation().isEmpty()) {
       when.put("always", true);
@@ -73,6 +64,24 @@ public final class HookFiles {
     } catch (IOException ex) {
       throw new IllegalStateException(ex);
     }
+  }
+
+  /**
+   * The runtime-spec hook entry ({@code path, args, env, timeout}) that runs {@code hook}: what a
+   * hooks.d file holds under {@code "hook"}, and what tailor-runc puts in a config's own {@code hooks}.
+   */
+  public static ObjectNode ociHook(Hook hook, Path launcher, ProfileStore store, Map<String, String> env) {
+    ObjectNode h = OciJson.MAPPER.createObjectNode();
+    h.put("path", launcher.toString());
+    ArrayNode args = h.putArray("args");
+    args.add("tailor");
+    hook.subcommand().forEach(args::add);
+    args.add("--store").add(store.root().toString());
+    ArrayNode e = h.putArray("env");
+    e.add(PATH);
+    env.forEach((k, v) -> e.add(k + "=" + v));
+    h.put("timeout", hook.timeoutSeconds());
+    return h;
   }
 
   /** Writes {@code hooks} into {@code hooksDir}; returns the files written. */

@@ -214,7 +214,22 @@ public record Report(Recording recording, List<Section> sections, Where where) {
           .append(plain(base.source())).append('\n');
     }
     b.append('\n');
+    if (r.containers().isEmpty()) {
+      b.append(HOST_LEARNED).append(" Learn it where it will run: `podman run --annotation io.tailor.learn=")
+          .append(r.name()).append(" IMAGE` (after `tailor hook install`), `docker run --runtime tailor -e TAILOR_LEARN=")
+          .append(r.name()).append(" IMAGE` or `ctr run --runc-binary /usr/bin/tailor-runc --annotation io.tailor.learn=")
+          .append(r.name()).append(" IMAGE ID` (tailor-runc).\n\n");
+    }
   }
+
+  /**
+   * What a host-learned profile with a runtime base is for a container: a guess. The runtime's calls
+   * are measured; the program's are what it did on this host, with the host's files and folders.
+   */
+  public static final String HOST_LEARNED = "**Learned on the host: in a container this profile is a guess.** The "
+      + "runtime's calls above are measured, but the program's are what it did on this host, with the host's files, "
+      + "users and folders; in its image it may take other paths (nginx learned on the host, where /var/lib/nginx "
+      + "already existed, never chowned it, and in a container it failed with EPERM on that chown).";
 
   /** A path that was only looked up and not there (ENOENT, ENOTDIR): it needs no rule. */
   private static boolean isLookup(FileUse f) {

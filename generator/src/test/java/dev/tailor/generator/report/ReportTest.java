@@ -47,4 +47,16 @@ class ReportTest {
     assertTrue(lookups.get(0).contains("`mod0.so`"), lookups.get(0));
     assertTrue(files.lines().count() < 30, files);
   }
+
+  @Test
+  void hostLearned_withARuntimeBase_saysItIsAGuessForAContainer_andContainerLearned_doesNot() {
+    Recording host = recording(List.of()).withRuntimeBases(List.of(new dev.tailor.tracer.RuntimeBase("runc", "1.1.5",
+        "measured", new TreeSet<>(List.of("capset")))));
+    String md = new Report(host, List.of()).render();
+    assertTrue(md.contains("in a container this profile is a guess"), md);
+    assertTrue(md.contains("docker run --runtime tailor -e TAILOR_LEARN=app IMAGE"), md);
+    Recording inContainer = host.withContainer(new dev.tailor.tracer.ContainerInfo("c1", "img", List.of("app"), "runc 1.1.5"));
+    assertTrue(!new Report(inContainer, List.of()).render().contains("is a guess"));
+    assertTrue(!new Report(recording(List.of()), List.of()).render().contains("is a guess"), "no base: not for a container");
+  }
 }
