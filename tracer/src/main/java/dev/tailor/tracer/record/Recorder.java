@@ -10,6 +10,10 @@ import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
+import dev.tailor.tracer.call.ArgFilter;
+import dev.tailor.tracer.call.Call;
+import dev.tailor.tracer.call.Effect.SocketAddress;
+import dev.tailor.tracer.call.SocketKind;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.CloneStarted;
@@ -34,6 +38,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -53,7 +58,7 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final Map<String, long[]> syscallCounts = new HashMap<>();
   private final Map<String, Map<String, long[]>> syscallErrors = new HashMap<>();
   private final Map<String, FileAcc> files = new HashMap<>();
-  private final Map<String, SockAcc> sockets = new HashMap<>();
+  private final Map<SocketKind, SockAcc> sockets = new HashMap<>();
   private final Map<String, ExecUse> execs = new HashMap<>();
   private final Map<String, Set<String>> capabilities = new TreeMap<>();
   private final ArgumentValues arguments = new ArgumentValues();
@@ -62,8 +67,8 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final LinkedHashSet<String> warnings = new LinkedHashSet<>();
   private final List<Target> targets = new ArrayList<>();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
-  /** {socket key, "local" or "peer", address}; a set, so repeated sends add nothing. */
-  private final Set<List<String>> pendingAddresses = new LinkedHashSet<>();
+  /** Addresses of sockets; a set, so repeated sends add nothing. */
+  private final Set<SocketAddress> pendingAddresses = new LinkedHashSet<>();
   private long unused;
   private volatile long syscallTotal;
   private String guarded = "";
@@ -78,7 +83,8 @@ public final class Recorder implements Consumer<TraceEvent> {
   /** What the call being read did that a repeat of its line must do again. */
   private final Effects effects = new Effects();
   private final PathResolver resolver;
-  private final StraceCalls calls;
+  private final StraceDecoder decoder = new StraceDecoder();
+  private final CallInterpreter calls;
 
   /** Calls that change or read what a repeat of the same line would not share. */
   private static final Set<String> NEVER_REPLAYED = Set.of("chdir", "fchdir", "clone", "clone3", "fork", "vfork");
@@ -127,7 +133,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     this.source = source;
     this.resolver = resolver;
     this.syscallNames = syscallNames;
-    this.calls = new StraceCalls(this, effects, resolver, initialCwd.orElse(""));
+    this.calls = new CallInterpreter(this, effects, resolver, initialCwd.orElse(""));
   }
 
   /**
@@ -173,11 +179,6 @@ public final class Recorder implements Consumer<TraceEvent> {
     countEvents = false;
   }
 
-  /** Whether calls fed as events are counted (and their argument values recorded) here. */
-  boolean countsEvents() {
-    return countEvents;
-  }
-
   /** Adds {@code count} failures with {@code errno} ({@code ENOENT}) of {@code name}, counted elsewhere. */
   public void addSyscallErrors(String name, String errno, long count) {
     syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno, k -> new long[1])[0] += count;
@@ -210,7 +211,7 @@ public final class Recorder implements Consumer<TraceEvent> {
   /** Records an open of an absolute, resolved path with strace-style flags ({@code O_RDWR|O_CREAT}). */
   public void recordOpen(String rawPath, String flags, String errno) {
     boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
-    for (Access k : StraceCalls.openKinds(flags)) {
+    for (Access k : StraceDecoder.openKinds(flags)) {
       recordFile(rawPath, k, errno, directory);
     }
   }
@@ -225,9 +226,10 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** Records a successful socket() of a family and type as the report names them ({@code inet}, {@code stream}). */
   public void recordSocket(String family, String type) {
-    countSocket(family, type);
-    if ((type.equals("raw") && (family.equals("inet") || family.equals("inet6"))) || family.equals("packet")) {
-      capability(true, "net_raw", "socket(" + family + ", " + type + ")");
+    SocketKind kind = new SocketKind(family, type);
+    countSocket(kind);
+    if (kind.needsNetRaw()) {
+      capability("net_raw", "socket(" + family + ", " + type + ")");
     }
   }
 
@@ -301,34 +303,50 @@ public final class Recorder implements Consumer<TraceEvent> {
   }
 
   private void syscall(SyscallEvent e) {
-    int pid = e.pid();
-    String name = e.name();
     CallMemo memo = offered;
     offered = null;
+    String name = e.name();
     if (!StraceText.decodable(e.args()) || !StraceText.decodable(e.result())) {
       // Guessing what an unknown escape means would record a path that appears nowhere in the log.
       unusable(e.line(), "an escape strace does not write in " + name
           + ": " + StraceText.printable(e.args() + " = " + e.result(), 160));
       return;
     }
+    if (name.startsWith("syscall_")) {
+      name = renamedSyscalls.computeIfAbsent(name, syscallNames);
+    }
+    String called = name;
+    if (memo != null && offeredPid != e.pid()) {
+      memo = null;
+    }
+    interpret(e.pid(), memo, e.line(), name, () -> decoder.decode(e, called, e.errno().orElse("")));
+  }
+
+  /**
+   * Applies a call a kernel decoder read, of process {@code pid}; {@code memo}, when given, learns
+   * how to replay it for any pid.
+   */
+  public void call(int pid, Call call, Optional<CallMemo> memo) {
+    offered = null;
+    interpret(pid, memo.orElse(null), 0, call.name(), () -> call);
+  }
+
+  /** Applies a decoded call: counted here unless counted elsewhere, then its effects. */
+  private void interpret(int pid, CallMemo offeredMemo, long line, String name, Supplier<Call> decode) {
     if (countEvents) {
       syscallTotal++;
     }
     notePid(pid);
-    if (name.startsWith("syscall_")) {
-      name = renamedSyscalls.computeIfAbsent(name, syscallNames);
-    }
-    if (memo != null && (offeredPid != pid || NEVER_REPLAYED.contains(name))) {
-      memo = null;
-    }
-    Optional<String> errno = e.errno();
+    CallMemo memo = NEVER_REPLAYED.contains(name) ? null : offeredMemo;
     effects.start(memo != null);
+    Call call;
     try {
-      calls.interpret(e, name, pid, errno.orElse(""));
+      call = decode.get();
+      calls.apply(pid, call);
     } catch (RuntimeException ex) {
       // A malformed argument must never stop the recording; the line is unused, the call not counted.
       effects.end();
-      unusable(e.line(), "could not read arguments of " + name + ": " + ex.getMessage());
+      unusable(line, "could not read arguments of " + name + ": " + ex.getMessage());
       return;
     }
     // Where calls are counted elsewhere, a repeat replays the call's effects alone.
@@ -337,8 +355,8 @@ public final class Recorder implements Consumer<TraceEvent> {
     if (countEvents) {
       counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
       counter[0]++;
-      if (errno.isPresent()) {
-        errors = syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno.get(), k -> new long[1]);
+      if (!call.errno().isEmpty()) {
+        errors = syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(call.errno(), k -> new long[1]);
         errors[0]++;
       }
     }
@@ -400,9 +418,19 @@ public final class Recorder implements Consumer<TraceEvent> {
     effects.also(p -> execs.merge(use.path(), use, ExecUse::merge));
   }
 
-  /** Adds a socket address: {socket key, "local" or "peer", address}. */
-  void address(List<String> entry) {
-    pendingAddresses.add(entry);
+  /** Adds a socket address. */
+  void address(SocketAddress address) {
+    pendingAddresses.add(address);
+  }
+
+  /** Counts a value of a recorded argument, unless calls are counted elsewhere. */
+  void countArgument(ArgFilter filter, long value) {
+    if (!countEvents) {
+      return;
+    }
+    long[] counter = arguments.counter(filter, value);
+    counter[0]++;
+    effects.also(p -> counter[0]++);
   }
 
   /** Adds one access to a file; the caller marks whether a call named it. */
@@ -423,25 +451,21 @@ public final class Recorder implements Consumer<TraceEvent> {
     return f;
   }
 
-  // ---- sockets ----
+  // ---- sockets and capabilities ----
 
-  void countSocket(String family, String type) {
-    SockAcc s = sockets.computeIfAbsent(family + " " + type, k -> new SockAcc());
+  void countSocket(SocketKind kind) {
+    SockAcc s = sockets.computeIfAbsent(kind, k -> new SockAcc());
     s.count++;
     effects.also(p -> s.count++);
   }
 
-  /** Notes the socket kind of a decoration such as {@code 3<TCP:[...]>} (attach: socket() not seen). */
-  void socketOfDecoration(String token) {
-    SocketText.decoratedKind(token).ifPresent(key -> sockets.computeIfAbsent(key, k -> new SockAcc()));
+  /** Notes a socket of a kind an fd showed (attach: its socket() not seen). */
+  void socketSeen(SocketKind kind) {
+    sockets.computeIfAbsent(kind, k -> new SockAcc());
   }
 
-  // ---- capabilities ----
-
-  void capability(boolean ok, String name, String reason) {
-    if (ok) {
-      capabilities.computeIfAbsent(name, k -> new TreeSet<>()).add(StraceText.printable(reason, 160));
-    }
+  void capability(String name, String reason) {
+    capabilities.computeIfAbsent(name, k -> new TreeSet<>()).add(StraceText.printable(reason, 160));
   }
 
   // ---- result ----
@@ -464,15 +488,16 @@ public final class Recorder implements Consumer<TraceEvent> {
       TreeMap<String, java.util.SortedSet<String>> failures = new TreeMap<>(f.failures);
       (f.named || !fromStart ? fs : inherited).put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs));
     });
-    TreeMap<String, SockAcc> socks = new TreeMap<>(sockets);
-    for (List<String> p : pendingAddresses) {
-      String key = p.get(0);
-      if (key.endsWith(" ?")) {
-        String family = key.substring(0, key.length() - 2);
+    TreeMap<String, SockAcc> socks = new TreeMap<>();
+    sockets.forEach((k, v) -> socks.put(k.key(), v));
+    for (SocketAddress p : pendingAddresses) {
+      String key = p.kind().key();
+      if (p.kind().type().equals(SocketKind.ANY_TYPE)) {
+        String family = p.kind().family();
         key = socks.keySet().stream().filter(k -> k.startsWith(family + " ")).findFirst().orElse(family + " unknown");
       }
       SockAcc s = socks.computeIfAbsent(key, k -> new SockAcc());
-      (p.get(1).equals("local") ? s.local : s.peers).add(p.get(2));
+      (p.local() ? s.local : s.peers).add(p.address());
     }
     TreeMap<String, SocketUse> ss = new TreeMap<>();
     socks.forEach((k, s) -> {
