@@ -45,6 +45,8 @@ final class BpfOutput implements RingBuffer.Sink {
   private final IntFunction<Optional<String>> syscallNames;
   private final Map<String, TracedCalls.Spec> specs;
   private final KernelDecoder decoder;
+  private final TracedCalls.Spec[] specByNumber = new TracedCalls.Spec[1024];
+  private final boolean[] noSpec = new boolean[1024];
   private final Set<Integer> live = new HashSet<>();
   /** Calls read so far and how to replay them; emptied when full (a replay is an optimisation). */
   private final Map<Call, CallMemo> memos = new HashMap<>();
@@ -144,8 +146,7 @@ final class BpfOutput implements RingBuffer.Sink {
   }
 
   private void call(KernelEvent e) {
-    Optional<String> name = syscallNames.apply(e.nr());
-    TracedCalls.Spec spec = name.map(specs::get).orElse(null);
+    TracedCalls.Spec spec = spec(e.nr());
     if (spec == null) {
       return;
     }
@@ -161,13 +162,27 @@ final class BpfOutput implements RingBuffer.Sink {
         unresolved++;
       }
     }
-    repeatable(e.tid(), decoder.call(e, name.get(), spec));
+    repeatable(e.tid(), decoder.call(e, spec.name(), spec));
     if (e.ret() >= 0 && changesNames(spec)) {
       // Later names may resolve otherwise now: the cache of resolved folders starts over, and so
       // do the replays, which hold resolved paths.
       resolver.flush();
       memos.clear();
     }
+  }
+
+  /** The row of call number {@code nr}, or null when it has none; looked up once per number. */
+  private TracedCalls.Spec spec(int nr) {
+    if (nr < 0 || nr >= specByNumber.length) {
+      return syscallNames.apply(nr).map(specs::get).orElse(null);
+    }
+    TracedCalls.Spec spec = specByNumber[nr];
+    if (spec == null && !noSpec[nr]) {
+      spec = syscallNames.apply(nr).map(specs::get).orElse(null);
+      specByNumber[nr] = spec;
+      noSpec[nr] = spec == null;
+    }
+    return spec;
   }
 
   /** Whether a call that worked may have changed how names resolve: it removed, renamed or made a name, or mounted. */

@@ -116,15 +116,21 @@ public sealed interface Effect {
       return ids;
     }
 
+    private static final java.util.Map<String, IdCall> BY_NAME = byName();
+
+    private static java.util.Map<String, IdCall> byName() {
+      java.util.Map<String, IdCall> m = new java.util.HashMap<>();
+      for (IdCall c : values()) {
+        String n = c.name().toLowerCase(java.util.Locale.ROOT);
+        m.put(n, c);
+        m.put(n + "32", c);
+      }
+      return m;
+    }
+
     /** The call of a syscall name ({@code setresuid}, {@code setresuid32}), if it is one. */
     public static java.util.Optional<IdCall> of(String syscall) {
-      String n = syscall.endsWith("32") ? syscall.substring(0, syscall.length() - 2) : syscall;
-      for (IdCall c : values()) {
-        if (c.name().equalsIgnoreCase(n)) {
-          return java.util.Optional.of(c);
-        }
-      }
-      return java.util.Optional.empty();
+      return java.util.Optional.ofNullable(BY_NAME.get(syscall));
     }
   }
 
