@@ -32,6 +32,7 @@ import java.util.TreeSet;
  */
 final class CallInterpreter {
   private final Recorder recorder;
+  private final Effects effects;
   private final PathResolver resolver;
   private final ProcessPaths paths;
   private final Set<String> interpreters = new TreeSet<>();
@@ -39,6 +40,7 @@ final class CallInterpreter {
 
   CallInterpreter(Recorder recorder, Effects effects, PathResolver resolver, String initialCwd) {
     this.recorder = recorder;
+    this.effects = effects;
     this.resolver = resolver;
     this.paths = new ProcessPaths(recorder, effects, resolver, initialCwd);
   }
@@ -66,10 +68,21 @@ final class CallInterpreter {
     return w;
   }
 
-  /** Applies one call of {@code pid}; its effects go to the recorder, and to {@link Effects} for a repeat. */
-  void apply(int pid, Call call) {
+  /**
+   * Applies one call of {@code pid}; its effects go to the recorder, and what a repeat must add
+   * again to {@link Effects}. Argument values are counted only where {@code counted}: a backend
+   * that counts calls in the kernel counts their values there too.
+   */
+  void apply(int pid, Call call, boolean counted) {
     for (Effect effect : call.effects()) {
-      apply(pid, effect);
+      if (effect instanceof ArgumentValue v) {
+        if (counted) {
+          long[] counter = recorder.countArgument(v.filter(), v.value());
+          effects.also(p -> counter[0]++);
+        }
+      } else {
+        apply(pid, effect);
+      }
     }
   }
 
@@ -83,7 +96,7 @@ final class CallInterpreter {
     } else if (effect instanceof Open o) {
       open(pid, o);
     } else if (effect instanceof FdAccess f) {
-      recorder.fileAccess(f.path(), f.kind(), "", f.directory());
+      fdFile(f.path(), f.kind(), f.directory());
     } else if (effect instanceof FdSocket s) {
       recorder.socketSeen(s.kind());
     } else if (effect instanceof Exec x) {
@@ -101,7 +114,8 @@ final class CallInterpreter {
         }
       });
     } else if (effect instanceof SocketOpen s) {
-      recorder.countSocket(s.kind());
+      Recorder.SockAcc acc = recorder.countSocket(s.kind());
+      effects.also(p -> acc.count());
     } else if (effect instanceof SocketAddress a) {
       recorder.address(a);
     } else if (effect instanceof SocketPath s) {
@@ -111,8 +125,6 @@ final class CallInterpreter {
     } else if (effect instanceof IdChange c) {
       // Every id change is taken to need its capability; issue 21 checks the ids it changes to.
       recorder.capability(c.call().groups() ? "setgid" : "setuid", c.shown());
-    } else if (effect instanceof ArgumentValue v) {
-      recorder.countArgument(v.filter(), v.value());
     } else if (effect instanceof Warning w) {
       recorder.warn(w.text());
     }
@@ -159,6 +171,8 @@ final class CallInterpreter {
     String program = interpreted(pid, path.get());
     paths.exec(pid, program);
     recorder.recordExec(path.get(), x.argv());
+    String ran = path.get();
+    effects.also(p -> recorder.recordExec(ran, x.argv()));
   }
 
   /**
@@ -202,6 +216,14 @@ final class CallInterpreter {
 
   /** Records an access to a file a call named. */
   private void file(String rawPath, Access kind, String errno, boolean directory) {
-    recorder.fileAccess(rawPath, kind, errno, directory).named = true;
+    Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, errno, directory);
+    acc.named = true;
+    effects.also(p -> acc.add(kind, errno, directory));
+  }
+
+  /** Records an access through an fd: a file only ever used so may have been inherited. */
+  private void fdFile(String rawPath, Access kind, boolean directory) {
+    Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, "", directory);
+    effects.also(p -> acc.add(kind, "", directory));
   }
 }

@@ -16,12 +16,6 @@ import dev.tailor.tracer.call.Effect.SocketAddress;
 import dev.tailor.tracer.call.SocketKind;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
-import dev.tailor.tracer.event.CloneStarted;
-import dev.tailor.tracer.event.ExitEvent;
-import dev.tailor.tracer.event.RepeatableCall;
-import dev.tailor.tracer.event.RepeatedCall;
-import dev.tailor.tracer.event.SignalEvent;
-import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
 import dev.tailor.tracer.strace.StraceText;
@@ -38,14 +32,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * Aggregates trace events into a {@link Recording}: syscall counts and errors, file accesses by
- * resolved path, sockets, execs and the capabilities the calls imply. It follows each process's
- * working directory (from {@code AT_FDCWD</dir>} decorations, chdir and fork) to resolve relative
- * names. Fed from one thread; the counters may be read from another for a status line.
+ * Adds up what the traced calls did into a {@link Recording}: syscall counts and errors, file
+ * accesses by resolved path, sockets, execs and the capabilities the calls imply. Calls arrive as
+ * strace's events ({@link #accept}) or a kernel decoder's typed calls ({@link #call}); the {@link
+ * CallFeed} decodes, counts and replays them and the {@link CallInterpreter} applies them here.
+ * Fed from one thread; the counters may be read from another for a status line.
  */
 public final class Recorder implements Consumer<TraceEvent> {
   /** Diagnostics kept in the recording; the rest are only counted. */
@@ -53,7 +47,6 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   private final String run;
   private String source;
-  private final UnaryOperator<String> syscallNames;
 
   private final Map<String, long[]> syscallCounts = new HashMap<>();
   private final Map<String, Map<String, long[]>> syscallErrors = new HashMap<>();
@@ -63,7 +56,6 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final Map<String, Set<String>> capabilities = new TreeMap<>();
   private final ArgumentValues arguments = new ArgumentValues();
   private final Set<Integer> pids = new HashSet<>();
-  private final Map<String, String> renamedSyscalls = new HashMap<>();
   private final LinkedHashSet<String> warnings = new LinkedHashSet<>();
   private final List<Target> targets = new ArrayList<>();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
@@ -71,23 +63,8 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final Set<SocketAddress> pendingAddresses = new LinkedHashSet<>();
   private long unused;
   private volatile long syscallTotal;
-  private String guarded = "";
-  /** {@code guarded} and a slash: what the paths below it start with. */
-  private String guardedBelow = "";
-  private boolean guardTouched;
-  /** The memo offered for the next call, and its pid. */
-  private CallMemo offered;
-  private int offeredPid;
-  /** The pid of the last call, already in {@link #pids}. */
-  private int lastPid = -1;
-  /** What the call being read did that a repeat of its line must do again. */
-  private final Effects effects = new Effects();
   private final PathResolver resolver;
-  private final StraceDecoder decoder = new StraceDecoder();
-  private final CallInterpreter calls;
-
-  /** Calls that change or read what a repeat of the same line would not share. */
-  private static final Set<String> NEVER_REPLAYED = Set.of("chdir", "fchdir", "clone", "clone3", "fork", "vfork");
+  private final CallFeed feed;
 
   static final class FileAcc {
     final EnumSet<Access> ok = EnumSet.noneOf(Access.class);
@@ -97,6 +74,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     boolean named;
     long count;
 
+    /** Adds one access; the {@link CallInterpreter} does it again on each repeat of the call. */
     void add(Access kind, String errno, boolean dir) {
       count++;
       directory |= dir;
@@ -108,10 +86,15 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
   }
 
-  private static final class SockAcc {
+  static final class SockAcc {
     final TreeSet<String> local = new TreeSet<>();
     final TreeSet<String> peers = new TreeSet<>();
     long count;
+
+    /** Counts one socket made; again on each repeat of the call. */
+    void count() {
+      count++;
+    }
   }
 
   /**
@@ -132,8 +115,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     this.run = run;
     this.source = source;
     this.resolver = resolver;
-    this.syscallNames = syscallNames;
-    this.calls = new CallInterpreter(this, effects, resolver, initialCwd.orElse(""));
+    this.feed = new CallFeed(this, resolver, syscallNames, initialCwd.orElse(""));
   }
 
   /**
@@ -146,7 +128,7 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** Sets a process's working directory, for processes that were running before the trace. */
   public void setCwd(int pid, String cwd) {
-    calls.paths().setCwd(pid, cwd);
+    feed.paths().setCwd(pid, cwd);
   }
 
   /** Names the trace the next events come from, for diagnostics. */
@@ -166,18 +148,16 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   // ---- calls counted elsewhere (a backend that counts in the kernel) ----
 
-  /** Whether calls fed as events are counted here; see {@link #countCallsElsewhere}. */
-  private boolean countEvents = true;
-
   /**
    * From now on, calls fed as events add files, sockets, execs, processes and capabilities, but no
    * syscall counts, errors or argument values: a backend that counts every call in the kernel
-   * feeds only the calls that name files or sockets, as strace would have written them, and adds
-   * the counts with {@link #addSyscallCount}, {@link #addSyscallErrors} and {@link #recordArgument}.
+   * feeds only the calls that name files or sockets, and adds the counts with {@link
+   * #addSyscallCount}, {@link #addSyscallErrors} and {@link #recordArgument}.
    */
   public void countCallsElsewhere() {
-    countEvents = false;
+    feed.countCallsElsewhere();
   }
+
 
   /** Adds {@code count} failures with {@code errno} ({@code ENOENT}) of {@code name}, counted elsewhere. */
   public void addSyscallErrors(String name, String errno, long count) {
@@ -203,48 +183,27 @@ public final class Recorder implements Consumer<TraceEvent> {
     pids.add(pid);
   }
 
-  /** Records one access to an absolute, resolved path (one char per byte), as a backend saw it. */
-  public void recordFile(String rawPath, Access kind, String errno, boolean directory) {
-    fileAccess(rawPath, kind, errno, directory).named = true;
-  }
-
   /** Records an open of an absolute, resolved path with strace-style flags ({@code O_RDWR|O_CREAT}). */
   public void recordOpen(String rawPath, String flags, String errno) {
     boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
     for (Access k : StraceDecoder.openKinds(flags)) {
-      recordFile(rawPath, k, errno, directory);
+      fileAccess(rawPath, k, errno, directory).named = true;
     }
   }
 
   /** Records a successful exec of an absolute path; {@code argv} items in {@link PathText} form. */
-  public void recordExec(String rawPath, List<String> argv) {
-    recordFile(rawPath, Access.EXEC, "", false);
-    recordFile(rawPath, Access.READ, "", false);
+  void recordExec(String rawPath, List<String> argv) {
+    fileAccess(rawPath, Access.EXEC, "", false).named = true;
+    fileAccess(rawPath, Access.READ, "", false).named = true;
     String key = PathText.escape(rawPath);
     exec(new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run))));
   }
 
-  /** Records a successful socket() of a family and type as the report names them ({@code inet}, {@code stream}). */
-  public void recordSocket(String family, String type) {
-    SocketKind kind = new SocketKind(family, type);
-    countSocket(kind);
-    if (kind.needsNetRaw()) {
-      capability("net_raw", "socket(" + family + ", " + type + ")");
-    }
-  }
-
-  /**
-   * Watches a path only tailor may use (the folder of its trace FIFO): a workload that touches
-   * it could write trace lines of its own, so such a trace cannot be trusted.
-   */
-  public void guard(String rawPath) {
-    this.guarded = rawPath;
-    this.guardedBelow = rawPath + "/";
-  }
-
-  /** Whether any traced call named the guarded path or something below it. */
-  public boolean guardTouched() {
-    return guardTouched;
+  /** Whether any call recorded so far used {@code rawFolder} or something below it. */
+  public boolean touched(String rawFolder) {
+    String folder = PathText.escape(rawFolder);
+    String below = folder + "/";
+    return files.keySet().stream().anyMatch(k -> k.equals(folder) || k.startsWith(below));
   }
 
   /** Calls seen so far. */
@@ -269,57 +228,7 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   @Override
   public void accept(TraceEvent event) {
-    if (event instanceof RepeatedCall r) {
-      r.memo().replay(r.pid());
-      return;
-    }
-    if (event instanceof RepeatableCall r) {
-      offered = r.memo();
-      offeredPid = r.pid();
-      return;
-    }
-    if (event instanceof SyscallEvent s) {
-      syscall(s);
-      return;
-    }
-    // An offer is for the call right after it; an unlearned memo is simply never replayed.
-    offered = null;
-    if (event instanceof CloneStarted c) {
-      calls.paths().cloneStarted(c.pid());
-    } else if (event instanceof ExitEvent e) {
-      pids.add(e.pid());
-      calls.paths().exited(e.pid());
-    } else if (event instanceof SignalEvent s) {
-      pids.add(s.pid());
-    } else if (event instanceof UnparsedLine u) {
-      unused++;
-      if (diagnostics.size() < MAX_DIAGNOSTICS) {
-        diagnostics.add(new Diagnostic(source, u.line(), u.reason() + (u.text().isEmpty() ? "" : ": " + u.text())));
-      }
-      if (u.reason().startsWith("personality")) {
-        warn("a process switched to another syscall ABI (32-bit?); its syscalls were named as native ones");
-      }
-    }
-  }
-
-  private void syscall(SyscallEvent e) {
-    CallMemo memo = offered;
-    offered = null;
-    String name = e.name();
-    if (!StraceText.decodable(e.args()) || !StraceText.decodable(e.result())) {
-      // Guessing what an unknown escape means would record a path that appears nowhere in the log.
-      unusable(e.line(), "an escape strace does not write in " + name
-          + ": " + StraceText.printable(e.args() + " = " + e.result(), 160));
-      return;
-    }
-    if (name.startsWith("syscall_")) {
-      name = renamedSyscalls.computeIfAbsent(name, syscallNames);
-    }
-    String called = name;
-    if (memo != null && offeredPid != e.pid()) {
-      memo = null;
-    }
-    interpret(e.pid(), memo, e.line(), name, () -> decoder.decode(e, called, e.errno().orElse("")));
+    feed.accept(event);
   }
 
   /**
@@ -327,78 +236,45 @@ public final class Recorder implements Consumer<TraceEvent> {
    * how to replay it for any pid.
    */
   public void call(int pid, Call call, Optional<CallMemo> memo) {
-    offered = null;
-    interpret(pid, memo.orElse(null), 0, call.name(), () -> call);
+    feed.call(pid, call, memo);
   }
 
-  /** Applies a decoded call: counted here unless counted elsewhere, then its effects. */
-  private void interpret(int pid, CallMemo offeredMemo, long line, String name, Supplier<Call> decode) {
-    if (countEvents) {
-      syscallTotal++;
+  /** Notes a process or thread; true when it is new. */
+  boolean addProcess(int pid) {
+    return pids.add(pid);
+  }
+
+  /** Counts a line the parser could not read, listing the first few. */
+  void unparsed(UnparsedLine u) {
+    unused++;
+    if (diagnostics.size() < MAX_DIAGNOSTICS) {
+      diagnostics.add(new Diagnostic(source, u.line(), u.reason() + (u.text().isEmpty() ? "" : ": " + u.text())));
     }
-    notePid(pid);
-    CallMemo memo = NEVER_REPLAYED.contains(name) ? null : offeredMemo;
-    effects.start(memo != null);
-    Call call;
-    try {
-      call = decode.get();
-      calls.apply(pid, call);
-    } catch (RuntimeException ex) {
-      // A malformed argument must never stop the recording; the line is unused, the call not counted.
-      effects.end();
-      unusable(line, "could not read arguments of " + name + ": " + ex.getMessage());
-      return;
+    if (u.reason().startsWith("personality")) {
+      warn("a process switched to another syscall ABI (32-bit?); its syscalls were named as native ones");
     }
-    // Where calls are counted elsewhere, a repeat replays the call's effects alone.
-    long[] counter = null;
-    long[] errors = null;
-    if (countEvents) {
-      counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
-      counter[0]++;
-      if (!call.errno().isEmpty()) {
-        errors = syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(call.errno(), k -> new long[1]);
-        errors[0]++;
-      }
-    }
-    if (memo != null && !effects.readState) {
-      memo.learn(replay(counter, errors, effects.parts()));
-    }
-    effects.end();
+  }
+
+  /** Counts one call more in the total the status line shows. */
+  void called() {
+    syscallTotal++;
+  }
+
+  /** The counter of calls of {@code name}. */
+  long[] callCounter(String name) {
+    return syscallCounts.computeIfAbsent(name, k -> new long[1]);
+  }
+
+  /** The counter of calls of {@code name} that failed with {@code errno}. */
+  long[] errorCounter(String name, String errno) {
+    return syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno, k -> new long[1]);
   }
 
   /** Counts a line that contributes nothing, listing the first few. */
-  private void unusable(long line, String why) {
+  void unusable(long line, String why) {
     unused++;
     if (diagnostics.size() < MAX_DIAGNOSTICS) {
       diagnostics.add(new Diagnostic(source, line, why));
-    }
-  }
-
-  /** What a repeat of a call does: the bookkeeping of {@link #syscall}, then the call's own parts. */
-  private CallMemo.Replay replay(long[] counter, long[] errors, CallMemo.Replay[] parts) {
-    return pid -> {
-      notePid(pid);
-      if (counter != null) {
-        syscallTotal++;
-        counter[0]++;
-      }
-      if (errors != null) {
-        errors[0]++;
-      }
-      for (CallMemo.Replay part : parts) {
-        part.apply(pid);
-      }
-    };
-  }
-
-  /** Notes a pid at its call; a pid new while exactly one process is inside clone/fork is its child. */
-  private void notePid(int pid) {
-    if (pid == lastPid) {
-      return;
-    }
-    lastPid = pid;
-    if (pids.add(pid)) {
-      calls.paths().newPid(pid);
     }
   }
 
@@ -415,7 +291,6 @@ public final class Recorder implements Consumer<TraceEvent> {
   /** Adds a successful exec. */
   void exec(ExecUse use) {
     execs.merge(use.path(), use, ExecUse::merge);
-    effects.also(p -> execs.merge(use.path(), use, ExecUse::merge));
   }
 
   /** Adds a socket address. */
@@ -423,21 +298,15 @@ public final class Recorder implements Consumer<TraceEvent> {
     pendingAddresses.add(address);
   }
 
-  /** Counts a value of a recorded argument, unless calls are counted elsewhere. */
-  void countArgument(ArgFilter filter, long value) {
-    if (!countEvents) {
-      return;
-    }
+  /** Counts a value of a recorded argument; the counter, to count again on each repeat. */
+  long[] countArgument(ArgFilter filter, long value) {
     long[] counter = arguments.counter(filter, value);
     counter[0]++;
-    effects.also(p -> counter[0]++);
+    return counter;
   }
 
   /** Adds one access to a file; the caller marks whether a call named it. */
   FileAcc fileAccess(String rawPath, Access kind, String errno, boolean directory) {
-    if (!guarded.isEmpty() && (rawPath.equals(guarded) || rawPath.startsWith(guardedBelow))) {
-      guardTouched = true;
-    }
     String key = PathText.escape(rawPath);
     FileAcc f = files.get(key);
     if (f == null) {
@@ -446,17 +315,15 @@ public final class Recorder implements Consumer<TraceEvent> {
       f.directory = errno.isEmpty() && resolver.isDirectory(rawPath);
     }
     f.add(kind, errno, directory);
-    FileAcc acc = f;
-    effects.also(p -> acc.add(kind, errno, directory));
     return f;
   }
 
   // ---- sockets and capabilities ----
 
-  void countSocket(SocketKind kind) {
+  SockAcc countSocket(SocketKind kind) {
     SockAcc s = sockets.computeIfAbsent(kind, k -> new SockAcc());
-    s.count++;
-    effects.also(p -> s.count++);
+    s.count();
+    return s;
   }
 
   /** Notes a socket of a kind an fd showed (attach: its socket() not seen). */
@@ -507,7 +374,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     TreeMap<String, CapabilityUse> caps = new TreeMap<>();
     capabilities.forEach((k, v) -> caps.put(k, new CapabilityUse(k, new TreeSet<>(v), runs)));
     List<String> w = new ArrayList<>(warnings);
-    w.addAll(calls.notes());
+    w.addAll(feed.notes());
     if (unused > diagnostics.size()) {
       w.add(unused + " trace lines could not be used (the first " + diagnostics.size() + " are listed)");
     }
