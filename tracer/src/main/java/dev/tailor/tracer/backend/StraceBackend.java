@@ -160,7 +160,7 @@ public final class StraceBackend implements Backend {
       throw new TraceException(TraceException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
     }
     try {
-      recorder.guard(realDir(dir));
+      String guarded = realDir(dir);
       if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
         throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
       }
@@ -276,7 +276,9 @@ public final class StraceBackend implements Backend {
       if (readerError.get() != null) {
         throw new TraceException(TraceException.Kind.FAILED, "reading the trace failed: " + readerError.get(), readerError.get());
       }
-      if (recorder.guardTouched()) {
+      // Only tailor may use the FIFO's folder: a workload that touched it could have written
+      // trace lines of its own.
+      if (recorder.touched(guarded)) {
         throw new TraceException(TraceException.Kind.FAILED,
             "the workload accessed tailor's private trace folder " + dir + ": it could have written trace lines of its own, "
                 + "so this trace cannot be trusted and no profile is written");

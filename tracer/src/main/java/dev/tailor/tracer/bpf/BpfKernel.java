@@ -70,7 +70,7 @@ final class BpfKernel {
   }
 
   private static String errnoName(int errno) {
-    return BpfOutput.errno(-errno);
+    return dev.tailor.tracer.call.Errnos.name(errno);
   }
 
   private static Memory attr() {

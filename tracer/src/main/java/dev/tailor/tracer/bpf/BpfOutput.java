@@ -3,12 +3,14 @@ package dev.tailor.tracer.bpf;
 import dev.tailor.tracer.Access;
 import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.call.SyscallModel;
+import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.call.Call;
+import dev.tailor.tracer.call.Effect;
+import dev.tailor.tracer.call.Errnos;
+import dev.tailor.tracer.call.PathArg;
 import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.ExitEvent;
-import dev.tailor.tracer.event.RepeatableCall;
 import dev.tailor.tracer.event.RepeatedCall;
-import dev.tailor.tracer.event.SyscallEvent;
-import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.record.Recorder;
 import java.io.IOException;
 import java.io.Writer;
@@ -29,10 +31,10 @@ import java.util.function.IntFunction;
 
 /**
  * Feeds what the kernel reported into a {@link Recorder}: each call that names files or sockets
- * as the line strace would have written ({@link CallText}), forks as clone lines, execs with the
- * new program's argv, and exits; then the counts, errnos and argument values from the kernel's
- * maps. The recorder counts nothing itself ({@link Recorder#countCallsElsewhere}), so the same
- * code reads both backends' calls and nothing is counted twice.
+ * as the typed call it was ({@link KernelDecoder}), forks, execs with the new program's argv, and
+ * exits; then the counts, errnos and argument values from the kernel's maps. The recorder counts
+ * nothing itself ({@link Recorder#countCallsElsewhere}), so nothing is counted twice; both
+ * backends' calls go through the same interpreter.
  */
 final class BpfOutput implements RingBuffer.Sink {
   /** strace -s 64: the longest argv item kept, as strace shortens it. */
@@ -42,10 +44,12 @@ final class BpfOutput implements RingBuffer.Sink {
   private final FlushedPathResolver resolver;
   private final IntFunction<Optional<String>> syscallNames;
   private final Map<String, TracedCalls.Spec> specs;
-  private final CallText text;
+  private final KernelDecoder decoder;
+  private final TracedCalls.Spec[] specByNumber = new TracedCalls.Spec[1024];
+  private final boolean[] noSpec = new boolean[1024];
   private final Set<Integer> live = new HashSet<>();
-  /** Lines read so far and how to replay them; emptied when full (a replay is an optimisation). */
-  private final Map<String, CallMemo> memos = new HashMap<>();
+  /** Calls read so far and how to replay them; emptied when full (a replay is an optimisation). */
+  private final Map<Call, CallMemo> memos = new HashMap<>();
   private static final int MEMOS = 1 << 16;
   private final Set<String> unnamed = new TreeSet<>();
   private final Writer debug;
@@ -64,13 +68,13 @@ final class BpfOutput implements RingBuffer.Sink {
     this.recorder = recorder;
     this.syscallNames = syscallNames;
     this.specs = specs;
-    this.text = new CallText(arch);
+    this.decoder = new KernelDecoder(arch);
     this.debug = debugWriter();
     recorder.countCallsElsewhere();
     recorder.setSource("bpf");
   }
 
-  /** TAILOR_BPF_DEBUG=FILE keeps the calls the kernel reported, as the strace lines the recorder read. */
+  /** TAILOR_BPF_DEBUG=FILE keeps the calls the kernel reported, as the typed calls the recorder read. */
   private static Writer debugWriter() {
     String file = System.getenv("TAILOR_BPF_DEBUG");
     if (file == null || file.isEmpty()) {
@@ -128,13 +132,13 @@ final class BpfOutput implements RingBuffer.Sink {
       case BpfPrograms.FORK -> {
         int child = (int) e.args()[0];
         live.add(child);
-        feed(new SyscallEvent(e.tid(), "clone", "child_stack=NULL, flags=SIGCHLD", Integer.toString(child), ++line));
+        feed(e.tid(), new Call("clone", "", List.of(new Effect.Fork(child))));
       }
       case BpfPrograms.EXIT -> {
         live.remove(e.tid());
         int status = (int) e.args()[0];
         int signal = status & 0x7f;
-        feed(signal == 0 ? new ExitEvent(e.tid(), (status >> 8) & 0xff, "", 0)
+        exit(signal == 0 ? new ExitEvent(e.tid(), (status >> 8) & 0xff, "", 0)
             : new ExitEvent(e.tid(), -1, SyscallModel.SIGNALS.name(signal).orElse("SIG" + signal), 0));
       }
       default -> broken++;
@@ -142,8 +146,7 @@ final class BpfOutput implements RingBuffer.Sink {
   }
 
   private void call(KernelEvent e) {
-    Optional<String> name = syscallNames.apply(e.nr());
-    TracedCalls.Spec spec = name.map(specs::get).orElse(null);
+    TracedCalls.Spec spec = spec(e.nr());
     if (spec == null) {
       return;
     }
@@ -159,13 +162,27 @@ final class BpfOutput implements RingBuffer.Sink {
         unresolved++;
       }
     }
-    text.call(e, name.get(), spec, ++line).ifPresent(this::repeatable);
+    repeatable(e.tid(), decoder.call(e, spec.name(), spec));
     if (e.ret() >= 0 && changesNames(spec)) {
       // Later names may resolve otherwise now: the cache of resolved folders starts over, and so
       // do the replays, which hold resolved paths.
       resolver.flush();
       memos.clear();
     }
+  }
+
+  /** The row of call number {@code nr}, or null when it has none; looked up once per number. */
+  private TracedCalls.Spec spec(int nr) {
+    if (nr < 0 || nr >= specByNumber.length) {
+      return syscallNames.apply(nr).map(specs::get).orElse(null);
+    }
+    TracedCalls.Spec spec = specByNumber[nr];
+    if (spec == null && !noSpec[nr]) {
+      spec = syscallNames.apply(nr).map(specs::get).orElse(null);
+      specByNumber[nr] = spec;
+      noSpec[nr] = spec == null;
+    }
+    return spec;
   }
 
   /** Whether a call that worked may have changed how names resolve: it removed, renamed or made a name, or mounted. */
@@ -195,7 +212,7 @@ final class BpfOutput implements RingBuffer.Sink {
     if (e.nr() != pid && e.nr() > 0) {
       live.remove(e.nr());
       live.add(pid);
-      feed(new ExitEvent(e.nr(), -1, "", pid));
+      exit(new ExitEvent(e.nr(), -1, "", pid));
     }
     Optional<String> given = e.string(0);
     if (given.isEmpty()) {
@@ -212,20 +229,23 @@ final class BpfOutput implements RingBuffer.Sink {
       // execveat on an fd: the file the kernel runs
       path = e.path(3).get();
     }
-    String args = CallText.quote(path.getBytes(StandardCharsets.ISO_8859_1)) + ", " + argv(e) + ", 0x0 /* 0 vars */";
-    feed(new SyscallEvent(pid, "execve", args, "0", ++line));
+    PathArg program = new PathArg(path, PathArg.Base.CWD, "", true);
+    feed(pid, new Call("execve", "", List.of(new Effect.Exec(program, argv(e), "", true))));
   }
 
-  /** argv as strace -s 64 writes it: items cut at 64 bytes, a trailing {@code ...} when the kernel's copy was cut. */
-  private static String argv(KernelEvent e) {
+  /**
+   * argv in {@link dev.tailor.tracer.PathText} form, as strace -s 64 shortens it: items cut at 64
+   * bytes end in {@code ...}, and a last {@code ...} says the kernel's copy was cut.
+   */
+  private static List<String> argv(KernelEvent e) {
     byte[] raw = e.parts()[1];
     List<String> items = new ArrayList<>();
     int start = 0;
     for (int i = 0; i <= raw.length; i++) {
       if (i == raw.length || raw[i] == 0) {
         if (i > start || i < raw.length) {
-          byte[] item = java.util.Arrays.copyOfRange(raw, start, Math.min(i, start + ARGV_ITEM));
-          items.add(CallText.quote(item) + (i - start > ARGV_ITEM ? "..." : ""));
+          String item = new String(raw, start, Math.min(i, start + ARGV_ITEM) - start, StandardCharsets.ISO_8859_1);
+          items.add(PathText.escape(item) + (i - start > ARGV_ITEM ? "..." : ""));
         }
         start = i + 1;
       }
@@ -233,22 +253,21 @@ final class BpfOutput implements RingBuffer.Sink {
     if (Integer.toUnsignedLong(e.peek()) > raw.length) {
       items.add("...");
     }
-    return "[" + String.join(", ", items) + "]";
+    return items;
   }
 
   /**
-   * Feeds a call, or replays it when the same line (pid aside) was read before and its effect did
+   * Feeds a call, or replays it when the same call (pid aside) was read before and its effect did
    * not depend on the process's state: most of a busy workload's calls repeat (a compiler resolves
    * the same folders for every header), and a replay only adds the same accesses again.
    */
-  private void repeatable(SyscallEvent s) {
-    String key = s.name() + "(" + s.args() + ") = " + s.result();
-    CallMemo memo = memos.get(key);
+  private void repeatable(int pid, Call call) {
+    CallMemo memo = memos.get(call);
     if (memo != null && memo.learned()) {
       if (debug != null) {
-        feedDebug(s);
+        debug(pid + " " + call);
       }
-      recorder.accept(new RepeatedCall(s.pid(), memo, s.line()));
+      recorder.accept(new RepeatedCall(pid, memo, ++line));
       return;
     }
     if (memo == null) {
@@ -256,40 +275,41 @@ final class BpfOutput implements RingBuffer.Sink {
         memos.clear();
       }
       memo = new CallMemo();
-      memos.put(key, memo);
+      memos.put(call, memo);
     }
-    recorder.accept(new RepeatableCall(s.pid(), memo));
-    feed(s);
+    if (debug != null) {
+      debug(pid + " " + call);
+    }
+    recorder.call(pid, call, Optional.of(memo));
   }
 
-  private void feedDebug(SyscallEvent s) {
+  private void feed(int pid, Call call) {
+    if (debug != null) {
+      debug(pid + " " + call);
+    }
+    recorder.call(pid, call, Optional.empty());
+  }
+
+  private void exit(ExitEvent x) {
+    if (debug != null) {
+      debug(x.pid() + " +++ " + (x.supersededBy() > 0 ? "superseded by execve in pid " + x.supersededBy()
+          : x.signal().isEmpty() ? "exited with " + x.code() : "killed by " + x.signal()) + " +++");
+    }
+    recorder.accept(x);
+  }
+
+  private void debug(String line) {
     try {
-      debug.write(s.pid() + " " + s.name() + "(" + s.args() + ") = " + s.result() + "\n");
+      debug.write(line + "\n");
     } catch (IOException ex) {
       // debug only
     }
   }
 
-  private void feed(TraceEvent event) {
-    if (debug != null) {
-      try {
-        if (event instanceof SyscallEvent s) {
-          debug.write(s.pid() + " " + s.name() + "(" + s.args() + ") = " + s.result() + "\n");
-        } else if (event instanceof ExitEvent x) {
-          debug.write(x.pid() + " +++ " + (x.supersededBy() > 0 ? "superseded by execve in pid " + x.supersededBy()
-              : x.signal().isEmpty() ? "exited with " + x.code() : "killed by " + x.signal()) + " +++\n");
-        }
-      } catch (IOException ex) {
-        // debug only
-      }
-    }
-    recorder.accept(event);
-  }
-
   /** Adds the kernel's counts, errnos and argument values, and what this trace could not see. */
   synchronized void finish(KernelProbes probes) {
     probes.counts().forEach((nr, n) -> recorder.addSyscallCount(name(nr), n));
-    probes.errors().forEach((key, n) -> recorder.addSyscallErrors(name(key.get(0)), CallText.errnoName(-key.get(1)), n));
+    probes.errors().forEach((key, n) -> recorder.addSyscallErrors(name(key.get(0)), Errnos.name(key.get(1)), n));
     for (long[] a : probes.arguments()) {
       recorder.recordArgument(name((int) a[0]), (int) a[1], a[2], a[3]);
     }
@@ -336,10 +356,5 @@ final class BpfOutput implements RingBuffer.Sink {
     String raw = "syscall_0x" + Integer.toHexString(number);
     unnamed.add(raw);
     return raw;
-  }
-
-  /** The errno name of {@code -negative} (used by {@link BpfKernel}'s messages). */
-  static String errno(int negative) {
-    return CallText.errnoName(negative);
   }
 }

@@ -79,19 +79,27 @@ record KernelEvent(int kind, int tid, int tgid, int nr, long ret, long[] args, b
       return Optional.empty();
     }
     byte[] p = parts[i];
-    java.util.List<String> components = new java.util.ArrayList<>();
-    int start = 0;
-    for (int j = 0; j < p.length; j++) {
-      if (p[j] == 0) {
-        components.add(new String(p, start, j - start, StandardCharsets.ISO_8859_1));
-        start = j + 1;
+    // Components come last first, each ending in a NUL: /c/b/a for "a\0b\0c\0"; bytes after the
+    // last NUL are no whole component.
+    char[] out = new char[p.length + 1];
+    int at = 0;
+    int end = p.length;
+    while (end > 0 && p[end - 1] != 0) {
+      end--;
+    }
+    while (end > 0) {
+      int nul = end - 1;
+      int start = nul;
+      while (start > 0 && p[start - 1] != 0) {
+        start--;
       }
+      out[at++] = '/';
+      for (int j = start; j < nul; j++) {
+        out[at++] = (char) (p[j] & 0xff);
+      }
+      end = start;
     }
-    StringBuilder b = new StringBuilder(p.length + 1);
-    for (int k = components.size() - 1; k >= 0; k--) {
-      b.append('/').append(components.get(k));
-    }
-    return Optional.of(b.length() == 0 ? "/" : b.toString());
+    return Optional.of(at == 0 ? "/" : new String(out, 0, at));
   }
 
   /** Argument {@code i} as the kernel reads an int: the register's low 32 bits, signed. */

@@ -50,7 +50,7 @@ final class TracedCalls {
     }
   }
 
-  /** Calls the recorder infers capabilities from, by name and result (see Recorder.interpret). */
+  /** Calls capabilities are inferred from, by name, result and arguments (see KernelDecoder). */
   static final List<String> CAPABILITY_CALLS = List.of(
       "setuid", "setreuid", "setresuid", "setfsuid", "setgid", "setregid", "setresgid", "setfsgid", "setgroups",
       "mount", "umount2", "pivot_root", "setns", "sethostname", "setdomainname", "fsopen", "fsmount", "move_mount",

@@ -1,6 +1,10 @@
 package dev.tailor.tracer.record;
 
 import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.call.Effect;
+import dev.tailor.tracer.call.ValueNames;
+import java.util.ArrayList;
+import java.util.Optional;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.strace.StraceText;
 import java.util.List;
@@ -8,24 +12,37 @@ import java.util.function.Function;
 
 /**
  * The capabilities a call implies, with the reason the report gives: setuid calls need
- * CAP_SETUID, mount needs CAP_SYS_ADMIN, a raw socket CAP_NET_RAW (see {@link StraceCalls}), and
+ * CAP_SETUID, mount needs CAP_SYS_ADMIN, a raw socket CAP_NET_RAW (see {@link StraceDecoder}), and
  * so on. Only flag and mode arguments are read, never a path, which may spell a flag's name.
  */
 final class CapabilityRules {
   private CapabilityRules() {}
 
-  /** Where implied capabilities go: only calls that worked ({@code ok}) imply one. */
-  interface Sink {
-    void add(boolean ok, String capability, String reason);
+  /** Adds capabilities to a list of effects. */
+  private record Sink(List<Effect> out) {
+    void add(boolean ok, String capability, String reason) {
+      out.add(new Effect.Capable(capability, reason));
+    }
   }
 
-  /** {@code args}: the call's split arguments, as {@link StraceCalls#args} gives them. */
-  static void infer(SyscallEvent e, String name, boolean ok, Function<SyscallEvent, List<String>> args, Sink capability) {
+  /**
+   * The capabilities a call that worked implies, and its id changes; {@code args}: the call's
+   * split arguments, as {@link StraceDecoder#args} gives them.
+   */
+  static void infer(SyscallEvent e, String name, Function<SyscallEvent, List<String>> args, List<Effect> out) {
+    Sink capability = new Sink(out);
+    boolean ok = true;
+    Optional<Effect.IdCall> id = Effect.IdCall.of(name);
+    if (id.isPresent()) {
+      List<String> a = args.apply(e);
+      List<Long> ids = new ArrayList<>();
+      for (int i = 0; i < id.get().ids().size(); i++) {
+        ids.add(i < a.size() ? ValueNames.number(a.get(i).trim()).orElse(-1L) : -1L);
+      }
+      out.add(new Effect.IdChange(id.get(), ids, name + "(" + e.args() + ")"));
+      return;
+    }
     switch (name) {
-      case "setuid", "setreuid", "setresuid", "setfsuid", "setuid32", "setreuid32", "setresuid32" ->
-          capability.add(ok, "setuid", name + "(" + e.args() + ")");
-      case "setgid", "setregid", "setresgid", "setfsgid", "setgroups", "setgid32", "setregid32",
-          "setresgid32", "setgroups32" -> capability.add(ok, "setgid", name + "(" + e.args() + ")");
       case "mount", "umount2", "umount", "pivot_root", "setns", "sethostname", "setdomainname",
           "fsopen", "fsmount", "move_mount", "open_tree" -> capability.add(ok, "sys_admin", name);
       case "unshare" -> {

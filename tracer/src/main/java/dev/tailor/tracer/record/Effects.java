@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What reading one call did that a repeat of the same line must do again (the rest is idempotent:
  * sets, first-seen records), and whether it read state a repeat may not share (a working
- * directory). Shared by the {@link Recorder} and {@link StraceCalls} for the call being read.
+ * directory). Kept by the {@link CallFeed} for the call being read; the {@link CallInterpreter} and
+ * {@link ProcessPaths} add to it.
  */
 final class Effects {
   /** The parts to apply again, while a call that may repeat is read; null otherwise. */

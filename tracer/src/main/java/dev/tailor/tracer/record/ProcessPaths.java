@@ -1,7 +1,7 @@
 package dev.tailor.tracer.record;
 
 import dev.tailor.tracer.PathText;
-import dev.tailor.tracer.strace.StraceText;
+import dev.tailor.tracer.call.PathArg;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -80,42 +80,37 @@ final class ProcessPaths {
     return cwds.getOrDefault(pid, initialCwd);
   }
 
-  /**
-   * The absolute, resolved path of argument {@code pathIndex}, relative to the dirfd argument
-   * {@code dirIndex} (none when negative).
-   */
-  Optional<String> argPathAt(int pid, List<String> a, int dirIndex, int pathIndex, boolean follow) {
-    if (a.size() <= Math.max(dirIndex, pathIndex)) {
-      return Optional.empty();
-    }
-    return resolveArg(pid, dirIndex < 0 ? null : a.get(dirIndex), a.get(pathIndex), follow);
-  }
-
-  private Optional<String> resolveArg(int pid, String dirToken, String pathToken, boolean follow) {
-    Optional<String> name = StraceText.unquote(pathToken);
-    if (name.isEmpty() || StraceText.isTruncated(pathToken)) {
-      return Optional.empty();
-    }
-    String n = name.get();
-    // AT_FDCWD</dir>: strace says where the process is, which is also what a repeat will say.
-    String decoratedCwd = "";
-    if (dirToken != null && dirToken.startsWith("AT_FDCWD")) {
-      decoratedCwd = StraceText.decoratedPath(dirToken).orElse("");
-      if (!decoratedCwd.isEmpty()) {
-        String d = decoratedCwd;
-        cwds.put(pid, d);
-        effects.also(p -> cwds.put(p, d));
+  /** The absolute path the kernel resolved for a name the process passed, if it can be known. */
+  Optional<String> resolve(int pid, PathArg arg) {
+    switch (arg.base()) {
+      case NONE -> {
+        return Optional.empty();
       }
+      case RESOLVED -> {
+        return Optional.of(arg.name());
+      }
+      default -> {
+        // resolved below
+      }
+    }
+    String n = arg.name();
+    boolean follow = arg.follow();
+    // AT_FDCWD</dir>: the trace says where the process is, which is also what a repeat will say.
+    String decoratedCwd = "";
+    if (arg.base() == PathArg.Base.CWD && !arg.dir().isEmpty()) {
+      decoratedCwd = arg.dir();
+      String d = decoratedCwd;
+      cwds.put(pid, d);
+      effects.also(p -> cwds.put(p, d));
     }
     String base;
     if (n.startsWith("/")) {
       base = "";
-    } else if (dirToken != null && !dirToken.startsWith("AT_FDCWD")) {
-      Optional<String> d = StraceText.decoratedPath(dirToken);
-      if (d.isEmpty()) {
+    } else if (arg.base() == PathArg.Base.DIR) {
+      if (arg.dir().isEmpty()) {
         return Optional.empty();
       }
-      base = d.get();
+      base = arg.dir();
     } else {
       base = decoratedCwd.isEmpty() ? cwdOf(pid) : decoratedCwd;
       if (base.isEmpty()) {

@@ -4,7 +4,7 @@ import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.strace.TraceParser;
 import java.util.Set;
 
-/** How much of each call's strace text {@link StraceCalls} reads, so the parser can skip the rest. */
+/** How much of each call's strace text {@link StraceDecoder} reads, so the parser can skip the rest. */
 final class ReadDetail {
   private ReadDetail() {}
 

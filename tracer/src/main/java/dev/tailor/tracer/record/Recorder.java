@@ -10,14 +10,12 @@ import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
+import dev.tailor.tracer.call.ArgFilter;
+import dev.tailor.tracer.call.Call;
+import dev.tailor.tracer.call.Effect.SocketAddress;
+import dev.tailor.tracer.call.SocketKind;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
-import dev.tailor.tracer.event.CloneStarted;
-import dev.tailor.tracer.event.ExitEvent;
-import dev.tailor.tracer.event.RepeatableCall;
-import dev.tailor.tracer.event.RepeatedCall;
-import dev.tailor.tracer.event.SignalEvent;
-import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
 import dev.tailor.tracer.strace.StraceText;
@@ -37,10 +35,11 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * Aggregates trace events into a {@link Recording}: syscall counts and errors, file accesses by
- * resolved path, sockets, execs and the capabilities the calls imply. It follows each process's
- * working directory (from {@code AT_FDCWD</dir>} decorations, chdir and fork) to resolve relative
- * names. Fed from one thread; the counters may be read from another for a status line.
+ * Adds up what the traced calls did into a {@link Recording}: syscall counts and errors, file
+ * accesses by resolved path, sockets, execs and the capabilities the calls imply. Calls arrive as
+ * strace's events ({@link #accept}) or a kernel decoder's typed calls ({@link #call}); the {@link
+ * CallFeed} decodes, counts and replays them and the {@link CallInterpreter} applies them here.
+ * Fed from one thread; the counters may be read from another for a status line.
  */
 public final class Recorder implements Consumer<TraceEvent> {
   /** Diagnostics kept in the recording; the rest are only counted. */
@@ -48,40 +47,24 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   private final String run;
   private String source;
-  private final UnaryOperator<String> syscallNames;
 
   private final Map<String, long[]> syscallCounts = new HashMap<>();
   private final Map<String, Map<String, long[]>> syscallErrors = new HashMap<>();
   private final Map<String, FileAcc> files = new HashMap<>();
-  private final Map<String, SockAcc> sockets = new HashMap<>();
+  private final Map<SocketKind, SockAcc> sockets = new HashMap<>();
   private final Map<String, ExecUse> execs = new HashMap<>();
   private final Map<String, Set<String>> capabilities = new TreeMap<>();
   private final ArgumentValues arguments = new ArgumentValues();
   private final Set<Integer> pids = new HashSet<>();
-  private final Map<String, String> renamedSyscalls = new HashMap<>();
   private final LinkedHashSet<String> warnings = new LinkedHashSet<>();
   private final List<Target> targets = new ArrayList<>();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
-  /** {socket key, "local" or "peer", address}; a set, so repeated sends add nothing. */
-  private final Set<List<String>> pendingAddresses = new LinkedHashSet<>();
+  /** Addresses of sockets; a set, so repeated sends add nothing. */
+  private final Set<SocketAddress> pendingAddresses = new LinkedHashSet<>();
   private long unused;
   private volatile long syscallTotal;
-  private String guarded = "";
-  /** {@code guarded} and a slash: what the paths below it start with. */
-  private String guardedBelow = "";
-  private boolean guardTouched;
-  /** The memo offered for the next call, and its pid. */
-  private CallMemo offered;
-  private int offeredPid;
-  /** The pid of the last call, already in {@link #pids}. */
-  private int lastPid = -1;
-  /** What the call being read did that a repeat of its line must do again. */
-  private final Effects effects = new Effects();
   private final PathResolver resolver;
-  private final StraceCalls calls;
-
-  /** Calls that change or read what a repeat of the same line would not share. */
-  private static final Set<String> NEVER_REPLAYED = Set.of("chdir", "fchdir", "clone", "clone3", "fork", "vfork");
+  private final CallFeed feed;
 
   static final class FileAcc {
     final EnumSet<Access> ok = EnumSet.noneOf(Access.class);
@@ -91,6 +74,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     boolean named;
     long count;
 
+    /** Adds one access; the {@link CallInterpreter} does it again on each repeat of the call. */
     void add(Access kind, String errno, boolean dir) {
       count++;
       directory |= dir;
@@ -102,10 +86,15 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
   }
 
-  private static final class SockAcc {
+  static final class SockAcc {
     final TreeSet<String> local = new TreeSet<>();
     final TreeSet<String> peers = new TreeSet<>();
     long count;
+
+    /** Counts one socket made; again on each repeat of the call. */
+    void count() {
+      count++;
+    }
   }
 
   /**
@@ -126,8 +115,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     this.run = run;
     this.source = source;
     this.resolver = resolver;
-    this.syscallNames = syscallNames;
-    this.calls = new StraceCalls(this, effects, resolver, initialCwd.orElse(""));
+    this.feed = new CallFeed(this, resolver, syscallNames, initialCwd.orElse(""));
   }
 
   /**
@@ -140,7 +128,7 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** Sets a process's working directory, for processes that were running before the trace. */
   public void setCwd(int pid, String cwd) {
-    calls.paths().setCwd(pid, cwd);
+    feed.paths().setCwd(pid, cwd);
   }
 
   /** Names the trace the next events come from, for diagnostics. */
@@ -160,23 +148,16 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   // ---- calls counted elsewhere (a backend that counts in the kernel) ----
 
-  /** Whether calls fed as events are counted here; see {@link #countCallsElsewhere}. */
-  private boolean countEvents = true;
-
   /**
    * From now on, calls fed as events add files, sockets, execs, processes and capabilities, but no
    * syscall counts, errors or argument values: a backend that counts every call in the kernel
-   * feeds only the calls that name files or sockets, as strace would have written them, and adds
-   * the counts with {@link #addSyscallCount}, {@link #addSyscallErrors} and {@link #recordArgument}.
+   * feeds only the calls that name files or sockets, and adds the counts with {@link
+   * #addSyscallCount}, {@link #addSyscallErrors} and {@link #recordArgument}.
    */
   public void countCallsElsewhere() {
-    countEvents = false;
+    feed.countCallsElsewhere();
   }
 
-  /** Whether calls fed as events are counted (and their argument values recorded) here. */
-  boolean countsEvents() {
-    return countEvents;
-  }
 
   /** Adds {@code count} failures with {@code errno} ({@code ENOENT}) of {@code name}, counted elsewhere. */
   public void addSyscallErrors(String name, String errno, long count) {
@@ -202,47 +183,27 @@ public final class Recorder implements Consumer<TraceEvent> {
     pids.add(pid);
   }
 
-  /** Records one access to an absolute, resolved path (one char per byte), as a backend saw it. */
-  public void recordFile(String rawPath, Access kind, String errno, boolean directory) {
-    fileAccess(rawPath, kind, errno, directory).named = true;
-  }
-
   /** Records an open of an absolute, resolved path with strace-style flags ({@code O_RDWR|O_CREAT}). */
   public void recordOpen(String rawPath, String flags, String errno) {
     boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
-    for (Access k : StraceCalls.openKinds(flags)) {
-      recordFile(rawPath, k, errno, directory);
+    for (Access k : StraceDecoder.openKinds(flags)) {
+      fileAccess(rawPath, k, errno, directory).named = true;
     }
   }
 
   /** Records a successful exec of an absolute path; {@code argv} items in {@link PathText} form. */
-  public void recordExec(String rawPath, List<String> argv) {
-    recordFile(rawPath, Access.EXEC, "", false);
-    recordFile(rawPath, Access.READ, "", false);
+  void recordExec(String rawPath, List<String> argv) {
+    fileAccess(rawPath, Access.EXEC, "", false).named = true;
+    fileAccess(rawPath, Access.READ, "", false).named = true;
     String key = PathText.escape(rawPath);
     exec(new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run))));
   }
 
-  /** Records a successful socket() of a family and type as the report names them ({@code inet}, {@code stream}). */
-  public void recordSocket(String family, String type) {
-    countSocket(family, type);
-    if ((type.equals("raw") && (family.equals("inet") || family.equals("inet6"))) || family.equals("packet")) {
-      capability(true, "net_raw", "socket(" + family + ", " + type + ")");
-    }
-  }
-
-  /**
-   * Watches a path only tailor may use (the folder of its trace FIFO): a workload that touches
-   * it could write trace lines of its own, so such a trace cannot be trusted.
-   */
-  public void guard(String rawPath) {
-    this.guarded = rawPath;
-    this.guardedBelow = rawPath + "/";
-  }
-
-  /** Whether any traced call named the guarded path or something below it. */
-  public boolean guardTouched() {
-    return guardTouched;
+  /** Whether any call recorded so far used {@code rawFolder} or something below it. */
+  public boolean touched(String rawFolder) {
+    String folder = PathText.escape(rawFolder);
+    String below = folder + "/";
+    return files.keySet().stream().anyMatch(k -> k.equals(folder) || k.startsWith(below));
   }
 
   /** Calls seen so far. */
@@ -267,120 +228,53 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   @Override
   public void accept(TraceEvent event) {
-    if (event instanceof RepeatedCall r) {
-      r.memo().replay(r.pid());
-      return;
+    feed.accept(event);
+  }
+
+  /**
+   * Applies a call a kernel decoder read, of process {@code pid}; {@code memo}, when given, learns
+   * how to replay it for any pid.
+   */
+  public void call(int pid, Call call, Optional<CallMemo> memo) {
+    feed.call(pid, call, memo);
+  }
+
+  /** Notes a process or thread; true when it is new. */
+  boolean addProcess(int pid) {
+    return pids.add(pid);
+  }
+
+  /** Counts a line the parser could not read, listing the first few. */
+  void unparsed(UnparsedLine u) {
+    unused++;
+    if (diagnostics.size() < MAX_DIAGNOSTICS) {
+      diagnostics.add(new Diagnostic(source, u.line(), u.reason() + (u.text().isEmpty() ? "" : ": " + u.text())));
     }
-    if (event instanceof RepeatableCall r) {
-      offered = r.memo();
-      offeredPid = r.pid();
-      return;
-    }
-    if (event instanceof SyscallEvent s) {
-      syscall(s);
-      return;
-    }
-    // An offer is for the call right after it; an unlearned memo is simply never replayed.
-    offered = null;
-    if (event instanceof CloneStarted c) {
-      calls.paths().cloneStarted(c.pid());
-    } else if (event instanceof ExitEvent e) {
-      pids.add(e.pid());
-      calls.paths().exited(e.pid());
-    } else if (event instanceof SignalEvent s) {
-      pids.add(s.pid());
-    } else if (event instanceof UnparsedLine u) {
-      unused++;
-      if (diagnostics.size() < MAX_DIAGNOSTICS) {
-        diagnostics.add(new Diagnostic(source, u.line(), u.reason() + (u.text().isEmpty() ? "" : ": " + u.text())));
-      }
-      if (u.reason().startsWith("personality")) {
-        warn("a process switched to another syscall ABI (32-bit?); its syscalls were named as native ones");
-      }
+    if (u.reason().startsWith("personality")) {
+      warn("a process switched to another syscall ABI (32-bit?); its syscalls were named as native ones");
     }
   }
 
-  private void syscall(SyscallEvent e) {
-    int pid = e.pid();
-    String name = e.name();
-    CallMemo memo = offered;
-    offered = null;
-    if (!StraceText.decodable(e.args()) || !StraceText.decodable(e.result())) {
-      // Guessing what an unknown escape means would record a path that appears nowhere in the log.
-      unusable(e.line(), "an escape strace does not write in " + name
-          + ": " + StraceText.printable(e.args() + " = " + e.result(), 160));
-      return;
-    }
-    if (countEvents) {
-      syscallTotal++;
-    }
-    notePid(pid);
-    if (name.startsWith("syscall_")) {
-      name = renamedSyscalls.computeIfAbsent(name, syscallNames);
-    }
-    if (memo != null && (offeredPid != pid || NEVER_REPLAYED.contains(name))) {
-      memo = null;
-    }
-    Optional<String> errno = e.errno();
-    effects.start(memo != null);
-    try {
-      calls.interpret(e, name, pid, errno.orElse(""));
-    } catch (RuntimeException ex) {
-      // A malformed argument must never stop the recording; the line is unused, the call not counted.
-      effects.end();
-      unusable(e.line(), "could not read arguments of " + name + ": " + ex.getMessage());
-      return;
-    }
-    // Where calls are counted elsewhere, a repeat replays the call's effects alone.
-    long[] counter = null;
-    long[] errors = null;
-    if (countEvents) {
-      counter = syscallCounts.computeIfAbsent(name, k -> new long[1]);
-      counter[0]++;
-      if (errno.isPresent()) {
-        errors = syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno.get(), k -> new long[1]);
-        errors[0]++;
-      }
-    }
-    if (memo != null && !effects.readState) {
-      memo.learn(replay(counter, errors, effects.parts()));
-    }
-    effects.end();
+  /** Counts one call more in the total the status line shows. */
+  void called() {
+    syscallTotal++;
+  }
+
+  /** The counter of calls of {@code name}. */
+  long[] callCounter(String name) {
+    return syscallCounts.computeIfAbsent(name, k -> new long[1]);
+  }
+
+  /** The counter of calls of {@code name} that failed with {@code errno}. */
+  long[] errorCounter(String name, String errno) {
+    return syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno, k -> new long[1]);
   }
 
   /** Counts a line that contributes nothing, listing the first few. */
-  private void unusable(long line, String why) {
+  void unusable(long line, String why) {
     unused++;
     if (diagnostics.size() < MAX_DIAGNOSTICS) {
       diagnostics.add(new Diagnostic(source, line, why));
-    }
-  }
-
-  /** What a repeat of a call does: the bookkeeping of {@link #syscall}, then the call's own parts. */
-  private CallMemo.Replay replay(long[] counter, long[] errors, CallMemo.Replay[] parts) {
-    return pid -> {
-      notePid(pid);
-      if (counter != null) {
-        syscallTotal++;
-        counter[0]++;
-      }
-      if (errors != null) {
-        errors[0]++;
-      }
-      for (CallMemo.Replay part : parts) {
-        part.apply(pid);
-      }
-    };
-  }
-
-  /** Notes a pid at its call; a pid new while exactly one process is inside clone/fork is its child. */
-  private void notePid(int pid) {
-    if (pid == lastPid) {
-      return;
-    }
-    lastPid = pid;
-    if (pids.add(pid)) {
-      calls.paths().newPid(pid);
     }
   }
 
@@ -397,19 +291,22 @@ public final class Recorder implements Consumer<TraceEvent> {
   /** Adds a successful exec. */
   void exec(ExecUse use) {
     execs.merge(use.path(), use, ExecUse::merge);
-    effects.also(p -> execs.merge(use.path(), use, ExecUse::merge));
   }
 
-  /** Adds a socket address: {socket key, "local" or "peer", address}. */
-  void address(List<String> entry) {
-    pendingAddresses.add(entry);
+  /** Adds a socket address. */
+  void address(SocketAddress address) {
+    pendingAddresses.add(address);
+  }
+
+  /** Counts a value of a recorded argument; the counter, to count again on each repeat. */
+  long[] countArgument(ArgFilter filter, long value) {
+    long[] counter = arguments.counter(filter, value);
+    counter[0]++;
+    return counter;
   }
 
   /** Adds one access to a file; the caller marks whether a call named it. */
   FileAcc fileAccess(String rawPath, Access kind, String errno, boolean directory) {
-    if (!guarded.isEmpty() && (rawPath.equals(guarded) || rawPath.startsWith(guardedBelow))) {
-      guardTouched = true;
-    }
     String key = PathText.escape(rawPath);
     FileAcc f = files.get(key);
     if (f == null) {
@@ -418,30 +315,24 @@ public final class Recorder implements Consumer<TraceEvent> {
       f.directory = errno.isEmpty() && resolver.isDirectory(rawPath);
     }
     f.add(kind, errno, directory);
-    FileAcc acc = f;
-    effects.also(p -> acc.add(kind, errno, directory));
     return f;
   }
 
-  // ---- sockets ----
+  // ---- sockets and capabilities ----
 
-  void countSocket(String family, String type) {
-    SockAcc s = sockets.computeIfAbsent(family + " " + type, k -> new SockAcc());
-    s.count++;
-    effects.also(p -> s.count++);
+  SockAcc countSocket(SocketKind kind) {
+    SockAcc s = sockets.computeIfAbsent(kind, k -> new SockAcc());
+    s.count();
+    return s;
   }
 
-  /** Notes the socket kind of a decoration such as {@code 3<TCP:[...]>} (attach: socket() not seen). */
-  void socketOfDecoration(String token) {
-    SocketText.decoratedKind(token).ifPresent(key -> sockets.computeIfAbsent(key, k -> new SockAcc()));
+  /** Notes a socket of a kind an fd showed (attach: its socket() not seen). */
+  void socketSeen(SocketKind kind) {
+    sockets.computeIfAbsent(kind, k -> new SockAcc());
   }
 
-  // ---- capabilities ----
-
-  void capability(boolean ok, String name, String reason) {
-    if (ok) {
-      capabilities.computeIfAbsent(name, k -> new TreeSet<>()).add(StraceText.printable(reason, 160));
-    }
+  void capability(String name, String reason) {
+    capabilities.computeIfAbsent(name, k -> new TreeSet<>()).add(StraceText.printable(reason, 160));
   }
 
   // ---- result ----
@@ -464,15 +355,16 @@ public final class Recorder implements Consumer<TraceEvent> {
       TreeMap<String, java.util.SortedSet<String>> failures = new TreeMap<>(f.failures);
       (f.named || !fromStart ? fs : inherited).put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs));
     });
-    TreeMap<String, SockAcc> socks = new TreeMap<>(sockets);
-    for (List<String> p : pendingAddresses) {
-      String key = p.get(0);
-      if (key.endsWith(" ?")) {
-        String family = key.substring(0, key.length() - 2);
+    TreeMap<String, SockAcc> socks = new TreeMap<>();
+    sockets.forEach((k, v) -> socks.put(k.key(), v));
+    for (SocketAddress p : pendingAddresses) {
+      String key = p.kind().key();
+      if (p.kind().type().equals(SocketKind.ANY_TYPE)) {
+        String family = p.kind().family();
         key = socks.keySet().stream().filter(k -> k.startsWith(family + " ")).findFirst().orElse(family + " unknown");
       }
       SockAcc s = socks.computeIfAbsent(key, k -> new SockAcc());
-      (p.get(1).equals("local") ? s.local : s.peers).add(p.get(2));
+      (p.local() ? s.local : s.peers).add(p.address());
     }
     TreeMap<String, SocketUse> ss = new TreeMap<>();
     socks.forEach((k, s) -> {
@@ -482,7 +374,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     TreeMap<String, CapabilityUse> caps = new TreeMap<>();
     capabilities.forEach((k, v) -> caps.put(k, new CapabilityUse(k, new TreeSet<>(v), runs)));
     List<String> w = new ArrayList<>(warnings);
-    w.addAll(calls.notes());
+    w.addAll(feed.notes());
     if (unused > diagnostics.size()) {
       w.add(unused + " trace lines could not be used (the first " + diagnostics.size() + " are listed)");
     }

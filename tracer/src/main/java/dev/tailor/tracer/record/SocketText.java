@@ -1,6 +1,7 @@
 package dev.tailor.tracer.record;
 
 import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.call.SocketKind;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.call.ValueNames;
 import dev.tailor.tracer.strace.StraceText;
@@ -39,10 +40,10 @@ final class SocketText {
   }
 
   /**
-   * {@code "family type"} of an fd decorated by {@code -yy} ({@code TCP:[...]}, {@code
+   * The socket kind of an fd decorated by {@code -yy} ({@code TCP:[...]}, {@code
    * UNIX-STREAM:[...]}), or empty when the decoration does not say.
    */
-  static Optional<String> decoratedKind(String token) {
+  static Optional<SocketKind> decoratedKind(String token) {
     Optional<String> d = StraceText.decoration(token);
     if (d.isEmpty()) {
       return Optional.empty();
@@ -53,20 +54,23 @@ final class SocketText {
       return Optional.empty();
     }
     return Optional.ofNullable(switch (kind.substring(0, colon)) {
-      case "TCP" -> "inet stream";
-      case "TCPv6" -> "inet6 stream";
-      case "UDP", "UDPLITE", "PING" -> "inet dgram";
-      case "UDPv6", "UDPLITEv6", "PINGv6" -> "inet6 dgram";
-      case "RAW" -> "inet raw";
-      case "RAWv6" -> "inet6 raw";
-      case "UNIX-STREAM" -> "unix stream";
-      case "UNIX-DGRAM" -> "unix dgram";
-      case "UNIX-SEQPACKET" -> "unix seqpacket";
-      case "NETLINK" -> "netlink raw";
-      case "PACKET" -> "packet raw";
+      case "TCP" -> INET_STREAM;
+      case "TCPv6" -> new SocketKind("inet6", "stream");
+      case "UDP", "UDPLITE", "PING" -> new SocketKind("inet", "dgram");
+      case "UDPv6", "UDPLITEv6", "PINGv6" -> new SocketKind("inet6", "dgram");
+      case "RAW" -> new SocketKind("inet", "raw");
+      case "RAWv6" -> new SocketKind("inet6", "raw");
+      case "UNIX-STREAM" -> UNIX_STREAM;
+      case "UNIX-DGRAM" -> new SocketKind("unix", "dgram");
+      case "UNIX-SEQPACKET" -> new SocketKind("unix", "seqpacket");
+      case "NETLINK" -> new SocketKind("netlink", "raw");
+      case "PACKET" -> new SocketKind("packet", "raw");
       default -> null;
     });
   }
+
+  private static final SocketKind INET_STREAM = new SocketKind("inet", "stream");
+  private static final SocketKind UNIX_STREAM = new SocketKind("unix", "stream");
 
   /** {family, printable address} of a sockaddr struct. */
   static Optional<String[]> address(String struct) {

@@ -44,6 +44,19 @@ class RecorderTest {
   }
 
   @Test
+  void touched_aFolderOrBelowIt_whateverTheCallDid_butNotANameThatOnlyStartsAlike() throws IOException {
+    Recorder r = new Recorder("run", "text", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/work"));
+    new TraceParser(r).parse(new ByteArrayInputStream(String.join("\n",
+        "7 openat(AT_FDCWD</work>, \"/tmp/tailor-1x\", O_RDONLY) = -1 ENOENT (No such file or directory)",
+        "7 write(1</tmp/tailor-1/trace.fifo>, \"9 x\", 3) = 3", "").getBytes(StandardCharsets.ISO_8859_1)));
+    assertTrue(r.touched("/tmp/tailor-1"), "written through an inherited fd");
+    assertTrue(r.touched("/tmp/tailor-1/trace.fifo"));
+    assertFalse(r.touched("/tmp/tailor"), "a name that merely starts alike");
+    assertTrue(r.touched("/tmp/tailor-1x"), "a failed open names it too");
+    assertFalse(r.touched("/work"), "the working directory of the call was not used");
+  }
+
+  @Test
   void record_shellWithChdirAndForks_resolvesRelativeNamesThroughInheritedCwd() throws IOException {
     Recording r = record("shell-relative.strace");
     assertTrue(file(r, "/tmp/fxrel").accesses().contains(Access.MKDIR), "mkdir(\"fxrel\") by a vfork child of a process in /tmp");
@@ -104,11 +117,11 @@ class RecorderTest {
 
   @Test
   void record_openFlags_mapToAccessKinds() {
-    assertEquals(EnumSet.of(Access.READ), StraceCalls.openKinds("O_RDONLY|O_CLOEXEC"));
-    assertEquals(EnumSet.of(Access.APPEND, Access.CREATE), StraceCalls.openKinds("O_WRONLY|O_CREAT|O_APPEND"));
-    assertEquals(EnumSet.of(Access.READ, Access.WRITE), StraceCalls.openKinds("O_RDWR"));
-    assertEquals(EnumSet.of(Access.WRITE, Access.CREATE), StraceCalls.openKinds("O_WRONLY|O_CREAT|O_TRUNC|O_APPEND"));
-    assertEquals(EnumSet.of(Access.STAT), StraceCalls.openKinds("O_RDONLY|O_PATH"));
+    assertEquals(EnumSet.of(Access.READ), StraceDecoder.openKinds("O_RDONLY|O_CLOEXEC"));
+    assertEquals(EnumSet.of(Access.APPEND, Access.CREATE), StraceDecoder.openKinds("O_WRONLY|O_CREAT|O_APPEND"));
+    assertEquals(EnumSet.of(Access.READ, Access.WRITE), StraceDecoder.openKinds("O_RDWR"));
+    assertEquals(EnumSet.of(Access.WRITE, Access.CREATE), StraceDecoder.openKinds("O_WRONLY|O_CREAT|O_TRUNC|O_APPEND"));
+    assertEquals(EnumSet.of(Access.STAT), StraceDecoder.openKinds("O_RDONLY|O_PATH"));
   }
 
   @Test

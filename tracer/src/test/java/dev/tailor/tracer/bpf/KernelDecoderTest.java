@@ -8,7 +8,6 @@ import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.record.PathResolver;
 import dev.tailor.tracer.record.Recorder;
-import dev.tailor.tracer.strace.StraceText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -19,13 +18,13 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kernel's records written as strace lines and read by the recorder that reads strace's:
- * what a file ends up with must be what the call did, for names with any byte in them.
+ * The kernel's records decoded into typed calls and applied by the interpreter that applies
+ * strace's: what a file ends up with must be what the call did, for names with any byte in them.
  */
-class CallTextTest {
+class KernelDecoderTest {
   private static final Map<String, TracedCalls.Spec> SPECS = TracedCalls.specs(24);
   private static final int AT_FDCWD = -100;
-  private final CallText text = new CallText("x86_64");
+  private final KernelDecoder decoder = new KernelDecoder("x86_64");
 
   /** A walked part: the components last first, each NUL-terminated. */
   static byte[] walked(String path) {
@@ -54,9 +53,8 @@ class CallTextTest {
   private Recording record(String name, KernelEvent... events) {
     Recorder r = new Recorder("t", "bpf", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/nowhere"));
     r.countCallsElsewhere();
-    long line = 0;
     for (KernelEvent e : events) {
-      r.accept(text.call(e, name, SPECS.get(name), ++line).orElseThrow());
+      r.call(e.tid(), decoder.call(e, name, SPECS.get(name)), Optional.empty());
     }
     return r.toRecording("t", "x86_64");
   }
@@ -140,16 +138,44 @@ class CallTextTest {
   }
 
   @Test
-  void quote_roundTripsEveryByteThroughStracesReader() {
-    byte[] all = new byte[256];
-    for (int i = 0; i < 256; i++) {
-      all[i] = (byte) i;
-    }
-    String quoted = CallText.quote(all);
-    assertTrue(StraceText.decodable(quoted));
-    assertEquals(new String(all, StandardCharsets.ISO_8859_1), StraceText.unquote(quoted).orElseThrow());
-    String path = "/a<b>c\\d\"e\n";
-    assertEquals(path, StraceText.decoratedPath("3<" + CallText.decorate(path) + ">").orElseThrow());
+  void sockaddrs_ofEachFamily_asTheReportNamesThem() {
+    assertEquals("/run/x", peer(new byte[] {1, 0, '/', 'r', 'u', 'n', '/', 'x', 0, 9}, "unix"));
+    assertEquals("@ab", peer(new byte[] {1, 0, 0, 'a', 'b'}, "unix"));
+    assertEquals("127.0.0.1:8080", peer(new byte[] {2, 0, 0x1f, (byte) 0x90, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "inet"));
+    byte[] six = new byte[28];
+    six[0] = 10;
+    six[3] = 80;
+    six[23] = 1;
+    assertEquals("[::1]:80", peer(six, "inet6"));
+  }
+
+  /** The one peer address a connect to {@code addr} records, on a socket() of {@code family}. */
+  private String peer(byte[] addr, String family) {
+    KernelEvent e = new KernelEvent(BpfPrograms.CALL, 7, 7, 0, 0, new long[] {3, 0, addr.length, 0, 0, 0},
+        new byte[][] {addr, new byte[0], new byte[0], new byte[0]}, new int[4], 0);
+    Recording r = record("connect", e);
+    assertEquals(1, r.sockets().size(), r.sockets()::toString);
+    dev.tailor.tracer.SocketUse s = r.sockets().values().iterator().next();
+    assertEquals(family, s.family());
+    assertEquals(1, s.peers().size(), s.peers()::toString);
+    return s.peers().first();
+  }
+
+  @Test
+  void setresuid_isAnIdChangeWithItsNumbers() {
+    KernelEvent e = call(0, new long[] {-1L, 0, 0xffffffffL}, null, null, null, null, 0);
+    dev.tailor.tracer.call.Call c = decoder.call(e, "setresuid", SPECS.get("setresuid"));
+    assertEquals(List.of(new dev.tailor.tracer.call.Effect.IdChange(dev.tailor.tracer.call.Effect.IdCall.SETRESUID,
+        List.of(-1L, 0L, -1L), "setresuid(-1, 0, -1)")), c.effects());
+    assertEquals(Map.of("setuid", new java.util.TreeSet<>(List.of("setresuid(-1, 0, -1)"))),
+        Map.of("setuid", record("setresuid", e).capabilities().get("setuid").reasons()));
+  }
+
+  @Test
+  void theSameCallInAnotherProcess_isAnEqualValue() {
+    KernelEvent a = call(3, new long[] {AT_FDCWD, 0, 0}, "/etc/passwd", null, "/w", "/etc/passwd", 0);
+    KernelEvent b = new KernelEvent(BpfPrograms.CALL, 8, 8, 0, 4, a.args(), a.parts(), a.status(), 0);
+    assertEquals(decoder.call(a, "openat", SPECS.get("openat")), decoder.call(b, "openat", SPECS.get("openat")));
   }
 
   @Test
@@ -164,8 +190,11 @@ class CallTextTest {
   }
 
   @Test
-  void errno_andRestartCodes_asStraceWritesThem() {
-    assertEquals("-1 ENOENT (ENOENT)", CallText.errno(-2));
-    assertEquals("E600", CallText.errnoName(-600));
+  void errno_andRestartCodes() {
+    Recording failed = record("unlink", call(-2, new long[] {0}, "/x", null, null, null, 0));
+    assertEquals(Map.of("ENOENT", new java.util.TreeSet<>(List.of("delete"))), failed.files().get("/x").failures());
+    assertEquals("E600", dev.tailor.tracer.call.Errnos.name(600));
+    // below -4095 the value is no errno: the call did not return, and an open names nothing
+    assertTrue(record("openat", call(-5000, new long[] {AT_FDCWD, 0, 0}, "/y", null, null, null, 0)).files().isEmpty());
   }
 }

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Side-by-side comparison of two tailor jars on the targets of a change (issue 20): the bpf
+# backend on dd and on 150 compiles, the strace backend on dd, `generate` on the same logs, and
+# the bpf reader thread's CPU per event (tracer's ReaderCost). Runs interleaved (bare, old, new in
+# each round), best of each, so both jars see the same load; prints markdown to stdout.
+#   OLD_JAR=/tmp/main.jar NEW_JAR=cli/target/tailor.jar bench/compare.sh > /tmp/compare.md
+# ROWS picks rows (default all: dd gcc strace generate reader); ROUNDS, GEN_BYTES as below.
+# Needs root and BTF for the bpf rows, strace, gcc, python3. Not part of `mvn verify`.
+set -euo pipefail
+cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.."
+OLD_JAR=${OLD_JAR:?the jar to compare against}
+NEW_JAR=${NEW_JAR:-cli/target/tailor.jar}
+ROUNDS=${ROUNDS:-3}
+ROWS=" ${ROWS:-dd gcc strace generate reader} "
+JAVA=(java -XX:+UseSerialGC -Xshare:auto -Xmx256m)
+work=$(mktemp -d /tmp/tailor-compare.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+secs() {
+  local s e
+  s=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || true
+  e=$(date +%s.%N)
+  echo "$s $e" | awk '{printf "%.3f", $2 - $1}'
+}
+min() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a == "" || b < a) print b; else print a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+learn() { # learn JAR BACKEND CMD...
+  local jar=$1 backend=$2
+  shift 2
+  "${JAVA[@]}" -jar "$jar" learn --backend "$backend" --no-status --out "$work/profiles" --name bench -- "$@"
+}
+# row LABEL CMD...: bare, old, new interleaved for ROUNDS rounds; the best of each
+row3() {
+  local label=$1 backend=$2
+  shift 2
+  local bare="" old="" new=""
+  for _ in $(seq "$ROUNDS"); do
+    bare=$(min "$bare" "$(secs "$@")")
+    old=$(min "$old" "$(secs learn "$OLD_JAR" "$backend" "$@")")
+    new=$(min "$new" "$(secs learn "$NEW_JAR" "$backend" "$@")")
+  done
+  echo "| $label | $bare | $old ($(ratio "$old" "$bare")x bare) | $new ($(ratio "$new" "$bare")x bare) | $(ratio "$new" "$old") |"
+}
+
+echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; rounds: $ROUNDS."
+echo
+echo "| workload | bare | old jar | new jar | new / old |"
+echo "|---|---|---|---|---|"
+cat >"$work/build.sh" <<SH
+#!/bin/sh
+for i in \$(seq \${1:-5}); do gcc -O2 -pthread -o "$work/threads-\$i" "$PWD/samples/threads/threads.c"; done
+SH
+chmod +x "$work/build.sh"
+[[ $ROWS != *" dd "* ]] || row3 "bpf: \`dd bs=1 count=5000000\`" bpf dd if=/dev/zero of=/dev/null bs=1 count=5000000
+[[ $ROWS != *" gcc "* ]] || row3 "bpf: gcc threads.c x150" bpf "$work/build.sh" 150
+[[ $ROWS != *" strace "* ]] || row3 "strace: \`dd bs=1 count=100000\`" strace dd if=/dev/zero of=/dev/null bs=1 count=100000
+
+# generate: the same logs for both jars
+if [[ $ROWS == *" generate "* ]]; then
+base="$work/base.strace"
+mkdir -p "$work/app"
+strace -f -yy -q -s 64 -o "$base.1" python3 samples/python-app/app.py "$work/app" >/dev/null
+strace -f -yy -q -s 64 -o "$base.2" sh samples/pipeline/pipeline.sh >/dev/null
+strace -f -yy -q -s 64 -o "$base.3" python3 samples/threads/threads.py "$work/app" >/dev/null
+cat "$base.1" "$base.2" "$base.3" >"$base"
+for kind in repeats distinct; do
+  log="$work/$kind.strace"
+  python3 bench/biglog.py "$base" "$log" "${GEN_BYTES:-300000000}" $([[ $kind == distinct ]] && echo --distinct) >/dev/null
+  old="" new=""
+  for _ in $(seq "$ROUNDS"); do
+    old=$(min "$old" "$(secs "${JAVA[@]}" -jar "$OLD_JAR" generate --out "$work/gen-old" --name g "$log")")
+    new=$(min "$new" "$(secs "${JAVA[@]}" -jar "$NEW_JAR" generate --out "$work/gen-new" --name g "$log")")
+  done
+  cmp -s "$work/gen-old/g/seccomp.json" "$work/gen-new/g/seccomp.json" && cmp -s "$work/gen-old/g/apparmor.profile" "$work/gen-new/g/apparmor.profile" \
+    && same="same profiles" || same="PROFILES DIFFER"
+  echo "| generate, $(($(stat -c %s "$log") / 1000000)) MB log, $kind ($same) | - | $old | $new | $(ratio "$new" "$old") |"
+done
+fi
+
+# the bpf reader thread's CPU per event, tracer's ReaderCost compiled against each jar
+if [[ $ROWS == *" reader "* && -f tracer/src/test/java/dev/tailor/tracer/bpf/ReaderCost.java ]]; then
+  for v in old new; do
+    jar=$OLD_JAR; [[ $v == new ]] && jar=$NEW_JAR
+    mkdir -p "$work/rc-$v"
+    javac -d "$work/rc-$v" -cp "$jar" tracer/src/test/java/dev/tailor/tracer/bpf/ReaderCost.java
+  done
+  echo
+  echo "| bpf reader thread, CPU ns per event (ReaderCost 50000 x 8, best round) | old jar | new jar |"
+  echo "|---|---|---|"
+  for _ in $(seq "$ROUNDS"); do
+    o=$("${JAVA[@]}" -cp "$work/rc-old:$OLD_JAR" dev.tailor.tracer.bpf.ReaderCost 50000 8)
+    n=$("${JAVA[@]}" -cp "$work/rc-new:$NEW_JAR" dev.tailor.tracer.bpf.ReaderCost 50000 8)
+    echo "| distinct, repeated | ${o#distinct } | ${n#distinct } |"
+  done
+fi
+echo
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

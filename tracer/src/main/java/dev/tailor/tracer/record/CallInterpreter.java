@@ -1,0 +1,229 @@
+package dev.tailor.tracer.record;
+
+import dev.tailor.tracer.Access;
+import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.call.Call;
+import dev.tailor.tracer.call.Effect;
+import dev.tailor.tracer.call.Effect.ArgumentValue;
+import dev.tailor.tracer.call.Effect.Capable;
+import dev.tailor.tracer.call.Effect.ChangeDir;
+import dev.tailor.tracer.call.Effect.Exec;
+import dev.tailor.tracer.call.Effect.FdAccess;
+import dev.tailor.tracer.call.Effect.FdSocket;
+import dev.tailor.tracer.call.Effect.Fork;
+import dev.tailor.tracer.call.Effect.IdChange;
+import dev.tailor.tracer.call.Effect.Open;
+import dev.tailor.tracer.call.Effect.PathAccess;
+import dev.tailor.tracer.call.Effect.SocketAddress;
+import dev.tailor.tracer.call.Effect.SocketOpen;
+import dev.tailor.tracer.call.Effect.SocketPath;
+import dev.tailor.tracer.call.Effect.Warning;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Applies what a call did ({@link Call}), decoded from either backend, to the {@link Recorder}:
+ * names resolved as the kernel did at the call by {@link ProcessPaths}, the interpreters of
+ * {@code #!} scripts, sockets, capabilities and argument values. The one place both backends'
+ * calls become a recording.
+ */
+final class CallInterpreter {
+  private final Recorder recorder;
+  private final Effects effects;
+  private final PathResolver resolver;
+  private final ProcessPaths paths;
+  private final Set<String> interpreters = new TreeSet<>();
+  private boolean sawUndecoratedOpen;
+
+  CallInterpreter(Recorder recorder, Effects effects, PathResolver resolver, String initialCwd) {
+    this.recorder = recorder;
+    this.effects = effects;
+    this.resolver = resolver;
+    this.paths = new ProcessPaths(recorder, effects, resolver, initialCwd);
+  }
+
+  /** Where names are resolved from, process by process. */
+  ProcessPaths paths() {
+    return paths;
+  }
+
+  /** What this reading could not see or had to resolve on this machine, one sentence each. */
+  List<String> notes() {
+    List<String> w = new ArrayList<>();
+    if (sawUndecoratedOpen) {
+      w.add("the trace has no -yy fd decorations: opened paths come from the call arguments, unresolved "
+          + "through symlinks, and fd-only accesses (read, write, mmap of inherited fds) are not seen; "
+          + "record with strace -f -yy");
+    }
+    w.addAll(paths.linkNotes());
+    if (!interpreters.isEmpty()) {
+      w.add("#! scripts were exec'd: their interpreters (" + String.join(", ", interpreters) + ") were read from the "
+          + "scripts' first lines on this machine when the trace was read, as the kernel reads them at exec; they get "
+          + "read and mmap access");
+    }
+    w.addAll(paths.procNotes());
+    return w;
+  }
+
+  /**
+   * Applies one call of {@code pid}; its effects go to the recorder, and what a repeat must add
+   * again to {@link Effects}. Argument values are counted only where {@code counted}: a backend
+   * that counts calls in the kernel counts their values there too.
+   */
+  void apply(int pid, Call call, boolean counted) {
+    for (Effect effect : call.effects()) {
+      if (effect instanceof ArgumentValue v) {
+        if (counted) {
+          long[] counter = recorder.countArgument(v.filter(), v.value());
+          effects.also(p -> counter[0]++);
+        }
+      } else {
+        apply(pid, effect);
+      }
+    }
+  }
+
+  private void apply(int pid, Effect effect) {
+    if (effect instanceof PathAccess a) {
+      paths.resolve(pid, a.path()).ifPresent(p -> {
+        for (Access k : a.kinds()) {
+          file(p, k, a.errno(), a.directory());
+        }
+      });
+    } else if (effect instanceof Open o) {
+      open(pid, o);
+    } else if (effect instanceof FdAccess f) {
+      fdFile(f.path(), f.kind(), f.directory());
+    } else if (effect instanceof FdSocket s) {
+      recorder.socketSeen(s.kind());
+    } else if (effect instanceof Exec x) {
+      exec(pid, x);
+    } else if (effect instanceof Fork f) {
+      paths.exited(pid);
+      if (f.child() > 0) {
+        paths.forked(pid, f.child());
+      }
+    } else if (effect instanceof ChangeDir c) {
+      paths.resolve(pid, c.dir()).ifPresent(p -> {
+        paths.setCwd(pid, p);
+        if (c.named()) {
+          file(p, Access.STAT, "", true);
+        }
+      });
+    } else if (effect instanceof SocketOpen s) {
+      Recorder.SockAcc acc = recorder.countSocket(s.kind());
+      effects.also(p -> acc.count());
+    } else if (effect instanceof SocketAddress a) {
+      recorder.address(a);
+    } else if (effect instanceof SocketPath s) {
+      socketPath(pid, s.name()).ifPresent(p -> file(p, s.kind(), "", false));
+    } else if (effect instanceof Capable c) {
+      recorder.capability(c.capability(), c.reason());
+    } else if (effect instanceof IdChange c) {
+      // Every id change is taken to need its capability; issue 21 checks the ids it changes to.
+      recorder.capability(c.call().groups() ? "setgid" : "setuid", c.shown());
+    } else if (effect instanceof Warning w) {
+      recorder.warn(w.text());
+    }
+  }
+
+  private void open(int pid, Open o) {
+    if (o.errno().isEmpty()) {
+      String path;
+      if (!o.opened().isEmpty()) {
+        path = o.opened();
+      } else {
+        sawUndecoratedOpen = true;
+        Optional<String> p = paths.resolve(pid, o.path());
+        if (p.isEmpty()) {
+          return;
+        }
+        path = p.get();
+      }
+      for (Access k : o.kinds()) {
+        file(path, k, "", o.directory());
+      }
+    } else {
+      paths.resolve(pid, o.path()).ifPresent(p -> {
+        for (Access k : o.kinds()) {
+          file(p, k, o.errno(), o.directory());
+        }
+      });
+    }
+  }
+
+  private void exec(int pid, Exec x) {
+    Optional<String> path = paths.resolve(pid, x.program());
+    if (path.isEmpty()) {
+      return;
+    }
+    // execve of another thread reports "= 0" on the leader; "?" only when the process died meanwhile.
+    if (!x.errno().isEmpty()) {
+      file(path.get(), Access.EXEC, x.errno(), false);
+      return;
+    }
+    if (!x.returned()) {
+      return;
+    }
+    String program = interpreted(pid, path.get());
+    paths.exec(pid, program);
+    recorder.recordExec(path.get(), x.argv());
+    String ran = path.get();
+    effects.also(p -> recorder.recordExec(ran, x.argv()));
+  }
+
+  /**
+   * The program a successful exec of {@code path} runs: for a {@code #!} script, the kernel opens
+   * its interpreter inside the same execve, with no syscall of its own to show it, and maps it;
+   * the interpreter gets read and mmap access here. Up to the kernel's four levels of scripts.
+   */
+  private String interpreted(int pid, String path) {
+    String program = path;
+    for (int depth = 0; depth < Interpreters.MAX_DEPTH; depth++) {
+      Optional<String> interpreter = resolver.head(program, Interpreters.HEAD).flatMap(Interpreters::of);
+      if (interpreter.isEmpty()) {
+        return program;
+      }
+      String name = interpreter.get();
+      String base = name.startsWith("/") ? "" : paths.cwdOf(pid);
+      if (!name.startsWith("/") && base.isEmpty()) {
+        return program;
+      }
+      String next = resolver.resolve(PathNames.join(base, name), true);
+      if (!resolver.isExecutableFile(next)) {
+        // The kernel runs only an executable interpreter: a script rewritten since names another.
+        return program;
+      }
+      program = next;
+      interpreters.add(PathText.escape(program));
+      file(program, Access.READ, "", false);
+      file(program, Access.MMAP_EXEC, "", false);
+    }
+    return program;
+  }
+
+  /** A unix socket's path: relative to the working directory, its last symlink not followed. */
+  private Optional<String> socketPath(int pid, String name) {
+    String base = name.startsWith("/") ? "" : paths.cwdOf(pid);
+    if (!name.startsWith("/") && base.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(resolver.resolve(PathNames.join(base, name), false));
+  }
+
+  /** Records an access to a file a call named. */
+  private void file(String rawPath, Access kind, String errno, boolean directory) {
+    Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, errno, directory);
+    acc.named = true;
+    effects.also(p -> acc.add(kind, errno, directory));
+  }
+
+  /** Records an access through an fd: a file only ever used so may have been inherited. */
+  private void fdFile(String rawPath, Access kind, boolean directory) {
+    Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, "", directory);
+    effects.also(p -> acc.add(kind, "", directory));
+  }
+}
