@@ -118,6 +118,13 @@ class ExportCommandTest {
     assertTrue(r.out().contains("namespace: shop"), r.out());
     assertTrue(r.out().contains("command:\n    - nginx\n    - -g\n    - daemon off;\n"), r.out());
     assertEquals("", r.err());
+    // A word that is an export option (-f) cannot be one; through a shell it can (README says so).
+    Run dash = run("export", "-f", "kubernetes", "--command", "tail", "--command", "-f", dir.toString());
+    assertEquals(Main.EXIT_USAGE, dash.exit(), dash.err());
+    Run shell = run("export", "-f", "kubernetes", "--command", "sh", "--command", "-c", "--command", "tail -f /log",
+        dir.toString());
+    assertEquals(0, shell.exit(), shell.err());
+    assertTrue(shell.out().contains("command:\n    - sh\n    - -c\n    - tail -f /log\n"), shell.out());
 
     Run plain = run("export", "-f", "kubernetes", dir.toString());
     assertEquals(0, plain.exit(), plain.err());
