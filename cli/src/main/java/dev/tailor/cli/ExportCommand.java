@@ -28,9 +28,9 @@ import picocli.CommandLine.Model.CommandSpec;
       "Write what deploys the profiles in PROFILE_DIR... (folders learn, generate or merge wrote):",
       "  spo         security-profiles-operator v1 SeccompProfile and AppArmorProfile resources",
       "  kubernetes  a Pod per profile with securityContext seccompProfile/appArmorProfile (1.30+) and the "
-          + "AppArmor annotation older clusters read",
+          + "AppArmor annotation older clusters read, naming the profiles where --install put them",
       "  daemonset   a ConfigMap with the profiles and a DaemonSet that installs them on every node "
-          + "(/var/lib/kubelet/seccomp/profiles/NAME.json, apparmor_parser -r)",
+          + "(/var/lib/kubelet/seccomp/profiles/NAME.json, apparmor_parser -r from the --image)",
       "  docker      docker run flags",
       "  podman      podman run flags, and the precreate hook way (store + --annotation io.tailor.profile=NAME)",
       "YAML (or shell lines for docker and podman) goes to stdout, or to DIR/tailor-FORMAT.yaml with --out.",
@@ -51,12 +51,30 @@ final class ExportCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--image", paramLabel = "IMAGE", defaultValue = "",
-      description = "The image in Pods and run lines (default: the image the recording saw, else IMAGE).")
+      description = {"kubernetes, docker, podman: the container's image (default: the image the recording saw, "
+          + "else IMAGE).",
+          "daemonset: the installer image; it needs sh, cp, mv and, for nodes with AppArmor, apparmor_parser "
+          + "(default: busybox:1.36, which has none). Pin images by digest (NAME@sha256:...)."})
   String image;
 
-  @Option(names = "--namespace", paramLabel = "NS", defaultValue = "kube-system",
-      description = "The daemonset's namespace (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--namespace", paramLabel = "NS", defaultValue = "",
+      description = "kubernetes: the Pods' namespace (default: none, kubectl's current one); daemonset: its "
+          + "namespace (default: kube-system).")
   String namespace;
+
+  @Option(names = "--install", paramLabel = "METHOD", defaultValue = "daemonset",
+      description = "kubernetes: how the profiles reach the nodes, daemonset (profiles/NAME.json, tailor's "
+          + "daemonset export) or spo (operator/NAME.json, the security-profiles-operator) (default: ${DEFAULT-VALUE}).")
+  String install;
+
+  @Option(names = "--command", paramLabel = "WORD",
+      description = "kubernetes: one word of the Pod's command, repeat for more (default: the command the recording "
+          + "saw, else the image's own).")
+  List<String> command = new ArrayList<>();
+
+  @Option(names = "--pause-image", paramLabel = "IMAGE", defaultValue = "",
+      description = "daemonset: the image that keeps the pod running (default: registry.k8s.io/pause:3.9).")
+  String pauseImage;
 
   @Option(names = "--store", paramLabel = "DIR", defaultValue = "/var/lib/tailor/profiles",
       description = "tailor's profile store, for the podman hook lines (default: ${DEFAULT-VALUE}).")
@@ -65,6 +83,22 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Print stack traces on errors.")
   boolean debug;
 
+  /** An option given with a format that does not use it, as one line; empty when there is none. */
+  private String misplacedOption(Export.Format f) {
+    var parsed = spec.commandLine().getParseResult();
+    if (f != Export.Format.KUBERNETES) {
+      for (String o : List.of("--install", "--command")) {
+        if (parsed.hasMatchedOption(o)) {
+          return o + " is for --format kubernetes (the Pod it writes)";
+        }
+      }
+    }
+    if (f != Export.Format.DAEMONSET && parsed.hasMatchedOption("--pause-image")) {
+      return "--pause-image is for --format daemonset";
+    }
+    return "";
+  }
+
   @Override
   public Integer call() {
     var f = Export.Format.named(format);
@@ -72,13 +106,22 @@ final class ExportCommand implements Callable<Integer> {
       return Main.fail(spec, "export --format " + format + ": use spo, kubernetes, daemonset, docker or podman", null,
           Main.EXIT_USAGE);
     }
+    var method = Export.Install.named(install);
+    if (method.isEmpty()) {
+      return Main.fail(spec, "export --install " + install + ": use daemonset or spo", null, Main.EXIT_USAGE);
+    }
+    String misplaced = misplacedOption(f.get());
+    if (!misplaced.isEmpty()) {
+      return Main.fail(spec, "export " + misplaced, null, Main.EXIT_USAGE);
+    }
     try {
       List<ProfileDir> profiles = new ArrayList<>();
       for (Path d : dirs) {
         profiles.add(ProfileDir.read(d));
       }
       List<String> notes = new ArrayList<>();
-      String text = Export.render(f.get(), profiles, new Export.Options(image, namespace, store), notes::add);
+      Export.Options options = new Export.Options(image, namespace, store, method.get(), command, pauseImage);
+      String text = Export.render(f.get(), profiles, options, notes::add);
       for (String n : notes) {
         spec.commandLine().getErr().println("tailor: " + n);
       }

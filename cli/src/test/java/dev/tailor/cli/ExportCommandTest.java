@@ -107,4 +107,62 @@ class ExportCommandTest {
     assertTrue(r.err().contains("over Kubernetes' 1 MiB limit for a ConfigMap"), r.err());
     assertEquals("", r.out());
   }
+  @Test
+  void export_kubernetes_installSpo_namespaceAndCommand() throws Exception {
+    // Issue #18 item 13.
+    Path dir = profile();
+    Run r = run("export", "-f", "kubernetes", "--install", "spo", "--namespace", "shop", "--image", "nginx:1.25",
+        "--command", "nginx", "--command", "-g", "--command", "daemon off;", dir.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("localhostProfile: operator/web.json"), r.out());
+    assertTrue(r.out().contains("namespace: shop"), r.out());
+    assertTrue(r.out().contains("command:\n    - nginx\n    - -g\n    - daemon off;\n"), r.out());
+    assertEquals("", r.err());
+    // A word that is an export option (-f) cannot be one; through a shell it can (README says so).
+    Run dash = run("export", "-f", "kubernetes", "--command", "tail", "--command", "-f", dir.toString());
+    assertEquals(Main.EXIT_USAGE, dash.exit(), dash.err());
+    Run shell = run("export", "-f", "kubernetes", "--command", "sh", "--command", "-c", "--command", "tail -f /log",
+        dir.toString());
+    assertEquals(0, shell.exit(), shell.err());
+    assertTrue(shell.out().contains("command:\n    - sh\n    - -c\n    - tail -f /log\n"), shell.out());
+
+    Run plain = run("export", "-f", "kubernetes", dir.toString());
+    assertEquals(0, plain.exit(), plain.err());
+    assertTrue(plain.out().contains("localhostProfile: profiles/web.json") && !plain.out().contains("namespace:"),
+        plain.out());
+    assertTrue(plain.err().contains("tailor: web: no command known; the Pod runs the image's own entrypoint, or pass "
+        + "--command"), plain.err());
+  }
+
+  @Test
+  void export_optionsOfAnotherFormat_areUsageErrors() throws Exception {
+    Path dir = profile();
+    Run bad = run("export", "-f", "kubernetes", "--install", "operator", dir.toString());
+    assertEquals(Main.EXIT_USAGE, bad.exit());
+    assertTrue(bad.err().startsWith("tailor: export --install operator: use daemonset or spo"), bad.err());
+    Run spo = run("export", "-f", "spo", "--install", "spo", dir.toString());
+    assertEquals(Main.EXIT_USAGE, spo.exit());
+    assertTrue(spo.err().startsWith("tailor: export --install is for --format kubernetes"), spo.err());
+    Run pause = run("export", "-f", "kubernetes", "--pause-image", "x", dir.toString());
+    assertEquals(Main.EXIT_USAGE, pause.exit());
+    assertTrue(pause.err().startsWith("tailor: export --pause-image is for --format daemonset"), pause.err());
+    Run ns = run("export", "-f", "spo", "--namespace", "shop", dir.toString());
+    assertEquals(0, ns.exit(), ns.err());
+    assertTrue(!ns.out().contains("namespace"), ns.out());
+    assertTrue(ns.err().contains("--namespace shop is not used: the operator's SeccompProfile and AppArmorProfile are "
+        + "cluster-scoped"), ns.err());
+  }
+
+  @Test
+  void export_daemonset_imagesAndNamespace() throws Exception {
+    // Issue #18 item 14.
+    Path dir = profile();
+    String installer = "registry.example/tailor-installer@sha256:" + "d".repeat(64);
+    Run r = run("export", "-f", "daemonset", "--image", installer, "--pause-image", "registry.k8s.io/pause:3.10",
+        "--namespace", "tailor", dir.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("image: " + installer) && r.out().contains("image: registry.k8s.io/pause:3.10"), r.out());
+    assertTrue(r.out().contains("namespace: tailor") && !r.out().contains("namespace: kube-system"), r.out());
+    assertTrue(!r.out().contains("path: /\n"), r.out());
+  }
 }

@@ -42,14 +42,50 @@ public final class Export {
     }
   }
 
+  /** How the profiles reach the nodes, which decides the paths and names a Pod gives. */
+  public enum Install {
+    /** tailor's {@code daemonset} export: {@code profiles/NAME.json}, AppArmor by its profile line. */
+    DAEMONSET,
+    /** the security-profiles-operator: {@code operator/OBJECT.json}, AppArmor by the resource's name. */
+    SPO;
+
+    /** The method named {@code s} (daemonset, spo). */
+    public static Optional<Install> named(String s) {
+      for (Install i : values()) {
+        if (i.name().toLowerCase(Locale.ROOT).equals(s)) {
+          return Optional.of(i);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** The daemonset's namespace when none is given. */
+  public static final String DAEMONSET_NAMESPACE = "kube-system";
+
   /**
    * How to export.
    *
-   * @param image the image for the Pod and run lines; empty: the recording's, else {@code IMAGE}
-   * @param namespace the daemonset's namespace
+   * @param image kubernetes, docker, podman: the container's image (empty: the recording's, else
+   *     {@code IMAGE}); daemonset: the installer image (empty: busybox, which has no apparmor_parser)
+   * @param namespace the Pods' and the daemonset's namespace; empty: none on the Pods (kubectl's
+   *     current one), {@value #DAEMONSET_NAMESPACE} for the daemonset
    * @param store tailor's profile store, for the podman hook lines
+   * @param install kubernetes: how the profiles were installed on the nodes
+   * @param command kubernetes: the Pod's command; empty: the recording's, else the image's own
+   * @param pauseImage daemonset: the image that keeps the pod running (empty: registry.k8s.io/pause)
    */
-  public record Options(String image, String namespace, String store) {}
+  public record Options(String image, String namespace, String store, Install install, List<String> command,
+      String pauseImage) {
+    public Options {
+      command = List.copyOf(command);
+    }
+
+    /** Every default: no image, no namespace, the given store, daemonset install, no command. */
+    public static Options defaults(String store) {
+      return new Options("", "", store, Install.DAEMONSET, List.of(), "");
+    }
+  }
 
   /** The text of {@code format} for the folders; {@code notes} gets what could not be carried. */
   public static String render(Format format, List<ProfileDir> profiles, Options options, Consumer<String> notes)
@@ -68,6 +104,10 @@ public final class Export {
     }
     return switch (format) {
       case SPO -> {
+        if (!options.namespace().isEmpty()) {
+          notes.accept("--namespace " + options.namespace() + " is not used: the operator's SeccompProfile and "
+              + "AppArmorProfile are cluster-scoped");
+        }
         List<Object> docs = new ArrayList<>();
         for (ProfileDir p : profiles) {
           docs.addAll(SpoExport.resources(p, notes));
@@ -81,11 +121,11 @@ public final class Export {
           if (image.equals("IMAGE")) {
             notes.accept(p.name() + ": no image known (learned on the host); the Pod says IMAGE, or pass --image");
           }
-          docs.add(KubernetesExport.pod(p, image));
+          docs.add(KubernetesExport.pod(p, image, options, notes));
         }
         yield Yaml.documents(docs);
       }
-      case DAEMONSET -> Yaml.documents(DaemonSetExport.resources(profiles, options.namespace()));
+      case DAEMONSET -> Yaml.documents(DaemonSetExport.resources(profiles, options, notes));
       case DOCKER -> RunFlagsExport.docker(profiles, options.image());
       case PODMAN -> RunFlagsExport.podman(profiles, options.image(), options.store());
     };

@@ -22,7 +22,16 @@ final class Fixtures {
     return l;
   }
 
+  static Export.Options defaults() {
+    return Export.Options.defaults("/var/lib/tailor/profiles");
+  }
+
+  static String render(Export.Format f, List<ProfileDir> dirs, Export.Options options, List<String> notes)
+      throws ExportException {
+    return Export.render(f, dirs, options, notes::add);
+  }
+
   static String render(Export.Format f, List<ProfileDir> dirs, List<String> notes) throws ExportException {
-    return Export.render(f, dirs, new Export.Options("", "kube-system", "/var/lib/tailor/profiles"), notes::add);
+    return Export.render(f, dirs, Export.Options.defaults("/var/lib/tailor/profiles"), notes::add);
   }
 }
