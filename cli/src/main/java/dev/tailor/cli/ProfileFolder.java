@@ -11,6 +11,7 @@ import dev.tailor.generator.seccomp.SeccompGenerator;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompOptions;
 import dev.tailor.generator.seccomp.SeccompResult;
+import dev.tailor.deploy.store.FolderSwap;
 import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
