@@ -102,6 +102,50 @@ public final class SyscallTable {
     return "SCMP_ARCH_" + seccompArch.toUpperCase(Locale.ROOT);
   }
 
+  /** Highest syscall number tried when listing names; every table of libseccomp 2.5 ends below it. */
+  private static final int MAX_NUMBER = 1024;
+  /** x32 numbers carry {@code __X32_SYSCALL_BIT}. */
+  private static final int X32_BIT = 0x40000000;
+
+  /**
+   * Every syscall name libseccomp knows on any of the OCI architectures {@code ociArchitectures}
+   * (the native one when the list is empty), sorted: what a profile that names each call on its
+   * own must list. Architectures libseccomp does not know are an error.
+   */
+  public static java.util.SortedSet<String> knownNames(List<String> ociArchitectures)
+      throws SeccompException {
+    LibSeccomp.Loaded seccomp = LibSeccomp.load();
+    List<Integer> tokens = new ArrayList<>();
+    if (ociArchitectures.isEmpty()) {
+      tokens.add(seccomp.lib.seccomp_arch_native());
+    }
+    for (String oci : ociArchitectures) {
+      int token = oci.startsWith("SCMP_ARCH_")
+          ? seccomp.lib.seccomp_arch_resolve_name(oci.substring(10).toLowerCase(Locale.ROOT))
+          : 0;
+      if (token == 0) {
+        throw new SeccompException("libseccomp " + seccomp.version + " does not know architecture " + oci);
+      }
+      tokens.add(token);
+    }
+    TreeSet<String> names = new TreeSet<>();
+    for (int token : tokens) {
+      for (int n = 0; n < MAX_NUMBER; n++) {
+        for (int number : new int[] {n, n | X32_BIT}) {
+          Pointer p = seccomp.lib.seccomp_syscall_resolve_num_arch(token, number);
+          if (p != null) {
+            try {
+              names.add(p.getString(0, "US-ASCII"));
+            } finally {
+              Native.free(Pointer.nativeValue(p));
+            }
+          }
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableSortedSet(names);
+  }
+
   /** The machine, as {@code uname -m} names it. */
   public String arch() {
     return arch;
