@@ -276,6 +276,7 @@ public final class ObserveAgent implements AutoCloseable {
         return;
       }
       flush();
+      writeStatus();
     }
   }
 
