@@ -89,6 +89,18 @@ public final class ObservedFolder {
    */
   public static Optional<ProfileObservations> read(Path folder) throws IOException {
     Path file = folder.resolve(STATE_FILE);
+    try {
+      return peek(folder);
+    } catch (IOException e) {
+      Files.move(file, folder.resolve(UNREADABLE_FILE), StandardCopyOption.REPLACE_EXISTING);
+      throw new IOException(e.getMessage() + "; it was moved to " + UNREADABLE_FILE
+          + " and the calls it held are not counted again", e);
+    }
+  }
+
+  /** What an earlier agent wrote in {@code folder}, if anything, changing nothing (for check). */
+  public static Optional<ProfileObservations> peek(Path folder) throws IOException {
+    Path file = folder.resolve(STATE_FILE);
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
@@ -98,9 +110,7 @@ public final class ObservedFolder {
       }
       return Optional.of(parse(Files.readAllBytes(file)));
     } catch (IOException | RuntimeException e) {
-      Files.move(file, folder.resolve(UNREADABLE_FILE), StandardCopyOption.REPLACE_EXISTING);
-      throw new IOException(file + " cannot be read (" + e.getMessage() + "); it was moved to " + UNREADABLE_FILE
-          + " and the calls it held are not counted again", e);
+      throw new IOException(file + " cannot be read (" + e.getMessage() + ")", e);
     }
   }
 
@@ -122,7 +132,7 @@ public final class ObservedFolder {
             + " distinct calls: the rest were counted by syscall name only, without paths or argument values");
       }
       parts.add(r.toRecording(name, arch)
-          .withContainer(new ContainerInfo(c.container().id(), "", List.of(), c.container().source())));
+          .withContainer(new ContainerInfo(c.container().id(), "", List.of(), "")));
     }
     if (parts.isEmpty()) {
       Recorder r = new Recorder("observe", "observe", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
