@@ -3,6 +3,7 @@ package dev.tailor.cli;
 import dev.tailor.deploy.observe.ObserveAgent;
 import dev.tailor.deploy.observe.ObservedFolder;
 import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.tracer.backend.SignalRelay;
 import dev.tailor.tracer.seccomp.SeccompException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,17 +72,8 @@ final class ObserveCommand implements Callable<Integer> {
       } catch (IOException | SeccompException e) {
         throw new CommandException("cannot start the observe agent: " + e.getMessage());
       }
-      Thread main = Thread.currentThread();
-      Thread hook = new Thread(() -> {
-        agent.stop();
-        try {
-          main.join(5000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "tailor-observe-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
+      // SIGTERM (systemd's stop), SIGINT and SIGHUP end the agent the same way: write, then exit 0.
+      try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> agent.stop())) {
         agent.run();
       } finally {
         agent.close();
