@@ -36,16 +36,17 @@ public record ObserveMode(Path socket) {
 
   /** The observe variant of {@code learned}, profile {@code name}, chosen by {@code why}. */
   Applied variant(SeccompProfile learned, String name, String why) throws ApplyException {
-    String head = "tailor: observe mode: profile '" + name + "' (" + why + ") on trial, not enforced: ";
+    // The hook log keeps 200 characters of a line: what was done comes first, the socket's path last.
+    String trial = "profile '" + name + "' (" + why + ") on trial, not enforced; ";
     try {
       Optional<String> silence = unanswered();
       if (silence.isEmpty()) {
         return new Applied(ObserveVariant.notifying(learned, socket.toString()),
-            head + "calls it lacks run and go to the agent at " + socket + " (SCMP_ACT_NOTIFY)");
+            "tailor: observe mode, SCMP_ACT_NOTIFY: " + trial + "calls it lacks run and go to the agent at " + socket);
       }
       return new Applied(ObserveVariant.logging(learned),
-          head + "the agent at " + socket + " does not answer (" + silence.get() + "), so calls it lacks run and "
-              + "are written to the kernel log instead (SCMP_ACT_LOG; read them with tailor observe --kernel-log)");
+          "tailor: observe mode, SCMP_ACT_LOG (no agent): " + trial + "calls it lacks run and go to the kernel log "
+              + "(tailor observe --kernel-log); the agent at " + socket + " does not answer: " + silence.get());
     } catch (SeccompException e) {
       throw new ApplyException("profile '" + name + "': cannot make its observe variant: " + e.getMessage(), e);
     }

@@ -1,0 +1,63 @@
+package dev.tailor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The precreate hook in observe mode under real podman + runc, with no agent listening: the
+ * container gets the log variant, starts, and runs what its enforced profile refuses; the hook log
+ * names it as on trial and says why the kernel log is used.
+ */
+class HookApplyObservePodmanTest {
+  @TempDir static Path tmp;
+  static ContainerHarness h;
+  static Path work;
+
+  @BeforeAll
+  static void learn() throws Exception {
+    ContainerHarness.assumeContainers();
+    h = ContainerHarness.create(tmp);
+    work = Files.createDirectories(tmp.resolve("work"));
+    Path binary = ObserveWorkload.compile(work);
+    TailorProcess.Result learned = TailorProcess.tailor(tmp, "learn", "--no-status", "--out", h.store.toString(),
+        "--name", "obs", "--", binary.toString(), "plain");
+    assertEquals(0, learned.exit(), learned.err());
+  }
+
+  @BeforeEach
+  void clean() throws Exception {
+    Files.deleteIfExists(h.rootfs.resolve("tmp/observed.d"));
+  }
+
+  private TailorProcess.Result run(String annotation) throws Exception {
+    return h.run(List.of("--annotation", annotation, "-v", work + ":/w:ro"), "/w/observe", "more", "/tmp");
+  }
+
+  @Test
+  void enforced_refusesTheUnlearnedCalls() throws Exception {
+    TailorProcess.Result r = run("io.tailor.profile=obs");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(ObserveWorkload.MORE_REFUSED, r.out().lines().toList());
+  }
+
+  @Test
+  void observed_agentAbsent_logFallback_containerRunsInFull_andTheHookLogSaysSo() throws Exception {
+    assertFalse(Files.exists(h.store.resolve(".tailor/observe.sock")), "no agent in this test");
+    TailorProcess.Result r = run("io.tailor.observe=obs");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(ObserveWorkload.MORE_RUN, r.out().lines().toList());
+    assertTrue(Files.isDirectory(h.rootfs.resolve("tmp/observed.d")), "the mkdir really ran");
+    String log = h.logText();
+    assertTrue(log.contains("(/w/observe more /tmp): tailor: observe mode, SCMP_ACT_LOG (no agent): profile 'obs' "
+        + "(annotation io.tailor.observe) on trial, not enforced; calls it lacks run and go to the kernel log"), log);
+  }
+}
