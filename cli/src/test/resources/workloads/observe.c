@@ -1,27 +1,21 @@
-/* The observe-mode workload: "plain" prints a line; "more" prints the same, then makes two calls
- * "plain" never makes (mkdir, getpgid) and prints what they returned. Learned with "plain", run
- * with "more": under the learned profile the two calls fail with EPERM, under its observe variant
- * they run. Usage: observe plain|more [DIR] (DIR: where mkdir makes "observed.d", default /tmp). */
+/* The workload of the observe-mode tests. "learn": prints and exits. "more DIR": also makes the
+ * calls a profile learned from "learn" lacks (mkdir DIR, getpgid), and prints what they returned:
+ * exit 0 only when both succeeded. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
-  if (argc < 2 || (strcmp(argv[1], "plain") != 0 && strcmp(argv[1], "more") != 0)) {
-    fprintf(stderr, "usage: observe plain|more [DIR]\n");
-    return 2;
-  }
-  printf("hello from observe\n");
-  if (strcmp(argv[1], "more") == 0) {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/observed.d", argc > 2 ? argv[2] : "/tmp");
-    int rc = (int) syscall(SYS_mkdir, dir, 0700);
-    printf("mkdir: %s\n", rc == 0 ? "ok" : strerror(errno));
-    long pg = syscall(SYS_getpgid, 0);
-    printf("getpgid: %s\n", pg >= 0 ? "ok" : strerror(errno));
+  printf("start %s\n", argc > 1 ? argv[1] : "");
+  if (argc > 2 && strcmp(argv[1], "more") == 0) {
+    int m = mkdir(argv[2], 0700);
+    printf("mkdir %s: %s\n", argv[2], m == 0 ? "ok" : strerror(errno));
+    pid_t g = getpgid(0);
+    printf("getpgid: %s\n", g >= 0 ? "ok" : strerror(errno));
+    printf("done\n");
+    return m == 0 && g >= 0 ? 0 : 1;
   }
   printf("done\n");
   return 0;

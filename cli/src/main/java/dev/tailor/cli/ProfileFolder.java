@@ -13,6 +13,7 @@ import dev.tailor.generator.seccomp.SeccompProfile;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompOptions;
 import dev.tailor.generator.seccomp.SeccompResult;
+import dev.tailor.deploy.store.FolderSwap;
 import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The C workload of the observe-mode tests ({@code workloads/observe.c}): {@code plain} prints two
+ * The C workload of the observe-mode tests ({@code workloads/trial.c}): {@code plain} prints two
  * lines, {@code more} also makes a mkdir and a getpgid and prints what they returned.
  */
 final class ObserveWorkload {
@@ -24,11 +24,11 @@ final class ObserveWorkload {
   /** The calls {@code more} makes that {@code plain} does not. */
   static final List<String> UNLEARNED = List.of("getpgid", "mkdir");
 
-  /** Compiles observe.c into {@code dir} (static, so it runs in any root folder); skips without a compiler. */
+  /** Compiles trial.c into {@code dir} (static, so it runs in any root folder); skips without a compiler. */
   static Path compile(Path dir) throws Exception {
     assumeTrue(TailorProcess.onPath("cc"), "no C compiler (apt-get install gcc)");
-    Path source = dir.resolve("observe.c");
-    try (InputStream in = ObserveWorkload.class.getResourceAsStream("/workloads/observe.c")) {
+    Path source = dir.resolve("trial.c");
+    try (InputStream in = ObserveWorkload.class.getResourceAsStream("/workloads/trial.c")) {
       Files.write(source, in.readAllBytes());
     }
     Path binary = dir.resolve("observe");

@@ -156,6 +156,14 @@ public final class SyscallTable {
     return ociArchitectures(arch);
   }
 
+  /**
+   * The native architecture as the kernel names it to a seccomp filter ({@code AUDIT_ARCH_*}, the
+   * {@code arch} of {@code struct seccomp_data}); libseccomp's architecture tokens are these values.
+   */
+  public int auditArch() {
+    return tokens[0];
+  }
+
   /** The version of the libseccomp in use, e.g. {@code 2.5.4}. */
   public String libseccompVersion() {
     return seccomp.version;

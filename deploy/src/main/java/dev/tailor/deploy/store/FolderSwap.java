@@ -1,4 +1,4 @@
-package dev.tailor.cli;
+package dev.tailor.deploy.store;
 
 import com.sun.jna.Function;
 import com.sun.jna.LastErrorException;
@@ -25,18 +25,18 @@ import java.util.stream.Stream;
  * so that the folder is always one run's, whole: a write that fails (a full disk) leaves the old
  * folder as it was and nothing else behind.
  */
-final class FolderSwap {
+public final class FolderSwap {
   private FolderSwap() {}
 
   /** What writes a file's bytes. */
   @FunctionalInterface
-  interface Content {
+  public interface Content {
     void writeTo(OutputStream out) throws IOException;
   }
 
   /** One file of the new folder. */
-  record File(String name, Content content) {
-    File {
+  public record File(String name, Content content) {
+    public File {
       if (name.isEmpty() || name.contains("/")) {
         throw new IllegalArgumentException("not a file name: " + name);
       }
@@ -50,7 +50,7 @@ final class FolderSwap {
    * Makes {@code folder} hold exactly {@code files}, plus whatever else it held that is not one
    * of them (a reviewer's notes stay), never a mix of old and new {@code files}.
    */
-  static void replace(Path folder, List<File> files) throws IOException {
+  public static void replace(Path folder, List<File> files) throws IOException {
     // A symlinked profile folder stays a link: the folder it points to is the one replaced.
     Path target = (Files.isSymbolicLink(folder) ? folder.toRealPath() : folder).toAbsolutePath();
     Path parent = target.getParent();
