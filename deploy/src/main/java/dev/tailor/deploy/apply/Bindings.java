@@ -167,6 +167,15 @@ public record Bindings(List<Binding> rules) {
     }
   }
 
+  /**
+   * The profile a container with these annotations (or labels) and args is observed against, by
+   * these rules: the first matching rule's profile when that rule is in observe mode.
+   */
+  public Optional<String> observedProfile(Map<String, String> annotations, List<String> args) {
+    return select(new Container(new java.util.TreeMap<>(annotations), args)).filter(Binding::observe)
+        .map(Binding::profile);
+  }
+
   /** The first rule that matches {@code c}. */
   Optional<Binding> select(Container c) {
     return rules.stream().filter(b -> b.matches(c)).findFirst();
