@@ -53,6 +53,17 @@ final class ObserveCommand implements Callable<Integer> {
       description = "How often what was observed is written (default: ${DEFAULT-VALUE}); also when a container ends.")
   String flush;
 
+  @Option(names = "--kernel-log",
+      description = "Instead of the agent: read the kernel's seccomp audit lines (/dev/kmsg) of containers that run a "
+          + "profile's log variant (seccomp.observe.json, export --observe: Docker, Kubernetes Localhost), place each "
+          + "process in its container (label or annotation io.tailor.observe=NAME, or a bindings.json rule in observe "
+          + "mode) and write STORE/NAME/observed/ the same way. Names only: the kernel log has no arguments.")
+  boolean kernelLog;
+
+  @Option(names = "--docker-root", paramLabel = "DIR", defaultValue = "/var/lib/docker",
+      description = "Docker's data root, where --kernel-log reads each container's labels (default: ${DEFAULT-VALUE}).")
+  Path dockerRoot;
+
   @Option(names = "--debug", description = "Print stack traces on errors.")
   boolean debug;
 
@@ -61,6 +72,9 @@ final class ObserveCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       ProfileStore s = store.store();
+      if (kernelLog) {
+        return KernelLogObservation.run(s, dockerRoot, Durations.parse(flush), err);
+      }
       Path sock = socket != null ? socket : defaultSocket(s);
       ObserveAgent.Settings settings = new ObserveAgent.Settings(sock, profile -> ObservedFolder.of(s, profile),
           Optional.empty(), Optional.of(statusFile(s)), Durations.parse(flush));

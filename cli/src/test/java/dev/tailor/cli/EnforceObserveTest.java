@@ -20,7 +20,7 @@ class EnforceObserveTest {
 
   @Test
   void observe_letsTheUnlearnedCallsRun_andWritesExactlyThem() throws Exception {
-    Path program = ObserveWorkload.compile(tmp);
+    Path program = NotifyWorkload.compile(tmp);
     Path profiles = tmp.resolve("profiles");
     TailorProcess.Result learned = TailorProcess.tailor(tmp, "learn", "--no-status", "--runtime", "none", "--out",
         profiles.toString(), "--name", "prog", "--", program.toString(), "learn");
@@ -32,7 +32,7 @@ class EnforceObserveTest {
     TailorProcess.Result r = TailorProcess.tailor(tmp, "enforce", "--observe", observed.toString(), "--seccomp",
         seccomp.toString(), "--", program.toString(), "more", made);
     assertEquals(0, r.exit(), r.err());
-    assertEquals(ObserveWorkload.moreOutput(made), r.out());
+    assertEquals(NotifyWorkload.moreOutput(made), r.out());
     Recording rec = RecordingJson.read(observed);
     assertEquals("prog", rec.name());
     assertEquals(Set.of("getpgid", "mkdir"), rec.syscalls().keySet(), r.err());
@@ -60,7 +60,7 @@ class EnforceObserveTest {
     TailorProcess.Result enforced = TailorProcess.tailor(tmp, "enforce", "--seccomp",
         profiles.resolve("prog2/seccomp.json").toString(), "--", program.toString(), "more", made3);
     assertEquals(0, enforced.exit(), enforced.err());
-    assertEquals(ObserveWorkload.moreOutput(made3), enforced.out());
+    assertEquals(NotifyWorkload.moreOutput(made3), enforced.out());
   }
 
   @Test

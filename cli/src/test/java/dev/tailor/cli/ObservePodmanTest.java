@@ -47,7 +47,7 @@ class ObservePodmanTest {
   @BeforeAll
   static void learn() throws Exception {
     Containers.assumePodmanRunc();
-    program = ObserveWorkload.compile(tmp);
+    program = NotifyWorkload.compile(tmp);
     rootfs = Containers.rootfs(tmp.resolve("bundle"));
     store = tmp.resolve("store");
     TailorProcess.Result learned = TailorProcess.tailor(tmp, "learn", "--no-status", "--out", store.toString(),
@@ -64,7 +64,7 @@ class ObservePodmanTest {
     agent = new ProcessBuilder(TailorProcess.tailorCommand("observe", "--store", store.toString(), "--flush", "1s"))
         .redirectErrorStream(true).redirectOutput(agentLog.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    assertTrue(ObserveWorkload.await(() -> log().contains("listening at"), Duration.ofSeconds(120)), log());
+    assertTrue(NotifyWorkload.await(() -> log().contains("listening at"), Duration.ofSeconds(120)), log());
   }
 
   int stopAgent() throws Exception {
@@ -109,11 +109,11 @@ class ObservePodmanTest {
           program.toString(), "more", "/tmp/observed1");
     }
     assertEquals(0, r.exit(), r.err() + log());
-    assertEquals(ObserveWorkload.moreOutput("/tmp/observed1"), r.out());
+    assertEquals(NotifyWorkload.moreOutput("/tmp/observed1"), r.out());
     String id = Files.readString(cid).trim();
 
     Path observed = store.resolve("prog/observed");
-    assertTrue(ObserveWorkload.await(() -> containers(observed).contains(id), Duration.ofSeconds(60)), log());
+    assertTrue(NotifyWorkload.await(() -> containers(observed).contains(id), Duration.ofSeconds(60)), log());
     Recording rec = RecordingJson.read(observed);
     assertEquals(Set.of("getpgid", "mkdir"), rec.syscalls().keySet(), log());
     assertEquals(List.of(id), rec.containers().stream().map(ContainerInfo::id).toList());
@@ -133,7 +133,7 @@ class ObservePodmanTest {
     TailorProcess.Result enforced = podman(store.resolve("prog2/seccomp.json"), List.of(), program.toString(), "more",
         "/tmp/observed2");
     assertEquals(0, enforced.exit(), enforced.err());
-    assertEquals(ObserveWorkload.moreOutput("/tmp/observed2"), enforced.out());
+    assertEquals(NotifyWorkload.moreOutput("/tmp/observed2"), enforced.out());
     // ...and the original, enforced, still refuses those calls.
     TailorProcess.Result refused = podman(store.resolve("prog/seccomp.json"), List.of(), program.toString(), "more",
         "/tmp/observed3");
@@ -149,7 +149,7 @@ class ObservePodmanTest {
         cid2.toString()), program.toString(), "more", "/tmp/observed4");
     assertEquals(0, again.exit(), again.err() + log());
     String id2 = Files.readString(cid2).trim();
-    assertTrue(ObserveWorkload.await(() -> containers(observed).contains(id2), Duration.ofSeconds(60)), log());
+    assertTrue(NotifyWorkload.await(() -> containers(observed).contains(id2), Duration.ofSeconds(60)), log());
     ProfileObservations tally = ObservedFolder.peek(observed).orElseThrow();
     assertEquals(2, tally.containers().size());
     long getpgid = tally.containers().stream().flatMap(c -> c.calls().stream())

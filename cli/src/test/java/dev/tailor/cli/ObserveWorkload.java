@@ -6,47 +6,35 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
- * The C workload of the observe-mode tests ({@code workloads/observe.c}): {@code learn} prints and
- * exits; {@code more DIR} also makes a mkdir and a getpgid, which a profile learned from
- * {@code learn} lacks.
+ * The C workload of the observe-mode tests ({@code workloads/trial.c}): {@code plain} prints two
+ * lines, {@code more} also makes a mkdir and a getpgid and prints what they returned.
  */
 final class ObserveWorkload {
   private ObserveWorkload() {}
 
-  /** What {@code more DIR} prints when both unlearned calls succeed. */
-  static String moreOutput(String dir) {
-    return "start more\nmkdir " + dir + ": ok\ngetpgid: ok\ndone\n";
-  }
+  /** What {@code more} prints when its two extra calls run. */
+  static final List<String> MORE_RUN = List.of("hello from observe", "mkdir: ok", "getpgid: ok", "done");
+  /** What {@code more} prints under the profile learned from {@code plain}: both refused with EPERM. */
+  static final List<String> MORE_REFUSED =
+      List.of("hello from observe", "mkdir: Operation not permitted", "getpgid: Operation not permitted", "done");
+  /** The calls {@code more} makes that {@code plain} does not. */
+  static final List<String> UNLEARNED = List.of("getpgid", "mkdir");
 
-  /** Compiles observe.c into {@code dir}; skips when there is no C compiler. */
+  /** Compiles trial.c into {@code dir} (static, so it runs in any root folder); skips without a compiler. */
   static Path compile(Path dir) throws Exception {
     assumeTrue(TailorProcess.onPath("cc"), "no C compiler (apt-get install gcc)");
-    Path source = dir.resolve("observe.c");
-    try (InputStream in = ObserveWorkload.class.getResourceAsStream("/workloads/observe.c")) {
+    Path source = dir.resolve("trial.c");
+    try (InputStream in = ObserveWorkload.class.getResourceAsStream("/workloads/trial.c")) {
       Files.write(source, in.readAllBytes());
     }
     Path binary = dir.resolve("observe");
-    TailorProcess.Result cc = TailorProcess.run(List.of("cc", "-O2", "-o", binary.toString(), source.toString()), dir,
-        Map.of());
+    TailorProcess.Result cc = TailorProcess.run(
+        List.of("cc", "-O2", "-static", "-o", binary.toString(), source.toString()), dir, Map.of());
     assertEquals(0, cc.exit(), cc.err());
     return binary;
-  }
-
-  /** Waits for {@code condition}, polling, up to a deadline generous enough for a loaded 2-core machine. */
-  static boolean await(BooleanSupplier condition, Duration deadline) throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return condition.getAsBoolean();
   }
 }

@@ -49,6 +49,8 @@ import java.util.TreeSet;
  * So a container in observe mode is never refused a call that the enforced profile would allow.
  */
 public final class ObserveVariant {
+  /** The file beside seccomp.json that holds its log variant. */
+  public static final String FILE_NAME = "seccomp.observe.json";
   /** The action that runs a call and hands it to the listener. */
   public static final String NOTIFY = "SCMP_ACT_NOTIFY";
   /** The action that runs a call and writes it to the kernel log. */

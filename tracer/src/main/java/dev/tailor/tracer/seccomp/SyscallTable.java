@@ -146,6 +146,35 @@ public final class SyscallTable {
     return java.util.Collections.unmodifiableSortedSet(names);
   }
 
+  /**
+   * The name of syscall {@code number} of the architecture the kernel calls {@code auditArch}
+   * ({@code AUDIT_ARCH_*}: the {@code arch=} of a seccomp audit line, in which an x32 call is an
+   * x86_64 one with {@code __X32_SYSCALL_BIT} in its number); empty when libseccomp does not know it.
+   */
+  public static Optional<String> nameOn(int auditArch, int number) throws SeccompException {
+    LibSeccomp.Loaded seccomp = LibSeccomp.load();
+    int token = auditArch;
+    if (auditArch == AUDIT_ARCH_X86_64 && (number & X32_BIT) != 0) {
+      token = AUDIT_ARCH_X32;
+    }
+    if (number < 0) {
+      return Optional.empty();
+    }
+    Pointer p = seccomp.lib.seccomp_syscall_resolve_num_arch(token, number);
+    if (p == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(p.getString(0, "US-ASCII"));
+    } finally {
+      Native.free(Pointer.nativeValue(p));
+    }
+  }
+
+  private static final int AUDIT_ARCH_X86_64 = 0xc000003e;
+  /** libseccomp's token for x32: x86_64's audit arch with another convention bit. */
+  private static final int AUDIT_ARCH_X32 = 0x4000003e;
+
   /** The machine, as {@code uname -m} names it. */
   public String arch() {
     return arch;
