@@ -67,17 +67,25 @@ final class ObserveCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Print stack traces on errors.")
   boolean debug;
 
+  private java.time.Duration flushEvery() throws CommandException {
+    try {
+      return Durations.parse(flush);
+    } catch (CommandException e) {
+      throw new CommandException(e.getMessage().replace("--duration", "--flush"), Main.EXIT_USAGE);
+    }
+  }
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     try {
       ProfileStore s = store.store();
       if (kernelLog) {
-        return KernelLogObservation.run(s, dockerRoot, Durations.parse(flush), err);
+        return KernelLogObservation.run(s, dockerRoot, flushEvery(), err);
       }
       Path sock = socket != null ? socket : defaultSocket(s);
       ObserveAgent.Settings settings = new ObserveAgent.Settings(sock, profile -> ObservedFolder.of(s, profile),
-          Optional.empty(), Optional.of(statusFile(s)), Durations.parse(flush));
+          Optional.empty(), Optional.of(statusFile(s)), flushEvery());
       ObserveAgent agent;
       try {
         s.create();
