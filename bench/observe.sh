@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Observe mode's cost and scale, with real podman + runc and tailor's precreate hook:
-#  1. `dd bs=1 count=N` (2N learned read/write calls) in a container under the observe variant
-#     (io.tailor.observe) and under the enforced profile (io.tailor.profile), interleaved, best of
+# Observe mode's cost and scale, with real podman + runc (profiles given with --security-opt seccomp=):
+#  1. `dd bs=1 count=N` (2N learned read/write calls) in a container under the notify variant
+#     (listenerPath at the agent) and under the enforced profile, interleaved, best of
 #     R rounds: dd's own time (what the calls cost) and the whole `podman run`, side by side;
 #  2. C containers observed at once by one agent, each making K calls its profile lacks: every
 #     notification must be in the observed tally (C*K), and the agent's RSS is sampled throughout.
@@ -29,12 +29,11 @@ root=$work/rootfs
 mkdir -p "$root"/{usr,etc,tmp,proc,dev,sys,root,run,var}
 for l in bin lib lib64 sbin; do ln -s "usr/$l" "$root/$l"; done
 store=$work/store
-./tailor hook install --hooks-dir "$work/hooks.d" --store "$store" 2>/dev/null
 cc -O2 -o "$work/load" bench/observe-load.c
 pod() { # pod RUN-OPTIONS... -- CMD...
   local opts=()
   while [[ $1 != -- ]]; do opts+=("$1"); shift; done; shift
-  podman --hooks-dir "$work/hooks.d" --runtime runc --cgroup-manager cgroupfs run --network none \
+  podman --runtime runc --cgroup-manager cgroupfs run --network none \
     --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -v /usr:/usr:ro -v /etc:/etc:ro \
     -v "$work:$work:ro" --label tailor-bench-observe "${opts[@]}" --rootfs "$root" "$@"
 }
@@ -45,17 +44,21 @@ rss() { awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$1/status" 2>/dev/null || e
 touch "$work/go"
 ./tailor learn --no-status --out "$store" --name load -- "$work/load" learn 2>/dev/null
 
+sock=$store/.tailor/observe.sock
+variant() { java -cp cli/target/tailor.jar bench/ObserveVariantFile.java "$store/$1/seccomp.json" "$work/$1.observe.json" "$sock"; }
+variant dd
+variant load
 ./tailor observe --store "$store" --flush 2s 2>"$work/agent.log" &
 agent=$!
 for _ in $(seq 600); do [[ -S $store/.tailor/observe.sock ]] && break; sleep 0.1; done
 [[ -S $store/.tailor/observe.sock ]] || { cat "$work/agent.log" >&2; exit 1; }
 
 # 1. dd: dd reports its own time on stderr ("..., 0.123 s, ...").
-ddtime() { pod --rm --annotation "$1" -- dd if=/dev/zero of=/dev/null bs=1 count="$N" 2>&1 | awk -F', ' '/copied/ {print $(NF-1)+0}'; }
+ddtime() { pod --rm $1 -- dd if=/dev/zero of=/dev/null bs=1 count="$N" 2>&1 | awk -F', ' '/copied/ {print $(NF-1)+0}'; }
 walltime() {
   local s e
   s=$(date +%s.%N)
-  pod --rm --annotation "$1" -- dd if=/dev/zero of=/dev/null bs=1 count="$N" >/dev/null 2>&1
+  pod --rm $1 -- dd if=/dev/zero of=/dev/null bs=1 count="$N" >/dev/null 2>&1
   e=$(date +%s.%N)
   awk -v s="$s" -v e="$e" 'BEGIN{printf "%.3f", e - s}'
 }
@@ -63,10 +66,12 @@ min() { awk -v a="$1" -v b="$2" 'BEGIN{ print (b == "" || a < b) ? a : b }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.3f", a / b; else print "n/a" }'; }
 dd_enf="" dd_obs="" we="" wo=""
 for _ in $(seq "$R"); do
-  dd_enf=$(min "$(ddtime io.tailor.profile=dd)" "$dd_enf")
-  dd_obs=$(min "$(ddtime io.tailor.observe=dd)" "$dd_obs")
-  we=$(min "$(walltime io.tailor.profile=dd)" "$we")
-  wo=$(min "$(walltime io.tailor.observe=dd)" "$wo")
+  enf="--security-opt seccomp=$store/dd/seccomp.json"
+  obs="--security-opt seccomp=$work/dd.observe.json --annotation io.tailor.observe=dd"
+  dd_enf=$(min "$(ddtime "$enf")" "$dd_enf")
+  dd_obs=$(min "$(ddtime "$obs")" "$dd_obs")
+  we=$(min "$(walltime "$enf")" "$we")
+  wo=$(min "$(walltime "$obs")" "$wo")
 done
 dd_observed=$(grep -c "observing container" "$work/agent.log" || true)
 
@@ -75,7 +80,7 @@ rm -f "$work/go"
 peak=$(rss "$agent")
 ids=()
 for i in $(seq "$C"); do
-  ids+=("$(pod -d --annotation io.tailor.observe=load -- "$work/load" "$K" "$work/go")")
+  ids+=("$(pod -d --security-opt "seccomp=$work/load.observe.json" --annotation io.tailor.observe=load -- "$work/load" "$K" "$work/go")")
   r=$(rss "$agent"); (( r > peak )) && peak=$r
 done
 running=0
@@ -109,11 +114,12 @@ after=$(rss "$agent")
   echo "# Observe mode: cost and scale (bench/observe.sh)"
   echo
   echo "$(date -u +%F), $(nproc) cores (shared with other work), $(uname -r), $(podman --version), $(runc --version | head -1);"
-  echo "tailor's precreate hook applies the profile in both modes; the agent runs with ./tailor's default JVM options."
+  echo "Profiles given with --security-opt seccomp= (enforced: the learned seccomp.json; observe: its notify variant,"
+  echo "ObserveVariant.notifying); the agent runs with ./tailor's default JVM options."
   echo
   echo "## dd bs=1 count=$N ($((2 * N)) learned calls), best of $R interleaved rounds"
   echo
-  echo "| | enforced (io.tailor.profile) | observe (io.tailor.observe) | ratio |"
+  echo "| | enforced | observe (notify variant) | ratio |"
   echo "|---|---:|---:|---:|"
   echo "| dd's own time (s) | $dd_enf | $dd_obs | $(ratio "$dd_obs" "$dd_enf") |"
   echo "| whole podman run (s) | $we | $wo | $(ratio "$wo" "$we") |"

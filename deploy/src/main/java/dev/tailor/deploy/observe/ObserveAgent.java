@@ -197,6 +197,10 @@ public final class ObserveAgent implements AutoCloseable {
       int fd = notifyFd;
       notifyFd = -1;
       restoreOnce(c.profile());
+      if (!Files.isDirectory(settings.folders().apply(c.profile()).getParent())) {
+        say("container " + c.name() + " names profile " + c.profile() + ", which has no folder here: its calls go to "
+            + settings.folders().apply(c.profile()) + " all the same");
+      }
       observations.started(c, Instant.now());
       say("observing container " + c.name() + (c.name().equals(c.id()) ? "" : " (" + c.id() + ")") + " against profile "
           + c.profile() + " (pid " + h.pid() + ")");
