@@ -48,7 +48,9 @@ sock=$store/.tailor/observe.sock
 variant() { java -cp cli/target/tailor.jar bench/ObserveVariantFile.java "$store/$1/seccomp.json" "$work/$1.observe.json" "$sock"; }
 variant dd
 variant load
-./tailor observe --store "$store" --flush 2s 2>"$work/agent.log" &
+# AGENT_JAVA_OPTS: the agent's JVM options (default: ./tailor's), e.g. a smaller heap.
+TAILOR_JAVA_OPTS=${AGENT_JAVA_OPTS:-${TAILOR_JAVA_OPTS:--XX:+UseSerialGC -Xshare:auto -Xmx256m}} \
+  ./tailor observe --store "$store" --flush 2s 2>"$work/agent.log" &
 agent=$!
 for _ in $(seq 600); do [[ -S $store/.tailor/observe.sock ]] && break; sleep 0.1; done
 [[ -S $store/.tailor/observe.sock ]] || { cat "$work/agent.log" >&2; exit 1; }
@@ -115,7 +117,7 @@ after=$(rss "$agent")
   echo
   echo "$(date -u +%F), $(nproc) cores (shared with other work), $(uname -r), $(podman --version), $(runc --version | head -1);"
   echo "Profiles given with --security-opt seccomp= (enforced: the learned seccomp.json; observe: its notify variant,"
-  echo "ObserveVariant.notifying); the agent runs with ./tailor's default JVM options."
+  echo "ObserveVariant.notifying); the agent's JVM options: ${AGENT_JAVA_OPTS:-${TAILOR_JAVA_OPTS:--XX:+UseSerialGC -Xshare:auto -Xmx256m}}."
   echo
   echo "## dd bs=1 count=$N ($((2 * N)) learned calls), best of $R interleaved rounds"
   echo
