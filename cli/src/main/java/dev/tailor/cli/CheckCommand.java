@@ -1,5 +1,9 @@
 package dev.tailor.cli;
 
+import dev.tailor.deploy.observe.ContainerCalls;
+import dev.tailor.deploy.observe.ObservedFolder;
+import dev.tailor.deploy.observe.ProfileObservations;
+import dev.tailor.deploy.observe.SeenCall;
 import dev.tailor.generator.apparmor.AppArmorCoverage;
 import dev.tailor.generator.apparmor.AppArmorGenerator;
 import dev.tailor.generator.apparmor.AppArmorOptions;
@@ -48,7 +52,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--profile", required = true, paramLabel = "DIR", description = "A profile folder written by learn, generate or merge.")
+  @Option(names = "--profile", paramLabel = "DIR", description = "A profile folder written by learn, generate or merge "
+      + "(default for an observed folder STORE/NAME/observed: STORE/NAME).")
   Path profileDir;
 
   @Option(names = "--save", paramLabel = "DIR",
@@ -71,6 +76,14 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
+      Optional<ProfileObservations> observations = observedFolder();
+      if (profileDir == null) {
+        Path folder = Path.of(args.get(0)).toAbsolutePath().normalize();
+        if (observations.isEmpty() || folder.getParent() == null) {
+          throw new CommandException("--profile DIR is missing: name the profile folder to check against", Main.EXIT_USAGE);
+        }
+        profileDir = folder.getParent();
+      }
       Recording baseline = readBaseline();
       SeccompProfile seccomp = readSeccomp();
       // Trace logs are plain files; a command is a program (executable, or found on PATH).
@@ -120,6 +133,7 @@ final class CheckCommand implements Callable<Integer> {
         for (Drift d : drift) {
           err.printf("  %-10s %s%s%n", d.kind(), d.what(), d.detail().isEmpty() ? "" : "  (" + d.detail() + ")");
         }
+        observations.ifPresent(o -> printSeenIn(err, o, drift));
       }
       err.flush();
       if (exit != 0) {
@@ -134,6 +148,43 @@ final class CheckCommand implements Callable<Integer> {
       return Main.fail(spec, e.getMessage(), debug ? e : null, e.exitCode(Main.EXIT_USAGE));
     } catch (RuntimeException e) {
       return Main.fail(spec, "internal error: " + e, e, Main.EXIT_TAILOR_FAILED);
+    }
+  }
+
+  /** The observe agent's tally, when the one argument is an observed folder. */
+  private Optional<ProfileObservations> observedFolder() throws CommandException {
+    if (args.size() != 1 || !Files.isRegularFile(Path.of(args.get(0)).resolve(ObservedFolder.STATE_FILE))) {
+      return Optional.empty();
+    }
+    try {
+      return ObservedFolder.peek(Path.of(args.get(0)));
+    } catch (IOException e) {
+      throw new CommandException(e.getMessage(), Main.EXIT_USAGE);
+    }
+  }
+
+  /** For each new syscall of an observed folder: which containers made it, when, how often. */
+  private static void printSeenIn(PrintWriter err, ProfileObservations o, List<Drift> drift) {
+    for (Drift d : drift) {
+      if (!d.kind().equals("syscall")) {
+        continue;
+      }
+      for (ContainerCalls c : o.containers()) {
+        long count = 0;
+        java.time.Instant first = null;
+        java.time.Instant last = null;
+        for (SeenCall s : c.calls()) {
+          if (s.syscall().equals(d.what())) {
+            count += s.count();
+            first = first == null || s.first().isBefore(first) ? s.first() : first;
+            last = last == null || s.last().isAfter(last) ? s.last() : last;
+          }
+        }
+        if (count > 0) {
+          err.printf("    %s: %d calls by %s%s, first %s, last %s%n", d.what(), count, c.container().name(),
+              c.container().name().equals(c.container().id()) ? "" : " (" + c.container().id() + ")", first, last);
+        }
+      }
     }
   }
 

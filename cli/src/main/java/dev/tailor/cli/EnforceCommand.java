@@ -1,5 +1,6 @@
 package dev.tailor.cli;
 
+import dev.tailor.deploy.observe.NotifyHandoff;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompResult;
 import dev.tailor.tracer.seccomp.SeccompException;
@@ -33,6 +34,19 @@ final class EnforceCommand implements Callable<Integer> {
   @Option(names = "--seccomp", required = true, paramLabel = "FILE", description = "the seccomp profile")
   Path seccomp;
 
+  @Option(names = "--observe", paramLabel = "DIR",
+      description = "observe mode: the calls the profile refuses by default are let run and written as the profile "
+          + "folder DIR (fold it back with tailor merge); a trial, not a sandbox")
+  Path observe;
+
+  @Option(names = "--name", paramLabel = "NAME",
+      description = "with --observe: the profile name of DIR's recording (default: the profile's folder name)")
+  String name;
+
+  /** Set by the supervising tailor of --observe: where the notify fd goes once the filter is loaded. */
+  @Option(names = "--notify-socket", hidden = true)
+  Path notifySocket;
+
   @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments")
   List<String> command;
 
@@ -50,10 +64,22 @@ final class EnforceCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       SeccompResult read = SeccompJson.read(seccomp);
+      if (observe != null) {
+        String profileName = ObservedEnforcement.name(java.util.Optional.ofNullable(name), seccomp);
+        ObservedEnforcement.variant(read.profile());
+        return ObservedEnforcement.run(seccomp, observe, profileName, command, err);
+      }
       for (String note : read.notes()) {
         err.println("tailor: note: " + seccomp + ": " + note);
       }
-      try (SeccompFilter filter = read.profile().filter().build()) {
+      SeccompFilter.Builder builder;
+      if (notifySocket != null) {
+        builder = ObservedEnforcement.variant(read.profile()).filter()
+            .handoff(NotifyHandoff.connect(notifySocket, "enforce-" + ProcessHandle.current().pid()));
+      } else {
+        builder = read.profile().filter();
+      }
+      try (SeccompFilter filter = builder.build()) {
         for (String warning : filter.warnings()) {
           err.println("tailor: warning: " + seccomp + ": " + warning);
         }
@@ -69,6 +95,9 @@ final class EnforceCommand implements Callable<Integer> {
     } catch (SeccompException e) {
       err.println("tailor: cannot enforce " + seccomp + ": " + e.getMessage());
       return Main.EXIT_TAILOR_FAILED;
+    } catch (CommandException e) {
+      err.println("tailor: " + e.getMessage());
+      return e.exitCode(Main.EXIT_TAILOR_FAILED);
     } catch (UnrunnableCommandException e) {
       err.println("tailor: " + e.getMessage());
       return e.exitCode();

@@ -80,6 +80,12 @@ final class ExportCommand implements Callable<Integer> {
       description = "tailor's profile store, for the podman hook lines (default: ${DEFAULT-VALUE}).")
   String store;
 
+  @Option(names = "--observe",
+      description = "Export each profile on trial instead (NAME-observe): its log variant, where calls the profile "
+          + "lacks run and are written to the kernel log (SCMP_ACT_LOG), for runtimes without listenerPath (Docker, "
+          + "Kubernetes Localhost). Read them back with tailor observe --kernel-log.")
+  boolean observe;
+
   @Option(names = "--debug", description = "Print stack traces on errors.")
   boolean debug;
 
@@ -117,7 +123,8 @@ final class ExportCommand implements Callable<Integer> {
     try {
       List<ProfileDir> profiles = new ArrayList<>();
       for (Path d : dirs) {
-        profiles.add(ProfileDir.read(d));
+        ProfileDir p = ProfileDir.read(d);
+        profiles.add(observe ? p.observing() : p);
       }
       List<String> notes = new ArrayList<>();
       Export.Options options = new Export.Options(image, namespace, store, method.get(), command, pauseImage);

@@ -4,6 +4,7 @@ import dev.tailor.deploy.apply.AppArmorHost;
 import dev.tailor.deploy.apply.ApplyException;
 import dev.tailor.deploy.apply.HookApply;
 import dev.tailor.deploy.apply.HookLog;
+import dev.tailor.deploy.apply.ObserveMode;
 import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.deploy.store.StoreException;
 import java.io.IOException;
@@ -26,6 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
           + "linux.seccomp replaced by the learned profile (and process.apparmorProfile set where the kernel has "
           + "AppArmor). The profile is the annotation io.tailor.profile=NAME, else the first matching rule of "
           + "STORE/bindings.json; a container that matches neither passes through unchanged.",
+      "Observe mode: the annotation io.tailor.observe=NAME (or a binding with \"mode\": \"observe\") applies NAME's "
+          + "profile on trial: calls it lacks run and go to the agent (tailor observe) through listenerPath, or, "
+          + "when the agent does not answer, to the kernel log (SCMP_ACT_LOG). Every such container is in the log.",
       "Fails closed: a named profile that is missing, unreadable or not for this machine exits 1 with one line, "
           + "and the runtime does not start the container.",
       "Exit code: 0 written, 1 refused."
@@ -42,6 +46,10 @@ final class HookApplyCommand implements Callable<Integer> {
       description = "Also append each decision here (default: STORE/.tailor/logs/apply.log, beside the learn "
           + "hook's logs): podman drops a precreate hook's stderr, so this is where its refusals can be read.")
   Path log;
+
+  @Option(names = "--observe-socket", paramLabel = "PATH",
+      description = "The observe agent's socket for containers in observe mode (default: STORE/.tailor/observe.sock).")
+  Path observeSocket;
 
   @Option(names = "--debug", description = "Print stack traces on errors.")
   boolean debug;
@@ -74,7 +82,8 @@ final class HookApplyCommand implements Callable<Integer> {
     }
     seen = config;
     try {
-      HookApply.Result r = HookApply.apply(config, new ProfileStore(store), AppArmorHost.kernel());
+      ObserveMode observe = new ObserveMode(observeSocket != null ? observeSocket : ObserveMode.defaultSocket(store));
+      HookApply.Result r = HookApply.apply(config, new ProfileStore(store), AppArmorHost.kernel(), observe);
       out.write(r.config());
       out.flush();
       for (String note : r.notes()) {

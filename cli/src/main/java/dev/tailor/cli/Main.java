@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
       EnforceCommand.class,
       RuntimeBaseCommand.class,
       HookCommand.class,
-      ExportCommand.class
+      ExportCommand.class,
+      ObserveCommand.class
     })
 public final class Main {
   /** Exit code when tailor itself failed (as docker run). */

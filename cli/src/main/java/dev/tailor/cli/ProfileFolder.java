@@ -7,10 +7,13 @@ import dev.tailor.generator.apparmor.AppArmorWriter;
 import dev.tailor.generator.apparmor.Generalisation;
 import dev.tailor.generator.report.ArgumentSection;
 import dev.tailor.generator.report.Report;
+import dev.tailor.generator.seccomp.ObserveVariant;
 import dev.tailor.generator.seccomp.SeccompGenerator;
+import dev.tailor.generator.seccomp.SeccompProfile;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompOptions;
 import dev.tailor.generator.seccomp.SeccompResult;
+import dev.tailor.deploy.store.FolderSwap;
 import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
@@ -26,7 +29,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-/** Writes one profile folder: seccomp.json, apparmor.profile, recording.json and report.md. */
+/**
+ * Writes one profile folder: seccomp.json, its observe variant seccomp.observe.json, apparmor.profile,
+ * recording.json and report.md.
+ */
 final class ProfileFolder {
   static final String APPARMOR_FILE = "apparmor.profile";
   static final String REPORT_FILE = "report.md";
@@ -130,6 +136,7 @@ final class ProfileFolder {
 
     List<FolderSwap.File> files = List.of(
         new FolderSwap.File(SeccompJson.FILE_NAME, text(SeccompJson.toJson(seccomp.profile()))),
+        new FolderSwap.File(ObserveVariant.FILE_NAME, text(SeccompJson.toJson(observeVariant(seccomp.profile())))),
         new FolderSwap.File(APPARMOR_FILE, text(AppArmorWriter.write(apparmor.profile()))),
         new FolderSwap.File(RecordingJson.FILE_NAME, stream -> RecordingJson.write(recording, stream)),
         new FolderSwap.File(REPORT_FILE, text(report)));
@@ -149,6 +156,15 @@ final class ProfileFolder {
           + dev.tailor.deploy.export.Export.MAX_ENTRIES + " entries and 1 MiB per profile");
     }
     return new Written(folder, recording.syscalls().size(), apparmor.profile().ruleCount(), apparmor.distinctPaths(), notes);
+  }
+
+  /** The log variant written beside seccomp.json, for runtimes without listenerPath (Docker, Kubernetes). */
+  private static SeccompProfile observeVariant(SeccompProfile p) throws CommandException {
+    try {
+      return ObserveVariant.logging(p);
+    } catch (SeccompException e) {
+      throw new CommandException("cannot make the observe variant of seccomp.json: " + e.getMessage());
+    }
   }
 
   /** The line that says a trace was not read whole, so a CI log shows it and not only report.md. */

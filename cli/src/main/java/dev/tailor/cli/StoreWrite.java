@@ -1,5 +1,6 @@
 package dev.tailor.cli;
 
+import dev.tailor.deploy.store.FolderSwap;
 import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.deploy.store.StoreException;
 import dev.tailor.tracer.Recording;

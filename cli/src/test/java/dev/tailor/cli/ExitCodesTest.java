@@ -69,7 +69,10 @@ class ExitCodesTest {
             + "runtime) |",
         "| `tailor-runc` | the real runtime's; 1 tailor refused the container; 125 tailor-runc cannot run (no runc, no tailor "
             + "launcher, itself as the runtime) |",
-        "| `export` | 0 written; 1 failed (not a profile folder, a field the format cannot hold); 2 usage error |"),
+        "| `export` | 0 written; 1 failed (not a profile folder, a field the format cannot hold); 2 usage error |",
+        "| `observe`, `observe status` | 0 the agent stopped after writing (SIGTERM, SIGINT), or an agent runs (status); "
+            + "1 failed (cannot listen: another agent runs there, the socket path is too long), or no agent runs (status); "
+            + "2 usage error |"),
         rows, "README's exit codes changed: change the tests with them");
     assertTrue(table.contains("A bad option is 125 for `learn` and `enforce`"), table);
   }
@@ -102,6 +105,36 @@ class ExitCodesTest {
         tmp.resolve("no-bundle").toString(), "--store", tmp.resolve("store").toString()), tmp, Map.of());
     assertEquals(1, runc.exit(), runc.err());
     assertTrue(runc.err().startsWith("tailor: tailor-runc: cannot read "), runc.err());
+  }
+
+  @Test
+  void observe_exitCodesAsTheTableSays() throws Exception {
+    Path store = tmp.resolve("observe-store");
+    assertEquals(2, inProcess("observe", "--store", store.toString(), "--flush", "soon").exit());
+    assertEquals(2, inProcess("observe", "status", "--nope").exit());
+    // No agent has run for this store.
+    assertEquals(1, inProcess("observe", "status", "--store", store.toString()).exit());
+    // A socket path sockaddr_un cannot hold: the agent cannot listen.
+    TailorProcess.Result longPath = inProcess("observe", "--store", store.toString(), "--socket",
+        tmp.resolve("x".repeat(120)).toString());
+    assertEquals(1, longPath.exit());
+    // The agent stops on SIGTERM after writing, with 0 (as systemd expects); status says it runs meanwhile.
+    Process agent = new ProcessBuilder(TailorProcess.tailorCommand("observe", "--store", store.toString()))
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("agent.log").toFile()).start();
+    try {
+      assertTrue(NotifyWorkload.await(() -> Files.exists(store.resolve(".tailor/observe.sock")),
+          java.time.Duration.ofSeconds(120)), "the agent did not listen");
+      TailorProcess.Result status = TailorProcess.tailor(tmp, "observe", "status", "--store", store.toString());
+      assertEquals(0, status.exit(), status.err());
+      assertTrue(status.out().contains("0 containers in observe mode"), status.out());
+      // A second agent on the same socket is refused.
+      assertEquals(1, inProcess("observe", "--store", store.toString()).exit());
+      agent.destroy();
+      assertTrue(agent.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(0, agent.exitValue(), Files.readString(tmp.resolve("agent.log")));
+    } finally {
+      agent.destroyForcibly();
+    }
   }
 
   // ---- learn ----

@@ -1,5 +1,6 @@
 package dev.tailor.cli;
 
+import dev.tailor.deploy.store.FolderSwap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

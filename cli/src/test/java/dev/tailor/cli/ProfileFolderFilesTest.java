@@ -44,15 +44,19 @@ class ProfileFolderFilesTest {
   }
 
   @Test
-  void write_givesTheFourFiles_andNoTemporaryOnes() throws Exception {
+  void write_givesTheFiveFiles_andNoTemporaryOnes() throws Exception {
     Recording rec = recording("app");
     ProfileFolder.Written w = ProfileFolder.write(tmp, rec, options("complain", "ix", null));
     Path folder = tmp.resolve("app");
     assertEquals(folder, w.folder());
     try (var s = Files.list(folder)) {
-      assertEquals(List.of("apparmor.profile", "recording.json", "report.md", "seccomp.json"),
+      assertEquals(List.of("apparmor.profile", "recording.json", "report.md", "seccomp.json", "seccomp.observe.json"),
           s.map(p -> p.getFileName().toString()).sorted().toList());
     }
+    assertEquals(dev.tailor.generator.seccomp.ObserveVariant.logging(
+            dev.tailor.generator.seccomp.SeccompJson.read(folder.resolve("seccomp.json")).profile()),
+        dev.tailor.generator.seccomp.SeccompJson.read(folder.resolve("seccomp.observe.json")).profile(),
+        "seccomp.observe.json is seccomp.json's log variant");
     assertEquals(rec, RecordingJson.read(folder));
     assertEquals(2, w.syscalls());
     assertEquals("tailor: wrote " + folder + " (2 syscalls, " + w.apparmorRules() + " AppArmor rules from " + w.distinctPaths()

@@ -94,7 +94,8 @@ class ProfileFolderTest {
         "--no-resolve", trace("other.log", 40).toString());
     assertEquals(0, second.exit(), second.err());
 
-    assertEquals(List.of("NOTES.txt", "apparmor.profile", "recording.json", "report.md", "seccomp.json"),
+    assertEquals(List.of("NOTES.txt", "apparmor.profile", "recording.json", "report.md", "seccomp.json",
+        "seccomp.observe.json"),
         entries(out.resolve("app")));
     assertEquals("reviewed by ops\n", Files.readString(out.resolve("app/NOTES.txt")));
     assertTrue(Files.readString(out.resolve("app/recording.json")).contains("file39.txt"));

@@ -25,7 +25,7 @@ import java.util.regex.PatternSyntaxException;
  * "no rules": a typo must not start containers unconfined.
  */
 public record Bindings(List<Binding> rules) {
-  private static final Set<String> FIELDS = Set.of("profile", "annotations", "image", "arg0", "command", "comment");
+  private static final Set<String> FIELDS = Set.of("profile", "mode", "annotations", "image", "arg0", "command", "comment");
 
   public Bindings {
     rules = List.copyOf(rules);
@@ -38,9 +38,10 @@ public record Bindings(List<Binding> rules) {
    * @param image pattern for the image annotation, empty for any
    * @param arg0 pattern for {@code process.args[0]}, empty for any
    * @param command pattern for the args joined by spaces, empty for any
+   * @param observe whether the profile is put on trial ({@code "mode": "observe"}) rather than enforced
    */
   public record Binding(String profile, Map<String, Pattern> annotations, Optional<Pattern> image,
-      Optional<Pattern> arg0, Optional<Pattern> command) {
+      Optional<Pattern> arg0, Optional<Pattern> command, boolean observe) {
     public Binding {
       if (!Recording.isValidName(profile)) {
         throw new IllegalArgumentException("bad profile name " + profile);
@@ -124,7 +125,7 @@ public record Bindings(List<Binding> rules) {
       String f = it.next();
       if (!FIELDS.contains(f)) {
         throw new ApplyException(where + ": unknown field \"" + ProfileStore.printable(f) + "\" (known: profile, "
-            + "annotations, image, arg0, command, comment)");
+            + "mode, annotations, image, arg0, command, comment)");
       }
     }
     JsonNode p = n.get("profile");
@@ -149,7 +150,11 @@ public record Bindings(List<Binding> rules) {
       throw new ApplyException(where + ": give at least one of annotations, image, arg0, command (a rule that "
           + "matches every container is not allowed)");
     }
-    return new Binding(p.asText(), annotations, image, arg0, command);
+    JsonNode mode = n.get("mode");
+    if (mode != null && !(mode.isTextual() && (mode.asText().equals("enforce") || mode.asText().equals("observe")))) {
+      throw new ApplyException(where + ": \"mode\" must be \"enforce\" (the default) or \"observe\"");
+    }
+    return new Binding(p.asText(), annotations, image, arg0, command, mode != null && mode.asText().equals("observe"));
   }
 
   private static Optional<Pattern> pattern(JsonNode v, String where) throws ApplyException {
@@ -197,6 +202,15 @@ public record Bindings(List<Binding> rules) {
       // Without lines the messages still name the rule by its index.
     }
     return lines;
+  }
+
+  /**
+   * The profile a container with these annotations (or labels) and args is observed against, by
+   * these rules: the first matching rule's profile when that rule is in observe mode.
+   */
+  public Optional<String> observedProfile(Map<String, String> annotations, List<String> args) {
+    return select(new Container(new java.util.TreeMap<>(annotations), args)).filter(Binding::observe)
+        .map(Binding::profile);
   }
 
   /** The first rule that matches {@code c}. */

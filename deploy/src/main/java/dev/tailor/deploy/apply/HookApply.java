@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tailor.deploy.oci.OciJson;
+import dev.tailor.generator.seccomp.SeccompJson;
+import dev.tailor.generator.seccomp.SeccompProfile;
 import dev.tailor.tracer.Recording;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,26 +65,22 @@ public final class HookApply {
 
   /** Rewrites {@code config} (the bytes a runtime gave on stdin) with the store's profile. */
   public static Result apply(byte[] config, ProfileStore store, AppArmorHost apparmor) throws ApplyException {
+    return apply(config, store, apparmor, new ObserveMode(ObserveMode.defaultSocket(store.root())));
+  }
+
+  /** As {@link #apply(byte[], ProfileStore, AppArmorHost)}, with the observe agent at {@code observe}. */
+  public static Result apply(byte[] config, ProfileStore store, AppArmorHost apparmor, ObserveMode observe)
+      throws ApplyException {
     if (config.length > MAX_CONFIG) {
       throw new ApplyException("the OCI config on stdin is larger than " + (MAX_CONFIG >> 20) + " MB");
     }
     ObjectNode root = object(config, "the OCI config on stdin");
-    Container container = container(root);
-    String name;
-    String why;
-    String asked = container.annotations().get(ANNOTATION);
-    if (asked != null) {
-      name = asked;
-      why = "annotation " + ANNOTATION;
-    } else {
-      Bindings bindings = Bindings.read(store.bindingsFile());
-      Optional<Bindings.Binding> rule = bindings.select(container);
-      if (rule.isEmpty()) {
-        return new Result(config, Optional.empty(), List.of());
-      }
-      name = rule.get().profile();
-      why = "rule " + (bindings.rules().indexOf(rule.get()) + 1) + " of " + store.bindingsFile();
+    Optional<Choice> choice = choose(container(root), store);
+    if (choice.isEmpty()) {
+      return new Result(config, Optional.empty(), List.of());
     }
+    String name = choice.get().name();
+    String why = choice.get().why();
     StoredProfile stored = readProfile(store, name, why);
     List<String> notes = new ArrayList<>();
     Path seccompFile = stored.path(SECCOMP_FILE);
@@ -92,6 +90,11 @@ public final class HookApply {
       notes.add("tailor: profile '" + name + "': " + w);
     }
     ObjectNode seccomp = object(seccompBytes, seccompFile.toString());
+    if (choice.get().observe()) {
+      ObserveMode.Applied trial = observe.variant(learned(seccompFile, name), name, why);
+      seccomp = object(SeccompJson.toJson(trial.profile()).getBytes(StandardCharsets.UTF_8), seccompFile.toString());
+      notes.add(trial.note());
+    }
 
     JsonNode linux = root.get("linux");
     if (linux != null && !linux.isObject()) {
@@ -128,6 +131,36 @@ public final class HookApply {
       return new Result(MAPPER.writeValueAsBytes(root), Optional.of(name), notes);
     } catch (JsonProcessingException e) {
       throw new ApplyException("cannot write the OCI config: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * The profile a container gets and how: {@code io.tailor.profile=NAME} (enforced), else {@code
+   * io.tailor.observe=NAME} (on trial), else the first matching rule of the bindings with its mode.
+   * An enforcing annotation wins over an observing one: an extra annotation never weakens a profile.
+   */
+  record Choice(String name, String why, boolean observe) {}
+
+  static Optional<Choice> choose(Container container, ProfileStore store) throws ApplyException {
+    String enforced = container.annotations().get(ANNOTATION);
+    if (enforced != null) {
+      return Optional.of(new Choice(enforced, "annotation " + ANNOTATION, false));
+    }
+    String observed = container.annotations().get(ObserveMode.ANNOTATION);
+    if (observed != null) {
+      return Optional.of(new Choice(observed, "annotation " + ObserveMode.ANNOTATION, true));
+    }
+    Bindings bindings = Bindings.read(store.bindingsFile());
+    Optional<Bindings.Binding> rule = bindings.select(container);
+    return rule.map(b -> new Choice(b.profile(),
+        "rule " + (bindings.rules().indexOf(b) + 1) + " of " + store.bindingsFile(), b.observe()));
+  }
+
+  private static SeccompProfile learned(Path seccompFile, String name) throws ApplyException {
+    try {
+      return SeccompJson.read(seccompFile).profile();
+    } catch (IOException e) {
+      throw new ApplyException("profile '" + name + "': " + e.getMessage(), e);
     }
   }
 

@@ -3,6 +3,9 @@ package dev.tailor.deploy.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailor.deploy.oci.OciException;
 import dev.tailor.deploy.oci.OciJson;
+import dev.tailor.generator.seccomp.ObserveVariant;
+import dev.tailor.generator.seccomp.SeccompJson;
+import dev.tailor.tracer.seccomp.SeccompException;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
 import java.io.IOException;
@@ -20,9 +23,15 @@ import java.util.regex.Pattern;
  * @param path the folder as the user gave it (printed in run flags as given)
  * @param name the folder's name: the seccomp file name on a node ({@code profiles/NAME.json})
  * @param apparmorName the name in apparmor.profile's {@code profile NAME} line, when there is one
+ * @param seccompFile the file in the folder that {@code seccompText} is: seccomp.json, or for an
+ *     observe variant {@value #OBSERVE_FILE}
+ * @param trialOf for an observe variant ({@link #observing()}), the name of the profile on trial
  */
 public record ProfileDir(Path path, String name, JsonNode seccomp, String seccompText, Optional<String> apparmorText,
-    Optional<String> apparmorName, Optional<Recording> recording) {
+    Optional<String> apparmorName, Optional<Recording> recording, String seccompFile, Optional<String> trialOf) {
+  /** The log variant of seccomp.json that learn, generate and merge write beside it. */
+  public static final String OBSERVE_FILE = ObserveVariant.FILE_NAME;
+
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
@@ -79,7 +88,41 @@ public record ProfileDir(Path path, String name, JsonNode seccomp, String seccom
         throw new ExportException(e.getMessage(), e);
       }
     }
-    return new ProfileDir(dir, name, seccomp, seccompText, apparmor, apparmorName, recording);
+    return new ProfileDir(dir, name, seccomp, seccompText, apparmor, apparmorName, recording, "seccomp.json",
+        Optional.empty());
+  }
+
+  /**
+   * This profile on trial: named {@code NAME-observe} (so it sits beside the enforced one on a
+   * node), with seccomp.json's log variant ({@link ObserveVariant#logging}): calls it lacks run and
+   * go to the kernel log. The folder's {@value #OBSERVE_FILE}, which run flags name, must be that
+   * variant.
+   */
+  public ProfileDir observing() throws ExportException {
+    Path file = path.resolve("seccomp.json");
+    String text;
+    try {
+      text = SeccompJson.toJson(ObserveVariant.logging(SeccompJson.read(file).profile()));
+    } catch (IOException | SeccompException e) {
+      throw new ExportException(file + ": " + e.getMessage(), e);
+    }
+    JsonNode node;
+    try {
+      node = OciJson.read(text.getBytes(StandardCharsets.UTF_8), path.resolve(OBSERVE_FILE).toString());
+    } catch (OciException e) {
+      throw new ExportException(e.getMessage(), e);
+    }
+    return new ProfileDir(path, name + "-observe", node, text, apparmorText, apparmorName, recording, OBSERVE_FILE,
+        Optional.of(name));
+  }
+
+  /** Whether the folder's {@value #OBSERVE_FILE} is this profile's seccompText (for run flags that name the file). */
+  boolean seccompFileCurrent() {
+    try {
+      return Files.readString(path.resolve(seccompFile), StandardCharsets.UTF_8).equals(seccompText);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

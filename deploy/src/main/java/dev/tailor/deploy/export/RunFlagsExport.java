@@ -13,11 +13,11 @@ final class RunFlagsExport {
 
   private RunFlagsExport() {}
 
-  static String docker(List<ProfileDir> profiles, String image) {
+  static String docker(List<ProfileDir> profiles, String image) throws ExportException {
     List<String> l = new ArrayList<>();
     for (ProfileDir p : profiles) {
-      l.add("# " + p.name() + ": Docker");
-      String flags = "--security-opt " + quote("seccomp=" + p.path().resolve("seccomp.json"));
+      l.add("# " + p.name() + ": Docker" + trial(p));
+      String flags = "--security-opt " + quote("seccomp=" + seccompFile(p));
       if (p.apparmorName().isPresent()) {
         l.add("sudo apparmor_parser -r " + quote(p.path().resolve("apparmor.profile").toString()));
         flags += " --security-opt " + quote("apparmor=" + p.apparmorName().get());
@@ -28,11 +28,11 @@ final class RunFlagsExport {
     return String.join("\n", l);
   }
 
-  static String podman(List<ProfileDir> profiles, String image, String store) {
+  static String podman(List<ProfileDir> profiles, String image, String store) throws ExportException {
     List<String> l = new ArrayList<>();
     for (ProfileDir p : profiles) {
-      l.add("# " + p.name() + ": Podman, with the profile file");
-      String flags = "--security-opt " + quote("seccomp=" + p.path().resolve("seccomp.json"));
+      l.add("# " + p.name() + ": Podman, with the profile file" + trial(p));
+      String flags = "--security-opt " + quote("seccomp=" + seccompFile(p));
       if (p.apparmorName().isPresent()) {
         l.add("sudo apparmor_parser -r " + quote(p.path().resolve("apparmor.profile").toString()));
         flags += " --security-opt " + quote("apparmor=" + p.apparmorName().get());
@@ -40,12 +40,27 @@ final class RunFlagsExport {
       l.add("podman run " + flags + " " + quote(image(p, image)));
       l.add("# " + p.name() + ": Podman, through tailor's precreate hook (tailor hook install), from the store");
       // "DIR/." copies the folder's files, also when the store already holds an older NAME/.
-      l.add("sudo mkdir -p " + quote(store + "/" + p.name()) + " && sudo cp -r " + quote(p.path() + "/.") + " "
-          + quote(store + "/" + p.name() + "/"));
-      l.add("podman run --annotation " + quote("io.tailor.profile=" + p.name()) + " " + quote(image(p, image)));
+      String stored = p.trialOf().orElse(p.name());
+      l.add("sudo mkdir -p " + quote(store + "/" + stored) + " && sudo cp -r " + quote(p.path() + "/.") + " "
+          + quote(store + "/" + stored + "/"));
+      String annotation = p.trialOf().isPresent() ? "io.tailor.observe=" : "io.tailor.profile=";
+      l.add("podman run --annotation " + quote(annotation + stored) + " " + quote(image(p, image)));
       l.add("");
     }
     return String.join("\n", l);
+  }
+
+  private static String trial(ProfileDir p) {
+    return p.trialOf().isPresent() ? " (observe mode: calls the profile lacks run and go to the kernel log)" : "";
+  }
+
+  private static String seccompFile(ProfileDir p) throws ExportException {
+    if (p.trialOf().isPresent() && !p.seccompFileCurrent()) {
+      throw new ExportException(p.path().resolve(p.seccompFile()) + " is missing or is not the observe variant of "
+          + p.path().resolve("seccomp.json") + ": learn, generate or merge writes it (or use --format spo, kubernetes or "
+          + "daemonset, which carry the variant itself)");
+    }
+    return p.path().resolve(p.seccompFile()).toString();
   }
 
   private static String image(ProfileDir p, String image) {

@@ -250,7 +250,7 @@ class KubernetesModelTest {
             "registry.example/app:2", List.of("python3", "-u", "/srv/app.py"), "runc 1.1.5")), r.arguments(),
         r.inherited());
     ProfileDir p = new ProfileDir(base.path(), base.name(), base.seccomp(), base.seccompText(), base.apparmorText(),
-        base.apparmorName(), java.util.Optional.of(withContainer));
+        base.apparmorName(), java.util.Optional.of(withContainer), base.seccompFile(), base.trialOf());
     List<String> notes = new ArrayList<>();
     Pod pod = (Pod) parse(Fixtures.render(Export.Format.KUBERNETES, List.of(p), notes)).get(0);
     Container c = pod.getSpec().getContainers().get(0);

@@ -68,7 +68,7 @@ class SpoSchemaTest {
     }
   }
 
-  private static List<JsonNode> documents(String yaml) throws IOException {
+  static List<JsonNode> documents(String yaml) throws IOException {
     List<JsonNode> docs = new ArrayList<>();
     try (MappingIterator<JsonNode> it = Yaml.MAPPER.readerFor(JsonNode.class).readValues(yaml)) {
       while (it.hasNext()) {
@@ -78,7 +78,7 @@ class SpoSchemaTest {
     return docs;
   }
 
-  private static Set<ValidationMessage> validate(JsonNode doc) throws IOException {
+  static Set<ValidationMessage> validate(JsonNode doc) throws IOException {
     String kind = doc.path("kind").asText();
     String file = switch (kind) {
       case "SeccompProfile" -> "seccompprofile.yaml";

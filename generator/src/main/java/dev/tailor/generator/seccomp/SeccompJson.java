@@ -73,6 +73,9 @@ public final class SeccompJson {
       if (!profile.flags().isEmpty()) {
         writeStrings(g, "flags", profile.flags());
       }
+      if (!profile.listenerPath().isEmpty()) {
+        g.writeStringField("listenerPath", profile.listenerPath());
+      }
       g.writeArrayFieldStart("syscalls");
       for (SeccompProfile.Rule r : profile.syscalls()) {
         g.writeStartObject();
@@ -187,7 +190,8 @@ public final class SeccompJson {
       }
       for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
         String f = it.next();
-        if (!Set.of("defaultAction", "defaultErrnoRet", "architectures", "archMap", "flags", "syscalls")
+        if (!Set.of("defaultAction", "defaultErrnoRet", "architectures", "archMap", "flags", "syscalls",
+            "listenerPath")
             .contains(f)) {
           notes.add("ignored field '" + f + "'");
         }
@@ -201,6 +205,7 @@ public final class SeccompJson {
         notes.add("ignored 'archMap': 'architectures' is given");
       }
       List<String> flags = strings(root.get("flags"), "flags");
+      String listenerPath = root.has("listenerPath") ? string(root.get("listenerPath"), "listenerPath") : "";
       List<SeccompProfile.Rule> rules = new ArrayList<>();
       JsonNode syscalls = root.get("syscalls");
       if (syscalls != null && !syscalls.isNull()) {
@@ -212,7 +217,7 @@ public final class SeccompJson {
         }
       }
       return new SeccompResult(
-          new SeccompProfile(defaultAction, defaultErrno, arches, flags, rules), notes);
+          new SeccompProfile(defaultAction, defaultErrno, arches, flags, rules, listenerPath), notes);
     }
 
     private List<String> fromArchMap(JsonNode archMap) {

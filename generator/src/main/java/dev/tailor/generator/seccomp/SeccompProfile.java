@@ -14,13 +14,16 @@ import java.util.OptionalInt;
  * @param architectures OCI names such as SCMP_ARCH_X86_64; empty means the native one only
  * @param flags OCI filter flags such as SECCOMP_FILTER_FLAG_LOG
  * @param syscalls the rules, in the order they were written
+ * @param listenerPath the unix socket a runtime sends the notify fd of SCMP_ACT_NOTIFY rules to;
+ *     empty when absent
  */
 public record SeccompProfile(
     String defaultAction,
     int defaultErrnoRet,
     List<String> architectures,
     List<String> flags,
-    List<SeccompProfile.Rule> syscalls) {
+    List<SeccompProfile.Rule> syscalls,
+    String listenerPath) {
 
   /** The value of an absent {@code errnoRet}. */
   public static final int NO_ERRNO = -1;
@@ -31,6 +34,21 @@ public record SeccompProfile(
     architectures = List.copyOf(architectures);
     flags = List.copyOf(flags);
     syscalls = List.copyOf(syscalls);
+    if (listenerPath == null) {
+      throw new IllegalArgumentException("listenerPath must not be null; empty means absent");
+    }
+  }
+
+  /** A profile without a listener. */
+  public SeccompProfile(
+      String defaultAction, int defaultErrnoRet, List<String> architectures, List<String> flags,
+      List<SeccompProfile.Rule> syscalls) {
+    this(defaultAction, defaultErrnoRet, architectures, flags, syscalls, "");
+  }
+
+  /** The same profile with {@code path} as its listener ({@code ""}: none). */
+  public SeccompProfile withListenerPath(String path) {
+    return new SeccompProfile(defaultAction, defaultErrnoRet, architectures, flags, syscalls, path);
   }
 
   /** The errno of the default action, if the profile gives one. */

@@ -112,8 +112,9 @@ class SeccompJsonTest {
   @Test
   void parse_unknownFields_areNoted() throws Exception {
     SeccompResult r =
-        parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/x\", \"syscalls\": [{\"names\": [\"a\"], \"action\": \"SCMP_ACT_LOG\", \"why\": 1}]}");
-    assertEquals(List.of("ignored field 'listenerPath'", "ignored field 'why' in syscalls[0]"), r.notes());
+        parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/x\", \"listenerMetadata\": \"m\", \"syscalls\": [{\"names\": [\"a\"], \"action\": \"SCMP_ACT_LOG\", \"why\": 1}]}");
+    assertEquals(List.of("ignored field 'listenerMetadata'", "ignored field 'why' in syscalls[0]"), r.notes());
+    assertEquals("/x", r.profile().listenerPath());
     assertEquals(SeccompProfile.NO_ERRNO, r.profile().defaultErrnoRet());
   }
 

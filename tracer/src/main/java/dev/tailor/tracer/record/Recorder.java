@@ -183,6 +183,11 @@ public final class Recorder implements Consumer<TraceEvent> {
     pids.add(pid);
   }
 
+  /** Records one access to an absolute, resolved path (a caller that reads calls on its own, such as the observe agent). */
+  public void recordFile(String rawPath, Access kind, String errno, boolean directory) {
+    fileAccess(rawPath, kind, errno, directory).named = true;
+  }
+
   /** Records an open of an absolute, resolved path with strace-style flags ({@code O_RDWR|O_CREAT}). */
   public void recordOpen(String rawPath, String flags, String errno) {
     boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");

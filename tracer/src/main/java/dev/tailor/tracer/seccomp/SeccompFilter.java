@@ -41,6 +41,7 @@ public final class SeccompFilter implements AutoCloseable {
   private static final int ACT_ERRNO = 0x00050000;
   private static final int ACT_TRACE = 0x7ff00000;
   private static final int ACT_LOG = 0x7ffc0000;
+  private static final int ACT_NOTIFY = 0x7fc00000;
   private static final int ACT_ALLOW = 0x7fff0000;
   private static final int EPERM = 1;
 
@@ -64,6 +65,25 @@ public final class SeccompFilter implements AutoCloseable {
   private static final int SIGXFSZ = 25;
   private static final int F_SETFD = 2;
   private static final int FD_CLOEXEC = 1;
+  private static final int MSG_DONTWAIT = 0x40;
+  private static final int MSG_NOSIGNAL = 0x4000;
+  /**
+   * The flags of the one sendmsg that hands the notify fd over, which the filter lets through on
+   * the handoff socket only: every other call the profile lacks waits for a supervisor that does
+   * not have the fd yet.
+   */
+  private static final int HANDOFF_FLAGS = MSG_NOSIGNAL | MSG_DONTWAIT;
+
+  /**
+   * Where the notify fd of a filter with SCMP_ACT_NOTIFY goes once it is loaded: sent with
+   * {@code message} over {@code socket} (a connected unix socket, close-on-exec), as runc sends it to
+   * a {@code listenerPath}. The process at the other end supervises the calls from then on.
+   */
+  public record Handoff(int socket, byte[] message) {
+    public Handoff {
+      message = message.clone();
+    }
+  }
 
   /**
    * One argument condition, as OCI writes it.
@@ -87,13 +107,15 @@ public final class SeccompFilter implements AutoCloseable {
   private Pointer ctx;
   private final boolean execveAllowed;
   private final List<String> warnings;
+  private final Handoff handoff;
 
   private SeccompFilter(
-      LibSeccomp.Loaded seccomp, Pointer ctx, boolean execveAllowed, List<String> warnings) {
+      LibSeccomp.Loaded seccomp, Pointer ctx, boolean execveAllowed, List<String> warnings, Handoff handoff) {
     this.seccomp = seccomp;
     this.ctx = ctx;
     this.execveAllowed = execveAllowed;
     this.warnings = List.copyOf(warnings);
+    this.handoff = handoff;
   }
 
   /**
@@ -111,6 +133,7 @@ public final class SeccompFilter implements AutoCloseable {
     private final List<String> architectures = new ArrayList<>();
     private final List<String> flags = new ArrayList<>();
     private final List<Rule> rules = new ArrayList<>();
+    private Handoff handoff;
 
     private record Rule(List<String> names, String action, int errnoRet, List<Condition> args) {}
 
@@ -140,10 +163,20 @@ public final class SeccompFilter implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Lets the profile use SCMP_ACT_NOTIFY: once loaded, the notify fd is handed over as {@code
+     * handoff} says, before the command is executed.
+     */
+    public Builder handoff(Handoff h) {
+      this.handoff = h;
+      return this;
+    }
+
     /** Builds the filter in libseccomp, without loading it. */
     public SeccompFilter build() throws SeccompException {
       LibSeccomp.Loaded seccomp = LibSeccomp.load();
-      int defAct = action(defaultAction, defaultErrnoRet, "defaultAction");
+      boolean notify = handoff != null;
+      int defAct = action(defaultAction, defaultErrnoRet, "defaultAction", notify);
       List<String> warnings = new ArrayList<>();
       Pointer ctx = seccomp.lib.seccomp_init(defAct);
       if (ctx == null) {
@@ -159,7 +192,7 @@ public final class SeccompFilter implements AutoCloseable {
         }
         boolean execve = defAct == ACT_ALLOW || defAct == ACT_LOG;
         for (Rule r : rules) {
-          int act = action(r.action, r.errnoRet, "action of " + r.names);
+          int act = action(r.action, r.errnoRet, "action of " + r.names, notify);
           if (act == defAct) {
             continue; // libseccomp refuses rules that repeat the default; they change nothing
           }
@@ -171,8 +204,11 @@ public final class SeccompFilter implements AutoCloseable {
             }
           }
         }
+        if (notify && defAct != ACT_ALLOW) {
+          allowHandoff(seccomp, ctx, handoff.socket());
+        }
         ok = true;
-        return new SeccompFilter(seccomp, ctx, execve, warnings);
+        return new SeccompFilter(seccomp, ctx, execve, warnings, handoff);
       } finally {
         if (!ok) {
           seccomp.lib.seccomp_release(ctx);
@@ -180,7 +216,25 @@ public final class SeccompFilter implements AutoCloseable {
       }
     }
 
-    private static int action(String name, int errnoRet, String where) throws SeccompException {
+    /** Lets the handoff's sendmsg through: on its socket, with its flags only. */
+    private static void allowHandoff(LibSeccomp.Loaded seccomp, Pointer ctx, int socket) throws SeccompException {
+      int nr = seccomp.lib.seccomp_syscall_resolve_name_arch(seccomp.lib.seccomp_arch_native(), "sendmsg");
+      Memory cmp = new Memory(48);
+      cmp.setInt(0, 0);
+      cmp.setInt(4, OPS.get("SCMP_CMP_EQ"));
+      cmp.setLong(8, socket);
+      cmp.setLong(16, 0);
+      cmp.setInt(24, 2);
+      cmp.setInt(28, OPS.get("SCMP_CMP_EQ"));
+      cmp.setLong(32, HANDOFF_FLAGS);
+      cmp.setLong(40, 0);
+      int rc = seccomp.lib.seccomp_rule_add_array(ctx, ACT_ALLOW, nr, 2, cmp);
+      if (rc != 0 && rc != -17) { // -EEXIST: the profile allows sendmsg already
+        throw new SeccompException("libseccomp refused the rule that hands the notify fd over (error " + rc + ")");
+      }
+    }
+
+    private static int action(String name, int errnoRet, String where, boolean notify) throws SeccompException {
       boolean takesErrno = name.equals("SCMP_ACT_ERRNO") || name.equals("SCMP_ACT_TRACE");
       if (errnoRet >= 0 && !takesErrno) {
         throw new SeccompException(where + ": errnoRet is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not " + name);
@@ -206,6 +260,9 @@ public final class SeccompFilter implements AutoCloseable {
         case "SCMP_ACT_ALLOW":
           return ACT_ALLOW;
         case "SCMP_ACT_NOTIFY":
+          if (notify) {
+            return ACT_NOTIFY;
+          }
           throw new SeccompException(where + ": SCMP_ACT_NOTIFY needs a listener, which tailor enforce does not provide");
         default:
           throw new SeccompException(where + ": unknown action " + name);
@@ -346,6 +403,21 @@ public final class SeccompFilter implements AutoCloseable {
     Function write = Function.getFunction("c", "write");
     Function exit = Function.getFunction("c", "_exit");
     Function load = seccomp.raw.getFunction("seccomp_load");
+    // The handoff (enforce --observe): seccomp_notify_fd and sendmsg, warmed like execv.
+    Function notifyFd = seccomp.raw.getFunction("seccomp_notify_fd");
+    Function sendmsg = Function.getFunction("c", "sendmsg");
+    Memory handoffCmsg = new Memory(24); // CMSG_SPACE(sizeof(int)): the notify fd goes at offset 16
+    Memory handoffMsg = handoff == null ? null : handoffMessage(handoff.message(), handoffCmsg);
+    Object[] sendArgs = handoff == null ? null : new Object[] {handoff.socket(), handoffMsg, HANDOFF_FLAGS};
+    Memory handoffFailed = cString("tailor: cannot hand the seccomp notify fd to the observing tailor\n", cs);
+    Object[] handoffFailedArgs = {2, handoffFailed, new NativeLong(handoffFailed.size() - 1)};
+    Object[] failExit = {125};
+    if (handoff != null) {
+      notifyFd.invokeInt(new Object[] {ctx}); // not loaded yet: an error, which warms the call path
+      handoffCmsg.setInt(16, -1);
+      sendmsg.invokeLong(new Object[] {-1, handoffMsg, HANDOFF_FLAGS}); // EBADF
+      Native.getLastError();
+    }
     Object[] execArgs = {path, argv};
     Object[] deniedArgs = {2, denied, new NativeLong(denied.size() - 1)};
     Object[] failedArgs = {2, failed, new NativeLong(failed.size() - 1)};
@@ -370,11 +442,53 @@ public final class SeccompFilter implements AutoCloseable {
     if (rc != 0) {
       throw new SeccompException("libseccomp could not load the filter (error " + rc + ")");
     }
+    if (handoff != null) {
+      int fd = notifyFd.invokeInt(loadArgs);
+      handoffCmsg.setInt(16, fd);
+      if (fd < 0 || sendmsg.invokeLong(sendArgs) != handoff.message().length) {
+        write.invokeInt(handoffFailedArgs);
+        exit.invokeInt(failExit);
+      }
+    }
     execv.invokeInt(execArgs);
     // Still here: execv failed under the filter. Only pre-built, pre-called code from now on.
     int errno = Native.getLastError();
     write.invokeInt(errno == EPERM ? deniedArgs : failedArgs);
     exit.invokeInt(exitArgs);
+  }
+
+  /**
+   * A {@code struct msghdr} (LP64) carrying {@code data} and one descriptor (SCM_RIGHTS) whose
+   * number is set at offset 16 of the control message, once it is known.
+   */
+  private static Memory handoffMessage(byte[] data, Memory cmsg) {
+    Memory buf = new Memory(Math.max(1, data.length));
+    buf.write(0, data, 0, data.length);
+    Memory iov = new Memory(16);
+    iov.setPointer(0, buf);
+    iov.setLong(8, data.length);
+    cmsg.clear();
+    cmsg.setLong(0, 20); // CMSG_LEN(sizeof(int))
+    cmsg.setInt(8, 1); // SOL_SOCKET
+    cmsg.setInt(12, 1); // SCM_RIGHTS
+    Memory msg = new HeldMemory(56, buf, iov, cmsg);
+    msg.clear();
+    msg.setPointer(16, iov);
+    msg.setLong(24, 1);
+    msg.setPointer(32, cmsg);
+    msg.setLong(40, 24);
+    return msg;
+  }
+
+  /** Memory that keeps the blocks it points to from being freed while it lives. */
+  private static final class HeldMemory extends Memory {
+    @SuppressWarnings("unused")
+    private final Memory[] held;
+
+    HeldMemory(long size, Memory... held) {
+      super(size);
+      this.held = held;
+    }
   }
 
   /** The JVM's own descriptors (jars, random sources) must not leak into the workload. */

@@ -102,6 +102,79 @@ public final class SyscallTable {
     return "SCMP_ARCH_" + seccompArch.toUpperCase(Locale.ROOT);
   }
 
+  /** Highest syscall number tried when listing names; every table of libseccomp 2.5 ends below it. */
+  private static final int MAX_NUMBER = 1024;
+  /** x32 numbers carry {@code __X32_SYSCALL_BIT}. */
+  private static final int X32_BIT = 0x40000000;
+
+  /**
+   * Every syscall name libseccomp knows on any of the OCI architectures {@code ociArchitectures}
+   * (the native one when the list is empty), sorted: what a profile that names each call on its
+   * own must list. Architectures libseccomp does not know are an error.
+   */
+  public static java.util.SortedSet<String> knownNames(List<String> ociArchitectures)
+      throws SeccompException {
+    LibSeccomp.Loaded seccomp = LibSeccomp.load();
+    List<Integer> tokens = new ArrayList<>();
+    if (ociArchitectures.isEmpty()) {
+      tokens.add(seccomp.lib.seccomp_arch_native());
+    }
+    for (String oci : ociArchitectures) {
+      int token = oci.startsWith("SCMP_ARCH_")
+          ? seccomp.lib.seccomp_arch_resolve_name(oci.substring(10).toLowerCase(Locale.ROOT))
+          : 0;
+      if (token == 0) {
+        throw new SeccompException("libseccomp " + seccomp.version + " does not know architecture " + oci);
+      }
+      tokens.add(token);
+    }
+    TreeSet<String> names = new TreeSet<>();
+    for (int token : tokens) {
+      for (int n = 0; n < MAX_NUMBER; n++) {
+        for (int number : new int[] {n, n | X32_BIT}) {
+          Pointer p = seccomp.lib.seccomp_syscall_resolve_num_arch(token, number);
+          if (p != null) {
+            try {
+              names.add(p.getString(0, "US-ASCII"));
+            } finally {
+              Native.free(Pointer.nativeValue(p));
+            }
+          }
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableSortedSet(names);
+  }
+
+  /**
+   * The name of syscall {@code number} of the architecture the kernel calls {@code auditArch}
+   * ({@code AUDIT_ARCH_*}: the {@code arch=} of a seccomp audit line, in which an x32 call is an
+   * x86_64 one with {@code __X32_SYSCALL_BIT} in its number); empty when libseccomp does not know it.
+   */
+  public static Optional<String> nameOn(int auditArch, int number) throws SeccompException {
+    LibSeccomp.Loaded seccomp = LibSeccomp.load();
+    int token = auditArch;
+    if (auditArch == AUDIT_ARCH_X86_64 && (number & X32_BIT) != 0) {
+      token = AUDIT_ARCH_X32;
+    }
+    if (number < 0) {
+      return Optional.empty();
+    }
+    Pointer p = seccomp.lib.seccomp_syscall_resolve_num_arch(token, number);
+    if (p == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(p.getString(0, "US-ASCII"));
+    } finally {
+      Native.free(Pointer.nativeValue(p));
+    }
+  }
+
+  private static final int AUDIT_ARCH_X86_64 = 0xc000003e;
+  /** libseccomp's token for x32: x86_64's audit arch with another convention bit. */
+  private static final int AUDIT_ARCH_X32 = 0x4000003e;
+
   /** The machine, as {@code uname -m} names it. */
   public String arch() {
     return arch;
@@ -110,6 +183,14 @@ public final class SyscallTable {
   /** The OCI architecture list for this machine. */
   public List<String> architectures() {
     return ociArchitectures(arch);
+  }
+
+  /**
+   * The native architecture as the kernel names it to a seccomp filter ({@code AUDIT_ARCH_*}, the
+   * {@code arch} of {@code struct seccomp_data}); libseccomp's architecture tokens are these values.
+   */
+  public int auditArch() {
+    return tokens[0];
   }
 
   /** The version of the libseccomp in use, e.g. {@code 2.5.4}. */

@@ -1,4 +1,4 @@
-package dev.tailor.cli;
+package dev.tailor.deploy.store;
 
 import com.sun.jna.Function;
 import com.sun.jna.LastErrorException;
@@ -25,18 +25,18 @@ import java.util.stream.Stream;
  * so that the folder is always one run's, whole: a write that fails (a full disk) leaves the old
  * folder as it was and nothing else behind.
  */
-final class FolderSwap {
+public final class FolderSwap {
   private FolderSwap() {}
 
   /** What writes a file's bytes. */
   @FunctionalInterface
-  interface Content {
+  public interface Content {
     void writeTo(OutputStream out) throws IOException;
   }
 
   /** One file of the new folder. */
-  record File(String name, Content content) {
-    File {
+  public record File(String name, Content content) {
+    public File {
       if (name.isEmpty() || name.contains("/")) {
         throw new IllegalArgumentException("not a file name: " + name);
       }
@@ -44,7 +44,7 @@ final class FolderSwap {
   }
 
   /** What a profile folder that is a symbolic link gets. */
-  enum Links {
+  public enum Links {
     /** The folder it points to is replaced (learn --out into a linked folder). */
     FOLLOW,
     /** Nothing is written: the hooks write only real folders inside their store. */
@@ -58,12 +58,12 @@ final class FolderSwap {
    * Makes {@code folder} hold exactly {@code files}, plus whatever else it held that is not one
    * of them (a reviewer's notes stay), never a mix of old and new {@code files}.
    */
-  static void replace(Path folder, List<File> files) throws IOException {
+  public static void replace(Path folder, List<File> files) throws IOException {
     replace(folder, files, Links.FOLLOW);
   }
 
   /** As {@link #replace(Path, List)}; {@code links} says what a folder that is a link gets. */
-  static void replace(Path folder, List<File> files, Links links) throws IOException {
+  public static void replace(Path folder, List<File> files, Links links) throws IOException {
     if (links == Links.REFUSE && Files.isSymbolicLink(folder)) {
       throw new FileAlreadyExistsException(folder.toString(), null, "is a symbolic link (to "
           + Files.readSymbolicLink(folder) + "), not a folder of its own: nothing is written through it");
