@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Run by tailor-runc (the runc wrapper for Docker and containerd) before the real runtime's create: rewrite "
           + "BUNDLE/config.json as tailor's hooks.d files would. TAILOR_PROFILE=NAME and TAILOR_LEARN=NAME in "
-          + "process.env are taken out and become the annotations io.tailor.profile and io.tailor.learn; the profile "
+          + "process.env, where --env-keys allows them, are taken out and become the annotations io.tailor.profile and "
+          + "io.tailor.learn (where it does not, they are refused: an image's ENV reaches process.env too); the profile "
           + "(annotation, else the first matching rule of STORE/bindings.json) is applied as 'hook apply' does; a "
           + "container to learn gets tailor's learn hooks in the config's own prestart and poststop hooks.",
       "Fails closed, as 'hook apply': a profile asked for and not applicable exits 1 with one line, and the "
@@ -42,6 +43,23 @@ final class HookRuncCreateCommand implements Callable<Integer> {
   @Option(names = "--launcher", paramLabel = "PATH",
       description = "The tailor launcher the learn hooks run (default: the launcher this command was started by).")
   Path launcher;
+
+  @Option(names = "--env-keys", paramLabel = "KEY", split = ",",
+      description = "Which of the variables TAILOR_PROFILE (profile) and TAILOR_LEARN (learn) may stand for annotations "
+          + "(default: neither). Only for runtimes without annotations (Docker 20.10): an image's own ENV sets them too.")
+  java.util.List<EnvKey> envKeys = java.util.List.of();
+
+  /** A variable of process.env that may stand for an annotation. */
+  enum EnvKey {
+    profile(RuncBundle.PROFILE_VARIABLE),
+    learn(RuncBundle.LEARN_VARIABLE);
+
+    final String variable;
+
+    EnvKey(String variable) {
+      this.variable = variable;
+    }
+  }
 
   @Option(names = "--log", paramLabel = "FILE",
       description = "Also append each decision here (default: STORE/.tailor/logs/apply.log, as 'hook apply').")
@@ -67,7 +85,7 @@ final class HookRuncCreateCommand implements Callable<Integer> {
         .map(p -> p.toAbsolutePath().normalize());
     try {
       RuncBundle.Result r = RuncBundle.prepare(config, store.store(), AppArmorHost.kernel(),
-          l, HookCommand.hookEnv());
+          l, HookCommand.hookEnv(), envKeys.stream().map(k -> k.variable).collect(java.util.stream.Collectors.toSet()));
       if (r.changed()) {
         RuncBundle.replaceConfig(bundle, r.config());
       }

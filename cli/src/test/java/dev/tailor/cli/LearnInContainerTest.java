@@ -46,7 +46,8 @@ class LearnInContainerTest {
     launcher = Containers.launcher(Files.createDirectories(tmp.resolve("bin")));
     // The runtime path a daemon is given: tailor-runc from the checkout, told which launcher and store to use.
     wrapper = tmp.resolve("bin/tailor-runc-test");
-    Files.writeString(wrapper, "#!/bin/sh\nexport TAILOR='" + launcher + "' TAILOR_STORE='" + store + "'\nexec '"
+    Files.writeString(wrapper, "#!/bin/sh\nexport TAILOR='" + launcher + "' TAILOR_STORE='" + store
+        + "' TAILOR_ENV_KEYS=profile,learn\nexec '"
         + TailorProcess.repo().resolve("dist/tailor-runc") + "' \"$@\"\n");
     Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
   }

@@ -46,7 +46,8 @@ class TailorRuncScriptTest {
     Files.deleteIfExists(calls);
     List<String> argv = new ArrayList<>(List.of(TailorProcess.repo().resolve("dist/tailor-runc").toString()));
     argv.addAll(List.of(args));
-    return TailorProcess.run(argv, tmp, Map.of("TAILOR", tailor, "TAILOR_RUNC", fake.toString(), "TAILOR_STORE", store.toString()));
+    return TailorProcess.run(argv, tmp, Map.of("TAILOR", tailor, "TAILOR_RUNC", fake.toString(), "TAILOR_STORE", store.toString(),
+        "TAILOR_ENV_KEYS", "profile,learn"));
   }
 
   private static Path bundle(String name, String... env) throws Exception {
@@ -120,11 +121,28 @@ class TailorRuncScriptTest {
   }
 
   @Test
+  void create_withAVariableTheOwnerDidNotAllow_isRefused_andTheFlagAllowsIt() throws Exception {
+    Path b = bundle("image-env", "TAILOR_PROFILE=web");
+    List<String> argv = List.of(TailorProcess.repo().resolve("dist/tailor-runc").toString(), "create", "--bundle", b.toString(), "c10");
+    Map<String, String> env = Map.of("TAILOR", launcher.toString(), "TAILOR_RUNC", fake.toString(), "TAILOR_STORE", store.toString());
+    Files.deleteIfExists(calls);
+    TailorProcess.Result refused = TailorProcess.run(argv, tmp, env);
+    assertEquals(1, refused.exit(), refused.err());
+    assertFalse(Files.exists(calls), "the runtime must not run");
+    assertTrue(refused.err().contains("--tailor-env-keys profile"), refused.err());
+    List<String> allowed = new ArrayList<>(List.of(argv.get(0), "--tailor-env-keys", "profile"));
+    allowed.addAll(argv.subList(1, argv.size()));
+    TailorProcess.Result r = TailorProcess.run(allowed, tmp, env);
+    assertEquals(3, r.exit(), r.err());
+    assertTrue(Files.readString(b.resolve("config.json")).contains("\"seccomp\""));
+  }
+
+  @Test
   void create_inTheBundleFolder_withoutBundleFlag_readsTheWorkingFolder() throws Exception {
     Path b = bundle("cwd", "TAILOR_PROFILE=web");
     List<String> argv = List.of(TailorProcess.repo().resolve("dist/tailor-runc").toString(), "create", "c3");
     TailorProcess.Result r = TailorProcess.run(argv, b, Map.of("TAILOR", launcher.toString(), "TAILOR_RUNC", fake.toString(),
-        "TAILOR_STORE", store.toString()));
+        "TAILOR_STORE", store.toString(), "TAILOR_ENV_KEYS", "profile"));
     assertEquals(3, r.exit(), r.err());
     assertTrue(Files.readString(b.resolve("config.json")).contains("\"seccomp\""));
   }

@@ -72,14 +72,18 @@ public final class RuncBundle {
    * Rewrites {@code config} (a bundle's config.json). The learn hooks run {@code launcher} with the
    * store {@code store} and the variables {@code hookEnv}. Every doubt is an {@link ApplyException}:
    * the container must not be created.
+   *
+   * @param envKeys the variables ({@link #PROFILE_VARIABLE}, {@link #LEARN_VARIABLE}) the runtime's
+   *     owner lets stand for annotations; any other of them in {@code process.env} is refused, since
+   *     an image's own ENV reaches process.env exactly as {@code docker run -e} does
    */
   public static Result prepare(byte[] config, ProfileStore store, AppArmorHost apparmor, Optional<Path> launcher,
-      Map<String, String> hookEnv) throws ApplyException {
+      Map<String, String> hookEnv, java.util.Set<String> envKeys) throws ApplyException {
     if (config.length > HookApply.MAX_CONFIG) {
       throw new ApplyException("the bundle's config.json is larger than " + (HookApply.MAX_CONFIG >> 20) + " MB");
     }
     ObjectNode root = object(config);
-    java.util.Set<String> moved = moveVariablesToAnnotations(root);
+    java.util.Set<String> moved = moveVariablesToAnnotations(root, envKeys);
     boolean fromEnv = !moved.isEmpty();
     byte[] proposed = fromEnv ? write(root) : config;
     HookApply.Result applied;
@@ -145,7 +149,8 @@ public final class RuncBundle {
    * Takes every {@code TAILOR_PROFILE=} and {@code TAILOR_LEARN=} out of {@code process.env} and puts
    * its value in the annotation it stands for. Returns the variables found.
    */
-  private static java.util.Set<String> moveVariablesToAnnotations(ObjectNode root) throws ApplyException {
+  private static java.util.Set<String> moveVariablesToAnnotations(ObjectNode root, java.util.Set<String> envKeys)
+      throws ApplyException {
     JsonNode env = root.path("process").path("env");
     if (!env.isArray()) {
       return java.util.Set.of();
@@ -159,6 +164,12 @@ public final class RuncBundle {
       if (!ANNOTATION_OF.containsKey(key)) {
         kept.add(entry);
         continue;
+      }
+      if (!envKeys.contains(key)) {
+        throw new ApplyException("process.env sets " + key + ", but this tailor-runc takes no " + key
+            + " from the environment (an image's own ENV would reach it too): bind the container in the store's "
+            + "bindings.json, or let tailor-runc take it with --tailor-env-keys " + key.substring("TAILOR_".length())
+            .toLowerCase(java.util.Locale.ROOT));
       }
       String value = eq < 0 ? "" : text.substring(eq + 1);
       String before = found.put(key, value);

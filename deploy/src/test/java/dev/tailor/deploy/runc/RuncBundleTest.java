@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +69,8 @@ class RuncBundleTest {
   }
 
   private RuncBundle.Result prepare(ObjectNode config) throws Exception {
-    return RuncBundle.prepare(JSON.writeValueAsBytes(config), store, NO_APPARMOR, Optional.of(launcher), Map.of("JAVA_HOME", "/j"));
+    return RuncBundle.prepare(JSON.writeValueAsBytes(config), store, NO_APPARMOR, Optional.of(launcher), Map.of("JAVA_HOME", "/j"),
+        Set.of(RuncBundle.PROFILE_VARIABLE, RuncBundle.LEARN_VARIABLE));
   }
 
   @Test
@@ -120,7 +122,7 @@ class RuncBundleTest {
   @Test
   void nothingAsked_leavesTheBytesAsTheyWere() throws Exception {
     byte[] in = JSON.writeValueAsBytes(config("TAILOR_OTHER=1", "X=TAILOR_PROFILE=web"));
-    RuncBundle.Result r = RuncBundle.prepare(in, store, NO_APPARMOR, Optional.empty(), Map.of());
+    RuncBundle.Result r = RuncBundle.prepare(in, store, NO_APPARMOR, Optional.empty(), Map.of(), Set.of());
     assertFalse(r.changed());
     assertArrayEquals(in, r.config());
   }
@@ -142,11 +144,29 @@ class RuncBundleTest {
     assertTrue(assertThrows(ApplyException.class, () -> prepare(config("TAILOR_LEARN=../x")))
         .getMessage().contains("is not a profile name"));
     ApplyException noLauncher = assertThrows(ApplyException.class, () -> RuncBundle.prepare(
-        JSON.writeValueAsBytes(config("TAILOR_LEARN=x")), store, NO_APPARMOR, Optional.empty(), Map.of()));
+        JSON.writeValueAsBytes(config("TAILOR_LEARN=x")), store, NO_APPARMOR, Optional.empty(), Map.of(),
+        Set.of(RuncBundle.LEARN_VARIABLE)));
     assertTrue(noLauncher.getMessage().contains("TAILOR=PATH"), noLauncher.getMessage());
     ObjectNode badHooks = config("TAILOR_LEARN=x");
     badHooks.put("hooks", "no");
     assertThrows(ApplyException.class, () -> prepare(badHooks));
+  }
+
+  @Test
+  void prepare_variableTheRuntimeDoesNotTake_isRefused_notIgnoredNorObeyed() throws Exception {
+    // An image's ENV reaches process.env as -e does: without the owner's consent neither key counts,
+    // and a container that asks for one is not started unconfined either.
+    for (String v : List.of("TAILOR_PROFILE=web", "TAILOR_LEARN=web")) {
+      byte[] in = JSON.writeValueAsBytes(config(v));
+      ApplyException e = assertThrows(ApplyException.class, () -> RuncBundle.prepare(in, store, NO_APPARMOR,
+          Optional.of(launcher), Map.of(), Set.of()));
+      assertTrue(e.getMessage().contains("--tailor-env-keys"), e.getMessage());
+    }
+    // Only the key allowed counts: learning allowed does not let an image pick a profile.
+    ApplyException onlyLearn = assertThrows(ApplyException.class, () -> RuncBundle.prepare(
+        JSON.writeValueAsBytes(config("TAILOR_PROFILE=web")), store, NO_APPARMOR, Optional.of(launcher), Map.of(),
+        Set.of(RuncBundle.LEARN_VARIABLE)));
+    assertTrue(onlyLearn.getMessage().contains("--tailor-env-keys profile"), onlyLearn.getMessage());
   }
 
   @Test
