@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     name = "hook",
-    description = "OCI hooks for podman and CRI-O: 'install' writes their hooks.d files; the runtime runs the others "
+    description = "OCI hooks for podman and CRI-O: 'install' writes their hooks.d files, 'uninstall' removes them; the runtime runs the others "
         + "(apply: precreate, picks a learned profile; learn: prestart; wait: poststop).",
-    subcommands = {HookInstallCommand.class, HookApplyCommand.class, HookLearnCommand.class, HookWaitCommand.class,
+    subcommands = {HookInstallCommand.class, HookUninstallCommand.class, HookApplyCommand.class, HookLearnCommand.class, HookWaitCommand.class,
       HookTraceCommand.class})
 final class HookCommand {
   /** The most a hook reads of stdin: OCI configs are kilobytes, never megabytes. */

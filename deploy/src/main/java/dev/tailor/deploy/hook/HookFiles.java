@@ -75,12 +75,16 @@ public final class HookFiles {
     }
   }
 
-  /** Writes {@code hooks} into {@code hooksDir}; returns the files written. */
+  /**
+   * Writes {@code hooks} into {@code hooksDir} and records them in its {@link InstalledHooks}
+   * manifest; returns the hook files written.
+   */
   public static List<Path> install(List<Hook> hooks, Path hooksDir, Path launcher, ProfileStore store,
       Map<String, String> env) throws IOException {
     if (!launcher.isAbsolute()) {
       throw new IllegalArgumentException("the launcher path must be absolute: " + launcher);
     }
+    boolean createdFolder = !Files.isDirectory(hooksDir);
     Files.createDirectories(hooksDir);
     store.create();
     List<Path> written = new ArrayList<>();
@@ -91,6 +95,8 @@ public final class HookFiles {
       Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       written.add(f);
     }
+    // what uninstall may remove: these files while their bytes are these, and the folder if made here
+    InstalledHooks.record(hooksDir, written, createdFolder);
     return written;
   }
 }
