@@ -84,7 +84,10 @@ public final class HookFiles {
     if (!launcher.isAbsolute()) {
       throw new IllegalArgumentException("the launcher path must be absolute: " + launcher);
     }
-    boolean createdFolder = !Files.isDirectory(hooksDir);
+    List<Path> created = new ArrayList<>(InstalledHooks.missingFolders(hooksDir));
+    for (Path internal : store.internalFolders()) {
+      created.addAll(InstalledHooks.missingFolders(internal));
+    }
     Files.createDirectories(hooksDir);
     store.create();
     List<Path> written = new ArrayList<>();
@@ -96,7 +99,7 @@ public final class HookFiles {
       written.add(f);
     }
     // what uninstall may remove: these files while their bytes are these, and the folder if made here
-    InstalledHooks.record(hooksDir, written, createdFolder);
+    InstalledHooks.record(hooksDir, written, created);
     return written;
   }
 }

@@ -18,23 +18,25 @@ import java.util.TreeMap;
 /**
  * What {@code tailor hook install} wrote into a hooks folder, kept beside the hooks in {@value
  * #MANIFEST} (podman and CRI-O read only {@code *.json} files there): each file's name and the
- * SHA-256 of the bytes written, and whether install made the folder itself. {@code hook uninstall}
- * removes exactly those files whose bytes are still the ones written, and the folder if install
- * made it and it is empty; a file changed since is left where it is, and said so.
+ * SHA-256 of the bytes written, and the folders install made (the hooks folder, the profile store
+ * and any missing parents). {@code hook uninstall} removes exactly those files whose bytes are still the
+ * ones written, and those folders that are empty then; a file changed since is left where it is, and
+ * said so.
  *
  * @param files file name (in the hooks folder) to the SHA-256 of what was written, hex
- * @param createdFolder whether install created the hooks folder
+ * @param createdFolders the folders install made (absolute)
  */
-public record InstalledHooks(Map<String, String> files, boolean createdFolder) {
+public record InstalledHooks(Map<String, String> files, List<Path> createdFolders) {
   /** The manifest's file name in the hooks folder. */
   public static final String MANIFEST = "tailor-hooks.installed";
 
   private static final String HEADER = "# written by 'tailor hook install'; 'tailor hook uninstall' removes the files "
       + "below while their SHA-256 is still this";
-  private static final String CREATED = "created-folder";
+  private static final String CREATED = "created-folder ";
 
   public InstalledHooks {
     files = Map.copyOf(new TreeMap<>(files));
+    createdFolders = List.copyOf(createdFolders);
   }
 
   /** What uninstall did: the files removed, and one line for each thing left in place. */
@@ -52,13 +54,17 @@ public record InstalledHooks(Map<String, String> files, boolean createdFolder) {
       return java.util.Optional.empty();
     }
     Map<String, String> files = new TreeMap<>();
-    boolean created = false;
+    List<Path> created = new ArrayList<>();
     for (String line : Files.readAllLines(m, StandardCharsets.UTF_8)) {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
       }
-      if (line.equals(CREATED)) {
-        created = true;
+      if (line.startsWith(CREATED)) {
+        Path folder = Path.of(line.substring(CREATED.length()));
+        if (!folder.isAbsolute() || !folder.equals(folder.normalize())) {
+          throw new IOException(m + ": not a line 'tailor hook install' writes: " + line);
+        }
+        created.add(folder);
         continue;
       }
       String[] parts = line.split("  ", 2);
@@ -70,19 +76,30 @@ public record InstalledHooks(Map<String, String> files, boolean createdFolder) {
     return java.util.Optional.of(new InstalledHooks(files, created));
   }
 
+  /** The folders that creating {@code hooksDir} would make, outermost first (none when it exists). */
+  static List<Path> missingFolders(Path hooksDir) {
+    List<Path> missing = new ArrayList<>();
+    for (Path p = hooksDir; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+      missing.add(0, p);
+    }
+    return missing;
+  }
+
   /**
    * Records that {@code written} (files in {@code hooksDir}) were just written, keeping what an
-   * earlier install recorded there; {@code createdFolder} when this install made the folder.
+   * earlier install recorded there; {@code created}: the folders this install made.
    */
-  static void record(Path hooksDir, List<Path> written, boolean createdFolder) throws IOException {
-    InstalledHooks before = read(hooksDir).orElse(new InstalledHooks(Map.of(), false));
+  static void record(Path hooksDir, List<Path> written, List<Path> created) throws IOException {
+    InstalledHooks before = read(hooksDir).orElse(new InstalledHooks(Map.of(), List.of()));
     Map<String, String> files = new TreeMap<>(before.files());
     for (Path f : written) {
       files.put(f.getFileName().toString(), sha256(Files.readAllBytes(f)));
     }
     StringBuilder s = new StringBuilder(HEADER).append('\n');
-    if (createdFolder || before.createdFolder()) {
-      s.append(CREATED).append('\n');
+    java.util.TreeSet<Path> folders = new java.util.TreeSet<>(before.createdFolders());
+    folders.addAll(created);
+    for (Path folder : folders) {
+      s.append(CREATED).append(folder).append('\n');
     }
     files.forEach((name, hash) -> s.append(hash).append("  ").append(name).append('\n'));
     Path tmp = hooksDir.resolve("." + MANIFEST + ".tmp");
@@ -109,12 +126,19 @@ public record InstalledHooks(Map<String, String> files, boolean createdFolder) {
     Path m = hooksDir.resolve(MANIFEST);
     Files.delete(m);
     removed.add(m);
-    if (createdFolder) {
+    // deepest first, so a folder's empty subfolders are gone before it is tried
+    List<Path> folders = new ArrayList<>(createdFolders);
+    folders.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed());
+    for (Path folder : folders) {
+      if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
       try {
-        Files.delete(hooksDir);
-        removed.add(hooksDir);
+        Files.delete(folder);
+        removed.add(folder);
       } catch (DirectoryNotEmptyException e) {
-        kept.add(hooksDir + " (made by 'tailor hook install') holds other files now: left in place");
+        kept.add(folder + " (made by 'tailor hook install') holds files now (learned profiles, logs, other hooks): "
+            + "left in place");
       }
     }
     return new Removal(removed, kept);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -121,9 +122,14 @@ public record ProfileStore(Path root) {
   /** Creates the store's folders. */
   public void create() throws IOException {
     Files.createDirectories(root);
-    for (String d : new String[] {"learning", "logs"}) {
-      Files.createDirectories(internal(d));
+    for (Path d : internalFolders()) {
+      Files.createDirectories(d);
     }
+  }
+
+  /** The store's own folders that {@link #create} makes (its learn markers and logs). */
+  public List<Path> internalFolders() {
+    return List.of(internal("learning"), internal("logs"));
   }
 
   /** A value from a container's config or annotations, made safe for one line of text. */
