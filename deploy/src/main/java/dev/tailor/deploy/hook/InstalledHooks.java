@@ -129,6 +129,7 @@ public record InstalledHooks(Map<String, String> files, List<Path> createdFolder
     // deepest first, so a folder's empty subfolders are gone before it is tried
     List<Path> folders = new ArrayList<>(createdFolders);
     folders.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed());
+    List<Path> keptFolders = new ArrayList<>();
     for (Path folder : folders) {
       if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
         continue;
@@ -137,8 +138,11 @@ public record InstalledHooks(Map<String, String> files, List<Path> createdFolder
         Files.delete(folder);
         removed.add(folder);
       } catch (DirectoryNotEmptyException e) {
-        kept.add(folder + " (made by 'tailor hook install') holds files now (learned profiles, logs, other hooks): "
-            + "left in place");
+        if (keptFolders.stream().noneMatch(k -> k.startsWith(folder))) {
+          kept.add(folder + " (made by 'tailor hook install') holds files now (learned profiles, logs, other hooks): "
+              + "left in place");
+        }
+        keptFolders.add(folder);
       }
     }
     return new Removal(removed, kept);
