@@ -23,10 +23,17 @@ public final class Entry {
 
   private Entry() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) {
     Optional<Path> store = applyStore(args);
     if (store.isPresent()) {
-      byte[] config = System.in.readNBytes(HookApply.MAX_CONFIG + 1);
+      byte[] config;
+      try {
+        config = System.in.readNBytes(HookApply.MAX_CONFIG + 1);
+      } catch (IOException e) {
+        System.err.println("tailor: hook apply: cannot read the OCI config on stdin: " + e.getMessage());
+        System.exit(1);
+        return;
+      }
       if (PassThrough.certain(config, store.get())) {
         try {
           OutputStream out = new FileOutputStream(FileDescriptor.out);

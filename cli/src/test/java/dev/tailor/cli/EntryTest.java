@@ -41,6 +41,7 @@ class EntryTest {
 
   @Test
   void applyStore_readsOnlyTheHooksOwnCommandLine() {
+    assertEquals(dev.tailor.deploy.store.ProfileStore.DEFAULT.toString(), Entry.DEFAULT_STORE);
     assertEquals(Optional.of(Path.of(Entry.DEFAULT_STORE)), Entry.applyStore(new String[] {"hook", "apply"}));
     assertEquals(Optional.of(Path.of("/s")), Entry.applyStore(new String[] {"hook", "apply", "--store", "/s", "--log", "/l"}));
     assertEquals(Optional.of(Path.of("/s")), Entry.applyStore(new String[] {"hook", "apply", "--log=/l", "--store=/s"}));
