@@ -11,11 +11,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     name = "hook",
-    description = "OCI hooks for podman and CRI-O: 'install' writes their hooks.d files, 'check' checks a store; the runtime runs the others "
-        + "(apply: precreate, picks a learned profile; learn: prestart; wait: poststop); runc-create: what tailor-runc "
-        + "(Docker, containerd) runs before the real runc's create.",
-    subcommands = {HookInstallCommand.class, HookApplyCommand.class, HookCheckCommand.class, HookLearnCommand.class, HookWaitCommand.class,
-      HookTraceCommand.class, HookRuncCreateCommand.class})
+    description = "OCI hooks for podman and CRI-O: 'install' writes their hooks.d files, 'uninstall' removes them, 'check' checks "
+        + "a store; the runtime runs the others (apply: precreate, picks a learned profile; learn: prestart; wait: poststop); "
+        + "runc-create: what tailor-runc (Docker, containerd) runs before the real runc's create.",
+    subcommands = {HookInstallCommand.class, HookUninstallCommand.class, HookApplyCommand.class, HookCheckCommand.class,
+      HookLearnCommand.class, HookWaitCommand.class, HookTraceCommand.class, HookRuncCreateCommand.class})
 final class HookCommand {
   /** The most a hook reads of stdin: OCI configs are kilobytes, never megabytes. */
   static final int MAX_INPUT = 4 << 20;

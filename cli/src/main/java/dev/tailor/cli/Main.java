@@ -59,14 +59,14 @@ public final class Main {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
       err.println("tailor: out of memory (the JVM heap is too small for this recording); "
-          + "run with a larger heap, e.g. TAILOR_JAVA_OPTS=-Xmx2g ./tailor ...");
+          + "run with a larger heap, e.g. TAILOR_JAVA_OPTS=-Xmx2g " + name() + " ...");
       err.flush();
       return failedExit(commandName(cl));
     } catch (LinkageError e) {
       // JNA unpacks its native part into the temporary folder first: a folder that is full,
       // missing or mounted noexec stops it.
       err.println("tailor: cannot load JNA's native part (" + e.getMessage() + "); give it a temporary folder "
-          + "that is writable and allows executing files: TAILOR_JAVA_OPTS=-Djna.tmpdir=DIR ./tailor ...");
+          + "that is writable and allows executing files: TAILOR_JAVA_OPTS=-Djna.tmpdir=DIR " + name() + " ...");
       err.flush();
       return failedExit(commandName(cl));
     }
@@ -79,6 +79,15 @@ public final class Main {
 
   /** JNA's own log lines (java.util.logging) would come before tailor's one line; kept here so it is not collected. */
   private static final java.util.logging.Logger JNA_LOG = java.util.logging.Logger.getLogger("com.sun.jna");
+
+  /**
+   * How the user runs tailor, for the commands tailor's messages suggest: {@code tailor} when
+   * installed, what the development launcher says ({@code ./tailor}) in a checkout.
+   */
+  static String name() {
+    String n = System.getenv("TAILOR_NAME");
+    return n == null || n.isEmpty() ? "tailor" : n;
+  }
 
   /** A bad option: docker run's 125 for the commands that run a workload, 2 for the others. */
   static int usageExit(String command) {

@@ -79,7 +79,8 @@ final class RuntimeBaseCommand implements Callable<Integer> {
           b = BaseMeasurement.measure(rt, runs, work);
         } else {
           Path launcher = HookCommand.launcher().orElseThrow(() -> new CommandException(
-              "--via podman runs tailor's hooks: start this through the ./tailor launcher"));
+              "--via podman runs tailor's hooks: start this through the tailor launcher (/usr/bin/tailor, or "
+                  + "./tailor in a checkout)"));
           b = BaseMeasurement.measureThroughPodman(rt, runs, work, launcher);
         }
         base = base == null ? b : base.merge(b);

@@ -45,7 +45,7 @@ final class ContainerHarness {
     Bundle.create(dir.resolve("bundle"), List.of("/usr/bin/true"), Bundle.Variant.ALL.get(0));
     Path launcher = dir.resolve("tailor-launcher");
     List<String> hookArgs = new ArrayList<>(List.of(launcher.toString(), "hook", "apply"));
-    String main = Main.class.getName();
+    String main = Entry.class.getName();
     hookArgs.addAll(List.of("--store", h.store.toString(), "--log", h.log.toString()));
     Files.writeString(launcher, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
         + "' -XX:+UseSerialGC -Xshare:auto -XX:TieredStopAtLevel=1 -cp '" + System.getProperty("java.class.path")

@@ -60,7 +60,7 @@ class ExitCodesTest {
         "| `generate`, `merge` | 0 written; 1 failed; 2 usage error (bad option or argument) |",
         "| `check` | 0 inside the profile; 1 drift found or the checked command failed; 2 usage error (bad option, no profile "
             + "there); 125-127 as `learn` |",
-        "| `runtime-base`, `hook install` | 0 done; 1 failed; 2 usage error |",
+        "| `runtime-base`, `hook install`, `hook uninstall` | 0 done; 1 failed; 2 usage error |",
         "| `hook learn`, `hook wait` | 0 always: a hook never stops a container from running (what went wrong is on stderr "
             + "and in the store's learn.log) |",
         "| `hook apply` | 0 config written (changed or passed through); 1 refused (the runtime does not start the container) |",
@@ -83,6 +83,8 @@ class ExitCodesTest {
     assertEquals(2, inProcess("runtime-base", "runc", "--runs", "0").exit());
     assertEquals(2, inProcess("export", "--format", "nope", tmp.toString()).exit());
     assertEquals(1, inProcess("export", "--format", "spo", tmp.resolve("not-a-profile").toString()).exit());
+    assertEquals(2, inProcess("hook", "uninstall", "--nope").exit());
+    assertEquals(1, inProcess("hook", "uninstall", "--hooks-dir", tmp.toString()).exit(), "nothing installed there");
     // The learn and wait hooks never fail a container start, whatever they are given.
     TailorProcess.Result learn = TailorProcess.run(TailorProcess.tailorCommand("hook", "learn", "--store",
         tmp.resolve("store").toString()), tmp, Map.of());

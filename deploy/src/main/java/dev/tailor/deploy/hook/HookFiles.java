@@ -84,11 +84,18 @@ public final class HookFiles {
     return h;
   }
 
-  /** Writes {@code hooks} into {@code hooksDir}; returns the files written. */
+  /**
+   * Writes {@code hooks} into {@code hooksDir} and records them in its {@link InstalledHooks}
+   * manifest; returns the hook files written.
+   */
   public static List<Path> install(List<Hook> hooks, Path hooksDir, Path launcher, ProfileStore store,
       Map<String, String> env) throws IOException {
     if (!launcher.isAbsolute()) {
       throw new IllegalArgumentException("the launcher path must be absolute: " + launcher);
+    }
+    List<Path> created = new ArrayList<>(InstalledHooks.missingFolders(hooksDir));
+    for (Path internal : store.internalFolders()) {
+      created.addAll(InstalledHooks.missingFolders(internal));
     }
     Files.createDirectories(hooksDir);
     store.create();
@@ -100,6 +107,8 @@ public final class HookFiles {
       Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       written.add(f);
     }
+    // what uninstall may remove: these files while their bytes are these, and the folder if made here
+    InstalledHooks.record(hooksDir, written, created);
     return written;
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -184,11 +185,16 @@ public record ProfileStore(Path root) {
     } catch (StoreException e) {
       throw new IOException(e.getMessage(), e);
     }
-    for (String d : new String[] {"learning", "logs", "locks"}) {
-      Files.createDirectories(internal(d));
+    for (Path d : internalFolders()) {
+      Files.createDirectories(d);
     }
     // Disk space held for the hooks' log lines, for when the store's disk is full.
     LogReserve.refill(internal("logs"));
+  }
+
+  /** The store's own folders that {@link #create} makes (its learn markers, logs and locks). */
+  public List<Path> internalFolders() {
+    return List.of(internal("learning"), internal("logs"), internal("locks"));
   }
 
   /** A value from a container's config or annotations, made safe for one line of text. */
