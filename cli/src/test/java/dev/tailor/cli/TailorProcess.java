@@ -35,6 +35,11 @@ final class TailorProcess {
   /** The java command line that runs tailor's Main from the test class path. */
   static List<String> tailorCommand(String... args) {
     List<String> cmd = new ArrayList<>();
+    // A suite started in the background of a shell (as CI may start it) inherits SIGINT ignored, and
+    // so would tailor and its workload: a test that interrupts a workload would wait forever. env
+    // execs java, so the process is tailor's all the same (its pid, its signals).
+    cmd.add("/usr/bin/env");
+    cmd.add("--default-signal=INT");
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
