@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -63,8 +64,7 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--cwd", paramLabel = "DIR", description = "With trace files: the working directory the traced command started in.")
   String cwd;
 
-  @Option(names = "--debug", description = "Print stack traces on errors.")
-  boolean debug;
+  @Mixin DebugOption debug;
 
   @Parameters(arity = "1..*", paramLabel = "CMD|TRACE|FOLDER",
       description = "A command after --, strace log files, or a folder written by learn (its recording.json).")
@@ -143,9 +143,9 @@ final class CheckCommand implements Callable<Integer> {
       }
       return drift.isEmpty() ? 0 : 1;
     } catch (TraceException e) {
-      return Main.fail(spec, e.getMessage(), debug ? e : null, Main.exitCode(e));
+      return Main.fail(spec, e.getMessage(), debug.trace(e), Main.exitCode(e));
     } catch (CommandException e) {
-      return Main.fail(spec, e.getMessage(), debug ? e : null, e.exitCode(Main.EXIT_USAGE));
+      return Main.fail(spec, e.getMessage(), debug.trace(e), e.exitCode(Main.EXIT_USAGE));
     } catch (RuntimeException e) {
       return Main.fail(spec, "internal error: " + e, e, Main.EXIT_TAILOR_FAILED);
     }

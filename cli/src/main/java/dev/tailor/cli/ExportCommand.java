@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -86,8 +87,7 @@ final class ExportCommand implements Callable<Integer> {
           + "Kubernetes Localhost). Read them back with tailor observe --kernel-log.")
   boolean observe;
 
-  @Option(names = "--debug", description = "Print stack traces on errors.")
-  boolean debug;
+  @Mixin DebugOption debug;
 
   /** An option given with a format that does not use it, as one line; empty when there is none. */
   private String misplacedOption(Export.Format f) {
@@ -144,9 +144,9 @@ final class ExportCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return 0;
     } catch (ExportException e) {
-      return Main.fail(spec, "export: " + e.getMessage(), debug ? e : null, 1);
+      return Main.fail(spec, "export: " + e.getMessage(), debug.trace(e), 1);
     } catch (IOException e) {
-      return Main.fail(spec, "export: cannot write " + out + ": " + dev.tailor.tracer.TextFiles.reason(e), debug ? e : null, 1);
+      return Main.fail(spec, "export: cannot write " + out + ": " + dev.tailor.tracer.TextFiles.reason(e), debug.trace(e), 1);
     } catch (RuntimeException e) {
       return Main.fail(spec, "export: internal error: " + e, e, 1);
     }

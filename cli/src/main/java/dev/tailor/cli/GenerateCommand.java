@@ -52,8 +52,7 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Fail on any trace line that cannot be read.")
   boolean strict;
 
-  @Option(names = "--debug", description = "Print stack traces on errors.")
-  boolean debug;
+  @Mixin DebugOption debug;
 
   @Parameters(arity = "1..*", paramLabel = "TRACE", description = "strace log files.")
   List<Path> traces = new ArrayList<>();
@@ -81,7 +80,7 @@ final class GenerateCommand implements Callable<Integer> {
     } catch (UsageException e) {
       return Main.fail(spec, e.getMessage(), null, Main.EXIT_USAGE);
     } catch (CommandException e) {
-      return Main.fail(spec, e.getMessage(), debug ? e : null, e.exitCode(1));
+      return Main.fail(spec, e.getMessage(), debug.trace(e), e.exitCode(1));
     } catch (RuntimeException e) {
       return Main.fail(spec, "internal error: " + e, e, 1);
     }

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,8 +52,7 @@ final class HookApplyCommand implements Callable<Integer> {
       description = "The observe agent's socket for containers in observe mode (default: STORE/.tailor/observe.sock).")
   Path observeSocket;
 
-  @Option(names = "--debug", description = "Print stack traces on errors.")
-  boolean debug;
+  @Mixin DebugOption debug;
 
   // Raw bytes both ways: the hook may run without a UTF-8 locale, and a config passed through a
   // character writer would lose every non-ASCII byte.
@@ -78,7 +78,7 @@ final class HookApplyCommand implements Callable<Integer> {
     try {
       config = in.readNBytes(HookApply.MAX_CONFIG + 1);
     } catch (IOException e) {
-      return Main.fail(spec, "hook apply: cannot read the OCI config on stdin: " + e.getMessage(), debug ? e : null, 1);
+      return Main.fail(spec, "hook apply: cannot read the OCI config on stdin: " + e.getMessage(), debug.trace(e), 1);
     }
     seen = config;
     try {
@@ -94,9 +94,9 @@ final class HookApplyCommand implements Callable<Integer> {
       return 0;
     } catch (ApplyException e) {
       logged(logFile, config, "tailor: hook apply: " + e.getMessage());
-      return Main.fail(spec, "hook apply: " + e.getMessage(), debug ? e : null, 1);
+      return Main.fail(spec, "hook apply: " + e.getMessage(), debug.trace(e), 1);
     } catch (IOException e) {
-      return Main.fail(spec, "hook apply: cannot write the OCI config on stdout: " + e.getMessage(), debug ? e : null, 1);
+      return Main.fail(spec, "hook apply: cannot write the OCI config on stdout: " + e.getMessage(), debug.trace(e), 1);
     } catch (RuntimeException e) {
       logged(logFile, config, "tailor: hook apply: internal error: " + e);
       return Main.fail(spec, "hook apply: internal error: " + e, e, 1);

@@ -65,8 +65,7 @@ final class HookRuncCreateCommand implements Callable<Integer> {
       description = "Also append each decision here (default: STORE/.tailor/logs/apply.log, as 'hook apply').")
   Path log;
 
-  @Option(names = "--debug", description = "Print stack traces on errors.")
-  boolean debug;
+  @Mixin DebugOption debug;
 
   @Override
   public Integer call() {
@@ -79,7 +78,7 @@ final class HookRuncCreateCommand implements Callable<Integer> {
       }
       config = Files.readAllBytes(file);
     } catch (IOException e) {
-      return Main.fail(spec, "tailor-runc: cannot read " + file + ": " + ProfileFolder.reason(e), debug ? e : null, 1);
+      return Main.fail(spec, "tailor-runc: cannot read " + file + ": " + ProfileFolder.reason(e), debug.trace(e), 1);
     }
     java.util.Optional<Path> l = (launcher != null ? java.util.Optional.of(launcher) : HookCommand.launcher())
         .map(p -> p.toAbsolutePath().normalize());
@@ -97,10 +96,10 @@ final class HookRuncCreateCommand implements Callable<Integer> {
       return 0;
     } catch (ApplyException e) {
       HookLog.append(logFile, config, "tailor: tailor-runc: " + e.getMessage());
-      return Main.fail(spec, "tailor-runc: " + e.getMessage(), debug ? e : null, 1);
+      return Main.fail(spec, "tailor-runc: " + e.getMessage(), debug.trace(e), 1);
     } catch (IOException e) {
       HookLog.append(logFile, config, "tailor: tailor-runc: cannot write " + file + ": " + ProfileFolder.reason(e));
-      return Main.fail(spec, "tailor-runc: cannot write " + file + ": " + ProfileFolder.reason(e), debug ? e : null, 1);
+      return Main.fail(spec, "tailor-runc: cannot write " + file + ": " + ProfileFolder.reason(e), debug.trace(e), 1);
     } catch (RuntimeException e) {
       return Main.fail(spec, "tailor-runc: internal error: " + e, e, 1);
     }

@@ -71,8 +71,7 @@ final class LearnCommand implements Callable<Integer> {
   @Option(names = "--no-status", description = "No live status line on the terminal.")
   boolean noStatus;
 
-  @Option(names = "--debug", description = "Print stack traces on errors.")
-  boolean debug;
+  @Mixin DebugOption debug;
 
   @Parameters(arity = "0..*", paramLabel = "CMD", description = "The command to run and learn, after --.")
   List<String> command = new ArrayList<>();
@@ -82,9 +81,9 @@ final class LearnCommand implements Callable<Integer> {
     try {
       return learn();
     } catch (TraceException e) {
-      return Main.fail(spec, e.getMessage(), debug ? e : null, Main.exitCode(e));
+      return Main.fail(spec, e.getMessage(), debug.trace(e), Main.exitCode(e));
     } catch (CommandException e) {
-      return Main.fail(spec, e.getMessage(), debug ? e : null, e.exitCode(Main.EXIT_TAILOR_FAILED));
+      return Main.fail(spec, e.getMessage(), debug.trace(e), e.exitCode(Main.EXIT_TAILOR_FAILED));
     } catch (UsageException e) {
       return Main.fail(spec, e.getMessage(), null, Main.EXIT_TAILOR_FAILED);
     } catch (RuntimeException e) {

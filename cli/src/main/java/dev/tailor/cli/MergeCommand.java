@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,8 +30,7 @@ final class MergeCommand implements Callable<Integer> {
 
   @Mixin RuntimeOptions runtime;
 
-  @Option(names = "--debug", description = "Print stack traces on errors.")
-  boolean debug;
+  @Mixin DebugOption debug;
 
   @Parameters(arity = "1..*", paramLabel = "PROFILE_DIR", description = "Folders written by learn, generate or merge.")
   List<Path> inputs = new ArrayList<>();
@@ -71,7 +69,7 @@ final class MergeCommand implements Callable<Integer> {
     } catch (UsageException e) {
       return Main.fail(spec, e.getMessage(), null, Main.EXIT_USAGE);
     } catch (CommandException e) {
-      return Main.fail(spec, e.getMessage(), debug ? e : null, e.exitCode(1));
+      return Main.fail(spec, e.getMessage(), debug.trace(e), e.exitCode(1));
     } catch (RuntimeException e) {
       return Main.fail(spec, "internal error: " + e, e, 1);
     }

@@ -64,8 +64,7 @@ final class ObserveCommand implements Callable<Integer> {
       description = "Docker's data root, where --kernel-log reads each container's labels (default: ${DEFAULT-VALUE}).")
   Path dockerRoot;
 
-  @Option(names = "--debug", description = "Print stack traces on errors.")
-  boolean debug;
+  @Mixin DebugOption debug;
 
   private java.time.Duration flushEvery() throws CommandException {
     try {
@@ -104,9 +103,9 @@ final class ObserveCommand implements Callable<Integer> {
       }
       return 0;
     } catch (IOException e) {
-      return Main.fail(spec, "observe agent failed: " + e.getMessage(), debug ? e : null, 1);
+      return Main.fail(spec, "observe agent failed: " + e.getMessage(), debug.trace(e), 1);
     } catch (CommandException e) {
-      return Main.fail(spec, e.getMessage(), debug ? e : null, e.exitCode(1));
+      return Main.fail(spec, e.getMessage(), debug.trace(e), e.exitCode(1));
     } catch (RuntimeException e) {
       return Main.fail(spec, "internal error: " + e, e, 1);
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -48,8 +49,7 @@ final class RuntimeBaseCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Also write RUNTIME-VERSION.json into DIR.")
   Path out;
 
-  @Option(names = "--debug", description = "Print stack traces on errors.")
-  boolean debug;
+  @Mixin DebugOption debug;
 
   @Override
   public Integer call() {
@@ -99,11 +99,11 @@ final class RuntimeBaseCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return 0;
     } catch (CommandException e) {
-      return Main.fail(spec, e.getMessage(), debug ? e : null, 1);
+      return Main.fail(spec, e.getMessage(), debug.trace(e), 1);
     } catch (TraceException e) {
-      return Main.fail(spec, e.getMessage(), debug ? e : null, 1);
+      return Main.fail(spec, e.getMessage(), debug.trace(e), 1);
     } catch (IOException e) {
-      return Main.fail(spec, "measuring " + runtime + " failed: " + e.getMessage(), debug ? e : null, 1);
+      return Main.fail(spec, "measuring " + runtime + " failed: " + e.getMessage(), debug.trace(e), 1);
     } catch (RuntimeException e) {
       return Main.fail(spec, "internal error: " + e, e, 1);
     }

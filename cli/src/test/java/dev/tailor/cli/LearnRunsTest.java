@@ -1,5 +1,6 @@
 package dev.tailor.cli;
 
+import dev.tailor.tracer.FileTrees;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -72,7 +73,7 @@ class LearnRunsTest {
   void runs2_temporaryNames_draftCoversAThirdRun_whereOneRunsDraftDoesNot() throws Exception {
     needTools();
     ParserCheck.assumeParser();
-    SampleProfilesTest.deleteTree(RUNS.resolve("tempfiles"));
+    FileTrees.delete(RUNS.resolve("tempfiles"));
     Path out = RUNS.resolve("tempfiles").resolve("out");
     List<String> cmd = List.of("python3", TailorProcess.sample("tempfiles/tempfiles.py").toString());
     List<String> args = new ArrayList<>(List.of("--runs", "2", "--"));
@@ -113,11 +114,11 @@ class LearnRunsTest {
   @Test
   void deterministicWorkload_learnedTwice_givesByteIdenticalDrafts_andTwoRunsTheSame() throws Exception {
     needTools();
-    SampleProfilesTest.deleteTree(RUNS.resolve("threads"));
+    FileTrees.delete(RUNS.resolve("threads"));
     Path work = RUNS.resolve("threads").resolve("work");
     List<String> drafts = new ArrayList<>();
     for (String runs : List.of("1", "1", "2")) {
-      SampleProfilesTest.deleteTree(work);
+      FileTrees.delete(work);
       Path folder = learn("threads", RUNS.resolve("threads").resolve("out" + drafts.size()), "--runs", runs, "--",
           "python3", TailorProcess.sample("threads/threads.py").toString(), work.toString());
       drafts.add(Files.readString(folder.resolve(ProfileFolder.APPARMOR_FILE)));

@@ -1,5 +1,6 @@
 package dev.tailor.cli;
 
+import dev.tailor.tracer.FileTrees;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -23,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -53,7 +53,7 @@ class SampleProfilesTest {
     Path work = fresh("python-app").resolve("work");
     List<String> cmd = List.of("python3", sample("python-app/app.py"), work.toString());
     Learned l = learn("python-app", cmd);
-    assertCoversSecondRun(l, cmd, () -> deleteTree(work));
+    assertCoversSecondRun(l, cmd, () -> FileTrees.delete(work));
     int rules = l.apparmor().profile().ruleCount();
     System.out.printf("python-app: %d paths -> %d AppArmor rules%n", l.apparmor().distinctPaths(), rules);
     assertTrue(
@@ -74,7 +74,7 @@ class SampleProfilesTest {
     Path work = fresh("threads").resolve("work");
     List<String> cmd = List.of("python3", sample("threads/threads.py"), work.toString());
     Learned l = learn("threads", cmd);
-    assertCoversSecondRun(l, cmd, () -> deleteTree(work));
+    assertCoversSecondRun(l, cmd, () -> FileTrees.delete(work));
   }
 
   @Test
@@ -159,7 +159,7 @@ class SampleProfilesTest {
         AppArmorGenerator.generate(control, AppArmorOptions.draft(r.name())).profile().files();
     assertEquals(expected, outside, l.text());
 
-    assertCoversSecondRun(l, cmd, () -> deleteTree(work));
+    assertCoversSecondRun(l, cmd, () -> FileTrees.delete(work));
   }
 
   // ---- helpers ----
@@ -189,7 +189,7 @@ class SampleProfilesTest {
     assumeTrue(HAS_STRACE, "strace is not installed");
     ParserCheck.assumeParser();
     Path dir = RUNS.resolve(name);
-    deleteTree(dir);
+    FileTrees.delete(dir);
     Files.createDirectories(dir);
     return dir;
   }
@@ -234,16 +234,5 @@ class SampleProfilesTest {
 
   private interface Cleanup {
     void run() throws IOException;
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

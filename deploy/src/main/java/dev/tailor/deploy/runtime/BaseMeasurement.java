@@ -1,5 +1,6 @@
 package dev.tailor.deploy.runtime;
 
+import dev.tailor.tracer.FileTrees;
 import dev.tailor.deploy.hook.ContainerLearning;
 import dev.tailor.deploy.hook.HookFiles;
 import dev.tailor.deploy.store.ProfileStore;
@@ -63,7 +64,7 @@ public final class BaseMeasurement {
         n++;
       }
     } finally {
-      deleteTree(scratch);
+      FileTrees.delete(scratch);
     }
     return BaseFile.measuredHere(runtime, total, seen,
         "tailor runtime-base " + runtime.name() + ": strace -f of '" + runtime.name() + " run' starting "
@@ -133,22 +134,11 @@ public final class BaseMeasurement {
         n++;
       }
     } finally {
-      deleteTree(scratch);
+      FileTrees.delete(scratch);
     }
     return BaseFile.measuredHere(runtime, total, seen,
         "tailor runtime-base " + runtime.name() + " --via podman: containers running " + String.join(" ", CONTAINER_ARGS)
             + " learned through tailor's OCI hooks under podman, " + runs + " each as root, as uid 65534 and with "
             + "no-new-privileges; the init's calls from its seccomp filter load to its execve");
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

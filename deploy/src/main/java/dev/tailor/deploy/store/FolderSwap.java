@@ -1,5 +1,6 @@
 package dev.tailor.deploy.store;
 
+import dev.tailor.tracer.FileTrees;
 import com.sun.jna.Function;
 import com.sun.jna.LastErrorException;
 import java.io.BufferedOutputStream;
@@ -8,12 +9,10 @@ import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -86,10 +85,10 @@ public final class FolderSwap {
       Path old = swap(stage, target);
       if (old != null) {
         carryOver(old, target, files.stream().map(File::name).collect(Collectors.toSet()));
-        deleteQuietly(old);
+        FileTrees.deleteQuietly(old);
       }
     } catch (IOException | RuntimeException e) {
-      deleteQuietly(stage);
+      FileTrees.deleteQuietly(stage);
       throw e;
     }
   }
@@ -162,18 +161,6 @@ public final class FolderSwap {
       } catch (FileAlreadyExistsException e) {
         // try another name
       }
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (NoSuchFileException e) {
-      // already gone
-    } catch (IOException | RuntimeException e) {
-      // What cannot be deleted stays; the profile folder itself is whole either way.
     }
   }
 }

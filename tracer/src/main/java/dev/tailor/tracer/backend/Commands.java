@@ -1,6 +1,6 @@
 package dev.tailor.tracer.backend;
 
-import java.io.File;
+import dev.tailor.tracer.ProgramSearch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -31,14 +31,7 @@ public final class Commands {
 
   /** The first executable file called {@code name} on PATH. */
   public static Optional<Path> onPath(String name) {
-    String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-    for (String dir : path.split(File.pathSeparator)) {
-      Path p = Path.of(dir.isEmpty() ? "." : dir, name);
-      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return ProgramSearch.first(name, ProgramSearch.environmentPath());
   }
 
   private static Path checkRunnable(Path p, String name) throws TraceException {

@@ -250,7 +250,7 @@ public final class BpfBackend implements Backend {
       return exit;
     } finally {
       cgroup.ifPresent(WorkloadCgroup::close);
-      deleteTree(dir);
+      dev.tailor.tracer.FileTrees.deleteQuietly(dir);
     }
   }
 
@@ -407,14 +407,6 @@ public final class BpfBackend implements Backend {
       return Files.createTempDirectory("tailor-bpf-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw new TraceException(TraceException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a leftover temporary folder is harmless
     }
   }
 

@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
+import dev.tailor.tracer.ProgramSearch;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.DirectoryStream;
@@ -16,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -383,7 +385,7 @@ public final class SeccompFilter implements AutoCloseable {
     if (ctx == null) {
       throw new IllegalStateException("filter already released");
     }
-    String program = resolve(command.get(0), System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+    String program = resolve(command.get(0), ProgramSearch.environmentPath());
     if (!execveAllowed) {
       throw new UnrunnableCommandException(
           UnrunnableCommandException.CANNOT_RUN,
@@ -535,22 +537,15 @@ public final class SeccompFilter implements AutoCloseable {
       checkRunnable(p, program);
       return program;
     }
-    UnrunnableCommandException notRunnable = null;
-    for (String dir : pathEnv.split(":", -1)) {
-      Path p = Path.of(dir.isEmpty() ? "." : dir).resolve(program);
-      if (Files.exists(p)) {
-        try {
-          checkRunnable(p, p.toString());
-          return p.toString();
-        } catch (UnrunnableCommandException e) {
-          if (notRunnable == null) {
-            notRunnable = e;
-          }
-        }
-      }
+    Optional<Path> found = ProgramSearch.first(program, pathEnv);
+    if (found.isPresent()) {
+      return found.get().toString();
     }
-    if (notRunnable != null) {
-      throw notRunnable;
+    // None runs: say why the first one of that name does not.
+    for (Path p : ProgramSearch.candidates(program, pathEnv)) {
+      if (Files.exists(p)) {
+        checkRunnable(p, p.toString());
+      }
     }
     throw new UnrunnableCommandException(
         UnrunnableCommandException.NOT_FOUND, program + ": command not found in PATH");

@@ -116,7 +116,7 @@ final class StraceBytes {
     }
     return -1;
   }
-  /** Byte twin of {@link StraceText#skipDecoration}: the index just past the closing '>'. */
+  /** {@link StraceText#skipDecoration} over the bytes: the index just past the closing '>'. */
   static int skipDecoration(byte[] b, int open, int n) {
     int end = decorationEnd(b, open, n);
     return end < 0 ? n : end;
@@ -124,48 +124,30 @@ final class StraceBytes {
 
   /** The index just past the '>' closing the decoration opened at {@code open}; -1 when the line ends first. */
   static int decorationEnd(byte[] b, int open, int n) {
-    int i = open + 1;
-    if (i < n && b[i] == '/') {
-      while (i < n) {
-        byte c = b[i];
-        if (c == '\\') {
-          i += 2;
-        } else if (c == '<') {
-          while (i < n && b[i] != '>') {
-            i++;
-          }
-          i++;
-        } else if (c == '>') {
-          return i + 1;
-        } else {
-          i++;
-        }
-      }
-      return -1;
+    return StraceText.decorationEnd(new Latin1Chars(b, n), open);
+  }
+
+  /** Bytes {@code [0, n)} of a line read one per char, as {@link #latin1} makes them text, without a copy. */
+  private record Latin1Chars(byte[] b, int n) implements CharSequence {
+    @Override
+    public int length() {
+      return n;
     }
-    int depth = 0;
-    while (i < n) {
-      byte c = b[i];
-      if (c == '\\') {
-        i += 2;
-      } else if (c == '"') {
-        i++;
-        while (i < n && b[i] != '"') {
-          i += b[i] == '\\' ? 2 : 1;
-        }
-        i++;
-      } else {
-        if (c == '[') {
-          depth++;
-        } else if (c == ']') {
-          depth--;
-        } else if (c == '>' && depth <= 0) {
-          return i + 1;
-        }
-        i++;
-      }
+
+    @Override
+    public char charAt(int i) {
+      return (char) (b[i] & 0xff);
     }
-    return -1;
+
+    @Override
+    public CharSequence subSequence(int from, int to) {
+      return latin1(b, from, to);
+    }
+
+    @Override
+    public String toString() {
+      return latin1(b, 0, n);
+    }
   }
 
   /**

@@ -79,6 +79,12 @@ public final class StraceText {
    * {@code ->} inside its brackets.
    */
   public static int skipDecoration(CharSequence s, int open) {
+    int end = decorationEnd(s, open);
+    return end < 0 ? s.length() : end;
+  }
+
+  /** As {@link #skipDecoration}, but -1 when the text ends before the closing {@code >}. */
+  static int decorationEnd(CharSequence s, int open) {
     int n = s.length();
     int i = open + 1;
     if (i < n && s.charAt(i) == '/') {
@@ -97,7 +103,7 @@ public final class StraceText {
           i++;
         }
       }
-      return n;
+      return -1;
     }
     int depth = 0;
     while (i < n) {
@@ -117,7 +123,7 @@ public final class StraceText {
         i++;
       }
     }
-    return n;
+    return -1;
   }
 
   /**
