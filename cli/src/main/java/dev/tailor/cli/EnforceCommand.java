@@ -1,5 +1,6 @@
 package dev.tailor.cli;
 
+import dev.tailor.tracer.seccomp.FilterBuilder;
 import dev.tailor.deploy.observe.NotifyHandoff;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompResult;
@@ -72,7 +73,7 @@ final class EnforceCommand implements Callable<Integer> {
       for (String note : read.notes()) {
         err.println("tailor: note: " + seccomp + ": " + note);
       }
-      SeccompFilter.Builder builder;
+      FilterBuilder builder;
       if (notifySocket != null) {
         builder = ObservedEnforcement.variant(read.profile()).filter()
             .handoff(NotifyHandoff.connect(notifySocket, "enforce-" + ProcessHandle.current().pid()));

@@ -1,5 +1,6 @@
 package dev.tailor.generator.seccomp;
 
+import dev.tailor.tracer.seccomp.FilterBuilder;
 import dev.tailor.tracer.seccomp.SeccompException;
 import dev.tailor.tracer.seccomp.SeccompFilter;
 import java.util.ArrayList;
@@ -57,8 +58,8 @@ public record SeccompProfile(
   }
 
   /** A libseccomp filter builder holding this profile, for {@code SeccompFilter.build()}. */
-  public SeccompFilter.Builder filter() throws SeccompException {
-    SeccompFilter.Builder b =
+  public FilterBuilder filter() throws SeccompException {
+    FilterBuilder b =
         SeccompFilter.builder(defaultAction, defaultErrnoRet).architectures(architectures).flags(flags);
     for (Rule r : syscalls) {
       List<SeccompFilter.Condition> conditions = new ArrayList<>();

@@ -13,12 +13,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A seccomp filter built with libseccomp from a profile's data, which replaces the JVM with a
@@ -37,21 +34,21 @@ import java.util.Set;
  * CAP_SYS_ADMIN), so setuid programs do not gain privileges under {@code enforce}.
  */
 public final class SeccompFilter implements AutoCloseable {
-  private static final int ACT_KILL_THREAD = 0x00000000;
-  private static final int ACT_KILL_PROCESS = 0x80000000;
-  private static final int ACT_TRAP = 0x00030000;
-  private static final int ACT_ERRNO = 0x00050000;
-  private static final int ACT_TRACE = 0x7ff00000;
-  private static final int ACT_LOG = 0x7ffc0000;
-  private static final int ACT_NOTIFY = 0x7fc00000;
-  private static final int ACT_ALLOW = 0x7fff0000;
-  private static final int EPERM = 1;
+  static final int ACT_KILL_THREAD = 0x00000000;
+  static final int ACT_KILL_PROCESS = 0x80000000;
+  static final int ACT_TRAP = 0x00030000;
+  static final int ACT_ERRNO = 0x00050000;
+  static final int ACT_TRACE = 0x7ff00000;
+  static final int ACT_LOG = 0x7ffc0000;
+  static final int ACT_NOTIFY = 0x7fc00000;
+  static final int ACT_ALLOW = 0x7fff0000;
+  static final int EPERM = 1;
 
-  private static final int ATTR_CTL_LOG = 6;
-  private static final int ATTR_CTL_SSB = 7;
+  static final int ATTR_CTL_LOG = 6;
+  static final int ATTR_CTL_SSB = 7;
 
   /** OCI comparison names -> {@code enum scmp_compare}. */
-  private static final Map<String, Integer> OPS =
+  static final Map<String, Integer> OPS =
       Map.of(
           "SCMP_CMP_NE", 1,
           "SCMP_CMP_LT", 2,
@@ -62,19 +59,19 @@ public final class SeccompFilter implements AutoCloseable {
           "SCMP_CMP_MASKED_EQ", 7);
 
   // Linux signal numbers and constants shared by x86, arm, ppc, s390 and riscv (not mips).
-  private static final int SIG_SETMASK = 2;
-  private static final int SIGPIPE = 13;
-  private static final int SIGXFSZ = 25;
-  private static final int F_SETFD = 2;
-  private static final int FD_CLOEXEC = 1;
-  private static final int MSG_DONTWAIT = 0x40;
-  private static final int MSG_NOSIGNAL = 0x4000;
+  static final int SIG_SETMASK = 2;
+  static final int SIGPIPE = 13;
+  static final int SIGXFSZ = 25;
+  static final int F_SETFD = 2;
+  static final int FD_CLOEXEC = 1;
+  static final int MSG_DONTWAIT = 0x40;
+  static final int MSG_NOSIGNAL = 0x4000;
   /**
    * The flags of the one sendmsg that hands the notify fd over, which the filter lets through on
    * the handoff socket only: every other call the profile lacks waits for a supervisor that does
    * not have the fd yet.
    */
-  private static final int HANDOFF_FLAGS = MSG_NOSIGNAL | MSG_DONTWAIT;
+  static final int HANDOFF_FLAGS = MSG_NOSIGNAL | MSG_DONTWAIT;
 
   /**
    * Where the notify fd of a filter with SCMP_ACT_NOTIFY goes once it is loaded: sent with
@@ -111,7 +108,7 @@ public final class SeccompFilter implements AutoCloseable {
   private final List<String> warnings;
   private final Handoff handoff;
 
-  private SeccompFilter(
+  SeccompFilter(
       LibSeccomp.Loaded seccomp, Pointer ctx, boolean execveAllowed, List<String> warnings, Handoff handoff) {
     this.seccomp = seccomp;
     this.ctx = ctx;
@@ -124,247 +121,8 @@ public final class SeccompFilter implements AutoCloseable {
    * Starts a filter whose default is {@code defaultAction} (an OCI action name such as
    * SCMP_ACT_ERRNO); {@code defaultErrnoRet} is the errno for ERRNO and TRACE, negative for EPERM.
    */
-  public static Builder builder(String defaultAction, int defaultErrnoRet) {
-    return new Builder(defaultAction, defaultErrnoRet);
-  }
-
-  /** Collects a profile's data; {@link #build()} hands it to libseccomp. */
-  public static final class Builder {
-    private final String defaultAction;
-    private final int defaultErrnoRet;
-    private final List<String> architectures = new ArrayList<>();
-    private final List<String> flags = new ArrayList<>();
-    private final List<Rule> rules = new ArrayList<>();
-    private Handoff handoff;
-
-    private record Rule(List<String> names, String action, int errnoRet, List<Condition> args) {}
-
-    private Builder(String defaultAction, int defaultErrnoRet) {
-      this.defaultAction = defaultAction;
-      this.defaultErrnoRet = defaultErrnoRet;
-    }
-
-    /** OCI architecture names such as SCMP_ARCH_X86_64; the native one is always included. */
-    public Builder architectures(List<String> names) {
-      architectures.addAll(names);
-      return this;
-    }
-
-    /** OCI filter flags such as SECCOMP_FILTER_FLAG_LOG. */
-    public Builder flags(List<String> names) {
-      flags.addAll(names);
-      return this;
-    }
-
-    /**
-     * Adds a rule: {@code action} for the syscalls {@code names} when all {@code args} hold;
-     * {@code errnoRet} is negative unless the action is ERRNO or TRACE.
-     */
-    public Builder rule(List<String> names, String action, int errnoRet, List<Condition> args) {
-      rules.add(new Rule(List.copyOf(names), action, errnoRet, List.copyOf(args)));
-      return this;
-    }
-
-    /**
-     * Lets the profile use SCMP_ACT_NOTIFY: once loaded, the notify fd is handed over as {@code
-     * handoff} says, before the command is executed.
-     */
-    public Builder handoff(Handoff h) {
-      this.handoff = h;
-      return this;
-    }
-
-    /** Builds the filter in libseccomp, without loading it. */
-    public SeccompFilter build() throws SeccompException {
-      LibSeccomp.Loaded seccomp = LibSeccomp.load();
-      boolean notify = handoff != null;
-      int defAct = action(defaultAction, defaultErrnoRet, "defaultAction", notify);
-      List<String> warnings = new ArrayList<>();
-      Pointer ctx = seccomp.lib.seccomp_init(defAct);
-      if (ctx == null) {
-        throw new SeccompException("libseccomp refused the default action " + defaultAction);
-      }
-      boolean ok = false;
-      try {
-        for (String a : architectures) {
-          addArch(seccomp, ctx, a);
-        }
-        for (String f : flags) {
-          addFlag(seccomp, ctx, f, warnings);
-        }
-        boolean execve = defAct == ACT_ALLOW || defAct == ACT_LOG;
-        for (Rule r : rules) {
-          int act = action(r.action, r.errnoRet, "action of " + r.names, notify);
-          if (act == defAct) {
-            continue; // libseccomp refuses rules that repeat the default; they change nothing
-          }
-          for (String name : r.names) {
-            if (addRule(seccomp, ctx, act, name, r.args, warnings)
-                && (act == ACT_ALLOW || act == ACT_LOG)
-                && name.equals("execve")) {
-              execve = true;
-            }
-          }
-        }
-        if (notify && defAct != ACT_ALLOW) {
-          allowHandoff(seccomp, ctx, handoff.socket());
-        }
-        ok = true;
-        return new SeccompFilter(seccomp, ctx, execve, warnings, handoff);
-      } finally {
-        if (!ok) {
-          seccomp.lib.seccomp_release(ctx);
-        }
-      }
-    }
-
-    /** Lets the handoff's sendmsg through: on its socket, with its flags only. */
-    private static void allowHandoff(LibSeccomp.Loaded seccomp, Pointer ctx, int socket) throws SeccompException {
-      int nr = seccomp.lib.seccomp_syscall_resolve_name_arch(seccomp.lib.seccomp_arch_native(), "sendmsg");
-      Memory cmp = new Memory(48);
-      cmp.setInt(0, 0);
-      cmp.setInt(4, OPS.get("SCMP_CMP_EQ"));
-      cmp.setLong(8, socket);
-      cmp.setLong(16, 0);
-      cmp.setInt(24, 2);
-      cmp.setInt(28, OPS.get("SCMP_CMP_EQ"));
-      cmp.setLong(32, HANDOFF_FLAGS);
-      cmp.setLong(40, 0);
-      int rc = seccomp.lib.seccomp_rule_add_array(ctx, ACT_ALLOW, nr, 2, cmp);
-      if (rc != 0 && rc != -17) { // -EEXIST: the profile allows sendmsg already
-        throw new SeccompException("libseccomp refused the rule that hands the notify fd over (error " + rc + ")");
-      }
-    }
-
-    private static int action(String name, int errnoRet, String where, boolean notify) throws SeccompException {
-      boolean takesErrno = name.equals("SCMP_ACT_ERRNO") || name.equals("SCMP_ACT_TRACE");
-      if (errnoRet >= 0 && !takesErrno) {
-        throw new SeccompException(where + ": errnoRet is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not " + name);
-      }
-      if (errnoRet > 0xffff) {
-        throw new SeccompException(where + ": errnoRet " + errnoRet + " is not in 0..65535");
-      }
-      int errno = errnoRet < 0 ? EPERM : errnoRet;
-      switch (name) {
-        case "SCMP_ACT_KILL":
-        case "SCMP_ACT_KILL_THREAD":
-          return ACT_KILL_THREAD;
-        case "SCMP_ACT_KILL_PROCESS":
-          return ACT_KILL_PROCESS;
-        case "SCMP_ACT_TRAP":
-          return ACT_TRAP;
-        case "SCMP_ACT_ERRNO":
-          return ACT_ERRNO | errno;
-        case "SCMP_ACT_TRACE":
-          return ACT_TRACE | errno;
-        case "SCMP_ACT_LOG":
-          return ACT_LOG;
-        case "SCMP_ACT_ALLOW":
-          return ACT_ALLOW;
-        case "SCMP_ACT_NOTIFY":
-          if (notify) {
-            return ACT_NOTIFY;
-          }
-          throw new SeccompException(where + ": SCMP_ACT_NOTIFY needs a listener, which tailor enforce does not provide");
-        default:
-          throw new SeccompException(where + ": unknown action " + name);
-      }
-    }
-
-    private static void addArch(LibSeccomp.Loaded seccomp, Pointer ctx, String oci)
-        throws SeccompException {
-      if (!oci.startsWith("SCMP_ARCH_")) {
-        throw new SeccompException("unknown architecture " + oci);
-      }
-      int token = seccomp.lib.seccomp_arch_resolve_name(oci.substring(10).toLowerCase(Locale.ROOT));
-      if (token == 0) {
-        throw new SeccompException("libseccomp " + seccomp.version + " does not know architecture " + oci);
-      }
-      int rc = seccomp.lib.seccomp_arch_add(ctx, token);
-      if (rc != 0 && rc != -17) { // -EEXIST: the native architecture is always there
-        throw new SeccompException("libseccomp cannot add architecture " + oci + " (error " + rc + ")");
-      }
-    }
-
-    private static void addFlag(
-        LibSeccomp.Loaded seccomp, Pointer ctx, String flag, List<String> warnings)
-        throws SeccompException {
-      int attr;
-      switch (flag) {
-        case "SECCOMP_FILTER_FLAG_LOG":
-          attr = ATTR_CTL_LOG;
-          break;
-        case "SECCOMP_FILTER_FLAG_SPEC_ALLOW":
-          attr = ATTR_CTL_SSB;
-          break;
-        case "SECCOMP_FILTER_FLAG_TSYNC":
-          warnings.add("flag " + flag + " ignored: tailor loads the filter on the thread that becomes the workload");
-          return;
-        default:
-          throw new SeccompException("unknown or unsupported filter flag " + flag);
-      }
-      int rc = seccomp.lib.seccomp_attr_set(ctx, attr, 1);
-      if (rc != 0) {
-        throw new SeccompException("libseccomp cannot set flag " + flag + " (error " + rc + ")");
-      }
-    }
-
-    /** Adds the rules for one name; false when the name was skipped. */
-    private static boolean addRule(
-        LibSeccomp.Loaded seccomp,
-        Pointer ctx,
-        int act,
-        String name,
-        List<Condition> args,
-        List<String> warnings)
-        throws SeccompException {
-      int native_ = seccomp.lib.seccomp_arch_native();
-      int nr = seccomp.lib.seccomp_syscall_resolve_name_arch(native_, name);
-      if (nr == LibSeccomp.NR_SCMP_ERROR) {
-        // As runc does: a profile may list syscalls newer than this libseccomp.
-        warnings.add(
-            "syscall '" + name + "' is unknown to libseccomp " + seccomp.version + "; its rule is skipped");
-        return false;
-      }
-      // Several conditions on the same argument cannot all hold at once; like runc, each
-      // becomes a rule of its own (OR). Otherwise one rule with all conditions (AND).
-      Set<Integer> indexes = new LinkedHashSet<>();
-      boolean repeated = false;
-      for (Condition c : args) {
-        repeated |= !indexes.add(c.index());
-      }
-      if (repeated) {
-        for (Condition c : args) {
-          add(seccomp, ctx, act, nr, name, List.of(c));
-        }
-      } else {
-        add(seccomp, ctx, act, nr, name, args);
-      }
-      return true;
-    }
-
-    private static void add(
-        LibSeccomp.Loaded seccomp, Pointer ctx, int act, int nr, String name, List<Condition> args)
-        throws SeccompException {
-      Memory cmp = null;
-      if (!args.isEmpty()) {
-        // struct scmp_arg_cmp { unsigned int arg; enum scmp_compare op; uint64 datum_a, datum_b; }
-        cmp = new Memory(24L * args.size());
-        for (int i = 0; i < args.size(); i++) {
-          Condition c = args.get(i);
-          cmp.setInt(24L * i, c.index());
-          cmp.setInt(24L * i + 4, OPS.get(c.op()));
-          cmp.setLong(24L * i + 8, c.value());
-          cmp.setLong(24L * i + 16, c.valueTwo());
-        }
-      }
-      int rc = seccomp.lib.seccomp_rule_add_array(ctx, act, nr, args.size(), cmp);
-      if (rc != 0) {
-        throw new SeccompException(
-            "libseccomp refused the rule for '" + name + "'" + (args.isEmpty() ? "" : " with " + args)
-                + " (error " + rc + ")");
-      }
-    }
+  public static FilterBuilder builder(String defaultAction, int defaultErrnoRet) {
+    return new FilterBuilder(defaultAction, defaultErrnoRet);
   }
 
   /** What was skipped while building: syscall names libseccomp does not know, ignored flags. */
