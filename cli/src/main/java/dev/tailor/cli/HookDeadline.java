@@ -1,5 +1,6 @@
 package dev.tailor.cli;
 
+import dev.tailor.deploy.hook.HookFiles;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -13,21 +14,29 @@ final class HookDeadline {
   /** The time a hook has from its JVM's start: the hooks.d timeout (30 s) less a margin for the runtime. */
   static final Duration BUDGET = Duration.ofSeconds(25);
 
+  /** The learn hook's time from its JVM's start: its longer hooks.d timeout less the same margin. */
+  static final Duration LEARN_BUDGET = Duration.ofSeconds(HookFiles.LEARN_TIMEOUT_SECONDS - 5);
+
   private HookDeadline() {}
 
   /**
    * When the hook started: its process's start, or now where the system does not say or the
    * process is older than the budget (the hook runs inside a longer-lived JVM, as in tests).
    */
-  static Instant start() {
+  static Instant start(Duration budget) {
     Instant now = Instant.now();
     Instant process = ProcessHandle.current().info().startInstant().orElse(now);
-    return process.plus(BUDGET).isBefore(now) ? now : process;
+    return process.plus(budget).isBefore(now) ? now : process;
   }
 
   /** What is left of {@link #BUDGET}, at least {@code least}. */
   static Duration remaining(Duration least) {
-    Duration left = Duration.between(Instant.now(), start().plus(BUDGET));
+    return remaining(BUDGET, least);
+  }
+
+  /** What is left of {@code budget} from the hook's start, at least {@code least}. */
+  static Duration remaining(Duration budget, Duration least) {
+    Duration left = Duration.between(Instant.now(), start(budget).plus(budget));
     return left.compareTo(least) < 0 ? least : left;
   }
 

@@ -31,9 +31,9 @@ final class HookLearnCommand implements Callable<Integer> {
 
   @Mixin StoreOption store;
 
-  @Option(names = "--attach-timeout", paramLabel = "SECONDS", defaultValue = "20",
-      description = "How long to wait for the tracer to attach (default: ${DEFAULT-VALUE}; never past 25 s from the "
-          + "hook's start, inside the runtime's 30 s hook timeout).")
+  @Option(names = "--attach-timeout", paramLabel = "SECONDS", defaultValue = "90",
+      description = "How long to wait for the tracer to attach (default: ${DEFAULT-VALUE}; never past 115 s from the "
+          + "hook's start, inside the 120 s timeout of its hooks.d file).")
   int attachTimeout;
 
   @Override
@@ -47,7 +47,7 @@ final class HookLearnCommand implements Callable<Integer> {
           "TAILOR_LAUNCHER is not set: run the hook through the tailor launcher ('tailor hook install' writes it so)"));
       // At most what is left of the hook's time, so the runtime does not kill the hook first.
       Duration wait = Duration.ofSeconds(attachTimeout);
-      Duration left = HookDeadline.remaining(Duration.ofSeconds(1));
+      Duration left = HookDeadline.remaining(HookDeadline.LEARN_BUDGET, Duration.ofSeconds(1));
       LearnHook.Outcome o = LearnHook.start(state, store.store(), launcher, left.compareTo(wait) < 0 ? left : wait);
       line = "tailor: " + o.message();
     } catch (OciException | CommandException e) {

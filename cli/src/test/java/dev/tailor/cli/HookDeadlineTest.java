@@ -34,4 +34,18 @@ class HookDeadlineTest {
       TailorProcess.killTree(p);
     }
   }
+
+  @Test
+  void learnHookFile_givesTheTracersJvmAndAttachTimeOnALoadedMachine() throws Exception {
+    Path hooks = tmp.resolve("hooks.d");
+    TailorProcess.Result r = TailorProcess.run(TailorProcess.tailorCommand("hook", "install", "--no-apply", "--launcher",
+        Containers.launcher(Files.createDirectories(tmp.resolve("bin"))).toString(),
+        "--hooks-dir", hooks.toString(), "--store", tmp.resolve("store").toString()), tmp, java.util.Map.of());
+    assertEquals(0, r.exit(), r.err());
+    String learn = Files.readString(hooks.resolve("tailor-learn.json"));
+    // Two JVM starts and strace's attach took more than 30 s on a loaded 2-core machine ("hook ran past
+    // specified timeout of 30.0s"): the learn hook's file gives it 120 s, and the hook ends 5 s before.
+    assertTrue(learn.replace(" ", "").contains("\"timeout\":120"), learn);
+    assertEquals(115, HookDeadline.LEARN_BUDGET.toSeconds());
+  }
 }

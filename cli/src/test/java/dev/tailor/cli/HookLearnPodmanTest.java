@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,8 @@ class HookLearnPodmanTest {
   @TempDir Path tmp;
   Path hooks;
   Path store;
+  /** The names of the containers this test started, removed after it whatever happened. */
+  final List<String> names = new ArrayList<>();
 
   @BeforeEach
   void install() throws Exception {
@@ -40,6 +43,22 @@ class HookLearnPodmanTest {
     hooks = tmp.resolve("hooks.d");
     store = tmp.resolve("store");
     installInto(store);
+  }
+
+  @AfterEach
+  void removeContainers() throws Exception {
+    for (String n : names) {
+      Containers.run(List.of("podman", "rm", "-f", "--ignore", n));
+    }
+  }
+
+  /** A name for a container of this test, so that it is removed after it even if podman's client was killed. */
+  private List<String> named(List<String> options) {
+    String n = "tailor-hlp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    names.add(n);
+    List<String> o = new ArrayList<>(List.of("--name", n));
+    o.addAll(options);
+    return o;
   }
 
   private void installInto(Path s) throws Exception {
@@ -52,7 +71,7 @@ class HookLearnPodmanTest {
   private TailorProcess.Result learn(String name, List<String> options, String... command) throws Exception {
     List<String> o = new ArrayList<>(List.of("--annotation", "io.tailor.learn=" + name));
     o.addAll(options);
-    return Containers.run(Containers.podman(hooks, Containers.rootfs(Files.createTempDirectory(tmp, "root")), o,
+    return Containers.run(Containers.podman(hooks, Containers.rootfs(Files.createTempDirectory(tmp, "root")), named(o),
         List.of(command)));
   }
 
@@ -123,7 +142,7 @@ class HookLearnPodmanTest {
         String script = "/usr/bin/touch /shared/" + i + "; until [ -e /shared/0 ] && [ -e /shared/1 ] && [ -e /shared/2 ] "
             + "&& [ -e /shared/3 ]; do /usr/bin/sleep 1; done; exec " + commands.get(i);
         List<String> argv = Containers.podman(hooks, Containers.rootfs(tmp.resolve("root" + i)),
-            List.of("--annotation", "io.tailor.learn=app", "-v", shared + ":/shared"), List.of("/usr/bin/sh", "-c", script));
+            named(List.of("--annotation", "io.tailor.learn=app", "-v", shared + ":/shared")), List.of("/usr/bin/sh", "-c", script));
         Path out = tmp.resolve("out" + i);
         outs.add(out);
         running.add(new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile())
@@ -145,6 +164,13 @@ class HookLearnPodmanTest {
         TailorProcess.killTree(p);
       }
     }
+    // podman runs poststop hooks (tailor's wait for the profile) in its cleanup, which may end after
+    // 'podman run' has returned: wait for the four tracers' own lines.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (learnLog().split(": tailor: wrote ", -1).length - 1 < 4) {
+      assertTrue(System.nanoTime() < deadline, "not every tracer wrote its profile: " + learnLog());
+      Thread.sleep(50);
+    }
     Recording rec = RecordingJson.read(store.resolve("app"));
     assertEquals(4, rec.containers().size(), "containers kept: " + rec.containers() + "\n" + learnLog());
     assertEquals(4, rec.runs().size(), rec.runs().toString());
@@ -160,7 +186,7 @@ class HookLearnPodmanTest {
   void tracerKilled_containerRuns_andTheLogSaysSo() throws Exception {
     Path shared = Files.createDirectories(tmp.resolve("shared"));
     List<String> argv = Containers.podman(hooks, Containers.rootfs(tmp.resolve("root")),
-        List.of("--annotation", "io.tailor.learn=victim", "-v", shared + ":/shared"),
+        named(List.of("--annotation", "io.tailor.learn=victim", "-v", shared + ":/shared")),
         List.of("/usr/bin/sh", "-c", "while [ ! -e /shared/go ]; do /usr/bin/sleep 0.05; done; echo RAN"));
     Path out = tmp.resolve("out");
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile())
@@ -180,7 +206,12 @@ class HookLearnPodmanTest {
       assertTrue(p.waitFor(300, TimeUnit.SECONDS));
       assertEquals(0, p.exitValue(), Files.readString(out));
       assertTrue(Files.readString(out).contains("RAN"), Files.readString(out));
-      assertTrue(learnLog().contains("ended without writing a profile"), learnLog());
+      // The wait hook's line: podman may run poststop hooks after 'podman run' has returned.
+      long written = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      while (!learnLog().contains("ended without writing a profile")) {
+        assertTrue(System.nanoTime() < written, learnLog());
+        Thread.sleep(50);
+      }
       assertFalse(Files.exists(store.resolve("victim")));
     } finally {
       TailorProcess.killTree(p);

@@ -55,7 +55,7 @@ class KilledTailorTest {
     Path privateTmp = Files.createDirectories(tmp.resolve("java-tmp"));
     Path ready = tmp.resolve("ready");
     List<String> cmd = TailorProcess.tailorCommand("learn", "--no-status", "--out", tmp.resolve("out").toString(), "--",
-        "sh", "-c", "echo $$ > " + ready + "; exec sleep 60");
+        "sh", "-c", "echo $$ > " + ready + "; exec sleep 600");
     cmd.add(1, "-Djava.io.tmpdir=" + privateTmp);
     Process tailor = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
@@ -71,8 +71,8 @@ class KilledTailorTest {
       assertEquals(1, tracers.size(), "strace is tailor's one child: " + tracers);
       long strace = tracers.get(0);
       tailor.destroyForcibly();
-      assertTrue(tailor.waitFor(10, TimeUnit.SECONDS));
-      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      assertTrue(tailor.waitFor(60, TimeUnit.SECONDS));
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (running(strace) && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }

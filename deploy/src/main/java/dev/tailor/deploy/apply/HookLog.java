@@ -2,6 +2,7 @@ package dev.tailor.deploy.apply;
 
 import dev.tailor.deploy.store.LogReserve;
 import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.tracer.strace.StraceText;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailor.deploy.oci.OciJson;
 import java.io.IOException;
@@ -55,10 +56,17 @@ public final class HookLog {
     return append(file, container(config), message);
   }
 
+  /**
+   * The longest message kept whole on one line: a message names a container id and store path
+   * (each already cut to 200), and what it says comes after them (200 cut "merged with the
+   * profile of N container(s)" off the learn hook's lines).
+   */
+  static final int MESSAGE_LIMIT = 2000;
+
   /** Appends {@code message} about {@code subject} (e.g. "container ID"); never fails the hook. */
   public static Written append(Path file, String subject, String message) {
     String line = Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + ProfileStore.printable(subject) + ": "
-        + ProfileStore.printable(message) + "\n";
+        + StraceText.printable(message, MESSAGE_LIMIT) + "\n";
     byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
     Path dir = file.toAbsolutePath().getParent();
     int[] done = {0};

@@ -32,9 +32,16 @@ public final class HookFiles {
     }
   }
 
+  /**
+   * The prestart learn hook's timeout in its hooks.d file, in seconds: it starts a second JVM (the
+   * tracer) and waits for strace to attach, which on a loaded machine takes far more than the 30 s
+   * the other hooks have. The runtime (runc) kills a hook at this timeout; the hook gives up 5 s before.
+   */
+  public static final int LEARN_TIMEOUT_SECONDS = 120;
+
   /** The learning hooks. */
   public static final List<Hook> LEARN = List.of(
-      new Hook("tailor-learn.json", "prestart", List.of("hook", "learn"), 30, LEARN_ANNOTATION),
+      new Hook("tailor-learn.json", "prestart", List.of("hook", "learn"), LEARN_TIMEOUT_SECONDS, LEARN_ANNOTATION),
       new Hook("tailor-learn-wait.json", "poststop", List.of("hook", "wait"), 120, LEARN_ANNOTATION));
 
   /**
