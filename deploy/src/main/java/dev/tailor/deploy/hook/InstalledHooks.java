@@ -135,6 +135,7 @@ public record InstalledHooks(Map<String, String> files, List<Path> createdFolder
         continue;
       }
       try {
+        removeLogReserve(folder, removed);
         Files.delete(folder);
         removed.add(folder);
       } catch (DirectoryNotEmptyException e) {
@@ -146,6 +147,22 @@ public record InstalledHooks(Map<String, String> files, List<Path> createdFolder
       }
     }
     return new Removal(removed, kept);
+  }
+
+  /**
+   * The disk space the hooks hold for their log lines (a file of tailor's own, made with the store)
+   * goes with a logs folder that holds nothing else; beside real logs it stays.
+   */
+  private static void removeLogReserve(Path folder, List<Path> removed) throws IOException {
+    List<Path> entries;
+    try (java.util.stream.Stream<Path> s = Files.list(folder)) {
+      entries = s.limit(2).toList();
+    }
+    if (entries.size() == 1 && entries.get(0).getFileName().toString().equals(dev.tailor.deploy.store.LogReserve.NAME)
+        && Files.isRegularFile(entries.get(0), LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(entries.get(0));
+      removed.add(entries.get(0));
+    }
   }
 
   private static boolean isPlainName(String name) {
