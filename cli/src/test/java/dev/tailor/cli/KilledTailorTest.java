@@ -54,9 +54,8 @@ class KilledTailorTest {
     assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
     Path privateTmp = Files.createDirectories(tmp.resolve("java-tmp"));
     Path ready = tmp.resolve("ready");
-    List<String> cmd = TailorProcess.tailorCommand("learn", "--no-status", "--out", tmp.resolve("out").toString(), "--",
-        "sh", "-c", "echo $$ > " + ready + "; exec sleep 600");
-    cmd.add(1, "-Djava.io.tmpdir=" + privateTmp);
+    List<String> cmd = TailorProcess.tailorCommand(List.of("-Djava.io.tmpdir=" + privateTmp), "learn", "--no-status", "--out",
+        tmp.resolve("out").toString(), "--", "sh", "-c", "echo $$ > " + ready + "; exec sleep 600");
     Process tailor = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     long workload = 0;

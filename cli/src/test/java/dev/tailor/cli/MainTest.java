@@ -59,9 +59,8 @@ class MainTest {
         w.write("7 openat(AT_FDCWD, \"" + p + "\", O_RDONLY) = 3<" + p + ">\n");
       }
     }
-    java.util.List<String> cmd = TailorProcess.tailorCommand("generate", "--no-resolve", "--out", tmp.resolve("out").toString(),
-        log.toString());
-    cmd.add(1, "-Xmx24m");
+    java.util.List<String> cmd = TailorProcess.tailorCommand(java.util.List.of("-Xmx24m"), "generate", "--no-resolve", "--out",
+        tmp.resolve("out").toString(), log.toString());
     TailorProcess.Result r = TailorProcess.run(cmd, tmp, java.util.Map.of());
     assertTrue(r.err().startsWith("tailor: out of memory"), r.err());
     assertEquals(1, r.exit(), r.err());
@@ -70,10 +69,10 @@ class MainTest {
   @org.junit.jupiter.api.Test
   void nativePartCannotBeUnpacked_isOneClearLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
     java.nio.file.Path log = java.nio.file.Files.writeString(tmp.resolve("t.log"), "7 getpid() = 7\n");
-    java.util.List<String> cmd = TailorProcess.tailorCommand("generate", "--out", tmp.resolve("out").toString(), log.toString());
     // A temporary folder JNA cannot create: its parent is a plain file.
     java.nio.file.Path plain = java.nio.file.Files.writeString(tmp.resolve("plain"), "");
-    cmd.add(1, "-Djna.tmpdir=" + plain.resolve("jna"));
+    java.util.List<String> cmd = TailorProcess.tailorCommand(java.util.List.of("-Djna.tmpdir=" + plain.resolve("jna")),
+        "generate", "--out", tmp.resolve("out").toString(), log.toString());
     TailorProcess.Result r = TailorProcess.run(cmd, tmp, java.util.Map.of());
     assertEquals(1, r.exit(), r.err());
     assertEquals(1, r.err().lines().count(), r.err());

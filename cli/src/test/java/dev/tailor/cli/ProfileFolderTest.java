@@ -61,8 +61,6 @@ class ProfileFolderTest {
     // then stops recording.json (as a full disk would).
     Path big = trace("big.log", 2000);
     List<String> cmd = new java.util.ArrayList<>(List.of("bash", "-c", "ulimit -f 24; exec \"$@\"", "bash"));
-    List<String> tailor = TailorProcess.tailorCommand("generate", "--name", "app", "--out", out.toString(),
-        "--no-resolve", big.toString());
     // JNA unpacks its 200 KB native part to a temporary file, which the limit would stop: unpack it here.
     Path jna = Files.createDirectories(tmp.resolve("jna"));
     String lib = System.mapLibraryName("jnidispatch");
@@ -70,7 +68,8 @@ class ProfileFolderTest {
         "/com/sun/jna/" + com.sun.jna.Platform.RESOURCE_PREFIX + "/" + lib)) {
       Files.copy(in, jna.resolve(lib));
     }
-    tailor.add(1, "-Djna.boot.library.path=" + jna);
+    List<String> tailor = TailorProcess.tailorCommand(List.of("-Djna.boot.library.path=" + jna), "generate", "--name", "app",
+        "--out", out.toString(), "--no-resolve", big.toString());
     cmd.addAll(tailor);
     TailorProcess.Result second = TailorProcess.run(cmd, tmp, Map.of());
 

@@ -34,6 +34,11 @@ final class TailorProcess {
 
   /** The java command line that runs tailor's Main from the test class path. */
   static List<String> tailorCommand(String... args) {
+    return tailorCommand(List.of(), args);
+  }
+
+  /** As {@link #tailorCommand(String...)}, with {@code jvmOptions} given to the JVM. */
+  static List<String> tailorCommand(List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     // A suite started in the background of a shell (as CI may start it) inherits SIGINT ignored, and
     // so would tailor and its workload: a test that interrupts a workload would wait forever. env
@@ -41,6 +46,7 @@ final class TailorProcess {
     cmd.add("/usr/bin/env");
     cmd.add("--default-signal=INT");
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());

@@ -158,7 +158,8 @@ final class StraceBytes {
    *   <li>{@code -1 ENOENT (No such file or directory)}, {@code -1 523 (Unknown error 523)};
    *   <li>a number: decimal, octal ({@code 022}), hex ({@code 0x7f12}), or a negative one outside
    *       the errno range (a cut {@code -1 EACCES} reads {@code -1}, which strace never writes);
-   *   <li>a number's decoration, closed: {@code 3</etc/passwd>}, {@code 5<TCP:[1.2.3.4:5->...]>};
+   *   <li>a number's decoration, closed: {@code 3</etc/passwd>}, {@code 5<TCP:[1.2.3.4:5->...]>},
+   *       {@code 4</tmp/x>(deleted)} for a file removed meanwhile;
    *   <li>then any number of closed texts: {@code (Timeout)}, {@code (flags O_RDONLY)}, {@code
    *       ([{fd=3, revents=POLLIN}])}, {@code (INJECTED)}, {@code /* 31254 in strace's PID NS *}{@code /}.
    * </ul>
@@ -230,6 +231,10 @@ final class StraceBytes {
       i = decorationEnd(b, i, to);
       if (i < 0) {
         return false;
+      }
+      // An fd of a file removed meanwhile: 4</tmp/x>(deleted), as strace 6.1 writes it.
+      if (startsWith(b, to, i, "(deleted)")) {
+        i += "(deleted)".length();
       }
     }
     return closedTexts(b, i, to, false);

@@ -287,10 +287,11 @@ class TraceParserTest {
             + "5 dup(3</dev/null<char 1:3>>) = 4</dev/null<char 1:3>> <0.000012>\n"
             + "5 socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3<TCP:[123]>\n"
             + "5 read(3</tmp/parse-exp/ff>,  <detached ...>\n"
+            + "5 fcntl(3</tmp/delme>(deleted), F_DUPFD_CLOEXEC, 0) = 4</tmp/delme>(deleted)\n"
             + "5 exit_group(0) = ?\n"
             + "5 +++ exited with 0 +++\n");
     assertTrue(ev.stream().noneMatch(e -> e instanceof UnparsedLine), ev.toString());
-    assertEquals(14, ev.stream().filter(e -> e instanceof SyscallEvent).count(), ev.toString());
+    assertEquals(15, ev.stream().filter(e -> e instanceof SyscallEvent).count(), ev.toString());
     SyscallEvent detached = (SyscallEvent) ev.get(12);
     assertEquals("read", detached.name());
     assertTrue(detached.unreturned(), "a call strace let go of is made, its result unknown");
