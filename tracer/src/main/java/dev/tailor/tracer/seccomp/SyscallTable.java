@@ -157,6 +157,11 @@ public final class SyscallTable {
     if (auditArch == AUDIT_ARCH_X86_64 && (number & X32_BIT) != 0) {
       token = AUDIT_ARCH_X32;
     }
+    return resolve(seccomp, token, number);
+  }
+
+  /** libseccomp's name of syscall {@code number} on the architecture {@code token}, if it knows one. */
+  private static Optional<String> resolve(LibSeccomp.Loaded seccomp, int token, int number) {
     if (number < 0) {
       return Optional.empty();
     }
@@ -212,18 +217,7 @@ public final class SyscallTable {
 
   /** The name of a syscall number on this machine's native architecture. */
   public Optional<String> nameOf(int number) {
-    if (number < 0) {
-      return Optional.empty();
-    }
-    Pointer p = seccomp.lib.seccomp_syscall_resolve_num_arch(tokens[0], number);
-    if (p == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(p.getString(0, "US-ASCII"));
-    } finally {
-      Native.free(Pointer.nativeValue(p));
-    }
+    return resolve(seccomp, tokens[0], number);
   }
 
   /**
