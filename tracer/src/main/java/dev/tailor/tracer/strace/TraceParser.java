@@ -536,40 +536,4 @@ public final class TraceParser {
     offer = null;
     sink.accept(new UnparsedLine(pid, lineNumber, reason, ""));
   }
-
-
-
-
-
-
-
-
-
-  /** Interns syscall names without allocating for names already seen. */
-  private static final class NameTable {
-    private final String[] names = new String[1024];
-    private final byte[][] keys = new byte[1024][];
-
-    String intern(byte[] b, int from, int to) {
-      int h = 0;
-      for (int k = from; k < to; k++) {
-        h = 31 * h + b[k];
-      }
-      int slot = (h & 0x7fffffff) % names.length;
-      for (int probe = 0; probe < names.length; probe++) {
-        byte[] key = keys[slot];
-        if (key == null) {
-          byte[] copy = java.util.Arrays.copyOfRange(b, from, to);
-          keys[slot] = copy;
-          names[slot] = new String(copy, StandardCharsets.ISO_8859_1).intern();
-          return names[slot];
-        }
-        if (java.util.Arrays.equals(key, 0, key.length, b, from, to)) {
-          return names[slot];
-        }
-        slot = (slot + 1) % names.length;
-      }
-      return new String(b, from, to - from, StandardCharsets.ISO_8859_1).intern();
-    }
-  }
 }
