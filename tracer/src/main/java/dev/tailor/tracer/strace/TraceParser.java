@@ -443,7 +443,12 @@ public final class TraceParser {
       case ALL -> StraceBytes.latin1(b, from, close);
     };
     boolean bare = StraceBytes.isNumber(b, i, end);
-    if (!bare && StraceBytes.isDigit(b[i])) {
+    int digits = i;
+    while (digits < end && StraceBytes.isDigit(b[digits])) {
+      digits++;
+    }
+    // A decorated result is a decimal number with <...> (a hex one such as brk's 0x55d1... is not).
+    if (digits > i && digits < end && b[digits] == '<') {
       decoratedResults = true;
     } else if (bare && FD_RESULTS.contains(name) && (decoratedResults || StraceBytes.fdDecorated(b, from, close))) {
       // Under -yy strace writes every new fd with its path or socket: "= 3" of "= 3</etc/localtime>"

@@ -272,6 +272,16 @@ class TraceParserTest {
   }
 
   @Test
+  void parse_logWithoutYy_hexResultsDoNotMakeItOne_soBareFdResultsAreUsed() {
+    // A plain strace -f log: brk's 0x... result is no -yy decoration, and openat's "= 3" is whole.
+    List<TraceEvent> ev = parse("5 brk(NULL)                         = 0x5591a568f000\n"
+        + "5 openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC) = 3\n"
+        + "5 exit_group(0) = ?\n");
+    assertTrue(ev.stream().noneMatch(e -> e instanceof UnparsedLine), ev.toString());
+    assertEquals(3, ev.stream().filter(e -> e instanceof SyscallEvent).count(), ev.toString());
+  }
+
+  @Test
   void parse_everyResultFormStrace61Writes_isWhole() {
     List<TraceEvent> ev = parse(
         "5 pselect6(4, [3<pipe:[71653]>], NULL, NULL, {tv_sec=0, tv_nsec=10000000}, NULL) = 0 (Timeout)\n"
