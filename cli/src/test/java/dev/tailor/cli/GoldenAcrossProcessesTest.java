@@ -44,11 +44,13 @@ class GoldenAcrossProcessesTest {
   }
 
   private Path generate(String name, String run) throws Exception {
-    Path out = tmp.resolve(run);
-    TailorProcess.Result r = TailorProcess.tailor(tmp, "generate", "--runtime", "none", "--no-resolve", "--cwd", "/tmp/tailor-golden",
-        "--name", name, "--out", out.toString(), GOLDEN.resolve(name).resolve("trace.strace").toString());
+    // The same --out for both, relative to a folder of each run's own: report.md names the folder
+    // it was written to.
+    Path dir = Files.createDirectories(tmp.resolve(run));
+    TailorProcess.Result r = TailorProcess.tailor(dir, "generate", "--runtime", "none", "--no-resolve", "--cwd", "/tmp/tailor-golden",
+        "--name", name, "--out", "out", GOLDEN.resolve(name).resolve("trace.strace").toString());
     assertEquals(0, r.exit(), r.err());
-    return out.resolve(name);
+    return dir.resolve("out").resolve(name);
   }
 
   private static String golden(String name, String file) throws Exception {
