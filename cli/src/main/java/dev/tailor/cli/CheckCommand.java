@@ -181,7 +181,8 @@ final class CheckCommand implements Callable<Integer> {
           }
         }
         if (count > 0) {
-          err.printf("    %s: %d calls by %s%s, first %s, last %s%n", d.what(), count, c.container().name(),
+          err.printf("    %s: %d %s by %s%s, first %s, last %s%n", d.what(), count, count == 1 ? "call" : "calls",
+              c.container().name(),
               c.container().name().equals(c.container().id()) ? "" : " (" + c.container().id() + ")", first, last);
         }
       }

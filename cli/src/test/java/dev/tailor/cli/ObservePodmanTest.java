@@ -124,7 +124,7 @@ class ObservePodmanTest {
     // check reads it as drift and says which container made the calls.
     TailorProcess.Result check = TailorProcess.tailor(tmp, "check", observed.toString());
     assertEquals(1, check.exit(), check.err());
-    assertTrue(check.err().contains("getpgid: 1 calls by " + id), check.err());
+    assertTrue(check.err().contains("getpgid: 1 call by " + id), check.err());
 
     // Merged back, the profile runs the second program enforced...
     TailorProcess.Result merged = TailorProcess.tailor(tmp, "merge", "--name", "prog2", "--out", store.toString(),
