@@ -3,6 +3,7 @@ package dev.tailor.cli;
 import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.backend.Backend;
+import dev.tailor.tracer.backend.SignalRelay;
 import dev.tailor.tracer.backend.StraceBackend;
 import dev.tailor.tracer.bpf.BpfBackend;
 import dev.tailor.tracer.backend.TraceException;
@@ -150,19 +151,26 @@ final class LearnCommand implements Callable<Integer> {
         SyscallNames.resolver(), Optional.of(Path.of("").toAbsolutePath().toString()));
     Recording recording;
     int exit = 0;
-    if (attach) {
-      Recorder recorder = recorders.get();
-      try (StatusLine status = StatusLine.start(recorder, spec.commandLine().getErr(), !noStatus)) {
-        recorder.warn("attached to running processes: their start-up (exec, dynamic loader, library loading, "
-            + "configuration reads) and everything before the attach is not in this recording; merge it with a "
-            + "'tailor learn -- CMD' recording of the program's start");
-        tracer.attach(targets, limit, recorder);
+    PrintWriter err = spec.commandLine().getErr();
+    // Each signal tailor acts on while tracing is told on stderr, once it has acted.
+    try (SignalRelay.Telling telling = SignalRelay.tellTo(line -> {
+      err.println(line);
+      err.flush();
+    })) {
+      if (attach) {
+        Recorder recorder = recorders.get();
+        try (StatusLine status = StatusLine.start(recorder, spec.commandLine().getErr(), !noStatus)) {
+          recorder.warn("attached to running processes: their start-up (exec, dynamic loader, library loading, "
+              + "configuration reads) and everything before the attach is not in this recording; merge it with a "
+              + "'tailor learn -- CMD' recording of the program's start");
+          tracer.attach(targets, limit, recorder);
+        }
+        recording = recorder.toRecording(name, Arch.current());
+      } else {
+        CommandRuns.Outcome o = CommandRuns.run(tracer, command, runs, name, recorders, spec.commandLine().getErr(), !noStatus);
+        recording = o.recording();
+        exit = o.exit();
       }
-      recording = recorder.toRecording(name, Arch.current());
-    } else {
-      CommandRuns.Outcome o = CommandRuns.run(tracer, command, runs, name, recorders, spec.commandLine().getErr(), !noStatus);
-      recording = o.recording();
-      exit = o.exit();
     }
     recording = recording.withRuntimeBases(runtime.bases(spec.commandLine().getErr()));
     if (!recording.runtimeBases().isEmpty()) {

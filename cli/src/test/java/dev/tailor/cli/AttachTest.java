@@ -220,7 +220,7 @@ class AttachTest {
   @Test
   void attach_processHeldByAnotherTracer_namesThatTracer() throws Exception {
     assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
-    Process sleeper = new ProcessBuilder("sleep", "30").start();
+    Process sleeper = new ProcessBuilder("sleep", "600").start();
     Process other = new ProcessBuilder("strace", "-o", "/dev/null", "-p", Long.toString(sleeper.pid())).start();
     try {
       waitForTracer(sleeper.pid(), other.pid());

@@ -58,7 +58,7 @@ class RealProgramsRoundTripTest {
             "open(os.path.join(d, 'index.txt'), 'w').write('hello\\n')",
             "s = subprocess.Popen([sys.executable, '-m', 'http.server', port, '--bind', '127.0.0.1', '--directory', d],",
             "                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)",
-            "for _ in range(300):",
+            "for _ in range(1200):",
             "    try:",
             "        print(urllib.request.urlopen('http://127.0.0.1:' + port + '/index.txt', timeout=5).read().decode(), end='')",
             "        break",

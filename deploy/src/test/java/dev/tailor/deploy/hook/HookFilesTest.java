@@ -88,7 +88,7 @@ class HookFilesTest {
     Path launcher = tmp.resolve("fake-tailor");
     Files.writeString(launcher, "#!/bin/sh\necho 'tailor: strace is not installed: install it'\nexit 1\n");
     launcher.toFile().setExecutable(true);
-    Process sleeper = new ProcessBuilder("sleep", "30").start();
+    Process sleeper = new ProcessBuilder("sleep", "600").start();
     try {
       OciState st = OciState.parse(("{\"id\":\"abc123\",\"status\":\"created\",\"pid\":" + sleeper.pid()
           + ",\"bundle\":\"/x\",\"annotations\":{\"io.tailor.learn\":\"web\"}}").getBytes(StandardCharsets.UTF_8));

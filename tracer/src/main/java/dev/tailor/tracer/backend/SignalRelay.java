@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -46,6 +47,8 @@ public final class SignalRelay implements AutoCloseable {
   /** The signals taken from the JVM while a relay is in force, and the JVM's own handlers for them. */
   private static final Map<String, SignalHandler> JVM_HANDLERS = new LinkedHashMap<>();
   private static int arrivals;
+  /** Where each signal tailor acted on is told (see {@link #tellTo}); nowhere until one is set. */
+  private static volatile Consumer<String> teller = line -> {};
 
   /** Null for a relay that holds its signals for the next relay installed inside it. */
   private final Handler handler;
@@ -205,8 +208,31 @@ public final class SignalRelay implements AutoCloseable {
   }
 
   /**
+   * Tells each signal tailor acts on, and what it did with it, to {@code sink} in one line
+   * ({@code tailor: SIGTERM passed on to the workload (pid 42)}), until the returned telling is
+   * closed: a user sees what became of the signal, and a test waits for that line rather than
+   * for a time.
+   */
+  public static Telling tellTo(Consumer<String> sink) {
+    Consumer<String> before = teller;
+    teller = java.util.Objects.requireNonNull(sink);
+    return () -> teller = before;
+  }
+
+  /** Ends a {@link #tellTo}. */
+  public interface Telling extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Tells, once tailor has done it, what it did with {@code signal} ({@code what} follows the signal's name). */
+  public static void told(int signal, String what) {
+    teller.accept("tailor: " + Deliveries.name(signal) + " " + what);
+  }
+
+  /**
    * The usual answer of a run: the signal goes on to the workload (unless the terminal sent it
-   * there already); a third signal kills it.
+   * there already); a third signal kills it. Tells what it did.
    */
   public static void forward(int workloadPid, int signal, boolean fromTerminal, int count) {
     if (workloadPid <= 0) {
@@ -214,8 +240,14 @@ public final class SignalRelay implements AutoCloseable {
     }
     if (count >= 3) {
       LibC.INSTANCE.kill(workloadPid, SIGKILL);
+      told(signal, "(signal " + count + "): the workload (pid " + workloadPid + ") is killed with SIGKILL");
     } else if (!fromTerminal) {
-      LibC.INSTANCE.kill(workloadPid, signal == SIGHUP || signal == SIGINT ? signal : SIGTERM);
+      int sent = signal == SIGHUP || signal == SIGINT ? signal : SIGTERM;
+      LibC.INSTANCE.kill(workloadPid, sent);
+      told(signal, "passed on to the workload (pid " + workloadPid + ")"
+          + (sent == signal ? "" : " as " + Deliveries.name(sent)));
+    } else {
+      told(signal, "from the terminal reached the workload directly; not passed on again");
     }
   }
 

@@ -165,6 +165,13 @@ public final class StraceBackend implements Backend {
         throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
       }
       List<String> argv = new ArrayList<>(diesWithTailor());
+      // As the bpf backend does: without a terminal (CI), strace and so the workload get a session
+      // of their own, so that a signal to tailor's whole process group (a runner stopping its job)
+      // reaches the workload once, passed on by tailor, and whether it got one directly is never a
+      // guess from how soon the trace tells. With a terminal, Ctrl-C reaches it directly.
+      Optional<Path> setsid = attaching || anyTerminal() ? Optional.empty() : Commands.onPath("setsid");
+      setsid.ifPresent(p -> argv.add(p.toString()));
+      boolean ownSession = setsid.isPresent();
       argv.addAll(straceArgs);
       argv.add("-o");
       argv.add(fifo.toString());
@@ -232,6 +239,7 @@ public final class StraceBackend implements Backend {
       try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
         SignalRelay.awaitUntil(() -> over.get() || (attaching ? started.get() != null : rootPid.get() != 0));
         if (over.get()) {
+          SignalRelay.told(signal, "came as tracing ended: nothing to pass it on to");
           return;
         }
         long arrived = System.nanoTime();
@@ -240,13 +248,16 @@ public final class StraceBackend implements Backend {
           if (!fromTerminal) {
             LibC.INSTANCE.kill((int) started.get().pid(), SignalRelay.SIGINT);
           }
-        } else if (fromTerminal || count >= 3) {
+          SignalRelay.told(signal, "stops tracing: strace detaches, the targets run on");
+        } else if (ownSession || fromTerminal || count >= 3) {
           if (fromTerminal) {
             deliveries.expect(Deliveries.name(signal));
           }
           SignalRelay.forward(rootPid.get(), signal, fromTerminal, count);
         } else if (!deliveries.reachedWorkload(Deliveries.name(signal), arrived)) {
           SignalRelay.forward(rootPid.get(), signal, fromTerminal, count);
+        } else {
+          SignalRelay.told(signal, "reached the workload directly too (it was sent to tailor's process group); not passed on again");
         }
       })) {
         Process process;
@@ -317,6 +328,10 @@ public final class StraceBackend implements Backend {
    * along instead of leaving it writing "Broken pipe" to a FIFO nobody reads. The kernel then
    * detaches the workload, which runs on untraced, as with any tracer that goes away.
    */
+  private static boolean anyTerminal() {
+    return LibC.INSTANCE.isatty(0) == 1 || LibC.INSTANCE.isatty(1) == 1 || LibC.INSTANCE.isatty(2) == 1;
+  }
+
   private static List<String> diesWithTailor() {
     return Commands.onPath("setpriv").map(p -> List.of(p.toString(), "--pdeathsig", "KILL", "--")).orElse(List.of());
   }

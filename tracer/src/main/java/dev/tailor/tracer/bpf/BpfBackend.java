@@ -203,6 +203,7 @@ public final class BpfBackend implements Backend {
           SignalRelay.forward((int) workload.pid(), signal, fromTerminal, count);
         } else {
           stop.set(true);
+          SignalRelay.told(signal, "came after the workload ended: tracing stops");
         }
       })) {
         Process workload;
@@ -270,7 +271,10 @@ public final class BpfBackend implements Backend {
     try {
       AtomicBoolean stop = new AtomicBoolean();
       // Any signal to tailor, Ctrl-C included, ends tracing; the targets run on.
-      try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> stop.set(true))) {
+      try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
+        stop.set(true);
+        SignalRelay.told(signal, "stops tracing: the targets run on");
+      })) {
         long deadline = duration.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         while (!stop.get() && System.nanoTime() < deadline && !output.allExited()) {
           sleep(20);
