@@ -153,10 +153,7 @@ final class LearnCommand implements Callable<Integer> {
     int exit = 0;
     PrintWriter err = spec.commandLine().getErr();
     // Each signal tailor acts on while tracing is told on stderr, once it has acted.
-    try (SignalRelay.Telling telling = SignalRelay.tellTo(line -> {
-      err.println(line);
-      err.flush();
-    })) {
+    try (SignalRelay.Telling telling = SignalRelay.tellTo(line -> StatusLine.println(err, line, !noStatus))) {
       if (attach) {
         Recorder recorder = recorders.get();
         try (StatusLine status = StatusLine.start(recorder, spec.commandLine().getErr(), !noStatus)) {

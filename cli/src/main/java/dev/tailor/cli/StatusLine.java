@@ -46,6 +46,15 @@ final class StatusLine implements AutoCloseable {
     return s;
   }
 
+  /**
+   * Writes one line of its own on stderr: on a terminal the status line, if any, is cleared
+   * first, so the two never run together (the status comes back at its next tick).
+   */
+  static void println(PrintWriter err, String line, boolean enabled) {
+    err.println((enabled && isTerminal() ? "\r\033[K" : "") + line);
+    err.flush();
+  }
+
   private static boolean isTerminal() {
     try {
       return LibC.INSTANCE.isatty(2) == 1;
