@@ -57,6 +57,14 @@ public record FileUse(
     return ownerUid >= 0 && accessUids.size() == 1 && accessUids.first() == ownerUid;
   }
 
+  /**
+   * Whether the recording shows an access by a task whose fs uid did not own the file: an {@code
+   * owner} rule would not have let it. False where that is not known.
+   */
+  public boolean accessedByOthers() {
+    return ownerUid >= 0 && !accessUids.contains(-1L) && accessUids.stream().anyMatch(u -> u != ownerUid);
+  }
+
   /** The same use, under another path or with other runs. */
   public FileUse with(String newPath, SortedSet<String> newRuns) {
     return new FileUse(newPath, accesses, failures, directory, count, newRuns, accessUids, ownerUid);

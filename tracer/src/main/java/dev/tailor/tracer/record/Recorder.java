@@ -368,14 +368,22 @@ public final class Recorder implements Consumer<TraceEvent> {
   // ---- result ----
 
   /**
-   * The owner of a file whose accesses were all by tasks of one known fs uid, as tailor sees it now
-   * (once per path, and only where it can decide an {@code owner} rule); else {@link TaskIds#UNKNOWN}.
+   * The owner of a file whose accesses were all by tasks of known fs uids, as tailor sees it now
+   * (once per path, at the end), or the maker of one the run made and removed; else {@link
+   * TaskIds#UNKNOWN}.
    */
   private long owner(FileAcc f) {
-    if (f.accessUids.size() != 1 || f.accessUids.first() == TaskIds.UNKNOWN) {
+    if (f.accessUids.isEmpty() || f.accessUids.contains(TaskIds.UNKNOWN)) {
       return TaskIds.UNKNOWN;
     }
-    return resolver.stat(f.raw).map(FileStat::uid).orElse(TaskIds.UNKNOWN);
+    Optional<FileStat> now = resolver.stat(f.raw);
+    if (now.isPresent()) {
+      return now.get().uid();
+    }
+    // Gone: a name the run made and removed or renamed away was its maker's, tasks of that one uid.
+    boolean made = f.ok.contains(Access.CREATE) || f.ok.contains(Access.MKDIR);
+    boolean gone = f.ok.contains(Access.DELETE) || f.ok.contains(Access.RENAME);
+    return made && gone && f.accessUids.size() == 1 ? f.accessUids.first() : TaskIds.UNKNOWN;
   }
 
   /** The recording of everything seen so far. */

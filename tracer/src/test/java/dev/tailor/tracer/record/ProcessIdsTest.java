@@ -142,8 +142,9 @@ class ProcessIdsTest {
             + "6 openat(AT_FDCWD</>, \"" + both + "\", O_RDONLY) = 3<" + both + ">\n");
     FileUse b = r.files().get(both.toString());
     assertEquals(new TreeSet<>(List.of(0L, 65534L)), b.accessUids());
-    assertEquals(-1, b.ownerUid());
+    assertEquals(0, b.ownerUid());
     assertFalse(b.ownedByAccessors());
+    assertTrue(b.accessedByOthers());
     FileUse o = r.files().get(rootOnly.toString());
     assertEquals(new TreeSet<>(List.of(0L)), o.accessUids());
     assertEquals(0, o.ownerUid());
