@@ -258,7 +258,7 @@ class AppArmorGeneratorTest {
             new RecordingBuilder()
                 .fileBy(65534, 0, "/tmp/www/index.html", READ)
                 .fileBy(0, 0, "/tmp/www/nginx.conf", READ)
-                .file("/home/ann/unknown", READ)
+                .fileBy(-1, -1, "/home/ann/unknown", READ)
                 .fileBy(-1, 1000, "/home/ann/anyone", READ));
     assertEquals(
         List.of(

@@ -53,8 +53,9 @@ final class RecordingBuilder {
     return fileBy(1000, 1000, pathText, accesses);
   }
 
+  /** A use by the workload of its own file: tasks of uid 1000 used a file uid 1000 owned. */
   private RecordingBuilder use(String pathText, boolean directory, Access... accesses) {
-    return use(pathText, directory, List.of(), -1, accesses);
+    return use(pathText, directory, List.of(1000L), 1000, accesses);
   }
 
   private RecordingBuilder use(String pathText, boolean directory, List<Long> accessors, long owner, Access... accesses) {
