@@ -13,6 +13,10 @@ import java.util.TreeSet;
  * their errno names), whether the path is a directory, how many calls touched it, and which runs.
  *
  * @param path the absolute path in {@link PathText} form
+ * @param accessUids the fs uids of the tasks whose accesses worked; -1 for a task whose ids were
+ *     not known
+ * @param ownerUid the file's owner as tailor saw it at the end of a recording, where that can
+ *     decide an {@code owner} rule; -1 when not known
  */
 public record FileUse(
     String path,
@@ -20,7 +24,15 @@ public record FileUse(
     SortedMap<String, SortedSet<String>> failures,
     boolean directory,
     long count,
-    SortedSet<String> runs) {
+    SortedSet<String> runs,
+    SortedSet<Long> accessUids,
+    long ownerUid) {
+  /** A use that says nothing of who made it, or of the file's owner. */
+  public FileUse(String path, Set<Access> accesses, SortedMap<String, SortedSet<String>> failures, boolean directory,
+      long count, SortedSet<String> runs) {
+    this(path, accesses, failures, directory, count, runs, new TreeSet<>(), -1);
+  }
+
   public FileUse {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path is not absolute: " + path);
@@ -30,6 +42,32 @@ public record FileUse(
     failures.forEach((k, v) -> f.put(k, Collections.unmodifiableSortedSet(new TreeSet<>(v))));
     failures = Collections.unmodifiableSortedMap(f);
     runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
+    // A recording written before these were kept has neither: nothing known.
+    accessUids = Collections.unmodifiableSortedSet(accessUids == null ? new TreeSet<>() : new TreeSet<>(accessUids));
+    if (accessUids.isEmpty()) {
+      ownerUid = -1;
+    }
+  }
+
+  /**
+   * Whether every access that worked was by a task whose fs uid owned the file, as far as the
+   * recording shows: AppArmor's {@code owner}.
+   */
+  public boolean ownedByAccessors() {
+    return ownerUid >= 0 && accessUids.size() == 1 && accessUids.first() == ownerUid;
+  }
+
+  /**
+   * Whether the recording shows an access by a task whose fs uid did not own the file: an {@code
+   * owner} rule would not have let it. False where that is not known.
+   */
+  public boolean accessedByOthers() {
+    return ownerUid >= 0 && !accessUids.contains(-1L) && accessUids.stream().anyMatch(u -> u != ownerUid);
+  }
+
+  /** The same use, under another path or with other runs. */
+  public FileUse with(String newPath, SortedSet<String> newRuns) {
+    return new FileUse(newPath, accesses, failures, directory, count, newRuns, accessUids, ownerUid);
   }
 
   /** Whether any access to the path succeeded. */
@@ -50,6 +88,10 @@ public record FileUse(
     other.failures.forEach((k, v) -> f.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
     TreeSet<String> r = new TreeSet<>(runs);
     r.addAll(other.runs);
-    return new FileUse(path, a, f, directory || other.directory, count + other.count, r);
+    TreeSet<Long> uids = new TreeSet<>(accessUids);
+    uids.addAll(other.accessUids);
+    // A run that says nothing of its accessors leaves the owner unproven.
+    long owner = ownerUid == other.ownerUid ? ownerUid : -1;
+    return new FileUse(path, a, f, directory || other.directory, count + other.count, r, uids, owner);
   }
 }

@@ -42,6 +42,10 @@ public final class ContainerLearning {
         new ContainerPathResolver(config), syscallNames, Optional.of(config.cwd()));
     // The runtime chdir'ed into process.cwd before the exec, where the gate does not pass calls on.
     recorder.setCwd(request.pid(), config.cwd());
+    // The runtime gives its init the process's ids before the exec, from which on calls are recorded.
+    if (config.processIds() != dev.tailor.tracer.record.TaskIds.NONE_KNOWN) {
+      recorder.attachedWith(request.pid(), config.processIds());
+    }
     RuntimeInitGate gate = RuntimeInitGate.attachedTo(request.pid(), recorder);
     StraceBackend.locate().attachInit(request.pid(), recorder, gate);
     Recording recording = recorder.toRecording(request.name(), Arch.current());

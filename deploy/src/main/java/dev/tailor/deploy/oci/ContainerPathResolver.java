@@ -29,7 +29,10 @@ public final class ContainerPathResolver implements PathResolver {
 
   private final List<Source> sources = new ArrayList<>();
 
+  private final boolean hostIds;
+
   public ContainerPathResolver(OciConfig config) {
+    this.hostIds = config.hostIds();
     sources.add(new Source("/", Optional.of(config.rootPath())));
     for (OciConfig.Mount m : config.mounts()) {
       if (m.destination().startsWith("/")) {
@@ -148,5 +151,12 @@ public final class ContainerPathResolver implements PathResolver {
   public boolean isExecutableFile(String path) {
     return hostPath(path).filter(ContainerPathResolver::ascii)
         .map(dev.tailor.tracer.record.HostPathResolver::executableFile).orElse(false);
+  }
+
+  /** The file's mode; its owner only where the container's ids are the host's. */
+  @Override
+  public Optional<dev.tailor.tracer.record.FileStat> stat(String path) {
+    return hostPath(path).flatMap(dev.tailor.tracer.record.FileStat::of)
+        .map(s -> hostIds ? s : new dev.tailor.tracer.record.FileStat(-1, -1, s.mode()));
   }
 }

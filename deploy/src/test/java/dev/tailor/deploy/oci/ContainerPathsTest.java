@@ -117,4 +117,26 @@ class ContainerPathsTest {
   private static FileUse file(String path) {
     return new FileUse(path, EnumSet.of(Access.READ), new TreeMap<>(), false, 1, new TreeSet<>(Set.of("run")));
   }
+
+  @Test
+  void processIds_fromProcessUser_andOwnersOnlyWithoutUserNamespace() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("rootfs-ids"));
+    Files.writeString(root.resolve("f"), "x");
+    String caps = "\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_SETGID\",\"CAP_SETUID\"]}";
+    String user = "{\"root\":{\"path\":\"" + root + "\"},\"process\":{\"args\":[\"/x\"],\"user\":{\"uid\":0,"
+        + "\"gid\":0,\"additionalGids\":[10]}," + caps + "}}";
+    OciConfig c = OciConfig.parse(user.getBytes(StandardCharsets.UTF_8), tmp);
+    assertEquals(new dev.tailor.tracer.record.TaskIds(0, 0, 0, 0, 0, 0, 0, 0, List.of(10L), true,
+        dev.tailor.tracer.record.TaskIds.Privilege.ROOT), c.processIds());
+    assertTrue(c.hostIds());
+    assertEquals(0, new ContainerPathResolver(c).stat("/f").orElseThrow().uid());
+    String mapped = user.substring(0, user.length() - 1) + ",\"linux\":{\"uidMappings\":[{\"containerID\":0,"
+        + "\"hostID\":100000,\"size\":65536}]}}";
+    OciConfig m = OciConfig.parse(mapped.getBytes(StandardCharsets.UTF_8), tmp);
+    assertFalse(m.hostIds());
+    assertEquals(-1, new ContainerPathResolver(m).stat("/f").orElseThrow().uid(), "host owners mean nothing inside");
+    String none = "{\"root\":{\"path\":\"" + root + "\"},\"process\":{\"args\":[\"/x\"]}}";
+    assertEquals(dev.tailor.tracer.record.TaskIds.NONE_KNOWN,
+        OciConfig.parse(none.getBytes(StandardCharsets.UTF_8), tmp).processIds());
+  }
 }

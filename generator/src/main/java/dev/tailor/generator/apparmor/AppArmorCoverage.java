@@ -10,10 +10,11 @@ import java.util.Optional;
  * What an {@link AppArmorProfile} grants, asked the way the drift check needs: which permissions
  * a file use needs that no rule (of the profile or of the Debian abstractions it includes) gives,
  * and whether a socket kind or capability is allowed. Owner rules count as granting, since the
- * workload's own files are what they are for.
+ * workload's own files are what they are for, except to a use the recording shows was by a task
+ * that did not own the file ({@link FileUse#accessedByOthers}).
  */
 public final class AppArmorCoverage {
-  private record Compiled(AppArmorGlob glob, Perms perms) {}
+  private record Compiled(AppArmorGlob glob, Perms perms, boolean owner) {}
 
   private final AppArmorProfile profile;
   private final List<Compiled> rules = new ArrayList<>();
@@ -22,7 +23,7 @@ public final class AppArmorCoverage {
   private AppArmorCoverage(AppArmorProfile profile) {
     this.profile = profile;
     for (FileRule r : profile.files()) {
-      rules.add(new Compiled(AppArmorGlob.compile(r.path().text()), Perms.parse(r.perms(), true)));
+      rules.add(new Compiled(AppArmorGlob.compile(r.path().text()), Perms.parse(r.perms(), true), r.owner()));
     }
     for (String name : profile.abstractions()) {
       for (Abstraction a : Abstraction.values()) {
@@ -49,8 +50,9 @@ public final class AppArmorCoverage {
     }
     String path = use.directory() && !use.path().endsWith("/") ? use.path() + "/" : use.path();
     Perms granted = Perms.NONE;
+    boolean others = use.accessedByOthers();
     for (Compiled c : rules) {
-      if (c.glob().matches(path)) {
+      if (c.glob().matches(path) && !(c.owner() && others)) {
         granted = granted.union(c.perms());
       }
     }

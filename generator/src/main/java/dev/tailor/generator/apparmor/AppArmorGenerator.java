@@ -10,6 +10,7 @@ import dev.tailor.tracer.SocketUse;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,10 +25,17 @@ import java.util.regex.Pattern;
 /** Turns a {@link Recording} into a draft {@link AppArmorProfile}, generalising where it is safe. */
 public final class AppArmorGenerator {
 
-  /** Where programs put temporary files; random names there become globs, rules get owner. */
+  /**
+   * Where programs put temporary files; random names there become globs, and rules get owner where
+   * the recording shows the workload's tasks owned the files.
+   */
   static final List<String> TEMP_ROOTS = List.of("/tmp/", "/var/tmp/", "/dev/shm/");
 
-  /** Rules under these get {@code owner}: files there belong to users, not to the system. */
+  /**
+   * Rules under these may get {@code owner}: files there belong to users, not to the system. They
+   * get it only where every access the rule covers was by a task whose fs uid owned the file
+   * ({@link FileUse#ownedByAccessors}).
+   */
   static final List<String> OWNER_ROOTS = List.of("/tmp/", "/var/tmp/", "/dev/shm/", "/home/", "/root/");
 
   /**
@@ -47,6 +55,11 @@ public final class AppArmorGenerator {
       List.of(
           "/etc/ssl/private", "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d",
           "/etc/ssh", "/root/.ssh", "/root/.gnupg");
+
+  /** The calls that change a task's ids. */
+  private static final List<String> ID_CALLS = List.of("setuid", "setreuid", "setresuid", "setfsuid", "setgid",
+      "setregid", "setresgid", "setfsgid", "setuid32", "setreuid32", "setresuid32", "setfsuid32", "setgid32",
+      "setregid32", "setresgid32", "setfsgid32");
 
   private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]*");
 
@@ -73,6 +86,9 @@ public final class AppArmorGenerator {
       TreeMap<String, SortedSet<String>> runsOf = new TreeMap<>();
       Set<String> shortLived = new HashSet<>();
       Set<String> sockets = new HashSet<>();
+      // Whether every use of a path was by tasks that owned it; and who used it.
+      Map<String, Boolean> owned = new HashMap<>();
+      Map<String, Set<Long>> accessors = new HashMap<>();
       List<FileUse> used = new ArrayList<>(recording.files().values());
       if (options.keepInherited()) {
         used.addAll(recording.inherited().values());
@@ -81,6 +97,8 @@ public final class AppArmorGenerator {
         Perms p = Perms.of(f.accesses());
         if (!p.isEmpty()) {
           paths.merge(key(f.path(), f.directory()), p, Perms::union);
+          owned.merge(key(f.path(), f.directory()), f.ownedByAccessors(), Boolean::logicalAnd);
+          accessors.computeIfAbsent(key(f.path(), f.directory()), k -> new HashSet<>()).addAll(f.accessUids());
           runsOf.computeIfAbsent(key(f.path(), f.directory()), k -> new TreeSet<>()).addAll(f.runs());
           if ((f.accesses().contains(Access.CREATE) || f.accesses().contains(Access.MKDIR))
               && f.accesses().contains(Access.DELETE)) {
@@ -156,9 +174,14 @@ public final class AppArmorGenerator {
       });
       Map<String, NamePatterns.Named> named = NamePatterns.of(globbable, shortLived, recording.runs());
       Map<String, Draft> drafts = new TreeMap<>();
+      boolean idsChanged = ID_CALLS.stream().anyMatch(recording.syscalls()::containsKey);
       for (Map.Entry<String, Perms> e : paths.entrySet()) {
         String path = e.getKey();
-        Draft d = draft(path, e.getValue(), sockets.contains(path), named.get(path));
+        // A task that changed its ids is no longer dumpable: its /proc entries belong to root.
+        Set<Long> who = accessors.getOrDefault(path, Set.of(-1L));
+        boolean procOwner = !idsChanged || who.stream().allMatch(uid -> uid == 0);
+        Draft d = draft(path, e.getValue(), sockets.contains(path), named.get(path),
+            owned.getOrDefault(path, false), procOwner);
         drafts.merge(d.text(), d, Draft::merge);
       }
       for (Draft d : drafts.values()) {
@@ -224,14 +247,17 @@ public final class AppArmorGenerator {
       return new AppArmorResult(profile, generalisations, distinct);
     }
 
-    private static Draft draft(String path, Perms perms, boolean socket, NamePatterns.Named named) {
+    private static Draft draft(String path, Perms perms, boolean socket, NamePatterns.Named named, boolean owned,
+        boolean procOwner) {
       TreeSet<String> src = new TreeSet<>(List.of(path));
       String proc = procPattern(path);
       if (proc != null) {
         return new Draft(
-            proc, perms, true, Kind.PROC, src,
-            "a process's own /proc entries; every numeric /proc/PID is taken to be the"
-                + " workload's own (the recording keeps no pid list), so the rule is owner-only");
+            proc, perms, procOwner, Kind.PROC, src,
+            "a process's own /proc entries; every numeric /proc/PID is taken to be the workload's own (the"
+                + " recording keeps no pid list), so the rule is owner-only"
+                + (procOwner ? "" : " - except here: the workload changed its ids, after which the kernel makes a"
+                    + " process's /proc entries root's"));
       }
       String text = named == null ? PathPattern.escape(path) : named.text();
       String reason = named == null ? ""
@@ -241,14 +267,14 @@ public final class AppArmorGenerator {
               + " or cache folder)";
       boolean plainFile = !socket && !perms.has(Perms.X);
       if (plainFile && TEMP_ROOTS.stream().anyMatch(path::startsWith)) {
-        return new Draft(text, perms, true, Kind.TEMP, src, reason.isEmpty() ? "" : reason + ", owner-only");
+        return new Draft(text, perms, owned, Kind.TEMP, src, reason.isEmpty() || !owned ? reason : reason + ", owner-only");
       }
       Kind kind =
           socket ? Kind.SOCKET
               : perms.has(Perms.X) ? Kind.PROGRAM
               : perms.has(Perms.M) ? Kind.LIBRARY
               : Kind.FILE;
-      return new Draft(text, perms, OWNER_ROOTS.stream().anyMatch(path::startsWith), kind, src, reason);
+      return new Draft(text, perms, owned && OWNER_ROOTS.stream().anyMatch(path::startsWith), kind, src, reason);
     }
 
     /** The /proc path as a pattern of the workload's own process, or null when it is not one. */

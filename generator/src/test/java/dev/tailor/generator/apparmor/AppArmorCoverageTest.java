@@ -45,6 +45,18 @@ class AppArmorCoverageTest {
   }
 
   @Test
+  void missing_anOwnerRule_grantsOnlyUsesNotShownToBeByAnotherUid() {
+    // The learned /tmp glob is owner-only (uid 1000 used its own files).
+    FileUse byOwner = new FileUse("/tmp/tmpz9y8x7w6", EnumSet.of(READ), new TreeMap<>(), false, 1,
+        new TreeSet<>(List.of("r")), new TreeSet<>(List.of(1000L)), 1000);
+    FileUse byWorker = new FileUse("/tmp/tmpz9y8x7w6", EnumSet.of(READ), new TreeMap<>(), false, 1,
+        new TreeSet<>(List.of("r")), new TreeSet<>(List.of(65534L)), 0);
+    assertEquals(Optional.empty(), COVERAGE.missing(byOwner));
+    assertEquals(Optional.of("r"), COVERAGE.missing(byWorker), "AppArmor's owner would deny uid 65534 root's file");
+    assertEquals(Optional.empty(), COVERAGE.missing(use("/tmp/tmpz9y8x7w6", false, READ)), "who used it: not known");
+  }
+
+  @Test
   void missing_saysWhichPermissionsLack() {
     assertEquals(Optional.empty(), COVERAGE.missing(use("/srv/data/in.txt", false, READ)));
     assertEquals(Optional.of("w"), COVERAGE.missing(use("/srv/data/in.txt", false, READ, WRITE)));

@@ -233,11 +233,11 @@ class AppArmorGeneratorTest {
     AppArmorResult r =
         generate(
             new RecordingBuilder()
-                .file("/tmp/tmpk2j3x_8q", READ, WRITE)
-                .file("/tmp/tmpz9y8w7v6", READ, WRITE)
-                .file("/tmp/report.Ab3xYz.json", WRITE)
-                .file("/tmp/plainname", READ)
-                .file("/home/ann/.config/app.ini", READ));
+                .owned("/tmp/tmpk2j3x_8q", READ, WRITE)
+                .owned("/tmp/tmpz9y8w7v6", READ, WRITE)
+                .owned("/tmp/report.Ab3xYz.json", WRITE)
+                .owned("/tmp/plainname", READ)
+                .owned("/home/ann/.config/app.ini", READ));
     assertEquals(
         List.of(
             "owner \"/tmp/plainname\" r,",
@@ -251,8 +251,45 @@ class AppArmorGeneratorTest {
   }
 
   @Test
+  void owner_onlyWhereEveryAccessWasByTheFilesOwner() {
+    // Issue 21: nginx's worker (uid 65534) reads a file root owns; the master (root) owns its own.
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .fileBy(65534, 0, "/tmp/www/index.html", READ)
+                .fileBy(0, 0, "/tmp/www/nginx.conf", READ)
+                .fileBy(-1, -1, "/home/ann/unknown", READ)
+                .fileBy(-1, 1000, "/home/ann/anyone", READ));
+    assertEquals(
+        List.of(
+            "\"/tmp/www/index.html\" r,",
+            "owner \"/tmp/www/nginx.conf\" r,",
+            "\"/home/ann/anyone\" r,",
+            "\"/home/ann/unknown\" r,"),
+        ruleLines(r));
+  }
+
+  @Test
+  void owner_ofNamesOneGlobStandsFor_onlyWhenEveryNameHadIt() {
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .owned("/tmp/tmpk2j3x_8q", READ, WRITE)
+                .fileBy(65534, 1000, "/tmp/tmpz9y8w7v6", READ, WRITE));
+    assertEquals(List.of("\"/tmp/tmp????????\" rw,"), ruleLines(r));
+  }
+
+  @Test
+  void procEntries_loseOwner_whenTheWorkloadChangedItsIds() {
+    RecordingBuilder b = new RecordingBuilder().fileBy(65534, -1, "/proc/self/status", READ);
+    assertEquals(List.of("owner \"@{PROC}/@{pid}/status\" r,"), ruleLines(generate(b)));
+    b.syscall("setuid");
+    assertEquals(List.of("\"@{PROC}/@{pid}/status\" r,"), ruleLines(generate(b)));
+  }
+
+  @Test
   void pidNamedTemporaryFiles_becomePidPatterns() {
-    AppArmorResult r = generate(new RecordingBuilder().file("/tmp/hsperfdata_root/18176", READ, WRITE, LOCK));
+    AppArmorResult r = generate(new RecordingBuilder().owned("/tmp/hsperfdata_root/18176", READ, WRITE, LOCK));
     assertEquals(List.of("owner \"/tmp/hsperfdata_root/@{pid}\" rwk,"), ruleLines(r));
     assertEquals("0123", t("0123"));
     assertEquals("12345678", t("12345678"));
@@ -262,7 +299,8 @@ class AppArmorGeneratorTest {
   @Test
   void programsAndSocketsUnderTemporaryFolders_stayLiteral() {
     AppArmorResult r = generate(new RecordingBuilder().exec("/tmp/x1Y2z3").socket("unix", "stream", "/tmp/s8Kq2Zx.sock"));
-    assertTrue(ruleLines(r).contains("owner \"/tmp/x1Y2z3\" ix,"), ruleLines(r).toString());
+    // An exec alone says nothing of who owned the program: no owner.
+    assertTrue(ruleLines(r).contains("\"/tmp/x1Y2z3\" ix,"), ruleLines(r).toString());
     assertTrue(ruleLines(r).stream().noneMatch(l -> l.contains("?")), ruleLines(r).toString());
   }
 
@@ -365,7 +403,7 @@ class AppArmorGeneratorTest {
 
   @Test
   void generate_isDeterministic_whateverOrderThePartsWereMergedIn() {
-    RecordingBuilder a = new RecordingBuilder().file("/srv/a/1", READ).file("/tmp/tmpq1w2e3r4", WRITE);
+    RecordingBuilder a = new RecordingBuilder().file("/srv/a/1", READ).owned("/tmp/tmpq1w2e3r4", WRITE);
     RecordingBuilder b = new RecordingBuilder().file("/srv/a/2", READ).exec("/usr/bin/env").socket("inet", "stream");
     Recording ab = Recording.merge("app", List.of(a.build(), b.build()));
     Recording ba = Recording.merge("app", List.of(b.build(), a.build()));

@@ -19,6 +19,7 @@ final class RecordingBuilder {
   private final TreeMap<String, SocketUse> sockets = new TreeMap<>();
   private final TreeMap<String, ExecUse> execs = new TreeMap<>();
   private final TreeMap<String, CapabilityUse> caps = new TreeMap<>();
+  private final TreeMap<String, dev.tailor.tracer.SyscallUse> syscalls = new TreeMap<>();
   private final TreeSet<String> runs = new TreeSet<>();
   private String run = "run1";
 
@@ -42,9 +43,25 @@ final class RecordingBuilder {
     return use(pathText, true, accesses);
   }
 
+  /** A file that tasks of fs uid {@code accessor} used, owned by {@code owner} as tailor saw it. */
+  RecordingBuilder fileBy(long accessor, long owner, String pathText, Access... accesses) {
+    return use(pathText, false, List.of(accessor), owner, accesses);
+  }
+
+  /** A file its users owned: every access by a task of the file's owner, uid 1000. */
+  RecordingBuilder owned(String pathText, Access... accesses) {
+    return fileBy(1000, 1000, pathText, accesses);
+  }
+
+  /** A use by the workload of its own file: tasks of uid 1000 used a file uid 1000 owned. */
   private RecordingBuilder use(String pathText, boolean directory, Access... accesses) {
+    return use(pathText, directory, List.of(1000L), 1000, accesses);
+  }
+
+  private RecordingBuilder use(String pathText, boolean directory, List<Long> accessors, long owner, Access... accesses) {
     Set<Access> a = accesses.length == 0 ? EnumSet.noneOf(Access.class) : EnumSet.of(accesses[0], accesses);
-    FileUse f = new FileUse(pathText, a, new TreeMap<>(), directory, 1, new TreeSet<>(List.of(run)));
+    FileUse f = new FileUse(pathText, a, new TreeMap<>(), directory, 1, new TreeSet<>(List.of(run)),
+        new TreeSet<>(accessors), owner);
     files.merge(pathText, f, FileUse::merge);
     runs.add(run);
     return this;
@@ -63,6 +80,11 @@ final class RecordingBuilder {
     return this;
   }
 
+  RecordingBuilder syscall(String name) {
+    syscalls.put(name, new dev.tailor.tracer.SyscallUse(1, new TreeMap<>(), new TreeSet<>(List.of(run))));
+    return this;
+  }
+
   RecordingBuilder capability(String name) {
     caps.put(name, new CapabilityUse(name, new TreeSet<>(List.of("why")), new TreeSet<>()));
     return this;
@@ -70,7 +92,7 @@ final class RecordingBuilder {
 
   Recording build() {
     return new Recording(
-        Recording.VERSION, "app", "x86_64", runs.isEmpty() ? new TreeSet<>(List.of(run)) : runs, new TreeMap<>(), files,
+        Recording.VERSION, "app", "x86_64", runs.isEmpty() ? new TreeSet<>(List.of(run)) : runs, syscalls, files,
         sockets, execs, caps, List.of(), List.of(), 1, List.of(), 0);
   }
 }

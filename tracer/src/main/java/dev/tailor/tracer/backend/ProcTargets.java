@@ -68,4 +68,29 @@ public final class ProcTargets {
       return Optional.empty();
     }
   }
+
+  /**
+   * Notes the ids of every thread of {@code pid}, as /proc shows them now, for a trace that attaches
+   * to them all.
+   */
+  public static void attachedIds(int pid, dev.tailor.tracer.record.Recorder recorder) {
+    List<Integer> tids = new ArrayList<>();
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
+      tasks.forEach(t -> {
+        try {
+          tids.add(Integer.parseInt(t.getFileName().toString()));
+        } catch (NumberFormatException e) {
+          // not a thread
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      tids.add(pid);
+    }
+    if (!tids.contains(pid)) {
+      tids.add(pid);
+    }
+    for (int tid : tids) {
+      dev.tailor.tracer.record.TaskIds.ofProcess(tid).ifPresent(ids -> recorder.attachedWith(tid, ids));
+    }
+  }
 }

@@ -96,6 +96,9 @@ public final class StraceBackend implements Backend {
     if (through != recorder) {
       // A gated trace follows a container runtime into the container's pid namespace.
       argv.add(PIDNS_TRANSLATION);
+    } else {
+      // strace runs the command with tailor's own ids (setpriv --pdeathsig changes none).
+      dev.tailor.tracer.record.TaskIds.ofProcess((int) ProcessHandle.current().pid()).ifPresent(recorder::startedWith);
     }
     return trace(argv, command, recorder, through, detail, Optional.empty(), false);
   }
@@ -137,6 +140,7 @@ public final class StraceBackend implements Backend {
       Target t = ProcTargets.describe(pid);
       recorder.addTarget(t);
       ProcTargets.cwd(pid).ifPresent(cwd -> recorder.setCwd(pid, cwd));
+      ProcTargets.attachedIds(pid, recorder);
       argv.add("-p");
       argv.add(Integer.toString(pid));
     }

@@ -217,6 +217,8 @@ public final class BpfBackend implements Backend {
         awaitWrapper(root, workload, bash);
         output.follow(root);
         recorder.setCwd(root, Path.of("").toAbsolutePath().toString());
+        // The wrapper waits to exec the command, with the ids the command starts with.
+        dev.tailor.tracer.record.TaskIds.ofProcess(root).ifPresent(ids -> recorder.attachedWith(root, ids));
         cgroup = WorkloadCgroup.create();
         // The root joins the workload's cgroup once it has exec'd the command; its children are
         // born inside. Until then (and for any process that leaves) the tracked map follows it.
@@ -265,6 +267,7 @@ public final class BpfBackend implements Backend {
       recorder.addTarget(ProcTargets.describe(pid));
       output.follow(pid);
       ProcTargets.cwd(pid).ifPresent(cwd -> recorder.setCwd(pid, cwd));
+      ProcTargets.attachedIds(pid, recorder);
     }
     Tracer tracer = new Tracer(attachProbes(new BpfPrograms.Plan(0, 0, exitNr, exitGroupNr, sigreturnNr, argMask()), pids), output);
     Optional<String> cut;

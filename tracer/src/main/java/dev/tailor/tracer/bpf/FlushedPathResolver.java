@@ -40,4 +40,9 @@ final class FlushedPathResolver implements PathResolver {
   public boolean isExecutableFile(String path) {
     return HostPathResolver.executableFile(path);
   }
+
+  @Override
+  public Optional<dev.tailor.tracer.record.FileStat> stat(String path) {
+    return dev.tailor.tracer.record.FileStat.of(path);
+  }
 }

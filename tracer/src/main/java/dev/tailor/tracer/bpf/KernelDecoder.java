@@ -388,10 +388,13 @@ final class KernelDecoder {
       List<Long> ids = new ArrayList<>();
       StringBuilder shown = new StringBuilder(name).append('(');
       for (int i = 0; i < id.get().ids().size(); i++) {
-        ids.add((long) e.intArg(i));
+        // setgroups: the count; its list is in the task's memory, which is not read.
+        if (id.get() != Effect.IdCall.SETGROUPS || i == 0) {
+          ids.add((long) e.intArg(i));
+        }
         shown.append(i == 0 ? "" : ", ").append(number(e.args()[i]));
       }
-      out.add(new IdChange(id.get(), ids, shown.append(')').toString()));
+      out.add(new IdChange(id.get(), ids, shown.append(')').toString(), e.ret()));
       return;
     }
     String capability = switch (name) {
@@ -422,7 +425,17 @@ final class KernelDecoder {
           out.add(new Capable("sys_time", name));
         }
       }
-      case "capset" -> out.add(new Capable("setpcap", "capset"));
+      case "capset" -> {
+        out.add(new Capable("setpcap", "capset"));
+        out.add(new Effect.PrivilegeChange("capset"));
+      }
+      case "prctl" -> {
+        // PR_SET_KEEPCAPS, PR_SET_SECUREBITS, PR_CAP_AMBIENT, PR_CAPBSET_DROP
+        int option = e.intArg(0);
+        if (option == 8 || option == 28 || option == 47 || option == 24) {
+          out.add(new Effect.PrivilegeChange("prctl(" + option + ")"));
+        }
+      }
       case "bpf" -> out.add(new Capable("bpf", "bpf(" + number(e.args()[0]) + ")"));
       case "sched_setscheduler", "sched_setattr" -> {
         int policy = (name.equals("sched_setattr") ? e.peek() : e.intArg(1)) & ~0x40000000;
@@ -433,12 +446,8 @@ final class KernelDecoder {
       }
       case "chown", "lchown", "fchown", "fchownat" -> {
         int ids = name.equals("fchownat") ? 2 : 1;
-        // uid and gid -1 change nothing and need no capability. Other ids need CAP_CHOWN unless the
-        // caller owns the file and keeps its owner (and one of its groups): the call does not say.
-        if (!number(e.args()[ids]).equals("-1") || !number(e.args()[ids + 1]).equals("-1")) {
-          out.add(new Capable("chown", name + "(" + chownArguments(e, name, spec) + ") - may not have been needed: "
-              + "the trace does not show the file's owner"));
-        }
+        out.add(new Effect.OwnerChange(chowned(e, name, spec), e.intArg(ids), e.intArg(ids + 1),
+            name + "(" + chownArguments(e, name, spec) + ")"));
       }
       case "mknod", "mknodat" -> {
         int type = e.intArg(name.equals("mknod") ? 1 : 2) & S_IFMT;
@@ -450,6 +459,16 @@ final class KernelDecoder {
         // No capability of its own.
       }
     }
+  }
+
+  /** The file a chown names: its path, or (fchown, fchownat with AT_EMPTY_PATH) its fd's path. */
+  private static PathArg chowned(KernelEvent e, String name, TracedCalls.Spec spec) {
+    if (name.equals("fchown") || (name.equals("fchownat") && (e.intArg(4) & AT_EMPTY_PATH) != 0)) {
+      return e.path(2).map(PathArg::resolved).orElse(PathArg.NONE);
+    }
+    return spec.row().flatMap(r -> pathArg(e, 0, r.dirfd(), 2,
+        !name.equals("lchown") && !(name.equals("fchownat") && (e.intArg(4) & AT_SYMLINK_NOFOLLOW) != 0)))
+        .orElse(PathArg.NONE);
   }
 
   /** A chown's arguments as the report shows them: the file, then the ids. */

@@ -56,7 +56,9 @@ final class TracedCalls {
       "mount", "umount2", "pivot_root", "setns", "sethostname", "setdomainname", "fsopen", "fsmount", "move_mount",
       "open_tree", "unshare", "ptrace", "process_vm_readv", "process_vm_writev", "settimeofday", "clock_settime",
       "adjtimex", "clock_adjtime", "reboot", "kexec_load", "kexec_file_load", "init_module", "finit_module",
-      "delete_module", "iopl", "ioperm", "capset", "bpf", "perf_event_open", "sched_setscheduler", "sched_setattr");
+      "delete_module", "iopl", "ioperm", "capset", "bpf", "perf_event_open", "sched_setscheduler", "sched_setattr",
+      // prctl: keep-caps, secure bits and ambient capabilities change what set*id calls do to capabilities
+      "prctl");
 
   /** Calls on an fd whose path the recorder reads (locks, attribute changes, directory listings). */
   static final List<String> FD_CALLS = List.of(

@@ -78,9 +78,11 @@ public sealed interface Effect {
   /**
    * A call that changed a process's ids. {@code ids} are the call's id arguments as numbers, in the
    * order of {@link IdCall} ({@code -1}, or its 32-bit form, leaves an id unchanged); {@code shown}
-   * is the call as the report names it.
+   * is the call as the report names it; {@code result} what it returned ({@code setfsuid} returns
+   * the old fs id), -1 when not known. For {@code setgroups}, {@code ids} are the count, then the
+   * groups where the trace shows them.
    */
-  record IdChange(IdCall call, List<Long> ids, String shown) implements Effect {
+  record IdChange(IdCall call, List<Long> ids, String shown, long result) implements Effect {
     public IdChange {
       ids = List.copyOf(ids);
     }
@@ -133,6 +135,18 @@ public sealed interface Effect {
       return java.util.Optional.ofNullable(BY_NAME.get(syscall));
     }
   }
+
+  /**
+   * A call that changed the task's capabilities, or how set*id calls change them (capset; prctl's
+   * keep-caps, secure bits, ambient capabilities).
+   */
+  record PrivilegeChange(String shown) implements Effect {}
+
+  /**
+   * A chown of a file: {@code file} as the call named it, or resolved through its fd; {@code uid}
+   * and {@code gid} as passed ({@code -1} keeps one).
+   */
+  record OwnerChange(PathArg file, long uid, long gid, String shown) implements Effect {}
 
   /** The value of an argument an argument filter is learned from. */
   record ArgumentValue(ArgFilter filter, long value) implements Effect {}

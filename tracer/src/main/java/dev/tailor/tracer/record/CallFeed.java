@@ -62,6 +62,15 @@ final class CallFeed {
     return calls.notes();
   }
 
+  ProcessIds ids() {
+    return calls.ids();
+  }
+
+  /** Decides what waits for the end of the trace. */
+  void finish() {
+    calls.finish();
+  }
+
   void accept(TraceEvent event) {
     if (event instanceof RepeatedCall r) {
       r.memo().replay(r.pid());
@@ -82,7 +91,7 @@ final class CallFeed {
       calls.paths().cloneStarted(c.pid());
     } else if (event instanceof ExitEvent e) {
       recorder.addProcess(e.pid());
-      calls.paths().exited(e.pid());
+      calls.exited(e.pid());
     } else if (event instanceof SignalEvent s) {
       recorder.addProcess(s.pid());
     } else if (event instanceof UnparsedLine u) {
@@ -174,7 +183,7 @@ final class CallFeed {
     }
     lastPid = pid;
     if (recorder.addProcess(pid)) {
-      calls.paths().newPid(pid);
+      calls.newPid(pid);
     }
   }
 }

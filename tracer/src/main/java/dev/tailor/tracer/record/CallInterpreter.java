@@ -13,6 +13,8 @@ import dev.tailor.tracer.call.Effect.FdSocket;
 import dev.tailor.tracer.call.Effect.Fork;
 import dev.tailor.tracer.call.Effect.IdChange;
 import dev.tailor.tracer.call.Effect.Open;
+import dev.tailor.tracer.call.Effect.OwnerChange;
+import dev.tailor.tracer.call.Effect.PrivilegeChange;
 import dev.tailor.tracer.call.Effect.PathAccess;
 import dev.tailor.tracer.call.Effect.SocketAddress;
 import dev.tailor.tracer.call.Effect.SocketOpen;
@@ -35,6 +37,8 @@ final class CallInterpreter {
   private final Effects effects;
   private final PathResolver resolver;
   private final ProcessPaths paths;
+  private final ProcessIds ids;
+  private final ChownChecks chowns;
   private final Set<String> interpreters = new TreeSet<>();
   private boolean sawUndecoratedOpen;
 
@@ -43,6 +47,31 @@ final class CallInterpreter {
     this.effects = effects;
     this.resolver = resolver;
     this.paths = new ProcessPaths(recorder, effects, resolver, initialCwd);
+    this.ids = new ProcessIds();
+    this.chowns = new ChownChecks(resolver);
+  }
+
+  /** The ids of every traced task. */
+  ProcessIds ids() {
+    return ids;
+  }
+
+  /** A pid seen for the first time: where it came from, for its working directory and ids. */
+  void newPid(int pid) {
+    java.util.OptionalInt parent = paths.cloningParent();
+    paths.newPid(pid);
+    ids.newPid(pid, parent);
+  }
+
+  /** A task has exited: its pid may come again for another. */
+  void exited(int pid) {
+    paths.exited(pid);
+    ids.exited(pid);
+  }
+
+  /** Adds what can be decided only once the trace is over: the chowns' capability. */
+  void finish() {
+    chowns.decide(recorder);
   }
 
   /** Where names are resolved from, process by process. */
@@ -65,6 +94,11 @@ final class CallInterpreter {
           + "read and mmap access");
     }
     w.addAll(paths.procNotes());
+    if (ids.unknownChanges() > 0) {
+      w.add(ids.unknownChanges() + " set*id calls came from processes whose ids were not known (a trace read from a "
+          + "log has no /proc to read them from): each is taken to need its capability");
+    }
+    w.addAll(chowns.notes());
     return w;
   }
 
@@ -90,13 +124,13 @@ final class CallInterpreter {
     if (effect instanceof PathAccess a) {
       paths.resolve(pid, a.path()).ifPresent(p -> {
         for (Access k : a.kinds()) {
-          file(p, k, a.errno(), a.directory());
+          file(pid, p, k, a.errno(), a.directory());
         }
       });
     } else if (effect instanceof Open o) {
       open(pid, o);
     } else if (effect instanceof FdAccess f) {
-      fdFile(f.path(), f.kind(), f.directory());
+      fdFile(pid, f.path(), f.kind(), f.directory());
     } else if (effect instanceof FdSocket s) {
       recorder.socketSeen(s.kind());
     } else if (effect instanceof Exec x) {
@@ -105,12 +139,13 @@ final class CallInterpreter {
       paths.exited(pid);
       if (f.child() > 0) {
         paths.forked(pid, f.child());
+        ids.forked(pid, f.child());
       }
     } else if (effect instanceof ChangeDir c) {
       paths.resolve(pid, c.dir()).ifPresent(p -> {
         paths.setCwd(pid, p);
         if (c.named()) {
-          file(p, Access.STAT, "", true);
+          file(pid, p, Access.STAT, "", true);
         }
       });
     } else if (effect instanceof SocketOpen s) {
@@ -119,15 +154,28 @@ final class CallInterpreter {
     } else if (effect instanceof SocketAddress a) {
       recorder.address(a);
     } else if (effect instanceof SocketPath s) {
-      socketPath(pid, s.name()).ifPresent(p -> file(p, s.kind(), "", false));
+      socketPath(pid, s.name()).ifPresent(p -> file(pid, p, s.kind(), "", false));
     } else if (effect instanceof Capable c) {
       recorder.capability(c.capability(), c.reason());
     } else if (effect instanceof IdChange c) {
-      // Every id change is taken to need its capability; issue 21 checks the ids it changes to.
-      recorder.capability(c.call().groups() ? "setgid" : "setuid", c.shown());
+      idChange(pid, c);
+      effects.also(p -> idChange(p, c));
+    } else if (effect instanceof PrivilegeChange c) {
+      ids.privilegeUnknown(pid);
+      effects.also(ids::privilegeUnknown);
+    } else if (effect instanceof OwnerChange c) {
+      Optional<String> file = paths.resolve(pid, c.file());
+      chowns.add(file, ids.of(pid), c);
+      effects.also(p -> chowns.add(file, ids.of(p), c));
     } else if (effect instanceof Warning w) {
       recorder.warn(w.text());
     }
+  }
+
+  /** An id change: the task's new ids, and the capability it needed given its ids before. */
+  private void idChange(int pid, IdChange c) {
+    ids.change(pid, c).ifPresent(why -> recorder.capability(c.call().groups() ? "setgid" : "setuid",
+        c.shown() + ": " + why));
   }
 
   private void open(int pid, Open o) {
@@ -144,12 +192,12 @@ final class CallInterpreter {
         path = p.get();
       }
       for (Access k : o.kinds()) {
-        file(path, k, "", o.directory());
+        file(pid, path, k, "", o.directory());
       }
     } else {
       paths.resolve(pid, o.path()).ifPresent(p -> {
         for (Access k : o.kinds()) {
-          file(p, k, o.errno(), o.directory());
+          file(pid, p, k, o.errno(), o.directory());
         }
       });
     }
@@ -162,7 +210,7 @@ final class CallInterpreter {
     }
     // execve of another thread reports "= 0" on the leader; "?" only when the process died meanwhile.
     if (!x.errno().isEmpty()) {
-      file(path.get(), Access.EXEC, x.errno(), false);
+      file(pid, path.get(), Access.EXEC, x.errno(), false);
       return;
     }
     if (!x.returned()) {
@@ -170,9 +218,15 @@ final class CallInterpreter {
     }
     String program = interpreted(pid, path.get());
     paths.exec(pid, program);
-    recorder.recordExec(path.get(), x.argv());
     String ran = path.get();
-    effects.also(p -> recorder.recordExec(ran, x.argv()));
+    // A set-id program changes the ids at exec; the mode is read once, a repeat shares it.
+    Optional<Integer> mode = resolver.stat(ran).map(FileStat::mode);
+    recorder.recordExec(ran, x.argv()).accessedBy(ids.fsuid(pid));
+    ids.exec(pid, mode);
+    effects.also(p -> {
+      recorder.recordExec(ran, x.argv()).accessedBy(ids.fsuid(p));
+      ids.exec(p, mode);
+    });
   }
 
   /**
@@ -199,8 +253,8 @@ final class CallInterpreter {
       }
       program = next;
       interpreters.add(PathText.escape(program));
-      file(program, Access.READ, "", false);
-      file(program, Access.MMAP_EXEC, "", false);
+      file(pid, program, Access.READ, "", false);
+      file(pid, program, Access.MMAP_EXEC, "", false);
     }
     return program;
   }
@@ -214,16 +268,28 @@ final class CallInterpreter {
     return Optional.of(resolver.resolve(PathNames.join(base, name), false));
   }
 
-  /** Records an access to a file a call named. */
-  private void file(String rawPath, Access kind, String errno, boolean directory) {
+  /** Records an access to a file a call named, and the fs uid of the task that made it. */
+  private void file(int pid, String rawPath, Access kind, String errno, boolean directory) {
     Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, errno, directory);
     acc.named = true;
-    effects.also(p -> acc.add(kind, errno, directory));
+    if (errno.isEmpty()) {
+      acc.accessedBy(ids.fsuid(pid));
+    }
+    effects.also(p -> {
+      acc.add(kind, errno, directory);
+      if (errno.isEmpty()) {
+        acc.accessedBy(ids.fsuid(p));
+      }
+    });
   }
 
   /** Records an access through an fd: a file only ever used so may have been inherited. */
-  private void fdFile(String rawPath, Access kind, boolean directory) {
+  private void fdFile(int pid, String rawPath, Access kind, boolean directory) {
     Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, "", directory);
-    effects.also(p -> acc.add(kind, "", directory));
+    acc.accessedBy(ids.fsuid(pid));
+    effects.also(p -> {
+      acc.add(kind, "", directory);
+      acc.accessedBy(ids.fsuid(p));
+    });
   }
 }

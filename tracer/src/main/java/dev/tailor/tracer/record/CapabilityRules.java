@@ -18,6 +18,54 @@ import java.util.function.Function;
 final class CapabilityRules {
   private CapabilityRules() {}
 
+  /** prctl options that change how set*id calls change capabilities, or the capabilities themselves. */
+  private static final java.util.Set<String> PRIVILEGE_PRCTLS = java.util.Set.of(
+      "PR_SET_KEEPCAPS", "PR_SET_SECUREBITS", "PR_CAP_AMBIENT", "PR_CAPBSET_DROP", "8", "28", "47", "24");
+
+  /** The file a chown names: its path argument, or (fchown, fchownat with AT_EMPTY_PATH) its fd's path. */
+  private static dev.tailor.tracer.call.PathArg chowned(String name, List<String> a) {
+    dev.tailor.tracer.call.PathArg none = dev.tailor.tracer.call.PathArg.NONE;
+    return switch (name) {
+      case "fchown" -> StraceText.decoratedPath(a.get(0)).map(dev.tailor.tracer.call.PathArg::resolved).orElse(none);
+      case "fchownat" -> {
+        boolean flags = a.size() > 4;
+        if (a.get(1).equals("\"\"") && flags && StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH")) {
+          yield StraceText.decoratedPath(a.get(0)).map(dev.tailor.tracer.call.PathArg::resolved).orElse(none);
+        }
+        yield StraceDecoder.argPath(a, 0, 1, !(flags && StraceText.hasFlag(a.get(4), "AT_SYMLINK_NOFOLLOW")))
+            .orElse(none);
+      }
+      default -> StraceDecoder.argPath(a, -1, 0, !name.equals("lchown")).orElse(none);
+    };
+  }
+
+  /** setgroups(N, [G, ...]): the count, then the groups when strace shows them all. */
+  private static void groups(List<String> a, List<Long> ids) {
+    long count = a.isEmpty() ? -1 : ValueNames.number(a.get(0).trim()).orElse(-1L);
+    ids.add(count);
+    if (count < 0 || a.size() < 2) {
+      return;
+    }
+    String list = a.get(1).trim();
+    if (count == 0) {
+      return;
+    }
+    if (!list.startsWith("[") || !list.endsWith("]") || list.contains("...")) {
+      return;
+    }
+    List<Long> groups = new ArrayList<>();
+    for (String g : list.substring(1, list.length() - 1).split(",")) {
+      java.util.Optional<Long> n = ValueNames.number(g.trim());
+      if (n.isEmpty()) {
+        return;
+      }
+      groups.add(n.get());
+    }
+    if (groups.size() == count) {
+      ids.addAll(groups);
+    }
+  }
+
   /** Adds capabilities to a list of effects. */
   private record Sink(List<Effect> out) {
     void add(boolean ok, String capability, String reason) {
@@ -36,10 +84,15 @@ final class CapabilityRules {
     if (id.isPresent()) {
       List<String> a = args.apply(e);
       List<Long> ids = new ArrayList<>();
-      for (int i = 0; i < id.get().ids().size(); i++) {
-        ids.add(i < a.size() ? ValueNames.number(a.get(i).trim()).orElse(-1L) : -1L);
+      if (id.get() == Effect.IdCall.SETGROUPS) {
+        groups(a, ids);
+      } else {
+        for (int i = 0; i < id.get().ids().size(); i++) {
+          ids.add(i < a.size() ? ValueNames.number(a.get(i).trim()).orElse(-1L) : -1L);
+        }
       }
-      out.add(new Effect.IdChange(id.get(), ids, name + "(" + e.args() + ")"));
+      long result = ValueNames.number(e.result().trim().split(" ", 2)[0]).orElse(-1L);
+      out.add(new Effect.IdChange(id.get(), ids, name + "(" + e.args() + ")", result));
       return;
     }
     switch (name) {
@@ -59,7 +112,16 @@ final class CapabilityRules {
       case "reboot", "kexec_load", "kexec_file_load" -> capability.add(ok, "sys_boot", name);
       case "init_module", "finit_module", "delete_module" -> capability.add(ok, "sys_module", name);
       case "iopl", "ioperm" -> capability.add(ok, "sys_rawio", name);
-      case "capset" -> capability.add(ok, "setpcap", "capset");
+      case "capset" -> {
+        capability.add(ok, "setpcap", "capset");
+        out.add(new Effect.PrivilegeChange("capset"));
+      }
+      case "prctl" -> {
+        List<String> a = args.apply(e);
+        if (!a.isEmpty() && PRIVILEGE_PRCTLS.contains(a.get(0).trim())) {
+          out.add(new Effect.PrivilegeChange("prctl(" + a.get(0).trim() + ")"));
+        }
+      }
       case "bpf" -> {
         List<String> a = args.apply(e);
         capability.add(ok, "bpf", "bpf(" + (a.isEmpty() ? "" : a.get(0)) + ")");
@@ -77,11 +139,11 @@ final class CapabilityRules {
     if (name.equals("fchownat") || name.equals("chown") || name.equals("lchown") || name.equals("fchown")) {
       List<String> a = args.apply(e);
       int ids = name.equals("fchownat") ? 2 : 1;
-      // uid and gid -1 change nothing and need no capability. Other ids need CAP_CHOWN unless the
-      // caller owns the file and keeps its owner (and one of its groups): the trace cannot tell.
-      if (a.size() <= ids + 1 || !a.get(ids).equals("-1") || !a.get(ids + 1).equals("-1")) {
-        capability.add(ok, "chown", name + "(" + StraceText.printable(PathText.escape(e.args()), 70)
-            + ") - may not have been needed: the trace does not show the file's owner");
+      if (a.size() > ids + 1) {
+        long uid = ValueNames.number(a.get(ids).trim()).orElse(-2L);
+        long gid = ValueNames.number(a.get(ids + 1).trim()).orElse(-2L);
+        out.add(new Effect.OwnerChange(chowned(name, a), uid == 0xffffffffL ? -1 : uid, gid == 0xffffffffL ? -1 : gid,
+            name + "(" + StraceText.printable(PathText.escape(e.args()), 70) + ")"));
       }
     }
     if (name.equals("mknod") || name.equals("mknodat")) {

@@ -160,4 +160,9 @@ public final class HostPathResolver implements PathResolver {
       return false;
     }
   }
+
+  @Override
+  public java.util.Optional<FileStat> stat(String path) {
+    return FileStat.of(path);
+  }
 }

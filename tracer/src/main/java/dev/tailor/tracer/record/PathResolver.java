@@ -37,6 +37,15 @@ public interface PathResolver {
     return false;
   }
 
+  /**
+   * The owner and mode of the file at a resolved path here and now, as the traced task sees it;
+   * empty when that cannot be known (a trace from another machine, a file gone, ids of another user
+   * namespace).
+   */
+  default java.util.Optional<FileStat> stat(String path) {
+    return java.util.Optional.empty();
+  }
+
   /** Only removes {@code .}, {@code ..} and repeated slashes: for traces from another machine. */
   PathResolver LEXICAL = (path, followLast) -> PathNames.normalize(path);
 }

@@ -60,6 +60,11 @@ final class ProcessPaths {
     procSelf.fork(parent, child);
   }
 
+  /** The one process inside clone or fork, whose child a new pid is; empty when none or several. */
+  java.util.OptionalInt cloningParent() {
+    return cloning.size() == 1 ? java.util.OptionalInt.of(cloning.iterator().next()) : java.util.OptionalInt.empty();
+  }
+
   /** A pid seen for the first time: while exactly one process is inside clone/fork, its child. */
   void newPid(int pid) {
     if (cwds.containsKey(pid) || cloning.size() != 1) {

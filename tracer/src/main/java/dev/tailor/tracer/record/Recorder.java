@@ -73,6 +73,15 @@ public final class Recorder implements Consumer<TraceEvent> {
     /** Whether a call named the file (an open, a stat, an exec), rather than only used an fd on it. */
     boolean named;
     long count;
+    /** The path as the calls named it, one char per byte. */
+    String raw = "";
+    /** The fs uids of the tasks whose accesses worked; {@link TaskIds#UNKNOWN} for a task whose ids were not known. */
+    final TreeSet<Long> accessUids = new TreeSet<>();
+
+    /** Notes the fs uid of a task whose access worked. */
+    void accessedBy(long fsuid) {
+      accessUids.add(fsuid);
+    }
 
     /** Adds one access; the {@link CallInterpreter} does it again on each repeat of the call. */
     void add(Access kind, String errno, boolean dir) {
@@ -197,11 +206,26 @@ public final class Recorder implements Consumer<TraceEvent> {
   }
 
   /** Records a successful exec of an absolute path; {@code argv} items in {@link PathText} form. */
-  void recordExec(String rawPath, List<String> argv) {
+  FileAcc recordExec(String rawPath, List<String> argv) {
     fileAccess(rawPath, Access.EXEC, "", false).named = true;
-    fileAccess(rawPath, Access.READ, "", false).named = true;
+    FileAcc f = fileAccess(rawPath, Access.READ, "", false);
+    f.named = true;
     String key = PathText.escape(rawPath);
     exec(new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run))));
+    return f;
+  }
+
+  /**
+   * The ids the workload tailor starts inherits, from the process that starts it: the first
+   * process the trace shows, with no parent in it, gets them.
+   */
+  public void startedWith(TaskIds ids) {
+    feed.ids().starter(ids);
+  }
+
+  /** The ids of a process or thread tailor attached to, read from /proc as it attached. */
+  public void attachedWith(int pid, TaskIds ids) {
+    feed.ids().attached(pid, ids);
   }
 
   /** Whether any call recorded so far used {@code rawFolder} or something below it. */
@@ -316,6 +340,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     FileAcc f = files.get(key);
     if (f == null) {
       f = new FileAcc();
+      f.raw = rawPath;
       files.put(key, f);
       f.directory = errno.isEmpty() && resolver.isDirectory(rawPath);
     }
@@ -342,6 +367,25 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   // ---- result ----
 
+  /**
+   * The owner of a file whose accesses were all by tasks of known fs uids, as tailor sees it now
+   * (once per path, at the end), or the maker of one the run made and removed; else {@link
+   * TaskIds#UNKNOWN}.
+   */
+  private long owner(FileAcc f) {
+    if (f.accessUids.isEmpty() || f.accessUids.contains(TaskIds.UNKNOWN)) {
+      return TaskIds.UNKNOWN;
+    }
+    Optional<FileStat> now = resolver.stat(f.raw);
+    if (now.isPresent()) {
+      return now.get().uid();
+    }
+    // Gone: a name the run made and removed or renamed away was its maker's, tasks of that one uid.
+    boolean made = f.ok.contains(Access.CREATE) || f.ok.contains(Access.MKDIR);
+    boolean gone = f.ok.contains(Access.DELETE) || f.ok.contains(Access.RENAME);
+    return made && gone && f.accessUids.size() == 1 ? f.accessUids.first() : TaskIds.UNKNOWN;
+  }
+
   /** The recording of everything seen so far. */
   public Recording toRecording(String name, String arch) {
     TreeSet<String> runs = new TreeSet<>(Set.of(run));
@@ -356,9 +400,11 @@ public final class Recorder implements Consumer<TraceEvent> {
     // Traced from its start, a workload that uses a file only through an fd got the fd from its
     // starter (or another process); attached to, it may have opened the file before the trace.
     boolean fromStart = targets.isEmpty();
+    feed.finish();
     files.forEach((k, f) -> {
       TreeMap<String, java.util.SortedSet<String>> failures = new TreeMap<>(f.failures);
-      (f.named || !fromStart ? fs : inherited).put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs));
+      (f.named || !fromStart ? fs : inherited).put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs,
+          f.accessUids, owner(f)));
     });
     TreeMap<String, SockAcc> socks = new TreeMap<>();
     sockets.forEach((k, v) -> socks.put(k.key(), v));

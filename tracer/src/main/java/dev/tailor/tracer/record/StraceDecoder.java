@@ -305,7 +305,7 @@ final class StraceDecoder {
    * Argument {@code pathIndex} as a name relative to the dirfd argument {@code dirIndex} (the
    * working directory when negative); empty when it is not a whole string.
    */
-  private static Optional<PathArg> argPath(List<String> a, int dirIndex, int pathIndex, boolean follow) {
+  static Optional<PathArg> argPath(List<String> a, int dirIndex, int pathIndex, boolean follow) {
     if (a.size() <= Math.max(dirIndex, pathIndex)) {
       return Optional.empty();
     }

@@ -4,7 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
-/** The few libc calls the JDK does not offer: byte-exact realpath and readlink, mkfifo, kill, isatty. */
+/** The few libc calls the JDK does not offer: byte-exact realpath, readlink and statx, mkfifo, kill, isatty. */
 public interface LibC extends Library {
   /** Loaded on first use. */
   LibC INSTANCE = Native.load("c", LibC.class);
@@ -13,6 +13,9 @@ public interface LibC extends Library {
 
   /** ssize_t readlink(path, buf, size): the length of a symlink's target, -1 for anything else. */
   long readlink(byte[] path, byte[] buf, long size);
+
+  /** int statx(dirfd, path, flags, mask, buf): 0, or -1 for a file that cannot be stat'ed. */
+  int statx(int dirfd, byte[] path, int flags, int mask, byte[] statxbuf);
 
   int mkfifo(String path, int mode);
 

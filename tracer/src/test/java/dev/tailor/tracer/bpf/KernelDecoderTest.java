@@ -166,8 +166,10 @@ class KernelDecoderTest {
     KernelEvent e = call(0, new long[] {-1L, 0, 0xffffffffL}, null, null, null, null, 0);
     dev.tailor.tracer.call.Call c = decoder.call(e, "setresuid", SPECS.get("setresuid"));
     assertEquals(List.of(new dev.tailor.tracer.call.Effect.IdChange(dev.tailor.tracer.call.Effect.IdCall.SETRESUID,
-        List.of(-1L, 0L, -1L), "setresuid(-1, 0, -1)")), c.effects());
-    assertEquals(Map.of("setuid", new java.util.TreeSet<>(List.of("setresuid(-1, 0, -1)"))),
+        List.of(-1L, 0L, -1L), "setresuid(-1, 0, -1)", 0)), c.effects());
+    // Ids not known (no process tailor started or attached to): taken to need it, as before.
+    assertEquals(Map.of("setuid", new java.util.TreeSet<>(List.of(
+        "setresuid(-1, 0, -1): the task's ids were not known, so the change is taken to need it"))),
         Map.of("setuid", record("setresuid", e).capabilities().get("setuid").reasons()));
   }
 

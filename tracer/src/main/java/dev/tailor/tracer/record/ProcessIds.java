@@ -1,0 +1,311 @@
+package dev.tailor.tracer.record;
+
+import static dev.tailor.tracer.record.TaskIds.UNKNOWN;
+
+import dev.tailor.tracer.call.Effect.IdCall;
+import dev.tailor.tracer.call.Effect.IdChange;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The ids of every traced task, followed as the kernel changes them (kernel/sys.c, kernel/groups.c):
+ * known where tailor started or attached the task (read from /proc) and inherited at fork; changed
+ * by each successful set*id call; and the capability each such call needed, given those ids. A
+ * task whose ids are not known (a trace read from a log) keeps the rule that every change needs
+ * its capability.
+ */
+final class ProcessIds {
+  private final Map<Integer, TaskIds> tasks = new HashMap<>();
+  /** The ids of the first task seen that has no parent in the trace: the one tailor started. */
+  private TaskIds starter = TaskIds.NONE_KNOWN;
+  private boolean starterSeen;
+  /** Set*id calls of tasks whose ids were not known, taken to need their capability. */
+  private long unknownChanges;
+
+  /** The ids the workload tailor starts inherits: the first new task with no known parent gets them. */
+  void starter(TaskIds ids) {
+    starter = ids;
+  }
+
+  /** The ids of a task tailor attached to, read when it attached. */
+  void attached(int pid, TaskIds ids) {
+    tasks.put(pid, ids);
+  }
+
+  /** A child a clone or fork returned: it starts with its parent's ids. */
+  void forked(int parent, int child) {
+    TaskIds p = tasks.get(parent);
+    if (p != null) {
+      tasks.putIfAbsent(child, p);
+    }
+  }
+
+  /** A task has exited: its pid may come again for another. */
+  void exited(int pid) {
+    tasks.remove(pid);
+  }
+
+  /** A task seen for the first time, with its parent when the trace says it. */
+  void newPid(int pid, OptionalInt parent) {
+    if (tasks.containsKey(pid)) {
+      starterSeen = true;
+      return;
+    }
+    if (parent.isPresent()) {
+      forked(parent.getAsInt(), pid);
+    } else if (!starterSeen && starter != TaskIds.NONE_KNOWN) {
+      tasks.put(pid, starter);
+    }
+    starterSeen = true;
+  }
+
+  /** The ids of a task, {@link TaskIds#NONE_KNOWN} where they are not known. */
+  TaskIds of(int pid) {
+    return tasks.getOrDefault(pid, TaskIds.NONE_KNOWN);
+  }
+
+  /** The task's filesystem uid, or {@link TaskIds#UNKNOWN}. */
+  long fsuid(int pid) {
+    return of(pid).fsuid();
+  }
+
+  /**
+   * A successful exec of a file with these mode bits: a set-id program changes the ids, and any
+   * program run by a task that is not root may carry file capabilities.
+   */
+  void exec(int pid, Optional<Integer> mode) {
+    TaskIds t = tasks.get(pid);
+    if (t == null) {
+      return;
+    }
+    if (mode.isEmpty() || (mode.get() & 06000) != 0) {
+      tasks.put(pid, TaskIds.NONE_KNOWN);
+    } else if (!(t.euid() == 0 && t.ruid() == 0)) {
+      privilegeUnknown(pid);
+    }
+  }
+
+  /** The task changed its capabilities or how set*id calls change them (capset, prctl). */
+  void privilegeUnknown(int pid) {
+    TaskIds t = tasks.get(pid);
+    if (t != null) {
+      tasks.put(pid, withPrivilege(t, TaskIds.Privilege.UNKNOWN));
+    }
+  }
+
+  /** How many set*id calls came from tasks whose ids were not known. */
+  long unknownChanges() {
+    return unknownChanges;
+  }
+
+  /**
+   * Applies a successful id change of {@code pid}; returns the reason it needed its capability
+   * ({@code setuid} or {@code setgid} after {@link IdCall#groups}), empty when the kernel would
+   * not have checked it, or would have done the same without it.
+   */
+  Optional<String> change(int pid, IdChange c) {
+    TaskIds t = of(pid);
+    boolean known = t != TaskIds.NONE_KNOWN;
+    Optional<String> needed = switch (c.call()) {
+      case SETGROUPS -> {
+        // may_setgroups(): CAP_SETGID whatever the list, even the current one.
+        tasks.computeIfPresent(pid, (k, v) -> groups(v, c.ids()));
+        yield Optional.of("setgroups always needs it (the kernel checks it whatever the list)");
+      }
+      default -> {
+        Ids ids = Ids.of(t, c.call().groups());
+        Optional<String> why = apply(ids, c.call(), args(c), c.result(), t.mayChangeIds());
+        tasks.computeIfPresent(pid, (k, v) -> ids.into(v, c.call().groups()));
+        yield why;
+      }
+    };
+    if (!known) {
+      unknownChanges++;
+      return Optional.of("the task's ids were not known, so the change is taken to need it");
+    }
+    return needed;
+  }
+
+  private static long[] args(IdChange c) {
+    long[] a = new long[c.ids().size()];
+    for (int i = 0; i < a.length; i++) {
+      long v = c.ids().get(i);
+      a[i] = v == 0xffffffffL ? -1 : v;
+    }
+    return a;
+  }
+
+  /** The four ids one family of calls works on: real, effective, saved and filesystem. */
+  private static final class Ids {
+    long r;
+    long e;
+    long s;
+    long f;
+
+    static Ids of(TaskIds t, boolean groups) {
+      Ids i = new Ids();
+      i.r = groups ? t.rgid() : t.ruid();
+      i.e = groups ? t.egid() : t.euid();
+      i.s = groups ? t.sgid() : t.suid();
+      i.f = groups ? t.fsgid() : t.fsuid();
+      return i;
+    }
+
+    TaskIds into(TaskIds t, boolean groups) {
+      return groups
+          ? new TaskIds(t.ruid(), t.euid(), t.suid(), t.fsuid(), r, e, s, f, t.groups(), t.groupsKnown(), t.privilege())
+          : new TaskIds(r, e, s, f, t.rgid(), t.egid(), t.sgid(), t.fsgid(), t.groups(), t.groupsKnown(), t.privilege());
+    }
+
+    static String shown(long r, long e, long s) {
+      return "real " + name(r) + ", effective " + name(e) + ", saved " + name(s);
+    }
+
+    private static String name(long id) {
+      return id == UNKNOWN ? "?" : Long.toString(id);
+    }
+  }
+
+  /**
+   * Applies one call of the uid or gid family to {@code ids} as kernel/sys.c does, and says why it
+   * needed its capability. {@code privileged}: whether the task held it, when known. A call that
+   * worked although these ids say it needed a capability the task is taken not to hold still gets
+   * it: the ids or the privilege known here are then wrong, and the trace is right.
+   */
+  private static Optional<String> apply(Ids ids, IdCall call, long[] a, long result, Optional<Boolean> privileged) {
+    String id = call.groups() ? "gid" : "uid";
+    long r = ids.r;
+    long e = ids.e;
+    long s = ids.s;
+    boolean allKnown = r != UNKNOWN && e != UNKNOWN && s != UNKNOWN;
+    switch (call) {
+      case SETUID, SETGID -> {
+        long x = a[0];
+        // The kernel checks the capability first and, holding it, sets all four ids; without it
+        // only the real or saved id may be taken, as the effective and fs id alone.
+        ids.e = x;
+        ids.f = x;
+        if (r == x && s == x) {
+          return Optional.empty();
+        }
+        if (privileged.isPresent() && !privileged.get() && (r == x || s == x)) {
+          // Without the capability: it took its real or saved id, and keeps the others.
+          return Optional.empty();
+        }
+        if (privileged.isPresent()) {
+          ids.r = x;
+          ids.s = x;
+        } else {
+          ids.r = r == x ? x : UNKNOWN;
+          ids.s = s == x ? x : UNKNOWN;
+        }
+        if (r == UNKNOWN || s == UNKNOWN) {
+          return Optional.of("the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")");
+        }
+        return Optional.of(r == x || s == x
+            ? id + " " + x + " is its real or saved " + id + " (" + ids(r, s) + "), but only with the capability does "
+                + "the call also set the real and saved " + id + ", as it does for a privileged task"
+            : id + " " + x + " is not among its real and saved " + id + "s (" + ids(r, s) + ")");
+      }
+      case SETREUID, SETREGID -> {
+        long nr = a[0];
+        long ne = a[1];
+        ids.r = nr != -1 ? nr : r;
+        ids.e = ne != -1 ? ne : e;
+        if (nr != -1 || (ne != -1 && ne != r)) {
+          ids.s = nr == -1 && r == UNKNOWN ? UNKNOWN : ids.e;
+        }
+        ids.f = ids.e;
+        if (nr != -1 && !isAmong(nr, r, e)) {
+          return Optional.of(r == UNKNOWN || e == UNKNOWN
+              ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
+              : "real " + id + " " + nr + " is not among its real and effective " + id + "s (" + ids(r, e) + ")");
+        }
+        if (ne != -1 && !isAmong(ne, r, e, s)) {
+          return Optional.of(!allKnown
+              ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
+              : "effective " + id + " " + ne + " is not among its real, effective and saved " + id + "s ("
+                  + ids(r, e, s) + ")");
+        }
+        return Optional.empty();
+      }
+      case SETRESUID, SETRESGID -> {
+        String[] which = {"real", "effective", "saved"};
+        Optional<String> why = Optional.empty();
+        for (int i = 0; i < 3 && why.isEmpty(); i++) {
+          if (a[i] != -1 && !isAmong(a[i], r, e, s)) {
+            why = Optional.of(!allKnown
+                ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
+                : which[i] + " " + id + " " + a[i] + " is not among its real, effective and saved " + id + "s ("
+                    + ids(r, e, s) + ")");
+          }
+        }
+        boolean noop = (a[0] == -1 || a[0] == r) && (a[1] == -1 || (a[1] == e && a[1] == ids.f))
+            && (a[2] == -1 || a[2] == s);
+        if (!noop) {
+          ids.r = a[0] != -1 ? a[0] : r;
+          ids.e = a[1] != -1 ? a[1] : e;
+          ids.s = a[2] != -1 ? a[2] : s;
+          ids.f = ids.e;
+        }
+        return why;
+      }
+      case SETFSUID, SETFSGID -> {
+        long x = a[0];
+        // Never fails: it returns the old fs id, which says what it was.
+        long f = result >= 0 ? result : ids.f;
+        ids.f = f;
+        if (x == -1 || x == f || isAmong(x, r, e, s)) {
+          ids.f = x == -1 ? f : x;
+          return Optional.empty();
+        }
+        boolean maybeAmong = !allKnown || f == UNKNOWN;
+        if (privileged.isPresent() && !privileged.get()) {
+          // Without the capability the kernel leaves the fs id as it was, unless x was one of the others.
+          ids.f = maybeAmong ? UNKNOWN : f;
+          return Optional.empty();
+        }
+        ids.f = privileged.orElse(false) ? x : UNKNOWN;
+        return Optional.of(maybeAmong
+            ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ", fs " + (f == UNKNOWN ? "?" : f) + ")"
+            : "fs " + id + " " + x + " is not among its real, effective, saved and fs " + id + "s (" + ids(r, e, s, f)
+                + ")");
+      }
+      default -> throw new IllegalArgumentException(call.name());
+    }
+  }
+
+  /** Whether {@code x} is certainly one of {@code ids}. */
+  private static boolean isAmong(long x, long... ids) {
+    for (long id : ids) {
+      if (id == x && id != UNKNOWN) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String ids(long... ids) {
+    StringBuilder s = new StringBuilder();
+    for (long id : ids) {
+      s.append(s.length() == 0 ? "" : ", ").append(id == UNKNOWN ? "?" : Long.toString(id));
+    }
+    return s.toString();
+  }
+
+  /** setgroups(n, list): {@code ids} are the count, then the list when the trace shows it. */
+  private static TaskIds groups(TaskIds t, List<Long> ids) {
+    boolean shown = !ids.isEmpty() && ids.size() == ids.get(0) + 1;
+    List<Long> list = shown ? ids.subList(1, ids.size()) : List.of();
+    return new TaskIds(t.ruid(), t.euid(), t.suid(), t.fsuid(), t.rgid(), t.egid(), t.sgid(), t.fsgid(), list, shown,
+        t.privilege());
+  }
+
+  private static TaskIds withPrivilege(TaskIds t, TaskIds.Privilege p) {
+    return new TaskIds(t.ruid(), t.euid(), t.suid(), t.fsuid(), t.rgid(), t.egid(), t.sgid(), t.fsgid(), t.groups(),
+        t.groupsKnown(), p);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.tailor.tracer.record;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The credentials of one task as the kernel keeps them: real, effective, saved and filesystem uid
+ * and gid, the supplementary groups, and what is known of its capabilities. {@link #UNKNOWN} ({@code
+ * -1}, which is no valid id) stands for an id that is not known.
+ *
+ * @param groupsKnown whether {@code groups} are the task's supplementary groups
+ */
+public record TaskIds(
+    long ruid, long euid, long suid, long fsuid,
+    long rgid, long egid, long sgid, long fsgid,
+    List<Long> groups, boolean groupsKnown, Privilege privilege) {
+  /** An id that is not known. */
+  public static final long UNKNOWN = -1;
+
+  /** Nothing known. */
+  public static final TaskIds NONE_KNOWN =
+      new TaskIds(UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, List.of(), false,
+          Privilege.UNKNOWN);
+
+  /** What is known of a task's capabilities. */
+  public enum Privilege {
+    /**
+     * Root's rules: CAP_SETUID and CAP_SETGID held exactly while the effective uid is 0, CAP_CHOWN
+     * while the filesystem uid is 0 too (the kernel's set*id capability fix-ups, without keep-caps
+     * or secure bits).
+     */
+    ROOT,
+    /** Not known (changed by capset, prctl, an exec of a set-id or file-capability program). */
+    UNKNOWN
+  }
+
+  public TaskIds {
+    groups = List.copyOf(groups);
+  }
+
+  /** Whether the task holds CAP_SETUID and CAP_SETGID, if that is known. */
+  Optional<Boolean> mayChangeIds() {
+    return privilege == Privilege.ROOT && euid != UNKNOWN ? Optional.of(euid == 0) : Optional.empty();
+  }
+
+  /**
+   * The ids of process {@code pid} (or thread) as {@code /proc/PID/status} lists them now; empty
+   * when the process is gone, or lives in a user namespace whose ids differ from the ones it
+   * passes to its calls.
+   */
+  public static Optional<TaskIds> ofProcess(int pid) {
+    Path proc = Path.of("/proc", Integer.toString(pid));
+    try {
+      for (String map : List.of("uid_map", "gid_map")) {
+        String m = Files.readString(proc.resolve(map), StandardCharsets.ISO_8859_1).trim();
+        if (!m.matches("0\\s+0\\s+4294967295")) {
+          return Optional.empty();
+        }
+      }
+      return parse(Files.readAllLines(proc.resolve("status"), StandardCharsets.ISO_8859_1));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The ids in the lines of a {@code /proc/PID/status}, if they are all there. */
+  static Optional<TaskIds> parse(List<String> status) {
+    long[] uid = null;
+    long[] gid = null;
+    List<Long> groups = null;
+    long capEff = -1;
+    long capPrm = -1;
+    for (String line : status) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String value = line.substring(colon + 1).trim();
+      switch (line.substring(0, colon)) {
+        case "Uid" -> uid = numbers(value, 4);
+        case "Gid" -> gid = numbers(value, 4);
+        case "Groups" -> {
+          groups = new ArrayList<>();
+          for (String g : value.isEmpty() ? new String[0] : value.split("\\s+")) {
+            groups.add(Long.parseLong(g));
+          }
+        }
+        case "CapEff" -> capEff = Long.parseUnsignedLong(value, 16);
+        case "CapPrm" -> capPrm = Long.parseUnsignedLong(value, 16);
+        default -> {
+          // not needed
+        }
+      }
+    }
+    if (uid == null || gid == null || groups == null || capEff == -1 || capPrm == -1) {
+      return Optional.empty();
+    }
+    return Optional.of(new TaskIds(uid[0], uid[1], uid[2], uid[3], gid[0], gid[1], gid[2], gid[3], groups, true,
+        privilege(uid, capEff, capPrm)));
+  }
+
+  /** CAP_CHOWN, CAP_SETGID and CAP_SETUID. */
+  private static final long ID_CAPS = 1L | (1L << 6) | (1L << 7);
+
+  /**
+   * Root's rules hold where the masks are what they would make of these ids: the capabilities in
+   * effect exactly when the effective uid is 0, permitted while any uid is 0.
+   */
+  private static Privilege privilege(long[] uid, long capEff, long capPrm) {
+    boolean effective = (capEff & ID_CAPS) == ID_CAPS;
+    boolean none = (capEff & ID_CAPS) == 0;
+    boolean permitted = (capPrm & ID_CAPS) == ID_CAPS;
+    boolean noPermitted = (capPrm & ID_CAPS) == 0;
+    boolean anyRoot = uid[0] == 0 || uid[1] == 0 || uid[2] == 0;
+    boolean rootRules = (uid[1] == 0 && uid[3] == 0 ? effective : none) && (anyRoot ? permitted : noPermitted);
+    return rootRules ? Privilege.ROOT : Privilege.UNKNOWN;
+  }
+
+  private static long[] numbers(String value, int count) {
+    String[] parts = value.split("\\s+");
+    if (parts.length != count) {
+      throw new IllegalArgumentException("expected " + count + " ids: " + value);
+    }
+    long[] out = new long[count];
+    for (int i = 0; i < count; i++) {
+      out[i] = Long.parseLong(parts[i]);
+    }
+    return out;
+  }
+}
