@@ -136,7 +136,7 @@ final class CallInterpreter {
       if (!o.opened().isEmpty()) {
         path = o.opened();
       } else {
-        sawUndecoratedOpen = true;
+        sawUndecoratedOpen |= !o.reopens();
         Optional<String> p = paths.resolve(pid, o.path());
         if (p.isEmpty()) {
           return;
@@ -144,7 +144,16 @@ final class CallInterpreter {
         path = p.get();
       }
       for (Access k : o.kinds()) {
-        file(path, k, "", o.directory());
+        if (o.reopens()) {
+          // What a descriptor the process had is open on: used as through that fd, so inherited
+          // stdio reopened by name (echo > /dev/stdout) is reported as inherited, as its writes
+          // are; O_CREAT on it makes nothing.
+          if (k != Access.CREATE) {
+            fdFile(path, k, o.directory());
+          }
+        } else {
+          file(path, k, "", o.directory());
+        }
       }
     } else {
       paths.resolve(pid, o.path()).ifPresent(p -> {
