@@ -1,5 +1,6 @@
 package dev.tailor.tracer;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -13,6 +14,10 @@ import java.util.TreeSet;
  * their errno names), whether the path is a directory, how many calls touched it, and which runs.
  *
  * @param path the absolute path in {@link PathText} form
+ * @param shortLived whether, in every run that used the name, the run made it (before anything
+ *     else used it) and it was gone at the end (removed or renamed away): a temporary name
+ * @param pidAt where, in the name's last part (byte offsets), a number equal to the pid of the
+ *     process that made it stood, in every run; empty unless short-lived
  */
 public record FileUse(
     String path,
@@ -20,7 +25,9 @@ public record FileUse(
     SortedMap<String, SortedSet<String>> failures,
     boolean directory,
     long count,
-    SortedSet<String> runs) {
+    SortedSet<String> runs,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean shortLived,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) SortedSet<Integer> pidAt) {
   public FileUse {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path is not absolute: " + path);
@@ -30,6 +37,29 @@ public record FileUse(
     failures.forEach((k, v) -> f.put(k, Collections.unmodifiableSortedSet(new TreeSet<>(v))));
     failures = Collections.unmodifiableSortedMap(f);
     runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
+    // Recordings written before name lifetimes were kept have no pidAt.
+    pidAt = Collections.unmodifiableSortedSet(pidAt == null || !shortLived ? new TreeSet<>() : new TreeSet<>(pidAt));
+  }
+
+  /** A use with no evidence of a temporary name. */
+  public FileUse(
+      String path,
+      Set<Access> accesses,
+      SortedMap<String, SortedSet<String>> failures,
+      boolean directory,
+      long count,
+      SortedSet<String> runs) {
+    this(path, accesses, failures, directory, count, runs, false, null);
+  }
+
+  /** The same use under another path with the same last part (a container's view of it). */
+  public FileUse withPath(String other) {
+    return new FileUse(other, accesses, failures, directory, count, runs, shortLived, pidAt);
+  }
+
+  /** The same use, by other runs. */
+  public FileUse withRuns(SortedSet<String> other) {
+    return new FileUse(path, accesses, failures, directory, count, other, shortLived, pidAt);
   }
 
   /** Whether any access to the path succeeded. */
@@ -50,6 +80,10 @@ public record FileUse(
     other.failures.forEach((k, v) -> f.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
     TreeSet<String> r = new TreeSet<>(runs);
     r.addAll(other.runs);
-    return new FileUse(path, a, f, directory || other.directory, count + other.count, r);
+    // Temporary only where every run that used the name made and removed it.
+    TreeSet<Integer> pids = new TreeSet<>(pidAt);
+    pids.retainAll(other.pidAt);
+    boolean both = shortLived && other.shortLived;
+    return new FileUse(path, a, f, directory || other.directory, count + other.count, r, both, pids);
   }
 }

@@ -77,7 +77,7 @@ public final class ContainerView {
         dropped.add(f.path());
         continue;
       }
-      FileUse moved = new FileUse(p.get(), f.accesses(), f.failures(), f.directory(), f.count(), f.runs());
+      FileUse moved = f.withPath(p.get());
       files.merge(p.get(), moved, FileUse::merge);
     }
     TreeMap<String, ExecUse> execs = new TreeMap<>();

@@ -73,6 +73,8 @@ public final class Recorder implements Consumer<TraceEvent> {
     /** Whether a call named the file (an open, a stat, an exec), rather than only used an fd on it. */
     boolean named;
     long count;
+    /** The name's life in the run, in call order. */
+    final NameLife life = new NameLife();
 
     /** Adds one access; the {@link CallInterpreter} does it again on each repeat of the call. */
     void add(Access kind, String errno, boolean dir) {
@@ -358,7 +360,8 @@ public final class Recorder implements Consumer<TraceEvent> {
     boolean fromStart = targets.isEmpty();
     files.forEach((k, f) -> {
       TreeMap<String, java.util.SortedSet<String>> failures = new TreeMap<>(f.failures);
-      (f.named || !fromStart ? fs : inherited).put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs));
+      (f.named || !fromStart ? fs : inherited).put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs,
+          f.life.shortLived(), f.life.pidAt()));
     });
     TreeMap<String, SockAcc> socks = new TreeMap<>();
     sockets.forEach((k, v) -> socks.put(k.key(), v));
