@@ -38,6 +38,18 @@ final class RecordingBuilder {
     return use(PathText.escape(rawBytes), false, accesses);
   }
 
+  /**
+   * A file the run made and removed (its life proves it temporary); {@code pidAt}: where its
+   * maker's pid stood in the last name.
+   */
+  RecordingBuilder madeAndGone(String pathText, Set<Integer> pidAt, Access... accesses) {
+    Set<Access> a = EnumSet.of(accesses[0], accesses);
+    FileUse f = new FileUse(pathText, a, new TreeMap<>(), false, 1, new TreeSet<>(List.of(run)), true, new TreeSet<>(pidAt));
+    files.merge(pathText, f, FileUse::merge);
+    runs.add(run);
+    return this;
+  }
+
   RecordingBuilder dir(String pathText, Access... accesses) {
     return use(pathText, true, accesses);
   }
