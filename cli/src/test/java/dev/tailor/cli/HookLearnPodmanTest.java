@@ -94,6 +94,29 @@ class HookLearnPodmanTest {
   }
 
   @Test
+  void stdioReopenedByName_isReportedInherited_andTheReportGivesNoAdviceTheHookAlreadyFollows() throws Exception {
+    TailorProcess.Result r = learn("stdio", List.of(), "/usr/bin/sh", "-c",
+        "echo out > /dev/stdout; echo err > /dev/stderr; echo plain");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("out\nplain\n", r.out());
+    // podman may run poststop hooks (tailor's wait for the profile) after 'podman run' has returned.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (!learnLog().contains(": tailor: wrote ")) {
+      assertTrue(System.nanoTime() < deadline, "no profile written: " + learnLog());
+      Thread.sleep(50);
+    }
+    Path profile = store.resolve("stdio");
+    Recording rec = RecordingJson.read(profile);
+    assertTrue(rec.inherited().keySet().containsAll(List.of("/dev/stdout", "/dev/stderr")), rec.inherited().keySet().toString());
+    assertFalse(rec.files().containsKey("/dev/stdout") || rec.files().containsKey("/dev/stderr"), rec.files().keySet().toString());
+    String aa = Files.readString(profile.resolve("apparmor.profile"));
+    assertFalse(aa.contains("/dev/stdout") || aa.contains("/dev/stderr"), aa);
+    String report = Files.readString(profile.resolve("report.md"));
+    assertTrue(report.contains("## Inherited files"), report);
+    assertFalse(report.contains("record with strace"), "the hook traces with strace -f -yy already:\n" + report);
+  }
+
+  @Test
   void profileFolderLinkedOutOfTheStore_isNotWrittenThrough() throws Exception {
     Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
     Files.writeString(elsewhere.resolve("keep.txt"), "mine\n");

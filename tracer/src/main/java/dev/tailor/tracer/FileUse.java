@@ -1,5 +1,6 @@
 package dev.tailor.tracer;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -13,6 +14,10 @@ import java.util.TreeSet;
  * their errno names), whether the path is a directory, how many calls touched it, and which runs.
  *
  * @param path the absolute path in {@link PathText} form
+ * @param shortLived whether, in every run that used the name, the run made it (before anything
+ *     else used it) and it was gone at the end (removed or renamed away): a temporary name
+ * @param pidAt where, in the name's last part (byte offsets), a number equal to the pid of the
+ *     process that made it stood, in every run; empty unless short-lived
  * @param accessUids the fs uids of the tasks whose accesses worked; -1 for a task whose ids were
  *     not known
  * @param ownerUid the file's owner as tailor saw it at the end of a recording, where that can
@@ -25,14 +30,10 @@ public record FileUse(
     boolean directory,
     long count,
     SortedSet<String> runs,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean shortLived,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) SortedSet<Integer> pidAt,
     SortedSet<Long> accessUids,
     long ownerUid) {
-  /** A use that says nothing of who made it, or of the file's owner. */
-  public FileUse(String path, Set<Access> accesses, SortedMap<String, SortedSet<String>> failures, boolean directory,
-      long count, SortedSet<String> runs) {
-    this(path, accesses, failures, directory, count, runs, new TreeSet<>(), -1);
-  }
-
   public FileUse {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path is not absolute: " + path);
@@ -42,11 +43,24 @@ public record FileUse(
     failures.forEach((k, v) -> f.put(k, Collections.unmodifiableSortedSet(new TreeSet<>(v))));
     failures = Collections.unmodifiableSortedMap(f);
     runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
+    // Recordings written before name lifetimes were kept have no pidAt.
+    pidAt = Collections.unmodifiableSortedSet(pidAt == null || !shortLived ? new TreeSet<>() : new TreeSet<>(pidAt));
     // A recording written before these were kept has neither: nothing known.
     accessUids = Collections.unmodifiableSortedSet(accessUids == null ? new TreeSet<>() : new TreeSet<>(accessUids));
     if (accessUids.isEmpty()) {
       ownerUid = -1;
     }
+  }
+
+  /** A use that says nothing of a temporary name, of who made it, or of the file's owner. */
+  public FileUse(
+      String path,
+      Set<Access> accesses,
+      SortedMap<String, SortedSet<String>> failures,
+      boolean directory,
+      long count,
+      SortedSet<String> runs) {
+    this(path, accesses, failures, directory, count, runs, false, null, new TreeSet<>(), -1);
   }
 
   /**
@@ -65,9 +79,14 @@ public record FileUse(
     return ownerUid >= 0 && !accessUids.contains(-1L) && accessUids.stream().anyMatch(u -> u != ownerUid);
   }
 
-  /** The same use, under another path or with other runs. */
-  public FileUse with(String newPath, SortedSet<String> newRuns) {
-    return new FileUse(newPath, accesses, failures, directory, count, newRuns, accessUids, ownerUid);
+  /** The same use under another path with the same last part (a container's view of it). */
+  public FileUse withPath(String other) {
+    return new FileUse(other, accesses, failures, directory, count, runs, shortLived, pidAt, accessUids, ownerUid);
+  }
+
+  /** The same use, by other runs. */
+  public FileUse withRuns(SortedSet<String> other) {
+    return new FileUse(path, accesses, failures, directory, count, other, shortLived, pidAt, accessUids, ownerUid);
   }
 
   /** Whether any access to the path succeeded. */
@@ -88,10 +107,14 @@ public record FileUse(
     other.failures.forEach((k, v) -> f.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
     TreeSet<String> r = new TreeSet<>(runs);
     r.addAll(other.runs);
+    // Temporary only where every run that used the name made and removed it.
+    TreeSet<Integer> pids = new TreeSet<>(pidAt);
+    pids.retainAll(other.pidAt);
+    boolean both = shortLived && other.shortLived;
     TreeSet<Long> uids = new TreeSet<>(accessUids);
     uids.addAll(other.accessUids);
     // A run that says nothing of its accessors leaves the owner unproven.
     long owner = ownerUid == other.ownerUid ? ownerUid : -1;
-    return new FileUse(path, a, f, directory || other.directory, count + other.count, r, uids, owner);
+    return new FileUse(path, a, f, directory || other.directory, count + other.count, r, both, pids, uids, owner);
   }
 }

@@ -198,7 +198,7 @@ public record Recording(
     TreeMap<String, SyscallUse> sys = new TreeMap<>();
     syscalls.forEach((k, v) -> sys.put(k, new SyscallUse(v.count(), v.errors(), r.apply(v.runs()))));
     TreeMap<String, FileUse> fs = new TreeMap<>();
-    files.forEach((k, v) -> fs.put(k, v.with(v.path(), r.apply(v.runs()))));
+    files.forEach((k, v) -> fs.put(k, v.withRuns(r.apply(v.runs()))));
     TreeMap<String, SocketUse> ss = new TreeMap<>();
     sockets.forEach((k, v) -> ss.put(k, new SocketUse(v.family(), v.type(), v.local(), v.peers(), v.count(), r.apply(v.runs()))));
     TreeMap<String, ExecUse> xs = new TreeMap<>();
@@ -208,7 +208,7 @@ public record Recording(
     TreeMap<String, ArgumentUse> as = new TreeMap<>();
     arguments.forEach((k, v) -> as.put(k, v.withRuns(r.apply(v.runs()))));
     TreeMap<String, FileUse> in = new TreeMap<>();
-    inherited.forEach((k, v) -> in.put(k, v.with(v.path(), r.apply(v.runs()))));
+    inherited.forEach((k, v) -> in.put(k, v.withRuns(r.apply(v.runs()))));
     return new Recording(version, name, arch, r.apply(runs), sys, fs, ss, xs, cs, targets, warnings, processes,
         diagnostics, unusedLines, runtimeBases, containers, as, in);
   }

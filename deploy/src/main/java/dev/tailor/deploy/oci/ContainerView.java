@@ -77,7 +77,7 @@ public final class ContainerView {
         dropped.add(f.path());
         continue;
       }
-      FileUse moved = f.with(p.get(), f.runs());
+      FileUse moved = f.withPath(p.get());
       files.merge(p.get(), moved, FileUse::merge);
     }
     TreeMap<String, ExecUse> execs = new TreeMap<>();

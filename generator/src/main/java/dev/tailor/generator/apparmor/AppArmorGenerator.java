@@ -85,6 +85,7 @@ public final class AppArmorGenerator {
       TreeMap<String, Perms> paths = new TreeMap<>();
       TreeMap<String, SortedSet<String>> runsOf = new TreeMap<>();
       Set<String> shortLived = new HashSet<>();
+      Map<String, SortedSet<Integer>> madeAndGone = new TreeMap<>();
       Set<String> sockets = new HashSet<>();
       // Whether every use of a path was by tasks that owned it; and who used it.
       Map<String, Boolean> owned = new HashMap<>();
@@ -103,6 +104,9 @@ public final class AppArmorGenerator {
           if ((f.accesses().contains(Access.CREATE) || f.accesses().contains(Access.MKDIR))
               && f.accesses().contains(Access.DELETE)) {
             shortLived.add(key(f.path(), f.directory()));
+          }
+          if (f.shortLived()) {
+            madeAndGone.put(key(f.path(), f.directory()), f.pidAt());
           }
         }
       }
@@ -172,7 +176,7 @@ public final class AppArmorGenerator {
           globbable.put(path, runsOf.get(path));
         }
       });
-      Map<String, NamePatterns.Named> named = NamePatterns.of(globbable, shortLived, recording.runs());
+      Map<String, NamePatterns.Named> named = NamePatterns.of(globbable, shortLived, madeAndGone, recording.runs());
       Map<String, Draft> drafts = new TreeMap<>();
       boolean idsChanged = ID_CALLS.stream().anyMatch(recording.syscalls()::containsKey);
       for (Map.Entry<String, Perms> e : paths.entrySet()) {
@@ -261,6 +265,9 @@ public final class AppArmorGenerator {
       }
       String text = named == null ? PathPattern.escape(path) : named.text();
       String reason = named == null ? ""
+          : named.madeAndGone() && !named.acrossRuns() ? "a name the run made and removed (or renamed away) before it"
+              + " ended, in every run that used it: its varying part (a random run, its maker's pid) as the"
+              + " narrowest glob"
           : named.acrossRuns() ? "names that differed between runs only in a random part (a pid, a run of"
               + " letters and digits): the narrowest glob over the names of every run"
           : "a name with a random-looking part (by its characters, its length and its place: a temporary"

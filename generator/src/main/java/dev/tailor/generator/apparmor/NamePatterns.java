@@ -1,5 +1,6 @@
 package dev.tailor.generator.apparmor;
 
+import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.PathText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,10 +25,21 @@ import java.util.stream.Stream;
  * ({@code tmp}, {@code temp}), {@code ~/.cache}, {@code /var/cache} and {@code /run/user/UID}.
  * A name the run both made and removed there is judged on less evidence ({@link
  * RandomRun#SHORT_LIVED_BITS}): the file lived only inside the run, as temporary files do.
+ * Anywhere else, a name is judged only when the recording proves it temporary by its life (the
+ * run made it before anything else used it, and removed it or renamed it away, in every run that
+ * saw it: {@link FileUse#shortLived()}), by {@link RandomRun#madeAndGone}: git's
+ * {@code tmp_obj_KTf0Sf}, postgres's {@code xlogtemp.5734} where 5734 was its maker's pid.
  */
 final class NamePatterns {
-  /** A path's pattern (escaped) and whether comparing runs made any of it. */
-  record Named(String text, boolean acrossRuns) {}
+  /**
+   * A path's pattern (escaped), whether comparing runs made any of it, and whether a name's life
+   * (made and removed by the run) did.
+   */
+  record Named(String text, boolean acrossRuns, boolean madeAndGone) {
+    Named(String text, boolean acrossRuns) {
+      this(text, acrossRuns, false);
+    }
+  }
 
   private static final List<String> TEMPORARY_ROOTS =
       Stream.concat(AppArmorGenerator.TEMP_ROOTS.stream(), Stream.of("/var/cache/")).toList();
@@ -63,14 +75,18 @@ final class NamePatterns {
     final List<String> names = new ArrayList<>();
     final SortedSet<String> runs;
     final boolean shortLived;
+    /** Where the maker's pid stood in the last name, when the recording proves the name temporary; else null. */
+    final SortedSet<Integer> madeAndGone;
     final StringBuilder pattern = new StringBuilder();
     boolean acrossRuns;
+    boolean lifetime;
     boolean globbed;
 
-    Walk(String key, SortedSet<String> runs, boolean shortLived) {
+    Walk(String key, SortedSet<String> runs, boolean shortLived, SortedSet<Integer> madeAndGone) {
       this.key = key;
       this.runs = runs;
       this.shortLived = shortLived;
+      this.madeAndGone = madeAndGone;
       String raw = new String(PathText.toBytes(key), StandardCharsets.ISO_8859_1);
       for (String part : raw.substring(1).split("/", -1)) {
         names.add(part);
@@ -91,12 +107,15 @@ final class NamePatterns {
    *
    * @param runsByPath the paths that may be globbed and the runs that used each
    * @param shortLived the paths (of {@code runsByPath}) that the run made and removed again
+   * @param madeAndGone the paths whose life proves them temporary ({@link FileUse#shortLived()}),
+   *     with the offsets of their maker's pid in the last name ({@link FileUse#pidAt()})
    * @param allRuns every run of the recording
    */
   static Map<String, Named> of(
-      Map<String, SortedSet<String>> runsByPath, Set<String> shortLived, SortedSet<String> allRuns) {
+      Map<String, SortedSet<String>> runsByPath, Set<String> shortLived,
+      Map<String, SortedSet<Integer>> madeAndGone, SortedSet<String> allRuns) {
     List<Walk> walks = new ArrayList<>();
-    runsByPath.forEach((k, v) -> walks.add(new Walk(k, v, shortLived.contains(k))));
+    runsByPath.forEach((k, v) -> walks.add(new Walk(k, v, shortLived.contains(k), madeAndGone.get(k))));
     int depth = walks.stream().mapToInt(w -> w.names.size()).max().orElse(0);
     for (int d = 0; d < depth; d++) {
       // Paths grouped by the pattern of their folder so far.
@@ -115,6 +134,7 @@ final class NamePatterns {
           if (n != null) {
             w.globbed = true;
             w.acrossRuns |= n.acrossRuns();
+            w.lifetime |= n.madeAndGone();
           }
         }
       }
@@ -122,7 +142,7 @@ final class NamePatterns {
     TreeMap<String, Named> out = new TreeMap<>();
     for (Walk w : walks) {
       if (w.globbed) {
-        out.put(w.key, new Named(w.pattern + (w.directory() ? "/" : ""), w.acrossRuns));
+        out.put(w.key, new Named(w.pattern + (w.directory() ? "/" : ""), w.acrossRuns, w.lifetime));
       }
     }
     return out;
@@ -136,12 +156,29 @@ final class NamePatterns {
     }
     TreeMap<String, SortedSet<String>> runs = new TreeMap<>();
     Set<String> shortLived = new HashSet<>();
+    // Names whose life proves them temporary, with their pid offsets; a name that ends a path that
+    // is not so (a file and a folder of one name) is not.
+    Map<String, SortedSet<Integer>> madeAndGone = new TreeMap<>();
+    Set<String> notGone = new HashSet<>();
     for (Walk w : walks) {
-      runs.computeIfAbsent(w.names.get(depth), k -> new TreeSet<>()).addAll(w.runs);
+      String name = w.names.get(depth);
+      runs.computeIfAbsent(name, k -> new TreeSet<>()).addAll(w.runs);
       if (w.shortLived && w.names.size() == depth + 1) {
-        shortLived.add(w.names.get(depth));
+        shortLived.add(name);
+      }
+      if (w.names.size() == depth + 1) {
+        if (w.madeAndGone == null) {
+          notGone.add(name);
+        } else {
+          madeAndGone.merge(name, w.madeAndGone, (a, b) -> {
+            TreeSet<Integer> both = new TreeSet<>(a);
+            both.retainAll(b);
+            return both;
+          });
+        }
       }
     }
+    madeAndGone.keySet().removeAll(notGone);
     boolean temporary = temporary(folder + "/");
     boolean severalRuns = allRuns.size() > 1;
     if (severalRuns) {
@@ -153,6 +190,11 @@ final class NamePatterns {
       });
       RunDifference.patterns(differing, temporary).forEach((name, glob) -> out.put(name, new Named(glob, true)));
     }
+    madeAndGone.forEach((name, pidAt) -> {
+      if (!out.containsKey(name) && !(severalRuns && runs.get(name).containsAll(allRuns))) {
+        RandomRun.madeAndGone(name, pidAt).ifPresent(g -> out.put(name, new Named(g, false, true)));
+      }
+    });
     if (temporary) {
       runs.forEach((name, r) -> {
         // A name used in every run is the same every time: it stays what it is.

@@ -71,7 +71,57 @@ final class RandomRun {
 
   /** As {@link #pattern(String)}, with the evidence a random run needs, in bits per character. */
   static Optional<String> pattern(String raw, double bitsPerChar) {
-    if (isPid(raw)) {
+    return pattern(raw, bitsPerChar, true);
+  }
+
+  /**
+   * The pattern of a name the run made and removed (see {@link NamePatterns}): the numbers at
+   * {@code pidAt} (where the creating process's pid stood) become {@code @{pid}}, and the parts
+   * around them are judged as short-lived names are, but a number is taken for a pid only there,
+   * never by its shape; beside a pid, a random run needs a single name's evidence. Empty when no
+   * part varies.
+   */
+  static Optional<String> madeAndGone(String raw, java.util.SortedSet<Integer> pidAt) {
+    StringBuilder out = new StringBuilder();
+    boolean varies = false;
+    int from = 0;
+    for (int at : pidAt) {
+      // Offsets come from recording.json: only a whole number of a pid's shape at a place not yet passed.
+      if (at < from || at >= raw.length() || (at > 0 && isDigit(raw.charAt(at - 1)))) {
+        continue;
+      }
+      int end = at;
+      while (end < raw.length() && isDigit(raw.charAt(end))) {
+        end++;
+      }
+      if (!isPid(raw.substring(at, end))) {
+        continue;
+      }
+      out.append(part(raw.substring(from, at))).append("@{pid}");
+      from = end;
+      varies = true;
+    }
+    // Beside a pid, the rest is mostly a chosen word (xlogtemp.): judged on a single name's evidence.
+    Optional<String> rest = pattern(raw.substring(from), varies ? SINGLE_RUN_BITS : SHORT_LIVED_BITS, false);
+    if (rest.isEmpty() && !varies) {
+      return Optional.empty();
+    }
+    return Optional.of(out.append(rest.orElse(literal(raw.substring(from)))).toString());
+  }
+
+  private static String part(String raw) {
+    return pattern(raw, SINGLE_RUN_BITS, false).orElse(literal(raw));
+  }
+
+  /**
+   * As {@link #pattern(String, double)}; {@code shapePids}: whether a number is taken for a pid
+   * by its shape alone (a pid file's {@code 4242.pid}).
+   */
+  private static Optional<String> pattern(String raw, double bitsPerChar, boolean shapePids) {
+    if (raw.isEmpty()) {
+      return Optional.empty();
+    }
+    if (shapePids && isPid(raw)) {
       return Optional.of("@{pid}");
     }
     int dot = raw.lastIndexOf('.');
@@ -83,7 +133,7 @@ final class RandomRun {
       ext = raw.substring(dot);
     }
     // A pid file: 4242.pid, 4242.lock.
-    if (!ext.isEmpty() && number(base, 3, 7)) {
+    if (shapePids && !ext.isEmpty() && number(base, 3, 7)) {
       return Optional.of("@{pid}" + literal(ext));
     }
     Matcher uuid = UUID.matcher(base);
@@ -111,11 +161,11 @@ final class RandomRun {
       if (w != null) {
         List<Replaced> parts = new ArrayList<>();
         // a pid beside the random part (pid plus hash: build-4242-Xa8bc3DE)
-        if (k > 0 && pidToken(base, tokens.get(k - 1))) {
+        if (shapePids && k > 0 && pidToken(base, tokens.get(k - 1))) {
           parts.add(new Replaced(tokens.get(k - 1)[0], tokens.get(k - 1)[1], "@{pid}"));
         }
         parts.add(new Replaced(a + w[0], a + w[0] + w[1], "?".repeat(w[1])));
-        if (k + 1 < tokens.size() && pidToken(base, tokens.get(k + 1))) {
+        if (shapePids && k + 1 < tokens.size() && pidToken(base, tokens.get(k + 1))) {
           parts.add(new Replaced(tokens.get(k + 1)[0], tokens.get(k + 1)[1], "@{pid}"));
         }
         StringBuilder out = new StringBuilder();
@@ -236,10 +286,14 @@ final class RandomRun {
     if (t.isEmpty()) {
       return true;
     }
-    if (!t.chars().allMatch(RandomRun::isLetter)) {
-      return false;
+    // Words joined by '_' (git's tmp_obj_, tmp_pack_): each a chosen word.
+    for (String word : t.split("_", -1)) {
+      if (word.isEmpty() || !word.chars().allMatch(RandomRun::isLetter)
+          || (word.length() > 3 && LetterPairs.randomBits(word) >= 0)) {
+        return false;
+      }
     }
-    return t.length() <= 3 || LetterPairs.randomBits(t) < 0;
+    return true;
   }
 
   /** Raw bytes (one per char) as the escaped literal text of a pattern. */

@@ -48,9 +48,9 @@ class AppArmorCoverageTest {
   void missing_anOwnerRule_grantsOnlyUsesNotShownToBeByAnotherUid() {
     // The learned /tmp glob is owner-only (uid 1000 used its own files).
     FileUse byOwner = new FileUse("/tmp/tmpz9y8x7w6", EnumSet.of(READ), new TreeMap<>(), false, 1,
-        new TreeSet<>(List.of("r")), new TreeSet<>(List.of(1000L)), 1000);
+        new TreeSet<>(List.of("r")), false, new TreeSet<>(), new TreeSet<>(List.of(1000L)), 1000);
     FileUse byWorker = new FileUse("/tmp/tmpz9y8x7w6", EnumSet.of(READ), new TreeMap<>(), false, 1,
-        new TreeSet<>(List.of("r")), new TreeSet<>(List.of(65534L)), 0);
+        new TreeSet<>(List.of("r")), false, new TreeSet<>(), new TreeSet<>(List.of(65534L)), 0);
     assertEquals(Optional.empty(), COVERAGE.missing(byOwner));
     assertEquals(Optional.of("r"), COVERAGE.missing(byWorker), "AppArmor's owner would deny uid 65534 root's file");
     assertEquals(Optional.empty(), COVERAGE.missing(use("/tmp/tmpz9y8x7w6", false, READ)), "who used it: not known");

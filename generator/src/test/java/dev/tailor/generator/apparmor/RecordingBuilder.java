@@ -39,6 +39,19 @@ final class RecordingBuilder {
     return use(PathText.escape(rawBytes), false, accesses);
   }
 
+  /**
+   * A file the run made and removed (its life proves it temporary); {@code pidAt}: where its
+   * maker's pid stood in the last name.
+   */
+  RecordingBuilder madeAndGone(String pathText, Set<Integer> pidAt, Access... accesses) {
+    Set<Access> a = EnumSet.of(accesses[0], accesses);
+    FileUse f = new FileUse(pathText, a, new TreeMap<>(), false, 1, new TreeSet<>(List.of(run)), true, new TreeSet<>(pidAt),
+        new TreeSet<>(List.of(1000L)), 1000);
+    files.merge(pathText, f, FileUse::merge);
+    runs.add(run);
+    return this;
+  }
+
   RecordingBuilder dir(String pathText, Access... accesses) {
     return use(pathText, true, accesses);
   }
@@ -61,7 +74,7 @@ final class RecordingBuilder {
   private RecordingBuilder use(String pathText, boolean directory, List<Long> accessors, long owner, Access... accesses) {
     Set<Access> a = accesses.length == 0 ? EnumSet.noneOf(Access.class) : EnumSet.of(accesses[0], accesses);
     FileUse f = new FileUse(pathText, a, new TreeMap<>(), directory, 1, new TreeSet<>(List.of(run)),
-        new TreeSet<>(accessors), owner);
+        false, new TreeSet<>(), new TreeSet<>(accessors), owner);
     files.merge(pathText, f, FileUse::merge);
     runs.add(run);
     return this;

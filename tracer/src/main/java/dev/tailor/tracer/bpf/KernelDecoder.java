@@ -15,6 +15,7 @@ import dev.tailor.tracer.call.Effect.SocketAddress;
 import dev.tailor.tracer.call.Effect.SocketOpen;
 import dev.tailor.tracer.call.Effect.SocketPath;
 import dev.tailor.tracer.call.Errnos;
+import dev.tailor.tracer.call.DescriptorNames;
 import dev.tailor.tracer.call.PathArg;
 import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.call.SocketKind;
@@ -42,6 +43,7 @@ final class KernelDecoder {
   private static final int O_WRONLY = 1;
   private static final int O_RDWR = 2;
   private static final int O_CREAT = 0100;
+  private static final int O_EXCL = 0200;
   private static final int O_TRUNC = 01000;
   private static final int O_APPEND = 02000;
   private static final int O_PATH = 010000000;
@@ -143,10 +145,13 @@ final class KernelDecoder {
     EnumSet<Access> kinds = openKinds(flags);
     boolean tmpfile = (flags & oTmpfile) == oTmpfile;
     boolean directory = !tmpfile && (flags & oDirectory) != 0;
+    boolean exclusive = (flags & O_CREAT) != 0 && (flags & O_EXCL) != 0;
     if (errno.isEmpty() && returned) {
       String opened = e.path(3).orElse("");
-      PathArg arg = opened.isEmpty() ? pathArg(e, 0, row.dirfd(), 2, true).orElse(PathArg.NONE) : PathArg.NONE;
-      out.add(new Open(arg, opened, kinds, "", directory));
+      Optional<PathArg> named = pathArg(e, 0, row.dirfd(), 2, true);
+      boolean reopens = named.map(p -> DescriptorNames.reopens(p.name())).orElse(false);
+      PathArg arg = opened.isEmpty() ? named.orElse(PathArg.NONE) : PathArg.NONE;
+      out.add(new Open(arg, opened, kinds, "", directory, exclusive, reopens));
     } else if (!errno.isEmpty()) {
       pathArg(e, 0, row.dirfd(), 2, true).ifPresent(p -> out.add(new Open(p, "", kinds, errno, directory)));
     }

@@ -27,10 +27,21 @@ public sealed interface Effect {
   /**
    * An open: the fd it returned names the resolved path ({@code opened}, empty when the trace does
    * not say it); a failed one names only its argument.
+   *
+   * @param exclusive O_CREAT with O_EXCL: when it succeeded, the call made the file
+   * @param reopens the call reached one of the process's own descriptors ({@code /dev/stdout},
+   *     {@code /proc/self/fd/N}, or the fd is a pipe or socket, which only such a name reaches):
+   *     what it opened is what the descriptor was open on, not a file the workload named
    */
-  record Open(PathArg path, String opened, Set<Access> kinds, String errno, boolean directory) implements Effect {
+  record Open(PathArg path, String opened, Set<Access> kinds, String errno, boolean directory, boolean exclusive,
+      boolean reopens) implements Effect {
     public Open {
       kinds = kinds.isEmpty() ? EnumSet.noneOf(Access.class) : EnumSet.copyOf(kinds);
+    }
+
+    /** An open that neither made its file for certain nor reopened a descriptor. */
+    public Open(PathArg path, String opened, Set<Access> kinds, String errno, boolean directory) {
+      this(path, opened, kinds, errno, directory, false, false);
     }
   }
 

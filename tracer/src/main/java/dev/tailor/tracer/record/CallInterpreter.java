@@ -115,22 +115,26 @@ final class CallInterpreter {
           effects.also(p -> counter[0]++);
         }
       } else {
-        apply(pid, effect);
+        apply(pid, call.name(), effect);
       }
     }
   }
 
-  private void apply(int pid, Effect effect) {
+  private void apply(int pid, String name, Effect effect) {
     if (effect instanceof PathAccess a) {
       paths.resolve(pid, a.path()).ifPresent(p -> {
+        Recorder.FileAcc acc = null;
         for (Access k : a.kinds()) {
-          file(pid, p, k, a.errno(), a.directory());
+          acc = file(pid, p, k, a.errno(), a.directory());
+        }
+        if (acc != null) {
+          life(acc, p, pid, Life.of(name, a));
         }
       });
     } else if (effect instanceof Open o) {
       open(pid, o);
     } else if (effect instanceof FdAccess f) {
-      fdFile(pid, f.path(), f.kind(), f.directory());
+      life(fdFile(pid, f.path(), f.kind(), f.directory()), f.path(), pid, Life.USED);
     } else if (effect instanceof FdSocket s) {
       recorder.socketSeen(s.kind());
     } else if (effect instanceof Exec x) {
@@ -184,22 +188,88 @@ final class CallInterpreter {
       if (!o.opened().isEmpty()) {
         path = o.opened();
       } else {
-        sawUndecoratedOpen = true;
+        sawUndecoratedOpen |= !o.reopens();
         Optional<String> p = paths.resolve(pid, o.path());
         if (p.isEmpty()) {
           return;
         }
         path = p.get();
       }
+      Recorder.FileAcc acc = null;
       for (Access k : o.kinds()) {
-        file(pid, path, k, "", o.directory());
+        if (o.reopens()) {
+          // What a descriptor the process had is open on: used as through that fd, so inherited
+          // stdio reopened by name (echo > /dev/stdout) is reported as inherited, as its writes
+          // are; O_CREAT on it makes nothing.
+          if (k != Access.CREATE) {
+            fdFile(pid, path, k, o.directory());
+          }
+        } else {
+          acc = file(pid, path, k, "", o.directory());
+        }
+      }
+      if (acc != null) {
+        life(acc, path, pid, o.exclusive() ? Life.MADE : o.kinds().contains(Access.CREATE) ? Life.MADE_IF_GONE : Life.USED);
       }
     } else {
       paths.resolve(pid, o.path()).ifPresent(p -> {
+        Recorder.FileAcc acc = null;
         for (Access k : o.kinds()) {
-          file(pid, p, k, o.errno(), o.directory());
+          acc = file(pid, p, k, o.errno(), o.directory());
+        }
+        if (acc != null && o.errno().equals("ENOENT")) {
+          life(acc, p, pid, Life.ABSENT);
         }
       });
+    }
+  }
+
+  /** What a call did to a name's life (see {@link NameLife}). */
+  private enum Life {
+    ABSENT, MADE, MADE_IF_GONE, USED, REMOVED, NONE;
+
+    /** The event of a call that named a file, of kinds {@code a.kinds()}. */
+    static Life of(String call, PathAccess a) {
+      Set<Access> k = a.kinds();
+      if (!a.errno().isEmpty()) {
+        // A rename's or link's target fails with ENOENT when the source is missing: it says nothing of the target.
+        return a.errno().equals("ENOENT") && !k.contains(Access.CREATE) && !k.contains(Access.LINK) ? ABSENT : NONE;
+      }
+      if (call.startsWith("renameat2")) {
+        // RENAME_EXCHANGE keeps both names, and the flags are not read here: both stay as they were.
+        return USED;
+      }
+      if (k.contains(Access.DELETE) || k.contains(Access.RENAME)) {
+        return REMOVED;
+      }
+      if (k.contains(Access.MKDIR) || k.contains(Access.LINK)) {
+        return MADE;
+      }
+      if (k.contains(Access.CREATE)) {
+        // mknod and symlink fail on an existing name; a rename replaces one.
+        return call.startsWith("rename") ? MADE_IF_GONE : MADE;
+      }
+      return USED;
+    }
+  }
+
+  /** Applies a name's life event, now and on each repeat of the call (by the repeating pid). */
+  private void life(Recorder.FileAcc acc, String rawPath, int pid, Life event) {
+    if (event == Life.NONE) {
+      return;
+    }
+    live(acc.life, rawPath, pid, event);
+    effects.also(p -> live(acc.life, rawPath, p, event));
+  }
+
+  private static void live(NameLife life, String rawPath, int pid, Life event) {
+    switch (event) {
+      case ABSENT -> life.absent();
+      case MADE -> life.create(true, rawPath, pid);
+      case MADE_IF_GONE -> life.create(false, rawPath, pid);
+      case USED -> life.use();
+      case REMOVED -> life.remove();
+      case NONE -> { }
     }
   }
 
@@ -269,7 +339,7 @@ final class CallInterpreter {
   }
 
   /** Records an access to a file a call named, and the fs uid of the task that made it. */
-  private void file(int pid, String rawPath, Access kind, String errno, boolean directory) {
+  private Recorder.FileAcc file(int pid, String rawPath, Access kind, String errno, boolean directory) {
     Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, errno, directory);
     acc.named = true;
     if (errno.isEmpty()) {
@@ -281,15 +351,17 @@ final class CallInterpreter {
         acc.accessedBy(ids.fsuid(p));
       }
     });
+    return acc;
   }
 
   /** Records an access through an fd: a file only ever used so may have been inherited. */
-  private void fdFile(int pid, String rawPath, Access kind, boolean directory) {
+  private Recorder.FileAcc fdFile(int pid, String rawPath, Access kind, boolean directory) {
     Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, "", directory);
     acc.accessedBy(ids.fsuid(pid));
     effects.also(p -> {
       acc.add(kind, "", directory);
       acc.accessedBy(ids.fsuid(p));
     });
+    return acc;
   }
 }

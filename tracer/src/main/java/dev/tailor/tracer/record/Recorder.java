@@ -82,6 +82,8 @@ public final class Recorder implements Consumer<TraceEvent> {
     void accessedBy(long fsuid) {
       accessUids.add(fsuid);
     }
+    /** The name's life in the run, in call order. */
+    final NameLife life = new NameLife();
 
     /** Adds one access; the {@link CallInterpreter} does it again on each repeat of the call. */
     void add(Access kind, String errno, boolean dir) {
@@ -404,7 +406,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     files.forEach((k, f) -> {
       TreeMap<String, java.util.SortedSet<String>> failures = new TreeMap<>(f.failures);
       (f.named || !fromStart ? fs : inherited).put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs,
-          f.accessUids, owner(f)));
+          f.life.shortLived(), f.life.pidAt(), f.accessUids, owner(f)));
     });
     TreeMap<String, SockAcc> socks = new TreeMap<>();
     sockets.forEach((k, v) -> socks.put(k.key(), v));

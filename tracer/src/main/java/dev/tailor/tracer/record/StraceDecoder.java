@@ -18,6 +18,7 @@ import dev.tailor.tracer.call.Effect.SocketAddress;
 import dev.tailor.tracer.call.Effect.SocketOpen;
 import dev.tailor.tracer.call.Effect.SocketPath;
 import dev.tailor.tracer.call.Effect.Warning;
+import dev.tailor.tracer.call.DescriptorNames;
 import dev.tailor.tracer.call.PathArg;
 import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.call.SocketKind;
@@ -206,10 +207,16 @@ final class StraceDecoder {
     }
     EnumSet<Access> kinds = openKinds(flags);
     boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
+    boolean exclusive = StraceText.hasFlag(flags, "O_CREAT") && StraceText.hasFlag(flags, "O_EXCL");
     if (errno.isEmpty() && !e.unreturned()) {
       String opened = StraceText.decoratedPath(e.result()).orElse("");
-      PathArg name = opened.isEmpty() ? argPath(a, dirIndex, pathIndex, true).orElse(PathArg.NONE) : PathArg.NONE;
-      out.add(new Open(name, opened, kinds, "", directory));
+      Optional<PathArg> named = argPath(a, dirIndex, pathIndex, true);
+      // A pipe or socket (-yy: "3<pipe:[2002177]>") has no name: an open reaches one only through a
+      // descriptor's link (/dev/stdout, /proc/self/fd/1), possibly behind a symlink of its own.
+      boolean object = opened.isEmpty() && StraceText.decoration(e.result()).filter(d -> !d.isEmpty()).isPresent();
+      boolean reopens = object || named.map(p -> DescriptorNames.reopens(p.name())).orElse(false);
+      PathArg name = opened.isEmpty() ? named.orElse(PathArg.NONE) : PathArg.NONE;
+      out.add(new Open(name, opened, kinds, "", directory, exclusive, reopens));
     } else if (!errno.isEmpty()) {
       argPath(a, dirIndex, pathIndex, true).ifPresent(p -> out.add(new Open(p, "", kinds, errno, directory)));
     }

@@ -1,6 +1,7 @@
 package dev.tailor.tracer.bpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tailor.tracer.Access;
@@ -72,6 +73,28 @@ class KernelDecoderTest {
     Recording r = record("openat", call(3, new long[] {AT_FDCWD & 0xffffffffL, 0, 0100 | 2}, "lib", null, null, "/real/lib", 0));
     assertEquals(EnumSet.of(Access.READ, Access.WRITE, Access.CREATE), accesses(r, "/real/lib"));
     assertTrue(r.syscalls().isEmpty(), "counted in the kernel, not here");
+  }
+
+  @Test
+  void openatExclusive_thenUnlink_isAShortLivedName_withItsMakersPid() {
+    Recorder r = new Recorder("t", "bpf", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/nowhere"));
+    r.countCallsElsewhere();
+    // openat(AT_FDCWD, "x.7", O_RDWR|O_CREAT|O_EXCL) = 3 </db/x.7> by tid 7, then unlink("/db/x.7")
+    KernelEvent open = call(3, new long[] {AT_FDCWD & 0xffffffffL, 0, 0100 | 0200 | 2}, "x.7", null, null, "/db/x.7", 0);
+    r.call(7, decoder.call(open, "openat", SPECS.get("openat")), Optional.empty());
+    KernelEvent unlink = call(0, new long[] {0}, "/db/x.7", null, null, null, 0);
+    r.call(7, decoder.call(unlink, "unlink", SPECS.get("unlink")), Optional.empty());
+    FileUse f = r.toRecording("t", "x86_64").files().get("/db/x.7");
+    assertTrue(f != null && f.shortLived(), String.valueOf(f));
+    assertEquals(java.util.Set.of(2), f.pidAt());
+
+    // Without O_EXCL the open may have found an old file: not proof the run made it.
+    Recorder plain = new Recorder("t", "bpf", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/nowhere"));
+    plain.countCallsElsewhere();
+    KernelEvent create = call(3, new long[] {AT_FDCWD & 0xffffffffL, 0, 0100 | 2}, "x.7", null, null, "/db/x.7", 0);
+    plain.call(7, decoder.call(create, "openat", SPECS.get("openat")), Optional.empty());
+    plain.call(7, decoder.call(unlink, "unlink", SPECS.get("unlink")), Optional.empty());
+    assertFalse(plain.toRecording("t", "x86_64").files().get("/db/x.7").shortLived());
   }
 
   @Test

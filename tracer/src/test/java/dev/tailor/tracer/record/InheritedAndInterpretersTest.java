@@ -46,6 +46,30 @@ class InheritedAndInterpretersTest {
   }
 
   @Test
+  void stdioReopenedByName_isInherited_notARule_andNoAdviceToUseYy() throws IOException {
+    Recording r = record(new Recorder("run", "text", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/work")),
+        String.join("\n",
+            // sh's 'echo > /dev/stdout' with stdout a pipe (podman without -t), and with a terminal (-t)
+            "10 openat(AT_FDCWD</work>, \"/dev/stdout\", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 3<pipe:[2002177]>",
+            "10 openat(AT_FDCWD</work>, \"/dev/stderr\", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 4</dev/pts/0>",
+            "10 openat(AT_FDCWD</work>, \"/proc/self/fd/1\", O_RDONLY) = 5<pipe:[2002177]>",
+            // nginx's image links its log to /dev/stdout: the fd is the pipe, the name is the log's
+            "10 openat(AT_FDCWD</work>, \"/var/log/nginx/access.log\", O_WRONLY|O_CREAT|O_APPEND, 0644) = 6<pipe:[2002177]>",
+            "10 write(1<pipe:[2002177]>, \"x\", 1) = 1",
+            "10 openat(AT_FDCWD</work>, \"out.txt\", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 7</work/out.txt>",
+            "10 +++ exited with 0 +++", ""));
+    assertEquals(Set.of("/work/out.txt"), r.files().keySet());
+    assertEquals(Set.of("/dev/stdout", "/dev/pts/0", "/var/log/nginx/access.log"), r.inherited().keySet());
+    assertEquals(Set.of(Access.WRITE), r.inherited().get("/dev/stdout").accesses(), "O_CREAT on a reopened fd makes nothing");
+    assertEquals(Set.of(Access.APPEND), r.inherited().get("/var/log/nginx/access.log").accesses());
+    assertFalse(r.warnings().stream().anyMatch(w -> w.contains("-yy")), "the trace is -yy: " + r.warnings());
+
+    Recording bare = record(new Recorder("run", "text", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/work")),
+        "10 openat(AT_FDCWD, \"/etc/hosts\", O_RDONLY) = 3\n10 +++ exited with 0 +++\n");
+    assertTrue(bare.warnings().stream().anyMatch(w -> w.contains("-yy")), "a trace without -yy still says so: " + bare.warnings());
+  }
+
+  @Test
   void attachedProcesses_keepFdOnlyFiles_asTheyMayHaveOpenedThemBeforeTheTrace() throws IOException {
     Recorder rec = new Recorder("run", "text", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/work"));
     rec.addTarget(new Target(10, "/usr/bin/x", List.of("x"), "0 0 0 0", "0"));

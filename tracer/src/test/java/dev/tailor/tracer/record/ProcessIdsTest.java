@@ -149,7 +149,7 @@ class ProcessIdsTest {
     assertEquals(new TreeSet<>(List.of(0L)), o.accessUids());
     assertEquals(0, o.ownerUid());
     assertTrue(o.ownedByAccessors());
-    assertFalse(o.merge(b.with(o.path(), b.runs())).ownedByAccessors(), "a merge unions the accessors");
+    assertFalse(o.merge(b.withPath(o.path())).ownedByAccessors(), "a merge unions the accessors");
   }
 
   @Test

@@ -1,0 +1,92 @@
+package dev.tailor.generator.apparmor;
+
+import static dev.tailor.tracer.Access.CREATE;
+import static dev.tailor.tracer.Access.DELETE;
+import static dev.tailor.tracer.Access.READ;
+import static dev.tailor.tracer.Access.RENAME;
+import static dev.tailor.tracer.Access.WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tailor.tracer.FileUse;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** Names the recording proves temporary by their life, outside temporary folders (issue 21). */
+class MadeAndGoneTest {
+  private static AppArmorResult generate(RecordingBuilder b) {
+    return AppArmorGenerator.generate(b.build(), AppArmorOptions.draft("app"));
+  }
+
+  private static List<String> paths(AppArmorResult r) {
+    return r.profile().files().stream().map(f -> f.path().text()).toList();
+  }
+
+  private static FileUse use(String path) {
+    return new FileUse(path, Set.of(CREATE, WRITE), new TreeMap<>(), false, 1, new TreeSet<>(Set.of("second")));
+  }
+
+  @Test
+  void atomicWriteNames_madeAndGone_becomeTheNarrowestGlobInTheirFolder() throws Exception {
+    AppArmorResult r = generate(new RecordingBuilder()
+        .madeAndGone("/srv/repo/.git/objects/2f/tmp_obj_KTf0Sf", Set.of(), CREATE, WRITE, READ, DELETE)
+        .madeAndGone("/srv/db/pg_wal/xlogtemp.5734", Set.of(9), CREATE, WRITE, READ, RENAME)
+        .madeAndGone("/srv/app/config.json.3452351234", Set.of(), CREATE, WRITE, RENAME)
+        .file("/srv/db/pg_wal/000000010000000000000001", CREATE, WRITE));
+    List<String> p = paths(r);
+    assertTrue(p.contains("/srv/repo/.git/objects/2f/tmp_obj_??????"), p.toString());
+    assertTrue(p.contains("/srv/db/pg_wal/xlogtemp.@{pid}"), p.toString());
+    assertTrue(p.contains("/srv/app/config.json.*"), p.toString());
+    assertTrue(p.contains("/srv/db/pg_wal/000000010000000000000001"), "the rename's target survived: " + p);
+    String text = AppArmorWriter.write(r.profile());
+    ParserCheck.assertParse(List.of(text));
+    assertTrue(text.contains("tunables/global"), "@{pid} is defined in tunables/kernelvars, which global includes");
+
+    AppArmorCoverage c = AppArmorCoverage.of(r.profile());
+    assertEquals(Optional.empty(), c.missing(use("/srv/repo/.git/objects/2f/tmp_obj_Ab12Cd")));
+    assertEquals(Optional.empty(), c.missing(use("/srv/db/pg_wal/xlogtemp.6001")));
+    assertEquals(Optional.empty(), c.missing(use("/srv/app/config.json.913452351")));
+    // Never wider than the name's folder, never without its fixed parts.
+    assertTrue(c.missing(use("/srv/repo/.git/objects/2f/tmp_obj_Ab/2Cd")).isPresent());
+    assertTrue(c.missing(use("/srv/repo/.git/objects/3a/tmp_obj_Ab12Cd")).isPresent());
+    assertTrue(c.missing(use("/srv/db/pg_wal/xlogtemp.x")).isPresent());
+    assertTrue(c.missing(use("/srv/db/pg_wal/000000010000000000000002")).isPresent());
+    assertTrue(c.missing(use("/srv/app/config.json")).isPresent());
+  }
+
+  @Test
+  void namesLeftBehind_orWithoutEvidence_stayLiteral() {
+    AppArmorResult r = generate(new RecordingBuilder()
+        // made and removed by flags alone, in any order, outside a temporary folder: not proof of a life
+        .file("/srv/repo/.git/objects/2f/tmp_obj_KTf0Sf", CREATE, WRITE, DELETE)
+        // made and gone, but its number is not its maker's pid, and nothing else in it varies
+        .madeAndGone("/srv/db/pg_wal/xlogtemp.5734", Set.of(), CREATE, WRITE, DELETE)
+        .madeAndGone("/srv/db/index.lock", Set.of(), CREATE, WRITE, DELETE));
+    assertEquals(List.of("/srv/db/index.lock", "/srv/db/pg_wal/xlogtemp.5734", "/srv/repo/.git/objects/2f/tmp_obj_KTf0Sf"),
+        paths(r));
+  }
+
+  @Test
+  void pidOffsets_fromAnEditedRecording_neverGlobWhatIsNotAPid() {
+    assertEquals(Optional.empty(), RandomRun.madeAndGone("xlogtemp.5734", new TreeSet<>(Set.of(0, 3, 10, 99))),
+        "offsets that are not the start of a number are ignored");
+    assertEquals(Optional.of("xlogtemp.@{pid}"), RandomRun.madeAndGone("xlogtemp.5734", new TreeSet<>(Set.of(9, 10))));
+    assertEquals(Optional.empty(), RandomRun.madeAndGone("seg.012345678", new TreeSet<>(Set.of(4))), "not a pid's shape");
+    assertEquals(Optional.of("@{pid}.lock"), RandomRun.madeAndGone("4242.lock", new TreeSet<>(Set.of(0))));
+    assertEquals(Optional.empty(), RandomRun.madeAndGone("4242.lock", new TreeSet<>()), "a pid only by evidence");
+  }
+
+  @Test
+  void mergedRuns_aNameKeptInOneRun_staysLiteral() {
+    AppArmorResult r = generate(new RecordingBuilder()
+        .madeAndGone("/srv/db/pg_wal/xlogtemp.5734", Set.of(9), CREATE, WRITE, DELETE)
+        .inRun("run2")
+        .file("/srv/db/pg_wal/xlogtemp.5734", CREATE, WRITE));
+    assertFalse(paths(r).stream().anyMatch(p -> p.contains("@{pid}")), paths(r).toString());
+  }
+}
