@@ -71,7 +71,7 @@ final class RandomRun {
 
   /** As {@link #pattern(String)}, with the evidence a random run needs, in bits per character. */
   static Optional<String> pattern(String raw, double bitsPerChar) {
-    return pattern(raw, bitsPerChar, true);
+    return pattern(raw, bitsPerChar, true, false);
   }
 
   /**
@@ -102,7 +102,7 @@ final class RandomRun {
       varies = true;
     }
     // Beside a pid, the rest is mostly a chosen word (xlogtemp.): judged on a single name's evidence.
-    Optional<String> rest = pattern(raw.substring(from), varies ? SINGLE_RUN_BITS : SHORT_LIVED_BITS, false);
+    Optional<String> rest = pattern(raw.substring(from), varies ? SINGLE_RUN_BITS : SHORT_LIVED_BITS, false, !varies);
     if (rest.isEmpty() && !varies) {
       return Optional.empty();
     }
@@ -110,14 +110,15 @@ final class RandomRun {
   }
 
   private static String part(String raw) {
-    return pattern(raw, SINGLE_RUN_BITS, false).orElse(literal(raw));
+    return pattern(raw, SINGLE_RUN_BITS, false, false).orElse(literal(raw));
   }
 
   /**
    * As {@link #pattern(String, double)}; {@code shapePids}: whether a number is taken for a pid
-   * by its shape alone (a pid file's {@code 4242.pid}).
+   * by its shape alone (a pid file's {@code 4242.pid}); {@code lifeProven}: whether the run made
+   * the name and removed it, so that a maker's draw is random by its shape (see {@link #drawn}).
    */
-  private static Optional<String> pattern(String raw, double bitsPerChar, boolean shapePids) {
+  private static Optional<String> pattern(String raw, double bitsPerChar, boolean shapePids, boolean lifeProven) {
     if (raw.isEmpty()) {
       return Optional.empty();
     }
@@ -157,7 +158,7 @@ final class RandomRun {
       if (run.length() - digits >= LONG_NUMBER && (a + digits > 0 || b < base.length() || !ext.isEmpty())) {
         return Optional.of(literal(base.substring(0, a + digits)) + "*" + literal(base.substring(b) + ext));
       }
-      int[] w = window(run, bitsPerChar);
+      int[] w = window(run, bitsPerChar, lifeProven);
       if (w != null) {
         List<Replaced> parts = new ArrayList<>();
         // a pid beside the random part (pid plus hash: build-4242-Xa8bc3DE)
@@ -210,7 +211,7 @@ final class RandomRun {
    * Where the random part of {@code run} lies, as {start, length}, or null: the first window, in
    * the order tried, that looks random and leaves fixed parts that look chosen.
    */
-  private static int[] window(String run, double bitsPerChar) {
+  private static int[] window(String run, double bitsPerChar, boolean lifeProven) {
     int n = run.length();
     List<int[]> tried = new ArrayList<>();
     // The whole run first (when makers draw that many), then Python's 8, then the rest.
@@ -244,13 +245,30 @@ final class RandomRun {
       if (glued && w[1] != 8 && w[1] <= 10 && part.chars().noneMatch(c -> c >= 'A' && c <= 'Z')) {
         continue;
       }
-      if (looksRandom(part, bitsPerChar)
+      if ((looksRandom(part, bitsPerChar) || (lifeProven && drawn(part)))
           && fixedBefore(run.substring(0, w[0]), glued)
           && fixedAfter(run.substring(w[0] + w[1]))) {
         return w;
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a part has the shape of a draw by mkstemp (6) or mktemp (10) from {@code [A-Za-z0-9]}:
+   * that length, and at least two of lower case, upper case and digits. Taken as random only for a
+   * name whose life proves it temporary: letter pairs leave about 1 in 80 of mktemp's draws
+   * literal even then ({@code tmp.ffazp770FT}), and a single-class draw (about 1 in 3,000 of
+   * mktemp's) still needs them.
+   */
+  static boolean drawn(String part) {
+    if ((part.length() != 6 && part.length() != 10) || !part.chars().allMatch(c -> isLetter(c) || isDigit(c))) {
+      return false;
+    }
+    boolean lower = part.chars().anyMatch(c -> c >= 'a' && c <= 'z');
+    boolean upper = part.chars().anyMatch(c -> c >= 'A' && c <= 'Z');
+    boolean digit = part.chars().anyMatch(RandomRun::isDigit);
+    return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) >= 2;
   }
 
   /** Whether a part of a name is likelier random than chosen by {@code bitsPerChar} per character. */

@@ -89,4 +89,17 @@ class MadeAndGoneTest {
         .file("/srv/db/pg_wal/xlogtemp.5734", CREATE, WRITE));
     assertFalse(paths(r).stream().anyMatch(p -> p.contains("@{pid}")), paths(r).toString());
   }
+
+  @Test
+  void aMakersDraw_inANameTheRunMadeAndRemoved_isRandomByItsShape() {
+    // mktemp -d drew this in a CI run: letter pairs score it 1.98 bits, under the 2.5 a made and
+    // removed name needs, so the pipeline sample's next run was denied its folder.
+    assertEquals(Optional.of("tmp.??????????"), RandomRun.madeAndGone("tmp.ffazp770FT", new TreeSet<>()));
+    assertEquals(Optional.of("tmp_obj_??????"), RandomRun.madeAndGone("tmp_obj_Kt0fab", new TreeSet<>()));
+    // Only with the life's evidence, and only a draw's shape: one class, or another length, is not.
+    assertEquals(Optional.empty(), RandomRun.pattern("tmp.ffazp770FT", RandomRun.SHORT_LIVED_BITS));
+    assertFalse(RandomRun.drawn("abcdefghij"));
+    assertFalse(RandomRun.drawn("ffazp770F"));
+    assertFalse(RandomRun.drawn("ffazp_70FT"));
+  }
 }
