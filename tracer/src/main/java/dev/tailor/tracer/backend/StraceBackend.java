@@ -2,7 +2,6 @@ package dev.tailor.tracer.backend;
 
 import dev.tailor.tracer.call.SyscallModel;
 
-import dev.tailor.tracer.Target;
 import dev.tailor.tracer.event.EventPipe;
 import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
@@ -130,13 +129,7 @@ public final class StraceBackend implements Backend {
     argv.addAll(traceOptions());
     argv.addAll(extraOptions);
     for (int pid : pids) {
-      Path proc = Path.of("/proc", Integer.toString(pid));
-      if (!Files.isDirectory(proc)) {
-        throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);
-      }
-      Target t = ProcTargets.describe(pid);
-      recorder.addTarget(t);
-      ProcTargets.cwd(pid).ifPresent(cwd -> recorder.setCwd(pid, cwd));
+      ProcTargets.attachTo(pid, recorder);
       argv.add("-p");
       argv.add(Integer.toString(pid));
     }
