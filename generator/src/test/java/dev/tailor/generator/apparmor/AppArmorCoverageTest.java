@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tailor.tracer.Access;
 import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import dev.tailor.tracer.SocketUse;
 import java.util.EnumSet;
 import java.util.List;

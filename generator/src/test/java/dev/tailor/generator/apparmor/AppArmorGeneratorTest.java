@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tailor.generator.apparmor.AppArmorOptions.ExecMode;
 import dev.tailor.generator.apparmor.AppArmorOptions.Mode;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

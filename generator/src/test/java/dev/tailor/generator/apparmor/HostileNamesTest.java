@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tailor.tracer.Access;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
