@@ -130,20 +130,8 @@ public record Recording(
 
   /** Whether a profile name is safe to use in file names and AppArmor profile names. */
   public static boolean isValidName(String name) {
-    return name != null
-        && !name.isEmpty()
-        && name.length() <= 128
-        && !name.equals(".")
-        && !name.equals("..")
-        && name.chars()
-            .allMatch(
-                c ->
-                    (c >= 'a' && c <= 'z')
-                        || (c >= 'A' && c <= 'Z')
-                        || (c >= '0' && c <= '9')
-                        || c == '.'
-                        || c == '_'
-                        || c == '-');
+    return name != null && name.length() <= 128 && !name.equals(".") && !name.equals("..")
+        && name.matches(NAME_CHARS + "+");
   }
 
   /** This recording with every run label renamed by {@code rename} (used when merging runs that share a label). */
