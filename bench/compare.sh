@@ -2,15 +2,19 @@
 # Side-by-side comparison of two tailor jars on the targets of a change (issue 20): the bpf
 # backend on dd and on 150 compiles, the strace backend on dd, `generate` on the same logs, and
 # the bpf reader thread's CPU per event (tracer's ReaderCost). Runs interleaved (bare, old, new in
-# each round), best of each, so both jars see the same load; prints markdown to stdout.
+# each round), best of each (STAT=median: the median), so both jars see the same load; prints
+# markdown to stdout.
 #   OLD_JAR=/tmp/main.jar NEW_JAR=cli/target/tailor.jar bench/compare.sh > /tmp/compare.md
-# ROWS picks rows (default all: dd gcc strace generate reader); ROUNDS, GEN_BYTES as below.
+# ROWS picks rows (default all: dd gcc strace generate reader); ROUNDS, GEN_BYTES as below;
+# GCC_RUNS the compiles of the gcc row (150).
 # Needs root and BTF for the bpf rows, strace, gcc, python3. Not part of `mvn verify`.
 set -euo pipefail
 cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.."
 OLD_JAR=${OLD_JAR:?the jar to compare against}
 NEW_JAR=${NEW_JAR:-cli/target/tailor.jar}
 ROUNDS=${ROUNDS:-3}
+STAT=${STAT:-best}
+GCC_RUNS=${GCC_RUNS:-150}
 ROWS=" ${ROWS:-dd gcc strace generate reader} "
 JAVA=(java -XX:+UseSerialGC -Xshare:auto -Xmx256m)
 work=$(mktemp -d /tmp/tailor-compare.XXXXXX)
@@ -23,27 +27,34 @@ secs() {
   e=$(date +%s.%N)
   echo "$s $e" | awk '{printf "%.3f", $2 - $1}'
 }
-min() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a == "" || b < a) print b; else print a }'; }
+# pick "t1 t2 ...": the best (least) of the times, or their median with STAT=median
+pick() {
+  printf '%s\n' "$@" | sort -n | awk -v stat="$STAT" '{ v[NR] = $1 } END {
+    if (stat != "median") print v[1]; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 learn() { # learn JAR BACKEND CMD...
   local jar=$1 backend=$2
   shift 2
   "${JAVA[@]}" -jar "$jar" learn --backend "$backend" --no-status --out "$work/profiles" --name bench -- "$@"
 }
-# row LABEL CMD...: bare, old, new interleaved for ROUNDS rounds; the best of each
+# row LABEL CMD...: bare, old, new interleaved for ROUNDS rounds; the best (or median) of each
 row3() {
   local label=$1 backend=$2
   shift 2
-  local bare="" old="" new=""
+  local bares=() olds=() news=()
   for _ in $(seq "$ROUNDS"); do
-    bare=$(min "$bare" "$(secs "$@")")
-    old=$(min "$old" "$(secs learn "$OLD_JAR" "$backend" "$@")")
-    new=$(min "$new" "$(secs learn "$NEW_JAR" "$backend" "$@")")
+    bares+=("$(secs "$@")")
+    olds+=("$(secs learn "$OLD_JAR" "$backend" "$@")")
+    news+=("$(secs learn "$NEW_JAR" "$backend" "$@")")
   done
+  local bare old new
+  bare=$(pick "${bares[@]}") old=$(pick "${olds[@]}") new=$(pick "${news[@]}")
   echo "| $label | $bare | $old ($(ratio "$old" "$bare")x bare) | $new ($(ratio "$new" "$bare")x bare) | $(ratio "$new" "$old") |"
+  echo "<!-- $label: bare ${bares[*]}; old ${olds[*]}; new ${news[*]}; load $(cut -d' ' -f1-3 /proc/loadavg) -->"
 }
 
-echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; rounds: $ROUNDS."
+echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; rounds: $ROUNDS; $STAT of the rounds."
 echo
 echo "| workload | bare | old jar | new jar | new / old |"
 echo "|---|---|---|---|---|"
@@ -53,7 +64,7 @@ for i in \$(seq \${1:-5}); do gcc -O2 -pthread -o "$work/threads-\$i" "$PWD/samp
 SH
 chmod +x "$work/build.sh"
 [[ $ROWS != *" dd "* ]] || row3 "bpf: \`dd bs=1 count=5000000\`" bpf dd if=/dev/zero of=/dev/null bs=1 count=5000000
-[[ $ROWS != *" gcc "* ]] || row3 "bpf: gcc threads.c x150" bpf "$work/build.sh" 150
+[[ $ROWS != *" gcc "* ]] || row3 "bpf: gcc threads.c x$GCC_RUNS" bpf "$work/build.sh" "$GCC_RUNS"
 [[ $ROWS != *" strace "* ]] || row3 "strace: \`dd bs=1 count=100000\`" strace dd if=/dev/zero of=/dev/null bs=1 count=100000
 
 # generate: the same logs for both jars
@@ -67,14 +78,16 @@ cat "$base.1" "$base.2" "$base.3" >"$base"
 for kind in repeats distinct; do
   log="$work/$kind.strace"
   python3 bench/biglog.py "$base" "$log" "${GEN_BYTES:-300000000}" $([[ $kind == distinct ]] && echo --distinct) >/dev/null
-  old="" new=""
+  olds=() news=()
   for _ in $(seq "$ROUNDS"); do
-    old=$(min "$old" "$(secs "${JAVA[@]}" -jar "$OLD_JAR" generate --out "$work/gen-old" --name g "$log")")
-    new=$(min "$new" "$(secs "${JAVA[@]}" -jar "$NEW_JAR" generate --out "$work/gen-new" --name g "$log")")
+    olds+=("$(secs "${JAVA[@]}" -jar "$OLD_JAR" generate --out "$work/gen-old" --name g "$log")")
+    news+=("$(secs "${JAVA[@]}" -jar "$NEW_JAR" generate --out "$work/gen-new" --name g "$log")")
   done
+  old=$(pick "${olds[@]}") new=$(pick "${news[@]}")
   cmp -s "$work/gen-old/g/seccomp.json" "$work/gen-new/g/seccomp.json" && cmp -s "$work/gen-old/g/apparmor.profile" "$work/gen-new/g/apparmor.profile" \
     && same="same profiles" || same="PROFILES DIFFER"
   echo "| generate, $(($(stat -c %s "$log") / 1000000)) MB log, $kind ($same) | - | $old | $new | $(ratio "$new" "$old") |"
+  echo "<!-- generate $kind: old ${olds[*]}; new ${news[*]}; load $(cut -d' ' -f1-3 /proc/loadavg) -->"
 done
 fi
 

@@ -11,6 +11,7 @@ import dev.tailor.tracer.ArgumentUse;
 import dev.tailor.tracer.CapabilityUse;
 import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.seccomp.SyscallTable;
@@ -41,7 +42,7 @@ class CheckCompareTest {
         new TreeSet<>(List.of("8.8.8.8:53")), 1, RUN)));
     TreeMap<String, CapabilityUse> c = new TreeMap<>();
     caps.forEach(k -> c.put(k, new CapabilityUse(k, new TreeSet<>(List.of("why " + k)), RUN)));
-    return new Recording(Recording.VERSION, "app", "x86_64", RUN, s, f, n, new TreeMap<>(), c, List.of(), List.of(), 1, List.of(), 0);
+    return new RecordingBuilder().runs(RUN).syscalls(s).files(f).sockets(n).capabilities(c).build();
   }
 
   private static SeccompProfile allow(String defaultAction, SeccompProfile.Rule... rules) {
@@ -112,9 +113,7 @@ class CheckCompareTest {
     TreeMap<String, ArgumentUse> a = new TreeMap<>();
     values.forEach((key, v) -> a.put(key, new ArgumentUse(key.substring(0, key.indexOf('[')),
         Integer.parseInt(key.substring(key.indexOf('[') + 1, key.length() - 1)), new TreeMap<>(v), RUN)));
-    return new Recording(r.version(), r.name(), r.arch(), r.runs(), r.syscalls(), r.files(), r.sockets(), r.execs(),
-        r.capabilities(), r.targets(), r.warnings(), r.processes(), r.diagnostics(), r.unusedLines(), r.runtimeBases(),
-        r.containers(), a, r.inherited());
+    return RecordingBuilder.from(r).arguments(a).build();
   }
 
   private static SeccompProfile generated(Recording r) throws Exception {

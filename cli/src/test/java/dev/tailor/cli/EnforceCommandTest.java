@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.tailor.generator.seccomp.SeccompGenerator;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.seccomp.SyscallTable;
 import java.io.File;
@@ -81,11 +82,7 @@ class EnforceCommandTest {
     for (String n : names) {
       uses.put(n, new SyscallUse(1, new TreeMap<>(), new TreeSet<>(Set.of("test"))));
     }
-    Recording rec =
-        new Recording(
-            Recording.VERSION, "test", SyscallTable.nativeArch(), new TreeSet<>(Set.of("test")),
-            uses, new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), List.of(),
-            List.of(), 1, List.of(), 0);
+    Recording rec = new RecordingBuilder().name("test").arch(SyscallTable.nativeArch()).inRun("test").syscalls(uses).build();
     Path f = Files.createTempFile(dir, "profile", ".json");
     SeccompJson.write(SeccompGenerator.generate(rec).profile(), f);
     return f;

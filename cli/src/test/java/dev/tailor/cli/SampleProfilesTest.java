@@ -16,6 +16,7 @@ import dev.tailor.generator.apparmor.PathPattern;
 import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import dev.tailor.tracer.RecordingJson;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -151,10 +152,7 @@ class SampleProfilesTest {
     TreeMap<String, FileUse> rest = new TreeMap<>(l.recording().files());
     rest.keySet().removeIf(p -> p.equals(workText) || p.startsWith(workText + "/"));
     Recording r = l.recording();
-    Recording control =
-        new Recording(
-            r.version(), r.name(), r.arch(), r.runs(), r.syscalls(), rest, r.sockets(), r.execs(),
-            r.capabilities(), r.targets(), r.warnings(), r.processes(), r.diagnostics(), r.unusedLines());
+    Recording control = RecordingBuilder.from(r).files(rest).build();
     List<FileRule> expected =
         AppArmorGenerator.generate(control, AppArmorOptions.draft(r.name())).profile().files();
     assertEquals(expected, outside, l.text());
@@ -169,8 +167,8 @@ class SampleProfilesTest {
     String file = folder + "/plain";
     TreeMap<String, FileUse> one = new TreeMap<>();
     one.put(file, new FileUse(file, java.util.EnumSet.of(dev.tailor.tracer.Access.READ), new TreeMap<>(), false, 1, r.runs()));
-    Recording probe = new Recording(r.version(), r.name(), r.arch(), r.runs(), r.syscalls(), one, new TreeMap<>(),
-        new TreeMap<>(), new TreeMap<>(), List.of(), List.of(), 1, List.of(), 0);
+    Recording probe = new RecordingBuilder().name(r.name()).arch(r.arch()).runs(r.runs()).syscalls(r.syscalls()).files(one)
+        .build();
     List<FileRule> rules = AppArmorGenerator.generate(probe, AppArmorOptions.draft(r.name())).profile().files();
     assertEquals(1, rules.size(), rules::toString);
     String text = rules.get(0).path().text();

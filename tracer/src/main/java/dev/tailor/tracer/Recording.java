@@ -79,60 +79,16 @@ public record Recording(
     inherited = Collections.unmodifiableSortedMap(inherited == null ? new TreeMap<>() : new TreeMap<>(inherited));
   }
 
-  /** A recording with runtime bases and containers but no argument values or inherited files. */
-  public Recording(
-      int version,
-      String name,
-      String arch,
-      SortedSet<String> runs,
-      SortedMap<String, SyscallUse> syscalls,
-      SortedMap<String, FileUse> files,
-      SortedMap<String, SocketUse> sockets,
-      SortedMap<String, ExecUse> execs,
-      SortedMap<String, CapabilityUse> capabilities,
-      List<Target> targets,
-      List<String> warnings,
-      long processes,
-      List<Diagnostic> diagnostics,
-      long unusedLines,
-      List<RuntimeBase> runtimeBases,
-      List<ContainerInfo> containers) {
-    this(version, name, arch, runs, syscalls, files, sockets, execs, capabilities, targets, warnings,
-        processes, diagnostics, unusedLines, runtimeBases, containers, null, null);
-  }
-
-  /** A recording of runs outside any container runtime (no base, no container). */
-  public Recording(
-      int version,
-      String name,
-      String arch,
-      SortedSet<String> runs,
-      SortedMap<String, SyscallUse> syscalls,
-      SortedMap<String, FileUse> files,
-      SortedMap<String, SocketUse> sockets,
-      SortedMap<String, ExecUse> execs,
-      SortedMap<String, CapabilityUse> capabilities,
-      List<Target> targets,
-      List<String> warnings,
-      long processes,
-      List<Diagnostic> diagnostics,
-      long unusedLines) {
-    this(version, name, arch, runs, syscalls, files, sockets, execs, capabilities, targets, warnings,
-        processes, diagnostics, unusedLines, List.of(), List.of());
-  }
-
   /** This recording with {@code bases} as its runtime bases (replacing the ones it had). */
   public Recording withRuntimeBases(List<RuntimeBase> bases) {
-    return new Recording(version, name, arch, runs, syscalls, files, sockets, execs, capabilities, targets,
-        warnings, processes, diagnostics, unusedLines, bases, containers, arguments, inherited);
+    return RecordingBuilder.from(this).runtimeBases(bases).build();
   }
 
   /** This recording with {@code container} added to the containers it describes. */
   public Recording withContainer(ContainerInfo container) {
     List<ContainerInfo> cs = new ArrayList<>(containers);
     cs.add(container);
-    return new Recording(version, name, arch, runs, syscalls, files, sockets, execs, capabilities, targets,
-        warnings, processes, diagnostics, unusedLines, runtimeBases, cs, arguments, inherited);
+    return RecordingBuilder.from(this).containers(cs).build();
   }
 
   /** This recording with other files (e.g. mapped to a container's view of them). */
@@ -140,8 +96,7 @@ public record Recording(
       List<String> moreWarnings) {
     List<String> w = new ArrayList<>(warnings);
     w.addAll(moreWarnings);
-    return new Recording(version, name, arch, runs, syscalls, newFiles, sockets, newExecs, capabilities, targets,
-        w, processes, diagnostics, unusedLines, runtimeBases, containers, arguments, inherited);
+    return RecordingBuilder.from(this).files(newFiles).execs(newExecs).warnings(w).build();
   }
 
   /** This recording with {@code moreWarnings} after the warnings it has. */
@@ -175,20 +130,8 @@ public record Recording(
 
   /** Whether a profile name is safe to use in file names and AppArmor profile names. */
   public static boolean isValidName(String name) {
-    return name != null
-        && !name.isEmpty()
-        && name.length() <= 128
-        && !name.equals(".")
-        && !name.equals("..")
-        && name.chars()
-            .allMatch(
-                c ->
-                    (c >= 'a' && c <= 'z')
-                        || (c >= 'A' && c <= 'Z')
-                        || (c >= '0' && c <= '9')
-                        || c == '.'
-                        || c == '_'
-                        || c == '-');
+    return name != null && name.length() <= 128 && !name.equals(".") && !name.equals("..")
+        && name.matches(NAME_CHARS + "+");
   }
 
   /** This recording with every run label renamed by {@code rename} (used when merging runs that share a label). */

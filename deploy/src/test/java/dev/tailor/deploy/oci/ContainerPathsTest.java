@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tailor.tracer.Access;
 import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,12 +85,11 @@ class ContainerPathsTest {
     assertEquals(Optional.empty(), v.map("/run/runc/" + id + "/exec.fifo"));
     assertEquals(Optional.empty(), v.map(tmp.resolve("bundle") + "/config.json"));
 
-    Recording r = new Recording(Recording.VERSION, "t", "x86_64", new TreeSet<>(Set.of("run")), new TreeMap<>(),
-        new TreeMap<>(Map.of(
+    Recording r = new RecordingBuilder().name("t").inRun("run").files(Map.of(
             root + "/etc/passwd", file(root + "/etc/passwd"),
             "/etc/passwd", file("/etc/passwd"),
-            "/run/runc/" + id + "/exec.fifo", file("/run/runc/" + id + "/exec.fifo"))),
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), List.of(), List.of(), 1, List.of(), 0);
+            "/run/runc/" + id + "/exec.fifo", file("/run/runc/" + id + "/exec.fifo")))
+        .build();
     Recording mapped = v.apply(r);
     assertEquals(Set.of("/etc/passwd"), mapped.files().keySet());
     assertEquals(2, mapped.files().get("/etc/passwd").count(), "the two names of one file merge");

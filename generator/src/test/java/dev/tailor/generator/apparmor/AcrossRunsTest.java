@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class AcrossRunsTest {
 
   @Test
   void namesThatDifferBetweenRuns_becomeOneGlob_namesAlikeInEveryRunStayLiteral() {
-    Recording r = new RecordingBuilder()
+    Recording r = new RecordingBuilder().filesBy(1000)
         .inRun("a").file("/tmp/tmpab12CD.c", READ, WRITE).file("/tmp/Ab3xYz9Q", READ).file("/tmp/nc-learn1.out", WRITE)
         .inRun("b").file("/tmp/tmpXy9zQ1.c", READ, WRITE).file("/tmp/Ab3xYz9Q", READ).file("/tmp/nc-learn1.out", WRITE)
         .build();
@@ -40,20 +41,20 @@ class AcrossRunsTest {
     // Python's tempfile drew "mnrvpeva" in a CI run: 6.2 bits likelier random, under the 8 one
     // name needs, over the 2 a name needs that the run made and removed (mkstemp, then unlink).
     assertEquals(List.of("owner \"/tmp/tmp????????\" rw,"),
-        ruleLines(generate(new RecordingBuilder().file("/tmp/tmpmnrvpeva", READ, WRITE, CREATE, DELETE).build())));
+        ruleLines(generate(new RecordingBuilder().filesBy(1000).file("/tmp/tmpmnrvpeva", READ, WRITE, CREATE, DELETE).build())));
     assertEquals(List.of("owner \"/tmp/tmpmnrvpeva\" rw,"),
-        ruleLines(generate(new RecordingBuilder().file("/tmp/tmpmnrvpeva", READ, WRITE, CREATE).build())));
+        ruleLines(generate(new RecordingBuilder().filesBy(1000).file("/tmp/tmpmnrvpeva", READ, WRITE, CREATE).build())));
     assertEquals(List.of("owner \"/tmp/output.txt\" rw,"),
-        ruleLines(generate(new RecordingBuilder().file("/tmp/output.txt", READ, WRITE, CREATE, DELETE).build())),
+        ruleLines(generate(new RecordingBuilder().filesBy(1000).file("/tmp/output.txt", READ, WRITE, CREATE, DELETE).build())),
         "a chosen name stays literal however short its life");
     assertEquals(List.of("\"/srv/tmpmnrvpeva\" rw,"),
-        ruleLines(generate(new RecordingBuilder().file("/srv/tmpmnrvpeva", READ, WRITE, CREATE, DELETE).build())),
+        ruleLines(generate(new RecordingBuilder().filesBy(1000).file("/srv/tmpmnrvpeva", READ, WRITE, CREATE, DELETE).build())),
         "outside temporary folders nothing is judged alone");
   }
 
   @Test
   void aRandomFolder_isPairedFirst_thenTheEntriesBelowIt() {
-    RecordingBuilder b = new RecordingBuilder();
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000);
     for (String run : List.of("a", "b")) {
       String dir = run.equals("a") ? "/tmp/tmpk2j3x_8q" : "/tmp/tmpz9y8w7v6";
       b.inRun(run).dir(dir, READ, WRITE, CREATE);
@@ -67,7 +68,7 @@ class AcrossRunsTest {
 
   @Test
   void aNameOfOneRunThatPairsWithNone_isJudgedAlone_andNamesOfEveryRunNever() {
-    Recording r = new RecordingBuilder()
+    Recording r = new RecordingBuilder().filesBy(1000)
         .inRun("a").file("/tmp/k3o4p_4x", READ).file("/tmp/x7Qz9kLm", READ)
         .inRun("b").file("/tmp/x7Qz9kLm", READ).file("/tmp/plain", READ)
         .build();
@@ -79,7 +80,7 @@ class AcrossRunsTest {
 
   @Test
   void outsideTemporaryFolders_onlyRandomLookingDifferencesPair() {
-    Recording r = new RecordingBuilder()
+    Recording r = new RecordingBuilder().filesBy(1000)
         .inRun("a").file("/srv/app/coreutils.mo", READ).file("/srv/app/data-k2j3x_8q.bin", READ)
         .inRun("b").file("/srv/app/diffutils.mo", READ).file("/srv/app/data-z9y8w7v6.bin", READ)
         .build();
@@ -91,7 +92,7 @@ class AcrossRunsTest {
 
   @Test
   void pidsAndCaches() {
-    Recording r = new RecordingBuilder()
+    Recording r = new RecordingBuilder().filesBy(1000)
         .inRun("a").file("/run/user/1000/app-4242.sock.lock", READ, WRITE).file("/home/ann/.cache/app/4f2a9c1e7b3d.bin", READ)
         .inRun("b").file("/run/user/1000/app-98765.sock.lock", READ, WRITE).file("/home/ann/.cache/app/9e1b7d3c2a5f.bin", READ)
         .build();
@@ -102,7 +103,7 @@ class AcrossRunsTest {
 
   @Test
   void theKernelsFilesAndSecrets_neverPair() {
-    Recording r = new RecordingBuilder()
+    Recording r = new RecordingBuilder().filesBy(1000)
         .inRun("a").file("/sys/fs/cgroup/k2j3x_8q/memory.max", READ).file("/root/.ssh/id_k2j3x_8q", READ)
         .inRun("b").file("/sys/fs/cgroup/z9y8w7v6/memory.max", READ).file("/root/.ssh/id_z9y8w7v6", READ)
         .build();
@@ -111,7 +112,7 @@ class AcrossRunsTest {
 
   @Test
   void theGlob_isReportedWithTheNamesOfEveryRun() {
-    Recording r = new RecordingBuilder()
+    Recording r = new RecordingBuilder().filesBy(1000)
         .inRun("a").file("/tmp/tmpab12CD.c", WRITE)
         .inRun("b").file("/tmp/tmpXy9zQ1.c", WRITE)
         .build();
@@ -124,7 +125,7 @@ class AcrossRunsTest {
   @Test
   void apparmorParser_grantsTheThirdRunsNames_andNoOtherPrefix() throws Exception {
     ParserCheck.assumeParser();
-    Recording r = new RecordingBuilder()
+    Recording r = new RecordingBuilder().filesBy(1000)
         .inRun("a").file("/tmp/tmpab12CD.c", WRITE).file("/tmp/app-4242.lock", WRITE).file("/tmp/pip-4242-k2j3x_8q", WRITE)
         .inRun("b").file("/tmp/tmpXy9zQ1.c", WRITE).file("/tmp/app-98765.lock", WRITE).file("/tmp/pip-777-z9y8w7v6", WRITE)
         .build();

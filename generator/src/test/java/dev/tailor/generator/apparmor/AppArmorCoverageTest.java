@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tailor.tracer.Access;
 import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import dev.tailor.tracer.SocketUse;
 import java.util.EnumSet;
 import java.util.List;
@@ -25,7 +26,7 @@ class AppArmorCoverageTest {
         new TreeSet<>(List.of("r")));
   }
 
-  private static final Recording LEARNED = new RecordingBuilder()
+  private static final Recording LEARNED = new RecordingBuilder().filesBy(1000)
       .file("/tmp/tmpa1b2c3d4", READ, WRITE)
       .file("/srv/log/app.log", APPEND)
       .file("/srv/data/in.txt", READ)
@@ -74,7 +75,7 @@ class AppArmorCoverageTest {
   @Test
   void missing_appendIsPartOfWrite_andAbstractionsGrant() {
     AppArmorCoverage w = AppArmorCoverage.of(AppArmorGenerator.generate(
-        new RecordingBuilder().file("/srv/out.txt", WRITE).build(), AppArmorOptions.draft("w")).profile());
+        new RecordingBuilder().filesBy(1000).file("/srv/out.txt", WRITE).build(), AppArmorOptions.draft("w")).profile());
     assertEquals(Optional.empty(), w.missing(use("/srv/out.txt", false, APPEND)), "w covers an append");
     assertEquals(Optional.of("w"), COVERAGE.missing(use("/srv/log/app.log", false, WRITE)), "a does not cover w");
     assertEquals(Optional.empty(), COVERAGE.missing(use("/etc/nsswitch.conf", false, READ)), "from abstractions/nameservice or base");

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tailor.generator.apparmor.AppArmorOptions.ExecMode;
 import dev.tailor.generator.apparmor.AppArmorOptions.Mode;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class AppArmorGeneratorTest {
 
   @Test
   void write_startsWithAbiTunablesAndComplainFlag_andIncludesBase() throws Exception {
-    String text = AppArmorWriter.write(generate(new RecordingBuilder().file("/srv/app/a", READ)).profile());
+    String text = AppArmorWriter.write(generate(new RecordingBuilder().filesBy(1000).file("/srv/app/a", READ)).profile());
     assertTrue(text.contains("abi <abi/3.0>,\n\ninclude <tunables/global>\n\nprofile app flags=(complain) {\n  include <abstractions/base>\n"), text);
     assertTrue(text.contains("  \"/srv/app/a\" r,\n"), text);
     ParserCheck.assertParse(List.of(text));
@@ -46,7 +47,7 @@ class AppArmorGeneratorTest {
   void permissions_mapFromAccesses_andWriteBeatsAppend() {
     AppArmorResult r =
         generate(
-            new RecordingBuilder()
+            new RecordingBuilder().filesBy(1000)
                 .file("/srv/d/appended", APPEND)
                 .file("/srv/d/both", APPEND, WRITE)
                 .file("/srv/d/locked", READ, LOCK)
@@ -67,13 +68,13 @@ class AppArmorGeneratorTest {
 
   @Test
   void directories_getATrailingSlash() {
-    AppArmorResult r = generate(new RecordingBuilder().dir("/srv/data", READ));
+    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000).dir("/srv/data", READ));
     assertEquals(List.of("\"/srv/data/\" r,"), ruleLines(r));
   }
 
   @Test
   void folder_withFourFilesOfTheSamePerms_becomesStar() {
-    RecordingBuilder b = new RecordingBuilder();
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000);
     for (int i = 0; i < FolderGlobs.FILES_PER_DIR_GLOB; i++) {
       b.file("/srv/app/conf/f" + i, READ);
     }
@@ -87,7 +88,7 @@ class AppArmorGeneratorTest {
 
   @Test
   void folder_withOneFileTooFew_staysLiteral() {
-    RecordingBuilder b = new RecordingBuilder();
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000);
     for (int i = 0; i < FolderGlobs.FILES_PER_DIR_GLOB - 1; i++) {
       b.file("/srv/app/conf/f" + i, READ);
     }
@@ -98,7 +99,7 @@ class AppArmorGeneratorTest {
 
   @Test
   void systemTrees_getReadGlobsBelowTheObservedFolder_butNeverWritableOnes() {
-    RecordingBuilder b = new RecordingBuilder();
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000);
     for (int i = 0; i < 5; i++) {
       b.file("/etc/myapp/r" + i, READ);
       b.file("/etc/myapp/w" + i, READ, WRITE);
@@ -113,13 +114,13 @@ class AppArmorGeneratorTest {
 
   @Test
   void subtree_withEnoughEntriesInTwoFolders_becomesDoubleStar() {
-    RecordingBuilder b = new RecordingBuilder();
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000);
     for (int i = 0; i < FolderGlobs.SUBTREE_GLOB_MIN; i++) {
       b.file("/srv/app/lib/" + (i % 2 == 0 ? "a" : "b/c") + "/m" + i + ".js", READ);
     }
     assertEquals(List.of("\"/srv/app/lib/**\" r,"), ruleLines(generate(b)));
 
-    RecordingBuilder fewer = new RecordingBuilder();
+    RecordingBuilder fewer = new RecordingBuilder().filesBy(1000);
     for (int i = 0; i < FolderGlobs.SUBTREE_GLOB_MIN - 1; i++) {
       fewer.file("/srv/app/lib/" + (i % 2 == 0 ? "a" : "b/c") + "/m" + i + ".js", READ);
     }
@@ -130,7 +131,7 @@ class AppArmorGeneratorTest {
 
   @Test
   void walkedTree_thatWasOnlyRead_becomesOneReadRuleOverTheListedFolder() throws Exception {
-    RecordingBuilder b = new RecordingBuilder();
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000);
     String root = "/opt/rt/lib/py";
     b.dir(root, READ);
     for (int i = 0; i < FolderGlobs.SUBTREE_GLOB_MIN; i++) {
@@ -161,8 +162,8 @@ class AppArmorGeneratorTest {
 
   @Test
   void walkedTree_unlistedOrChangedBelow_keepsNarrowerRules() {
-    RecordingBuilder notListed = new RecordingBuilder();
-    RecordingBuilder written = new RecordingBuilder().dir("/opt/rt/lib/py", READ);
+    RecordingBuilder notListed = new RecordingBuilder().filesBy(1000);
+    RecordingBuilder written = new RecordingBuilder().filesBy(1000).dir("/opt/rt/lib/py", READ);
     for (int i = 0; i < FolderGlobs.SUBTREE_GLOB_MIN; i++) {
       String f = "/opt/rt/lib/py/pkg" + (i % 3) + "/m" + i + ".py";
       notListed.file(f, i == 0 ? new dev.tailor.tracer.Access[] {READ, LOCK} : new dev.tailor.tracer.Access[] {READ});
@@ -178,7 +179,7 @@ class AppArmorGeneratorTest {
   @Test
   void walkedTree_neverCoversSecretsOrAWholeHome() {
     for (String root : List.of("/etc/ssl", "/home/u", "/root")) {
-      RecordingBuilder b = new RecordingBuilder().dir(root, READ);
+      RecordingBuilder b = new RecordingBuilder().filesBy(1000).dir(root, READ);
       for (int i = 0; i < FolderGlobs.SUBTREE_GLOB_MIN; i++) {
         b.file(root + "/d" + (i % 3) + "/f" + i, READ);
       }
@@ -189,7 +190,7 @@ class AppArmorGeneratorTest {
 
   @Test
   void folderRule_joinsTheGlobOverItsEntries_whenTheGlobGrantsWhatItNeeds() throws Exception {
-    RecordingBuilder b = new RecordingBuilder().dir("/srv/data", READ).dir("/srv/logs", READ, WRITE);
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000).dir("/srv/data", READ).dir("/srv/logs", READ, WRITE);
     for (int i = 0; i < FolderGlobs.FILES_PER_DIR_GLOB; i++) {
       b.file("/srv/data/f" + i, READ, WRITE);
       b.file("/srv/logs/f" + i, READ);
@@ -209,7 +210,7 @@ class AppArmorGeneratorTest {
   void proc_ofTheWorkload_becomesOwnerPidPatterns() {
     AppArmorResult r =
         generate(
-            new RecordingBuilder()
+            new RecordingBuilder().filesBy(1000)
                 .file("/proc/self/cmdline", READ)
                 .file("/proc/4242/cmdline", READ)
                 .file("/proc/thread-self/comm", READ, WRITE)
@@ -232,12 +233,12 @@ class AppArmorGeneratorTest {
   void temporaryNames_becomeOwnerGlobsOverTheirFolder() {
     AppArmorResult r =
         generate(
-            new RecordingBuilder()
-                .owned("/tmp/tmpk2j3x_8q", READ, WRITE)
-                .owned("/tmp/tmpz9y8w7v6", READ, WRITE)
-                .owned("/tmp/report.Ab3xYz.json", WRITE)
-                .owned("/tmp/plainname", READ)
-                .owned("/home/ann/.config/app.ini", READ));
+            new RecordingBuilder().filesBy(1000)
+                .fileBy(1000, 1000, "/tmp/tmpk2j3x_8q", READ, WRITE)
+                .fileBy(1000, 1000, "/tmp/tmpz9y8w7v6", READ, WRITE)
+                .fileBy(1000, 1000, "/tmp/report.Ab3xYz.json", WRITE)
+                .fileBy(1000, 1000, "/tmp/plainname", READ)
+                .fileBy(1000, 1000, "/home/ann/.config/app.ini", READ));
     assertEquals(
         List.of(
             "owner \"/tmp/plainname\" r,",
@@ -255,7 +256,7 @@ class AppArmorGeneratorTest {
     // Issue 21: nginx's worker (uid 65534) reads a file root owns; the master (root) owns its own.
     AppArmorResult r =
         generate(
-            new RecordingBuilder()
+            new RecordingBuilder().filesBy(1000)
                 .fileBy(65534, 0, "/tmp/www/index.html", READ)
                 .fileBy(0, 0, "/tmp/www/nginx.conf", READ)
                 .fileBy(-1, -1, "/home/ann/unknown", READ)
@@ -273,15 +274,15 @@ class AppArmorGeneratorTest {
   void owner_ofNamesOneGlobStandsFor_onlyWhenEveryNameHadIt() {
     AppArmorResult r =
         generate(
-            new RecordingBuilder()
-                .owned("/tmp/tmpk2j3x_8q", READ, WRITE)
+            new RecordingBuilder().filesBy(1000)
+                .fileBy(1000, 1000, "/tmp/tmpk2j3x_8q", READ, WRITE)
                 .fileBy(65534, 1000, "/tmp/tmpz9y8w7v6", READ, WRITE));
     assertEquals(List.of("\"/tmp/tmp????????\" rw,"), ruleLines(r));
   }
 
   @Test
   void procEntries_loseOwner_whenTheWorkloadChangedItsIds() {
-    RecordingBuilder b = new RecordingBuilder().fileBy(65534, -1, "/proc/self/status", READ);
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000).fileBy(65534, -1, "/proc/self/status", READ);
     assertEquals(List.of("owner \"@{PROC}/@{pid}/status\" r,"), ruleLines(generate(b)));
     b.syscall("setuid");
     assertEquals(List.of("\"@{PROC}/@{pid}/status\" r,"), ruleLines(generate(b)));
@@ -289,7 +290,7 @@ class AppArmorGeneratorTest {
 
   @Test
   void pidNamedTemporaryFiles_becomePidPatterns() {
-    AppArmorResult r = generate(new RecordingBuilder().owned("/tmp/hsperfdata_root/18176", READ, WRITE, LOCK));
+    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000).fileBy(1000, 1000, "/tmp/hsperfdata_root/18176", READ, WRITE, LOCK));
     assertEquals(List.of("owner \"/tmp/hsperfdata_root/@{pid}\" rwk,"), ruleLines(r));
     assertEquals("0123", t("0123"));
     assertEquals("12345678", t("12345678"));
@@ -298,7 +299,7 @@ class AppArmorGeneratorTest {
 
   @Test
   void programsAndSocketsUnderTemporaryFolders_stayLiteral() {
-    AppArmorResult r = generate(new RecordingBuilder().exec("/tmp/x1Y2z3").socket("unix", "stream", "/tmp/s8Kq2Zx.sock"));
+    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000).exec("/tmp/x1Y2z3").socket("unix", "stream", "/tmp/s8Kq2Zx.sock"));
     // An exec alone says nothing of who owned the program: no owner.
     assertTrue(ruleLines(r).contains("\"/tmp/x1Y2z3\" ix,"), ruleLines(r).toString());
     assertTrue(ruleLines(r).stream().noneMatch(l -> l.contains("?")), ruleLines(r).toString());
@@ -306,7 +307,7 @@ class AppArmorGeneratorTest {
 
   @Test
   void foldersOfSecrets_areNeverGlobbed() {
-    AppArmorResult r = generate(new RecordingBuilder()
+    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000)
         .file("/etc/ssh/ssh_config", READ).file("/etc/ssh/moduli", READ)
         .file("/etc/ssh/ssh_host_rsa_key.pub", READ).file("/etc/ssh/ssh_host_ed25519_key.pub", READ));
     assertTrue(ruleLines(r).stream().noneMatch(l -> l.contains("*")), ruleLines(r).toString());
@@ -314,7 +315,7 @@ class AppArmorGeneratorTest {
 
   @Test
   void questionMarkGlobs_areReportedAsGeneralisations() {
-    AppArmorResult r = generate(new RecordingBuilder().file("/tmp/tmpk2j3x_8q", READ, WRITE));
+    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000).file("/tmp/tmpk2j3x_8q", READ, WRITE));
     assertTrue(r.generalisations().stream().anyMatch(g -> g.pattern().contains("tmp????????")), r.generalisations().toString());
   }
 
@@ -330,7 +331,7 @@ class AppArmorGeneratorTest {
   void abstractions_areIncludedWhenTheyCoverWhatWasSeen_andTheirPathsDropped() {
     AppArmorResult r =
         generate(
-            new RecordingBuilder()
+            new RecordingBuilder().filesBy(1000)
                 .file("/etc/nsswitch.conf", READ)
                 .file("/etc/passwd", READ)
                 .file("/usr/lib/x86_64-linux-gnu/libc.so.6", READ, MMAP_EXEC)
@@ -346,14 +347,14 @@ class AppArmorGeneratorTest {
 
   @Test
   void abstractions_neverCoverWrites() {
-    AppArmorResult r = generate(new RecordingBuilder().file("/etc/passwd", READ, WRITE));
+    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000).file("/etc/passwd", READ, WRITE));
     assertEquals(List.of("\"/etc/passwd\" rw,"), ruleLines(r));
   }
 
   @Test
   void networkCapabilitiesAndUnixSocketPaths_becomeRules() throws Exception {
     RecordingBuilder b =
-        new RecordingBuilder()
+        new RecordingBuilder().filesBy(1000)
             .socket("inet", "stream", "0.0.0.0:80")
             .socket("inet6", "dgram")
             .socket("unix", "stream", "/run/app/app.sock", "@abstract")
@@ -378,7 +379,7 @@ class AppArmorGeneratorTest {
     for (Mode mode : Mode.values()) {
       for (ExecMode exec : ExecMode.values()) {
         RecordingBuilder b =
-            new RecordingBuilder()
+            new RecordingBuilder().filesBy(1000)
                 .exec("/usr/bin/dash")
                 .exec("/usr/bin/ls")
                 .exec("/srv/bin/ls")
@@ -403,8 +404,8 @@ class AppArmorGeneratorTest {
 
   @Test
   void generate_isDeterministic_whateverOrderThePartsWereMergedIn() {
-    RecordingBuilder a = new RecordingBuilder().file("/srv/a/1", READ).owned("/tmp/tmpq1w2e3r4", WRITE);
-    RecordingBuilder b = new RecordingBuilder().file("/srv/a/2", READ).exec("/usr/bin/env").socket("inet", "stream");
+    RecordingBuilder a = new RecordingBuilder().filesBy(1000).file("/srv/a/1", READ).fileBy(1000, 1000, "/tmp/tmpq1w2e3r4", WRITE);
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000).file("/srv/a/2", READ).exec("/usr/bin/env").socket("inet", "stream");
     Recording ab = Recording.merge("app", List.of(a.build(), b.build()));
     Recording ba = Recording.merge("app", List.of(b.build(), a.build()));
     AppArmorOptions o = AppArmorOptions.draft("app");
@@ -441,7 +442,7 @@ class AppArmorGeneratorTest {
   /** A python app: hundreds of stdlib reads collapse into abstractions and a few globs. */
   @Test
   void pythonLikeRecording_isAtLeastThreeTimesShorterThanOneRulePerPath() throws Exception {
-    RecordingBuilder b = new RecordingBuilder();
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000);
     String[] pkgs = {"json", "email", "http", "asyncio", "collections", "encodings", "importlib", "logging", "urllib", "xml/etree"};
     for (String pkg : pkgs) {
       for (int i = 0; i < 30; i++) {

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tailor.tracer.Access;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ class HostileNamesTest {
 
   @Test
   void hostileNames_parseAndGrantNothingOutsideTheWorkFolder() throws Exception {
-    RecordingBuilder b = new RecordingBuilder();
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000);
     Access[][] kinds = {{READ}, {READ, WRITE}, {APPEND}, {READ, LOCK}, {MMAP_EXEC}, {CREATE}};
     for (int i = 0; i < HOSTILE.size(); i++) {
       b.rawFile(WORK + HOSTILE.get(i), kinds[i % kinds.length]);
@@ -108,7 +109,7 @@ class HostileNamesTest {
     List<String> texts = new ArrayList<>();
     Access[][] kinds = {{READ}, {READ, WRITE}, {APPEND}, {EXEC}, {MMAP_EXEC}, {READ, LOCK}};
     for (int c = 0; c < 200; c++) {
-      RecordingBuilder b = new RecordingBuilder();
+      RecordingBuilder b = new RecordingBuilder().filesBy(1000);
       List<String> names = new ArrayList<>();
       int files = 1 + rnd.nextInt(6);
       for (int i = 0; i < files; i++) {
@@ -169,7 +170,7 @@ class HostileNamesTest {
   void profileName_andAttachment_areWrittenSafely() throws Exception {
     String exe = PathText.escape(new String("/opt/my app/bin\"x,\n** rw".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
     AppArmorOptions o = new AppArmorOptions(AppArmorOptions.Mode.ENFORCE, AppArmorOptions.ExecMode.IX, exe, "my.app-1");
-    String text = AppArmorWriter.write(AppArmorGenerator.generate(new RecordingBuilder().build(), o).profile());
+    String text = AppArmorWriter.write(AppArmorGenerator.generate(new RecordingBuilder().filesBy(1000).build(), o).profile());
     assertTrue(text.contains("profile my.app-1 \"/opt/my\\x20app/bin\\x22x\\x2c\\x0a\\x2a\\x2a\\x20rw\" {"), text);
     ParserCheck.assertParse(List.of(text));
   }

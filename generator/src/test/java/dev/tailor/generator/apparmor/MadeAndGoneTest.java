@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tailor.tracer.FileUse;
+import dev.tailor.tracer.RecordingBuilder;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,7 +34,7 @@ class MadeAndGoneTest {
 
   @Test
   void atomicWriteNames_madeAndGone_becomeTheNarrowestGlobInTheirFolder() throws Exception {
-    AppArmorResult r = generate(new RecordingBuilder()
+    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000)
         .madeAndGone("/srv/repo/.git/objects/2f/tmp_obj_KTf0Sf", Set.of(), CREATE, WRITE, READ, DELETE)
         .madeAndGone("/srv/db/pg_wal/xlogtemp.5734", Set.of(9), CREATE, WRITE, READ, RENAME)
         .madeAndGone("/srv/app/config.json.3452351234", Set.of(), CREATE, WRITE, RENAME)
@@ -61,7 +62,7 @@ class MadeAndGoneTest {
 
   @Test
   void namesLeftBehind_orWithoutEvidence_stayLiteral() {
-    AppArmorResult r = generate(new RecordingBuilder()
+    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000)
         // made and removed by flags alone, in any order, outside a temporary folder: not proof of a life
         .file("/srv/repo/.git/objects/2f/tmp_obj_KTf0Sf", CREATE, WRITE, DELETE)
         // made and gone, but its number is not its maker's pid, and nothing else in it varies
@@ -83,7 +84,7 @@ class MadeAndGoneTest {
 
   @Test
   void mergedRuns_aNameKeptInOneRun_staysLiteral() {
-    AppArmorResult r = generate(new RecordingBuilder()
+    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000)
         .madeAndGone("/srv/db/pg_wal/xlogtemp.5734", Set.of(9), CREATE, WRITE, DELETE)
         .inRun("run2")
         .file("/srv/db/pg_wal/xlogtemp.5734", CREATE, WRITE));

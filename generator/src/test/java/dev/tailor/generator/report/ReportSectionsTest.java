@@ -10,6 +10,7 @@ import dev.tailor.tracer.Diagnostic;
 import dev.tailor.tracer.ExecUse;
 import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
@@ -42,8 +43,9 @@ class ReportSectionsTest {
     execs.put("/usr/bin/env", new ExecUse("/usr/bin/env", List.of("env", "A=1"), 1, set(runs.get(0))));
     TreeMap<String, CapabilityUse> caps = new TreeMap<>();
     caps.put("chown", new CapabilityUse("chown", set("chown(\"/x\", 0, 0)"), set(runs.get(0))));
-    return new Recording(Recording.VERSION, "app", "x86_64", set(runs.toArray(String[]::new)), syscalls, files, sockets, execs, caps,
-        targets, List.of("a warning\nwith a newline"), 4, diagnostics, unused);
+    return new RecordingBuilder().runs(runs).syscalls(syscalls).files(files).sockets(sockets).execs(execs).capabilities(caps)
+        .targets(targets).warnings(List.of("a warning\nwith a newline")).processes(4).diagnostics(diagnostics).unusedLines(unused)
+        .build();
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tailor.tracer.Access;
 import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,7 @@ class ReportTest {
   private static Recording recording(List<FileUse> uses) {
     TreeMap<String, FileUse> files = new TreeMap<>();
     uses.forEach(f -> files.put(f.path(), f));
-    return new Recording(Recording.VERSION, "app", "x86_64", new TreeSet<>(List.of("run1")), new TreeMap<>(), files,
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), List.of(), List.of(), 1, List.of(), 0);
+    return new RecordingBuilder().files(files).build();
   }
 
   @Test

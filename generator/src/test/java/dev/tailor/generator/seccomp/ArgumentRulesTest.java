@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tailor.generator.seccomp.ArgumentRule.Outcome;
 import dev.tailor.tracer.ArgumentUse;
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import dev.tailor.tracer.RuntimeBase;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.seccomp.SeccompFilter;
@@ -40,9 +41,7 @@ class ArgumentRulesTest {
       int index = Integer.parseInt(key.substring(key.indexOf('[') + 1, key.length() - 1));
       arguments.put(key, new ArgumentUse(name, index, new TreeMap<>(v), new TreeSet<>(Set.of("run1"))));
     });
-    return new Recording(Recording.VERSION, "demo", "x86_64", new TreeSet<>(Set.of("run1")), uses, new TreeMap<>(),
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), List.of(), List.of(), 1, List.of(), 0, bases, List.of(),
-        arguments, new TreeMap<>());
+    return new RecordingBuilder().name("demo").syscalls(uses).runtimeBases(bases).arguments(arguments).build();
   }
 
   static Recording recording(List<String> syscalls, Map<String, Map<Long, Long>> values) {
@@ -209,9 +208,7 @@ class ArgumentRulesTest {
     Recording full = recording(List.of("exit_group", "ioctl"), values("ioctl[1]", 0x5401, 2));
     TreeMap<String, SyscallUse> more = new TreeMap<>(full.syscalls());
     more.put("ioctl", new SyscallUse(3, new TreeMap<>(), full.runs()));
-    Recording partial = new Recording(full.version(), full.name(), full.arch(), full.runs(), more, full.files(), full.sockets(),
-        full.execs(), full.capabilities(), full.targets(), full.warnings(), full.processes(), full.diagnostics(),
-        full.unusedLines(), full.runtimeBases(), full.containers(), full.arguments(), full.inherited());
+    Recording partial = RecordingBuilder.from(full).syscalls(more).build();
     SeccompResult r = generate(partial);
     assertEquals(List.of(SeccompProfile.Rule.of(List.of("exit_group", "ioctl"), "SCMP_ACT_ALLOW")), r.profile().syscalls());
     assertEquals("any value: the values recorded account for 2 of its 3 calls (the trace did not show the others' values), "
@@ -271,9 +268,7 @@ class ArgumentRulesTest {
       assertEquals(List.of(), f.warnings());
     }
     SeccompResult arm = SeccompGenerator.generate(
-        new Recording(rec.version(), rec.name(), "aarch64", rec.runs(), rec.syscalls(), rec.files(), rec.sockets(),
-            rec.execs(), rec.capabilities(), rec.targets(), rec.warnings(), rec.processes(), rec.diagnostics(),
-            rec.unusedLines(), rec.runtimeBases(), rec.containers(), rec.arguments(), rec.inherited()),
+        RecordingBuilder.from(rec).arch("aarch64").build(),
         SyscallTable.forArch("aarch64"), SeccompOptions.DEFAULT);
     assertEquals(r.profile().syscalls(), arm.profile().syscalls());
   }

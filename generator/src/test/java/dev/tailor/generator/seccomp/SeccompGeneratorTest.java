@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tailor.tracer.Recording;
+import dev.tailor.tracer.RecordingBuilder;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.seccomp.SyscallTable;
 import java.util.List;
@@ -19,9 +20,7 @@ class SeccompGeneratorTest {
     for (String s : syscalls) {
       uses.put(s, new SyscallUse(1, new TreeMap<>(), new TreeSet<>(Set.of("run1"))));
     }
-    return new Recording(
-        Recording.VERSION, "demo", arch, new TreeSet<>(Set.of("run1")), uses, new TreeMap<>(),
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), List.of(), List.of(), 1, List.of(), 0);
+    return new RecordingBuilder().name("demo").arch(arch).syscalls(uses).build();
   }
 
   @Test

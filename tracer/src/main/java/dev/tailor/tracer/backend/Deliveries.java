@@ -1,5 +1,6 @@
 package dev.tailor.tracer.backend;
 
+import dev.tailor.tracer.call.SyscallModel;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,12 +57,8 @@ final class Deliveries {
     }
   }
 
+  /** The name strace gives signal number {@code signal} ({@code SIGINT}). */
   static String name(int signal) {
-    return switch (signal) {
-      case SignalRelay.SIGHUP -> "SIGHUP";
-      case SignalRelay.SIGINT -> "SIGINT";
-      case SignalRelay.SIGTERM -> "SIGTERM";
-      default -> "SIG" + signal;
-    };
+    return SyscallModel.SIGNALS.name(signal).orElse("SIG" + signal);
   }
 }

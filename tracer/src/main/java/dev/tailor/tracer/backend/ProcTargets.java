@@ -2,6 +2,7 @@ package dev.tailor.tracer.backend;
 
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Target;
+import dev.tailor.tracer.record.Recorder;
 import dev.tailor.tracer.sys.LibC;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,20 @@ import java.util.Optional;
 /** What /proc says about a process tailor attaches to. */
 public final class ProcTargets {
   private ProcTargets() {}
+
+  /**
+   * Checks that process {@code pid} exists, then tells {@code recorder} about it: what it is (a
+   * {@link Target}), its working directory, against which its relative paths resolve, and the ids
+   * of each of its threads.
+   */
+  public static void attachTo(int pid, Recorder recorder) throws TraceException {
+    if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
+      throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);
+    }
+    recorder.addTarget(describe(pid));
+    cwd(pid).ifPresent(cwd -> recorder.setCwd(pid, cwd));
+    attachedIds(pid, recorder);
+  }
 
   public static Target describe(int pid) {
     Path proc = Path.of("/proc", Integer.toString(pid));

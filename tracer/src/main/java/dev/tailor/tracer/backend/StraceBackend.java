@@ -2,7 +2,6 @@ package dev.tailor.tracer.backend;
 
 import dev.tailor.tracer.call.SyscallModel;
 
-import dev.tailor.tracer.Target;
 import dev.tailor.tracer.event.EventPipe;
 import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
@@ -37,11 +36,9 @@ import java.util.function.Consumer;
 public final class StraceBackend implements Backend {
 
   private final Path strace;
-  private final List<String> extraOptions;
 
-  private StraceBackend(Path strace, List<String> extraOptions) {
+  private StraceBackend(Path strace) {
     this.strace = strace;
-    this.extraOptions = List.copyOf(extraOptions);
   }
 
   /** The strace on PATH. */
@@ -52,7 +49,7 @@ public final class StraceBackend implements Backend {
           TraceException.Kind.FAILED,
           "strace is not installed: install it (Debian/Ubuntu: apt-get install strace; Fedora: dnf install strace)");
     }
-    return new StraceBackend(p.get(), List.of());
+    return new StraceBackend(p.get());
   }
 
   @Override
@@ -74,6 +71,14 @@ public final class StraceBackend implements Backend {
     return List.of("-f", "-yy", "-q", "-s", "64", "-e", "raw=" + String.join(",", SyscallModel.STRACE_RAW));
   }
 
+  /** strace with {@link #traceOptions}, to which the target is added. */
+  private List<String> straceCommand() {
+    List<String> argv = new ArrayList<>();
+    argv.add(strace.toString());
+    argv.addAll(traceOptions());
+    return argv;
+  }
+
   @Override
   public int run(List<String> command, Recorder recorder) throws TraceException {
     return run(command, recorder, recorder, Recorder::detail);
@@ -89,10 +94,7 @@ public final class StraceBackend implements Backend {
       throw new TraceException(TraceException.Kind.NOT_FOUND, "no command given");
     }
     Commands.resolve(command.get(0));
-    List<String> argv = new ArrayList<>();
-    argv.add(strace.toString());
-    argv.addAll(traceOptions());
-    argv.addAll(extraOptions);
+    List<String> argv = straceCommand();
     if (through != recorder) {
       // A gated trace follows a container runtime into the container's pid namespace.
       argv.add(PIDNS_TRANSLATION);
@@ -113,10 +115,7 @@ public final class StraceBackend implements Backend {
     if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
       throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);
     }
-    List<String> argv = new ArrayList<>();
-    argv.add(strace.toString());
-    argv.addAll(traceOptions());
-    argv.addAll(extraOptions);
+    List<String> argv = straceCommand();
     argv.add(PIDNS_TRANSLATION);
     argv.add("-p");
     argv.add(Integer.toString(pid));
@@ -128,19 +127,9 @@ public final class StraceBackend implements Backend {
 
   @Override
   public void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder) throws TraceException {
-    List<String> argv = new ArrayList<>();
-    argv.add(strace.toString());
-    argv.addAll(traceOptions());
-    argv.addAll(extraOptions);
+    List<String> argv = straceCommand();
     for (int pid : pids) {
-      Path proc = Path.of("/proc", Integer.toString(pid));
-      if (!Files.isDirectory(proc)) {
-        throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);
-      }
-      Target t = ProcTargets.describe(pid);
-      recorder.addTarget(t);
-      ProcTargets.cwd(pid).ifPresent(cwd -> recorder.setCwd(pid, cwd));
-      ProcTargets.attachedIds(pid, recorder);
+      ProcTargets.attachTo(pid, recorder);
       argv.add("-p");
       argv.add(Integer.toString(pid));
     }

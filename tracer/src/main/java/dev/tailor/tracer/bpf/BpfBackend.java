@@ -261,13 +261,8 @@ public final class BpfBackend implements Backend {
   public void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder) throws TraceException {
     BpfOutput output = new BpfOutput(recorder, syscallNames, specs, Arch.current(), resolver);
     for (int pid : pids) {
-      if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
-        throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);
-      }
-      recorder.addTarget(ProcTargets.describe(pid));
+      ProcTargets.attachTo(pid, recorder);
       output.follow(pid);
-      ProcTargets.cwd(pid).ifPresent(cwd -> recorder.setCwd(pid, cwd));
-      ProcTargets.attachedIds(pid, recorder);
     }
     Tracer tracer = new Tracer(attachProbes(new BpfPrograms.Plan(0, 0, exitNr, exitGroupNr, sigreturnNr, argMask()), pids), output);
     Optional<String> cut;

@@ -50,11 +50,6 @@ record KernelEvent(int kind, int tid, int tgid, int nr, long ret, long[] args, b
     return parts[i].length > 0 && status[i] == BpfPrograms.PART_OK;
   }
 
-  /** Whether part {@code i} names something that is not a path (a pipe, a socket). */
-  boolean pseudo(int i) {
-    return status[i] == BpfPrograms.PART_PSEUDO;
-  }
-
   /**
    * A string part as the call passed it, one char per byte; empty when it was not read or may be
    * cut (a string that fills the whole part, PATH_MAX bytes with its NUL).

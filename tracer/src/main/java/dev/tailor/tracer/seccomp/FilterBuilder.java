@@ -106,16 +106,8 @@ public final class FilterBuilder {
   /** Lets the handoff's sendmsg through: on its socket, with its flags only. */
   private static void allowHandoff(LibSeccomp.Loaded seccomp, Pointer ctx, int socket) throws SeccompException {
     int nr = seccomp.lib.seccomp_syscall_resolve_name_arch(seccomp.lib.seccomp_arch_native(), "sendmsg");
-    Memory cmp = new Memory(48);
-    cmp.setInt(0, 0);
-    cmp.setInt(4, OPS.get("SCMP_CMP_EQ"));
-    cmp.setLong(8, socket);
-    cmp.setLong(16, 0);
-    cmp.setInt(24, 2);
-    cmp.setInt(28, OPS.get("SCMP_CMP_EQ"));
-    cmp.setLong(32, HANDOFF_FLAGS);
-    cmp.setLong(40, 0);
-    int rc = seccomp.lib.seccomp_rule_add_array(ctx, ACT_ALLOW, nr, 2, cmp);
+    int rc = ruleAdd(seccomp, ctx, ACT_ALLOW, nr,
+        List.of(new Condition(0, socket, 0, "SCMP_CMP_EQ"), new Condition(2, HANDOFF_FLAGS, 0, "SCMP_CMP_EQ")));
     if (rc != 0 && rc != -17) { // -EEXIST: the profile allows sendmsg already
       throw new SeccompException("libseccomp refused the rule that hands the notify fd over (error " + rc + ")");
     }
@@ -231,6 +223,16 @@ public final class FilterBuilder {
   private static void add(
       LibSeccomp.Loaded seccomp, Pointer ctx, int act, int nr, String name, List<Condition> args)
       throws SeccompException {
+    int rc = ruleAdd(seccomp, ctx, act, nr, args);
+    if (rc != 0) {
+      throw new SeccompException(
+          "libseccomp refused the rule for '" + name + "'" + (args.isEmpty() ? "" : " with " + args)
+              + " (error " + rc + ")");
+    }
+  }
+
+  /** seccomp_rule_add_array with {@code args} as its conditions; libseccomp's return code. */
+  private static int ruleAdd(LibSeccomp.Loaded seccomp, Pointer ctx, int act, int nr, List<Condition> args) {
     Memory cmp = null;
     if (!args.isEmpty()) {
       // struct scmp_arg_cmp { unsigned int arg; enum scmp_compare op; uint64 datum_a, datum_b; }
@@ -243,12 +245,6 @@ public final class FilterBuilder {
         cmp.setLong(24L * i + 16, c.valueTwo());
       }
     }
-    int rc = seccomp.lib.seccomp_rule_add_array(ctx, act, nr, args.size(), cmp);
-    if (rc != 0) {
-      throw new SeccompException(
-          "libseccomp refused the rule for '" + name + "'" + (args.isEmpty() ? "" : " with " + args)
-              + " (error " + rc + ")");
-    }
+    return seccomp.lib.seccomp_rule_add_array(ctx, act, nr, args.size(), cmp);
   }
 }
-

@@ -10,34 +10,6 @@ import java.nio.charset.StandardCharsets;
 final class StraceBytes {
   private StraceBytes() {}
 
-  /**
-   * The index of the '=' between the arguments and the result ({@code ...)   = 0}), searched from
-   * the end of the line: a result never holds a ')' followed by spaces and "= ", and whatever the
-   * arguments hold comes before it. -1 when there is none.
-   */
-  static int resultSeparator(byte[] b, int from, int n) {
-    for (int k = n - 1; k > from; k--) {
-      if (b[k] != '=' || (k + 1 < n && b[k + 1] != ' ') || b[k - 1] != ' ') {
-        continue;
-      }
-      int j = k - 1;
-      while (j > from && b[j] == ' ') {
-        j--;
-      }
-      if (b[j] == ')') {
-        return k;
-      }
-    }
-    return -1;
-  }
-  static boolean contains(byte[] b, byte c, int from, int to) {
-    for (int k = from; k < to; k++) {
-      if (b[k] == c) {
-        return true;
-      }
-    }
-    return false;
-  }
   /** The first argument when it is an fd ({@code 3} or {@code 3</path>}), else empty. */
   static String firstArgument(byte[] b, int from, int n) {
     int i = from;
@@ -51,13 +23,6 @@ final class StraceBytes {
       i = skipDecoration(b, i, n);
     }
     return latin1(b, from, Math.min(i, n));
-  }
-  static String result(byte[] b, int from, int n) {
-    int end = withoutElapsed(b, from, n);
-    while (end > from && b[end - 1] == ' ') {
-      end--;
-    }
-    return latin1(b, from, end);
   }
   /** The end of {@code b[from, n)} without a {@code -T} suffix ({@code " <0.000012>"}). */
   static int withoutElapsed(byte[] b, int from, int n) {
