@@ -31,10 +31,10 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tailor check}: the CI drift gate. */
 @Command(
@@ -53,21 +53,34 @@ import picocli.CommandLine.Model.CommandSpec;
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--profile", paramLabel = "DIR", description = "A profile folder written by learn, generate or merge "
-      + "(default for an observed folder STORE/NAME/observed: STORE/NAME).")
+  @Option(
+      names = "--profile",
+      paramLabel = "DIR",
+      description =
+          "A profile folder written by learn, generate or merge "
+              + "(default for an observed folder STORE/NAME/observed: STORE/NAME).")
   Path profileDir;
 
-  @Option(names = "--save", paramLabel = "DIR",
-      description = "Also write the checked behaviour's own profiles to DIR/NAME (e.g. to upload as a CI artifact).")
+  @Option(
+      names = "--save",
+      paramLabel = "DIR",
+      description =
+          "Also write the checked behaviour's own profiles to DIR/NAME (e.g. to upload as a CI artifact).")
   Path save;
 
-  @Option(names = "--cwd", paramLabel = "DIR", description = "With trace files: the working directory the traced command started in.")
+  @Option(
+      names = "--cwd",
+      paramLabel = "DIR",
+      description = "With trace files: the working directory the traced command started in.")
   String cwd;
 
   @Mixin DebugOption debug;
 
-  @Parameters(arity = "1..*", paramLabel = "CMD|TRACE|FOLDER",
-      description = "A command after --, strace log files, or a folder written by learn (its recording.json).")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "CMD|TRACE|FOLDER",
+      description =
+          "A command after --, strace log files, or a folder written by learn (its recording.json).")
   List<String> args = new ArrayList<>();
 
   /** One new thing the checked behaviour did. */
@@ -80,7 +93,9 @@ final class CheckCommand implements Callable<Integer> {
       if (profileDir == null) {
         Path folder = Path.of(args.get(0)).toAbsolutePath().normalize();
         if (observations.isEmpty() || folder.getParent() == null) {
-          throw new CommandException("--profile DIR is missing: name the profile folder to check against", Main.EXIT_USAGE);
+          throw new CommandException(
+              "--profile DIR is missing: name the profile folder to check against",
+              Main.EXIT_USAGE);
         }
         profileDir = folder.getParent();
       }
@@ -88,9 +103,11 @@ final class CheckCommand implements Callable<Integer> {
       SeccompProfile seccomp = readSeccomp();
       // Trace logs are plain files; a command is a program (executable, or found on PATH).
       Path first = Path.of(args.get(0));
-      boolean traces = args.stream().allMatch(a -> Files.isRegularFile(Path.of(a)))
-          && (!Files.isExecutable(first) || looksLikeTrace(first));
-      boolean recording = args.size() == 1 && Files.isRegularFile(first.resolve(RecordingJson.FILE_NAME));
+      boolean traces =
+          args.stream().allMatch(a -> Files.isRegularFile(Path.of(a)))
+              && (!Files.isExecutable(first) || looksLikeTrace(first));
+      boolean recording =
+          args.size() == 1 && Files.isRegularFile(first.resolve(RecordingJson.FILE_NAME));
       int exit = 0;
       Recording observed;
       if (recording) {
@@ -100,10 +117,16 @@ final class CheckCommand implements Callable<Integer> {
           throw new CommandException(e.getMessage(), Main.EXIT_USAGE);
         }
       } else if (traces) {
-        observed = GenerateCommand.read(baseline.name(), args.stream().map(Path::of).toList(), cwd, false);
+        observed =
+            GenerateCommand.read(baseline.name(), args.stream().map(Path::of).toList(), cwd, false);
       } else {
-        Recorder recorder = new Recorder("check", "strace", new HostPathResolver(false), SyscallNames.resolver(),
-            Optional.of(Path.of("").toAbsolutePath().toString()));
+        Recorder recorder =
+            new Recorder(
+                "check",
+                "strace",
+                new HostPathResolver(false),
+                SyscallNames.resolver(),
+                Optional.of(Path.of("").toAbsolutePath().toString()));
         StraceBackend backend = StraceBackend.locate();
         try (StatusLine status = StatusLine.start(recorder, spec.commandLine().getErr(), true)) {
           exit = backend.run(args, recorder);
@@ -120,18 +143,22 @@ final class CheckCommand implements Callable<Integer> {
       }
       List<String> unchecked = new ArrayList<>();
       List<Drift> drift = compare(baseline, seccomp, observed, unchecked::add);
-      // The verdict is a diagnostic: stdout belongs to the checked command (check -- make test > log).
+      // The verdict is a diagnostic: stdout belongs to the checked command (check -- make test >
+      // log).
       PrintWriter err = spec.commandLine().getErr();
       for (String u : unchecked) {
         err.println("tailor: warning: not checked: " + u);
       }
       if (drift.isEmpty()) {
-        err.printf("tailor: no drift: %d syscalls and %d paths stay inside %s%n",
+        err.printf(
+            "tailor: no drift: %d syscalls and %d paths stay inside %s%n",
             observed.syscalls().size(), observed.files().size(), profileDir);
       } else {
         err.printf("tailor: drift from %s: %d new%n", profileDir, drift.size());
         for (Drift d : drift) {
-          err.printf("  %-10s %s%s%n", d.kind(), d.what(), d.detail().isEmpty() ? "" : "  (" + d.detail() + ")");
+          err.printf(
+              "  %-10s %s%s%n",
+              d.kind(), d.what(), d.detail().isEmpty() ? "" : "  (" + d.detail() + ")");
         }
         observations.ifPresent(o -> printSeenIn(err, o, drift));
       }
@@ -153,7 +180,8 @@ final class CheckCommand implements Callable<Integer> {
 
   /** The observe agent's tally, when the one argument is an observed folder. */
   private Optional<ProfileObservations> observedFolder() throws CommandException {
-    if (args.size() != 1 || !Files.isRegularFile(Path.of(args.get(0)).resolve(ObservedFolder.STATE_FILE))) {
+    if (args.size() != 1
+        || !Files.isRegularFile(Path.of(args.get(0)).resolve(ObservedFolder.STATE_FILE))) {
       return Optional.empty();
     }
     try {
@@ -181,15 +209,23 @@ final class CheckCommand implements Callable<Integer> {
           }
         }
         if (count > 0) {
-          err.printf("    %s: %d %s by %s%s, first %s, last %s%n", d.what(), count, count == 1 ? "call" : "calls",
+          err.printf(
+              "    %s: %d %s by %s%s, first %s, last %s%n",
+              d.what(),
+              count,
+              count == 1 ? "call" : "calls",
               c.container().name(),
-              c.container().name().equals(c.container().id()) ? "" : " (" + c.container().id() + ")", first, last);
+              c.container().name().equals(c.container().id())
+                  ? ""
+                  : " (" + c.container().id() + ")",
+              first,
+              last);
         }
       }
     }
   }
 
-  /** Whether a file starts like strace output ("1234  openat(" or "openat(" or "[pid 12] "). */
+  /** Whether a file starts like strace output ("1234 openat(" or "openat(" or "[pid 12] "). */
   static boolean looksLikeTrace(Path file) {
     byte[] head = new byte[64];
     int n;
@@ -221,27 +257,42 @@ final class CheckCommand implements Callable<Integer> {
 
   /** Everything {@code observed} did that the profiles of {@code baseline} do not allow, sorted. */
   static List<Drift> compare(Recording baseline, SeccompProfile seccomp, Recording observed) {
-    return compare(baseline, seccomp, observed, unchecked -> { });
+    return compare(baseline, seccomp, observed, unchecked -> {});
   }
 
-  /** As {@link #compare(Recording, SeccompProfile, Recording)}; {@code unchecked} hears what could not be checked. */
-  static List<Drift> compare(Recording baseline, SeccompProfile seccomp, Recording observed, Consumer<String> unchecked) {
+  /**
+   * As {@link #compare(Recording, SeccompProfile, Recording)}; {@code unchecked} hears what could
+   * not be checked.
+   */
+  static List<Drift> compare(
+      Recording baseline, SeccompProfile seccomp, Recording observed, Consumer<String> unchecked) {
     List<Drift> drift = new ArrayList<>();
     for (SeccompCoverage.Refusal r : SeccompCoverage.of(seccomp).refusals(observed, unchecked)) {
       drift.add(new Drift(r.kind(), r.what(), r.detail()));
     }
-    AppArmorCoverage coverage = AppArmorCoverage.of(
-        AppArmorGenerator.generate(baseline, AppArmorOptions.draft(baseline.name())).profile());
+    AppArmorCoverage coverage =
+        AppArmorCoverage.of(
+            AppArmorGenerator.generate(baseline, AppArmorOptions.draft(baseline.name())).profile());
     for (FileUse f : observed.files().values()) {
       Optional<String> missing = coverage.missing(f);
       if (missing.isPresent()) {
-        drift.add(new Drift("file", f.path() + (f.directory() ? "/" : ""), "needs " + missing.get() + " for "
-            + String.join(" ", f.accesses().stream().map(a -> a.label()).toList())));
+        drift.add(
+            new Drift(
+                "file",
+                f.path() + (f.directory() ? "/" : ""),
+                "needs "
+                    + missing.get()
+                    + " for "
+                    + String.join(" ", f.accesses().stream().map(a -> a.label()).toList())));
       }
     }
     for (SocketUse s : observed.sockets().values()) {
       if (!coverage.allows(s)) {
-        drift.add(new Drift("network", s.family() + " " + s.type(), (String.join(" ", s.local()) + " " + String.join(" ", s.peers())).trim()));
+        drift.add(
+            new Drift(
+                "network",
+                s.family() + " " + s.type(),
+                (String.join(" ", s.local()) + " " + String.join(" ", s.peers())).trim()));
       }
     }
     for (CapabilityUse c : observed.capabilities().values()) {

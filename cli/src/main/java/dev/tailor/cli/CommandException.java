@@ -8,7 +8,9 @@ final class CommandException extends Exception {
     this(message, -1);
   }
 
-  /** @param exitCode the exit code, or -1 for the command's own "failed" code */
+  /**
+   * @param exitCode the exit code, or -1 for the command's own "failed" code
+   */
   CommandException(String message, int exitCode) {
     super(message);
     this.exitCode = exitCode;

@@ -14,21 +14,28 @@ import java.util.function.Supplier;
 /**
  * The runs of {@code learn --runs N -- CMD}: the command traced N times, each run a recording of
  * its own, merged as {@code merge} merges (each run keeps a label: NAME, NAME#2, ...). A signal to
- * tailor during run k cuts that run short exactly as it cuts a single learn short, and no later
- * run starts; a signal between two runs starts no more either. What the runs saw is kept.
+ * tailor during run k cuts that run short exactly as it cuts a single learn short, and no later run
+ * starts; a signal between two runs starts no more either. What the runs saw is kept.
  */
 final class CommandRuns {
   /**
    * @param recording the runs merged
-   * @param exit the workload's exit code: that of the run a signal cut short, else the first
-   *     that was not 0, else 0; 128+N when signal N came between two runs
+   * @param exit the workload's exit code: that of the run a signal cut short, else the first that
+   *     was not 0, else 0; 128+N when signal N came between two runs
    */
   record Outcome(Recording recording, int exit) {}
 
   private CommandRuns() {}
 
-  static Outcome run(Backend tracer, List<String> command, int count, String name, Supplier<Recorder> recorders,
-      PrintWriter err, boolean status) throws TraceException {
+  static Outcome run(
+      Backend tracer,
+      List<String> command,
+      int count,
+      String name,
+      Supplier<Recorder> recorders,
+      PrintWriter err,
+      boolean status)
+      throws TraceException {
     List<Recording> runs = new ArrayList<>();
     int exit = 0;
     String stopped = "";
@@ -65,8 +72,16 @@ final class CommandRuns {
     }
     Recording merged = count == 1 ? runs.get(0) : Recording.merge(name, RunLabels.distinct(runs));
     if (!stopped.isEmpty()) {
-      merged = merged.withWarnings(List.of("learned " + runs.size() + " of " + count + " runs: " + stopped
-          + ", so no more were started; names that differ between runs are compared over the runs learned"));
+      merged =
+          merged.withWarnings(
+              List.of(
+                  "learned "
+                      + runs.size()
+                      + " of "
+                      + count
+                      + " runs: "
+                      + stopped
+                      + ", so no more were started; names that differ between runs are compared over the runs learned"));
     }
     return new Outcome(merged, exit);
   }

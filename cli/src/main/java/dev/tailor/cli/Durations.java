@@ -18,25 +18,29 @@ final class Durations {
       char unit = t.charAt(t.length() - 1);
       String n = Character.isDigit(unit) ? t : t.substring(0, t.length() - 1);
       long v = Long.parseLong(n);
-      return positive(switch (unit) {
-        case 'h' -> Duration.ofHours(v);
-        case 'm' -> Duration.ofMinutes(v);
-        case 's' -> Duration.ofSeconds(v);
-        default -> {
-          if (!Character.isDigit(unit)) {
-            throw new NumberFormatException();
-          }
-          yield Duration.ofSeconds(v);
-        }
-      }, text);
+      return positive(
+          switch (unit) {
+            case 'h' -> Duration.ofHours(v);
+            case 'm' -> Duration.ofMinutes(v);
+            case 's' -> Duration.ofSeconds(v);
+            default -> {
+              if (!Character.isDigit(unit)) {
+                throw new NumberFormatException();
+              }
+              yield Duration.ofSeconds(v);
+            }
+          },
+          text);
     } catch (NumberFormatException e) {
-      throw new CommandException("--duration " + text + ": give a time such as 30s, 5m or 1h", Main.EXIT_TAILOR_FAILED);
+      throw new CommandException(
+          "--duration " + text + ": give a time such as 30s, 5m or 1h", Main.EXIT_TAILOR_FAILED);
     }
   }
 
   private static Duration positive(Duration d, String text) throws CommandException {
     if (d.isNegative() || d.isZero()) {
-      throw new CommandException("--duration " + text + ": must be more than zero", Main.EXIT_TAILOR_FAILED);
+      throw new CommandException(
+          "--duration " + text + ": must be more than zero", Main.EXIT_TAILOR_FAILED);
     }
     return d;
   }

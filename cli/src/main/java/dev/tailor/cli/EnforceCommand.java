@@ -1,9 +1,9 @@
 package dev.tailor.cli;
 
-import dev.tailor.tracer.seccomp.FilterBuilder;
 import dev.tailor.deploy.observe.NotifyHandoff;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompResult;
+import dev.tailor.tracer.seccomp.FilterBuilder;
 import dev.tailor.tracer.seccomp.SeccompException;
 import dev.tailor.tracer.seccomp.SeccompFilter;
 import dev.tailor.tracer.seccomp.UnrunnableCommandException;
@@ -32,19 +32,31 @@ import picocli.CommandLine.Spec;
 final class EnforceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--seccomp", required = true, paramLabel = "FILE", description = "the seccomp profile")
+  @Option(
+      names = "--seccomp",
+      required = true,
+      paramLabel = "FILE",
+      description = "the seccomp profile")
   Path seccomp;
 
-  @Option(names = "--observe", paramLabel = "DIR",
-      description = "observe mode: the calls the profile refuses by default are let run and written as the profile "
-          + "folder DIR (fold it back with tailor merge); a trial, not a sandbox")
+  @Option(
+      names = "--observe",
+      paramLabel = "DIR",
+      description =
+          "observe mode: the calls the profile refuses by default are let run and written as the profile "
+              + "folder DIR (fold it back with tailor merge); a trial, not a sandbox")
   Path observe;
 
-  @Option(names = "--name", paramLabel = "NAME",
-      description = "with --observe: the profile name of DIR's recording (default: the profile's folder name)")
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description =
+          "with --observe: the profile name of DIR's recording (default: the profile's folder name)")
   String name;
 
-  /** Set by the supervising tailor of --observe: where the notify fd goes once the filter is loaded. */
+  /**
+   * Set by the supervising tailor of --observe: where the notify fd goes once the filter is loaded.
+   */
   @Option(names = "--notify-socket", hidden = true)
   Path notifySocket;
 
@@ -75,8 +87,12 @@ final class EnforceCommand implements Callable<Integer> {
       }
       FilterBuilder builder;
       if (notifySocket != null) {
-        builder = ObservedEnforcement.variant(read.profile()).filter()
-            .handoff(NotifyHandoff.connect(notifySocket, "enforce-" + ProcessHandle.current().pid()));
+        builder =
+            ObservedEnforcement.variant(read.profile())
+                .filter()
+                .handoff(
+                    NotifyHandoff.connect(
+                        notifySocket, "enforce-" + ProcessHandle.current().pid()));
       } else {
         builder = read.profile().filter();
       }

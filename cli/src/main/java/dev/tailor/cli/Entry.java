@@ -18,7 +18,10 @@ import java.util.Optional;
  * {@link Main} with the bytes already read.
  */
 public final class Entry {
-  /** HookApplyCommand's default store (ProfileStore.DEFAULT), as a constant: that class is not loaded here. */
+  /**
+   * HookApplyCommand's default store (ProfileStore.DEFAULT), as a constant: that class is not
+   * loaded here.
+   */
   static final String DEFAULT_STORE = "/var/lib/tailor/profiles";
 
   private Entry() {}
@@ -30,7 +33,8 @@ public final class Entry {
       try {
         config = System.in.readNBytes(HookApply.MAX_CONFIG + 1);
       } catch (IOException e) {
-        System.err.println("tailor: hook apply: cannot read the OCI config on stdin: " + e.getMessage());
+        System.err.println(
+            "tailor: hook apply: cannot read the OCI config on stdin: " + e.getMessage());
         System.exit(1);
         return;
       }
@@ -41,7 +45,8 @@ public final class Entry {
           out.flush();
           return;
         } catch (IOException e) {
-          System.err.println("tailor: hook apply: cannot write the OCI config on stdout: " + e.getMessage());
+          System.err.println(
+              "tailor: hook apply: cannot write the OCI config on stdout: " + e.getMessage());
           System.exit(1);
         }
       }

@@ -19,10 +19,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tailor generate}: profiles from strace logs written earlier (CI). */
 @Command(
@@ -41,12 +41,17 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Mixin RuntimeOptions runtime;
 
-  @Option(names = "--cwd", paramLabel = "DIR",
-      description = "Working directory the traced command started in, to resolve its relative paths (default: unknown; such paths are left out).")
+  @Option(
+      names = "--cwd",
+      paramLabel = "DIR",
+      description =
+          "Working directory the traced command started in, to resolve its relative paths (default: unknown; such paths are left out).")
   String cwd;
 
-  @Option(names = "--no-resolve",
-      description = "Do not resolve argument paths through this machine's symlinks (for logs from another machine).")
+  @Option(
+      names = "--no-resolve",
+      description =
+          "Do not resolve argument paths through this machine's symlinks (for logs from another machine).")
   boolean noResolve;
 
   @Option(names = "--strict", description = "Fail on any trace line that cannot be read.")
@@ -62,12 +67,19 @@ final class GenerateCommand implements Callable<Integer> {
     try {
       String name = profile.nameOr(defaultName(traces.get(0)));
       profile.apparmor(name);
-      Recording recording = read(name, traces, cwd, noResolve)
-          .withRuntimeBases(runtime.bases(spec.commandLine().getErr()));
+      Recording recording =
+          read(name, traces, cwd, noResolve)
+              .withRuntimeBases(runtime.bases(spec.commandLine().getErr()));
       if (strict && recording.unusedLines() > 0) {
-        throw new CommandException(recording.unusedLines() + " trace lines could not be read (first: "
-            + recording.diagnostics().get(0).source() + ":" + recording.diagnostics().get(0).line() + " "
-            + recording.diagnostics().get(0).message() + "); drop --strict to skip them");
+        throw new CommandException(
+            recording.unusedLines()
+                + " trace lines could not be read (first: "
+                + recording.diagnostics().get(0).source()
+                + ":"
+                + recording.diagnostics().get(0).line()
+                + " "
+                + recording.diagnostics().get(0).message()
+                + "); drop --strict to skip them");
       }
       ProfileFolder.checkWritable(profile.out);
       ProfileFolder.Written w = ProfileFolder.write(profile.out, recording, profile);
@@ -92,21 +104,34 @@ final class GenerateCommand implements Callable<Integer> {
     return dot > 0 ? f.substring(0, dot) : f;
   }
 
-  /** Reads strace logs into one recording; {@code -ff} files (NAME.PID) take their pid from the name. */
-  static Recording read(String name, List<Path> traces, String cwd, boolean noResolve) throws CommandException {
+  /**
+   * Reads strace logs into one recording; {@code -ff} files (NAME.PID) take their pid from the
+   * name.
+   */
+  static Recording read(String name, List<Path> traces, String cwd, boolean noResolve)
+      throws CommandException {
     PathResolver resolver = noResolve ? PathResolver.LEXICAL : new HostPathResolver(true);
-    Recorder recorder = new Recorder(name, "trace", resolver, SyscallNames.resolver(),
-        Optional.ofNullable(cwd).map(c -> Path.of(c).toAbsolutePath().normalize().toString()));
+    Recorder recorder =
+        new Recorder(
+            name,
+            "trace",
+            resolver,
+            SyscallNames.resolver(),
+            Optional.ofNullable(cwd).map(c -> Path.of(c).toAbsolutePath().normalize().toString()));
     List<Path> ordered = new ArrayList<>(traces);
-    // -ff files in pid order, so a parent's fork (and the cwd it hands down) comes before its child.
+    // -ff files in pid order, so a parent's fork (and the cwd it hands down) comes before its
+    // child.
     ordered.sort(Comparator.comparingLong(GenerateCommand::ffPid).thenComparing(Path::toString));
     for (Path trace : ordered) {
       if (Files.isDirectory(trace)) {
-        throw new CommandException(trace + ": is a folder; give strace log files (a profile folder goes to merge or check)");
+        throw new CommandException(
+            trace
+                + ": is a folder; give strace log files (a profile folder goes to merge or check)");
       }
       recorder.setSource(trace.toString());
       TraceParser parser;
-      try (InputStream in = Files.newInputStream(trace); EventPipe pipe = new EventPipe(recorder)) {
+      try (InputStream in = Files.newInputStream(trace);
+          EventPipe pipe = new EventPipe(recorder)) {
         parser = new TraceParser(pipe, (int) ffPid(trace), Recorder::detail).skippingRepeats();
         parser.parse(in);
       } catch (NoSuchFileException e) {
@@ -115,7 +140,8 @@ final class GenerateCommand implements Callable<Integer> {
         throw new CommandException(trace + ": cannot read: " + ProfileFolder.reason(e));
       }
       if (parser.syscalls() == 0) {
-        throw new CommandException(trace + ": no syscalls in it; is it an strace log (strace -f -yy -o FILE CMD)?");
+        throw new CommandException(
+            trace + ": no syscalls in it; is it an strace log (strace -f -yy -o FILE CMD)?");
       }
     }
     return recorder.toRecording(name, Arch.current());

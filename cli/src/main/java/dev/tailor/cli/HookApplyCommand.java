@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tailor hook apply}: the precreate hook that puts a learned profile on a container. */
 @Command(
@@ -39,17 +39,27 @@ import picocli.CommandLine.Model.CommandSpec;
 final class HookApplyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--store", paramLabel = "DIR", defaultValue = "/var/lib/tailor/profiles",
-      description = "The profile store: DIR/NAME/seccomp.json, DIR/bindings.json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--store",
+      paramLabel = "DIR",
+      defaultValue = "/var/lib/tailor/profiles",
+      description =
+          "The profile store: DIR/NAME/seccomp.json, DIR/bindings.json (default: ${DEFAULT-VALUE}).")
   Path store;
 
-  @Option(names = "--log", paramLabel = "FILE",
-      description = "Also append each decision here (default: STORE/.tailor/logs/apply.log, beside the learn "
-          + "hook's logs): podman drops a precreate hook's stderr, so this is where its refusals can be read.")
+  @Option(
+      names = "--log",
+      paramLabel = "FILE",
+      description =
+          "Also append each decision here (default: STORE/.tailor/logs/apply.log, beside the learn "
+              + "hook's logs): podman drops a precreate hook's stderr, so this is where its refusals can be read.")
   Path log;
 
-  @Option(names = "--observe-socket", paramLabel = "PATH",
-      description = "The observe agent's socket for containers in observe mode (default: STORE/.tailor/observe.sock).")
+  @Option(
+      names = "--observe-socket",
+      paramLabel = "PATH",
+      description =
+          "The observe agent's socket for containers in observe mode (default: STORE/.tailor/observe.sock).")
   Path observeSocket;
 
   @Mixin DebugOption debug;
@@ -78,12 +88,18 @@ final class HookApplyCommand implements Callable<Integer> {
     try {
       config = in.readNBytes(HookApply.MAX_CONFIG + 1);
     } catch (IOException e) {
-      return Main.fail(spec, "hook apply: cannot read the OCI config on stdin: " + e.getMessage(), debug.trace(e), 1);
+      return Main.fail(
+          spec,
+          "hook apply: cannot read the OCI config on stdin: " + e.getMessage(),
+          debug.trace(e),
+          1);
     }
     seen = config;
     try {
-      ObserveMode observe = new ObserveMode(observeSocket != null ? observeSocket : ObserveMode.defaultSocket(store));
-      HookApply.Result r = HookApply.apply(config, new ProfileStore(store), AppArmorHost.kernel(), observe);
+      ObserveMode observe =
+          new ObserveMode(observeSocket != null ? observeSocket : ObserveMode.defaultSocket(store));
+      HookApply.Result r =
+          HookApply.apply(config, new ProfileStore(store), AppArmorHost.kernel(), observe);
       out.write(r.config());
       out.flush();
       for (String note : r.notes()) {
@@ -96,7 +112,11 @@ final class HookApplyCommand implements Callable<Integer> {
       logged(logFile, config, "tailor: hook apply: " + e.getMessage());
       return Main.fail(spec, "hook apply: " + e.getMessage(), debug.trace(e), 1);
     } catch (IOException e) {
-      return Main.fail(spec, "hook apply: cannot write the OCI config on stdout: " + e.getMessage(), debug.trace(e), 1);
+      return Main.fail(
+          spec,
+          "hook apply: cannot write the OCI config on stdout: " + e.getMessage(),
+          debug.trace(e),
+          1);
     } catch (RuntimeException e) {
       logged(logFile, config, "tailor: hook apply: internal error: " + e);
       return Main.fail(spec, "hook apply: internal error: " + e, e, 1);
@@ -108,17 +128,24 @@ final class HookApplyCommand implements Callable<Integer> {
    * being killed by the runtime with no line anywhere.
    */
   private Thread watchDeadline(Path logFile) {
-    return HookDeadline.watch(() -> {
-      String line = "tailor: hook apply: not done " + HookDeadline.BUDGET.toSeconds() + " s after its start (an "
-          + "overloaded machine?); refused before the runtime's hook timeout";
-      spec.commandLine().getErr().println(line);
-      spec.commandLine().getErr().flush();
-      logged(logFile, seen, line);
-      Runtime.getRuntime().halt(1);
-    });
+    return HookDeadline.watch(
+        () -> {
+          String line =
+              "tailor: hook apply: not done "
+                  + HookDeadline.BUDGET.toSeconds()
+                  + " s after its start (an "
+                  + "overloaded machine?); refused before the runtime's hook timeout";
+          spec.commandLine().getErr().println(line);
+          spec.commandLine().getErr().flush();
+          logged(logFile, seen, line);
+          Runtime.getRuntime().halt(1);
+        });
   }
 
-  /** Appends {@code line} to the log; says so on stderr when neither the log nor the kernel log took it. */
+  /**
+   * Appends {@code line} to the log; says so on stderr when neither the log nor the kernel log took
+   * it.
+   */
   private void logged(Path logFile, byte[] config, String line) {
     HookLog.Written w;
     try {
@@ -132,7 +159,9 @@ final class HookApplyCommand implements Callable<Integer> {
       w = HookLog.toKernel(HookLog.container(config), line + " (" + e.getMessage() + ")");
     }
     if (w == HookLog.Written.LOST) {
-      spec.commandLine().getErr().println("tailor: this hook's line is not in " + logFile + " nor the kernel log");
+      spec.commandLine()
+          .getErr()
+          .println("tailor: this hook's line is not in " + logFile + " nor the kernel log");
     }
   }
 }

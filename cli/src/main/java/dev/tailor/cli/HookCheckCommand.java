@@ -4,10 +4,13 @@ import dev.tailor.deploy.apply.StoreCheck;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code tailor hook check}: whether a store is one the apply hook accepts, before a container meets it. */
+/**
+ * {@code tailor hook check}: whether a store is one the apply hook accepts, before a container
+ * meets it.
+ */
 @Command(
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -33,8 +36,17 @@ final class HookCheckCommand implements Callable<Integer> {
     for (String p : f.problems()) {
       spec.commandLine().getErr().println("tailor: " + p);
     }
-    spec.commandLine().getErr().println("tailor: " + store.store().root() + ": " + f.passed().size() + " profiles ok, "
-        + f.problems().size() + " problem" + (f.problems().size() == 1 ? "" : "s"));
+    spec.commandLine()
+        .getErr()
+        .println(
+            "tailor: "
+                + store.store().root()
+                + ": "
+                + f.passed().size()
+                + " profiles ok, "
+                + f.problems().size()
+                + " problem"
+                + (f.problems().size() == 1 ? "" : "s"));
     spec.commandLine().getErr().flush();
     return f.problems().isEmpty() ? 0 : 1;
   }

@@ -11,11 +11,20 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     name = "hook",
-    description = "OCI hooks for podman and CRI-O: 'install' writes their hooks.d files, 'uninstall' removes them, 'check' checks "
-        + "a store; the runtime runs the others (apply: precreate, picks a learned profile; learn: prestart; wait: poststop); "
-        + "runc-create: what tailor-runc (Docker, containerd) runs before the real runc's create.",
-    subcommands = {HookInstallCommand.class, HookUninstallCommand.class, HookApplyCommand.class, HookCheckCommand.class,
-      HookLearnCommand.class, HookWaitCommand.class, HookTraceCommand.class, HookRuncCreateCommand.class})
+    description =
+        "OCI hooks for podman and CRI-O: 'install' writes their hooks.d files, 'uninstall' removes them, 'check' checks "
+            + "a store; the runtime runs the others (apply: precreate, picks a learned profile; learn: prestart; wait: poststop); "
+            + "runc-create: what tailor-runc (Docker, containerd) runs before the real runc's create.",
+    subcommands = {
+      HookInstallCommand.class,
+      HookUninstallCommand.class,
+      HookApplyCommand.class,
+      HookCheckCommand.class,
+      HookLearnCommand.class,
+      HookWaitCommand.class,
+      HookTraceCommand.class,
+      HookRuncCreateCommand.class
+    })
 final class HookCommand {
   /** The most a hook reads of stdin: OCI configs are kilobytes, never megabytes. */
   static final int MAX_INPUT = 4 << 20;
@@ -27,7 +36,8 @@ final class HookCommand {
     try {
       byte[] b = in.readNBytes(MAX_INPUT + 1);
       if (b.length > MAX_INPUT) {
-        throw new CommandException("the hook's input is over " + (MAX_INPUT >> 20) + " MB; not an OCI document");
+        throw new CommandException(
+            "the hook's input is over " + (MAX_INPUT >> 20) + " MB; not an OCI document");
       }
       return b;
     } catch (IOException e) {
@@ -35,7 +45,10 @@ final class HookCommand {
     }
   }
 
-  /** The variables of this process the hooks get too: a hook runs with only the variables its entry names. */
+  /**
+   * The variables of this process the hooks get too: a hook runs with only the variables its entry
+   * names.
+   */
   static java.util.Map<String, String> hookEnv() {
     java.util.Map<String, String> env = new java.util.TreeMap<>();
     for (String k : java.util.List.of("JAVA_HOME", "TAILOR_JAVA_OPTS", "TAILOR_RUNTIME_BASES")) {

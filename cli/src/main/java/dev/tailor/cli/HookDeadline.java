@@ -11,17 +11,22 @@ import java.time.Instant;
  * seconds before that, with its own line in its log.
  */
 final class HookDeadline {
-  /** The time a hook has from its JVM's start: the hooks.d timeout (30 s) less a margin for the runtime. */
+  /**
+   * The time a hook has from its JVM's start: the hooks.d timeout (30 s) less a margin for the
+   * runtime.
+   */
   static final Duration BUDGET = Duration.ofSeconds(25);
 
-  /** The learn hook's time from its JVM's start: its longer hooks.d timeout less the same margin. */
+  /**
+   * The learn hook's time from its JVM's start: its longer hooks.d timeout less the same margin.
+   */
   static final Duration LEARN_BUDGET = Duration.ofSeconds(HookFiles.LEARN_TIMEOUT_SECONDS - 5);
 
   private HookDeadline() {}
 
   /**
-   * When the hook started: its process's start, or now where the system does not say or the
-   * process is older than the budget (the hook runs inside a longer-lived JVM, as in tests).
+   * When the hook started: its process's start, or now where the system does not say or the process
+   * is older than the budget (the hook runs inside a longer-lived JVM, as in tests).
    */
   static Instant start(Duration budget) {
     Instant now = Instant.now();
@@ -41,19 +46,22 @@ final class HookDeadline {
   }
 
   /**
-   * Runs {@code atDeadline} on a daemon thread once the budget is spent, unless the returned
-   * thread is interrupted first (when the hook has ended); {@code atDeadline} logs and halts the JVM.
+   * Runs {@code atDeadline} on a daemon thread once the budget is spent, unless the returned thread
+   * is interrupted first (when the hook has ended); {@code atDeadline} logs and halts the JVM.
    */
   static Thread watch(Runnable atDeadline) {
     long millis = Math.max(0, remaining(Duration.ZERO).toMillis());
-    Thread t = new Thread(() -> {
-      try {
-        Thread.sleep(millis);
-        atDeadline.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "tailor-hook-deadline");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(millis);
+                atDeadline.run();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "tailor-hook-deadline");
     t.setDaemon(true);
     t.start();
     return t;

@@ -2,20 +2,23 @@ package dev.tailor.cli;
 
 import dev.tailor.deploy.apply.HookLog;
 import dev.tailor.deploy.hook.LearnHook;
-import dev.tailor.deploy.store.ProfileStore;
-import dev.tailor.deploy.store.StoreException;
 import dev.tailor.deploy.oci.OciException;
 import dev.tailor.deploy.oci.OciState;
+import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.deploy.store.StoreException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code tailor hook learn}: the prestart hook; starts tracing a container annotated io.tailor.learn=NAME. */
+/**
+ * {@code tailor hook learn}: the prestart hook; starts tracing a container annotated
+ * io.tailor.learn=NAME.
+ */
 @Command(
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -31,9 +34,13 @@ final class HookLearnCommand implements Callable<Integer> {
 
   @Mixin StoreOption store;
 
-  @Option(names = "--attach-timeout", paramLabel = "SECONDS", defaultValue = "90",
-      description = "How long to wait for the tracer to attach (default: ${DEFAULT-VALUE}; never past 115 s from the "
-          + "hook's start, inside the 120 s timeout of its hooks.d file).")
+  @Option(
+      names = "--attach-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "90",
+      description =
+          "How long to wait for the tracer to attach (default: ${DEFAULT-VALUE}; never past 115 s from the "
+              + "hook's start, inside the 120 s timeout of its hooks.d file).")
   int attachTimeout;
 
   @Override
@@ -43,12 +50,17 @@ final class HookLearnCommand implements Callable<Integer> {
     try {
       OciState state = OciState.parse(HookCommand.readInput(System.in));
       subject = "container " + state.id();
-      Path launcher = HookCommand.launcher().orElseThrow(() -> new CommandException(
-          "TAILOR_LAUNCHER is not set: run the hook through the tailor launcher ('tailor hook install' writes it so)"));
+      Path launcher =
+          HookCommand.launcher()
+              .orElseThrow(
+                  () ->
+                      new CommandException(
+                          "TAILOR_LAUNCHER is not set: run the hook through the tailor launcher ('tailor hook install' writes it so)"));
       // At most what is left of the hook's time, so the runtime does not kill the hook first.
       Duration wait = Duration.ofSeconds(attachTimeout);
       Duration left = HookDeadline.remaining(HookDeadline.LEARN_BUDGET, Duration.ofSeconds(1));
-      LearnHook.Outcome o = LearnHook.start(state, store.store(), launcher, left.compareTo(wait) < 0 ? left : wait);
+      LearnHook.Outcome o =
+          LearnHook.start(state, store.store(), launcher, left.compareTo(wait) < 0 ? left : wait);
       line = "tailor: " + o.message();
     } catch (OciException | CommandException e) {
       line = "tailor: " + e.getMessage() + "; the container runs without being learned";
@@ -59,7 +71,10 @@ final class HookLearnCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Prints {@code line} on stderr and appends it to the store's learn.log (which a full store does not lose). */
+  /**
+   * Prints {@code line} on stderr and appends it to the store's learn.log (which a full store does
+   * not lose).
+   */
   static void log(CommandSpec spec, ProfileStore store, String subject, String line) {
     spec.commandLine().getErr().println(line);
     HookLog.Written w;
@@ -72,7 +87,9 @@ final class HookLearnCommand implements Callable<Integer> {
       w = HookLog.toKernel(subject, line + " (" + e.getMessage() + ")");
     }
     if (w == HookLog.Written.LOST) {
-      spec.commandLine().getErr().println("tailor: this line is not in " + store.learnLog() + " nor the kernel log");
+      spec.commandLine()
+          .getErr()
+          .println("tailor: this line is not in " + store.learnLog() + " nor the kernel log");
     }
     spec.commandLine().getErr().flush();
   }

@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code tailor hook runc-create}: what tailor-runc runs on {@code create}, before the real runtime. */
+/**
+ * {@code tailor hook runc-create}: what tailor-runc runs on {@code create}, before the real
+ * runtime.
+ */
 @Command(
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -35,18 +38,29 @@ import picocli.CommandLine.Model.CommandSpec;
 final class HookRuncCreateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--bundle", paramLabel = "DIR", required = true, description = "The OCI bundle (runc create --bundle).")
+  @Option(
+      names = "--bundle",
+      paramLabel = "DIR",
+      required = true,
+      description = "The OCI bundle (runc create --bundle).")
   Path bundle;
 
   @Mixin StoreOption store;
 
-  @Option(names = "--launcher", paramLabel = "PATH",
-      description = "The tailor launcher the learn hooks run (default: the launcher this command was started by).")
+  @Option(
+      names = "--launcher",
+      paramLabel = "PATH",
+      description =
+          "The tailor launcher the learn hooks run (default: the launcher this command was started by).")
   Path launcher;
 
-  @Option(names = "--env-keys", paramLabel = "KEY", split = ",",
-      description = "Which of the variables TAILOR_PROFILE (profile) and TAILOR_LEARN (learn) may stand for annotations "
-          + "(default: neither). Only for runtimes without annotations (Docker 20.10): an image's own ENV sets them too.")
+  @Option(
+      names = "--env-keys",
+      paramLabel = "KEY",
+      split = ",",
+      description =
+          "Which of the variables TAILOR_PROFILE (profile) and TAILOR_LEARN (learn) may stand for annotations "
+              + "(default: neither). Only for runtimes without annotations (Docker 20.10): an image's own ENV sets them too.")
   java.util.List<EnvKey> envKeys = java.util.List.of();
 
   /** A variable of process.env that may stand for an annotation. */
@@ -61,8 +75,11 @@ final class HookRuncCreateCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--log", paramLabel = "FILE",
-      description = "Also append each decision here (default: STORE/.tailor/logs/apply.log, as 'hook apply').")
+  @Option(
+      names = "--log",
+      paramLabel = "FILE",
+      description =
+          "Also append each decision here (default: STORE/.tailor/logs/apply.log, as 'hook apply').")
   Path log;
 
   @Mixin DebugOption debug;
@@ -78,13 +95,24 @@ final class HookRuncCreateCommand implements Callable<Integer> {
       }
       config = Files.readAllBytes(file);
     } catch (IOException e) {
-      return Main.fail(spec, "tailor-runc: cannot read " + file + ": " + ProfileFolder.reason(e), debug.trace(e), 1);
+      return Main.fail(
+          spec,
+          "tailor-runc: cannot read " + file + ": " + ProfileFolder.reason(e),
+          debug.trace(e),
+          1);
     }
-    java.util.Optional<Path> l = (launcher != null ? java.util.Optional.of(launcher) : HookCommand.launcher())
-        .map(p -> p.toAbsolutePath().normalize());
+    java.util.Optional<Path> l =
+        (launcher != null ? java.util.Optional.of(launcher) : HookCommand.launcher())
+            .map(p -> p.toAbsolutePath().normalize());
     try {
-      RuncBundle.Result r = RuncBundle.prepare(config, store.store(), AppArmorHost.kernel(),
-          l, HookCommand.hookEnv(), envKeys.stream().map(k -> k.variable).collect(java.util.stream.Collectors.toSet()));
+      RuncBundle.Result r =
+          RuncBundle.prepare(
+              config,
+              store.store(),
+              AppArmorHost.kernel(),
+              l,
+              HookCommand.hookEnv(),
+              envKeys.stream().map(k -> k.variable).collect(java.util.stream.Collectors.toSet()));
       if (r.changed()) {
         RuncBundle.replaceConfig(bundle, r.config());
       }
@@ -98,8 +126,15 @@ final class HookRuncCreateCommand implements Callable<Integer> {
       HookLog.append(logFile, config, "tailor: tailor-runc: " + e.getMessage());
       return Main.fail(spec, "tailor-runc: " + e.getMessage(), debug.trace(e), 1);
     } catch (IOException e) {
-      HookLog.append(logFile, config, "tailor: tailor-runc: cannot write " + file + ": " + ProfileFolder.reason(e));
-      return Main.fail(spec, "tailor-runc: cannot write " + file + ": " + ProfileFolder.reason(e), debug.trace(e), 1);
+      HookLog.append(
+          logFile,
+          config,
+          "tailor: tailor-runc: cannot write " + file + ": " + ProfileFolder.reason(e));
+      return Main.fail(
+          spec,
+          "tailor-runc: cannot write " + file + ": " + ProfileFolder.reason(e),
+          debug.trace(e),
+          1);
     } catch (RuntimeException e) {
       return Main.fail(spec, "tailor-runc: internal error: " + e, e, 1);
     }

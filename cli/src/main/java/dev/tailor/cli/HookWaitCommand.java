@@ -1,20 +1,21 @@
 package dev.tailor.cli;
 
 import dev.tailor.deploy.hook.LearnHook;
-import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.deploy.oci.OciException;
 import dev.tailor.deploy.oci.OciState;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code tailor hook wait}: the poststop hook; waits until a learned container's profiles are written. */
+/**
+ * {@code tailor hook wait}: the poststop hook; waits until a learned container's profiles are
+ * written.
+ */
 @Command(
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -30,7 +31,10 @@ final class HookWaitCommand implements Callable<Integer> {
 
   @Mixin StoreOption store;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "100",
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "100",
       description = "How long to wait at most (default: ${DEFAULT-VALUE}).")
   int timeout;
 
@@ -38,10 +42,14 @@ final class HookWaitCommand implements Callable<Integer> {
   public Integer call() {
     try {
       OciState state = OciState.parse(HookCommand.readInput(System.in));
-      Optional<String> why = LearnHook.awaitProfile(store.store(), state.id(), Duration.ofSeconds(timeout));
-      why.ifPresent(w -> HookLearnCommand.log(spec, store.store(), "container " + state.id(), "tailor: " + w));
+      Optional<String> why =
+          LearnHook.awaitProfile(store.store(), state.id(), Duration.ofSeconds(timeout));
+      why.ifPresent(
+          w ->
+              HookLearnCommand.log(spec, store.store(), "container " + state.id(), "tailor: " + w));
     } catch (OciException | CommandException e) {
-      HookLearnCommand.log(spec, store.store(), "container ?", "tailor: hook wait: " + e.getMessage());
+      HookLearnCommand.log(
+          spec, store.store(), "container ?", "tailor: hook wait: " + e.getMessage());
     }
     spec.commandLine().getErr().flush();
     return 0;

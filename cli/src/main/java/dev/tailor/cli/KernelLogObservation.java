@@ -20,36 +20,58 @@ import java.util.List;
 final class KernelLogObservation {
   private KernelLogObservation() {}
 
-  static int run(ProfileStore store, Path dockerRoot, Duration flush, PrintWriter err) throws CommandException {
-    ContainerOfPid containers = new ContainerOfPid(Path.of("/proc"), dockerRoot, List.of(
-        Path.of("/var/lib/containers/storage/overlay-containers"),
-        Path.of("/run/containerd/io.containerd.runtime.v2.task"),
-        Path.of("/run/docker/containerd/daemon/io.containerd.runtime.v2.task")), store);
+  static int run(ProfileStore store, Path dockerRoot, Duration flush, PrintWriter err)
+      throws CommandException {
+    ContainerOfPid containers =
+        new ContainerOfPid(
+            Path.of("/proc"),
+            dockerRoot,
+            List.of(
+                Path.of("/var/lib/containers/storage/overlay-containers"),
+                Path.of("/run/containerd/io.containerd.runtime.v2.task"),
+                Path.of("/run/docker/containerd/daemon/io.containerd.runtime.v2.task")),
+            store);
     KernelLogObserver observer;
     InputStream kmsg;
     try {
-      observer = new KernelLogObserver(containers, profile -> ObservedFolder.of(store, profile),
-          KernelLogObserver.bootMicrosNow(), err);
+      observer =
+          new KernelLogObserver(
+              containers,
+              profile -> ObservedFolder.of(store, profile),
+              KernelLogObserver.bootMicrosNow(),
+              err);
       kmsg = new FileInputStream("/dev/kmsg");
     } catch (IOException e) {
-      throw new CommandException("cannot read the kernel log /dev/kmsg (" + e.getMessage() + "): run as root, or "
-          + "where kernel.dmesg_restrict allows it");
+      throw new CommandException(
+          "cannot read the kernel log /dev/kmsg ("
+              + e.getMessage()
+              + "): run as root, or "
+              + "where kernel.dmesg_restrict allows it");
     }
-    Thread reader = new Thread(() -> {
-      try {
-        observer.read(kmsg, flush.toMillis());
-      } catch (IOException e) {
-        err.println("tailor observe: the kernel log failed: " + e.getMessage());
-        err.flush();
-      }
-    }, "tailor-kernel-log");
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                observer.read(kmsg, flush.toMillis());
+              } catch (IOException e) {
+                err.println("tailor observe: the kernel log failed: " + e.getMessage());
+                err.flush();
+              }
+            },
+            "tailor-kernel-log");
     reader.setDaemon(true);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      observer.flush();
-      err.println("tailor observe: stopped; observations written (" + observer.counts() + ")");
-      err.flush();
-    }, "tailor-kernel-log-stop"));
-    err.println("tailor observe: reading seccomp audit lines from /dev/kmsg for the containers in observe mode");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  observer.flush();
+                  err.println(
+                      "tailor observe: stopped; observations written (" + observer.counts() + ")");
+                  err.flush();
+                },
+                "tailor-kernel-log-stop"));
+    err.println(
+        "tailor observe: reading seccomp audit lines from /dev/kmsg for the containers in observe mode");
     err.flush();
     reader.start();
     while (reader.isAlive()) {

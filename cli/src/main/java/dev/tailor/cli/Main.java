@@ -10,7 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "tailor",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Learns what a workload does and writes the tightest seccomp and AppArmor profiles for it.",
+    description =
+        "Learns what a workload does and writes the tightest seccomp and AppArmor profiles for it.",
     subcommands = {
       LearnCommand.class,
       GenerateCommand.class,
@@ -25,10 +26,13 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class Main {
   /** Exit code when tailor itself failed (as docker run). */
   public static final int EXIT_TAILOR_FAILED = 125;
+
   /** Exit code when the command cannot be run. */
   public static final int EXIT_CANNOT_RUN = 126;
+
   /** Exit code when the command is not found. */
   public static final int EXIT_NOT_FOUND = 127;
+
   /** Exit code for a usage error in the non-running commands. */
   public static final int EXIT_USAGE = 2;
 
@@ -45,7 +49,10 @@ public final class Main {
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           ex.getCommandLine().getErr().println("tailor: " + ex.getMessage());
-          ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          ex.getCommandLine()
+              .getErr()
+              .println(
+                  "Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           return usageExit(ex.getCommandLine().getCommandName());
         });
     for (String name : new String[] {"learn", "enforce", "check"}) {
@@ -58,15 +65,23 @@ public final class Main {
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
-      err.println("tailor: out of memory (the JVM heap is too small for this recording); "
-          + "run with a larger heap, e.g. TAILOR_JAVA_OPTS=-Xmx2g " + name() + " ...");
+      err.println(
+          "tailor: out of memory (the JVM heap is too small for this recording); "
+              + "run with a larger heap, e.g. TAILOR_JAVA_OPTS=-Xmx2g "
+              + name()
+              + " ...");
       err.flush();
       return failedExit(commandName(cl));
     } catch (LinkageError e) {
       // JNA unpacks its native part into the temporary folder first: a folder that is full,
       // missing or mounted noexec stops it.
-      err.println("tailor: cannot load JNA's native part (" + e.getMessage() + "); give it a temporary folder "
-          + "that is writable and allows executing files: TAILOR_JAVA_OPTS=-Djna.tmpdir=DIR " + name() + " ...");
+      err.println(
+          "tailor: cannot load JNA's native part ("
+              + e.getMessage()
+              + "); give it a temporary folder "
+              + "that is writable and allows executing files: TAILOR_JAVA_OPTS=-Djna.tmpdir=DIR "
+              + name()
+              + " ...");
       err.flush();
       return failedExit(commandName(cl));
     }
@@ -74,11 +89,17 @@ public final class Main {
 
   private static String commandName(CommandLine cl) {
     CommandLine.ParseResult parsed = cl.getParseResult();
-    return parsed == null || parsed.subcommand() == null ? "" : parsed.subcommand().commandSpec().name();
+    return parsed == null || parsed.subcommand() == null
+        ? ""
+        : parsed.subcommand().commandSpec().name();
   }
 
-  /** JNA's own log lines (java.util.logging) would come before tailor's one line; kept here so it is not collected. */
-  private static final java.util.logging.Logger JNA_LOG = java.util.logging.Logger.getLogger("com.sun.jna");
+  /**
+   * JNA's own log lines (java.util.logging) would come before tailor's one line; kept here so it is
+   * not collected.
+   */
+  private static final java.util.logging.Logger JNA_LOG =
+      java.util.logging.Logger.getLogger("com.sun.jna");
 
   /**
    * How the user runs tailor, for the commands tailor's messages suggest: {@code tailor} when
@@ -94,7 +115,10 @@ public final class Main {
     return command.equals("learn") || command.equals("enforce") ? EXIT_TAILOR_FAILED : EXIT_USAGE;
   }
 
-  /** tailor itself failed: 125 where the workload's codes are passed on (learn, enforce, check), else 1. */
+  /**
+   * tailor itself failed: 125 where the workload's codes are passed on (learn, enforce, check),
+   * else 1.
+   */
   static int failedExit(String command) {
     return command.equals("generate") || command.equals("merge") ? 1 : EXIT_TAILOR_FAILED;
   }

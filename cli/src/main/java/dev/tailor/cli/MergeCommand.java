@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tailor merge}: the union of several recordings, with provenance. */
 @Command(
@@ -32,7 +32,10 @@ final class MergeCommand implements Callable<Integer> {
 
   @Mixin DebugOption debug;
 
-  @Parameters(arity = "1..*", paramLabel = "PROFILE_DIR", description = "Folders written by learn, generate or merge.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "PROFILE_DIR",
+      description = "Folders written by learn, generate or merge.")
   List<Path> inputs = new ArrayList<>();
 
   @Override
@@ -49,7 +52,10 @@ final class MergeCommand implements Callable<Integer> {
       }
       // Two runs learned under one name stay two runs in the provenance, and are compared.
       List<Recording> parts = RunLabels.distinct(read);
-      String fallback = parts.stream().map(Recording::name).distinct().count() == 1 ? parts.get(0).name() : "merged";
+      String fallback =
+          parts.stream().map(Recording::name).distinct().count() == 1
+              ? parts.get(0).name()
+              : "merged";
       String name = profile.nameOr(fallback);
       Recording merged;
       try {
@@ -63,8 +69,11 @@ final class MergeCommand implements Callable<Integer> {
       }
       ProfileFolder.checkWritable(profile.out);
       ProfileFolder.Written w = ProfileFolder.write(profile.out, merged, profile);
-      spec.commandLine().getErr().printf("tailor: merged %d recordings (%d runs) into %s (%d syscalls, %d AppArmor rules)%n",
-          parts.size(), merged.runs().size(), w.folder(), w.syscalls(), w.apparmorRules());
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "tailor: merged %d recordings (%d runs) into %s (%d syscalls, %d AppArmor rules)%n",
+              parts.size(), merged.runs().size(), w.folder(), w.syscalls(), w.apparmorRules());
       return 0;
     } catch (UsageException e) {
       return Main.fail(spec, e.getMessage(), null, Main.EXIT_USAGE);

@@ -12,11 +12,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code tailor observe}: the agent that answers containers' seccomp notifications in observe mode. */
+/**
+ * {@code tailor observe}: the agent that answers containers' seccomp notifications in observe mode.
+ */
 @Command(
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -45,23 +47,36 @@ final class ObserveCommand implements Callable<Integer> {
 
   @Mixin StoreOption store;
 
-  @Option(names = "--socket", paramLabel = "PATH",
-      description = "Where to listen (default: STORE/.tailor/observe.sock); the profile's listenerPath must name it.")
+  @Option(
+      names = "--socket",
+      paramLabel = "PATH",
+      description =
+          "Where to listen (default: STORE/.tailor/observe.sock); the profile's listenerPath must name it.")
   Path socket;
 
-  @Option(names = "--flush", paramLabel = "DURATION", defaultValue = "5s",
-      description = "How often what was observed is written (default: ${DEFAULT-VALUE}); also when a container ends.")
+  @Option(
+      names = "--flush",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      description =
+          "How often what was observed is written (default: ${DEFAULT-VALUE}); also when a container ends.")
   String flush;
 
-  @Option(names = "--kernel-log",
-      description = "Instead of the agent: read the kernel's seccomp audit lines (/dev/kmsg) of containers that run a "
-          + "profile's log variant (seccomp.observe.json, export --observe: Docker, Kubernetes Localhost), place each "
-          + "process in its container (label or annotation io.tailor.observe=NAME, or a bindings.json rule in observe "
-          + "mode) and write STORE/NAME/observed/ the same way. Names only: the kernel log has no arguments.")
+  @Option(
+      names = "--kernel-log",
+      description =
+          "Instead of the agent: read the kernel's seccomp audit lines (/dev/kmsg) of containers that run a "
+              + "profile's log variant (seccomp.observe.json, export --observe: Docker, Kubernetes Localhost), place each "
+              + "process in its container (label or annotation io.tailor.observe=NAME, or a bindings.json rule in observe "
+              + "mode) and write STORE/NAME/observed/ the same way. Names only: the kernel log has no arguments.")
   boolean kernelLog;
 
-  @Option(names = "--docker-root", paramLabel = "DIR", defaultValue = "/var/lib/docker",
-      description = "Docker's data root, where --kernel-log reads each container's labels (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--docker-root",
+      paramLabel = "DIR",
+      defaultValue = "/var/lib/docker",
+      description =
+          "Docker's data root, where --kernel-log reads each container's labels (default: ${DEFAULT-VALUE}).")
   Path dockerRoot;
 
   @Mixin DebugOption debug;
@@ -83,8 +98,13 @@ final class ObserveCommand implements Callable<Integer> {
         return KernelLogObservation.run(s, dockerRoot, flushEvery(), err);
       }
       Path sock = socket != null ? socket : defaultSocket(s);
-      ObserveAgent.Settings settings = new ObserveAgent.Settings(sock, profile -> ObservedFolder.of(s, profile),
-          Optional.empty(), Optional.of(statusFile(s)), flushEvery());
+      ObserveAgent.Settings settings =
+          new ObserveAgent.Settings(
+              sock,
+              profile -> ObservedFolder.of(s, profile),
+              Optional.empty(),
+              Optional.of(statusFile(s)),
+              flushEvery());
       ObserveAgent agent;
       try {
         s.create();

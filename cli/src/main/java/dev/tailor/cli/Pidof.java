@@ -59,7 +59,10 @@ final class Pidof {
 
   static Optional<String> comm(int pid) {
     try {
-      return Optional.of(Files.readString(Path.of("/proc", Integer.toString(pid), "comm"), StandardCharsets.ISO_8859_1).trim());
+      return Optional.of(
+          Files.readString(
+                  Path.of("/proc", Integer.toString(pid), "comm"), StandardCharsets.ISO_8859_1)
+              .trim());
     } catch (IOException e) {
       return Optional.empty();
     }

@@ -8,8 +8,8 @@ final class ProfileNames {
   private ProfileNames() {}
 
   /**
-   * {@code python3 app.py} gives {@code python3-app}; {@code sh samples/x/run.sh -v} gives
-   * {@code sh-run}: the program's base name and the first argument that is not an option.
+   * {@code python3 app.py} gives {@code python3-app}; {@code sh samples/x/run.sh -v} gives {@code
+   * sh-run}: the program's base name and the first argument that is not an option.
    */
   static String fromCommand(List<String> command) {
     List<String> parts = new ArrayList<>();
@@ -40,7 +40,13 @@ final class ProfileNames {
     boolean dash = false;
     for (int i = 0; i < raw.length() && b.length() < 64; i++) {
       char c = raw.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
       if (ok) {
         b.append(c);
         dash = false;

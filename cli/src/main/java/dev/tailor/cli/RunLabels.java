@@ -6,7 +6,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Run labels kept apart when recordings are merged: a second run labelled {@code app} becomes {@code app#2}. */
+/**
+ * Run labels kept apart when recordings are merged: a second run labelled {@code app} becomes
+ * {@code app#2}.
+ */
 final class RunLabels {
   private RunLabels() {}
 

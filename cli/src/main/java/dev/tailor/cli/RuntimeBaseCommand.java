@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tailor runtime-base}: measures what a runtime's init calls after it loads the filter. */
 @Command(
@@ -33,20 +33,35 @@ final class RuntimeBaseCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUNTIME", description = "runc or crun (found on PATH).")
   String runtime;
 
-  @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
-      description = "Container starts per set-up (default: ${DEFAULT-VALUE}); the base is the union of all.")
+  @Option(
+      names = "--runs",
+      paramLabel = "N",
+      defaultValue = "3",
+      description =
+          "Container starts per set-up (default: ${DEFAULT-VALUE}); the base is the union of all.")
   int runs;
 
-  @Option(names = "--via", split = ",", paramLabel = "HOW", defaultValue = "direct",
-      description = "direct: trace 'RUNTIME run' of a bundle (default); podman: learn containers through tailor's "
-          + "OCI hooks under podman (its create-then-start lets the init wait after the filter); direct,podman: both, merged.")
+  @Option(
+      names = "--via",
+      split = ",",
+      paramLabel = "HOW",
+      defaultValue = "direct",
+      description =
+          "direct: trace 'RUNTIME run' of a bundle (default); podman: learn containers through tailor's "
+              + "OCI hooks under podman (its create-then-start lets the init wait after the filter); direct,podman: both, merged.")
   java.util.List<String> via;
 
-  @Option(names = "--save", description = "Also keep the base in the folder learn, generate and merge read it from "
-      + "(TAILOR_RUNTIME_BASES or /var/lib/tailor/runtime-bases).")
+  @Option(
+      names = "--save",
+      description =
+          "Also keep the base in the folder learn, generate and merge read it from "
+              + "(TAILOR_RUNTIME_BASES or /var/lib/tailor/runtime-bases).")
   boolean save;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Also write RUNTIME-VERSION.json into DIR.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Also write RUNTIME-VERSION.json into DIR.")
   Path out;
 
   @Mixin DebugOption debug;
@@ -54,22 +69,40 @@ final class RuntimeBaseCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!ContainerRuntime.KNOWN.contains(runtime)) {
-      return Main.fail(spec, "runtime-base " + runtime + ": use " + String.join(" or ", ContainerRuntime.KNOWN), null,
+      return Main.fail(
+          spec,
+          "runtime-base " + runtime + ": use " + String.join(" or ", ContainerRuntime.KNOWN),
+          null,
           Main.EXIT_USAGE);
     }
     if (runs < 1 || runs > 100) {
       return Main.fail(spec, "--runs " + runs + ": give 1 to 100", null, Main.EXIT_USAGE);
     }
     try {
-      ContainerRuntime rt = ContainerRuntime.find(runtime).orElseThrow(() -> new CommandException(
-          runtime + " is not installed here (not on PATH); install it, e.g. apt-get install " + runtime));
+      ContainerRuntime rt =
+          ContainerRuntime.find(runtime)
+              .orElseThrow(
+                  () ->
+                      new CommandException(
+                          runtime
+                              + " is not installed here (not on PATH); install it, e.g. apt-get install "
+                              + runtime));
       for (String v : via) {
         if (!v.equals("direct") && !v.equals("podman")) {
-          return Main.fail(spec, "--via " + v + ": use direct, podman or both", null, Main.EXIT_USAGE);
+          return Main.fail(
+              spec, "--via " + v + ": use direct, podman or both", null, Main.EXIT_USAGE);
         }
       }
-      spec.commandLine().getErr().println("tailor: measuring " + rt.label() + " (" + rt.executable() + "), "
-          + runs * 3 * via.size() + " container starts...");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "tailor: measuring "
+                  + rt.label()
+                  + " ("
+                  + rt.executable()
+                  + "), "
+                  + runs * 3 * via.size()
+                  + " container starts...");
       spec.commandLine().getErr().flush();
       Path work = Path.of(System.getProperty("java.io.tmpdir"));
       BaseFile base = null;
@@ -78,9 +111,13 @@ final class RuntimeBaseCommand implements Callable<Integer> {
         if (v.equals("direct")) {
           b = BaseMeasurement.measure(rt, runs, work);
         } else {
-          Path launcher = HookCommand.launcher().orElseThrow(() -> new CommandException(
-              "--via podman runs tailor's hooks: start this through the tailor launcher (/usr/bin/tailor, or "
-                  + "./tailor in a checkout)"));
+          Path launcher =
+              HookCommand.launcher()
+                  .orElseThrow(
+                      () ->
+                          new CommandException(
+                              "--via podman runs tailor's hooks: start this through the tailor launcher (/usr/bin/tailor, or "
+                                  + "./tailor in a checkout)"));
           b = BaseMeasurement.measureThroughPodman(rt, runs, work, launcher);
         }
         base = base == null ? b : base.merge(b);
@@ -95,7 +132,10 @@ final class RuntimeBaseCommand implements Callable<Integer> {
         Path f = base.writeTo(out);
         spec.commandLine().getErr().println("tailor: wrote " + f);
       }
-      spec.commandLine().getErr().println("tailor: " + rt.label() + ": " + base.seen().size() + " syscalls after the filter");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "tailor: " + rt.label() + ": " + base.seen().size() + " syscalls after the filter");
       spec.commandLine().getErr().flush();
       return 0;
     } catch (CommandException e) {
@@ -103,7 +143,8 @@ final class RuntimeBaseCommand implements Callable<Integer> {
     } catch (TraceException e) {
       return Main.fail(spec, e.getMessage(), debug.trace(e), 1);
     } catch (IOException e) {
-      return Main.fail(spec, "measuring " + runtime + " failed: " + e.getMessage(), debug.trace(e), 1);
+      return Main.fail(
+          spec, "measuring " + runtime + " failed: " + e.getMessage(), debug.trace(e), 1);
     } catch (RuntimeException e) {
       return Main.fail(spec, "internal error: " + e, e, 1);
     }

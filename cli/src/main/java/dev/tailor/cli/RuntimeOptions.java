@@ -12,12 +12,19 @@ import picocli.CommandLine.Option;
 
 /** {@code --runtime}: which container runtimes' own post-filter calls a profile also allows. */
 final class RuntimeOptions {
-  /** What profiles start under when --runtime is not given: Docker, containerd and CRI-O run runc or crun. */
+  /**
+   * What profiles start under when --runtime is not given: Docker, containerd and CRI-O run runc or
+   * crun.
+   */
   static final List<String> DEFAULT = List.of("runc", "crun");
 
-  @Option(names = "--runtime", paramLabel = "RUNTIME", split = ",",
-      description = "Container runtimes the seccomp profile must start under: runc, crun (both by default), "
-          + "or none (tailor enforce, systemd). Their init's calls after the filter load, measured per version, are added.")
+  @Option(
+      names = "--runtime",
+      paramLabel = "RUNTIME",
+      split = ",",
+      description =
+          "Container runtimes the seccomp profile must start under: runc, crun (both by default), "
+              + "or none (tailor enforce, systemd). Their init's calls after the filter load, measured per version, are added.")
   List<String> runtimes;
 
   /** Whether --runtime was given. */
@@ -37,7 +44,8 @@ final class RuntimeOptions {
     List<RuntimeBase> out = new ArrayList<>();
     for (String n : names) {
       if (!ContainerRuntime.KNOWN.contains(n)) {
-        throw new UsageException("--runtime " + n + ": use " + String.join(", ", ContainerRuntime.KNOWN) + " or none");
+        throw new UsageException(
+            "--runtime " + n + ": use " + String.join(", ", ContainerRuntime.KNOWN) + " or none");
       }
       RuntimeBases.Choice c;
       try {

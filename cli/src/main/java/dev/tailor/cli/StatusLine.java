@@ -5,8 +5,8 @@ import dev.tailor.tracer.sys.LibC;
 import java.io.PrintWriter;
 
 /**
- * A live one-line status on stderr while tracing: elapsed time, syscalls, distinct syscalls,
- * files and processes. Only when stderr is a terminal, so logs never get it.
+ * A live one-line status on stderr while tracing: elapsed time, syscalls, distinct syscalls, files
+ * and processes. Only when stderr is a terminal, so logs never get it.
  */
 final class StatusLine implements AutoCloseable {
   private final Thread thread;
@@ -16,22 +16,31 @@ final class StatusLine implements AutoCloseable {
   private StatusLine(Recorder recorder, PrintWriter err) {
     this.err = err;
     long start = System.nanoTime();
-    thread = new Thread(() -> {
-      while (running) {
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException e) {
-          return;
-        }
-        if (!running) {
-          return;
-        }
-        long s = (System.nanoTime() - start) / 1_000_000_000L;
-        err.printf("\r\033[Ktailor: %d:%02d  syscalls %,d (%d distinct)  files %,d  processes %,d",
-            s / 60, s % 60, recorder.syscallTotal(), recorder.distinctSyscalls(), recorder.fileCount(), recorder.processCount());
-        err.flush();
-      }
-    }, "tailor-status");
+    thread =
+        new Thread(
+            () -> {
+              while (running) {
+                try {
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                if (!running) {
+                  return;
+                }
+                long s = (System.nanoTime() - start) / 1_000_000_000L;
+                err.printf(
+                    "\r\033[Ktailor: %d:%02d  syscalls %,d (%d distinct)  files %,d  processes %,d",
+                    s / 60,
+                    s % 60,
+                    recorder.syscallTotal(),
+                    recorder.distinctSyscalls(),
+                    recorder.fileCount(),
+                    recorder.processCount());
+                err.flush();
+              }
+            },
+            "tailor-status");
     thread.setDaemon(true);
   }
 
@@ -47,8 +56,8 @@ final class StatusLine implements AutoCloseable {
   }
 
   /**
-   * Writes one line of its own on stderr: on a terminal the status line, if any, is cleared
-   * first, so the two never run together (the status comes back at its next tick).
+   * Writes one line of its own on stderr: on a terminal the status line, if any, is cleared first,
+   * so the two never run together (the status comes back at its next tick).
    */
   static void println(PrintWriter err, String line, boolean enabled) {
     err.println((enabled && isTerminal() ? "\r\033[K" : "") + line);

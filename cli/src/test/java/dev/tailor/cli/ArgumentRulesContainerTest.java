@@ -38,10 +38,17 @@ class ArgumentRulesContainerTest {
     return ArgsWorkload.MODES.stream();
   }
 
-  private static List<String> inContainer(String name, String seccomp, ArgsWorkload.Mode m) throws Exception {
-    List<String> options = List.of("--security-opt", "seccomp=" + seccomp, "-v", tmp + ":" + tmp + ":ro");
-    TailorProcess.Result r = Containers.run(Containers.podman(null, Containers.rootfs(tmp.resolve(name)), options,
-        List.of(binary.toString(), m.name(), "probe")));
+  private static List<String> inContainer(String name, String seccomp, ArgsWorkload.Mode m)
+      throws Exception {
+    List<String> options =
+        List.of("--security-opt", "seccomp=" + seccomp, "-v", tmp + ":" + tmp + ":ro");
+    TailorProcess.Result r =
+        Containers.run(
+            Containers.podman(
+                null,
+                Containers.rootfs(tmp.resolve(name)),
+                options,
+                List.of(binary.toString(), m.name(), "probe")));
     assertEquals(0, r.exit(), r.err());
     return r.out().lines().toList();
   }
@@ -50,28 +57,43 @@ class ArgumentRulesContainerTest {
   @MethodSource("modes")
   void learnedOnTheHost_underRunc_unseenValuesRefused(ArgsWorkload.Mode m) throws Exception {
     Path out = tmp.resolve("learned");
-    TailorProcess.Result learned = TailorProcess.tailor(tmp, "learn", "--no-status", "--out", out.toString(), "--name",
-        m.name(), "--", binary.toString(), m.name());
+    TailorProcess.Result learned =
+        TailorProcess.tailor(
+            tmp,
+            "learn",
+            "--no-status",
+            "--out",
+            out.toString(),
+            "--name",
+            m.name(),
+            "--",
+            binary.toString(),
+            m.name());
     assertEquals(0, learned.exit(), learned.err());
     Path profile = out.resolve(m.name()).resolve(SeccompJson.FILE_NAME);
     SeccompProfile p = SeccompJson.read(profile).profile();
-    assertTrue(p.syscalls().stream().anyMatch(r -> !r.args().isEmpty()), "argument rules in " + SeccompJson.toJson(p));
+    assertTrue(
+        p.syscalls().stream().anyMatch(r -> !r.args().isEmpty()),
+        "argument rules in " + SeccompJson.toJson(p));
 
     List<String> expected = new ArrayList<>(m.enforced());
     if (m.name().equals("prctl")) {
       // The runtime bases hold prctl: allowed by name, whatever the option.
       expected.replaceAll(l -> l.replace(": errno 1", ": ok"));
-      assertTrue(Files.readString(out.resolve(m.name()).resolve(ProfileFolder.REPORT_FILE))
-          .contains("Allowed by name: the crun 1.8.1 and runc 1.1.5+ds1 bases have it"));
+      assertTrue(
+          Files.readString(out.resolve(m.name()).resolve(ProfileFolder.REPORT_FILE))
+              .contains("Allowed by name: the crun 1.8.1 and runc 1.1.5+ds1 bases have it"));
     }
     List<String> bare = inContainer(m.name() + "-bare", "unconfined", m);
     List<String> confined = inContainer(m.name() + "-confined", profile.toString(), m);
     assertEquals(expected, confined, "under " + profile);
     for (int i = 0; i < expected.size(); i++) {
-      boolean refused = expected.get(i).endsWith(": errno 1") || expected.get(i).endsWith(": errno 38");
+      boolean refused =
+          expected.get(i).endsWith(": errno 1") || expected.get(i).endsWith(": errno 38");
       // Without CAP_SYS_ADMIN a container may not make a mount namespace, filter or not.
       if (refused && !expected.get(i).startsWith("clone CLONE_NEWNS")) {
-        assertNotEquals(expected.get(i), bare.get(i), "without a filter the call is not refused that way");
+        assertNotEquals(
+            expected.get(i), bare.get(i), "without a filter the call is not refused that way");
       }
     }
   }

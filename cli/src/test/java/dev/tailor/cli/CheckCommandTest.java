@@ -13,10 +13,23 @@ class CheckCommandTest {
 
   @Test
   void looksLikeTrace_tellsStraceLogsFromPrograms() throws Exception {
-    assertTrue(CheckCommand.looksLikeTrace(Files.writeString(tmp.resolve("a.log"), "1234  execve(\"/bin/true\", [\"true\"], 0x7ffd /* 1 var */) = 0\n")));
-    assertTrue(CheckCommand.looksLikeTrace(Files.writeString(tmp.resolve("b.log"), "[pid  42] 12:00:01.123456 close(3) = 0\n")));
-    assertTrue(CheckCommand.looksLikeTrace(Files.writeString(tmp.resolve("c.1234"), "execve(\"/bin/true\", [\"true\"], 0x7ffd) = 0\n")));
-    assertFalse(CheckCommand.looksLikeTrace(Files.writeString(tmp.resolve("run.sh"), "#!/bin/sh\nmake test\n")));
-    assertFalse(CheckCommand.looksLikeTrace(Files.write(tmp.resolve("bin"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1})));
+    assertTrue(
+        CheckCommand.looksLikeTrace(
+            Files.writeString(
+                tmp.resolve("a.log"),
+                "1234  execve(\"/bin/true\", [\"true\"], 0x7ffd /* 1 var */) = 0\n")));
+    assertTrue(
+        CheckCommand.looksLikeTrace(
+            Files.writeString(tmp.resolve("b.log"), "[pid  42] 12:00:01.123456 close(3) = 0\n")));
+    assertTrue(
+        CheckCommand.looksLikeTrace(
+            Files.writeString(
+                tmp.resolve("c.1234"), "execve(\"/bin/true\", [\"true\"], 0x7ffd) = 0\n")));
+    assertFalse(
+        CheckCommand.looksLikeTrace(
+            Files.writeString(tmp.resolve("run.sh"), "#!/bin/sh\nmake test\n")));
+    assertFalse(
+        CheckCommand.looksLikeTrace(
+            Files.write(tmp.resolve("bin"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1})));
   }
 }

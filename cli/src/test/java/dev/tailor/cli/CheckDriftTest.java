@@ -24,7 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's promises about check: its inputs, --save, hand edits, globs, network and capability drift. */
+/**
+ * The README's promises about check: its inputs, --save, hand edits, globs, network and capability
+ * drift.
+ */
 class CheckDriftTest {
   @TempDir static Path tmp;
   static Path script;
@@ -43,8 +46,10 @@ class CheckDriftTest {
     base = learn(tmp.resolve("baseline"), "base", "base");
   }
 
-  private static Path learn(Path out, String name, String mode, String... options) throws Exception {
-    List<String> args = new ArrayList<>(List.of("learn", "--no-status", "--out", out.toString(), "--name", name));
+  private static Path learn(Path out, String name, String mode, String... options)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of("learn", "--no-status", "--out", out.toString(), "--name", name));
     args.addAll(List.of(options));
     args.addAll(List.of("--", "python3", script.toString(), mode, work.toString()));
     TailorProcess.Result r = TailorProcess.tailor(tmp, args.toArray(String[]::new));
@@ -62,12 +67,15 @@ class CheckDriftTest {
     StringWriter err = new StringWriter();
     List<String> all = new ArrayList<>(List.of("check"));
     all.addAll(List.of(args));
-    int code = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+    int code =
+        Main.run(
+            all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
     return new TailorProcess.Result(code, out.toString(), err.toString());
   }
 
   /** Runs check on a command, in a process of its own. */
-  private static TailorProcess.Result checkCommand(Path profile, String mode, String... options) throws Exception {
+  private static TailorProcess.Result checkCommand(Path profile, String mode, String... options)
+      throws Exception {
     List<String> args = new ArrayList<>(List.of("check", "--profile", profile.toString()));
     args.addAll(List.of(options));
     args.add("--");
@@ -91,12 +99,24 @@ class CheckDriftTest {
 
   @Test
   void check_onStraceLogs_sameAsOnTheCommand() throws Exception {
-    TailorProcess.Result same = check("--profile", base.toString(), "--cwd", tmp.toString(), straceLog("base").toString());
+    TailorProcess.Result same =
+        check("--profile", base.toString(), "--cwd", tmp.toString(), straceLog("base").toString());
     assertEquals(0, same.exit(), same.out() + same.err());
-    // A plain log has no raw socket family or ioctl request: unknown is not new, and check says what it could not check.
-    assertTrue(same.err().contains("tailor: warning: not checked: socket: the profile allows it only with some values of "
-        + "its socket family, and the trace holds none"), same.err());
-    TailorProcess.Result drifted = check("--profile", base.toString(), "--cwd", tmp.toString(), straceLog("newsyscall").toString());
+    // A plain log has no raw socket family or ioctl request: unknown is not new, and check says
+    // what it could not check.
+    assertTrue(
+        same.err()
+            .contains(
+                "tailor: warning: not checked: socket: the profile allows it only with some values of "
+                    + "its socket family, and the trace holds none"),
+        same.err());
+    TailorProcess.Result drifted =
+        check(
+            "--profile",
+            base.toString(),
+            "--cwd",
+            tmp.toString(),
+            straceLog("newsyscall").toString());
     assertEquals(1, drifted.exit(), drifted.out() + drifted.err());
     assertEquals(1, drift(drifted).size(), drifted.out());
     assertTrue(drift(drifted).get(0).matches("syscall\\s+umask.*"), drifted.out());
@@ -122,7 +142,9 @@ class CheckDriftTest {
     for (String f : List.of("seccomp.json", "apparmor.profile", "recording.json", "report.md")) {
       assertTrue(Files.isRegularFile(folder.resolve(f)), f + " not saved");
     }
-    assertTrue(RecordingJson.read(folder).syscalls().containsKey("umask"), "the checked run's own behaviour");
+    assertTrue(
+        RecordingJson.read(folder).syscalls().containsKey("umask"),
+        "the checked run's own behaviour");
     assertTrue(Files.readString(folder.resolve("seccomp.json")).contains("\"umask\""));
   }
 
@@ -131,10 +153,13 @@ class CheckDriftTest {
     Path edited = copy(base, tmp.resolve("edited/base"));
     editNames(edited, names -> names.add("umask"));
     TailorProcess.Result allowed = checkCommand(edited, "newsyscall");
-    assertEquals(0, allowed.exit(), "umask added by hand is allowed: " + allowed.out() + allowed.err());
+    assertEquals(
+        0, allowed.exit(), "umask added by hand is allowed: " + allowed.out() + allowed.err());
 
     Path removed = copy(base, tmp.resolve("removed/base"));
-    editNames(removed, names -> assertTrue(names.remove("unlink") || names.remove("close"), names.toString()));
+    editNames(
+        removed,
+        names -> assertTrue(names.remove("unlink") || names.remove("close"), names.toString()));
     TailorProcess.Result denied = checkCommand(removed, "base");
     assertEquals(1, denied.exit(), denied.out() + denied.err());
     assertEquals(1, drift(denied).size(), denied.out());
@@ -146,7 +171,8 @@ class CheckDriftTest {
     // Two runs: their names pair whatever letters the names drew (one name alone is judged by
     // its letters, and about one in a hundred of Python's looks chosen).
     Path temp = learn(tmp.resolve("temp"), "temp", "temp", "--runs", "2");
-    assertTrue(Files.readString(temp.resolve("apparmor.profile")).contains("owner \"/tmp/tmp????????\" "),
+    assertTrue(
+        Files.readString(temp.resolve("apparmor.profile")).contains("owner \"/tmp/tmp????????\" "),
         Files.readString(temp.resolve("apparmor.profile")));
     Path saved = tmp.resolve("temp-saved");
     TailorProcess.Result r = checkCommand(temp, "temp", "--save", saved.toString());
@@ -165,8 +191,15 @@ class CheckDriftTest {
     assertTrue(d.stream().anyMatch(l -> l.matches("network\\s+inet dgram.*")), r.out());
     // seccomp.json's side of the same socket: a family and a type the baseline never used.
     assertTrue(d.contains("argument   socket family 0x2 (AF_INET): new  (1 calls)"), r.out());
-    assertTrue(d.contains("argument   socket type 0x80002 (SOCK_DGRAM|SOCK_CLOEXEC): new  (1 calls)"), r.out());
-    assertTrue(d.stream().allMatch(l -> l.startsWith("network") || l.startsWith("syscall") || l.startsWith("argument")), r.out());
+    assertTrue(
+        d.contains("argument   socket type 0x80002 (SOCK_DGRAM|SOCK_CLOEXEC): new  (1 calls)"),
+        r.out());
+    assertTrue(
+        d.stream()
+            .allMatch(
+                l ->
+                    l.startsWith("network") || l.startsWith("syscall") || l.startsWith("argument")),
+        r.out());
   }
 
   @Test
@@ -182,8 +215,17 @@ class CheckDriftTest {
 
   @Test
   void check_checkedCommandFails_exitsOneEvenWithoutDrift() throws Exception {
-    TailorProcess.Result r = TailorProcess.tailor(tmp, "check", "--profile", base.toString(), "--", "python3",
-        script.toString(), "base", tmp.resolve("no-such-folder").toString());
+    TailorProcess.Result r =
+        TailorProcess.tailor(
+            tmp,
+            "check",
+            "--profile",
+            base.toString(),
+            "--",
+            "python3",
+            script.toString(),
+            "base",
+            tmp.resolve("no-such-folder").toString());
     assertEquals(1, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains("tailor: the checked command exited with 1"), r.err());
   }

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /** CommandRuns' exit codes and stops, with a backend that only pretends to run the command. */
 class CommandRunsTest {
-  /** A backend whose run k records one call of "run_k" and exits with {@code codes(k)}; run {@code signalAfterRun} sends tailor SIGTERM. */
+  /**
+   * A backend whose run k records one call of "run_k" and exits with {@code codes(k)}; run {@code
+   * signalAfterRun} sends tailor SIGTERM.
+   */
   private static final class FakeBackend implements Backend {
     final AtomicInteger started = new AtomicInteger();
     final IntUnaryOperator codes;
@@ -57,7 +60,8 @@ class CommandRunsTest {
     /** The JVM hands signals over on a thread of its own: waits until it has. */
     private static void awaitArrival(int count) {
       try {
-        assertTrue(SignalRelay.awaitArrivals(count, 60_000), "the JVM never handed the signal over");
+        assertTrue(
+            SignalRelay.awaitArrivals(count, 60_000), "the JVM never handed the signal over");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -65,9 +69,16 @@ class CommandRunsTest {
   }
 
   private static CommandRuns.Outcome run(Backend b, int count) throws Exception {
-    return CommandRuns.run(b, List.of("cmd"), count, "app",
-        () -> new Recorder("app", "fake", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/")),
-        new PrintWriter(new StringWriter(), true), false);
+    return CommandRuns.run(
+        b,
+        List.of("cmd"),
+        count,
+        "app",
+        () ->
+            new Recorder(
+                "app", "fake", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/")),
+        new PrintWriter(new StringWriter(), true),
+        false);
   }
 
   @Test
@@ -77,7 +88,8 @@ class CommandRunsTest {
     assertEquals(3, b.started.get());
     assertEquals(4, o.exit(), "run 2's code, the first that was not 0");
     assertEquals(List.of("app", "app#2", "app#3"), List.copyOf(o.recording().runs()));
-    assertEquals(List.of("run_1", "run_2", "run_3"), List.copyOf(o.recording().syscalls().keySet()));
+    assertEquals(
+        List.of("run_1", "run_2", "run_3"), List.copyOf(o.recording().syscalls().keySet()));
   }
 
   @Test
@@ -89,13 +101,16 @@ class CommandRunsTest {
   }
 
   @Test
-  void aSignalBetweenRuns_startsNoMore_keepsWhatWasSeen_andExitsAsThatSignalWould() throws Exception {
+  void aSignalBetweenRuns_startsNoMore_keepsWhatWasSeen_andExitsAsThatSignalWould()
+      throws Exception {
     FakeBackend b = new FakeBackend(k -> 0, 1);
     CommandRuns.Outcome o = run(b, 3);
     assertEquals(1, b.started.get(), "no run after the signal");
     assertEquals(128 + 15, o.exit());
     assertEquals(List.of("run_1"), List.copyOf(o.recording().syscalls().keySet()));
-    assertTrue(o.recording().warnings().stream().anyMatch(w -> w.startsWith("learned 1 of 3 runs: tailor got signal 15 after run 1")),
+    assertTrue(
+        o.recording().warnings().stream()
+            .anyMatch(w -> w.startsWith("learned 1 of 3 runs: tailor got signal 15 after run 1")),
         o.recording().warnings().toString());
   }
 
@@ -122,7 +137,9 @@ class CommandRunsTest {
         if (k == 1) {
           LibC.INSTANCE.kill((int) ProcessHandle.current().pid(), 15);
         } else {
-          assertTrue(told.await(120, java.util.concurrent.TimeUnit.SECONDS), "run " + k + " was never told: the signal was lost");
+          assertTrue(
+              told.await(120, java.util.concurrent.TimeUnit.SECONDS),
+              "run " + k + " was never told: the signal was lost");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -150,7 +167,9 @@ class CommandRunsTest {
       CommandRuns.Outcome o = run(b, 3);
       int runs = b.started.get();
       assertTrue(runs <= 2, "runs started: " + runs);
-      assertTrue(o.recording().warnings().stream().anyMatch(w -> w.startsWith("learned " + runs + " of 3 runs: ")),
+      assertTrue(
+          o.recording().warnings().stream()
+              .anyMatch(w -> w.startsWith("learned " + runs + " of 3 runs: ")),
           o.recording().warnings().toString());
     }
   }

@@ -31,11 +31,16 @@ final class ContainerHarness {
     this.rootfs = dir.resolve("bundle/rootfs");
   }
 
-  /** Skips the test, saying why, where podman or runc is not installed or tailor does not run as root. */
+  /**
+   * Skips the test, saying why, where podman or runc is not installed or tailor does not run as
+   * root.
+   */
   static void assumeContainers() {
     assumeTrue(TailorProcess.onPath("podman"), "podman is not installed (apt-get install podman)");
     assumeTrue(TailorProcess.onPath("runc"), "runc is not installed (apt-get install runc)");
-    assumeTrue("root".equals(System.getProperty("user.name")), "podman with --rootfs and cgroupfs needs root here");
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
+        "podman with --rootfs and cgroupfs needs root here");
   }
 
   static ContainerHarness create(Path dir) throws IOException {
@@ -47,25 +52,58 @@ final class ContainerHarness {
     List<String> hookArgs = new ArrayList<>(List.of(launcher.toString(), "hook", "apply"));
     String main = Entry.class.getName();
     hookArgs.addAll(List.of("--store", h.store.toString(), "--log", h.log.toString()));
-    Files.writeString(launcher, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-        + "' -XX:+UseSerialGC -Xshare:auto -XX:TieredStopAtLevel=1 -cp '" + System.getProperty("java.class.path")
-        + "' " + main + " \"$@\"\n");
+    Files.writeString(
+        launcher,
+        "#!/bin/sh\nexec '"
+            + Path.of(System.getProperty("java.home"), "bin", "java")
+            + "' -XX:+UseSerialGC -Xshare:auto -XX:TieredStopAtLevel=1 -cp '"
+            + System.getProperty("java.class.path")
+            + "' "
+            + main
+            + " \"$@\"\n");
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
     StringBuilder args = new StringBuilder();
     for (String a : hookArgs) {
       args.append(args.length() == 0 ? "" : ",").append('"').append(a).append('"');
     }
-    Files.writeString(h.hooks.resolve("tailor-apply.json"), "{\"version\":\"1.0.0\",\"hook\":{\"path\":\"" + launcher
-        + "\",\"args\":[" + args + "],\"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],"
-        + "\"timeout\":60},\"when\":{\"always\":true},\"stages\":[\"precreate\"]}\n");
+    Files.writeString(
+        h.hooks.resolve("tailor-apply.json"),
+        "{\"version\":\"1.0.0\",\"hook\":{\"path\":\""
+            + launcher
+            + "\",\"args\":["
+            + args
+            + "],\"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],"
+            + "\"timeout\":60},\"when\":{\"always\":true},\"stages\":[\"precreate\"]}\n");
     return h;
   }
 
-  /** {@code podman run} of {@code command} in the minimal root, with the hooks dir and {@code options}. */
+  /**
+   * {@code podman run} of {@code command} in the minimal root, with the hooks dir and {@code
+   * options}.
+   */
   TailorProcess.Result run(List<String> options, String... command) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("podman", "--hooks-dir", hooks.toString(), "--runtime", "runc",
-        "--cgroup-manager", "cgroupfs", "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
-        "--ulimit", "nproc=1024:1024", "-v", "/usr:/usr:ro", "-v", "/etc:/etc:ro"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "podman",
+                "--hooks-dir",
+                hooks.toString(),
+                "--runtime",
+                "runc",
+                "--cgroup-manager",
+                "cgroupfs",
+                "run",
+                "--rm",
+                "--network",
+                "none",
+                "--ulimit",
+                "nofile=1024:1024",
+                "--ulimit",
+                "nproc=1024:1024",
+                "-v",
+                "/usr:/usr:ro",
+                "-v",
+                "/etc:/etc:ro"));
     cmd.addAll(options);
     cmd.add("--rootfs");
     cmd.add(rootfs.toString());

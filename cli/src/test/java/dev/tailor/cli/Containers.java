@@ -12,19 +12,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Real containers for tests: podman with runc, run from a folder root (no image can be pulled
- * here) that sees the host's /usr and /etc read-only, in the form that works on this machine kind.
+ * Real containers for tests: podman with runc, run from a folder root (no image can be pulled here)
+ * that sees the host's /usr and /etc read-only, in the form that works on this machine kind.
  */
 final class Containers {
   private Containers() {}
 
   /** Skips the test, saying why, when podman or runc is not installed. */
   static void assumePodmanRunc() {
-    assumeTrue(TailorProcess.onPath("podman") || Files.isExecutable(Path.of("/usr/bin/podman")),
+    assumeTrue(
+        TailorProcess.onPath("podman") || Files.isExecutable(Path.of("/usr/bin/podman")),
         "podman is not installed (Debian: apt-get install podman runc)");
-    assumeTrue(TailorProcess.onPath("runc") || Files.isExecutable(Path.of("/usr/sbin/runc")),
+    assumeTrue(
+        TailorProcess.onPath("runc") || Files.isExecutable(Path.of("/usr/sbin/runc")),
         "runc is not installed (Debian: apt-get install runc)");
-    assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false),
+    assumeTrue(
+        ProcessHandle.current().info().user().map("root"::equals).orElse(false),
         "podman here runs containers as root only (no subuid set-up for other users)");
   }
 
@@ -38,14 +41,32 @@ final class Containers {
    * {@code podman [--hooks-dir H] --runtime runc ... run OPTIONS... --rootfs ROOT CMD...}; the
    * samples folder is mounted read-only at its host path, so commands and paths are the host's.
    */
-  static List<String> podman(Path hooksDir, Path rootfs, List<String> options, List<String> command) {
+  static List<String> podman(
+      Path hooksDir, Path rootfs, List<String> options, List<String> command) {
     List<String> argv = new ArrayList<>(List.of("podman"));
     if (hooksDir != null) {
       argv.addAll(List.of("--hooks-dir", hooksDir.toString()));
     }
-    argv.addAll(List.of("--runtime", "runc", "--cgroup-manager", "cgroupfs", "run", "--rm", "--network", "none",
-        "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", "-v", "/usr:/usr:ro", "-v", "/etc:/etc:ro",
-        "-v", samples() + ":" + samples() + ":ro"));
+    argv.addAll(
+        List.of(
+            "--runtime",
+            "runc",
+            "--cgroup-manager",
+            "cgroupfs",
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--ulimit",
+            "nofile=1024:1024",
+            "--ulimit",
+            "nproc=1024:1024",
+            "-v",
+            "/usr:/usr:ro",
+            "-v",
+            "/etc:/etc:ro",
+            "-v",
+            samples() + ":" + samples() + ":ro"));
     argv.addAll(options);
     argv.addAll(List.of("--rootfs", rootfs.toString()));
     argv.addAll(command);
@@ -61,8 +82,8 @@ final class Containers {
   }
 
   /**
-   * A launcher script like ./tailor that runs tailor from the test class path, for the hooks
-   * podman runs (they need an executable file, and tailor's background tracer starts it again).
+   * A launcher script like ./tailor that runs tailor from the test class path, for the hooks podman
+   * runs (they need an executable file, and tailor's background tracer starts it again).
    */
   static Path launcher(Path dir) throws IOException {
     List<String> java = TailorProcess.tailorCommand();

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class Dockerd implements AutoCloseable {
   /** Debian's docker.io client (20.10); /usr/local/bin/docker may be another one. */
   static final String CLIENT = "/usr/bin/docker";
+
   static final Path DATA = Path.of("/var/tmp/tailor-dockerd/data");
   static final Path EXEC = Path.of("/run/tailor-test-dockerd");
   static final Path PIDFILE = Path.of("/run/tailor-test-dockerd.pid");
@@ -30,13 +31,23 @@ final class Dockerd implements AutoCloseable {
     this.log = log;
   }
 
-  /** Skips the test, saying why, where dockerd, its client, ctr or runc is missing, or this is not root. */
+  /**
+   * Skips the test, saying why, where dockerd, its client, ctr or runc is missing, or this is not
+   * root.
+   */
   static void assumeDocker() {
-    assumeTrue(Files.isExecutable(Path.of("/usr/sbin/dockerd")), "dockerd is not installed (apt-get install docker.io)");
-    assumeTrue(Files.isExecutable(Path.of(CLIENT)), CLIENT + " is not installed (apt-get install docker.io)");
-    assumeTrue(TailorProcess.onPath("ctr") || Files.isExecutable(Path.of("/usr/bin/ctr")),
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/sbin/dockerd")),
+        "dockerd is not installed (apt-get install docker.io)");
+    assumeTrue(
+        Files.isExecutable(Path.of(CLIENT)),
+        CLIENT + " is not installed (apt-get install docker.io)");
+    assumeTrue(
+        TailorProcess.onPath("ctr") || Files.isExecutable(Path.of("/usr/bin/ctr")),
         "ctr is not installed (apt-get install containerd)");
-    assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runc")) || TailorProcess.onPath("runc"), "runc is not installed");
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/sbin/runc")) || TailorProcess.onPath("runc"),
+        "runc is not installed");
     assumeTrue("root".equals(System.getProperty("user.name")), "dockerd needs root");
   }
 
@@ -45,21 +56,43 @@ final class Dockerd implements AutoCloseable {
     return EXEC.resolve("containerd/containerd.sock");
   }
 
-  /** Starts the daemon with the runtime {@code tailor} = {@code runtime}; waits until it answers. */
+  /**
+   * Starts the daemon with the runtime {@code tailor} = {@code runtime}; waits until it answers.
+   */
   static Dockerd start(Path runtime, Path logDir) throws Exception {
     stopLeftover();
     Files.createDirectories(DATA);
     Path log = logDir.resolve("dockerd.log");
-    Process p = new ProcessBuilder("/usr/sbin/dockerd", "--data-root", DATA.toString(), "--exec-root", EXEC.toString(),
-        "--pidfile", PIDFILE.toString(), "-H", HOST, "--iptables=false", "--bridge=none", "--ip-forward=false",
-        "--ip-masq=false", "--add-runtime", "tailor=" + runtime)
-        .redirectErrorStream(true).redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    Process p =
+        new ProcessBuilder(
+                "/usr/sbin/dockerd",
+                "--data-root",
+                DATA.toString(),
+                "--exec-root",
+                EXEC.toString(),
+                "--pidfile",
+                PIDFILE.toString(),
+                "-H",
+                HOST,
+                "--iptables=false",
+                "--bridge=none",
+                "--ip-forward=false",
+                "--ip-masq=false",
+                "--add-runtime",
+                "tailor=" + runtime)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
     Dockerd d = new Dockerd(p, log);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
-        throw new AssertionError("dockerd ended (exit " + p.exitValue() + "): " + Files.readString(log, StandardCharsets.ISO_8859_1));
+        throw new AssertionError(
+            "dockerd ended (exit "
+                + p.exitValue()
+                + "): "
+                + Files.readString(log, StandardCharsets.ISO_8859_1));
       }
       if (RealImage.run(List.of(CLIENT, "-H", HOST, "version"), 30).exit() == 0) {
         return d;
@@ -67,16 +100,26 @@ final class Dockerd implements AutoCloseable {
       Thread.sleep(100);
     }
     d.close();
-    throw new AssertionError("dockerd did not answer on " + HOST + " within 120 s: " + Files.readString(log, StandardCharsets.ISO_8859_1));
+    throw new AssertionError(
+        "dockerd did not answer on "
+            + HOST
+            + " within 120 s: "
+            + Files.readString(log, StandardCharsets.ISO_8859_1));
   }
 
-  /** A daemon of an earlier run that died with its JVM: it holds the data root, so it goes first. */
+  /**
+   * A daemon of an earlier run that died with its JVM: it holds the data root, so it goes first.
+   */
   private static void stopLeftover() throws Exception {
     if (!Files.exists(PIDFILE)) {
       return;
     }
     long pid = Long.parseLong(Files.readString(PIDFILE).trim());
-    var h = ProcessHandle.of(pid).filter(ph -> ph.info().commandLine().map(c -> c.contains(PIDFILE.toString())).orElse(false));
+    var h =
+        ProcessHandle.of(pid)
+            .filter(
+                ph ->
+                    ph.info().commandLine().map(c -> c.contains(PIDFILE.toString())).orElse(false));
     if (h.isPresent()) {
       h.get().destroy();
       h.get().onExit().get(60, TimeUnit.SECONDS);

@@ -34,7 +34,8 @@ class EnforceCommandTest {
   @BeforeAll
   static void findStrace() {
     hasStrace =
-        List.of("/usr/bin/strace", "/bin/strace").stream().anyMatch(p -> Files.isExecutable(Path.of(p)));
+        List.of("/usr/bin/strace", "/bin/strace").stream()
+            .anyMatch(p -> Files.isExecutable(Path.of(p)));
   }
 
   private record Run(int exit, String out, String err) {}
@@ -82,7 +83,13 @@ class EnforceCommandTest {
     for (String n : names) {
       uses.put(n, new SyscallUse(1, new TreeMap<>(), new TreeSet<>(Set.of("test"))));
     }
-    Recording rec = new RecordingBuilder().name("test").arch(SyscallTable.nativeArch()).inRun("test").syscalls(uses).build();
+    Recording rec =
+        new RecordingBuilder()
+            .name("test")
+            .arch(SyscallTable.nativeArch())
+            .inRun("test")
+            .syscalls(uses)
+            .build();
     Path f = Files.createTempFile(dir, "profile", ".json");
     SeccompJson.write(SeccompGenerator.generate(rec).profile(), f);
     return f;
@@ -147,19 +154,28 @@ class EnforceCommandTest {
     Path p = profile(Set.of("read", "exit_group"));
     Run r = tailor("enforce", "--seccomp", p.toString(), "/bin/true");
     assertEquals(126, r.exit(), r.err());
-    assertEquals("tailor: the profile does not allow execve, so no command can start under it\n", r.err());
+    assertEquals(
+        "tailor: the profile does not allow execve, so no command can start under it\n", r.err());
   }
 
   @Test
   void enforce_badProfile_exits125WithOneLine() throws Exception {
-    Path bad = Files.writeString(dir.resolve("bad.json"), "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": 3}");
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.json"), "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": 3}");
     Run r = tailor("enforce", "--seccomp", bad.toString(), "/bin/true");
     assertEquals(125, r.exit(), r.err());
-    assertEquals("tailor: " + bad + ": not an OCI seccomp profile: 'syscalls' is not an array\n", r.err());
-    Path unknownAction = Files.writeString(dir.resolve("act.json"), "{\"defaultAction\": \"SCMP_ACT_MAYBE\"}");
+    assertEquals(
+        "tailor: " + bad + ": not an OCI seccomp profile: 'syscalls' is not an array\n", r.err());
+    Path unknownAction =
+        Files.writeString(dir.resolve("act.json"), "{\"defaultAction\": \"SCMP_ACT_MAYBE\"}");
     r = tailor("enforce", "--seccomp", unknownAction.toString(), "/bin/true");
     assertEquals(125, r.exit(), r.err());
-    assertEquals("tailor: cannot enforce " + unknownAction + ": defaultAction: unknown action SCMP_ACT_MAYBE\n", r.err());
+    assertEquals(
+        "tailor: cannot enforce "
+            + unknownAction
+            + ": defaultAction: unknown action SCMP_ACT_MAYBE\n",
+        r.err());
   }
 
   @Test
@@ -171,10 +187,12 @@ class EnforceCommandTest {
     Files.writeString(
         p,
         "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\""
-            + String.join("\", \"", names) + "\"], \"action\": \"SCMP_ACT_ALLOW\"}]}");
+            + String.join("\", \"", names)
+            + "\"], \"action\": \"SCMP_ACT_ALLOW\"}]}");
     Run r = tailor("enforce", "--seccomp", p.toString(), "/bin/true");
     assertEquals(0, r.exit(), r.err());
-    assertTrue(r.err().startsWith("tailor: warning: ") && r.err().contains("'not_a_syscall'"), r.err());
+    assertTrue(
+        r.err().startsWith("tailor: warning: ") && r.err().contains("'not_a_syscall'"), r.err());
   }
 
   @Test
@@ -199,7 +217,8 @@ class EnforceCommandTest {
     Path p = profile(Set.of("execve", "exit_group", "write"));
     Run r = tailor("enforce", "--seccomp", p.toString(), script.toString());
     assertEquals(126, r.exit(), r.err());
-    assertEquals("tailor: cannot execute " + script + " after loading the seccomp profile\n", r.err());
+    assertEquals(
+        "tailor: cannot execute " + script + " after loading the seccomp profile\n", r.err());
   }
 
   @Test

@@ -24,10 +24,15 @@ class GenerateCommandTest {
   }
 
   @Test
-  void generate_truncatedLog_saysOnStderrHowManyLinesWereNotUsedAndPointsAtStrict() throws Exception {
+  void generate_truncatedLog_saysOnStderrHowManyLinesWereNotUsedAndPointsAtStrict()
+      throws Exception {
     Path log = tmp.resolve("cut.log");
-    Files.writeString(log, "7 getpid() = 7\n7 <... read resumed>\"x\", 10) = 1\nnot strace at all\n7 openat(AT_FDCWD, \"/etc/ho");
-    Run r = generate("generate", "--out", tmp.resolve("out").toString(), "--no-resolve", log.toString());
+    Files.writeString(
+        log,
+        "7 getpid() = 7\n7 <... read resumed>\"x\", 10) = 1\nnot strace at all\n7 openat(AT_FDCWD, \"/etc/ho");
+    Run r =
+        generate(
+            "generate", "--out", tmp.resolve("out").toString(), "--no-resolve", log.toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.err().contains("tailor: warning: 3 trace lines were not used"), r.err());
     assertTrue(r.err().contains(log + ":2"), "where the first one is: " + r.err());
@@ -39,7 +44,9 @@ class GenerateCommandTest {
   void generate_wholeLog_saysNothingAboutUnusedLines() throws Exception {
     Path log = tmp.resolve("whole.log");
     Files.writeString(log, "7 getpid() = 7\n7 exit_group(0) = ?\n7 +++ exited with 0 +++\n");
-    Run r = generate("generate", "--out", tmp.resolve("out").toString(), "--no-resolve", log.toString());
+    Run r =
+        generate(
+            "generate", "--out", tmp.resolve("out").toString(), "--no-resolve", log.toString());
     assertEquals(0, r.exit(), r.err());
     assertEquals(1, r.err().lines().count(), r.err());
   }

@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
-/** A signal to tailor's whole process group (CI runners, kill -INT -PGID) reaches the workload once (issue 12 item 11). */
+/**
+ * A signal to tailor's whole process group (CI runners, kill -INT -PGID) reaches the workload once
+ * (issue 12 item 11).
+ */
 class GroupSignalTest {
   @TempDir Path tmp;
 
@@ -22,22 +25,26 @@ class GroupSignalTest {
    * Counts the signals it gets until the file argv[1] exists: the test makes it once tailor said
    * what it did with the signal, so every copy that will ever come has come by then.
    */
-  private static final String COUNTER = String.join("\n",
-      "import os, signal, sys, time",
-      "got = []",
-      "signal.signal(signal.SIG" + "%s, lambda s, f: got.append(s))",
-      "print('ready', flush=True)",
-      "while not os.path.exists(sys.argv[1]):",
-      "    time.sleep(0.05)",
-      // A signal sent before the file was made is delivered by the time the call that saw the file
-      // returns; this runs its Python handler now (CPython runs pending handlers here).
-      "signal.pthread_sigmask(signal.SIG_BLOCK, [])",
-      "print('signals', len(got), flush=True)",
-      "");
+  private static final String COUNTER =
+      String.join(
+          "\n",
+          "import os, signal, sys, time",
+          "got = []",
+          "signal.signal(signal.SIG" + "%s, lambda s, f: got.append(s))",
+          "print('ready', flush=True)",
+          "while not os.path.exists(sys.argv[1]):",
+          "    time.sleep(0.05)",
+          // A signal sent before the file was made is delivered by the time the call that saw the
+          // file
+          // returns; this runs its Python handler now (CPython runs pending handlers here).
+          "signal.pthread_sigmask(signal.SIG_BLOCK, [])",
+          "print('signals', len(got), flush=True)",
+          "");
 
   @ParameterizedTest
   @CsvSource({"strace, INT", "strace, TERM", "bpf, INT", "bpf, TERM"})
-  void learn_signalToTheWholeProcessGroup_reachesTheWorkloadOnce(String backend, String signal) throws Exception {
+  void learn_signalToTheWholeProcessGroup_reachesTheWorkloadOnce(String backend, String signal)
+      throws Exception {
     assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
     if (backend.equals("bpf")) {
       java.util.Optional<String> why = dev.tailor.tracer.bpf.BpfBackend.unavailable();
@@ -52,10 +59,24 @@ class GroupSignalTest {
     Path done = tmp.resolve("done");
     // setsid: tailor leads a process group of its own, as a CI runner's job does.
     List<String> cmd = new ArrayList<>(List.of("setsid"));
-    cmd.addAll(TailorProcess.tailorCommand("learn", "--no-status", "--backend", backend, "--out", tmp.resolve("out").toString(), "--",
-        "python3", script.toString(), done.toString()));
-    Process tailor = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    cmd.addAll(
+        TailorProcess.tailorCommand(
+            "learn",
+            "--no-status",
+            "--backend",
+            backend,
+            "--out",
+            tmp.resolve("out").toString(),
+            "--",
+            "python3",
+            script.toString(),
+            done.toString()));
+    Process tailor =
+        new ProcessBuilder(cmd)
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
     try {
       TailorProcess.awaitLine(stdout, "ready", tailor);
       new ProcessBuilder("kill", "-" + signal, "--", "-" + tailor.pid()).start().waitFor();
@@ -84,12 +105,25 @@ class GroupSignalTest {
       assumeTrue(why.isEmpty(), () -> "bpf backend: " + why.orElse(""));
     }
     assumeTrue(TailorProcess.onPath("python3"), "python3 is not installed");
-    TailorProcess.Result r = TailorProcess.tailor(tmp, "learn", "--no-status", "--backend", backend, "--out", tmp.resolve("out").toString(),
-        "--", "python3", "-c", "import os; print('session', os.getsid(0))");
+    TailorProcess.Result r =
+        TailorProcess.tailor(
+            tmp,
+            "learn",
+            "--no-status",
+            "--backend",
+            backend,
+            "--out",
+            tmp.resolve("out").toString(),
+            "--",
+            "python3",
+            "-c",
+            "import os; print('session', os.getsid(0))");
     assertEquals(0, r.exit(), r.err());
     String own = Files.readString(Path.of("/proc/self/stat"));
     String ownSession = own.substring(own.lastIndexOf(')') + 2).split(" ")[3];
     assertTrue(r.out().startsWith("session "), r.out());
-    assertTrue(!r.out().strip().equals("session " + ownSession), "the workload is in the test's (and so tailor's) session: " + r.out());
+    assertTrue(
+        !r.out().strip().equals("session " + ownSession),
+        "the workload is in the test's (and so tailor's) session: " + r.out());
   }
 }

@@ -40,34 +40,53 @@ class HookApplyCommandTest {
 
   private Path store() throws Exception {
     Path store = Files.createDirectories(tmp.resolve("store/web"));
-    Files.writeString(store.resolve("seccomp.json"), "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,"
-        + "\"architectures\":[],\"syscalls\":[{\"names\":[\"read\",\"write\",\"exit_group\",\"execve\"],"
-        + "\"action\":\"SCMP_ACT_ALLOW\"}]}");
+    Files.writeString(
+        store.resolve("seccomp.json"),
+        "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,"
+            + "\"architectures\":[],\"syscalls\":[{\"names\":[\"read\",\"write\",\"exit_group\",\"execve\"],"
+            + "\"action\":\"SCMP_ACT_ALLOW\"}]}");
     return store.getParent();
   }
 
   @Test
   void notJson_isRefused_andNothingIsWritten() throws Exception {
     Path store = store();
-    Run r = inProcess("this is not a config".getBytes(StandardCharsets.UTF_8), "--store", store.toString(), "--log",
-        tmp.resolve("log").toString());
+    Run r =
+        inProcess(
+            "this is not a config".getBytes(StandardCharsets.UTF_8),
+            "--store",
+            store.toString(),
+            "--log",
+            tmp.resolve("log").toString());
     assertEquals(1, r.exit());
     assertEquals(0, r.out().length);
-    assertTrue(r.err().startsWith("tailor: hook apply: the OCI config on stdin is not JSON"), r.err());
+    assertTrue(
+        r.err().startsWith("tailor: hook apply: the OCI config on stdin is not JSON"), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
   }
 
   @Test
   void asAProcessWithoutUtf8Locale_keepsEveryByte() throws Exception {
     Path store = store();
-    String config = "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"/usr/bin/caf\u00e9\"]},"
-        + "\"annotations\":{\"io.tailor.profile\":\"web\",\"note\":\"\u2603 \u00fc\"},\"linux\":{}}";
+    String config =
+        "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"/usr/bin/caf\u00e9\"]},"
+            + "\"annotations\":{\"io.tailor.profile\":\"web\",\"note\":\"\u2603 \u00fc\"},\"linux\":{}}";
     Path in = tmp.resolve("config.json");
     Files.writeString(in, config, StandardCharsets.UTF_8);
-    List<String> cmd = new ArrayList<>(TailorProcess.tailorCommand("hook", "apply", "--store", store.toString(), "--log",
-        tmp.resolve("log").toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(in.toFile()).redirectOutput(tmp.resolve("out").toFile())
-        .redirectError(tmp.resolve("err").toFile());
+    List<String> cmd =
+        new ArrayList<>(
+            TailorProcess.tailorCommand(
+                "hook",
+                "apply",
+                "--store",
+                store.toString(),
+                "--log",
+                tmp.resolve("log").toString()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectInput(in.toFile())
+            .redirectOutput(tmp.resolve("out").toFile())
+            .redirectError(tmp.resolve("err").toFile());
     pb.environment().clear();
     pb.environment().put("PATH", "/usr/bin:/bin");
     pb.environment().put("LC_ALL", "C");
@@ -86,19 +105,26 @@ class HookApplyCommandTest {
   @Test
   void refusal_isLoggedInTheStoreByDefault() throws Exception {
     Path store = store();
-    byte[] config = "{\"hostname\":\"c0ffee\",\"annotations\":{\"io.tailor.profile\":\"gone\"}}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] config =
+        "{\"hostname\":\"c0ffee\",\"annotations\":{\"io.tailor.profile\":\"gone\"}}"
+            .getBytes(StandardCharsets.UTF_8);
     Run r = inProcess(config, "--store", store.toString());
     assertEquals(1, r.exit());
     String log = Files.readString(store.resolve(".tailor/logs/apply.log"));
-    assertTrue(log.contains("container c0ffee: tailor: hook apply: profile 'gone' (annotation io.tailor.profile) is "
-        + "not in the store"), log);
+    assertTrue(
+        log.contains(
+            "container c0ffee: tailor: hook apply: profile 'gone' (annotation io.tailor.profile) is "
+                + "not in the store"),
+        log);
   }
 
   @Test
   void noProfileAsked_passesTheBytesThrough() throws Exception {
-    byte[] config = "{\"ociVersion\":\"1.0.2\", \"annotations\": {\"x\": \"\u00e9\"}}\n".getBytes(StandardCharsets.UTF_8);
-    Run r = inProcess(config, "--store", store().toString(), "--log", tmp.resolve("log").toString());
+    byte[] config =
+        "{\"ociVersion\":\"1.0.2\", \"annotations\": {\"x\": \"\u00e9\"}}\n"
+            .getBytes(StandardCharsets.UTF_8);
+    Run r =
+        inProcess(config, "--store", store().toString(), "--log", tmp.resolve("log").toString());
     assertEquals(0, r.exit(), r.err());
     assertArrayEquals(config, r.out());
     assertEquals("", r.err());

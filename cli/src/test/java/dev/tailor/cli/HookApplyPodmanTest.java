@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tailor hook apply} as podman 4 runs it (precreate, from a hooks dir) with runc: a profile
- * learned on the host (with the runtime base) confines the container by annotation or by a
- * bindings rule; what the profile lacks is refused; a missing profile stops the container.
+ * learned on the host (with the runtime base) confines the container by annotation or by a bindings
+ * rule; what the profile lacks is refused; a missing profile stops the container.
  */
 class HookApplyPodmanTest {
   @TempDir static Path tmp;
@@ -27,11 +27,22 @@ class HookApplyPodmanTest {
   static void learn() throws Exception {
     ContainerHarness.assumeContainers();
     h = ContainerHarness.create(tmp);
-    TailorProcess.Result learned = TailorProcess.tailor(tmp, "learn", "--no-status", "--out", h.store.toString(),
-        "--name", "ls", "--", "/usr/bin/ls", "/");
+    TailorProcess.Result learned =
+        TailorProcess.tailor(
+            tmp,
+            "learn",
+            "--no-status",
+            "--out",
+            h.store.toString(),
+            "--name",
+            "ls",
+            "--",
+            "/usr/bin/ls",
+            "/");
     assertEquals(0, learned.exit(), learned.err());
     // The same command without any profile: what the confined runs must print.
-    TailorProcess.Result bare = h.run(List.of("--annotation", "io.tailor.none=1"), "/usr/bin/ls", "/");
+    TailorProcess.Result bare =
+        h.run(List.of("--annotation", "io.tailor.none=1"), "/usr/bin/ls", "/");
     assertEquals(0, bare.exit(), bare.err());
     bareLs = bare.out();
     assertTrue(bareLs.contains("usr"), bareLs);
@@ -46,10 +57,13 @@ class HookApplyPodmanTest {
 
   @Test
   void annotation_appliesTheLearnedProfile_andTheLearnedCommandRuns() throws Exception {
-    TailorProcess.Result r = h.run(List.of("--annotation", "io.tailor.profile=ls"), "/usr/bin/ls", "/");
+    TailorProcess.Result r =
+        h.run(List.of("--annotation", "io.tailor.profile=ls"), "/usr/bin/ls", "/");
     assertEquals(0, r.exit(), r.err());
     assertEquals(bareLs, r.out());
-    assertTrue(h.logText().contains("tailor: applied profile 'ls' (annotation io.tailor.profile)"), h.logText());
+    assertTrue(
+        h.logText().contains("tailor: applied profile 'ls' (annotation io.tailor.profile)"),
+        h.logText());
   }
 
   @Test
@@ -57,23 +71,29 @@ class HookApplyPodmanTest {
     // Without a profile mkdir works; under ls's profile the mkdir syscall gets EPERM.
     TailorProcess.Result free = h.run(List.of(), "/usr/bin/mkdir", "/tmp/made");
     assertEquals(0, free.exit(), free.err());
-    TailorProcess.Result r = h.run(List.of("--annotation", "io.tailor.profile=ls"), "/usr/bin/mkdir", "/tmp/made");
+    TailorProcess.Result r =
+        h.run(List.of("--annotation", "io.tailor.profile=ls"), "/usr/bin/mkdir", "/tmp/made");
     assertNotEquals(0, r.exit(), r.out());
-    assertTrue(r.err().contains("cannot create directory '/tmp/made': Operation not permitted"), r.err());
+    assertTrue(
+        r.err().contains("cannot create directory '/tmp/made': Operation not permitted"), r.err());
   }
 
   @Test
   void bindingOnTheCommandLine_appliesWithoutAnnotation() throws Exception {
-    Files.writeString(h.store.resolve("bindings.json"), "{\"bindings\": [\n"
-        + "  {\"profile\": \"ls\", \"command\": \"/usr/bin/ls /\"},\n"
-        + "  {\"profile\": \"ls\", \"arg0\": \"/usr/bin/mkdir\", \"command\": \"\\\\S+ /tmp/made\"}\n]}\n");
+    Files.writeString(
+        h.store.resolve("bindings.json"),
+        "{\"bindings\": [\n"
+            + "  {\"profile\": \"ls\", \"command\": \"/usr/bin/ls /\"},\n"
+            + "  {\"profile\": \"ls\", \"arg0\": \"/usr/bin/mkdir\", \"command\": \"\\\\S+ /tmp/made\"}\n]}\n");
     TailorProcess.Result ok = h.run(List.of(), "/usr/bin/ls", "/");
     assertEquals(0, ok.exit(), ok.err());
     assertEquals(bareLs, ok.out());
     TailorProcess.Result refused = h.run(List.of(), "/usr/bin/mkdir", "/tmp/made");
     assertNotEquals(0, refused.exit());
     assertTrue(refused.err().contains("Operation not permitted"), refused.err());
-    assertTrue(h.logText().contains("applied profile 'ls' (rule 2 of " + h.store.resolve("bindings.json")), h.logText());
+    assertTrue(
+        h.logText().contains("applied profile 'ls' (rule 2 of " + h.store.resolve("bindings.json")),
+        h.logText());
     // A command no rule names passes through as podman proposed it.
     TailorProcess.Result other = h.run(List.of(), "/usr/bin/mkdir", "-p", "/tmp/made");
     assertEquals(0, other.exit(), other.err());
@@ -81,18 +101,24 @@ class HookApplyPodmanTest {
 
   @Test
   void missingProfile_stopsTheContainer_withTailorsLine() throws Exception {
-    TailorProcess.Result r = h.run(List.of("--annotation", "io.tailor.profile=nope"), "/usr/bin/echo", "RAN");
+    TailorProcess.Result r =
+        h.run(List.of("--annotation", "io.tailor.profile=nope"), "/usr/bin/echo", "RAN");
     assertNotEquals(0, r.exit());
     assertFalse(r.out().contains("RAN"), r.out());
     assertTrue(r.err().contains("setting up OCI Hooks"), r.err());
     // podman 4.3 drops a precreate hook's stderr: tailor's line is in the hook log.
-    assertTrue(h.logText().contains("tailor: hook apply: profile 'nope' (annotation io.tailor.profile) is not in the "
-        + "store"), h.logText());
+    assertTrue(
+        h.logText()
+            .contains(
+                "tailor: hook apply: profile 'nope' (annotation io.tailor.profile) is not in the "
+                    + "store"),
+        h.logText());
   }
 
   @Test
   void nameThatWouldEscapeTheStore_stopsTheContainer() throws Exception {
-    TailorProcess.Result r = h.run(List.of("--annotation", "io.tailor.profile=../store/ls"), "/usr/bin/echo", "RAN");
+    TailorProcess.Result r =
+        h.run(List.of("--annotation", "io.tailor.profile=../store/ls"), "/usr/bin/echo", "RAN");
     assertNotEquals(0, r.exit());
     assertFalse(r.out().contains("RAN"), r.out());
     assertTrue(h.logText().contains("is not a valid name"), h.logText());

@@ -1,6 +1,5 @@
 package dev.tailor.cli;
 
-import dev.tailor.deploy.store.FolderSwap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tailor.deploy.apply.AppArmorHost;
 import dev.tailor.deploy.apply.ApplyException;
 import dev.tailor.deploy.apply.HookApply;
+import dev.tailor.deploy.store.FolderSwap;
 import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.tracer.seccomp.SyscallTable;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code hook apply} while a learn rewrites the profile folder it reads (the way every learn
- * writes one: {@link FolderSwap}): each apply checks and applies one learn's seccomp.json and
- * loads the AppArmor profile of the same learn; a profile the check refuses is never applied.
+ * {@code hook apply} while a learn rewrites the profile folder it reads (the way every learn writes
+ * one: {@link FolderSwap}): each apply checks and applies one learn's seccomp.json and loads the
+ * AppArmor profile of the same learn; a profile the check refuses is never applied.
  */
 class HookApplyWhileLearningTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,8 +49,12 @@ class HookApplyWhileLearningTest {
   }
 
   private static String seccomp(String arch, String call) {
-    return "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"architectures\":[\"" + arch + "\"],"
-        + "\"syscalls\":[{\"names\":[\"read\",\"write\",\"exit_group\",\"" + call + "\"],\"action\":\"SCMP_ACT_ALLOW\"}]}\n";
+    return "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"architectures\":[\""
+        + arch
+        + "\"],"
+        + "\"syscalls\":[{\"names\":[\"read\",\"write\",\"exit_group\",\""
+        + call
+        + "\"],\"action\":\"SCMP_ACT_ALLOW\"}]}\n";
   }
 
   private static String apparmor(String name) {
@@ -59,9 +63,14 @@ class HookApplyWhileLearningTest {
 
   private static List<FolderSwap.File> files(String seccomp, String apparmor) {
     return List.of(
-        new FolderSwap.File("seccomp.json", out -> out.write(seccomp.getBytes(StandardCharsets.UTF_8))),
-        new FolderSwap.File(ProfileFolder.APPARMOR_FILE, out -> out.write(apparmor.getBytes(StandardCharsets.UTF_8))),
-        new FolderSwap.File(ProfileFolder.REPORT_FILE, out -> out.write("report\n".getBytes(StandardCharsets.UTF_8))));
+        new FolderSwap.File(
+            "seccomp.json", out -> out.write(seccomp.getBytes(StandardCharsets.UTF_8))),
+        new FolderSwap.File(
+            ProfileFolder.APPARMOR_FILE,
+            out -> out.write(apparmor.getBytes(StandardCharsets.UTF_8))),
+        new FolderSwap.File(
+            ProfileFolder.REPORT_FILE,
+            out -> out.write("report\n".getBytes(StandardCharsets.UTF_8))));
   }
 
   @Test
@@ -76,23 +85,29 @@ class HookApplyWhileLearningTest {
     Path store = tmp.resolve("store");
     Path folder = store.resolve("web");
     FolderSwap.replace(folder, files(seccompA, apparmorA));
-    byte[] config = ("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"true\"],\"cwd\":\"/\"},\"linux\":{},"
-        + "\"annotations\":{\"io.tailor.profile\":\"web\"}}").getBytes(StandardCharsets.UTF_8);
+    byte[] config =
+        ("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"true\"],\"cwd\":\"/\"},\"linux\":{},"
+                + "\"annotations\":{\"io.tailor.profile\":\"web\"}}")
+            .getBytes(StandardCharsets.UTF_8);
 
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger swaps = new AtomicInteger();
     AtomicReference<Throwable> rewriterFailed = new AtomicReference<>();
-    Thread rewriter = new Thread(() -> {
-      try {
-        while (!stop.get()) {
-          boolean a = swaps.get() % 2 == 1;
-          FolderSwap.replace(folder, a ? files(seccompA, apparmorA) : files(seccompB, apparmorB));
-          swaps.incrementAndGet();
-        }
-      } catch (Throwable t) {
-        rewriterFailed.set(t);
-      }
-    }, "rewriter");
+    Thread rewriter =
+        new Thread(
+            () -> {
+              try {
+                while (!stop.get()) {
+                  boolean a = swaps.get() % 2 == 1;
+                  FolderSwap.replace(
+                      folder, a ? files(seccompA, apparmorA) : files(seccompB, apparmorB));
+                  swaps.incrementAndGet();
+                }
+              } catch (Throwable t) {
+                rewriterFailed.set(t);
+              }
+            },
+            "rewriter");
     rewriter.start();
     int applied = 0;
     int refused = 0;
@@ -100,21 +115,33 @@ class HookApplyWhileLearningTest {
     try {
       // Enough of both outcomes, with rewrites between them, or the deadline.
       while (applied < 60 || refused < 60 || swaps.get() < 100) {
-        assertTrue(System.nanoTime() < deadline, "after 180 s: " + applied + " applied, " + refused + " refused, "
-            + swaps.get() + " rewrites");
+        assertTrue(
+            System.nanoTime() < deadline,
+            "after 180 s: "
+                + applied
+                + " applied, "
+                + refused
+                + " refused, "
+                + swaps.get()
+                + " rewrites");
         assertEquals(null, rewriterFailed.get());
         Recorded aa = new Recorded();
         try {
           HookApply.Result r = HookApply.apply(config, new ProfileStore(store), aa);
           JsonNode seccomp = JSON.readTree(r.config()).path("linux").path("seccomp");
-          assertEquals(JSON.readTree(seccompA), seccomp, "applied a seccomp profile the check did not pass");
-          assertEquals(List.of(apparmorA), aa.texts, "the AppArmor profile of another learn than the seccomp one");
+          assertEquals(
+              JSON.readTree(seccompA), seccomp, "applied a seccomp profile the check did not pass");
+          assertEquals(
+              List.of(apparmorA),
+              aa.texts,
+              "the AppArmor profile of another learn than the seccomp one");
           applied++;
         } catch (ApplyException e) {
           if (!e.getMessage().contains("is for " + other + ", not for this")) {
             fail("refused for another reason than the architecture: " + e.getMessage(), e);
           }
-          assertEquals(List.of(), aa.texts, "loaded an AppArmor profile for a container it refused");
+          assertEquals(
+              List.of(), aa.texts, "loaded an AppArmor profile for a container it refused");
           refused++;
         }
       }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code tailor hook check}: a store's bindings and profile folders, checked before a container meets them. */
+/**
+ * {@code tailor hook check}: a store's bindings and profile folders, checked before a container
+ * meets them.
+ */
 class HookCheckCommandTest {
   @TempDir Path tmp;
 
@@ -31,8 +34,12 @@ class HookCheckCommandTest {
 
   private static void profile(Path store, String name, String arch) throws Exception {
     Path d = Files.createDirectories(store.resolve(name));
-    Files.writeString(d.resolve("seccomp.json"), "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,"
-        + "\"architectures\":[\"" + arch + "\"],\"syscalls\":[{\"names\":[\"read\",\"exit_group\"],\"action\":\"SCMP_ACT_ALLOW\"}]}\n");
+    Files.writeString(
+        d.resolve("seccomp.json"),
+        "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,"
+            + "\"architectures\":[\""
+            + arch
+            + "\"],\"syscalls\":[{\"names\":[\"read\",\"exit_group\"],\"action\":\"SCMP_ACT_ALLOW\"}]}\n");
     Files.writeString(d.resolve("apparmor.profile"), "profile " + name + " {\n}\n");
   }
 
@@ -44,7 +51,9 @@ class HookCheckCommandTest {
   void goodStore_exits0() throws Exception {
     Path store = tmp.resolve("store");
     profile(store, "web", mine());
-    Files.writeString(store.resolve("bindings.json"), "{\"bindings\": [{\"profile\": \"web\", \"arg0\": \"/x\"}]}\n");
+    Files.writeString(
+        store.resolve("bindings.json"),
+        "{\"bindings\": [{\"profile\": \"web\", \"arg0\": \"/x\"}]}\n");
     Run r = check(store);
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.err().contains(store.resolve("web") + ": ok"), r.err());
@@ -55,14 +64,17 @@ class HookCheckCommandTest {
     Path store = tmp.resolve("store");
     profile(store, "web", mine());
     Path bindings = store.resolve("bindings.json");
-    Files.writeString(bindings, "{\"bindings\": [\n  {\"profile\": \"web\", \"arg0\": \"/x\"},\n]}\n");
+    Files.writeString(
+        bindings, "{\"bindings\": [\n  {\"profile\": \"web\", \"arg0\": \"/x\"},\n]}\n");
     Run r = check(store);
     assertEquals(1, r.exit(), r.err());
     assertTrue(r.err().contains("tailor: " + bindings + ":3:1: not JSON"), r.err());
 
     // The apply hook refuses every container while it is so, and its log says where.
     HookApplyCommand c = new HookApplyCommand();
-    c.in = new ByteArrayInputStream("{\"process\":{\"args\":[\"true\"]}}".getBytes(StandardCharsets.UTF_8));
+    c.in =
+        new ByteArrayInputStream(
+            "{\"process\":{\"args\":[\"true\"]}}".getBytes(StandardCharsets.UTF_8));
     c.out = new ByteArrayOutputStream();
     CommandLine cl = new CommandLine(c);
     cl.setErr(new PrintWriter(new StringWriter()));
@@ -75,10 +87,15 @@ class HookCheckCommandTest {
   void badRule_missingProfile_andForeignProfile_areEachOneLine() throws Exception {
     Path store = tmp.resolve("store");
     profile(store, "web", mine());
-    profile(store, "arm", mine().equals("SCMP_ARCH_AARCH64") ? "SCMP_ARCH_X86_64" : "SCMP_ARCH_AARCH64");
+    profile(
+        store,
+        "arm",
+        mine().equals("SCMP_ARCH_AARCH64") ? "SCMP_ARCH_X86_64" : "SCMP_ARCH_AARCH64");
     Path bindings = store.resolve("bindings.json");
-    Files.writeString(bindings, "{\"bindings\": [\n  {\"profile\": \"web\", \"arg0\": \"/x\"},\n"
-        + "  {\"profile\": \"web\", \"args0\": \"/y\"}\n]}\n");
+    Files.writeString(
+        bindings,
+        "{\"bindings\": [\n  {\"profile\": \"web\", \"arg0\": \"/x\"},\n"
+            + "  {\"profile\": \"web\", \"args0\": \"/y\"}\n]}\n");
     Run r = check(store);
     assertEquals(1, r.exit(), r.err());
     assertTrue(r.err().contains(bindings + ":3: bindings[1]: unknown field \"args0\""), r.err());
@@ -88,6 +105,8 @@ class HookCheckCommandTest {
     Files.writeString(bindings, "{\"bindings\": [{\"profile\": \"gone\", \"arg0\": \"/x\"}]}\n");
     Run missing = check(store);
     assertEquals(1, missing.exit());
-    assertTrue(missing.err().contains("bindings[0] names profile 'gone', which is not in the store"), missing.err());
+    assertTrue(
+        missing.err().contains("bindings[0] names profile 'gone', which is not in the store"),
+        missing.err());
   }
 }

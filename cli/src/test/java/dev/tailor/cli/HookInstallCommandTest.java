@@ -12,7 +12,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** hook install points hooks at an installed tailor, never silently into a source checkout; uninstall undoes it. */
+/**
+ * hook install points hooks at an installed tailor, never silently into a source checkout;
+ * uninstall undoes it.
+ */
 class HookInstallCommandTest {
   @TempDir Path tmp;
 
@@ -29,17 +32,42 @@ class HookInstallCommandTest {
     Path checkoutLauncher = TailorProcess.repo().resolve("tailor");
     assertTrue(Files.isExecutable(checkoutLauncher), checkoutLauncher.toString());
     Path hooks = tmp.resolve("hooks.d");
-    Run refused = tailor("hook", "install", "--hooks-dir", hooks.toString(), "--store", tmp.resolve("store").toString(),
-        "--launcher", checkoutLauncher.toString());
+    Run refused =
+        tailor(
+            "hook",
+            "install",
+            "--hooks-dir",
+            hooks.toString(),
+            "--store",
+            tmp.resolve("store").toString(),
+            "--launcher",
+            checkoutLauncher.toString());
     assertEquals(2, refused.exit(), refused.err());
-    assertTrue(refused.err().startsWith("tailor: hook install: the hooks would run " + checkoutLauncher
-        + ", in the source checkout "), refused.err());
+    assertTrue(
+        refused
+            .err()
+            .startsWith(
+                "tailor: hook install: the hooks would run "
+                    + checkoutLauncher
+                    + ", in the source checkout "),
+        refused.err());
     assertEquals(1, refused.err().strip().lines().count(), refused.err());
     assertFalse(Files.exists(hooks), "nothing written");
-    Run allowed = tailor("hook", "install", "--hooks-dir", hooks.toString(), "--store", tmp.resolve("store").toString(),
-        "--launcher", checkoutLauncher.toString(), "--allow-checkout");
+    Run allowed =
+        tailor(
+            "hook",
+            "install",
+            "--hooks-dir",
+            hooks.toString(),
+            "--store",
+            tmp.resolve("store").toString(),
+            "--launcher",
+            checkoutLauncher.toString(),
+            "--allow-checkout");
     assertEquals(0, allowed.exit(), allowed.err());
-    assertTrue(allowed.err().startsWith("tailor: WARNING: the hooks would run " + checkoutLauncher), allowed.err());
+    assertTrue(
+        allowed.err().startsWith("tailor: WARNING: the hooks would run " + checkoutLauncher),
+        allowed.err());
   }
 
   @Test
@@ -48,17 +76,33 @@ class HookInstallCommandTest {
     Files.writeString(launcher, "#!/bin/sh\n");
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path hooks = tmp.resolve("etc/containers/oci/hooks.d");
-    Run in = tailor("hook", "install", "--hooks-dir", hooks.toString(), "--store", tmp.resolve("var/profiles").toString(),
-        "--launcher", launcher.toString());
+    Run in =
+        tailor(
+            "hook",
+            "install",
+            "--hooks-dir",
+            hooks.toString(),
+            "--store",
+            tmp.resolve("var/profiles").toString(),
+            "--launcher",
+            launcher.toString());
     assertEquals(0, in.exit(), in.err());
-    assertTrue(Files.readString(hooks.resolve("tailor-apply.json")).contains("\"path\" : \"" + launcher + "\""));
+    assertTrue(
+        Files.readString(hooks.resolve("tailor-apply.json"))
+            .contains("\"path\" : \"" + launcher + "\""));
     Run out = tailor("hook", "uninstall", "--hooks-dir", hooks.toString());
     assertEquals(0, out.exit(), out.err());
     assertFalse(Files.exists(tmp.resolve("etc")), out.err());
     assertFalse(Files.exists(tmp.resolve("var")), out.err());
     Run again = tailor("hook", "uninstall", "--hooks-dir", hooks.toString());
     assertEquals(1, again.exit());
-    assertTrue(again.err().startsWith("tailor: hook uninstall: " + hooks.resolve("tailor-hooks.installed")
-        + " does not exist"), again.err());
+    assertTrue(
+        again
+            .err()
+            .startsWith(
+                "tailor: hook uninstall: "
+                    + hooks.resolve("tailor-hooks.installed")
+                    + " does not exist"),
+        again.err());
   }
 }

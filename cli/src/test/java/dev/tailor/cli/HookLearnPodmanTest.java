@@ -9,7 +9,6 @@ import dev.tailor.tracer.RecordingJson;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The learn hooks under podman + runc where things go wrong: names that are not profile names,
- * a profile folder that links out of the store, four containers learned into one name at once, a
+ * The learn hooks under podman + runc where things go wrong: names that are not profile names, a
+ * profile folder that links out of the store, four containers learned into one name at once, a
  * tracer killed while it traces, a full store. The container always runs; the store's learn.log
  * always says what happened; nothing is written outside the store.
  */
@@ -34,6 +33,7 @@ class HookLearnPodmanTest {
   @TempDir Path tmp;
   Path hooks;
   Path store;
+
   /** The names of the containers this test started, removed after it whatever happened. */
   final List<String> names = new ArrayList<>();
 
@@ -52,7 +52,10 @@ class HookLearnPodmanTest {
     }
   }
 
-  /** A name for a container of this test, so that it is removed after it even if podman's client was killed. */
+  /**
+   * A name for a container of this test, so that it is removed after it even if podman's client was
+   * killed.
+   */
   private List<String> named(List<String> options) {
     String n = "tailor-hlp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     names.add(n);
@@ -63,16 +66,32 @@ class HookLearnPodmanTest {
 
   private void installInto(Path s) throws Exception {
     Path launcher = Containers.launcher(Files.createDirectories(tmp.resolve("bin")));
-    TailorProcess.Result r = TailorProcess.run(List.of(launcher.toString(), "hook", "install", "--no-apply",
-        "--hooks-dir", hooks.toString(), "--store", s.toString()), tmp, Map.of());
+    TailorProcess.Result r =
+        TailorProcess.run(
+            List.of(
+                launcher.toString(),
+                "hook",
+                "install",
+                "--no-apply",
+                "--hooks-dir",
+                hooks.toString(),
+                "--store",
+                s.toString()),
+            tmp,
+            Map.of());
     assertEquals(0, r.exit(), r.err());
   }
 
-  private TailorProcess.Result learn(String name, List<String> options, String... command) throws Exception {
+  private TailorProcess.Result learn(String name, List<String> options, String... command)
+      throws Exception {
     List<String> o = new ArrayList<>(List.of("--annotation", "io.tailor.learn=" + name));
     o.addAll(options);
-    return Containers.run(Containers.podman(hooks, Containers.rootfs(Files.createTempDirectory(tmp, "root")), named(o),
-        List.of(command)));
+    return Containers.run(
+        Containers.podman(
+            hooks,
+            Containers.rootfs(Files.createTempDirectory(tmp, "root")),
+            named(o),
+            List.of(command)));
   }
 
   private String learnLog() throws IOException {
@@ -86,7 +105,9 @@ class HookLearnPodmanTest {
       TailorProcess.Result r = learn(bad, List.of(), "/usr/bin/echo", "RAN");
       assertEquals(0, r.exit(), r.err());
       assertEquals("RAN\n", r.out());
-      assertTrue(learnLog().contains("io.tailor.learn=" + bad + " is not a profile name"), bad + ": " + learnLog());
+      assertTrue(
+          learnLog().contains("io.tailor.learn=" + bad + " is not a profile name"),
+          bad + ": " + learnLog());
     }
     try (Stream<Path> s = Files.list(store)) {
       assertEquals(List.of(".tailor"), s.map(p -> p.getFileName().toString()).toList());
@@ -94,12 +115,19 @@ class HookLearnPodmanTest {
   }
 
   @Test
-  void stdioReopenedByName_isReportedInherited_andTheReportGivesNoAdviceTheHookAlreadyFollows() throws Exception {
-    TailorProcess.Result r = learn("stdio", List.of(), "/usr/bin/sh", "-c",
-        "echo out > /dev/stdout; echo err > /dev/stderr; echo plain");
+  void stdioReopenedByName_isReportedInherited_andTheReportGivesNoAdviceTheHookAlreadyFollows()
+      throws Exception {
+    TailorProcess.Result r =
+        learn(
+            "stdio",
+            List.of(),
+            "/usr/bin/sh",
+            "-c",
+            "echo out > /dev/stdout; echo err > /dev/stderr; echo plain");
     assertEquals(0, r.exit(), r.err());
     assertEquals("out\nplain\n", r.out());
-    // podman may run poststop hooks (tailor's wait for the profile) after 'podman run' has returned.
+    // podman may run poststop hooks (tailor's wait for the profile) after 'podman run' has
+    // returned.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (!learnLog().contains(": tailor: wrote ")) {
       assertTrue(System.nanoTime() < deadline, "no profile written: " + learnLog());
@@ -107,13 +135,19 @@ class HookLearnPodmanTest {
     }
     Path profile = store.resolve("stdio");
     Recording rec = RecordingJson.read(profile);
-    assertTrue(rec.inherited().keySet().containsAll(List.of("/dev/stdout", "/dev/stderr")), rec.inherited().keySet().toString());
-    assertFalse(rec.files().containsKey("/dev/stdout") || rec.files().containsKey("/dev/stderr"), rec.files().keySet().toString());
+    assertTrue(
+        rec.inherited().keySet().containsAll(List.of("/dev/stdout", "/dev/stderr")),
+        rec.inherited().keySet().toString());
+    assertFalse(
+        rec.files().containsKey("/dev/stdout") || rec.files().containsKey("/dev/stderr"),
+        rec.files().keySet().toString());
     String aa = Files.readString(profile.resolve("apparmor.profile"));
     assertFalse(aa.contains("/dev/stdout") || aa.contains("/dev/stderr"), aa);
     String report = Files.readString(profile.resolve("report.md"));
     assertTrue(report.contains("## Inherited files"), report);
-    assertFalse(report.contains("record with strace"), "the hook traces with strace -f -yy already:\n" + report);
+    assertFalse(
+        report.contains("record with strace"),
+        "the hook traces with strace -f -yy already:\n" + report);
   }
 
   @Test
@@ -152,34 +186,52 @@ class HookLearnPodmanTest {
 
   @Test
   void fourContainersLearnedAsOneNameAtOnce_areMerged() throws Exception {
-    // Each container waits until all four have started, so their learns overlap for certain; they are
-    // started one after another (each once the one before is traced), so that four hooks' JVM starts
+    // Each container waits until all four have started, so their learns overlap for certain; they
+    // are
+    // started one after another (each once the one before is traced), so that four hooks' JVM
+    // starts
     // at once on a loaded machine do not run past podman's hook timeout.
     Path shared = Files.createDirectories(tmp.resolve("shared"));
-    List<String> commands = List.of("/usr/bin/ls /", "/usr/bin/cat /etc/hostname", "/usr/bin/id", "/usr/bin/uname -a");
+    List<String> commands =
+        List.of("/usr/bin/ls /", "/usr/bin/cat /etc/hostname", "/usr/bin/id", "/usr/bin/uname -a");
     List<Process> running = new ArrayList<>();
     List<Path> outs = new ArrayList<>();
     try {
       for (int i = 0; i < commands.size(); i++) {
-        // The shell's own test and one sleep a second: little for the tracers to follow while they wait.
-        String script = "/usr/bin/touch /shared/" + i + "; until [ -e /shared/0 ] && [ -e /shared/1 ] && [ -e /shared/2 ] "
-            + "&& [ -e /shared/3 ]; do /usr/bin/sleep 1; done; exec " + commands.get(i);
-        List<String> argv = Containers.podman(hooks, Containers.rootfs(tmp.resolve("root" + i)),
-            named(List.of("--annotation", "io.tailor.learn=app", "-v", shared + ":/shared")), List.of("/usr/bin/sh", "-c", script));
+        // The shell's own test and one sleep a second: little for the tracers to follow while they
+        // wait.
+        String script =
+            "/usr/bin/touch /shared/"
+                + i
+                + "; until [ -e /shared/0 ] && [ -e /shared/1 ] && [ -e /shared/2 ] "
+                + "&& [ -e /shared/3 ]; do /usr/bin/sleep 1; done; exec "
+                + commands.get(i);
+        List<String> argv =
+            Containers.podman(
+                hooks,
+                Containers.rootfs(tmp.resolve("root" + i)),
+                named(List.of("--annotation", "io.tailor.learn=app", "-v", shared + ":/shared")),
+                List.of("/usr/bin/sh", "-c", script));
         Path out = tmp.resolve("out" + i);
         outs.add(out);
-        running.add(new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
+        running.add(
+            new ProcessBuilder(argv)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (learnLog().split("learning container", -1).length - 1 < i + 1) {
-          assertTrue(System.nanoTime() < deadline, "container " + i + " was not traced: " + learnLog()
-              + Files.readString(out));
+          assertTrue(
+              System.nanoTime() < deadline,
+              "container " + i + " was not traced: " + learnLog() + Files.readString(out));
           assertTrue(running.get(i).isAlive(), Files.readString(out));
           Thread.sleep(50);
         }
       }
       for (int i = 0; i < running.size(); i++) {
-        assertTrue(running.get(i).waitFor(300, TimeUnit.SECONDS), "container " + i + " did not end");
+        assertTrue(
+            running.get(i).waitFor(300, TimeUnit.SECONDS), "container " + i + " did not end");
         assertEquals(0, running.get(i).exitValue(), Files.readString(outs.get(i)));
       }
     } finally {
@@ -187,7 +239,8 @@ class HookLearnPodmanTest {
         TailorProcess.killTree(p);
       }
     }
-    // podman runs poststop hooks (tailor's wait for the profile) in its cleanup, which may end after
+    // podman runs poststop hooks (tailor's wait for the profile) in its cleanup, which may end
+    // after
     // 'podman run' has returned: wait for the four tracers' own lines.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (learnLog().split(": tailor: wrote ", -1).length - 1 < 4) {
@@ -195,30 +248,46 @@ class HookLearnPodmanTest {
       Thread.sleep(50);
     }
     Recording rec = RecordingJson.read(store.resolve("app"));
-    assertEquals(4, rec.containers().size(), "containers kept: " + rec.containers() + "\n" + learnLog());
+    assertEquals(
+        4, rec.containers().size(), "containers kept: " + rec.containers() + "\n" + learnLog());
     assertEquals(4, rec.runs().size(), rec.runs().toString());
     for (String c : commands) {
       String exe = Path.of(c.split(" ")[0]).toRealPath().toString();
       assertTrue(rec.execs().containsKey(exe), exe + " not in " + rec.execs().keySet());
     }
-    assertTrue(learnLog().contains("merged with the profile of 3 container(s) learned as 'app' while this one ran"),
+    assertTrue(
+        learnLog()
+            .contains(
+                "merged with the profile of 3 container(s) learned as 'app' while this one ran"),
         learnLog());
   }
 
   @Test
   void tracerKilled_containerRuns_andTheLogSaysSo() throws Exception {
     Path shared = Files.createDirectories(tmp.resolve("shared"));
-    List<String> argv = Containers.podman(hooks, Containers.rootfs(tmp.resolve("root")),
-        named(List.of("--annotation", "io.tailor.learn=victim", "-v", shared + ":/shared")),
-        List.of("/usr/bin/sh", "-c", "while [ ! -e /shared/go ]; do /usr/bin/sleep 0.05; done; echo RAN"));
+    List<String> argv =
+        Containers.podman(
+            hooks,
+            Containers.rootfs(tmp.resolve("root")),
+            named(List.of("--annotation", "io.tailor.learn=victim", "-v", shared + ":/shared")),
+            List.of(
+                "/usr/bin/sh",
+                "-c",
+                "while [ ! -e /shared/go ]; do /usr/bin/sleep 0.05; done; echo RAN"));
     Path out = tmp.resolve("out");
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    Process p =
+        new ProcessBuilder(argv)
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       Optional<Long> tracer = Optional.empty();
       while (tracer.isEmpty()) {
-        assertTrue(System.nanoTime() < deadline, "the learn hook never attached: " + learnLog() + Files.readString(out));
+        assertTrue(
+            System.nanoTime() < deadline,
+            "the learn hook never attached: " + learnLog() + Files.readString(out));
         if (learnLog().contains("learning container")) {
           tracer = markerPid();
         }
@@ -256,8 +325,11 @@ class HookLearnPodmanTest {
   @Test
   void fullStore_containerRuns_andTheLogSaysWhy() throws Exception {
     Path disk = Files.createDirectories(tmp.resolve("disk"));
-    TailorProcess.Result m = TailorProcess.run(List.of("mount", "-t", "tmpfs", "-o", "size=2m", "tailor-test", disk.toString()),
-        tmp, Map.of());
+    TailorProcess.Result m =
+        TailorProcess.run(
+            List.of("mount", "-t", "tmpfs", "-o", "size=2m", "tailor-test", disk.toString()),
+            tmp,
+            Map.of());
     assertEquals(0, m.exit(), m.err());
     try {
       store = disk.resolve("store");
@@ -273,8 +345,12 @@ class HookLearnPodmanTest {
       TailorProcess.Result r = learn("full", List.of(), "/usr/bin/echo", "RAN");
       assertEquals(0, r.exit(), r.err());
       assertEquals("RAN\n", r.out());
-      assertTrue(learnLog().toLowerCase(Locale.ROOT).contains("no space left on device"), learnLog());
-      assertTrue(learnLog().contains("runs without being learned") || learnLog().contains("no profile written"), learnLog());
+      assertTrue(
+          learnLog().toLowerCase(Locale.ROOT).contains("no space left on device"), learnLog());
+      assertTrue(
+          learnLog().contains("runs without being learned")
+              || learnLog().contains("no profile written"),
+          learnLog());
     } finally {
       TailorProcess.run(List.of("umount", disk.toString()), tmp, Map.of());
     }

@@ -35,11 +35,15 @@ class HookLogFullStoreTest {
 
   @BeforeEach
   void mount() throws Exception {
-    assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false),
+    assumeTrue(
+        ProcessHandle.current().info().user().map("root"::equals).orElse(false),
         "mounting a small tmpfs to fill up needs root");
     disk = Files.createDirectories(tmp.resolve("disk"));
-    TailorProcess.Result m = TailorProcess.run(List.of("mount", "-t", "tmpfs", "-o", "size=1m", "tailor-test", disk.toString()),
-        tmp, Map.of());
+    TailorProcess.Result m =
+        TailorProcess.run(
+            List.of("mount", "-t", "tmpfs", "-o", "size=1m", "tailor-test", disk.toString()),
+            tmp,
+            Map.of());
     assertEquals(0, m.exit(), m.err());
   }
 
@@ -52,8 +56,13 @@ class HookLogFullStoreTest {
 
   private static String apply(Path store, String profile) {
     HookApplyCommand c = new HookApplyCommand();
-    c.in = new ByteArrayInputStream(("{\"hostname\":\"c0ffee\",\"process\":{\"args\":[\"true\"]},"
-        + "\"annotations\":{\"io.tailor.profile\":\"" + profile + "\"}}").getBytes(StandardCharsets.UTF_8));
+    c.in =
+        new ByteArrayInputStream(
+            ("{\"hostname\":\"c0ffee\",\"process\":{\"args\":[\"true\"]},"
+                    + "\"annotations\":{\"io.tailor.profile\":\""
+                    + profile
+                    + "\"}}")
+                .getBytes(StandardCharsets.UTF_8));
     c.out = new ByteArrayOutputStream();
     StringWriter err = new StringWriter();
     CommandLine cl = new CommandLine(c);
@@ -71,7 +80,8 @@ class HookLogFullStoreTest {
         out.flush();
       }
     } catch (IOException e) {
-      assertTrue(String.valueOf(e.getMessage()).contains("No space left"), String.valueOf(e.getMessage()));
+      assertTrue(
+          String.valueOf(e.getMessage()).contains("No space left"), String.valueOf(e.getMessage()));
     }
   }
 
@@ -83,28 +93,36 @@ class HookLogFullStoreTest {
     assertTrue(Files.readString(log).contains("profile 'first'"));
     // The log ends at a page boundary, so the next line needs a new block of the disk.
     long size = Files.size(log);
-    Files.writeString(log, "x".repeat((int) (8192 - size - 1)) + "\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(
+        log, "x".repeat((int) (8192 - size - 1)) + "\n", java.nio.file.StandardOpenOption.APPEND);
     fill(disk.resolve("filler"));
 
     String mark = "full-" + UUID.randomUUID().toString().substring(0, 8);
     apply(store, mark);
-    assertTrue(Files.readString(log).contains("profile '" + mark + "' (annotation io.tailor.profile) is not in the store"),
+    assertTrue(
+        Files.readString(log)
+            .contains("profile '" + mark + "' (annotation io.tailor.profile) is not in the store"),
         "the refusal on a full store is not in apply.log");
     // Each line is whole: none was cut by the full disk.
     for (String l : Files.readString(log).split("\n")) {
-      assertTrue(l.startsWith("x") || l.matches("\\d{4}-.*Z container c0ffee \\(true\\): tailor: .*"), l);
+      assertTrue(
+          l.startsWith("x") || l.matches("\\d{4}-.*Z container c0ffee \\(true\\): tailor: .*"), l);
     }
 
     // Without the reserve (used up, or deleted) a full store sends the line to the kernel log.
     Files.delete(store.resolve(".tailor/logs/" + HookLog.RESERVE));
     fill(disk.resolve("filler2"));
-    Files.writeString(log, "x".repeat((int) (4096 - Files.size(log) % 4096 - 1)) + "\n",
+    Files.writeString(
+        log,
+        "x".repeat((int) (4096 - Files.size(log) % 4096 - 1)) + "\n",
         java.nio.file.StandardOpenOption.APPEND);
     String kernelMark = "kmsg-" + UUID.randomUUID().toString().substring(0, 8);
     String err = apply(store, kernelMark);
     assertFalse(Files.readString(log).contains(kernelMark));
     TailorProcess.Result dmesg = TailorProcess.run(List.of("dmesg"), tmp, Map.of());
-    assertTrue(dmesg.out().contains("cannot append to " + log) && dmesg.out().contains("profile '" + kernelMark + "'"),
+    assertTrue(
+        dmesg.out().contains("cannot append to " + log)
+            && dmesg.out().contains("profile '" + kernelMark + "'"),
         "not in the kernel log either; stderr: " + err);
   }
 }

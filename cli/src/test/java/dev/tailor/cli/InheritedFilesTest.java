@@ -22,34 +22,82 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InheritedFilesTest {
   @Test
-  void stdoutRedirectedToAFile_isReported_andARuleOnlyWithKeepInherited(@TempDir Path dir) throws Exception {
+  void stdoutRedirectedToAFile_isReported_andARuleOnlyWithKeepInherited(@TempDir Path dir)
+      throws Exception {
     assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
     // TailorProcess runs tailor with its stdout redirected to a temporary file, which the
     // workload inherits; cat writes it with copy_file_range, echo with write.
     List<String> workload = List.of("--", "sh", "-c", "cat /etc/hostname; echo done");
-    TailorProcess.Result plain = TailorProcess.tailor(dir, concat(List.of("learn", "--runtime", "none", "--no-status",
-        "--out", dir.toString(), "--name", "plain"), workload));
+    TailorProcess.Result plain =
+        TailorProcess.tailor(
+            dir,
+            concat(
+                List.of(
+                    "learn",
+                    "--runtime",
+                    "none",
+                    "--no-status",
+                    "--out",
+                    dir.toString(),
+                    "--name",
+                    "plain"),
+                workload));
     assertEquals(0, plain.exit(), plain.err());
     assertTrue(plain.out().endsWith("done\n"), plain.out());
     Recording r = RecordingJson.read(dir.resolve("plain"));
-    FileUse stdout = r.inherited().values().stream().filter(f -> f.path().contains("tailor-test-out"))
-        .findFirst().orElseThrow(() -> new AssertionError("stdout's file not inherited: " + r.inherited().keySet()));
+    FileUse stdout =
+        r.inherited().values().stream()
+            .filter(f -> f.path().contains("tailor-test-out"))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("stdout's file not inherited: " + r.inherited().keySet()));
     assertTrue(stdout.accesses().contains(Access.WRITE), stdout.toString());
-    assertTrue(r.files().keySet().stream().noneMatch(p -> p.contains("tailor-test-out")), "no file entry for it");
-    assertTrue(r.files().get("/etc/hostname").accesses().contains(Access.READ), "what the workload opened stays");
-    String profile = Files.readString(dir.resolve("plain/apparmor.profile"), StandardCharsets.UTF_8);
+    assertTrue(
+        r.files().keySet().stream().noneMatch(p -> p.contains("tailor-test-out")),
+        "no file entry for it");
+    assertTrue(
+        r.files().get("/etc/hostname").accesses().contains(Access.READ),
+        "what the workload opened stays");
+    String profile =
+        Files.readString(dir.resolve("plain/apparmor.profile"), StandardCharsets.UTF_8);
     assertFalse(profile.contains("tailor-test-out"), profile);
     String report = Files.readString(dir.resolve("plain/report.md"), StandardCharsets.UTF_8);
-    assertTrue(report.contains("## Inherited files") && report.contains("--keep-inherited"), report);
+    assertTrue(
+        report.contains("## Inherited files") && report.contains("--keep-inherited"), report);
 
-    TailorProcess.Result kept = TailorProcess.tailor(dir, concat(List.of("learn", "--runtime", "none", "--no-status",
-        "--keep-inherited", "--out", dir.toString(), "--name", "kept"), workload));
+    TailorProcess.Result kept =
+        TailorProcess.tailor(
+            dir,
+            concat(
+                List.of(
+                    "learn",
+                    "--runtime",
+                    "none",
+                    "--no-status",
+                    "--keep-inherited",
+                    "--out",
+                    dir.toString(),
+                    "--name",
+                    "kept"),
+                workload));
     assertEquals(0, kept.exit(), kept.err());
-    String keptProfile = Files.readString(dir.resolve("kept/apparmor.profile"), StandardCharsets.UTF_8);
-    assertTrue(keptProfile.lines().anyMatch(l -> l.contains("tailor-test-out") && l.matches(".*\" [a-z]*w[a-z]*,.*")), keptProfile);
+    String keptProfile =
+        Files.readString(dir.resolve("kept/apparmor.profile"), StandardCharsets.UTF_8);
+    assertTrue(
+        keptProfile
+            .lines()
+            .anyMatch(l -> l.contains("tailor-test-out") && l.matches(".*\" [a-z]*w[a-z]*,.*")),
+        keptProfile);
     if (TailorProcess.onPath("apparmor_parser")) {
-      Process p = new ProcessBuilder("apparmor_parser", "-Q", "-K", "-T", dir.resolve("kept/apparmor.profile").toString())
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  "apparmor_parser",
+                  "-Q",
+                  "-K",
+                  "-T",
+                  dir.resolve("kept/apparmor.profile").toString())
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertEquals(0, p.waitFor(), out);
     }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The installed launcher (dist/tailor) decides the precreate hook's common case in its own shell:
- * a config that cannot name a tailor key, with no bindings in the store, goes back byte for byte
+ * The installed launcher (dist/tailor) decides the precreate hook's common case in its own shell: a
+ * config that cannot name a tailor key, with no bindings in the store, goes back byte for byte
  * without a JVM; everything else reaches the full hook with the same bytes.
  */
 class InstalledLauncherTest {
@@ -38,10 +38,17 @@ class InstalledLauncherTest {
     Files.createDirectories(javaHome.resolve("bin"));
     started = tmp.resolve("java-started");
     Path java = javaHome.resolve("bin/java");
-    Files.writeString(java, "#!/bin/sh\necho started >> '" + started + "'\n"
-        + "while [ \"$1\" != -jar ]; do shift; done\nshift 2\n"
-        + "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -cp '"
-        + System.getProperty("java.class.path") + "' dev.tailor.cli.Entry \"$@\"\n");
+    Files.writeString(
+        java,
+        "#!/bin/sh\necho started >> '"
+            + started
+            + "'\n"
+            + "while [ \"$1\" != -jar ]; do shift; done\nshift 2\n"
+            + "exec '"
+            + Path.of(System.getProperty("java.home"), "bin", "java")
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' dev.tailor.cli.Entry \"$@\"\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
@@ -49,7 +56,9 @@ class InstalledLauncherTest {
 
   private Run apply(byte[] config, String... options) throws Exception {
     Files.deleteIfExists(started);
-    List<String> argv = new ArrayList<>(List.of(TailorProcess.repo().resolve("dist/tailor").toString(), "hook", "apply"));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(TailorProcess.repo().resolve("dist/tailor").toString(), "hook", "apply"));
     argv.addAll(List.of(options));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectError(tmp.resolve("err").toFile());
     pb.environment().put("TAILOR_SHARE", tmp.resolve("share").toString());
@@ -68,8 +77,11 @@ class InstalledLauncherTest {
 
   @Test
   void plainConfig_goesBackByteForByte_withoutAJvm() throws Exception {
-    byte[] config = bytes("{\"ociVersion\":\"1.0.2\",\"annotations\":{\"io.podman.x\":\"y\"},\"process\":{\"args\":[\"sh\"]}}\n\n");
-    Run r = apply(config, "--store", store.toString(), "--log", tmp.resolve("apply.log").toString());
+    byte[] config =
+        bytes(
+            "{\"ociVersion\":\"1.0.2\",\"annotations\":{\"io.podman.x\":\"y\"},\"process\":{\"args\":[\"sh\"]}}\n\n");
+    Run r =
+        apply(config, "--store", store.toString(), "--log", tmp.resolve("apply.log").toString());
     assertEquals(0, r.exit(), r.err());
     assertArrayEquals(config, r.out());
     assertFalse(r.jvm(), "no JVM for a config that asks for nothing");
@@ -78,13 +90,24 @@ class InstalledLauncherTest {
   }
 
   @Test
-  void aTailorKey_anEscape_bindings_orAnUnknownOption_goToTheFullHook_withTheSameBytes() throws Exception {
-    Run asked = apply(bytes("{\"annotations\":{\"io.tailor.profile\":\"nope\"}}"), "--store", store.toString());
+  void aTailorKey_anEscape_bindings_orAnUnknownOption_goToTheFullHook_withTheSameBytes()
+      throws Exception {
+    Run asked =
+        apply(
+            bytes("{\"annotations\":{\"io.tailor.profile\":\"nope\"}}"),
+            "--store",
+            store.toString());
     assertTrue(asked.jvm());
     assertEquals(1, asked.exit(), asked.err());
-    assertTrue(asked.err().contains("profile 'nope' (annotation io.tailor.profile) is not in the store"), asked.err());
+    assertTrue(
+        asked.err().contains("profile 'nope' (annotation io.tailor.profile) is not in the store"),
+        asked.err());
     // io.tailor.profile spelt with an escape: the shell cannot tell, the full hook decodes it.
-    Run escaped = apply(bytes("{\"annotations\":{\"\\u0069o.tailor.profile\":\"nope\"}}"), "--store", store.toString());
+    Run escaped =
+        apply(
+            bytes("{\"annotations\":{\"\\u0069o.tailor.profile\":\"nope\"}}"),
+            "--store",
+            store.toString());
     assertTrue(escaped.jvm());
     assertEquals(1, escaped.exit(), escaped.err());
     // Not a JSON object: the full hook refuses it rather than echoing it.
@@ -92,11 +115,14 @@ class InstalledLauncherTest {
     assertTrue(notJson.jvm());
     assertEquals(1, notJson.exit(), notJson.err());
     byte[] plain = bytes("{\"ociVersion\":\"1.0.2\"}");
-    Run unknown = apply(plain, "--store", store.toString(), "--observe-socket", tmp.resolve("s").toString());
+    Run unknown =
+        apply(plain, "--store", store.toString(), "--observe-socket", tmp.resolve("s").toString());
     assertTrue(unknown.jvm(), "an option the shell does not know goes to the full hook");
     assertEquals(0, unknown.exit(), unknown.err());
     assertArrayEquals(plain, unknown.out());
-    Files.writeString(store.resolve("bindings.json"), "{\"bindings\": [{\"profile\": \"nope\", \"arg0\": \"sh\"}]}");
+    Files.writeString(
+        store.resolve("bindings.json"),
+        "{\"bindings\": [{\"profile\": \"nope\", \"arg0\": \"sh\"}]}");
     Run bound = apply(bytes("{\"process\":{\"args\":[\"sh\"]}}"), "--store", store.toString());
     assertTrue(bound.jvm(), "a bindings file may pick any container");
     assertEquals(1, bound.exit(), "the rule names a profile that is missing: refused");

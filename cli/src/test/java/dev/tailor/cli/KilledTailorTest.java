@@ -46,7 +46,11 @@ class KilledTailorTest {
 
   private static String status(long pid, String field) throws IOException {
     return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-        .filter(l -> l.startsWith(field + ":")).findFirst().orElse("").substring(field.length() + 1).trim();
+        .filter(l -> l.startsWith(field + ":"))
+        .findFirst()
+        .orElse("")
+        .substring(field.length() + 1)
+        .trim();
   }
 
   @Test
@@ -54,14 +58,28 @@ class KilledTailorTest {
     assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
     Path privateTmp = Files.createDirectories(tmp.resolve("java-tmp"));
     Path ready = tmp.resolve("ready");
-    List<String> cmd = TailorProcess.tailorCommand(List.of("-Djava.io.tmpdir=" + privateTmp), "learn", "--no-status", "--out",
-        tmp.resolve("out").toString(), "--", "sh", "-c", "echo $$ > " + ready + "; exec sleep 600");
-    Process tailor = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    List<String> cmd =
+        TailorProcess.tailorCommand(
+            List.of("-Djava.io.tmpdir=" + privateTmp),
+            "learn",
+            "--no-status",
+            "--out",
+            tmp.resolve("out").toString(),
+            "--",
+            "sh",
+            "-c",
+            "echo $$ > " + ready + "; exec sleep 600");
+    Process tailor =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("log").toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
     long workload = 0;
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!(Files.exists(ready) && Files.readString(ready).endsWith("\n")) && System.nanoTime() < deadline) {
+      while (!(Files.exists(ready) && Files.readString(ready).endsWith("\n"))
+          && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
       assertTrue(Files.exists(ready), Files.readString(tmp.resolve("log")));
@@ -77,7 +95,9 @@ class KilledTailorTest {
       }
       assertFalse(running(strace), "strace outlived tailor");
       try (Stream<Path> left = Files.list(privateTmp)) {
-        assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("tailor-")).toList(),
+        assertEquals(
+            List.of(),
+            left.filter(p -> p.getFileName().toString().startsWith("tailor-")).toList(),
             "tailor's private trace folder outlived it");
       }
       // As the README says: the workload is detached and runs on, untraced.

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code ./tailor} launcher, copied into a checkout of its own (never the real one: a build
  * there would race the build running these tests). Its jar is a manifest over this test's class
- * path, and {@code mvn} is a stand-in that records its arguments and writes the jar, so the
- * rebuild rule is checked by file times set here, not by waiting.
+ * path, and {@code mvn} is a stand-in that records its arguments and writes the jar, so the rebuild
+ * rule is checked by file times set here, not by waiting.
  */
 class LauncherTest {
   @TempDir Path tmp;
@@ -38,16 +38,22 @@ class LauncherTest {
   @BeforeEach
   void checkout() throws Exception {
     root = Files.createDirectories(tmp.resolve("checkout"));
-    Files.copy(TailorProcess.repo().resolve("tailor"), root.resolve("tailor"), StandardCopyOption.COPY_ATTRIBUTES);
+    Files.copy(
+        TailorProcess.repo().resolve("tailor"),
+        root.resolve("tailor"),
+        StandardCopyOption.COPY_ATTRIBUTES);
     Files.writeString(root.resolve("pom.xml"), "<project/>\n");
-    Files.writeString(Files.createDirectories(root.resolve("cli")).resolve("pom.xml"), "<project/>\n");
+    Files.writeString(
+        Files.createDirectories(root.resolve("cli")).resolve("pom.xml"), "<project/>\n");
     source = Files.createDirectories(root.resolve("cli/src/main/java")).resolve("X.java");
     Files.writeString(source, "class X {}\n");
     jar = Files.createDirectories(root.resolve("cli/target")).resolve("tailor.jar");
     bin = Files.createDirectories(tmp.resolve("bin"));
-    Files.createSymbolicLink(bin.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+    Files.createSymbolicLink(
+        bin.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
     // PATH is this folder alone, so "mvn missing" is true here whatever the machine has installed.
-    for (String tool : List.of("bash", "sh", "readlink", "dirname", "find", "flock", "mkdir", "cp", "cat")) {
+    for (String tool :
+        List.of("bash", "sh", "readlink", "dirname", "find", "flock", "mkdir", "cp", "cat")) {
       for (String dir : List.of("/usr/bin", "/bin")) {
         if (Files.isExecutable(Path.of(dir, tool)) && !Files.exists(bin.resolve(tool))) {
           Files.createSymbolicLink(bin.resolve(tool), Path.of(dir, tool));
@@ -62,10 +68,13 @@ class LauncherTest {
     Manifest m = new Manifest();
     m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
-    String cp = List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
-        .map(p -> Path.of(p).toUri().toString()).collect(Collectors.joining(" "));
+    String cp =
+        List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
+            .map(p -> Path.of(p).toUri().toString())
+            .collect(Collectors.joining(" "));
     m.getMainAttributes().put(Attributes.Name.CLASS_PATH, cp);
-    try (OutputStream out = Files.newOutputStream(to); JarOutputStream j = new JarOutputStream(out, m)) {
+    try (OutputStream out = Files.newOutputStream(to);
+        JarOutputStream j = new JarOutputStream(out, m)) {
       // the manifest is all it needs
     }
   }
@@ -75,12 +84,17 @@ class LauncherTest {
     Path ready = tmp.resolve("built.jar");
     writeJar(ready, LauncherProbe.class.getName());
     Path mvn = bin.resolve("mvn");
-    Files.writeString(mvn, "#!/bin/sh\necho \"$@\" >> " + mvnLog + "\necho maven-noise\n"
-        + (exit == 0 ? "cp " + ready + " " + jar + "\n" : "exit " + exit + "\n"));
+    Files.writeString(
+        mvn,
+        "#!/bin/sh\necho \"$@\" >> "
+            + mvnLog
+            + "\necho maven-noise\n"
+            + (exit == 0 ? "cp " + ready + " " + jar + "\n" : "exit " + exit + "\n"));
     assertTrue(mvn.toFile().setExecutable(true));
   }
 
-  private TailorProcess.Result launch(Map<String, String> extraEnv, String... args) throws Exception {
+  private TailorProcess.Result launch(Map<String, String> extraEnv, String... args)
+      throws Exception {
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("PATH", bin.toString());
     List<String> cmd = new java.util.ArrayList<>(List.of(root.resolve("tailor").toString()));
@@ -88,7 +102,9 @@ class LauncherTest {
     return TailorProcess.run(cmd, tmp, env);
   }
 
-  /** Sets a file's time; for a source, its folders' too (find sees a folder changed by a new file). */
+  /**
+   * Sets a file's time; for a source, its folders' too (find sees a folder changed by a new file).
+   */
   private void age(Path p, long secondsAgo) throws Exception {
     FileTime t = FileTime.fromMillis(System.currentTimeMillis() - secondsAgo * 1000);
     Files.setLastModifiedTime(p, t);
@@ -124,9 +140,13 @@ class LauncherTest {
     age(source, 10);
     TailorProcess.Result r = launch(Map.of(), "--version");
     assertEquals(0, r.exit(), r.err());
-    assertEquals("-q -B -DskipTests -f " + root.resolve("pom.xml") + " package\n", Files.readString(mvnLog));
-    assertTrue(r.err().startsWith("tailor: building cli/target/tailor.jar (first run)...\n"), r.err());
-    assertTrue(r.err().contains("maven-noise") && !r.out().contains("maven-noise"), "Maven's output goes to stderr");
+    assertEquals(
+        "-q -B -DskipTests -f " + root.resolve("pom.xml") + " package\n", Files.readString(mvnLog));
+    assertTrue(
+        r.err().startsWith("tailor: building cli/target/tailor.jar (first run)...\n"), r.err());
+    assertTrue(
+        r.err().contains("maven-noise") && !r.out().contains("maven-noise"),
+        "Maven's output goes to stderr");
     assertTrue(r.out().startsWith("args --version\n"), r.out());
     // now fresh: the next run does not build again
     TailorProcess.Result again = launch(Map.of(), "x");
@@ -153,7 +173,14 @@ class LauncherTest {
     fakeMvn(1);
     TailorProcess.Result failed = launch(Map.of(), "learn");
     assertEquals(125, failed.exit(), failed.err());
-    assertTrue(failed.err().endsWith("tailor: build failed; run 'mvn -B -DskipTests package' in " + root + " to see why\n"), failed.err());
+    assertTrue(
+        failed
+            .err()
+            .endsWith(
+                "tailor: build failed; run 'mvn -B -DskipTests package' in "
+                    + root
+                    + " to see why\n"),
+        failed.err());
     Files.delete(bin.resolve("mvn"));
     TailorProcess.Result noMaven = launch(Map.of(), "learn");
     assertEquals(125, noMaven.exit(), noMaven.err());
@@ -168,12 +195,28 @@ class LauncherTest {
     age(root.resolve("cli/pom.xml"), 100);
     TailorProcess.Result plain = launch(Map.of(), "x");
     assertEquals(0, plain.exit(), plain.err());
-    long heap = Long.parseLong(plain.out().lines().filter(l -> l.startsWith("maxHeapMiB ")).findFirst().orElseThrow().substring(11));
+    long heap =
+        Long.parseLong(
+            plain
+                .out()
+                .lines()
+                .filter(l -> l.startsWith("maxHeapMiB "))
+                .findFirst()
+                .orElseThrow()
+                .substring(11));
     assertTrue(heap <= 256, "the default heap cap is 256 MB: " + heap);
-    TailorProcess.Result opts = launch(Map.of("TAILOR_JAVA_OPTS", "-Dtailor.probe=set -Xmx512m"), "x");
+    TailorProcess.Result opts =
+        launch(Map.of("TAILOR_JAVA_OPTS", "-Dtailor.probe=set -Xmx512m"), "x");
     assertEquals(0, opts.exit(), opts.err());
     assertTrue(opts.out().contains("probe set\n"), opts.out());
-    long bigger = Long.parseLong(opts.out().lines().filter(l -> l.startsWith("maxHeapMiB ")).findFirst().orElseThrow().substring(11));
+    long bigger =
+        Long.parseLong(
+            opts.out()
+                .lines()
+                .filter(l -> l.startsWith("maxHeapMiB "))
+                .findFirst()
+                .orElseThrow()
+                .substring(11));
     assertTrue(bigger > 256, "TAILOR_JAVA_OPTS replaces -Xmx256m: " + bigger);
   }
 
@@ -188,13 +231,26 @@ class LauncherTest {
     Path log = tmp.resolve("big.strace");
     try (var w = Files.newBufferedWriter(log)) {
       for (int i = 0; i < 300_000; i++) {
-        w.write("1 openat(AT_FDCWD, \"/srv/data/some-long-folder-name/file-" + i + ".txt\", O_RDONLY) = 3</srv/data/some-long-folder-name/file-" + i + ".txt>\n");
+        w.write(
+            "1 openat(AT_FDCWD, \"/srv/data/some-long-folder-name/file-"
+                + i
+                + ".txt\", O_RDONLY) = 3</srv/data/some-long-folder-name/file-"
+                + i
+                + ".txt>\n");
       }
     }
-    TailorProcess.Result r = launch(Map.of("TAILOR_JAVA_OPTS", "-Xmx20m -XX:+UseSerialGC"), "generate", "--no-resolve",
-        "--out", tmp.resolve("out").toString(), log.toString());
+    TailorProcess.Result r =
+        launch(
+            Map.of("TAILOR_JAVA_OPTS", "-Xmx20m -XX:+UseSerialGC"),
+            "generate",
+            "--no-resolve",
+            "--out",
+            tmp.resolve("out").toString(),
+            log.toString());
     assertEquals(1, r.exit(), "generate's 'failed' code, as the README's table says: " + r.err());
-    assertEquals("tailor: out of memory (the JVM heap is too small for this recording); run with a larger heap, "
-        + "e.g. TAILOR_JAVA_OPTS=-Xmx2g ./tailor ...\n", r.err());
+    assertEquals(
+        "tailor: out of memory (the JVM heap is too small for this recording); run with a larger heap, "
+            + "e.g. TAILOR_JAVA_OPTS=-Xmx2g ./tailor ...\n",
+        r.err());
   }
 }

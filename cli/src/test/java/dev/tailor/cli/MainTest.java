@@ -14,7 +14,8 @@ class MainTest {
   void help_ofEverySubcommand_printsUsageAndExitsZero(String command) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new String[] {command, "--help"}, new PrintWriter(out), new PrintWriter(err));
+    int code =
+        Main.run(new String[] {command, "--help"}, new PrintWriter(out), new PrintWriter(err));
     assertEquals(0, code, err.toString());
     assertTrue(out.toString().startsWith("Usage: tailor " + command), out.toString());
   }
@@ -23,7 +24,11 @@ class MainTest {
   @ValueSource(strings = {"generate", "merge"})
   void unknownOption_isAUsageError(String command) {
     StringWriter err = new StringWriter();
-    int code = Main.run(new String[] {command, "--bogus", "x"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+    int code =
+        Main.run(
+            new String[] {command, "--bogus", "x"},
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err));
     assertEquals(Main.EXIT_USAGE, code);
     assertTrue(err.toString().startsWith("tailor: Unknown option: '--bogus'"), err.toString());
   }
@@ -33,8 +38,16 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"--bogus", "--apparmor-mode=strict", "--exec-mode=zz", "--attach-path=relative", "--name=a/b",
-      "--backend=x", "--duration=5s"})
+  @ValueSource(
+      strings = {
+        "--bogus",
+        "--apparmor-mode=strict",
+        "--exec-mode=zz",
+        "--attach-path=relative",
+        "--name=a/b",
+        "--backend=x",
+        "--duration=5s"
+      })
   void learn_everyUsageError_exits125AsTheReadmeSays(String option) {
     StringWriter err = new StringWriter();
     int code = run(err, "learn", "--no-status", option, "--", "true");
@@ -50,8 +63,8 @@ class MainTest {
   }
 
   @org.junit.jupiter.api.Test
-  void generate_outOfMemory_exitsOneAsTheReadmeSays(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
-      throws Exception {
+  void generate_outOfMemory_exitsOneAsTheReadmeSays(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
     java.nio.file.Path log = tmp.resolve("big.log");
     try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(log)) {
       for (int i = 0; i < 150_000; i++) {
@@ -59,20 +72,33 @@ class MainTest {
         w.write("7 openat(AT_FDCWD, \"" + p + "\", O_RDONLY) = 3<" + p + ">\n");
       }
     }
-    java.util.List<String> cmd = TailorProcess.tailorCommand(java.util.List.of("-Xmx24m"), "generate", "--no-resolve", "--out",
-        tmp.resolve("out").toString(), log.toString());
+    java.util.List<String> cmd =
+        TailorProcess.tailorCommand(
+            java.util.List.of("-Xmx24m"),
+            "generate",
+            "--no-resolve",
+            "--out",
+            tmp.resolve("out").toString(),
+            log.toString());
     TailorProcess.Result r = TailorProcess.run(cmd, tmp, java.util.Map.of());
     assertTrue(r.err().startsWith("tailor: out of memory"), r.err());
     assertEquals(1, r.exit(), r.err());
   }
 
   @org.junit.jupiter.api.Test
-  void nativePartCannotBeUnpacked_isOneClearLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
-    java.nio.file.Path log = java.nio.file.Files.writeString(tmp.resolve("t.log"), "7 getpid() = 7\n");
+  void nativePartCannotBeUnpacked_isOneClearLine(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path log =
+        java.nio.file.Files.writeString(tmp.resolve("t.log"), "7 getpid() = 7\n");
     // A temporary folder JNA cannot create: its parent is a plain file.
     java.nio.file.Path plain = java.nio.file.Files.writeString(tmp.resolve("plain"), "");
-    java.util.List<String> cmd = TailorProcess.tailorCommand(java.util.List.of("-Djna.tmpdir=" + plain.resolve("jna")),
-        "generate", "--out", tmp.resolve("out").toString(), log.toString());
+    java.util.List<String> cmd =
+        TailorProcess.tailorCommand(
+            java.util.List.of("-Djna.tmpdir=" + plain.resolve("jna")),
+            "generate",
+            "--out",
+            tmp.resolve("out").toString(),
+            log.toString());
     TailorProcess.Result r = TailorProcess.run(cmd, tmp, java.util.Map.of());
     assertEquals(1, r.exit(), r.err());
     assertEquals(1, r.err().lines().count(), r.err());

@@ -25,11 +25,17 @@ class NamesAndDurationsTest {
 
   @Test
   void fromCommand_programAndFirstArgument() {
-    assertEquals("python3-app", ProfileNames.fromCommand(List.of("/usr/bin/python3", "-u", "srv/app.py", "x")));
-    assertEquals("sh-.hidden", ProfileNames.fromCommand(List.of("sh", ".hidden")), "a leading dot is no extension");
+    assertEquals(
+        "python3-app",
+        ProfileNames.fromCommand(List.of("/usr/bin/python3", "-u", "srv/app.py", "x")));
+    assertEquals(
+        "sh-.hidden",
+        ProfileNames.fromCommand(List.of("sh", ".hidden")),
+        "a leading dot is no extension");
     assertEquals("ls", ProfileNames.fromCommand(List.of("ls", "-l", "")));
     assertEquals("b", ProfileNames.baseName("/a/b//"));
-    assertEquals("", ProfileNames.baseName("/"), "the root has no name (sanitize makes it workload)");
+    assertEquals(
+        "", ProfileNames.baseName("/"), "the root has no name (sanitize makes it workload)");
     assertEquals("b", ProfileNames.baseName("b"));
   }
 

@@ -13,8 +13,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The C workload of the observe-mode tests ({@code workloads/observe.c}): {@code learn} prints and
- * exits; {@code more DIR} also makes a mkdir and a getpgid, which a profile learned from
- * {@code learn} lacks.
+ * exits; {@code more DIR} also makes a mkdir and a getpgid, which a profile learned from {@code
+ * learn} lacks.
  */
 final class NotifyWorkload {
   private NotifyWorkload() {}
@@ -32,13 +32,17 @@ final class NotifyWorkload {
       Files.write(source, in.readAllBytes());
     }
     Path binary = dir.resolve("observe");
-    TailorProcess.Result cc = TailorProcess.run(List.of("cc", "-O2", "-o", binary.toString(), source.toString()), dir,
-        Map.of());
+    TailorProcess.Result cc =
+        TailorProcess.run(
+            List.of("cc", "-O2", "-o", binary.toString(), source.toString()), dir, Map.of());
     assertEquals(0, cc.exit(), cc.err());
     return binary;
   }
 
-  /** Waits for {@code condition}, polling, up to a deadline generous enough for a loaded 2-core machine. */
+  /**
+   * Waits for {@code condition}, polling, up to a deadline generous enough for a loaded 2-core
+   * machine.
+   */
   static boolean await(BooleanSupplier condition, Duration deadline) throws InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();
     while (System.nanoTime() < end) {

@@ -50,21 +50,41 @@ class ObservePodmanTest {
     program = NotifyWorkload.compile(tmp);
     rootfs = Containers.rootfs(tmp.resolve("bundle"));
     store = tmp.resolve("store");
-    TailorProcess.Result learned = TailorProcess.tailor(tmp, "learn", "--no-status", "--out", store.toString(),
-        "--name", "prog", "--", program.toString(), "learn");
+    TailorProcess.Result learned =
+        TailorProcess.tailor(
+            tmp,
+            "learn",
+            "--no-status",
+            "--out",
+            store.toString(),
+            "--name",
+            "prog",
+            "--",
+            program.toString(),
+            "learn");
     assertEquals(0, learned.exit(), learned.err());
     socket = store.resolve(".tailor/observe.sock");
     variant = tmp.resolve("prog.observe.json");
-    Files.writeString(variant, SeccompJson.toJson(ObserveVariant.notifying(
-        SeccompJson.read(store.resolve("prog/seccomp.json")).profile(), socket.toString())));
+    Files.writeString(
+        variant,
+        SeccompJson.toJson(
+            ObserveVariant.notifying(
+                SeccompJson.read(store.resolve("prog/seccomp.json")).profile(),
+                socket.toString())));
   }
 
   void startAgent() throws Exception {
     agentLog = Files.createTempFile(tmp, "agent", ".log");
-    agent = new ProcessBuilder(TailorProcess.tailorCommand("observe", "--store", store.toString(), "--flush", "1s"))
-        .redirectErrorStream(true).redirectOutput(agentLog.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    assertTrue(NotifyWorkload.await(() -> log().contains("listening at"), Duration.ofSeconds(120)), log());
+    agent =
+        new ProcessBuilder(
+                TailorProcess.tailorCommand(
+                    "observe", "--store", store.toString(), "--flush", "1s"))
+            .redirectErrorStream(true)
+            .redirectOutput(agentLog.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    assertTrue(
+        NotifyWorkload.await(() -> log().contains("listening at"), Duration.ofSeconds(120)), log());
   }
 
   int stopAgent() throws Exception {
@@ -89,13 +109,16 @@ class ObservePodmanTest {
   }
 
   TailorProcess.Result podman(Path seccomp, List<String> more, String... command) throws Exception {
-    List<String> options = new ArrayList<>(List.of("--security-opt", "seccomp=" + seccomp, "-v", tmp + ":" + tmp + ":ro"));
+    List<String> options =
+        new ArrayList<>(
+            List.of("--security-opt", "seccomp=" + seccomp, "-v", tmp + ":" + tmp + ":ro"));
     options.addAll(more);
     return Containers.run(Containers.podman(null, rootfs, options, List.of(command)));
   }
 
   @Test
-  void observedContainer_runsWhole_andItsUnlearnedCalls_foldBackIntoAnEnforcedProfile() throws Exception {
+  void observedContainer_runsWhole_andItsUnlearnedCalls_foldBackIntoAnEnforcedProfile()
+      throws Exception {
     startAgent();
     Path cid = tmp.resolve("cid1");
     TailorProcess.Result r;
@@ -105,15 +128,22 @@ class ObservePodmanTest {
         SocketChannel junk = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
       junk.write(ByteBuffer.wrap("{\"state\": [1, 2".getBytes(StandardCharsets.UTF_8)));
       junk.shutdownOutput();
-      r = podman(variant, List.of("--annotation", "io.tailor.observe=prog", "--cidfile", cid.toString()),
-          program.toString(), "more", "/tmp/observed1");
+      r =
+          podman(
+              variant,
+              List.of("--annotation", "io.tailor.observe=prog", "--cidfile", cid.toString()),
+              program.toString(),
+              "more",
+              "/tmp/observed1");
     }
     assertEquals(0, r.exit(), r.err() + log());
     assertEquals(NotifyWorkload.moreOutput("/tmp/observed1"), r.out());
     String id = Files.readString(cid).trim();
 
     Path observed = store.resolve("prog/observed");
-    assertTrue(NotifyWorkload.await(() -> containers(observed).contains(id), Duration.ofSeconds(60)), log());
+    assertTrue(
+        NotifyWorkload.await(() -> containers(observed).contains(id), Duration.ofSeconds(60)),
+        log());
     Recording rec = RecordingJson.read(observed);
     assertEquals(Set.of("getpgid", "mkdir"), rec.syscalls().keySet(), log());
     assertEquals(List.of(id), rec.containers().stream().map(ContainerInfo::id).toList());
@@ -127,33 +157,63 @@ class ObservePodmanTest {
     assertTrue(check.err().contains("getpgid: 1 call by " + id), check.err());
 
     // Merged back, the profile runs the second program enforced...
-    TailorProcess.Result merged = TailorProcess.tailor(tmp, "merge", "--name", "prog2", "--out", store.toString(),
-        store.resolve("prog").toString(), observed.toString());
+    TailorProcess.Result merged =
+        TailorProcess.tailor(
+            tmp,
+            "merge",
+            "--name",
+            "prog2",
+            "--out",
+            store.toString(),
+            store.resolve("prog").toString(),
+            observed.toString());
     assertEquals(0, merged.exit(), merged.err());
-    TailorProcess.Result enforced = podman(store.resolve("prog2/seccomp.json"), List.of(), program.toString(), "more",
-        "/tmp/observed2");
+    TailorProcess.Result enforced =
+        podman(
+            store.resolve("prog2/seccomp.json"),
+            List.of(),
+            program.toString(),
+            "more",
+            "/tmp/observed2");
     assertEquals(0, enforced.exit(), enforced.err());
     assertEquals(NotifyWorkload.moreOutput("/tmp/observed2"), enforced.out());
     // ...and the original, enforced, still refuses those calls.
-    TailorProcess.Result refused = podman(store.resolve("prog/seccomp.json"), List.of(), program.toString(), "more",
-        "/tmp/observed3");
+    TailorProcess.Result refused =
+        podman(
+            store.resolve("prog/seccomp.json"),
+            List.of(),
+            program.toString(),
+            "more",
+            "/tmp/observed3");
     assertEquals(1, refused.exit(), refused.err());
-    assertTrue(refused.out().contains("mkdir /tmp/observed3: Operation not permitted"), refused.out());
+    assertTrue(
+        refused.out().contains("mkdir /tmp/observed3: Operation not permitted"), refused.out());
     assertTrue(refused.out().contains("getpgid: Operation not permitted"), refused.out());
 
     // An agent that restarts keeps what was written, and adds to it.
     assertEquals(0, stopAgent(), log());
     startAgent();
     Path cid2 = tmp.resolve("cid2");
-    TailorProcess.Result again = podman(variant, List.of("--annotation", "io.tailor.observe=prog", "--cidfile",
-        cid2.toString()), program.toString(), "more", "/tmp/observed4");
+    TailorProcess.Result again =
+        podman(
+            variant,
+            List.of("--annotation", "io.tailor.observe=prog", "--cidfile", cid2.toString()),
+            program.toString(),
+            "more",
+            "/tmp/observed4");
     assertEquals(0, again.exit(), again.err() + log());
     String id2 = Files.readString(cid2).trim();
-    assertTrue(NotifyWorkload.await(() -> containers(observed).contains(id2), Duration.ofSeconds(60)), log());
+    assertTrue(
+        NotifyWorkload.await(() -> containers(observed).contains(id2), Duration.ofSeconds(60)),
+        log());
     ProfileObservations tally = ObservedFolder.peek(observed).orElseThrow();
     assertEquals(2, tally.containers().size());
-    long getpgid = tally.containers().stream().flatMap(c -> c.calls().stream())
-        .filter(s -> s.syscall().equals("getpgid")).mapToLong(SeenCall::count).sum();
+    long getpgid =
+        tally.containers().stream()
+            .flatMap(c -> c.calls().stream())
+            .filter(s -> s.syscall().equals("getpgid"))
+            .mapToLong(SeenCall::count)
+            .sum();
     assertEquals(2, getpgid);
     assertEquals(0, stopAgent(), log());
   }

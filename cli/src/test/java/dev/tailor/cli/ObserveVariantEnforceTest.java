@@ -40,8 +40,18 @@ class ObserveVariantEnforceTest {
 
   private static Path learn(String name, String... command) throws Exception {
     Path out = tmp.resolve("learned");
-    List<String> cmd = new ArrayList<>(List.of("learn", "--no-status", "--runtime", "none", "--out", out.toString(),
-        "--name", name, "--"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "learn",
+                "--no-status",
+                "--runtime",
+                "none",
+                "--out",
+                out.toString(),
+                "--name",
+                name,
+                "--"));
     cmd.addAll(List.of(command));
     TailorProcess.Result r = TailorProcess.tailor(tmp, cmd.toArray(new String[0]));
     assertEquals(0, r.exit(), r.err());
@@ -54,8 +64,10 @@ class ObserveVariantEnforceTest {
     return file;
   }
 
-  private static List<String> underBothLoaders(Path profile, List<String> command) throws Exception {
-    List<String> enforce = new ArrayList<>(List.of("enforce", "--seccomp", profile.toString(), "--"));
+  private static List<String> underBothLoaders(Path profile, List<String> command)
+      throws Exception {
+    List<String> enforce =
+        new ArrayList<>(List.of("enforce", "--seccomp", profile.toString(), "--"));
     enforce.addAll(command);
     TailorProcess.Result mine = TailorProcess.tailor(tmp, enforce.toArray(new String[0]));
     assertEquals(0, mine.exit(), mine.err());
@@ -70,19 +82,39 @@ class ObserveVariantEnforceTest {
   void unlearnedSyscalls_refusedByTheProfile_runUnderItsLogVariant() throws Exception {
     Path learned = learn("observe-plain", observe.toString(), "plain");
     Path dir = Files.createDirectories(tmp.resolve("refused"));
-    assertEquals(ObserveWorkload.MORE_REFUSED, underBothLoaders(learned, List.of(observe.toString(), "more", dir.toString())));
+    assertEquals(
+        ObserveWorkload.MORE_REFUSED,
+        underBothLoaders(learned, List.of(observe.toString(), "more", dir.toString())));
     Path variant = logVariant(learned);
     Path dir2 = Files.createDirectories(tmp.resolve("run-mine"));
-    assertEquals(ObserveWorkload.MORE_RUN,
-        TailorProcess.tailor(tmp, "enforce", "--seccomp", variant.toString(), "--", observe.toString(), "more",
-            dir2.toString()).out().lines().toList());
+    assertEquals(
+        ObserveWorkload.MORE_RUN,
+        TailorProcess.tailor(
+                tmp,
+                "enforce",
+                "--seccomp",
+                variant.toString(),
+                "--",
+                observe.toString(),
+                "more",
+                dir2.toString())
+            .out()
+            .lines()
+            .toList());
     assumeTrue(PlainLoader.MISSING == null, PlainLoader.MISSING);
     Path dir3 = Files.createDirectories(tmp.resolve("run-plain"));
-    assertEquals(ObserveWorkload.MORE_RUN,
-        PlainLoader.run(variant, List.of(observe.toString(), "more", dir3.toString()), tmp).out().lines().toList());
+    assertEquals(
+        ObserveWorkload.MORE_RUN,
+        PlainLoader.run(variant, List.of(observe.toString(), "more", dir3.toString()), tmp)
+            .out()
+            .lines()
+            .toList());
   }
 
-  /** Each probe line the learned profile refused now ends as it does without a profile; clone3 stays ENOSYS. */
+  /**
+   * Each probe line the learned profile refused now ends as it does without a profile; clone3 stays
+   * ENOSYS.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("modes")
   void unlearnedArgumentValues_runUnderTheLogVariant(ArgsWorkload.Mode m) throws Exception {
@@ -97,6 +129,9 @@ class ObserveVariantEnforceTest {
       expected.add(enforced.endsWith(": errno 38") ? enforced : bareLines.get(i));
     }
     assertEquals(m.enforced(), underBothLoaders(learned, probe), "the learned profile refuses");
-    assertEquals(expected, underBothLoaders(logVariant(learned), probe), "its log variant runs what it refused");
+    assertEquals(
+        expected,
+        underBothLoaders(logVariant(learned), probe),
+        "its log variant runs what it refused");
   }
 }

@@ -17,14 +17,26 @@ final class ObserveWorkload {
   private ObserveWorkload() {}
 
   /** What {@code more} prints when its two extra calls run. */
-  static final List<String> MORE_RUN = List.of("hello from observe", "mkdir: ok", "getpgid: ok", "done");
-  /** What {@code more} prints under the profile learned from {@code plain}: both refused with EPERM. */
+  static final List<String> MORE_RUN =
+      List.of("hello from observe", "mkdir: ok", "getpgid: ok", "done");
+
+  /**
+   * What {@code more} prints under the profile learned from {@code plain}: both refused with EPERM.
+   */
   static final List<String> MORE_REFUSED =
-      List.of("hello from observe", "mkdir: Operation not permitted", "getpgid: Operation not permitted", "done");
+      List.of(
+          "hello from observe",
+          "mkdir: Operation not permitted",
+          "getpgid: Operation not permitted",
+          "done");
+
   /** The calls {@code more} makes that {@code plain} does not. */
   static final List<String> UNLEARNED = List.of("getpgid", "mkdir");
 
-  /** Compiles trial.c into {@code dir} (static, so it runs in any root folder); skips without a compiler. */
+  /**
+   * Compiles trial.c into {@code dir} (static, so it runs in any root folder); skips without a
+   * compiler.
+   */
   static Path compile(Path dir) throws Exception {
     assumeTrue(TailorProcess.onPath("cc"), "no C compiler (apt-get install gcc)");
     Path source = dir.resolve("trial.c");
@@ -32,8 +44,11 @@ final class ObserveWorkload {
       Files.write(source, in.readAllBytes());
     }
     Path binary = dir.resolve("observe");
-    TailorProcess.Result cc = TailorProcess.run(
-        List.of("cc", "-O2", "-static", "-o", binary.toString(), source.toString()), dir, Map.of());
+    TailorProcess.Result cc =
+        TailorProcess.run(
+            List.of("cc", "-O2", "-static", "-o", binary.toString(), source.toString()),
+            dir,
+            Map.of());
     assertEquals(0, cc.exit(), cc.err());
     return binary;
   }

@@ -15,7 +15,8 @@ final class PlainLoader {
   /** Debian's python3, where python3-seccomp installs libseccomp's binding. */
   private static final String SYSTEM_PYTHON = "/usr/bin/python3";
 
-  private static final Path SCRIPT = TailorProcess.repo().resolve("cli/src/test/resources/loaders/oci_seccomp_exec.py");
+  private static final Path SCRIPT =
+      TailorProcess.repo().resolve("cli/src/test/resources/loaders/oci_seccomp_exec.py");
 
   /** Why the loader cannot run here, or null when it can. */
   static final String MISSING = missing();
@@ -24,9 +25,14 @@ final class PlainLoader {
 
   private static String missing() {
     try {
-      Process p = new ProcessBuilder(SYSTEM_PYTHON, "-c", "import seccomp").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return p.waitFor() == 0 ? null : "libseccomp's Python binding is missing (apt-get install python3-seccomp)";
+      Process p =
+          new ProcessBuilder(SYSTEM_PYTHON, "-c", "import seccomp")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      return p.waitFor() == 0
+          ? null
+          : "libseccomp's Python binding is missing (apt-get install python3-seccomp)";
     } catch (IOException e) {
       return SYSTEM_PYTHON + " is missing (apt-get install python3 python3-seccomp)";
     } catch (InterruptedException e) {
@@ -36,8 +42,10 @@ final class PlainLoader {
   }
 
   /** Runs {@code command} under {@code seccompJson}, loaded by libseccomp's binding. */
-  static TailorProcess.Result run(Path seccompJson, List<String> command, Path workDir) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(SYSTEM_PYTHON, SCRIPT.toString(), seccompJson.toString()));
+  static TailorProcess.Result run(Path seccompJson, List<String> command, Path workDir)
+      throws Exception {
+    List<String> cmd =
+        new ArrayList<>(List.of(SYSTEM_PYTHON, SCRIPT.toString(), seccompJson.toString()));
     cmd.addAll(command);
     return TailorProcess.run(cmd, workDir, Map.of());
   }

@@ -23,8 +23,11 @@ class ProfileFolderTest {
   private Path trace(String name, int files) throws IOException {
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < files; i++) {
-      s.append("100  openat(AT_FDCWD, \"/srv/data/file").append(i).append(".txt\", O_RDONLY) = 3</srv/data/file")
-          .append(i).append(".txt>\n");
+      s.append("100  openat(AT_FDCWD, \"/srv/data/file")
+          .append(i)
+          .append(".txt\", O_RDONLY) = 3</srv/data/file")
+          .append(i)
+          .append(".txt>\n");
     }
     s.append("100  exit_group(0)                     = ?\n100  +++ exited with 0 +++\n");
     Path t = tmp.resolve(name);
@@ -50,26 +53,46 @@ class ProfileFolderTest {
   }
 
   @Test
-  void write_fileTooLargeHalfway_leavesThePreviousFolderWholeAndNoTemporaryFiles() throws Exception {
+  void write_fileTooLargeHalfway_leavesThePreviousFolderWholeAndNoTemporaryFiles()
+      throws Exception {
     Path out = tmp.resolve("out");
-    TailorProcess.Result first = TailorProcess.tailor(tmp, "generate", "--name", "app", "--out", out.toString(),
-        "--no-resolve", trace("small.log", 3).toString());
+    TailorProcess.Result first =
+        TailorProcess.tailor(
+            tmp,
+            "generate",
+            "--name",
+            "app",
+            "--out",
+            out.toString(),
+            "--no-resolve",
+            trace("small.log", 3).toString());
     assertEquals(0, first.exit(), first.err());
     Map<String, String> before = tree(out);
 
     // A real write failure: the file size limit lets seccomp.json and apparmor.profile through,
     // then stops recording.json (as a full disk would).
     Path big = trace("big.log", 2000);
-    List<String> cmd = new java.util.ArrayList<>(List.of("bash", "-c", "ulimit -f 24; exec \"$@\"", "bash"));
-    // JNA unpacks its 200 KB native part to a temporary file, which the limit would stop: unpack it here.
+    List<String> cmd =
+        new java.util.ArrayList<>(List.of("bash", "-c", "ulimit -f 24; exec \"$@\"", "bash"));
+    // JNA unpacks its 200 KB native part to a temporary file, which the limit would stop: unpack it
+    // here.
     Path jna = Files.createDirectories(tmp.resolve("jna"));
     String lib = System.mapLibraryName("jnidispatch");
-    try (java.io.InputStream in = com.sun.jna.Native.class.getResourceAsStream(
-        "/com/sun/jna/" + com.sun.jna.Platform.RESOURCE_PREFIX + "/" + lib)) {
+    try (java.io.InputStream in =
+        com.sun.jna.Native.class.getResourceAsStream(
+            "/com/sun/jna/" + com.sun.jna.Platform.RESOURCE_PREFIX + "/" + lib)) {
       Files.copy(in, jna.resolve(lib));
     }
-    List<String> tailor = TailorProcess.tailorCommand(List.of("-Djna.boot.library.path=" + jna), "generate", "--name", "app",
-        "--out", out.toString(), "--no-resolve", big.toString());
+    List<String> tailor =
+        TailorProcess.tailorCommand(
+            List.of("-Djna.boot.library.path=" + jna),
+            "generate",
+            "--name",
+            "app",
+            "--out",
+            out.toString(),
+            "--no-resolve",
+            big.toString());
     cmd.addAll(tailor);
     TailorProcess.Result second = TailorProcess.run(cmd, tmp, Map.of());
 
@@ -81,20 +104,43 @@ class ProfileFolderTest {
   }
 
   @Test
-  void write_overAnExistingFolder_replacesEveryProfileFileAndKeepsFilesTailorDidNotWrite() throws Exception {
+  void write_overAnExistingFolder_replacesEveryProfileFileAndKeepsFilesTailorDidNotWrite()
+      throws Exception {
     Path out = tmp.resolve("out");
-    TailorProcess.Result first = TailorProcess.tailor(tmp, "generate", "--name", "app", "--out", out.toString(),
-        "--no-resolve", trace("small.log", 3).toString());
+    TailorProcess.Result first =
+        TailorProcess.tailor(
+            tmp,
+            "generate",
+            "--name",
+            "app",
+            "--out",
+            out.toString(),
+            "--no-resolve",
+            trace("small.log", 3).toString());
     assertEquals(0, first.exit(), first.err());
     Files.writeString(out.resolve("app/NOTES.txt"), "reviewed by ops\n");
     Files.writeString(out.resolve("app/.recording.json.tmp"), "left by an older tailor");
 
-    TailorProcess.Result second = TailorProcess.tailor(tmp, "generate", "--name", "app", "--out", out.toString(),
-        "--no-resolve", trace("other.log", 40).toString());
+    TailorProcess.Result second =
+        TailorProcess.tailor(
+            tmp,
+            "generate",
+            "--name",
+            "app",
+            "--out",
+            out.toString(),
+            "--no-resolve",
+            trace("other.log", 40).toString());
     assertEquals(0, second.exit(), second.err());
 
-    assertEquals(List.of("NOTES.txt", "apparmor.profile", "recording.json", "report.md", "seccomp.json",
-        "seccomp.observe.json"),
+    assertEquals(
+        List.of(
+            "NOTES.txt",
+            "apparmor.profile",
+            "recording.json",
+            "report.md",
+            "seccomp.json",
+            "seccomp.observe.json"),
         entries(out.resolve("app")));
     assertEquals("reviewed by ops\n", Files.readString(out.resolve("app/NOTES.txt")));
     assertTrue(Files.readString(out.resolve("app/recording.json")).contains("file39.txt"));

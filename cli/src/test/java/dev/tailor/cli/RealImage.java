@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Debian image for container tests, made without a registry: {@code mmdebstrap --variant=minbase
- * --include=PACKAGES bookworm} once, cached under /var/tmp keyed by its package list (15 s to several
- * minutes to build, so every test run after the first reuses it), and imported into podman, Docker
- * and containerd under a name with the same key (an import already there is reused).
+ * A real Debian image for container tests, made without a registry: {@code mmdebstrap
+ * --variant=minbase --include=PACKAGES bookworm} once, cached under /var/tmp keyed by its package
+ * list (15 s to several minutes to build, so every test run after the first reuses it), and
+ * imported into podman, Docker and containerd under a name with the same key (an import already
+ * there is reused).
  */
 final class RealImage {
   static final String SUITE = "bookworm";
@@ -32,7 +33,9 @@ final class RealImage {
   /** The cache key: the first 12 hex digits of the SHA-256 of what makes the image. */
   static String key() {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest((SUITE + " minbase " + PACKAGES).getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest((SUITE + " minbase " + PACKAGES).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d).substring(0, 12);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -44,24 +47,41 @@ final class RealImage {
     return "tailor-" + SUITE + ":" + key();
   }
 
-  /** Skips the test, saying why, where mmdebstrap is missing (apt-get install mmdebstrap) or this is not root. */
+  /**
+   * Skips the test, saying why, where mmdebstrap is missing (apt-get install mmdebstrap) or this is
+   * not root.
+   */
   static void assumeBuildable() {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/mmdebstrap")), "mmdebstrap is not installed (apt-get install mmdebstrap)");
-    assumeTrue("root".equals(System.getProperty("user.name")), "mmdebstrap and the runtimes need root here");
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/mmdebstrap")),
+        "mmdebstrap is not installed (apt-get install mmdebstrap)");
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
+        "mmdebstrap and the runtimes need root here");
   }
 
   /** The image's tar, built once (other test JVMs wait on a lock meanwhile). */
   static Path tar() throws Exception {
     Files.createDirectories(CACHE);
     Path tar = CACHE.resolve(SUITE + "-" + key() + ".tar");
-    try (FileChannel lock = FileChannel.open(CACHE.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel lock =
+            FileChannel.open(
+                CACHE.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock held = lock.lock()) {
       if (Files.isRegularFile(tar)) {
         return tar;
       }
       Path part = CACHE.resolve(tar.getFileName() + ".part");
       Files.deleteIfExists(part);
-      Result r = run(List.of("mmdebstrap", "--variant=minbase", "--include=" + PACKAGES, SUITE, part.toString()), 1200);
+      Result r =
+          run(
+              List.of(
+                  "mmdebstrap",
+                  "--variant=minbase",
+                  "--include=" + PACKAGES,
+                  SUITE,
+                  part.toString()),
+              1200);
       assertEquals(0, r.exit(), "mmdebstrap failed: " + r.output());
       Files.move(part, tar, StandardCopyOption.ATOMIC_MOVE);
       return tar;
@@ -86,13 +106,29 @@ final class RealImage {
     return name();
   }
 
-  /** Copies the image from the Docker daemon at {@code host} into containerd at {@code socket}, namespace {@code ns}. */
+  /**
+   * Copies the image from the Docker daemon at {@code host} into containerd at {@code socket},
+   * namespace {@code ns}.
+   */
   static String containerd(String host, Path socket, String ns) throws Exception {
     String ref = "docker.io/library/" + name();
-    if (run(List.of("ctr", "-a", socket.toString(), "-n", ns, "image", "ls", "-q"), 120).output().lines().noneMatch(ref::equals)) {
+    if (run(List.of("ctr", "-a", socket.toString(), "-n", ns, "image", "ls", "-q"), 120)
+        .output()
+        .lines()
+        .noneMatch(ref::equals)) {
       docker(host);
-      Result r = run(List.of("bash", "-c", "set -o pipefail; \"$0\" -H \"$1\" save \"$2\" | ctr -a \"$3\" -n \"$4\" image import -",
-          Dockerd.CLIENT, host, name(), socket.toString(), ns), 600);
+      Result r =
+          run(
+              List.of(
+                  "bash",
+                  "-c",
+                  "set -o pipefail; \"$0\" -H \"$1\" save \"$2\" | ctr -a \"$3\" -n \"$4\" image import -",
+                  Dockerd.CLIENT,
+                  host,
+                  name(),
+                  socket.toString(),
+                  ns),
+              600);
       assertEquals(0, r.exit(), r.output());
     }
     return ref;
@@ -104,8 +140,12 @@ final class RealImage {
   static Result run(List<String> argv, int seconds) throws Exception {
     Path out = Files.createTempFile("tailor-image", ".txt");
     try {
-      Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      Process p =
+          new ProcessBuilder(argv)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
       if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
         TailorProcess.killTree(p);
         throw new AssertionError("timed out after " + seconds + " s: " + argv);

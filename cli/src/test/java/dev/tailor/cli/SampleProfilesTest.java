@@ -1,6 +1,5 @@
 package dev.tailor.cli;
 
-import dev.tailor.tracer.FileTrees;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,6 +12,7 @@ import dev.tailor.generator.apparmor.AppArmorWriter;
 import dev.tailor.generator.apparmor.FileRule;
 import dev.tailor.generator.apparmor.ParserCheck;
 import dev.tailor.generator.apparmor.PathPattern;
+import dev.tailor.tracer.FileTrees;
 import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Recording;
@@ -50,13 +50,15 @@ class SampleProfilesTest {
   private record Learned(Path folder, Recording recording, AppArmorResult apparmor, String text) {}
 
   @Test
-  void pythonApp_profileCoversASecondRun_andIsThreeTimesShorterThanOneRulePerPath() throws Exception {
+  void pythonApp_profileCoversASecondRun_andIsThreeTimesShorterThanOneRulePerPath()
+      throws Exception {
     Path work = fresh("python-app").resolve("work");
     List<String> cmd = List.of("python3", sample("python-app/app.py"), work.toString());
     Learned l = learn("python-app", cmd);
     assertCoversSecondRun(l, cmd, () -> FileTrees.delete(work));
     int rules = l.apparmor().profile().ruleCount();
-    System.out.printf("python-app: %d paths -> %d AppArmor rules%n", l.apparmor().distinctPaths(), rules);
+    System.out.printf(
+        "python-app: %d paths -> %d AppArmor rules%n", l.apparmor().distinctPaths(), rules);
     assertTrue(
         l.apparmor().distinctPaths() >= 3 * rules,
         l.apparmor().distinctPaths() + " paths but " + rules + " rules:\n" + l.text());
@@ -82,8 +84,11 @@ class SampleProfilesTest {
   void threadsC_profileCoversASecondRun() throws Exception {
     assumeTrue(TailorProcess.onPath("cc"), "no C compiler (cc)");
     Path bin = fresh("threads-c").resolve("threads");
-    Process cc = new ProcessBuilder("cc", "-O2", "-pthread", "-o", bin.toString(), sample("threads/threads.c"))
-        .inheritIO().start();
+    Process cc =
+        new ProcessBuilder(
+                "cc", "-O2", "-pthread", "-o", bin.toString(), sample("threads/threads.c"))
+            .inheritIO()
+            .start();
     assertEquals(0, cc.waitFor(), "cc failed on threads.c");
     List<String> cmd = List.of(bin.toString());
     Learned l = learn("threads-c", cmd);
@@ -97,20 +102,30 @@ class SampleProfilesTest {
     Files.createDirectories(work);
     // The server serves one client, then is stopped: the whole life of the service, from its start.
     // The wait for the server always sleeps at least once (both runs exec sleep) and gives up
-    // after 30 s; the server is stopped whatever the client did, and the client's status is the run's.
-    String script = "cd " + work + " && { python3 " + sample("server/server.py") + " 0 > port.txt & s=$!; "
-        + "i=0; sleep 0.05; while ! grep -q listening port.txt 2>/dev/null && [ $i -lt 600 ]; do i=$((i+1)); sleep 0.05; done; "
-        + "python3 " + sample("server/client.py") + " $(awk '{print $3}' port.txt) 3; c=$?; kill -TERM $s; wait $s && exit $c; }";
+    // after 30 s; the server is stopped whatever the client did, and the client's status is the
+    // run's.
+    String script =
+        "cd "
+            + work
+            + " && { python3 "
+            + sample("server/server.py")
+            + " 0 > port.txt & s=$!; "
+            + "i=0; sleep 0.05; while ! grep -q listening port.txt 2>/dev/null && [ $i -lt 600 ]; do i=$((i+1)); sleep 0.05; done; "
+            + "python3 "
+            + sample("server/client.py")
+            + " $(awk '{print $3}' port.txt) 3; c=$?; kill -TERM $s; wait $s && exit $c; }";
     List<String> cmd = List.of("sh", "-c", script);
     Learned l = learn("server", cmd);
-    assertTrue(l.recording().sockets().keySet().stream().anyMatch(k -> k.startsWith("inet")),
+    assertTrue(
+        l.recording().sockets().keySet().stream().anyMatch(k -> k.startsWith("inet")),
         "the server's sockets: " + l.recording().sockets().keySet());
     assertCoversSecondRun(l, cmd, () -> Files.deleteIfExists(work.resolve("port.txt")));
   }
 
   @Test
-  void hostileNames_profileParses_grantsOutsideTheWorkFolderOnlyWhatWasUsedThere_andCoversASecondRun()
-      throws Exception {
+  void
+      hostileNames_profileParses_grantsOutsideTheWorkFolderOnlyWhatWasUsedThere_andCoversASecondRun()
+          throws Exception {
     Path work = fresh("hostile-names").resolve("work");
     List<String> cmd = List.of("python3", sample("hostile-names/make_names.py"), work.toString());
     Learned l = learn("hostile-names", cmd);
@@ -130,17 +145,26 @@ class SampleProfilesTest {
 
     // What the rules written for the names in the work folder really grant, as apparmor_parser
     // compiles them, with the folder's own location written literally.
-    List<FileRule> relocated = inside.stream()
-        .map(r -> new FileRule(r.owner(), new PathPattern(literal + r.path().text().substring(prefix.length())),
-            r.perms(), r.execTarget(), r.kind(), r.comment()))
-        .toList();
+    List<FileRule> relocated =
+        inside.stream()
+            .map(
+                r ->
+                    new FileRule(
+                        r.owner(),
+                        new PathPattern(literal + r.path().text().substring(prefix.length())),
+                        r.perms(),
+                        r.execTarget(),
+                        r.kind(),
+                        r.comment()))
+            .toList();
     ParserCheck.Dfa dfa = ParserCheck.compile(ParserCheck.rulesOnly(relocated));
     assertEquals("", dfa.leakOutside(raw(workText) + "/"), l.text());
     int names = 0;
     AppArmorCoverage coverage = AppArmorCoverage.of(l.apparmor().profile());
     for (FileUse f : l.recording().files().values()) {
       if (f.path().startsWith(workText + "/") && f.succeeded() && coverage.missing(f).isPresent()) {
-        throw new AssertionError("not granted: " + f.path() + " needs " + coverage.missing(f).get());
+        throw new AssertionError(
+            "not granted: " + f.path() + " needs " + coverage.missing(f).get());
       }
       if (f.path().startsWith(workText + "/") && !f.directory()) {
         names++;
@@ -162,14 +186,32 @@ class SampleProfilesTest {
 
   // ---- helpers ----
 
-  /** The pattern the generator writes for {@code folder}: the rule of one plain file in it, less the file. */
+  /**
+   * The pattern the generator writes for {@code folder}: the rule of one plain file in it, less the
+   * file.
+   */
   private static String folderPattern(Recording r, String folder) {
     String file = folder + "/plain";
     TreeMap<String, FileUse> one = new TreeMap<>();
-    one.put(file, new FileUse(file, java.util.EnumSet.of(dev.tailor.tracer.Access.READ), new TreeMap<>(), false, 1, r.runs()));
-    Recording probe = new RecordingBuilder().name(r.name()).arch(r.arch()).runs(r.runs()).syscalls(r.syscalls()).files(one)
-        .build();
-    List<FileRule> rules = AppArmorGenerator.generate(probe, AppArmorOptions.draft(r.name())).profile().files();
+    one.put(
+        file,
+        new FileUse(
+            file,
+            java.util.EnumSet.of(dev.tailor.tracer.Access.READ),
+            new TreeMap<>(),
+            false,
+            1,
+            r.runs()));
+    Recording probe =
+        new RecordingBuilder()
+            .name(r.name())
+            .arch(r.arch())
+            .runs(r.runs())
+            .syscalls(r.syscalls())
+            .files(one)
+            .build();
+    List<FileRule> rules =
+        AppArmorGenerator.generate(probe, AppArmorOptions.draft(r.name())).profile().files();
     assertEquals(1, rules.size(), rules::toString);
     String text = rules.get(0).path().text();
     assertTrue(text.endsWith("/plain"), text);
@@ -195,15 +237,22 @@ class SampleProfilesTest {
   /** Runs {@code tailor learn} in-process and reads back what it wrote. */
   private static Learned learn(String name, List<String> cmd) throws Exception {
     Path out = RUNS.resolve(name).resolve("profiles");
-    List<String> args = new ArrayList<>(List.of("learn", "--no-status", "--name", name, "--out", out.toString(), "--"));
+    List<String> args =
+        new ArrayList<>(
+            List.of("learn", "--no-status", "--name", name, "--out", out.toString(), "--"));
     args.addAll(cmd);
     StringWriter err = new StringWriter();
-    int exit = Main.run(args.toArray(String[]::new), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    int exit =
+        Main.run(
+            args.toArray(String[]::new),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
     assertEquals(0, exit, "tailor learn failed: " + err);
     Path folder = out.resolve(name);
     Recording recording = RecordingJson.read(folder);
     AppArmorResult apparmor = AppArmorGenerator.generate(recording, AppArmorOptions.draft(name));
-    String text = Files.readString(folder.resolve(ProfileFolder.APPARMOR_FILE), StandardCharsets.UTF_8);
+    String text =
+        Files.readString(folder.resolve(ProfileFolder.APPARMOR_FILE), StandardCharsets.UTF_8);
     // The profile value checked below is the one in the file.
     assertEquals(AppArmorWriter.write(apparmor.profile()), text);
     return new Learned(folder, recording, apparmor, text);
@@ -213,16 +262,23 @@ class SampleProfilesTest {
    * Runs the command again under plain {@code strace -f -yy -o} and asserts that the learned
    * profile grants every file use of that run, and that apparmor_parser accepts the profile.
    */
-  private static void assertCoversSecondRun(Learned l, List<String> cmd, Cleanup before) throws Exception {
+  private static void assertCoversSecondRun(Learned l, List<String> cmd, Cleanup before)
+      throws Exception {
     assertCoversSecondRun(l, cmd, before, RunCoverage.ENOUGH_FILES);
   }
 
-  /** As {@link #assertCoversSecondRun(Learned, List, Cleanup)}, for a run that uses at least {@code least} files. */
-  private static void assertCoversSecondRun(Learned l, List<String> cmd, Cleanup before, int least) throws Exception {
+  /**
+   * As {@link #assertCoversSecondRun(Learned, List, Cleanup)}, for a run that uses at least {@code
+   * least} files.
+   */
+  private static void assertCoversSecondRun(Learned l, List<String> cmd, Cleanup before, int least)
+      throws Exception {
     ParserCheck.assertParse(List.of(l.text()));
     before.run();
     Recording second = RunCoverage.traceAgain(cmd, l.folder().getParent(), "second-run");
-    assertEquals(List.of(), RunCoverage.missing(l.apparmor().profile(), second, least),
+    assertEquals(
+        List.of(),
+        RunCoverage.missing(l.apparmor().profile(), second, least),
         "the second run used files the profile does not grant:\n" + l.text());
   }
 

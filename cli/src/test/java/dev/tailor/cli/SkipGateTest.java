@@ -12,7 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** .ci/skip-gate on made-up checkouts: it fails on every skip but an exemption whose machine fact holds. */
+/**
+ * .ci/skip-gate on made-up checkouts: it fails on every skip but an exemption whose machine fact
+ * holds.
+ */
 class SkipGateTest {
   @TempDir Path tmp;
   Path root;
@@ -34,15 +37,33 @@ class SkipGateTest {
     for (String c : cases) {
       boolean skip = c.startsWith("-");
       skipped += skip ? 1 : 0;
-      b.append("<testcase name=\"").append(skip ? c.substring(1) : c).append("\" classname=\"").append(cls).append("\">")
-          .append(skip ? "<skipped message=\"no tool here\"/>" : "").append("</testcase>\n");
+      b.append("<testcase name=\"")
+          .append(skip ? c.substring(1) : c)
+          .append("\" classname=\"")
+          .append(cls)
+          .append("\">")
+          .append(skip ? "<skipped message=\"no tool here\"/>" : "")
+          .append("</testcase>\n");
     }
-    Files.writeString(dir.resolve("TEST-" + cls + ".xml"), "<?xml version=\"1.0\"?>\n<testsuite name=\"" + cls + "\" tests=\""
-        + cases.length + "\" skipped=\"" + skipped + "\" failures=\"0\" errors=\"0\">\n" + b + "</testsuite>\n");
+    Files.writeString(
+        dir.resolve("TEST-" + cls + ".xml"),
+        "<?xml version=\"1.0\"?>\n<testsuite name=\""
+            + cls
+            + "\" tests=\""
+            + cases.length
+            + "\" skipped=\""
+            + skipped
+            + "\" failures=\"0\" errors=\"0\">\n"
+            + b
+            + "</testsuite>\n");
   }
 
   private TailorProcess.Result gate() throws Exception {
-    return TailorProcess.run(List.of("python3", TailorProcess.repo().resolve(".ci/skip-gate").toString(), root.toString()), tmp, Map.of());
+    return TailorProcess.run(
+        List.of(
+            "python3", TailorProcess.repo().resolve(".ci/skip-gate").toString(), root.toString()),
+        tmp,
+        Map.of());
   }
 
   @Test
@@ -79,17 +100,25 @@ class SkipGateTest {
     Files.writeString(exemptions, "# comment\nx.ATest#crun | true | the machine fact\n");
     TailorProcess.Result ok = gate();
     assertEquals(0, ok.exit(), ok.out() + ok.err());
-    assertTrue(ok.out().contains("exempt: x.ATest#crun_hybrid: no tool here (machine fact: the machine fact)"), ok.out());
+    assertTrue(
+        ok.out()
+            .contains("exempt: x.ATest#crun_hybrid: no tool here (machine fact: the machine fact)"),
+        ok.out());
 
     Files.writeString(exemptions, "x.ATest#crun | false | a fact that no longer holds\n");
     TailorProcess.Result stale = gate();
     assertEquals(1, stale.exit());
     assertTrue(stale.err().contains("does not hold here: `false` failed"), stale.err());
 
-    Files.writeString(exemptions, "x.ATest#crun | true | fact\nx.BTest#three | true | never skipped\n");
+    Files.writeString(
+        exemptions, "x.ATest#crun | true | fact\nx.BTest#three | true | never skipped\n");
     TailorProcess.Result unused = gate();
     assertEquals(1, unused.exit());
-    assertTrue(unused.err().contains(".ci/skip-exemptions:2: x.BTest#three did not skip: drop the exemption"), unused.err());
+    assertTrue(
+        unused
+            .err()
+            .contains(".ci/skip-exemptions:2: x.BTest#three did not skip: drop the exemption"),
+        unused.err());
 
     Files.writeString(exemptions, "x.ATest#crun | no reason\n");
     assertEquals(1, gate().exit(), "a line without check and reason is refused");

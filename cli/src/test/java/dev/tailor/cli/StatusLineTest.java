@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StatusLineTest {
   private static final Pattern STATUS =
-      Pattern.compile("\r\u001b\\[Ktailor: \\d+:\\d\\d  syscalls [\\d,]+ \\(\\d+ distinct\\)  files [\\d,]+  processes [\\d,]+");
+      Pattern.compile(
+          "\r\u001b\\[Ktailor: \\d+:\\d\\d  syscalls [\\d,]+ \\(\\d+ distinct\\)  files [\\d,]+  processes [\\d,]+");
 
   @TempDir Path tmp;
 
@@ -35,21 +36,40 @@ class StatusLineTest {
   @Test
   void learn_onATerminal_showsLiveStatus() throws Exception {
     assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
-    assumeTrue(TailorProcess.onPath("script"), "util-linux script is not installed: no pty to test with");
+    assumeTrue(
+        TailorProcess.onPath("script"), "util-linux script is not installed: no pty to test with");
     assumeTrue(TailorProcess.onPath("mkfifo"), "coreutils mkfifo is not installed");
     Path fifo = tmp.resolve("go");
     assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-    String tailor = TailorProcess.tailorCommand("learn", "--out", tmp.toString(), "--name", "tty", "--",
-            "sh", "-c", "read line < " + fifo)
-        .stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+    String tailor =
+        TailorProcess.tailorCommand(
+                "learn",
+                "--out",
+                tmp.toString(),
+                "--name",
+                "tty",
+                "--",
+                "sh",
+                "-c",
+                "read line < " + fifo)
+            .stream()
+            .map(a -> "'" + a.replace("'", "'\\''") + "'")
+            .collect(Collectors.joining(" "));
     Path out = tmp.resolve("pty.out");
-    script = new ProcessBuilder(List.of("script", "-qec", tailor, "/dev/null"))
-        .redirectOutput(out.toFile()).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    script =
+        new ProcessBuilder(List.of("script", "-qec", tailor, "/dev/null"))
+            .redirectOutput(out.toFile())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!STATUS.matcher(Files.readString(out, StandardCharsets.ISO_8859_1)).find()) {
-      assertTrue(script.isAlive(), "ended before a status line: " + Files.readString(out, StandardCharsets.ISO_8859_1));
-      assertTrue(System.nanoTime() < deadline, "no status line after 120 s: " + Files.readString(out, StandardCharsets.ISO_8859_1));
+      assertTrue(
+          script.isAlive(),
+          "ended before a status line: " + Files.readString(out, StandardCharsets.ISO_8859_1));
+      assertTrue(
+          System.nanoTime() < deadline,
+          "no status line after 120 s: " + Files.readString(out, StandardCharsets.ISO_8859_1));
       Thread.sleep(50);
     }
     Files.writeString(fifo, "go\n");

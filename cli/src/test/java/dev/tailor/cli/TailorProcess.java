@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs tailor (or any command) as a real process, for tests where the workload replaces the JVM or owns stdout. */
+/**
+ * Runs tailor (or any command) as a real process, for tests where the workload replaces the JVM or
+ * owns stdout.
+ */
 final class TailorProcess {
   private TailorProcess() {}
 
@@ -40,7 +43,8 @@ final class TailorProcess {
   /** As {@link #tailorCommand(String...)}, with {@code jvmOptions} given to the JVM. */
   static List<String> tailorCommand(List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
-    // A suite started in the background of a shell (as CI may start it) inherits SIGINT ignored, and
+    // A suite started in the background of a shell (as CI may start it) inherits SIGINT ignored,
+    // and
     // so would tailor and its workload: a test that interrupts a workload would wait forever. env
     // execs java, so the process is tailor's all the same (its pid, its signals).
     cmd.add("/usr/bin/env");
@@ -62,11 +66,12 @@ final class TailorProcess {
     Path out = Files.createTempFile("tailor-test-out", ".txt");
     Path err = Files.createTempFile("tailor-test-err", ".txt");
     try {
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .directory(workDir.toFile())
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .directory(workDir.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       pb.environment().putAll(env);
       Process p = pb.start();
       boolean done = p.waitFor(300, TimeUnit.SECONDS);
@@ -74,7 +79,9 @@ final class TailorProcess {
         p.destroyForcibly();
       }
       assertTrue(done, "timed out: " + cmd);
-      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
+      return new Result(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.ISO_8859_1),
           Files.readString(err, StandardCharsets.ISO_8859_1));
     } finally {
       Files.deleteIfExists(out);
@@ -107,23 +114,29 @@ final class TailorProcess {
   /** How long a wait for an event may take before the test is taken to hang. */
   private static final long HANG_SECONDS = 120;
 
-  /** Waits until {@code file} holds a line starting with {@code prefix}; fails if {@code writer} ends first. */
+  /**
+   * Waits until {@code file} holds a line starting with {@code prefix}; fails if {@code writer}
+   * ends first.
+   */
   static String awaitLine(Path file, String prefix, Process writer) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_SECONDS);
     while (System.nanoTime() < deadline) {
       if (Files.exists(file)) {
         for (String line : Files.readString(file, StandardCharsets.ISO_8859_1).split("\n", -1)) {
-          if (line.startsWith(prefix) && Files.readString(file, StandardCharsets.ISO_8859_1).contains(line + "\n")) {
+          if (line.startsWith(prefix)
+              && Files.readString(file, StandardCharsets.ISO_8859_1).contains(line + "\n")) {
             return line;
           }
         }
       }
       if (!writer.isAlive()) {
-        throw new AssertionError("ended (exit " + writer.exitValue() + ") before printing '" + prefix + "' to " + file);
+        throw new AssertionError(
+            "ended (exit " + writer.exitValue() + ") before printing '" + prefix + "' to " + file);
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("no line '" + prefix + "' in " + file + " after " + HANG_SECONDS + " s");
+    throw new AssertionError(
+        "no line '" + prefix + "' in " + file + " after " + HANG_SECONDS + " s");
   }
 
   /** The TracerPid of a process (its main thread), "" when it is gone. */
@@ -162,7 +175,11 @@ final class TailorProcess {
         return;
       }
       if (!tailor.isAlive()) {
-        throw new AssertionError("tailor ended (exit " + tailor.exitValue() + ") before attaching: " + Files.readString(log));
+        throw new AssertionError(
+            "tailor ended (exit "
+                + tailor.exitValue()
+                + ") before attaching: "
+                + Files.readString(log));
       }
       Thread.sleep(20);
     }
@@ -174,7 +191,8 @@ final class TailorProcess {
     Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_SECONDS);
     while (System.nanoTime() < deadline) {
-      if (new String(Files.readAllBytes(cmdline), StandardCharsets.ISO_8859_1).equals(name + "\0")) {
+      if (new String(Files.readAllBytes(cmdline), StandardCharsets.ISO_8859_1)
+          .equals(name + "\0")) {
         return;
       }
       Thread.sleep(20);
@@ -185,6 +203,8 @@ final class TailorProcess {
   /** Sends a signal with kill(1), as a user would. */
   static void kill(String signal, long pid) throws Exception {
     Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-    assertTrue(k.waitFor(60, TimeUnit.SECONDS) && k.exitValue() == 0, "kill -" + signal + " " + pid + " failed");
+    assertTrue(
+        k.waitFor(60, TimeUnit.SECONDS) && k.exitValue() == 0,
+        "kill -" + signal + " " + pid + " failed");
   }
 }

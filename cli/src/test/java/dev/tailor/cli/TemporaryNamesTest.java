@@ -42,13 +42,22 @@ class TemporaryNamesTest {
     assumeTrue(TailorProcess.onPath("git"), "git is not installed (apt-get install git)");
     Path work = fresh("git").resolve("work");
     // The same commits every run (fixed dates and authors): what differs is only what git draws.
-    String script = "set -e; rm -rf " + work + "; mkdir -p " + work + "; cd " + work + "; "
-        + "export HOME=" + work + " GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.org "
-        + "GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.org GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' "
-        + "GIT_COMMITTER_DATE='2026-01-01T00:00:00Z'; "
-        + "git init -q -b main repo; cd repo; "
-        + "for i in 1 2 3 4; do echo \"line $i\" > f$i.txt; git add f$i.txt; git commit -q -m c$i; done; "
-        + "git repack -q -a -d; git gc -q --prune=now";
+    String script =
+        "set -e; rm -rf "
+            + work
+            + "; mkdir -p "
+            + work
+            + "; cd "
+            + work
+            + "; "
+            + "export HOME="
+            + work
+            + " GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.org "
+            + "GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.org GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' "
+            + "GIT_COMMITTER_DATE='2026-01-01T00:00:00Z'; "
+            + "git init -q -b main repo; cd repo; "
+            + "for i in 1 2 3 4; do echo \"line $i\" > f$i.txt; git add f$i.txt; git commit -q -m c$i; done; "
+            + "git repack -q -a -d; git gc -q --prune=now";
     List<String> cmd = List.of("sh", "-c", script);
     Learned l = learn("git", cmd);
     String repo = PathText.escape(work.toString()) + "/repo/.git/";
@@ -58,21 +67,41 @@ class TemporaryNamesTest {
 
   @Test
   void postgresInitdb_learnedOnce_coversTheNextRun() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of(INITDB)), "postgres 15 is not installed (apt-get install postgresql-15)");
-    assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false),
+    assumeTrue(
+        Files.isExecutable(Path.of(INITDB)),
+        "postgres 15 is not installed (apt-get install postgresql-15)");
+    assumeTrue(
+        ProcessHandle.current().info().user().map("root"::equals).orElse(false),
         "postgres refuses to run as root: the test runs it as the postgres user, which needs root");
     assumeTrue(TailorProcess.onPath("runuser"), "runuser is not installed (util-linux)");
     Path dir = fresh("postgres");
     Path data = dir.resolve("data");
-    TailorProcess.Result own = TailorProcess.run(List.of("chown", "postgres", dir.toString()), dir, java.util.Map.of());
+    TailorProcess.Result own =
+        TailorProcess.run(List.of("chown", "postgres", dir.toString()), dir, java.util.Map.of());
     assertEquals(0, own.exit(), "no postgres user: " + own.err());
     // initdb runs the server in bootstrap and single-user mode: it writes the write-ahead log's
     // first segment through pg_wal/xlogtemp.PID, renamed onto the segment's name.
-    List<String> cmd = List.of("runuser", "-u", "postgres", "--", INITDB, "-N", "-A", "trust", "-U", "postgres",
-        "--locale=C", "-E", "UTF8", "-D", data.toString());
+    List<String> cmd =
+        List.of(
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            INITDB,
+            "-N",
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--locale=C",
+            "-E",
+            "UTF8",
+            "-D",
+            data.toString());
     FileTrees.delete(data);
     Learned l = learn("postgres", cmd);
-    assertTrue(l.text().contains("/pg_wal/xlogtemp.@{pid}\""), "postgres's xlogtemp.PID:\n" + l.text());
+    assertTrue(
+        l.text().contains("/pg_wal/xlogtemp.@{pid}\""), "postgres's xlogtemp.PID:\n" + l.text());
     assertCoversNextRun(l, cmd, data, PathText.escape(data.toString()) + "/");
   }
 
@@ -91,24 +120,32 @@ class TemporaryNamesTest {
 
   private static Learned learn(String name, List<String> cmd) throws Exception {
     Path out = RUNS.resolve(name).resolve("profiles");
-    List<String> args = new ArrayList<>(List.of("learn", "--no-status", "--name", name, "--out", out.toString(), "--"));
+    List<String> args =
+        new ArrayList<>(
+            List.of("learn", "--no-status", "--name", name, "--out", out.toString(), "--"));
     args.addAll(cmd);
     StringWriter err = new StringWriter();
-    int exit = Main.run(args.toArray(String[]::new), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    int exit =
+        Main.run(
+            args.toArray(String[]::new),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
     assertEquals(0, exit, "tailor learn failed: " + err);
     Path folder = out.resolve(name);
     Recording recording = RecordingJson.read(folder);
     AppArmorResult apparmor = AppArmorGenerator.generate(recording, AppArmorOptions.draft(name));
-    return new Learned(folder, recording, apparmor, Files.readString(folder.resolve(ProfileFolder.APPARMOR_FILE)));
+    return new Learned(
+        folder, recording, apparmor, Files.readString(folder.resolve(ProfileFolder.APPARMOR_FILE)));
   }
 
   /**
    * Runs the command again under plain strace (after {@code before} is removed) and asserts that
    * the draft grants every file use of that run, by tailor's coverage and by the DFA
-   * apparmor_parser compiles; and that each rule with a glob under {@code inside} (PathText)
-   * grants nothing outside its own folder.
+   * apparmor_parser compiles; and that each rule with a glob under {@code inside} (PathText) grants
+   * nothing outside its own folder.
    */
-  private static void assertCoversNextRun(Learned l, List<String> cmd, Path before, String inside) throws Exception {
+  private static void assertCoversNextRun(Learned l, List<String> cmd, Path before, String inside)
+      throws Exception {
     ParserCheck.assertParse(List.of(l.text()));
     // The work folders' names are plain: their pattern text is their path.
     assertTrue(inside.matches("[A-Za-z0-9/._-]+"), inside);
@@ -122,15 +159,24 @@ class TemporaryNamesTest {
     }
     FileTrees.delete(before);
     Recording next = RunCoverage.traceAgain(cmd, l.folder().getParent(), "next-run");
-    assertEquals(List.of(), RunCoverage.missing(l.apparmor().profile(), next),
+    assertEquals(
+        List.of(),
+        RunCoverage.missing(l.apparmor().profile(), next),
         "the next run used files the draft does not grant:\n" + l.text());
-    ParserCheck.Dfa dfa = ParserCheck.compile(ParserCheck.rulesOnly(l.apparmor().profile().files()));
+    ParserCheck.Dfa dfa =
+        ParserCheck.compile(ParserCheck.rulesOnly(l.apparmor().profile().files()));
     int checked = 0;
     for (FileUse f : next.files().values()) {
-      if (f.path().startsWith(inside) && !f.directory() && dev.tailor.generator.apparmor.AppArmorCoverage
-          .of(l.apparmor().profile()).missing(f).isEmpty() && !f.accesses().isEmpty()
+      if (f.path().startsWith(inside)
+          && !f.directory()
+          && dev.tailor.generator.apparmor.AppArmorCoverage.of(l.apparmor().profile())
+              .missing(f)
+              .isEmpty()
+          && !f.accesses().isEmpty()
           && f.accesses().stream().anyMatch(a -> a != dev.tailor.tracer.Access.STAT)) {
-        assertTrue(dfa.accepts(raw(f.path())), "apparmor_parser's rules do not grant " + f.path() + ":\n" + l.text());
+        assertTrue(
+            dfa.accepts(raw(f.path())),
+            "apparmor_parser's rules do not grant " + f.path() + ":\n" + l.text());
         checked++;
       }
     }
@@ -139,7 +185,8 @@ class TemporaryNamesTest {
     for (FileRule g : globs) {
       String text = g.path().text();
       String folder = text.substring(0, text.lastIndexOf('/') + 1);
-      assertFalse(folder.contains("*") || folder.contains("?") || folder.contains("@{"),
+      assertFalse(
+          folder.contains("*") || folder.contains("?") || folder.contains("@{"),
           "a glob over folders: " + text);
       ParserCheck.Dfa one = ParserCheck.compile(ParserCheck.rulesOnly(List.of(g)));
       assertEquals("", one.leakOutside(folder), text + " reaches outside its folder");

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * missing.
  */
 class BackendDraftsTest {
-  private static final Path REPO = Path.of(System.getProperty("tailor.repoRoot", "..")).toAbsolutePath().normalize();
+  private static final Path REPO =
+      Path.of(System.getProperty("tailor.repoRoot", "..")).toAbsolutePath().normalize();
   private static SyscallTable table;
 
   @TempDir Path tmp;
@@ -61,10 +62,19 @@ class BackendDraftsTest {
     // traced them. A mktemp first on PATH makes the same folder in both runs (and in neither
     // other one).
     Path bin = Files.createDirectories(tmp.resolve("bin"));
-    Path shim = Files.writeString(bin.resolve("mktemp"), "#!/bin/sh\nd=" + tmp.resolve("pipeline-tmp")
-        + "; mkdir \"$d\" && echo \"$d\"\n");
+    Path shim =
+        Files.writeString(
+            bin.resolve("mktemp"),
+            "#!/bin/sh\nd=" + tmp.resolve("pipeline-tmp") + "; mkdir \"$d\" && echo \"$d\"\n");
     shim.toFile().setExecutable(true);
-    same("pipeline", work -> List.of("env", "PATH=" + bin + ":" + System.getenv("PATH"), "sh", sample("pipeline/pipeline.sh")));
+    same(
+        "pipeline",
+        work ->
+            List.of(
+                "env",
+                "PATH=" + bin + ":" + System.getenv("PATH"),
+                "sh",
+                sample("pipeline/pipeline.sh")));
   }
 
   @Test
@@ -77,15 +87,26 @@ class BackendDraftsTest {
   void threadsC() throws Exception {
     assumeTrue(Commands.onPath("cc").isPresent(), "no C compiler");
     Path bin = tmp.resolve("threads");
-    assertEquals(0, new ProcessBuilder("cc", "-O2", "-pthread", "-o", bin.toString(), sample("threads/threads.c"))
-        .inheritIO().start().waitFor());
+    assertEquals(
+        0,
+        new ProcessBuilder(
+                "cc", "-O2", "-pthread", "-o", bin.toString(), sample("threads/threads.c"))
+            .inheritIO()
+            .start()
+            .waitFor());
     same("threads-c", work -> List.of(bin.toString()));
   }
 
   @Test
   void hostileNames() throws Exception {
     assumeTrue(Commands.onPath("python3").isPresent(), "python3 not installed");
-    same("hostile-names", work -> List.of("python3", sample("hostile-names/make_names.py"), work.resolve("names").toString()));
+    same(
+        "hostile-names",
+        work ->
+            List.of(
+                "python3",
+                sample("hostile-names/make_names.py"),
+                work.resolve("names").toString()));
   }
 
   @Test
@@ -93,17 +114,25 @@ class BackendDraftsTest {
     assumeTrue(Commands.onPath("python3").isPresent(), "python3 not installed");
     // The server sample as a run from its start (attaching sees only what follows the attach):
     // it serves one client, then stops.
-    String script = "python3 " + sample("server/server.py") + " 0 > port.txt & s=$!; "
-        + "while ! grep -q listening port.txt 2>/dev/null; do sleep 0.05; done; "
-        + "python3 " + sample("server/client.py") + " $(awk '{print $3}' port.txt) 3; kill -TERM $s; wait $s";
+    String script =
+        "python3 "
+            + sample("server/server.py")
+            + " 0 > port.txt & s=$!; "
+            + "while ! grep -q listening port.txt 2>/dev/null; do sleep 0.05; done; "
+            + "python3 "
+            + sample("server/client.py")
+            + " $(awk '{print $3}' port.txt) 3; kill -TERM $s; wait $s";
     same("server", work -> List.of("sh", "-c", "cd " + work + " && { " + script + "; }"));
   }
 
   private void same(String name, Function<Path, List<String>> command) throws Exception {
     Path work = tmp.resolve("work");
     fresh(work);
-    Process bare = new ProcessBuilder(command.apply(work)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process bare =
+        new ProcessBuilder(command.apply(work))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     assertEquals(0, bare.waitFor(), "bare run of " + name);
     fresh(work);
     Recording strace = record(StraceBackend.locate(), command.apply(work));
@@ -114,7 +143,8 @@ class BackendDraftsTest {
   }
 
   private static String draft(Recording r, String name) {
-    return AppArmorWriter.write(AppArmorGenerator.generate(r, AppArmorOptions.draft(name)).profile());
+    return AppArmorWriter.write(
+        AppArmorGenerator.generate(r, AppArmorOptions.draft(name)).profile());
   }
 
   /** Each syscall's rules that filter arguments. */
@@ -123,7 +153,8 @@ class BackendDraftsTest {
     for (SeccompProfile.Rule rule : SeccompGenerator.generate(r, table).profile().syscalls()) {
       if (!rule.args().isEmpty()) {
         for (String n : rule.names()) {
-          out.computeIfAbsent(n, k -> new ArrayList<>()).add(rule.action() + " " + rule.errnoRet() + " " + rule.args());
+          out.computeIfAbsent(n, k -> new ArrayList<>())
+              .add(rule.action() + " " + rule.errnoRet() + " " + rule.args());
         }
       }
     }
@@ -131,17 +162,26 @@ class BackendDraftsTest {
   }
 
   private static Recording record(Backend backend, List<String> command) throws Exception {
-    UnaryOperator<String> names = raw -> raw.startsWith("syscall_0x")
-        ? table.nameOf(Integer.parseInt(raw.substring(10), 16)).orElse(raw) : raw;
-    Recorder r = new Recorder(backend.name(), backend.name(), backend.pathResolver(), names,
-        Optional.of(Path.of("").toAbsolutePath().toString()));
+    UnaryOperator<String> names =
+        raw ->
+            raw.startsWith("syscall_0x")
+                ? table.nameOf(Integer.parseInt(raw.substring(10), 16)).orElse(raw)
+                : raw;
+    Recorder r =
+        new Recorder(
+            backend.name(),
+            backend.name(),
+            backend.pathResolver(),
+            names,
+            Optional.of(Path.of("").toAbsolutePath().toString()));
     assertEquals(0, backend.run(command, r), backend.name() + " run of " + command);
     return r.toRecording("t", "x86_64");
   }
 
   /** An empty {@code dir}; rm, as Java cannot name every file the hostile-names sample makes. */
   private static void fresh(Path dir) throws Exception {
-    assertEquals(0, new ProcessBuilder("rm", "-rf", "--", dir.toString()).inheritIO().start().waitFor());
+    assertEquals(
+        0, new ProcessBuilder("rm", "-rf", "--", dir.toString()).inheritIO().start().waitFor());
     Files.createDirectories(dir);
   }
 

@@ -48,7 +48,8 @@ class GoldenFilesTest {
 
   static Stream<String> cases() throws IOException {
     try (Stream<Path> s = Files.list(GOLDEN)) {
-      return s.filter(p -> Files.exists(p.resolve("trace.strace")))
+      return s
+          .filter(p -> Files.exists(p.resolve("trace.strace")))
           .map(p -> p.getFileName().toString())
           .sorted()
           .toList()
@@ -75,14 +76,19 @@ class GoldenFilesTest {
       assertEquals(
           Files.readString(expected, StandardCharsets.UTF_8),
           e.getValue(),
-          () -> name + "/" + e.getKey() + " changed; if on purpose, rerun with -Dtailor.updateGolden=true");
+          () ->
+              name
+                  + "/"
+                  + e.getKey()
+                  + " changed; if on purpose, rerun with -Dtailor.updateGolden=true");
     }
   }
 
   /** The files one trace gives, by name: the same calls the CLI makes, minus the file system. */
   private static Map<String, String> generate(Path trace, String name) throws Exception {
     Recorder recorder =
-        new Recorder(name, "trace", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of(CWD));
+        new Recorder(
+            name, "trace", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of(CWD));
     recorder.setSource("trace.strace");
     TraceParser parser = new TraceParser(recorder);
     try (InputStream in = Files.newInputStream(trace)) {
@@ -95,8 +101,10 @@ class GoldenFilesTest {
     out.put("expected.seccomp.json", SeccompJson.toJson(seccomp.profile()));
     out.put(
         "expected.apparmor",
-        AppArmorWriter.write(AppArmorGenerator.generate(recording, AppArmorOptions.draft(name)).profile()));
-    out.put("expected.report.md",
+        AppArmorWriter.write(
+            AppArmorGenerator.generate(recording, AppArmorOptions.draft(name)).profile()));
+    out.put(
+        "expected.report.md",
         new Report(recording, List.of(ArgumentSection.of(seccomp.arguments(), true))).render());
     return out;
   }

@@ -8,9 +8,9 @@ import java.util.TreeSet;
 
 /**
  * The values one argument of one syscall had, as the kernel received them (the register, not a
- * tracer's name for it), with how many calls passed each. Only arguments that
- * {@code dev.tailor.tracer.call.SyscallModel} marks as filterable are recorded: small enumerations
- * and flag words, never pointers.
+ * tracer's name for it), with how many calls passed each. Only arguments that {@code
+ * dev.tailor.tracer.call.SyscallModel} marks as filterable are recorded: small enumerations and
+ * flag words, never pointers.
  *
  * @param syscall the syscall's name
  * @param index the argument's position, from 0, as seccomp numbers it
@@ -18,10 +18,12 @@ import java.util.TreeSet;
  *     unsigned) and how many calls passed it
  * @param runs the runs that made these calls
  */
-public record ArgumentUse(String syscall, int index, SortedMap<Long, Long> values, SortedSet<String> runs) {
+public record ArgumentUse(
+    String syscall, int index, SortedMap<Long, Long> values, SortedSet<String> runs) {
   public ArgumentUse {
     if (index < 0 || index > 5) {
-      throw new IllegalArgumentException("argument index " + index + " of " + syscall + " is not 0 to 5");
+      throw new IllegalArgumentException(
+          "argument index " + index + " of " + syscall + " is not 0 to 5");
     }
     values = Collections.unmodifiableSortedMap(new TreeMap<>(values));
     runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));

@@ -13,7 +13,8 @@ import java.util.List;
 public record ContainerInfo(String id, String image, List<String> args, String runtime) {
   public ContainerInfo {
     if (id == null || image == null || runtime == null) {
-      throw new IllegalArgumentException("container id, image and runtime may be empty but not absent");
+      throw new IllegalArgumentException(
+          "container id, image and runtime may be empty but not absent");
     }
     args = List.copyOf(args);
   }

@@ -9,8 +9,8 @@ import java.util.TreeSet;
  * A program the workload executed successfully.
  *
  * @param path the program's path as passed to execve, absolute, in {@link PathText} form
- * @param argv the arguments of the first such exec, each in {@link PathText} form (strace may
- *     have shortened long ones)
+ * @param argv the arguments of the first such exec, each in {@link PathText} form (strace may have
+ *     shortened long ones)
  */
 public record ExecUse(String path, List<String> argv, long count, SortedSet<String> runs) {
   public ExecUse {

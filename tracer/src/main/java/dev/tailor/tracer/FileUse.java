@@ -14,8 +14,8 @@ import java.util.TreeSet;
  * their errno names), whether the path is a directory, how many calls touched it, and which runs.
  *
  * @param path the absolute path in {@link PathText} form
- * @param shortLived whether, in every run that used the name, the run made it (before anything
- *     else used it) and it was gone at the end (removed or renamed away): a temporary name
+ * @param shortLived whether, in every run that used the name, the run made it (before anything else
+ *     used it) and it was gone at the end (removed or renamed away): a temporary name
  * @param pidAt where, in the name's last part (byte offsets), a number equal to the pid of the
  *     process that made it stood, in every run; empty unless short-lived
  * @param accessUids the fs uids of the tasks whose accesses worked; -1 for a task whose ids were
@@ -38,15 +38,21 @@ public record FileUse(
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path is not absolute: " + path);
     }
-    accesses = Collections.unmodifiableSet(accesses.isEmpty() ? EnumSet.noneOf(Access.class) : EnumSet.copyOf(accesses));
+    accesses =
+        Collections.unmodifiableSet(
+            accesses.isEmpty() ? EnumSet.noneOf(Access.class) : EnumSet.copyOf(accesses));
     TreeMap<String, SortedSet<String>> f = new TreeMap<>();
     failures.forEach((k, v) -> f.put(k, Collections.unmodifiableSortedSet(new TreeSet<>(v))));
     failures = Collections.unmodifiableSortedMap(f);
     runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
     // Recordings written before name lifetimes were kept have no pidAt.
-    pidAt = Collections.unmodifiableSortedSet(pidAt == null || !shortLived ? new TreeSet<>() : new TreeSet<>(pidAt));
+    pidAt =
+        Collections.unmodifiableSortedSet(
+            pidAt == null || !shortLived ? new TreeSet<>() : new TreeSet<>(pidAt));
     // A recording written before these were kept has neither: nothing known.
-    accessUids = Collections.unmodifiableSortedSet(accessUids == null ? new TreeSet<>() : new TreeSet<>(accessUids));
+    accessUids =
+        Collections.unmodifiableSortedSet(
+            accessUids == null ? new TreeSet<>() : new TreeSet<>(accessUids));
     if (accessUids.isEmpty()) {
       ownerUid = -1;
     }
@@ -76,17 +82,21 @@ public record FileUse(
    * owner} rule would not have let it. False where that is not known.
    */
   public boolean accessedByOthers() {
-    return ownerUid >= 0 && !accessUids.contains(-1L) && accessUids.stream().anyMatch(u -> u != ownerUid);
+    return ownerUid >= 0
+        && !accessUids.contains(-1L)
+        && accessUids.stream().anyMatch(u -> u != ownerUid);
   }
 
   /** The same use under another path with the same last part (a container's view of it). */
   public FileUse withPath(String other) {
-    return new FileUse(other, accesses, failures, directory, count, runs, shortLived, pidAt, accessUids, ownerUid);
+    return new FileUse(
+        other, accesses, failures, directory, count, runs, shortLived, pidAt, accessUids, ownerUid);
   }
 
   /** The same use, by other runs. */
   public FileUse withRuns(SortedSet<String> other) {
-    return new FileUse(path, accesses, failures, directory, count, other, shortLived, pidAt, accessUids, ownerUid);
+    return new FileUse(
+        path, accesses, failures, directory, count, other, shortLived, pidAt, accessUids, ownerUid);
   }
 
   /** Whether any access to the path succeeded. */
@@ -115,6 +125,7 @@ public record FileUse(
     uids.addAll(other.accessUids);
     // A run that says nothing of its accessors leaves the owner unproven.
     long owner = ownerUid == other.ownerUid ? ownerUid : -1;
-    return new FileUse(path, a, f, directory || other.directory, count + other.count, r, both, pids, uids, owner);
+    return new FileUse(
+        path, a, f, directory || other.directory, count + other.count, r, both, pids, uids, owner);
   }
 }

@@ -3,10 +3,10 @@ package dev.tailor.tracer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The one text form of a path above the parser: printable ASCII as itself, every other byte and
- * the characters {@code \ ` |} as {@code \xHH}. It is lossless (any byte but NUL may appear in a
- * file name), safe to print on one line of a report, and {@code /} is never escaped, so path
- * operations work on it directly.
+ * The one text form of a path above the parser: printable ASCII as itself, every other byte and the
+ * characters {@code \ ` |} as {@code \xHH}. It is lossless (any byte but NUL may appear in a file
+ * name), safe to print on one line of a report, and {@code /} is never escaped, so path operations
+ * work on it directly.
  */
 public final class PathText {
   private static final char[] HEX = "0123456789abcdef".toCharArray();

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 import java.util.function.BinaryOperator;
 
 /**
- * Everything one or more traced runs did, aggregated: the input of every generator, and what
- * {@code recording.json} holds.
+ * Everything one or more traced runs did, aggregated: the input of every generator, and what {@code
+ * recording.json} holds.
  *
  * @param name the profile name, only {@code [A-Za-z0-9._-]}
  * @param arch the machine the runs were traced on, as {@code uname -m} names it
@@ -24,10 +24,11 @@ import java.util.function.BinaryOperator;
  * @param runtimeBases the container runtimes' own post-filter syscalls a profile must also allow,
  *     one entry per runtime and version, sorted
  * @param containers the containers whose process trees were traced (learned through the OCI hook)
- * @param arguments the values of the filterable arguments the calls passed, by {@link ArgumentUse#key()}
+ * @param arguments the values of the filterable arguments the calls passed, by {@link
+ *     ArgumentUse#key()}
  * @param inherited files used only through descriptors the workload already had when it started
- *     (its stdin, stdout, stderr, anything else its starter left open): never opened by name in
- *     the trace, so they say where the workload was started rather than what it does
+ *     (its stdin, stdout, stderr, anything else its starter left open): never opened by name in the
+ *     trace, so they say where the workload was started rather than what it does
  */
 public record Recording(
     int version,
@@ -75,8 +76,12 @@ public record Recording(
     runtimeBases = runtimeBases == null ? List.of() : mergeBases(runtimeBases);
     containers = containers == null ? List.of() : List.copyOf(containers);
     // Recordings written before argument values and inherited files were kept have neither.
-    arguments = Collections.unmodifiableSortedMap(arguments == null ? new TreeMap<>() : new TreeMap<>(arguments));
-    inherited = Collections.unmodifiableSortedMap(inherited == null ? new TreeMap<>() : new TreeMap<>(inherited));
+    arguments =
+        Collections.unmodifiableSortedMap(
+            arguments == null ? new TreeMap<>() : new TreeMap<>(arguments));
+    inherited =
+        Collections.unmodifiableSortedMap(
+            inherited == null ? new TreeMap<>() : new TreeMap<>(inherited));
   }
 
   /** This recording with {@code bases} as its runtime bases (replacing the ones it had). */
@@ -92,7 +97,9 @@ public record Recording(
   }
 
   /** This recording with other files (e.g. mapped to a container's view of them). */
-  public Recording withFiles(SortedMap<String, FileUse> newFiles, SortedMap<String, ExecUse> newExecs,
+  public Recording withFiles(
+      SortedMap<String, FileUse> newFiles,
+      SortedMap<String, ExecUse> newExecs,
       List<String> moreWarnings) {
     List<String> w = new ArrayList<>(warnings);
     w.addAll(moreWarnings);
@@ -130,30 +137,64 @@ public record Recording(
 
   /** Whether a profile name is safe to use in file names and AppArmor profile names. */
   public static boolean isValidName(String name) {
-    return name != null && name.length() <= 128 && !name.equals(".") && !name.equals("..")
+    return name != null
+        && name.length() <= 128
+        && !name.equals(".")
+        && !name.equals("..")
         && name.matches(NAME_CHARS + "+");
   }
 
-  /** This recording with every run label renamed by {@code rename} (used when merging runs that share a label). */
+  /**
+   * This recording with every run label renamed by {@code rename} (used when merging runs that
+   * share a label).
+   */
   public Recording relabel(java.util.function.UnaryOperator<String> rename) {
     java.util.function.Function<SortedSet<String>, SortedSet<String>> r =
-        set -> set.stream().map(rename).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+        set ->
+            set.stream()
+                .map(rename)
+                .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
     TreeMap<String, SyscallUse> sys = new TreeMap<>();
-    syscalls.forEach((k, v) -> sys.put(k, new SyscallUse(v.count(), v.errors(), r.apply(v.runs()))));
+    syscalls.forEach(
+        (k, v) -> sys.put(k, new SyscallUse(v.count(), v.errors(), r.apply(v.runs()))));
     TreeMap<String, FileUse> fs = new TreeMap<>();
     files.forEach((k, v) -> fs.put(k, v.withRuns(r.apply(v.runs()))));
     TreeMap<String, SocketUse> ss = new TreeMap<>();
-    sockets.forEach((k, v) -> ss.put(k, new SocketUse(v.family(), v.type(), v.local(), v.peers(), v.count(), r.apply(v.runs()))));
+    sockets.forEach(
+        (k, v) ->
+            ss.put(
+                k,
+                new SocketUse(
+                    v.family(), v.type(), v.local(), v.peers(), v.count(), r.apply(v.runs()))));
     TreeMap<String, ExecUse> xs = new TreeMap<>();
-    execs.forEach((k, v) -> xs.put(k, new ExecUse(v.path(), v.argv(), v.count(), r.apply(v.runs()))));
+    execs.forEach(
+        (k, v) -> xs.put(k, new ExecUse(v.path(), v.argv(), v.count(), r.apply(v.runs()))));
     TreeMap<String, CapabilityUse> cs = new TreeMap<>();
-    capabilities.forEach((k, v) -> cs.put(k, new CapabilityUse(v.name(), v.reasons(), r.apply(v.runs()))));
+    capabilities.forEach(
+        (k, v) -> cs.put(k, new CapabilityUse(v.name(), v.reasons(), r.apply(v.runs()))));
     TreeMap<String, ArgumentUse> as = new TreeMap<>();
     arguments.forEach((k, v) -> as.put(k, v.withRuns(r.apply(v.runs()))));
     TreeMap<String, FileUse> in = new TreeMap<>();
     inherited.forEach((k, v) -> in.put(k, v.withRuns(r.apply(v.runs()))));
-    return new Recording(version, name, arch, r.apply(runs), sys, fs, ss, xs, cs, targets, warnings, processes,
-        diagnostics, unusedLines, runtimeBases, containers, as, in);
+    return new Recording(
+        version,
+        name,
+        arch,
+        r.apply(runs),
+        sys,
+        fs,
+        ss,
+        xs,
+        cs,
+        targets,
+        warnings,
+        processes,
+        diagnostics,
+        unusedLines,
+        runtimeBases,
+        containers,
+        as,
+        in);
   }
 
   /** The union of this recording and others, named {@code newName}. */
@@ -203,11 +244,28 @@ public record Recording(
       containers.addAll(r.containers());
     }
     return new Recording(
-        VERSION, newName, arch, runs, syscalls, files, sockets, execs, caps, targets, warnings,
-        processes, diagnostics, unused, bases, containers, arguments, inherited);
+        VERSION,
+        newName,
+        arch,
+        runs,
+        syscalls,
+        files,
+        sockets,
+        execs,
+        caps,
+        targets,
+        warnings,
+        processes,
+        diagnostics,
+        unused,
+        bases,
+        containers,
+        arguments,
+        inherited);
   }
 
-  private static <V> void mergeInto(Map<String, V> into, Map<String, V> from, BinaryOperator<V> op) {
+  private static <V> void mergeInto(
+      Map<String, V> into, Map<String, V> from, BinaryOperator<V> op) {
     from.forEach((k, v) -> into.merge(k, v, op));
   }
 }

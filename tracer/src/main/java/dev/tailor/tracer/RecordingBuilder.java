@@ -10,16 +10,18 @@ import java.util.TreeSet;
 
 /**
  * Makes a {@link Recording} by name rather than by position: every field starts empty (profile
- * {@code app}, machine {@code x86_64}, one process, run {@code run1}) until set. Uses added one
- * at a time ({@link #file}, {@link #exec}, ...) belong to the current run ({@link #inRun}).
+ * {@code app}, machine {@code x86_64}, one process, run {@code run1}) until set. Uses added one at
+ * a time ({@link #file}, {@link #exec}, ...) belong to the current run ({@link #inRun}).
  */
 public final class RecordingBuilder {
   private String name = "app";
   private String arch = "x86_64";
   private String run = "run1";
   private TreeSet<String> runs = new TreeSet<>();
+
   /** Whether {@link #runs} was set: then an empty set stays empty. */
   private boolean runsSet;
+
   private TreeMap<String, SyscallUse> syscalls = new TreeMap<>();
   private TreeMap<String, FileUse> files = new TreeMap<>();
   private TreeMap<String, SocketUse> sockets = new TreeMap<>();
@@ -36,13 +38,29 @@ public final class RecordingBuilder {
   private TreeMap<String, FileUse> inherited = new TreeMap<>();
   private long filesBy = -1;
 
-  /** A builder holding everything {@code r} holds, to make a recording that differs in a field or two. */
+  /**
+   * A builder holding everything {@code r} holds, to make a recording that differs in a field or
+   * two.
+   */
   public static RecordingBuilder from(Recording r) {
-    return new RecordingBuilder().name(r.name()).arch(r.arch()).runs(r.runs()).syscalls(r.syscalls())
-        .files(r.files()).sockets(r.sockets()).execs(r.execs()).capabilities(r.capabilities())
-        .targets(r.targets()).warnings(r.warnings()).processes(r.processes()).diagnostics(r.diagnostics())
-        .unusedLines(r.unusedLines()).runtimeBases(r.runtimeBases()).containers(r.containers())
-        .arguments(r.arguments()).inherited(r.inherited());
+    return new RecordingBuilder()
+        .name(r.name())
+        .arch(r.arch())
+        .runs(r.runs())
+        .syscalls(r.syscalls())
+        .files(r.files())
+        .sockets(r.sockets())
+        .execs(r.execs())
+        .capabilities(r.capabilities())
+        .targets(r.targets())
+        .warnings(r.warnings())
+        .processes(r.processes())
+        .diagnostics(r.diagnostics())
+        .unusedLines(r.unusedLines())
+        .runtimeBases(r.runtimeBases())
+        .containers(r.containers())
+        .arguments(r.arguments())
+        .inherited(r.inherited());
   }
 
   public RecordingBuilder name(String name) {
@@ -184,12 +202,28 @@ public final class RecordingBuilder {
     return filesBy < 0 ? List.of() : List.of(filesBy);
   }
 
-  private RecordingBuilder fileUse(String pathText, boolean directory, boolean shortLived, Set<Integer> pidAt,
-      List<Long> accessors, long owner, Access... accesses) {
+  private RecordingBuilder fileUse(
+      String pathText,
+      boolean directory,
+      boolean shortLived,
+      Set<Integer> pidAt,
+      List<Long> accessors,
+      long owner,
+      Access... accesses) {
     EnumSet<Access> a = EnumSet.noneOf(Access.class);
     a.addAll(List.of(accesses));
-    FileUse f = new FileUse(pathText, a, new TreeMap<>(), directory, 1, new TreeSet<>(List.of(run)), shortLived,
-        new TreeSet<>(pidAt), new TreeSet<>(accessors), owner);
+    FileUse f =
+        new FileUse(
+            pathText,
+            a,
+            new TreeMap<>(),
+            directory,
+            1,
+            new TreeSet<>(List.of(run)),
+            shortLived,
+            new TreeSet<>(pidAt),
+            new TreeSet<>(accessors),
+            owner);
     files.merge(pathText, f, FileUse::merge);
     runs.add(run);
     return this;
@@ -197,20 +231,29 @@ public final class RecordingBuilder {
 
   /** Adds one call of syscall {@code name} in the current run. */
   public RecordingBuilder syscall(String name) {
-    syscalls.merge(name, new SyscallUse(1, new TreeMap<>(), new TreeSet<>(List.of(run))), SyscallUse::merge);
+    syscalls.merge(
+        name, new SyscallUse(1, new TreeMap<>(), new TreeSet<>(List.of(run))), SyscallUse::merge);
     return this;
   }
 
   /** Adds an exec of the program at {@code pathText}, its argv the path alone. */
   public RecordingBuilder exec(String pathText) {
-    execs.merge(pathText, new ExecUse(pathText, List.of(pathText), 1, new TreeSet<>(List.of(run))), ExecUse::merge);
+    execs.merge(
+        pathText,
+        new ExecUse(pathText, List.of(pathText), 1, new TreeSet<>(List.of(run))),
+        ExecUse::merge);
     runs.add(run);
     return this;
   }
 
-  /** Adds a socket of {@code family} and {@code type} ({@code inet}, {@code stream}) bound to {@code local}. */
+  /**
+   * Adds a socket of {@code family} and {@code type} ({@code inet}, {@code stream}) bound to {@code
+   * local}.
+   */
   public RecordingBuilder socket(String family, String type, String... local) {
-    SocketUse s = new SocketUse(family, type, new TreeSet<>(List.of(local)), new TreeSet<>(), 1, new TreeSet<>());
+    SocketUse s =
+        new SocketUse(
+            family, type, new TreeSet<>(List.of(local)), new TreeSet<>(), 1, new TreeSet<>());
     sockets.merge(s.key(), s, SocketUse::merge);
     return this;
   }
@@ -222,8 +265,24 @@ public final class RecordingBuilder {
   }
 
   public Recording build() {
-    return new Recording(Recording.VERSION, name, arch, runs.isEmpty() && !runsSet ? new TreeSet<>(List.of(run)) : runs, syscalls,
-        files, sockets, execs, capabilities, targets, warnings, processes, diagnostics, unusedLines,
-        runtimeBases, containers, arguments, inherited);
+    return new Recording(
+        Recording.VERSION,
+        name,
+        arch,
+        runs.isEmpty() && !runsSet ? new TreeSet<>(List.of(run)) : runs,
+        syscalls,
+        files,
+        sockets,
+        execs,
+        capabilities,
+        targets,
+        warnings,
+        processes,
+        diagnostics,
+        unusedLines,
+        runtimeBases,
+        containers,
+        arguments,
+        inherited);
   }
 }

@@ -37,7 +37,10 @@ public final class RecordingJson {
    * recording of a big log can name a hundred thousand paths).
    */
   public static void write(Recording recording, java.io.OutputStream out) throws IOException {
-    MAPPER.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, recording);
+    MAPPER
+        .writer()
+        .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+        .writeValue(out, recording);
     out.write('\n');
   }
 
@@ -50,8 +53,12 @@ public final class RecordingJson {
       return MAPPER.readValue(json, Recording.class);
     } catch (JsonProcessingException e) {
       if (endsEarly(json, e)) {
-        throw new IOException(where + ": truncated or not a recording (its JSON ends before it closes, " + problem(e)
-            + "); write it again with 'tailor learn', 'generate' or 'merge', or restore a whole copy", e);
+        throw new IOException(
+            where
+                + ": truncated or not a recording (its JSON ends before it closes, "
+                + problem(e)
+                + "); write it again with 'tailor learn', 'generate' or 'merge', or restore a whole copy",
+            e);
       }
       throw new IOException(where + ": not a tailor recording (" + problem(e) + "); " + REMEDY, e);
     } catch (IllegalArgumentException e) {
@@ -59,9 +66,13 @@ public final class RecordingJson {
     }
   }
 
-  private static final String REMEDY = "give a folder written by 'tailor learn', 'generate' or 'merge'";
+  private static final String REMEDY =
+      "give a folder written by 'tailor learn', 'generate' or 'merge'";
 
-  /** Whether the JSON text stops before its outer object closes: a file cut short (a full disk, a copy stopped). */
+  /**
+   * Whether the JSON text stops before its outer object closes: a file cut short (a full disk, a
+   * copy stopped).
+   */
   private static boolean endsEarly(String json, JsonProcessingException e) {
     if (!json.stripLeading().startsWith("{")) {
       return false;
@@ -71,20 +82,28 @@ public final class RecordingJson {
       return true;
     }
     com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-    return at != null && at.getCharOffset() >= json.stripTrailing().length() - 1 && !json.stripTrailing().endsWith("}");
+    return at != null
+        && at.getCharOffset() >= json.stripTrailing().length() - 1
+        && !json.stripTrailing().endsWith("}");
   }
 
   /** What is wrong with the JSON, in its own terms (a line, a field), not Jackson's class names. */
   private static String problem(JsonProcessingException e) {
-    if (e instanceof com.fasterxml.jackson.core.JsonParseException || e instanceof com.fasterxml.jackson.core.io.JsonEOFException) {
+    if (e instanceof com.fasterxml.jackson.core.JsonParseException
+        || e instanceof com.fasterxml.jackson.core.io.JsonEOFException) {
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-      return "not valid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+      return "not valid JSON"
+          + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
     }
     if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
-      String path = m.getPath().stream()
-          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-          .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
-      return path.isEmpty() ? "a field is missing or has the wrong type" : "field '" + path + "' is missing or has the wrong type";
+      String path =
+          m.getPath().stream()
+              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+              .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
+              .orElse("");
+      return path.isEmpty()
+          ? "a field is missing or has the wrong type"
+          : "field '" + path + "' is missing or has the wrong type";
     }
     return "unreadable JSON";
   }
@@ -95,6 +114,7 @@ public final class RecordingJson {
     if (!Files.exists(file)) {
       throw new IOException(file + ": no recording here; " + REMEDY);
     }
-    return fromJson(TextFiles.readUtf8(file, "a tailor recording (recording.json)"), file.toString());
+    return fromJson(
+        TextFiles.readUtf8(file, "a tailor recording (recording.json)"), file.toString());
   }
 }

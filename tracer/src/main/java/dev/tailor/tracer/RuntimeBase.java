@@ -5,16 +5,17 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The syscalls a container runtime's init process makes after it has loaded the container's
- * seccomp filter and before (and including) its {@code execve} of the container's process: a
- * profile must allow them or the container dies in the runtime, before the workload starts.
+ * The syscalls a container runtime's init process makes after it has loaded the container's seccomp
+ * filter and before (and including) its {@code execve} of the container's process: a profile must
+ * allow them or the container dies in the runtime, before the workload starts.
  *
  * @param runtime the runtime's name, {@code runc} or {@code crun}
  * @param version the runtime's version as it prints it ({@code 1.1.5})
  * @param source how the list was measured, one sentence (shown in the report)
  * @param syscalls the names, sorted
  */
-public record RuntimeBase(String runtime, String version, String source, SortedSet<String> syscalls) {
+public record RuntimeBase(
+    String runtime, String version, String source, SortedSet<String> syscalls) {
   public RuntimeBase {
     if (runtime == null || runtime.isEmpty() || version == null || source == null) {
       throw new IllegalArgumentException("a runtime base needs a runtime, a version and a source");

@@ -7,8 +7,8 @@ import java.util.TreeSet;
 /**
  * Sockets of one family and type, with the addresses they were bound to and connected to.
  *
- * @param family AppArmor's family name: {@code inet}, {@code inet6}, {@code unix}, {@code
- *     netlink}, {@code packet}, ...
+ * @param family AppArmor's family name: {@code inet}, {@code inet6}, {@code unix}, {@code netlink},
+ *     {@code packet}, ...
  * @param type {@code stream}, {@code dgram}, {@code raw}, {@code seqpacket}, or {@code unknown}
  *     where only a decoration was seen
  * @param local addresses bound to, in {@code host:port} or path form ({@link PathText} for paths)

@@ -7,8 +7,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * How often one syscall was seen, how often it failed and with which errno, and which runs made
- * it (provenance for merged recordings).
+ * How often one syscall was seen, how often it failed and with which errno, and which runs made it
+ * (provenance for merged recordings).
  */
 public record SyscallUse(long count, SortedMap<String, Long> errors, SortedSet<String> runs) {
   public SyscallUse {

@@ -10,7 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Reads the text files tailor is given, failing with a message a user can act on (never a Java name). */
+/**
+ * Reads the text files tailor is given, failing with a message a user can act on (never a Java
+ * name).
+ */
 public final class TextFiles {
   private TextFiles() {}
 
@@ -33,7 +36,10 @@ public final class TextFiles {
     }
   }
 
-  /** Why an I/O operation failed, in the system's words ("permission denied", "no space left on device"). */
+  /**
+   * Why an I/O operation failed, in the system's words ("permission denied", "no space left on
+   * device").
+   */
   public static String reason(IOException e) {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
@@ -56,7 +62,9 @@ public final class TextFiles {
     if (e instanceof FileSystemException f) {
       // Without a reason, a FileSystemException's message is only its file names, which the
       // caller's message already holds.
-      return f.getReason() == null || f.getReason().isBlank() ? "input/output error" : f.getReason().toLowerCase(Locale.ROOT);
+      return f.getReason() == null || f.getReason().isBlank()
+          ? "input/output error"
+          : f.getReason().toLowerCase(Locale.ROOT);
     }
     String r = e.getMessage();
     return r == null || r.isBlank() ? "input/output error" : r.toLowerCase(Locale.ROOT);

@@ -17,7 +17,8 @@ class PathTextTest {
       boolean keeps = c >= 0x20 && c <= 0x7e && c != '\\' && c != '`' && c != '|';
       String expected = keeps ? one : String.format("\\x%02x", c);
       assertEquals(expected, PathText.escape(one), "byte " + c);
-      assertEquals("/a" + expected + "b", PathText.escape("/a" + one + "b"), "byte " + c + " inside a name");
+      assertEquals(
+          "/a" + expected + "b", PathText.escape("/a" + one + "b"), "byte " + c + " inside a name");
     }
   }
 
@@ -25,7 +26,8 @@ class PathTextTest {
   void escape_plainText_isReturnedAsIs() {
     String plain = "/srv/app/data.txt";
     assertSame(plain, PathText.escape(plain));
-    assertEquals("/x\\x0ay\\x0a", PathText.escape("/x\ny\n"), "every byte after the first escaped one too");
+    assertEquals(
+        "/x\\x0ay\\x0a", PathText.escape("/x\ny\n"), "every byte after the first escaped one too");
   }
 
   @Test
@@ -41,7 +43,8 @@ class PathTextTest {
       all[i - 1] = (byte) i;
     }
     assertArrayEquals(all, PathText.toBytes(PathText.escape(all)));
-    assertEquals(PathText.escape(new String(all, StandardCharsets.ISO_8859_1)), PathText.escape(all));
+    assertEquals(
+        PathText.escape(new String(all, StandardCharsets.ISO_8859_1)), PathText.escape(all));
   }
 
   @Test
@@ -50,6 +53,7 @@ class PathTextTest {
     assertArrayEquals(new byte[] {'\\', 'x', '4'}, PathText.toBytes("\\x4"), "cut short: literal");
     assertArrayEquals(new byte[] {'\\', 'y', '4', '1'}, PathText.toBytes("\\y41"));
     assertArrayEquals(new byte[] {(byte) 0xab, 'c'}, PathText.toBytes("\\xabc"));
-    assertArrayEquals(new byte[] {'a', (byte) 0x0a}, PathText.toBytes("a\\x0a"), "an escape that ends the text");
+    assertArrayEquals(
+        new byte[] {'a', (byte) 0x0a}, PathText.toBytes("a\\x0a"), "an escape that ends the text");
   }
 }

@@ -12,7 +12,10 @@ class RecordingTest {
     for (String ok : new String[] {"app", "web-1.2_x", "a", ".hidden", "...", "x".repeat(128)}) {
       assertTrue(Recording.isValidName(ok), ok);
     }
-    for (String bad : new String[] {"", ".", "..", "a/b", "a b", "caf\u00e9", "a\n", "x".repeat(129), "a*", "\u0661"}) {
+    for (String bad :
+        new String[] {
+          "", ".", "..", "a/b", "a b", "caf\u00e9", "a\n", "x".repeat(129), "a*", "\u0661"
+        }) {
       assertFalse(Recording.isValidName(bad), bad);
     }
     assertFalse(Recording.isValidName(null));

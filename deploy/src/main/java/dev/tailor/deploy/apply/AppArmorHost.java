@@ -37,8 +37,10 @@ public interface AppArmorHost {
     @Override
     public boolean enabled() {
       try {
-        // Both: the module can be built in but off (enabled=N), and the runtime writes through securityfs.
-        return Files.readString(ENABLED, StandardCharsets.US_ASCII).trim().equals("Y") && Files.isDirectory(SECURITYFS);
+        // Both: the module can be built in but off (enabled=N), and the runtime writes through
+        // securityfs.
+        return Files.readString(ENABLED, StandardCharsets.US_ASCII).trim().equals("Y")
+            && Files.isDirectory(SECURITYFS);
       } catch (IOException e) {
         return false;
       }
@@ -54,30 +56,48 @@ public interface AppArmorHost {
       }
       try {
         // The profile on stdin: the bytes that were read and checked, not the file as it is now.
-        Process p = new ProcessBuilder(List.of("apparmor_parser", "--replace"))
-            .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        Thread feeder = new Thread(() -> {
-          try (var in = p.getOutputStream()) {
-            in.write(text);
-          } catch (IOException e) {
-            // the parser ended early; its exit code and output say why
-          }
-        }, "tailor-apparmor-stdin");
+        Process p =
+            new ProcessBuilder(List.of("apparmor_parser", "--replace"))
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        Thread feeder =
+            new Thread(
+                () -> {
+                  try (var in = p.getOutputStream()) {
+                    in.write(text);
+                  } catch (IOException e) {
+                    // the parser ended early; its exit code and output say why
+                  }
+                },
+                "tailor-apparmor-stdin");
         feeder.setDaemon(true);
         feeder.start();
         if (!p.waitFor(PARSER_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
           p.destroyForcibly();
-          throw new ApplyException("apparmor_parser -r " + file + " did not finish in " + PARSER_TIMEOUT.toSeconds()
-              + " s (the hook's own timeout is near); it was stopped");
+          throw new ApplyException(
+              "apparmor_parser -r "
+                  + file
+                  + " did not finish in "
+                  + PARSER_TIMEOUT.toSeconds()
+                  + " s (the hook's own timeout is near); it was stopped");
         }
         if (p.exitValue() != 0) {
           String said = Files.readString(out, StandardCharsets.ISO_8859_1).strip();
           int nl = said.indexOf('\n');
-          throw new ApplyException("apparmor_parser -r " + file + " failed (exit " + p.exitValue() + ")"
-              + (said.isEmpty() ? "" : ": " + ProfileStore.printable(nl < 0 ? said : said.substring(0, nl))));
+          throw new ApplyException(
+              "apparmor_parser -r "
+                  + file
+                  + " failed (exit "
+                  + p.exitValue()
+                  + ")"
+                  + (said.isEmpty()
+                      ? ""
+                      : ": " + ProfileStore.printable(nl < 0 ? said : said.substring(0, nl))));
         }
       } catch (IOException e) {
-        throw new ApplyException("cannot run apparmor_parser (install the apparmor package): " + e.getMessage(), e);
+        throw new ApplyException(
+            "cannot run apparmor_parser (install the apparmor package): " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ApplyException("interrupted while loading " + file, e);

@@ -1,9 +1,9 @@
 package dev.tailor.deploy.apply;
 
-import dev.tailor.deploy.store.ProfileStore;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailor.deploy.oci.OciJson;
+import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.tracer.Recording;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +19,14 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The store's {@code bindings.json}: rules that pick a profile for a container that names none,
- * like the operator's ProfileBinding but for any runtime. The first rule whose conditions all
- * hold wins. Every condition is a regular expression that must match the whole value, so
- * {@code "web"} does not match {@code webhook}. A file that cannot be read whole is an error, never
- * "no rules": a typo must not start containers unconfined.
+ * like the operator's ProfileBinding but for any runtime. The first rule whose conditions all hold
+ * wins. Every condition is a regular expression that must match the whole value, so {@code "web"}
+ * does not match {@code webhook}. A file that cannot be read whole is an error, never "no rules": a
+ * typo must not start containers unconfined.
  */
 public record Bindings(List<Binding> rules) {
-  private static final Set<String> FIELDS = Set.of("profile", "mode", "annotations", "image", "arg0", "command", "comment");
+  private static final Set<String> FIELDS =
+      Set.of("profile", "mode", "annotations", "image", "arg0", "command", "comment");
 
   public Bindings {
     rules = List.copyOf(rules);
@@ -38,10 +39,16 @@ public record Bindings(List<Binding> rules) {
    * @param image pattern for the image annotation, empty for any
    * @param arg0 pattern for {@code process.args[0]}, empty for any
    * @param command pattern for the args joined by spaces, empty for any
-   * @param observe whether the profile is put on trial ({@code "mode": "observe"}) rather than enforced
+   * @param observe whether the profile is put on trial ({@code "mode": "observe"}) rather than
+   *     enforced
    */
-  public record Binding(String profile, Map<String, Pattern> annotations, Optional<Pattern> image,
-      Optional<Pattern> arg0, Optional<Pattern> command, boolean observe) {
+  public record Binding(
+      String profile,
+      Map<String, Pattern> annotations,
+      Optional<Pattern> image,
+      Optional<Pattern> arg0,
+      Optional<Pattern> command,
+      boolean observe) {
     public Binding {
       if (!Recording.isValidName(profile)) {
         throw new IllegalArgumentException("bad profile name " + profile);
@@ -59,7 +66,8 @@ public record Bindings(List<Binding> rules) {
           return false;
         }
       }
-      if (image.isPresent() && !c.image().map(i -> image.get().matcher(i).matches()).orElse(false)) {
+      if (image.isPresent()
+          && !c.image().map(i -> image.get().matcher(i).matches()).orElse(false)) {
         return false;
       }
       if (arg0.isPresent() && !arg0.get().matcher(c.arg0()).matches()) {
@@ -81,7 +89,8 @@ public record Bindings(List<Binding> rules) {
     try {
       bytes = Files.readAllBytes(file);
     } catch (java.io.IOException e) {
-      throw new ApplyException("cannot read the bindings file " + file + " (" + e.getMessage() + ")", e);
+      throw new ApplyException(
+          "cannot read the bindings file " + file + " (" + e.getMessage() + ")", e);
     }
     return parse(bytes, file.toString());
   }
@@ -93,8 +102,13 @@ public record Bindings(List<Binding> rules) {
       root = OciJson.MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-      throw new ApplyException(where + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
-          + ": not JSON (" + firstLine(e.getOriginalMessage()) + ")", e);
+      throw new ApplyException(
+          where
+              + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+              + ": not JSON ("
+              + firstLine(e.getOriginalMessage())
+              + ")",
+          e);
     } catch (java.io.IOException e) {
       throw new ApplyException("cannot read " + where + ": " + e.getMessage(), e);
     }
@@ -124,8 +138,12 @@ public record Bindings(List<Binding> rules) {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!FIELDS.contains(f)) {
-        throw new ApplyException(where + ": unknown field \"" + ProfileStore.printable(f) + "\" (known: profile, "
-            + "mode, annotations, image, arg0, command, comment)");
+        throw new ApplyException(
+            where
+                + ": unknown field \""
+                + ProfileStore.printable(f)
+                + "\" (known: profile, "
+                + "mode, annotations, image, arg0, command, comment)");
       }
     }
     JsonNode p = n.get("profile");
@@ -140,21 +158,33 @@ public record Bindings(List<Binding> rules) {
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        annotations.put(e.getKey(), pattern(e.getValue(), where + ": annotations." + e.getKey()).orElseThrow());
+        annotations.put(
+            e.getKey(), pattern(e.getValue(), where + ": annotations." + e.getKey()).orElseThrow());
       }
     }
     Optional<Pattern> image = pattern(n.get("image"), where + ": image");
     Optional<Pattern> arg0 = pattern(n.get("arg0"), where + ": arg0");
     Optional<Pattern> command = pattern(n.get("command"), where + ": command");
     if (annotations.isEmpty() && image.isEmpty() && arg0.isEmpty() && command.isEmpty()) {
-      throw new ApplyException(where + ": give at least one of annotations, image, arg0, command (a rule that "
-          + "matches every container is not allowed)");
+      throw new ApplyException(
+          where
+              + ": give at least one of annotations, image, arg0, command (a rule that "
+              + "matches every container is not allowed)");
     }
     JsonNode mode = n.get("mode");
-    if (mode != null && !(mode.isTextual() && (mode.asText().equals("enforce") || mode.asText().equals("observe")))) {
-      throw new ApplyException(where + ": \"mode\" must be \"enforce\" (the default) or \"observe\"");
+    if (mode != null
+        && !(mode.isTextual()
+            && (mode.asText().equals("enforce") || mode.asText().equals("observe")))) {
+      throw new ApplyException(
+          where + ": \"mode\" must be \"enforce\" (the default) or \"observe\"");
     }
-    return new Binding(p.asText(), annotations, image, arg0, command, mode != null && mode.asText().equals("observe"));
+    return new Binding(
+        p.asText(),
+        annotations,
+        image,
+        arg0,
+        command,
+        mode != null && mode.asText().equals("observe"));
   }
 
   private static Optional<Pattern> pattern(JsonNode v, String where) throws ApplyException {
@@ -167,11 +197,14 @@ public record Bindings(List<Binding> rules) {
     try {
       return Optional.of(Pattern.compile(v.asText()));
     } catch (PatternSyntaxException e) {
-      throw new ApplyException(where + ": bad regular expression (" + firstLine(e.getDescription()) + ")", e);
+      throw new ApplyException(
+          where + ": bad regular expression (" + firstLine(e.getDescription()) + ")", e);
     }
   }
 
-  /** The line each element of the top-level "bindings" array starts on (the JSON is known to parse). */
+  /**
+   * The line each element of the top-level "bindings" array starts on (the JSON is known to parse).
+   */
   private static List<Integer> ruleLines(byte[] json) {
     List<Integer> lines = new ArrayList<>();
     try (com.fasterxml.jackson.core.JsonParser p = OciJson.MAPPER.getFactory().createParser(json)) {
@@ -188,7 +221,9 @@ public record Bindings(List<Binding> rules) {
         }
         if (t.isStructStart()) {
           depth++;
-          if (depth == 2 && t == com.fasterxml.jackson.core.JsonToken.START_ARRAY && field.equals("bindings")) {
+          if (depth == 2
+              && t == com.fasterxml.jackson.core.JsonToken.START_ARRAY
+              && field.equals("bindings")) {
             inBindings = true;
           }
         } else if (t.isStructEnd()) {
@@ -209,7 +244,8 @@ public record Bindings(List<Binding> rules) {
    * these rules: the first matching rule's profile when that rule is in observe mode.
    */
   public Optional<String> observedProfile(Map<String, String> annotations, List<String> args) {
-    return select(new Container(new java.util.TreeMap<>(annotations), args)).filter(Binding::observe)
+    return select(new Container(new java.util.TreeMap<>(annotations), args))
+        .filter(Binding::observe)
         .map(Binding::profile);
   }
 

@@ -1,14 +1,14 @@
 package dev.tailor.deploy.apply;
 
-import dev.tailor.deploy.store.ProfileStore;
-import dev.tailor.deploy.store.StoreException;
-import dev.tailor.deploy.store.StoredProfile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tailor.deploy.oci.OciJson;
+import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.deploy.store.StoreException;
+import dev.tailor.deploy.store.StoredProfile;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompProfile;
 import dev.tailor.tracer.Recording;
@@ -25,22 +25,30 @@ import java.util.TreeMap;
 /**
  * The precreate hook's work: given the proposed OCI config, pick the container's learned profile
  * (the {@code io.tailor.profile} annotation, else the store's bindings) and return the config with
- * {@code linux.seccomp} replaced and, where the kernel has AppArmor, {@code process.apparmorProfile}
- * set. Nothing else of the config changes. Every doubt about a profile that was asked for is an
- * {@link ApplyException}, so the runtime does not start the container unconfined.
+ * {@code linux.seccomp} replaced and, where the kernel has AppArmor, {@code
+ * process.apparmorProfile} set. Nothing else of the config changes. Every doubt about a profile
+ * that was asked for is an {@link ApplyException}, so the runtime does not start the container
+ * unconfined.
  */
 public final class HookApply {
   /** The annotation that names a container's profile in the store. */
   public static final String ANNOTATION = "io.tailor.profile";
+
   static final String SECCOMP_FILE = "seccomp.json";
   static final String APPARMOR_FILE = "apparmor.profile";
+
   /** A config larger than this is not one a runtime proposed. */
   public static final int MAX_CONFIG = 16 << 20;
 
-  // Big decimals keep every number of the config exactly as given; the rest is OciJson's strictness.
-  private static final ObjectMapper MAPPER = OciJson.MAPPER.copy()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+  // Big decimals keep every number of the config exactly as given; the rest is OciJson's
+  // strictness.
+  private static final ObjectMapper MAPPER =
+      OciJson.MAPPER
+          .copy()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .configure(
+              com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES,
+              false);
 
   private HookApply() {}
 
@@ -64,15 +72,21 @@ public final class HookApply {
   }
 
   /** Rewrites {@code config} (the bytes a runtime gave on stdin) with the store's profile. */
-  public static Result apply(byte[] config, ProfileStore store, AppArmorHost apparmor) throws ApplyException {
+  public static Result apply(byte[] config, ProfileStore store, AppArmorHost apparmor)
+      throws ApplyException {
     return apply(config, store, apparmor, new ObserveMode(ObserveMode.defaultSocket(store.root())));
   }
 
-  /** As {@link #apply(byte[], ProfileStore, AppArmorHost)}, with the observe agent at {@code observe}. */
-  public static Result apply(byte[] config, ProfileStore store, AppArmorHost apparmor, ObserveMode observe)
+  /**
+   * As {@link #apply(byte[], ProfileStore, AppArmorHost)}, with the observe agent at {@code
+   * observe}.
+   */
+  public static Result apply(
+      byte[] config, ProfileStore store, AppArmorHost apparmor, ObserveMode observe)
       throws ApplyException {
     if (config.length > MAX_CONFIG) {
-      throw new ApplyException("the OCI config on stdin is larger than " + (MAX_CONFIG >> 20) + " MB");
+      throw new ApplyException(
+          "the OCI config on stdin is larger than " + (MAX_CONFIG >> 20) + " MB");
     }
     ObjectNode root = object(config, "the OCI config on stdin");
     Optional<Choice> choice = choose(container(root), store);
@@ -84,15 +98,21 @@ public final class HookApply {
     StoredProfile stored = readProfile(store, name, why);
     List<String> notes = new ArrayList<>();
     Path seccompFile = stored.path(SECCOMP_FILE);
-    byte[] seccompBytes = stored.file(SECCOMP_FILE).orElseThrow(() -> new ApplyException("profile '" + name + "': "
-        + seccompFile + " is missing"));
+    byte[] seccompBytes =
+        stored
+            .file(SECCOMP_FILE)
+            .orElseThrow(
+                () -> new ApplyException("profile '" + name + "': " + seccompFile + " is missing"));
     for (String w : SeccompCheck.check(seccompBytes, seccompFile, name)) {
       notes.add("tailor: profile '" + name + "': " + w);
     }
     ObjectNode seccomp = object(seccompBytes, seccompFile.toString());
     if (choice.get().observe()) {
       ObserveMode.Applied trial = observe.variant(learned(seccompFile, name), name, why);
-      seccomp = object(SeccompJson.toJson(trial.profile()).getBytes(StandardCharsets.UTF_8), seccompFile.toString());
+      seccomp =
+          object(
+              SeccompJson.toJson(trial.profile()).getBytes(StandardCharsets.UTF_8),
+              seccompFile.toString());
       notes.add(trial.note());
     }
 
@@ -110,10 +130,21 @@ public final class HookApply {
         throw new ApplyException("the OCI config has no \"process\" to set an AppArmor profile on");
       }
       Path aaFile = stored.path(APPARMOR_FILE);
-      byte[] aaBytes = stored.file(APPARMOR_FILE).orElseThrow(() -> new ApplyException("profile '" + name + "': "
-          + aaFile + " is missing"));
-      String aa = apparmorProfileName(new String(aaBytes, StandardCharsets.UTF_8)).orElseThrow(() -> new ApplyException(
-          "profile '" + name + "': " + aaFile + " has no \"profile NAME\" line with a valid name"));
+      byte[] aaBytes =
+          stored
+              .file(APPARMOR_FILE)
+              .orElseThrow(
+                  () -> new ApplyException("profile '" + name + "': " + aaFile + " is missing"));
+      String aa =
+          apparmorProfileName(new String(aaBytes, StandardCharsets.UTF_8))
+              .orElseThrow(
+                  () ->
+                      new ApplyException(
+                          "profile '"
+                              + name
+                              + "': "
+                              + aaFile
+                              + " has no \"profile NAME\" line with a valid name"));
       apparmor.load(aaBytes, aaFile);
       apparmorName = Optional.of(aa);
     }
@@ -123,9 +154,14 @@ public final class HookApply {
     String how = "tailor: applied profile '" + name + "' (" + why + "): seccomp " + seccompFile;
     if (apparmorName.isPresent()) {
       ((ObjectNode) process).put("apparmorProfile", apparmorName.get());
-      notes.add(0, how + ", AppArmor profile " + apparmorName.get() + " (loaded with apparmor_parser -r)");
+      notes.add(
+          0,
+          how + ", AppArmor profile " + apparmorName.get() + " (loaded with apparmor_parser -r)");
     } else {
-      notes.add(0, how + "; AppArmor is not enabled in this kernel, so process.apparmorProfile is left as it was");
+      notes.add(
+          0,
+          how
+              + "; AppArmor is not enabled in this kernel, so process.apparmorProfile is left as it was");
     }
     try {
       return new Result(MAPPER.writeValueAsBytes(root), Optional.of(name), notes);
@@ -137,7 +173,8 @@ public final class HookApply {
   /**
    * The profile a container gets and how: {@code io.tailor.profile=NAME} (enforced), else {@code
    * io.tailor.observe=NAME} (on trial), else the first matching rule of the bindings with its mode.
-   * An enforcing annotation wins over an observing one: an extra annotation never weakens a profile.
+   * An enforcing annotation wins over an observing one: an extra annotation never weakens a
+   * profile.
    */
   record Choice(String name, String why, boolean observe) {}
 
@@ -152,8 +189,12 @@ public final class HookApply {
     }
     Bindings bindings = Bindings.read(store.bindingsFile());
     Optional<Bindings.Binding> rule = bindings.select(container);
-    return rule.map(b -> new Choice(b.profile(),
-        "rule " + (bindings.rules().indexOf(b) + 1) + " of " + store.bindingsFile(), b.observe()));
+    return rule.map(
+        b ->
+            new Choice(
+                b.profile(),
+                "rule " + (bindings.rules().indexOf(b) + 1) + " of " + store.bindingsFile(),
+                b.observe()));
   }
 
   private static SeccompProfile learned(Path seccompFile, String name) throws ApplyException {
@@ -184,7 +225,8 @@ public final class HookApply {
     try {
       node = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new ApplyException(what + " is not JSON (" + firstLine(e.getOriginalMessage()) + ")", e);
+      throw new ApplyException(
+          what + " is not JSON (" + firstLine(e.getOriginalMessage()) + ")", e);
     } catch (IOException e) {
       throw new ApplyException("cannot read " + what + ": " + e.getMessage(), e);
     }
@@ -218,8 +260,11 @@ public final class HookApply {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  /** The profile's two files, read once through one open folder: what is checked is what is applied. */
-  private static StoredProfile readProfile(ProfileStore store, String name, String why) throws ApplyException {
+  /**
+   * The profile's two files, read once through one open folder: what is checked is what is applied.
+   */
+  private static StoredProfile readProfile(ProfileStore store, String name, String why)
+      throws ApplyException {
     try {
       return store.readProfile(name, why, List.of(SECCOMP_FILE, APPARMOR_FILE));
     } catch (StoreException e) {

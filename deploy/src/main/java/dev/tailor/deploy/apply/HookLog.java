@@ -1,10 +1,10 @@
 package dev.tailor.deploy.apply;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tailor.deploy.oci.OciJson;
 import dev.tailor.deploy.store.LogReserve;
 import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.tracer.strace.StraceText;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.tailor.deploy.oci.OciJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -18,11 +18,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The hooks' own logs. podman 4 sends a precreate hook's stderr to /dev/null and reports only
- * "exit status 1", and a learn hook's tracer runs detached, so every outcome (applied or refused,
- * traced or not, profile written or not) is also appended as one line to a log in the store:
- * {@code apply.log} with the container's short id (its hostname at precreate) and command,
- * {@code learn.log} with the container's id.
+ * The hooks' own logs. podman 4 sends a precreate hook's stderr to /dev/null and reports only "exit
+ * status 1", and a learn hook's tracer runs detached, so every outcome (applied or refused, traced
+ * or not, profile written or not) is also appended as one line to a log in the store: {@code
+ * apply.log} with the container's short id (its hostname at precreate) and command, {@code
+ * learn.log} with the container's id.
  *
  * <p>A full store must not lose these lines: beside the logs lies a reserve file of zeros; when an
  * append finds no space, part of the reserve is given back and the append tried again, and the
@@ -32,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 public final class HookLog {
   /** The reserve's file name, in the logs' folder. */
   public static final String RESERVE = LogReserve.NAME;
+
   private static final Path KMSG = Path.of("/dev/kmsg");
 
   private HookLog() {}
@@ -46,7 +47,9 @@ public final class HookLog {
     LOST
   }
 
-  /** The apply log of the store {@code store}: in its internal folder, beside the learn hook's logs. */
+  /**
+   * The apply log of the store {@code store}: in its internal folder, beside the learn hook's logs.
+   */
   public static Path in(Path store) {
     return store.resolve(".tailor").resolve("logs").resolve("apply.log");
   }
@@ -57,16 +60,21 @@ public final class HookLog {
   }
 
   /**
-   * The longest message kept whole on one line: a message names a container id and store path
-   * (each already cut to 200), and what it says comes after them (200 cut "merged with the
-   * profile of N container(s)" off the learn hook's lines).
+   * The longest message kept whole on one line: a message names a container id and store path (each
+   * already cut to 200), and what it says comes after them (200 cut "merged with the profile of N
+   * container(s)" off the learn hook's lines).
    */
   static final int MESSAGE_LIMIT = 2000;
 
   /** Appends {@code message} about {@code subject} (e.g. "container ID"); never fails the hook. */
   public static Written append(Path file, String subject, String message) {
-    String line = Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + ProfileStore.printable(subject) + ": "
-        + StraceText.printable(message, MESSAGE_LIMIT) + "\n";
+    String line =
+        Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            + " "
+            + ProfileStore.printable(subject)
+            + ": "
+            + StraceText.printable(message, MESSAGE_LIMIT)
+            + "\n";
     byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
     Path dir = file.toAbsolutePath().getParent();
     int[] done = {0};
@@ -83,7 +91,8 @@ public final class HookLog {
       // Most likely a full disk: give back part of the reserve and try once more.
       if (dir != null && LogReserve.release(dir)) {
         try {
-          // On from where the first try stopped: a line cut by a full disk is finished, not repeated.
+          // On from where the first try stopped: a line cut by a full disk is finished, not
+          // repeated.
           appendBytes(file, bytes, done);
           return Written.LOG;
         } catch (IOException | RuntimeException second) {
@@ -94,7 +103,10 @@ public final class HookLog {
     }
   }
 
-  /** Creates the reserve beside the log {@code file} if it is not there; what fails is left for later. */
+  /**
+   * Creates the reserve beside the log {@code file} if it is not there; what fails is left for
+   * later.
+   */
   public static void reserve(Path file) {
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null) {
@@ -102,11 +114,18 @@ public final class HookLog {
     }
   }
 
-  /** Appends {@code bytes} from {@code done[0]} on, counting what was written in {@code done[0]}. */
+  /**
+   * Appends {@code bytes} from {@code done[0]} on, counting what was written in {@code done[0]}.
+   */
   private static void appendBytes(Path file, byte[] bytes, int[] done) throws IOException {
     // One write of the whole line (O_APPEND), so lines of hooks running at once do not interleave.
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND,
+            LinkOption.NOFOLLOW_LINKS)) {
       ByteBuffer b = ByteBuffer.wrap(bytes, done[0], bytes.length - done[0]);
       while (b.hasRemaining()) {
         ch.write(b);
@@ -115,9 +134,17 @@ public final class HookLog {
     }
   }
 
-  /** Writes {@code message} about {@code subject} to the kernel log only (when the log file may not be used). */
+  /**
+   * Writes {@code message} about {@code subject} to the kernel log only (when the log file may not
+   * be used).
+   */
   public static Written toKernel(String subject, String message) {
-    return kernel("tailor: " + ProfileStore.printable(subject) + ": " + ProfileStore.printable(message) + "\n");
+    return kernel(
+        "tailor: "
+            + ProfileStore.printable(subject)
+            + ": "
+            + ProfileStore.printable(message)
+            + "\n");
   }
 
   private static Written kernel(String line) {
@@ -147,7 +174,9 @@ public final class HookLog {
         args.append(args.length() == 0 ? "" : " ").append(a.asText());
       }
       if (args.length() > 0) {
-        b.append(" (").append(args.length() > 200 ? args.substring(0, 200) + "..." : args).append(')');
+        b.append(" (")
+            .append(args.length() > 200 ? args.substring(0, 200) + "..." : args)
+            .append(')');
       }
       return b.toString();
     } catch (IOException | RuntimeException e) {

@@ -15,8 +15,8 @@ import java.util.Optional;
  * the observe agent's socket when the agent answers there, else its log variant, so that a missing
  * agent never stops a container (runc does not start a container whose listener does not answer).
  *
- * @param socket the agent's unix socket ({@code tailor observe --store S} listens on
- *     {@code S/.tailor/observe.sock} by default)
+ * @param socket the agent's unix socket ({@code tailor observe --store S} listens on {@code
+ *     S/.tailor/observe.sock} by default)
  */
 public record ObserveMode(Path socket) {
   /** The annotation that puts a container's profile on trial: {@code io.tailor.observe=NAME}. */
@@ -36,19 +36,31 @@ public record ObserveMode(Path socket) {
 
   /** The observe variant of {@code learned}, profile {@code name}, chosen by {@code why}. */
   Applied variant(SeccompProfile learned, String name, String why) throws ApplyException {
-    // The hook log keeps 200 characters of a line: what was done comes first, the socket's path last.
+    // The hook log keeps 200 characters of a line: what was done comes first, the socket's path
+    // last.
     String trial = "profile '" + name + "' (" + why + ") on trial, not enforced; ";
     try {
       Optional<String> silence = unanswered();
       if (silence.isEmpty()) {
-        return new Applied(ObserveVariant.notifying(learned, socket.toString()),
-            "tailor: observe mode, SCMP_ACT_NOTIFY: " + trial + "calls it lacks run and go to the agent at " + socket);
+        return new Applied(
+            ObserveVariant.notifying(learned, socket.toString()),
+            "tailor: observe mode, SCMP_ACT_NOTIFY: "
+                + trial
+                + "calls it lacks run and go to the agent at "
+                + socket);
       }
-      return new Applied(ObserveVariant.logging(learned),
-          "tailor: observe mode, SCMP_ACT_LOG (no agent): " + trial + "calls it lacks run and go to the kernel log "
-              + "(tailor observe --kernel-log); the agent at " + socket + " does not answer: " + silence.get());
+      return new Applied(
+          ObserveVariant.logging(learned),
+          "tailor: observe mode, SCMP_ACT_LOG (no agent): "
+              + trial
+              + "calls it lacks run and go to the kernel log "
+              + "(tailor observe --kernel-log); the agent at "
+              + socket
+              + " does not answer: "
+              + silence.get());
     } catch (SeccompException e) {
-      throw new ApplyException("profile '" + name + "': cannot make its observe variant: " + e.getMessage(), e);
+      throw new ApplyException(
+          "profile '" + name + "': cannot make its observe variant: " + e.getMessage(), e);
     }
   }
 

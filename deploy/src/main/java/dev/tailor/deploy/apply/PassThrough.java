@@ -15,13 +15,16 @@ import java.util.Set;
  * io.tailor.profile} nor any other key of tailor's). Anything else, any doubt (a byte outside
  * ASCII, a duplicate key, deep nesting, a long number, JSON the full parser might read otherwise),
  * is "not certain": the caller then runs the full hook, which decides and fails closed as it always
- * did. A wrong "certain" would start a container unconfined, so this errs only towards "not certain".
+ * did. A wrong "certain" would start a container unconfined, so this errs only towards "not
+ * certain".
  */
 public final class PassThrough {
   /** Deeper than this, the full parser decides. */
   private static final int MAX_DEPTH = 200;
+
   /** Longer numbers than this, the full parser decides (Jackson's own limit is 1000). */
   private static final int MAX_NUMBER = 100;
+
   /** Every annotation key of tailor's starts so: the hook itself reads them. */
   static final String TAILOR_PREFIX = "io.tailor.";
 
@@ -50,7 +53,10 @@ public final class PassThrough {
     return plainConfig(config);
   }
 
-  /** Whether {@code config} is one strict JSON object whose annotations hold no {@code io.tailor.*} key. */
+  /**
+   * Whether {@code config} is one strict JSON object whose annotations hold no {@code io.tailor.*}
+   * key.
+   */
   static boolean plainConfig(byte[] config) {
     PassThrough s = new PassThrough(config);
     s.space();
@@ -65,7 +71,8 @@ public final class PassThrough {
   }
 
   private void space() {
-    while (pos < b.length && (b[pos] == ' ' || b[pos] == '\t' || b[pos] == '\n' || b[pos] == '\r')) {
+    while (pos < b.length
+        && (b[pos] == ' ' || b[pos] == '\t' || b[pos] == '\n' || b[pos] == '\r')) {
       pos++;
     }
   }
@@ -80,7 +87,8 @@ public final class PassThrough {
       return depth <= MAX_DEPTH && object(depth, annotations);
     }
     if (annotations) {
-      // The full hook ignores annotations that are not an object, but no runtime writes that: let it judge.
+      // The full hook ignores annotations that are not an object, but no runtime writes that: let
+      // it judge.
       return false;
     }
     if (c == '[') {
@@ -166,7 +174,10 @@ public final class PassThrough {
     }
   }
 
-  /** Reads a string at {@code pos} (the opening quote) and returns it decoded, or null when in doubt. */
+  /**
+   * Reads a string at {@code pos} (the opening quote) and returns it decoded, or null when in
+   * doubt.
+   */
   private String string() {
     pos++; // "
     StringBuilder s = new StringBuilder();
@@ -176,7 +187,8 @@ public final class PassThrough {
         return s.toString();
       }
       if (c < 0x20) {
-        // a control byte (JSON forbids them unescaped), or any byte past ASCII (negative here): the full parser judges
+        // a control byte (JSON forbids them unescaped), or any byte past ASCII (negative here): the
+        // full parser judges
         return null;
       }
       if (c != '\\') {

@@ -33,18 +33,36 @@ final class SeccompCheck {
     List<String> mine = SyscallTable.ociArchitectures(machine);
     List<String> theirs = read.profile().architectures();
     if (mine.isEmpty()) {
-      throw new ApplyException("profile '" + profile + "': this machine's architecture " + machine
-          + " has no OCI seccomp name tailor knows");
+      throw new ApplyException(
+          "profile '"
+              + profile
+              + "': this machine's architecture "
+              + machine
+              + " has no OCI seccomp name tailor knows");
     }
     if (!theirs.isEmpty() && !theirs.contains(mine.get(0))) {
-      throw new ApplyException("profile '" + profile + "' is for " + String.join(", ", theirs) + ", not for this "
-          + machine + " machine (" + mine.get(0) + "): learn it on this architecture");
+      throw new ApplyException(
+          "profile '"
+              + profile
+              + "' is for "
+              + String.join(", ", theirs)
+              + ", not for this "
+              + machine
+              + " machine ("
+              + mine.get(0)
+              + "): learn it on this architecture");
     }
     try (SeccompFilter filter = read.profile().filter().build()) {
       return filter.warnings();
     } catch (SeccompException e) {
-      throw new ApplyException("profile '" + profile + "': " + file + " is not a valid seccomp profile here: "
-          + oneLine(e.getMessage()), e);
+      throw new ApplyException(
+          "profile '"
+              + profile
+              + "': "
+              + file
+              + " is not a valid seccomp profile here: "
+              + oneLine(e.getMessage()),
+          e);
     }
   }
 

@@ -52,7 +52,13 @@ public final class StoreCheck {
       for (int i = 0; i < b.rules().size(); i++) {
         String p = b.rules().get(i).profile();
         if (!profiles.contains(p)) {
-          problems.add(store.bindingsFile() + ": bindings[" + i + "] names profile '" + p + "', which is not in the store");
+          problems.add(
+              store.bindingsFile()
+                  + ": bindings["
+                  + i
+                  + "] names profile '"
+                  + p
+                  + "', which is not in the store");
         }
       }
     } catch (ApplyException e) {
@@ -71,22 +77,34 @@ public final class StoreCheck {
 
   private static void profile(ProfileStore store, String name) throws ApplyException {
     if (!ProfileStore.isValidProfileName(name)) {
-      throw new ApplyException(store.root().resolve(name) + ": not a profile name ([A-Za-z0-9._-]), so no container "
-          + "can use it");
+      throw new ApplyException(
+          store.root().resolve(name)
+              + ": not a profile name ([A-Za-z0-9._-]), so no container "
+              + "can use it");
     }
     StoredProfile stored;
     try {
-      stored = store.readProfile(name, "hook check", List.of(HookApply.SECCOMP_FILE, HookApply.APPARMOR_FILE));
+      stored =
+          store.readProfile(
+              name, "hook check", List.of(HookApply.SECCOMP_FILE, HookApply.APPARMOR_FILE));
     } catch (StoreException e) {
       throw new ApplyException(e.getMessage(), e);
     }
     Path seccompFile = stored.path(HookApply.SECCOMP_FILE);
-    byte[] seccomp = stored.file(HookApply.SECCOMP_FILE).orElseThrow(() -> new ApplyException(seccompFile
-        + ": missing"));
+    byte[] seccomp =
+        stored
+            .file(HookApply.SECCOMP_FILE)
+            .orElseThrow(() -> new ApplyException(seccompFile + ": missing"));
     SeccompCheck.check(seccomp, seccompFile, name);
     Path aaFile = stored.path(HookApply.APPARMOR_FILE);
-    byte[] aa = stored.file(HookApply.APPARMOR_FILE).orElseThrow(() -> new ApplyException(aaFile
-        + ": missing (a host with AppArmor refuses the profile without it)"));
+    byte[] aa =
+        stored
+            .file(HookApply.APPARMOR_FILE)
+            .orElseThrow(
+                () ->
+                    new ApplyException(
+                        aaFile
+                            + ": missing (a host with AppArmor refuses the profile without it)"));
     if (HookApply.apparmorProfileName(new String(aa, StandardCharsets.UTF_8)).isEmpty()) {
       throw new ApplyException(aaFile + ": no \"profile NAME\" line with a valid name");
     }

@@ -44,9 +44,14 @@ public final class Export {
 
   /** How the profiles reach the nodes, which decides the paths and names a Pod gives. */
   public enum Install {
-    /** tailor's {@code daemonset} export: {@code profiles/NAME.json}, AppArmor by its profile line. */
+    /**
+     * tailor's {@code daemonset} export: {@code profiles/NAME.json}, AppArmor by its profile line.
+     */
     DAEMONSET,
-    /** the security-profiles-operator: {@code operator/OBJECT.json}, AppArmor by the resource's name. */
+    /**
+     * the security-profiles-operator: {@code operator/OBJECT.json}, AppArmor by the resource's
+     * name.
+     */
     SPO;
 
     /** The method named {@code s} (daemonset, spo). */
@@ -67,15 +72,22 @@ public final class Export {
    * How to export.
    *
    * @param image kubernetes, docker, podman: the container's image (empty: the recording's, else
-   *     {@code IMAGE}); daemonset: the installer image (empty: busybox, which has no apparmor_parser)
+   *     {@code IMAGE}); daemonset: the installer image (empty: busybox, which has no
+   *     apparmor_parser)
    * @param namespace the Pods' and the daemonset's namespace; empty: none on the Pods (kubectl's
    *     current one), {@value #DAEMONSET_NAMESPACE} for the daemonset
    * @param store tailor's profile store, for the podman hook lines
    * @param install kubernetes: how the profiles were installed on the nodes
    * @param command kubernetes: the Pod's command; empty: the recording's, else the image's own
-   * @param pauseImage daemonset: the image that keeps the pod running (empty: registry.k8s.io/pause)
+   * @param pauseImage daemonset: the image that keeps the pod running (empty:
+   *     registry.k8s.io/pause)
    */
-  public record Options(String image, String namespace, String store, Install install, List<String> command,
+  public record Options(
+      String image,
+      String namespace,
+      String store,
+      Install install,
+      List<String> command,
       String pauseImage) {
     public Options {
       command = List.copyOf(command);
@@ -88,7 +100,8 @@ public final class Export {
   }
 
   /** The text of {@code format} for the folders; {@code notes} gets what could not be carried. */
-  public static String render(Format format, List<ProfileDir> profiles, Options options, Consumer<String> notes)
+  public static String render(
+      Format format, List<ProfileDir> profiles, Options options, Consumer<String> notes)
       throws ExportException {
     if (profiles.isEmpty()) {
       throw new ExportException("no profile folders given");
@@ -105,8 +118,11 @@ public final class Export {
     return switch (format) {
       case SPO -> {
         if (!options.namespace().isEmpty()) {
-          notes.accept("--namespace " + options.namespace() + " is not used: the operator's SeccompProfile and "
-              + "AppArmorProfile are cluster-scoped");
+          notes.accept(
+              "--namespace "
+                  + options.namespace()
+                  + " is not used: the operator's SeccompProfile and "
+                  + "AppArmorProfile are cluster-scoped");
         }
         List<Object> docs = new ArrayList<>();
         for (ProfileDir p : profiles) {
@@ -119,7 +135,9 @@ public final class Export {
         for (ProfileDir p : profiles) {
           String image = options.image().isEmpty() ? p.image().orElse("IMAGE") : options.image();
           if (image.equals("IMAGE")) {
-            notes.accept(p.name() + ": no image known (learned on the host); the Pod says IMAGE, or pass --image");
+            notes.accept(
+                p.name()
+                    + ": no image known (learned on the host); the Pod says IMAGE, or pass --image");
           }
           docs.add(KubernetesExport.pod(p, image, options, notes));
         }
@@ -133,12 +151,13 @@ public final class Export {
 
   /** Syscall entries a profile may hold where KEP-6061's runtimes and the SPO take it. */
   public static final int MAX_ENTRIES = 128;
+
   /** Bytes a profile may hold there (1 MiB). */
   public static final int MAX_BYTES = 1 << 20;
 
   /**
-   * Counts a profile's syscall entries: every name in every {@code syscalls[]} rule, so a name
-   * that has two rules (argument filters) counts twice, as a runtime reading the list meets it.
+   * Counts a profile's syscall entries: every name in every {@code syscalls[]} rule, so a name that
+   * has two rules (argument filters) counts twice, as a runtime reading the list meets it.
    */
   static int entries(ProfileDir p) {
     int n = 0;
@@ -148,16 +167,24 @@ public final class Export {
     return n;
   }
 
-  /** A warning when a profile passes KEP-6061's and the SPO's limits (128 syscall entries, 1 MiB). */
+  /**
+   * A warning when a profile passes KEP-6061's and the SPO's limits (128 syscall entries, 1 MiB).
+   */
   static Optional<String> sizeNote(ProfileDir p) {
     int entries = entries(p);
     int bytes = p.seccompText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     if (entries <= MAX_ENTRIES && bytes <= MAX_BYTES) {
       return Optional.empty();
     }
-    return Optional.of(p.name() + ": seccomp.json holds " + entries + " syscall entries (names across its rules) and "
-        + bytes + " bytes; Kubernetes' profile artifacts (KEP-6061) and the security-profiles-operator take at most "
-        + MAX_ENTRIES + " entries and 1 MiB per profile: it may be refused there (fewer argument rules, --no-arg-filters, "
-        + "make the entries fewer)");
+    return Optional.of(
+        p.name()
+            + ": seccomp.json holds "
+            + entries
+            + " syscall entries (names across its rules) and "
+            + bytes
+            + " bytes; Kubernetes' profile artifacts (KEP-6061) and the security-profiles-operator take at most "
+            + MAX_ENTRIES
+            + " entries and 1 MiB per profile: it may be refused there (fewer argument rules, --no-arg-filters, "
+            + "make the entries fewer)");
   }
 }

@@ -42,62 +42,93 @@ final class KubernetesExport {
    * own {@code profile NAME} (apparmor_parser loads it so), or for the operator the
    * AppArmorProfile's name, and only where the spo export writes one (it needs recording.json).
    */
-  static Optional<String> apparmorName(ProfileDir p, Export.Install install) throws ExportException {
+  static Optional<String> apparmorName(ProfileDir p, Export.Install install)
+      throws ExportException {
     return switch (install) {
       case DAEMONSET -> p.apparmorName();
-      case SPO -> p.apparmorText().isPresent() && p.recording().isPresent()
-          ? Optional.of(p.objectName()) : Optional.empty();
+      case SPO ->
+          p.apparmorText().isPresent() && p.recording().isPresent()
+              ? Optional.of(p.objectName())
+              : Optional.empty();
     };
   }
 
-  static SecurityContext securityContext(ProfileDir p, Export.Install install) throws ExportException {
-    SecurityContextBuilder b = new SecurityContextBuilder()
-        .withSeccompProfile(new SeccompProfileBuilder().withType("Localhost")
-            .withLocalhostProfile(localhostProfile(p, install)).build());
-    apparmorName(p, install).ifPresent(aa -> b.withAppArmorProfile(new AppArmorProfileBuilder().withType("Localhost")
-        .withLocalhostProfile(aa).build()));
+  static SecurityContext securityContext(ProfileDir p, Export.Install install)
+      throws ExportException {
+    SecurityContextBuilder b =
+        new SecurityContextBuilder()
+            .withSeccompProfile(
+                new SeccompProfileBuilder()
+                    .withType("Localhost")
+                    .withLocalhostProfile(localhostProfile(p, install))
+                    .build());
+    apparmorName(p, install)
+        .ifPresent(
+            aa ->
+                b.withAppArmorProfile(
+                    new AppArmorProfileBuilder()
+                        .withType("Localhost")
+                        .withLocalhostProfile(aa)
+                        .build()));
     return b.build();
   }
 
-  /** The command the Pod runs: {@code --command}, else what the recorded container or process ran. */
+  /**
+   * The command the Pod runs: {@code --command}, else what the recorded container or process ran.
+   */
   static List<String> command(ProfileDir p, Export.Options options) {
     if (!options.command().isEmpty()) {
       return options.command();
     }
-    return p.recording().flatMap(r -> r.containers().stream().map(c -> c.args()).filter(a -> !a.isEmpty())
-            .findFirst()
-            .or(() -> r.targets().stream().map(t -> t.cmdline()).filter(a -> !a.isEmpty()).findFirst()))
+    return p.recording()
+        .flatMap(
+            r ->
+                r.containers().stream()
+                    .map(c -> c.args())
+                    .filter(a -> !a.isEmpty())
+                    .findFirst()
+                    .or(
+                        () ->
+                            r.targets().stream()
+                                .map(t -> t.cmdline())
+                                .filter(a -> !a.isEmpty())
+                                .findFirst()))
         .orElse(List.of());
   }
 
-  static Pod pod(ProfileDir p, String image, Export.Options options, Consumer<String> notes) throws ExportException {
+  static Pod pod(ProfileDir p, String image, Export.Options options, Consumer<String> notes)
+      throws ExportException {
     String container = p.containerName();
     Export.Install install = options.install();
     Optional<String> aa = apparmorName(p, install);
     if (install == Export.Install.SPO && p.apparmorText().isPresent() && aa.isEmpty()) {
-      notes.accept(p.name() + ": no recording.json, so the spo export writes no AppArmorProfile and the Pod names "
-          + "no AppArmor profile");
+      notes.accept(
+          p.name()
+              + ": no recording.json, so the spo export writes no AppArmorProfile and the Pod names "
+              + "no AppArmor profile");
     }
     List<String> command = command(p, options);
     if (command.isEmpty()) {
-      notes.accept(p.name() + ": no command known; the Pod runs the image's own entrypoint, or pass --command");
+      notes.accept(
+          p.name()
+              + ": no command known; the Pod runs the image's own entrypoint, or pass --command");
     }
     Map<String, String> annotations = new LinkedHashMap<>();
     aa.ifPresent(name -> annotations.put(APPARMOR_ANNOTATION + container, "localhost/" + name));
     return new PodBuilder()
         .withNewMetadata()
-            .withName(p.objectName())
-            .withNamespace(options.namespace().isEmpty() ? null : options.namespace())
-            .withAnnotations(annotations.isEmpty() ? null : annotations)
-            .addToLabels("app.kubernetes.io/managed-by", "tailor")
+        .withName(p.objectName())
+        .withNamespace(options.namespace().isEmpty() ? null : options.namespace())
+        .withAnnotations(annotations.isEmpty() ? null : annotations)
+        .addToLabels("app.kubernetes.io/managed-by", "tailor")
         .endMetadata()
         .withNewSpec()
-            .addNewContainer()
-                .withName(container)
-                .withImage(image)
-                .withCommand(command.isEmpty() ? null : command)
-                .withSecurityContext(securityContext(p, install))
-            .endContainer()
+        .addNewContainer()
+        .withName(container)
+        .withImage(image)
+        .withCommand(command.isEmpty() ? null : command)
+        .withSecurityContext(securityContext(p, install))
+        .endContainer()
         .endSpec()
         .build();
   }

@@ -5,9 +5,9 @@ import dev.tailor.deploy.oci.OciException;
 import dev.tailor.deploy.oci.OciJson;
 import dev.tailor.generator.seccomp.ObserveVariant;
 import dev.tailor.generator.seccomp.SeccompJson;
-import dev.tailor.tracer.seccomp.SeccompException;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
+import dev.tailor.tracer.seccomp.SeccompException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One profile folder as the exports read it: its name, {@code seccomp.json} (as written, hand
- * edits included), {@code apparmor.profile} and {@code recording.json} where present.
+ * One profile folder as the exports read it: its name, {@code seccomp.json} (as written, hand edits
+ * included), {@code apparmor.profile} and {@code recording.json} where present.
  *
  * @param path the folder as the user gave it (printed in run flags as given)
  * @param name the folder's name: the seccomp file name on a node ({@code profiles/NAME.json})
@@ -27,8 +27,16 @@ import java.util.regex.Pattern;
  *     observe variant {@value #OBSERVE_FILE}
  * @param trialOf for an observe variant ({@link #observing()}), the name of the profile on trial
  */
-public record ProfileDir(Path path, String name, JsonNode seccomp, String seccompText, Optional<String> apparmorText,
-    Optional<String> apparmorName, Optional<Recording> recording, String seccompFile, Optional<String> trialOf) {
+public record ProfileDir(
+    Path path,
+    String name,
+    JsonNode seccomp,
+    String seccompText,
+    Optional<String> apparmorText,
+    Optional<String> apparmorName,
+    Optional<Recording> recording,
+    String seccompFile,
+    Optional<String> trialOf) {
   /** The log variant of seccomp.json that learn, generate and merge write beside it. */
   public static final String OBSERVE_FILE = ObserveVariant.FILE_NAME;
 
@@ -47,17 +55,20 @@ public record ProfileDir(Path path, String name, JsonNode seccomp, String seccom
     Path fileName = abs.getFileName();
     String name = fileName == null ? "" : fileName.toString();
     if (!Files.isDirectory(dir)) {
-      throw new ExportException(dir + " is not a profile folder (learn, generate or merge writes one)");
+      throw new ExportException(
+          dir + " is not a profile folder (learn, generate or merge writes one)");
     }
     if (!Recording.isValidName(name)) {
-      throw new ExportException(dir + ": the folder name '" + name + "' is not a profile name ([A-Za-z0-9._-])");
+      throw new ExportException(
+          dir + ": the folder name '" + name + "' is not a profile name ([A-Za-z0-9._-])");
     }
     Path seccompFile = dir.resolve("seccomp.json");
     String seccompText;
     try {
       seccompText = Files.readString(seccompFile, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ExportException(seccompFile + ": cannot read (" + dev.tailor.tracer.TextFiles.reason(e) + ")", e);
+      throw new ExportException(
+          seccompFile + ": cannot read (" + dev.tailor.tracer.TextFiles.reason(e) + ")", e);
     }
     JsonNode seccomp;
     try {
@@ -72,7 +83,8 @@ public record ProfileDir(Path path, String name, JsonNode seccomp, String seccom
       try {
         apparmor = Optional.of(Files.readString(aaFile, StandardCharsets.UTF_8));
       } catch (IOException e) {
-        throw new ExportException(aaFile + ": cannot read (" + dev.tailor.tracer.TextFiles.reason(e) + ")", e);
+        throw new ExportException(
+            aaFile + ": cannot read (" + dev.tailor.tracer.TextFiles.reason(e) + ")", e);
       }
       apparmorName = dev.tailor.deploy.apply.HookApply.apparmorProfileName(apparmor.get());
       if (apparmorName.isEmpty()) {
@@ -88,7 +100,15 @@ public record ProfileDir(Path path, String name, JsonNode seccomp, String seccom
         throw new ExportException(e.getMessage(), e);
       }
     }
-    return new ProfileDir(dir, name, seccomp, seccompText, apparmor, apparmorName, recording, "seccomp.json",
+    return new ProfileDir(
+        dir,
+        name,
+        seccomp,
+        seccompText,
+        apparmor,
+        apparmorName,
+        recording,
+        "seccomp.json",
         Optional.empty());
   }
 
@@ -108,18 +128,32 @@ public record ProfileDir(Path path, String name, JsonNode seccomp, String seccom
     }
     JsonNode node;
     try {
-      node = OciJson.read(text.getBytes(StandardCharsets.UTF_8), path.resolve(OBSERVE_FILE).toString());
+      node =
+          OciJson.read(
+              text.getBytes(StandardCharsets.UTF_8), path.resolve(OBSERVE_FILE).toString());
     } catch (OciException e) {
       throw new ExportException(e.getMessage(), e);
     }
-    return new ProfileDir(path, name + "-observe", node, text, apparmorText, apparmorName, recording, OBSERVE_FILE,
+    return new ProfileDir(
+        path,
+        name + "-observe",
+        node,
+        text,
+        apparmorText,
+        apparmorName,
+        recording,
+        OBSERVE_FILE,
         Optional.of(name));
   }
 
-  /** Whether the folder's {@value #OBSERVE_FILE} is this profile's seccompText (for run flags that name the file). */
+  /**
+   * Whether the folder's {@value #OBSERVE_FILE} is this profile's seccompText (for run flags that
+   * name the file).
+   */
   boolean seccompFileCurrent() {
     try {
-      return Files.readString(path.resolve(seccompFile), StandardCharsets.UTF_8).equals(seccompText);
+      return Files.readString(path.resolve(seccompFile), StandardCharsets.UTF_8)
+          .equals(seccompText);
     } catch (IOException e) {
       return false;
     }
@@ -132,8 +166,11 @@ public record ProfileDir(Path path, String name, JsonNode seccomp, String seccom
   String objectName() throws ExportException {
     String n = name.toLowerCase(Locale.ROOT).replace('_', '-');
     if (n.length() > 253 || !DNS_SUBDOMAIN.matcher(n).matches()) {
-      throw new ExportException("profile '" + name + "' cannot be a Kubernetes object name (lower case letters, "
-          + "digits, '-' and '.', starting and ending with a letter or digit): rename the folder");
+      throw new ExportException(
+          "profile '"
+              + name
+              + "' cannot be a Kubernetes object name (lower case letters, "
+              + "digits, '-' and '.', starting and ending with a letter or digit): rename the folder");
     }
     return n;
   }
@@ -148,13 +185,15 @@ public record ProfileDir(Path path, String name, JsonNode seccomp, String seccom
       n = n.substring(0, n.length() - 1);
     }
     if (!DNS_LABEL.matcher(n).matches()) {
-      throw new ExportException("profile '" + name + "' cannot be a container name: rename the folder");
+      throw new ExportException(
+          "profile '" + name + "' cannot be a container name: rename the folder");
     }
     return n;
   }
 
   /** The image the recording saw the container run, if it was learned through the hook. */
   Optional<String> image() {
-    return recording.flatMap(r -> r.containers().stream().map(c -> c.image()).filter(i -> !i.isEmpty()).findFirst());
+    return recording.flatMap(
+        r -> r.containers().stream().map(c -> c.image()).filter(i -> !i.isEmpty()).findFirst());
   }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The {@code docker run} / {@code podman run} flags that put a profile folder on a container, as
- * a shell snippet; for podman also the hook way: the folder in tailor's store and one annotation.
+ * The {@code docker run} / {@code podman run} flags that put a profile folder on a container, as a
+ * shell snippet; for podman also the hook way: the folder in tailor's store and one annotation.
  */
 final class RunFlagsExport {
   private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9/._,:=@%+-]+");
@@ -28,7 +28,8 @@ final class RunFlagsExport {
     return String.join("\n", l);
   }
 
-  static String podman(List<ProfileDir> profiles, String image, String store) throws ExportException {
+  static String podman(List<ProfileDir> profiles, String image, String store)
+      throws ExportException {
     List<String> l = new ArrayList<>();
     for (ProfileDir p : profiles) {
       l.add("# " + p.name() + ": Podman, with the profile file" + trial(p));
@@ -38,11 +39,19 @@ final class RunFlagsExport {
         flags += " --security-opt " + quote("apparmor=" + p.apparmorName().get());
       }
       l.add("podman run " + flags + " " + quote(image(p, image)));
-      l.add("# " + p.name() + ": Podman, through tailor's precreate hook (tailor hook install), from the store");
+      l.add(
+          "# "
+              + p.name()
+              + ": Podman, through tailor's precreate hook (tailor hook install), from the store");
       // "DIR/." copies the folder's files, also when the store already holds an older NAME/.
       String stored = p.trialOf().orElse(p.name());
-      l.add("sudo mkdir -p " + quote(store + "/" + stored) + " && sudo cp -r " + quote(p.path() + "/.") + " "
-          + quote(store + "/" + stored + "/"));
+      l.add(
+          "sudo mkdir -p "
+              + quote(store + "/" + stored)
+              + " && sudo cp -r "
+              + quote(p.path() + "/.")
+              + " "
+              + quote(store + "/" + stored + "/"));
       String annotation = p.trialOf().isPresent() ? "io.tailor.observe=" : "io.tailor.profile=";
       l.add("podman run --annotation " + quote(annotation + stored) + " " + quote(image(p, image)));
       l.add("");
@@ -51,14 +60,19 @@ final class RunFlagsExport {
   }
 
   private static String trial(ProfileDir p) {
-    return p.trialOf().isPresent() ? " (observe mode: calls the profile lacks run and go to the kernel log)" : "";
+    return p.trialOf().isPresent()
+        ? " (observe mode: calls the profile lacks run and go to the kernel log)"
+        : "";
   }
 
   private static String seccompFile(ProfileDir p) throws ExportException {
     if (p.trialOf().isPresent() && !p.seccompFileCurrent()) {
-      throw new ExportException(p.path().resolve(p.seccompFile()) + " is missing or is not the observe variant of "
-          + p.path().resolve("seccomp.json") + ": learn, generate or merge writes it (or use --format spo, kubernetes or "
-          + "daemonset, which carry the variant itself)");
+      throw new ExportException(
+          p.path().resolve(p.seccompFile())
+              + " is missing or is not the observe variant of "
+              + p.path().resolve("seccomp.json")
+              + ": learn, generate or merge writes it (or use --format spo, kubernetes or "
+              + "daemonset, which carry the variant itself)");
     }
     return p.path().resolve(p.seccompFile()).toString();
   }

@@ -18,17 +18,18 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * security-profiles-operator resources ({@code security-profiles-operator.x-k8s.io/v1}, the
- * version its CRDs store): a {@code SeccompProfile} with exactly seccomp.json's rules, and an
- * {@code AppArmorProfile} in the operator's abstract form, made from recording.json.
+ * security-profiles-operator resources ({@code security-profiles-operator.x-k8s.io/v1}, the version
+ * its CRDs store): a {@code SeccompProfile} with exactly seccomp.json's rules, and an {@code
+ * AppArmorProfile} in the operator's abstract form, made from recording.json.
  */
 final class SpoExport {
   static final String API_VERSION = "security-profiles-operator.x-k8s.io/v1";
-  private static final Set<String> PROFILE_FIELDS = Set.of("defaultAction", "defaultErrnoRet", "architectures", "flags",
-      "syscalls");
+  private static final Set<String> PROFILE_FIELDS =
+      Set.of("defaultAction", "defaultErrnoRet", "architectures", "flags", "syscalls");
   private static final Set<String> RULE_FIELDS = Set.of("names", "action", "errnoRet", "args");
   private static final Set<String> ARG_FIELDS = Set.of("index", "value", "valueTwo", "op");
-  // The operator writes abstract paths into a profile of its own; only what needs no quoting goes there.
+  // The operator writes abstract paths into a profile of its own; only what needs no quoting goes
+  // there.
   private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z0-9/._*?@{},-]+");
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -41,8 +42,10 @@ final class SpoExport {
       if (p.recording().isPresent()) {
         out.add(apparmor(p, notes));
       } else {
-        notes.accept(p.path() + ": no recording.json, so no AppArmorProfile (the operator's abstract form is made "
-            + "from the recording)");
+        notes.accept(
+            p.path()
+                + ": no recording.json, so no AppArmorProfile (the operator's abstract form is made "
+                + "from the recording)");
       }
     }
     return out;
@@ -54,7 +57,8 @@ final class SpoExport {
     for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!PROFILE_FIELDS.contains(f)) {
-        throw new ExportException(where + ": field '" + f + "' has no place in the operator's SeccompProfile");
+        throw new ExportException(
+            where + ": field '" + f + "' has no place in the operator's SeccompProfile");
       }
     }
     ObjectNode spec = F.objectNode();
@@ -64,10 +68,15 @@ final class SpoExport {
     }
     spec.put("defaultAction", action.asText());
     JsonNode errno = s.get("defaultErrnoRet");
-    // The operator's spec has no defaultErrnoRet: its runtimes answer SCMP_ACT_ERRNO with EPERM (1).
+    // The operator's spec has no defaultErrnoRet: its runtimes answer SCMP_ACT_ERRNO with EPERM
+    // (1).
     if (errno != null && !(errno.canConvertToInt() && errno.asInt() == 1)) {
-      throw new ExportException(where + ": defaultErrnoRet " + errno + " cannot be carried (the operator's "
-          + "SeccompProfile has no such field; its default is EPERM, 1)");
+      throw new ExportException(
+          where
+              + ": defaultErrnoRet "
+              + errno
+              + " cannot be carried (the operator's "
+              + "SeccompProfile has no such field; its default is EPERM, 1)");
     }
     copyArray(s, spec, "architectures");
     copyArray(s, spec, "flags");
@@ -81,7 +90,8 @@ final class SpoExport {
         for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
           String f = it.next();
           if (!RULE_FIELDS.contains(f)) {
-            throw new ExportException(at + ": field '" + f + "' has no place in the operator's SeccompProfile");
+            throw new ExportException(
+                at + ": field '" + f + "' has no place in the operator's SeccompProfile");
           }
         }
         rule.put("action", r.path("action").asText());
@@ -95,13 +105,27 @@ final class SpoExport {
             for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
               String f = it.next();
               if (!ARG_FIELDS.contains(f)) {
-                throw new ExportException(at + ": argument field '" + f + "' has no place in the operator's SeccompProfile");
+                throw new ExportException(
+                    at
+                        + ": argument field '"
+                        + f
+                        + "' has no place in the operator's SeccompProfile");
               }
               // The CRD holds value and valueTwo as int64 (minimum 0): a 64-bit mask does not fit.
               JsonNode v = a.get(f);
-              if ((f.equals("value") || f.equals("valueTwo")) && v.isIntegralNumber() && !v.canConvertToLong()) {
-                throw new ExportException(at + ": argument " + f + " " + v + " is above what the operator's "
-                    + "SeccompProfile holds (int64, at most " + Long.MAX_VALUE + ")");
+              if ((f.equals("value") || f.equals("valueTwo"))
+                  && v.isIntegralNumber()
+                  && !v.canConvertToLong()) {
+                throw new ExportException(
+                    at
+                        + ": argument "
+                        + f
+                        + " "
+                        + v
+                        + " is above what the operator's "
+                        + "SeccompProfile holds (int64, at most "
+                        + Long.MAX_VALUE
+                        + ")");
               }
             }
             args.add(a.deepCopy());
@@ -114,8 +138,10 @@ final class SpoExport {
 
   static ObjectNode apparmor(ProfileDir p, Consumer<String> notes) throws ExportException {
     String text = p.apparmorText().orElseThrow();
-    AppArmorProfile aa = AppArmorGenerator.generate(p.recording().orElseThrow(),
-        AppArmorOptions.draft(p.recording().get().name())).profile();
+    AppArmorProfile aa =
+        AppArmorGenerator.generate(
+                p.recording().orElseThrow(), AppArmorOptions.draft(p.recording().get().name()))
+            .profile();
     TreeSet<String> executables = new TreeSet<>();
     TreeSet<String> libraries = new TreeSet<>();
     TreeSet<String> readOnly = new TreeSet<>();
@@ -144,8 +170,14 @@ final class SpoExport {
       }
     }
     if (!skipped.isEmpty()) {
-      notes.accept("AppArmorProfile " + p.name() + ": " + skipped.size() + " path(s) with bytes outside "
-          + "[A-Za-z0-9/._-] left out (the operator's abstract form cannot quote them): " + String.join(" ", skipped));
+      notes.accept(
+          "AppArmorProfile "
+              + p.name()
+              + ": "
+              + skipped.size()
+              + " path(s) with bytes outside "
+              + "[A-Za-z0-9/._-] left out (the operator's abstract form cannot quote them): "
+              + String.join(" ", skipped));
     }
     boolean tcp = false;
     boolean udp = false;
@@ -166,11 +198,19 @@ final class SpoExport {
       }
     }
     if (!other.isEmpty()) {
-      notes.accept("AppArmorProfile " + p.name() + ": network rules without an abstract form: " + String.join(", ", other));
+      notes.accept(
+          "AppArmorProfile "
+              + p.name()
+              + ": network rules without an abstract form: "
+              + String.join(", ", other));
     }
     if (aa.abstractions().size() > 0) {
-      notes.accept("AppArmorProfile " + p.name() + ": the abstract form has no includes; what abstractions/"
-          + String.join(", abstractions/", aa.abstractions()) + " cover is not listed: review in Complain mode first");
+      notes.accept(
+          "AppArmorProfile "
+              + p.name()
+              + ": the abstract form has no includes; what abstractions/"
+              + String.join(", abstractions/", aa.abstractions())
+              + " cover is not listed: review in Complain mode first");
     }
     ObjectNode spec = F.objectNode();
     ObjectNode abs = spec.putObject("abstract");

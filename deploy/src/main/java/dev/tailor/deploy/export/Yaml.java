@@ -9,12 +9,14 @@ import java.util.List;
 
 /** Kubernetes-style YAML: one document per object, each starting with {@code ---}. */
 final class Yaml {
-  static final ObjectMapper MAPPER = new YAMLMapper(YAMLFactory.builder()
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      // Profiles in ConfigMaps stay readable (and diffable) as block text.
-      .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-      .disable(YAMLGenerator.Feature.SPLIT_LINES)
-      .build());
+  static final ObjectMapper MAPPER =
+      new YAMLMapper(
+          YAMLFactory.builder()
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              // Profiles in ConfigMaps stay readable (and diffable) as block text.
+              .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+              .disable(YAMLGenerator.Feature.SPLIT_LINES)
+              .build());
 
   private Yaml() {}
 
@@ -25,7 +27,8 @@ final class Yaml {
       try {
         b.append(MAPPER.writeValueAsString(o));
       } catch (JsonProcessingException e) {
-        throw new IllegalStateException("cannot write " + o.getClass().getSimpleName() + " as YAML", e);
+        throw new IllegalStateException(
+            "cannot write " + o.getClass().getSimpleName() + " as YAML", e);
       }
     }
     return b.toString();

@@ -1,9 +1,9 @@
 package dev.tailor.deploy.hook;
 
-import dev.tailor.deploy.store.ProfileStore;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tailor.deploy.oci.OciJson;
+import dev.tailor.deploy.store.ProfileStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The hooks.d files (OCI hooks schema 1.0.0, as podman and CRI-O read them) that connect tailor
- * to containers: {@code tailor-learn.json} (prestart: trace a container annotated {@code
+ * The hooks.d files (OCI hooks schema 1.0.0, as podman and CRI-O read them) that connect tailor to
+ * containers: {@code tailor-learn.json} (prestart: trace a container annotated {@code
  * io.tailor.learn=NAME}), {@code tailor-learn-wait.json} (poststop: wait until its profile is
  * written) and {@code tailor-apply.json} (precreate: put the learned profile on the container).
  */
@@ -26,7 +26,12 @@ public final class HookFiles {
   static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   /** One hook file: its name, and the stage, tailor subcommand and timeout it runs with. */
-  public record Hook(String fileName, String stage, List<String> subcommand, int timeoutSeconds, String annotation) {
+  public record Hook(
+      String fileName,
+      String stage,
+      List<String> subcommand,
+      int timeoutSeconds,
+      String annotation) {
     public Hook {
       subcommand = List.copyOf(subcommand);
     }
@@ -35,21 +40,33 @@ public final class HookFiles {
   /**
    * The prestart learn hook's timeout in its hooks.d file, in seconds: it starts a second JVM (the
    * tracer) and waits for strace to attach, which on a loaded machine takes far more than the 30 s
-   * the other hooks have. The runtime (runc) kills a hook at this timeout; the hook gives up 5 s before.
+   * the other hooks have. The runtime (runc) kills a hook at this timeout; the hook gives up 5 s
+   * before.
    */
   public static final int LEARN_TIMEOUT_SECONDS = 120;
 
   /** The learning hooks. */
-  public static final List<Hook> LEARN = List.of(
-      new Hook("tailor-learn.json", "prestart", List.of("hook", "learn"), LEARN_TIMEOUT_SECONDS, LEARN_ANNOTATION),
-      new Hook("tailor-learn-wait.json", "poststop", List.of("hook", "wait"), 120, LEARN_ANNOTATION));
+  public static final List<Hook> LEARN =
+      List.of(
+          new Hook(
+              "tailor-learn.json",
+              "prestart",
+              List.of("hook", "learn"),
+              LEARN_TIMEOUT_SECONDS,
+              LEARN_ANNOTATION),
+          new Hook(
+              "tailor-learn-wait.json",
+              "poststop",
+              List.of("hook", "wait"),
+              120,
+              LEARN_ANNOTATION));
 
   /**
-   * The hook that confines containers with learned profiles: at precreate, for every container
-   * (a binding rule may pick a profile by command or image, not only by annotation).
+   * The hook that confines containers with learned profiles: at precreate, for every container (a
+   * binding rule may pick a profile by command or image, not only by annotation).
    */
-  public static final List<Hook> APPLY = List.of(
-      new Hook("tailor-apply.json", "precreate", List.of("hook", "apply"), 30, ""));
+  public static final List<Hook> APPLY =
+      List.of(new Hook("tailor-apply.json", "precreate", List.of("hook", "apply"), 30, ""));
 
   private HookFiles() {}
 
@@ -62,7 +79,8 @@ public final class HookFiles {
     if (hook.annotation().isEmpty()) {
       when.put("always", true);
     } else {
-      // Any value: the hook itself refuses a name that is not a profile name, and says why in its log.
+      // Any value: the hook itself refuses a name that is not a profile name, and says why in its
+      // log.
       when.putObject("annotations").put("^" + hook.annotation().replace(".", "\\.") + "$", ".*");
     }
     root.putArray("stages").add(hook.stage());
@@ -75,9 +93,11 @@ public final class HookFiles {
 
   /**
    * The runtime-spec hook entry ({@code path, args, env, timeout}) that runs {@code hook}: what a
-   * hooks.d file holds under {@code "hook"}, and what tailor-runc puts in a config's own {@code hooks}.
+   * hooks.d file holds under {@code "hook"}, and what tailor-runc puts in a config's own {@code
+   * hooks}.
    */
-  public static ObjectNode ociHook(Hook hook, Path launcher, ProfileStore store, Map<String, String> env) {
+  public static ObjectNode ociHook(
+      Hook hook, Path launcher, ProfileStore store, Map<String, String> env) {
     ObjectNode h = OciJson.MAPPER.createObjectNode();
     h.put("path", launcher.toString());
     ArrayNode args = h.putArray("args");
@@ -95,8 +115,9 @@ public final class HookFiles {
    * Writes {@code hooks} into {@code hooksDir} and records them in its {@link InstalledHooks}
    * manifest; returns the hook files written.
    */
-  public static List<Path> install(List<Hook> hooks, Path hooksDir, Path launcher, ProfileStore store,
-      Map<String, String> env) throws IOException {
+  public static List<Path> install(
+      List<Hook> hooks, Path hooksDir, Path launcher, ProfileStore store, Map<String, String> env)
+      throws IOException {
     if (!launcher.isAbsolute()) {
       throw new IllegalArgumentException("the launcher path must be absolute: " + launcher);
     }
@@ -111,10 +132,15 @@ public final class HookFiles {
       Path f = hooksDir.resolve(h.fileName());
       Path tmp = hooksDir.resolve("." + h.fileName() + ".tmp");
       Files.writeString(tmp, json(h, launcher, store, env), StandardCharsets.UTF_8);
-      Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          tmp,
+          f,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       written.add(f);
     }
-    // what uninstall may remove: these files while their bytes are these, and the folder if made here
+    // what uninstall may remove: these files while their bytes are these, and the folder if made
+    // here
     InstalledHooks.record(hooksDir, written, created);
     return written;
   }

@@ -19,9 +19,9 @@ import java.util.TreeMap;
  * What {@code tailor hook install} wrote into a hooks folder, kept beside the hooks in {@value
  * #MANIFEST} (podman and CRI-O read only {@code *.json} files there): each file's name and the
  * SHA-256 of the bytes written, and the folders install made (the hooks folder, the profile store
- * and any missing parents). {@code hook uninstall} removes exactly those files whose bytes are still the
- * ones written, and those folders that are empty then; a file changed since is left where it is, and
- * said so.
+ * and any missing parents). {@code hook uninstall} removes exactly those files whose bytes are
+ * still the ones written, and those folders that are empty then; a file changed since is left where
+ * it is, and said so.
  *
  * @param files file name (in the hooks folder) to the SHA-256 of what was written, hex
  * @param createdFolders the folders install made (absolute)
@@ -30,8 +30,9 @@ public record InstalledHooks(Map<String, String> files, List<Path> createdFolder
   /** The manifest's file name in the hooks folder. */
   public static final String MANIFEST = "tailor-hooks.installed";
 
-  private static final String HEADER = "# written by 'tailor hook install'; 'tailor hook uninstall' removes the files "
-      + "below while their SHA-256 is still this";
+  private static final String HEADER =
+      "# written by 'tailor hook install'; 'tailor hook uninstall' removes the files "
+          + "below while their SHA-256 is still this";
   private static final String CREATED = "created-folder ";
 
   public InstalledHooks {
@@ -76,10 +77,14 @@ public record InstalledHooks(Map<String, String> files, List<Path> createdFolder
     return java.util.Optional.of(new InstalledHooks(files, created));
   }
 
-  /** The folders that creating {@code hooksDir} would make, outermost first (none when it exists). */
+  /**
+   * The folders that creating {@code hooksDir} would make, outermost first (none when it exists).
+   */
   static List<Path> missingFolders(Path hooksDir) {
     List<Path> missing = new ArrayList<>();
-    for (Path p = hooksDir; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+    for (Path p = hooksDir;
+        p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+        p = p.getParent()) {
       missing.add(0, p);
     }
     return missing;
@@ -104,7 +109,11 @@ public record InstalledHooks(Map<String, String> files, List<Path> createdFolder
     files.forEach((name, hash) -> s.append(hash).append("  ").append(name).append('\n'));
     Path tmp = hooksDir.resolve("." + MANIFEST + ".tmp");
     Files.writeString(tmp, s, StandardCharsets.UTF_8);
-    Files.move(tmp, hooksDir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        hooksDir.resolve(MANIFEST),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Removes what the manifest of {@code hooksDir} lists and is unchanged, then the manifest. */
@@ -116,8 +125,11 @@ public record InstalledHooks(Map<String, String> files, List<Path> createdFolder
       if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
-      if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || !sha256(Files.readAllBytes(f)).equals(e.getValue())) {
-        kept.add(f + " was changed since 'tailor hook install' wrote it: left in place, remove it yourself");
+      if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+          || !sha256(Files.readAllBytes(f)).equals(e.getValue())) {
+        kept.add(
+            f
+                + " was changed since 'tailor hook install' wrote it: left in place, remove it yourself");
         continue;
       }
       Files.delete(f);
@@ -140,8 +152,10 @@ public record InstalledHooks(Map<String, String> files, List<Path> createdFolder
         removed.add(folder);
       } catch (DirectoryNotEmptyException e) {
         if (keptFolders.stream().noneMatch(k -> k.startsWith(folder))) {
-          kept.add(folder + " (made by 'tailor hook install') holds files now (learned profiles, logs, other hooks): "
-              + "left in place");
+          kept.add(
+              folder
+                  + " (made by 'tailor hook install') holds files now (learned profiles, logs, other hooks): "
+                  + "left in place");
         }
         keptFolders.add(folder);
       }
@@ -158,7 +172,8 @@ public record InstalledHooks(Map<String, String> files, List<Path> createdFolder
     try (java.util.stream.Stream<Path> s = Files.list(folder)) {
       entries = s.limit(2).toList();
     }
-    if (entries.size() == 1 && entries.get(0).getFileName().toString().equals(dev.tailor.deploy.store.LogReserve.NAME)
+    if (entries.size() == 1
+        && entries.get(0).getFileName().toString().equals(dev.tailor.deploy.store.LogReserve.NAME)
         && Files.isRegularFile(entries.get(0), LinkOption.NOFOLLOW_LINKS)) {
       Files.delete(entries.get(0));
       removed.add(entries.get(0));

@@ -1,16 +1,16 @@
 package dev.tailor.deploy.hook;
 
-import dev.tailor.deploy.store.ProfileStore;
-import dev.tailor.deploy.store.StoreException;
 import dev.tailor.deploy.oci.OciState;
 import dev.tailor.deploy.runtime.ContainerRuntime;
+import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.deploy.store.StoreException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,66 +33,130 @@ public final class LearnHook {
   public static Outcome start(OciState state, ProfileStore store, Path launcher, Duration timeout) {
     Optional<String> name = state.annotation(HookFiles.LEARN_ANNOTATION);
     if (name.isEmpty()) {
-      return new Outcome(false, "container " + state.id() + " has no " + HookFiles.LEARN_ANNOTATION
-          + " annotation; not learning it");
+      return new Outcome(
+          false,
+          "container "
+              + state.id()
+              + " has no "
+              + HookFiles.LEARN_ANNOTATION
+              + " annotation; not learning it");
     }
     if (!ProfileStore.isValidProfileName(name.get())) {
-      return new Outcome(false, HookFiles.LEARN_ANNOTATION + "=" + ProfileStore.printable(name.get())
-          + " is not a profile name (only letters, digits, '.', '_', '-', not starting with '.'); container " + ProfileStore.printable(state.id())
-          + " runs without being learned");
+      return new Outcome(
+          false,
+          HookFiles.LEARN_ANNOTATION
+              + "="
+              + ProfileStore.printable(name.get())
+              + " is not a profile name (only letters, digits, '.', '_', '-', not starting with '.'); container "
+              + ProfileStore.printable(state.id())
+              + " runs without being learned");
     }
     if (!ProfileStore.isValidId(state.id())) {
-      return new Outcome(false, "container id " + ProfileStore.printable(state.id()) + " is not usable as a file name; not learning it");
+      return new Outcome(
+          false,
+          "container id "
+              + ProfileStore.printable(state.id())
+              + " is not usable as a file name; not learning it");
     }
     try {
       store.learnFolder(name.get());
       store.checkOwnFolders();
     } catch (StoreException e) {
-      return new Outcome(false, e.getMessage() + "; container " + state.id() + " runs without being learned");
+      return new Outcome(
+          false, e.getMessage() + "; container " + state.id() + " runs without being learned");
     }
     if (state.pid() <= 0 || !Files.isDirectory(Path.of("/proc", Integer.toString(state.pid())))) {
-      return new Outcome(false, "the OCI state names no running init process (pid " + state.pid()
-          + "); is this hook in the prestart stage? Container " + state.id() + " runs without being learned");
+      return new Outcome(
+          false,
+          "the OCI state names no running init process (pid "
+              + state.pid()
+              + "); is this hook in the prestart stage? Container "
+              + state.id()
+              + " runs without being learned");
     }
-    String runtime = ProcessHandle.current().parent().flatMap(p -> ContainerRuntime.ofProcess(p.pid()))
-        .map(ContainerRuntime::label).orElse("");
+    String runtime =
+        ProcessHandle.current()
+            .parent()
+            .flatMap(p -> ContainerRuntime.ofProcess(p.pid()))
+            .map(ContainerRuntime::label)
+            .orElse("");
     Process tracer;
     try {
       store.create();
-      Files.writeString(store.pending(state.id()), "0\n", StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      Files.writeString(
+          store.pending(state.id()),
+          "0\n",
+          StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
       if (Files.isSymbolicLink(store.log(state.id()))) {
-        throw new IOException(store.log(state.id()) + " is a symbolic link; the tracer's log is not written through it");
+        throw new IOException(
+            store.log(state.id())
+                + " is a symbolic link; the tracer's log is not written through it");
       }
-      List<String> argv = new ArrayList<>(List.of("setsid", launcher.toString(), "hook", "trace",
-          "--store", store.root().toString(), "--name", name.get(), "--pid", Integer.toString(state.pid()),
-          "--bundle", state.bundle(), "--id", state.id()));
+      List<String> argv =
+          new ArrayList<>(
+              List.of(
+                  "setsid",
+                  launcher.toString(),
+                  "hook",
+                  "trace",
+                  "--store",
+                  store.root().toString(),
+                  "--name",
+                  name.get(),
+                  "--pid",
+                  Integer.toString(state.pid()),
+                  "--bundle",
+                  state.bundle(),
+                  "--id",
+                  state.id()));
       if (!runtime.isEmpty()) {
         argv.add("--runtime");
         argv.add(runtime);
       }
-      tracer = new ProcessBuilder(argv)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(store.log(state.id()).toFile()))
-          .redirectErrorStream(true)
-          .start();
-      Files.writeString(store.pending(state.id()), tracer.pid() + "\n", StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      tracer =
+          new ProcessBuilder(argv)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(store.log(state.id()).toFile()))
+              .redirectErrorStream(true)
+              .start();
+      Files.writeString(
+          store.pending(state.id()),
+          tracer.pid() + "\n",
+          StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       clear(store, state.id());
-      return new Outcome(false, "cannot start tailor's tracer (" + e.getMessage() + "); container " + state.id()
-          + " runs without being learned");
+      return new Outcome(
+          false,
+          "cannot start tailor's tracer ("
+              + e.getMessage()
+              + "); container "
+              + state.id()
+              + " runs without being learned");
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (allTraced(state.pid())) {
-        return new Outcome(true, "learning container " + state.id().substring(0, Math.min(12, state.id().length()))
-            + " as " + store.folder(name.get()));
+        return new Outcome(
+            true,
+            "learning container "
+                + state.id().substring(0, Math.min(12, state.id().length()))
+                + " as "
+                + store.folder(name.get()));
       }
       if (!tracer.isAlive()) {
         clear(store, state.id());
-        return new Outcome(false, "tailor's tracer stopped before it attached: " + lastLine(store.log(state.id()))
-            + "; container " + state.id() + " runs without being learned");
+        return new Outcome(
+            false,
+            "tailor's tracer stopped before it attached: "
+                + lastLine(store.log(state.id()))
+                + "; container "
+                + state.id()
+                + " runs without being learned");
       }
       try {
         Thread.sleep(5);
@@ -103,8 +167,15 @@ public final class LearnHook {
     }
     tracer.destroy();
     clear(store, state.id());
-    return new Outcome(false, "tailor's tracer did not attach within " + timeout.toSeconds() + " s (see "
-        + store.log(state.id()) + "); container " + state.id() + " runs without being learned");
+    return new Outcome(
+        false,
+        "tailor's tracer did not attach within "
+            + timeout.toSeconds()
+            + " s (see "
+            + store.log(state.id())
+            + "); container "
+            + state.id()
+            + " runs without being learned");
   }
 
   /** Whether every thread of {@code pid} has a tracer ({@code TracerPid} in /proc). */
@@ -137,7 +208,8 @@ public final class LearnHook {
 
   private static Duration markerAge(Path marker) {
     try {
-      return Duration.between(Files.getLastModifiedTime(marker).toInstant(), java.time.Instant.now());
+      return Duration.between(
+          Files.getLastModifiedTime(marker).toInstant(), java.time.Instant.now());
     } catch (IOException e) {
       return Duration.ZERO;
     }
@@ -167,12 +239,13 @@ public final class LearnHook {
   }
 
   /**
-   * The poststop hook: waits until the tracer of container {@code id} has written its profile
-   * (its marker is gone, or its process is), at most {@code timeout}. Returns a line when it gave up.
+   * The poststop hook: waits until the tracer of container {@code id} has written its profile (its
+   * marker is gone, or its process is), at most {@code timeout}. Returns a line when it gave up.
    */
   public static Optional<String> awaitProfile(ProfileStore store, String id, Duration timeout) {
     if (!ProfileStore.isValidId(id)) {
-      return Optional.of("container id " + ProfileStore.printable(id) + " is not usable as a file name");
+      return Optional.of(
+          "container id " + ProfileStore.printable(id) + " is not usable as a file name");
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (Files.exists(store.pending(id))) {
@@ -180,15 +253,28 @@ public final class LearnHook {
       if (pid.orElse(-1L) == 0 && markerAge(store.pending(id)).toSeconds() > 30) {
         // The learn hook was stopped between writing its marker and starting the tracer.
         clear(store, id);
-        return Optional.of("tailor's tracer of container " + id + " never started; see " + store.log(id));
+        return Optional.of(
+            "tailor's tracer of container " + id + " never started; see " + store.log(id));
       }
-      if (pid.isPresent() && pid.get() > 0 && !ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
+      if (pid.isPresent()
+          && pid.get() > 0
+          && !ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
         clear(store, id);
-        return Optional.of("tailor's tracer of container " + id + " ended without writing a profile; see " + store.log(id));
+        return Optional.of(
+            "tailor's tracer of container "
+                + id
+                + " ended without writing a profile; see "
+                + store.log(id));
       }
       if (System.nanoTime() > deadline) {
-        return Optional.of("tailor's tracer of container " + id + " is still writing after " + timeout.toSeconds()
-            + " s; the profile appears in " + store.root() + " when it is done");
+        return Optional.of(
+            "tailor's tracer of container "
+                + id
+                + " is still writing after "
+                + timeout.toSeconds()
+                + " s; the profile appears in "
+                + store.root()
+                + " when it is done");
       }
       try {
         Thread.sleep(20);

@@ -7,16 +7,15 @@ import java.util.Optional;
 
 /**
  * One seccomp audit line of the kernel log ({@code /dev/kmsg}) for a call an {@code SCMP_ACT_LOG}
- * rule let run:
- * {@code 5,388,2183920299,-;audit: type=1326 audit(1796636258.599:104): auid=... pid=N comm="..."
- * exe="..." sig=0 arch=c000003e syscall=121 compat=0 ip=0x439419 code=0x7ffc0000}.
+ * rule let run: {@code 5,388,2183920299,-;audit: type=1326 audit(1796636258.599:104): auid=...
+ * pid=N comm="..." exe="..." sig=0 arch=c000003e syscall=121 compat=0 ip=0x439419 code=0x7ffc0000}.
  *
  * <p>The text is partly the workload's ({@code comm=}, {@code exe=}), so it is read defensively:
  * only records the kernel itself wrote (facility 0: a process writing to /dev/kmsg gets the user
  * facility), only {@code type=1326} with {@code code=0x7ffc0000} (SECCOMP_RET_LOG), and the numbers
- * from the fields the kernel writes after {@code exe=}. The kernel writes {@code comm} and {@code exe}
- * quoted only when they hold no space, quote or control byte (else as hex), so no field can hide
- * another; the first occurrence of each key counts.
+ * from the fields the kernel writes after {@code exe=}. The kernel writes {@code comm} and {@code
+ * exe} quoted only when they hold no space, quote or control byte (else as hex), so no field can
+ * hide another; the first occurrence of each key counts.
  *
  * @param bootMicros when the kernel logged it, in microseconds since boot (the record's own clock)
  * @param at the audit timestamp (wall clock)
@@ -56,8 +55,10 @@ public record AuditRecord(long bootMicros, Instant at, int pid, int auditArch, i
       String stamp = text.substring("audit: type=1326 audit(".length(), close);
       String seconds = stamp.substring(0, stamp.indexOf(':'));
       int dot = seconds.indexOf('.');
-      Instant at = Instant.ofEpochSecond(Long.parseLong(seconds.substring(0, dot)),
-          Long.parseLong(seconds.substring(dot + 1)) * 1_000_000L);
+      Instant at =
+          Instant.ofEpochSecond(
+              Long.parseLong(seconds.substring(0, dot)),
+              Long.parseLong(seconds.substring(dot + 1)) * 1_000_000L);
       Map<String, String> fields = new HashMap<>();
       for (String word : text.substring(close + 3).split(" ")) {
         int eq = word.indexOf('=');

@@ -29,7 +29,9 @@ final class CallerMemory {
   private final Memory remote = new Memory(16);
   private final byte[] linkBuf = new byte[PATH_MAX + 1];
 
-  /** The paths of a call, resolved; empty for calls that name none or whose paths cannot be read. */
+  /**
+   * The paths of a call, resolved; empty for calls that name none or whose paths cannot be read.
+   */
   List<String> paths(int pid, String syscall, long[] args, PathResolver resolver) {
     Optional<PathSyscall> row = SyscallModel.path(syscall);
     if (row.isEmpty()) {
@@ -37,11 +39,12 @@ final class CallerMemory {
     }
     List<String> out = new ArrayList<>(2);
     PathSyscall p = row.get();
-    boolean follow = switch (p.follow()) {
-      case ALWAYS -> true;
-      case NEVER -> false;
-      case UNLESS_NOFOLLOW -> p.flags() < 0 || (args[p.flags()] & AT_SYMLINK_NOFOLLOW) == 0;
-    };
+    boolean follow =
+        switch (p.follow()) {
+          case ALWAYS -> true;
+          case NEVER -> false;
+          case UNLESS_NOFOLLOW -> p.flags() < 0 || (args[p.flags()] & AT_SYMLINK_NOFOLLOW) == 0;
+        };
     path(pid, p, args, follow, resolver).ifPresent(out::add);
     if (p.second() != null && !out.isEmpty()) {
       path(pid, p.second(), args, false, resolver).ifPresent(out::add);
@@ -49,7 +52,8 @@ final class CallerMemory {
     return out;
   }
 
-  private Optional<String> path(int pid, PathSyscall p, long[] args, boolean follow, PathResolver resolver) {
+  private Optional<String> path(
+      int pid, PathSyscall p, long[] args, boolean follow, PathResolver resolver) {
     Optional<String> raw = string(pid, args[p.path()]);
     if (raw.isEmpty() || raw.get().isEmpty()) {
       return Optional.empty();
@@ -57,7 +61,8 @@ final class CallerMemory {
     String path = raw.get();
     if (!path.startsWith("/")) {
       int dirfd = p.dirfd() < 0 ? AT_FDCWD : (int) args[p.dirfd()];
-      Optional<String> base = dirfd == AT_FDCWD ? callerLink(pid, "cwd") : callerLink(pid, "fd/" + dirfd);
+      Optional<String> base =
+          dirfd == AT_FDCWD ? callerLink(pid, "cwd") : callerLink(pid, "fd/" + dirfd);
       if (base.isEmpty()) {
         return Optional.empty();
       }
@@ -102,8 +107,8 @@ final class CallerMemory {
   }
 
   /**
-   * The caller's working directory or a descriptor's path, as the caller sees it: the link in
-   * /proc names it from this process's root, so the caller's root is taken off the front.
+   * The caller's working directory or a descriptor's path, as the caller sees it: the link in /proc
+   * names it from this process's root, so the caller's root is taken off the front.
    */
   private Optional<String> callerLink(int pid, String what) {
     Optional<String> target = link("/proc/" + pid + "/" + what);

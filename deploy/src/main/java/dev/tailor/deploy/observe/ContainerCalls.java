@@ -14,8 +14,13 @@ import java.util.List;
  * @param capped whether it made more distinct calls than are kept one by one (the rest are counted
  *     by syscall name only)
  */
-public record ContainerCalls(ObservedContainer container, Instant started, boolean running, Instant ended,
-    List<SeenCall> calls, boolean capped) {
+public record ContainerCalls(
+    ObservedContainer container,
+    Instant started,
+    boolean running,
+    Instant ended,
+    List<SeenCall> calls,
+    boolean capped) {
   public ContainerCalls {
     calls = List.copyOf(calls);
   }

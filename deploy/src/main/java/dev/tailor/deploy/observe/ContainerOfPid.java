@@ -31,15 +31,15 @@ import java.util.regex.Pattern;
  *   <li>Docker: {@code DOCKER_ROOT/containers/ID/config.v2.json} (what {@code docker inspect}
  *       shows): the label {@code io.tailor.observe=NAME} ({@code docker run --label}), the
  *       container's name, its command;
- *   <li>other runtimes: the OCI bundle's {@code config.json} where podman (its {@code userdata}) and
- *       containerd (its task folders) keep it: the annotation {@code io.tailor.observe=NAME}, its
- *       command;
+ *   <li>other runtimes: the OCI bundle's {@code config.json} where podman (its {@code userdata})
+ *       and containerd (its task folders) keep it: the annotation {@code io.tailor.observe=NAME},
+ *       its command;
  *   <li>else the store's {@code bindings.json}: the first rule that matches the labels or
  *       annotations and command, when it is in observe mode.
  * </ul>
  *
- * A process that has already exited cannot be placed (its /proc entry is gone): the observer counts it.
- * Everything read here is the container's own text, so it only ever selects among the store's
+ * A process that has already exited cannot be placed (its /proc entry is gone): the observer counts
+ * it. Everything read here is the container's own text, so it only ever selects among the store's
  * profile names ({@link ProfileStore#isValidProfileName}); it never names a path.
  */
 public final class ContainerOfPid {
@@ -66,10 +66,14 @@ public final class ContainerOfPid {
 
   /** The usual places on a host: Docker, podman (root), containerd and Docker's containerd. */
   public static ContainerOfPid onThisHost(ProfileStore store) {
-    return new ContainerOfPid(Path.of("/proc"), Path.of("/var/lib/docker"), List.of(
-        Path.of("/var/lib/containers/storage/overlay-containers"),
-        Path.of("/run/containerd/io.containerd.runtime.v2.task"),
-        Path.of("/run/docker/containerd/daemon/io.containerd.runtime.v2.task")), store);
+    return new ContainerOfPid(
+        Path.of("/proc"),
+        Path.of("/var/lib/docker"),
+        List.of(
+            Path.of("/var/lib/containers/storage/overlay-containers"),
+            Path.of("/run/containerd/io.containerd.runtime.v2.task"),
+            Path.of("/run/docker/containerd/daemon/io.containerd.runtime.v2.task")),
+        store);
   }
 
   /** The container id in the cgroup of process {@code pid}, if it is in a container. */
@@ -104,7 +108,8 @@ public final class ContainerOfPid {
     Map<String, String> labels = new TreeMap<>();
     List<String> args = new ArrayList<>();
     String name = id.substring(0, 12);
-    Optional<JsonNode> docker = json(dockerRoot.resolve("containers").resolve(id).resolve("config.v2.json"));
+    Optional<JsonNode> docker =
+        json(dockerRoot.resolve("containers").resolve(id).resolve("config.v2.json"));
     if (docker.isPresent()) {
       JsonNode c = docker.get();
       strings(c.path("Config").path("Labels"), labels);
@@ -135,7 +140,8 @@ public final class ContainerOfPid {
       }
     }
     String finalName = name;
-    return profile.filter(ProfileStore::isValidProfileName)
+    return profile
+        .filter(ProfileStore::isValidProfileName)
         .map(p -> new ObservedContainer(id, p, finalName, ObservedContainer.KERNEL_LOG));
   }
 

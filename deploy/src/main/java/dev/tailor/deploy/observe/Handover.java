@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a runtime sends with a container's seccomp notify fd: runc writes the runtime-spec's
- * {@code ContainerProcessState} ({@code ociVersion, fds, pid, metadata, state}), whose {@code
- * state} is the container's OCI state; a bare OCI state is read too. The container's profile is
- * the annotation {@value #OBSERVE} (what the precreate hook sets in observe mode), else
- * {@value #PROFILE}, else the {@code metadata} (the profile's {@code listenerMetadata}), else the
+ * What a runtime sends with a container's seccomp notify fd: runc writes the runtime-spec's {@code
+ * ContainerProcessState} ({@code ociVersion, fds, pid, metadata, state}), whose {@code state} is
+ * the container's OCI state; a bare OCI state is read too. The container's profile is the
+ * annotation {@value #OBSERVE} (what the precreate hook sets in observe mode), else {@value
+ * #PROFILE}, else the {@code metadata} (the profile's {@code listenerMetadata}), else the
  * container's id. All of it is untrusted text.
  *
  * @param state the container's OCI state
@@ -25,13 +25,20 @@ import java.util.Optional;
 record Handover(OciState state, int pid, int seccompFd, String metadata) {
   /** The annotation that names the profile a container is observed against. */
   static final String OBSERVE = "io.tailor.observe";
+
   /** The annotation that names a container's profile in enforce mode. */
   static final String PROFILE = "io.tailor.profile";
+
   /** runtime-spec's name of the seccomp notify fd in {@code fds}. */
   static final String SECCOMP_FD = "seccompFd";
+
   /** Annotations runtimes set to the name people gave a container. */
-  private static final List<String> NAME_ANNOTATIONS = List.of(
-      "io.kubernetes.container.name", "io.kubernetes.cri-o.ContainerName", "nerdctl/name", "io.podman.annotations.name");
+  private static final List<String> NAME_ANNOTATIONS =
+      List.of(
+          "io.kubernetes.container.name",
+          "io.kubernetes.cri-o.ContainerName",
+          "nerdctl/name",
+          "io.podman.annotations.name");
 
   static Handover parse(byte[] json) throws OciException {
     JsonNode root = OciJson.read(json, "the container state a runtime sent");
@@ -41,12 +48,18 @@ record Handover(OciState state, int pid, int seccompFd, String metadata) {
     String metadata = "";
     int pid;
     if (stateNode.isObject()) {
-      state = OciState.parse(stateNode.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      state =
+          OciState.parse(stateNode.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       List<String> fds = new ArrayList<>();
       root.path("fds").forEach(f -> fds.add(f.asText("")));
       seccompFd = fds.indexOf(SECCOMP_FD);
       if (seccompFd < 0) {
-        throw new OciException("the runtime sent no " + SECCOMP_FD + " (fds: " + ProfileStore.printable(fds.toString()) + ")");
+        throw new OciException(
+            "the runtime sent no "
+                + SECCOMP_FD
+                + " (fds: "
+                + ProfileStore.printable(fds.toString())
+                + ")");
       }
       metadata = root.path("metadata").asText("");
       pid = root.path("pid").asInt(state.pid());
@@ -66,13 +79,19 @@ record Handover(OciState state, int pid, int seccompFd, String metadata) {
     if (!ProfileStore.isValidId(id)) {
       throw new OciException("container id '" + ProfileStore.printable(id) + "' is not a valid id");
     }
-    String profile = fixedProfile.or(() -> state.annotation(OBSERVE))
-        .or(() -> state.annotation(PROFILE))
-        .or(() -> metadataProfile())
-        .orElse(id);
+    String profile =
+        fixedProfile
+            .or(() -> state.annotation(OBSERVE))
+            .or(() -> state.annotation(PROFILE))
+            .or(() -> metadataProfile())
+            .orElse(id);
     if (!ProfileStore.isValidProfileName(profile)) {
-      throw new OciException("container " + id + " names profile '" + ProfileStore.printable(profile)
-          + "', which is not a valid profile name");
+      throw new OciException(
+          "container "
+              + id
+              + " names profile '"
+              + ProfileStore.printable(profile)
+              + "', which is not a valid profile name");
     }
     String name = id;
     for (String a : NAME_ANNOTATIONS) {
@@ -87,7 +106,8 @@ record Handover(OciState state, int pid, int seccompFd, String metadata) {
 
   /** {@code listenerMetadata} as a profile name: {@code NAME} or {@code io.tailor.observe=NAME}. */
   private Optional<String> metadataProfile() {
-    String m = metadata.startsWith(OBSERVE + "=") ? metadata.substring(OBSERVE.length() + 1) : metadata;
+    String m =
+        metadata.startsWith(OBSERVE + "=") ? metadata.substring(OBSERVE.length() + 1) : metadata;
     return m.isEmpty() ? Optional.empty() : Optional.of(m);
   }
 }

@@ -15,13 +15,13 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Observe mode for runtimes without {@code listenerPath} (Docker, Kubernetes Localhost profiles):
- * a container runs the log variant of its profile ({@code seccomp.observe.json}, {@code tailor
- * export --observe}), so each call the profile lacks runs and the kernel writes a seccomp audit
- * line; this reads those lines from {@code /dev/kmsg}, places each process in its container while
- * it lives ({@link ContainerOfPid}), names the call through libseccomp, and writes what it saw to
- * the profile's observed folder, as the notify agent does. The kernel log has no argument values
- * or paths, so the observed calls are names only.
+ * Observe mode for runtimes without {@code listenerPath} (Docker, Kubernetes Localhost profiles): a
+ * container runs the log variant of its profile ({@code seccomp.observe.json}, {@code tailor export
+ * --observe}), so each call the profile lacks runs and the kernel writes a seccomp audit line; this
+ * reads those lines from {@code /dev/kmsg}, places each process in its container while it lives
+ * ({@link ContainerOfPid}), names the call through libseccomp, and writes what it saw to the
+ * profile's observed folder, as the notify agent does. The kernel log has no argument values or
+ * paths, so the observed calls are names only.
  */
 public final class KernelLogObserver {
   private final ContainerOfPid containers;
@@ -38,7 +38,10 @@ public final class KernelLogObserver {
    * @param sinceBootMicros lines the kernel logged before this (microseconds since boot) are old:
    *     their pids may belong to other processes by now
    */
-  public KernelLogObserver(ContainerOfPid containers, Function<String, Path> folders, long sinceBootMicros,
+  public KernelLogObserver(
+      ContainerOfPid containers,
+      Function<String, Path> folders,
+      long sinceBootMicros,
       PrintWriter log) {
     this.containers = containers;
     this.folders = folders;
@@ -48,10 +51,11 @@ public final class KernelLogObserver {
 
   /** Microseconds since boot now, the clock of /dev/kmsg records ({@code /proc/uptime}). */
   public static long bootMicrosNow() throws IOException {
-    String up = Files.readString(Path.of("/proc/uptime"), StandardCharsets.US_ASCII).trim().split(" ")[0];
+    String up =
+        Files.readString(Path.of("/proc/uptime"), StandardCharsets.US_ASCII).trim().split(" ")[0];
     int dot = up.indexOf('.');
-    return Long.parseLong(up.substring(0, dot)) * 1_000_000L + Long.parseLong((up.substring(dot + 1) + "000000")
-        .substring(0, 6));
+    return Long.parseLong(up.substring(0, dot)) * 1_000_000L
+        + Long.parseLong((up.substring(dot + 1) + "000000").substring(0, 6));
   }
 
   /** The calls seen so far. */
@@ -82,23 +86,37 @@ public final class KernelLogObserver {
     }
     if (started.add(c.get().id())) {
       observations.started(c.get(), a.at());
-      say("observing container " + c.get().name() + " against profile " + c.get().profile() + " (kernel log)");
+      say(
+          "observing container "
+              + c.get().name()
+              + " against profile "
+              + c.get().profile()
+              + " (kernel log)");
     }
     if (observations.add(ObservedCall.named(c.get(), name, a.at()))) {
-      say("container " + c.get().name() + ": " + name + " (not in profile " + c.get().profile() + ")");
+      say(
+          "container "
+              + c.get().name()
+              + ": "
+              + name
+              + " (not in profile "
+              + c.get().profile()
+              + ")");
     }
     return true;
   }
 
   private String name(int arch, int nr) {
     long key = ((long) arch << 32) | (nr & 0xffffffffL);
-    return names.computeIfAbsent(key, k -> {
-      try {
-        return SyscallTable.nameOn(arch, nr).orElse("syscall_0x" + Integer.toHexString(nr));
-      } catch (SeccompException e) {
-        return "syscall_0x" + Integer.toHexString(nr);
-      }
-    });
+    return names.computeIfAbsent(
+        key,
+        k -> {
+          try {
+            return SyscallTable.nameOn(arch, nr).orElse("syscall_0x" + Integer.toHexString(nr));
+          } catch (SeccompException e) {
+            return "syscall_0x" + Integer.toHexString(nr);
+          }
+        });
   }
 
   private void restore(String profile) {
@@ -122,9 +140,14 @@ public final class KernelLogObserver {
     }
   }
 
-  /** Lines that named a process no longer alive or in no container, and containers not in observe mode. */
+  /**
+   * Lines that named a process no longer alive or in no container, and containers not in observe
+   * mode.
+   */
   public String counts() {
-    return unplaced + " audit lines of processes in no container or already gone, " + outsideObserveMode
+    return unplaced
+        + " audit lines of processes in no container or already gone, "
+        + outsideObserveMode
         + " of containers not in observe mode";
   }
 

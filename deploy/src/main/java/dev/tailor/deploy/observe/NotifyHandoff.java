@@ -33,6 +33,7 @@ public final class NotifyHandoff {
     message.put("metadata", "");
     message.set("state", state);
     int fd = UnixSocket.connect(socket);
-    return new SeccompFilter.Handoff(fd, json.writeValueAsString(message).getBytes(StandardCharsets.UTF_8));
+    return new SeccompFilter.Handoff(
+        fd, json.writeValueAsString(message).getBytes(StandardCharsets.UTF_8));
   }
 }

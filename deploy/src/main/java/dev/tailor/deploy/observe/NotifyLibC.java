@@ -30,10 +30,13 @@ interface NotifyLibC extends Library {
 
   /** {@code _IOWR('!', 0, struct seccomp_notif)} (80 bytes). */
   long SECCOMP_IOCTL_NOTIF_RECV = 0xC0502100L;
+
   /** {@code _IOWR('!', 1, struct seccomp_notif_resp)} (24 bytes). */
   long SECCOMP_IOCTL_NOTIF_SEND = 0xC0182101L;
+
   /** {@code _IOW('!', 2, __u64)}. */
   long SECCOMP_IOCTL_NOTIF_ID_VALID = 0x40082102L;
+
   int SECCOMP_USER_NOTIF_FLAG_CONTINUE = 1;
   int NOTIF_SIZE = 80;
   int RESP_SIZE = 24;
@@ -58,5 +61,6 @@ interface NotifyLibC extends Library {
 
   int close(int fd);
 
-  long process_vm_readv(int pid, Pointer local, long localCount, Pointer remote, long remoteCount, long flags);
+  long process_vm_readv(
+      int pid, Pointer local, long localCount, Pointer remote, long remoteCount, long flags);
 }

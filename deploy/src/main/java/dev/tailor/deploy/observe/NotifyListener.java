@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * Answers one container's seccomp notifications: for each call its profile lacks, reads the
- * paths it names, checks the notification is still live, lets the call run
- * ({@code SECCOMP_USER_NOTIF_FLAG_CONTINUE}) and records it. Ends when the container's processes
- * are gone (the fd reports POLLHUP) or the agent stops. Nothing the container does reaches other
- * containers: each has its own listener and thread, and errors end only this one.
+ * Answers one container's seccomp notifications: for each call its profile lacks, reads the paths
+ * it names, checks the notification is still live, lets the call run ({@code
+ * SECCOMP_USER_NOTIF_FLAG_CONTINUE}) and records it. Ends when the container's processes are gone
+ * (the fd reports POLLHUP) or the agent stops. Nothing the container does reaches other containers:
+ * each has its own listener and thread, and errors end only this one.
  */
 final class NotifyListener implements Runnable {
   private static final NotifyLibC C = NotifyLibC.INSTANCE;
@@ -43,8 +43,15 @@ final class NotifyListener implements Runnable {
   private final CallerMemory memory = new CallerMemory();
   private boolean foreignSeen;
 
-  NotifyListener(int fd, ObservedContainer container, PathResolver resolver, Observations observations,
-      IntFunction<String> syscallNames, int nativeArch, Events events, java.util.function.BooleanSupplier stopping) {
+  NotifyListener(
+      int fd,
+      ObservedContainer container,
+      PathResolver resolver,
+      Observations observations,
+      IntFunction<String> syscallNames,
+      int nativeArch,
+      Events events,
+      java.util.function.BooleanSupplier stopping) {
     this.fd = fd;
     this.container = container;
     this.resolver = resolver;
@@ -80,7 +87,9 @@ final class NotifyListener implements Runnable {
         notif.clear(); // the kernel refuses a receive buffer that is not zeroed
         if (C.ioctl(fd, NotifyLibC.SECCOMP_IOCTL_NOTIF_RECV, notif) != 0) {
           int errno = Native.getLastError();
-          if (errno == NotifyLibC.ENOENT || errno == NotifyLibC.EINTR || errno == NotifyLibC.EAGAIN) {
+          if (errno == NotifyLibC.ENOENT
+              || errno == NotifyLibC.EINTR
+              || errno == NotifyLibC.EAGAIN) {
             continue; // the caller went away (a signal, its death) before we took the call
           }
           throw new IOException("cannot receive a notification (errno " + errno + ")");
@@ -92,7 +101,10 @@ final class NotifyListener implements Runnable {
     }
   }
 
-  /** struct seccomp_notif {u64 id; u32 pid; u32 flags; struct seccomp_data {int nr; u32 arch; u64 ip; u64 args[6];}}. */
+  /**
+   * struct seccomp_notif {u64 id; u32 pid; u32 flags; struct seccomp_data {int nr; u32 arch; u64
+   * ip; u64 args[6];}}.
+   */
   private void handle(Memory notif, Memory resp, Memory id, long[] args) throws IOException {
     long notifId = notif.getLong(0);
     int pid = notif.getInt(8);
@@ -121,11 +133,15 @@ final class NotifyListener implements Runnable {
       }
     }
     if (arch != nativeArch) {
-      // Another architecture's numbers (a 32-bit program) name other calls: not recorded, said once.
+      // Another architecture's numbers (a 32-bit program) name other calls: not recorded, said
+      // once.
       if (!foreignSeen) {
         foreignSeen = true;
-        events.unrecorded(container, "calls of architecture 0x" + Integer.toHexString(arch)
-            + " (a 32-bit program?) are let run but not recorded");
+        events.unrecorded(
+            container,
+            "calls of architecture 0x"
+                + Integer.toHexString(arch)
+                + " (a 32-bit program?) are let run but not recorded");
       }
       return;
     }

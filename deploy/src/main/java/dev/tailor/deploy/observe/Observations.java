@@ -17,19 +17,23 @@ import java.util.TreeSet;
 /**
  * The calls containers in observe mode made that their profiles lack, each distinct call once per
  * container and profile with a count. Every source (the notify agent, the kernel-log reader) adds
- * to one of these; {@link ObservedFolder} writes it out. Thread-safe: one lock, held only to
- * update counts, never while reading a container's memory or writing files.
+ * to one of these; {@link ObservedFolder} writes it out. Thread-safe: one lock, held only to update
+ * counts, never while reading a container's memory or writing files.
  */
 public final class Observations {
   /**
-   * The most distinct calls kept one by one per container: a container making up file names
-   * (mkdir of random names) would otherwise grow the agent's memory without bound. Past it, calls
-   * are counted by syscall name only.
+   * The most distinct calls kept one by one per container: a container making up file names (mkdir
+   * of random names) would otherwise grow the agent's memory without bound. Past it, calls are
+   * counted by syscall name only.
    */
   public static final int MAX_CALLS_PER_CONTAINER = 1024;
 
-  /** The bits of open's flags that say what the open does to the file (access, create, truncate, append, directory). */
-  private static final long OPEN_KIND_BITS = 03 | 0100 | 01000 | 02000 | 0200000 | 020000000 | 010000000;
+  /**
+   * The bits of open's flags that say what the open does to the file (access, create, truncate,
+   * append, directory).
+   */
+  private static final long OPEN_KIND_BITS =
+      03 | 0100 | 01000 | 02000 | 0200000 | 020000000 | 010000000;
 
   private static final class Seen {
     final String syscall;
@@ -39,7 +43,13 @@ public final class Observations {
     final Instant first;
     Instant last;
 
-    Seen(String syscall, List<Long> args, List<String> paths, long count, Instant first, Instant last) {
+    Seen(
+        String syscall,
+        List<Long> args,
+        List<String> paths,
+        long count,
+        Instant first,
+        Instant last) {
       this.syscall = syscall;
       this.args = args;
       this.paths = paths;
@@ -66,6 +76,7 @@ public final class Observations {
 
   /** profile -> container id -> what it did. */
   private final Map<String, Map<String, Tracked>> profiles = new TreeMap<>();
+
   private final Set<String> changed = new TreeSet<>();
   private final int maxCalls;
 
@@ -77,7 +88,10 @@ public final class Observations {
     this.maxCalls = maxCalls;
   }
 
-  /** Starts observing {@code container} (a runtime handed over its notify fd, or its first log line). */
+  /**
+   * Starts observing {@code container} (a runtime handed over its notify fd, or its first log
+   * line).
+   */
   public synchronized void started(ObservedContainer container, Instant at) {
     Tracked t = tracked(container, at);
     t.running = true;
@@ -171,19 +185,26 @@ public final class Observations {
    */
   public synchronized void restore(ProfileObservations earlier) {
     for (ContainerCalls c : earlier.containers()) {
-      Tracked t = profiles.computeIfAbsent(earlier.profile(), k -> new LinkedHashMap<>())
-          .computeIfAbsent(c.container().id(), k -> {
-            Tracked n = new Tracked(c.container(), c.started());
-            n.ended = c.ended();
-            return n;
-          });
+      Tracked t =
+          profiles
+              .computeIfAbsent(earlier.profile(), k -> new LinkedHashMap<>())
+              .computeIfAbsent(
+                  c.container().id(),
+                  k -> {
+                    Tracked n = new Tracked(c.container(), c.started());
+                    n.ended = c.ended();
+                    return n;
+                  });
       t.capped |= c.capped();
       for (SeenCall s : c.calls()) {
-        String key = s.args().isEmpty() && s.paths().isEmpty() && c.capped() ? s.syscall() + "\0*"
-            : key(s.syscall(), s.args(), s.paths());
+        String key =
+            s.args().isEmpty() && s.paths().isEmpty() && c.capped()
+                ? s.syscall() + "\0*"
+                : key(s.syscall(), s.args(), s.paths());
         Seen mine = t.calls.get(key);
         if (mine == null) {
-          t.calls.put(key, new Seen(s.syscall(), s.args(), s.paths(), s.count(), s.first(), s.last()));
+          t.calls.put(
+              key, new Seen(s.syscall(), s.args(), s.paths(), s.count(), s.first(), s.last()));
         } else {
           mine.count += s.count();
           if (s.last().isAfter(mine.last)) {
@@ -211,12 +232,18 @@ public final class Observations {
     for (Seen s : t.calls.values()) {
       calls.add(new SeenCall(s.syscall, s.args, s.paths, s.count, s.first, s.last));
     }
-    calls.sort(Comparator.comparing(SeenCall::syscall).thenComparing(s -> String.join("\0", s.paths()))
-        .thenComparing(SeenCall::first));
-    return new ContainerCalls(t.container, t.started, t.running, t.running ? t.started : t.ended, calls, t.capped);
+    calls.sort(
+        Comparator.comparing(SeenCall::syscall)
+            .thenComparing(s -> String.join("\0", s.paths()))
+            .thenComparing(SeenCall::first));
+    return new ContainerCalls(
+        t.container, t.started, t.running, t.running ? t.started : t.ended, calls, t.capped);
   }
 
-  /** What makes two calls the same call: the syscall, its paths, and the argument values a profile can filter on. */
+  /**
+   * What makes two calls the same call: the syscall, its paths, and the argument values a profile
+   * can filter on.
+   */
   static String key(ObservedCall call) {
     return key(call.syscall(), call.args(), call.paths());
   }
@@ -230,14 +257,16 @@ public final class Observations {
       for (ArgFilter f : SyscallModel.filters(syscall)) {
         k.append('\0').append(f.index()).append('=').append(f.normalize(args.get(f.index())));
       }
-      openFlagsIndex(syscall).ifPresent(i -> k.append("\0flags=").append(args.get(i) & OPEN_KIND_BITS));
+      openFlagsIndex(syscall)
+          .ifPresent(i -> k.append("\0flags=").append(args.get(i) & OPEN_KIND_BITS));
     }
     return k.toString();
   }
 
   /** The argument holding open's flags, for the calls that take them as a register. */
   static java.util.Optional<Integer> openFlagsIndex(String syscall) {
-    return SyscallModel.path(syscall).filter(PathSyscall::opens)
+    return SyscallModel.path(syscall)
+        .filter(PathSyscall::opens)
         .filter(p -> !p.name().equals("creat") && !p.name().equals("openat2"))
         .map(p -> p.path() + 1);
   }

@@ -39,8 +39,10 @@ import java.util.function.Function;
 public final class ObserveAgent implements AutoCloseable {
   /** The most bytes a runtime's message may have (runc's state is a few kilobytes). */
   static final int MAX_MESSAGE = 1 << 20;
+
   /** How long a runtime has to send its message and close the connection. */
   static final int HANDOVER_MILLIS = 5000;
+
   /** The most containers observed at once; more are refused (their notified calls then fail). */
   static final int MAX_CONTAINERS = 1024;
 
@@ -54,8 +56,12 @@ public final class ObserveAgent implements AutoCloseable {
    * @param status where the list of containers in observe mode is kept, or empty
    * @param flushEvery how often changed observations are written
    */
-  public record Settings(Path socket, Function<String, Path> folders, Optional<String> fixedProfile,
-      Optional<Path> status, Duration flushEvery) {}
+  public record Settings(
+      Path socket,
+      Function<String, Path> folders,
+      Optional<String> fixedProfile,
+      Optional<Path> status,
+      Duration flushEvery) {}
 
   private final Settings settings;
   private final Observations observations = new Observations();
@@ -75,17 +81,18 @@ public final class ObserveAgent implements AutoCloseable {
     SyscallTable table = SyscallTable.forNativeArch();
     this.nativeArch = table.auditArch();
     String[] cache = new String[1024];
-    this.names = nr -> {
-      if (nr < 0 || nr >= cache.length) {
-        return table.nameOf(nr).orElse("");
-      }
-      String n = cache[nr];
-      if (n == null) {
-        n = table.nameOf(nr).orElse("");
-        cache[nr] = n;
-      }
-      return n;
-    };
+    this.names =
+        nr -> {
+          if (nr < 0 || nr >= cache.length) {
+            return table.nameOf(nr).orElse("");
+          }
+          String n = cache[nr];
+          if (n == null) {
+            n = table.nameOf(nr).orElse("");
+            cache[nr] = n;
+          }
+          return n;
+        };
   }
 
   /** The calls observed so far (for tests and the status list). */
@@ -94,8 +101,8 @@ public final class ObserveAgent implements AutoCloseable {
   }
 
   /**
-   * Binds the socket (a stale socket file left by an agent that died is replaced; a live one is
-   * an error) and starts writing observations periodically.
+   * Binds the socket (a stale socket file left by an agent that died is replaced; a live one is an
+   * error) and starts writing observations periodically.
    */
   public void start() throws IOException {
     Path socket = settings.socket();
@@ -103,7 +110,10 @@ public final class ObserveAgent implements AutoCloseable {
     if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
       try {
         UnixSocket.close(UnixSocket.connect(socket));
-        throw new IOException("another agent is listening at " + socket + "; stop it first, or give another --socket");
+        throw new IOException(
+            "another agent is listening at "
+                + socket
+                + "; stop it first, or give another --socket");
       } catch (IOException e) {
         if (e.getMessage().startsWith("another agent")) {
           throw e;
@@ -145,7 +155,10 @@ public final class ObserveAgent implements AutoCloseable {
     stopping = true;
   }
 
-  /** Waits up to {@code timeout} for every container to end (tailor enforce --observe, once its child exited). */
+  /**
+   * Waits up to {@code timeout} for every container to end (tailor enforce --observe, once its
+   * child exited).
+   */
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (active.get() > 0 && System.nanoTime() < end) {
@@ -191,21 +204,41 @@ public final class ObserveAgent implements AutoCloseable {
       }
       if (active.incrementAndGet() > MAX_CONTAINERS) {
         active.decrementAndGet();
-        say("refused container " + c.id() + ": already observing " + MAX_CONTAINERS + " containers");
+        say(
+            "refused container "
+                + c.id()
+                + ": already observing "
+                + MAX_CONTAINERS
+                + " containers");
         return;
       }
       int fd = notifyFd;
       notifyFd = -1;
       restoreOnce(c.profile());
       if (!Files.isDirectory(settings.folders().apply(c.profile()).getParent())) {
-        say("container " + c.name() + " names profile " + c.profile() + ", which has no folder here: its calls go to "
-            + settings.folders().apply(c.profile()) + " all the same");
+        say(
+            "container "
+                + c.name()
+                + " names profile "
+                + c.profile()
+                + ", which has no folder here: its calls go to "
+                + settings.folders().apply(c.profile())
+                + " all the same");
       }
       observations.started(c, Instant.now());
-      say("observing container " + c.name() + (c.name().equals(c.id()) ? "" : " (" + c.id() + ")") + " against profile "
-          + c.profile() + " (pid " + h.pid() + ")");
+      say(
+          "observing container "
+              + c.name()
+              + (c.name().equals(c.id()) ? "" : " (" + c.id() + ")")
+              + " against profile "
+              + c.profile()
+              + " (pid "
+              + h.pid()
+              + ")");
       writeStatus();
-      new NotifyListener(fd, c, resolver(h), observations, names, nativeArch, events(), () -> stopping).run();
+      new NotifyListener(
+              fd, c, resolver(h), observations, names, nativeArch, events(), () -> stopping)
+          .run();
     } catch (IOException | RuntimeException e) {
       say("a connection failed: " + ProfileStore.printable(String.valueOf(e.getMessage())));
     } finally {
@@ -218,8 +251,16 @@ public final class ObserveAgent implements AutoCloseable {
     return new NotifyListener.Events() {
       @Override
       public void firstCall(ObservedCall call) {
-        say("container " + call.container().name() + " (profile " + call.container().profile() + "): new call "
-            + call.syscall() + (call.paths().isEmpty() ? "" : " " + ProfileStore.printable(String.join(" -> ", call.paths()))));
+        say(
+            "container "
+                + call.container().name()
+                + " (profile "
+                + call.container().profile()
+                + "): new call "
+                + call.syscall()
+                + (call.paths().isEmpty()
+                    ? ""
+                    : " " + ProfileStore.printable(String.join(" -> ", call.paths()))));
       }
 
       @Override
@@ -230,14 +271,21 @@ public final class ObserveAgent implements AutoCloseable {
       @Override
       public void ended(ObservedContainer container, String why) {
         active.decrementAndGet();
-        say("container " + container.name() + " ended" + (why.isEmpty() ? "" : " (" + ProfileStore.printable(why) + ")"));
+        say(
+            "container "
+                + container.name()
+                + " ended"
+                + (why.isEmpty() ? "" : " (" + ProfileStore.printable(why) + ")"));
         write(container.profile());
         writeStatus();
       }
     };
   }
 
-  /** Symlinks resolved as the container sees them where its bundle says how, else on the host (enforce --observe). */
+  /**
+   * Symlinks resolved as the container sees them where its bundle says how, else on the host
+   * (enforce --observe).
+   */
   private static PathResolver resolver(Handover h) {
     String bundle = h.state().bundle();
     if (bundle.isEmpty()) {
@@ -255,7 +303,9 @@ public final class ObserveAgent implements AutoCloseable {
     byte[] buf = new byte[64];
     byte[] name = ("/proc/self/fd/" + fd + "\0").getBytes(StandardCharsets.US_ASCII);
     long n = LibC.INSTANCE.readlink(name, buf, buf.length);
-    return n > 0 && new String(buf, 0, (int) n, StandardCharsets.US_ASCII).equals("anon_inode:seccomp notify");
+    return n > 0
+        && new String(buf, 0, (int) n, StandardCharsets.US_ASCII)
+            .equals("anon_inode:seccomp notify");
   }
 
   /** Adds what an earlier agent wrote for {@code profile}, the first time this agent sees it. */

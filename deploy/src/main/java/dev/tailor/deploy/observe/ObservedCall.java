@@ -8,14 +8,15 @@ import java.util.List;
  *
  * @param container who made it
  * @param syscall the syscall's name (libseccomp's name for its number)
- * @param args the six argument registers as the kernel passed them, or empty where the source
- *     does not see them (the kernel log)
- * @param paths the absolute paths the call names, as the container sees them (one char per
- *     byte, as tailor's recordings hold paths): none, one, or two (rename, link); empty where
- *     they could not be read
+ * @param args the six argument registers as the kernel passed them, or empty where the source does
+ *     not see them (the kernel log)
+ * @param paths the absolute paths the call names, as the container sees them (one char per byte, as
+ *     tailor's recordings hold paths): none, one, or two (rename, link); empty where they could not
+ *     be read
  * @param at when it was seen
  */
-public record ObservedCall(ObservedContainer container, String syscall, List<Long> args, List<String> paths, Instant at) {
+public record ObservedCall(
+    ObservedContainer container, String syscall, List<Long> args, List<String> paths, Instant at) {
   public ObservedCall {
     if (syscall.isEmpty()) {
       throw new IllegalArgumentException("no syscall name");

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tailor.deploy.store.FolderSwap;
 import dev.tailor.deploy.store.ProfileStore;
-import dev.tailor.generator.report.Report;
 import dev.tailor.generator.seccomp.SeccompGenerator;
 import dev.tailor.generator.seccomp.SeccompJson;
 import dev.tailor.generator.seccomp.SeccompOptions;
@@ -45,14 +44,20 @@ import java.util.function.UnaryOperator;
 public final class ObservedFolder {
   /** The folder below a profile's folder that observe mode writes. */
   public static final String FOLDER = "observed";
+
   /** The agent's own tally of the calls, per container. */
   public static final String STATE_FILE = "observed.json";
-  /** Where an {@code observed.json} that could not be read is kept, instead of being overwritten. */
+
+  /**
+   * Where an {@code observed.json} that could not be read is kept, instead of being overwritten.
+   */
   static final String UNREADABLE_FILE = "observed.unreadable.json";
+
   private static final int STATE_VERSION = 1;
   private static final long MAX_STATE = 64L << 20;
 
-  private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   private ObservedFolder() {}
 
@@ -65,21 +70,26 @@ public final class ObservedFolder {
    * Writes {@code observed} as the profile folder {@code folder}, replacing what it held; the
    * recording is named {@code name} (the profile's name, so that merge keeps it).
    */
-  public static void write(Path folder, String name, ProfileObservations observed) throws IOException {
+  public static void write(Path folder, String name, ProfileObservations observed)
+      throws IOException {
     Recording recording = recording(name, observed);
     SeccompResult seccomp;
     try {
       seccomp = SeccompGenerator.generate(recording, SeccompOptions.DEFAULT);
     } catch (SeccompException e) {
-      throw new IOException("cannot write the seccomp profile of " + folder + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot write the seccomp profile of " + folder + ": " + e.getMessage(), e);
     }
     String report = ObservedReport.render(recording, observed);
     byte[] state = state(observed);
-    FolderSwap.replace(folder, List.of(
-        new FolderSwap.File(SeccompJson.FILE_NAME, text(SeccompJson.toJson(seccomp.profile()))),
-        new FolderSwap.File(RecordingJson.FILE_NAME, out -> RecordingJson.write(recording, out)),
-        new FolderSwap.File("report.md", text(report)),
-        new FolderSwap.File(STATE_FILE, out -> out.write(state))));
+    FolderSwap.replace(
+        folder,
+        List.of(
+            new FolderSwap.File(SeccompJson.FILE_NAME, text(SeccompJson.toJson(seccomp.profile()))),
+            new FolderSwap.File(
+                RecordingJson.FILE_NAME, out -> RecordingJson.write(recording, out)),
+            new FolderSwap.File("report.md", text(report)),
+            new FolderSwap.File(STATE_FILE, out -> out.write(state))));
   }
 
   /**
@@ -93,8 +103,12 @@ public final class ObservedFolder {
       return peek(folder);
     } catch (IOException e) {
       Files.move(file, folder.resolve(UNREADABLE_FILE), StandardCopyOption.REPLACE_EXISTING);
-      throw new IOException(e.getMessage() + "; it was moved to " + UNREADABLE_FILE
-          + " and the calls it held are not counted again", e);
+      throw new IOException(
+          e.getMessage()
+              + "; it was moved to "
+              + UNREADABLE_FILE
+              + " and the calls it held are not counted again",
+          e);
     }
   }
 
@@ -114,28 +128,47 @@ public final class ObservedFolder {
     }
   }
 
-  /** The observed calls as a recording: one run per container, every call assumed to have succeeded. */
+  /**
+   * The observed calls as a recording: one run per container, every call assumed to have succeeded.
+   */
   public static Recording recording(String name, ProfileObservations observed) {
     List<Recording> parts = new ArrayList<>();
     String arch = Arch.current();
     for (ContainerCalls c : observed.containers()) {
-      Recorder r = new Recorder(runLabel(c.container()), "observe", PathResolver.LEXICAL, UnaryOperator.identity(),
-          Optional.of("/"));
+      Recorder r =
+          new Recorder(
+              runLabel(c.container()),
+              "observe",
+              PathResolver.LEXICAL,
+              UnaryOperator.identity(),
+              Optional.of("/"));
       r.countCallsElsewhere();
       for (SeenCall s : c.calls()) {
         record(r, s);
       }
-      r.warn("observe mode: these calls were reported as they were about to run and were let run; whether they "
-          + "succeeded is not known, so each counts as succeeded");
+      r.warn(
+          "observe mode: these calls were reported as they were about to run and were let run; whether they "
+              + "succeeded is not known, so each counts as succeeded");
       if (c.capped()) {
-        r.warn("container " + c.container().name() + " made more than " + Observations.MAX_CALLS_PER_CONTAINER
-            + " distinct calls: the rest were counted by syscall name only, without paths or argument values");
+        r.warn(
+            "container "
+                + c.container().name()
+                + " made more than "
+                + Observations.MAX_CALLS_PER_CONTAINER
+                + " distinct calls: the rest were counted by syscall name only, without paths or argument values");
       }
-      parts.add(r.toRecording(name, arch)
-          .withContainer(new ContainerInfo(c.container().id(), "", List.of(), "")));
+      parts.add(
+          r.toRecording(name, arch)
+              .withContainer(new ContainerInfo(c.container().id(), "", List.of(), "")));
     }
     if (parts.isEmpty()) {
-      Recorder r = new Recorder("observe", "observe", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
+      Recorder r =
+          new Recorder(
+              "observe",
+              "observe",
+              PathResolver.LEXICAL,
+              UnaryOperator.identity(),
+              Optional.of("/"));
       return r.toRecording(name, arch);
     }
     return Recording.merge(name, parts);
@@ -161,7 +194,8 @@ public final class ObservedFolder {
     if (p.opens()) {
       r.recordOpen(path, openFlags(s), "");
     } else {
-      boolean removesDir = p.name().equals("unlinkat") && !s.args().isEmpty() && (s.args().get(2) & 0x200) != 0;
+      boolean removesDir =
+          p.name().equals("unlinkat") && !s.args().isEmpty() && (s.args().get(2) & 0x200) != 0;
       r.recordFile(path, p.access(), "", p.directory() || removesDir);
     }
     if (p.second() != null && s.paths().size() > 1) {
@@ -181,8 +215,14 @@ public final class ObservedFolder {
     long f = s.args().get(index.get());
     List<String> names = new ArrayList<>();
     names.add((f & 3) == 1 ? "O_WRONLY" : (f & 3) == 2 ? "O_RDWR" : "O_RDONLY");
-    String[][] bits = {{"0100", "O_CREAT"}, {"01000", "O_TRUNC"}, {"02000", "O_APPEND"}, {"0200000", "O_DIRECTORY"},
-      {"010000000", "O_PATH"}, {"020000000", "O_TMPFILE"}};
+    String[][] bits = {
+      {"0100", "O_CREAT"},
+      {"01000", "O_TRUNC"},
+      {"02000", "O_APPEND"},
+      {"0200000", "O_DIRECTORY"},
+      {"010000000", "O_PATH"},
+      {"020000000", "O_TMPFILE"}
+    };
     for (String[] b : bits) {
       if ((f & Long.parseLong(b[0], 8)) != 0) {
         names.add(b[1]);
@@ -232,20 +272,36 @@ public final class ObservedFolder {
     List<ContainerCalls> containers = new ArrayList<>();
     try {
       for (JsonNode o : root.path("containers")) {
-        ObservedContainer c = new ObservedContainer(o.path("id").asText(""), profile, o.path("name").asText(""),
-            o.path("source").asText(ObservedContainer.NOTIFY));
+        ObservedContainer c =
+            new ObservedContainer(
+                o.path("id").asText(""),
+                profile,
+                o.path("name").asText(""),
+                o.path("source").asText(ObservedContainer.NOTIFY));
         List<SeenCall> calls = new ArrayList<>();
         for (JsonNode n : o.path("calls")) {
           List<Long> args = new ArrayList<>();
           n.path("args").forEach(a -> args.add(a.asLong()));
           List<String> paths = new ArrayList<>();
           n.path("paths").forEach(p -> paths.add(p.asText()));
-          calls.add(new SeenCall(n.path("syscall").asText(""), args, paths, n.path("count").asLong(0),
-              Instant.parse(n.path("first").asText("")), Instant.parse(n.path("last").asText(""))));
+          calls.add(
+              new SeenCall(
+                  n.path("syscall").asText(""),
+                  args,
+                  paths,
+                  n.path("count").asLong(0),
+                  Instant.parse(n.path("first").asText("")),
+                  Instant.parse(n.path("last").asText(""))));
         }
         // A container the earlier agent was observing is not observed by this one.
-        containers.add(new ContainerCalls(c, Instant.parse(o.path("started").asText("")), false,
-            Instant.parse(o.path("ended").asText("")), calls, o.path("capped").asBoolean(false)));
+        containers.add(
+            new ContainerCalls(
+                c,
+                Instant.parse(o.path("started").asText("")),
+                false,
+                Instant.parse(o.path("ended").asText("")),
+                calls,
+                o.path("capped").asBoolean(false)));
       }
       return new ProfileObservations(profile, containers);
     } catch (IllegalArgumentException | DateTimeParseException e) {

@@ -12,7 +12,8 @@ import java.util.List;
  * @param paths the absolute paths it named (the container's view), or empty
  * @param count how many calls like it were seen
  */
-public record SeenCall(String syscall, List<Long> args, List<String> paths, long count, Instant first, Instant last) {
+public record SeenCall(
+    String syscall, List<Long> args, List<String> paths, long count, Instant first, Instant last) {
   public SeenCall {
     args = List.copyOf(args);
     paths = List.copyOf(paths);

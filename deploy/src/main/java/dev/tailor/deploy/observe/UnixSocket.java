@@ -9,14 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A unix stream socket's descriptor and the calls on it that the JDK does not offer: receiving
- * and sending descriptors (SCM_RIGHTS), as runc hands over a container's seccomp notify fd.
+ * A unix stream socket's descriptor and the calls on it that the JDK does not offer: receiving and
+ * sending descriptors (SCM_RIGHTS), as runc hands over a container's seccomp notify fd.
  */
 final class UnixSocket {
   private static final NotifyLibC C = NotifyLibC.INSTANCE;
+
   /** sockaddr_un's sun_path holds 108 bytes, with the terminating NUL. */
   static final int MAX_PATH = 107;
-  /** The most descriptors taken from one message; more are closed unread by the kernel (MSG_CTRUNC). */
+
+  /**
+   * The most descriptors taken from one message; more are closed unread by the kernel (MSG_CTRUNC).
+   */
   private static final int MAX_FDS = 8;
 
   private UnixSocket() {}
@@ -38,7 +42,8 @@ final class UnixSocket {
     if (C.bind(fd, addr, (int) addr.size()) != 0) {
       int errno = Native.getLastError();
       C.close(fd);
-      throw new IOException("cannot listen at " + path + " (errno " + errno + (errno == 98 ? ": in use" : "") + ")");
+      throw new IOException(
+          "cannot listen at " + path + " (errno " + errno + (errno == 98 ? ": in use" : "") + ")");
     }
     if (C.listen(fd, 128) != 0) {
       int errno = Native.getLastError();
@@ -67,7 +72,8 @@ final class UnixSocket {
   static Memory address(Path path) throws IOException {
     byte[] p = path.toString().getBytes(StandardCharsets.UTF_8);
     if (p.length > MAX_PATH) {
-      throw new IOException("socket path " + path + " is longer than " + MAX_PATH + " bytes; choose a shorter one");
+      throw new IOException(
+          "socket path " + path + " is longer than " + MAX_PATH + " bytes; choose a shorter one");
     }
     Memory addr = new Memory(2 + p.length + 1);
     addr.clear();
@@ -77,8 +83,8 @@ final class UnixSocket {
   }
 
   /**
-   * Waits up to {@code timeoutMillis} for {@code fd} to be readable; the poll revents (0 on
-   * timeout or interruption).
+   * Waits up to {@code timeoutMillis} for {@code fd} to be readable; the poll revents (0 on timeout
+   * or interruption).
    */
   static int poll(int fd, int timeoutMillis) throws IOException {
     Memory pfd = new Memory(8);
@@ -101,7 +107,9 @@ final class UnixSocket {
     int fd = C.accept4(listening, null, null, NotifyLibC.SOCK_CLOEXEC);
     if (fd < 0) {
       int errno = Native.getLastError();
-      if (errno == NotifyLibC.EAGAIN || errno == NotifyLibC.EINTR || errno == 103 /* ECONNABORTED */) {
+      if (errno == NotifyLibC.EAGAIN
+          || errno == NotifyLibC.EINTR
+          || errno == 103 /* ECONNABORTED */) {
         return -1;
       }
       throw new IOException("accept failed (errno " + errno + ")");
@@ -126,9 +134,12 @@ final class UnixSocket {
     try {
       while (true) {
         int left = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
-        if (left == 0 || (poll(fd, left) & (NotifyLibC.POLLIN | NotifyLibC.POLLHUP | NotifyLibC.POLLERR)) == 0) {
+        if (left == 0
+            || (poll(fd, left) & (NotifyLibC.POLLIN | NotifyLibC.POLLHUP | NotifyLibC.POLLERR))
+                == 0) {
           if (System.nanoTime() >= deadline) {
-            throw new IOException("the peer sent nothing more for " + timeoutMillis + " ms and did not close");
+            throw new IOException(
+                "the peer sent nothing more for " + timeoutMillis + " ms and did not close");
           }
           continue;
         }
@@ -166,7 +177,10 @@ final class UnixSocket {
     }
   }
 
-  /** The descriptors of the SCM_RIGHTS messages in {@code cmsg} (as {@code msg_controllen} bounds them). */
+  /**
+   * The descriptors of the SCM_RIGHTS messages in {@code cmsg} (as {@code msg_controllen} bounds
+   * them).
+   */
   private static void takeFds(Memory msg, Memory cmsg, List<Integer> fds) {
     long len = msg.getLong(40);
     long off = 0;
@@ -191,7 +205,8 @@ final class UnixSocket {
     Prepared p = prepareSend(data, fd);
     long n = C.sendmsg(socket, p.msg, NotifyLibC.MSG_NOSIGNAL);
     if (n != data.length) {
-      throw new IOException("cannot send the notify descriptor (errno " + Native.getLastError() + ")");
+      throw new IOException(
+          "cannot send the notify descriptor (errno " + Native.getLastError() + ")");
     }
   }
 

@@ -10,21 +10,23 @@ import java.util.List;
 
 /**
  * A minimal OCI bundle made without any image: a root of empty folders (plus {@code bin lib lib64
- * sbin} linked into {@code usr}) that sees the host's {@code /usr} and {@code /etc} read-only,
- * and a config modelled on what podman 4 writes for {@code podman run} (its capabilities, mounts,
+ * sbin} linked into {@code usr}) that sees the host's {@code /usr} and {@code /etc} read-only, and
+ * a config modelled on what podman 4 writes for {@code podman run} (its capabilities, mounts,
  * namespaces and rlimits), so the runtime's init does what it does for a real container.
  */
 public final class Bundle {
-  private static final List<String> FOLDERS = List.of("usr", "etc", "tmp", "proc", "dev", "sys", "root", "run", "var");
+  private static final List<String> FOLDERS =
+      List.of("usr", "etc", "tmp", "proc", "dev", "sys", "root", "run", "var");
   private static final List<String> LINKS = List.of("bin", "lib", "lib64", "sbin");
 
   /** Who the container's process runs as, and how the runtime sets it up. */
   public record Variant(String label, int uid, int gid, boolean noNewPrivileges) {
     /** The set-ups a base must cover: root, another user, and no_new_privs (filter loaded last). */
-    public static final List<Variant> ALL = List.of(
-        new Variant("root", 0, 0, false),
-        new Variant("uid 65534", 65534, 65534, false),
-        new Variant("noNewPrivileges", 0, 0, true));
+    public static final List<Variant> ALL =
+        List.of(
+            new Variant("root", 0, 0, false),
+            new Variant("uid 65534", 65534, 65534, false),
+            new Variant("noNewPrivileges", 0, 0, true));
   }
 
   private final Path dir;
@@ -68,7 +70,8 @@ public final class Bundle {
       user.putArray("additionalGids").add(variant.gid());
     }
     process.put("noNewPrivileges", variant.noNewPrivileges());
-    Files.writeString(dir.resolve("config.json"),
+    Files.writeString(
+        dir.resolve("config.json"),
         OciJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
     return new Bundle(dir);
   }
@@ -78,7 +81,8 @@ public final class Bundle {
     Path file = dir.resolve("config.json");
     ObjectNode config = (ObjectNode) OciJson.MAPPER.readTree(Files.readAllBytes(file));
     ((ObjectNode) config.get("linux")).set("seccomp", OciJson.MAPPER.readTree(seccompJson));
-    Files.writeString(file, OciJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+    Files.writeString(
+        file, OciJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
   }
 
   /** Adds a read-only bind mount of the host's {@code path} at the same place in the container. */
@@ -88,6 +92,7 @@ public final class Bundle {
     ObjectNode m = ((ArrayNode) config.get("mounts")).addObject();
     m.put("destination", path).put("type", "bind").put("source", path);
     m.putArray("options").add("ro").add("rbind").add("rprivate");
-    Files.writeString(file, OciJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+    Files.writeString(
+        file, OciJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
   }
 }

@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Resolves symlinks in paths as a container sees them: each name is looked up on the host where
- * the container's mount of it comes from (the root folder, or a bind mount's source), and a
- * symlink's absolute target starts again from the container's {@code /}, not the host's. Paths on
- * mounts with no host folder (proc, sysfs, tmpfs, devpts) are only normalised. Results are
- * container paths, which is what an AppArmor profile loaded for the container must name.
+ * Resolves symlinks in paths as a container sees them: each name is looked up on the host where the
+ * container's mount of it comes from (the root folder, or a bind mount's source), and a symlink's
+ * absolute target starts again from the container's {@code /}, not the host's. Paths on mounts with
+ * no host folder (proc, sysfs, tmpfs, devpts) are only normalised. Results are container paths,
+ * which is what an AppArmor profile loaded for the container must name.
  */
 public final class ContainerPathResolver implements PathResolver {
   private static final int MAX_LINKS = 40;
@@ -37,7 +37,12 @@ public final class ContainerPathResolver implements PathResolver {
     for (OciConfig.Mount m : config.mounts()) {
       if (m.destination().startsWith("/")) {
         String dest = PathNames.normalize(m.destination());
-        sources.add(new Source(dest, m.isBind() && m.source().startsWith("/") ? Optional.of(m.source()) : Optional.empty()));
+        sources.add(
+            new Source(
+                dest,
+                m.isBind() && m.source().startsWith("/")
+                    ? Optional.of(m.source())
+                    : Optional.empty()));
       }
     }
     // Later mounts hide earlier ones at the same place; the deepest mount point wins.
@@ -57,7 +62,10 @@ public final class ContainerPathResolver implements PathResolver {
     }
     String rest = path.substring(best.destination().equals("/") ? 0 : best.destination().length());
     String host = best.hostDir().get();
-    return Optional.of(rest.isEmpty() ? host : (host.endsWith("/") ? host.substring(0, host.length() - 1) : host) + rest);
+    return Optional.of(
+        rest.isEmpty()
+            ? host
+            : (host.endsWith("/") ? host.substring(0, host.length() - 1) : host) + rest);
   }
 
   @Override
@@ -99,8 +107,10 @@ public final class ContainerPathResolver implements PathResolver {
   @Override
   public boolean isDirectory(String path) {
     // Links are followed in the container's root first: the host's own links mean nothing here.
-    return hostPath(resolve(path, true)).filter(ContainerPathResolver::ascii)
-        .map(h -> Files.isDirectory(Path.of(h), java.nio.file.LinkOption.NOFOLLOW_LINKS)).orElse(false);
+    return hostPath(resolve(path, true))
+        .filter(ContainerPathResolver::ascii)
+        .map(h -> Files.isDirectory(Path.of(h), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        .orElse(false);
   }
 
   private Optional<String> readLink(String containerPath) {
@@ -143,20 +153,24 @@ public final class ContainerPathResolver implements PathResolver {
 
   @Override
   public Optional<String> head(String path, int max) {
-    return hostPath(path).filter(ContainerPathResolver::ascii)
+    return hostPath(path)
+        .filter(ContainerPathResolver::ascii)
         .flatMap(h -> dev.tailor.tracer.record.HostPathResolver.readHead(h, max));
   }
 
   @Override
   public boolean isExecutableFile(String path) {
-    return hostPath(path).filter(ContainerPathResolver::ascii)
-        .map(dev.tailor.tracer.record.HostPathResolver::executableFile).orElse(false);
+    return hostPath(path)
+        .filter(ContainerPathResolver::ascii)
+        .map(dev.tailor.tracer.record.HostPathResolver::executableFile)
+        .orElse(false);
   }
 
   /** The file's mode; its owner only where the container's ids are the host's. */
   @Override
   public Optional<dev.tailor.tracer.record.FileStat> stat(String path) {
-    return hostPath(path).flatMap(dev.tailor.tracer.record.FileStat::of)
+    return hostPath(path)
+        .flatMap(dev.tailor.tracer.record.FileStat::of)
         .map(s -> hostIds ? s : new dev.tailor.tracer.record.FileStat(-1, -1, s.mode()));
   }
 }

@@ -14,9 +14,9 @@ import java.util.TreeSet;
  * Puts a container's recording in the container's view of its files. The kernel names files the
  * container opened as the container sees them, but a file reached through the host's tree (an fd
  * the runtime opened before it switched root, a path under the root folder or a bind source) has
- * its host name: those are mapped back to the container's path, and host paths that belong to
- * the runtime (the bundle, the runtime's state, anything naming the container's id) are left out
- * with a warning. A host path is never written into the container's profile.
+ * its host name: those are mapped back to the container's path, and host paths that belong to the
+ * runtime (the bundle, the runtime's state, anything naming the container's id) are left out with a
+ * warning. A host path is never written into the container's profile.
  */
 public final class ContainerView {
   private final OciConfig config;
@@ -26,13 +26,19 @@ public final class ContainerView {
 
   public ContainerView(OciConfig config, String bundle, String containerId) {
     this.config = config;
-    this.root = PathText.escape(config.rootPath().endsWith("/") && config.rootPath().length() > 1
-        ? config.rootPath().substring(0, config.rootPath().length() - 1) : config.rootPath());
+    this.root =
+        PathText.escape(
+            config.rootPath().endsWith("/") && config.rootPath().length() > 1
+                ? config.rootPath().substring(0, config.rootPath().length() - 1)
+                : config.rootPath());
     this.bundle = PathText.escape(bundle);
     this.id = containerId;
   }
 
-  /** The container's name for {@code path} (PathText form), or empty when it is a host path of the runtime's. */
+  /**
+   * The container's name for {@code path} (PathText form), or empty when it is a host path of the
+   * runtime's.
+   */
   public Optional<String> map(String path) {
     if (!bundle.isEmpty() && ContainerPathResolver.under(path, bundle) && !bundle.equals("/")) {
       return Optional.empty();
@@ -92,9 +98,12 @@ public final class ContainerView {
     List<String> warnings = new ArrayList<>();
     if (!dropped.isEmpty()) {
       List<String> shown = new ArrayList<>(dropped).subList(0, Math.min(3, dropped.size()));
-      warnings.add(dropped.size() + " host paths of the container runtime (its bundle, its state, or naming the "
-          + "container's id) were left out of the container's profile: " + String.join(", ", shown)
-          + (dropped.size() > shown.size() ? ", ..." : ""));
+      warnings.add(
+          dropped.size()
+              + " host paths of the container runtime (its bundle, its state, or naming the "
+              + "container's id) were left out of the container's profile: "
+              + String.join(", ", shown)
+              + (dropped.size() > shown.size() ? ", ..." : ""));
     }
     return r.withFiles(files, execs, warnings);
   }

@@ -24,8 +24,14 @@ import java.util.TreeMap;
  * @param hostIds whether the container's ids are the host's (no user namespace mappings), so that
  *     the owners of its files on the host are the ones it sees
  */
-public record OciConfig(String rootPath, List<Mount> mounts, List<String> args, String cwd, SortedMap<String, String> annotations,
-    dev.tailor.tracer.record.TaskIds processIds, boolean hostIds) {
+public record OciConfig(
+    String rootPath,
+    List<Mount> mounts,
+    List<String> args,
+    String cwd,
+    SortedMap<String, String> annotations,
+    dev.tailor.tracer.record.TaskIds processIds,
+    boolean hostIds) {
   /** One entry of {@code mounts}: {@code source} is a host path for bind mounts. */
   public record Mount(String destination, String type, String source, List<String> options) {
     public Mount {
@@ -45,14 +51,31 @@ public record OciConfig(String rootPath, List<Mount> mounts, List<String> args, 
   }
 
   /** A config that says nothing of the process's ids. */
-  public OciConfig(String rootPath, List<Mount> mounts, List<String> args, String cwd, SortedMap<String, String> annotations) {
-    this(rootPath, mounts, args, cwd, annotations, dev.tailor.tracer.record.TaskIds.NONE_KNOWN, false);
+  public OciConfig(
+      String rootPath,
+      List<Mount> mounts,
+      List<String> args,
+      String cwd,
+      SortedMap<String, String> annotations) {
+    this(
+        rootPath,
+        mounts,
+        args,
+        cwd,
+        annotations,
+        dev.tailor.tracer.record.TaskIds.NONE_KNOWN,
+        false);
   }
 
   /** The image the container runs, where one of the usual annotations names it. */
   public Optional<String> image() {
-    for (String key : List.of("io.kubernetes.cri-o.ImageName", "io.kubernetes.cri-o.Image",
-        "org.opencontainers.image.ref.name", "io.podman.annotations.image", "io.tailor.image")) {
+    for (String key :
+        List.of(
+            "io.kubernetes.cri-o.ImageName",
+            "io.kubernetes.cri-o.Image",
+            "org.opencontainers.image.ref.name",
+            "io.podman.annotations.image",
+            "io.tailor.image")) {
       String v = annotations.get(key);
       if (v != null && !v.isEmpty()) {
         return Optional.of(v);
@@ -68,7 +91,8 @@ public record OciConfig(String rootPath, List<Mount> mounts, List<String> args, 
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new OciException("cannot read " + file + ": " + dev.tailor.tracer.TextFiles.reason(e), e);
+      throw new OciException(
+          "cannot read " + file + ": " + dev.tailor.tracer.TextFiles.reason(e), e);
     }
     return parse(bytes, bundle);
   }
@@ -83,15 +107,25 @@ public record OciConfig(String rootPath, List<Mount> mounts, List<String> args, 
     Path r = bundle.resolve(rootPath).normalize();
     List<Mount> mounts = new ArrayList<>();
     for (JsonNode m : root.path("mounts")) {
-      mounts.add(new Mount(m.path("destination").asText(""), m.path("type").asText(""), m.path("source").asText(""),
-          OciJson.strings(m.path("options"))));
+      mounts.add(
+          new Mount(
+              m.path("destination").asText(""),
+              m.path("type").asText(""),
+              m.path("source").asText(""),
+              OciJson.strings(m.path("options"))));
     }
     JsonNode process = root.path("process");
     Map<String, String> annotations = OciJson.stringMap(root.path("annotations"));
     JsonNode linux = root.path("linux");
     boolean hostIds = linux.path("uidMappings").isEmpty() && linux.path("gidMappings").isEmpty();
-    return new OciConfig(r.toString(), mounts, OciJson.strings(process.path("args")),
-        process.path("cwd").asText("/"), new TreeMap<>(annotations), processIds(process), hostIds);
+    return new OciConfig(
+        r.toString(),
+        mounts,
+        OciJson.strings(process.path("args")),
+        process.path("cwd").asText("/"),
+        new TreeMap<>(annotations),
+        processIds(process),
+        hostIds);
   }
 
   /** CAP_CHOWN, CAP_SETGID and CAP_SETUID: the ones the kernel checks for id and owner changes. */
@@ -116,8 +150,21 @@ public record OciConfig(String rootPath, List<Mount> mounts, List<String> args, 
     JsonNode caps = process.path("capabilities");
     List<String> bounding = OciJson.strings(caps.path("bounding"));
     List<String> ambient = OciJson.strings(caps.path("ambient"));
-    boolean rootRules = uid == 0 ? bounding.containsAll(ID_CAPS) : ID_CAPS.stream().noneMatch(ambient::contains);
-    return new dev.tailor.tracer.record.TaskIds(uid, uid, uid, uid, gid, gid, gid, gid, groups, true,
-        rootRules ? dev.tailor.tracer.record.TaskIds.Privilege.ROOT : dev.tailor.tracer.record.TaskIds.Privilege.UNKNOWN);
+    boolean rootRules =
+        uid == 0 ? bounding.containsAll(ID_CAPS) : ID_CAPS.stream().noneMatch(ambient::contains);
+    return new dev.tailor.tracer.record.TaskIds(
+        uid,
+        uid,
+        uid,
+        uid,
+        gid,
+        gid,
+        gid,
+        gid,
+        groups,
+        true,
+        rootRules
+            ? dev.tailor.tracer.record.TaskIds.Privilege.ROOT
+            : dev.tailor.tracer.record.TaskIds.Privilege.UNKNOWN);
   }
 }

@@ -15,10 +15,11 @@ import java.util.TreeMap;
 /** Reading OCI JSON documents strictly: one document, an object, no duplicate keys. */
 public final class OciJson {
   /** The mapper for OCI documents: rejects duplicate keys and trailing content. */
-  public static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private OciJson() {}
 

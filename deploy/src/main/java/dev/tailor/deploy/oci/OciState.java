@@ -6,12 +6,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The OCI runtime state a hook reads on stdin at {@code prestart}, {@code createRuntime} and
- * {@code poststop}: which container, its init process, its bundle.
+ * The OCI runtime state a hook reads on stdin at {@code prestart}, {@code createRuntime} and {@code
+ * poststop}: which container, its init process, its bundle.
  *
  * @param pid the container's init process on the host, 0 when it has none (poststop)
  */
-public record OciState(String id, String status, int pid, String bundle, SortedMap<String, String> annotations) {
+public record OciState(
+    String id, String status, int pid, String bundle, SortedMap<String, String> annotations) {
   public OciState {
     if (id == null || id.isEmpty() || status == null || bundle == null) {
       throw new IllegalArgumentException("an OCI state needs an id, a status and a bundle");
@@ -25,7 +26,12 @@ public record OciState(String id, String status, int pid, String bundle, SortedM
     String id = OciJson.text(root, "id", "the OCI state");
     int pid = root.path("pid").asInt(0);
     String bundle = root.path("bundle").asText("");
-    return new OciState(id, root.path("status").asText(""), pid, bundle, OciJson.stringMap(root.path("annotations")));
+    return new OciState(
+        id,
+        root.path("status").asText(""),
+        pid,
+        bundle,
+        OciJson.stringMap(root.path("annotations")));
   }
 
   /** An annotation's value, if the container has it. */

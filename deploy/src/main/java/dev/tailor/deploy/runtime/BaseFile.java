@@ -23,11 +23,21 @@ import java.util.TreeMap;
  *
  * @param seen syscall name -> in how many of the {@code runs} starts the init made it
  */
-public record BaseFile(String runtime, String version, String measured, String machine, String method, int runs,
+public record BaseFile(
+    String runtime,
+    String version,
+    String measured,
+    String machine,
+    String method,
+    int runs,
     SortedMap<String, Integer> seen) {
   public BaseFile {
-    if (!ContainerRuntime.KNOWN.contains(runtime) || version.isEmpty() || runs < 1 || seen.isEmpty()) {
-      throw new IllegalArgumentException("a base names a known runtime, a version, its runs and its syscalls");
+    if (!ContainerRuntime.KNOWN.contains(runtime)
+        || version.isEmpty()
+        || runs < 1
+        || seen.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a base names a known runtime, a version, its runs and its syscalls");
     }
     for (String name : seen.keySet()) {
       if (!name.matches("[a-z0-9_]{1,40}")) {
@@ -44,31 +54,60 @@ public record BaseFile(String runtime, String version, String measured, String m
 
   /** The base as recordings carry it. */
   public RuntimeBase toBase(String where) {
-    return new RuntimeBase(runtime, version,
-        "measured by 'tailor runtime-base' on " + measured + " (" + machine + ", " + runs + " container starts), " + where,
+    return new RuntimeBase(
+        runtime,
+        version,
+        "measured by 'tailor runtime-base' on "
+            + measured
+            + " ("
+            + machine
+            + ", "
+            + runs
+            + " container starts), "
+            + where,
         new java.util.TreeSet<>(seen.keySet()));
   }
 
-  static BaseFile measuredHere(ContainerRuntime rt, int runs, SortedMap<String, Integer> seen, String method) {
-    return new BaseFile(rt.name(), rt.version(), LocalDate.now(ZoneOffset.UTC).toString(), thisMachine(), method, runs, seen);
+  static BaseFile measuredHere(
+      ContainerRuntime rt, int runs, SortedMap<String, Integer> seen, String method) {
+    return new BaseFile(
+        rt.name(),
+        rt.version(),
+        LocalDate.now(ZoneOffset.UTC).toString(),
+        thisMachine(),
+        method,
+        runs,
+        seen);
   }
 
   /** This measurement and another of the same runtime version, as one: runs and counts add up. */
   public BaseFile merge(BaseFile other) {
     if (!runtime.equals(other.runtime) || !version.equals(other.version)) {
-      throw new IllegalArgumentException("cannot merge bases of " + runtime + " " + version + " and "
-          + other.runtime + " " + other.version);
+      throw new IllegalArgumentException(
+          "cannot merge bases of "
+              + runtime
+              + " "
+              + version
+              + " and "
+              + other.runtime
+              + " "
+              + other.version);
     }
     TreeMap<String, Integer> s = new TreeMap<>(seen);
     other.seen.forEach((k, v) -> s.merge(k, v, Integer::sum));
-    return new BaseFile(runtime, version, measured, machine, method + "; " + other.method, runs + other.runs, s);
+    return new BaseFile(
+        runtime, version, measured, machine, method + "; " + other.method, runs + other.runs, s);
   }
 
   /** The JSON text, keys in a fixed order, ending in a newline. */
   public String toJson() {
     ObjectNode o = OciJson.MAPPER.createObjectNode();
-    o.put("runtime", runtime).put("version", version).put("measured", measured).put("machine", machine)
-        .put("method", method).put("runs", runs);
+    o.put("runtime", runtime)
+        .put("version", version)
+        .put("measured", measured)
+        .put("machine", machine)
+        .put("method", method)
+        .put("runs", runs);
     ObjectNode s = o.putObject("syscalls");
     seen.forEach(s::put);
     try {
@@ -88,8 +127,14 @@ public record BaseFile(String runtime, String version, String measured, String m
       seen.put(e.getKey(), e.getValue().asInt(0));
     }
     try {
-      return new BaseFile(o.path("runtime").asText(""), o.path("version").asText(""), o.path("measured").asText(""),
-          o.path("machine").asText(""), o.path("method").asText(""), o.path("runs").asInt(0), seen);
+      return new BaseFile(
+          o.path("runtime").asText(""),
+          o.path("version").asText(""),
+          o.path("measured").asText(""),
+          o.path("machine").asText(""),
+          o.path("method").asText(""),
+          o.path("runs").asInt(0),
+          seen);
     } catch (IllegalArgumentException e) {
       throw new OciException(where + ": not a runtime base (" + e.getMessage() + ")", e);
     }
@@ -100,7 +145,8 @@ public record BaseFile(String runtime, String version, String measured, String m
     try {
       return parse(Files.readAllBytes(file), file.toString());
     } catch (IOException e) {
-      throw new OciException("cannot read " + file + ": " + dev.tailor.tracer.TextFiles.reason(e), e);
+      throw new OciException(
+          "cannot read " + file + ": " + dev.tailor.tracer.TextFiles.reason(e), e);
     }
   }
 
@@ -110,7 +156,11 @@ public record BaseFile(String runtime, String version, String measured, String m
     Path file = dir.resolve(fileName());
     Path tmp = dir.resolve("." + fileName() + ".tmp");
     Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return file;
   }
 

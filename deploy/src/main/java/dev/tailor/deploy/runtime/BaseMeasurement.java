@@ -1,10 +1,10 @@
 package dev.tailor.deploy.runtime;
 
-import dev.tailor.tracer.FileTrees;
 import dev.tailor.deploy.hook.ContainerLearning;
 import dev.tailor.deploy.hook.HookFiles;
-import dev.tailor.deploy.store.ProfileStore;
 import dev.tailor.deploy.oci.Bundle;
+import dev.tailor.deploy.store.ProfileStore;
+import dev.tailor.tracer.FileTrees;
 import dev.tailor.tracer.backend.StraceBackend;
 import dev.tailor.tracer.backend.TraceException;
 import dev.tailor.tracer.record.PathResolver;
@@ -20,8 +20,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Measures a runtime's base: traces {@code RUNTIME run} (strace -f, from the runtime's own start)
- * starting a minimal container again and again, in every {@link Bundle.Variant}, and keeps what
- * the container's init called from its seccomp filter load to its exec of the container's process.
+ * starting a minimal container again and again, in every {@link Bundle.Variant}, and keeps what the
+ * container's init called from its seccomp filter load to its exec of the container's process.
  */
 public final class BaseMeasurement {
   /** The program the measured containers run; the base ends at its exec, so it does not matter. */
@@ -29,8 +29,12 @@ public final class BaseMeasurement {
 
   private BaseMeasurement() {}
 
-  /** Measures {@code runtime} with {@code runs} starts per variant, in a scratch folder under {@code work}. */
-  public static BaseFile measure(ContainerRuntime runtime, int runs, Path work) throws IOException, TraceException {
+  /**
+   * Measures {@code runtime} with {@code runs} starts per variant, in a scratch folder under {@code
+   * work}.
+   */
+  public static BaseFile measure(ContainerRuntime runtime, int runs, Path work)
+      throws IOException, TraceException {
     if (runs < 1) {
       throw new IllegalArgumentException("runs < 1");
     }
@@ -44,14 +48,25 @@ public final class BaseMeasurement {
         Bundle bundle = Bundle.create(scratch.resolve("bundle-" + n), CONTAINER_ARGS, variant);
         for (int i = 0; i < runs; i++) {
           String id = "tailor-base-" + ProcessHandle.current().pid() + "-" + n + "-" + i;
-          Recorder discard = new Recorder(id, "strace", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
-          RuntimeInitGate gate = RuntimeInitGate.fromRuntimeStart(e -> { });
-          List<String> argv = RuntimeCommand.run(runtime, bundle.dir(), scratch.resolve("state"), id);
+          Recorder discard =
+              new Recorder(
+                  id, "strace", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
+          RuntimeInitGate gate = RuntimeInitGate.fromRuntimeStart(e -> {});
+          List<String> argv =
+              RuntimeCommand.run(runtime, bundle.dir(), scratch.resolve("state"), id);
           int code = strace.run(argv, discard, gate, RuntimeInitGate::detail);
           if (code != 0 || gate.stage() != RuntimeInitGate.Stage.WORKLOAD) {
-            throw new IOException(runtime.label() + " did not start a minimal container (" + variant.label()
-                + ", exit " + code + ", reached " + gate.stage().name().toLowerCase(java.util.Locale.ROOT)
-                + "); run '" + String.join(" ", argv) + "' to see why");
+            throw new IOException(
+                runtime.label()
+                    + " did not start a minimal container ("
+                    + variant.label()
+                    + ", exit "
+                    + code
+                    + ", reached "
+                    + gate.stage().name().toLowerCase(java.util.Locale.ROOT)
+                    + "); run '"
+                    + String.join(" ", argv)
+                    + "' to see why");
           }
           for (String name : gate.runtimeCalls().keySet()) {
             // strace prints "???" for a call it could not decode; no profile can name it.
@@ -66,10 +81,22 @@ public final class BaseMeasurement {
     } finally {
       FileTrees.delete(scratch);
     }
-    return BaseFile.measuredHere(runtime, total, seen,
-        "tailor runtime-base " + runtime.name() + ": strace -f of '" + runtime.name() + " run' starting "
-            + String.join(" ", CONTAINER_ARGS) + " in a podman-like bundle, " + runs + " starts each as "
-            + Bundle.Variant.ALL.stream().map(Bundle.Variant::label).collect(java.util.stream.Collectors.joining(", "))
+    return BaseFile.measuredHere(
+        runtime,
+        total,
+        seen,
+        "tailor runtime-base "
+            + runtime.name()
+            + ": strace -f of '"
+            + runtime.name()
+            + " run' starting "
+            + String.join(" ", CONTAINER_ARGS)
+            + " in a podman-like bundle, "
+            + runs
+            + " starts each as "
+            + Bundle.Variant.ALL.stream()
+                .map(Bundle.Variant::label)
+                .collect(java.util.stream.Collectors.joining(", "))
             + "; the init's calls from its seccomp filter load to its execve of the container's process");
   }
 
@@ -80,8 +107,8 @@ public final class BaseMeasurement {
    * later, so runc's init waits after its filter load and its Go runtime makes calls there that a
    * quick {@code runc run} does not.
    */
-  public static BaseFile measureThroughPodman(ContainerRuntime runtime, int runs, Path work, Path launcher)
-      throws IOException {
+  public static BaseFile measureThroughPodman(
+      ContainerRuntime runtime, int runs, Path work, Path launcher) throws IOException {
     if (runs < 1) {
       throw new IllegalArgumentException("runs < 1");
     }
@@ -92,23 +119,54 @@ public final class BaseMeasurement {
       Path hooks = scratch.resolve("hooks.d");
       ProfileStore store = new ProfileStore(scratch.resolve("store"));
       HookFiles.install(HookFiles.LEARN, hooks, launcher, store, java.util.Map.of());
-      Path rootfs = Bundle.create(scratch.resolve("bundle"), CONTAINER_ARGS, Bundle.Variant.ALL.get(0)).dir().resolve("rootfs");
-      List<List<String>> setups = List.of(List.of(), List.of("--user", "65534:65534"),
-          List.of("--security-opt", "no-new-privileges"));
+      Path rootfs =
+          Bundle.create(scratch.resolve("bundle"), CONTAINER_ARGS, Bundle.Variant.ALL.get(0))
+              .dir()
+              .resolve("rootfs");
+      List<List<String>> setups =
+          List.of(
+              List.of(),
+              List.of("--user", "65534:65534"),
+              List.of("--security-opt", "no-new-privileges"));
       int n = 0;
       for (List<String> setup : setups) {
         for (int i = 0; i < runs; i++) {
           String name = "base-" + n + "-" + i;
-          List<String> argv = new java.util.ArrayList<>(List.of("podman", "--hooks-dir", hooks.toString(),
-              "--runtime", runtime.executable().toString(), "--cgroup-manager", "cgroupfs", "run", "--rm",
-              "--network", "none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
-              "-v", "/usr:/usr:ro", "-v", "/etc:/etc:ro", "--annotation", HookFiles.LEARN_ANNOTATION + "=" + name));
+          List<String> argv =
+              new java.util.ArrayList<>(
+                  List.of(
+                      "podman",
+                      "--hooks-dir",
+                      hooks.toString(),
+                      "--runtime",
+                      runtime.executable().toString(),
+                      "--cgroup-manager",
+                      "cgroupfs",
+                      "run",
+                      "--rm",
+                      "--network",
+                      "none",
+                      "--ulimit",
+                      "nofile=1024:1024",
+                      "--ulimit",
+                      "nproc=1024:1024",
+                      "-v",
+                      "/usr:/usr:ro",
+                      "-v",
+                      "/etc:/etc:ro",
+                      "--annotation",
+                      HookFiles.LEARN_ANNOTATION + "=" + name));
           argv.addAll(setup);
           argv.addAll(List.of("--rootfs", rootfs.toString()));
           argv.addAll(CONTAINER_ARGS);
-          Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-          String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          Process p =
+              new ProcessBuilder(argv)
+                  .redirectErrorStream(true)
+                  .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                  .start();
+          String out =
+              new String(
+                  p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
           int code;
           try {
             code = p.waitFor();
@@ -118,16 +176,28 @@ public final class BaseMeasurement {
           }
           Path rec = store.folder(name).resolve(dev.tailor.tracer.RecordingJson.FILE_NAME);
           if (code != 0 || !Files.isRegularFile(rec)) {
-            throw new IOException("podman with " + runtime.label() + " did not run a learned container (exit " + code
-                + "): " + out.strip().lines().reduce((a, b) -> b).orElse("no output"));
+            throw new IOException(
+                "podman with "
+                    + runtime.label()
+                    + " did not run a learned container (exit "
+                    + code
+                    + "): "
+                    + out.strip().lines().reduce((a, b) -> b).orElse("no output"));
           }
           dev.tailor.tracer.Recording r = dev.tailor.tracer.RecordingJson.read(rec);
-          java.util.Optional<dev.tailor.tracer.RuntimeBase> traced = r.runtimeBases().stream()
-              .filter(b -> b.source().startsWith(ContainerLearning.TRACED)).findFirst();
+          java.util.Optional<dev.tailor.tracer.RuntimeBase> traced =
+              r.runtimeBases().stream()
+                  .filter(b -> b.source().startsWith(ContainerLearning.TRACED))
+                  .findFirst();
           if (traced.isEmpty()) {
-            throw new IOException("the learned container " + name + " holds no traced runtime calls: " + r.warnings());
+            throw new IOException(
+                "the learned container "
+                    + name
+                    + " holds no traced runtime calls: "
+                    + r.warnings());
           }
-          traced.get().syscalls().stream().filter(s -> s.matches("[a-z0-9_]{1,40}"))
+          traced.get().syscalls().stream()
+              .filter(s -> s.matches("[a-z0-9_]{1,40}"))
               .forEach(s -> seen.merge(s, 1, Integer::sum));
           total++;
         }
@@ -136,9 +206,17 @@ public final class BaseMeasurement {
     } finally {
       FileTrees.delete(scratch);
     }
-    return BaseFile.measuredHere(runtime, total, seen,
-        "tailor runtime-base " + runtime.name() + " --via podman: containers running " + String.join(" ", CONTAINER_ARGS)
-            + " learned through tailor's OCI hooks under podman, " + runs + " each as root, as uid 65534 and with "
+    return BaseFile.measuredHere(
+        runtime,
+        total,
+        seen,
+        "tailor runtime-base "
+            + runtime.name()
+            + " --via podman: containers running "
+            + String.join(" ", CONTAINER_ARGS)
+            + " learned through tailor's OCI hooks under podman, "
+            + runs
+            + " each as root, as uid 65534 and with "
             + "no-new-privileges; the init's calls from its seccomp filter load to its execve");
   }
 }

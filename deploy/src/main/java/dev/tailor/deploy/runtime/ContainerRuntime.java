@@ -32,8 +32,14 @@ public record ContainerRuntime(String name, Path executable, String version) {
   /** The runtime {@code name} on PATH (or in the usual folders), if installed. */
   public static Optional<ContainerRuntime> find(String name) throws IOException {
     // Runtimes live in sbin, which a user's (or sudo's) PATH may leave out.
-    Optional<Path> p = Commands.onPath(name).or(() -> java.util.stream.Stream.of("/usr/local/sbin", "/usr/sbin", "/sbin")
-        .map(dir -> Path.of(dir, name)).filter(f -> Files.isRegularFile(f) && Files.isExecutable(f)).findFirst());
+    Optional<Path> p =
+        Commands.onPath(name)
+            .or(
+                () ->
+                    java.util.stream.Stream.of("/usr/local/sbin", "/usr/sbin", "/sbin")
+                        .map(dir -> Path.of(dir, name))
+                        .filter(f -> Files.isRegularFile(f) && Files.isExecutable(f))
+                        .findFirst());
     if (p.isEmpty()) {
       return Optional.empty();
     }
@@ -63,8 +69,12 @@ public record ContainerRuntime(String name, Path executable, String version) {
     // the pipe, must not hold up the hook that asked (waitFor bounds it, a pipe read would not).
     java.io.File out = java.io.File.createTempFile("tailor-version", ".txt");
     try {
-      Process p = new ProcessBuilder(exe.toString(), "--version").redirectErrorStream(true)
-          .redirectOutput(out).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      Process p =
+          new ProcessBuilder(exe.toString(), "--version")
+              .redirectErrorStream(true)
+              .redirectOutput(out)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       try {
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
           p.destroyForcibly();
@@ -91,7 +101,9 @@ public record ContainerRuntime(String name, Path executable, String version) {
     String first = output.lines().findFirst().orElse("");
     String[] words = first.trim().split("\\s+");
     for (int i = 0; i + 1 < words.length; i++) {
-      if (words[i].equals("version") && !words[i + 1].isEmpty() && Character.isDigit(words[i + 1].charAt(0))) {
+      if (words[i].equals("version")
+          && !words[i + 1].isEmpty()
+          && Character.isDigit(words[i + 1].charAt(0))) {
         return Optional.of(words[i + 1]);
       }
     }
@@ -101,7 +113,8 @@ public record ContainerRuntime(String name, Path executable, String version) {
   /** The upstream part of a version: {@code 1.1.5} of {@code 1.1.5+ds1}. */
   static String upstream(String version) {
     int i = 0;
-    while (i < version.length() && (Character.isDigit(version.charAt(i)) || version.charAt(i) == '.')) {
+    while (i < version.length()
+        && (Character.isDigit(version.charAt(i)) || version.charAt(i) == '.')) {
       i++;
     }
     return version.substring(0, i);

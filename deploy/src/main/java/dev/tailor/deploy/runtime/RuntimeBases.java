@@ -43,7 +43,8 @@ public final class RuntimeBases {
         }
         try (InputStream in = RuntimeBases.class.getResourceAsStream(name)) {
           if (in == null) {
-            throw new OciException("tailor's jar lists runtime base " + name + " but does not hold it");
+            throw new OciException(
+                "tailor's jar lists runtime base " + name + " but does not hold it");
           }
           out.add(BaseFile.parse(in.readAllBytes(), "tailor's " + name));
         }
@@ -62,18 +63,20 @@ public final class RuntimeBases {
       return out;
     }
     try (var files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
         out.add(BaseFile.read(f));
       }
     } catch (IOException e) {
-      throw new OciException("cannot list " + dir + ": " + dev.tailor.tracer.TextFiles.reason(e), e);
+      throw new OciException(
+          "cannot list " + dir + ": " + dev.tailor.tracer.TextFiles.reason(e), e);
     }
     return out;
   }
 
   /**
-   * The base for {@code runtime}: the one for the version installed here (measured here first,
-   * then shipped), else the same upstream version, else the newest known, with a note saying so.
+   * The base for {@code runtime}: the one for the version installed here (measured here first, then
+   * shipped), else the same upstream version, else the newest known, with a note saying so.
    */
   public static Choice choose(String runtime) throws OciException {
     Optional<ContainerRuntime> installed;
@@ -85,7 +88,10 @@ public final class RuntimeBases {
     return choose(runtime, installed.map(ContainerRuntime::version), local(), bundled());
   }
 
-  /** The base for {@code runtime} at {@code version} (the one that runs the container), else as {@link #choose(String)}. */
+  /**
+   * The base for {@code runtime} at {@code version} (the one that runs the container), else as
+   * {@link #choose(String)}.
+   */
   public static Choice choose(String runtime, Optional<String> version) throws OciException {
     if (version.isEmpty()) {
       return choose(runtime);
@@ -93,14 +99,22 @@ public final class RuntimeBases {
     return choose(runtime, version, local(), bundled());
   }
 
-  static Choice choose(String runtime, Optional<String> installedVersion, List<BaseFile> local, List<BaseFile> bundled)
+  static Choice choose(
+      String runtime,
+      Optional<String> installedVersion,
+      List<BaseFile> local,
+      List<BaseFile> bundled)
       throws OciException {
     List<BaseFile> candidates = new ArrayList<>();
     local.stream().filter(b -> b.runtime().equals(runtime)).forEach(candidates::add);
     bundled.stream().filter(b -> b.runtime().equals(runtime)).forEach(candidates::add);
     if (candidates.isEmpty()) {
-      throw new OciException("no base is known for runtime " + runtime
-          + "; measure one with 'tailor runtime-base " + runtime + " --save' or use --runtime none");
+      throw new OciException(
+          "no base is known for runtime "
+              + runtime
+              + "; measure one with 'tailor runtime-base "
+              + runtime
+              + " --save' or use --runtime none");
     }
     if (installedVersion.isPresent()) {
       String v = installedVersion.get();
@@ -115,11 +129,23 @@ public final class RuntimeBases {
         }
       }
     }
-    BaseFile newest = candidates.stream().max(Comparator.comparing(b -> versionKey(b.version()))).orElseThrow();
-    String why = installedVersion.map(v -> runtime + " " + v + " is installed here, but no base was measured for it")
-        .orElse(runtime + " is not installed here");
-    return new Choice(newest.toBase(where(newest, local)), Optional.of(why + "; using the base of " + runtime + " "
-        + newest.version() + " (measure this machine's with 'tailor runtime-base " + runtime + " --save')"));
+    BaseFile newest =
+        candidates.stream().max(Comparator.comparing(b -> versionKey(b.version()))).orElseThrow();
+    String why =
+        installedVersion
+            .map(v -> runtime + " " + v + " is installed here, but no base was measured for it")
+            .orElse(runtime + " is not installed here");
+    return new Choice(
+        newest.toBase(where(newest, local)),
+        Optional.of(
+            why
+                + "; using the base of "
+                + runtime
+                + " "
+                + newest.version()
+                + " (measure this machine's with 'tailor runtime-base "
+                + runtime
+                + " --save')"));
   }
 
   private static String where(BaseFile b, List<BaseFile> local) {
@@ -130,7 +156,12 @@ public final class RuntimeBases {
   static String versionKey(String version) {
     StringBuilder k = new StringBuilder();
     for (String part : ContainerRuntime.upstream(version).split("\\.")) {
-      k.append(String.format("%08d", part.isEmpty() ? 0 : Long.parseLong(part.length() > 8 ? part.substring(0, 8) : part)));
+      k.append(
+          String.format(
+              "%08d",
+              part.isEmpty()
+                  ? 0
+                  : Long.parseLong(part.length() > 8 ? part.substring(0, 8) : part)));
     }
     return k.toString();
   }

@@ -1,8 +1,8 @@
 package dev.tailor.deploy.store;
 
-import dev.tailor.tracer.FileTrees;
 import com.sun.jna.Function;
 import com.sun.jna.LastErrorException;
+import dev.tailor.tracer.FileTrees;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Replaces a folder's files by a new set written aside first, then switched in with one rename,
- * so that the folder is always one run's, whole: a write that fails (a full disk) leaves the old
+ * Replaces a folder's files by a new set written aside first, then switched in with one rename, so
+ * that the folder is always one run's, whole: a write that fails (a full disk) leaves the old
  * folder as it was and nothing else behind.
  */
 public final class FolderSwap {
@@ -54,8 +54,8 @@ public final class FolderSwap {
   private static final int RENAME_EXCHANGE = 2;
 
   /**
-   * Makes {@code folder} hold exactly {@code files}, plus whatever else it held that is not one
-   * of them (a reviewer's notes stay), never a mix of old and new {@code files}.
+   * Makes {@code folder} hold exactly {@code files}, plus whatever else it held that is not one of
+   * them (a reviewer's notes stay), never a mix of old and new {@code files}.
    */
   public static void replace(Path folder, List<File> files) throws IOException {
     replace(folder, files, Links.FOLLOW);
@@ -64,8 +64,12 @@ public final class FolderSwap {
   /** As {@link #replace(Path, List)}; {@code links} says what a folder that is a link gets. */
   public static void replace(Path folder, List<File> files, Links links) throws IOException {
     if (links == Links.REFUSE && Files.isSymbolicLink(folder)) {
-      throw new FileAlreadyExistsException(folder.toString(), null, "is a symbolic link (to "
-          + Files.readSymbolicLink(folder) + "), not a folder of its own: nothing is written through it");
+      throw new FileAlreadyExistsException(
+          folder.toString(),
+          null,
+          "is a symbolic link (to "
+              + Files.readSymbolicLink(folder)
+              + "), not a folder of its own: nothing is written through it");
     }
     // A symlinked profile folder stays a link: the folder it points to is the one replaced.
     Path target = (Files.isSymbolicLink(folder) ? folder.toRealPath() : folder).toAbsolutePath();
@@ -77,8 +81,10 @@ public final class FolderSwap {
         Files.setPosixFilePermissions(stage, Files.getPosixFilePermissions(target));
       }
       for (File f : files) {
-        try (OutputStream out = new BufferedOutputStream(
-            Files.newOutputStream(stage.resolve(f.name()), StandardOpenOption.CREATE_NEW), 1 << 16)) {
+        try (OutputStream out =
+            new BufferedOutputStream(
+                Files.newOutputStream(stage.resolve(f.name()), StandardOpenOption.CREATE_NEW),
+                1 << 16)) {
           f.content().writeTo(out);
         }
       }
@@ -108,7 +114,8 @@ public final class FolderSwap {
     if (exchange(stage, target)) {
       return stage;
     }
-    // No atomic exchange here: move the old folder away, and back if the new one cannot take its place.
+    // No atomic exchange here: move the old folder away, and back if the new one cannot take its
+    // place.
     Path old = createAside(target.getParent(), target.getFileName() + ".old");
     Files.delete(old);
     Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
@@ -121,17 +128,24 @@ public final class FolderSwap {
     return old;
   }
 
-  /** Swaps two folders in one step with Linux's renameat2(RENAME_EXCHANGE); false where unsupported. */
+  /**
+   * Swaps two folders in one step with Linux's renameat2(RENAME_EXCHANGE); false where unsupported.
+   */
   private static boolean exchange(Path a, Path b) {
     try {
       Function f = Function.getFunction("c", "renameat2", Function.THROW_LAST_ERROR);
-      return f.invokeInt(new Object[] {AT_FDCWD, a.toString(), AT_FDCWD, b.toString(), RENAME_EXCHANGE}) == 0;
+      return f.invokeInt(
+              new Object[] {AT_FDCWD, a.toString(), AT_FDCWD, b.toString(), RENAME_EXCHANGE})
+          == 0;
     } catch (LastErrorException | UnsatisfiedLinkError e) {
       return false;
     }
   }
 
-  /** Moves what the old folder held besides the profile files (and tailor's temporary files) into the new one. */
+  /**
+   * Moves what the old folder held besides the profile files (and tailor's temporary files) into
+   * the new one.
+   */
   private static void carryOver(Path old, Path target, Set<String> replaced) throws IOException {
     if (Files.isSymbolicLink(old)) {
       // A link was swapped in after the checks: what it points to is not ours to move.
@@ -155,7 +169,9 @@ public final class FolderSwap {
   /** A new, empty folder {@code .NAME-RANDOM} in {@code parent}, with the default permissions. */
   private static Path createAside(Path parent, String name) throws IOException {
     while (true) {
-      Path p = parent.resolve("." + name + "-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+      Path p =
+          parent.resolve(
+              "." + name + "-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
       try {
         return Files.createDirectory(p);
       } catch (FileAlreadyExistsException e) {

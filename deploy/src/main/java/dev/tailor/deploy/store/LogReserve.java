@@ -15,17 +15,26 @@ import java.nio.file.StandardOpenOption;
 public final class LogReserve {
   /** The reserve's file name, in the logs' folder. */
   public static final String NAME = ".reserve";
+
   /** Its full size: some thousands of lines. */
   static final int SIZE = 256 << 10;
+
   /** How much one failed append gives back. */
   static final int STEP = 16 << 10;
 
   private LogReserve() {}
 
-  /** Grows the reserve in {@code logs} back to its full size with written zeros (so its blocks are really taken). */
+  /**
+   * Grows the reserve in {@code logs} back to its full size with written zeros (so its blocks are
+   * really taken).
+   */
   public static void refill(Path logs) {
-    try (FileChannel ch = FileChannel.open(logs.resolve(NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            logs.resolve(NAME),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
       long size = ch.size();
       if (size >= SIZE) {
         return;
@@ -43,7 +52,8 @@ public final class LogReserve {
 
   /** Gives back part of the reserve in {@code logs}; false when there is none left. */
   public static boolean release(Path logs) {
-    try (FileChannel ch = FileChannel.open(logs.resolve(NAME), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel ch =
+        FileChannel.open(logs.resolve(NAME), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       long size = ch.size();
       if (size == 0) {
         return false;

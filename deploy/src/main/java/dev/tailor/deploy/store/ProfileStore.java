@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The folder the OCI hooks keep learned profiles in: {@code STORE/NAME/} holds one profile
- * ({@code seccomp.json, apparmor.profile, recording.json, report.md}), {@code STORE/bindings.json}
- * the rules that pick a profile for containers that name none, and {@code STORE/.tailor/} what is
- * in flight (a marker per container being learned) and the hooks' logs. Names and ids come from
+ * The folder the OCI hooks keep learned profiles in: {@code STORE/NAME/} holds one profile ({@code
+ * seccomp.json, apparmor.profile, recording.json, report.md}), {@code STORE/bindings.json} the
+ * rules that pick a profile for containers that name none, and {@code STORE/.tailor/} what is in
+ * flight (a marker per container being learned) and the hooks' logs. Names and ids come from
  * container annotations and configs, so they are untrusted: only {@link Recording#isValidName}
  * names not starting with a dot, and a profile folder that resolves outside the store (through a
  * link) is refused.
@@ -22,8 +22,10 @@ import java.util.Optional;
 public record ProfileStore(Path root) {
   /** The default store the hooks use. */
   public static final Path DEFAULT = Path.of("/var/lib/tailor/profiles");
+
   /** The rules that pick a profile for containers that name none. */
   public static final String BINDINGS = "bindings.json";
+
   /** Profile files larger than this are not a learned profile (and not read into memory). */
   static final long MAX_FILE = 4L << 20;
 
@@ -36,7 +38,10 @@ public record ProfileStore(Path root) {
     return Recording.isValidName(name) && !name.startsWith(".");
   }
 
-  /** Whether {@code id} may be used in a file name (container ids are hex; podman's, CRI-O's, runc's). */
+  /**
+   * Whether {@code id} may be used in a file name (container ids are hex; podman's, CRI-O's,
+   * runc's).
+   */
   public static boolean isValidId(String id) {
     return Recording.isValidName(id) && id.length() <= 128;
   }
@@ -54,34 +59,62 @@ public record ProfileStore(Path root) {
     return root.resolve(BINDINGS);
   }
 
-  /** The folder of profile {@code name}, which must exist inside the store; {@code why} says who asked. */
+  /**
+   * The folder of profile {@code name}, which must exist inside the store; {@code why} says who
+   * asked.
+   */
   public Path existingFolder(String name, String why) throws StoreException {
     if (!isValidProfileName(name)) {
-      throw new StoreException("profile name '" + printable(name) + "' (" + why + ") is not a valid name: use only "
-          + "[A-Za-z0-9._-], not starting with a dot");
+      throw new StoreException(
+          "profile name '"
+              + printable(name)
+              + "' ("
+              + why
+              + ") is not a valid name: use only "
+              + "[A-Za-z0-9._-], not starting with a dot");
     }
     Path folder = root.resolve(name);
     if (!Files.isDirectory(folder)) {
-      throw new StoreException("profile '" + name + "' (" + why + ") is not in the store: no folder " + folder
-          + "; learn it first (tailor learn --out " + root + " --name " + name + " -- CMD)");
+      throw new StoreException(
+          "profile '"
+              + name
+              + "' ("
+              + why
+              + ") is not in the store: no folder "
+              + folder
+              + "; learn it first (tailor learn --out "
+              + root
+              + " --name "
+              + name
+              + " -- CMD)");
     }
     try {
       Path real = folder.toRealPath();
       if (!real.getParent().equals(root.toRealPath())) {
-        throw new StoreException("profile '" + name + "' (" + why + "): " + folder + " leads outside the store ("
-            + real + ")");
+        throw new StoreException(
+            "profile '"
+                + name
+                + "' ("
+                + why
+                + "): "
+                + folder
+                + " leads outside the store ("
+                + real
+                + ")");
       }
       return real;
     } catch (IOException e) {
-      throw new StoreException("profile '" + name + "' (" + why + "): cannot read " + folder + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "profile '" + name + "' (" + why + "): cannot read " + folder + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * The files {@code names} of profile {@code name}, each read once through one open directory
-   * (see {@link StoredProfile}); {@code why} says who asked.
+   * The files {@code names} of profile {@code name}, each read once through one open directory (see
+   * {@link StoredProfile}); {@code why} says who asked.
    */
-  public StoredProfile readProfile(String name, String why, java.util.List<String> names) throws StoreException {
+  public StoredProfile readProfile(String name, String why, java.util.List<String> names)
+      throws StoreException {
     return StoredProfile.read(this, name, why, names);
   }
 
@@ -89,17 +122,25 @@ public record ProfileStore(Path root) {
   public static byte[] read(Path file, String profile) throws StoreException {
     try {
       if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-        throw new StoreException("profile '" + profile + "': " + file
-            + (Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? " is not a regular file" : " is missing"));
+        throw new StoreException(
+            "profile '"
+                + profile
+                + "': "
+                + file
+                + (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                    ? " is not a regular file"
+                    : " is missing"));
       }
       if (Files.size(file) > MAX_FILE) {
-        throw new StoreException("profile '" + profile + "': " + file + " is larger than " + (MAX_FILE >> 20) + " MB");
+        throw new StoreException(
+            "profile '" + profile + "': " + file + " is larger than " + (MAX_FILE >> 20) + " MB");
       }
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new StoreException("profile '" + profile + "': " + file + " is missing", e);
     } catch (IOException e) {
-      throw new StoreException("profile '" + profile + "': cannot read " + file + " (" + e.getMessage() + ")", e);
+      throw new StoreException(
+          "profile '" + profile + "': cannot read " + file + " (" + e.getMessage() + ")", e);
     }
   }
 
@@ -109,20 +150,31 @@ public record ProfileStore(Path root) {
    */
   public Path learnFolder(String name) throws StoreException {
     if (!isValidProfileName(name)) {
-      throw new StoreException("'" + printable(name) + "' is not a profile name (only letters, digits, '.', '_', '-', "
-          + "not starting with '.')");
+      throw new StoreException(
+          "'"
+              + printable(name)
+              + "' is not a profile name (only letters, digits, '.', '_', '-', "
+              + "not starting with '.')");
     }
     Path folder = root.resolve(name);
     notALink(folder);
     return folder;
   }
 
-  /** Checks that the store's own folders ({@code .tailor}, its logs and markers) are not links out of it. */
+  /**
+   * Checks that the store's own folders ({@code .tailor}, its logs and markers) are not links out
+   * of it.
+   */
   public void checkOwnFolders() throws StoreException {
-    for (Path p : new Path[] {root.resolve(".tailor"), internal("learning"), internal("logs"), internal("locks")}) {
+    for (Path p :
+        new Path[] {
+          root.resolve(".tailor"), internal("learning"), internal("logs"), internal("locks")
+        }) {
       notALink(p);
-      if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-        throw new StoreException(p + " is not a folder; the hooks keep their markers and logs there");
+      if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new StoreException(
+            p + " is not a folder; the hooks keep their markers and logs there");
       }
     }
   }
@@ -135,8 +187,12 @@ public record ProfileStore(Path root) {
       } catch (IOException e) {
         to = "?";
       }
-      throw new StoreException(p + " is a symbolic link (to " + printable(to) + "): the hooks write only folders of "
-          + "the store's own; remove the link or learn under another name");
+      throw new StoreException(
+          p
+              + " is a symbolic link (to "
+              + printable(to)
+              + "): the hooks write only folders of "
+              + "the store's own; remove the link or learn under another name");
     }
   }
 
@@ -158,7 +214,9 @@ public record ProfileStore(Path root) {
     return internal("locks").resolve(name + ".lock");
   }
 
-  /** The log every learn hook outcome is appended to (one line each: traced or not, written or not). */
+  /**
+   * The log every learn hook outcome is appended to (one line each: traced or not, written or not).
+   */
   public Path learnLog() {
     return internal("logs").resolve("learn.log");
   }

@@ -50,7 +50,8 @@ public record StoredProfile(Path folder, Map<String, byte[]> files) {
    * Reads the files {@code names} of profile {@code name} in {@code store}; a file that is missing
    * is left out of {@link #files}, one that is a link, not a regular file or too large is an error.
    */
-  static StoredProfile read(ProfileStore store, String name, String why, List<String> names) throws StoreException {
+  static StoredProfile read(ProfileStore store, String name, String why, List<String> names)
+      throws StoreException {
     for (int attempt = 1; ; attempt++) {
       Path folder = store.existingFolder(name, why);
       Optional<StoredProfile> read = readOnce(folder, name, names);
@@ -58,60 +59,94 @@ public record StoredProfile(Path folder, Map<String, byte[]> files) {
         return read.get();
       }
       if (attempt == ATTEMPTS) {
-        throw new StoreException("profile '" + name + "' (" + why + "): " + folder + " was replaced " + ATTEMPTS
-            + " times while it was read; try again when the learn writing it has finished");
+        throw new StoreException(
+            "profile '"
+                + name
+                + "' ("
+                + why
+                + "): "
+                + folder
+                + " was replaced "
+                + ATTEMPTS
+                + " times while it was read; try again when the learn writing it has finished");
       }
       Thread.onSpinWait();
     }
   }
 
   /** The folder's files, or empty when the folder was replaced while they were read. */
-  private static Optional<StoredProfile> readOnce(Path folder, String profile, List<String> names) throws StoreException {
+  private static Optional<StoredProfile> readOnce(Path folder, String profile, List<String> names)
+      throws StoreException {
     Path parent = folder.getParent();
     Path leaf = folder.getFileName();
     try (DirectoryStream<Path> up = Files.newDirectoryStream(parent)) {
       if (!(up instanceof SecureDirectoryStream<Path> secureUp)) {
-        throw new StoreException("profile '" + profile + "': cannot open " + parent
-            + " as a directory to read from (no openat on this system)");
+        throw new StoreException(
+            "profile '"
+                + profile
+                + "': cannot open "
+                + parent
+                + " as a directory to read from (no openat on this system)");
       }
-      try (SecureDirectoryStream<Path> dir = secureUp.newDirectoryStream(leaf, LinkOption.NOFOLLOW_LINKS)) {
-        Object key = dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+      try (SecureDirectoryStream<Path> dir =
+          secureUp.newDirectoryStream(leaf, LinkOption.NOFOLLOW_LINKS)) {
+        Object key =
+            dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String n : names) {
           readFile(dir, folder, n, profile).ifPresent(b -> files.put(n, b));
         }
         // Still the folder at that name: nothing replaced it while its files were read.
-        Object now = Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        return key != null && key.equals(now) ? Optional.of(new StoredProfile(folder, files)) : Optional.empty();
+        Object now =
+            Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
+        return key != null && key.equals(now)
+            ? Optional.of(new StoredProfile(folder, files))
+            : Optional.empty();
       }
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (FileSystemException e) {
       if (e.getReason() != null && e.getReason().contains("symbolic link")) {
-        throw new StoreException("profile '" + profile + "': " + folder + " became a link while it was read", e);
+        throw new StoreException(
+            "profile '" + profile + "': " + folder + " became a link while it was read", e);
       }
-      throw new StoreException("profile '" + profile + "': cannot read " + folder + " (" + e.getMessage() + ")", e);
+      throw new StoreException(
+          "profile '" + profile + "': cannot read " + folder + " (" + e.getMessage() + ")", e);
     } catch (IOException e) {
-      throw new StoreException("profile '" + profile + "': cannot read " + folder + " (" + e.getMessage() + ")", e);
+      throw new StoreException(
+          "profile '" + profile + "': cannot read " + folder + " (" + e.getMessage() + ")", e);
     }
   }
 
-  private static Optional<byte[]> readFile(SecureDirectoryStream<Path> dir, Path folder, String name, String profile)
+  private static Optional<byte[]> readFile(
+      SecureDirectoryStream<Path> dir, Path folder, String name, String profile)
       throws IOException, StoreException {
     Path rel = Path.of(name);
     BasicFileAttributes a;
     try {
-      a = dir.getFileAttributeView(rel, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+      a =
+          dir.getFileAttributeView(rel, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              .readAttributes();
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
     if (!a.isRegularFile()) {
-      throw new StoreException("profile '" + profile + "': " + folder.resolve(name) + " is not a regular file");
+      throw new StoreException(
+          "profile '" + profile + "': " + folder.resolve(name) + " is not a regular file");
     }
-    try (SeekableByteChannel ch = dir.newByteChannel(rel, java.util.Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+    try (SeekableByteChannel ch =
+        dir.newByteChannel(
+            rel, java.util.Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
       if (ch.size() > ProfileStore.MAX_FILE) {
-        throw new StoreException("profile '" + profile + "': " + folder.resolve(name) + " is larger than "
-            + (ProfileStore.MAX_FILE >> 20) + " MB");
+        throw new StoreException(
+            "profile '"
+                + profile
+                + "': "
+                + folder.resolve(name)
+                + " is larger than "
+                + (ProfileStore.MAX_FILE >> 20)
+                + " MB");
       }
       long size = ch.size();
       ByteBuffer b = ByteBuffer.allocate((int) size + 1);
@@ -120,7 +155,8 @@ public record StoredProfile(Path folder, Map<String, byte[]> files) {
       }
       if (b.position() > size) {
         // A learn never writes into a folder in place: this file is being changed by someone else.
-        throw new StoreException("profile '" + profile + "': " + folder.resolve(name) + " grew while it was read");
+        throw new StoreException(
+            "profile '" + profile + "': " + folder.resolve(name) + " grew while it was read");
       }
       byte[] out = new byte[b.position()];
       b.flip().get(out);

@@ -18,7 +18,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +41,10 @@ class HookApplyObserveTest {
   }
 
   private HookApply.Result apply(ObjectNode config, Path socket) throws Exception {
-    return HookApply.apply(JSON.writeValueAsBytes(config), new ProfileStore(store), FakeAppArmor.off(),
+    return HookApply.apply(
+        JSON.writeValueAsBytes(config),
+        new ProfileStore(store),
+        FakeAppArmor.off(),
         new ObserveMode(socket));
   }
 
@@ -61,9 +63,16 @@ class HookApplyObserveTest {
     SeccompProfile applied = seccompOf(r);
     assertEquals(ObserveVariant.logging(learned), applied);
     assertEquals("", applied.listenerPath());
-    String note = r.notes().stream().filter(n -> n.startsWith("tailor: observe mode")).findFirst().orElseThrow();
-    assertTrue(note.startsWith("tailor: observe mode, SCMP_ACT_LOG (no agent): profile 'web' (annotation "
-        + "io.tailor.observe) on trial, not enforced; "), note);
+    String note =
+        r.notes().stream()
+            .filter(n -> n.startsWith("tailor: observe mode"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        note.startsWith(
+            "tailor: observe mode, SCMP_ACT_LOG (no agent): profile 'web' (annotation "
+                + "io.tailor.observe) on trial, not enforced; "),
+        note);
     assertTrue(note.contains("the agent at " + socket + " does not answer"), note);
   }
 
@@ -75,48 +84,75 @@ class HookApplyObserveTest {
       HookApply.Result r = apply(HookApplyTest.podmanConfig(ObserveMode.ANNOTATION, "web"), socket);
       SeccompProfile applied = seccompOf(r);
       assertEquals(ObserveVariant.notifying(learned, socket.toString()), applied);
-      assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("tailor: observe mode, SCMP_ACT_NOTIFY: profile 'web'")
-          && n.endsWith("go to the agent at " + socket)), r.notes().toString());
+      assertTrue(
+          r.notes().stream()
+              .anyMatch(
+                  n ->
+                      n.startsWith("tailor: observe mode, SCMP_ACT_NOTIFY: profile 'web'")
+                          && n.endsWith("go to the agent at " + socket)),
+          r.notes().toString());
     }
   }
 
   @Test
   void bindingInObserveMode_putsTheProfileOnTrial_enforceModeDoesNot() throws Exception {
-    Files.writeString(store.resolve(ProfileStore.BINDINGS), "{\"bindings\": ["
-        + "{\"profile\": \"web\", \"mode\": \"observe\", \"arg0\": \"/usr/bin/echo\"},"
-        + "{\"profile\": \"web\", \"mode\": \"enforce\", \"arg0\": \".*\"}]}");
+    Files.writeString(
+        store.resolve(ProfileStore.BINDINGS),
+        "{\"bindings\": ["
+            + "{\"profile\": \"web\", \"mode\": \"observe\", \"arg0\": \"/usr/bin/echo\"},"
+            + "{\"profile\": \"web\", \"mode\": \"enforce\", \"arg0\": \".*\"}]}");
     Path socket = tmp.resolve("none.sock");
     HookApply.Result observed = apply(HookApplyTest.podmanConfig(), socket);
     assertEquals(ObserveVariant.logging(learned), seccompOf(observed));
-    assertTrue(observed.notes().stream().anyMatch(n -> n.contains("(rule 1 of ")), observed.notes().toString());
+    assertTrue(
+        observed.notes().stream().anyMatch(n -> n.contains("(rule 1 of ")),
+        observed.notes().toString());
     ObjectNode other = HookApplyTest.podmanConfig();
-    ((com.fasterxml.jackson.databind.node.ArrayNode) other.with("process").withArray("args")).removeAll().add("/bin/ls");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) other.with("process").withArray("args"))
+        .removeAll()
+        .add("/bin/ls");
     HookApply.Result enforced = apply(other, socket);
     assertEquals(learned, seccompOf(enforced));
-    assertFalse(enforced.notes().stream().anyMatch(n -> n.contains("observe mode")), enforced.notes().toString());
+    assertFalse(
+        enforced.notes().stream().anyMatch(n -> n.contains("observe mode")),
+        enforced.notes().toString());
   }
 
   @Test
   void enforcingAnnotation_winsOverObserving() throws Exception {
-    HookApply.Result r = apply(HookApplyTest.podmanConfig(ObserveMode.ANNOTATION, "web", HookApply.ANNOTATION, "web"),
-        tmp.resolve("none.sock"));
+    HookApply.Result r =
+        apply(
+            HookApplyTest.podmanConfig(ObserveMode.ANNOTATION, "web", HookApply.ANNOTATION, "web"),
+            tmp.resolve("none.sock"));
     assertEquals(learned, seccompOf(r));
   }
 
   @Test
   void observeMode_refusesWhatEnforceModeRefuses() {
-    ApplyException e = assertThrows(ApplyException.class,
-        () -> apply(HookApplyTest.podmanConfig(ObserveMode.ANNOTATION, "nope"), tmp.resolve("none.sock")));
-    assertTrue(e.getMessage().startsWith("profile 'nope' (annotation io.tailor.observe) is not in the store"),
+    ApplyException e =
+        assertThrows(
+            ApplyException.class,
+            () ->
+                apply(
+                    HookApplyTest.podmanConfig(ObserveMode.ANNOTATION, "nope"),
+                    tmp.resolve("none.sock")));
+    assertTrue(
+        e.getMessage()
+            .startsWith("profile 'nope' (annotation io.tailor.observe) is not in the store"),
         e.getMessage());
   }
 
   @Test
   void badMode_isAnError() throws Exception {
-    Files.writeString(store.resolve(ProfileStore.BINDINGS),
+    Files.writeString(
+        store.resolve(ProfileStore.BINDINGS),
         "{\"bindings\": [{\"profile\": \"web\", \"mode\": \"complain\", \"arg0\": \".*\"}]}");
-    ApplyException e = assertThrows(ApplyException.class,
-        () -> apply(HookApplyTest.podmanConfig(), tmp.resolve("none.sock")));
-    assertTrue(e.getMessage().contains("\"mode\" must be \"enforce\" (the default) or \"observe\""), e.getMessage());
+    ApplyException e =
+        assertThrows(
+            ApplyException.class,
+            () -> apply(HookApplyTest.podmanConfig(), tmp.resolve("none.sock")));
+    assertTrue(
+        e.getMessage().contains("\"mode\" must be \"enforce\" (the default) or \"observe\""),
+        e.getMessage());
   }
 }

@@ -14,8 +14,11 @@ class HookLogLineTest {
   @Test
   void longLine_keepsItsEnd() throws Exception {
     String id = "7cd77caddca5e1e7ed80c0c21304cfcb427efcab5b5f8ca1fc9b3bd4dc9a3971";
-    String message = "tailor: wrote /tmp/junit8209267735264145416/store/app (44 syscalls, 14 AppArmor rules from 22 paths)"
-        + " for container " + id + ", merged with the profile of 3 container(s) learned as 'app' while this one ran";
+    String message =
+        "tailor: wrote /tmp/junit8209267735264145416/store/app (44 syscalls, 14 AppArmor rules from 22 paths)"
+            + " for container "
+            + id
+            + ", merged with the profile of 3 container(s) learned as 'app' while this one ran";
     Path log = tmp.resolve("learn.log");
     HookLog.append(log, "container " + id, message);
     assertTrue(Files.readString(log).endsWith(message + "\n"), Files.readString(log));

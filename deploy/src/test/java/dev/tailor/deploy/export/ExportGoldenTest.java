@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Each format's output for the fixtures, byte for byte; -Dtailor.updateGolden=true rewrites the files. */
+/**
+ * Each format's output for the fixtures, byte for byte; -Dtailor.updateGolden=true rewrites the
+ * files.
+ */
 class ExportGoldenTest {
   @ParameterizedTest
   @EnumSource(Export.Format.class)
@@ -29,6 +32,7 @@ class ExportGoldenTest {
       Files.writeString(goldenNotes, noteText, StandardCharsets.UTF_8);
     }
     assertEquals(Files.readString(golden, StandardCharsets.UTF_8), text, "golden " + golden);
-    assertEquals(Files.readString(goldenNotes, StandardCharsets.UTF_8), noteText, "golden " + goldenNotes);
+    assertEquals(
+        Files.readString(goldenNotes, StandardCharsets.UTF_8), noteText, "golden " + goldenNotes);
   }
 }

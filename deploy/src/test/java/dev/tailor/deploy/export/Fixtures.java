@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The profile folders the export tests read: real learned profiles and one hand-written seccomp.json with args. */
+/**
+ * The profile folders the export tests read: real learned profiles and one hand-written
+ * seccomp.json with args.
+ */
 final class Fixtures {
   static final Path DIR = Path.of("src/test/resources/export");
 
@@ -26,12 +29,14 @@ final class Fixtures {
     return Export.Options.defaults("/var/lib/tailor/profiles");
   }
 
-  static String render(Export.Format f, List<ProfileDir> dirs, Export.Options options, List<String> notes)
+  static String render(
+      Export.Format f, List<ProfileDir> dirs, Export.Options options, List<String> notes)
       throws ExportException {
     return Export.render(f, dirs, options, notes::add);
   }
 
-  static String render(Export.Format f, List<ProfileDir> dirs, List<String> notes) throws ExportException {
+  static String render(Export.Format f, List<ProfileDir> dirs, List<String> notes)
+      throws ExportException {
     return Export.render(f, dirs, Export.Options.defaults("/var/lib/tailor/profiles"), notes::add);
   }
 }

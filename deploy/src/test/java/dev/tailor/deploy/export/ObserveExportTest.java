@@ -14,7 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code export --observe}: each profile on trial as NAME-observe, with seccomp.json's log variant. */
+/**
+ * {@code export --observe}: each profile on trial as NAME-observe, with seccomp.json's log variant.
+ */
 class ObserveExportTest {
   @TempDir Path tmp;
 
@@ -32,11 +34,15 @@ class ObserveExportTest {
   void spo_observeVariant_validatesAgainstTheCrd_andIsTheLogVariant() throws Exception {
     ProfileDir p = ProfileDir.read(Fixtures.DIR.resolve("with-args")).observing();
     assertEquals("with-args-observe", p.name());
-    JsonNode spo = SpoSchemaTest.documents(Fixtures.render(Export.Format.SPO, List.of(p), new ArrayList<>())).get(0);
+    JsonNode spo =
+        SpoSchemaTest.documents(Fixtures.render(Export.Format.SPO, List.of(p), new ArrayList<>()))
+            .get(0);
     assertEquals("with-args-observe", spo.at("/metadata/name").asText());
     assertTrue(SpoSchemaTest.validate(spo).isEmpty(), SpoSchemaTest.validate(spo).toString());
-    String expected = SeccompJson.toJson(ObserveVariant.logging(
-        SeccompJson.read(Fixtures.DIR.resolve("with-args/seccomp.json")).profile()));
+    String expected =
+        SeccompJson.toJson(
+            ObserveVariant.logging(
+                SeccompJson.read(Fixtures.DIR.resolve("with-args/seccomp.json")).profile()));
     JsonNode file = Yaml.MAPPER.readTree(expected);
     assertEquals(file.get("syscalls").size(), spo.at("/spec/syscalls").size());
     assertTrue(spo.at("/spec/syscalls").toString().contains("SCMP_ACT_LOG"), spo.toString());
@@ -55,14 +61,28 @@ class ObserveExportTest {
   void docker_observe_namesSeccompObserveJson_whichMustBeTheCurrentVariant() throws Exception {
     Path dir = copy("python3-app");
     ProfileDir p = ProfileDir.read(dir).observing();
-    ExportException missing = assertThrows(ExportException.class,
-        () -> Fixtures.render(Export.Format.DOCKER, List.of(p), new ArrayList<>()));
-    assertTrue(missing.getMessage().startsWith(dir.resolve("seccomp.observe.json") + " is missing or is not the observe "
-        + "variant of "), missing.getMessage());
+    ExportException missing =
+        assertThrows(
+            ExportException.class,
+            () -> Fixtures.render(Export.Format.DOCKER, List.of(p), new ArrayList<>()));
+    assertTrue(
+        missing
+            .getMessage()
+            .startsWith(
+                dir.resolve("seccomp.observe.json")
+                    + " is missing or is not the observe "
+                    + "variant of "),
+        missing.getMessage());
     Files.writeString(dir.resolve("seccomp.observe.json"), p.seccompText());
-    String sh = Fixtures.render(Export.Format.DOCKER, List.of(ProfileDir.read(dir).observing()), new ArrayList<>());
-    assertTrue(sh.contains("docker run --security-opt seccomp=" + dir.resolve("seccomp.observe.json")), sh);
-    String podman = Fixtures.render(Export.Format.PODMAN, List.of(ProfileDir.read(dir).observing()), new ArrayList<>());
+    String sh =
+        Fixtures.render(
+            Export.Format.DOCKER, List.of(ProfileDir.read(dir).observing()), new ArrayList<>());
+    assertTrue(
+        sh.contains("docker run --security-opt seccomp=" + dir.resolve("seccomp.observe.json")),
+        sh);
+    String podman =
+        Fixtures.render(
+            Export.Format.PODMAN, List.of(ProfileDir.read(dir).observing()), new ArrayList<>());
     assertTrue(podman.contains("podman run --annotation io.tailor.observe=python3-app "), podman);
   }
 }

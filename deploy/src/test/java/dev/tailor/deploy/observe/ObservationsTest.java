@@ -9,11 +9,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ObservationsTest {
-  static final ObservedContainer A = new ObservedContainer("aaaa", "web", "", ObservedContainer.NOTIFY);
-  static final ObservedContainer B = new ObservedContainer("bbbb", "web", "front", ObservedContainer.NOTIFY);
+  static final ObservedContainer A =
+      new ObservedContainer("aaaa", "web", "", ObservedContainer.NOTIFY);
+  static final ObservedContainer B =
+      new ObservedContainer("bbbb", "web", "front", ObservedContainer.NOTIFY);
   static final Instant T0 = Instant.parse("2026-12-07T10:00:00Z");
 
-  static ObservedCall call(ObservedContainer c, String syscall, List<Long> args, List<String> paths, int second) {
+  static ObservedCall call(
+      ObservedContainer c, String syscall, List<Long> args, List<String> paths, int second) {
     return new ObservedCall(c, syscall, args, paths, T0.plusSeconds(second));
   }
 
@@ -26,7 +29,8 @@ class ObservationsTest {
     Observations o = new Observations();
     o.started(A, T0);
     assertTrue(o.add(call(A, "getpgid", args(0, 11, 0, 0, 0, 0), List.of(), 1)));
-    // Another call with other pointer-like registers is the same call: only filterable values count.
+    // Another call with other pointer-like registers is the same call: only filterable values
+    // count.
     assertFalse(o.add(call(A, "getpgid", args(0, 99, 5, 0, 0, 0), List.of(), 7)));
     ContainerCalls c = o.snapshot("web").containers().get(0);
     assertEquals(1, c.calls().size());
@@ -47,8 +51,14 @@ class ObservationsTest {
     // The same call in another container is reported for that container too.
     assertTrue(o.add(call(B, "mkdir", args(1, 0700, 0, 0, 0, 0), List.of("/tmp/a"), 1)));
     assertEquals(List.of("web"), List.copyOf(o.profiles()));
-    assertEquals(4, o.snapshot("web").containers().stream().filter(c -> c.container().equals(A)).findFirst()
-        .orElseThrow().calls().size());
+    assertEquals(
+        4,
+        o.snapshot("web").containers().stream()
+            .filter(c -> c.container().equals(A))
+            .findFirst()
+            .orElseThrow()
+            .calls()
+            .size());
   }
 
   @Test
@@ -91,7 +101,13 @@ class ObservationsTest {
     after.add(call(B, "getpgid", args(0, 0, 0, 0, 0, 0), List.of(), 21));
     ProfileObservations now = after.snapshot("web");
     assertEquals(2, now.containers().size());
-    SeenCall a = now.containers().stream().filter(c -> c.container().equals(A)).findFirst().orElseThrow().calls().get(0);
+    SeenCall a =
+        now.containers().stream()
+            .filter(c -> c.container().equals(A))
+            .findFirst()
+            .orElseThrow()
+            .calls()
+            .get(0);
     assertEquals(3, a.count());
     assertEquals(T0.plusSeconds(1), a.first());
     assertEquals(T0.plusSeconds(20), a.last());

@@ -22,13 +22,27 @@ class ObservedFolderTest {
   static Observations sample() {
     Observations o = new Observations();
     o.started(ObservationsTest.A, ObservationsTest.T0);
-    o.add(ObservationsTest.call(ObservationsTest.A, "mkdir", ObservationsTest.args(1, 0700, 0, 0, 0, 0),
-        List.of("/tmp/made"), 1));
-    o.add(ObservationsTest.call(ObservationsTest.A, "getpgid", ObservationsTest.args(0, 0, 0, 0, 0, 0), List.of(), 2));
-    o.add(ObservationsTest.call(ObservationsTest.A, "getpgid", ObservationsTest.args(0, 0, 0, 0, 0, 0), List.of(), 3));
+    o.add(
+        ObservationsTest.call(
+            ObservationsTest.A,
+            "mkdir",
+            ObservationsTest.args(1, 0700, 0, 0, 0, 0),
+            List.of("/tmp/made"),
+            1));
+    o.add(
+        ObservationsTest.call(
+            ObservationsTest.A, "getpgid", ObservationsTest.args(0, 0, 0, 0, 0, 0), List.of(), 2));
+    o.add(
+        ObservationsTest.call(
+            ObservationsTest.A, "getpgid", ObservationsTest.args(0, 0, 0, 0, 0, 0), List.of(), 3));
     // O_WRONLY|O_CREAT|O_TRUNC on openat's flags register
-    o.add(ObservationsTest.call(ObservationsTest.A, "openat", ObservationsTest.args(-100, 1, 01101, 0644, 0, 0),
-        List.of("/var/log/new.log"), 4));
+    o.add(
+        ObservationsTest.call(
+            ObservationsTest.A,
+            "openat",
+            ObservationsTest.args(-100, 1, 01101, 0644, 0, 0),
+            List.of("/var/log/new.log"),
+            4));
     o.ended(ObservationsTest.A, ObservationsTest.T0.plusSeconds(5));
     return o;
   }
@@ -42,15 +56,24 @@ class ObservedFolderTest {
     assertEquals(Set.of("getpgid", "mkdir", "openat"), r.syscalls().keySet());
     assertEquals(2, r.syscalls().get("getpgid").count());
     assertTrue(r.files().get("/tmp/made").accesses().contains(Access.MKDIR), r.files().toString());
-    assertTrue(r.files().get("/var/log/new.log").accesses().containsAll(Set.of(Access.WRITE, Access.CREATE)),
+    assertTrue(
+        r.files()
+            .get("/var/log/new.log")
+            .accesses()
+            .containsAll(Set.of(Access.WRITE, Access.CREATE)),
         r.files().toString());
     assertEquals("aaaa", r.containers().get(0).id());
-    List<String> allowed = SeccompJson.read(folder.resolve(SeccompJson.FILE_NAME)).profile().syscalls().stream()
-        .flatMap(rule -> rule.names().stream()).toList();
+    List<String> allowed =
+        SeccompJson.read(folder.resolve(SeccompJson.FILE_NAME)).profile().syscalls().stream()
+            .flatMap(rule -> rule.names().stream())
+            .toList();
     assertTrue(allowed.containsAll(List.of("getpgid", "mkdir", "openat")), allowed.toString());
     String report = Files.readString(folder.resolve("report.md"));
-    assertTrue(report.contains("| getpgid |  | 2 | 2026-12-07T10:00:02Z | 2026-12-07T10:00:03Z |"), report);
-    assertTrue(report.contains("observed from 2026-12-07T10:00:00Z to 2026-12-07T10:00:05Z"), report);
+    assertTrue(
+        report.contains("| getpgid |  | 2 | 2026-12-07T10:00:02Z | 2026-12-07T10:00:03Z |"),
+        report);
+    assertTrue(
+        report.contains("observed from 2026-12-07T10:00:00Z to 2026-12-07T10:00:05Z"), report);
   }
 
   @Test
@@ -62,7 +85,9 @@ class ObservedFolderTest {
 
   @Test
   void read_unreadableTally_isMovedAsideAndReported_notOverwritten() throws Exception {
-    Files.writeString(tmp.resolve(ObservedFolder.STATE_FILE), "{\"version\": 1, \"containers\": [{\"id\": \"../x\"}]}");
+    Files.writeString(
+        tmp.resolve(ObservedFolder.STATE_FILE),
+        "{\"version\": 1, \"containers\": [{\"id\": \"../x\"}]}");
     IOException e = assertThrows(IOException.class, () -> ObservedFolder.read(tmp));
     assertTrue(e.getMessage().contains(ObservedFolder.UNREADABLE_FILE), e.getMessage());
     assertTrue(Files.exists(tmp.resolve(ObservedFolder.UNREADABLE_FILE)));

@@ -28,17 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RuncBundleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final AppArmorHost NO_APPARMOR = new AppArmorHost() {
-    @Override
-    public boolean enabled() {
-      return false;
-    }
+  private static final AppArmorHost NO_APPARMOR =
+      new AppArmorHost() {
+        @Override
+        public boolean enabled() {
+          return false;
+        }
 
-    @Override
-    public void load(byte[] text, Path file) throws ApplyException {
-      throw new ApplyException("no AppArmor here");
-    }
-  };
+        @Override
+        public void load(byte[] text, Path file) throws ApplyException {
+          throw new ApplyException("no AppArmor here");
+        }
+      };
 
   @TempDir Path tmp;
   ProfileStore store;
@@ -57,7 +58,8 @@ class RuncBundleTest {
   /** The config podman 4.3.1 proposed here, with {@code env} as process.env and no annotations. */
   private static ObjectNode config(String... env) throws Exception {
     ObjectNode c;
-    try (InputStream in = RuncBundleTest.class.getResourceAsStream("/apply/podman-precreate.json")) {
+    try (InputStream in =
+        RuncBundleTest.class.getResourceAsStream("/apply/podman-precreate.json")) {
       c = (ObjectNode) JSON.readTree(in);
     }
     c.remove("annotations");
@@ -69,7 +71,12 @@ class RuncBundleTest {
   }
 
   private RuncBundle.Result prepare(ObjectNode config) throws Exception {
-    return RuncBundle.prepare(JSON.writeValueAsBytes(config), store, NO_APPARMOR, Optional.of(launcher), Map.of("JAVA_HOME", "/j"),
+    return RuncBundle.prepare(
+        JSON.writeValueAsBytes(config),
+        store,
+        NO_APPARMOR,
+        Optional.of(launcher),
+        Map.of("JAVA_HOME", "/j"),
         Set.of(RuncBundle.PROFILE_VARIABLE, RuncBundle.LEARN_VARIABLE));
   }
 
@@ -81,7 +88,9 @@ class RuncBundleTest {
     assertTrue(r.changed());
     assertEquals("[\"PATH=/usr/bin\",\"HOME=/root\"]", out.at("/process/env").toString());
     assertEquals("web", out.at("/annotations/io.tailor.profile").asText());
-    assertEquals(JSON.readTree(Files.readAllBytes(store.folder("web").resolve("seccomp.json"))), out.at("/linux/seccomp"));
+    assertEquals(
+        JSON.readTree(Files.readAllBytes(store.folder("web").resolve("seccomp.json"))),
+        out.at("/linux/seccomp"));
     assertTrue(r.learning().isEmpty());
     assertFalse(out.has("hooks") && out.get("hooks").has("prestart"), out.toString());
   }
@@ -99,13 +108,19 @@ class RuncBundleTest {
     assertEquals(2, prestart.size());
     assertEquals("/usr/bin/docker-setkey", prestart.get(0).get("path").asText());
     assertEquals(launcher.toString(), prestart.get(1).get("path").asText());
-    assertEquals("[\"tailor\",\"hook\",\"learn\",\"--store\",\"" + store.root() + "\"]", prestart.get(1).get("args").toString());
+    assertEquals(
+        "[\"tailor\",\"hook\",\"learn\",\"--store\",\"" + store.root() + "\"]",
+        prestart.get(1).get("args").toString());
     assertTrue(prestart.get(1).get("env").toString().contains("JAVA_HOME=/j"), prestart.toString());
     JsonNode poststop = out.at("/hooks/poststop");
     assertEquals(1, poststop.size());
-    assertEquals("[\"tailor\",\"hook\",\"wait\",\"--store\",\"" + store.root() + "\"]", poststop.get(0).get("args").toString());
+    assertEquals(
+        "[\"tailor\",\"hook\",\"wait\",\"--store\",\"" + store.root() + "\"]",
+        poststop.get(0).get("args").toString());
     // The same entries the hooks.d files hold.
-    assertEquals(HookFiles.ociHook(HookFiles.LEARN.get(0), launcher, store, Map.of("JAVA_HOME", "/j")), prestart.get(1));
+    assertEquals(
+        HookFiles.ociHook(HookFiles.LEARN.get(0), launcher, store, Map.of("JAVA_HOME", "/j")),
+        prestart.get(1));
     // No profile asked for: the seccomp the runtime proposed stays.
     assertEquals(in.at("/linux/seccomp"), out.at("/linux/seccomp"));
   }
@@ -122,15 +137,19 @@ class RuncBundleTest {
   @Test
   void nothingAsked_leavesTheBytesAsTheyWere() throws Exception {
     byte[] in = JSON.writeValueAsBytes(config("TAILOR_OTHER=1", "X=TAILOR_PROFILE=web"));
-    RuncBundle.Result r = RuncBundle.prepare(in, store, NO_APPARMOR, Optional.empty(), Map.of(), Set.of());
+    RuncBundle.Result r =
+        RuncBundle.prepare(in, store, NO_APPARMOR, Optional.empty(), Map.of(), Set.of());
     assertFalse(r.changed());
     assertArrayEquals(in, r.config());
   }
 
   @Test
   void missingProfileFromTheVariable_refuses_andSaysWhereTheNameCameFrom() throws Exception {
-    ApplyException e = assertThrows(ApplyException.class, () -> prepare(config("TAILOR_PROFILE=nope")));
-    assertTrue(e.getMessage().contains("profile 'nope'") && e.getMessage().contains("TAILOR_PROFILE in process.env"),
+    ApplyException e =
+        assertThrows(ApplyException.class, () -> prepare(config("TAILOR_PROFILE=nope")));
+    assertTrue(
+        e.getMessage().contains("profile 'nope'")
+            && e.getMessage().contains("TAILOR_PROFILE in process.env"),
         e.getMessage());
   }
 
@@ -138,14 +157,28 @@ class RuncBundleTest {
   void conflicts_andBadNames_refuse() throws Exception {
     ObjectNode both = config("TAILOR_PROFILE=web");
     both.putObject("annotations").put("io.tailor.profile", "other");
-    assertTrue(assertThrows(ApplyException.class, () -> prepare(both)).getMessage().contains("disagree"));
-    assertTrue(assertThrows(ApplyException.class, () -> prepare(config("TAILOR_LEARN=a", "TAILOR_LEARN=b")))
-        .getMessage().contains("twice"));
-    assertTrue(assertThrows(ApplyException.class, () -> prepare(config("TAILOR_LEARN=../x")))
-        .getMessage().contains("is not a profile name"));
-    ApplyException noLauncher = assertThrows(ApplyException.class, () -> RuncBundle.prepare(
-        JSON.writeValueAsBytes(config("TAILOR_LEARN=x")), store, NO_APPARMOR, Optional.empty(), Map.of(),
-        Set.of(RuncBundle.LEARN_VARIABLE)));
+    assertTrue(
+        assertThrows(ApplyException.class, () -> prepare(both)).getMessage().contains("disagree"));
+    assertTrue(
+        assertThrows(
+                ApplyException.class, () -> prepare(config("TAILOR_LEARN=a", "TAILOR_LEARN=b")))
+            .getMessage()
+            .contains("twice"));
+    assertTrue(
+        assertThrows(ApplyException.class, () -> prepare(config("TAILOR_LEARN=../x")))
+            .getMessage()
+            .contains("is not a profile name"));
+    ApplyException noLauncher =
+        assertThrows(
+            ApplyException.class,
+            () ->
+                RuncBundle.prepare(
+                    JSON.writeValueAsBytes(config("TAILOR_LEARN=x")),
+                    store,
+                    NO_APPARMOR,
+                    Optional.empty(),
+                    Map.of(),
+                    Set.of(RuncBundle.LEARN_VARIABLE)));
     assertTrue(noLauncher.getMessage().contains("TAILOR=PATH"), noLauncher.getMessage());
     ObjectNode badHooks = config("TAILOR_LEARN=x");
     badHooks.put("hooks", "no");
@@ -154,19 +187,33 @@ class RuncBundleTest {
 
   @Test
   void prepare_variableTheRuntimeDoesNotTake_isRefused_notIgnoredNorObeyed() throws Exception {
-    // An image's ENV reaches process.env as -e does: without the owner's consent neither key counts,
+    // An image's ENV reaches process.env as -e does: without the owner's consent neither key
+    // counts,
     // and a container that asks for one is not started unconfined either.
     for (String v : List.of("TAILOR_PROFILE=web", "TAILOR_LEARN=web")) {
       byte[] in = JSON.writeValueAsBytes(config(v));
-      ApplyException e = assertThrows(ApplyException.class, () -> RuncBundle.prepare(in, store, NO_APPARMOR,
-          Optional.of(launcher), Map.of(), Set.of()));
+      ApplyException e =
+          assertThrows(
+              ApplyException.class,
+              () ->
+                  RuncBundle.prepare(
+                      in, store, NO_APPARMOR, Optional.of(launcher), Map.of(), Set.of()));
       assertTrue(e.getMessage().contains("--tailor-env-keys"), e.getMessage());
     }
     // Only the key allowed counts: learning allowed does not let an image pick a profile.
-    ApplyException onlyLearn = assertThrows(ApplyException.class, () -> RuncBundle.prepare(
-        JSON.writeValueAsBytes(config("TAILOR_PROFILE=web")), store, NO_APPARMOR, Optional.of(launcher), Map.of(),
-        Set.of(RuncBundle.LEARN_VARIABLE)));
-    assertTrue(onlyLearn.getMessage().contains("--tailor-env-keys profile"), onlyLearn.getMessage());
+    ApplyException onlyLearn =
+        assertThrows(
+            ApplyException.class,
+            () ->
+                RuncBundle.prepare(
+                    JSON.writeValueAsBytes(config("TAILOR_PROFILE=web")),
+                    store,
+                    NO_APPARMOR,
+                    Optional.of(launcher),
+                    Map.of(),
+                    Set.of(RuncBundle.LEARN_VARIABLE)));
+    assertTrue(
+        onlyLearn.getMessage().contains("--tailor-env-keys profile"), onlyLearn.getMessage());
   }
 
   @Test

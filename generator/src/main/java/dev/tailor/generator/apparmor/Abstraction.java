@@ -5,11 +5,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Debian abstractions the generator may include, with the file rules of each that it relies
- * on to drop its own rules. The rule lines are those of Debian 12's apparmor 3.0.8
- * {@code /etc/apparmor.d/abstractions} files (file rules only; includes, dbus and network rules
- * left out), kept here so a profile does not depend on the machine that generates it; a test
- * checks them against the installed files where apparmor_parser is present.
+ * The Debian abstractions the generator may include, with the file rules of each that it relies on
+ * to drop its own rules. The rule lines are those of Debian 12's apparmor 3.0.8 {@code
+ * /etc/apparmor.d/abstractions} files (file rules only; includes, dbus and network rules left out),
+ * kept here so a profile does not depend on the machine that generates it; a test checks them
+ * against the installed files where apparmor_parser is present.
  */
 enum Abstraction {
   BASE(

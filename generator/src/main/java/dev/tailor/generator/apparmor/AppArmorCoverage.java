@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What an {@link AppArmorProfile} grants, asked the way the drift check needs: which permissions
- * a file use needs that no rule (of the profile or of the Debian abstractions it includes) gives,
- * and whether a socket kind or capability is allowed. Owner rules count as granting, since the
+ * What an {@link AppArmorProfile} grants, asked the way the drift check needs: which permissions a
+ * file use needs that no rule (of the profile or of the Debian abstractions it includes) gives, and
+ * whether a socket kind or capability is allowed. Owner rules count as granting, since the
  * workload's own files are what they are for, except to a use the recording shows was by a task
  * that did not own the file ({@link FileUse#accessedByOthers}).
  */
@@ -23,7 +23,9 @@ public final class AppArmorCoverage {
   private AppArmorCoverage(AppArmorProfile profile) {
     this.profile = profile;
     for (FileRule r : profile.files()) {
-      rules.add(new Compiled(AppArmorGlob.compile(r.path().text()), Perms.parse(r.perms(), true), r.owner()));
+      rules.add(
+          new Compiled(
+              AppArmorGlob.compile(r.path().text()), Perms.parse(r.perms(), true), r.owner()));
     }
     for (String name : profile.abstractions()) {
       for (Abstraction a : Abstraction.values()) {
@@ -70,7 +72,8 @@ public final class AppArmorCoverage {
   /** Whether a {@code network} rule allows this socket kind. */
   public boolean allows(SocketUse socket) {
     for (NetworkRule n : profile.network()) {
-      if (n.family().equals(socket.family()) && (n.type().isEmpty() || n.type().equals(socket.type()))) {
+      if (n.family().equals(socket.family())
+          && (n.type().isEmpty() || n.type().equals(socket.type()))) {
         return true;
       }
     }

@@ -22,7 +22,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** Turns a {@link Recording} into a draft {@link AppArmorProfile}, generalising where it is safe. */
+/**
+ * Turns a {@link Recording} into a draft {@link AppArmorProfile}, generalising where it is safe.
+ */
 public final class AppArmorGenerator {
 
   /**
@@ -36,7 +38,8 @@ public final class AppArmorGenerator {
    * get it only where every access the rule covers was by a task whose fs uid owned the file
    * ({@link FileUse#ownedByAccessors}).
    */
-  static final List<String> OWNER_ROOTS = List.of("/tmp/", "/var/tmp/", "/dev/shm/", "/home/", "/root/");
+  static final List<String> OWNER_ROOTS =
+      List.of("/tmp/", "/var/tmp/", "/dev/shm/", "/home/", "/root/");
 
   /**
    * System trees: no glob that lets the workload change anything (write, append, link, exec) is
@@ -44,22 +47,56 @@ public final class AppArmorGenerator {
    */
   static final List<String> SYSTEM_TREES =
       List.of(
-          "/usr/", "/etc/", "/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/", "/libx32/", "/boot/",
-          "/proc/", "/sys/", "/dev/", "/var/lib/", "/opt/", "/snap/");
+          "/usr/",
+          "/etc/",
+          "/bin/",
+          "/sbin/",
+          "/lib/",
+          "/lib32/",
+          "/lib64/",
+          "/libx32/",
+          "/boot/",
+          "/proc/",
+          "/sys/",
+          "/dev/",
+          "/var/lib/",
+          "/opt/",
+          "/snap/");
 
   /**
-   * Where keys and passwords live: no {@code **} glob is made over a folder that holds one of
-   * these ({@code /etc/ssl/**} would read the private keys), and none over a home folder itself.
+   * Where keys and passwords live: no {@code **} glob is made over a folder that holds one of these
+   * ({@code /etc/ssl/**} would read the private keys), and none over a home folder itself.
    */
   static final List<String> SECRETS =
       List.of(
-          "/etc/ssl/private", "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d",
-          "/etc/ssh", "/root/.ssh", "/root/.gnupg");
+          "/etc/ssl/private",
+          "/etc/shadow",
+          "/etc/gshadow",
+          "/etc/sudoers",
+          "/etc/sudoers.d",
+          "/etc/ssh",
+          "/root/.ssh",
+          "/root/.gnupg");
 
   /** The calls that change a task's ids. */
-  private static final List<String> ID_CALLS = List.of("setuid", "setreuid", "setresuid", "setfsuid", "setgid",
-      "setregid", "setresgid", "setfsgid", "setuid32", "setreuid32", "setresuid32", "setfsuid32", "setgid32",
-      "setregid32", "setresgid32", "setfsgid32");
+  private static final List<String> ID_CALLS =
+      List.of(
+          "setuid",
+          "setreuid",
+          "setresuid",
+          "setfsuid",
+          "setgid",
+          "setregid",
+          "setresgid",
+          "setfsgid",
+          "setuid32",
+          "setreuid32",
+          "setresuid32",
+          "setfsuid32",
+          "setgid32",
+          "setregid32",
+          "setresgid32",
+          "setfsgid32");
 
   private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]*");
 
@@ -99,8 +136,12 @@ public final class AppArmorGenerator {
         if (!p.isEmpty()) {
           paths.merge(key(f.path(), f.directory()), p, Perms::union);
           owned.merge(key(f.path(), f.directory()), f.ownedByAccessors(), Boolean::logicalAnd);
-          accessors.computeIfAbsent(key(f.path(), f.directory()), k -> new HashSet<>()).addAll(f.accessUids());
-          runsOf.computeIfAbsent(key(f.path(), f.directory()), k -> new TreeSet<>()).addAll(f.runs());
+          accessors
+              .computeIfAbsent(key(f.path(), f.directory()), k -> new HashSet<>())
+              .addAll(f.accessUids());
+          runsOf
+              .computeIfAbsent(key(f.path(), f.directory()), k -> new TreeSet<>())
+              .addAll(f.runs());
           if ((f.accesses().contains(Access.CREATE) || f.accesses().contains(Access.MKDIR))
               && f.accesses().contains(Access.DELETE)) {
             shortLived.add(key(f.path(), f.directory()));
@@ -133,7 +174,8 @@ public final class AppArmorGenerator {
       for (Abstraction a : Abstraction.values()) {
         if (a != Abstraction.BASE
             && paths.entrySet().stream()
-                .anyMatch(e -> !e.getValue().within(Perms.NONE) && !a.grants(e.getKey()).isEmpty())) {
+                .anyMatch(
+                    e -> !e.getValue().within(Perms.NONE) && !a.grants(e.getKey()).isEmpty())) {
           included.add(a);
         }
       }
@@ -170,13 +212,17 @@ public final class AppArmorGenerator {
       // let the workload run, or connect to, anything of that shape; nor is code mapped
       // executable outside temporary folders (a library's name is its version, not chance).
       TreeMap<String, SortedSet<String>> globbable = new TreeMap<>();
-      paths.forEach((path, perms) -> {
-        if (runsOf.containsKey(path) && !sockets.contains(path) && !perms.has(Perms.X)
-            && (!perms.has(Perms.M) || NamePatterns.temporary(path))) {
-          globbable.put(path, runsOf.get(path));
-        }
-      });
-      Map<String, NamePatterns.Named> named = NamePatterns.of(globbable, shortLived, madeAndGone, recording.runs());
+      paths.forEach(
+          (path, perms) -> {
+            if (runsOf.containsKey(path)
+                && !sockets.contains(path)
+                && !perms.has(Perms.X)
+                && (!perms.has(Perms.M) || NamePatterns.temporary(path))) {
+              globbable.put(path, runsOf.get(path));
+            }
+          });
+      Map<String, NamePatterns.Named> named =
+          NamePatterns.of(globbable, shortLived, madeAndGone, recording.runs());
       Map<String, Draft> drafts = new TreeMap<>();
       boolean idsChanged = ID_CALLS.stream().anyMatch(recording.syscalls()::containsKey);
       for (Map.Entry<String, Perms> e : paths.entrySet()) {
@@ -184,13 +230,20 @@ public final class AppArmorGenerator {
         // A task that changed its ids is no longer dumpable: its /proc entries belong to root.
         Set<Long> who = accessors.getOrDefault(path, Set.of(-1L));
         boolean procOwner = !idsChanged || who.stream().allMatch(uid -> uid == 0);
-        Draft d = draft(path, e.getValue(), sockets.contains(path), named.get(path),
-            owned.getOrDefault(path, false), procOwner);
+        Draft d =
+            draft(
+                path,
+                e.getValue(),
+                sockets.contains(path),
+                named.get(path),
+                owned.getOrDefault(path, false),
+                procOwner);
         drafts.merge(d.text(), d, Draft::merge);
       }
       for (Draft d : drafts.values()) {
         if (!d.literal()) {
-          generalisations.add(new Generalisation(quote(d.text()), List.copyOf(d.sources()), d.reason()));
+          generalisations.add(
+              new Generalisation(quote(d.text()), List.copyOf(d.sources()), d.reason()));
         }
       }
 
@@ -251,37 +304,58 @@ public final class AppArmorGenerator {
       return new AppArmorResult(profile, generalisations, distinct);
     }
 
-    private static Draft draft(String path, Perms perms, boolean socket, NamePatterns.Named named, boolean owned,
+    private static Draft draft(
+        String path,
+        Perms perms,
+        boolean socket,
+        NamePatterns.Named named,
+        boolean owned,
         boolean procOwner) {
       TreeSet<String> src = new TreeSet<>(List.of(path));
       String proc = procPattern(path);
       if (proc != null) {
         return new Draft(
-            proc, perms, procOwner, Kind.PROC, src,
+            proc,
+            perms,
+            procOwner,
+            Kind.PROC,
+            src,
             "a process's own /proc entries; every numeric /proc/PID is taken to be the workload's own (the"
                 + " recording keeps no pid list), so the rule is owner-only"
-                + (procOwner ? "" : " - except here: the workload changed its ids, after which the kernel makes a"
-                    + " process's /proc entries root's"));
+                + (procOwner
+                    ? ""
+                    : " - except here: the workload changed its ids, after which the kernel makes a"
+                        + " process's /proc entries root's"));
       }
       String text = named == null ? PathPattern.escape(path) : named.text();
-      String reason = named == null ? ""
-          : named.madeAndGone() && !named.acrossRuns() ? "a name the run made and removed (or renamed away) before it"
-              + " ended, in every run that used it: its varying part (a random run, its maker's pid) as the"
-              + " narrowest glob"
-          : named.acrossRuns() ? "names that differed between runs only in a random part (a pid, a run of"
-              + " letters and digits): the narrowest glob over the names of every run"
-          : "a name with a random-looking part (by its characters, its length and its place: a temporary"
-              + " or cache folder)";
+      String reason =
+          named == null
+              ? ""
+              : named.madeAndGone() && !named.acrossRuns()
+                  ? "a name the run made and removed (or renamed away) before it"
+                      + " ended, in every run that used it: its varying part (a random run, its maker's pid) as the"
+                      + " narrowest glob"
+                  : named.acrossRuns()
+                      ? "names that differed between runs only in a random part (a pid, a run of"
+                          + " letters and digits): the narrowest glob over the names of every run"
+                      : "a name with a random-looking part (by its characters, its length and its place: a temporary"
+                          + " or cache folder)";
       boolean plainFile = !socket && !perms.has(Perms.X);
       if (plainFile && TEMP_ROOTS.stream().anyMatch(path::startsWith)) {
-        return new Draft(text, perms, owned, Kind.TEMP, src, reason.isEmpty() || !owned ? reason : reason + ", owner-only");
+        return new Draft(
+            text,
+            perms,
+            owned,
+            Kind.TEMP,
+            src,
+            reason.isEmpty() || !owned ? reason : reason + ", owner-only");
       }
       Kind kind =
-          socket ? Kind.SOCKET
-              : perms.has(Perms.X) ? Kind.PROGRAM
-              : perms.has(Perms.M) ? Kind.LIBRARY
-              : Kind.FILE;
-      return new Draft(text, perms, owned && OWNER_ROOTS.stream().anyMatch(path::startsWith), kind, src, reason);
+          socket
+              ? Kind.SOCKET
+              : perms.has(Perms.X) ? Kind.PROGRAM : perms.has(Perms.M) ? Kind.LIBRARY : Kind.FILE;
+      return new Draft(
+          text, perms, owned && OWNER_ROOTS.stream().anyMatch(path::startsWith), kind, src, reason);
     }
 
     /** The /proc path as a pattern of the workload's own process, or null when it is not one. */

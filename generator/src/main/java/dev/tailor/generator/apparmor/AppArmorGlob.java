@@ -7,12 +7,12 @@ import java.util.regex.Pattern;
 
 /**
  * AppArmor's path glob semantics as a Java regex over bytes (one char per byte): {@code *} any
- * bytes but {@code /} within one component, {@code **} any bytes, {@code ?} one byte but {@code
- * /}, {@code [...]} classes, {@code {a,b}} alternation, {@code \xHH} and {@code \c} literals, and
- * the variables of Debian's tunables that the generator and the abstractions it reads use.
+ * bytes but {@code /} within one component, {@code **} any bytes, {@code ?} one byte but {@code /},
+ * {@code [...]} classes, {@code {a,b}} alternation, {@code \xHH} and {@code \c} literals, and the
+ * variables of Debian's tunables that the generator and the abstractions it reads use.
  *
- * <p>As apparmor_parser does, a {@code *} or {@code **} right after a {@code /} needs at least
- * one byte that is not {@code /}: {@code /a/*} does not match {@code /a/}.
+ * <p>As apparmor_parser does, a {@code *} or {@code **} right after a {@code /} needs at least one
+ * byte that is not {@code /}: {@code /a/*} does not match {@code /a/}.
  */
 final class AppArmorGlob {
   private static final String PID =

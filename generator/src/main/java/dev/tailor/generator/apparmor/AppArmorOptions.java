@@ -13,7 +13,8 @@ import dev.tailor.tracer.Recording;
  *     rules too ({@link Recording#inherited()}); by default they say where it was started, not what
  *     it does
  */
-public record AppArmorOptions(Mode mode, ExecMode execMode, String attachment, String profileName, boolean keepInherited) {
+public record AppArmorOptions(
+    Mode mode, ExecMode execMode, String attachment, String profileName, boolean keepInherited) {
 
   /** Whether the kernel only logs what the profile would deny, or denies it. */
   public enum Mode {

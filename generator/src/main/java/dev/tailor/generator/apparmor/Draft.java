@@ -14,12 +14,16 @@ record Draft(
     return text.endsWith("/");
   }
 
-  /** The union of two drafts of the same text: their permissions and paths, owner when both are, the first reason. */
+  /**
+   * The union of two drafts of the same text: their permissions and paths, owner when both are, the
+   * first reason.
+   */
   static Draft merge(Draft a, Draft b) {
     TreeSet<String> s = new TreeSet<>(a.sources());
     s.addAll(b.sources());
     Kind k = a.kind().compareTo(b.kind()) <= 0 ? a.kind() : b.kind();
-    return new Draft(a.text(), a.perms().union(b.perms()), a.owner() && b.owner(), k, s, a.reason());
+    return new Draft(
+        a.text(), a.perms().union(b.perms()), a.owner() && b.owner(), k, s, a.reason());
   }
 
   /** Whether a pattern's text holds no glob and no variable. */

@@ -40,10 +40,31 @@ final class FolderGlobs {
    */
   static final Set<String> GLOB_ROOTS =
       Set.of(
-          "/usr", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libx32", "/usr/libexec",
-          "/usr/share", "/usr/bin", "/usr/sbin", "/usr/include", "/usr/local", "/usr/local/lib",
-          "/usr/local/bin", "/usr/local/share", "/usr/src", "/var/lib", "/var/log", "/var/cache",
-          "/var/tmp", "/var/run", "/var/spool", "/var/mail", "/run/user", "/dev/shm", "/etc/ssl/private");
+          "/usr",
+          "/usr/lib",
+          "/usr/lib32",
+          "/usr/lib64",
+          "/usr/libx32",
+          "/usr/libexec",
+          "/usr/share",
+          "/usr/bin",
+          "/usr/sbin",
+          "/usr/include",
+          "/usr/local",
+          "/usr/local/lib",
+          "/usr/local/bin",
+          "/usr/local/share",
+          "/usr/src",
+          "/var/lib",
+          "/var/log",
+          "/var/cache",
+          "/var/tmp",
+          "/var/run",
+          "/var/spool",
+          "/var/mail",
+          "/run/user",
+          "/dev/shm",
+          "/etc/ssl/private");
 
   private static final Pattern HOME = Pattern.compile("/home/[^/]+");
 
@@ -103,19 +124,27 @@ final class FolderGlobs {
         taken.addAll(read);
         out.add(
             collapsed(
-                dir + "/{,**}", Perms.READ, owner, read,
+                dir + "/{,**}",
+                Perms.READ,
+                owner,
+                read,
                 "a folder the workload listed and below which it only read"));
         continue;
       }
       Draft first = group.get(0);
       boolean uniform =
-          group.stream().allMatch(d -> d.perms().equals(first.perms()) && d.owner() == first.owner());
-      if (!uniform || subfolders(dir, group) < SUBTREE_MIN_DIRS || !mayGlob(dir, first.perms())
+          group.stream()
+              .allMatch(d -> d.perms().equals(first.perms()) && d.owner() == first.owner());
+      if (!uniform
+          || subfolders(dir, group) < SUBTREE_MIN_DIRS
+          || !mayGlob(dir, first.perms())
           || !maySubtree(dir)) {
         continue;
       }
       taken.addAll(group);
-      out.add(collapsed(dir + "/**", group, "a subtree where every entry seen had the same permissions"));
+      out.add(
+          collapsed(
+              dir + "/**", group, "a subtree where every entry seen had the same permissions"));
     }
     for (Draft d : in) {
       if (!taken.contains(d)) {
@@ -168,7 +197,11 @@ final class FolderGlobs {
       sources.addAll(folder.sources());
       String text = dir + "{," + star + "}";
       generalisations.removeIf(g -> g.pattern().equals(AppArmorGenerator.quote(d.text())));
-      generalisations.add(new Generalisation(AppArmorGenerator.quote(text), List.copyOf(sources), d.reason() + ", with the folder itself"));
+      generalisations.add(
+          new Generalisation(
+              AppArmorGenerator.quote(text),
+              List.copyOf(sources),
+              d.reason() + ", with the folder itself"));
       out.add(new Draft(text, d.perms(), d.owner(), d.kind(), sources, d.reason()));
     }
     for (Draft d : in) {
@@ -184,7 +217,10 @@ final class FolderGlobs {
     for (Draft d : in) {
       if (inRandomFolder(d) && !d.isDirectory()) {
         String dir = d.text().substring(0, d.text().lastIndexOf('/'));
-        groups.computeIfAbsent(dir + "\0" + d.perms().bits() + "\0" + d.owner(), x -> new ArrayList<>()).add(d);
+        groups
+            .computeIfAbsent(
+                dir + "\0" + d.perms().bits() + "\0" + d.owner(), x -> new ArrayList<>())
+            .add(d);
       }
     }
     Set<Draft> taken = new HashSet<>();
@@ -210,11 +246,13 @@ final class FolderGlobs {
     return collapsed(text, first.perms(), first.owner(), group, reason);
   }
 
-  private Draft collapsed(String text, Perms perms, boolean owner, List<Draft> group, String reason) {
+  private Draft collapsed(
+      String text, Perms perms, boolean owner, List<Draft> group, String reason) {
     TreeSet<String> sources = new TreeSet<>();
     group.forEach(d -> sources.addAll(d.sources()));
     Kind kind = group.get(0).kind();
-    generalisations.add(new Generalisation(AppArmorGenerator.quote(text), List.copyOf(sources), reason));
+    generalisations.add(
+        new Generalisation(AppArmorGenerator.quote(text), List.copyOf(sources), reason));
     return new Draft(text, perms, owner, kind, sources, reason);
   }
 
@@ -246,19 +284,22 @@ final class FolderGlobs {
       return false;
     }
     // dir/* inside a folder of secrets (/etc/ssh/*) would read its keys too.
-    if (AppArmorGenerator.SECRETS.stream().anyMatch(s -> dir.equals(s) || dir.startsWith(s + "/") || s.startsWith(dir + "/"))) {
+    if (AppArmorGenerator.SECRETS.stream()
+        .anyMatch(s -> dir.equals(s) || dir.startsWith(s + "/") || s.startsWith(dir + "/"))) {
       return false;
     }
-    if (AppArmorGenerator.TEMP_ROOTS.contains(dir + "/") || AppArmorGenerator.OWNER_ROOTS.contains(dir + "/")) {
+    if (AppArmorGenerator.TEMP_ROOTS.contains(dir + "/")
+        || AppArmorGenerator.OWNER_ROOTS.contains(dir + "/")) {
       return false;
     }
-    boolean system = AppArmorGenerator.SYSTEM_TREES.stream().anyMatch(s -> (dir + "/").startsWith(s));
+    boolean system =
+        AppArmorGenerator.SYSTEM_TREES.stream().anyMatch(s -> (dir + "/").startsWith(s));
     return !(system && perms.changes());
   }
 
   /**
-   * Whether {@code dir/**} may be written: not over a user's whole home, and not over a folder
-   * that holds secrets, however harmless the files the workload read there were.
+   * Whether {@code dir/**} may be written: not over a user's whole home, and not over a folder that
+   * holds secrets, however harmless the files the workload read there were.
    */
   private static boolean maySubtree(String dir) {
     if (dir.equals("/root") || HOME.matcher(dir).matches()) {

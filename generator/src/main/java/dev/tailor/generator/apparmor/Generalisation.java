@@ -6,8 +6,8 @@ import java.util.List;
  * One place where the generator wrote a broader rule than the paths it saw, or left paths to an
  * abstraction: what it wrote, which observed paths it replaced, and why.
  *
- * @param pattern the rule's path exactly as written in the profile (quoted, escaped), or the
- *     {@code include <abstractions/...>} line that covers the paths
+ * @param pattern the rule's path exactly as written in the profile (quoted, escaped), or the {@code
+ *     include <abstractions/...>} line that covers the paths
  * @param replacedPaths the observed paths, in {@link dev.tailor.tracer.PathText} form, sorted
  * @param reason one sentence
  */

@@ -58,8 +58,10 @@ final class LetterPairs {
   static double randomBits(String part) {
     boolean python = RandomRun.isPython(part);
     // A hash in hex: digits and a-f only, both of them.
-    boolean hex = part.chars().allMatch(c -> (c >= 'a' && c <= 'f') || RandomRun.isDigit(c))
-        && part.chars().anyMatch(RandomRun::isDigit) && part.chars().anyMatch(c -> c >= 'a');
+    boolean hex =
+        part.chars().allMatch(c -> (c >= 'a' && c <= 'f') || RandomRun.isDigit(c))
+            && part.chars().anyMatch(RandomRun::isDigit)
+            && part.chars().anyMatch(c -> c >= 'a');
     double uniform = log2(1.0 / (hex ? 16 : python ? 37 : 62));
     double bits = 0;
     int before = START;
@@ -69,9 +71,10 @@ final class LetterPairs {
       double chosen = NEXT[before][cls];
       if (cls < 26) {
         boolean upper = c <= 'Z';
-        chosen += before < 26
-            ? CASE[part.charAt(i - 1) <= 'Z' ? 1 : 0][upper ? 1 : 0]
-            : -1; // the first letter's case: either, as likely
+        chosen +=
+            before < 26
+                ? CASE[part.charAt(i - 1) <= 'Z' ? 1 : 0][upper ? 1 : 0]
+                : -1; // the first letter's case: either, as likely
       } else if (cls == 26) {
         chosen += log2(0.1); // which digit: any of ten
       }
@@ -105,7 +108,8 @@ final class LetterPairs {
     String order = "abcdefghijklmnopqrstuvwxyz0_";
     try (InputStream in = LetterPairs.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("resource " + RESOURCE + " is missing from the generator jar");
+        throw new IllegalStateException(
+            "resource " + RESOURCE + " is missing from the generator jar");
       }
       BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
       int rows = 0;
@@ -132,7 +136,8 @@ final class LetterPairs {
         rows++;
       }
       if (rows != CLASSES + 1 || !caseSeen) {
-        throw new IllegalStateException(RESOURCE + ": expected " + (CLASSES + 1) + " rows and a case line");
+        throw new IllegalStateException(
+            RESOURCE + ": expected " + (CLASSES + 1) + " rows and a case line");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

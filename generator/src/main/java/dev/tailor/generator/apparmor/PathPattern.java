@@ -4,11 +4,11 @@ import dev.tailor.tracer.PathText;
 import java.util.regex.Pattern;
 
 /**
- * A path as it goes between the quotes of an AppArmor rule: bytes of observed names outside
- * {@code [A-Za-z0-9/._-]} as {@code \xHH}, so apparmor_parser reads them as literals (a {@code
- * \x2a} is a literal star), and only the glob tokens the generator adds ({@code *}, {@code **}, {@code ?},
- * {@code @{PROC}}, {@code @{pid}}, {@code @{tid}}, and a final {@code {,*}} or {@code {,**}}
- * that adds the folder itself to a glob over its entries) raw.
+ * A path as it goes between the quotes of an AppArmor rule: bytes of observed names outside {@code
+ * [A-Za-z0-9/._-]} as {@code \xHH}, so apparmor_parser reads them as literals (a {@code \x2a} is a
+ * literal star), and only the glob tokens the generator adds ({@code *}, {@code **}, {@code ?},
+ * {@code @{PROC}}, {@code @{pid}}, {@code @{tid}}, and a final {@code {,*}} or {@code {,**}} that
+ * adds the folder itself to a glob over its entries) raw.
  *
  * @param text the escaped form, checked to hold nothing else
  */

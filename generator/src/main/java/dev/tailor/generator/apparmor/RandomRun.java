@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 /**
  * The random part of one file name seen in one run, judged by its shape alone: a run of the length
  * temporary-name makers draw (mkstemp 6, Python's tempfile 8 of {@code [a-z0-9_]}, mktemp 10,
- * hashes longer) that {@link LetterPairs} finds likelier random than chosen, between fixed
- * parts that look chosen; a process id; a UUID; a long random number. Everything else stays
- * literal: a word with a number ({@code learn1}) is a name someone picked.
+ * hashes longer) that {@link LetterPairs} finds likelier random than chosen, between fixed parts
+ * that look chosen; a process id; a UUID; a long random number. Everything else stays literal: a
+ * word with a number ({@code learn1}) is a name someone picked.
  */
 final class RandomRun {
   /** Lengths of random runs, in the order they are tried after the whole run and Python's 8. */
@@ -22,9 +22,10 @@ final class RandomRun {
   static final double SINGLE_RUN_BITS = 1.0;
 
   /**
-   * Evidence a name the run made and removed needs. Measured on 5,000 names of Python's tempfile:
-   * 1 bit per character leaves 7.6% of them literal, 0.25 bits 1.2%; of this machine's fixed names
-   * 0.25 bits would take 7.7% as random, where 1 bit takes 1.7% (few fixed names are removed again).
+   * Evidence a name the run made and removed needs. Measured on 5,000 names of Python's tempfile: 1
+   * bit per character leaves 7.6% of them literal, 0.25 bits 1.2%; of this machine's fixed names
+   * 0.25 bits would take 7.7% as random, where 1 bit takes 1.7% (few fixed names are removed
+   * again).
    */
   static final double SHORT_LIVED_BITS = 0.25;
 
@@ -53,18 +54,26 @@ final class RandomRun {
 
   /** Whether {@code s} is a number of {@code min} to {@code max} digits without a leading zero. */
   private static boolean number(String s, int min, int max) {
-    return s.length() >= min && s.length() <= max && s.charAt(0) != '0' && s.chars().allMatch(RandomRun::isDigit);
+    return s.length() >= min
+        && s.length() <= max
+        && s.charAt(0) != '0'
+        && s.chars().allMatch(RandomRun::isDigit);
   }
 
-  /** Random numbers (Java's createTempFile, Go's CreateTemp) have nine digits or more; pids fewer. */
+  /**
+   * Random numbers (Java's createTempFile, Go's CreateTemp) have nine digits or more; pids fewer.
+   */
   static final int LONG_NUMBER = 9;
 
   private static final Pattern UUID =
-      Pattern.compile("(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])");
+      Pattern.compile(
+          "(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])");
 
   private RandomRun() {}
 
-  /** The name as a pattern (escaped, as {@link PathPattern} holds it) when a part of it is random. */
+  /**
+   * The name as a pattern (escaped, as {@link PathPattern} holds it) when a part of it is random.
+   */
   static Optional<String> pattern(String raw) {
     return pattern(raw, SINGLE_RUN_BITS);
   }
@@ -86,7 +95,8 @@ final class RandomRun {
     boolean varies = false;
     int from = 0;
     for (int at : pidAt) {
-      // Offsets come from recording.json: only a whole number of a pid's shape at a place not yet passed.
+      // Offsets come from recording.json: only a whole number of a pid's shape at a place not yet
+      // passed.
       if (at < from || at >= raw.length() || (at > 0 && isDigit(raw.charAt(at - 1)))) {
         continue;
       }
@@ -101,8 +111,10 @@ final class RandomRun {
       from = end;
       varies = true;
     }
-    // Beside a pid, the rest is mostly a chosen word (xlogtemp.): judged on a single name's evidence.
-    Optional<String> rest = pattern(raw.substring(from), varies ? SINGLE_RUN_BITS : SHORT_LIVED_BITS, false, !varies);
+    // Beside a pid, the rest is mostly a chosen word (xlogtemp.): judged on a single name's
+    // evidence.
+    Optional<String> rest =
+        pattern(raw.substring(from), varies ? SINGLE_RUN_BITS : SHORT_LIVED_BITS, false, !varies);
     if (rest.isEmpty() && !varies) {
       return Optional.empty();
     }
@@ -114,11 +126,12 @@ final class RandomRun {
   }
 
   /**
-   * As {@link #pattern(String, double)}; {@code shapePids}: whether a number is taken for a pid
-   * by its shape alone (a pid file's {@code 4242.pid}); {@code lifeProven}: whether the run made
-   * the name and removed it, so that a maker's draw is random by its shape (see {@link #drawn}).
+   * As {@link #pattern(String, double)}; {@code shapePids}: whether a number is taken for a pid by
+   * its shape alone (a pid file's {@code 4242.pid}); {@code lifeProven}: whether the run made the
+   * name and removed it, so that a maker's draw is random by its shape (see {@link #drawn}).
    */
-  private static Optional<String> pattern(String raw, double bitsPerChar, boolean shapePids, boolean lifeProven) {
+  private static Optional<String> pattern(
+      String raw, double bitsPerChar, boolean shapePids, boolean lifeProven) {
     if (raw.isEmpty()) {
       return Optional.empty();
     }
@@ -128,7 +141,9 @@ final class RandomRun {
     int dot = raw.lastIndexOf('.');
     String base = raw;
     String ext = "";
-    if (dot > 0 && raw.length() - dot <= 6 && raw.length() - dot > 1
+    if (dot > 0
+        && raw.length() - dot <= 6
+        && raw.length() - dot > 1
         && raw.substring(dot + 1).chars().allMatch(c -> isLetter(c) || isDigit(c))) {
       base = raw.substring(0, dot);
       ext = raw.substring(dot);
@@ -139,8 +154,10 @@ final class RandomRun {
     }
     Matcher uuid = UUID.matcher(base);
     if (uuid.find()) {
-      return Optional.of(literal(base.substring(0, uuid.start())) + "????????-????-????-????-????????????"
-          + literal(base.substring(uuid.end()) + ext));
+      return Optional.of(
+          literal(base.substring(0, uuid.start()))
+              + "????????-????-????-????-????????????"
+              + literal(base.substring(uuid.end()) + ext));
     }
     List<int[]> tokens = tokens(base);
     for (int k = tokens.size() - 1; k >= 0; k--) {
@@ -155,8 +172,10 @@ final class RandomRun {
         digits++;
       }
       // prefix + a random number of any length: '*', as long as a fixed part stays beside it
-      if (run.length() - digits >= LONG_NUMBER && (a + digits > 0 || b < base.length() || !ext.isEmpty())) {
-        return Optional.of(literal(base.substring(0, a + digits)) + "*" + literal(base.substring(b) + ext));
+      if (run.length() - digits >= LONG_NUMBER
+          && (a + digits > 0 || b < base.length() || !ext.isEmpty())) {
+        return Optional.of(
+            literal(base.substring(0, a + digits)) + "*" + literal(base.substring(b) + ext));
       }
       int[] w = window(run, bitsPerChar, lifeProven);
       if (w != null) {
@@ -241,7 +260,8 @@ final class RandomRun {
         continue;
       }
       boolean glued = w[0] > 0 && isLetter(run.charAt(w[0] - 1)) && isLetter(part.charAt(0));
-      // mkstemp's 6 and mktemp's 10 are nearly always mixed case: lower case glued to a word is the word.
+      // mkstemp's 6 and mktemp's 10 are nearly always mixed case: lower case glued to a word is the
+      // word.
       if (glued && w[1] != 8 && w[1] <= 10 && part.chars().noneMatch(c -> c >= 'A' && c <= 'Z')) {
         continue;
       }
@@ -257,12 +277,13 @@ final class RandomRun {
   /**
    * Whether a part has the shape of a draw by mkstemp (6) or mktemp (10) from {@code [A-Za-z0-9]}:
    * that length, and at least two of lower case, upper case and digits. Taken as random only for a
-   * name whose life proves it temporary: letter pairs leave about 1 in 80 of mktemp's draws
-   * literal even then ({@code tmp.ffazp770FT}), and a single-class draw (about 1 in 3,000 of
-   * mktemp's) still needs them.
+   * name whose life proves it temporary: letter pairs leave about 1 in 80 of mktemp's draws literal
+   * even then ({@code tmp.ffazp770FT}), and a single-class draw (about 1 in 3,000 of mktemp's)
+   * still needs them.
    */
   static boolean drawn(String part) {
-    if ((part.length() != 6 && part.length() != 10) || !part.chars().allMatch(c -> isLetter(c) || isDigit(c))) {
+    if ((part.length() != 6 && part.length() != 10)
+        || !part.chars().allMatch(c -> isLetter(c) || isDigit(c))) {
       return false;
     }
     boolean lower = part.chars().anyMatch(c -> c >= 'a' && c <= 'z');
@@ -271,7 +292,9 @@ final class RandomRun {
     return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) >= 2;
   }
 
-  /** Whether a part of a name is likelier random than chosen by {@code bitsPerChar} per character. */
+  /**
+   * Whether a part of a name is likelier random than chosen by {@code bitsPerChar} per character.
+   */
   static boolean looksRandom(String part, double bitsPerChar) {
     return part.length() >= 6
         && part.chars().anyMatch(RandomRun::isLetter)
@@ -286,7 +309,9 @@ final class RandomRun {
     return chosen(s);
   }
 
-  /** The fixed part after a random run, inside the same run of characters: '_' and a chosen word. */
+  /**
+   * The fixed part after a random run, inside the same run of characters: '_' and a chosen word.
+   */
   private static boolean fixedAfter(String s) {
     return s.isEmpty() || (s.startsWith("_") && chosen(s));
   }
@@ -306,7 +331,8 @@ final class RandomRun {
     }
     // Words joined by '_' (git's tmp_obj_, tmp_pack_): each a chosen word.
     for (String word : t.split("_", -1)) {
-      if (word.isEmpty() || !word.chars().allMatch(RandomRun::isLetter)
+      if (word.isEmpty()
+          || !word.chars().allMatch(RandomRun::isLetter)
           || (word.length() > 3 && LetterPairs.randomBits(word) >= 0)) {
         return false;
       }

@@ -17,9 +17,9 @@ import java.util.TreeMap;
  * temporary-name makers draw when a character or two happened to be equal.
  *
  * <p>Names pair only when they are cut alike (the same characters between as many runs of {@code
- * [A-Za-z0-9_]}) and each run is equal in all, or a number in all, or of one length in all:
- * {@code tmpab12CD.c} and {@code tmpXy9zQ1.c} pair, {@code learn1.out} and {@code learn2.out}
- * do not (one differing character is no random run), nor do {@code a.conf} and {@code b.conf}.
+ * [A-Za-z0-9_]}) and each run is equal in all, or a number in all, or of one length in all: {@code
+ * tmpab12CD.c} and {@code tmpXy9zQ1.c} pair, {@code learn1.out} and {@code learn2.out} do not (one
+ * differing character is no random run), nor do {@code a.conf} and {@code b.conf}.
  */
 final class RunDifference {
   /** A name and the runs that used it. */
@@ -77,8 +77,8 @@ final class RunDifference {
 
   /**
    * The glob of every name that pairs with a name of another run, by raw name. {@code temporary}:
-   * the folder is one for temporary files or caches, where the difference alone is evidence
-   * enough; elsewhere every differing run must also look random.
+   * the folder is one for temporary files or caches, where the difference alone is evidence enough;
+   * elsewhere every differing run must also look random.
    */
   static Map<String, String> patterns(List<Name> names, boolean temporary) {
     TreeMap<String, List<Shape>> byKind = new TreeMap<>();
@@ -120,7 +120,9 @@ final class RunDifference {
     return out;
   }
 
-  /** The narrowest glob over names cut alike, or empty when they differ in more than random runs. */
+  /**
+   * The narrowest glob over names cut alike, or empty when they differ in more than random runs.
+   */
   private static Optional<String> glob(List<Shape> shapes, boolean temporary) {
     Shape first = shapes.get(0);
     StringBuilder out = new StringBuilder();
@@ -149,7 +151,8 @@ final class RunDifference {
           numbers = true;
           continue;
         }
-        if (parts.stream().allMatch(p -> p.length() >= RandomRun.LONG_NUMBER && p.charAt(0) != '0')) {
+        if (parts.stream()
+            .allMatch(p -> p.length() >= RandomRun.LONG_NUMBER && p.charAt(0) != '0')) {
           out.append('*');
           numbers = true;
           star = true;
@@ -205,7 +208,10 @@ final class RunDifference {
       int a = from;
       int b = to;
       if (b - a >= PID_DIGITS && parts.stream().allMatch(p -> RandomRun.isPid(p.substring(a, b)))) {
-        return Optional.of(RandomRun.literal(first.substring(0, a)) + "@{pid}" + RandomRun.literal(first.substring(b)));
+        return Optional.of(
+            RandomRun.literal(first.substring(0, a))
+                + "@{pid}"
+                + RandomRun.literal(first.substring(b)));
       }
     }
     int[] w = widen(parts, n, f, l);
@@ -215,14 +221,18 @@ final class RunDifference {
     for (String p : parts) {
       String random = p.substring(w[0], w[1]);
       // Short runs only as a whole hex group (a UUID's 4-digit parts), not words (job, tmp).
-      boolean shortHex = random.length() >= 4 && random.chars().allMatch(c -> RandomRun.isDigit(c) || (c >= 'a' && c <= 'f'));
+      boolean shortHex =
+          random.length() >= 4
+              && random.chars().allMatch(c -> RandomRun.isDigit(c) || (c >= 'a' && c <= 'f'));
       if ((random.length() < RandomRun.LENGTHS[0] && !shortHex)
           || (!temporary && !RandomRun.looksRandom(random, ACROSS_RUNS_BITS))) {
         return Optional.empty();
       }
     }
-    return Optional.of(RandomRun.literal(first.substring(0, w[0])) + "?".repeat(w[1] - w[0])
-        + RandomRun.literal(first.substring(w[1])));
+    return Optional.of(
+        RandomRun.literal(first.substring(0, w[0]))
+            + "?".repeat(w[1] - w[0])
+            + RandomRun.literal(first.substring(w[1])));
   }
 
   /** Whether every part has digits only in [from, to). */
@@ -232,8 +242,8 @@ final class RunDifference {
 
   /**
    * The window [from, to) of a run of length n to glob, given that characters f..l differ: the
-   * whole run, a length makers draw, the whole run again when it is at most {@link
-   * #MAX_WIDENING} longer (a UUID's groups), else f..l when it is long enough; null when none fits.
+   * whole run, a length makers draw, the whole run again when it is at most {@link #MAX_WIDENING}
+   * longer (a UUID's groups), else f..l when it is long enough; null when none fits.
    */
   private static int[] widen(List<String> parts, int n, int f, int l) {
     int m = l - f + 1;
@@ -241,7 +251,8 @@ final class RunDifference {
       return new int[] {0, n};
     }
     List<Integer> lengths = new ArrayList<>();
-    // Python's eight first when every name could be Python's: a wider guess still covers mkstemp's six.
+    // Python's eight first when every name could be Python's: a wider guess still covers mkstemp's
+    // six.
     if (n >= 8 && parts.stream().allMatch(p -> RandomRun.isPython(p.substring(n - 8)))) {
       lengths.add(8);
     }

@@ -16,16 +16,20 @@ import java.util.TreeMap;
  * @param outcome what the profile does with the argument
  * @param reason one sentence: what the rule allows, or why there is none
  * @param entries how many {@code syscalls} entries of seccomp.json allow the syscall (the
- *     combinations of its filtered arguments); 0 when it is allowed by name or answered with an errno
+ *     combinations of its filtered arguments); 0 when it is allowed by name or answered with an
+ *     errno
  */
-public record ArgumentRule(ArgFilter filter, SortedMap<Long, Long> values, Outcome outcome, String reason, int entries) {
+public record ArgumentRule(
+    ArgFilter filter, SortedMap<Long, Long> values, Outcome outcome, String reason, int entries) {
   /** What the profile does with the argument. */
   public enum Outcome {
     /** Only calls whose value passes the rule are allowed. */
     FILTERED,
     /** Any value is allowed (the syscall is allowed by name, or by its other arguments). */
     ANY_VALUE,
-    /** The syscall is answered with ENOSYS, whatever the value (clone3, so that libc uses clone). */
+    /**
+     * The syscall is answered with ENOSYS, whatever the value (clone3, so that libc uses clone).
+     */
     ENOSYS
   }
 
@@ -33,7 +37,9 @@ public record ArgumentRule(ArgFilter filter, SortedMap<Long, Long> values, Outco
     values = Collections.unmodifiableSortedMap(new TreeMap<>(values));
   }
 
-  /** {@code ioctl request}, {@code socket family}: what the argument is called in reports and drift. */
+  /**
+   * {@code ioctl request}, {@code socket family}: what the argument is called in reports and drift.
+   */
   public String label() {
     return filter.label();
   }
@@ -47,8 +53,14 @@ public record ArgumentRule(ArgFilter filter, SortedMap<Long, Long> values, Outco
       return f.names().describe(value);
     }
     long type = value & SyscallModel.SOCK_TYPE_MASK;
-    String flags = SyscallModel.SOCKET_TYPE_FLAGS.name(value & ~SyscallModel.SOCK_TYPE_MASK).orElseThrow();
-    return "0x" + Long.toHexString(value) + " (" + f.names().name(type).orElse("0x" + Long.toHexString(type))
-        + "|" + flags + ")";
+    String flags =
+        SyscallModel.SOCKET_TYPE_FLAGS.name(value & ~SyscallModel.SOCK_TYPE_MASK).orElseThrow();
+    return "0x"
+        + Long.toHexString(value)
+        + " ("
+        + f.names().name(type).orElse("0x" + Long.toHexString(type))
+        + "|"
+        + flags
+        + ")";
   }
 }

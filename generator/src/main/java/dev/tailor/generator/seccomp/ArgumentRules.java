@@ -23,8 +23,8 @@ import java.util.TreeSet;
  * clone3 is answered with ENOSYS, and what the report says about each argument.
  *
  * <p>An OCI entry ANDs its conditions, so a syscall with two filtered arguments gets one entry per
- * combination of allowed alternatives. A 32-bit argument is compared under the mask 0xffffffff:
- * the kernel reads only the register's low half, so a sign-extended int must still match.
+ * combination of allowed alternatives. A 32-bit argument is compared under the mask 0xffffffff: the
+ * kernel reads only the register's low half, so a sign-extended int must still match.
  */
 final class ArgumentRules {
   static final String ALLOW = "SCMP_ACT_ALLOW";
@@ -37,8 +37,9 @@ final class ArgumentRules {
 
   private static final long WX = SyscallModel.PROT_WRITE | SyscallModel.PROT_EXEC;
 
-  private static final String NO_VALUES = "any value: the recording holds none of its values (a trace file written "
-      + "without them, or a backend that does not read them)";
+  private static final String NO_VALUES =
+      "any value: the recording holds none of its values (a trace file written "
+          + "without them, or a backend that does not read them)";
 
   /**
    * What the rules change in a profile.
@@ -49,7 +50,11 @@ final class ArgumentRules {
    * @param arguments one per filterable argument of an allowed syscall, by syscall then index
    * @param notes names added, one sentence each
    */
-  record Plan(SortedSet<String> byName, List<SeccompProfile.Rule> rules, List<ArgumentRule> arguments, List<String> notes) {}
+  record Plan(
+      SortedSet<String> byName,
+      List<SeccompProfile.Rule> rules,
+      List<ArgumentRule> arguments,
+      List<String> notes) {}
 
   private final Recording recording;
   private final Map<String, List<String>> bases;
@@ -59,7 +64,8 @@ final class ArgumentRules {
   private final List<ArgumentRule> arguments = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
 
-  private ArgumentRules(Recording recording, SortedSet<String> allowed, Map<String, List<String>> bases) {
+  private ArgumentRules(
+      Recording recording, SortedSet<String> allowed, Map<String, List<String>> bases) {
     this.recording = recording;
     this.bases = bases;
     this.byName = new TreeSet<>(allowed);
@@ -70,7 +76,8 @@ final class ArgumentRules {
    * runtime base has, the bases' labels (such a syscall stays allowed by name: a base has no
    * arguments, and the runtime makes the call after loading the filter).
    */
-  static Plan plan(Recording recording, SortedSet<String> allowed, Map<String, List<String>> bases) {
+  static Plan plan(
+      Recording recording, SortedSet<String> allowed, Map<String, List<String>> bases) {
     ArgumentRules r = new ArgumentRules(recording, allowed, bases);
     boolean fallback = allowed.contains("clone3") && r.clone3();
     for (String name : allowed) {
@@ -80,15 +87,22 @@ final class ArgumentRules {
     }
     if (fallback && !allowed.contains("clone")) {
       r.byName.add("clone");
-      r.notes.add("added clone, which was not seen: clone3 is answered ENOSYS, and libc then falls back to clone");
+      r.notes.add(
+          "added clone, which was not seen: clone3 is answered ENOSYS, and libc then falls back to clone");
       r.syscall("clone", false);
     }
     List<SeccompProfile.Rule> rules = new ArrayList<>(r.errnoRules);
-    r.entries.forEach((args, names) -> rules.add(new SeccompProfile.Rule(List.copyOf(names), ALLOW, SeccompProfile.NO_ERRNO, args)));
-    rules.sort(Comparator.comparing((SeccompProfile.Rule x) -> x.names().get(0))
-        .thenComparing(SeccompProfile.Rule::action)
-        .thenComparing(SeccompProfile.Rule::args, ArgumentRules::compareArgs));
-    r.arguments.sort(Comparator.comparing((ArgumentRule a) -> a.filter().syscall()).thenComparingInt(a -> a.filter().index()));
+    r.entries.forEach(
+        (args, names) ->
+            rules.add(
+                new SeccompProfile.Rule(List.copyOf(names), ALLOW, SeccompProfile.NO_ERRNO, args)));
+    rules.sort(
+        Comparator.comparing((SeccompProfile.Rule x) -> x.names().get(0))
+            .thenComparing(SeccompProfile.Rule::action)
+            .thenComparing(SeccompProfile.Rule::args, ArgumentRules::compareArgs));
+    r.arguments.sort(
+        Comparator.comparing((ArgumentRule a) -> a.filter().syscall())
+            .thenComparingInt(a -> a.filter().index()));
     return new Plan(r.byName, rules, r.arguments, r.notes);
   }
 
@@ -105,9 +119,19 @@ final class ArgumentRules {
       return false;
     }
     if (incomplete(f).isPresent()) {
-      String recorded = values.isEmpty() ? "not recorded" : "recorded for " + counted(values) + " of its " + calls(f) + " calls";
-      arguments.add(new ArgumentRule(f, values, Outcome.ANY_VALUE, "allowed by name: its flags were " + recorded
-          + ", so whether clone would do is unknown", 0));
+      String recorded =
+          values.isEmpty()
+              ? "not recorded"
+              : "recorded for " + counted(values) + " of its " + calls(f) + " calls";
+      arguments.add(
+          new ArgumentRule(
+              f,
+              values,
+              Outcome.ANY_VALUE,
+              "allowed by name: its flags were "
+                  + recorded
+                  + ", so whether clone would do is unknown",
+              0));
       return false;
     }
     long needed = 0;
@@ -115,26 +139,51 @@ final class ArgumentRules {
       needed |= v & (SyscallModel.CLONE3_ONLY_FLAGS | SyscallModel.CLONE_NAMESPACE_BITS);
     }
     if (needed != 0) {
-      String what = (needed & SyscallModel.CLONE3_ONLY_FLAGS) != 0 ? "which clone cannot express" : "which makes namespaces";
-      arguments.add(new ArgumentRule(f, values, Outcome.ANY_VALUE, "allowed by name: a call used "
-          + f.names().name(needed).orElseThrow() + ", " + what + "; the filter cannot see clone3's flags (they are "
-          + "behind a pointer), so any flags pass", 0));
+      String what =
+          (needed & SyscallModel.CLONE3_ONLY_FLAGS) != 0
+              ? "which clone cannot express"
+              : "which makes namespaces";
+      arguments.add(
+          new ArgumentRule(
+              f,
+              values,
+              Outcome.ANY_VALUE,
+              "allowed by name: a call used "
+                  + f.names().name(needed).orElseThrow()
+                  + ", "
+                  + what
+                  + "; the filter cannot see clone3's flags (they are "
+                  + "behind a pointer), so any flags pass",
+              0));
       return false;
     }
     byName.remove("clone3");
     errnoRules.add(new SeccompProfile.Rule(List.of("clone3"), ERRNO, ENOSYS, List.of()));
-    arguments.add(new ArgumentRule(f, values, Outcome.ENOSYS, "answered ENOSYS (38), as in Docker's profile: libc then "
-        + "falls back to clone, whose flags the filter can see; no call used what only clone3 can do "
-        + "(CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP) or made namespaces", 0));
+    arguments.add(
+        new ArgumentRule(
+            f,
+            values,
+            Outcome.ENOSYS,
+            "answered ENOSYS (38), as in Docker's profile: libc then "
+                + "falls back to clone, whose flags the filter can see; no call used what only clone3 can do "
+                + "(CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP) or made namespaces",
+            0));
     return true;
   }
 
   /** One condition the argument must meet, among alternatives; or none when any value passes. */
-  private record Alternatives(ArgFilter filter, SortedMap<Long, Long> values, List<SeccompProfile.Arg> args, String reason) {}
+  private record Alternatives(
+      ArgFilter filter,
+      SortedMap<Long, Long> values,
+      List<SeccompProfile.Arg> args,
+      String reason) {}
 
-  /** The rules of one allowed syscall; {@code seen} is false for clone added for clone3's fallback. */
+  /**
+   * The rules of one allowed syscall; {@code seen} is false for clone added for clone3's fallback.
+   */
   private void syscall(String name, boolean seen) {
-    List<ArgFilter> filters = SyscallModel.filters(name).stream().filter(ArgFilter::filterable).toList();
+    List<ArgFilter> filters =
+        SyscallModel.filters(name).stream().filter(ArgFilter::filterable).toList();
     if (filters.isEmpty()) {
       return;
     }
@@ -183,11 +232,14 @@ final class ArgumentRules {
       entries.computeIfAbsent(c, k -> new TreeSet<>()).add(name);
     }
     for (Alternatives a : constrained) {
-      arguments.add(new ArgumentRule(a.filter(), a.values(), Outcome.FILTERED, a.reason(), combinations.size()));
+      arguments.add(
+          new ArgumentRule(
+              a.filter(), a.values(), Outcome.FILTERED, a.reason(), combinations.size()));
     }
   }
 
-  private static Alternatives alternatives(ArgFilter f, SortedMap<Long, Long> values, boolean seen) {
+  private static Alternatives alternatives(
+      ArgFilter f, SortedMap<Long, Long> values, boolean seen) {
     List<SeccompProfile.Arg> args = new ArrayList<>();
     String reason;
     switch (f.kind()) {
@@ -195,9 +247,10 @@ final class ArgumentRules {
         TreeSet<Long> distinct = new TreeSet<>(Long::compareUnsigned);
         values.keySet().forEach(v -> distinct.add(f.normalize(v)));
         for (long v : distinct) {
-          args.add(f.width() == 32
-              ? new SeccompProfile.Arg(f.index(), f.mask(), v, MASKED_EQ)
-              : new SeccompProfile.Arg(f.index(), v, 0, EQ));
+          args.add(
+              f.width() == 32
+                  ? new SeccompProfile.Arg(f.index(), f.mask(), v, MASKED_EQ)
+                  : new SeccompProfile.Arg(f.index(), v, 0, EQ));
         }
         reason = args.size() == 1 ? "only this value" : "only these " + args.size() + " values";
       }
@@ -207,8 +260,10 @@ final class ArgumentRules {
         for (long t : types) {
           args.add(new SeccompProfile.Arg(f.index(), SyscallModel.SOCK_TYPE_MASK, t, MASKED_EQ));
         }
-        reason = "only " + (types.size() == 1 ? "this type" : "these " + types.size() + " types")
-            + " (type & 0xf); SOCK_NONBLOCK and SOCK_CLOEXEC are free";
+        reason =
+            "only "
+                + (types.size() == 1 ? "this type" : "these " + types.size() + " types")
+                + " (type & 0xf); SOCK_NONBLOCK and SOCK_CLOEXEC are free";
       }
       case CLONE_NAMESPACES -> {
         long seenBits = 0;
@@ -221,9 +276,14 @@ final class ArgumentRules {
           reason = "any value: calls set every namespace flag";
         } else {
           args.add(new SeccompProfile.Arg(f.index(), denied, 0, MASKED_EQ));
-          reason = "no namespace flags (CLONE_NEW*)"
-              + (seenBits == 0 ? "" : " but " + f.names().name(seenBits).orElseThrow() + ", which calls set")
-              + (seen ? "" : "; clone was not seen, but clone3 is answered ENOSYS and libc then calls clone");
+          reason =
+              "no namespace flags (CLONE_NEW*)"
+                  + (seenBits == 0
+                      ? ""
+                      : " but " + f.names().name(seenBits).orElseThrow() + ", which calls set")
+                  + (seen
+                      ? ""
+                      : "; clone was not seen, but clone3 is answered ENOSYS and libc then calls clone");
         }
       }
       case WRITE_XOR_EXEC -> {
@@ -249,8 +309,8 @@ final class ArgumentRules {
   }
 
   /**
-   * Why no rule can be written from the argument's values, or empty when one can: they must
-   * account for every call the runs made (a call whose value was not read would be refused).
+   * Why no rule can be written from the argument's values, or empty when one can: they must account
+   * for every call the runs made (a call whose value was not read would be refused).
    */
   private Optional<String> incomplete(ArgFilter f) {
     if (recording.completeArgument(f.syscall(), f.index()).isPresent()) {
@@ -260,8 +320,12 @@ final class ArgumentRules {
     if (values.isEmpty()) {
       return Optional.of(NO_VALUES);
     }
-    return Optional.of("any value: the values recorded account for " + counted(values) + " of its " + calls(f)
-        + " calls (the trace did not show the others' values), and a rule from them would refuse calls the workload made");
+    return Optional.of(
+        "any value: the values recorded account for "
+            + counted(values)
+            + " of its "
+            + calls(f)
+            + " calls (the trace did not show the others' values), and a rule from them would refuse calls the workload made");
   }
 
   private static long counted(SortedMap<Long, Long> values) {
@@ -274,7 +338,10 @@ final class ArgumentRules {
   }
 
   private static String inBase(List<String> base) {
-    return "allowed by name: the " + String.join(" and ", base) + " base" + (base.size() == 1 ? " has" : "s have")
+    return "allowed by name: the "
+        + String.join(" and ", base)
+        + " base"
+        + (base.size() == 1 ? " has" : "s have")
         + " it (the runtime's init makes the call after loading the filter, and a base holds names only)";
   }
 

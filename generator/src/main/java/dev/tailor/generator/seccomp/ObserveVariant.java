@@ -12,8 +12,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A learned profile on trial: the same profile with every call it lacks run and reported instead
- * of refused, so that what the learning run missed shows up in production without stopping it.
+ * A learned profile on trial: the same profile with every call it lacks run and reported instead of
+ * refused, so that what the learning run missed shows up in production without stopping it.
  *
  * <p>What changes, and why:
  *
@@ -37,13 +37,13 @@ import java.util.TreeSet;
  *       values are observed (measured with libseccomp 2.5.4, loading each order of the entries). An
  *       entry without conditions would not do: libseccomp lets it replace the syscall's conditional
  *       rules, so learned values would be reported too; nor would a condition only on a higher
- *       argument than the lowest one tested (same flaw). When the rules test one argument, the
- *       next one is tested too: on 32-bit x86 libseccomp turns socket calls into {@code socketcall}
- *       and replaces the argument-0 test by the call number, so a catch-all on argument 0 alone
- *       would be the learned branch with another action, which libseccomp refuses (EEXIST).
+ *       argument than the lowest one tested (same flaw). When the rules test one argument, the next
+ *       one is tested too: on 32-bit x86 libseccomp turns socket calls into {@code socketcall} and
+ *       replaces the argument-0 test by the call number, so a catch-all on argument 0 alone would
+ *       be the learned branch with another action, which libseccomp refuses (EEXIST).
  *   <li>A syscall the profile lists without conditions (allowed, or answered with an errno such as
- *       clone3's ENOSYS) keeps that answer: an errno there is a decision of the profile, not a
- *       gap, and enforcement would give the same.
+ *       clone3's ENOSYS) keeps that answer: an errno there is a decision of the profile, not a gap,
+ *       and enforcement would give the same.
  * </ul>
  *
  * So a container in observe mode is never refused a call that the enforced profile would allow.
@@ -51,8 +51,10 @@ import java.util.TreeSet;
 public final class ObserveVariant {
   /** The file beside seccomp.json that holds its log variant. */
   public static final String FILE_NAME = "seccomp.observe.json";
+
   /** The action that runs a call and hands it to the listener. */
   public static final String NOTIFY = "SCMP_ACT_NOTIFY";
+
   /** The action that runs a call and writes it to the kernel log. */
   public static final String LOG = "SCMP_ACT_LOG";
 
@@ -63,9 +65,11 @@ public final class ObserveVariant {
 
   /**
    * The variant for runtimes that honour {@code listenerPath} (runc 1.1+ under podman): calls the
-   * profile lacks go to the agent listening on {@code listenerPath}, {@code write} to the kernel log.
+   * profile lacks go to the agent listening on {@code listenerPath}, {@code write} to the kernel
+   * log.
    */
-  public static SeccompProfile notifying(SeccompProfile learned, String listenerPath) throws SeccompException {
+  public static SeccompProfile notifying(SeccompProfile learned, String listenerPath)
+      throws SeccompException {
     if (listenerPath.isEmpty()) {
       throw new IllegalArgumentException("the notify variant needs a listener path");
     }
@@ -80,7 +84,8 @@ public final class ObserveVariant {
     return variant(learned, LOG).withListenerPath("");
   }
 
-  private static SeccompProfile variant(SeccompProfile learned, String action) throws SeccompException {
+  private static SeccompProfile variant(SeccompProfile learned, String action)
+      throws SeccompException {
     if (learned.defaultAction().equals(action)
         || learned.defaultAction().equals("SCMP_ACT_ALLOW")
         || learned.defaultAction().equals(LOG)) {
@@ -104,8 +109,12 @@ public final class ObserveVariant {
     for (Map.Entry<String, SortedSet<Integer>> e : tested.entrySet()) {
       String name = e.getKey();
       if (!unconditional.contains(name)) {
-        rules.add(new SeccompProfile.Rule(List.of(name), actionFor(name, action), SeccompProfile.NO_ERRNO,
-            alwaysTrue(e.getValue())));
+        rules.add(
+            new SeccompProfile.Rule(
+                List.of(name),
+                actionFor(name, action),
+                SeccompProfile.NO_ERRNO,
+                alwaysTrue(e.getValue())));
       }
     }
     SortedSet<String> others = new TreeSet<>(SyscallTable.knownNames(learned.architectures()));
@@ -122,11 +131,18 @@ public final class ObserveVariant {
     if (!logged.isEmpty()) {
       rules.add(SeccompProfile.Rule.of(logged, LOG));
     }
-    return new SeccompProfile(learned.defaultAction(), learned.defaultErrnoRet(), learned.architectures(),
-        learned.flags(), rules, learned.listenerPath());
+    return new SeccompProfile(
+        learned.defaultAction(),
+        learned.defaultErrnoRet(),
+        learned.architectures(),
+        learned.flags(),
+        rules,
+        learned.listenerPath());
   }
 
-  /** {@code >= 0} on each argument in {@code indexes}, and on a neighbour when there is one only. */
+  /**
+   * {@code >= 0} on each argument in {@code indexes}, and on a neighbour when there is one only.
+   */
   private static List<SeccompProfile.Arg> alwaysTrue(SortedSet<Integer> indexes) {
     SortedSet<Integer> all = new TreeSet<>(indexes);
     if (all.size() == 1) {

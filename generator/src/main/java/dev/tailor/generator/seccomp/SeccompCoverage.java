@@ -39,15 +39,18 @@ public final class SeccompCoverage {
     return new SeccompCoverage(profile);
   }
 
-  /** What of {@code observed}'s syscalls and argument values the profile would refuse, by syscall. */
+  /**
+   * What of {@code observed}'s syscalls and argument values the profile would refuse, by syscall.
+   */
   public List<Refusal> refusals(Recording observed) {
-    return refusals(observed, unchecked -> { });
+    return refusals(observed, unchecked -> {});
   }
 
   /**
    * As {@link #refusals(Recording)}; {@code unchecked} hears, one sentence each, of calls whose
    * argument values the recording lacks (a trace without {@code -e raw=}), so that argument rules
-   * could not be checked for them: unknown is not new, and a value that was recorded is still checked.
+   * could not be checked for them: unknown is not new, and a value that was recorded is still
+   * checked.
    */
   public List<Refusal> refusals(Recording observed, Consumer<String> unchecked) {
     List<Refusal> out = new ArrayList<>();
@@ -70,8 +73,13 @@ public final class SeccompCoverage {
         continue;
       }
       if (!recordable(name, allowing)) {
-        out.add(new Refusal("syscall", name, calls + "; the profile allows it only under argument conditions that "
-            + "tailor does not record"));
+        out.add(
+            new Refusal(
+                "syscall",
+                name,
+                calls
+                    + "; the profile allows it only under argument conditions that "
+                    + "tailor does not record"));
         continue;
       }
       for (int index : conditioned(allowing)) {
@@ -86,18 +94,29 @@ public final class SeccompCoverage {
         }
         if (observed.completeArgument(name, index).isEmpty()) {
           long seen = use == null ? 0 : use.calls();
-          unchecked.accept(name + ": the profile allows it only with some values of its " + f.label()
-              + ", and the trace holds " + (seen == 0 ? "none" : "them for " + seen + " of " + e.getValue().count() + " calls")
-              + " (record with strace -e raw=" + String.join(",", SyscallModel.STRACE_RAW) + ", as tailor learn does)");
+          unchecked.accept(
+              name
+                  + ": the profile allows it only with some values of its "
+                  + f.label()
+                  + ", and the trace holds "
+                  + (seen == 0
+                      ? "none"
+                      : "them for " + seen + " of " + e.getValue().count() + " calls")
+                  + " (record with strace -e raw="
+                  + String.join(",", SyscallModel.STRACE_RAW)
+                  + ", as tailor learn does)");
         }
       }
     }
     return out;
   }
 
-  /** Whether every argument the allowing entries put conditions on is one tailor records values of. */
+  /**
+   * Whether every argument the allowing entries put conditions on is one tailor records values of.
+   */
   private static boolean recordable(String name, List<SeccompProfile.Rule> allowing) {
-    return conditioned(allowing).stream().allMatch(i -> SyscallModel.filter(name, i).filter(ArgFilter::filterable).isPresent());
+    return conditioned(allowing).stream()
+        .allMatch(i -> SyscallModel.filter(name, i).filter(ArgFilter::filterable).isPresent());
   }
 
   private static java.util.SortedSet<Integer> conditioned(List<SeccompProfile.Rule> allowing) {
@@ -106,7 +125,10 @@ public final class SeccompCoverage {
     return indexes;
   }
 
-  /** clone3 answered ENOSYS: each call's flags must be ones clone can take, and clone must allow them. */
+  /**
+   * clone3 answered ENOSYS: each call's flags must be ones clone can take, and clone must allow
+   * them.
+   */
   private void clone3(Recording observed, List<Refusal> out, Consumer<String> unchecked) {
     ArgFilter f = SyscallModel.filter("clone3", 0).orElseThrow();
     Optional<ArgumentUse> complete = observed.completeArgument("clone3", 0);
@@ -114,8 +136,9 @@ public final class SeccompCoverage {
     boolean cloneByName = clone.stream().anyMatch(r -> r.args().isEmpty());
     ArgumentUse use = observed.arguments().get(ArgumentUse.key("clone3", 0));
     if (complete.isEmpty()) {
-      unchecked.accept("clone3: the profile answers it ENOSYS, and the trace holds not every call's flags, so whether "
-          + "libc's fallback to clone would do for them is not checked");
+      unchecked.accept(
+          "clone3: the profile answers it ENOSYS, and the trace holds not every call's flags, so whether "
+              + "libc's fallback to clone would do for them is not checked");
     }
     if (use == null) {
       return;
@@ -126,7 +149,8 @@ public final class SeccompCoverage {
       if ((flags & SyscallModel.CLONE3_ONLY_FLAGS) != 0) {
         why = "clone cannot express it, and the profile answers clone3 ENOSYS";
       } else if (!cloneByName && !admits(clone, 0, flags)) {
-        why = "the profile answers clone3 ENOSYS and refuses libc's fallback, clone, with these flags";
+        why =
+            "the profile answers clone3 ENOSYS and refuses libc's fallback, clone, with these flags";
       }
       if (why != null) {
         out.add(argument(f, flags, calls(v.getValue()) + "; " + why));
@@ -135,12 +159,19 @@ public final class SeccompCoverage {
   }
 
   private boolean answersEnosys(String name) {
-    return profile.syscalls().stream().anyMatch(r -> r.names().contains(name) && r.args().isEmpty()
-        && r.action().equals(ArgumentRules.ERRNO) && r.errnoRet() == ArgumentRules.ENOSYS);
+    return profile.syscalls().stream()
+        .anyMatch(
+            r ->
+                r.names().contains(name)
+                    && r.args().isEmpty()
+                    && r.action().equals(ArgumentRules.ERRNO)
+                    && r.errnoRet() == ArgumentRules.ENOSYS);
   }
 
   private List<SeccompProfile.Rule> allowing(String name) {
-    return profile.syscalls().stream().filter(r -> r.action().equals(ArgumentRules.ALLOW) && r.names().contains(name)).toList();
+    return profile.syscalls().stream()
+        .filter(r -> r.action().equals(ArgumentRules.ALLOW) && r.names().contains(name))
+        .toList();
   }
 
   /** Whether some entry's conditions on argument {@code index} all hold for {@code value}. */
@@ -168,7 +199,8 @@ public final class SeccompCoverage {
   }
 
   private static Refusal argument(ArgFilter f, long value, String detail) {
-    return new Refusal("argument", f.label() + " " + ArgumentRule.describe(f, value) + ": new", detail);
+    return new Refusal(
+        "argument", f.label() + " " + ArgumentRule.describe(f, value) + ": new", detail);
   }
 
   /** As check has always counted them ({@code 1 calls} too: one form for scripts to read). */

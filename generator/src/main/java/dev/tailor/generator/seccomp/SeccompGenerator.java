@@ -38,7 +38,8 @@ public final class SeccompGenerator {
   }
 
   /** As {@link #generate(Recording)}, made as {@code options} say. */
-  public static SeccompResult generate(Recording recording, SeccompOptions options) throws SeccompException {
+  public static SeccompResult generate(Recording recording, SeccompOptions options)
+      throws SeccompException {
     return generate(recording, SyscallTable.forArch(recording.arch()), options);
   }
 
@@ -47,8 +48,11 @@ public final class SeccompGenerator {
     return generate(recording, table, SeccompOptions.DEFAULT);
   }
 
-  /** As {@link #generate(Recording, SeccompOptions)}, with the table given (for the same machine). */
-  public static SeccompResult generate(Recording recording, SyscallTable table, SeccompOptions options) {
+  /**
+   * As {@link #generate(Recording, SeccompOptions)}, with the table given (for the same machine).
+   */
+  public static SeccompResult generate(
+      Recording recording, SyscallTable table, SeccompOptions options) {
     if (!table.arch().equals(recording.arch())) {
       throw new IllegalArgumentException(
           "table for " + table.arch() + ", recording from " + recording.arch());
@@ -63,7 +67,12 @@ public final class SeccompGenerator {
         Optional<String> real = number.flatMap(table::nameOf);
         if (real.isEmpty()) {
           notes.add(
-              "left out " + seen + ": " + lib + " has no name for that number on " + table.arch()
+              "left out "
+                  + seen
+                  + ": "
+                  + lib
+                  + " has no name for that number on "
+                  + table.arch()
                   + ", and an OCI profile can only name syscalls");
           continue;
         }
@@ -78,11 +87,20 @@ public final class SeccompGenerator {
       if (!others.isEmpty()) {
         allowed.add(name);
         notes.add(
-            "kept " + name + ": not a native " + table.arch() + " syscall but one of "
-                + String.join(", ", others) + " (a process in that mode made it)");
+            "kept "
+                + name
+                + ": not a native "
+                + table.arch()
+                + " syscall but one of "
+                + String.join(", ", others)
+                + " (a process in that mode made it)");
       } else {
         notes.add(
-            "left out " + name + ": " + lib + " does not know it on any of "
+            "left out "
+                + name
+                + ": "
+                + lib
+                + " does not know it on any of "
                 + String.join(", ", table.architectures()));
       }
     }
@@ -100,12 +118,24 @@ public final class SeccompGenerator {
           added.add(name);
           inBases.computeIfAbsent(name, k -> new ArrayList<>()).add(base.label());
         } else {
-          notes.add("left out " + name + " of the " + base.label() + " base: " + lib + " does not know it on any of "
-              + String.join(", ", table.architectures()));
+          notes.add(
+              "left out "
+                  + name
+                  + " of the "
+                  + base.label()
+                  + " base: "
+                  + lib
+                  + " does not know it on any of "
+                  + String.join(", ", table.architectures()));
         }
       }
-      notes.add("added " + added.size() + " syscalls that the " + base.label() + " init makes after loading the filter"
-          + (added.isEmpty() ? "" : ": " + String.join(" ", added)));
+      notes.add(
+          "added "
+              + added.size()
+              + " syscalls that the "
+              + base.label()
+              + " init makes after loading the filter"
+              + (added.isEmpty() ? "" : ": " + String.join(" ", added)));
     }
     if (workloadSeen && !allowed.contains("exit_group")) {
       allowed.add("exit_group");

@@ -25,21 +25,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/**
- * Writes {@code seccomp.json} and reads any OCI seccomp profile, Docker's format included.
- */
+/** Writes {@code seccomp.json} and reads any OCI seccomp profile, Docker's format included. */
 public final class SeccompJson {
   /** The file name inside a profile folder. */
   public static final String FILE_NAME = "seccomp.json";
 
-  private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+  private static final BigInteger UINT64_MAX =
+      BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final long UINT32_MAX = 0xffffffffL;
   private static final Set<String> RULE_FIELDS =
       Set.of("names", "name", "action", "errnoRet", "args", "comment", "includes", "excludes");
   private static final Set<String> ARG_FIELDS = Set.of("index", "value", "valueTwo", "op");
+
   /** {@code uname -m} -> Go's GOARCH, which Docker's {@code includes.arches} uses. */
   private static final Map<String, String> GOARCH =
-      Map.of("x86_64", "amd64", "aarch64", "arm64", "i686", "386", "i386", "386", "armv7l", "arm",
+      Map.of(
+          "x86_64", "amd64", "aarch64", "arm64", "i686", "386", "i386", "386", "armv7l", "arm",
           "armv6l", "arm");
 
   private static final JsonFactory FACTORY = new JsonFactory();
@@ -132,26 +133,33 @@ public final class SeccompJson {
 
   /**
    * Reads an OCI seccomp profile file for this machine; the notes say what of it was not used.
-   * Docker's {@code archMap}, {@code includes} and {@code excludes} are applied as Docker would
-   * for this machine, except that rules only for processes with some capability are left out.
+   * Docker's {@code archMap}, {@code includes} and {@code excludes} are applied as Docker would for
+   * this machine, except that rules only for processes with some capability are left out.
    */
   public static SeccompResult read(Path file) throws IOException {
     String text = dev.tailor.tracer.TextFiles.readUtf8(file, "a seccomp profile (OCI JSON)");
-    return parse(text, file.toString(), SyscallTable.nativeArch(), System.getProperty("os.version"));
+    return parse(
+        text, file.toString(), SyscallTable.nativeArch(), System.getProperty("os.version"));
   }
 
   /** As {@link #read(Path)}, for bytes already read; {@code where} names them in errors. */
   public static SeccompResult read(byte[] json, String where) throws IOException {
     String text;
     try {
-      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(json)).toString();
+      text =
+          java.nio.charset.StandardCharsets.UTF_8
+              .newDecoder()
+              .decode(java.nio.ByteBuffer.wrap(json))
+              .toString();
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new IOException(where + ": not UTF-8 text, so not a seccomp profile (OCI JSON)", e);
     }
     return parse(text, where, SyscallTable.nativeArch(), System.getProperty("os.version"));
   }
 
-  /** As {@link #read(Path)}, for a machine {@code unameArch} running kernel {@code kernelRelease}. */
+  /**
+   * As {@link #read(Path)}, for a machine {@code unameArch} running kernel {@code kernelRelease}.
+   */
   static SeccompResult parse(String json, String where, String unameArch, String kernelRelease)
       throws IOException {
     JsonNode root;
@@ -160,8 +168,11 @@ public final class SeccompJson {
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw new IOException(
-          where + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
-              + ": not valid JSON (" + firstLine(e.getOriginalMessage()) + ")",
+          where
+              + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+              + ": not valid JSON ("
+              + firstLine(e.getOriginalMessage())
+              + ")",
           e);
     }
     try {
@@ -190,8 +201,14 @@ public final class SeccompJson {
       }
       for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
         String f = it.next();
-        if (!Set.of("defaultAction", "defaultErrnoRet", "architectures", "archMap", "flags", "syscalls",
-            "listenerPath")
+        if (!Set.of(
+                "defaultAction",
+                "defaultErrnoRet",
+                "architectures",
+                "archMap",
+                "flags",
+                "syscalls",
+                "listenerPath")
             .contains(f)) {
           notes.add("ignored field '" + f + "'");
         }
@@ -205,7 +222,8 @@ public final class SeccompJson {
         notes.add("ignored 'archMap': 'architectures' is given");
       }
       List<String> flags = strings(root.get("flags"), "flags");
-      String listenerPath = root.has("listenerPath") ? string(root.get("listenerPath"), "listenerPath") : "";
+      String listenerPath =
+          root.has("listenerPath") ? string(root.get("listenerPath"), "listenerPath") : "";
       List<SeccompProfile.Rule> rules = new ArrayList<>();
       JsonNode syscalls = root.get("syscalls");
       if (syscalls != null && !syscalls.isNull()) {
@@ -217,7 +235,8 @@ public final class SeccompJson {
         }
       }
       return new SeccompResult(
-          new SeccompProfile(defaultAction, defaultErrno, arches, flags, rules, listenerPath), notes);
+          new SeccompProfile(defaultAction, defaultErrno, arches, flags, rules, listenerPath),
+          notes);
     }
 
     private List<String> fromArchMap(JsonNode archMap) {
@@ -232,7 +251,10 @@ public final class SeccompJson {
           }
         }
       }
-      notes.add("'archMap' has no entry for " + unameArch + "; the filter covers the native architecture only");
+      notes.add(
+          "'archMap' has no entry for "
+              + unameArch
+              + "; the filter covers the native architecture only");
       return List.of();
     }
 
@@ -310,8 +332,11 @@ public final class SeccompJson {
         }
       }
       JsonNode index = a.get("index");
-      if (index == null || !index.canConvertToInt() || !index.isIntegralNumber()
-          || index.intValue() < 0 || index.intValue() > 5) {
+      if (index == null
+          || !index.canConvertToInt()
+          || !index.isIntegralNumber()
+          || index.intValue() < 0
+          || index.intValue() > 5) {
         throw new IllegalArgumentException(where + ".index must be a number from 0 to 5");
       }
       String op = string(a.get("op"), where + ".op");
@@ -319,8 +344,10 @@ public final class SeccompJson {
         throw new IllegalArgumentException(where + ".op is not an SCMP_CMP_ name: " + op);
       }
       return new SeccompProfile.Arg(
-          index.intValue(), unsigned(a.get("value"), where + ".value", true),
-          unsigned(a.get("valueTwo"), where + ".valueTwo", false), op);
+          index.intValue(),
+          unsigned(a.get("value"), where + ".value", true),
+          unsigned(a.get("valueTwo"), where + ".valueTwo", false),
+          op);
     }
 
     private static long unsigned(JsonNode n, String where, boolean required) {
@@ -344,7 +371,8 @@ public final class SeccompJson {
       if (n == null || n.isNull()) {
         return SeccompProfile.NO_ERRNO;
       }
-      if (!n.isIntegralNumber() || n.bigIntegerValue().signum() < 0
+      if (!n.isIntegralNumber()
+          || n.bigIntegerValue().signum() < 0
           || n.bigIntegerValue().compareTo(BigInteger.valueOf(UINT32_MAX)) > 0) {
         throw new IllegalArgumentException(where + " is not an unsigned 32-bit number: " + n);
       }

@@ -42,7 +42,10 @@ public record SeccompProfile(
 
   /** A profile without a listener. */
   public SeccompProfile(
-      String defaultAction, int defaultErrnoRet, List<String> architectures, List<String> flags,
+      String defaultAction,
+      int defaultErrnoRet,
+      List<String> architectures,
+      List<String> flags,
       List<SeccompProfile.Rule> syscalls) {
     this(defaultAction, defaultErrnoRet, architectures, flags, syscalls, "");
   }
@@ -60,7 +63,9 @@ public record SeccompProfile(
   /** A libseccomp filter builder holding this profile, for {@code SeccompFilter.build()}. */
   public FilterBuilder filter() throws SeccompException {
     FilterBuilder b =
-        SeccompFilter.builder(defaultAction, defaultErrnoRet).architectures(architectures).flags(flags);
+        SeccompFilter.builder(defaultAction, defaultErrnoRet)
+            .architectures(architectures)
+            .flags(flags);
     for (Rule r : syscalls) {
       List<SeccompFilter.Condition> conditions = new ArrayList<>();
       for (Arg a : r.args()) {

@@ -32,13 +32,21 @@ class AppArmorGeneratorTest {
   }
 
   private static List<String> ruleLines(AppArmorResult r) {
-    return r.profile().files().stream().map(AppArmorWriter::rule).map(s -> s.replaceAll("  #.*", "")).toList();
+    return r.profile().files().stream()
+        .map(AppArmorWriter::rule)
+        .map(s -> s.replaceAll("  #.*", ""))
+        .toList();
   }
 
   @Test
   void write_startsWithAbiTunablesAndComplainFlag_andIncludesBase() throws Exception {
-    String text = AppArmorWriter.write(generate(new RecordingBuilder().filesBy(1000).file("/srv/app/a", READ)).profile());
-    assertTrue(text.contains("abi <abi/3.0>,\n\ninclude <tunables/global>\n\nprofile app flags=(complain) {\n  include <abstractions/base>\n"), text);
+    String text =
+        AppArmorWriter.write(
+            generate(new RecordingBuilder().filesBy(1000).file("/srv/app/a", READ)).profile());
+    assertTrue(
+        text.contains(
+            "abi <abi/3.0>,\n\ninclude <tunables/global>\n\nprofile app flags=(complain) {\n  include <abstractions/base>\n"),
+        text);
     assertTrue(text.contains("  \"/srv/app/a\" r,\n"), text);
     ParserCheck.assertParse(List.of(text));
   }
@@ -47,7 +55,8 @@ class AppArmorGeneratorTest {
   void permissions_mapFromAccesses_andWriteBeatsAppend() {
     AppArmorResult r =
         generate(
-            new RecordingBuilder().filesBy(1000)
+            new RecordingBuilder()
+                .filesBy(1000)
                 .file("/srv/d/appended", APPEND)
                 .file("/srv/d/both", APPEND, WRITE)
                 .file("/srv/d/locked", READ, LOCK)
@@ -83,7 +92,9 @@ class AppArmorGeneratorTest {
     assertEquals(List.of("\"/srv/app/conf/*\" r,", "\"/srv/app/conf/w\" rw,"), ruleLines(r));
     Generalisation g = r.generalisations().get(0);
     assertEquals("\"/srv/app/conf/*\"", g.pattern());
-    assertEquals(List.of("/srv/app/conf/f0", "/srv/app/conf/f1", "/srv/app/conf/f2", "/srv/app/conf/f3"), g.replacedPaths());
+    assertEquals(
+        List.of("/srv/app/conf/f0", "/srv/app/conf/f1", "/srv/app/conf/f2", "/srv/app/conf/f3"),
+        g.replacedPaths());
   }
 
   @Test
@@ -146,7 +157,10 @@ class AppArmorGeneratorTest {
     AppArmorResult r = generate(b);
     List<String> lines = ruleLines(r);
     assertEquals(
-        List.of("\"/opt/rt/lib/py/dyn/*\" mr,", "\"/opt/rt/lib/other.txt\" r,", "\"/opt/rt/lib/py/{,**}\" r,"),
+        List.of(
+            "\"/opt/rt/lib/py/dyn/*\" mr,",
+            "\"/opt/rt/lib/other.txt\" r,",
+            "\"/opt/rt/lib/py/{,**}\" r,"),
         lines);
     String profile = AppArmorWriter.write(r.profile());
     ParserCheck.assertParse(List.of(profile));
@@ -166,7 +180,11 @@ class AppArmorGeneratorTest {
     RecordingBuilder written = new RecordingBuilder().filesBy(1000).dir("/opt/rt/lib/py", READ);
     for (int i = 0; i < FolderGlobs.SUBTREE_GLOB_MIN; i++) {
       String f = "/opt/rt/lib/py/pkg" + (i % 3) + "/m" + i + ".py";
-      notListed.file(f, i == 0 ? new dev.tailor.tracer.Access[] {READ, LOCK} : new dev.tailor.tracer.Access[] {READ});
+      notListed.file(
+          f,
+          i == 0
+              ? new dev.tailor.tracer.Access[] {READ, LOCK}
+              : new dev.tailor.tracer.Access[] {READ});
       written.file(f, READ);
     }
     written.file("/opt/rt/lib/py/pkg0/__pycache__/m0.pyc", READ, WRITE);
@@ -190,7 +208,8 @@ class AppArmorGeneratorTest {
 
   @Test
   void folderRule_joinsTheGlobOverItsEntries_whenTheGlobGrantsWhatItNeeds() throws Exception {
-    RecordingBuilder b = new RecordingBuilder().filesBy(1000).dir("/srv/data", READ).dir("/srv/logs", READ, WRITE);
+    RecordingBuilder b =
+        new RecordingBuilder().filesBy(1000).dir("/srv/data", READ).dir("/srv/logs", READ, WRITE);
     for (int i = 0; i < FolderGlobs.FILES_PER_DIR_GLOB; i++) {
       b.file("/srv/data/f" + i, READ, WRITE);
       b.file("/srv/logs/f" + i, READ);
@@ -210,7 +229,8 @@ class AppArmorGeneratorTest {
   void proc_ofTheWorkload_becomesOwnerPidPatterns() {
     AppArmorResult r =
         generate(
-            new RecordingBuilder().filesBy(1000)
+            new RecordingBuilder()
+                .filesBy(1000)
                 .file("/proc/self/cmdline", READ)
                 .file("/proc/4242/cmdline", READ)
                 .file("/proc/thread-self/comm", READ, WRITE)
@@ -225,15 +245,19 @@ class AppArmorGeneratorTest {
         ruleLines(r));
     assertTrue(
         r.generalisations().stream()
-            .anyMatch(g -> g.pattern().equals("\"@{PROC}/@{pid}/cmdline\"")
-                && g.replacedPaths().equals(List.of("/proc/4242/cmdline", "/proc/self/cmdline"))));
+            .anyMatch(
+                g ->
+                    g.pattern().equals("\"@{PROC}/@{pid}/cmdline\"")
+                        && g.replacedPaths()
+                            .equals(List.of("/proc/4242/cmdline", "/proc/self/cmdline"))));
   }
 
   @Test
   void temporaryNames_becomeOwnerGlobsOverTheirFolder() {
     AppArmorResult r =
         generate(
-            new RecordingBuilder().filesBy(1000)
+            new RecordingBuilder()
+                .filesBy(1000)
                 .fileBy(1000, 1000, "/tmp/tmpk2j3x_8q", READ, WRITE)
                 .fileBy(1000, 1000, "/tmp/tmpz9y8w7v6", READ, WRITE)
                 .fileBy(1000, 1000, "/tmp/report.Ab3xYz.json", WRITE)
@@ -256,7 +280,8 @@ class AppArmorGeneratorTest {
     // Issue 21: nginx's worker (uid 65534) reads a file root owns; the master (root) owns its own.
     AppArmorResult r =
         generate(
-            new RecordingBuilder().filesBy(1000)
+            new RecordingBuilder()
+                .filesBy(1000)
                 .fileBy(65534, 0, "/tmp/www/index.html", READ)
                 .fileBy(0, 0, "/tmp/www/nginx.conf", READ)
                 .fileBy(-1, -1, "/home/ann/unknown", READ)
@@ -274,7 +299,8 @@ class AppArmorGeneratorTest {
   void owner_ofNamesOneGlobStandsFor_onlyWhenEveryNameHadIt() {
     AppArmorResult r =
         generate(
-            new RecordingBuilder().filesBy(1000)
+            new RecordingBuilder()
+                .filesBy(1000)
                 .fileBy(1000, 1000, "/tmp/tmpk2j3x_8q", READ, WRITE)
                 .fileBy(65534, 1000, "/tmp/tmpz9y8w7v6", READ, WRITE));
     assertEquals(List.of("\"/tmp/tmp????????\" rw,"), ruleLines(r));
@@ -282,7 +308,8 @@ class AppArmorGeneratorTest {
 
   @Test
   void procEntries_loseOwner_whenTheWorkloadChangedItsIds() {
-    RecordingBuilder b = new RecordingBuilder().filesBy(1000).fileBy(65534, -1, "/proc/self/status", READ);
+    RecordingBuilder b =
+        new RecordingBuilder().filesBy(1000).fileBy(65534, -1, "/proc/self/status", READ);
     assertEquals(List.of("owner \"@{PROC}/@{pid}/status\" r,"), ruleLines(generate(b)));
     b.syscall("setuid");
     assertEquals(List.of("\"@{PROC}/@{pid}/status\" r,"), ruleLines(generate(b)));
@@ -290,7 +317,11 @@ class AppArmorGeneratorTest {
 
   @Test
   void pidNamedTemporaryFiles_becomePidPatterns() {
-    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000).fileBy(1000, 1000, "/tmp/hsperfdata_root/18176", READ, WRITE, LOCK));
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .filesBy(1000)
+                .fileBy(1000, 1000, "/tmp/hsperfdata_root/18176", READ, WRITE, LOCK));
     assertEquals(List.of("owner \"/tmp/hsperfdata_root/@{pid}\" rwk,"), ruleLines(r));
     assertEquals("0123", t("0123"));
     assertEquals("12345678", t("12345678"));
@@ -299,7 +330,12 @@ class AppArmorGeneratorTest {
 
   @Test
   void programsAndSocketsUnderTemporaryFolders_stayLiteral() {
-    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000).exec("/tmp/x1Y2z3").socket("unix", "stream", "/tmp/s8Kq2Zx.sock"));
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .filesBy(1000)
+                .exec("/tmp/x1Y2z3")
+                .socket("unix", "stream", "/tmp/s8Kq2Zx.sock"));
     // An exec alone says nothing of who owned the program: no owner.
     assertTrue(ruleLines(r).contains("\"/tmp/x1Y2z3\" ix,"), ruleLines(r).toString());
     assertTrue(ruleLines(r).stream().noneMatch(l -> l.contains("?")), ruleLines(r).toString());
@@ -307,16 +343,24 @@ class AppArmorGeneratorTest {
 
   @Test
   void foldersOfSecrets_areNeverGlobbed() {
-    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000)
-        .file("/etc/ssh/ssh_config", READ).file("/etc/ssh/moduli", READ)
-        .file("/etc/ssh/ssh_host_rsa_key.pub", READ).file("/etc/ssh/ssh_host_ed25519_key.pub", READ));
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .filesBy(1000)
+                .file("/etc/ssh/ssh_config", READ)
+                .file("/etc/ssh/moduli", READ)
+                .file("/etc/ssh/ssh_host_rsa_key.pub", READ)
+                .file("/etc/ssh/ssh_host_ed25519_key.pub", READ));
     assertTrue(ruleLines(r).stream().noneMatch(l -> l.contains("*")), ruleLines(r).toString());
   }
 
   @Test
   void questionMarkGlobs_areReportedAsGeneralisations() {
-    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000).file("/tmp/tmpk2j3x_8q", READ, WRITE));
-    assertTrue(r.generalisations().stream().anyMatch(g -> g.pattern().contains("tmp????????")), r.generalisations().toString());
+    AppArmorResult r =
+        generate(new RecordingBuilder().filesBy(1000).file("/tmp/tmpk2j3x_8q", READ, WRITE));
+    assertTrue(
+        r.generalisations().stream().anyMatch(g -> g.pattern().contains("tmp????????")),
+        r.generalisations().toString());
   }
 
   @Test
@@ -331,7 +375,8 @@ class AppArmorGeneratorTest {
   void abstractions_areIncludedWhenTheyCoverWhatWasSeen_andTheirPathsDropped() {
     AppArmorResult r =
         generate(
-            new RecordingBuilder().filesBy(1000)
+            new RecordingBuilder()
+                .filesBy(1000)
                 .file("/etc/nsswitch.conf", READ)
                 .file("/etc/passwd", READ)
                 .file("/usr/lib/x86_64-linux-gnu/libc.so.6", READ, MMAP_EXEC)
@@ -341,20 +386,24 @@ class AppArmorGeneratorTest {
     assertEquals(List.of("\"/etc/passwd-\" r,"), ruleLines(r));
     assertTrue(
         r.generalisations().stream()
-            .anyMatch(g -> g.pattern().equals("include <abstractions/nameservice>")
-                && g.replacedPaths().equals(List.of("/etc/nsswitch.conf", "/etc/passwd"))));
+            .anyMatch(
+                g ->
+                    g.pattern().equals("include <abstractions/nameservice>")
+                        && g.replacedPaths().equals(List.of("/etc/nsswitch.conf", "/etc/passwd"))));
   }
 
   @Test
   void abstractions_neverCoverWrites() {
-    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000).file("/etc/passwd", READ, WRITE));
+    AppArmorResult r =
+        generate(new RecordingBuilder().filesBy(1000).file("/etc/passwd", READ, WRITE));
     assertEquals(List.of("\"/etc/passwd\" rw,"), ruleLines(r));
   }
 
   @Test
   void networkCapabilitiesAndUnixSocketPaths_becomeRules() throws Exception {
     RecordingBuilder b =
-        new RecordingBuilder().filesBy(1000)
+        new RecordingBuilder()
+            .filesBy(1000)
             .socket("inet", "stream", "0.0.0.0:80")
             .socket("inet6", "dgram")
             .socket("unix", "stream", "/run/app/app.sock", "@abstract")
@@ -366,7 +415,8 @@ class AppArmorGeneratorTest {
     String text = AppArmorWriter.write(r.profile());
     assertTrue(text.contains("  capability chown,\n  capability net_bind_service,\n"), text);
     assertTrue(
-        text.contains("  network inet stream,\n  network inet6 dgram,\n  network netlink,\n  network unix stream,\n"),
+        text.contains(
+            "  network inet stream,\n  network inet6 dgram,\n  network netlink,\n  network unix stream,\n"),
         text);
     assertTrue(text.contains("  \"/run/app/app.sock\" rw,\n"), text);
     assertFalse(text.contains("bogus"), text);
@@ -379,7 +429,8 @@ class AppArmorGeneratorTest {
     for (Mode mode : Mode.values()) {
       for (ExecMode exec : ExecMode.values()) {
         RecordingBuilder b =
-            new RecordingBuilder().filesBy(1000)
+            new RecordingBuilder()
+                .filesBy(1000)
                 .exec("/usr/bin/dash")
                 .exec("/usr/bin/ls")
                 .exec("/srv/bin/ls")
@@ -404,8 +455,17 @@ class AppArmorGeneratorTest {
 
   @Test
   void generate_isDeterministic_whateverOrderThePartsWereMergedIn() {
-    RecordingBuilder a = new RecordingBuilder().filesBy(1000).file("/srv/a/1", READ).fileBy(1000, 1000, "/tmp/tmpq1w2e3r4", WRITE);
-    RecordingBuilder b = new RecordingBuilder().filesBy(1000).file("/srv/a/2", READ).exec("/usr/bin/env").socket("inet", "stream");
+    RecordingBuilder a =
+        new RecordingBuilder()
+            .filesBy(1000)
+            .file("/srv/a/1", READ)
+            .fileBy(1000, 1000, "/tmp/tmpq1w2e3r4", WRITE);
+    RecordingBuilder b =
+        new RecordingBuilder()
+            .filesBy(1000)
+            .file("/srv/a/2", READ)
+            .exec("/usr/bin/env")
+            .socket("inet", "stream");
     Recording ab = Recording.merge("app", List.of(a.build(), b.build()));
     Recording ba = Recording.merge("app", List.of(b.build(), a.build()));
     AppArmorOptions o = AppArmorOptions.draft("app");
@@ -413,7 +473,8 @@ class AppArmorGeneratorTest {
     assertEquals(one, AppArmorWriter.write(AppArmorGenerator.generate(ba, o).profile()));
     assertEquals(one, AppArmorWriter.write(AppArmorGenerator.generate(ab, o).profile()));
     // and the bytes committed here, so a change of order between JVMs or versions shows too
-    assertEquals("""
+    assertEquals(
+        """
         # AppArmor profile drafted by tailor from what the workload did.
         # Review it, run the workload in complain mode, then enforce.
         abi <abi/3.0>,
@@ -436,14 +497,26 @@ class AppArmorGeneratorTest {
           "/srv/a/1" r,
           "/srv/a/2" r,
         }
-        """, one);
+        """,
+        one);
   }
 
   /** A python app: hundreds of stdlib reads collapse into abstractions and a few globs. */
   @Test
   void pythonLikeRecording_isAtLeastThreeTimesShorterThanOneRulePerPath() throws Exception {
     RecordingBuilder b = new RecordingBuilder().filesBy(1000);
-    String[] pkgs = {"json", "email", "http", "asyncio", "collections", "encodings", "importlib", "logging", "urllib", "xml/etree"};
+    String[] pkgs = {
+      "json",
+      "email",
+      "http",
+      "asyncio",
+      "collections",
+      "encodings",
+      "importlib",
+      "logging",
+      "urllib",
+      "xml/etree"
+    };
     for (String pkg : pkgs) {
       for (int i = 0; i < 30; i++) {
         b.file("/usr/lib/python3.11/" + pkg + "/mod" + i + ".py", READ);
@@ -452,7 +525,10 @@ class AppArmorGeneratorTest {
       b.dir("/usr/lib/python3.11/" + pkg, READ);
     }
     for (int i = 0; i < 20; i++) {
-      b.file("/usr/lib/python3.11/lib-dynload/_m" + i + ".cpython-311-x86_64-linux-gnu.so", READ, MMAP_EXEC);
+      b.file(
+          "/usr/lib/python3.11/lib-dynload/_m" + i + ".cpython-311-x86_64-linux-gnu.so",
+          READ,
+          MMAP_EXEC);
       b.file("/usr/local/lib/python3.11/dist-packages/requests/m" + i + ".py", READ);
     }
     for (int i = 0; i < 8; i++) {
@@ -473,10 +549,14 @@ class AppArmorGeneratorTest {
         .socket("inet", "stream", "0.0.0.0:8000");
     AppArmorResult r = generate(b);
     int rules = r.profile().ruleCount();
-    System.out.printf("python-like: %d distinct paths -> %d rules (%d file rules)%n",
+    System.out.printf(
+        "python-like: %d distinct paths -> %d rules (%d file rules)%n",
         r.distinctPaths(), rules, r.profile().files().size());
     assertTrue(r.distinctPaths() >= 3 * rules, r.distinctPaths() + " paths, " + rules + " rules");
-    assertTrue(r.profile().abstractions().containsAll(List.of("base", "nameservice", "python", "ssl_certs")));
+    assertTrue(
+        r.profile()
+            .abstractions()
+            .containsAll(List.of("base", "nameservice", "python", "ssl_certs")));
     String text = AppArmorWriter.write(r.profile());
     ParserCheck.assertParse(List.of(text));
     assertTrue(text.contains("\"/srv/app/app/__pycache__/*\" rw,"), text);

@@ -7,14 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The edges of AppArmorGlob's syntax (escapes, classes, commas, variables) that a mutant could move. */
+/**
+ * The edges of AppArmorGlob's syntax (escapes, classes, commas, variables) that a mutant could
+ * move.
+ */
 class AppArmorGlobBoundsTest {
   private static boolean m(String glob, String bytes) {
     return AppArmorGlob.compile(glob).matchesBytes(bytes);
   }
 
   private static String refusal(String glob) {
-    return assertThrows(IllegalArgumentException.class, () -> AppArmorGlob.compile(glob)).getMessage();
+    return assertThrows(IllegalArgumentException.class, () -> AppArmorGlob.compile(glob))
+        .getMessage();
   }
 
   @Test

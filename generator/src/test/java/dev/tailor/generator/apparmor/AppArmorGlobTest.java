@@ -45,8 +45,10 @@ class AppArmorGlobTest {
     assertTrue(AppArmorGlob.compile("@{HOME}/.cache/**").matches("/home/ann/.cache/x"));
     assertTrue(AppArmorGlob.compile("@{HOME}/.cache/**").matches("/root/.cache/x"));
     assertTrue(AppArmorGlob.compile("/{usr/,}lib{,32,64}/**.so*").matches("/lib64/libc.so.6"));
-    assertTrue(AppArmorGlob.compile("@{etc_ro}/ld.so.conf.d/{,*.conf}").matches("/etc/ld.so.conf.d/"));
-    assertTrue(AppArmorGlob.compile("/usr/lib/python3.1[0-9]/x?").matches("/usr/lib/python3.11/xy"));
+    assertTrue(
+        AppArmorGlob.compile("@{etc_ro}/ld.so.conf.d/{,*.conf}").matches("/etc/ld.so.conf.d/"));
+    assertTrue(
+        AppArmorGlob.compile("/usr/lib/python3.1[0-9]/x?").matches("/usr/lib/python3.11/xy"));
   }
 
   /** Random byte strings: the matcher agrees with the DFA apparmor_parser compiles. */
@@ -66,12 +68,15 @@ class AppArmorGlobTest {
     Random rnd = new Random(7);
     String alphabet = "/ab*?[]{},\"\n\u00ff0123456789.jsonprocstaskxy";
     for (String glob : globs) {
-      String profile = "abi <abi/3.0>,\ninclude <tunables/global>\nprofile t {\n  \"" + glob + "\" r,\n}\n";
+      String profile =
+          "abi <abi/3.0>,\ninclude <tunables/global>\nprofile t {\n  \"" + glob + "\" r,\n}\n";
       ParserCheck.Dfa dfa = ParserCheck.compile(profile);
       AppArmorGlob g = AppArmorGlob.compile(glob);
       List<String> probes = new ArrayList<>(samples(glob));
       for (int i = 0; i < 3000; i++) {
-        String prefix = List.of("/srv/", "/srv/app/", "/srv/a", "/proc/", "/proc/12/task/3/", "/srv/x").get(rnd.nextInt(6));
+        String prefix =
+            List.of("/srv/", "/srv/app/", "/srv/a", "/proc/", "/proc/12/task/3/", "/srv/x")
+                .get(rnd.nextInt(6));
         StringBuilder s = new StringBuilder(prefix);
         int n = rnd.nextInt(8);
         for (int j = 0; j < n; j++) {
@@ -81,7 +86,8 @@ class AppArmorGlobTest {
       }
       int matched = 0;
       for (String p : probes) {
-        assertEquals(dfa.accepts(p), g.matchesBytes(p), () -> glob + " on " + p.replace("\n", "\\n"));
+        assertEquals(
+            dfa.accepts(p), g.matchesBytes(p), () -> glob + " on " + p.replace("\n", "\\n"));
         matched += g.matchesBytes(p) ? 1 : 0;
       }
       assertTrue(matched > 0, () -> "no probe matched " + glob + "; the comparison says little");
@@ -90,8 +96,20 @@ class AppArmorGlobTest {
 
   private static List<String> samples(String glob) {
     return List.of(
-        "/srv/app/x", "/srv/app/", "/srv/app/x/y", "/srv/ab/c", "/srv/axxb/c", "/srv/xzy/q.py",
-        "/srv/xzy/d/q.py", "/srv/a/1", "/srv/bc/12", "/proc/1/task/2/stat", "/proc/0/task/2/stat",
-        "/srv/a*?[{,\" \n\u00ff", "/srv/a*?[{,\" \n\u00ffzz", "/srv/tmp.json", "/srv/tmpab12.json");
+        "/srv/app/x",
+        "/srv/app/",
+        "/srv/app/x/y",
+        "/srv/ab/c",
+        "/srv/axxb/c",
+        "/srv/xzy/q.py",
+        "/srv/xzy/d/q.py",
+        "/srv/a/1",
+        "/srv/bc/12",
+        "/proc/1/task/2/stat",
+        "/proc/0/task/2/stat",
+        "/srv/a*?[{,\" \n\u00ff",
+        "/srv/a*?[{,\" \n\u00ffzz",
+        "/srv/tmp.json",
+        "/srv/tmpab12.json");
   }
 }

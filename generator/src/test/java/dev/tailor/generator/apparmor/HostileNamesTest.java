@@ -82,7 +82,9 @@ class HostileNamesTest {
     // No line of the profile starts with anything a name could have put there.
     for (String line : text.split("\n")) {
       assertTrue(
-          line.isEmpty() || line.matches("(#|abi |include |profile |\\}|  (#|include |owner |\"|\\}|profile |capability |network )).*"),
+          line.isEmpty()
+              || line.matches(
+                  "(#|abi |include |profile |\\}|  (#|include |owner |\"|\\}|profile |capability |network )).*"),
           () -> "unexpected line: " + line);
     }
   }
@@ -95,7 +97,9 @@ class HostileNamesTest {
     for (String name : HOSTILE) {
       String raw = WORK + name;
       expected.add(raw);
-      rules.add(new FileRule(false, PathPattern.literal(PathText.escape(raw)), "rw", "", FileRule.Kind.FILE, ""));
+      rules.add(
+          new FileRule(
+              false, PathPattern.literal(PathText.escape(raw)), "rw", "", FileRule.Kind.FILE, ""));
     }
     assertEquals(expected, ParserCheck.compile(ParserCheck.rulesOnly(rules)).language());
   }
@@ -124,18 +128,26 @@ class HostileNamesTest {
       int caseNo = c;
       assertEquals("", dfa.leakOutside(WORK), () -> "case " + caseNo + ": " + names);
       for (String n : names) {
-        assertTrue(dfa.accepts(n), () -> "case " + caseNo + " does not grant " + PathText.escape(n));
+        assertTrue(
+            dfa.accepts(n), () -> "case " + caseNo + " does not grant " + PathText.escape(n));
       }
       // The rules left literal grant exactly their own paths, nothing a name's bytes could add.
-      List<FileRule> literal = r.profile().files().stream().filter(f -> !f.path().isGlob()).toList();
+      List<FileRule> literal =
+          r.profile().files().stream().filter(f -> !f.path().isGlob()).toList();
       java.util.Set<String> own = new java.util.TreeSet<>();
       for (FileRule f : literal) {
         // A literal pattern's \xHH escapes are PathText's own syntax, so toBytes reads it back.
         own.add(new String(PathText.toBytes(f.path().text()), StandardCharsets.ISO_8859_1));
       }
       if (!literal.isEmpty()) {
-        assertEquals(own, ParserCheck.compile(ParserCheck.rulesOnly(literal)).language(), "case " + c);
-        assertTrue(names.containsAll(own.stream().map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o).toList()), "case " + c);
+        assertEquals(
+            own, ParserCheck.compile(ParserCheck.rulesOnly(literal)).language(), "case " + c);
+        assertTrue(
+            names.containsAll(
+                own.stream()
+                    .map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o)
+                    .toList()),
+            "case " + c);
       }
       if (texts.size() == 20) {
         ParserCheck.assertParse(texts);
@@ -154,9 +166,9 @@ class HostileNamesTest {
     for (int i = 0; i < n; i++) {
       int pick = rnd.nextInt(4);
       char c =
-          pick == 0 ? special.charAt(rnd.nextInt(special.length()))
-              : pick == 1 ? (char) (1 + rnd.nextInt(255))
-              : (char) ('a' + rnd.nextInt(26));
+          pick == 0
+              ? special.charAt(rnd.nextInt(special.length()))
+              : pick == 1 ? (char) (1 + rnd.nextInt(255)) : (char) ('a' + rnd.nextInt(26));
       if (c == '/' || c == 0) {
         c = '_';
       }
@@ -168,10 +180,21 @@ class HostileNamesTest {
 
   @Test
   void profileName_andAttachment_areWrittenSafely() throws Exception {
-    String exe = PathText.escape(new String("/opt/my app/bin\"x,\n** rw".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
-    AppArmorOptions o = new AppArmorOptions(AppArmorOptions.Mode.ENFORCE, AppArmorOptions.ExecMode.IX, exe, "my.app-1");
-    String text = AppArmorWriter.write(AppArmorGenerator.generate(new RecordingBuilder().filesBy(1000).build(), o).profile());
-    assertTrue(text.contains("profile my.app-1 \"/opt/my\\x20app/bin\\x22x\\x2c\\x0a\\x2a\\x2a\\x20rw\" {"), text);
+    String exe =
+        PathText.escape(
+            new String(
+                "/opt/my app/bin\"x,\n** rw".getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.ISO_8859_1));
+    AppArmorOptions o =
+        new AppArmorOptions(
+            AppArmorOptions.Mode.ENFORCE, AppArmorOptions.ExecMode.IX, exe, "my.app-1");
+    String text =
+        AppArmorWriter.write(
+            AppArmorGenerator.generate(new RecordingBuilder().filesBy(1000).build(), o).profile());
+    assertTrue(
+        text.contains(
+            "profile my.app-1 \"/opt/my\\x20app/bin\\x22x\\x2c\\x0a\\x2a\\x2a\\x20rw\" {"),
+        text);
     ParserCheck.assertParse(List.of(text));
   }
 }

@@ -29,24 +29,38 @@ class MadeAndGoneTest {
   }
 
   private static FileUse use(String path) {
-    return new FileUse(path, Set.of(CREATE, WRITE), new TreeMap<>(), false, 1, new TreeSet<>(Set.of("second")));
+    return new FileUse(
+        path, Set.of(CREATE, WRITE), new TreeMap<>(), false, 1, new TreeSet<>(Set.of("second")));
   }
 
   @Test
   void atomicWriteNames_madeAndGone_becomeTheNarrowestGlobInTheirFolder() throws Exception {
-    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000)
-        .madeAndGone("/srv/repo/.git/objects/2f/tmp_obj_KTf0Sf", Set.of(), CREATE, WRITE, READ, DELETE)
-        .madeAndGone("/srv/db/pg_wal/xlogtemp.5734", Set.of(9), CREATE, WRITE, READ, RENAME)
-        .madeAndGone("/srv/app/config.json.3452351234", Set.of(), CREATE, WRITE, RENAME)
-        .file("/srv/db/pg_wal/000000010000000000000001", CREATE, WRITE));
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .filesBy(1000)
+                .madeAndGone(
+                    "/srv/repo/.git/objects/2f/tmp_obj_KTf0Sf",
+                    Set.of(),
+                    CREATE,
+                    WRITE,
+                    READ,
+                    DELETE)
+                .madeAndGone("/srv/db/pg_wal/xlogtemp.5734", Set.of(9), CREATE, WRITE, READ, RENAME)
+                .madeAndGone("/srv/app/config.json.3452351234", Set.of(), CREATE, WRITE, RENAME)
+                .file("/srv/db/pg_wal/000000010000000000000001", CREATE, WRITE));
     List<String> p = paths(r);
     assertTrue(p.contains("/srv/repo/.git/objects/2f/tmp_obj_??????"), p.toString());
     assertTrue(p.contains("/srv/db/pg_wal/xlogtemp.@{pid}"), p.toString());
     assertTrue(p.contains("/srv/app/config.json.*"), p.toString());
-    assertTrue(p.contains("/srv/db/pg_wal/000000010000000000000001"), "the rename's target survived: " + p);
+    assertTrue(
+        p.contains("/srv/db/pg_wal/000000010000000000000001"),
+        "the rename's target survived: " + p);
     String text = AppArmorWriter.write(r.profile());
     ParserCheck.assertParse(List.of(text));
-    assertTrue(text.contains("tunables/global"), "@{pid} is defined in tunables/kernelvars, which global includes");
+    assertTrue(
+        text.contains("tunables/global"),
+        "@{pid} is defined in tunables/kernelvars, which global includes");
 
     AppArmorCoverage c = AppArmorCoverage.of(r.profile());
     assertEquals(Optional.empty(), c.missing(use("/srv/repo/.git/objects/2f/tmp_obj_Ab12Cd")));
@@ -62,32 +76,55 @@ class MadeAndGoneTest {
 
   @Test
   void namesLeftBehind_orWithoutEvidence_stayLiteral() {
-    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000)
-        // made and removed by flags alone, in any order, outside a temporary folder: not proof of a life
-        .file("/srv/repo/.git/objects/2f/tmp_obj_KTf0Sf", CREATE, WRITE, DELETE)
-        // made and gone, but its number is not its maker's pid, and nothing else in it varies
-        .madeAndGone("/srv/db/pg_wal/xlogtemp.5734", Set.of(), CREATE, WRITE, DELETE)
-        .madeAndGone("/srv/db/index.lock", Set.of(), CREATE, WRITE, DELETE));
-    assertEquals(List.of("/srv/db/index.lock", "/srv/db/pg_wal/xlogtemp.5734", "/srv/repo/.git/objects/2f/tmp_obj_KTf0Sf"),
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .filesBy(1000)
+                // made and removed by flags alone, in any order, outside a temporary folder: not
+                // proof of a life
+                .file("/srv/repo/.git/objects/2f/tmp_obj_KTf0Sf", CREATE, WRITE, DELETE)
+                // made and gone, but its number is not its maker's pid, and nothing else in it
+                // varies
+                .madeAndGone("/srv/db/pg_wal/xlogtemp.5734", Set.of(), CREATE, WRITE, DELETE)
+                .madeAndGone("/srv/db/index.lock", Set.of(), CREATE, WRITE, DELETE));
+    assertEquals(
+        List.of(
+            "/srv/db/index.lock",
+            "/srv/db/pg_wal/xlogtemp.5734",
+            "/srv/repo/.git/objects/2f/tmp_obj_KTf0Sf"),
         paths(r));
   }
 
   @Test
   void pidOffsets_fromAnEditedRecording_neverGlobWhatIsNotAPid() {
-    assertEquals(Optional.empty(), RandomRun.madeAndGone("xlogtemp.5734", new TreeSet<>(Set.of(0, 3, 10, 99))),
+    assertEquals(
+        Optional.empty(),
+        RandomRun.madeAndGone("xlogtemp.5734", new TreeSet<>(Set.of(0, 3, 10, 99))),
         "offsets that are not the start of a number are ignored");
-    assertEquals(Optional.of("xlogtemp.@{pid}"), RandomRun.madeAndGone("xlogtemp.5734", new TreeSet<>(Set.of(9, 10))));
-    assertEquals(Optional.empty(), RandomRun.madeAndGone("seg.012345678", new TreeSet<>(Set.of(4))), "not a pid's shape");
-    assertEquals(Optional.of("@{pid}.lock"), RandomRun.madeAndGone("4242.lock", new TreeSet<>(Set.of(0))));
-    assertEquals(Optional.empty(), RandomRun.madeAndGone("4242.lock", new TreeSet<>()), "a pid only by evidence");
+    assertEquals(
+        Optional.of("xlogtemp.@{pid}"),
+        RandomRun.madeAndGone("xlogtemp.5734", new TreeSet<>(Set.of(9, 10))));
+    assertEquals(
+        Optional.empty(),
+        RandomRun.madeAndGone("seg.012345678", new TreeSet<>(Set.of(4))),
+        "not a pid's shape");
+    assertEquals(
+        Optional.of("@{pid}.lock"), RandomRun.madeAndGone("4242.lock", new TreeSet<>(Set.of(0))));
+    assertEquals(
+        Optional.empty(),
+        RandomRun.madeAndGone("4242.lock", new TreeSet<>()),
+        "a pid only by evidence");
   }
 
   @Test
   void mergedRuns_aNameKeptInOneRun_staysLiteral() {
-    AppArmorResult r = generate(new RecordingBuilder().filesBy(1000)
-        .madeAndGone("/srv/db/pg_wal/xlogtemp.5734", Set.of(9), CREATE, WRITE, DELETE)
-        .inRun("run2")
-        .file("/srv/db/pg_wal/xlogtemp.5734", CREATE, WRITE));
+    AppArmorResult r =
+        generate(
+            new RecordingBuilder()
+                .filesBy(1000)
+                .madeAndGone("/srv/db/pg_wal/xlogtemp.5734", Set.of(9), CREATE, WRITE, DELETE)
+                .inRun("run2")
+                .file("/srv/db/pg_wal/xlogtemp.5734", CREATE, WRITE));
     assertFalse(paths(r).stream().anyMatch(p -> p.contains("@{pid}")), paths(r).toString());
   }
 
@@ -95,8 +132,10 @@ class MadeAndGoneTest {
   void aMakersDraw_inANameTheRunMadeAndRemoved_isRandomByItsShape() {
     // mktemp -d drew this in a CI run: letter pairs score it 1.98 bits, under the 2.5 a made and
     // removed name needs, so the pipeline sample's next run was denied its folder.
-    assertEquals(Optional.of("tmp.??????????"), RandomRun.madeAndGone("tmp.ffazp770FT", new TreeSet<>()));
-    assertEquals(Optional.of("tmp_obj_??????"), RandomRun.madeAndGone("tmp_obj_Kt0fab", new TreeSet<>()));
+    assertEquals(
+        Optional.of("tmp.??????????"), RandomRun.madeAndGone("tmp.ffazp770FT", new TreeSet<>()));
+    assertEquals(
+        Optional.of("tmp_obj_??????"), RandomRun.madeAndGone("tmp_obj_Kt0fab", new TreeSet<>()));
     // Only with the life's evidence, and only a draw's shape: one class, or another length, is not.
     assertEquals(Optional.empty(), RandomRun.pattern("tmp.ffazp770FT", RandomRun.SHORT_LIVED_BITS));
     assertFalse(RandomRun.drawn("abcdefghij"));

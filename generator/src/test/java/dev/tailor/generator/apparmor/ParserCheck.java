@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -80,9 +80,9 @@ public final class ParserCheck {
       Result r = run(args);
       Matcher m = Pattern.compile("error for \\S*/p(\\d+)").matcher(r.output());
       String failed =
-          r.exit() == 0 ? ""
-              : m.find() ? profiles.get(Integer.parseInt(m.group(1)))
-              : String.join("\n", profiles);
+          r.exit() == 0
+              ? ""
+              : m.find() ? profiles.get(Integer.parseInt(m.group(1))) : String.join("\n", profiles);
       assertEquals(0, r.exit(), () -> "apparmor_parser refused:\n" + r.output() + "\n" + failed);
     } finally {
       try (var s = Files.list(dir)) {
@@ -166,7 +166,8 @@ public final class ParserCheck {
       return a.find() && Long.parseLong(a.group(1), 16) != 0;
     }
 
-    private static void otherwise(int[] row, int[] explicit, String label, int target, String line) {
+    private static void otherwise(
+        int[] row, int[] explicit, String label, int target, String line) {
       if (!label.endsWith("]")) {
         throw new IllegalStateException("unread edge: " + line);
       }
@@ -226,7 +227,10 @@ public final class ParserCheck {
         }
         for (int c = 1; c < 256; c++) {
           if (c != prefix.charAt(i) && row[c] != 0 && live.get(row[c])) {
-            return "grants paths starting " + prefix.substring(0, i) + "\\x" + Integer.toHexString(c);
+            return "grants paths starting "
+                + prefix.substring(0, i)
+                + "\\x"
+                + Integer.toHexString(c);
           }
         }
         s = row[prefix.charAt(i)];
@@ -238,8 +242,8 @@ public final class ParserCheck {
     }
 
     /**
-     * Every path the rules grant, when they are finitely many (no glob): lets a test assert that
-     * a literal rule grants exactly its one path and nothing a glob character could add.
+     * Every path the rules grant, when they are finitely many (no glob): lets a test assert that a
+     * literal rule grants exactly its one path and nothing a glob character could add.
      */
     public java.util.Set<String> language() {
       java.util.Set<String> out = new java.util.TreeSet<>();
@@ -247,7 +251,8 @@ public final class ParserCheck {
       return out;
     }
 
-    private void walk(int s, StringBuilder prefix, BitSet live, java.util.Set<String> out, int depth) {
+    private void walk(
+        int s, StringBuilder prefix, BitSet live, java.util.Set<String> out, int depth) {
       if (depth > 4096) {
         throw new IllegalStateException("the rules grant infinitely many paths");
       }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Which part of a name seen once is random: each rule of RandomRun, on both sides of its bounds. */
+/**
+ * Which part of a name seen once is random: each rule of RandomRun, on both sides of its bounds.
+ */
 class RandomRunTest {
   private static String t(String name) {
     return RandomRun.pattern(name).orElse(name);
@@ -15,10 +17,26 @@ class RandomRunTest {
   void chosenNames_withWordsAndNumbers_stayLiteral() {
     // The reported bug: a fixed name became nc-??????.out.
     assertEquals("nc-learn1.out", t("nc-learn1.out"));
-    for (String n : new String[] {
-        "report-2024.txt", "x86_64", "md5sum", "sha256sums", "backup-notrandom", "words", "tmpabcdef",
-        "x-abcdef0", "x-jobs123", "x-job1234", "hsperfdata_root", "pipeline.log", "tailor-threads-document",
-        "XMLHttpRequest", "systemd-private", ".X11-unix", "tmux-1000"}) {
+    for (String n :
+        new String[] {
+          "report-2024.txt",
+          "x86_64",
+          "md5sum",
+          "sha256sums",
+          "backup-notrandom",
+          "words",
+          "tmpabcdef",
+          "x-abcdef0",
+          "x-jobs123",
+          "x-job1234",
+          "hsperfdata_root",
+          "pipeline.log",
+          "tailor-threads-document",
+          "XMLHttpRequest",
+          "systemd-private",
+          ".X11-unix",
+          "tmux-1000"
+        }) {
       assertEquals(n, t(n), n);
     }
   }
@@ -84,7 +102,9 @@ class RandomRunTest {
 
   @Test
   void uuids() {
-    assertEquals("sess-????????-????-????-????-????????????.json", t("sess-0f8fad5b-d9cb-469f-a165-70867728950e.json"));
+    assertEquals(
+        "sess-????????-????-????-????-????????????.json",
+        t("sess-0f8fad5b-d9cb-469f-a165-70867728950e.json"));
   }
 
   @Test

@@ -52,8 +52,10 @@ class SeccompGeneratorTest {
             + "}\n",
         SeccompJson.toJson(r.profile()));
     assertEquals(
-        List.of("syscall_0x1b3 is clone3 (strace did not know its name; libseccomp "
-            + SyscallTable.forArch("x86_64").libseccompVersion() + " does)"),
+        List.of(
+            "syscall_0x1b3 is clone3 (strace did not know its name; libseccomp "
+                + SyscallTable.forArch("x86_64").libseccompVersion()
+                + " does)"),
         r.notes());
   }
 
@@ -62,14 +64,19 @@ class SeccompGeneratorTest {
     SyscallTable t = SyscallTable.forArch("x86_64");
     SeccompResult r =
         SeccompGenerator.generate(
-            recording("x86_64", "read", "exit_group", "no_such_call", "syscall_0x3e7", "_llseek"), t);
+            recording("x86_64", "read", "exit_group", "no_such_call", "syscall_0x3e7", "_llseek"),
+            t);
     assertEquals(List.of("_llseek", "exit_group", "read"), r.profile().syscalls().get(0).names());
     String lib = "libseccomp " + t.libseccompVersion();
     assertEquals(
         List.of(
             "kept _llseek: not a native x86_64 syscall but one of SCMP_ARCH_X86 (a process in that mode made it)",
-            "left out no_such_call: " + lib + " does not know it on any of SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32",
-            "left out syscall_0x3e7: " + lib + " has no name for that number on x86_64, and an OCI profile can only name syscalls"),
+            "left out no_such_call: "
+                + lib
+                + " does not know it on any of SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32",
+            "left out syscall_0x3e7: "
+                + lib
+                + " has no name for that number on x86_64, and an OCI profile can only name syscalls"),
         r.notes());
   }
 
@@ -90,7 +97,8 @@ class SeccompGeneratorTest {
 
   @Test
   void generate_aarch64Recording_usesItsTable() throws Exception {
-    SeccompResult r = SeccompGenerator.generate(recording("aarch64", "openat", "open", "exit_group"));
+    SeccompResult r =
+        SeccompGenerator.generate(recording("aarch64", "openat", "open", "exit_group"));
     assertEquals(List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"), r.profile().architectures());
     assertEquals(List.of("exit_group", "open", "openat"), r.profile().syscalls().get(0).names());
     assertEquals(1, r.notes().size(), r.notes().toString());
@@ -100,7 +108,9 @@ class SeccompGeneratorTest {
   void generate_isDeterministic() throws Exception {
     Recording rec = recording("x86_64", "write", "read", "exit_group", "mmap", "brk");
     String a = SeccompJson.toJson(SeccompGenerator.generate(rec).profile());
-    String b = SeccompJson.toJson(SeccompGenerator.generate(Recording.merge("demo", List.of(rec, rec))).profile());
+    String b =
+        SeccompJson.toJson(
+            SeccompGenerator.generate(Recording.merge("demo", List.of(rec, rec))).profile());
     assertEquals(a, b);
   }
 
@@ -108,6 +118,8 @@ class SeccompGeneratorTest {
   void generate_tableForOtherMachine_isRejected() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> SeccompGenerator.generate(recording("x86_64", "read"), SyscallTable.forArch("aarch64")));
+        () ->
+            SeccompGenerator.generate(
+                recording("x86_64", "read"), SyscallTable.forArch("aarch64")));
   }
 }

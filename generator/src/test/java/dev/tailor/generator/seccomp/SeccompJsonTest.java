@@ -29,7 +29,8 @@ class SeccompJsonTest {
                   List.of(
                       new SeccompProfile.Arg(0, 0xffffffffL, 0, "SCMP_CMP_EQ"),
                       new SeccompProfile.Arg(1, -1L, 8, "SCMP_CMP_MASKED_EQ"))),
-              new SeccompProfile.Rule(List.of(), "SCMP_ACT_LOG", SeccompProfile.NO_ERRNO, List.of())));
+              new SeccompProfile.Rule(
+                  List.of(), "SCMP_ACT_LOG", SeccompProfile.NO_ERRNO, List.of())));
 
   private static SeccompResult parse(String json) throws IOException {
     return SeccompJson.parse(json, "p.json", "x86_64", "6.1.0-18-amd64");
@@ -87,7 +88,8 @@ class SeccompJsonTest {
             List.of("personality")),
         p.syscalls().stream().map(SeccompProfile.Rule::names).toList());
     assertEquals(38, p.syscalls().get(1).errnoRet());
-    assertEquals(List.of(new SeccompProfile.Arg(0, 8, 0, "SCMP_CMP_EQ")), p.syscalls().get(4).args());
+    assertEquals(
+        List.of(new SeccompProfile.Arg(0, 8, 0, "SCMP_CMP_EQ")), p.syscalls().get(4).args());
     assertEquals(
         List.of(
             "kept syscalls[1] [clone3] as for a process without CAP_SYS_ADMIN",
@@ -112,8 +114,11 @@ class SeccompJsonTest {
   @Test
   void parse_unknownFields_areNoted() throws Exception {
     SeccompResult r =
-        parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/x\", \"listenerMetadata\": \"m\", \"syscalls\": [{\"names\": [\"a\"], \"action\": \"SCMP_ACT_LOG\", \"why\": 1}]}");
-    assertEquals(List.of("ignored field 'listenerMetadata'", "ignored field 'why' in syscalls[0]"), r.notes());
+        parse(
+            "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/x\", \"listenerMetadata\": \"m\", \"syscalls\": [{\"names\": [\"a\"], \"action\": \"SCMP_ACT_LOG\", \"why\": 1}]}");
+    assertEquals(
+        List.of("ignored field 'listenerMetadata'", "ignored field 'why' in syscalls[0]"),
+        r.notes());
     assertEquals("/x", r.profile().listenerPath());
     assertEquals(SeccompProfile.NO_ERRNO, r.profile().defaultErrnoRet());
   }
@@ -124,13 +129,31 @@ class SeccompJsonTest {
       {"{\"defaultAction\": ", "p.json:1:19: not valid JSON (Unexpected end-of-input"},
       {"[]", "p.json: not an OCI seccomp profile: the top level is not a JSON object"},
       {"{}", "p.json: not an OCI seccomp profile: defaultAction is missing"},
-      {"{\"defaultAction\": \"ALLOW\"}", "p.json: not an OCI seccomp profile: defaultAction must be an SCMP_ACT_ name: ALLOW"},
-      {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": -1}", "defaultErrnoRet is not an unsigned 32-bit number"},
+      {
+        "{\"defaultAction\": \"ALLOW\"}",
+        "p.json: not an OCI seccomp profile: defaultAction must be an SCMP_ACT_ name: ALLOW"
+      },
+      {
+        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": -1}",
+        "defaultErrnoRet is not an unsigned 32-bit number"
+      },
       {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": {}}", "'syscalls' is not an array"},
-      {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [1], \"action\": \"SCMP_ACT_ALLOW\"}]}", "syscalls[0].names is not an array of strings"},
-      {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"a\"]}]}", "syscalls[0].action is missing"},
-      {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 6, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}", "syscalls[0].args[0].index must be a number from 0 to 5"},
-      {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": -1, \"op\": \"SCMP_CMP_EQ\"}]}]}", "syscalls[0].args[0].value is not an unsigned 64-bit number"},
+      {
+        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [1], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+        "syscalls[0].names is not an array of strings"
+      },
+      {
+        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"a\"]}]}",
+        "syscalls[0].action is missing"
+      },
+      {
+        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 6, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}",
+        "syscalls[0].args[0].index must be a number from 0 to 5"
+      },
+      {
+        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": -1, \"op\": \"SCMP_CMP_EQ\"}]}]}",
+        "syscalls[0].args[0].value is not an unsigned 64-bit number"
+      },
     };
     for (String[] c : cases) {
       IOException e = assertThrows(IOException.class, () -> parse(c[0]), c[0]);
@@ -142,8 +165,11 @@ class SeccompJsonTest {
 
   @Test
   void read_missingFile_saysSo(@TempDir Path dir) {
-    IOException e = assertThrows(IOException.class, () -> SeccompJson.read(dir.resolve("nope.json")));
-    assertEquals(dir.resolve("nope.json") + ": no such file; give a seccomp profile (OCI JSON)", e.getMessage());
+    IOException e =
+        assertThrows(IOException.class, () -> SeccompJson.read(dir.resolve("nope.json")));
+    assertEquals(
+        dir.resolve("nope.json") + ": no such file; give a seccomp profile (OCI JSON)",
+        e.getMessage());
   }
 
   @Test

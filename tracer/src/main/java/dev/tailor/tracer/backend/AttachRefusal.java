@@ -9,22 +9,58 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Why the kernel refused strace's attach, told from what /proc says, so the advice fits: root
- * is not told to become root, and a process held by a debugger is named as such.
+ * Why the kernel refused strace's attach, told from what /proc says, so the advice fits: root is
+ * not told to become root, and a process held by a debugger is named as such.
  */
 final class AttachRefusal {
   private AttachRefusal() {}
 
   private static final int CAP_SYS_PTRACE = 19;
   private static final String[] CAPS = {
-    "chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid", "setpcap",
-    "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw", "ipc_lock", "ipc_owner",
-    "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
-    "sys_resource", "sys_time", "sys_tty_config", "mknod", "lease", "audit_write", "audit_control", "setfcap",
-    "mac_override", "mac_admin", "syslog", "wake_alarm", "block_suspend", "audit_read", "perfmon", "bpf",
+    "chown",
+    "dac_override",
+    "dac_read_search",
+    "fowner",
+    "fsetid",
+    "kill",
+    "setgid",
+    "setuid",
+    "setpcap",
+    "linux_immutable",
+    "net_bind_service",
+    "net_broadcast",
+    "net_admin",
+    "net_raw",
+    "ipc_lock",
+    "ipc_owner",
+    "sys_module",
+    "sys_rawio",
+    "sys_chroot",
+    "sys_ptrace",
+    "sys_pacct",
+    "sys_admin",
+    "sys_boot",
+    "sys_nice",
+    "sys_resource",
+    "sys_time",
+    "sys_tty_config",
+    "mknod",
+    "lease",
+    "audit_write",
+    "audit_control",
+    "setfcap",
+    "mac_override",
+    "mac_admin",
+    "syslog",
+    "wake_alarm",
+    "block_suspend",
+    "audit_read",
+    "perfmon",
+    "bpf",
     "checkpoint_restore"
   };
-  private static final String REMEDY = "run as root or with CAP_SYS_PTRACE (in a container: --cap-add SYS_PTRACE)";
+  private static final String REMEDY =
+      "run as root or with CAP_SYS_PTRACE (in a container: --cap-add SYS_PTRACE)";
 
   /** The one-line message for a refused attach to {@code pids}. */
   static String explain(List<Integer> pids) {
@@ -36,7 +72,12 @@ final class AttachRefusal {
       String tracer = field(proc, pid, "TracerPid").orElse("0");
       if (!tracer.equals("0")) {
         String comm = read(proc.resolve(tracer).resolve("comm")).map(String::trim).orElse("?");
-        return "process " + pid + " is already traced by process " + tracer + " (" + comm
+        return "process "
+            + pid
+            + " is already traced by process "
+            + tracer
+            + " ("
+            + comm
             + "), and a process has one tracer at a time: stop that tracer (a debugger, strace) first";
       }
     }
@@ -50,46 +91,71 @@ final class AttachRefusal {
     }
     if (!canPtrace) {
       if (scope.equals("2")) {
-        return "kernel.yama.ptrace_scope is 2 (only CAP_SYS_PTRACE may attach) and tailor lacks it: " + REMEDY;
+        return "kernel.yama.ptrace_scope is 2 (only CAP_SYS_PTRACE may attach) and tailor lacks it: "
+            + REMEDY;
       }
       for (int pid : pids) {
         String targetUid = field(proc, pid, "Uid").map(u -> u.split("\\s+")[0]).orElse("?");
         if (!targetUid.equals(uid)) {
-          return "process " + pid + " runs as uid " + targetUid + " and tailor as uid " + uid
-              + " without CAP_SYS_PTRACE: " + REMEDY;
+          return "process "
+              + pid
+              + " runs as uid "
+              + targetUid
+              + " and tailor as uid "
+              + uid
+              + " without CAP_SYS_PTRACE: "
+              + REMEDY;
         }
         List<String> more = missing(caps(field(proc, pid, "CapPrm")), ownPermitted);
         if (!more.isEmpty()) {
-          return "process " + pid + " holds capabilities tailor lacks (" + String.join(", ", more)
-              + ") and tailor has no CAP_SYS_PTRACE: " + REMEDY;
+          return "process "
+              + pid
+              + " holds capabilities tailor lacks ("
+              + String.join(", ", more)
+              + ") and tailor has no CAP_SYS_PTRACE: "
+              + REMEDY;
         }
       }
       if (scope.equals("1")) {
         return "kernel.yama.ptrace_scope is 1: without CAP_SYS_PTRACE only a process's ancestors may attach; "
-            + REMEDY + ", or start the program under 'tailor learn -- CMD'";
+            + REMEDY
+            + ", or start the program under 'tailor learn -- CMD'";
       }
       return "tailor (uid " + uid + ") has no CAP_SYS_PTRACE: " + REMEDY;
     }
     // tailor may trace anything the kernel's own rules allow: the refusal comes from elsewhere.
-    StringBuilder why = new StringBuilder("tailor runs as uid " + uid + " with CAP_SYS_PTRACE, no other tracer holds ")
-        .append(pids.size() == 1 ? "the process" : "the processes")
-        .append(scope.isEmpty() ? " and Yama is not loaded" : " and kernel.yama.ptrace_scope is " + scope)
-        .append(", so something else refused it: ");
+    StringBuilder why =
+        new StringBuilder(
+                "tailor runs as uid " + uid + " with CAP_SYS_PTRACE, no other tracer holds ")
+            .append(pids.size() == 1 ? "the process" : "the processes")
+            .append(
+                scope.isEmpty()
+                    ? " and Yama is not loaded"
+                    : " and kernel.yama.ptrace_scope is " + scope)
+            .append(", so something else refused it: ");
     if (!field(proc, "self", "Seccomp").orElse("0").equals("0")) {
-      return why.append("tailor itself runs under a seccomp filter (Seccomp in /proc/self/status), which may deny "
-          + "ptrace: run tailor outside that filter (e.g. without the container's seccomp profile)").toString();
+      return why.append(
+              "tailor itself runs under a seccomp filter (Seccomp in /proc/self/status), which may deny "
+                  + "ptrace: run tailor outside that filter (e.g. without the container's seccomp profile)")
+          .toString();
     }
     for (int pid : pids) {
       List<String> more = missing(caps(field(proc, pid, "CapPrm")), ownPermitted);
       if (!more.isEmpty()) {
-        why.append("process ").append(pid).append(" holds capabilities tailor lacks (").append(String.join(", ", more))
-            .append("), which means it lives outside tailor's user namespace or container, where tailor's "
-                + "CAP_SYS_PTRACE does not count; ");
+        why.append("process ")
+            .append(pid)
+            .append(" holds capabilities tailor lacks (")
+            .append(String.join(", ", more))
+            .append(
+                "), which means it lives outside tailor's user namespace or container, where tailor's "
+                    + "CAP_SYS_PTRACE does not count; ");
         break;
       }
     }
-    return why.append("a security module (SELinux, AppArmor, Landlock) or a sandboxing runtime can also forbid "
-        + "ptrace; trace it from where it was started (the host, or its own container)").toString();
+    return why.append(
+            "a security module (SELinux, AppArmor, Landlock) or a sandboxing runtime can also forbid "
+                + "ptrace; trace it from where it was started (the host, or its own container)")
+        .toString();
   }
 
   private static List<String> missing(long target, long own) {
@@ -112,8 +178,13 @@ final class AttachRefusal {
   }
 
   private static Optional<String> field(Path proc, Object pid, String name) {
-    return read(proc.resolve(pid.toString()).resolve("status")).flatMap(s -> s.lines()
-        .filter(l -> l.startsWith(name + ":")).findFirst().map(l -> l.substring(name.length() + 1).trim()));
+    return read(proc.resolve(pid.toString()).resolve("status"))
+        .flatMap(
+            s ->
+                s.lines()
+                    .filter(l -> l.startsWith(name + ":"))
+                    .findFirst()
+                    .map(l -> l.substring(name.length() + 1).trim()));
   }
 
   private static Optional<String> read(Path file) {

@@ -13,16 +13,16 @@ public interface Backend {
   String name();
 
   /**
-   * How the recorder this backend feeds should resolve argument paths on this machine: by
-   * default without a cache, so that each call is resolved as the machine is when it is read.
+   * How the recorder this backend feeds should resolve argument paths on this machine: by default
+   * without a cache, so that each call is resolved as the machine is when it is read.
    */
   default PathResolver pathResolver() {
     return new HostPathResolver(false);
   }
 
   /**
-   * Runs {@code command} to completion under tracing, with stdin, stdout and stderr passed
-   * through. Signals sent to tailor are forwarded to the workload.
+   * Runs {@code command} to completion under tracing, with stdin, stdout and stderr passed through.
+   * Signals sent to tailor are forwarded to the workload.
    *
    * @return the workload's exit code (128 + signal when a signal killed it)
    */
@@ -32,5 +32,6 @@ public interface Backend {
    * Attaches to running processes (every thread, and children they start) until {@code duration}
    * ends, tailor is interrupted, or every target has exited; then detaches, leaving them running.
    */
-  void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder) throws TraceException;
+  void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder)
+      throws TraceException;
 }

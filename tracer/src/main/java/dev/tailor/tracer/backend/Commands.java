@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Finds programs the way a shell does, so "not found" and "not executable" are told apart early. */
+/**
+ * Finds programs the way a shell does, so "not found" and "not executable" are told apart early.
+ */
 public final class Commands {
   private Commands() {}
 
@@ -39,7 +41,8 @@ public final class Commands {
       throw new TraceException(TraceException.Kind.CANNOT_RUN, name + ": is a directory");
     }
     if (!Files.isExecutable(p)) {
-      throw new TraceException(TraceException.Kind.CANNOT_RUN, name + ": permission denied (not executable)");
+      throw new TraceException(
+          TraceException.Kind.CANNOT_RUN, name + ": permission denied (not executable)");
     }
     return p;
   }

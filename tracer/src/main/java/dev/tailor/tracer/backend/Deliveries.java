@@ -19,13 +19,18 @@ final class Deliveries {
   private final Map<String, Integer> seen = new HashMap<>();
   private final Map<String, Integer> accounted = new HashMap<>();
 
-  /** The trace shows {@code signal} ({@code "SIGINT"}) delivered to the workload's first process. */
+  /**
+   * The trace shows {@code signal} ({@code "SIGINT"}) delivered to the workload's first process.
+   */
   synchronized void seen(String signal) {
     seen.merge(signal, 1, Integer::sum);
     notifyAll();
   }
 
-  /** A delivery of {@code signal} is coming that is no direct one (tailor forwards it, or the terminal sent it). */
+  /**
+   * A delivery of {@code signal} is coming that is no direct one (tailor forwards it, or the
+   * terminal sent it).
+   */
   synchronized void expect(String signal) {
     accounted.merge(signal, 1, Integer::sum);
   }

@@ -39,7 +39,8 @@ public final class ProcTargets {
       int start = 0;
       for (int i = 0; i < raw.length; i++) {
         if (raw[i] == 0) {
-          cmdline.add(PathText.escape(new String(raw, start, i - start, StandardCharsets.ISO_8859_1)));
+          cmdline.add(
+              PathText.escape(new String(raw, start, i - start, StandardCharsets.ISO_8859_1)));
           start = i + 1;
         }
       }
@@ -85,19 +86,21 @@ public final class ProcTargets {
   }
 
   /**
-   * Notes the ids of every thread of {@code pid}, as /proc shows them now, for a trace that attaches
-   * to them all.
+   * Notes the ids of every thread of {@code pid}, as /proc shows them now, for a trace that
+   * attaches to them all.
    */
   public static void attachedIds(int pid, dev.tailor.tracer.record.Recorder recorder) {
     List<Integer> tids = new ArrayList<>();
-    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
-      tasks.forEach(t -> {
-        try {
-          tids.add(Integer.parseInt(t.getFileName().toString()));
-        } catch (NumberFormatException e) {
-          // not a thread
-        }
-      });
+    try (java.util.stream.Stream<Path> tasks =
+        Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
+      tasks.forEach(
+          t -> {
+            try {
+              tids.add(Integer.parseInt(t.getFileName().toString()));
+            } catch (NumberFormatException e) {
+              // not a thread
+            }
+          });
     } catch (IOException | RuntimeException e) {
       tids.add(pid);
     }
@@ -105,7 +108,8 @@ public final class ProcTargets {
       tids.add(pid);
     }
     for (int tid : tids) {
-      dev.tailor.tracer.record.TaskIds.ofProcess(tid).ifPresent(ids -> recorder.attachedWith(tid, ids));
+      dev.tailor.tracer.record.TaskIds.ofProcess(tid)
+          .ifPresent(ids -> recorder.attachedWith(tid, ids));
     }
   }
 }

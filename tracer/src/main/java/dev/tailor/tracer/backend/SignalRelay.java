@@ -15,17 +15,17 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Takes SIGINT, SIGTERM and SIGHUP away from the JVM while a backend traces, so tailor outlives
- * the workload and writes profiles from everything seen, and hands each signal to the backend.
- * SIGINT from a terminal (stdin is a tty) already reached the whole foreground process group, so
- * {@link Handler} is told, and {@link #forward} does not send it twice.
+ * Takes SIGINT, SIGTERM and SIGHUP away from the JVM while a backend traces, so tailor outlives the
+ * workload and writes profiles from everything seen, and hands each signal to the backend. SIGINT
+ * from a terminal (stdin is a tty) already reached the whole foreground process group, so {@link
+ * Handler} is told, and {@link #forward} does not send it twice.
  *
  * <p>Relays nest (the runs of {@code learn --runs} hold signals between runs; each run's backend
- * relays its own). The JVM hands a signal over on a thread of its own, some time after it came:
- * a signal goes to the relay innermost when the JVM hands it over, and is counted there at once,
- * so a run that ends meanwhile either counts it in {@link #cutShort} or leaves it to the relay
- * around it; none is lost. A relay installed inside a holding one ({@link #hold}) gets the signals
- * held so far, as if they came the moment it was installed.
+ * relays its own). The JVM hands a signal over on a thread of its own, some time after it came: a
+ * signal goes to the relay innermost when the JVM hands it over, and is counted there at once, so a
+ * run that ends meanwhile either counts it in {@link #cutShort} or leaves it to the relay around
+ * it; none is lost. A relay installed inside a holding one ({@link #hold}) gets the signals held so
+ * far, as if they came the moment it was installed.
  */
 public final class SignalRelay implements AutoCloseable {
   static final int SIGHUP = 1;
@@ -42,21 +42,33 @@ public final class SignalRelay implements AutoCloseable {
   }
 
   private static final Object LOCK = new Object();
+
   /** The relays in force, innermost last. */
   private static final List<SignalRelay> ACTIVE = new ArrayList<>();
-  /** The signals taken from the JVM while a relay is in force, and the JVM's own handlers for them. */
+
+  /**
+   * The signals taken from the JVM while a relay is in force, and the JVM's own handlers for them.
+   */
   private static final Map<String, SignalHandler> JVM_HANDLERS = new LinkedHashMap<>();
+
   private static int arrivals;
+
   /** Where each signal tailor acted on is told (see {@link #tellTo}); nowhere until one is set. */
   private static volatile Consumer<String> teller = line -> {};
 
   /** Null for a relay that holds its signals for the next relay installed inside it. */
   private final Handler handler;
+
   private final List<Integer> held = new ArrayList<>();
   private final boolean interactive = LibC.INSTANCE.isatty(0) == 1;
   private final long installedNanos = System.nanoTime();
-  /** Guarded by LOCK: the first signal, its wall-clock time and its time since install; null until one came. */
+
+  /**
+   * Guarded by LOCK: the first signal, its wall-clock time and its time since install; null until
+   * one came.
+   */
   private String firstSignal;
+
   private int received;
   private boolean closed;
 
@@ -95,10 +107,12 @@ public final class SignalRelay implements AutoCloseable {
       ACTIVE.add(relay);
     }
     for (int[] held : inherited) {
-      // On a thread of its own, as the JVM hands signals over: the handler may wait for the workload.
+      // On a thread of its own, as the JVM hands signals over: the handler may wait for the
+      // workload.
       int signal = held[0];
       int count = held[1];
-      Thread t = new Thread(() -> relay.handler.signalled(signal, false, count), "tailor-held-signal");
+      Thread t =
+          new Thread(() -> relay.handler.signalled(signal, false, count), "tailor-held-signal");
       t.setDaemon(true);
       t.start();
     }
@@ -136,16 +150,25 @@ public final class SignalRelay implements AutoCloseable {
         jvm.handle(signal);
       }
     } else if (count > 0) {
-      relay.handler.signalled(signal.getNumber(), signal.getNumber() == SIGINT && relay.interactive, count);
+      relay.handler.signalled(
+          signal.getNumber(), signal.getNumber() == SIGINT && relay.interactive, count);
     }
   }
 
-  /** Counts a signal that came to this relay: how many came so far, or 0 when this relay holds it. */
+  /**
+   * Counts a signal that came to this relay: how many came so far, or 0 when this relay holds it.
+   */
   private int count(int signal) {
     synchronized (LOCK) {
       if (firstSignal == null) {
-        firstSignal = Deliveries.name(signal) + " at " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-            + String.format(Locale.ROOT, ", %.1f s into the trace", (System.nanoTime() - installedNanos) / 1e9);
+        firstSignal =
+            Deliveries.name(signal)
+                + " at "
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                + String.format(
+                    Locale.ROOT,
+                    ", %.1f s into the trace",
+                    (System.nanoTime() - installedNanos) / 1e9);
       }
       if (handler == null) {
         held.add(signal);
@@ -192,7 +215,9 @@ public final class SignalRelay implements AutoCloseable {
     }
   }
 
-  /** Waits until {@link #arrivals()} reaches {@code count}, at most {@code millis}; whether it did. */
+  /**
+   * Waits until {@link #arrivals()} reaches {@code count}, at most {@code millis}; whether it did.
+   */
   public static boolean awaitArrivals(int count, long millis) throws InterruptedException {
     long deadline = System.nanoTime() + millis * 1_000_000;
     synchronized (LOCK) {
@@ -208,10 +233,9 @@ public final class SignalRelay implements AutoCloseable {
   }
 
   /**
-   * Tells each signal tailor acts on, and what it did with it, to {@code sink} in one line
-   * ({@code tailor: SIGTERM passed on to the workload (pid 42)}), until the returned telling is
-   * closed: a user sees what became of the signal, and a test waits for that line rather than
-   * for a time.
+   * Tells each signal tailor acts on, and what it did with it, to {@code sink} in one line ({@code
+   * tailor: SIGTERM passed on to the workload (pid 42)}), until the returned telling is closed: a
+   * user sees what became of the signal, and a test waits for that line rather than for a time.
    */
   public static Telling tellTo(Consumer<String> sink) {
     Consumer<String> before = teller;
@@ -225,7 +249,10 @@ public final class SignalRelay implements AutoCloseable {
     void close();
   }
 
-  /** Tells, once tailor has done it, what it did with {@code signal} ({@code what} follows the signal's name). */
+  /**
+   * Tells, once tailor has done it, what it did with {@code signal} ({@code what} follows the
+   * signal's name).
+   */
   public static void told(int signal, String what) {
     teller.accept("tailor: " + Deliveries.name(signal) + " " + what);
   }
@@ -240,28 +267,40 @@ public final class SignalRelay implements AutoCloseable {
     }
     if (count >= 3) {
       LibC.INSTANCE.kill(workloadPid, SIGKILL);
-      told(signal, "(signal " + count + "): the workload (pid " + workloadPid + ") is killed with SIGKILL");
+      told(
+          signal,
+          "(signal " + count + "): the workload (pid " + workloadPid + ") is killed with SIGKILL");
     } else if (!fromTerminal) {
       int sent = signal == SIGHUP || signal == SIGINT ? signal : SIGTERM;
       LibC.INSTANCE.kill(workloadPid, sent);
-      told(signal, "passed on to the workload (pid " + workloadPid + ")"
-          + (sent == signal ? "" : " as " + Deliveries.name(sent)));
+      told(
+          signal,
+          "passed on to the workload (pid "
+              + workloadPid
+              + ")"
+              + (sent == signal ? "" : " as " + Deliveries.name(sent)));
     } else {
       told(signal, "from the terminal reached the workload directly; not passed on again");
     }
   }
 
   /**
-   * What a recording should say when a signal ended the run early ({@code what}: "the workload
-   * was told to stop", "tracing stopped"), or empty when none came.
+   * What a recording should say when a signal ended the run early ({@code what}: "the workload was
+   * told to stop", "tracing stopped"), or empty when none came.
    */
   public Optional<String> cutShort(String what) {
     String first;
     synchronized (LOCK) {
       first = firstSignal;
     }
-    return first == null ? Optional.empty() : Optional.of(CUT_SHORT + first + " and "
-        + what + "; what would have happened afterwards is not in this recording");
+    return first == null
+        ? Optional.empty()
+        : Optional.of(
+            CUT_SHORT
+                + first
+                + " and "
+                + what
+                + "; what would have happened afterwards is not in this recording");
   }
 
   /** How {@link #cutShort} warnings begin. */

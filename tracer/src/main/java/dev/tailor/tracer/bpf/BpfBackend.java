@@ -26,11 +26,11 @@ import java.util.function.IntFunction;
 /**
  * Traces in the kernel with tailor's own BPF programs ({@link BpfPrograms}): every syscall of the
  * process tree is counted with its errno and argument values at its exit, and the calls that name
- * files or sockets are reported with their paths as the kernel resolved them at the call; no
- * ptrace stop, no compiler (the programs are assembled here and loaded in milliseconds). The
- * workload starts under a tiny bash wrapper that waits on a FIFO until the programs are attached,
- * then execs the command itself; following begins inside that exec, so nothing is missed and
- * nothing of the wrapper is counted. Needs root and a kernel with BTF (typed tracepoints).
+ * files or sockets are reported with their paths as the kernel resolved them at the call; no ptrace
+ * stop, no compiler (the programs are assembled here and loaded in milliseconds). The workload
+ * starts under a tiny bash wrapper that waits on a FIFO until the programs are attached, then execs
+ * the command itself; following begins inside that exec, so nothing is missed and nothing of the
+ * wrapper is counted. Needs root and a kernel with BTF (typed tracepoints).
  */
 public final class BpfBackend implements Backend {
   /** Waits on the FIFO for "go", then becomes the command with its own argv[0]. */
@@ -39,14 +39,20 @@ public final class BpfBackend implements Backend {
 
   private final IntFunction<Optional<String>> syscallNames;
   private final KernelLayout layout;
+
   /** The rows the programs and the reader share, built once for this kernel's layout. */
   private final Map<String, TracedCalls.Spec> specs;
+
   private final int exitNr;
   private final int exitGroupNr;
   private final int sigreturnNr;
   private final FlushedPathResolver resolver = new FlushedPathResolver();
 
-  private BpfBackend(IntFunction<Optional<String>> syscallNames, KernelLayout layout, int exitNr, int exitGroupNr,
+  private BpfBackend(
+      IntFunction<Optional<String>> syscallNames,
+      KernelLayout layout,
+      int exitNr,
+      int exitGroupNr,
       int sigreturnNr) {
     this.syscallNames = syscallNames;
     this.layout = layout;
@@ -65,29 +71,37 @@ public final class BpfBackend implements Backend {
   public static BpfBackend locate(IntFunction<Optional<String>> names) throws TraceException {
     IntFunction<Optional<String>> syscallNames = table(names);
     if (LibC.INSTANCE.geteuid() != 0) {
-      throw new TraceException(TraceException.Kind.FAILED,
+      throw new TraceException(
+          TraceException.Kind.FAILED,
           "the bpf backend needs root (it loads BPF programs into the kernel); run as root or use --backend strace");
     }
     if (Commands.onPath("bash").isEmpty()) {
-      throw new TraceException(TraceException.Kind.FAILED,
+      throw new TraceException(
+          TraceException.Kind.FAILED,
           "bash is needed to start the workload under the bpf backend (it waits until tracing is on); install bash");
     }
     if (!Files.isReadable(Btf.VMLINUX)) {
-      throw new TraceException(TraceException.Kind.FAILED, "this kernel has no BTF (" + Btf.VMLINUX
-          + " is missing; CONFIG_DEBUG_INFO_BTF), which tailor's BPF programs need; use --backend strace");
+      throw new TraceException(
+          TraceException.Kind.FAILED,
+          "this kernel has no BTF ("
+              + Btf.VMLINUX
+              + " is missing; CONFIG_DEBUG_INFO_BTF), which tailor's BPF programs need; use --backend strace");
     }
     KernelLayout layout;
     try {
       layout = KernelLayout.of(Btf.load(), Arch.current());
     } catch (IOException | RuntimeException e) {
-      throw new TraceException(TraceException.Kind.FAILED, "cannot read this kernel's BTF: " + e.getMessage()
-          + "; use --backend strace", e);
+      throw new TraceException(
+          TraceException.Kind.FAILED,
+          "cannot read this kernel's BTF: " + e.getMessage() + "; use --backend strace",
+          e);
     }
     int exit = number(syscallNames, "exit");
     int exitGroup = number(syscallNames, "exit_group");
     int sigreturn = number(syscallNames, "rt_sigreturn");
     if (exit < 0 || exitGroup < 0 || sigreturn < 0) {
-      throw new TraceException(TraceException.Kind.FAILED,
+      throw new TraceException(
+          TraceException.Kind.FAILED,
           "the syscall table has no exit, exit_group or rt_sigreturn; use --backend strace");
     }
     return new BpfBackend(syscallNames, layout, exit, exitGroup, sigreturn);
@@ -115,14 +129,18 @@ public final class BpfBackend implements Backend {
   }
 
   /**
-   * Why the bpf backend cannot run here, or empty when it can: checks as {@link #locate} does,
-   * then loads and attaches the programs and detaches them (a tenth of a second or so).
+   * Why the bpf backend cannot run here, or empty when it can: checks as {@link #locate} does, then
+   * loads and attaches the programs and detaches them (a tenth of a second or so).
    */
   public static Optional<String> unavailable() {
     try {
-      dev.tailor.tracer.seccomp.SyscallTable table = dev.tailor.tracer.seccomp.SyscallTable.forNativeArch();
+      dev.tailor.tracer.seccomp.SyscallTable table =
+          dev.tailor.tracer.seccomp.SyscallTable.forNativeArch();
       BpfBackend b = locate(table::nameOf);
-      b.attachProbes(new BpfPrograms.Plan(0, 0, b.exitNr, b.exitGroupNr, b.sigreturnNr, b.argMask()), List.of()).close();
+      b.attachProbes(
+              new BpfPrograms.Plan(0, 0, b.exitNr, b.exitGroupNr, b.sigreturnNr, b.argMask()),
+              List.of())
+          .close();
       return Optional.empty();
     } catch (TraceException e) {
       return Optional.of(e.getMessage());
@@ -137,13 +155,20 @@ public final class BpfBackend implements Backend {
     return TracedCalls.usedArgMask(specs);
   }
 
-  private KernelProbes attachProbes(BpfPrograms.Plan plan, List<Integer> track) throws TraceException {
+  private KernelProbes attachProbes(BpfPrograms.Plan plan, List<Integer> track)
+      throws TraceException {
     try {
       return KernelProbes.attach(layout, plan, syscallNames, specs, track);
     } catch (IOException e) {
-      throw new TraceException(TraceException.Kind.FAILED, "cannot load tailor's BPF programs: " + e.getMessage()
-          + (e.getMessage().contains("EPERM") ? " (a container without CAP_BPF and CAP_PERFMON, or locked down?)" : "")
-          + "; use --backend strace", e);
+      throw new TraceException(
+          TraceException.Kind.FAILED,
+          "cannot load tailor's BPF programs: "
+              + e.getMessage()
+              + (e.getMessage().contains("EPERM")
+                  ? " (a container without CAP_BPF and CAP_PERFMON, or locked down?)"
+                  : "")
+              + "; use --backend strace",
+          e);
     }
   }
 
@@ -164,8 +189,13 @@ public final class BpfBackend implements Backend {
       throw new TraceException(TraceException.Kind.NOT_FOUND, "no command given");
     }
     Path program = Commands.resolve(command.get(0));
-    Path bash = Commands.onPath("bash").orElseThrow(
-        () -> new TraceException(TraceException.Kind.FAILED, "bash is needed to start the workload under the bpf backend; install bash"));
+    Path bash =
+        Commands.onPath("bash")
+            .orElseThrow(
+                () ->
+                    new TraceException(
+                        TraceException.Kind.FAILED,
+                        "bash is needed to start the workload under the bpf backend; install bash"));
     Path dir = privateDir();
     Optional<WorkloadCgroup> cgroup = Optional.empty();
     Tracer tracer = null;
@@ -179,11 +209,20 @@ public final class BpfBackend implements Backend {
       // tailor's whole process group (a runner stopping its job) reaches it once, forwarded by
       // tailor, rather than twice. With a terminal it stays in the foreground group, where
       // Ctrl-C reaches it directly and SignalRelay does not repeat it.
-      if (LibC.INSTANCE.isatty(0) != 1 && LibC.INSTANCE.isatty(1) != 1 && LibC.INSTANCE.isatty(2) != 1) {
+      if (LibC.INSTANCE.isatty(0) != 1
+          && LibC.INSTANCE.isatty(1) != 1
+          && LibC.INSTANCE.isatty(2) != 1) {
         Commands.onPath("setsid").ifPresent(p -> argv.add(p.toString()));
       }
-      argv.addAll(List.of(bash.toString(), "-c", WRAPPER, "tailor-wrapper", fifo.toString(),
-          command.get(0), program.toAbsolutePath().toString()));
+      argv.addAll(
+          List.of(
+              bash.toString(),
+              "-c",
+              WRAPPER,
+              "tailor-wrapper",
+              fifo.toString(),
+              command.get(0),
+              program.toAbsolutePath().toString()));
       argv.addAll(command.subList(1, command.size()));
       BpfOutput output = new BpfOutput(recorder, syscallNames, specs, Arch.current(), resolver);
       AtomicReference<Process> started = new AtomicReference<>();
@@ -195,22 +234,28 @@ public final class BpfBackend implements Backend {
       // handler (which would end tailor and leave the workload running). A signal that comes
       // before the command runs (the wrapper waits until tracing is on) is passed on once it does;
       // once the workload's root is gone, a signal ends tracing.
-      try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
-        SignalRelay.awaitUntil(() -> over.get() || output.rootStarted()
-            || (started.get() != null && !started.get().isAlive()));
-        Process workload = started.get();
-        if (workload != null && workload.isAlive() && output.rootStarted()) {
-          SignalRelay.forward((int) workload.pid(), signal, fromTerminal, count);
-        } else {
-          stop.set(true);
-          SignalRelay.told(signal, "came after the workload ended: tracing stops");
-        }
-      })) {
+      try (SignalRelay relay =
+          SignalRelay.install(
+              (signal, fromTerminal, count) -> {
+                SignalRelay.awaitUntil(
+                    () ->
+                        over.get()
+                            || output.rootStarted()
+                            || (started.get() != null && !started.get().isAlive()));
+                Process workload = started.get();
+                if (workload != null && workload.isAlive() && output.rootStarted()) {
+                  SignalRelay.forward((int) workload.pid(), signal, fromTerminal, count);
+                } else {
+                  stop.set(true);
+                  SignalRelay.told(signal, "came after the workload ended: tracing stops");
+                }
+              })) {
         Process workload;
         try {
           workload = new ProcessBuilder(argv).inheritIO().start();
         } catch (IOException e) {
-          throw new TraceException(TraceException.Kind.FAILED, "cannot start the workload: " + e.getMessage(), e);
+          throw new TraceException(
+              TraceException.Kind.FAILED, "cannot start the workload: " + e.getMessage(), e);
         }
         started.set(workload);
         int root = (int) workload.pid();
@@ -218,14 +263,25 @@ public final class BpfBackend implements Backend {
         output.follow(root);
         recorder.setCwd(root, Path.of("").toAbsolutePath().toString());
         // The wrapper waits to exec the command, with the ids the command starts with.
-        dev.tailor.tracer.record.TaskIds.ofProcess(root).ifPresent(ids -> recorder.attachedWith(root, ids));
+        dev.tailor.tracer.record.TaskIds.ofProcess(root)
+            .ifPresent(ids -> recorder.attachedWith(root, ids));
         cgroup = WorkloadCgroup.create();
         // The root joins the workload's cgroup once it has exec'd the command; its children are
         // born inside. Until then (and for any process that leaves) the tracked map follows it.
         cgroup.ifPresent(c -> output.onRootStarted(c::add));
         try {
-          tracer = new Tracer(attachProbes(new BpfPrograms.Plan(cgroup.map(WorkloadCgroup::id).orElse(0L), root, exitNr,
-              exitGroupNr, sigreturnNr, argMask()), List.of()), output);
+          tracer =
+              new Tracer(
+                  attachProbes(
+                      new BpfPrograms.Plan(
+                          cgroup.map(WorkloadCgroup::id).orElse(0L),
+                          root,
+                          exitNr,
+                          exitGroupNr,
+                          sigreturnNr,
+                          argMask()),
+                      List.of()),
+                  output);
         } catch (TraceException e) {
           workload.destroyForcibly();
           throw e;
@@ -246,7 +302,10 @@ public final class BpfBackend implements Backend {
       }
       cut.ifPresent(recorder::warn);
       if (!output.rootStarted()) {
-        throw new TraceException(exit == 126 || exit == 127 ? TraceException.Kind.CANNOT_RUN : TraceException.Kind.FAILED,
+        throw new TraceException(
+            exit == 126 || exit == 127
+                ? TraceException.Kind.CANNOT_RUN
+                : TraceException.Kind.FAILED,
             "the workload did not start (exit " + exit + ")");
       }
       tracer.finish();
@@ -258,21 +317,28 @@ public final class BpfBackend implements Backend {
   }
 
   @Override
-  public void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder) throws TraceException {
+  public void attach(List<Integer> pids, Optional<Duration> duration, Recorder recorder)
+      throws TraceException {
     BpfOutput output = new BpfOutput(recorder, syscallNames, specs, Arch.current(), resolver);
     for (int pid : pids) {
       ProcTargets.attachTo(pid, recorder);
       output.follow(pid);
     }
-    Tracer tracer = new Tracer(attachProbes(new BpfPrograms.Plan(0, 0, exitNr, exitGroupNr, sigreturnNr, argMask()), pids), output);
+    Tracer tracer =
+        new Tracer(
+            attachProbes(
+                new BpfPrograms.Plan(0, 0, exitNr, exitGroupNr, sigreturnNr, argMask()), pids),
+            output);
     Optional<String> cut;
     try {
       AtomicBoolean stop = new AtomicBoolean();
       // Any signal to tailor, Ctrl-C included, ends tracing; the targets run on.
-      try (SignalRelay relay = SignalRelay.install((signal, fromTerminal, count) -> {
-        stop.set(true);
-        SignalRelay.told(signal, "stops tracing: the targets run on");
-      })) {
+      try (SignalRelay relay =
+          SignalRelay.install(
+              (signal, fromTerminal, count) -> {
+                stop.set(true);
+                SignalRelay.told(signal, "stops tracing: the targets run on");
+              })) {
         long deadline = duration.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         while (!stop.get() && System.nanoTime() < deadline && !output.allExited()) {
           sleep(20);
@@ -333,7 +399,8 @@ public final class BpfBackend implements Backend {
       output.close();
       if (failure != null) {
         probes.close();
-        throw new TraceException(TraceException.Kind.FAILED, "reading the kernel's events failed: " + failure, failure);
+        throw new TraceException(
+            TraceException.Kind.FAILED, "reading the kernel's events failed: " + failure, failure);
       }
     }
 
@@ -360,14 +427,18 @@ public final class BpfBackend implements Backend {
     try {
       realBash = bash.toRealPath();
     } catch (IOException e) {
-      throw new TraceException(TraceException.Kind.FAILED, "cannot resolve " + bash + ": " + e.getMessage(), e);
+      throw new TraceException(
+          TraceException.Kind.FAILED, "cannot resolve " + bash + ": " + e.getMessage(), e);
     }
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
     while (workload.isAlive() && System.nanoTime() < deadline) {
       try {
-        String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.ISO_8859_1);
+        String cmdline =
+            new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.ISO_8859_1);
         int first = cmdline.indexOf('\0');
-        if (first >= 0 && cmdline.startsWith(head, first) && Files.readSymbolicLink(proc.resolve("exe")).equals(realBash)) {
+        if (first >= 0
+            && cmdline.startsWith(head, first)
+            && Files.readSymbolicLink(proc.resolve("exe")).equals(realBash)) {
           return;
         }
       } catch (IOException e) {
@@ -382,14 +453,17 @@ public final class BpfBackend implements Backend {
   /** Writes "go" to the wrapper's FIFO; a wrapper that died meanwhile must not block tailor. */
   private static void release(Path fifo, Process workload) throws TraceException {
     AtomicBoolean written = new AtomicBoolean();
-    Thread t = new Thread(() -> {
-      try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
-        out.write("go\n".getBytes(StandardCharsets.US_ASCII));
-        written.set(true);
-      } catch (IOException e) {
-        // reported below
-      }
-    }, "tailor-bpf-release");
+    Thread t =
+        new Thread(
+            () -> {
+              try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
+                out.write("go\n".getBytes(StandardCharsets.US_ASCII));
+                written.set(true);
+              } catch (IOException e) {
+                // reported below
+              }
+            },
+            "tailor-bpf-release");
     t.setDaemon(true);
     t.start();
     try {
@@ -400,15 +474,20 @@ public final class BpfBackend implements Backend {
       Thread.currentThread().interrupt();
     }
     if (!written.get() && !workload.isAlive()) {
-      throw new TraceException(TraceException.Kind.FAILED, "the workload wrapper exited before it was started (exit " + workload.exitValue() + ")");
+      throw new TraceException(
+          TraceException.Kind.FAILED,
+          "the workload wrapper exited before it was started (exit " + workload.exitValue() + ")");
     }
   }
 
   private static Path privateDir() throws TraceException {
     try {
-      return Files.createTempDirectory("tailor-bpf-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      return Files.createTempDirectory(
+          "tailor-bpf-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
-      throw new TraceException(TraceException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
+      throw new TraceException(
+          TraceException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
     }
   }
 

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A BPF program being written instruction by instruction, with labels for jumps, calls and
- * callbacks: a small assembler, so that tailor needs no compiler at run time (bpftrace brought
- * LLVM and ~0.7 s of compiling per run). Encodings follow the kernel's {@code
+ * callbacks: a small assembler, so that tailor needs no compiler at run time (bpftrace brought LLVM
+ * and ~0.7 s of compiling per run). Encodings follow the kernel's {@code
  * Documentation/bpf/standardization/instruction-set.rst}.
  */
 final class BpfCode {
@@ -20,6 +20,7 @@ final class BpfCode {
   static final int R7 = 7;
   static final int R8 = 8;
   static final int R9 = 9;
+
   /** The read-only frame pointer; the stack is the 512 bytes below it. */
   static final int FP = 10;
 
@@ -68,11 +69,16 @@ final class BpfCode {
 
   private final List<Long> insns = new ArrayList<>();
   private final List<Fixup> fixups = new ArrayList<>();
+
   /** Where each function other than the main program starts. */
   private final List<Label> functions = new ArrayList<>();
 
   private BpfCode emit(int opcode, int dst, int src, int off, int imm) {
-    insns.add((opcode & 0xffL) | ((long) ((src & 0xf) << 4 | (dst & 0xf)) << 8) | ((off & 0xffffL) << 16) | ((long) imm << 32));
+    insns.add(
+        (opcode & 0xffL)
+            | ((long) ((src & 0xf) << 4 | (dst & 0xf)) << 8)
+            | ((off & 0xffffL) << 16)
+            | ((long) imm << 32));
     return this;
   }
 

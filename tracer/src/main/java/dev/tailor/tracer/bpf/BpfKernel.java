@@ -30,7 +30,10 @@ final class BpfKernel {
   private static final int PROG_TRACING = 26;
   private static final int TRACE_RAW_TP = 23;
 
-  /** {@code sizeof(union bpf_attr)} in the uapi tailor was written against; the kernel accepts zeros past its own. */
+  /**
+   * {@code sizeof(union bpf_attr)} in the uapi tailor was written against; the kernel accepts zeros
+   * past its own.
+   */
   private static final int ATTR = 144;
 
   private BpfKernel() {}
@@ -80,7 +83,8 @@ final class BpfKernel {
   }
 
   /** A new map; returns its fd. */
-  static int createMap(int type, int keySize, int valueSize, int maxEntries, String name) throws IOException {
+  static int createMap(int type, int keySize, int valueSize, int maxEntries, String name)
+      throws IOException {
     Memory a = attr();
     a.setInt(0, type);
     a.setInt(4, keySize);
@@ -98,12 +102,16 @@ final class BpfKernel {
 
   /** Reads the value under {@code key} into {@code value}; false when there is none. */
   static boolean lookup(int map, Memory key, Memory value) {
-    return C.INSTANCE.syscall(SYS_BPF, (long) MAP_LOOKUP_ELEM, element(map, key, value), (long) ATTR) == 0;
+    return C.INSTANCE.syscall(
+            SYS_BPF, (long) MAP_LOOKUP_ELEM, element(map, key, value), (long) ATTR)
+        == 0;
   }
 
   /** The key after {@code key} (or the first key when {@code key} is null); false at the end. */
   static boolean nextKey(int map, Memory key, Memory next) {
-    return C.INSTANCE.syscall(SYS_BPF, (long) MAP_GET_NEXT_KEY, element(map, key, next), (long) ATTR) == 0;
+    return C.INSTANCE.syscall(
+            SYS_BPF, (long) MAP_GET_NEXT_KEY, element(map, key, next), (long) ATTR)
+        == 0;
   }
 
   /** The attributes of a map element command: the map, a key, and a value (or the next key). */
@@ -116,11 +124,16 @@ final class BpfKernel {
   }
 
   /**
-   * Loads a program for the typed tracepoint {@code btf_trace_<event>} (BTF id {@code btfId});
-   * the verifier's complaint is in the exception when it refuses.
+   * Loads a program for the typed tracepoint {@code btf_trace_<event>} (BTF id {@code btfId}); the
+   * verifier's complaint is in the exception when it refuses.
    */
   static int loadTracing(long[] insns, int[] functions, int btfId, String name) throws IOException {
-    int btf = (int) call(BTF_LOAD, btfAttr(functionTypes(functions.length)), "loading the BTF of BPF program " + name);
+    int btf =
+        (int)
+            call(
+                BTF_LOAD,
+                btfAttr(functionTypes(functions.length)),
+                "loading the BTF of BPF program " + name);
     try {
       try {
         return load(insns, functions, btf, btfId, name, 0);
@@ -134,8 +147,8 @@ final class BpfKernel {
   }
 
   /**
-   * The smallest BTF that describes a program's functions: one {@code int f(void)} prototype and
-   * a static function of it per subprogram. The verifier wants it for programs with callbacks
+   * The smallest BTF that describes a program's functions: one {@code int f(void)} prototype and a
+   * static function of it per subprogram. The verifier wants it for programs with callbacks
    * (bpf_loop's step); it checks the callback's body once instead of once per loop round.
    */
   static byte[] functionTypes(int functions) {
@@ -143,7 +156,9 @@ final class BpfKernel {
     strings.write(0);
     int intName = strings.size();
     strings.writeBytes("int\0".getBytes(StandardCharsets.US_ASCII));
-    java.nio.ByteBuffer types = java.nio.ByteBuffer.allocate(16 + 12 + 12 * functions).order(java.nio.ByteOrder.nativeOrder());
+    java.nio.ByteBuffer types =
+        java.nio.ByteBuffer.allocate(16 + 12 + 12 * functions)
+            .order(java.nio.ByteOrder.nativeOrder());
     types.putInt(intName).putInt(1 << 24).putInt(4).putInt(0x01000020); // 1: int, signed, 32 bits
     types.putInt(0).putInt(13 << 24).putInt(1); // 2: int (void)
     for (int i = 0; i < functions; i++) {
@@ -152,9 +167,17 @@ final class BpfKernel {
       types.putInt(n).putInt(12 << 24).putInt(2); // 3 + i: static function of type 2
     }
     byte[] s = strings.toByteArray();
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + types.capacity() + s.length).order(java.nio.ByteOrder.nativeOrder());
-    b.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24).putInt(0).putInt(types.capacity())
-        .putInt(types.capacity()).putInt(s.length);
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(24 + types.capacity() + s.length)
+            .order(java.nio.ByteOrder.nativeOrder());
+    b.putShort((short) 0xeb9f)
+        .put((byte) 1)
+        .put((byte) 0)
+        .putInt(24)
+        .putInt(0)
+        .putInt(types.capacity())
+        .putInt(types.capacity())
+        .putInt(s.length);
     b.put(types.array()).put(s);
     return b.array();
   }
@@ -168,7 +191,9 @@ final class BpfKernel {
     return a;
   }
 
-  private static int load(long[] insns, int[] functions, int btf, int btfId, String name, int logLevel) throws IOException {
+  private static int load(
+      long[] insns, int[] functions, int btf, int btfId, String name, int logLevel)
+      throws IOException {
     Memory code = new Memory(8L * insns.length);
     for (int i = 0; i < insns.length; i++) {
       code.setLong(8L * i, insns[i]);
@@ -205,8 +230,15 @@ final class BpfKernel {
     if (r < 0) {
       int errno = Native.getLastError();
       String text = log.getString(0, "ISO-8859-1");
-      throw new IOException("the kernel refused tailor's BPF program " + name + ": errno " + errno + " ("
-          + errnoName(errno) + ")" + (text.isBlank() ? "" : "\n" + tail(text)));
+      throw new IOException(
+          "the kernel refused tailor's BPF program "
+              + name
+              + ": errno "
+              + errno
+              + " ("
+              + errnoName(errno)
+              + ")"
+              + (text.isBlank() ? "" : "\n" + tail(text)));
     }
     return (int) r;
   }
@@ -236,7 +268,9 @@ final class BpfKernel {
   /** The number of possible CPUs, which per-CPU maps hold a value for each of. */
   static int possibleCpus() {
     try {
-      String s = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/possible")).trim();
+      String s =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/possible"))
+              .trim();
       int max = 0;
       for (String part : s.split(",")) {
         String[] r = part.split("-");

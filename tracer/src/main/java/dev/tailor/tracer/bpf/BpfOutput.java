@@ -1,13 +1,13 @@
 package dev.tailor.tracer.bpf;
 
 import dev.tailor.tracer.Access;
-import dev.tailor.tracer.call.PathSyscall;
-import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.call.Call;
 import dev.tailor.tracer.call.Effect;
 import dev.tailor.tracer.call.Errnos;
 import dev.tailor.tracer.call.PathArg;
+import dev.tailor.tracer.call.PathSyscall;
+import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.ExitEvent;
 import dev.tailor.tracer.event.RepeatedCall;
@@ -30,8 +30,8 @@ import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
 /**
- * Feeds what the kernel reported into a {@link Recorder}: each call that names files or sockets
- * as the typed call it was ({@link KernelDecoder}), forks, execs with the new program's argv, and
+ * Feeds what the kernel reported into a {@link Recorder}: each call that names files or sockets as
+ * the typed call it was ({@link KernelDecoder}), forks, execs with the new program's argv, and
  * exits; then the counts, errnos and argument values from the kernel's maps. The recorder counts
  * nothing itself ({@link Recorder#countCallsElsewhere}), so nothing is counted twice; both
  * backends' calls go through the same interpreter.
@@ -48,8 +48,10 @@ final class BpfOutput implements RingBuffer.Sink {
   private final TracedCalls.Spec[] specByNumber = new TracedCalls.Spec[1024];
   private final boolean[] noSpec = new boolean[1024];
   private final Set<Integer> live = new HashSet<>();
+
   /** Calls read so far and how to replay them; emptied when full (a replay is an optimisation). */
   private final Map<Call, CallMemo> memos = new HashMap<>();
+
   private static final int MEMOS = 1 << 16;
   private final Set<String> unnamed = new TreeSet<>();
   private final Writer debug;
@@ -62,8 +64,12 @@ final class BpfOutput implements RingBuffer.Sink {
   private long unresolved;
   private long broken;
 
-  BpfOutput(Recorder recorder, IntFunction<Optional<String>> syscallNames, Map<String, TracedCalls.Spec> specs,
-      String arch, FlushedPathResolver resolver) {
+  BpfOutput(
+      Recorder recorder,
+      IntFunction<Optional<String>> syscallNames,
+      Map<String, TracedCalls.Spec> specs,
+      String arch,
+      FlushedPathResolver resolver) {
     this.resolver = resolver;
     this.recorder = recorder;
     this.syscallNames = syscallNames;
@@ -74,7 +80,10 @@ final class BpfOutput implements RingBuffer.Sink {
     recorder.setSource("bpf");
   }
 
-  /** TAILOR_BPF_DEBUG=FILE keeps the calls the kernel reported, as the typed calls the recorder read. */
+  /**
+   * TAILOR_BPF_DEBUG=FILE keeps the calls the kernel reported, as the typed calls the recorder
+   * read.
+   */
   private static Writer debugWriter() {
     String file = System.getenv("TAILOR_BPF_DEBUG");
     if (file == null || file.isEmpty()) {
@@ -138,8 +147,11 @@ final class BpfOutput implements RingBuffer.Sink {
         live.remove(e.tid());
         int status = (int) e.args()[0];
         int signal = status & 0x7f;
-        exit(signal == 0 ? new ExitEvent(e.tid(), (status >> 8) & 0xff, "", 0)
-            : new ExitEvent(e.tid(), -1, SyscallModel.SIGNALS.name(signal).orElse("SIG" + signal), 0));
+        exit(
+            signal == 0
+                ? new ExitEvent(e.tid(), (status >> 8) & 0xff, "", 0)
+                : new ExitEvent(
+                    e.tid(), -1, SyscallModel.SIGNALS.name(signal).orElse("SIG" + signal), 0));
       }
       default -> broken++;
     }
@@ -185,10 +197,15 @@ final class BpfOutput implements RingBuffer.Sink {
     return spec;
   }
 
-  /** Whether a call that worked may have changed how names resolve: it removed, renamed or made a name, or mounted. */
+  /**
+   * Whether a call that worked may have changed how names resolve: it removed, renamed or made a
+   * name, or mounted.
+   */
   private static boolean changesNames(TracedCalls.Spec spec) {
     if (spec.row().isEmpty()) {
-      return spec.name().equals("mount") || spec.name().equals("umount2") || spec.name().equals("move_mount")
+      return spec.name().equals("mount")
+          || spec.name().equals("umount2")
+          || spec.name().equals("move_mount")
           || spec.name().equals("pivot_root");
     }
     PathSyscall row = spec.row().get();
@@ -196,7 +213,11 @@ final class BpfOutput implements RingBuffer.Sink {
   }
 
   private static boolean changes(Access a) {
-    return a == Access.DELETE || a == Access.RENAME || a == Access.CREATE || a == Access.LINK || a == Access.MKDIR;
+    return a == Access.DELETE
+        || a == Access.RENAME
+        || a == Access.CREATE
+        || a == Access.LINK
+        || a == Access.MKDIR;
   }
 
   /**
@@ -244,7 +265,9 @@ final class BpfOutput implements RingBuffer.Sink {
     for (int i = 0; i <= raw.length; i++) {
       if (i == raw.length || raw[i] == 0) {
         if (i > start || i < raw.length) {
-          String item = new String(raw, start, Math.min(i, start + ARGV_ITEM) - start, StandardCharsets.ISO_8859_1);
+          String item =
+              new String(
+                  raw, start, Math.min(i, start + ARGV_ITEM) - start, StandardCharsets.ISO_8859_1);
           items.add(PathText.escape(item) + (i - start > ARGV_ITEM ? "..." : ""));
         }
         start = i + 1;
@@ -292,8 +315,13 @@ final class BpfOutput implements RingBuffer.Sink {
 
   private void exit(ExitEvent x) {
     if (debug != null) {
-      debug(x.pid() + " +++ " + (x.supersededBy() > 0 ? "superseded by execve in pid " + x.supersededBy()
-          : x.signal().isEmpty() ? "exited with " + x.code() : "killed by " + x.signal()) + " +++");
+      debug(
+          x.pid()
+              + " +++ "
+              + (x.supersededBy() > 0
+                  ? "superseded by execve in pid " + x.supersededBy()
+                  : x.signal().isEmpty() ? "exited with " + x.code() : "killed by " + x.signal())
+              + " +++");
     }
     recorder.accept(x);
   }
@@ -309,29 +337,40 @@ final class BpfOutput implements RingBuffer.Sink {
   /** Adds the kernel's counts, errnos and argument values, and what this trace could not see. */
   synchronized void finish(KernelProbes probes) {
     probes.counts().forEach((nr, n) -> recorder.addSyscallCount(name(nr), n));
-    probes.errors().forEach((key, n) -> recorder.addSyscallErrors(name(key.get(0)), Errnos.name(key.get(1)), n));
+    probes
+        .errors()
+        .forEach(
+            (key, n) -> recorder.addSyscallErrors(name(key.get(0)), Errnos.name(key.get(1)), n));
     for (long[] a : probes.arguments()) {
       recorder.recordArgument(name((int) a[0]), (int) a[1], a[2], a[3]);
     }
-    recorder.warn("traced in the kernel (bpf): every call is counted with its errors and argument values; files, "
-        + "execs and sockets come from the calls that name them, with paths resolved by the kernel at the call; reads "
-        + "and writes through file descriptors are not followed, so files used only through descriptors the workload "
-        + "inherited or received, and the peers of sendto and sendmsg, are not seen (--backend strace sees them)");
+    recorder.warn(
+        "traced in the kernel (bpf): every call is counted with its errors and argument values; files, "
+            + "execs and sockets come from the calls that name them, with paths resolved by the kernel at the call; reads "
+            + "and writes through file descriptors are not followed, so files used only through descriptors the workload "
+            + "inherited or received, and the peers of sendto and sendmsg, are not seen (--backend strace sees them)");
     long lost = probes.lost();
     if (lost > 0) {
-      recorder.warn("the kernel dropped " + lost + " events (file, exec and socket calls) because tailor did not read "
-          + "them fast enough: the file and socket lists may be incomplete; the syscall counts are complete");
+      recorder.warn(
+          "the kernel dropped "
+              + lost
+              + " events (file, exec and socket calls) because tailor did not read "
+              + "them fast enough: the file and socket lists may be incomplete; the syscall counts are complete");
     }
     if (cut > 0) {
       recorder.warn(cut + " path arguments were PATH_MAX (4096) bytes or longer and are left out");
     }
     if (unreadable > 0) {
-      recorder.warn(unreadable + " path arguments could not be read from the workload's memory and are left out");
+      recorder.warn(
+          unreadable
+              + " path arguments could not be read from the workload's memory and are left out");
     }
     if (unresolved > 0) {
-      recorder.warn(unresolved + " directories and fds could not be resolved to a path in the kernel (deeper than "
-          + "128 levels or longer than 4096 bytes); names relative to them are left out, and files opened through "
-          + "them are named as the call named them, resolved on this machine");
+      recorder.warn(
+          unresolved
+              + " directories and fds could not be resolved to a path in the kernel (deeper than "
+              + "128 levels or longer than 4096 bytes); names relative to them are left out, and files opened through "
+              + "them are named as the call named them, resolved on this machine");
     }
     if (broken > 0) {
       recorder.warn(broken + " records from the kernel could not be read and are left out");

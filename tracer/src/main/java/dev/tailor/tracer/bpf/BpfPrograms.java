@@ -7,8 +7,8 @@ import static dev.tailor.tracer.bpf.BpfCode.DW;
 import static dev.tailor.tracer.bpf.BpfCode.FP;
 import static dev.tailor.tracer.bpf.BpfCode.JEQ;
 import static dev.tailor.tracer.bpf.BpfCode.JGT;
-import static dev.tailor.tracer.bpf.BpfCode.JNE;
 import static dev.tailor.tracer.bpf.BpfCode.JLE;
+import static dev.tailor.tracer.bpf.BpfCode.JNE;
 import static dev.tailor.tracer.bpf.BpfCode.JSGE;
 import static dev.tailor.tracer.bpf.BpfCode.JSLE;
 import static dev.tailor.tracer.bpf.BpfCode.JSLT;
@@ -25,7 +25,6 @@ import static dev.tailor.tracer.bpf.BpfCode.R7;
 import static dev.tailor.tracer.bpf.BpfCode.R8;
 import static dev.tailor.tracer.bpf.BpfCode.R9;
 import static dev.tailor.tracer.bpf.BpfCode.RSH;
-import static dev.tailor.tracer.bpf.BpfCode.SUB;
 import static dev.tailor.tracer.bpf.BpfCode.W;
 
 import dev.tailor.tracer.bpf.BpfCode.Label;
@@ -37,17 +36,18 @@ import dev.tailor.tracer.bpf.BpfCode.Label;
  * or sockets writes one event with their paths, read while the caller's pages are present and
  * resolved in the kernel at that moment (the working directory, a directory fd, the fd a call
  * returned, walked up to the root across mounts, as the kernel's d_path does). Three more follow
- * processes: fork, exec (with argv and the executable's path) and exit (which also counts exit
- * and exit_group, the calls that never return).
+ * processes: fork, exec (with argv and the executable's path) and exit (which also counts exit and
+ * exit_group, the calls that never return).
  *
- * <p>Why the exit and not the entry: one hook per syscall is the cost floor (measured here: a
- * typed tracepoint with a counter costs about what the bpftrace-era raw_syscalls entry probe
- * cost without one), the return value and the paths (faulted in by the call) are both there, and
- * x86_64 keeps the argument registers in pt_regs until the exit.
+ * <p>Why the exit and not the entry: one hook per syscall is the cost floor (measured here: a typed
+ * tracepoint with a counter costs about what the bpftrace-era raw_syscalls entry probe cost without
+ * one), the return value and the paths (faulted in by the call) are both there, and x86_64 keeps
+ * the argument registers in pt_regs until the exit.
  */
 final class BpfPrograms {
   /** Event kinds, the first u32 of every record. */
   static final int CALL = 1;
+
   static final int EXEC = 2;
   static final int FORK = 3;
   static final int EXIT = 4;
@@ -63,19 +63,29 @@ final class BpfPrograms {
   static final int PEEK = 92;
   static final int USED = 96;
   static final int DATA = 104;
+
   /** The longest part read: PATH_MAX. */
   static final int PART = 4096;
+
   static final int MASK = 0x3fff;
+
   /** No part starts beyond this, so four parts always fit. */
   static final int LIMIT = 12288;
+
   static final int SCRATCH = DATA + MASK + 1 + PART;
+
   /** Mount levels and path components a walk follows at most (the rest is reported as too deep). */
   static final int DEPTH = 128;
 
-  /** A part's status: read (or not asked for), not a path (a pipe, a socket), or not read (too long, unreadable). */
+  /**
+   * A part's status: read (or not asked for), not a path (a pipe, a socket), or not read (too long,
+   * unreadable).
+   */
   static final int PART_OK = 0;
+
   /** A walk's status when it reached the root: its part is a path (no bytes: the root itself). */
   static final int PART_WALKED = 1;
+
   static final int PART_PSEUDO = 2;
   static final int PART_FAILED = 3;
 
@@ -92,10 +102,18 @@ final class BpfPrograms {
   static final int RINGBUF_OUTPUT = 130;
   static final int TASK_PT_REGS = 175;
   static final int LOOP = 181;
-    static final int AT_FDCWD = -100;
+  static final int AT_FDCWD = -100;
 
   /** The file descriptors of the maps the programs share. */
-  record Maps(int counts, int errors, int args, int tracked, int spec, int scratch, int events, int stats) {}
+  record Maps(
+      int counts,
+      int errors,
+      int args,
+      int tracked,
+      int spec,
+      int scratch,
+      int events,
+      int stats) {}
 
   /**
    * What one run needs: the workload's cgroup id (0: none, processes are followed by the tracked
@@ -221,7 +239,10 @@ final class BpfPrograms {
     c.mov(R1, FP).movImm(R2, 0).movImm(R3, 0).movImm(R4, 0).movImm(R5, 0).callLocal(fn);
   }
 
-  /** Copies the call's number, result, arguments and row from the caller's frame (r1) to the same slots here. */
+  /**
+   * Copies the call's number, result, arguments and row from the caller's frame (r1) to the same
+   * slots here.
+   */
   private static void copyFrame(BpfCode c) {
     for (int slot = S_SPEC1; slot <= S_NR; slot += 8) {
       c.load(DW, R2, R1, slot).store(DW, FP, slot, R2);
@@ -255,7 +276,10 @@ final class BpfPrograms {
     c.load(DW, R9, FP, S_RET);
     // A successful exec is reported by sched_process_exec, with the new program's argv.
     Label notExec = c.label();
-    c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.EXEC).jump(JEQ, R1, 0, notExec).jump(JEQ, R9, 0, out);
+    c.load(B, R1, FP, S_SPEC0)
+        .aluImm(AND, R1, TracedCalls.EXEC)
+        .jump(JEQ, R1, 0, notExec)
+        .jump(JEQ, R9, 0, out);
     c.bind(notExec);
     Label notMmap = c.label();
     c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.MMAP).jump(JEQ, R1, 0, notMmap);
@@ -292,7 +316,10 @@ final class BpfPrograms {
     argument(c, R1, R3, second);
     c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.SOCKADDR).jump(JEQ, R1, 0, string1);
     Label sized = c.label();
-    c.load(DW, R2, FP, S_ARGS + 16).jump(JEQ, R2, 0, second).jump(JLE, R2, 128, sized).movImm(R2, 128);
+    c.load(DW, R2, FP, S_ARGS + 16)
+        .jump(JEQ, R2, 0, second)
+        .jump(JLE, R2, 128, sized)
+        .movImm(R2, 128);
     c.bind(sized);
     bytesPart(c, 0, READ_USER);
     c.jumpTo(second);
@@ -334,7 +361,11 @@ final class BpfPrograms {
     c.bind(noResultFd);
     c.load(B, R1, FP, S_SPEC0 + 3).jump(JEQ, R1, TracedCalls.NONE, peek);
     c.load(W, R1, R8, LEN + 4).jump(JEQ, R1, 0, peek);
-    c.load(W, R1, R8, LEN).aluImm(AND, R1, MASK).alu(BpfCode.ADD, R1, R8).load(B, R1, R1, DATA).jump(JEQ, R1, '/', peek);
+    c.load(W, R1, R8, LEN)
+        .aluImm(AND, R1, MASK)
+        .alu(BpfCode.ADD, R1, R8)
+        .load(B, R1, R1, DATA)
+        .jump(JEQ, R1, '/', peek);
     walker.baseWalk(c, S_SPEC0 + 4, 3, walk, peek);
     c.bind(peek);
     PathWalk.walkRequests(c, walk);
@@ -348,13 +379,19 @@ final class BpfPrograms {
     output(c, out);
   }
 
-  /** {@code dst = argument[index in reg]} from the record's copy; to {@code none} when the index is NONE. */
+  /**
+   * {@code dst = argument[index in reg]} from the record's copy; to {@code none} when the index is
+   * NONE.
+   */
   static void argument(BpfCode c, int index, int dst, Label none) {
     c.jump(JGT, index, 5, none);
     c.aluImm(LSH, index, 3).alu(BpfCode.ADD, index, R8).load(DW, dst, index, ARGS);
   }
 
-  /** {@code *(u64 *)(fp + slot) = *(u64 *)(base + off)} through probe_read_kernel, or to {@code fail}. */
+  /**
+   * {@code *(u64 *)(fp + slot) = *(u64 *)(base + off)} through probe_read_kernel, or to {@code
+   * fail}.
+   */
   static void readKernel(BpfCode c, int slot, int base, int off, Label fail) {
     if (base != R3) {
       c.mov(R3, base);
@@ -362,12 +399,19 @@ final class BpfPrograms {
     c.add(R3, off).mov(R1, FP).add(R1, slot).movImm(R2, 8).call(READ_KERNEL).jump(JNE, R0, 0, fail);
   }
 
-  /** A NUL-terminated string at r3 (user or kernel memory by {@code helper}) as part {@code part}. */
+  /**
+   * A NUL-terminated string at r3 (user or kernel memory by {@code helper}) as part {@code part}.
+   */
   static void stringPart(BpfCode c, int part, int helper) {
     Label fail = c.label();
     Label done = c.label();
     c.load(W, R7, R8, USED).jump(JGT, R7, LIMIT, fail);
-    c.mov(R1, R7).aluImm(AND, R1, MASK).alu(BpfCode.ADD, R1, R8).add(R1, DATA).movImm(R2, PART).call(helper);
+    c.mov(R1, R7)
+        .aluImm(AND, R1, MASK)
+        .alu(BpfCode.ADD, R1, R8)
+        .add(R1, DATA)
+        .movImm(R2, PART)
+        .call(helper);
     c.jump(JSLE, R0, 0, fail);
     c.store(W, R8, LEN + 4 * part, R0).alu(BpfCode.ADD, R7, R0).store(W, R8, USED, R7).jumpTo(done);
     c.bind(fail).storeImm(B, R8, STATUS + part, PART_FAILED);
@@ -383,7 +427,11 @@ final class BpfPrograms {
     c.store(DW, FP, S_TMP2, R2);
     c.mov(R1, R7).aluImm(AND, R1, MASK).alu(BpfCode.ADD, R1, R8).add(R1, DATA).call(helper);
     c.jump(JNE, R0, 0, fail);
-    c.load(DW, R2, FP, S_TMP2).store(W, R8, LEN + 4 * part, R2).alu(BpfCode.ADD, R7, R2).store(W, R8, USED, R7).jumpTo(done);
+    c.load(DW, R2, FP, S_TMP2)
+        .store(W, R8, LEN + 4 * part, R2)
+        .alu(BpfCode.ADD, R7, R2)
+        .store(W, R8, USED, R7)
+        .jumpTo(done);
     c.bind(fail).storeImm(B, R8, STATUS + part, PART_FAILED);
     c.bind(done);
   }
@@ -394,7 +442,12 @@ final class BpfPrograms {
     // No wakeup: tailor polls, and a wakeup per record would cost the workload an irq_work.
     c.loadMap(R1, m.events()).mov(R2, R8).movImm(R4, 1 /* BPF_RB_NO_WAKEUP */).call(RINGBUF_OUTPUT);
     c.jump(JEQ, R0, 0, out);
-    c.storeImm(W, FP, S_KEY, 0).loadMap(R1, m.stats()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP).jump(JEQ, R0, 0, out);
+    c.storeImm(W, FP, S_KEY, 0)
+        .loadMap(R1, m.stats())
+        .mov(R2, FP)
+        .add(R2, S_KEY)
+        .call(LOOKUP)
+        .jump(JEQ, R0, 0, out);
     c.load(DW, R1, R0, 0).add(R1, 1).store(DW, R0, 0, R1);
   }
 
@@ -404,8 +457,11 @@ final class BpfPrograms {
   }
 
   static void clearParts(BpfCode c) {
-    c.storeImm(DW, R8, LEN, 0).storeImm(DW, R8, LEN + 8, 0).storeImm(W, R8, STATUS, 0)
-        .storeImm(W, R8, PEEK, 0).storeImm(W, R8, USED, 0);
+    c.storeImm(DW, R8, LEN, 0)
+        .storeImm(DW, R8, LEN + 8, 0)
+        .storeImm(W, R8, STATUS, 0)
+        .storeImm(W, R8, PEEK, 0)
+        .storeImm(W, R8, USED, 0);
   }
 
   /** {@code reg} = this CPU's scratch record, or to {@code out}. */
@@ -414,7 +470,9 @@ final class BpfPrograms {
     c.jump(JEQ, R0, 0, out).mov(reg, R0);
   }
 
-  /** Continues only for the workload's processes: its cgroup, or the tracked map by thread group. */
+  /**
+   * Continues only for the workload's processes: its cgroup, or the tracked map by thread group.
+   */
   void filter(BpfCode c, Label out) {
     Label in = c.label();
     if (plan.cgroup() != 0) {
@@ -425,15 +483,23 @@ final class BpfPrograms {
     c.bind(in);
   }
 
-  /** Adds 1 to the hash value under the key at {@code key} (inserting it), using {@code one} as a stack slot. */
+  /**
+   * Adds 1 to the hash value under the key at {@code key} (inserting it), using {@code one} as a
+   * stack slot.
+   */
   static void bump(BpfCode c, int map, int key, int one) {
     Label insert = c.label();
     Label done = c.label();
     c.loadMap(R1, map).mov(R2, FP).add(R2, key).call(LOOKUP).jump(JEQ, R0, 0, insert);
     c.movImm(R1, 1).atomicAdd(R0, 0, R1).jumpTo(done);
     c.bind(insert).storeImm(DW, FP, one, 1);
-    c.loadMap(R1, map).mov(R2, FP).add(R2, key).mov(R3, FP).add(R3, one).movImm(R4, 1 /* BPF_NOEXIST */).call(UPDATE);
+    c.loadMap(R1, map)
+        .mov(R2, FP)
+        .add(R2, key)
+        .mov(R3, FP)
+        .add(R3, one)
+        .movImm(R4, 1 /* BPF_NOEXIST */)
+        .call(UPDATE);
     c.bind(done);
   }
-
 }

@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * The kernel's own description of its types ({@code /sys/kernel/btf/vmlinux}): where a field sits
- * in a kernel struct on this very kernel, and the ids the verifier wants for typed tracepoints.
- * The programs tailor loads read {@code task_struct}, {@code dentry} and {@code mount} fields at
- * these offsets, so one build runs on any kernel with BTF; the verifier checks every typed load
- * against the same data.
+ * in a kernel struct on this very kernel, and the ids the verifier wants for typed tracepoints. The
+ * programs tailor loads read {@code task_struct}, {@code dentry} and {@code mount} fields at these
+ * offsets, so one build runs on any kernel with BTF; the verifier checks every typed load against
+ * the same data.
  */
 final class Btf {
   static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
@@ -33,14 +33,18 @@ final class Btf {
   private final byte[] strings;
   private final int[] kind;
   private final int[] nameOff;
+
   /** Size for INT, STRUCT, UNION, ENUM; the referred type for PTR, TYPEDEF and modifiers. */
   private final int[] sizeOrType;
+
   private final int[] firstMember;
   private final int[] memberCount;
   private final int[] memberName;
   private final int[] memberType;
+
   /** In bits. */
   private final int[] memberOffset;
+
   private final int[] arrayElement;
   private final Map<String, Integer> structs = new HashMap<>();
   private final Map<String, Integer> typedefs = new HashMap<>();
@@ -48,7 +52,8 @@ final class Btf {
   private Btf(ByteBuffer b) {
     int magic = Short.toUnsignedInt(b.getShort(0));
     if (magic != 0xeb9f) {
-      b.order(b.order() == ByteOrder.LITTLE_ENDIAN ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+      b.order(
+          b.order() == ByteOrder.LITTLE_ENDIAN ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
       if (Short.toUnsignedInt(b.getShort(0)) != 0xeb9f) {
         throw new IllegalArgumentException("not BTF (magic " + Integer.toHexString(magic) + ")");
       }
@@ -201,7 +206,9 @@ final class Btf {
     return null;
   }
 
-  /** Skips typedefs and qualifiers; an array stands for its element (a member path may index it). */
+  /**
+   * Skips typedefs and qualifiers; an array stands for its element (a member path may index it).
+   */
   private int resolve(int type) {
     int t = type;
     for (int guard = 0; guard < 64; guard++) {

@@ -7,10 +7,10 @@ import java.util.Optional;
 /**
  * Resolves argument paths on this machine with a cache of the folders resolved so far, emptied
  * whenever the traced workload changes names ({@link #flush}: an unlink, rename, symlink, link,
- * mkdir or mount that worked). The kernel reports tens of thousands of paths a second, and a
- * full {@code realpath} costs a syscall per component; without the workload's own renames in
- * between, a folder resolves the same way until something else on the machine changes it, which
- * resolving uncached a few milliseconds after the call would not catch either.
+ * mkdir or mount that worked). The kernel reports tens of thousands of paths a second, and a full
+ * {@code realpath} costs a syscall per component; without the workload's own renames in between, a
+ * folder resolves the same way until something else on the machine changes it, which resolving
+ * uncached a few milliseconds after the call would not catch either.
  */
 final class FlushedPathResolver implements PathResolver {
   private volatile HostPathResolver cached = new HostPathResolver(true);

@@ -3,6 +3,7 @@ package dev.tailor.tracer.bpf;
 import dev.tailor.tracer.Access;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.call.Call;
+import dev.tailor.tracer.call.DescriptorNames;
 import dev.tailor.tracer.call.Effect;
 import dev.tailor.tracer.call.Effect.Capable;
 import dev.tailor.tracer.call.Effect.ChangeDir;
@@ -15,7 +16,6 @@ import dev.tailor.tracer.call.Effect.SocketAddress;
 import dev.tailor.tracer.call.Effect.SocketOpen;
 import dev.tailor.tracer.call.Effect.SocketPath;
 import dev.tailor.tracer.call.Errnos;
-import dev.tailor.tracer.call.DescriptorNames;
 import dev.tailor.tracer.call.PathArg;
 import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.call.SocketKind;
@@ -32,8 +32,8 @@ import java.util.Optional;
 
 /**
  * Turns a call the kernel reported ({@link KernelEvent}) into what the call did ({@link Call}),
- * directly from its numbers and the paths the kernel resolved at the call: the same typed calls
- * the strace decoder makes of strace's text, for the same interpreter.
+ * directly from its numbers and the paths the kernel resolved at the call: the same typed calls the
+ * strace decoder makes of strace's text, for the same interpreter.
  */
 final class KernelDecoder {
   private static final int AT_FDCWD = -100;
@@ -54,7 +54,8 @@ final class KernelDecoder {
   private final int oTmpfile;
 
   KernelDecoder(String arch) {
-    // O_DIRECTORY (and O_TMPFILE, which includes it) differ between architectures; the others tailor reads do not.
+    // O_DIRECTORY (and O_TMPFILE, which includes it) differ between architectures; the others
+    // tailor reads do not.
     boolean arm = arch.equals("aarch64") || arch.startsWith("arm");
     this.oDirectory = arm ? 040000 : 0200000;
     this.oTmpfile = 020000000 | oDirectory;
@@ -69,7 +70,8 @@ final class KernelDecoder {
     boolean ok = returned && errno.isEmpty();
     List<Effect> out = new ArrayList<>(2);
     switch (name) {
-      case "open", "creat", "openat", "openat2" -> open(e, name, spec.row().orElseThrow(), errno, returned, out);
+      case "open", "creat", "openat", "openat2" ->
+          open(e, name, spec.row().orElseThrow(), errno, returned, out);
       case "execve", "execveat" -> exec(e, name.equals("execveat"), errno, returned, out);
       case "chdir" -> {
         if (ok) {
@@ -93,10 +95,12 @@ final class KernelDecoder {
       }
       case "mmap" -> {
         if (ok && (e.args()[2] & SyscallModel.PROT_EXEC) != 0) {
-          e.path(2).ifPresent(p -> {
-            out.add(new FdAccess(p, Access.MMAP_EXEC, false));
-            out.add(new FdAccess(p, Access.READ, false));
-          });
+          e.path(2)
+              .ifPresent(
+                  p -> {
+                    out.add(new FdAccess(p, Access.MMAP_EXEC, false));
+                    out.add(new FdAccess(p, Access.READ, false));
+                  });
         }
       }
       case "socket" -> {
@@ -104,7 +108,9 @@ final class KernelDecoder {
           SocketKind kind = socketKind(e.args()[0], e.args()[1]);
           out.add(new SocketOpen(kind));
           if (kind.needsNetRaw()) {
-            out.add(new Capable("net_raw", "socket(" + number(e.args()[0]) + ", " + number(e.args()[1]) + ")"));
+            out.add(
+                new Capable(
+                    "net_raw", "socket(" + number(e.args()[0]) + ", " + number(e.args()[1]) + ")"));
           }
         }
       }
@@ -120,10 +126,14 @@ final class KernelDecoder {
       }
       case "connect" -> {
         if (ok || errno.equals("EINPROGRESS")) {
-          address(e).ifPresent(a -> {
-            out.add(new SocketAddress(new SocketKind(a.family(), SocketKind.ANY_TYPE), false, a.address()));
-            a.path().ifPresent(p -> out.add(new SocketPath(p, Access.WRITE)));
-          });
+          address(e)
+              .ifPresent(
+                  a -> {
+                    out.add(
+                        new SocketAddress(
+                            new SocketKind(a.family(), SocketKind.ANY_TYPE), false, a.address()));
+                    a.path().ifPresent(p -> out.add(new SocketPath(p, Access.WRITE)));
+                  });
         }
       }
       default -> spec.row().ifPresent(row -> named(e, row, errno, out));
@@ -136,12 +146,19 @@ final class KernelDecoder {
 
   // ---- files ----
 
-  private void open(KernelEvent e, String name, PathSyscall row, String errno, boolean returned, List<Effect> out) {
-    int flags = switch (name) {
-      case "creat" -> O_WRONLY | O_CREAT | O_TRUNC;
-      case "openat2" -> e.peek();
-      default -> e.intArg(row.path() + 1);
-    };
+  private void open(
+      KernelEvent e,
+      String name,
+      PathSyscall row,
+      String errno,
+      boolean returned,
+      List<Effect> out) {
+    int flags =
+        switch (name) {
+          case "creat" -> O_WRONLY | O_CREAT | O_TRUNC;
+          case "openat2" -> e.peek();
+          default -> e.intArg(row.path() + 1);
+        };
     EnumSet<Access> kinds = openKinds(flags);
     boolean tmpfile = (flags & oTmpfile) == oTmpfile;
     boolean directory = !tmpfile && (flags & oDirectory) != 0;
@@ -153,7 +170,8 @@ final class KernelDecoder {
       PathArg arg = opened.isEmpty() ? named.orElse(PathArg.NONE) : PathArg.NONE;
       out.add(new Open(arg, opened, kinds, "", directory, exclusive, reopens));
     } else if (!errno.isEmpty()) {
-      pathArg(e, 0, row.dirfd(), 2, true).ifPresent(p -> out.add(new Open(p, "", kinds, errno, directory)));
+      pathArg(e, 0, row.dirfd(), 2, true)
+          .ifPresent(p -> out.add(new Open(p, "", kinds, errno, directory)));
     }
   }
 
@@ -186,12 +204,16 @@ final class KernelDecoder {
   }
 
   /** A failed exec (a successful one comes as its own event, with argv). */
-  private static void exec(KernelEvent e, boolean at, String errno, boolean returned, List<Effect> out) {
+  private static void exec(
+      KernelEvent e, boolean at, String errno, boolean returned, List<Effect> out) {
     Optional<PathArg> path;
     if (at && isEmptyString(e, 0)) {
-      // execveat(fd, "", ..., AT_EMPTY_PATH) runs the file fd is open on (fexecve); never a directory's fd.
-      path = (e.intArg(4) & AT_EMPTY_PATH) != 0 && e.intArg(0) != AT_FDCWD
-          ? e.path(2).map(PathArg::resolved) : Optional.empty();
+      // execveat(fd, "", ..., AT_EMPTY_PATH) runs the file fd is open on (fexecve); never a
+      // directory's fd.
+      path =
+          (e.intArg(4) & AT_EMPTY_PATH) != 0 && e.intArg(0) != AT_FDCWD
+              ? e.path(2).map(PathArg::resolved)
+              : Optional.empty();
     } else {
       path = pathArg(e, 0, at ? 0 : -1, 2, true);
     }
@@ -203,15 +225,20 @@ final class KernelDecoder {
    * SyscallModel}, which also told the kernel which arguments to read.
    */
   private static void named(KernelEvent e, PathSyscall row, String errno, List<Effect> out) {
-    boolean follow = switch (row.follow()) {
-      case ALWAYS -> true;
-      case NEVER -> false;
-      case UNLESS_NOFOLLOW -> row.flags() < 0 || (e.intArg(row.flags()) & AT_SYMLINK_NOFOLLOW) == 0;
-    };
-    boolean directory = row.directory()
-        || (row.name().equals("unlinkat") && (e.intArg(row.flags()) & AT_REMOVEDIR) != 0)
-        || (errno.isEmpty() && row.statBuffer() >= 0 && e.ret() == 0
-            && isDirectory(row.name().equals("statx") ? e.peek() & 0xffff : e.peek()));
+    boolean follow =
+        switch (row.follow()) {
+          case ALWAYS -> true;
+          case NEVER -> false;
+          case UNLESS_NOFOLLOW ->
+              row.flags() < 0 || (e.intArg(row.flags()) & AT_SYMLINK_NOFOLLOW) == 0;
+        };
+    boolean directory =
+        row.directory()
+            || (row.name().equals("unlinkat") && (e.intArg(row.flags()) & AT_REMOVEDIR) != 0)
+            || (errno.isEmpty()
+                && row.statBuffer() >= 0
+                && e.ret() == 0
+                && isDirectory(row.name().equals("statx") ? e.peek() & 0xffff : e.peek()));
     if (row.dirfd() >= 0 && isEmptyString(e, 0)) {
       // fstatat(fd, "", ..., AT_EMPTY_PATH): the fd itself.
       if (errno.isEmpty()) {
@@ -219,19 +246,22 @@ final class KernelDecoder {
       }
       return;
     }
-    pathArg(e, 0, row.dirfd(), 2, follow).ifPresent(p -> out.add(new PathAccess(p, row.access(), errno, directory)));
+    pathArg(e, 0, row.dirfd(), 2, follow)
+        .ifPresent(p -> out.add(new PathAccess(p, row.access(), errno, directory)));
     PathSyscall to = row.second();
     if (to != null) {
-      pathArg(e, 1, to.dirfd(), 3, false).ifPresent(p -> out.add(new PathAccess(p, to.access(), errno, false)));
+      pathArg(e, 1, to.dirfd(), 3, false)
+          .ifPresent(p -> out.add(new PathAccess(p, to.access(), errno, false)));
     }
   }
 
   /**
-   * String part {@code part} as a name relative to the dirfd argument {@code dirfd} (whose path
-   * the kernel walked into {@code dirPart}); without a dirfd, a relative name is joined here to
-   * the working directory the kernel walked at the call. Empty when the name was not read whole.
+   * String part {@code part} as a name relative to the dirfd argument {@code dirfd} (whose path the
+   * kernel walked into {@code dirPart}); without a dirfd, a relative name is joined here to the
+   * working directory the kernel walked at the call. Empty when the name was not read whole.
    */
-  private static Optional<PathArg> pathArg(KernelEvent e, int part, int dirfd, int dirPart, boolean follow) {
+  private static Optional<PathArg> pathArg(
+      KernelEvent e, int part, int dirfd, int dirPart, boolean follow) {
     Optional<String> s = e.string(part);
     if (s.isEmpty()) {
       return Optional.empty();
@@ -259,7 +289,8 @@ final class KernelDecoder {
   }
 
   /** A use of the fd in argument 0, whose path the kernel walked into part 2. */
-  private static void fd(KernelEvent e, boolean ok, Access kind, boolean directory, List<Effect> out) {
+  private static void fd(
+      KernelEvent e, boolean ok, Access kind, boolean directory, List<Effect> out) {
     if (ok) {
       e.path(2).ifPresent(p -> out.add(new FdAccess(p, kind, directory)));
     }
@@ -274,19 +305,28 @@ final class KernelDecoder {
     }
     Address a = addr.get();
     out.add(new SocketAddress(new SocketKind(a.family(), SocketKind.ANY_TYPE), true, a.address()));
-    if (a.port() > 0 && a.port() < 1024 && (a.family().equals("inet") || a.family().equals("inet6"))) {
-      out.add(new Capable("net_bind_service", "bind to port " + a.port() + " (" + a.address() + ")"));
+    if (a.port() > 0
+        && a.port() < 1024
+        && (a.family().equals("inet") || a.family().equals("inet6"))) {
+      out.add(
+          new Capable("net_bind_service", "bind to port " + a.port() + " (" + a.address() + ")"));
     }
     a.path().ifPresent(p -> out.add(new SocketPath(p, Access.CREATE)));
   }
 
   private static SocketKind socketKind(long family, long type) {
     String t = SyscallModel.SOCKET_TYPES.name(type & SyscallModel.SOCK_TYPE_MASK).orElse("");
-    String typeName = switch (t) {
-      case "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "SOCK_SEQPACKET", "SOCK_RDM", "SOCK_PACKET" ->
-          t.substring(5).toLowerCase(Locale.ROOT);
-      default -> "unknown";
-    };
+    String typeName =
+        switch (t) {
+          case "SOCK_STREAM",
+              "SOCK_DGRAM",
+              "SOCK_RAW",
+              "SOCK_SEQPACKET",
+              "SOCK_RDM",
+              "SOCK_PACKET" ->
+              t.substring(5).toLowerCase(Locale.ROOT);
+          default -> "unknown";
+        };
     return new SocketKind(familyName(family), typeName);
   }
 
@@ -344,7 +384,8 @@ final class KernelDecoder {
           return Optional.of(new Address(name, "?:-1", -1, Optional.empty()));
         }
         int port = ((raw[2] & 0xff) << 8) | (raw[3] & 0xff);
-        String ip = (raw[4] & 0xff) + "." + (raw[5] & 0xff) + "." + (raw[6] & 0xff) + "." + (raw[7] & 0xff);
+        String ip =
+            (raw[4] & 0xff) + "." + (raw[5] & 0xff) + "." + (raw[6] & 0xff) + "." + (raw[7] & 0xff);
         return Optional.of(new Address(name, ip + ":" + port, port, Optional.empty()));
       }
       case 10 -> {
@@ -354,7 +395,10 @@ final class KernelDecoder {
         int port = ((raw[2] & 0xff) << 8) | (raw[3] & 0xff);
         String ip;
         try {
-          ip = compress(java.net.InetAddress.getByAddress(Arrays.copyOfRange(raw, 8, 24)).getHostAddress());
+          ip =
+              compress(
+                  java.net.InetAddress.getByAddress(Arrays.copyOfRange(raw, 8, 24))
+                      .getHostAddress());
         } catch (java.net.UnknownHostException ex) {
           ip = "?";
         }
@@ -373,12 +417,16 @@ final class KernelDecoder {
   /** Java writes 0:0:0:0:0:0:0:1; strace (inet_ntop) writes ::1. */
   static String compress(String ip) {
     String s = ip.replaceAll("%.*$", "");
-    for (String run : new String[] {"0:0:0:0:0:0:0:0", "0:0:0:0:0:0:0", "0:0:0:0:0:0", "0:0:0:0:0", "0:0:0:0", "0:0:0", "0:0"}) {
+    for (String run :
+        new String[] {
+          "0:0:0:0:0:0:0:0", "0:0:0:0:0:0:0", "0:0:0:0:0:0", "0:0:0:0:0", "0:0:0:0", "0:0:0", "0:0"
+        }) {
       String padded = ":" + s + ":";
       int at = padded.indexOf(":" + run + ":");
       if (at >= 0) {
         return (padded.substring(0, at) + "::" + padded.substring(at + run.length() + 2))
-            .replaceAll("^:(?!:)", "").replaceAll("(?<!:):$", "");
+            .replaceAll("^:(?!:)", "")
+            .replaceAll("(?<!:):$", "");
       }
     }
     return s;
@@ -387,7 +435,8 @@ final class KernelDecoder {
   // ---- capabilities ----
 
   /** The capabilities a call that worked implies, and its id changes, from its numbers. */
-  private static void capabilities(KernelEvent e, String name, TracedCalls.Spec spec, List<Effect> out) {
+  private static void capabilities(
+      KernelEvent e, String name, TracedCalls.Spec spec, List<Effect> out) {
     Optional<Effect.IdCall> id = Effect.IdCall.of(name);
     if (id.isPresent()) {
       List<Long> ids = new ArrayList<>();
@@ -402,18 +451,29 @@ final class KernelDecoder {
       out.add(new IdChange(id.get(), ids, shown.append(')').toString(), e.ret()));
       return;
     }
-    String capability = switch (name) {
-      case "mount", "umount2", "umount", "pivot_root", "setns", "sethostname", "setdomainname",
-          "fsopen", "fsmount", "move_mount", "open_tree" -> "sys_admin";
-      case "ptrace", "process_vm_readv", "process_vm_writev" -> "sys_ptrace";
-      case "settimeofday", "clock_settime", "clock_adjtime", "stime" -> "sys_time";
-      case "reboot", "kexec_load", "kexec_file_load" -> "sys_boot";
-      case "init_module", "finit_module", "delete_module" -> "sys_module";
-      case "iopl", "ioperm" -> "sys_rawio";
-      case "perf_event_open" -> "perfmon";
-      case "chroot" -> "sys_chroot";
-      default -> "";
-    };
+    String capability =
+        switch (name) {
+          case "mount",
+              "umount2",
+              "umount",
+              "pivot_root",
+              "setns",
+              "sethostname",
+              "setdomainname",
+              "fsopen",
+              "fsmount",
+              "move_mount",
+              "open_tree" ->
+              "sys_admin";
+          case "ptrace", "process_vm_readv", "process_vm_writev" -> "sys_ptrace";
+          case "settimeofday", "clock_settime", "clock_adjtime", "stime" -> "sys_time";
+          case "reboot", "kexec_load", "kexec_file_load" -> "sys_boot";
+          case "init_module", "finit_module", "delete_module" -> "sys_module";
+          case "iopl", "ioperm" -> "sys_rawio";
+          case "perf_event_open" -> "perfmon";
+          case "chroot" -> "sys_chroot";
+          default -> "";
+        };
     if (!capability.isEmpty()) {
       out.add(new Capable(capability, name));
       return;
@@ -451,8 +511,12 @@ final class KernelDecoder {
       }
       case "chown", "lchown", "fchown", "fchownat" -> {
         int ids = name.equals("fchownat") ? 2 : 1;
-        out.add(new Effect.OwnerChange(chowned(e, name, spec), e.intArg(ids), e.intArg(ids + 1),
-            name + "(" + chownArguments(e, name, spec) + ")"));
+        out.add(
+            new Effect.OwnerChange(
+                chowned(e, name, spec),
+                e.intArg(ids),
+                e.intArg(ids + 1),
+                name + "(" + chownArguments(e, name, spec) + ")"));
       }
       case "mknod", "mknodat" -> {
         int type = e.intArg(name.equals("mknod") ? 1 : 2) & S_IFMT;
@@ -471,17 +535,30 @@ final class KernelDecoder {
     if (name.equals("fchown") || (name.equals("fchownat") && (e.intArg(4) & AT_EMPTY_PATH) != 0)) {
       return e.path(2).map(PathArg::resolved).orElse(PathArg.NONE);
     }
-    return spec.row().flatMap(r -> pathArg(e, 0, r.dirfd(), 2,
-        !name.equals("lchown") && !(name.equals("fchownat") && (e.intArg(4) & AT_SYMLINK_NOFOLLOW) != 0)))
+    return spec.row()
+        .flatMap(
+            r ->
+                pathArg(
+                    e,
+                    0,
+                    r.dirfd(),
+                    2,
+                    !name.equals("lchown")
+                        && !(name.equals("fchownat") && (e.intArg(4) & AT_SYMLINK_NOFOLLOW) != 0)))
         .orElse(PathArg.NONE);
   }
 
   /** A chown's arguments as the report shows them: the file, then the ids. */
   private static String chownArguments(KernelEvent e, String name, TracedCalls.Spec spec) {
-    String file = switch (name) {
-      case "fchown" -> e.path(2).map(PathText::escape).orElse(number(e.args()[0]));
-      default -> spec.row().flatMap(r -> pathArg(e, 0, r.dirfd(), 2, true)).map(p -> PathText.escape(p.name())).orElse("?");
-    };
+    String file =
+        switch (name) {
+          case "fchown" -> e.path(2).map(PathText::escape).orElse(number(e.args()[0]));
+          default ->
+              spec.row()
+                  .flatMap(r -> pathArg(e, 0, r.dirfd(), 2, true))
+                  .map(p -> PathText.escape(p.name()))
+                  .orElse("?");
+        };
     int ids = name.equals("fchownat") ? 2 : 1;
     String text = file + ", " + number(e.args()[ids]) + ", " + number(e.args()[ids + 1]);
     return text.length() > 70 ? text.substring(0, 70) + "..." : text;

@@ -9,7 +9,16 @@ import java.util.Optional;
  * number, result, the six argument registers) and up to four parts, each read whole or marked as
  * not a path ({@link BpfPrograms#PART_PSEUDO}) or not read ({@link BpfPrograms#PART_FAILED}).
  */
-record KernelEvent(int kind, int tid, int tgid, int nr, long ret, long[] args, byte[][] parts, int[] status, int peek) {
+record KernelEvent(
+    int kind,
+    int tid,
+    int tgid,
+    int nr,
+    long ret,
+    long[] args,
+    byte[][] parts,
+    int[] status,
+    int peek) {
 
   KernelEvent {
     args = args.clone();
@@ -17,7 +26,10 @@ record KernelEvent(int kind, int tid, int tgid, int nr, long ret, long[] args, b
     status = status.clone();
   }
 
-  /** Decodes the record of {@code length} bytes at {@code offset}; throws on a record too short for its lengths. */
+  /**
+   * Decodes the record of {@code length} bytes at {@code offset}; throws on a record too short for
+   * its lengths.
+   */
   static KernelEvent read(ByteBuffer b, int offset, int length) {
     if (length < BpfPrograms.DATA) {
       throw new IllegalArgumentException("record of " + length + " bytes");
@@ -34,14 +46,22 @@ record KernelEvent(int kind, int tid, int tgid, int nr, long ret, long[] args, b
       int n = b.getInt(offset + BpfPrograms.LEN + 4 * i);
       status[i] = b.get(offset + BpfPrograms.STATUS + i);
       if (n < 0 || at + n > end) {
-        throw new IllegalArgumentException("part " + i + " of " + n + " bytes past the record's end");
+        throw new IllegalArgumentException(
+            "part " + i + " of " + n + " bytes past the record's end");
       }
       parts[i] = new byte[n];
       b.get(at, parts[i]);
       at += n;
     }
-    return new KernelEvent(b.getInt(offset), b.getInt(offset + BpfPrograms.TID), b.getInt(offset + BpfPrograms.TGID),
-        b.getInt(offset + BpfPrograms.NR), b.getLong(offset + BpfPrograms.RET), args, parts, status,
+    return new KernelEvent(
+        b.getInt(offset),
+        b.getInt(offset + BpfPrograms.TID),
+        b.getInt(offset + BpfPrograms.TGID),
+        b.getInt(offset + BpfPrograms.NR),
+        b.getLong(offset + BpfPrograms.RET),
+        args,
+        parts,
+        status,
         b.getInt(offset + BpfPrograms.PEEK));
   }
 
@@ -68,7 +88,10 @@ record KernelEvent(int kind, int tid, int tgid, int nr, long ret, long[] args, b
     return has(i) && parts[i].length >= BpfPrograms.PART;
   }
 
-  /** A walked part as an absolute path (its components come last first, each NUL-terminated); empty when none was walked. */
+  /**
+   * A walked part as an absolute path (its components come last first, each NUL-terminated); empty
+   * when none was walked.
+   */
   Optional<String> path(int i) {
     if (status[i] != BpfPrograms.PART_WALKED) {
       return Optional.empty();

@@ -35,7 +35,10 @@ record KernelLayout(
     /** Where argument 0..5 of a syscall sit in pt_regs at its exit. */
     int[] args,
     int syscallNr,
-    /** 8 where pt_regs holds the number as a long (x86_64's orig_ax), 4 as an int (arm64's syscallno). */
+    /**
+     * 8 where pt_regs holds the number as a long (x86_64's orig_ax), 4 as an int (arm64's
+     * syscallno).
+     */
     int syscallNrSize,
     /** The offset of {@code st_mode} in {@code struct stat}. */
     int statMode,
@@ -56,10 +59,11 @@ record KernelLayout(
     int statMode;
     switch (arch) {
       case "x86_64" -> {
-        args = new int[] {
-          btf.offset("pt_regs", "di"), btf.offset("pt_regs", "si"), btf.offset("pt_regs", "dx"),
-          btf.offset("pt_regs", "r10"), btf.offset("pt_regs", "r8"), btf.offset("pt_regs", "r9")
-        };
+        args =
+            new int[] {
+              btf.offset("pt_regs", "di"), btf.offset("pt_regs", "si"), btf.offset("pt_regs", "dx"),
+              btf.offset("pt_regs", "r10"), btf.offset("pt_regs", "r8"), btf.offset("pt_regs", "r9")
+            };
         nr = btf.offset("pt_regs", "orig_ax");
         nrSize = 8;
         statMode = 24;
@@ -67,12 +71,17 @@ record KernelLayout(
       case "aarch64" -> {
         int regs = btf.offset("pt_regs", "regs");
         // x0 holds the return value at exit; the kernel keeps the first argument in orig_x0.
-        args = new int[] {btf.offset("pt_regs", "orig_x0"), regs + 8, regs + 16, regs + 24, regs + 32, regs + 40};
+        args =
+            new int[] {
+              btf.offset("pt_regs", "orig_x0"), regs + 8, regs + 16, regs + 24, regs + 32, regs + 40
+            };
         nr = btf.offset("pt_regs", "syscallno");
         nrSize = 4;
         statMode = 16;
       }
-      default -> throw new IllegalArgumentException("tailor's BPF programs do not know " + arch + "'s registers");
+      default ->
+          throw new IllegalArgumentException(
+              "tailor's BPF programs do not know " + arch + "'s registers");
     }
     return new KernelLayout(
         btf.offset("task_struct", "pid"),

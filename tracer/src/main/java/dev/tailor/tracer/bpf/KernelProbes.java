@@ -16,8 +16,11 @@ import java.util.function.IntFunction;
  * for the kernel.
  */
 final class KernelProbes implements AutoCloseable {
-  /** Syscall numbers the tables hold; every architecture tailor knows numbers its calls below this. */
+  /**
+   * Syscall numbers the tables hold; every architecture tailor knows numbers its calls below this.
+   */
   static final int SYSCALLS = 1024;
+
   /** Bytes of the event ring: ~100k path events before tailor must have read them. */
   static final long RING = 16L << 20;
 
@@ -30,11 +33,16 @@ final class KernelProbes implements AutoCloseable {
 
   /**
    * Creates the maps, loads the programs for {@code plan} and attaches them. {@code syscallNames}
-   * names this architecture's numbers, {@code specs} are the rows by name; {@code track} are
-   * thread groups followed from the start (attached processes).
+   * names this architecture's numbers, {@code specs} are the rows by name; {@code track} are thread
+   * groups followed from the start (attached processes).
    */
-  static KernelProbes attach(KernelLayout layout, BpfPrograms.Plan plan, IntFunction<Optional<String>> syscallNames,
-      Map<String, TracedCalls.Spec> specs, List<Integer> track) throws IOException {
+  static KernelProbes attach(
+      KernelLayout layout,
+      BpfPrograms.Plan plan,
+      IntFunction<Optional<String>> syscallNames,
+      Map<String, TracedCalls.Spec> specs,
+      List<Integer> track)
+      throws IOException {
     KernelProbes p = new KernelProbes();
     try {
       p.start(layout, plan, syscallNames, specs, track);
@@ -50,17 +58,27 @@ final class KernelProbes implements AutoCloseable {
     return fd;
   }
 
-  private void start(KernelLayout layout, BpfPrograms.Plan plan, IntFunction<Optional<String>> syscallNames,
-      Map<String, TracedCalls.Spec> specs, List<Integer> track) throws IOException {
-    maps = new BpfPrograms.Maps(
-        keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, SYSCALLS, "tailor_counts")),
-        keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 8, 8, 16384, "tailor_errors")),
-        keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 16, 8, 65536, "tailor_args")),
-        keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 4, 8, 65536, "tailor_tracked")),
-        keep(BpfKernel.createMap(BpfKernel.MAP_ARRAY, 4, TracedCalls.ROW, SYSCALLS, "tailor_spec")),
-        keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, BpfPrograms.SCRATCH, 1, "tailor_scratch")),
-        keep(BpfKernel.createMap(BpfKernel.MAP_RINGBUF, 0, 0, (int) RING, "tailor_events")),
-        keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, 1, "tailor_stats")));
+  private void start(
+      KernelLayout layout,
+      BpfPrograms.Plan plan,
+      IntFunction<Optional<String>> syscallNames,
+      Map<String, TracedCalls.Spec> specs,
+      List<Integer> track)
+      throws IOException {
+    maps =
+        new BpfPrograms.Maps(
+            keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, SYSCALLS, "tailor_counts")),
+            keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 8, 8, 16384, "tailor_errors")),
+            keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 16, 8, 65536, "tailor_args")),
+            keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 4, 8, 65536, "tailor_tracked")),
+            keep(
+                BpfKernel.createMap(
+                    BpfKernel.MAP_ARRAY, 4, TracedCalls.ROW, SYSCALLS, "tailor_spec")),
+            keep(
+                BpfKernel.createMap(
+                    BpfKernel.MAP_PERCPU_ARRAY, 4, BpfPrograms.SCRATCH, 1, "tailor_scratch")),
+            keep(BpfKernel.createMap(BpfKernel.MAP_RINGBUF, 0, 0, (int) RING, "tailor_events")),
+            keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, 1, "tailor_stats")));
     Memory key = new Memory(4);
     Memory row = new Memory(TracedCalls.ROW);
     for (int nr = 0; nr < SYSCALLS; nr++) {
@@ -125,10 +143,13 @@ final class KernelProbes implements AutoCloseable {
     return out;
   }
 
-  /** Argument values per {syscall number, argument index} and value: {nr, index, value} -> calls. */
+  /**
+   * Argument values per {syscall number, argument index} and value: {nr, index, value} -> calls.
+   */
   List<long[]> arguments() {
     List<long[]> out = new ArrayList<>();
-    hash(maps.args(), 16, (k, v) -> out.add(new long[] {k.getInt(0), k.getInt(4), k.getLong(8), v}));
+    hash(
+        maps.args(), 16, (k, v) -> out.add(new long[] {k.getInt(0), k.getInt(4), k.getLong(8), v}));
     return out;
   }
 

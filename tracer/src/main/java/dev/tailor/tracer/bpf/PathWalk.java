@@ -8,23 +8,17 @@ import static dev.tailor.tracer.bpf.BpfCode.FP;
 import static dev.tailor.tracer.bpf.BpfCode.JEQ;
 import static dev.tailor.tracer.bpf.BpfCode.JGT;
 import static dev.tailor.tracer.bpf.BpfCode.JNE;
-import static dev.tailor.tracer.bpf.BpfCode.JLE;
-import static dev.tailor.tracer.bpf.BpfCode.JSGE;
 import static dev.tailor.tracer.bpf.BpfCode.JSLE;
-import static dev.tailor.tracer.bpf.BpfCode.JSLT;
 import static dev.tailor.tracer.bpf.BpfCode.LSH;
-import static dev.tailor.tracer.bpf.BpfCode.NEG;
 import static dev.tailor.tracer.bpf.BpfCode.R0;
 import static dev.tailor.tracer.bpf.BpfCode.R1;
 import static dev.tailor.tracer.bpf.BpfCode.R2;
 import static dev.tailor.tracer.bpf.BpfCode.R3;
 import static dev.tailor.tracer.bpf.BpfCode.R4;
-import static dev.tailor.tracer.bpf.BpfCode.R5;
 import static dev.tailor.tracer.bpf.BpfCode.R6;
 import static dev.tailor.tracer.bpf.BpfCode.R7;
 import static dev.tailor.tracer.bpf.BpfCode.R8;
 import static dev.tailor.tracer.bpf.BpfCode.R9;
-import static dev.tailor.tracer.bpf.BpfCode.RSH;
 import static dev.tailor.tracer.bpf.BpfCode.SUB;
 import static dev.tailor.tracer.bpf.BpfCode.W;
 import static dev.tailor.tracer.bpf.BpfPrograms.*;
@@ -32,10 +26,10 @@ import static dev.tailor.tracer.bpf.BpfPrograms.*;
 import dev.tailor.tracer.bpf.BpfCode.Label;
 
 /**
- * The path walk of {@link BpfPrograms}: the path of a working directory or of an open file's
- * {@code struct path}, component by component from its dentry up to the root and across mounts
- * through each mount's mountpoint, as the kernel's d_path does; and where in the programs the
- * walks are asked for.
+ * The path walk of {@link BpfPrograms}: the path of a working directory or of an open file's {@code
+ * struct path}, component by component from its dentry up to the root and across mounts through
+ * each mount's mountpoint, as the kernel's d_path does; and where in the programs the walks are
+ * asked for.
  */
 final class PathWalk {
   private final KernelLayout k;
@@ -52,8 +46,8 @@ final class PathWalk {
   }
 
   /**
-   * Walks the requested paths into parts 2 and 3, from one place: each call site makes the
-   * verifier check the walk again for every state that reaches it.
+   * Walks the requested paths into parts 2 and 3, from one place: each call site makes the verifier
+   * check the walk again for every state that reaches it.
    */
   static void walkRequests(BpfCode c, Label walk) {
     for (int part = 2; part <= 3; part++) {
@@ -63,7 +57,10 @@ final class PathWalk {
     }
   }
 
-  /** Walks the directory a relative path is relative to: the dirfd argument at spec byte {@code dirSlot}, or the cwd. */
+  /**
+   * Walks the directory a relative path is relative to: the dirfd argument at spec byte {@code
+   * dirSlot}, or the cwd.
+   */
   void baseWalk(BpfCode c, int dirSlot, int part, Label walk, Label done) {
     Label cwd = c.label();
     c.load(B, R1, FP, dirSlot).jump(JEQ, R1, TracedCalls.NONE, cwd);
@@ -91,7 +88,12 @@ final class PathWalk {
     readKernel(c, S_TMP, R3, k.filesFdt(), fail);
     c.load(DW, R3, FP, S_TMP);
     c.storeImm(DW, FP, S_TMP2, 0);
-    c.mov(R1, FP).add(R1, S_TMP2).movImm(R2, 4).add(R3, k.fdtMaxFds()).call(READ_KERNEL).jump(JNE, R0, 0, fail);
+    c.mov(R1, FP)
+        .add(R1, S_TMP2)
+        .movImm(R2, 4)
+        .add(R3, k.fdtMaxFds())
+        .call(READ_KERNEL)
+        .jump(JNE, R0, 0, fail);
     c.load(DW, R1, FP, S_FD).load(DW, R2, FP, S_TMP2).jumpReg(BpfCode.JGE, R1, R2, fail);
     c.load(DW, R3, FP, S_TMP);
     readKernel(c, S_TMP, R3, k.fdtFd(), fail);
@@ -122,27 +124,46 @@ final class PathWalk {
     c.mov(R6, R1).mov(R7, R2).aluImm(AND, R7, 3);
     readKernel(c, W_DENTRY, R6, k.pathDentry(), ret);
     readKernel(c, W_MNT, R6, k.pathMnt(), ret);
-    c.storeImm(W, FP, W_KEY, 0).loadMap(R1, m.scratch()).mov(R2, FP).add(R2, W_KEY).call(LOOKUP).jump(JEQ, R0, 0, ret);
+    c.storeImm(W, FP, W_KEY, 0)
+        .loadMap(R1, m.scratch())
+        .mov(R2, FP)
+        .add(R2, W_KEY)
+        .call(LOOKUP)
+        .jump(JEQ, R0, 0, ret);
     c.mov(R8, R0);
     c.load(W, R1, R8, USED).store(DW, FP, W_START, R1).storeImm(DW, FP, W_STATUS, 0);
     c.jump(JGT, R1, LIMIT, failed);
     // bpf_loop: the verifier checks the step once, not once per round as with a plain loop.
-    c.movImm(R1, DEPTH).loadFunction(R2, callback).mov(R3, FP).add(R3, W_DENTRY).movImm(R4, 0).call(LOOP);
+    c.movImm(R1, DEPTH)
+        .loadFunction(R2, callback)
+        .mov(R3, FP)
+        .add(R3, W_DENTRY)
+        .movImm(R4, 0)
+        .call(LOOP);
     Label whole = c.label();
     c.load(DW, R1, FP, W_STATUS).jump(JEQ, R1, 1, whole);
     // not a path, or not read whole (status 0: deeper than DEPTH): the part is dropped
     c.load(DW, R2, FP, W_START).store(W, R8, USED, R2);
     Label pseudo = c.label();
     c.jump(JEQ, R1, PART_PSEUDO, pseudo);
-    c.bind(failed).mov(R1, R8).alu(BpfCode.ADD, R1, R7).storeImm(B, R1, STATUS, PART_FAILED).jumpTo(ret);
-    c.bind(pseudo).mov(R1, R8).alu(BpfCode.ADD, R1, R7).storeImm(B, R1, STATUS, PART_PSEUDO).jumpTo(ret);
+    c.bind(failed)
+        .mov(R1, R8)
+        .alu(BpfCode.ADD, R1, R7)
+        .storeImm(B, R1, STATUS, PART_FAILED)
+        .jumpTo(ret);
+    c.bind(pseudo)
+        .mov(R1, R8)
+        .alu(BpfCode.ADD, R1, R7)
+        .storeImm(B, R1, STATUS, PART_PSEUDO)
+        .jumpTo(ret);
     c.bind(whole);
     c.load(W, R1, R8, USED).load(DW, R2, FP, W_START).alu(SUB, R1, R2);
     c.mov(R3, R7).aluImm(LSH, R3, 2).alu(BpfCode.ADD, R3, R8).store(W, R3, LEN, R1);
     c.mov(R1, R8).alu(BpfCode.ADD, R1, R7).storeImm(B, R1, STATUS, PART_WALKED);
     c.bind(ret).ret(0);
 
-    // step(index, state): one step up, a component or from a mount's root to its mountpoint; 1 ends the loop
+    // step(index, state): one step up, a component or from a mount's root to its mountpoint; 1 ends
+    // the loop
     Label mountRoot = c.label();
     Label nsRoot = c.label();
     Label fail = c.label();
@@ -165,11 +186,25 @@ final class PathWalk {
     c.load(DW, R2, FP, t2).jumpReg(JEQ, R1, R2, mountRoot);
     c.load(DW, R3, R6, dentry);
     readKernel(c, t3, R3, k.dentryName(), fail);
-    c.storeImm(W, FP, key, 0).loadMap(R1, m.scratch()).mov(R2, FP).add(R2, key).call(LOOKUP).jump(JEQ, R0, 0, fail);
+    c.storeImm(W, FP, key, 0)
+        .loadMap(R1, m.scratch())
+        .mov(R2, FP)
+        .add(R2, key)
+        .call(LOOKUP)
+        .jump(JEQ, R0, 0, fail);
     c.mov(R7, R0);
-    c.load(W, R8, R7, USED).mov(R1, R8).load(DW, R2, R6, start).alu(SUB, R1, R2).jump(JGT, R1, PART - 256, fail);
+    c.load(W, R8, R7, USED)
+        .mov(R1, R8)
+        .load(DW, R2, R6, start)
+        .alu(SUB, R1, R2)
+        .jump(JGT, R1, PART - 256, fail);
     c.jump(JGT, R8, LIMIT + PART - 256, fail);
-    c.mov(R1, R8).aluImm(AND, R1, MASK).alu(BpfCode.ADD, R1, R7).add(R1, DATA).movImm(R2, 256).load(DW, R3, FP, t3);
+    c.mov(R1, R8)
+        .aluImm(AND, R1, MASK)
+        .alu(BpfCode.ADD, R1, R7)
+        .add(R1, DATA)
+        .movImm(R2, 256)
+        .load(DW, R3, FP, t3);
     c.call(READ_KERNEL_STR).jump(JSLE, R0, 0, fail);
     c.alu(BpfCode.ADD, R8, R0).store(W, R7, USED, R8);
     c.load(DW, R1, FP, t2).store(DW, R6, dentry, R1);
@@ -185,10 +220,12 @@ final class PathWalk {
     c.bind(nsRoot);
     readKernel(c, t2, R9, k.mountNs(), fail);
     // Internal mounts (pipefs, sockfs, anon inodes) have no namespace, or an error pointer for one.
-    c.load(DW, R1, FP, t2).jump(JEQ, R1, 0, notPath).loadImm64(R2, -4096L).jumpReg(JGT, R1, R2, notPath);
+    c.load(DW, R1, FP, t2)
+        .jump(JEQ, R1, 0, notPath)
+        .loadImm64(R2, -4096L)
+        .jumpReg(JGT, R1, R2, notPath);
     c.storeImm(DW, R6, status, 1).ret(1);
     c.bind(notPath).storeImm(DW, R6, status, PART_PSEUDO).ret(1);
     c.bind(fail).storeImm(DW, R6, status, PART_FAILED).ret(1);
   }
-
 }

@@ -1,25 +1,17 @@
 package dev.tailor.tracer.bpf;
 
-import static dev.tailor.tracer.bpf.BpfCode.AND;
-import static dev.tailor.tracer.bpf.BpfCode.ARSH;
 import static dev.tailor.tracer.bpf.BpfCode.B;
 import static dev.tailor.tracer.bpf.BpfCode.DW;
 import static dev.tailor.tracer.bpf.BpfCode.FP;
 import static dev.tailor.tracer.bpf.BpfCode.JEQ;
-import static dev.tailor.tracer.bpf.BpfCode.JGT;
-import static dev.tailor.tracer.bpf.BpfCode.JNE;
 import static dev.tailor.tracer.bpf.BpfCode.JLE;
-import static dev.tailor.tracer.bpf.BpfCode.JSGE;
+import static dev.tailor.tracer.bpf.BpfCode.JNE;
 import static dev.tailor.tracer.bpf.BpfCode.JSLE;
-import static dev.tailor.tracer.bpf.BpfCode.JSLT;
-import static dev.tailor.tracer.bpf.BpfCode.LSH;
-import static dev.tailor.tracer.bpf.BpfCode.NEG;
 import static dev.tailor.tracer.bpf.BpfCode.R0;
 import static dev.tailor.tracer.bpf.BpfCode.R1;
 import static dev.tailor.tracer.bpf.BpfCode.R2;
 import static dev.tailor.tracer.bpf.BpfCode.R3;
 import static dev.tailor.tracer.bpf.BpfCode.R4;
-import static dev.tailor.tracer.bpf.BpfCode.R5;
 import static dev.tailor.tracer.bpf.BpfCode.R6;
 import static dev.tailor.tracer.bpf.BpfCode.R7;
 import static dev.tailor.tracer.bpf.BpfCode.R8;
@@ -39,7 +31,12 @@ final class ProcessPrograms {
   private final BpfPrograms calls;
   private final PathWalk walker;
 
-  ProcessPrograms(KernelLayout layout, BpfPrograms.Maps maps, BpfPrograms.Plan plan, BpfPrograms calls, PathWalk walker) {
+  ProcessPrograms(
+      KernelLayout layout,
+      BpfPrograms.Maps maps,
+      BpfPrograms.Plan plan,
+      BpfPrograms calls,
+      PathWalk walker) {
     this.k = layout;
     this.m = maps;
     this.plan = plan;
@@ -47,7 +44,10 @@ final class ProcessPrograms {
     this.walker = walker;
   }
 
-  /** The program on sched_process_fork: the child is followed; its parent's thread and the child are reported. */
+  /**
+   * The program on sched_process_fork: the child is followed; its parent's thread and the child are
+   * reported.
+   */
   BpfCode fork() {
     BpfCode c = new BpfCode();
     Label out = c.label();
@@ -56,7 +56,13 @@ final class ProcessPrograms {
     c.load(DW, R7, R6, 8);
     c.load(W, R9, R7, k.taskTgid()).store(W, FP, S_KEY, R9);
     c.storeImm(DW, FP, S_ONE, 1);
-    c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).mov(R3, FP).add(R3, S_ONE).movImm(R4, 0).call(UPDATE);
+    c.loadMap(R1, m.tracked())
+        .mov(R2, FP)
+        .add(R2, S_KEY)
+        .mov(R3, FP)
+        .add(R3, S_ONE)
+        .movImm(R4, 0)
+        .call(UPDATE);
     c.load(W, R1, R7, k.taskPid()).store(DW, FP, S_TMP, R1);
     calls.scratch(c, R8, out);
     c.storeImm(W, R8, 0, FORK);
@@ -71,10 +77,10 @@ final class ProcessPrograms {
   }
 
   /**
-   * The program on sched_process_exec. The workload's root starts being followed at its first
-   * exec (nothing of the wrapper that waited for tailor is counted); every exec of a followed
-   * process is reported with the name it was given, argv from the new program's stack, the
-   * working directory when the name is relative, and the path of the file the kernel runs.
+   * The program on sched_process_exec. The workload's root starts being followed at its first exec
+   * (nothing of the wrapper that waited for tailor is counted); every exec of a followed process is
+   * reported with the name it was given, argv from the new program's stack, the working directory
+   * when the name is relative, and the path of the file the kernel runs.
    */
   BpfCode exec() {
     BpfCode c = new BpfCode();
@@ -85,10 +91,19 @@ final class ProcessPrograms {
     c.mov(R6, R1);
     c.storeImm(DW, FP, S_RET, 0);
     if (plan.root() > 0) {
-      c.call(PID_TGID).aluImm(RSH, R0, 32).jump(JNE, R0, plan.root(), check).store(W, FP, S_KEY, R0);
+      c.call(PID_TGID)
+          .aluImm(RSH, R0, 32)
+          .jump(JNE, R0, plan.root(), check)
+          .store(W, FP, S_KEY, R0);
       c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP).jump(JNE, R0, 0, followed);
       c.storeImm(DW, FP, S_ONE, 1);
-      c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).mov(R3, FP).add(R3, S_ONE).movImm(R4, 0).call(UPDATE);
+      c.loadMap(R1, m.tracked())
+          .mov(R2, FP)
+          .add(R2, S_KEY)
+          .mov(R3, FP)
+          .add(R3, S_ONE)
+          .movImm(R4, 0)
+          .call(UPDATE);
       c.storeImm(DW, FP, S_RET, 1);
       c.jumpTo(followed);
     }
@@ -112,7 +127,8 @@ final class ProcessPrograms {
     c.load(DW, R3, FP, S_TMP);
     stringPart(c, 0, READ_KERNEL_STR);
     c.bind(argv);
-    // part 1: argv, the NUL-separated strings between mm->arg_start and arg_end (peek: their length)
+    // part 1: argv, the NUL-separated strings between mm->arg_start and arg_end (peek: their
+    // length)
     Label cwd = c.label();
     c.call(CURRENT_TASK);
     readKernel(c, S_TMP, R0, k.taskMm(), cwd);
@@ -144,9 +160,9 @@ final class ProcessPrograms {
   }
 
   /**
-   * The program on sched_process_exit: counts exit and exit_group (calls that never return, so
-   * the sys_exit program cannot see them), reports the exit, and stops following a thread group
-   * once its last thread is gone.
+   * The program on sched_process_exit: counts exit and exit_group (calls that never return, so the
+   * sys_exit program cannot see them), reports the exit, and stops following a thread group once
+   * its last thread is gone.
    */
   BpfCode exit() {
     BpfCode c = new BpfCode();
@@ -159,7 +175,12 @@ final class ProcessPrograms {
     c.load(k.syscallNrSize() == 8 ? DW : W, R7, R0, k.syscallNr());
     c.jump(JEQ, R7, plan.exitNr(), exitCall).jump(JNE, R7, plan.exitGroupNr(), notExit);
     c.bind(exitCall);
-    c.store(W, FP, S_KEY, R7).loadMap(R1, m.counts()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP).jump(JEQ, R0, 0, notExit);
+    c.store(W, FP, S_KEY, R7)
+        .loadMap(R1, m.counts())
+        .mov(R2, FP)
+        .add(R2, S_KEY)
+        .call(LOOKUP)
+        .jump(JEQ, R0, 0, notExit);
     c.load(DW, R1, R0, 0).add(R1, 1).store(DW, R0, 0, R1);
     c.bind(notExit);
     c.storeImm(DW, FP, S_TMP2, 1);
@@ -167,7 +188,12 @@ final class ProcessPrograms {
     c.call(CURRENT_TASK).mov(R9, R0);
     readKernel(c, S_TMP, R9, k.taskSignal(), report);
     c.load(DW, R3, FP, S_TMP).storeImm(DW, FP, S_TMP, 0);
-    c.mov(R1, FP).add(R1, S_TMP).movImm(R2, 4).add(R3, k.signalLive()).call(READ_KERNEL).jump(JNE, R0, 0, report);
+    c.mov(R1, FP)
+        .add(R1, S_TMP)
+        .movImm(R2, 4)
+        .add(R3, k.signalLive())
+        .call(READ_KERNEL)
+        .jump(JNE, R0, 0, report);
     Label alive = c.label();
     c.load(DW, R1, FP, S_TMP).jump(JNE, R1, 0, alive);
     c.call(PID_TGID).aluImm(RSH, R0, 32).store(W, FP, S_KEY, R0);
@@ -176,7 +202,12 @@ final class ProcessPrograms {
     c.bind(alive).storeImm(DW, FP, S_TMP2, 0);
     c.bind(report);
     c.storeImm(DW, FP, S_FD, 0);
-    c.mov(R1, FP).add(R1, S_FD).movImm(R2, 4).mov(R3, R9).add(R3, k.taskExitCode()).call(READ_KERNEL);
+    c.mov(R1, FP)
+        .add(R1, S_FD)
+        .movImm(R2, 4)
+        .mov(R3, R9)
+        .add(R3, k.taskExitCode())
+        .call(READ_KERNEL);
     calls.scratch(c, R8, out);
     c.storeImm(W, R8, 0, EXIT);
     ids(c);

@@ -15,10 +15,15 @@ import java.nio.ByteOrder;
 final class RingBuffer implements AutoCloseable {
   private static final int BUSY = 1 << 31;
   private static final int DISCARD = 1 << 30;
-  private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-  private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+  private static final VarHandle LONGS =
+      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+  private static final VarHandle INTS =
+      MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
-  /** Receives one record: {@code length} bytes at {@code offset} of {@code data} (native byte order). */
+  /**
+   * Receives one record: {@code length} bytes at {@code offset} of {@code data} (native byte
+   * order).
+   */
   interface Sink {
     void record(ByteBuffer data, int offset, int length);
   }
@@ -39,10 +44,15 @@ final class RingBuffer implements AutoCloseable {
     this.producer = producerPages.getByteBuffer(0, page + 2 * size).order(ByteOrder.nativeOrder());
   }
 
-  /** Maps ring buffer map {@code fd} of {@code size} bytes (a power of two, a multiple of the page size). */
+  /**
+   * Maps ring buffer map {@code fd} of {@code size} bytes (a power of two, a multiple of the page
+   * size).
+   */
   static RingBuffer map(int fd, long size) throws IOException {
     long page = BpfKernel.pageSize();
-    Pointer c = BpfKernel.C.INSTANCE.mmap(null, page, 3 /* PROT_READ|PROT_WRITE */, 1 /* MAP_SHARED */, fd, 0);
+    Pointer c =
+        BpfKernel.C.INSTANCE.mmap(
+            null, page, 3 /* PROT_READ|PROT_WRITE */, 1 /* MAP_SHARED */, fd, 0);
     if (c == null || Pointer.nativeValue(c) == -1) {
       throw new IOException("cannot map the BPF ring buffer's consumer page");
     }

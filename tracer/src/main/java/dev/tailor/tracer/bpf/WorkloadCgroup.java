@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A cgroup v2 of the workload's own, a child of tailor's: the bpf program recognises the
- * workload's processes by it with one helper call instead of a hash lookup on every syscall.
- * Created empty; the workload's first process is moved in once it has become the workload (after
- * its exec), so nothing the wrapper did before is counted, and its later children are born inside.
- * Optional: without cgroup v2, or where it cannot be written, the program tracks by process alone.
+ * A cgroup v2 of the workload's own, a child of tailor's: the bpf program recognises the workload's
+ * processes by it with one helper call instead of a hash lookup on every syscall. Created empty;
+ * the workload's first process is moved in once it has become the workload (after its exec), so
+ * nothing the wrapper did before is counted, and its later children are born inside. Optional:
+ * without cgroup v2, or where it cannot be written, the program tracks by process alone.
  */
 final class WorkloadCgroup implements AutoCloseable {
   private final Path dir;
@@ -26,13 +26,20 @@ final class WorkloadCgroup implements AutoCloseable {
   /** A new cgroup below tailor's own, or empty when there is no writable cgroup v2 here. */
   static Optional<WorkloadCgroup> create() {
     try {
-      Optional<Path> mount = mountPoint(Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8));
-      Optional<String> own = ownPath(Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8));
+      Optional<Path> mount =
+          mountPoint(Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8));
+      Optional<String> own =
+          ownPath(Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8));
       if (mount.isEmpty() || own.isEmpty()) {
         return Optional.empty();
       }
       Path parent = mount.get().resolve(own.get().substring(1));
-      Path dir = parent.resolve("tailor-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
+      Path dir =
+          parent.resolve(
+              "tailor-"
+                  + ProcessHandle.current().pid()
+                  + "-"
+                  + Long.toHexString(System.nanoTime()));
       Files.createDirectory(dir);
       Object ino = Files.getAttribute(dir, "unix:ino");
       return Optional.of(new WorkloadCgroup(dir, ((Number) ino).longValue()));
@@ -46,7 +53,10 @@ final class WorkloadCgroup implements AutoCloseable {
     return dir;
   }
 
-  /** The cgroup id the kernel's {@code bpf_get_current_cgroup_id} gives for processes inside (the folder's inode). */
+  /**
+   * The cgroup id the kernel's {@code bpf_get_current_cgroup_id} gives for processes inside (the
+   * folder's inode).
+   */
   long id() {
     return id;
   }
@@ -54,7 +64,8 @@ final class WorkloadCgroup implements AutoCloseable {
   /** Moves a process (all its threads) in; false when it has gone or cannot be moved. */
   boolean add(int pid) {
     try {
-      Files.writeString(dir.resolve("cgroup.procs"), Integer.toString(pid), StandardCharsets.US_ASCII);
+      Files.writeString(
+          dir.resolve("cgroup.procs"), Integer.toString(pid), StandardCharsets.US_ASCII);
       return true;
     } catch (IOException e) {
       return false;
@@ -65,9 +76,11 @@ final class WorkloadCgroup implements AutoCloseable {
   @Override
   public void close() {
     try {
-      for (String pid : Files.readAllLines(dir.resolve("cgroup.procs"), StandardCharsets.US_ASCII)) {
+      for (String pid :
+          Files.readAllLines(dir.resolve("cgroup.procs"), StandardCharsets.US_ASCII)) {
         try {
-          Files.writeString(dir.getParent().resolve("cgroup.procs"), pid.trim(), StandardCharsets.US_ASCII);
+          Files.writeString(
+              dir.getParent().resolve("cgroup.procs"), pid.trim(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
           // gone meanwhile
         }
@@ -87,7 +100,10 @@ final class WorkloadCgroup implements AutoCloseable {
       }
       String[] after = line.substring(dash + 3).split(" ");
       String[] before = line.substring(0, dash).split(" ");
-      if (after.length > 0 && after[0].equals("cgroup2") && before.length > 4 && before[3].equals("/")) {
+      if (after.length > 0
+          && after[0].equals("cgroup2")
+          && before.length > 4
+          && before[3].equals("/")) {
         return Optional.of(Path.of(before[4].replace("\\040", " ")));
       }
     }

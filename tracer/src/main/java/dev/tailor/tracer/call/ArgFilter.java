@@ -1,9 +1,9 @@
 package dev.tailor.tracer.call;
 
 /**
- * One argument of one syscall whose values tailor records, and the kind of seccomp rule a
- * generator may write from them. Pointer arguments are never among them: a filter cannot see
- * what they point to.
+ * One argument of one syscall whose values tailor records, and the kind of seccomp rule a generator
+ * may write from them. Pointer arguments are never among them: a filter cannot see what they point
+ * to.
  *
  * @param syscall the syscall's name
  * @param index the argument's position from 0, as seccomp numbers it
@@ -14,13 +14,16 @@ package dev.tailor.tracer.call;
  * @param argument what the argument is called ({@code family}, {@code request}); empty where the
  *     syscall's name says it ({@code personality})
  */
-public record ArgFilter(String syscall, int index, Kind kind, int width, ValueNames names, String argument) {
+public record ArgFilter(
+    String syscall, int index, Kind kind, int width, ValueNames names, String argument) {
 
   /** What a rule learned from the values may say. */
   public enum Kind {
     /** Only the values seen are allowed (a socket family, an ioctl request, a prctl option). */
     VALUES,
-    /** Only the types seen ({@code type & SOCK_TYPE_MASK}); SOCK_NONBLOCK and SOCK_CLOEXEC are free. */
+    /**
+     * Only the types seen ({@code type & SOCK_TYPE_MASK}); SOCK_NONBLOCK and SOCK_CLOEXEC are free.
+     */
     SOCKET_TYPE,
     /** The namespace bits ({@code CLONE_NEW*}) must be clear unless a call set them. */
     CLONE_NAMESPACES,
@@ -33,12 +36,18 @@ public record ArgFilter(String syscall, int index, Kind kind, int width, ValueNa
     WRITE_XOR_EXEC
   }
 
-  /** {@code ioctl request}, {@code socket family}: the argument's name for people, in reports and drift. */
+  /**
+   * {@code ioctl request}, {@code socket family}: the argument's name for people, in reports and
+   * drift.
+   */
   public String label() {
     return argument.isEmpty() ? syscall : syscall + " " + argument;
   }
 
-  /** The mask a rule applies before comparing: the low 32 bits of an {@code int}, all of a {@code long}. */
+  /**
+   * The mask a rule applies before comparing: the low 32 bits of an {@code int}, all of a {@code
+   * long}.
+   */
   public long mask() {
     return width == 32 ? 0xffff_ffffL : -1L;
   }
@@ -48,7 +57,10 @@ public record ArgFilter(String syscall, int index, Kind kind, int width, ValueNa
     return register & mask();
   }
 
-  /** Whether a rule can be written from these values at all (the flags behind clone3's pointer cannot). */
+  /**
+   * Whether a rule can be written from these values at all (the flags behind clone3's pointer
+   * cannot).
+   */
   public boolean filterable() {
     return kind != Kind.CLONE3_FLAGS;
   }

@@ -14,7 +14,8 @@ public sealed interface Effect {
    * @param errno the errno name when the call failed, else empty
    * @param directory whether the call says the file is a directory
    */
-  record PathAccess(PathArg path, Set<Access> kinds, String errno, boolean directory) implements Effect {
+  record PathAccess(PathArg path, Set<Access> kinds, String errno, boolean directory)
+      implements Effect {
     public PathAccess {
       kinds = kinds.isEmpty() ? EnumSet.noneOf(Access.class) : EnumSet.copyOf(kinds);
     }
@@ -33,8 +34,15 @@ public sealed interface Effect {
    *     {@code /proc/self/fd/N}, or the fd is a pipe or socket, which only such a name reaches):
    *     what it opened is what the descriptor was open on, not a file the workload named
    */
-  record Open(PathArg path, String opened, Set<Access> kinds, String errno, boolean directory, boolean exclusive,
-      boolean reopens) implements Effect {
+  record Open(
+      PathArg path,
+      String opened,
+      Set<Access> kinds,
+      String errno,
+      boolean directory,
+      boolean exclusive,
+      boolean reopens)
+      implements Effect {
     public Open {
       kinds = kinds.isEmpty() ? EnumSet.noneOf(Access.class) : EnumSet.copyOf(kinds);
     }
@@ -56,7 +64,8 @@ public sealed interface Effect {
    * {@link dev.tailor.tracer.PathText} form, shortened ones ending in {@code ...}); one that did
    * not return (the process died meanwhile) only named it.
    */
-  record Exec(PathArg program, List<String> argv, String errno, boolean returned) implements Effect {
+  record Exec(PathArg program, List<String> argv, String errno, boolean returned)
+      implements Effect {
     public Exec {
       argv = List.copyOf(argv);
     }
@@ -65,7 +74,9 @@ public sealed interface Effect {
   /** A clone or fork returned in the parent: {@code child} is the new pid, 0 or less when none. */
   record Fork(int child) implements Effect {}
 
-  /** A new working directory; {@code named}: a call named it (chdir), rather than an fd (fchdir). */
+  /**
+   * A new working directory; {@code named}: a call named it (chdir), rather than an fd (fchdir).
+   */
   record ChangeDir(PathArg dir, boolean named) implements Effect {}
 
   /** A socket made. */

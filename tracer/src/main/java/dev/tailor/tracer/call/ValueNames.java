@@ -8,12 +8,13 @@ import java.util.TreeMap;
  * What the values of one argument are called: an enumeration (a value has one name) or a flag word
  * (a value is a set of named bits). The tables hold the kernel's numbers, the same on x86_64 and
  * aarch64 for every argument tailor records. They name values for people and read a tracer's
- * symbolic text back into numbers only where that text is exact: a flag word strace prints as
- * known names plus a hex remainder.
+ * symbolic text back into numbers only where that text is exact: a flag word strace prints as known
+ * names plus a hex remainder.
  */
 public final class ValueNames {
   /** By value, ascending: a flag word's name lists its bits low to high. */
   private final java.util.SortedMap<Long, String> names;
+
   private final Map<String, Long> numbers;
   private final boolean flags;
 
@@ -35,12 +36,17 @@ public final class ValueNames {
     return new ValueNames(bits, true);
   }
 
-  /** Whether this is a flag word, whose names strace writes exactly (known bits, then the rest in hex). */
+  /**
+   * Whether this is a flag word, whose names strace writes exactly (known bits, then the rest in
+   * hex).
+   */
   public boolean isFlags() {
     return flags;
   }
 
-  /** The value's name ({@code AF_INET}, {@code PROT_READ|PROT_WRITE}), or empty when it has none. */
+  /**
+   * The value's name ({@code AF_INET}, {@code PROT_READ|PROT_WRITE}), or empty when it has none.
+   */
   public Optional<String> name(long value) {
     if (!flags) {
       return Optional.ofNullable(names.get(value));
@@ -101,12 +107,18 @@ public final class ValueNames {
     String t = text.trim();
     try {
       if (t.startsWith("0x")) {
-        return t.length() > 2 && t.length() <= 18 ? Optional.of(Long.parseUnsignedLong(t.substring(2), 16)) : Optional.empty();
+        return t.length() > 2 && t.length() <= 18
+            ? Optional.of(Long.parseUnsignedLong(t.substring(2), 16))
+            : Optional.empty();
       }
       if (t.startsWith("-")) {
-        return t.length() > 1 && Character.isDigit(t.charAt(1)) ? Optional.of(Long.parseLong(t)) : Optional.empty();
+        return t.length() > 1 && Character.isDigit(t.charAt(1))
+            ? Optional.of(Long.parseLong(t))
+            : Optional.empty();
       }
-      return !t.isEmpty() && Character.isDigit(t.charAt(0)) ? Optional.of(Long.parseUnsignedLong(t)) : Optional.empty();
+      return !t.isEmpty() && Character.isDigit(t.charAt(0))
+          ? Optional.of(Long.parseUnsignedLong(t))
+          : Optional.empty();
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

@@ -1,12 +1,11 @@
 package dev.tailor.tracer.event;
 
 /**
- * The handshake for a call line that may come again byte for byte (pid aside). The parser hands
- * one out with the call ({@link RepeatableCall}); the consumer says once how that call's effect
- * replays for any pid ({@link #learn}), or leaves it unlearned when the effect depends on more
- * than the line (a working directory, a fork); once learned, the parser sends an identical line
- * as a {@link RepeatedCall}, without parsing it again. Written on the consumer's thread, read on
- * the parser's.
+ * The handshake for a call line that may come again byte for byte (pid aside). The parser hands one
+ * out with the call ({@link RepeatableCall}); the consumer says once how that call's effect replays
+ * for any pid ({@link #learn}), or leaves it unlearned when the effect depends on more than the
+ * line (a working directory, a fork); once learned, the parser sends an identical line as a {@link
+ * RepeatedCall}, without parsing it again. Written on the consumer's thread, read on the parser's.
  */
 public final class CallMemo {
   /** The effect of one call, applied again for a process. */

@@ -5,9 +5,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * Hands events from the parsing thread to a consumer on a thread of its own, in batches, so
- * parsing and recording run on two cores. Order is kept. {@link #close()} waits until the
- * consumer has seen every event, and rethrows what it threw.
+ * Hands events from the parsing thread to a consumer on a thread of its own, in batches, so parsing
+ * and recording run on two cores. Order is kept. {@link #close()} waits until the consumer has seen
+ * every event, and rethrows what it threw.
  */
 public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
   private static final int BATCH = 2048;
@@ -21,28 +21,31 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
   private boolean closed;
 
   public EventPipe(Consumer<TraceEvent> downstream) {
-    worker = new Thread(() -> {
-      try {
-        while (true) {
-          TraceEvent[] b = queue.take();
-          if (b == END) {
-            return;
-          }
-          for (TraceEvent e : b) {
-            if (e == null) {
-              break;
-            }
-            if (failure == null) {
-              downstream.accept(e);
-            }
-          }
-        }
-      } catch (InterruptedException | RuntimeException | Error e) {
-        failure = e;
-        // keep draining so the producer never blocks on a full queue
-        drain();
-      }
-    }, "tailor-recorder");
+    worker =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  TraceEvent[] b = queue.take();
+                  if (b == END) {
+                    return;
+                  }
+                  for (TraceEvent e : b) {
+                    if (e == null) {
+                      break;
+                    }
+                    if (failure == null) {
+                      downstream.accept(e);
+                    }
+                  }
+                }
+              } catch (InterruptedException | RuntimeException | Error e) {
+                failure = e;
+                // keep draining so the producer never blocks on a full queue
+                drain();
+              }
+            },
+            "tailor-recorder");
     worker.setDaemon(true);
     worker.start();
   }
@@ -69,8 +72,8 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
 
   /**
    * Hands on the events batched so far. A live trace calls this whenever its input has nothing more
-   * ready, so that what is counted (the status line) follows the workload instead of moving only
-   * in steps of a whole batch.
+   * ready, so that what is counted (the status line) follows the workload instead of moving only in
+   * steps of a whole batch.
    */
   public void flush() {
     if (size == 0) {

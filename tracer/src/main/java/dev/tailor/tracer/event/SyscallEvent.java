@@ -80,10 +80,10 @@ public record SyscallEvent(int pid, String name, String args, String result, lon
   private static final String PIDNS = " in strace's PID NS */";
 
   /**
-   * The child a clone, fork or vfork made, as the tracer's pid namespace numbers it: a process in
-   * a container's namespace sees its child as 2 where the trace's lines say 31254. With strace's
-   * {@code --pidns-translation} the result carries both ({@code 2 /* 31254 in strace's PID NS *}{@code /});
-   * without it, the return value is all there is.
+   * The child a clone, fork or vfork made, as the tracer's pid namespace numbers it: a process in a
+   * container's namespace sees its child as 2 where the trace's lines say 31254. With strace's
+   * {@code --pidns-translation} the result carries both ({@code 2 /* 31254 in strace's PID NS
+   * *}{@code /}); without it, the return value is all there is.
    */
   public long childPid() {
     int end = result.indexOf(PIDNS);

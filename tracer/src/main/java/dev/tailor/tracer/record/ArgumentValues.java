@@ -13,7 +13,9 @@ final class ArgumentValues {
 
   /** The counter of one value, to add to now and again on each repeat of the call. */
   long[] counter(ArgFilter filter, long value) {
-    return values.computeIfAbsent(filter, f -> new HashMap<>()).computeIfAbsent(value, v -> new long[1]);
+    return values
+        .computeIfAbsent(filter, f -> new HashMap<>())
+        .computeIfAbsent(value, v -> new long[1]);
   }
 
   void add(ArgFilter filter, long value, long count) {
@@ -22,12 +24,13 @@ final class ArgumentValues {
 
   TreeMap<String, ArgumentUse> toUses(SortedSet<String> runs) {
     TreeMap<String, ArgumentUse> out = new TreeMap<>();
-    values.forEach((f, byValue) -> {
-      TreeMap<Long, Long> v = new TreeMap<>();
-      byValue.forEach((value, n) -> v.put(value, n[0]));
-      ArgumentUse use = new ArgumentUse(f.syscall(), f.index(), v, runs);
-      out.put(use.key(), use);
-    });
+    values.forEach(
+        (f, byValue) -> {
+          TreeMap<Long, Long> v = new TreeMap<>();
+          byValue.forEach((value, n) -> v.put(value, n[0]));
+          ArgumentUse use = new ArgumentUse(f.syscall(), f.index(), v, runs);
+          out.put(use.key(), use);
+        });
     return out;
   }
 }

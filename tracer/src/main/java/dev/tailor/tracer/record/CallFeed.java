@@ -27,24 +27,35 @@ import java.util.function.UnaryOperator;
  */
 final class CallFeed {
   /** Calls that change or read what a repeat of the same line would not share. */
-  private static final Set<String> NEVER_REPLAYED = Set.of("chdir", "fchdir", "clone", "clone3", "fork", "vfork");
+  private static final Set<String> NEVER_REPLAYED =
+      Set.of("chdir", "fchdir", "clone", "clone3", "fork", "vfork");
 
   private final Recorder recorder;
   private final UnaryOperator<String> syscallNames;
   private final Map<String, String> renamedSyscalls = new HashMap<>();
   private final StraceDecoder decoder = new StraceDecoder();
+
   /** What the call being read did that a repeat of it must do again. */
   private final Effects effects = new Effects();
+
   private final CallInterpreter calls;
+
   /** Whether calls are counted here; see {@link Recorder#countCallsElsewhere}. */
   private boolean countCalls = true;
+
   /** The memo offered for the next call, and its pid. */
   private CallMemo offered;
+
   private int offeredPid;
+
   /** The pid of the last call, already noted. */
   private int lastPid = -1;
 
-  CallFeed(Recorder recorder, PathResolver resolver, UnaryOperator<String> syscallNames, String initialCwd) {
+  CallFeed(
+      Recorder recorder,
+      PathResolver resolver,
+      UnaryOperator<String> syscallNames,
+      String initialCwd) {
     this.recorder = recorder;
     this.syscallNames = syscallNames;
     this.calls = new CallInterpreter(recorder, effects, resolver, initialCwd);
@@ -105,8 +116,12 @@ final class CallFeed {
     String name = e.name();
     if (!StraceText.decodable(e.args()) || !StraceText.decodable(e.result())) {
       // Guessing what an unknown escape means would record a path that appears nowhere in the log.
-      recorder.unusable(e.line(), "an escape strace does not write in " + name
-          + ": " + StraceText.printable(e.args() + " = " + e.result(), 160));
+      recorder.unusable(
+          e.line(),
+          "an escape strace does not write in "
+              + name
+              + ": "
+              + StraceText.printable(e.args() + " = " + e.result(), 160));
       return;
     }
     if (name.startsWith("syscall_")) {
@@ -125,7 +140,8 @@ final class CallFeed {
   }
 
   /** Applies a decoded call: counted here unless counted elsewhere, then its effects. */
-  private void interpret(int pid, CallMemo offeredMemo, long line, String name, Supplier<Call> decode) {
+  private void interpret(
+      int pid, CallMemo offeredMemo, long line, String name, Supplier<Call> decode) {
     if (countCalls) {
       recorder.called();
     }
@@ -137,7 +153,8 @@ final class CallFeed {
       call = decode.get();
       calls.apply(pid, call, countCalls);
     } catch (RuntimeException ex) {
-      // A malformed argument must never stop the recording; the line is unused, the call not counted.
+      // A malformed argument must never stop the recording; the line is unused, the call not
+      // counted.
       effects.end();
       recorder.unusable(line, "could not read arguments of " + name + ": " + ex.getMessage());
       return;
@@ -159,7 +176,9 @@ final class CallFeed {
     effects.end();
   }
 
-  /** What a repeat of a call does: the bookkeeping of {@link #interpret}, then the call's own parts. */
+  /**
+   * What a repeat of a call does: the bookkeeping of {@link #interpret}, then the call's own parts.
+   */
   private CallMemo.Replay replay(long[] counter, long[] errors, CallMemo.Replay[] parts) {
     return pid -> {
       notePid(pid);
@@ -176,7 +195,9 @@ final class CallFeed {
     };
   }
 
-  /** Notes a pid at its call; a pid new while exactly one process is inside clone/fork is its child. */
+  /**
+   * Notes a pid at its call; a pid new while exactly one process is inside clone/fork is its child.
+   */
   private void notePid(int pid) {
     if (pid == lastPid) {
       return;

@@ -14,8 +14,8 @@ import dev.tailor.tracer.call.Effect.Fork;
 import dev.tailor.tracer.call.Effect.IdChange;
 import dev.tailor.tracer.call.Effect.Open;
 import dev.tailor.tracer.call.Effect.OwnerChange;
-import dev.tailor.tracer.call.Effect.PrivilegeChange;
 import dev.tailor.tracer.call.Effect.PathAccess;
+import dev.tailor.tracer.call.Effect.PrivilegeChange;
 import dev.tailor.tracer.call.Effect.SocketAddress;
 import dev.tailor.tracer.call.Effect.SocketOpen;
 import dev.tailor.tracer.call.Effect.SocketPath;
@@ -28,9 +28,9 @@ import java.util.TreeSet;
 
 /**
  * Applies what a call did ({@link Call}), decoded from either backend, to the {@link Recorder}:
- * names resolved as the kernel did at the call by {@link ProcessPaths}, the interpreters of
- * {@code #!} scripts, sockets, capabilities and argument values. The one place both backends'
- * calls become a recording.
+ * names resolved as the kernel did at the call by {@link ProcessPaths}, the interpreters of {@code
+ * #!} scripts, sockets, capabilities and argument values. The one place both backends' calls become
+ * a recording.
  */
 final class CallInterpreter {
   private final Recorder recorder;
@@ -83,20 +83,26 @@ final class CallInterpreter {
   List<String> notes() {
     List<String> w = new ArrayList<>();
     if (sawUndecoratedOpen) {
-      w.add("the trace has no -yy fd decorations: opened paths come from the call arguments, unresolved "
-          + "through symlinks, and fd-only accesses (read, write, mmap of inherited fds) are not seen; "
-          + "record with strace -f -yy");
+      w.add(
+          "the trace has no -yy fd decorations: opened paths come from the call arguments, unresolved "
+              + "through symlinks, and fd-only accesses (read, write, mmap of inherited fds) are not seen; "
+              + "record with strace -f -yy");
     }
     w.addAll(paths.linkNotes());
     if (!interpreters.isEmpty()) {
-      w.add("#! scripts were exec'd: their interpreters (" + String.join(", ", interpreters) + ") were read from the "
-          + "scripts' first lines on this machine when the trace was read, as the kernel reads them at exec; they get "
-          + "read and mmap access");
+      w.add(
+          "#! scripts were exec'd: their interpreters ("
+              + String.join(", ", interpreters)
+              + ") were read from the "
+              + "scripts' first lines on this machine when the trace was read, as the kernel reads them at exec; they get "
+              + "read and mmap access");
     }
     w.addAll(paths.procNotes());
     if (ids.unknownChanges() > 0) {
-      w.add(ids.unknownChanges() + " set*id calls came from processes whose ids were not known (a trace read from a "
-          + "log has no /proc to read them from): each is taken to need its capability");
+      w.add(
+          ids.unknownChanges()
+              + " set*id calls came from processes whose ids were not known (a trace read from a "
+              + "log has no /proc to read them from): each is taken to need its capability");
     }
     w.addAll(chowns.notes());
     return w;
@@ -122,15 +128,18 @@ final class CallInterpreter {
 
   private void apply(int pid, String name, Effect effect) {
     if (effect instanceof PathAccess a) {
-      paths.resolve(pid, a.path()).ifPresent(p -> {
-        Recorder.FileAcc acc = null;
-        for (Access k : a.kinds()) {
-          acc = file(pid, p, k, a.errno(), a.directory());
-        }
-        if (acc != null) {
-          life(acc, p, pid, Life.of(name, a));
-        }
-      });
+      paths
+          .resolve(pid, a.path())
+          .ifPresent(
+              p -> {
+                Recorder.FileAcc acc = null;
+                for (Access k : a.kinds()) {
+                  acc = file(pid, p, k, a.errno(), a.directory());
+                }
+                if (acc != null) {
+                  life(acc, p, pid, Life.of(name, a));
+                }
+              });
     } else if (effect instanceof Open o) {
       open(pid, o);
     } else if (effect instanceof FdAccess f) {
@@ -146,12 +155,15 @@ final class CallInterpreter {
         ids.forked(pid, f.child());
       }
     } else if (effect instanceof ChangeDir c) {
-      paths.resolve(pid, c.dir()).ifPresent(p -> {
-        paths.setCwd(pid, p);
-        if (c.named()) {
-          file(pid, p, Access.STAT, "", true);
-        }
-      });
+      paths
+          .resolve(pid, c.dir())
+          .ifPresent(
+              p -> {
+                paths.setCwd(pid, p);
+                if (c.named()) {
+                  file(pid, p, Access.STAT, "", true);
+                }
+              });
     } else if (effect instanceof SocketOpen s) {
       Recorder.SockAcc acc = recorder.countSocket(s.kind());
       effects.also(p -> acc.count());
@@ -178,8 +190,11 @@ final class CallInterpreter {
 
   /** An id change: the task's new ids, and the capability it needed given its ids before. */
   private void idChange(int pid, IdChange c) {
-    ids.change(pid, c).ifPresent(why -> recorder.capability(c.call().groups() ? "setgid" : "setuid",
-        c.shown() + ": " + why));
+    ids.change(pid, c)
+        .ifPresent(
+            why ->
+                recorder.capability(
+                    c.call().groups() ? "setgid" : "setuid", c.shown() + ": " + why));
   }
 
   private void open(int pid, Open o) {
@@ -209,34 +224,52 @@ final class CallInterpreter {
         }
       }
       if (acc != null) {
-        life(acc, path, pid, o.exclusive() ? Life.MADE : o.kinds().contains(Access.CREATE) ? Life.MADE_IF_GONE : Life.USED);
+        life(
+            acc,
+            path,
+            pid,
+            o.exclusive()
+                ? Life.MADE
+                : o.kinds().contains(Access.CREATE) ? Life.MADE_IF_GONE : Life.USED);
       }
     } else {
-      paths.resolve(pid, o.path()).ifPresent(p -> {
-        Recorder.FileAcc acc = null;
-        for (Access k : o.kinds()) {
-          acc = file(pid, p, k, o.errno(), o.directory());
-        }
-        if (acc != null && o.errno().equals("ENOENT")) {
-          life(acc, p, pid, Life.ABSENT);
-        }
-      });
+      paths
+          .resolve(pid, o.path())
+          .ifPresent(
+              p -> {
+                Recorder.FileAcc acc = null;
+                for (Access k : o.kinds()) {
+                  acc = file(pid, p, k, o.errno(), o.directory());
+                }
+                if (acc != null && o.errno().equals("ENOENT")) {
+                  life(acc, p, pid, Life.ABSENT);
+                }
+              });
     }
   }
 
   /** What a call did to a name's life (see {@link NameLife}). */
   private enum Life {
-    ABSENT, MADE, MADE_IF_GONE, USED, REMOVED, NONE;
+    ABSENT,
+    MADE,
+    MADE_IF_GONE,
+    USED,
+    REMOVED,
+    NONE;
 
     /** The event of a call that named a file, of kinds {@code a.kinds()}. */
     static Life of(String call, PathAccess a) {
       Set<Access> k = a.kinds();
       if (!a.errno().isEmpty()) {
-        // A rename's or link's target fails with ENOENT when the source is missing: it says nothing of the target.
-        return a.errno().equals("ENOENT") && !k.contains(Access.CREATE) && !k.contains(Access.LINK) ? ABSENT : NONE;
+        // A rename's or link's target fails with ENOENT when the source is missing: it says nothing
+        // of the target.
+        return a.errno().equals("ENOENT") && !k.contains(Access.CREATE) && !k.contains(Access.LINK)
+            ? ABSENT
+            : NONE;
       }
       if (call.startsWith("renameat2")) {
-        // RENAME_EXCHANGE keeps both names, and the flags are not read here: both stay as they were.
+        // RENAME_EXCHANGE keeps both names, and the flags are not read here: both stay as they
+        // were.
         return USED;
       }
       if (k.contains(Access.DELETE) || k.contains(Access.RENAME)) {
@@ -269,7 +302,7 @@ final class CallInterpreter {
       case MADE_IF_GONE -> life.create(false, rawPath, pid);
       case USED -> life.use();
       case REMOVED -> life.remove();
-      case NONE -> { }
+      case NONE -> {}
     }
   }
 
@@ -278,7 +311,8 @@ final class CallInterpreter {
     if (path.isEmpty()) {
       return;
     }
-    // execve of another thread reports "= 0" on the leader; "?" only when the process died meanwhile.
+    // execve of another thread reports "= 0" on the leader; "?" only when the process died
+    // meanwhile.
     if (!x.errno().isEmpty()) {
       file(pid, path.get(), Access.EXEC, x.errno(), false);
       return;
@@ -293,21 +327,23 @@ final class CallInterpreter {
     Optional<Integer> mode = resolver.stat(ran).map(FileStat::mode);
     recorder.recordExec(ran, x.argv()).accessedBy(ids.fsuid(pid));
     ids.exec(pid, mode);
-    effects.also(p -> {
-      recorder.recordExec(ran, x.argv()).accessedBy(ids.fsuid(p));
-      ids.exec(p, mode);
-    });
+    effects.also(
+        p -> {
+          recorder.recordExec(ran, x.argv()).accessedBy(ids.fsuid(p));
+          ids.exec(p, mode);
+        });
   }
 
   /**
    * The program a successful exec of {@code path} runs: for a {@code #!} script, the kernel opens
-   * its interpreter inside the same execve, with no syscall of its own to show it, and maps it;
-   * the interpreter gets read and mmap access here. Up to the kernel's four levels of scripts.
+   * its interpreter inside the same execve, with no syscall of its own to show it, and maps it; the
+   * interpreter gets read and mmap access here. Up to the kernel's four levels of scripts.
    */
   private String interpreted(int pid, String path) {
     String program = path;
     for (int depth = 0; depth < Interpreters.MAX_DEPTH; depth++) {
-      Optional<String> interpreter = resolver.head(program, Interpreters.HEAD).flatMap(Interpreters::of);
+      Optional<String> interpreter =
+          resolver.head(program, Interpreters.HEAD).flatMap(Interpreters::of);
       if (interpreter.isEmpty()) {
         return program;
       }
@@ -339,18 +375,20 @@ final class CallInterpreter {
   }
 
   /** Records an access to a file a call named, and the fs uid of the task that made it. */
-  private Recorder.FileAcc file(int pid, String rawPath, Access kind, String errno, boolean directory) {
+  private Recorder.FileAcc file(
+      int pid, String rawPath, Access kind, String errno, boolean directory) {
     Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, errno, directory);
     acc.named = true;
     if (errno.isEmpty()) {
       acc.accessedBy(ids.fsuid(pid));
     }
-    effects.also(p -> {
-      acc.add(kind, errno, directory);
-      if (errno.isEmpty()) {
-        acc.accessedBy(ids.fsuid(p));
-      }
-    });
+    effects.also(
+        p -> {
+          acc.add(kind, errno, directory);
+          if (errno.isEmpty()) {
+            acc.accessedBy(ids.fsuid(p));
+          }
+        });
     return acc;
   }
 
@@ -358,10 +396,11 @@ final class CallInterpreter {
   private Recorder.FileAcc fdFile(int pid, String rawPath, Access kind, boolean directory) {
     Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, "", directory);
     acc.accessedBy(ids.fsuid(pid));
-    effects.also(p -> {
-      acc.add(kind, "", directory);
-      acc.accessedBy(ids.fsuid(p));
-    });
+    effects.also(
+        p -> {
+          acc.add(kind, "", directory);
+          acc.accessedBy(ids.fsuid(p));
+        });
     return acc;
   }
 }

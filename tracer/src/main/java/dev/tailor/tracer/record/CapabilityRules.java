@@ -3,36 +3,55 @@ package dev.tailor.tracer.record;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.call.Effect;
 import dev.tailor.tracer.call.ValueNames;
-import java.util.ArrayList;
-import java.util.Optional;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.strace.StraceText;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The capabilities a call implies, with the reason the report gives: setuid calls need
- * CAP_SETUID, mount needs CAP_SYS_ADMIN, a raw socket CAP_NET_RAW (see {@link StraceDecoder}), and
- * so on. Only flag and mode arguments are read, never a path, which may spell a flag's name.
+ * The capabilities a call implies, with the reason the report gives: setuid calls need CAP_SETUID,
+ * mount needs CAP_SYS_ADMIN, a raw socket CAP_NET_RAW (see {@link StraceDecoder}), and so on. Only
+ * flag and mode arguments are read, never a path, which may spell a flag's name.
  */
 final class CapabilityRules {
   private CapabilityRules() {}
 
-  /** prctl options that change how set*id calls change capabilities, or the capabilities themselves. */
-  private static final java.util.Set<String> PRIVILEGE_PRCTLS = java.util.Set.of(
-      "PR_SET_KEEPCAPS", "PR_SET_SECUREBITS", "PR_CAP_AMBIENT", "PR_CAPBSET_DROP", "8", "28", "47", "24");
+  /**
+   * prctl options that change how set*id calls change capabilities, or the capabilities themselves.
+   */
+  private static final java.util.Set<String> PRIVILEGE_PRCTLS =
+      java.util.Set.of(
+          "PR_SET_KEEPCAPS",
+          "PR_SET_SECUREBITS",
+          "PR_CAP_AMBIENT",
+          "PR_CAPBSET_DROP",
+          "8",
+          "28",
+          "47",
+          "24");
 
-  /** The file a chown names: its path argument, or (fchown, fchownat with AT_EMPTY_PATH) its fd's path. */
+  /**
+   * The file a chown names: its path argument, or (fchown, fchownat with AT_EMPTY_PATH) its fd's
+   * path.
+   */
   private static dev.tailor.tracer.call.PathArg chowned(String name, List<String> a) {
     dev.tailor.tracer.call.PathArg none = dev.tailor.tracer.call.PathArg.NONE;
     return switch (name) {
-      case "fchown" -> StraceText.decoratedPath(a.get(0)).map(dev.tailor.tracer.call.PathArg::resolved).orElse(none);
+      case "fchown" ->
+          StraceText.decoratedPath(a.get(0))
+              .map(dev.tailor.tracer.call.PathArg::resolved)
+              .orElse(none);
       case "fchownat" -> {
         boolean flags = a.size() > 4;
         if (a.get(1).equals("\"\"") && flags && StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH")) {
-          yield StraceText.decoratedPath(a.get(0)).map(dev.tailor.tracer.call.PathArg::resolved).orElse(none);
+          yield StraceText.decoratedPath(a.get(0))
+              .map(dev.tailor.tracer.call.PathArg::resolved)
+              .orElse(none);
         }
-        yield StraceDecoder.argPath(a, 0, 1, !(flags && StraceText.hasFlag(a.get(4), "AT_SYMLINK_NOFOLLOW")))
+        yield StraceDecoder.argPath(
+                a, 0, 1, !(flags && StraceText.hasFlag(a.get(4), "AT_SYMLINK_NOFOLLOW")))
             .orElse(none);
       }
       default -> StraceDecoder.argPath(a, -1, 0, !name.equals("lchown")).orElse(none);
@@ -74,10 +93,11 @@ final class CapabilityRules {
   }
 
   /**
-   * The capabilities a call that worked implies, and its id changes; {@code args}: the call's
-   * split arguments, as {@link StraceDecoder#args} gives them.
+   * The capabilities a call that worked implies, and its id changes; {@code args}: the call's split
+   * arguments, as {@link StraceDecoder#args} gives them.
    */
-  static void infer(SyscallEvent e, String name, Function<SyscallEvent, List<String>> args, List<Effect> out) {
+  static void infer(
+      SyscallEvent e, String name, Function<SyscallEvent, List<String>> args, List<Effect> out) {
     Sink capability = new Sink(out);
     boolean ok = true;
     Optional<Effect.IdCall> id = Effect.IdCall.of(name);
@@ -96,14 +116,25 @@ final class CapabilityRules {
       return;
     }
     switch (name) {
-      case "mount", "umount2", "umount", "pivot_root", "setns", "sethostname", "setdomainname",
-          "fsopen", "fsmount", "move_mount", "open_tree" -> capability.add(ok, "sys_admin", name);
+      case "mount",
+          "umount2",
+          "umount",
+          "pivot_root",
+          "setns",
+          "sethostname",
+          "setdomainname",
+          "fsopen",
+          "fsmount",
+          "move_mount",
+          "open_tree" ->
+          capability.add(ok, "sys_admin", name);
       case "unshare" -> {
         if (!e.args().equals("0")) {
           capability.add(ok, "sys_admin", "unshare(" + e.args() + ")");
         }
       }
-      case "ptrace", "process_vm_readv", "process_vm_writev" -> capability.add(ok, "sys_ptrace", name);
+      case "ptrace", "process_vm_readv", "process_vm_writev" ->
+          capability.add(ok, "sys_ptrace", name);
       case "settimeofday", "clock_settime", "adjtimex", "clock_adjtime", "stime" -> {
         if (!name.equals("adjtimex") || !e.args().contains("modes=0")) {
           capability.add(ok, "sys_time", name);
@@ -136,21 +167,30 @@ final class CapabilityRules {
         // No capability of its own.
       }
     }
-    if (name.equals("fchownat") || name.equals("chown") || name.equals("lchown") || name.equals("fchown")) {
+    if (name.equals("fchownat")
+        || name.equals("chown")
+        || name.equals("lchown")
+        || name.equals("fchown")) {
       List<String> a = args.apply(e);
       int ids = name.equals("fchownat") ? 2 : 1;
       if (a.size() > ids + 1) {
         long uid = ValueNames.number(a.get(ids).trim()).orElse(-2L);
         long gid = ValueNames.number(a.get(ids + 1).trim()).orElse(-2L);
-        out.add(new Effect.OwnerChange(chowned(name, a), uid == 0xffffffffL ? -1 : uid, gid == 0xffffffffL ? -1 : gid,
-            name + "(" + StraceText.printable(PathText.escape(e.args()), 70) + ")"));
+        out.add(
+            new Effect.OwnerChange(
+                chowned(name, a),
+                uid == 0xffffffffL ? -1 : uid,
+                gid == 0xffffffffL ? -1 : gid,
+                name + "(" + StraceText.printable(PathText.escape(e.args()), 70) + ")"));
       }
     }
     if (name.equals("mknod") || name.equals("mknodat")) {
       // The mode argument, never the path: a file name may spell "S_IFCHR".
       List<String> a = args.apply(e);
       int mode = name.equals("mknod") ? 1 : 2;
-      if (a.size() > mode && (StraceText.hasFlag(a.get(mode), "S_IFCHR") || StraceText.hasFlag(a.get(mode), "S_IFBLK"))) {
+      if (a.size() > mode
+          && (StraceText.hasFlag(a.get(mode), "S_IFCHR")
+              || StraceText.hasFlag(a.get(mode), "S_IFBLK"))) {
         capability.add(ok, "mknod", name + " of a device node");
       }
     }

@@ -10,10 +10,9 @@ import java.util.Optional;
 
 /**
  * Whether each chown needed CAP_CHOWN, decided when the trace is over from the file's owner, which
- * tailor reads then (fs/attr.c: the owner may give a file to one of its own groups, and "change"
- * it to its own uid, without the capability). Only a change of the group alone is judged so: a
- * chown that names a uid may itself have made the owner that the end shows. The rest keep the
- * capability.
+ * tailor reads then (fs/attr.c: the owner may give a file to one of its own groups, and "change" it
+ * to its own uid, without the capability). Only a change of the group alone is judged so: a chown
+ * that names a uid may itself have made the owner that the end shows. The rest keep the capability.
  */
 final class ChownChecks {
   private record Pending(Optional<String> file, TaskIds ids, OwnerChange call) {}
@@ -26,7 +25,9 @@ final class ChownChecks {
     this.resolver = resolver;
   }
 
-  /** A chown that worked, of {@code file} (resolved, when it could be) by a task with {@code ids}. */
+  /**
+   * A chown that worked, of {@code file} (resolved, when it could be) by a task with {@code ids}.
+   */
   void add(Optional<String> file, TaskIds ids, OwnerChange call) {
     if (call.uid() == -1 && call.gid() == -1) {
       // Changes nothing, checks nothing.
@@ -37,7 +38,8 @@ final class ChownChecks {
 
   /** Records the capability of every chown that needed it, or may have. */
   void decide(Recorder recorder) {
-    // A file some chown gave a uid may have been owned by another before it: its owner at the end says nothing.
+    // A file some chown gave a uid may have been owned by another before it: its owner at the end
+    // says nothing.
     Map<String, Boolean> uidSet = new HashMap<>();
     for (Pending p : pending) {
       p.file().ifPresent(f -> uidSet.merge(f, p.call().uid() != -1, Boolean::logicalOr));
@@ -50,7 +52,8 @@ final class ChownChecks {
     pending.clear();
   }
 
-  private Optional<String> why(Pending p, Map<String, Boolean> uidSet, Map<String, Optional<FileStat>> stats) {
+  private Optional<String> why(
+      Pending p, Map<String, Boolean> uidSet, Map<String, Optional<FileStat>> stats) {
     OwnerChange c = p.call();
     TaskIds t = p.ids();
     if (t.fsuid() == TaskIds.UNKNOWN) {
@@ -59,11 +62,15 @@ final class ChownChecks {
     }
     if (c.uid() != -1) {
       if (c.uid() != t.fsuid()) {
-        return Optional.of("it gives the file to uid " + c.uid() + ", not to the task's fs uid " + t.fsuid());
+        return Optional.of(
+            "it gives the file to uid " + c.uid() + ", not to the task's fs uid " + t.fsuid());
       }
       unknown++;
-      return Optional.of("may not have been needed: it names the task's own uid " + c.uid() + ", and whether the file "
-          + "was already the task's when it did is not known");
+      return Optional.of(
+          "may not have been needed: it names the task's own uid "
+              + c.uid()
+              + ", and whether the file "
+              + "was already the task's when it did is not known");
     }
     if (p.file().isEmpty()) {
       unknown++;
@@ -73,12 +80,21 @@ final class ChownChecks {
     Optional<FileStat> stat = stats.computeIfAbsent(file, resolver::stat);
     if (stat.isEmpty() || stat.get().uid() == TaskIds.UNKNOWN || uidSet.getOrDefault(file, false)) {
       unknown++;
-      return Optional.of("may not have been needed: the file's owner is not known (" + PathText.escape(file)
-          + (stat.isEmpty() ? " is gone)" : stat.get().uid() == TaskIds.UNKNOWN ? ": ids of another user namespace)"
-              : " was also given a uid)"));
+      return Optional.of(
+          "may not have been needed: the file's owner is not known ("
+              + PathText.escape(file)
+              + (stat.isEmpty()
+                  ? " is gone)"
+                  : stat.get().uid() == TaskIds.UNKNOWN
+                      ? ": ids of another user namespace)"
+                      : " was also given a uid)"));
     }
     if (stat.get().uid() != t.fsuid()) {
-      return Optional.of("the file belongs to uid " + stat.get().uid() + ", not to the task's fs uid " + t.fsuid());
+      return Optional.of(
+          "the file belongs to uid "
+              + stat.get().uid()
+              + ", not to the task's fs uid "
+              + t.fsuid());
     }
     long gid = c.gid();
     if (gid == t.fsgid() || (t.groupsKnown() && t.groups().contains(gid))) {
@@ -88,15 +104,24 @@ final class ChownChecks {
       unknown++;
       return Optional.of("may not have been needed: the task's groups are not known");
     }
-    return Optional.of("gid " + gid + " is none of the task's groups (fs gid " + t.fsgid() + ", groups " + t.groups() + ")");
+    return Optional.of(
+        "gid "
+            + gid
+            + " is none of the task's groups (fs gid "
+            + t.fsgid()
+            + ", groups "
+            + t.groups()
+            + ")");
   }
 
   /** The sentence on chowns that could not be judged, when there were any. */
   List<String> notes() {
     List<String> w = new ArrayList<>();
     if (unknown > 0) {
-      w.add(unknown + " chowns were taken to need CAP_CHOWN without proof (the file's owner, or the task's ids, were "
-          + "not known)");
+      w.add(
+          unknown
+              + " chowns were taken to need CAP_CHOWN without proof (the file's owner, or the task's ids, were "
+              + "not known)");
     }
     return w;
   }

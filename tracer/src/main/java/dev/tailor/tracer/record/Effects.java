@@ -13,6 +13,7 @@ import java.util.List;
 final class Effects {
   /** The parts to apply again, while a call that may repeat is read; null otherwise. */
   private List<CallMemo.Replay> parts;
+
   /** Whether the call read state a repeat may not share. */
   boolean readState;
 

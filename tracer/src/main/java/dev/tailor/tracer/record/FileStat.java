@@ -10,6 +10,7 @@ import java.util.Optional;
 public record FileStat(long uid, long gid, int mode) {
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
   /** STATX_MODE, STATX_UID, STATX_GID. */
   private static final int MASK = 0x2 | 0x8 | 0x10;
 
@@ -32,6 +33,8 @@ public record FileStat(long uid, long gid, int mode) {
     if ((b.getInt(0) & MASK) != MASK) {
       return Optional.empty();
     }
-    return Optional.of(new FileStat(b.getInt(20) & 0xffffffffL, b.getInt(24) & 0xffffffffL, b.getShort(28) & 0xffff));
+    return Optional.of(
+        new FileStat(
+            b.getInt(20) & 0xffffffffL, b.getInt(24) & 0xffffffffL, b.getShort(28) & 0xffff));
   }
 }

@@ -16,6 +16,7 @@ public final class HostPathResolver implements PathResolver {
 
   /** Paths resolved so far: busy workloads stat the same few paths over and over. */
   private static final int CACHE_SIZE = 1 << 16;
+
   /** Deeper paths are resolved in one piece, so resolving parents never recurses too far. */
   private static final int MAX_CACHED_DEPTH = 128;
 
@@ -53,10 +54,9 @@ public final class HostPathResolver implements PathResolver {
   }
 
   /**
-   * With a cache: the parent folder is resolved once (and remembered) for all the names in it;
-   * then only a name that is itself a symlink needs a full {@code realpath}. A big log names
-   * thousands of files in the same few folders, and a full resolution costs a syscall per
-   * component.
+   * With a cache: the parent folder is resolved once (and remembered) for all the names in it; then
+   * only a name that is itself a symlink needs a full {@code realpath}. A big log names thousands
+   * of files in the same few folders, and a full resolution costs a syscall per component.
    */
   private String lookupThroughParent(String path, boolean followLast) {
     String normal = PathNames.normalize(path);
@@ -64,7 +64,8 @@ public final class HostPathResolver implements PathResolver {
     if (normal.equals("/") || path.contains("/..") || depth(normal) > MAX_CACHED_DEPTH) {
       return lookup(path, followLast);
     }
-    String joined = PathNames.join(resolve(PathNames.parent(normal), true), PathNames.lastName(normal));
+    String joined =
+        PathNames.join(resolve(PathNames.parent(normal), true), PathNames.lastName(normal));
     if (!followLast) {
       return joined;
     }
@@ -108,7 +109,8 @@ public final class HostPathResolver implements PathResolver {
     if (normal.equals("/") || depth > 64) {
       return normal;
     }
-    return PathNames.join(realOrParent(PathNames.parent(normal), depth + 1), PathNames.lastName(normal));
+    return PathNames.join(
+        realOrParent(PathNames.parent(normal), depth + 1), PathNames.lastName(normal));
   }
 
   @Override
@@ -139,7 +141,8 @@ public final class HostPathResolver implements PathResolver {
   /** The first {@code max} bytes of a file on this machine, one char per byte. */
   public static java.util.Optional<String> readHead(String path, int max) {
     try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
-      return java.util.Optional.of(new String(in.readNBytes(max), java.nio.charset.StandardCharsets.ISO_8859_1));
+      return java.util.Optional.of(
+          new String(in.readNBytes(max), java.nio.charset.StandardCharsets.ISO_8859_1));
     } catch (java.io.IOException | RuntimeException e) {
       // Gone, unreadable, or a name Java cannot spell: the kernel's view is not known.
       return java.util.Optional.empty();

@@ -6,15 +6,16 @@ import java.util.Optional;
 final class Interpreters {
   /** The bytes the kernel reads of a file it execs (BINPRM_BUF_SIZE). */
   static final int HEAD = 256;
+
   /** How many scripts may name a script as their interpreter before the kernel refuses. */
   static final int MAX_DEPTH = 4;
 
   private Interpreters() {}
 
   /**
-   * The interpreter a {@code #!} line names ({@code #! /bin/sh -e} gives {@code /bin/sh}), or
-   * empty when the file is not a script: blanks after {@code #!} are skipped, the name ends at a
-   * blank, a newline or a NUL.
+   * The interpreter a {@code #!} line names ({@code #! /bin/sh -e} gives {@code /bin/sh}), or empty
+   * when the file is not a script: blanks after {@code #!} are skipped, the name ends at a blank, a
+   * newline or a NUL.
    */
   static Optional<String> of(String head) {
     if (!head.startsWith("#!")) {

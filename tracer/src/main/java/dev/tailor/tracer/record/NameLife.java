@@ -8,9 +8,9 @@ import java.util.TreeSet;
  * The life of one name in one run, in call order: whether the run made the name (an exclusive
  * create, mkdir, link, symlink, mknod, or a create or rename onto a name known to be gone) before
  * anything else used it, and whether its last event removed it (unlink, rmdir, renamed away). A
- * name the run made and removed lived only inside the run, as temporary names do, wherever it
- * lies. Also where, in the name's last part, a number equal to the creating process's pid stood
- * at every creation (positions only: the pid itself differs in every run).
+ * name the run made and removed lived only inside the run, as temporary names do, wherever it lies.
+ * Also where, in the name's last part, a number equal to the creating process's pid stood at every
+ * creation (positions only: the pid itself differs in every run).
  */
 final class NameLife {
   private enum State {
@@ -25,11 +25,17 @@ final class NameLife {
   }
 
   private State state = State.UNKNOWN;
+
   /** Whether the run made this name at least once. */
   private boolean made;
+
   /** Whether the run used a version of the name it did not make (one that existed before it). */
   private boolean found;
-  /** Positions of pid digits in the last part of the name, common to every creation; null before one. */
+
+  /**
+   * Positions of pid digits in the last part of the name, common to every creation; null before
+   * one.
+   */
   private TreeSet<Integer> pidAt;
 
   /** A call failed with ENOENT on the name: it did not exist then. */
@@ -80,12 +86,14 @@ final class NameLife {
 
   /** Where pid digits stood at every creation, if the name is short-lived. */
   SortedSet<Integer> pidAt() {
-    return shortLived() && pidAt != null ? Collections.unmodifiableSortedSet(pidAt) : Collections.emptySortedSet();
+    return shortLived() && pidAt != null
+        ? Collections.unmodifiableSortedSet(pidAt)
+        : Collections.emptySortedSet();
   }
 
   /**
-   * Start offsets, in the last part of {@code rawPath}, of runs of digits (not beside other
-   * digits) that spell {@code pid}.
+   * Start offsets, in the last part of {@code rawPath}, of runs of digits (not beside other digits)
+   * that spell {@code pid}.
    */
   static TreeSet<Integer> pidDigits(String rawPath, int pid) {
     TreeSet<Integer> out = new TreeSet<>();

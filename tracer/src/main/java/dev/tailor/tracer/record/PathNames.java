@@ -9,7 +9,9 @@ public final class PathNames {
 
   /** Removes {@code .}, {@code ..} and empty components; the result is absolute. */
   public static String normalize(String path) {
-    if (path.indexOf("/.") < 0 && path.indexOf("//") < 0 && (path.length() == 1 || !path.endsWith("/"))) {
+    if (path.indexOf("/.") < 0
+        && path.indexOf("//") < 0
+        && (path.length() == 1 || !path.endsWith("/"))) {
       return path;
     }
     Deque<String> parts = new ArrayDeque<>();

@@ -1,9 +1,9 @@
 package dev.tailor.tracer.record;
 
 /**
- * Turns an absolute path a syscall named (one char per byte) into the symlink-free path the
- * kernel used, as far as can be known. strace's {@code -yy} fd paths are already resolved; this is
- * for paths that are only arguments (exec, stat, unlink, rename, mkdir, failed opens).
+ * Turns an absolute path a syscall named (one char per byte) into the symlink-free path the kernel
+ * used, as far as can be known. strace's {@code -yy} fd paths are already resolved; this is for
+ * paths that are only arguments (exec, stat, unlink, rename, mkdir, failed opens).
  */
 public interface PathResolver {
   /**
@@ -24,15 +24,17 @@ public interface PathResolver {
   }
 
   /**
-   * The first {@code max} bytes of the file (one char per byte), to read a script's {@code #!}
-   * line as the kernel does at exec; empty when the file cannot be read here (a trace from
-   * another machine).
+   * The first {@code max} bytes of the file (one char per byte), to read a script's {@code #!} line
+   * as the kernel does at exec; empty when the file cannot be read here (a trace from another
+   * machine).
    */
   default java.util.Optional<String> head(String path, int max) {
     return java.util.Optional.empty();
   }
 
-  /** Whether the path is a regular file with an execute bit here and now, as an interpreter must be. */
+  /**
+   * Whether the path is a regular file with an execute bit here and now, as an interpreter must be.
+   */
   default boolean isExecutableFile(String path) {
     return false;
   }

@@ -7,9 +7,9 @@ import java.util.function.IntFunction;
 
 /**
  * Paths under {@code /proc/self}, {@code /proc/thread-self} and {@code /proc/PID}, which name
- * things of the traced process (its program, working directory, fds). They must never be
- * resolved through this machine's /proc: there {@code /proc/self/exe} is tailor's own JVM and
- * {@code /proc/self/fd/3} one of tailor's files, and in an offline log a pid is someone else.
+ * things of the traced process (its program, working directory, fds). They must never be resolved
+ * through this machine's /proc: there {@code /proc/self/exe} is tailor's own JVM and {@code
+ * /proc/self/fd/3} one of tailor's files, and in an offline log a pid is someone else.
  */
 final class ProcSelf {
   /** The program each process runs, from its last successful exec. */
@@ -29,12 +29,15 @@ final class ProcSelf {
 
   /** Whether {@code path} (absolute, normalized) is one of the per-process /proc paths. */
   static boolean owns(String path) {
-    return path.startsWith("/proc/") && (isProcess(path, "/proc/self") || isProcess(path, "/proc/thread-self")
-        || (path.length() > 6 && Character.isDigit(path.charAt(6))));
+    return path.startsWith("/proc/")
+        && (isProcess(path, "/proc/self")
+            || isProcess(path, "/proc/thread-self")
+            || (path.length() > 6 && Character.isDigit(path.charAt(6))));
   }
 
   private static boolean isProcess(String path, String dir) {
-    return path.startsWith(dir) && (path.length() == dir.length() || path.charAt(dir.length()) == '/');
+    return path.startsWith(dir)
+        && (path.length() == dir.length() || path.charAt(dir.length()) == '/');
   }
 
   /**
@@ -75,7 +78,9 @@ final class ProcSelf {
     }
     if (isProcess(rest, "/cwd") && (follow || rest.length() > 4)) {
       String cwd = cwdOf.apply(owner);
-      return cwd == null || cwd.isEmpty() ? Optional.empty() : Optional.of(PathNames.join(cwd, rest.substring(4).replaceFirst("^/", "")));
+      return cwd == null || cwd.isEmpty()
+          ? Optional.empty()
+          : Optional.of(PathNames.join(cwd, rest.substring(4).replaceFirst("^/", "")));
     }
     if (isProcess(rest, "/root") && (follow || rest.length() > 5)) {
       return Optional.of(rest.length() > 5 ? rest.substring(5) : "/");

@@ -11,21 +11,26 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The ids of every traced task, followed as the kernel changes them (kernel/sys.c, kernel/groups.c):
- * known where tailor started or attached the task (read from /proc) and inherited at fork; changed
- * by each successful set*id call; and the capability each such call needed, given those ids. A
- * task whose ids are not known (a trace read from a log) keeps the rule that every change needs
- * its capability.
+ * The ids of every traced task, followed as the kernel changes them (kernel/sys.c,
+ * kernel/groups.c): known where tailor started or attached the task (read from /proc) and inherited
+ * at fork; changed by each successful set*id call; and the capability each such call needed, given
+ * those ids. A task whose ids are not known (a trace read from a log) keeps the rule that every
+ * change needs its capability.
  */
 final class ProcessIds {
   private final Map<Integer, TaskIds> tasks = new HashMap<>();
+
   /** The ids of the first task seen that has no parent in the trace: the one tailor started. */
   private TaskIds starter = TaskIds.NONE_KNOWN;
+
   private boolean starterSeen;
+
   /** Set*id calls of tasks whose ids were not known, taken to need their capability. */
   private long unknownChanges;
 
-  /** The ids the workload tailor starts inherits: the first new task with no known parent gets them. */
+  /**
+   * The ids the workload tailor starts inherits: the first new task with no known parent gets them.
+   */
   void starter(TaskIds ids) {
     starter = ids;
   }
@@ -103,25 +108,26 @@ final class ProcessIds {
 
   /**
    * Applies a successful id change of {@code pid}; returns the reason it needed its capability
-   * ({@code setuid} or {@code setgid} after {@link IdCall#groups}), empty when the kernel would
-   * not have checked it, or would have done the same without it.
+   * ({@code setuid} or {@code setgid} after {@link IdCall#groups}), empty when the kernel would not
+   * have checked it, or would have done the same without it.
    */
   Optional<String> change(int pid, IdChange c) {
     TaskIds t = of(pid);
     boolean known = t != TaskIds.NONE_KNOWN;
-    Optional<String> needed = switch (c.call()) {
-      case SETGROUPS -> {
-        // may_setgroups(): CAP_SETGID whatever the list, even the current one.
-        tasks.computeIfPresent(pid, (k, v) -> groups(v, c.ids()));
-        yield Optional.of("setgroups always needs it (the kernel checks it whatever the list)");
-      }
-      default -> {
-        Ids ids = Ids.of(t, c.call().groups());
-        Optional<String> why = apply(ids, c.call(), args(c), c.result(), t.mayChangeIds());
-        tasks.computeIfPresent(pid, (k, v) -> ids.into(v, c.call().groups()));
-        yield why;
-      }
-    };
+    Optional<String> needed =
+        switch (c.call()) {
+          case SETGROUPS -> {
+            // may_setgroups(): CAP_SETGID whatever the list, even the current one.
+            tasks.computeIfPresent(pid, (k, v) -> groups(v, c.ids()));
+            yield Optional.of("setgroups always needs it (the kernel checks it whatever the list)");
+          }
+          default -> {
+            Ids ids = Ids.of(t, c.call().groups());
+            Optional<String> why = apply(ids, c.call(), args(c), c.result(), t.mayChangeIds());
+            tasks.computeIfPresent(pid, (k, v) -> ids.into(v, c.call().groups()));
+            yield why;
+          }
+        };
     if (!known) {
       unknownChanges++;
       return Optional.of("the task's ids were not known, so the change is taken to need it");
@@ -156,8 +162,30 @@ final class ProcessIds {
 
     TaskIds into(TaskIds t, boolean groups) {
       return groups
-          ? new TaskIds(t.ruid(), t.euid(), t.suid(), t.fsuid(), r, e, s, f, t.groups(), t.groupsKnown(), t.privilege())
-          : new TaskIds(r, e, s, f, t.rgid(), t.egid(), t.sgid(), t.fsgid(), t.groups(), t.groupsKnown(), t.privilege());
+          ? new TaskIds(
+              t.ruid(),
+              t.euid(),
+              t.suid(),
+              t.fsuid(),
+              r,
+              e,
+              s,
+              f,
+              t.groups(),
+              t.groupsKnown(),
+              t.privilege())
+          : new TaskIds(
+              r,
+              e,
+              s,
+              f,
+              t.rgid(),
+              t.egid(),
+              t.sgid(),
+              t.fsgid(),
+              t.groups(),
+              t.groupsKnown(),
+              t.privilege());
     }
 
     static String shown(long r, long e, long s) {
@@ -175,7 +203,8 @@ final class ProcessIds {
    * worked although these ids say it needed a capability the task is taken not to hold still gets
    * it: the ids or the privilege known here are then wrong, and the trace is right.
    */
-  private static Optional<String> apply(Ids ids, IdCall call, long[] a, long result, Optional<Boolean> privileged) {
+  private static Optional<String> apply(
+      Ids ids, IdCall call, long[] a, long result, Optional<Boolean> privileged) {
     String id = call.groups() ? "gid" : "uid";
     long r = ids.r;
     long e = ids.e;
@@ -203,12 +232,30 @@ final class ProcessIds {
           ids.s = s == x ? x : UNKNOWN;
         }
         if (r == UNKNOWN || s == UNKNOWN) {
-          return Optional.of("the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")");
+          return Optional.of(
+              "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")");
         }
-        return Optional.of(r == x || s == x
-            ? id + " " + x + " is its real or saved " + id + " (" + ids(r, s) + "), but only with the capability does "
-                + "the call also set the real and saved " + id + ", as it does for a privileged task"
-            : id + " " + x + " is not among its real and saved " + id + "s (" + ids(r, s) + ")");
+        return Optional.of(
+            r == x || s == x
+                ? id
+                    + " "
+                    + x
+                    + " is its real or saved "
+                    + id
+                    + " ("
+                    + ids(r, s)
+                    + "), but only with the capability does "
+                    + "the call also set the real and saved "
+                    + id
+                    + ", as it does for a privileged task"
+                : id
+                    + " "
+                    + x
+                    + " is not among its real and saved "
+                    + id
+                    + "s ("
+                    + ids(r, s)
+                    + ")");
       }
       case SETREUID, SETREGID -> {
         long nr = a[0];
@@ -220,15 +267,32 @@ final class ProcessIds {
         }
         ids.f = ids.e;
         if (nr != -1 && !isAmong(nr, r, e)) {
-          return Optional.of(r == UNKNOWN || e == UNKNOWN
-              ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
-              : "real " + id + " " + nr + " is not among its real and effective " + id + "s (" + ids(r, e) + ")");
+          return Optional.of(
+              r == UNKNOWN || e == UNKNOWN
+                  ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
+                  : "real "
+                      + id
+                      + " "
+                      + nr
+                      + " is not among its real and effective "
+                      + id
+                      + "s ("
+                      + ids(r, e)
+                      + ")");
         }
         if (ne != -1 && !isAmong(ne, r, e, s)) {
-          return Optional.of(!allKnown
-              ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
-              : "effective " + id + " " + ne + " is not among its real, effective and saved " + id + "s ("
-                  + ids(r, e, s) + ")");
+          return Optional.of(
+              !allKnown
+                  ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
+                  : "effective "
+                      + id
+                      + " "
+                      + ne
+                      + " is not among its real, effective and saved "
+                      + id
+                      + "s ("
+                      + ids(r, e, s)
+                      + ")");
         }
         return Optional.empty();
       }
@@ -237,14 +301,26 @@ final class ProcessIds {
         Optional<String> why = Optional.empty();
         for (int i = 0; i < 3 && why.isEmpty(); i++) {
           if (a[i] != -1 && !isAmong(a[i], r, e, s)) {
-            why = Optional.of(!allKnown
-                ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
-                : which[i] + " " + id + " " + a[i] + " is not among its real, effective and saved " + id + "s ("
-                    + ids(r, e, s) + ")");
+            why =
+                Optional.of(
+                    !allKnown
+                        ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
+                        : which[i]
+                            + " "
+                            + id
+                            + " "
+                            + a[i]
+                            + " is not among its real, effective and saved "
+                            + id
+                            + "s ("
+                            + ids(r, e, s)
+                            + ")");
           }
         }
-        boolean noop = (a[0] == -1 || a[0] == r) && (a[1] == -1 || (a[1] == e && a[1] == ids.f))
-            && (a[2] == -1 || a[2] == s);
+        boolean noop =
+            (a[0] == -1 || a[0] == r)
+                && (a[1] == -1 || (a[1] == e && a[1] == ids.f))
+                && (a[2] == -1 || a[2] == s);
         if (!noop) {
           ids.r = a[0] != -1 ? a[0] : r;
           ids.e = a[1] != -1 ? a[1] : e;
@@ -264,15 +340,30 @@ final class ProcessIds {
         }
         boolean maybeAmong = !allKnown || f == UNKNOWN;
         if (privileged.isPresent() && !privileged.get()) {
-          // Without the capability the kernel leaves the fs id as it was, unless x was one of the others.
+          // Without the capability the kernel leaves the fs id as it was, unless x was one of the
+          // others.
           ids.f = maybeAmong ? UNKNOWN : f;
           return Optional.empty();
         }
         ids.f = privileged.orElse(false) ? x : UNKNOWN;
-        return Optional.of(maybeAmong
-            ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ", fs " + (f == UNKNOWN ? "?" : f) + ")"
-            : "fs " + id + " " + x + " is not among its real, effective, saved and fs " + id + "s (" + ids(r, e, s, f)
-                + ")");
+        return Optional.of(
+            maybeAmong
+                ? "the task's "
+                    + id
+                    + "s were not all known ("
+                    + Ids.shown(r, e, s)
+                    + ", fs "
+                    + (f == UNKNOWN ? "?" : f)
+                    + ")"
+                : "fs "
+                    + id
+                    + " "
+                    + x
+                    + " is not among its real, effective, saved and fs "
+                    + id
+                    + "s ("
+                    + ids(r, e, s, f)
+                    + ")");
       }
       default -> throw new IllegalArgumentException(call.name());
     }
@@ -300,12 +391,32 @@ final class ProcessIds {
   private static TaskIds groups(TaskIds t, List<Long> ids) {
     boolean shown = !ids.isEmpty() && ids.size() == ids.get(0) + 1;
     List<Long> list = shown ? ids.subList(1, ids.size()) : List.of();
-    return new TaskIds(t.ruid(), t.euid(), t.suid(), t.fsuid(), t.rgid(), t.egid(), t.sgid(), t.fsgid(), list, shown,
+    return new TaskIds(
+        t.ruid(),
+        t.euid(),
+        t.suid(),
+        t.fsuid(),
+        t.rgid(),
+        t.egid(),
+        t.sgid(),
+        t.fsgid(),
+        list,
+        shown,
         t.privilege());
   }
 
   private static TaskIds withPrivilege(TaskIds t, TaskIds.Privilege p) {
-    return new TaskIds(t.ruid(), t.euid(), t.suid(), t.fsuid(), t.rgid(), t.egid(), t.sgid(), t.fsgid(), t.groups(),
-        t.groupsKnown(), p);
+    return new TaskIds(
+        t.ruid(),
+        t.euid(),
+        t.suid(),
+        t.fsuid(),
+        t.rgid(),
+        t.egid(),
+        t.sgid(),
+        t.fsgid(),
+        t.groups(),
+        t.groupsKnown(),
+        p);
   }
 }

@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where each traced process resolves names from: its working directory (from {@code
- * AT_FDCWD</dir>} decorations, chdir and fork), what {@code /proc/self} names for it, and the
- * symlinks of this machine; so that a call's path arguments become the absolute paths the kernel
- * resolved at the call.
+ * Where each traced process resolves names from: its working directory (from {@code AT_FDCWD</dir>}
+ * decorations, chdir and fork), what {@code /proc/self} names for it, and the symlinks of this
+ * machine; so that a call's path arguments become the absolute paths the kernel resolved at the
+ * call.
  */
 final class ProcessPaths {
   private final Recorder recorder;
@@ -24,8 +24,10 @@ final class ProcessPaths {
   private final String initialCwd;
   private final Map<Integer, String> cwds = new HashMap<>();
   private final ProcSelf procSelf = new ProcSelf();
+
   /** Processes inside clone or fork, whose children may speak before the call returns. */
   private final Set<Integer> cloning = new HashSet<>();
+
   private long throughLinks;
   private final Set<String> linkExamples = new LinkedHashSet<>();
   private long procLeftOut;
@@ -62,7 +64,9 @@ final class ProcessPaths {
 
   /** The one process inside clone or fork, whose child a new pid is; empty when none or several. */
   java.util.OptionalInt cloningParent() {
-    return cloning.size() == 1 ? java.util.OptionalInt.of(cloning.iterator().next()) : java.util.OptionalInt.empty();
+    return cloning.size() == 1
+        ? java.util.OptionalInt.of(cloning.iterator().next())
+        : java.util.OptionalInt.empty();
   }
 
   /** A pid seen for the first time: while exactly one process is inside clone/fork, its child. */
@@ -73,7 +77,10 @@ final class ProcessPaths {
     forked(cloning.iterator().next(), pid);
   }
 
-  /** A successful exec: {@code /proc/self/exe} of the process (and of a repeat's) is {@code program}. */
+  /**
+   * A successful exec: {@code /proc/self/exe} of the process (and of a repeat's) is {@code
+   * program}.
+   */
   void exec(int pid, String program) {
     procSelf.exec(pid, program);
     effects.also(p -> procSelf.exec(p, program));
@@ -119,7 +126,8 @@ final class ProcessPaths {
     } else {
       base = decoratedCwd.isEmpty() ? cwdOf(pid) : decoratedCwd;
       if (base.isEmpty()) {
-        recorder.warn("relative paths were seen for processes whose working directory is unknown; they are left out");
+        recorder.warn(
+            "relative paths were seen for processes whose working directory is unknown; they are left out");
         return Optional.empty();
       }
     }
@@ -153,9 +161,12 @@ final class ProcessPaths {
   List<String> linkNotes() {
     List<String> w = new ArrayList<>();
     if (throughLinks > 0) {
-      w.add(throughLinks + " argument paths (exec, stat, unlink, rename, mkdir, failed opens) went through symlinks and "
-          + "were resolved on this machine when the trace was read, as the kernel resolves them (e.g. "
-          + String.join(", ", linkExamples) + "); a workload that changed a symlink in between could mislead this");
+      w.add(
+          throughLinks
+              + " argument paths (exec, stat, unlink, rename, mkdir, failed opens) went through symlinks and "
+              + "were resolved on this machine when the trace was read, as the kernel resolves them (e.g. "
+              + String.join(", ", linkExamples)
+              + "); a workload that changed a symlink in between could mislead this");
     }
     return w;
   }
@@ -164,8 +175,12 @@ final class ProcessPaths {
   List<String> procNotes() {
     List<String> w = new ArrayList<>();
     if (procLeftOut > 0) {
-      w.add(procLeftOut + " paths through /proc named what only the traced process knew (a file descriptor, or a "
-          + "program or directory not in the trace; e.g. " + String.join(", ", procExamples) + ") and are left out");
+      w.add(
+          procLeftOut
+              + " paths through /proc named what only the traced process knew (a file descriptor, or a "
+              + "program or directory not in the trace; e.g. "
+              + String.join(", ", procExamples)
+              + ") and are left out");
     }
     return w;
   }

@@ -38,8 +38,8 @@ import java.util.function.UnaryOperator;
  * Adds up what the traced calls did into a {@link Recording}: syscall counts and errors, file
  * accesses by resolved path, sockets, execs and the capabilities the calls imply. Calls arrive as
  * strace's events ({@link #accept}) or a kernel decoder's typed calls ({@link #call}); the {@link
- * CallFeed} decodes, counts and replays them and the {@link CallInterpreter} applies them here.
- * Fed from one thread; the counters may be read from another for a status line.
+ * CallFeed} decodes, counts and replays them and the {@link CallInterpreter} applies them here. Fed
+ * from one thread; the counters may be read from another for a status line.
  */
 public final class Recorder implements Consumer<TraceEvent> {
   /** Diagnostics kept in the recording; the rest are only counted. */
@@ -59,8 +59,10 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final LinkedHashSet<String> warnings = new LinkedHashSet<>();
   private final List<Target> targets = new ArrayList<>();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
+
   /** Addresses of sockets; a set, so repeated sends add nothing. */
   private final Set<SocketAddress> pendingAddresses = new LinkedHashSet<>();
+
   private long unused;
   private volatile long syscallTotal;
   private final PathResolver resolver;
@@ -70,18 +72,28 @@ public final class Recorder implements Consumer<TraceEvent> {
     final EnumSet<Access> ok = EnumSet.noneOf(Access.class);
     final TreeMap<String, TreeSet<String>> failures = new TreeMap<>();
     boolean directory;
-    /** Whether a call named the file (an open, a stat, an exec), rather than only used an fd on it. */
+
+    /**
+     * Whether a call named the file (an open, a stat, an exec), rather than only used an fd on it.
+     */
     boolean named;
+
     long count;
+
     /** The path as the calls named it, one char per byte. */
     String raw = "";
-    /** The fs uids of the tasks whose accesses worked; {@link TaskIds#UNKNOWN} for a task whose ids were not known. */
+
+    /**
+     * The fs uids of the tasks whose accesses worked; {@link TaskIds#UNKNOWN} for a task whose ids
+     * were not known.
+     */
     final TreeSet<Long> accessUids = new TreeSet<>();
 
     /** Notes the fs uid of a task whose access worked. */
     void accessedBy(long fsuid) {
       accessUids.add(fsuid);
     }
+
     /** The name's life in the run, in call order. */
     final NameLife life = new NameLife();
 
@@ -161,18 +173,22 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /**
    * From now on, calls fed as events add files, sockets, execs, processes and capabilities, but no
-   * syscall counts, errors or argument values: a backend that counts every call in the kernel
-   * feeds only the calls that name files or sockets, and adds the counts with {@link
-   * #addSyscallCount}, {@link #addSyscallErrors} and {@link #recordArgument}.
+   * syscall counts, errors or argument values: a backend that counts every call in the kernel feeds
+   * only the calls that name files or sockets, and adds the counts with {@link #addSyscallCount},
+   * {@link #addSyscallErrors} and {@link #recordArgument}.
    */
   public void countCallsElsewhere() {
     feed.countCallsElsewhere();
   }
 
-
-  /** Adds {@code count} failures with {@code errno} ({@code ENOENT}) of {@code name}, counted elsewhere. */
+  /**
+   * Adds {@code count} failures with {@code errno} ({@code ENOENT}) of {@code name}, counted
+   * elsewhere.
+   */
   public void addSyscallErrors(String name, String errno, long count) {
-    syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno, k -> new long[1])[0] += count;
+    syscallErrors.computeIfAbsent(name, k -> new TreeMap<>())
+            .computeIfAbsent(errno, k -> new long[1])[0] +=
+        count;
   }
 
   /** Adds syscall counts observed elsewhere (an in-kernel counter). */
@@ -194,12 +210,17 @@ public final class Recorder implements Consumer<TraceEvent> {
     pids.add(pid);
   }
 
-  /** Records one access to an absolute, resolved path (a caller that reads calls on its own, such as the observe agent). */
+  /**
+   * Records one access to an absolute, resolved path (a caller that reads calls on its own, such as
+   * the observe agent).
+   */
   public void recordFile(String rawPath, Access kind, String errno, boolean directory) {
     fileAccess(rawPath, kind, errno, directory).named = true;
   }
 
-  /** Records an open of an absolute, resolved path with strace-style flags ({@code O_RDWR|O_CREAT}). */
+  /**
+   * Records an open of an absolute, resolved path with strace-style flags ({@code O_RDWR|O_CREAT}).
+   */
   public void recordOpen(String rawPath, String flags, String errno) {
     boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
     for (Access k : StraceDecoder.openKinds(flags)) {
@@ -218,8 +239,8 @@ public final class Recorder implements Consumer<TraceEvent> {
   }
 
   /**
-   * The ids the workload tailor starts inherits, from the process that starts it: the first
-   * process the trace shows, with no parent in it, gets them.
+   * The ids the workload tailor starts inherits, from the process that starts it: the first process
+   * the trace shows, with no parent in it, gets them.
    */
   public void startedWith(TaskIds ids) {
     feed.ids().starter(ids);
@@ -279,10 +300,13 @@ public final class Recorder implements Consumer<TraceEvent> {
   void unparsed(UnparsedLine u) {
     unused++;
     if (diagnostics.size() < MAX_DIAGNOSTICS) {
-      diagnostics.add(new Diagnostic(source, u.line(), u.reason() + (u.text().isEmpty() ? "" : ": " + u.text())));
+      diagnostics.add(
+          new Diagnostic(
+              source, u.line(), u.reason() + (u.text().isEmpty() ? "" : ": " + u.text())));
     }
     if (u.reason().startsWith("personality")) {
-      warn("a process switched to another syscall ABI (32-bit?); its syscalls were named as native ones");
+      warn(
+          "a process switched to another syscall ABI (32-bit?); its syscalls were named as native ones");
     }
   }
 
@@ -298,7 +322,9 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** The counter of calls of {@code name} that failed with {@code errno}. */
   long[] errorCounter(String name, String errno) {
-    return syscallErrors.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(errno, k -> new long[1]);
+    return syscallErrors
+        .computeIfAbsent(name, k -> new TreeMap<>())
+        .computeIfAbsent(errno, k -> new long[1]);
   }
 
   /** Counts a line that contributes nothing, listing the first few. */
@@ -392,47 +418,89 @@ public final class Recorder implements Consumer<TraceEvent> {
   public Recording toRecording(String name, String arch) {
     TreeSet<String> runs = new TreeSet<>(Set.of(run));
     TreeMap<String, SyscallUse> sys = new TreeMap<>();
-    syscallCounts.forEach((k, v) -> {
-      TreeMap<String, Long> errors = new TreeMap<>();
-      syscallErrors.getOrDefault(k, Map.of()).forEach((errno, n) -> errors.put(errno, n[0]));
-      sys.put(k, new SyscallUse(v[0], errors, runs));
-    });
+    syscallCounts.forEach(
+        (k, v) -> {
+          TreeMap<String, Long> errors = new TreeMap<>();
+          syscallErrors.getOrDefault(k, Map.of()).forEach((errno, n) -> errors.put(errno, n[0]));
+          sys.put(k, new SyscallUse(v[0], errors, runs));
+        });
     TreeMap<String, FileUse> fs = new TreeMap<>();
     TreeMap<String, FileUse> inherited = new TreeMap<>();
     // Traced from its start, a workload that uses a file only through an fd got the fd from its
     // starter (or another process); attached to, it may have opened the file before the trace.
     boolean fromStart = targets.isEmpty();
     feed.finish();
-    files.forEach((k, f) -> {
-      TreeMap<String, java.util.SortedSet<String>> failures = new TreeMap<>(f.failures);
-      (f.named || !fromStart ? fs : inherited).put(k, new FileUse(k, f.ok, failures, f.directory, f.count, runs,
-          f.life.shortLived(), f.life.pidAt(), f.accessUids, owner(f)));
-    });
+    files.forEach(
+        (k, f) -> {
+          TreeMap<String, java.util.SortedSet<String>> failures = new TreeMap<>(f.failures);
+          (f.named || !fromStart ? fs : inherited)
+              .put(
+                  k,
+                  new FileUse(
+                      k,
+                      f.ok,
+                      failures,
+                      f.directory,
+                      f.count,
+                      runs,
+                      f.life.shortLived(),
+                      f.life.pidAt(),
+                      f.accessUids,
+                      owner(f)));
+        });
     TreeMap<String, SockAcc> socks = new TreeMap<>();
     sockets.forEach((k, v) -> socks.put(k.key(), v));
     for (SocketAddress p : pendingAddresses) {
       String key = p.kind().key();
       if (p.kind().type().equals(SocketKind.ANY_TYPE)) {
         String family = p.kind().family();
-        key = socks.keySet().stream().filter(k -> k.startsWith(family + " ")).findFirst().orElse(family + " unknown");
+        key =
+            socks.keySet().stream()
+                .filter(k -> k.startsWith(family + " "))
+                .findFirst()
+                .orElse(family + " unknown");
       }
       SockAcc s = socks.computeIfAbsent(key, k -> new SockAcc());
       (p.local() ? s.local : s.peers).add(p.address());
     }
     TreeMap<String, SocketUse> ss = new TreeMap<>();
-    socks.forEach((k, s) -> {
-      int sp = k.indexOf(' ');
-      ss.put(k, new SocketUse(k.substring(0, sp), k.substring(sp + 1), s.local, s.peers, s.count, runs));
-    });
+    socks.forEach(
+        (k, s) -> {
+          int sp = k.indexOf(' ');
+          ss.put(
+              k,
+              new SocketUse(
+                  k.substring(0, sp), k.substring(sp + 1), s.local, s.peers, s.count, runs));
+        });
     TreeMap<String, CapabilityUse> caps = new TreeMap<>();
     capabilities.forEach((k, v) -> caps.put(k, new CapabilityUse(k, new TreeSet<>(v), runs)));
     List<String> w = new ArrayList<>(warnings);
     w.addAll(feed.notes());
     if (unused > diagnostics.size()) {
-      w.add(unused + " trace lines could not be used (the first " + diagnostics.size() + " are listed)");
+      w.add(
+          unused
+              + " trace lines could not be used (the first "
+              + diagnostics.size()
+              + " are listed)");
     }
     return new Recording(
-        Recording.VERSION, name, arch, runs, sys, fs, ss, new TreeMap<>(execs), caps, targets, w,
-        pids.size(), diagnostics, unused, List.of(), List.of(), arguments.toUses(runs), inherited);
+        Recording.VERSION,
+        name,
+        arch,
+        runs,
+        sys,
+        fs,
+        ss,
+        new TreeMap<>(execs),
+        caps,
+        targets,
+        w,
+        pids.size(),
+        diagnostics,
+        unused,
+        List.of(),
+        List.of(),
+        arguments.toUses(runs),
+        inherited);
   }
 }

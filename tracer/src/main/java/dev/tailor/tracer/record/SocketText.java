@@ -7,7 +7,9 @@ import dev.tailor.tracer.call.ValueNames;
 import dev.tailor.tracer.strace.StraceText;
 import java.util.Optional;
 
-/** How strace writes socket families, types, {@code -yy} socket decorations and sockaddr structs. */
+/**
+ * How strace writes socket families, types, {@code -yy} socket decorations and sockaddr structs.
+ */
 final class SocketText {
   private SocketText() {}
 
@@ -29,7 +31,10 @@ final class SocketText {
     String t = token.trim();
     Optional<Long> number = ValueNames.number(t);
     if (number.isPresent()) {
-      t = SyscallModel.SOCKET_TYPES.name(number.get() & SyscallModel.SOCK_TYPE_MASK).orElse("unknown");
+      t =
+          SyscallModel.SOCKET_TYPES
+              .name(number.get() & SyscallModel.SOCK_TYPE_MASK)
+              .orElse("unknown");
     }
     for (String s : new String[] {"STREAM", "DGRAM", "RAW", "SEQPACKET", "RDM", "PACKET"}) {
       if (StraceText.hasFlag(t, "SOCK_" + s)) {
@@ -53,20 +58,21 @@ final class SocketText {
     if (colon < 0) {
       return Optional.empty();
     }
-    return Optional.ofNullable(switch (kind.substring(0, colon)) {
-      case "TCP" -> INET_STREAM;
-      case "TCPv6" -> new SocketKind("inet6", "stream");
-      case "UDP", "UDPLITE", "PING" -> new SocketKind("inet", "dgram");
-      case "UDPv6", "UDPLITEv6", "PINGv6" -> new SocketKind("inet6", "dgram");
-      case "RAW" -> new SocketKind("inet", "raw");
-      case "RAWv6" -> new SocketKind("inet6", "raw");
-      case "UNIX-STREAM" -> UNIX_STREAM;
-      case "UNIX-DGRAM" -> new SocketKind("unix", "dgram");
-      case "UNIX-SEQPACKET" -> new SocketKind("unix", "seqpacket");
-      case "NETLINK" -> new SocketKind("netlink", "raw");
-      case "PACKET" -> new SocketKind("packet", "raw");
-      default -> null;
-    });
+    return Optional.ofNullable(
+        switch (kind.substring(0, colon)) {
+          case "TCP" -> INET_STREAM;
+          case "TCPv6" -> new SocketKind("inet6", "stream");
+          case "UDP", "UDPLITE", "PING" -> new SocketKind("inet", "dgram");
+          case "UDPv6", "UDPLITEv6", "PINGv6" -> new SocketKind("inet6", "dgram");
+          case "RAW" -> new SocketKind("inet", "raw");
+          case "RAWv6" -> new SocketKind("inet6", "raw");
+          case "UNIX-STREAM" -> UNIX_STREAM;
+          case "UNIX-DGRAM" -> new SocketKind("unix", "dgram");
+          case "UNIX-SEQPACKET" -> new SocketKind("unix", "seqpacket");
+          case "NETLINK" -> new SocketKind("netlink", "raw");
+          case "PACKET" -> new SocketKind("packet", "raw");
+          default -> null;
+        });
   }
 
   private static final SocketKind INET_STREAM = new SocketKind("inet", "stream");
@@ -92,12 +98,17 @@ final class SocketText {
       case "unix" -> {
         String p = StraceText.field(struct, "sun_path").orElse("");
         if (p.startsWith("@")) {
-          return Optional.of(new String[] {family, "@" + StraceText.unquote(p.substring(1)).map(PathText::escape).orElse("")});
+          return Optional.of(
+              new String[] {
+                family, "@" + StraceText.unquote(p.substring(1)).map(PathText::escape).orElse("")
+              });
         }
-        return Optional.of(new String[] {family, StraceText.unquote(p).map(PathText::escape).orElse("(unnamed)")});
+        return Optional.of(
+            new String[] {family, StraceText.unquote(p).map(PathText::escape).orElse("(unnamed)")});
       }
       case "netlink" -> {
-        return Optional.of(new String[] {family, "pid=" + StraceText.field(struct, "nl_pid").orElse("?")});
+        return Optional.of(
+            new String[] {family, "pid=" + StraceText.field(struct, "nl_pid").orElse("?")});
       }
       default -> {
         return Optional.of(new String[] {family, family});
@@ -112,7 +123,8 @@ final class SocketText {
   }
 
   static int port(String struct) {
-    Optional<String> p = StraceText.field(struct, "sin_port").or(() -> StraceText.field(struct, "sin6_port"));
+    Optional<String> p =
+        StraceText.field(struct, "sin_port").or(() -> StraceText.field(struct, "sin6_port"));
     if (p.isEmpty()) {
       return -1;
     }

@@ -4,6 +4,7 @@ import dev.tailor.tracer.Access;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.call.ArgFilter;
 import dev.tailor.tracer.call.Call;
+import dev.tailor.tracer.call.DescriptorNames;
 import dev.tailor.tracer.call.Effect;
 import dev.tailor.tracer.call.Effect.ArgumentValue;
 import dev.tailor.tracer.call.Effect.Capable;
@@ -18,7 +19,6 @@ import dev.tailor.tracer.call.Effect.SocketAddress;
 import dev.tailor.tracer.call.Effect.SocketOpen;
 import dev.tailor.tracer.call.Effect.SocketPath;
 import dev.tailor.tracer.call.Effect.Warning;
-import dev.tailor.tracer.call.DescriptorNames;
 import dev.tailor.tracer.call.PathArg;
 import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.call.SocketKind;
@@ -37,19 +37,20 @@ import java.util.Set;
 /**
  * Reads strace's text of a call into what the call did ({@link Call}): the files it named and how
  * (by the rows of {@link SyscallModel}), the fds it used, its sockets, execs, id changes and the
- * capabilities it implies, and the values of its recorded arguments. Resolving names is the
- * {@link CallInterpreter}'s job; this reads text only.
+ * capabilities it implies, and the values of its recorded arguments. Resolving names is the {@link
+ * CallInterpreter}'s job; this reads text only.
  */
 final class StraceDecoder {
   private final Set<String> unreadArguments = new HashSet<>();
 
   /** The call whose arguments {@link #split} holds. */
   private SyscallEvent splitOf;
+
   private List<String> split;
 
   /**
-   * The call's arguments split at their top-level commas, once per call: the parts that read a
-   * call (its files, its sockets, its argument values) each need them.
+   * The call's arguments split at their top-level commas, once per call: the parts that read a call
+   * (its files, its sockets, its argument values) each need them.
    */
   List<String> args(SyscallEvent e) {
     if (e != splitOf) {
@@ -81,7 +82,14 @@ final class StraceDecoder {
       case "clone", "clone3", "fork", "vfork" -> out.add(new Fork(ok ? (int) e.childPid() : 0));
       case "read", "pread64", "readv", "preadv", "preadv2", "recvfrom", "recvmsg", "recvmmsg" ->
           fdAccess(e, ok, Access.READ, out);
-      case "write", "pwrite64", "writev", "pwritev", "pwritev2", "sendmsg", "sendmmsg", "sendto" -> {
+      case "write",
+          "pwrite64",
+          "writev",
+          "pwritev",
+          "pwritev2",
+          "sendmsg",
+          "sendmmsg",
+          "sendto" -> {
         fdAccess(e, ok, Access.WRITE, out);
         if (ok && name.startsWith("send")) {
           peer(e, out);
@@ -99,7 +107,8 @@ final class StraceDecoder {
         }
       }
       case "sendfile", "sendfile64", "copy_file_range", "splice" -> {
-        // Data moved between two fds in the kernel: (out, in) for sendfile, (in, _, out) for the others.
+        // Data moved between two fds in the kernel: (out, in) for sendfile, (in, _, out) for the
+        // others.
         if (ok) {
           List<String> a = args(e);
           boolean sendfile = name.startsWith("sendfile");
@@ -112,8 +121,12 @@ final class StraceDecoder {
       case "flock" -> fdAccess(e, ok, Access.LOCK, out);
       case "fcntl", "fcntl64" -> {
         List<String> a = args(e);
-        if (ok && a.size() > 1 && (StraceText.hasFlag(a.get(1), "F_SETLK") || StraceText.hasFlag(a.get(1), "F_SETLKW")
-            || StraceText.hasFlag(a.get(1), "F_OFD_SETLK") || StraceText.hasFlag(a.get(1), "F_OFD_SETLKW"))) {
+        if (ok
+            && a.size() > 1
+            && (StraceText.hasFlag(a.get(1), "F_SETLK")
+                || StraceText.hasFlag(a.get(1), "F_SETLKW")
+                || StraceText.hasFlag(a.get(1), "F_OFD_SETLK")
+                || StraceText.hasFlag(a.get(1), "F_OFD_SETLKW"))) {
           fdAccess(e, true, Access.LOCK, out);
         }
       }
@@ -121,10 +134,12 @@ final class StraceDecoder {
         if (ok) {
           List<String> a = args(e);
           if (a.size() >= 5 && StraceText.hasFlag(a.get(2), "PROT_EXEC")) {
-            fdPath(a, 4).ifPresent(p -> {
-              out.add(new FdAccess(p, Access.MMAP_EXEC, false));
-              out.add(new FdAccess(p, Access.READ, false));
-            });
+            fdPath(a, 4)
+                .ifPresent(
+                    p -> {
+                      out.add(new FdAccess(p, Access.MMAP_EXEC, false));
+                      out.add(new FdAccess(p, Access.READ, false));
+                    });
           }
         }
       }
@@ -133,7 +148,9 @@ final class StraceDecoder {
         if (ok) {
           List<String> a = args(e);
           if (a.size() >= 2) {
-            out.add(new SocketOpen(new SocketKind(SocketText.family(a.get(0)), SocketText.type(a.get(1)))));
+            out.add(
+                new SocketOpen(
+                    new SocketKind(SocketText.family(a.get(0)), SocketText.type(a.get(1)))));
           }
         }
       }
@@ -167,8 +184,8 @@ final class StraceDecoder {
 
   /**
    * The values of the call's recorded arguments, failed calls too: a filter must let them fail as
-   * they did. A value that cannot be read is not counted, so the values no longer account for
-   * every call and no rule is written from them.
+   * they did. A value that cannot be read is not counted, so the values no longer account for every
+   * call and no rule is written from them.
    */
   private void arguments(SyscallEvent e, String name, List<Effect> out) {
     List<ArgFilter> filters = SyscallModel.filters(name);
@@ -181,11 +198,20 @@ final class StraceDecoder {
       if (v.isPresent()) {
         out.add(new ArgumentValue(f, f.normalize(v.get())));
       } else if (unreadArguments.add(f.syscall() + " argument " + f.index())) {
-        out.add(new Warning("values of " + f.syscall() + " argument " + f.index() + " could not be read from the trace ("
-            + StraceText.printable(e.args(), 60) + "): no argument rule is learned for it; "
-            + (SyscallModel.STRACE_RAW.contains(f.syscall())
-                ? "record with strace -e raw=" + String.join(",", SyscallModel.STRACE_RAW) + " (tailor learn does)"
-                : "strace wrote a name tailor does not know")));
+        out.add(
+            new Warning(
+                "values of "
+                    + f.syscall()
+                    + " argument "
+                    + f.index()
+                    + " could not be read from the trace ("
+                    + StraceText.printable(e.args(), 60)
+                    + "): no argument rule is learned for it; "
+                    + (SyscallModel.STRACE_RAW.contains(f.syscall())
+                        ? "record with strace -e raw="
+                            + String.join(",", SyscallModel.STRACE_RAW)
+                            + " (tailor learn does)"
+                        : "strace wrote a name tailor does not know")));
       }
     }
   }
@@ -213,12 +239,15 @@ final class StraceDecoder {
       Optional<PathArg> named = argPath(a, dirIndex, pathIndex, true);
       // A pipe or socket (-yy: "3<pipe:[2002177]>") has no name: an open reaches one only through a
       // descriptor's link (/dev/stdout, /proc/self/fd/1), possibly behind a symlink of its own.
-      boolean object = opened.isEmpty() && StraceText.decoration(e.result()).filter(d -> !d.isEmpty()).isPresent();
+      boolean object =
+          opened.isEmpty()
+              && StraceText.decoration(e.result()).filter(d -> !d.isEmpty()).isPresent();
       boolean reopens = object || named.map(p -> DescriptorNames.reopens(p.name())).orElse(false);
       PathArg name = opened.isEmpty() ? named.orElse(PathArg.NONE) : PathArg.NONE;
       out.add(new Open(name, opened, kinds, "", directory, exclusive, reopens));
     } else if (!errno.isEmpty()) {
-      argPath(a, dirIndex, pathIndex, true).ifPresent(p -> out.add(new Open(p, "", kinds, errno, directory)));
+      argPath(a, dirIndex, pathIndex, true)
+          .ifPresent(p -> out.add(new Open(p, "", kinds, errno, directory)));
     }
   }
 
@@ -252,9 +281,12 @@ final class StraceDecoder {
     int pathIndex = at ? 1 : 0;
     Optional<PathArg> path;
     if (at && a.size() > 4 && a.get(pathIndex).equals("\"\"")) {
-      // execveat(fd, "", ..., AT_EMPTY_PATH) runs the file fd is open on (fexecve); never a directory's fd.
-      path = StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH") && !a.get(0).startsWith("AT_FDCWD")
-          ? fdPath(a, 0).map(PathArg::resolved) : Optional.empty();
+      // execveat(fd, "", ..., AT_EMPTY_PATH) runs the file fd is open on (fexecve); never a
+      // directory's fd.
+      path =
+          StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH") && !a.get(0).startsWith("AT_FDCWD")
+              ? fdPath(a, 0).map(PathArg::resolved)
+              : Optional.empty();
     } else {
       path = argPath(a, at ? 0 : -1, pathIndex, true);
     }
@@ -266,8 +298,9 @@ final class StraceDecoder {
       String list = a.get(pathIndex + 1);
       if (list.startsWith("[") && list.endsWith("]")) {
         for (String item : StraceText.splitArgs(list.substring(1, list.length() - 1))) {
-          argv.add(StraceText.unquote(item).map(PathText::escape).orElse(item)
-              + (StraceText.isTruncated(item) ? "..." : ""));
+          argv.add(
+              StraceText.unquote(item).map(PathText::escape).orElse(item)
+                  + (StraceText.isTruncated(item) ? "..." : ""));
         }
       }
     }
@@ -283,17 +316,23 @@ final class StraceDecoder {
     if (a.size() <= row.path()) {
       return;
     }
-    boolean follow = switch (row.follow()) {
-      case ALWAYS -> true;
-      case NEVER -> false;
-      case UNLESS_NOFOLLOW -> row.flags() < 0 || a.size() <= row.flags()
-          || !StraceText.hasFlag(a.get(row.flags()), "AT_SYMLINK_NOFOLLOW");
-    };
+    boolean follow =
+        switch (row.follow()) {
+          case ALWAYS -> true;
+          case NEVER -> false;
+          case UNLESS_NOFOLLOW ->
+              row.flags() < 0
+                  || a.size() <= row.flags()
+                  || !StraceText.hasFlag(a.get(row.flags()), "AT_SYMLINK_NOFOLLOW");
+        };
     // stat results say what the path is: {st_mode=S_IFDIR|0755, ...}, statx's stx_mode likewise;
     // unlinkat's AT_REMOVEDIR makes it rmdir. The flag words are arguments, never the path.
-    boolean directory = row.directory()
-        || (row.name().equals("unlinkat") && a.size() > row.flags() && StraceText.hasFlag(a.get(row.flags()), "AT_REMOVEDIR"))
-        || (errno.isEmpty() && isDirectoryStat(a, row.statBuffer()));
+    boolean directory =
+        row.directory()
+            || (row.name().equals("unlinkat")
+                && a.size() > row.flags()
+                && StraceText.hasFlag(a.get(row.flags()), "AT_REMOVEDIR"))
+            || (errno.isEmpty() && isDirectoryStat(a, row.statBuffer()));
     if (row.dirfd() >= 0 && a.get(row.path()).equals("\"\"")) {
       // fstatat(fd, "", ..., AT_EMPTY_PATH): the fd itself.
       if (errno.isEmpty()) {
@@ -301,10 +340,12 @@ final class StraceDecoder {
       }
       return;
     }
-    argPath(a, row.dirfd(), row.path(), follow).ifPresent(p -> out.add(new PathAccess(p, row.access(), errno, directory)));
+    argPath(a, row.dirfd(), row.path(), follow)
+        .ifPresent(p -> out.add(new PathAccess(p, row.access(), errno, directory)));
     PathSyscall to = row.second();
     if (to != null) {
-      argPath(a, to.dirfd(), to.path(), false).ifPresent(p -> out.add(new PathAccess(p, to.access(), errno, false)));
+      argPath(a, to.dirfd(), to.path(), false)
+          .ifPresent(p -> out.add(new PathAccess(p, to.access(), errno, false)));
     }
   }
 
@@ -336,7 +377,8 @@ final class StraceDecoder {
       return false;
     }
     String st = a.get(at);
-    return st.startsWith("{st_mode=S_IFDIR") || st.startsWith("{stx_mask=") && st.contains(", stx_mode=S_IFDIR");
+    return st.startsWith("{st_mode=S_IFDIR")
+        || st.startsWith("{stx_mask=") && st.contains(", stx_mode=S_IFDIR");
   }
 
   private static Optional<String> fdPath(List<String> a, int index) {
@@ -385,7 +427,10 @@ final class StraceDecoder {
     }
   }
 
-  /** A bind: its address and the capability a low port needs; the unix socket path it creates, if any. */
+  /**
+   * A bind: its address and the capability a low port needs; the unix socket path it creates, if
+   * any.
+   */
   private void bind(SyscallEvent e, boolean ok, List<Effect> out) {
     if (!ok) {
       return;

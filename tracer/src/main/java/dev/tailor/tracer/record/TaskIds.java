@@ -10,21 +10,39 @@ import java.util.Optional;
 
 /**
  * The credentials of one task as the kernel keeps them: real, effective, saved and filesystem uid
- * and gid, the supplementary groups, and what is known of its capabilities. {@link #UNKNOWN} ({@code
- * -1}, which is no valid id) stands for an id that is not known.
+ * and gid, the supplementary groups, and what is known of its capabilities. {@link #UNKNOWN}
+ * ({@code -1}, which is no valid id) stands for an id that is not known.
  *
  * @param groupsKnown whether {@code groups} are the task's supplementary groups
  */
 public record TaskIds(
-    long ruid, long euid, long suid, long fsuid,
-    long rgid, long egid, long sgid, long fsgid,
-    List<Long> groups, boolean groupsKnown, Privilege privilege) {
+    long ruid,
+    long euid,
+    long suid,
+    long fsuid,
+    long rgid,
+    long egid,
+    long sgid,
+    long fsgid,
+    List<Long> groups,
+    boolean groupsKnown,
+    Privilege privilege) {
   /** An id that is not known. */
   public static final long UNKNOWN = -1;
 
   /** Nothing known. */
   public static final TaskIds NONE_KNOWN =
-      new TaskIds(UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, List.of(), false,
+      new TaskIds(
+          UNKNOWN,
+          UNKNOWN,
+          UNKNOWN,
+          UNKNOWN,
+          UNKNOWN,
+          UNKNOWN,
+          UNKNOWN,
+          UNKNOWN,
+          List.of(),
+          false,
           Privilege.UNKNOWN);
 
   /** What is known of a task's capabilities. */
@@ -45,13 +63,15 @@ public record TaskIds(
 
   /** Whether the task holds CAP_SETUID and CAP_SETGID, if that is known. */
   Optional<Boolean> mayChangeIds() {
-    return privilege == Privilege.ROOT && euid != UNKNOWN ? Optional.of(euid == 0) : Optional.empty();
+    return privilege == Privilege.ROOT && euid != UNKNOWN
+        ? Optional.of(euid == 0)
+        : Optional.empty();
   }
 
   /**
    * The ids of process {@code pid} (or thread) as {@code /proc/PID/status} lists them now; empty
-   * when the process is gone, or lives in a user namespace whose ids differ from the ones it
-   * passes to its calls.
+   * when the process is gone, or lives in a user namespace whose ids differ from the ones it passes
+   * to its calls.
    */
   public static Optional<TaskIds> ofProcess(int pid) {
     Path proc = Path.of("/proc", Integer.toString(pid));
@@ -100,8 +120,19 @@ public record TaskIds(
     if (uid == null || gid == null || groups == null || capEff == -1 || capPrm == -1) {
       return Optional.empty();
     }
-    return Optional.of(new TaskIds(uid[0], uid[1], uid[2], uid[3], gid[0], gid[1], gid[2], gid[3], groups, true,
-        privilege(uid, capEff, capPrm)));
+    return Optional.of(
+        new TaskIds(
+            uid[0],
+            uid[1],
+            uid[2],
+            uid[3],
+            gid[0],
+            gid[1],
+            gid[2],
+            gid[3],
+            groups,
+            true,
+            privilege(uid, capEff, capPrm)));
   }
 
   /** CAP_CHOWN, CAP_SETGID and CAP_SETUID. */
@@ -117,7 +148,8 @@ public record TaskIds(
     boolean permitted = (capPrm & ID_CAPS) == ID_CAPS;
     boolean noPermitted = (capPrm & ID_CAPS) == 0;
     boolean anyRoot = uid[0] == 0 || uid[1] == 0 || uid[2] == 0;
-    boolean rootRules = (uid[1] == 0 && uid[3] == 0 ? effective : none) && (anyRoot ? permitted : noPermitted);
+    boolean rootRules =
+        (uid[1] == 0 && uid[3] == 0 ? effective : none) && (anyRoot ? permitted : noPermitted);
     return rootRules ? Privilege.ROOT : Privilege.UNKNOWN;
   }
 

@@ -12,11 +12,11 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Splits the trace of a container's start at the two moments that matter for its profile: when
- * the runtime's init process loads the container's seccomp filter, and when it execs the
- * container's process. Before the filter nothing counts (no filter sees it); between the two, the
- * init's calls are the runtime's own and are kept apart, names only (AppArmor confines only from
- * the exec on); from the exec on, everything is the workload's and goes to the recorder.
+ * Splits the trace of a container's start at the two moments that matter for its profile: when the
+ * runtime's init process loads the container's seccomp filter, and when it execs the container's
+ * process. Before the filter nothing counts (no filter sees it); between the two, the init's calls
+ * are the runtime's own and are kept apart, names only (AppArmor confines only from the exec on);
+ * from the exec on, everything is the workload's and goes to the recorder.
  *
  * <p>Events must reach this on one thread, in trace order (behind an {@code EventPipe}).
  */
@@ -58,16 +58,16 @@ public final class RuntimeInitGate implements Consumer<TraceEvent> {
   }
 
   /**
-   * A gate for a trace of the runtime from its own start ({@code strace -f runc run}): the init
-   * is the process that loads a filter first.
+   * A gate for a trace of the runtime from its own start ({@code strace -f runc run}): the init is
+   * the process that loads a filter first.
    */
   public static RuntimeInitGate fromRuntimeStart(Consumer<TraceEvent> workload) {
     return new RuntimeInitGate(workload, 0);
   }
 
   /**
-   * How much of each call the parser must keep: the recorder's needs, plus the arguments that
-   * show a filter load ({@code prctl}) and a new thread ({@code clone}).
+   * How much of each call the parser must keep: the recorder's needs, plus the arguments that show
+   * a filter load ({@code prctl}) and a new thread ({@code clone}).
    */
   public static TraceParser.Detail detail(String syscall) {
     if (syscall.equals("prctl") || syscall.equals("seccomp") || syscall.startsWith("clone")) {
@@ -154,7 +154,9 @@ public final class RuntimeInitGate implements Consumer<TraceEvent> {
     threadGroups.put((int) child, thread ? groupOf(call.pid()) : (int) child);
   }
 
-  /** A successful seccomp(SECCOMP_SET_MODE_FILTER) or prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER). */
+  /**
+   * A successful seccomp(SECCOMP_SET_MODE_FILTER) or prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER).
+   */
   static boolean loadsFilter(SyscallEvent call) {
     if (call.failed() || call.unreturned() || call.returnValue() < 0) {
       return false;
@@ -165,14 +167,17 @@ public final class RuntimeInitGate implements Consumer<TraceEvent> {
       return a.startsWith("SECCOMP_SET_MODE_FILTER") && !a.endsWith("NULL");
     }
     if (call.name().equals("prctl")) {
-      // strace traces prctl raw (0x16 is PR_SET_SECCOMP, 0x2 SECCOMP_MODE_FILTER); older traces name them.
-      return a.startsWith("PR_SET_SECCOMP, SECCOMP_MODE_FILTER") || a.startsWith("PR_SET_SECCOMP, 2")
+      // strace traces prctl raw (0x16 is PR_SET_SECCOMP, 0x2 SECCOMP_MODE_FILTER); older traces
+      // name them.
+      return a.startsWith("PR_SET_SECCOMP, SECCOMP_MODE_FILTER")
+          || a.startsWith("PR_SET_SECCOMP, 2")
           || a.startsWith("0x16, 0x2,");
     }
     return false;
   }
 
   private static boolean isExec(SyscallEvent call) {
-    return (call.name().equals("execve") || call.name().equals("execveat")) && call.returnValue() == 0;
+    return (call.name().equals("execve") || call.name().equals("execveat"))
+        && call.returnValue() == 0;
   }
 }

@@ -2,11 +2,10 @@ package dev.tailor.tracer.seccomp;
 
 import static dev.tailor.tracer.seccomp.SeccompFilter.*;
 
-import dev.tailor.tracer.seccomp.SeccompFilter.Condition;
-import dev.tailor.tracer.seccomp.SeccompFilter.Handoff;
-
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import dev.tailor.tracer.seccomp.SeccompFilter.Condition;
+import dev.tailor.tracer.seccomp.SeccompFilter.Handoff;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,8 +41,8 @@ public final class FilterBuilder {
   }
 
   /**
-   * Adds a rule: {@code action} for the syscalls {@code names} when all {@code args} hold;
-   * {@code errnoRet} is negative unless the action is ERRNO or TRACE.
+   * Adds a rule: {@code action} for the syscalls {@code names} when all {@code args} hold; {@code
+   * errnoRet} is negative unless the action is ERRNO or TRACE.
    */
   public FilterBuilder rule(List<String> names, String action, int errnoRet, List<Condition> args) {
     rules.add(new Rule(List.copyOf(names), action, errnoRet, List.copyOf(args)));
@@ -104,19 +103,31 @@ public final class FilterBuilder {
   }
 
   /** Lets the handoff's sendmsg through: on its socket, with its flags only. */
-  private static void allowHandoff(LibSeccomp.Loaded seccomp, Pointer ctx, int socket) throws SeccompException {
-    int nr = seccomp.lib.seccomp_syscall_resolve_name_arch(seccomp.lib.seccomp_arch_native(), "sendmsg");
-    int rc = ruleAdd(seccomp, ctx, ACT_ALLOW, nr,
-        List.of(new Condition(0, socket, 0, "SCMP_CMP_EQ"), new Condition(2, HANDOFF_FLAGS, 0, "SCMP_CMP_EQ")));
+  private static void allowHandoff(LibSeccomp.Loaded seccomp, Pointer ctx, int socket)
+      throws SeccompException {
+    int nr =
+        seccomp.lib.seccomp_syscall_resolve_name_arch(seccomp.lib.seccomp_arch_native(), "sendmsg");
+    int rc =
+        ruleAdd(
+            seccomp,
+            ctx,
+            ACT_ALLOW,
+            nr,
+            List.of(
+                new Condition(0, socket, 0, "SCMP_CMP_EQ"),
+                new Condition(2, HANDOFF_FLAGS, 0, "SCMP_CMP_EQ")));
     if (rc != 0 && rc != -17) { // -EEXIST: the profile allows sendmsg already
-      throw new SeccompException("libseccomp refused the rule that hands the notify fd over (error " + rc + ")");
+      throw new SeccompException(
+          "libseccomp refused the rule that hands the notify fd over (error " + rc + ")");
     }
   }
 
-  private static int action(String name, int errnoRet, String where, boolean notify) throws SeccompException {
+  private static int action(String name, int errnoRet, String where, boolean notify)
+      throws SeccompException {
     boolean takesErrno = name.equals("SCMP_ACT_ERRNO") || name.equals("SCMP_ACT_TRACE");
     if (errnoRet >= 0 && !takesErrno) {
-      throw new SeccompException(where + ": errnoRet is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not " + name);
+      throw new SeccompException(
+          where + ": errnoRet is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not " + name);
     }
     if (errnoRet > 0xffff) {
       throw new SeccompException(where + ": errnoRet " + errnoRet + " is not in 0..65535");
@@ -142,7 +153,8 @@ public final class FilterBuilder {
         if (notify) {
           return ACT_NOTIFY;
         }
-        throw new SeccompException(where + ": SCMP_ACT_NOTIFY needs a listener, which tailor enforce does not provide");
+        throw new SeccompException(
+            where + ": SCMP_ACT_NOTIFY needs a listener, which tailor enforce does not provide");
       default:
         throw new SeccompException(where + ": unknown action " + name);
     }
@@ -155,11 +167,13 @@ public final class FilterBuilder {
     }
     int token = seccomp.lib.seccomp_arch_resolve_name(oci.substring(10).toLowerCase(Locale.ROOT));
     if (token == 0) {
-      throw new SeccompException("libseccomp " + seccomp.version + " does not know architecture " + oci);
+      throw new SeccompException(
+          "libseccomp " + seccomp.version + " does not know architecture " + oci);
     }
     int rc = seccomp.lib.seccomp_arch_add(ctx, token);
     if (rc != 0 && rc != -17) { // -EEXIST: the native architecture is always there
-      throw new SeccompException("libseccomp cannot add architecture " + oci + " (error " + rc + ")");
+      throw new SeccompException(
+          "libseccomp cannot add architecture " + oci + " (error " + rc + ")");
     }
   }
 
@@ -175,7 +189,10 @@ public final class FilterBuilder {
         attr = ATTR_CTL_SSB;
         break;
       case "SECCOMP_FILTER_FLAG_TSYNC":
-        warnings.add("flag " + flag + " ignored: tailor loads the filter on the thread that becomes the workload");
+        warnings.add(
+            "flag "
+                + flag
+                + " ignored: tailor loads the filter on the thread that becomes the workload");
         return;
       default:
         throw new SeccompException("unknown or unsupported filter flag " + flag);
@@ -200,7 +217,11 @@ public final class FilterBuilder {
     if (nr == LibSeccomp.NR_SCMP_ERROR) {
       // As runc does: a profile may list syscalls newer than this libseccomp.
       warnings.add(
-          "syscall '" + name + "' is unknown to libseccomp " + seccomp.version + "; its rule is skipped");
+          "syscall '"
+              + name
+              + "' is unknown to libseccomp "
+              + seccomp.version
+              + "; its rule is skipped");
       return false;
     }
     // Several conditions on the same argument cannot all hold at once; like runc, each
@@ -226,13 +247,19 @@ public final class FilterBuilder {
     int rc = ruleAdd(seccomp, ctx, act, nr, args);
     if (rc != 0) {
       throw new SeccompException(
-          "libseccomp refused the rule for '" + name + "'" + (args.isEmpty() ? "" : " with " + args)
-              + " (error " + rc + ")");
+          "libseccomp refused the rule for '"
+              + name
+              + "'"
+              + (args.isEmpty() ? "" : " with " + args)
+              + " (error "
+              + rc
+              + ")");
     }
   }
 
   /** seccomp_rule_add_array with {@code args} as its conditions; libseccomp's return code. */
-  private static int ruleAdd(LibSeccomp.Loaded seccomp, Pointer ctx, int act, int nr, List<Condition> args) {
+  private static int ruleAdd(
+      LibSeccomp.Loaded seccomp, Pointer ctx, int act, int nr, List<Condition> args) {
     Memory cmp = null;
     if (!args.isEmpty()) {
       // struct scmp_arg_cmp { unsigned int arg; enum scmp_compare op; uint64 datum_a, datum_b; }

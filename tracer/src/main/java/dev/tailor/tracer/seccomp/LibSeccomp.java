@@ -72,7 +72,9 @@ interface LibSeccomp extends Library {
         }
         if (instance == null) {
           throw new SeccompException(
-              "libseccomp is not installed (" + firstLine(first.getMessage()) + "); install"
+              "libseccomp is not installed ("
+                  + firstLine(first.getMessage())
+                  + "); install"
                   + " libseccomp2 (Debian, Ubuntu) or libseccomp (Fedora, Alpine)",
               first);
         }

@@ -21,17 +21,17 @@ import java.util.Optional;
  * A seccomp filter built with libseccomp from a profile's data, which replaces the JVM with a
  * command running under it.
  *
- * <p>Why {@code execv} from the JVM through JNA rather than bubblewrap's {@code --seccomp FD}:
- * it needs nothing but libseccomp (no setuid helper, no user namespaces, which many CI runners
- * and hardened hosts forbid), the workload keeps its pid, environment, working directory and
- * file system view exactly as under {@code learn}, and tailor's exit code is the workload's own
- * because the workload is the process. The price is care: the filter is loaded on the calling
- * thread only (no TSYNC, so the JVM's other threads keep working until the exec replaces them),
- * and everything used between loading and {@code execv} is built and called once before, because
- * the JVM loading a class after the filter is in place may be denied and crash.
+ * <p>Why {@code execv} from the JVM through JNA rather than bubblewrap's {@code --seccomp FD}: it
+ * needs nothing but libseccomp (no setuid helper, no user namespaces, which many CI runners and
+ * hardened hosts forbid), the workload keeps its pid, environment, working directory and file
+ * system view exactly as under {@code learn}, and tailor's exit code is the workload's own because
+ * the workload is the process. The price is care: the filter is loaded on the calling thread only
+ * (no TSYNC, so the JVM's other threads keep working until the exec replaces them), and everything
+ * used between loading and {@code execv} is built and called once before, because the JVM loading a
+ * class after the filter is in place may be denied and crash.
  *
- * <p>libseccomp sets {@code no_new_privs} when loading (its default, needed without
- * CAP_SYS_ADMIN), so setuid programs do not gain privileges under {@code enforce}.
+ * <p>libseccomp sets {@code no_new_privs} when loading (its default, needed without CAP_SYS_ADMIN),
+ * so setuid programs do not gain privileges under {@code enforce}.
  */
 public final class SeccompFilter implements AutoCloseable {
   static final int ACT_KILL_THREAD = 0x00000000;
@@ -66,6 +66,7 @@ public final class SeccompFilter implements AutoCloseable {
   static final int FD_CLOEXEC = 1;
   static final int MSG_DONTWAIT = 0x40;
   static final int MSG_NOSIGNAL = 0x4000;
+
   /**
    * The flags of the one sendmsg that hands the notify fd over, which the filter lets through on
    * the handoff socket only: every other call the profile lacks waits for a supervisor that does
@@ -74,9 +75,9 @@ public final class SeccompFilter implements AutoCloseable {
   static final int HANDOFF_FLAGS = MSG_NOSIGNAL | MSG_DONTWAIT;
 
   /**
-   * Where the notify fd of a filter with SCMP_ACT_NOTIFY goes once it is loaded: sent with
-   * {@code message} over {@code socket} (a connected unix socket, close-on-exec), as runc sends it to
-   * a {@code listenerPath}. The process at the other end supervises the calls from then on.
+   * Where the notify fd of a filter with SCMP_ACT_NOTIFY goes once it is loaded: sent with {@code
+   * message} over {@code socket} (a connected unix socket, close-on-exec), as runc sends it to a
+   * {@code listenerPath}. The process at the other end supervises the calls from then on.
    */
   public record Handoff(int socket, byte[] message) {
     public Handoff {
@@ -109,7 +110,11 @@ public final class SeccompFilter implements AutoCloseable {
   private final Handoff handoff;
 
   SeccompFilter(
-      LibSeccomp.Loaded seccomp, Pointer ctx, boolean execveAllowed, List<String> warnings, Handoff handoff) {
+      LibSeccomp.Loaded seccomp,
+      Pointer ctx,
+      boolean execveAllowed,
+      List<String> warnings,
+      Handoff handoff) {
     this.seccomp = seccomp;
     this.ctx = ctx;
     this.execveAllowed = execveAllowed;
@@ -168,8 +173,10 @@ public final class SeccompFilter implements AutoCloseable {
     Function sendmsg = Function.getFunction("c", "sendmsg");
     Memory handoffCmsg = new Memory(24); // CMSG_SPACE(sizeof(int)): the notify fd goes at offset 16
     Memory handoffMsg = handoff == null ? null : handoffMessage(handoff.message(), handoffCmsg);
-    Object[] sendArgs = handoff == null ? null : new Object[] {handoff.socket(), handoffMsg, HANDOFF_FLAGS};
-    Memory handoffFailed = cString("tailor: cannot hand the seccomp notify fd to the observing tailor\n", cs);
+    Object[] sendArgs =
+        handoff == null ? null : new Object[] {handoff.socket(), handoffMsg, HANDOFF_FLAGS};
+    Memory handoffFailed =
+        cString("tailor: cannot hand the seccomp notify fd to the observing tailor\n", cs);
     Object[] handoffFailedArgs = {2, handoffFailed, new NativeLong(handoffFailed.size() - 1)};
     Object[] failExit = {125};
     if (handoff != null) {
@@ -193,7 +200,8 @@ public final class SeccompFilter implements AutoCloseable {
     // The JVM blocks some signals and handles SIGPIPE/SIGXFSZ; the workload starts clean.
     Memory emptySet = new Memory(128);
     emptySet.clear();
-    Function.getFunction("c", "pthread_sigmask").invokeInt(new Object[] {SIG_SETMASK, emptySet, null});
+    Function.getFunction("c", "pthread_sigmask")
+        .invokeInt(new Object[] {SIG_SETMASK, emptySet, null});
     Function signal = Function.getFunction("c", "signal");
     signal.invokePointer(new Object[] {SIGPIPE, null});
     signal.invokePointer(new Object[] {SIGXFSZ, null});
@@ -284,7 +292,8 @@ public final class SeccompFilter implements AutoCloseable {
    */
   static String resolve(String program, String pathEnv) throws UnrunnableCommandException {
     if (program.isEmpty()) {
-      throw new UnrunnableCommandException(UnrunnableCommandException.NOT_FOUND, "empty command name");
+      throw new UnrunnableCommandException(
+          UnrunnableCommandException.NOT_FOUND, "empty command name");
     }
     if (program.indexOf('/') >= 0) {
       Path p = Path.of(program);
@@ -311,10 +320,12 @@ public final class SeccompFilter implements AutoCloseable {
 
   private static void checkRunnable(Path p, String shown) throws UnrunnableCommandException {
     if (Files.isDirectory(p)) {
-      throw new UnrunnableCommandException(UnrunnableCommandException.CANNOT_RUN, shown + ": is a directory");
+      throw new UnrunnableCommandException(
+          UnrunnableCommandException.CANNOT_RUN, shown + ": is a directory");
     }
     if (!Files.isExecutable(p)) {
-      throw new UnrunnableCommandException(UnrunnableCommandException.CANNOT_RUN, shown + ": permission denied");
+      throw new UnrunnableCommandException(
+          UnrunnableCommandException.CANNOT_RUN, shown + ": permission denied");
     }
   }
 

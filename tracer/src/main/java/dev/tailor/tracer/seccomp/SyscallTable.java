@@ -50,7 +50,10 @@ public final class SyscallTable {
       tokens[i] = seccomp.lib.seccomp_arch_resolve_name(seccompArches.get(i));
       if (tokens[i] == 0) {
         throw new SeccompException(
-            "libseccomp " + seccomp.version + " does not know architecture " + seccompArches.get(i));
+            "libseccomp "
+                + seccomp.version
+                + " does not know architecture "
+                + seccompArches.get(i));
       }
     }
   }
@@ -67,7 +70,9 @@ public final class SyscallTable {
   public static SyscallTable forArch(String unameArch) throws SeccompException {
     if (!ARCHES.containsKey(unameArch)) {
       throw new SeccompException(
-          "machine architecture '" + unameArch + "' is not supported; known: "
+          "machine architecture '"
+              + unameArch
+              + "' is not supported; known: "
               + String.join(", ", new TreeSet<>(ARCHES.keySet())));
     }
     return new SyscallTable(LibSeccomp.load(), unameArch);
@@ -102,15 +107,18 @@ public final class SyscallTable {
     return "SCMP_ARCH_" + seccompArch.toUpperCase(Locale.ROOT);
   }
 
-  /** Highest syscall number tried when listing names; every table of libseccomp 2.5 ends below it. */
+  /**
+   * Highest syscall number tried when listing names; every table of libseccomp 2.5 ends below it.
+   */
   private static final int MAX_NUMBER = 1024;
+
   /** x32 numbers carry {@code __X32_SYSCALL_BIT}. */
   private static final int X32_BIT = 0x40000000;
 
   /**
    * Every syscall name libseccomp knows on any of the OCI architectures {@code ociArchitectures}
-   * (the native one when the list is empty), sorted: what a profile that names each call on its
-   * own must list. Architectures libseccomp does not know are an error.
+   * (the native one when the list is empty), sorted: what a profile that names each call on its own
+   * must list. Architectures libseccomp does not know are an error.
    */
   public static java.util.SortedSet<String> knownNames(List<String> ociArchitectures)
       throws SeccompException {
@@ -120,11 +128,13 @@ public final class SyscallTable {
       tokens.add(seccomp.lib.seccomp_arch_native());
     }
     for (String oci : ociArchitectures) {
-      int token = oci.startsWith("SCMP_ARCH_")
-          ? seccomp.lib.seccomp_arch_resolve_name(oci.substring(10).toLowerCase(Locale.ROOT))
-          : 0;
+      int token =
+          oci.startsWith("SCMP_ARCH_")
+              ? seccomp.lib.seccomp_arch_resolve_name(oci.substring(10).toLowerCase(Locale.ROOT))
+              : 0;
       if (token == 0) {
-        throw new SeccompException("libseccomp " + seccomp.version + " does not know architecture " + oci);
+        throw new SeccompException(
+            "libseccomp " + seccomp.version + " does not know architecture " + oci);
       }
       tokens.add(token);
     }
@@ -149,7 +159,8 @@ public final class SyscallTable {
   /**
    * The name of syscall {@code number} of the architecture the kernel calls {@code auditArch}
    * ({@code AUDIT_ARCH_*}: the {@code arch=} of a seccomp audit line, in which an x32 call is an
-   * x86_64 one with {@code __X32_SYSCALL_BIT} in its number); empty when libseccomp does not know it.
+   * x86_64 one with {@code __X32_SYSCALL_BIT} in its number); empty when libseccomp does not know
+   * it.
    */
   public static Optional<String> nameOn(int auditArch, int number) throws SeccompException {
     LibSeccomp.Loaded seccomp = LibSeccomp.load();
@@ -160,7 +171,9 @@ public final class SyscallTable {
     return resolve(seccomp, token, number);
   }
 
-  /** libseccomp's name of syscall {@code number} on the architecture {@code token}, if it knows one. */
+  /**
+   * libseccomp's name of syscall {@code number} on the architecture {@code token}, if it knows one.
+   */
   private static Optional<String> resolve(LibSeccomp.Loaded seccomp, int token, int number) {
     if (number < 0) {
       return Optional.empty();
@@ -177,6 +190,7 @@ public final class SyscallTable {
   }
 
   private static final int AUDIT_ARCH_X86_64 = 0xc000003e;
+
   /** libseccomp's token for x32: x86_64's audit arch with another convention bit. */
   private static final int AUDIT_ARCH_X32 = 0x4000003e;
 
@@ -192,7 +206,8 @@ public final class SyscallTable {
 
   /**
    * The native architecture as the kernel names it to a seccomp filter ({@code AUDIT_ARCH_*}, the
-   * {@code arch} of {@code struct seccomp_data}); libseccomp's architecture tokens are these values.
+   * {@code arch} of {@code struct seccomp_data}); libseccomp's architecture tokens are these
+   * values.
    */
   public int auditArch() {
     return tokens[0];
@@ -221,8 +236,8 @@ public final class SyscallTable {
   }
 
   /**
-   * The OCI names of the architectures in {@link #architectures()} that have a syscall named
-   * {@code name}: a 32-bit process on x86_64 makes {@code _llseek}, which only SCMP_ARCH_X86 has.
+   * The OCI names of the architectures in {@link #architectures()} that have a syscall named {@code
+   * name}: a 32-bit process on x86_64 makes {@code _llseek}, which only SCMP_ARCH_X86 has.
    */
   public List<String> architecturesKnowing(String name) {
     List<String> out = new ArrayList<>();

@@ -1,8 +1,8 @@
 package dev.tailor.tracer.seccomp;
 
 /**
- * The command to run does not exist (exit code 127) or cannot be executed (126), decided before
- * any filter is loaded.
+ * The command to run does not exist (exit code 127) or cannot be executed (126), decided before any
+ * filter is loaded.
  */
 public class UnrunnableCommandException extends Exception {
   private static final long serialVersionUID = 1L;

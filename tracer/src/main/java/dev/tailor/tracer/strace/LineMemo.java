@@ -14,18 +14,26 @@ import java.util.Arrays;
 final class LineMemo {
   /** Longest line text kept. */
   static final int MAX_KEY = 512;
+
   /** Lines kept before the table starts over. */
   private static final int CAPACITY = 1 << 16;
+
   private static final int SLOTS = CAPACITY * 2;
+
   /** Slots looked at before a line is taken as unknown, so no run of collisions costs much. */
   private static final int MAX_PROBES = 32;
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  /** Bytes of kept line text, in the order first seen: repeats of a log tend to come in that order. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Bytes of kept line text, in the order first seen: repeats of a log tend to come in that order.
+   */
   private static final int ARENA = 8 << 20;
 
   /** Per slot: the key's hash in the high half, its entry + 1 in the low half; 0 when free. */
   private long[] slots = new long[SLOTS];
+
   private final byte[] arena = new byte[ARENA];
   private int arenaUsed;
   private final int[] starts = new int[CAPACITY];
@@ -64,8 +72,8 @@ final class LineMemo {
   }
 
   /**
-   * A hash of {@code b[from, to)}, eight bytes a step. Seeded per table: the traced workload
-   * writes the file names in these lines and must not be able to make them collide on purpose.
+   * A hash of {@code b[from, to)}, eight bytes a step. Seeded per table: the traced workload writes
+   * the file names in these lines and must not be able to make them collide on purpose.
    */
   int hash(byte[] b, int from, int to) {
     long h = seed ^ (to - from);
@@ -82,12 +90,14 @@ final class LineMemo {
   }
 
   /**
-   * The memo of a line with this text, or null when it was not seen (or forgotten, or lies past
-   * a crowded run of slots).
+   * The memo of a line with this text, or null when it was not seen (or forgotten, or lies past a
+   * crowded run of slots).
    */
   CallMemo find(byte[] b, int from, int to, int hash) {
     int mask = SLOTS - 1;
-    for (int slot = hash & mask, probes = 0; probes < MAX_PROBES; slot = (slot + 1) & mask, probes++) {
+    for (int slot = hash & mask, probes = 0;
+        probes < MAX_PROBES;
+        slot = (slot + 1) & mask, probes++) {
       long s = slots[slot];
       if (s == 0) {
         return null;

@@ -18,7 +18,10 @@ import java.util.Optional;
 public final class StraceArguments {
   private StraceArguments() {}
 
-  /** The argument's value in {@code args} (the call's split arguments), or empty when it cannot be known. */
+  /**
+   * The argument's value in {@code args} (the call's split arguments), or empty when it cannot be
+   * known.
+   */
   public static Optional<Long> value(ArgFilter filter, List<String> args) {
     String syscall = filter.syscall();
     if (syscall.equals("clone")) {
@@ -26,7 +29,8 @@ public final class StraceArguments {
     }
     if (syscall.equals("clone3")) {
       // clone3({flags=CLONE_VM|..., exit_signal=SIGCHLD, ...}, 88): the flags word alone.
-      return args.isEmpty() ? Optional.empty()
+      return args.isEmpty()
+          ? Optional.empty()
           : StraceText.field(args.get(0), "flags").flatMap(SyscallModel.CLONE_FLAGS::parse);
     }
     if (args.size() <= filter.index()) {
@@ -41,8 +45,8 @@ public final class StraceArguments {
 
   /**
    * clone's flags: strace names the argument ({@code flags=CLONE_VM|...|SIGCHLD}) and writes it
-   * where the C library puts it, which is not the kernel's order on every architecture; a raw
-   * trace gives the number as the first argument.
+   * where the C library puts it, which is not the kernel's order on every architecture; a raw trace
+   * gives the number as the first argument.
    */
   private static Optional<Long> cloneFlags(List<String> args) {
     for (String a : args) {

@@ -24,6 +24,7 @@ final class StraceBytes {
     }
     return latin1(b, from, Math.min(i, n));
   }
+
   /** The end of {@code b[from, n)} without a {@code -T} suffix ({@code " <0.000012>"}). */
   static int withoutElapsed(byte[] b, int from, int n) {
     if (n > from && b[n - 1] == '>') {
@@ -31,12 +32,17 @@ final class StraceBytes {
       while (lt > from && b[lt] != '<') {
         lt--;
       }
-      if (lt > from && b[lt - 1] == ' ' && lt + 1 < n && isDigit(b[lt + 1]) && isTime(b, lt + 1, n - 1)) {
+      if (lt > from
+          && b[lt - 1] == ' '
+          && lt + 1 < n
+          && isDigit(b[lt + 1])
+          && isTime(b, lt + 1, n - 1)) {
         return lt - 1;
       }
     }
     return n;
   }
+
   static boolean isTime(byte[] b, int from, int to) {
     for (int k = from; k < to; k++) {
       if (!isDigit(b[k]) && b[k] != '.') {
@@ -45,6 +51,7 @@ final class StraceBytes {
     }
     return true;
   }
+
   /** Index of the ')' closing the argument list, skipping strings, nesting and decorations. */
   static int closingParen(byte[] b, int from, int n) {
     int depth = 0;
@@ -81,18 +88,25 @@ final class StraceBytes {
     }
     return -1;
   }
+
   /** {@link StraceText#skipDecoration} over the bytes: the index just past the closing '>'. */
   static int skipDecoration(byte[] b, int open, int n) {
     int end = decorationEnd(b, open, n);
     return end < 0 ? n : end;
   }
 
-  /** The index just past the '>' closing the decoration opened at {@code open}; -1 when the line ends first. */
+  /**
+   * The index just past the '>' closing the decoration opened at {@code open}; -1 when the line
+   * ends first.
+   */
   static int decorationEnd(byte[] b, int open, int n) {
     return StraceText.decorationEnd(new Latin1Chars(b, n), open);
   }
 
-  /** Bytes {@code [0, n)} of a line read one per char, as {@link #latin1} makes them text, without a copy. */
+  /**
+   * Bytes {@code [0, n)} of a line read one per char, as {@link #latin1} makes them text, without a
+   * copy.
+   */
   private record Latin1Chars(byte[] b, int n) implements CharSequence {
     @Override
     public int length() {
@@ -118,6 +132,7 @@ final class StraceBytes {
   /**
    * Whether {@code b[from, to)} (after "= ", without a {@code -T} time) is a result as strace 6.1
    * writes it whole, so that a line cut anywhere in its result is never used:
+   *
    * <ul>
    *   <li>{@code ?}, {@code ? <unavailable>}, {@code ? ERESTARTSYS (To be restarted ...)};
    *   <li>{@code -1 ENOENT (No such file or directory)}, {@code -1 523 (Unknown error 523)};
@@ -126,7 +141,8 @@ final class StraceBytes {
    *   <li>a number's decoration, closed: {@code 3</etc/passwd>}, {@code 5<TCP:[1.2.3.4:5->...]>},
    *       {@code 4</tmp/x>(deleted)} for a file removed meanwhile;
    *   <li>then any number of closed texts: {@code (Timeout)}, {@code (flags O_RDONLY)}, {@code
-   *       ([{fd=3, revents=POLLIN}])}, {@code (INJECTED)}, {@code /* 31254 in strace's PID NS *}{@code /}.
+   *       ([{fd=3, revents=POLLIN}])}, {@code (INJECTED)}, {@code /* 31254 in strace's PID NS
+   *       *}{@code /}.
    * </ul>
    */
   static boolean wholeResult(byte[] b, int from, int to) {
@@ -215,7 +231,9 @@ final class StraceBytes {
     return to > from;
   }
 
-  /** Whether an argument list shows -yy at its start: {@code AT_FDCWD</dir>} or {@code 3</path>}. */
+  /**
+   * Whether an argument list shows -yy at its start: {@code AT_FDCWD</dir>} or {@code 3</path>}.
+   */
   static boolean fdDecorated(byte[] b, int from, int to) {
     int i = from;
     if (startsWith(b, to, i, "AT_FDCWD<")) {
@@ -227,7 +245,9 @@ final class StraceBytes {
     return i > from && i + 1 < to && b[i] == '<' && b[i + 1] != '<';
   }
 
-  /** The end of an errno name ({@code ENOENT}, {@code ERESTART_RESTARTBLOCK}) at {@code i}, or -1. */
+  /**
+   * The end of an errno name ({@code ENOENT}, {@code ERESTART_RESTARTBLOCK}) at {@code i}, or -1.
+   */
   private static int errnoName(byte[] b, int i, int to) {
     int s = i;
     while (i < to && (isUpper(b[i]) || isDigit(b[i]) || b[i] == '_')) {
@@ -296,6 +316,7 @@ final class StraceBytes {
     }
     return i;
   }
+
   /** Skips {@code 12:34:56}, {@code 12:34:56.123456} or {@code 1700000000.123456} and spaces. */
   static int skipTimestamp(byte[] b, int n, int i) {
     int j = i;
@@ -313,6 +334,7 @@ final class StraceBytes {
     }
     return i;
   }
+
   static boolean startsWith(byte[] b, int n, int at, String s) {
     if (at + s.length() > n) {
       return false;
@@ -324,6 +346,7 @@ final class StraceBytes {
     }
     return true;
   }
+
   static boolean startsWith(byte[] b, int n, int at, byte[] s) {
     if (at + s.length > n) {
       return false;
@@ -335,15 +358,23 @@ final class StraceBytes {
     }
     return true;
   }
+
   static boolean endsWith(byte[] b, int n, byte[] s) {
     return n >= s.length && startsWith(b, n, n - s.length, s);
   }
+
   static boolean isDigit(byte c) {
     return c >= '0' && c <= '9';
   }
+
   static boolean isNameChar(byte c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (c >= 'A' && c <= 'Z') || c == '?';
+    return (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || (c >= 'A' && c <= 'Z')
+        || c == '?';
   }
+
   static String latin1(byte[] b, int from, int to) {
     return new String(b, from, Math.max(0, to - from), StandardCharsets.ISO_8859_1);
   }

@@ -144,9 +144,9 @@ public final class StraceText {
   }
 
   /**
-   * Whether every backslash in {@code s} starts an escape strace writes ({@code \\ \" \n \t \r
-   * \v \f \a \b \e}, octal {@code \NNN}, {@code -x}'s {@code \xHH}). A line with any other is
-   * not understood: decoding it by guessing would give a path that appears nowhere in the log.
+   * Whether every backslash in {@code s} starts an escape strace writes ({@code \\ \" \n \t \r \v
+   * \f \a \b \e}, octal {@code \NNN}, {@code -x}'s {@code \xHH}). A line with any other is not
+   * understood: decoding it by guessing would give a path that appears nowhere in the log.
    */
   public static boolean decodable(String s) {
     int n = s.length();
@@ -156,7 +156,9 @@ public final class StraceText {
       }
       char e = s.charAt(i + 1);
       if (e == 'x') {
-        if (i + 3 >= n || Character.digit(s.charAt(i + 2), 16) < 0 || Character.digit(s.charAt(i + 3), 16) < 0) {
+        if (i + 3 >= n
+            || Character.digit(s.charAt(i + 2), 16) < 0
+            || Character.digit(s.charAt(i + 3), 16) < 0) {
           return false;
         }
         i += 3;
@@ -201,10 +203,14 @@ public final class StraceText {
         case 'b' -> out.append('\b');
         case 'e' -> out.append('\u001b');
         case 'x' -> {
-          if (i + 2 > to || Character.digit(s.charAt(i), 16) < 0 || Character.digit(s.charAt(i + 1), 16) < 0) {
+          if (i + 2 > to
+              || Character.digit(s.charAt(i), 16) < 0
+              || Character.digit(s.charAt(i + 1), 16) < 0) {
             throw new IllegalArgumentException("\\x without two hex digits");
           }
-          out.append((char) (Character.digit(s.charAt(i), 16) * 16 + Character.digit(s.charAt(i + 1), 16)));
+          out.append(
+              (char)
+                  (Character.digit(s.charAt(i), 16) * 16 + Character.digit(s.charAt(i + 1), 16)));
           i += 2;
         }
         case '\\', '"' -> out.append(e);
@@ -228,8 +234,8 @@ public final class StraceText {
   }
 
   /**
-   * The text inside the first decoration of a token ({@code 3</a/b<char 1:3>>} gives {@code
-   * /a/b}), decoded; empty when the token has none.
+   * The text inside the first decoration of a token ({@code 3</a/b<char 1:3>>} gives {@code /a/b}),
+   * decoded; empty when the token has none.
    */
   public static Optional<String> decoration(String token) {
     int open = token.indexOf('<');
@@ -269,7 +275,9 @@ public final class StraceText {
     return Optional.empty();
   }
 
-  /** The value of {@code key=...} inside a struct token such as {@code {sa_family=AF_INET, ...}}. */
+  /**
+   * The value of {@code key=...} inside a struct token such as {@code {sa_family=AF_INET, ...}}.
+   */
   public static Optional<String> field(String struct, String key) {
     int s = struct.indexOf('{');
     if (s < 0) {
@@ -278,7 +286,9 @@ public final class StraceText {
     int e = struct.lastIndexOf('}');
     String inner = struct.substring(s + 1, e > s ? e : struct.length());
     for (String part : splitArgs(inner)) {
-      if (part.startsWith(key) && part.length() > key.length() && part.charAt(key.length()) == '=') {
+      if (part.startsWith(key)
+          && part.length() > key.length()
+          && part.charAt(key.length()) == '=') {
         return Optional.of(part.substring(key.length() + 1));
       }
     }

@@ -20,12 +20,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Streaming parser for strace output ({@code strace -f -yy -o FILE}, also {@code -ff} files,
- * {@code [pid N]} prefixes, {@code -t/-tt/-ttt/-r} timestamps and {@code -T} times). It reads
- * bytes through one reusable line buffer, joins {@code <unfinished ...>} / {@code <... resumed>}
- * halves per thread, and turns every line it cannot read into an {@link UnparsedLine}: it never
- * throws on input. Memory is constant: lines longer than {@link #MAX_LINE} keep their head and
- * tail only.
+ * Streaming parser for strace output ({@code strace -f -yy -o FILE}, also {@code -ff} files, {@code
+ * [pid N]} prefixes, {@code -t/-tt/-ttt/-r} timestamps and {@code -T} times). It reads bytes
+ * through one reusable line buffer, joins {@code <unfinished ...>} / {@code <... resumed>} halves
+ * per thread, and turns every line it cannot read into an {@link UnparsedLine}: it never throws on
+ * input. Memory is constant: lines longer than {@link #MAX_LINE} keep their head and tail only.
  */
 public final class TraceParser {
   /** Longest line kept whole; longer lines keep this much of their head and their last bytes. */
@@ -63,11 +62,28 @@ public final class TraceParser {
   private int lineStart;
   private long syscalls;
   private LineMemo memo;
-  /** Whether a result carried a -yy decoration: the log is one where every new fd comes with its path. */
+
+  /**
+   * Whether a result carried a -yy decoration: the log is one where every new fd comes with its
+   * path.
+   */
   private boolean decoratedResults;
+
   /** Calls whose result is a new fd, which -yy decorates. */
-  private static final java.util.Set<String> FD_RESULTS = java.util.Set.of("open", "openat", "openat2", "creat",
-      "open_by_handle_at", "dup", "dup2", "dup3", "accept", "accept4", "socket");
+  private static final java.util.Set<String> FD_RESULTS =
+      java.util.Set.of(
+          "open",
+          "openat",
+          "openat2",
+          "creat",
+          "open_by_handle_at",
+          "dup",
+          "dup2",
+          "dup3",
+          "accept",
+          "accept4",
+          "socket");
+
   /** The memo of the line being parsed, offered with its call. */
   private CallMemo offer;
 
@@ -102,15 +118,17 @@ public final class TraceParser {
 
   /**
    * Lets a call line that is byte for byte one seen before (pid, timestamps and {@code -T} times
-   * aside) come as a {@link RepeatedCall} once the consumer has learned it, instead of being
-   * parsed again. For logs read after the fact: a repeat reuses what the first line resolved.
+   * aside) come as a {@link RepeatedCall} once the consumer has learned it, instead of being parsed
+   * again. For logs read after the fact: a repeat reuses what the first line resolved.
    */
   public TraceParser skippingRepeats() {
     memo = new LineMemo();
     return this;
   }
 
-  /** As {@link #skippingRepeats()}, with the memo's hash seeded: for tests that count collisions. */
+  /**
+   * As {@link #skippingRepeats()}, with the memo's hash seeded: for tests that count collisions.
+   */
   TraceParser skippingRepeats(long seed) {
     memo = new LineMemo(seed);
     return this;
@@ -170,8 +188,12 @@ public final class TraceParser {
       tailWritten = 0;
       lineStart = 0;
       offer = null;
-      sink.accept(new UnparsedLine(defaultPid, lineNumber, "last line has no newline (the trace was cut)",
-          StraceText.printable(StraceBytes.latin1(line, 0, n), 160)));
+      sink.accept(
+          new UnparsedLine(
+              defaultPid,
+              lineNumber,
+              "last line has no newline (the trace was cut)",
+              StraceText.printable(StraceBytes.latin1(line, 0, n), 160)));
     }
     List<Map.Entry<Integer, Pending>> left = new ArrayList<>(unfinished.entrySet());
     left.sort(Map.Entry.comparingByKey());
@@ -349,7 +371,13 @@ public final class TraceParser {
       i++;
     }
     if (i == nameStart || i >= n || b[i] != '(') {
-      unparsed(pid, StraceBytes.startsWith(b, n, nameStart, "[ Process PID=") ? "personality change (32-bit process?)" : "not a syscall line", b, n);
+      unparsed(
+          pid,
+          StraceBytes.startsWith(b, n, nameStart, "[ Process PID=")
+              ? "personality change (32-bit process?)"
+              : "not a syscall line",
+          b,
+          n);
       return;
     }
     String name = names.intern(b, nameStart, i);
@@ -361,7 +389,10 @@ public final class TraceParser {
     if (StraceBytes.endsWith(b, n, UNFINISHED)) {
       byte[] head = java.util.Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length);
       unfinished.put(pid, new Pending(name, head, lineNumber));
-      if (name.equals("clone") || name.equals("clone3") || name.equals("fork") || name.equals("vfork")) {
+      if (name.equals("clone")
+          || name.equals("clone3")
+          || name.equals("fork")
+          || name.equals("vfork")) {
         sink.accept(new CloneStarted(pid, name));
       }
       return;
@@ -369,7 +400,8 @@ public final class TraceParser {
     if (StraceBytes.endsWith(b, n, DETACHED)) {
       // strace let go of the thread (--pid, --pidof) while it was inside this call: the call was
       // made, its result never seen, as for a call still unfinished when a trace ends.
-      emitSyscall(pid, name, StraceBytes.latin1(b, argsStart, n - DETACHED.length), "?", lineNumber);
+      emitSyscall(
+          pid, name, StraceBytes.latin1(b, argsStart, n - DETACHED.length), "?", lineNumber);
       return;
     }
     finishCall(pid, name, b, argsStart, n, details.computeIfAbsent(name, detail));
@@ -399,8 +431,11 @@ public final class TraceParser {
       }
       // Half a call, whose start is not in the log (cut, or written by someone else), says
       // nothing reliable: it is listed as unused and contributes nothing.
-      unparsedMessage(pid, p == null ? "resumed " + name + " without its start"
-          : "resumed " + name + " while " + p.name + " was unfinished");
+      unparsedMessage(
+          pid,
+          p == null
+              ? "resumed " + name + " without its start"
+              : "resumed " + name + " while " + p.name + " was unfinished");
       return;
     }
     // The joined halves read as one complete line, which may repeat like any other.
@@ -437,11 +472,12 @@ public final class TraceParser {
       unparsed(pid, "result cut short or not one strace writes", b, n);
       return;
     }
-    String args = switch (d) {
-      case NAME -> "";
-      case FIRST_ARGUMENT -> StraceBytes.firstArgument(b, from, close);
-      case ALL -> StraceBytes.latin1(b, from, close);
-    };
+    String args =
+        switch (d) {
+          case NAME -> "";
+          case FIRST_ARGUMENT -> StraceBytes.firstArgument(b, from, close);
+          case ALL -> StraceBytes.latin1(b, from, close);
+        };
     boolean bare = StraceBytes.isNumber(b, i, end);
     int digits = i;
     while (digits < end && StraceBytes.isDigit(b[digits])) {
@@ -450,8 +486,11 @@ public final class TraceParser {
     // A decorated result is a decimal number with <...> (a hex one such as brk's 0x55d1... is not).
     if (digits > i && digits < end && b[digits] == '<') {
       decoratedResults = true;
-    } else if (bare && FD_RESULTS.contains(name) && (decoratedResults || StraceBytes.fdDecorated(b, from, close))) {
-      // Under -yy strace writes every new fd with its path or socket: "= 3" of "= 3</etc/localtime>"
+    } else if (bare
+        && FD_RESULTS.contains(name)
+        && (decoratedResults || StraceBytes.fdDecorated(b, from, close))) {
+      // Under -yy strace writes every new fd with its path or socket: "= 3" of "=
+      // 3</etc/localtime>"
       // was cut, and its argument's path would grant what the call never opened as such.
       unparsed(pid, "fd result without the -yy decoration strace gives it (a cut line?)", b, n);
       return;
@@ -526,15 +565,25 @@ public final class TraceParser {
     sink.accept(new SyscallEvent(pid, name, args, result, line));
   }
 
-  /** A line cut to its head and tail: its arguments are lost, so it is unused, like any line not understood. */
+  /**
+   * A line cut to its head and tail: its arguments are lost, so it is unused, like any line not
+   * understood.
+   */
   private void cutLine(int pid, String name) {
     unparsedMessage(pid, "line longer than " + MAX_LINE + " bytes: " + name + " left out");
   }
 
-  // A line the parser complains about is not offered, so never replayed: its diagnostic comes each time.
+  // A line the parser complains about is not offered, so never replayed: its diagnostic comes each
+  // time.
   private void unparsed(int pid, String reason, byte[] b, int n) {
     offer = null;
-    sink.accept(new UnparsedLine(pid, lineNumber, reason, StraceText.printable(StraceBytes.latin1(b, lineStart, Math.min(n, lineStart + 160)), 160)));
+    sink.accept(
+        new UnparsedLine(
+            pid,
+            lineNumber,
+            reason,
+            StraceText.printable(
+                StraceBytes.latin1(b, lineStart, Math.min(n, lineStart + 160)), 160)));
   }
 
   private void unparsedMessage(int pid, String reason) {

@@ -4,7 +4,10 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
-/** The few libc calls the JDK does not offer: byte-exact realpath, readlink and statx, mkfifo, kill, isatty. */
+/**
+ * The few libc calls the JDK does not offer: byte-exact realpath, readlink and statx, mkfifo, kill,
+ * isatty.
+ */
 public interface LibC extends Library {
   /** Loaded on first use. */
   LibC INSTANCE = Native.load("c", LibC.class);

@@ -32,12 +32,27 @@ class BtfTest {
     t.putInt(0).putInt(5 << 24 | 2).putInt(8); // 3 anonymous union { struct; d }
     t.putInt(0).putInt(2).putInt(0).putInt(d).putInt(1).putInt(0);
     t.putInt(names[1]).putInt(4 << 24 | 3).putInt(16); // 4 struct s { a, union, e }
-    t.putInt(names[2]).putInt(1).putInt(0).putInt(0).putInt(3).putInt(32).putInt(names[5]).putInt(1).putInt(96);
+    t.putInt(names[2])
+        .putInt(1)
+        .putInt(0)
+        .putInt(0)
+        .putInt(3)
+        .putInt(32)
+        .putInt(names[5])
+        .putInt(1)
+        .putInt(96);
     t.putInt(d + 2).putInt(8 << 24).putInt(1); // 5 typedef t
     int typeLen = t.position();
     byte[] s = strings.toByteArray();
     ByteBuffer b = ByteBuffer.allocate(24 + typeLen + s.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24).putInt(0).putInt(typeLen).putInt(typeLen).putInt(s.length);
+    b.putShort((short) 0xeb9f)
+        .put((byte) 1)
+        .put((byte) 0)
+        .putInt(24)
+        .putInt(0)
+        .putInt(typeLen)
+        .putInt(typeLen)
+        .putInt(s.length);
     b.put(t.array(), 0, typeLen).put(s);
     return b.array();
   }
@@ -57,7 +72,10 @@ class BtfTest {
   @Test
   void offset_ofWhatIsNotThereNamesIt() {
     Btf btf = Btf.parse(sample());
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> btf.offset("s", "zz")).getMessage().contains("s has no member zz"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> btf.offset("s", "zz"))
+            .getMessage()
+            .contains("s has no member zz"));
     assertThrows(IllegalArgumentException.class, () -> btf.offset("nope", "a"));
     assertThrows(IllegalArgumentException.class, () -> btf.typedef("nope"));
   }

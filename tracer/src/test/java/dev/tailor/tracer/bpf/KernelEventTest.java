@@ -18,8 +18,12 @@ class KernelEventTest {
       used += p.length;
     }
     ByteBuffer b = ByteBuffer.allocate(16 + BpfPrograms.DATA + used).order(ByteOrder.nativeOrder());
-    b.putInt(16, BpfPrograms.CALL).putInt(16 + BpfPrograms.TID, 11).putInt(16 + BpfPrograms.TGID, 10)
-        .putInt(16 + BpfPrograms.NR, 257).putLong(16 + BpfPrograms.RET, -2).putLong(16 + BpfPrograms.ARGS + 8, 0x1234);
+    b.putInt(16, BpfPrograms.CALL)
+        .putInt(16 + BpfPrograms.TID, 11)
+        .putInt(16 + BpfPrograms.TGID, 10)
+        .putInt(16 + BpfPrograms.NR, 257)
+        .putLong(16 + BpfPrograms.RET, -2)
+        .putLong(16 + BpfPrograms.ARGS + 8, 0x1234);
     int at = 16 + BpfPrograms.DATA;
     for (int i = 0; i < parts.length; i++) {
       b.putInt(16 + BpfPrograms.LEN + 4 * i, parts[i].length);
@@ -32,7 +36,11 @@ class KernelEventTest {
 
   @Test
   void read_headerAndParts() {
-    ByteBuffer b = record("name\0".getBytes(StandardCharsets.US_ASCII), new byte[0], "c\0b\0a\0".getBytes(StandardCharsets.US_ASCII));
+    ByteBuffer b =
+        record(
+            "name\0".getBytes(StandardCharsets.US_ASCII),
+            new byte[0],
+            "c\0b\0a\0".getBytes(StandardCharsets.US_ASCII));
     KernelEvent e = KernelEvent.read(b, 16, b.capacity() - 16);
     assertEquals(11, e.tid());
     assertEquals(10, e.tgid());

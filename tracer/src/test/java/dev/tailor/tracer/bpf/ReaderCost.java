@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * bench/run.sh's measure of the bpf reader thread's CPU time per event (not a test): kernel
- * records as the ring holds them, fed to the {@link BpfOutput} the reader thread runs, distinct
- * calls (each names another file) and repeated ones (the same call in other processes). Prints
- * "distinct NS repeated NS", nanoseconds of this thread's CPU per event, best of the rounds.
+ * bench/run.sh's measure of the bpf reader thread's CPU time per event (not a test): kernel records
+ * as the ring holds them, fed to the {@link BpfOutput} the reader thread runs, distinct calls (each
+ * names another file) and repeated ones (the same call in other processes). Prints "distinct NS
+ * repeated NS", nanoseconds of this thread's CPU per event, best of the rounds.
  */
 public final class ReaderCost {
   private static final int OPENAT = 257;
@@ -36,12 +36,42 @@ public final class ReaderCost {
       ByteBuffer[] repeated = new ByteBuffer[n];
       for (int i = 0; i < n; i++) {
         String file = "/nonexistent/include/r" + round + "/dir" + (i % 97) + "/header" + i + ".h";
-        distinct[i] = (i % 2 == 0)
-            ? record(100 + i % 7, OPENAT, 3 + i % 5, new long[] {AT_FDCWD, 0, 0}, file, "/work", file)
-            : record(100 + i % 7, NEWFSTATAT, -2, new long[] {AT_FDCWD, 0, 0, 0}, file, "/work", null);
-        repeated[i] = (i % 2 == 0)
-            ? record(100 + i % 7, OPENAT, 3 + i % 5, new long[] {AT_FDCWD, 0, 0}, "/usr/lib/libc.so.6", "/work", "/usr/lib/libc.so.6")
-            : record(100 + i % 7, NEWFSTATAT, -2, new long[] {AT_FDCWD, 0, 0, 0}, "/usr/include/stdio.h", "/work", null);
+        distinct[i] =
+            (i % 2 == 0)
+                ? record(
+                    100 + i % 7,
+                    OPENAT,
+                    3 + i % 5,
+                    new long[] {AT_FDCWD, 0, 0},
+                    file,
+                    "/work",
+                    file)
+                : record(
+                    100 + i % 7,
+                    NEWFSTATAT,
+                    -2,
+                    new long[] {AT_FDCWD, 0, 0, 0},
+                    file,
+                    "/work",
+                    null);
+        repeated[i] =
+            (i % 2 == 0)
+                ? record(
+                    100 + i % 7,
+                    OPENAT,
+                    3 + i % 5,
+                    new long[] {AT_FDCWD, 0, 0},
+                    "/usr/lib/libc.so.6",
+                    "/work",
+                    "/usr/lib/libc.so.6")
+                : record(
+                    100 + i % 7,
+                    NEWFSTATAT,
+                    -2,
+                    new long[] {AT_FDCWD, 0, 0, 0},
+                    "/usr/include/stdio.h",
+                    "/work",
+                    null);
       }
       long t0 = cpu.getCurrentThreadCpuTime();
       for (ByteBuffer b : distinct) {
@@ -59,18 +89,36 @@ public final class ReaderCost {
   }
 
   private static BpfOutput output() {
-    Recorder r = new Recorder("bench", "bpf", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/work"));
+    Recorder r =
+        new Recorder(
+            "bench", "bpf", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/work"));
     Map<String, TracedCalls.Spec> specs = TracedCalls.specs(24);
-    return new BpfOutput(r, nr -> Optional.ofNullable(nr == OPENAT ? "openat" : nr == NEWFSTATAT ? "newfstatat" : null),
-        specs, "x86_64", new FlushedPathResolver());
+    return new BpfOutput(
+        r,
+        nr -> Optional.ofNullable(nr == OPENAT ? "openat" : nr == NEWFSTATAT ? "newfstatat" : null),
+        specs,
+        "x86_64",
+        new FlushedPathResolver());
   }
 
-  /** A call record: part 0 the name, part 2 the walked working directory, part 3 the walked fd path (or none). */
-  private static ByteBuffer record(int tid, int nr, long ret, long[] args, String name, String cwd, String fdPath) {
-    byte[][] parts = {(name + "\0").getBytes(StandardCharsets.ISO_8859_1), new byte[0], walked(cwd),
-      fdPath == null ? new byte[0] : walked(fdPath)};
-    int[] status = {BpfPrograms.PART_OK, BpfPrograms.PART_OK, BpfPrograms.PART_WALKED,
-      fdPath == null ? BpfPrograms.PART_OK : BpfPrograms.PART_WALKED};
+  /**
+   * A call record: part 0 the name, part 2 the walked working directory, part 3 the walked fd path
+   * (or none).
+   */
+  private static ByteBuffer record(
+      int tid, int nr, long ret, long[] args, String name, String cwd, String fdPath) {
+    byte[][] parts = {
+      (name + "\0").getBytes(StandardCharsets.ISO_8859_1),
+      new byte[0],
+      walked(cwd),
+      fdPath == null ? new byte[0] : walked(fdPath)
+    };
+    int[] status = {
+      BpfPrograms.PART_OK,
+      BpfPrograms.PART_OK,
+      BpfPrograms.PART_WALKED,
+      fdPath == null ? BpfPrograms.PART_OK : BpfPrograms.PART_WALKED
+    };
     int size = BpfPrograms.DATA;
     for (byte[] p : parts) {
       size += p.length;

@@ -35,9 +35,13 @@ class TracedCallsTest {
     for (ArgFilter f : SyscallModel.allFilters()) {
       TracedCalls.Spec s = specs.get(f.syscall());
       assertTrue((s.argMask() & (1 << f.index())) != 0, f.syscall() + " " + f.index());
-      assertEquals(f.kind() == ArgFilter.Kind.CLONE3_FLAGS, (s.derefMask() & (1 << f.index())) != 0, f.syscall());
+      assertEquals(
+          f.kind() == ArgFilter.Kind.CLONE3_FLAGS,
+          (s.derefMask() & (1 << f.index())) != 0,
+          f.syscall());
     }
-    assertEquals(SyscallModel.allFilters().stream().mapToInt(f -> 1 << f.index()).reduce(0, (a, b) -> a | b),
+    assertEquals(
+        SyscallModel.allFilters().stream().mapToInt(f -> 1 << f.index()).reduce(0, (a, b) -> a | b),
         TracedCalls.usedArgMask(specs));
   }
 

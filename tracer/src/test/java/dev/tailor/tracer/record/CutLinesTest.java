@@ -33,12 +33,13 @@ class CutLinesTest {
 
   @Test
   void generate_issueLines_cutResultsAndDecorationsGiveNoRule() throws IOException {
-    String log = "1 openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY) = 3</\n"
-        + "1 reboot(0xfee1dead, 0x28121969, 0x1234567) = \n"
-        + "1 openat(AT_FDCWD, \"/etc/shadow\", O_RDONLY) = -1 EAC\n"
-        + "1 kexec_load(0, 0, 0, 0) = -\n"
-        + "1 exit_group(0) = ?\n"
-        + "1 +++ exited with 0 +++\n";
+    String log =
+        "1 openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY) = 3</\n"
+            + "1 reboot(0xfee1dead, 0x28121969, 0x1234567) = \n"
+            + "1 openat(AT_FDCWD, \"/etc/shadow\", O_RDONLY) = -1 EAC\n"
+            + "1 kexec_load(0, 0, 0, 0) = -\n"
+            + "1 exit_group(0) = ?\n"
+            + "1 +++ exited with 0 +++\n";
     Recording r = record(log);
     assertEquals(Set.of("exit_group"), r.syscalls().keySet());
     assertEquals(Set.of(), r.files().keySet());
@@ -55,10 +56,23 @@ class CutLinesTest {
     List<String> argv = new ArrayList<>(List.of("strace"));
     argv.addAll(StraceBackend.traceOptions());
     // dash's builtins, two small programs and a child: a few hundred lines of every common form
-    argv.addAll(List.of("-o", log.toString(), "/bin/dash", "-c",
-        "cat /etc/hostname > " + out + "/copy; cat /nonexistent 2>/dev/null; umask 022; cd " + out + "; "
-            + "ln -s /etc/hostname link; cat link >/dev/null; (exit 3) & wait"));
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(tmp.resolve("out").toFile()).start();
+    argv.addAll(
+        List.of(
+            "-o",
+            log.toString(),
+            "/bin/dash",
+            "-c",
+            "cat /etc/hostname > "
+                + out
+                + "/copy; cat /nonexistent 2>/dev/null; umask 022; cd "
+                + out
+                + "; "
+                + "ln -s /etc/hostname link; cat link >/dev/null; (exit 3) & wait"));
+    Process p =
+        new ProcessBuilder(argv)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("out").toFile())
+            .start();
     assertEquals(0, p.waitFor(), () -> "strace failed: " + read(tmp.resolve("out")));
     String whole = Files.readString(log, StandardCharsets.ISO_8859_1);
     Recording full = record(whole);
@@ -99,7 +113,10 @@ class CutLinesTest {
     }
     assertTrue(mutants > 1000, mutants + " mutants");
     System.out.println("CutLinesTest: " + lines.length + " lines, " + mutants + " mutants");
-    assertEquals(List.of(), widened.subList(0, Math.min(20, widened.size())), widened.size() + " of " + mutants + " mutants");
+    assertEquals(
+        List.of(),
+        widened.subList(0, Math.min(20, widened.size())),
+        widened.size() + " of " + mutants + " mutants");
 
     // The log cut short anywhere (a killed tracer, a truncated file): never more than the whole.
     for (int end = 1; end < whole.length(); end += 97) {
@@ -118,29 +135,39 @@ class CutLinesTest {
   }
 
   private static Recording record(String text) throws IOException {
-    Recorder r = new Recorder("run", "cut", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
-    new TraceParser(r, 0, Recorder::detail).parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)));
+    Recorder r =
+        new Recorder(
+            "run", "cut", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
+    new TraceParser(r, 0, Recorder::detail)
+        .parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)));
     return r.toRecording("cut", "x86_64");
   }
 
   /** Every fact of a recording a profile is written from, one string each. */
   private static Set<String> facts(Recording r) {
     Set<String> f = new TreeSet<>();
-    r.syscalls().forEach((name, use) -> {
-      f.add("syscall " + name);
-      if (use.count() > use.failed()) {
-        f.add("syscall " + name + " succeeds");
-      }
-      use.errors().keySet().forEach(e -> f.add("syscall " + name + " fails with " + e));
-    });
-    r.files().forEach((path, use) -> {
-      use.accesses().forEach(a -> f.add("file " + path + " " + a));
-      use.failures().forEach((errno, kinds) -> f.add("file " + path + " fails with " + errno));
-    });
+    r.syscalls()
+        .forEach(
+            (name, use) -> {
+              f.add("syscall " + name);
+              if (use.count() > use.failed()) {
+                f.add("syscall " + name + " succeeds");
+              }
+              use.errors().keySet().forEach(e -> f.add("syscall " + name + " fails with " + e));
+            });
+    r.files()
+        .forEach(
+            (path, use) -> {
+              use.accesses().forEach(a -> f.add("file " + path + " " + a));
+              use.failures()
+                  .forEach((errno, kinds) -> f.add("file " + path + " fails with " + errno));
+            });
     r.sockets().keySet().forEach(s -> f.add("socket " + s));
     r.execs().keySet().forEach(e -> f.add("exec " + e));
     r.capabilities().keySet().forEach(c -> f.add("capability " + c));
-    r.arguments().forEach((key, use) -> use.values().keySet().forEach(v -> f.add("argument " + key + " = " + v)));
+    r.arguments()
+        .forEach(
+            (key, use) -> use.values().keySet().forEach(v -> f.add("argument " + key + " = " + v)));
     return f;
   }
 }

@@ -29,12 +29,22 @@ class SeccompFilterTest {
   void build_dockerStyleRules_accepted() throws Exception {
     try (SeccompFilter f =
         SeccompFilter.builder("SCMP_ACT_ERRNO", -1)
-            .rule(List.of("personality"), "SCMP_ACT_ALLOW", -1,
+            .rule(
+                List.of("personality"),
+                "SCMP_ACT_ALLOW",
+                -1,
                 List.of(new SeccompFilter.Condition(0, 0, 0, "SCMP_CMP_EQ")))
-            .rule(List.of("clone"), "SCMP_ACT_ALLOW", -1,
+            .rule(
+                List.of("clone"),
+                "SCMP_ACT_ALLOW",
+                -1,
                 List.of(new SeccompFilter.Condition(0, 2114060288L, 0, "SCMP_CMP_MASKED_EQ")))
-            .rule(List.of("socket"), "SCMP_ACT_ALLOW", -1,
-                List.of(new SeccompFilter.Condition(0, 40, 0, "SCMP_CMP_NE"),
+            .rule(
+                List.of("socket"),
+                "SCMP_ACT_ALLOW",
+                -1,
+                List.of(
+                    new SeccompFilter.Condition(0, 40, 0, "SCMP_CMP_NE"),
                     new SeccompFilter.Condition(0, 16, 0, "SCMP_CMP_NE")))
             .rule(List.of("clone3"), "SCMP_ACT_ERRNO", 38, List.of())
             .rule(List.of("ptrace"), "SCMP_ACT_KILL_PROCESS", -1, List.of())
@@ -52,9 +62,10 @@ class SeccompFilterTest {
     SeccompException e =
         assertThrows(
             SeccompException.class,
-            () -> SeccompFilter.builder("SCMP_ACT_ERRNO", 1)
-                .rule(List.of("read"), "SCMP_ACT_ALLOW", 5, List.of())
-                .build());
+            () ->
+                SeccompFilter.builder("SCMP_ACT_ERRNO", 1)
+                    .rule(List.of("read"), "SCMP_ACT_ALLOW", 5, List.of())
+                    .build());
     assertTrue(e.getMessage().contains("errnoRet"), e.getMessage());
   }
 
@@ -63,32 +74,67 @@ class SeccompFilterTest {
     assertThrows(SeccompException.class, () -> SeccompFilter.builder("SCMP_ACT_MAYBE", -1).build());
     assertThrows(
         SeccompException.class,
-        () -> SeccompFilter.builder("SCMP_ACT_ERRNO", -1).architectures(List.of("SCMP_ARCH_VAX")).build());
+        () ->
+            SeccompFilter.builder("SCMP_ACT_ERRNO", -1)
+                .architectures(List.of("SCMP_ARCH_VAX"))
+                .build());
     assertThrows(
         SeccompException.class,
-        () -> SeccompFilter.builder("SCMP_ACT_ERRNO", -1)
-            .rule(List.of("read"), "SCMP_ACT_NOTIFY", -1, List.of()).build());
+        () ->
+            SeccompFilter.builder("SCMP_ACT_ERRNO", -1)
+                .rule(List.of("read"), "SCMP_ACT_NOTIFY", -1, List.of())
+                .build());
   }
 
   @Test
   void condition_badIndexOrOp_isRejected() {
-    assertThrows(IllegalArgumentException.class, () -> new SeccompFilter.Condition(6, 0, 0, "SCMP_CMP_EQ"));
-    assertThrows(IllegalArgumentException.class, () -> new SeccompFilter.Condition(0, 0, 0, "SCMP_CMP_XX"));
+    assertThrows(
+        IllegalArgumentException.class, () -> new SeccompFilter.Condition(6, 0, 0, "SCMP_CMP_EQ"));
+    assertThrows(
+        IllegalArgumentException.class, () -> new SeccompFilter.Condition(0, 0, 0, "SCMP_CMP_XX"));
   }
 
   @Test
   void resolve_findsThroughPathLikeAShell(@TempDir Path dir) throws Exception {
     Path plain = Files.createFile(dir.resolve("plain"));
-    Path exe = Files.createFile(dir.resolve("exe"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Path exe =
+        Files.createFile(
+            dir.resolve("exe"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     Files.createDirectory(dir.resolve("sub"));
     String path = dir + ":/usr/bin:/bin";
     assertEquals(exe.toString(), SeccompFilter.resolve("exe", path));
     assertTrue(SeccompFilter.resolve("true", path).endsWith("/true"));
-    assertEquals(127, assertThrows(UnrunnableCommandException.class, () -> SeccompFilter.resolve("no-such-cmd-x", path)).exitCode());
-    assertEquals(127, assertThrows(UnrunnableCommandException.class, () -> SeccompFilter.resolve(dir + "/missing", path)).exitCode());
-    assertEquals(126, assertThrows(UnrunnableCommandException.class, () -> SeccompFilter.resolve("sub", dir.toString())).exitCode());
+    assertEquals(
+        127,
+        assertThrows(
+                UnrunnableCommandException.class,
+                () -> SeccompFilter.resolve("no-such-cmd-x", path))
+            .exitCode());
+    assertEquals(
+        127,
+        assertThrows(
+                UnrunnableCommandException.class,
+                () -> SeccompFilter.resolve(dir + "/missing", path))
+            .exitCode());
+    assertEquals(
+        126,
+        assertThrows(
+                UnrunnableCommandException.class,
+                () -> SeccompFilter.resolve("sub", dir.toString()))
+            .exitCode());
     // access(X_OK) fails even for root when no execute bit is set.
-    assertEquals(126, assertThrows(UnrunnableCommandException.class, () -> SeccompFilter.resolve(plain.toString(), path)).exitCode());
-    assertEquals(126, assertThrows(UnrunnableCommandException.class, () -> SeccompFilter.resolve("plain", dir.toString())).exitCode());
+    assertEquals(
+        126,
+        assertThrows(
+                UnrunnableCommandException.class,
+                () -> SeccompFilter.resolve(plain.toString(), path))
+            .exitCode());
+    assertEquals(
+        126,
+        assertThrows(
+                UnrunnableCommandException.class,
+                () -> SeccompFilter.resolve("plain", dir.toString()))
+            .exitCode());
   }
 }

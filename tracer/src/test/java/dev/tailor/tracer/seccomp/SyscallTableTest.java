@@ -30,7 +30,8 @@ class SyscallTableTest {
     assertEquals(
         List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
         SyscallTable.ociArchitectures("x86_64"));
-    assertEquals(List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"), SyscallTable.ociArchitectures("aarch64"));
+    assertEquals(
+        List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"), SyscallTable.ociArchitectures("aarch64"));
     assertEquals(List.of("SCMP_ARCH_S390X"), SyscallTable.ociArchitectures("s390x"));
     assertEquals(List.of(), SyscallTable.ociArchitectures("pdp11"));
   }
@@ -65,7 +66,9 @@ class SyscallTableTest {
   void architecturesKnowing_findsSecondaryArchitectures() throws Exception {
     SyscallTable t = x86_64();
     assertEquals(List.of("SCMP_ARCH_X86"), t.architecturesKnowing("_llseek"));
-    assertEquals(List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"), t.architecturesKnowing("read"));
+    assertEquals(
+        List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
+        t.architecturesKnowing("read"));
     assertEquals(List.of(), t.architecturesKnowing("no_such_syscall"));
   }
 

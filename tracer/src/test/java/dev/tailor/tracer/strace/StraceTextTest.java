@@ -1,8 +1,8 @@
 package dev.tailor.tracer.strace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -13,14 +13,25 @@ import org.junit.jupiter.api.Test;
 class StraceTextTest {
   @Test
   void splitArgs_onlyTopLevelCommasSplit() {
-    assertEquals(List.of("AT_FDCWD</srv>", "\"a,b\\\",c\"", "O_RDONLY|O_CLOEXEC"),
+    assertEquals(
+        List.of("AT_FDCWD</srv>", "\"a,b\\\",c\"", "O_RDONLY|O_CLOEXEC"),
         StraceText.splitArgs("AT_FDCWD</srv>, \"a,b\\\",c\", O_RDONLY|O_CLOEXEC"));
-    assertEquals(List.of("3<TCP:[127.0.0.1:80->127.0.0.1:5000]>", "{sa_family=AF_INET, sin_port=htons(80)}", "16"),
-        StraceText.splitArgs("3<TCP:[127.0.0.1:80->127.0.0.1:5000]>, {sa_family=AF_INET, sin_port=htons(80)}, 16"));
-    assertEquals(List.of("[\"sh\", \"-c\"]", "f(1, 2)", "x"), StraceText.splitArgs("[\"sh\", \"-c\"], f(1, 2), x"));
+    assertEquals(
+        List.of(
+            "3<TCP:[127.0.0.1:80->127.0.0.1:5000]>",
+            "{sa_family=AF_INET, sin_port=htons(80)}",
+            "16"),
+        StraceText.splitArgs(
+            "3<TCP:[127.0.0.1:80->127.0.0.1:5000]>, {sa_family=AF_INET, sin_port=htons(80)}, 16"));
+    assertEquals(
+        List.of("[\"sh\", \"-c\"]", "f(1, 2)", "x"),
+        StraceText.splitArgs("[\"sh\", \"-c\"], f(1, 2), x"));
     assertEquals(List.of(), StraceText.splitArgs(""));
     assertEquals(List.of(), StraceText.splitArgs("  "), "blank is no argument");
-    assertEquals(List.of("a", ""), StraceText.splitArgs("a,"), "a trailing comma keeps its empty last argument");
+    assertEquals(
+        List.of("a", ""),
+        StraceText.splitArgs("a,"),
+        "a trailing comma keeps its empty last argument");
     assertEquals(List.of("1</a,b>", "2"), StraceText.splitArgs("1</a,b>, 2"));
   }
 
@@ -39,25 +50,41 @@ class StraceTextTest {
     String dev = "1</dev/null<char 1:3>>, 2";
     assertEquals(dev.indexOf(">>") + 2, StraceText.skipDecoration(dev, 1));
     String esc = "3</a\\>b>x";
-    assertEquals(esc.length() - 1, StraceText.skipDecoration(esc, 1), "an escaped > inside a path does not close");
+    assertEquals(
+        esc.length() - 1,
+        StraceText.skipDecoration(esc, 1),
+        "an escaped > inside a path does not close");
     String tcp = "4<TCP:[1.2.3.4:5->6.7.8.9:10]>y";
-    assertEquals(tcp.length() - 1, StraceText.skipDecoration(tcp, 1), "-> inside brackets does not close");
+    assertEquals(
+        tcp.length() - 1, StraceText.skipDecoration(tcp, 1), "-> inside brackets does not close");
     String unix = "5<UNIX-STREAM:[1->2,\"/run/s>\"]>z";
-    assertEquals(unix.length() - 1, StraceText.skipDecoration(unix, 1), "a quoted > does not close");
+    assertEquals(
+        unix.length() - 1, StraceText.skipDecoration(unix, 1), "a quoted > does not close");
     assertEquals(6, StraceText.skipDecoration("3</abc", 1), "unterminated: the end");
     assertEquals(6, StraceText.skipDecoration("3<pipe", 1));
   }
 
   @Test
   void unquote_decodesEveryEscapeToItsByte() {
-    assertEquals(Optional.of("a\"b\\c\n\t\r\u000b\f\u0007\b\u001b"), StraceText.unquote("\"a\\\"b\\\\c\\n\\t\\r\\v\\f\\a\\b\\e\""));
+    assertEquals(
+        Optional.of("a\"b\\c\n\t\r\u000b\f\u0007\b\u001b"),
+        StraceText.unquote("\"a\\\"b\\\\c\\n\\t\\r\\v\\f\\a\\b\\e\""));
     assertEquals(Optional.of("\u00ff\u0000\u0007x"), StraceText.unquote("\"\\377\\0\\7x\""));
-    assertEquals(Optional.of("\u00018"), StraceText.unquote("\"\\0018\""), "at most three octal digits");
-    assertEquals(Optional.of("\u00abz"), StraceText.unquote("\"\\xabz\""), "two hex digits, then text");
-    assertThrows(IllegalArgumentException.class, () -> StraceText.unquote("\"\\xfz\""),
+    assertEquals(
+        Optional.of("\u00018"), StraceText.unquote("\"\\0018\""), "at most three octal digits");
+    assertEquals(
+        Optional.of("\u00abz"), StraceText.unquote("\"\\xabz\""), "two hex digits, then text");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StraceText.unquote("\"\\xfz\""),
         "strace writes \\x with two digits: one is not an escape it writes");
-    assertEquals(Optional.of("\u0000"), StraceText.unquote("\"\\400\""), "octal beyond a byte keeps its low byte");
-    assertThrows(IllegalArgumentException.class, () -> StraceText.unquote("\"\\q\""),
+    assertEquals(
+        Optional.of("\u0000"),
+        StraceText.unquote("\"\\400\""),
+        "octal beyond a byte keeps its low byte");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StraceText.unquote("\"\\q\""),
         "an escape strace never writes is not guessed at");
     assertEquals(Optional.of("plain"), StraceText.unquote("\"plain\""));
     assertEquals(Optional.of("ab"), StraceText.unquote("\"ab\"..."));
@@ -78,9 +105,15 @@ class StraceTextTest {
     assertEquals(Optional.of("/a/b"), StraceText.decoration("3</a/b<char 1:3>>"));
     assertEquals(Optional.of("/etc/passwd"), StraceText.decoration("3</etc/passwd>"));
     // strace 6.1 writes '<' and '>' in a -yy path as octal: "a>b<c" is 3</tmp/a\76b\74c>.
-    assertEquals(Optional.of("/x>y<\n"), StraceText.decoration("3</x\\76y\\74\\n>"), "escapes decoded");
-    assertEquals(Optional.of("/tmp/f (deleted)"), StraceText.decoration("3</tmp/f (deleted)>"), "the suffix is kept");
-    assertEquals(Optional.of("TCP:[1.2.3.4:5->6.7.8.9:10]"), StraceText.decoration("4<TCP:[1.2.3.4:5->6.7.8.9:10]>"));
+    assertEquals(
+        Optional.of("/x>y<\n"), StraceText.decoration("3</x\\76y\\74\\n>"), "escapes decoded");
+    assertEquals(
+        Optional.of("/tmp/f (deleted)"),
+        StraceText.decoration("3</tmp/f (deleted)>"),
+        "the suffix is kept");
+    assertEquals(
+        Optional.of("TCP:[1.2.3.4:5->6.7.8.9:10]"),
+        StraceText.decoration("4<TCP:[1.2.3.4:5->6.7.8.9:10]>"));
     assertEquals(Optional.of("pipe:[123]"), StraceText.decoration("0<pipe:[123]>"));
     assertEquals(Optional.empty(), StraceText.decoration("AT_FDCWD"));
     assertEquals(Optional.of("/a"), StraceText.decoratedPath("AT_FDCWD</a>"));
@@ -108,7 +141,8 @@ class StraceTextTest {
     assertFalse(StraceText.hasFlag("O_CREATX|O_RDONLY", "O_CREAT"));
     assertFalse(StraceText.hasFlag("XO_CREAT", "O_CREAT"));
     assertFalse(StraceText.hasFlag("O_RDONLY", "O_CREAT"));
-    assertTrue(StraceText.hasFlag("O_CREATX|O_CREAT", "O_CREAT"), "a later whole flag after a longer one");
+    assertTrue(
+        StraceText.hasFlag("O_CREATX|O_CREAT", "O_CREAT"), "a later whole flag after a longer one");
     assertFalse(StraceText.hasFlag("o_creat", "O_CREAT"));
   }
 
@@ -122,8 +156,14 @@ class StraceTextTest {
 
   @Test
   void unescape_boundsOfEachEscape() {
-    assertThrows(IllegalArgumentException.class, () -> StraceText.unescape("ab\\", 0, 3), "a backslash that ends the text");
-    assertThrows(IllegalArgumentException.class, () -> StraceText.unescape("\\xa", 0, 3), "a hex escape cut by the end");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StraceText.unescape("ab\\", 0, 3),
+        "a backslash that ends the text");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StraceText.unescape("\\xa", 0, 3),
+        "a hex escape cut by the end");
     assertEquals("\n", StraceText.unescape("\\x0a", 0, 4), "0 is a hex digit");
     assertEquals("\u00abc", StraceText.unescape("\\xabc", 0, 5), "two hex digits at most");
     assertEquals("\u00012", StraceText.unescape("\\0012", 0, 5), "three octal digits at most");
@@ -148,14 +188,19 @@ class StraceTextTest {
 
   @Test
   void decorations_atTheEdgesOfTheToken() {
-    assertEquals(Optional.of("/a"), StraceText.decoration("</a>"), "a decoration at the very start");
+    assertEquals(
+        Optional.of("/a"), StraceText.decoration("</a>"), "a decoration at the very start");
     assertEquals(Optional.of(""), StraceText.decoration("3<"));
     assertEquals(Optional.of("/abc"), StraceText.decoration("3</abc"), "cut by the end");
     assertEquals(2, StraceText.skipDecoration("3<", 1));
     assertEquals(6, StraceText.skipDecoration("3</a<b", 1), "a device part cut by the end");
     String escaped = "5<A\\>B>z";
-    assertEquals(escaped.length() - 1, StraceText.skipDecoration(escaped, 1), "an escaped > in a socket decoration");
-    assertEquals(Optional.empty(), StraceText.field("{a, b=1}", "a"), "a key without = has no value");
+    assertEquals(
+        escaped.length() - 1,
+        StraceText.skipDecoration(escaped, 1),
+        "an escaped > in a socket decoration");
+    assertEquals(
+        Optional.empty(), StraceText.field("{a, b=1}", "a"), "a key without = has no value");
     assertEquals(Optional.of("1"), StraceText.field("{a=1, b=2}", "a"));
   }
 }
