@@ -35,14 +35,14 @@ import org.junit.jupiter.api.Test;
 class TemporaryNamesTest {
   // Under target/, not /tmp: only the names' lives, never a temporary folder, can make globs here.
   // A checkout that lives in a temporary folder (/tmp/..., .../tmp/...: CI clones) runs them
-  // under /var/lib instead, where tailor does not also judge names by their shape.
+  // under /srv instead, where tailor does not also judge names by their shape.
   private static final Path TARGET = Path.of("target", "temporary-names").toAbsolutePath();
   private static final boolean CHECKOUT_IN_TEMPORARY_FOLDER =
       (TARGET + "/")
           .matches(
               "(?i)/(tmp|var/tmp|dev/shm|var/cache|run/user)/.*|/.+/(tmp|temp|\\.tmp)/.*|.*/\\.cache/.*");
   private static final Path RUNS =
-      CHECKOUT_IN_TEMPORARY_FOLDER ? Path.of("/var/lib/tailor-tests/temporary-names") : TARGET;
+      CHECKOUT_IN_TEMPORARY_FOLDER ? Path.of("/srv/tailor-tests/temporary-names") : TARGET;
 
   @AfterAll
   static void removeRunsOutsideTheCheckout() throws Exception {
@@ -132,8 +132,8 @@ class TemporaryNamesTest {
     FileTrees.delete(dir);
     if (CHECKOUT_IN_TEMPORARY_FOLDER) {
       assumeTrue(
-          Files.isWritable(Path.of("/var/lib")),
-          "the checkout is in a temporary folder, and /var/lib, where these runs go instead, is"
+          Files.isWritable(Path.of(Files.exists(Path.of("/srv")) ? "/srv" : "/")),
+          "the checkout is in a temporary folder, and /srv, where these runs go instead, is"
               + " not writable (not root)");
     }
     Files.createDirectories(dir);
