@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.tailor.generator.apparmor.AppArmorCoverage;
 import dev.tailor.generator.apparmor.AppArmorGenerator;
 import dev.tailor.generator.apparmor.AppArmorOptions;
-import dev.tailor.generator.apparmor.AppArmorResult;
-import dev.tailor.generator.apparmor.AppArmorWriter;
 import dev.tailor.generator.apparmor.FileRule;
 import dev.tailor.generator.apparmor.ParserCheck;
 import dev.tailor.generator.apparmor.PathPattern;
@@ -17,10 +15,7 @@ import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingBuilder;
-import dev.tailor.tracer.RecordingJson;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +42,12 @@ class SampleProfilesTest {
       Stream.of("/usr/bin/strace", "/bin/strace").anyMatch(p -> Files.isExecutable(Path.of(p)));
 
   /** A learned profile folder and what it holds. */
-  private record Learned(Path folder, Recording recording, AppArmorResult apparmor, String text) {}
-
   @Test
   void pythonApp_profileCoversASecondRun_andIsThreeTimesShorterThanOneRulePerPath()
       throws Exception {
     Path work = fresh("python-app").resolve("work");
     List<String> cmd = List.of("python3", sample("python-app/app.py"), work.toString());
-    Learned l = learn("python-app", cmd);
+    LearnedProfiles l = learn("python-app", cmd);
     assertCoversSecondRun(l, cmd, () -> FileTrees.delete(work));
     int rules = l.apparmor().profile().ruleCount();
     System.out.printf(
@@ -68,7 +61,7 @@ class SampleProfilesTest {
   void pipeline_profileCoversASecondRun() throws Exception {
     fresh("pipeline");
     List<String> cmd = List.of("sh", sample("pipeline/pipeline.sh"));
-    Learned l = learn("pipeline", cmd);
+    LearnedProfiles l = learn("pipeline", cmd);
     assertCoversSecondRun(l, cmd, () -> {});
   }
 
@@ -76,7 +69,7 @@ class SampleProfilesTest {
   void threads_profileCoversASecondRun() throws Exception {
     Path work = fresh("threads").resolve("work");
     List<String> cmd = List.of("python3", sample("threads/threads.py"), work.toString());
-    Learned l = learn("threads", cmd);
+    LearnedProfiles l = learn("threads", cmd);
     assertCoversSecondRun(l, cmd, () -> FileTrees.delete(work));
   }
 
@@ -91,7 +84,7 @@ class SampleProfilesTest {
             .start();
     assertEquals(0, cc.waitFor(), "cc failed on threads.c");
     List<String> cmd = List.of(bin.toString());
-    Learned l = learn("threads-c", cmd);
+    LearnedProfiles l = learn("threads-c", cmd);
     // A dynamically linked C program opens only itself, the loader, its cache and libc.
     assertCoversSecondRun(l, cmd, () -> {}, 3);
   }
@@ -115,7 +108,7 @@ class SampleProfilesTest {
             + sample("server/client.py")
             + " $(awk '{print $3}' port.txt) 3; c=$?; kill -TERM $s; wait $s && exit $c; }";
     List<String> cmd = List.of("sh", "-c", script);
-    Learned l = learn("server", cmd);
+    LearnedProfiles l = learn("server", cmd);
     assertTrue(
         l.recording().sockets().keySet().stream().anyMatch(k -> k.startsWith("inet")),
         "the server's sockets: " + l.recording().sockets().keySet());
@@ -128,7 +121,7 @@ class SampleProfilesTest {
           throws Exception {
     Path work = fresh("hostile-names").resolve("work");
     List<String> cmd = List.of("python3", sample("hostile-names/make_names.py"), work.toString());
-    Learned l = learn("hostile-names", cmd);
+    LearnedProfiles l = learn("hostile-names", cmd);
     ParserCheck.assertParse(List.of(l.text()));
     String workText = PathText.escape(work.toString());
     // The work folder as the generator writes it: literal, unless the checkout lies in a
@@ -235,44 +228,25 @@ class SampleProfilesTest {
   }
 
   /** Runs {@code tailor learn} in-process and reads back what it wrote. */
-  private static Learned learn(String name, List<String> cmd) throws Exception {
-    Path out = RUNS.resolve(name).resolve("profiles");
-    List<String> args =
-        new ArrayList<>(
-            List.of("learn", "--no-status", "--name", name, "--out", out.toString(), "--"));
-    args.addAll(cmd);
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.run(
-            args.toArray(String[]::new),
-            new PrintWriter(new StringWriter(), true),
-            new PrintWriter(err, true));
-    assertEquals(0, exit, "tailor learn failed: " + err);
-    Path folder = out.resolve(name);
-    Recording recording = RecordingJson.read(folder);
-    AppArmorResult apparmor = AppArmorGenerator.generate(recording, AppArmorOptions.draft(name));
-    String text =
-        Files.readString(folder.resolve(ProfileFolder.APPARMOR_FILE), StandardCharsets.UTF_8);
-    // The profile value checked below is the one in the file.
-    assertEquals(AppArmorWriter.write(apparmor.profile()), text);
-    return new Learned(folder, recording, apparmor, text);
+  private static LearnedProfiles learn(String name, List<String> cmd) throws Exception {
+    return LearnedProfiles.learn(RUNS, name, cmd);
   }
 
   /**
    * Runs the command again under plain {@code strace -f -yy -o} and asserts that the learned
    * profile grants every file use of that run, and that apparmor_parser accepts the profile.
    */
-  private static void assertCoversSecondRun(Learned l, List<String> cmd, Cleanup before)
+  private static void assertCoversSecondRun(LearnedProfiles l, List<String> cmd, Cleanup before)
       throws Exception {
     assertCoversSecondRun(l, cmd, before, RunCoverage.ENOUGH_FILES);
   }
 
   /**
-   * As {@link #assertCoversSecondRun(Learned, List, Cleanup)}, for a run that uses at least {@code
-   * least} files.
+   * As {@link #assertCoversSecondRun(LearnedProfiles, List, Cleanup)}, for a run that uses at least
+   * {@code least} files.
    */
-  private static void assertCoversSecondRun(Learned l, List<String> cmd, Cleanup before, int least)
-      throws Exception {
+  private static void assertCoversSecondRun(
+      LearnedProfiles l, List<String> cmd, Cleanup before, int least) throws Exception {
     ParserCheck.assertParse(List.of(l.text()));
     before.run();
     Recording second = RunCoverage.traceAgain(cmd, l.folder().getParent(), "second-run");

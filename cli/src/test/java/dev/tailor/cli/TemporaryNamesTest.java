@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tailor.generator.apparmor.AppArmorGenerator;
-import dev.tailor.generator.apparmor.AppArmorOptions;
-import dev.tailor.generator.apparmor.AppArmorResult;
 import dev.tailor.generator.apparmor.FileRule;
 import dev.tailor.generator.apparmor.ParserCheck;
 import dev.tailor.generator.apparmor.PathPattern;
@@ -15,9 +12,6 @@ import dev.tailor.tracer.FileTrees;
 import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Recording;
-import dev.tailor.tracer.RecordingJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +69,7 @@ class TemporaryNamesTest {
             + "for i in 1 2 3 4; do echo \"line $i\" > f$i.txt; git add f$i.txt; git commit -q -m c$i; done; "
             + "git repack -q -a -d; git gc -q --prune=now";
     List<String> cmd = List.of("sh", "-c", script);
-    Learned l = learn("git", cmd);
+    LearnedProfiles l = learn("git", cmd);
     String repo = PathText.escape(work.toString()) + "/repo/.git/";
     assertTrue(l.text().contains("/tmp_obj_??????\""), "git's tmp_obj_XXXXXX names:\n" + l.text());
     assertCoversNextRun(l, cmd, work, repo);
@@ -115,15 +109,13 @@ class TemporaryNamesTest {
             "-D",
             data.toString());
     FileTrees.delete(data);
-    Learned l = learn("postgres", cmd);
+    LearnedProfiles l = learn("postgres", cmd);
     assertTrue(
         l.text().contains("/pg_wal/xlogtemp.@{pid}\""), "postgres's xlogtemp.PID:\n" + l.text());
     assertCoversNextRun(l, cmd, data, PathText.escape(data.toString()) + "/");
   }
 
   // ---- helpers ----
-
-  private record Learned(Path folder, Recording recording, AppArmorResult apparmor, String text) {}
 
   private static Path fresh(String name) throws Exception {
     assumeTrue(TailorProcess.onPath("strace"), "strace is not installed");
@@ -140,24 +132,8 @@ class TemporaryNamesTest {
     return dir;
   }
 
-  private static Learned learn(String name, List<String> cmd) throws Exception {
-    Path out = RUNS.resolve(name).resolve("profiles");
-    List<String> args =
-        new ArrayList<>(
-            List.of("learn", "--no-status", "--name", name, "--out", out.toString(), "--"));
-    args.addAll(cmd);
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.run(
-            args.toArray(String[]::new),
-            new PrintWriter(new StringWriter(), true),
-            new PrintWriter(err, true));
-    assertEquals(0, exit, "tailor learn failed: " + err);
-    Path folder = out.resolve(name);
-    Recording recording = RecordingJson.read(folder);
-    AppArmorResult apparmor = AppArmorGenerator.generate(recording, AppArmorOptions.draft(name));
-    return new Learned(
-        folder, recording, apparmor, Files.readString(folder.resolve(ProfileFolder.APPARMOR_FILE)));
+  private static LearnedProfiles learn(String name, List<String> cmd) throws Exception {
+    return LearnedProfiles.learn(RUNS, name, cmd);
   }
 
   /**
@@ -166,8 +142,8 @@ class TemporaryNamesTest {
    * apparmor_parser compiles; and that each rule with a glob under {@code inside} (PathText) grants
    * nothing outside its own folder.
    */
-  private static void assertCoversNextRun(Learned l, List<String> cmd, Path before, String inside)
-      throws Exception {
+  private static void assertCoversNextRun(
+      LearnedProfiles l, List<String> cmd, Path before, String inside) throws Exception {
     ParserCheck.assertParse(List.of(l.text()));
     // The work folders' names are plain: their pattern text is their path.
     assertTrue(inside.matches("[A-Za-z0-9/._-]+"), inside);
