@@ -39,7 +39,7 @@ import java.util.function.UnaryOperator;
  * accesses by resolved path, sockets, execs and the capabilities the calls imply. Calls arrive as
  * strace's events ({@link #accept}) or a kernel decoder's typed calls ({@link #call}); the {@link
  * CallFeed} decodes, counts and replays them and the {@link CallInterpreter} applies them here. Fed
- * from one thread; the counters may be read from another for a status line.
+ * from one thread; its {@link Progress} may be read from another for a status line.
  */
 public final class Recorder implements Consumer<TraceEvent> {
   /** Diagnostics kept in the recording; the rest are only counted. */
@@ -64,7 +64,7 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final Set<SocketAddress> pendingAddresses = new LinkedHashSet<>();
 
   private long unused;
-  private volatile long syscallTotal;
+  private final Progress progress = new Progress();
   private final PathResolver resolver;
   private final CallFeed feed;
 
@@ -193,8 +193,8 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** Adds syscall counts observed elsewhere (an in-kernel counter). */
   public void addSyscallCount(String name, long count) {
-    syscallCounts.computeIfAbsent(name, k -> new long[1])[0] += count;
-    syscallTotal += count;
+    callCounter(name)[0] += count;
+    progress.called(count);
   }
 
   /**
@@ -205,9 +205,13 @@ public final class Recorder implements Consumer<TraceEvent> {
     SyscallModel.filter(syscall, index).ifPresent(f -> arguments.add(f, f.normalize(value), count));
   }
 
-  /** Records that a process or thread took part (a backend that sees no per-call events). */
-  public void recordProcess(int pid) {
-    pids.add(pid);
+  /** Records that a process or thread took part; true when it is new. */
+  public boolean recordProcess(int pid) {
+    if (!pids.add(pid)) {
+      return false;
+    }
+    progress.newProcess();
+    return true;
   }
 
   /**
@@ -258,24 +262,9 @@ public final class Recorder implements Consumer<TraceEvent> {
     return files.keySet().stream().anyMatch(k -> k.equals(folder) || k.startsWith(below));
   }
 
-  /** Calls seen so far. */
-  public long syscallTotal() {
-    return syscallTotal;
-  }
-
-  /** Distinct syscalls seen so far. */
-  public int distinctSyscalls() {
-    return syscallCounts.size();
-  }
-
-  /** Distinct paths seen so far. */
-  public int fileCount() {
-    return files.size();
-  }
-
-  /** Processes and threads seen so far. */
-  public int processCount() {
-    return pids.size();
+  /** How far the recording has got, readable from any thread. */
+  public Progress progress() {
+    return progress;
   }
 
   @Override
@@ -289,11 +278,6 @@ public final class Recorder implements Consumer<TraceEvent> {
    */
   public void call(int pid, Call call, Optional<CallMemo> memo) {
     feed.call(pid, call, memo);
-  }
-
-  /** Notes a process or thread; true when it is new. */
-  boolean addProcess(int pid) {
-    return pids.add(pid);
   }
 
   /** Counts a line the parser could not read, listing the first few. */
@@ -310,14 +294,15 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
   }
 
-  /** Counts one call more in the total the status line shows. */
-  void called() {
-    syscallTotal++;
-  }
-
   /** The counter of calls of {@code name}. */
   long[] callCounter(String name) {
-    return syscallCounts.computeIfAbsent(name, k -> new long[1]);
+    long[] counter = syscallCounts.get(name);
+    if (counter == null) {
+      counter = new long[1];
+      syscallCounts.put(name, counter);
+      progress.newSyscall();
+    }
+    return counter;
   }
 
   /** The counter of calls of {@code name} that failed with {@code errno}. */
@@ -370,6 +355,7 @@ public final class Recorder implements Consumer<TraceEvent> {
       f = new FileAcc();
       f.raw = rawPath;
       files.put(key, f);
+      progress.newFile();
       f.directory = errno.isEmpty() && resolver.isDirectory(rawPath);
     }
     f.add(kind, errno, directory);
