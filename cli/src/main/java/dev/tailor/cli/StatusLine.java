@@ -1,5 +1,6 @@
 package dev.tailor.cli;
 
+import dev.tailor.tracer.record.Progress;
 import dev.tailor.tracer.record.Recorder;
 import dev.tailor.tracer.sys.LibC;
 import java.io.PrintWriter;
@@ -13,7 +14,7 @@ final class StatusLine implements AutoCloseable {
   private final PrintWriter err;
   private volatile boolean running = true;
 
-  private StatusLine(Recorder recorder, PrintWriter err) {
+  private StatusLine(Progress progress, PrintWriter err) {
     this.err = err;
     long start = System.nanoTime();
     thread =
@@ -33,10 +34,10 @@ final class StatusLine implements AutoCloseable {
                     "\r\033[Ktailor: %d:%02d  syscalls %,d (%d distinct)  files %,d  processes %,d",
                     s / 60,
                     s % 60,
-                    recorder.syscallTotal(),
-                    recorder.distinctSyscalls(),
-                    recorder.fileCount(),
-                    recorder.processCount());
+                    progress.calls(),
+                    progress.distinctSyscalls(),
+                    progress.files(),
+                    progress.processes());
                 err.flush();
               }
             },
@@ -46,7 +47,7 @@ final class StatusLine implements AutoCloseable {
 
   /** Starts a status line when stderr is a terminal; otherwise one that does nothing. */
   static StatusLine start(Recorder recorder, PrintWriter err, boolean enabled) {
-    StatusLine s = new StatusLine(recorder, err);
+    StatusLine s = new StatusLine(recorder.progress(), err);
     if (enabled && isTerminal()) {
       s.thread.start();
     } else {

@@ -144,7 +144,7 @@ public final class StraceBackend implements Backend {
     // strace exits 1 when it cannot seize a target, and 128+SIGINT when tailor stopped it
     // (--duration,
     // Ctrl-C): an idle target that made no call in that time was still attached.
-    if (code != 0 && code != 128 + SignalRelay.SIGINT && recorder.syscallTotal() == 0) {
+    if (code != 0 && code != 128 + SignalRelay.SIGINT && recorder.progress().calls() == 0) {
       throw new TraceException(TraceException.Kind.FAILED, AttachRefusal.explain(pids));
     }
   }

@@ -8,12 +8,9 @@ import dev.tailor.tracer.backend.SignalRelay;
 import dev.tailor.tracer.backend.TraceException;
 import dev.tailor.tracer.record.Recorder;
 import dev.tailor.tracer.sys.LibC;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,17 +25,17 @@ import java.util.function.IntFunction;
  * process tree is counted with its errno and argument values at its exit, and the calls that name
  * files or sockets are reported with their paths as the kernel resolved them at the call; no ptrace
  * stop, no compiler (the programs are assembled here and loaded in milliseconds). The workload
- * starts under a tiny bash wrapper that waits on a FIFO until the programs are attached, then execs
- * the command itself; following begins inside that exec, so nothing is missed and nothing of the
- * wrapper is counted. Needs root and a kernel with BTF (typed tracepoints).
+ * starts under a tiny bash wrapper ({@link WorkloadWrapper}) that waits on a FIFO until the
+ * programs are attached, then execs the command itself; following begins inside that exec, so
+ * nothing is missed and nothing of the wrapper is counted. Needs root and a kernel with BTF (typed
+ * tracepoints).
  */
 public final class BpfBackend implements Backend {
-  /** Waits on the FIFO for "go", then becomes the command with its own argv[0]. */
-  private static final String WRAPPER =
-      "IFS= read -r go < \"$1\" && [ \"$go\" = go ] || exit 125; exec -a \"$2\" \"$3\" \"${@:4}\"";
-
   private final IntFunction<Optional<String>> syscallNames;
   private final KernelLayout layout;
+
+  /** The bash the workload wrapper runs in, found on PATH by {@link #locate}. */
+  private final Path bash;
 
   /** The rows the programs and the reader share, built once for this kernel's layout. */
   private final Map<String, TracedCalls.Spec> specs;
@@ -51,11 +48,13 @@ public final class BpfBackend implements Backend {
   private BpfBackend(
       IntFunction<Optional<String>> syscallNames,
       KernelLayout layout,
+      Path bash,
       int exitNr,
       int exitGroupNr,
       int sigreturnNr) {
     this.syscallNames = syscallNames;
     this.layout = layout;
+    this.bash = bash;
     this.specs = TracedCalls.specs(layout.statMode());
     this.exitNr = exitNr;
     this.exitGroupNr = exitGroupNr;
@@ -75,11 +74,13 @@ public final class BpfBackend implements Backend {
           TraceException.Kind.FAILED,
           "the bpf backend needs root (it loads BPF programs into the kernel); run as root or use --backend strace");
     }
-    if (Commands.onPath("bash").isEmpty()) {
-      throw new TraceException(
-          TraceException.Kind.FAILED,
-          "bash is needed to start the workload under the bpf backend (it waits until tracing is on); install bash");
-    }
+    Path bash =
+        Commands.onPath("bash")
+            .orElseThrow(
+                () ->
+                    new TraceException(
+                        TraceException.Kind.FAILED,
+                        "bash is needed to start the workload under the bpf backend (it waits until tracing is on); install bash"));
     if (!Files.isReadable(Btf.VMLINUX)) {
       throw new TraceException(
           TraceException.Kind.FAILED,
@@ -104,7 +105,7 @@ public final class BpfBackend implements Backend {
           TraceException.Kind.FAILED,
           "the syscall table has no exit, exit_group or rt_sigreturn; use --backend strace");
     }
-    return new BpfBackend(syscallNames, layout, exit, exitGroup, sigreturn);
+    return new BpfBackend(syscallNames, layout, bash, exit, exitGroup, sigreturn);
   }
 
   /**
@@ -189,41 +190,15 @@ public final class BpfBackend implements Backend {
       throw new TraceException(TraceException.Kind.NOT_FOUND, "no command given");
     }
     Path program = Commands.resolve(command.get(0));
-    Path bash =
-        Commands.onPath("bash")
-            .orElseThrow(
-                () ->
-                    new TraceException(
-                        TraceException.Kind.FAILED,
-                        "bash is needed to start the workload under the bpf backend; install bash"));
-    Path dir = privateDir();
+    Path dir = WorkloadWrapper.privateDir();
     Optional<WorkloadCgroup> cgroup = Optional.empty();
-    Tracer tracer = null;
+    RingReader reader = null;
     try {
       Path fifo = dir.resolve("go.fifo");
       if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
         throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
       }
-      List<String> argv = new ArrayList<>();
-      // Without a terminal (CI), the workload gets a session of its own, so that a signal to
-      // tailor's whole process group (a runner stopping its job) reaches it once, forwarded by
-      // tailor, rather than twice. With a terminal it stays in the foreground group, where
-      // Ctrl-C reaches it directly and SignalRelay does not repeat it.
-      if (LibC.INSTANCE.isatty(0) != 1
-          && LibC.INSTANCE.isatty(1) != 1
-          && LibC.INSTANCE.isatty(2) != 1) {
-        Commands.onPath("setsid").ifPresent(p -> argv.add(p.toString()));
-      }
-      argv.addAll(
-          List.of(
-              bash.toString(),
-              "-c",
-              WRAPPER,
-              "tailor-wrapper",
-              fifo.toString(),
-              command.get(0),
-              program.toAbsolutePath().toString()));
-      argv.addAll(command.subList(1, command.size()));
+      List<String> argv = WorkloadWrapper.argv(bash, fifo, command, program);
       BpfOutput output = new BpfOutput(recorder, syscallNames, specs, Arch.current(), resolver);
       AtomicReference<Process> started = new AtomicReference<>();
       AtomicBoolean stop = new AtomicBoolean();
@@ -259,7 +234,7 @@ public final class BpfBackend implements Backend {
         }
         started.set(workload);
         int root = (int) workload.pid();
-        awaitWrapper(root, workload, bash);
+        WorkloadWrapper.awaitWrapper(root, workload, bash);
         output.follow(root);
         recorder.setCwd(root, Path.of("").toAbsolutePath().toString());
         // The wrapper waits to exec the command, with the ids the command starts with.
@@ -270,8 +245,8 @@ public final class BpfBackend implements Backend {
         // born inside. Until then (and for any process that leaves) the tracked map follows it.
         cgroup.ifPresent(c -> output.onRootStarted(c::add));
         try {
-          tracer =
-              new Tracer(
+          reader =
+              new RingReader(
                   attachProbes(
                       new BpfPrograms.Plan(
                           cgroup.map(WorkloadCgroup::id).orElse(0L),
@@ -286,8 +261,8 @@ public final class BpfBackend implements Backend {
           workload.destroyForcibly();
           throw e;
         }
-        release(fifo, workload);
-        exit = waitUninterruptibly(workload);
+        WorkloadWrapper.release(fifo, workload);
+        exit = WorkloadWrapper.waitUninterruptibly(workload);
         // Children the workload left running are still its own: follow them until they exit too,
         // as strace -f does, unless tailor is told to stop.
         while (!output.allExited() && !stop.get()) {
@@ -296,8 +271,8 @@ public final class BpfBackend implements Backend {
         cut = relay.cutShort("passed the signal on to the workload");
       } finally {
         over.set(true);
-        if (tracer != null) {
-          tracer.stop();
+        if (reader != null) {
+          reader.stop();
         }
       }
       cut.ifPresent(recorder::warn);
@@ -308,7 +283,7 @@ public final class BpfBackend implements Backend {
                 : TraceException.Kind.FAILED,
             "the workload did not start (exit " + exit + ")");
       }
-      tracer.finish();
+      reader.finish();
       return exit;
     } finally {
       cgroup.ifPresent(WorkloadCgroup::close);
@@ -324,8 +299,8 @@ public final class BpfBackend implements Backend {
       ProcTargets.attachTo(pid, recorder);
       output.follow(pid);
     }
-    Tracer tracer =
-        new Tracer(
+    RingReader reader =
+        new RingReader(
             attachProbes(
                 new BpfPrograms.Plan(0, 0, exitNr, exitGroupNr, sigreturnNr, argMask()), pids),
             output);
@@ -346,162 +321,14 @@ public final class BpfBackend implements Backend {
         cut = relay.cutShort("stopped tracing");
       }
     } finally {
-      tracer.stop();
+      reader.stop();
     }
     cut.ifPresent(recorder::warn);
-    tracer.finish();
+    reader.finish();
   }
 
-  /** Attached programs and the thread that reads their ring into the recorder. */
-  private static final class Tracer {
-    private final KernelProbes probes;
-    private final BpfOutput output;
-    private final Thread reader;
-    private final AtomicBoolean stopping = new AtomicBoolean();
-    private volatile Throwable failure;
-
-    Tracer(KernelProbes probes, BpfOutput output) {
-      this.probes = probes;
-      this.output = output;
-      this.reader = new Thread(this::read, "tailor-bpf-reader");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    private void read() {
-      try {
-        RingBuffer ring = probes.ring();
-        while (true) {
-          int n = ring.drain(output);
-          if (n == 0) {
-            if (stopping.get() && !ring.pending()) {
-              return;
-            }
-            // Polled: a wakeup per record would cost the workload (BPF_RB_NO_WAKEUP).
-            Thread.sleep(2);
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException | Error e) {
-        failure = e;
-      }
-    }
-
-    /** Reads what the ring still holds, then stops recording: later records are not the run's. */
-    void stop() throws TraceException {
-      stopping.set(true);
-      try {
-        reader.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      output.close();
-      if (failure != null) {
-        probes.close();
-        throw new TraceException(
-            TraceException.Kind.FAILED, "reading the kernel's events failed: " + failure, failure);
-      }
-    }
-
-    /** Adds the kernel's counts to the recording and detaches the programs. */
-    void finish() {
-      try {
-        output.finish(probes);
-      } finally {
-        probes.close();
-      }
-    }
-  }
-
-  /**
-   * Waits until the workload's first process is the wrapper itself: bash, with the wrapper's own
-   * argv ({@code bash -c WRAPPER tailor-wrapper ...}). Following starts at the process's next exec,
-   * which must be the command's. The marker alone is not enough: setsid's argv holds it too, and
-   * following from setsid would count the wrapper's calls and its exec of bash.
-   */
-  private static void awaitWrapper(int root, Process workload, Path bash) throws TraceException {
-    Path proc = Path.of("/proc", Integer.toString(root));
-    String head = "\0-c\0" + WRAPPER + "\0tailor-wrapper\0";
-    Path realBash;
-    try {
-      realBash = bash.toRealPath();
-    } catch (IOException e) {
-      throw new TraceException(
-          TraceException.Kind.FAILED, "cannot resolve " + bash + ": " + e.getMessage(), e);
-    }
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (workload.isAlive() && System.nanoTime() < deadline) {
-      try {
-        String cmdline =
-            new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.ISO_8859_1);
-        int first = cmdline.indexOf('\0');
-        if (first >= 0
-            && cmdline.startsWith(head, first)
-            && Files.readSymbolicLink(proc.resolve("exe")).equals(realBash)) {
-          return;
-        }
-      } catch (IOException e) {
-        // not there yet, or gone: checked again
-      }
-      sleep(1);
-    }
-    workload.destroyForcibly();
-    throw new TraceException(TraceException.Kind.FAILED, "the workload wrapper did not start");
-  }
-
-  /** Writes "go" to the wrapper's FIFO; a wrapper that died meanwhile must not block tailor. */
-  private static void release(Path fifo, Process workload) throws TraceException {
-    AtomicBoolean written = new AtomicBoolean();
-    Thread t =
-        new Thread(
-            () -> {
-              try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
-                out.write("go\n".getBytes(StandardCharsets.US_ASCII));
-                written.set(true);
-              } catch (IOException e) {
-                // reported below
-              }
-            },
-            "tailor-bpf-release");
-    t.setDaemon(true);
-    t.start();
-    try {
-      while (t.isAlive() && workload.isAlive()) {
-        t.join(20);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (!written.get() && !workload.isAlive()) {
-      throw new TraceException(
-          TraceException.Kind.FAILED,
-          "the workload wrapper exited before it was started (exit " + workload.exitValue() + ")");
-    }
-  }
-
-  private static Path privateDir() throws TraceException {
-    try {
-      return Files.createTempDirectory(
-          "tailor-bpf-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (IOException e) {
-      throw new TraceException(
-          TraceException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
-    }
-  }
-
-  private static int waitUninterruptibly(Process p) {
-    while (true) {
-      try {
-        return p.waitFor();
-      } catch (InterruptedException e) {
-        // the trace must end before profiles are written
-      }
-    }
-  }
-
-  private static void sleep(long ms) {
+  /** Sleeps for a poll; an interrupt only ends the sleep, the caller polls again. */
+  static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

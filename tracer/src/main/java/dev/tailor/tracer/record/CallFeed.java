@@ -31,6 +31,7 @@ final class CallFeed {
       Set.of("chdir", "fchdir", "clone", "clone3", "fork", "vfork");
 
   private final Recorder recorder;
+  private final Progress progress;
   private final UnaryOperator<String> syscallNames;
   private final Map<String, String> renamedSyscalls = new HashMap<>();
   private final StraceDecoder decoder = new StraceDecoder();
@@ -57,6 +58,7 @@ final class CallFeed {
       UnaryOperator<String> syscallNames,
       String initialCwd) {
     this.recorder = recorder;
+    this.progress = recorder.progress();
     this.syscallNames = syscallNames;
     this.calls = new CallInterpreter(recorder, effects, resolver, initialCwd);
   }
@@ -101,10 +103,10 @@ final class CallFeed {
     if (event instanceof CloneStarted c) {
       calls.paths().cloneStarted(c.pid());
     } else if (event instanceof ExitEvent e) {
-      recorder.addProcess(e.pid());
+      recorder.recordProcess(e.pid());
       calls.exited(e.pid());
     } else if (event instanceof SignalEvent s) {
-      recorder.addProcess(s.pid());
+      recorder.recordProcess(s.pid());
     } else if (event instanceof UnparsedLine u) {
       recorder.unparsed(u);
     }
@@ -143,7 +145,7 @@ final class CallFeed {
   private void interpret(
       int pid, CallMemo offeredMemo, long line, String name, Supplier<Call> decode) {
     if (countCalls) {
-      recorder.called();
+      progress.called();
     }
     notePid(pid);
     CallMemo memo = NEVER_REPLAYED.contains(name) ? null : offeredMemo;
@@ -183,7 +185,7 @@ final class CallFeed {
     return pid -> {
       notePid(pid);
       if (counter != null) {
-        recorder.called();
+        progress.called();
         counter[0]++;
       }
       if (errors != null) {
@@ -203,7 +205,7 @@ final class CallFeed {
       return;
     }
     lastPid = pid;
-    if (recorder.addProcess(pid)) {
+    if (recorder.recordProcess(pid)) {
       calls.newPid(pid);
     }
   }

@@ -132,7 +132,7 @@ final class CallInterpreter {
           .resolve(pid, a.path())
           .ifPresent(
               p -> {
-                Recorder.FileAcc acc = null;
+                FileTally.FileAcc acc = null;
                 for (Access k : a.kinds()) {
                   acc = file(pid, p, k, a.errno(), a.directory());
                 }
@@ -145,7 +145,7 @@ final class CallInterpreter {
     } else if (effect instanceof FdAccess f) {
       life(fdFile(pid, f.path(), f.kind(), f.directory()), f.path(), pid, Life.USED);
     } else if (effect instanceof FdSocket s) {
-      recorder.socketSeen(s.kind());
+      recorder.sockets().seen(s.kind());
     } else if (effect instanceof Exec x) {
       exec(pid, x);
     } else if (effect instanceof Fork f) {
@@ -165,10 +165,10 @@ final class CallInterpreter {
                 }
               });
     } else if (effect instanceof SocketOpen s) {
-      Recorder.SockAcc acc = recorder.countSocket(s.kind());
+      SocketTally.SockAcc acc = recorder.sockets().count(s.kind());
       effects.also(p -> acc.count());
     } else if (effect instanceof SocketAddress a) {
-      recorder.address(a);
+      recorder.sockets().address(a);
     } else if (effect instanceof SocketPath s) {
       socketPath(pid, s.name()).ifPresent(p -> file(pid, p, s.kind(), "", false));
     } else if (effect instanceof Capable c) {
@@ -210,7 +210,7 @@ final class CallInterpreter {
         }
         path = p.get();
       }
-      Recorder.FileAcc acc = null;
+      FileTally.FileAcc acc = null;
       for (Access k : o.kinds()) {
         if (o.reopens()) {
           // What a descriptor the process had is open on: used as through that fd, so inherited
@@ -237,7 +237,7 @@ final class CallInterpreter {
           .resolve(pid, o.path())
           .ifPresent(
               p -> {
-                Recorder.FileAcc acc = null;
+                FileTally.FileAcc acc = null;
                 for (Access k : o.kinds()) {
                   acc = file(pid, p, k, o.errno(), o.directory());
                 }
@@ -287,7 +287,7 @@ final class CallInterpreter {
   }
 
   /** Applies a name's life event, now and on each repeat of the call (by the repeating pid). */
-  private void life(Recorder.FileAcc acc, String rawPath, int pid, Life event) {
+  private void life(FileTally.FileAcc acc, String rawPath, int pid, Life event) {
     if (event == Life.NONE) {
       return;
     }
@@ -375,9 +375,9 @@ final class CallInterpreter {
   }
 
   /** Records an access to a file a call named, and the fs uid of the task that made it. */
-  private Recorder.FileAcc file(
+  private FileTally.FileAcc file(
       int pid, String rawPath, Access kind, String errno, boolean directory) {
-    Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, errno, directory);
+    FileTally.FileAcc acc = recorder.files().access(rawPath, kind, errno, directory);
     acc.named = true;
     if (errno.isEmpty()) {
       acc.accessedBy(ids.fsuid(pid));
@@ -393,8 +393,8 @@ final class CallInterpreter {
   }
 
   /** Records an access through an fd: a file only ever used so may have been inherited. */
-  private Recorder.FileAcc fdFile(int pid, String rawPath, Access kind, boolean directory) {
-    Recorder.FileAcc acc = recorder.fileAccess(rawPath, kind, "", directory);
+  private FileTally.FileAcc fdFile(int pid, String rawPath, Access kind, boolean directory) {
+    FileTally.FileAcc acc = recorder.files().access(rawPath, kind, "", directory);
     acc.accessedBy(ids.fsuid(pid));
     effects.also(
         p -> {

@@ -4,7 +4,6 @@ import dev.tailor.tracer.Access;
 import dev.tailor.tracer.CapabilityUse;
 import dev.tailor.tracer.Diagnostic;
 import dev.tailor.tracer.ExecUse;
-import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
@@ -12,8 +11,6 @@ import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
 import dev.tailor.tracer.call.ArgFilter;
 import dev.tailor.tracer.call.Call;
-import dev.tailor.tracer.call.Effect.SocketAddress;
-import dev.tailor.tracer.call.SocketKind;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.TraceEvent;
@@ -21,7 +18,6 @@ import dev.tailor.tracer.event.UnparsedLine;
 import dev.tailor.tracer.strace.StraceText;
 import dev.tailor.tracer.strace.TraceParser;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -39,7 +35,7 @@ import java.util.function.UnaryOperator;
  * accesses by resolved path, sockets, execs and the capabilities the calls imply. Calls arrive as
  * strace's events ({@link #accept}) or a kernel decoder's typed calls ({@link #call}); the {@link
  * CallFeed} decodes, counts and replays them and the {@link CallInterpreter} applies them here. Fed
- * from one thread; the counters may be read from another for a status line.
+ * from one thread; its {@link Progress} may be read from another for a status line.
  */
 public final class Recorder implements Consumer<TraceEvent> {
   /** Diagnostics kept in the recording; the rest are only counted. */
@@ -50,8 +46,8 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   private final Map<String, long[]> syscallCounts = new HashMap<>();
   private final Map<String, Map<String, long[]>> syscallErrors = new HashMap<>();
-  private final Map<String, FileAcc> files = new HashMap<>();
-  private final Map<SocketKind, SockAcc> sockets = new HashMap<>();
+  private final FileTally files;
+  private final SocketTally sockets = new SocketTally();
   private final Map<String, ExecUse> execs = new HashMap<>();
   private final Map<String, Set<String>> capabilities = new TreeMap<>();
   private final ArgumentValues arguments = new ArgumentValues();
@@ -60,65 +56,9 @@ public final class Recorder implements Consumer<TraceEvent> {
   private final List<Target> targets = new ArrayList<>();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
 
-  /** Addresses of sockets; a set, so repeated sends add nothing. */
-  private final Set<SocketAddress> pendingAddresses = new LinkedHashSet<>();
-
   private long unused;
-  private volatile long syscallTotal;
-  private final PathResolver resolver;
+  private final Progress progress = new Progress();
   private final CallFeed feed;
-
-  static final class FileAcc {
-    final EnumSet<Access> ok = EnumSet.noneOf(Access.class);
-    final TreeMap<String, TreeSet<String>> failures = new TreeMap<>();
-    boolean directory;
-
-    /**
-     * Whether a call named the file (an open, a stat, an exec), rather than only used an fd on it.
-     */
-    boolean named;
-
-    long count;
-
-    /** The path as the calls named it, one char per byte. */
-    String raw = "";
-
-    /**
-     * The fs uids of the tasks whose accesses worked; {@link TaskIds#UNKNOWN} for a task whose ids
-     * were not known.
-     */
-    final TreeSet<Long> accessUids = new TreeSet<>();
-
-    /** Notes the fs uid of a task whose access worked. */
-    void accessedBy(long fsuid) {
-      accessUids.add(fsuid);
-    }
-
-    /** The name's life in the run, in call order. */
-    final NameLife life = new NameLife();
-
-    /** Adds one access; the {@link CallInterpreter} does it again on each repeat of the call. */
-    void add(Access kind, String errno, boolean dir) {
-      count++;
-      directory |= dir;
-      if (errno.isEmpty()) {
-        ok.add(kind);
-      } else {
-        failures.computeIfAbsent(errno, k -> new TreeSet<>()).add(kind.label());
-      }
-    }
-  }
-
-  static final class SockAcc {
-    final TreeSet<String> local = new TreeSet<>();
-    final TreeSet<String> peers = new TreeSet<>();
-    long count;
-
-    /** Counts one socket made; again on each repeat of the call. */
-    void count() {
-      count++;
-    }
-  }
 
   /**
    * A recorder for one run.
@@ -137,7 +77,7 @@ public final class Recorder implements Consumer<TraceEvent> {
       Optional<String> initialCwd) {
     this.run = run;
     this.source = source;
-    this.resolver = resolver;
+    this.files = new FileTally(resolver, progress);
     this.feed = new CallFeed(this, resolver, syscallNames, initialCwd.orElse(""));
   }
 
@@ -193,8 +133,8 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** Adds syscall counts observed elsewhere (an in-kernel counter). */
   public void addSyscallCount(String name, long count) {
-    syscallCounts.computeIfAbsent(name, k -> new long[1])[0] += count;
-    syscallTotal += count;
+    callCounter(name)[0] += count;
+    progress.called(count);
   }
 
   /**
@@ -205,9 +145,13 @@ public final class Recorder implements Consumer<TraceEvent> {
     SyscallModel.filter(syscall, index).ifPresent(f -> arguments.add(f, f.normalize(value), count));
   }
 
-  /** Records that a process or thread took part (a backend that sees no per-call events). */
-  public void recordProcess(int pid) {
-    pids.add(pid);
+  /** Records that a process or thread took part; true when it is new. */
+  public boolean recordProcess(int pid) {
+    if (!pids.add(pid)) {
+      return false;
+    }
+    progress.newProcess();
+    return true;
   }
 
   /**
@@ -215,7 +159,7 @@ public final class Recorder implements Consumer<TraceEvent> {
    * the observe agent).
    */
   public void recordFile(String rawPath, Access kind, String errno, boolean directory) {
-    fileAccess(rawPath, kind, errno, directory).named = true;
+    files.access(rawPath, kind, errno, directory).named = true;
   }
 
   /**
@@ -224,14 +168,14 @@ public final class Recorder implements Consumer<TraceEvent> {
   public void recordOpen(String rawPath, String flags, String errno) {
     boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
     for (Access k : StraceDecoder.openKinds(flags)) {
-      fileAccess(rawPath, k, errno, directory).named = true;
+      files.access(rawPath, k, errno, directory).named = true;
     }
   }
 
   /** Records a successful exec of an absolute path; {@code argv} items in {@link PathText} form. */
-  FileAcc recordExec(String rawPath, List<String> argv) {
-    fileAccess(rawPath, Access.EXEC, "", false).named = true;
-    FileAcc f = fileAccess(rawPath, Access.READ, "", false);
+  FileTally.FileAcc recordExec(String rawPath, List<String> argv) {
+    files.access(rawPath, Access.EXEC, "", false).named = true;
+    FileTally.FileAcc f = files.access(rawPath, Access.READ, "", false);
     f.named = true;
     String key = PathText.escape(rawPath);
     exec(new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run))));
@@ -253,29 +197,12 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** Whether any call recorded so far used {@code rawFolder} or something below it. */
   public boolean touched(String rawFolder) {
-    String folder = PathText.escape(rawFolder);
-    String below = folder + "/";
-    return files.keySet().stream().anyMatch(k -> k.equals(folder) || k.startsWith(below));
+    return files.touched(rawFolder);
   }
 
-  /** Calls seen so far. */
-  public long syscallTotal() {
-    return syscallTotal;
-  }
-
-  /** Distinct syscalls seen so far. */
-  public int distinctSyscalls() {
-    return syscallCounts.size();
-  }
-
-  /** Distinct paths seen so far. */
-  public int fileCount() {
-    return files.size();
-  }
-
-  /** Processes and threads seen so far. */
-  public int processCount() {
-    return pids.size();
+  /** How far the recording has got, readable from any thread. */
+  public Progress progress() {
+    return progress;
   }
 
   @Override
@@ -289,11 +216,6 @@ public final class Recorder implements Consumer<TraceEvent> {
    */
   public void call(int pid, Call call, Optional<CallMemo> memo) {
     feed.call(pid, call, memo);
-  }
-
-  /** Notes a process or thread; true when it is new. */
-  boolean addProcess(int pid) {
-    return pids.add(pid);
   }
 
   /** Counts a line the parser could not read, listing the first few. */
@@ -310,14 +232,15 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
   }
 
-  /** Counts one call more in the total the status line shows. */
-  void called() {
-    syscallTotal++;
-  }
-
   /** The counter of calls of {@code name}. */
   long[] callCounter(String name) {
-    return syscallCounts.computeIfAbsent(name, k -> new long[1]);
+    long[] counter = syscallCounts.get(name);
+    if (counter == null) {
+      counter = new long[1];
+      syscallCounts.put(name, counter);
+      progress.newSyscall();
+    }
+    return counter;
   }
 
   /** The counter of calls of {@code name} that failed with {@code errno}. */
@@ -350,11 +273,6 @@ public final class Recorder implements Consumer<TraceEvent> {
     execs.merge(use.path(), use, ExecUse::merge);
   }
 
-  /** Adds a socket address. */
-  void address(SocketAddress address) {
-    pendingAddresses.add(address);
-  }
-
   /** Counts a value of a recorded argument; the counter, to count again on each repeat. */
   long[] countArgument(ArgFilter filter, long value) {
     long[] counter = arguments.counter(filter, value);
@@ -362,31 +280,14 @@ public final class Recorder implements Consumer<TraceEvent> {
     return counter;
   }
 
-  /** Adds one access to a file; the caller marks whether a call named it. */
-  FileAcc fileAccess(String rawPath, Access kind, String errno, boolean directory) {
-    String key = PathText.escape(rawPath);
-    FileAcc f = files.get(key);
-    if (f == null) {
-      f = new FileAcc();
-      f.raw = rawPath;
-      files.put(key, f);
-      f.directory = errno.isEmpty() && resolver.isDirectory(rawPath);
-    }
-    f.add(kind, errno, directory);
-    return f;
+  /** The file accesses so far. */
+  FileTally files() {
+    return files;
   }
 
-  // ---- sockets and capabilities ----
-
-  SockAcc countSocket(SocketKind kind) {
-    SockAcc s = sockets.computeIfAbsent(kind, k -> new SockAcc());
-    s.count();
-    return s;
-  }
-
-  /** Notes a socket of a kind an fd showed (attach: its socket() not seen). */
-  void socketSeen(SocketKind kind) {
-    sockets.computeIfAbsent(kind, k -> new SockAcc());
+  /** The sockets so far. */
+  SocketTally sockets() {
+    return sockets;
   }
 
   void capability(String name, String reason) {
@@ -394,25 +295,6 @@ public final class Recorder implements Consumer<TraceEvent> {
   }
 
   // ---- result ----
-
-  /**
-   * The owner of a file whose accesses were all by tasks of known fs uids, as tailor sees it now
-   * (once per path, at the end), or the maker of one the run made and removed; else {@link
-   * TaskIds#UNKNOWN}.
-   */
-  private long owner(FileAcc f) {
-    if (f.accessUids.isEmpty() || f.accessUids.contains(TaskIds.UNKNOWN)) {
-      return TaskIds.UNKNOWN;
-    }
-    Optional<FileStat> now = resolver.stat(f.raw);
-    if (now.isPresent()) {
-      return now.get().uid();
-    }
-    // Gone: a name the run made and removed or renamed away was its maker's, tasks of that one uid.
-    boolean made = f.ok.contains(Access.CREATE) || f.ok.contains(Access.MKDIR);
-    boolean gone = f.ok.contains(Access.DELETE) || f.ok.contains(Access.RENAME);
-    return made && gone && f.accessUids.size() == 1 ? f.accessUids.first() : TaskIds.UNKNOWN;
-  }
 
   /** The recording of everything seen so far. */
   public Recording toRecording(String name, String arch) {
@@ -424,54 +306,12 @@ public final class Recorder implements Consumer<TraceEvent> {
           syscallErrors.getOrDefault(k, Map.of()).forEach((errno, n) -> errors.put(errno, n[0]));
           sys.put(k, new SyscallUse(v[0], errors, runs));
         });
-    TreeMap<String, FileUse> fs = new TreeMap<>();
-    TreeMap<String, FileUse> inherited = new TreeMap<>();
     // Traced from its start, a workload that uses a file only through an fd got the fd from its
     // starter (or another process); attached to, it may have opened the file before the trace.
     boolean fromStart = targets.isEmpty();
     feed.finish();
-    files.forEach(
-        (k, f) -> {
-          TreeMap<String, java.util.SortedSet<String>> failures = new TreeMap<>(f.failures);
-          (f.named || !fromStart ? fs : inherited)
-              .put(
-                  k,
-                  new FileUse(
-                      k,
-                      f.ok,
-                      failures,
-                      f.directory,
-                      f.count,
-                      runs,
-                      f.life.shortLived(),
-                      f.life.pidAt(),
-                      f.accessUids,
-                      owner(f)));
-        });
-    TreeMap<String, SockAcc> socks = new TreeMap<>();
-    sockets.forEach((k, v) -> socks.put(k.key(), v));
-    for (SocketAddress p : pendingAddresses) {
-      String key = p.kind().key();
-      if (p.kind().type().equals(SocketKind.ANY_TYPE)) {
-        String family = p.kind().family();
-        key =
-            socks.keySet().stream()
-                .filter(k -> k.startsWith(family + " "))
-                .findFirst()
-                .orElse(family + " unknown");
-      }
-      SockAcc s = socks.computeIfAbsent(key, k -> new SockAcc());
-      (p.local() ? s.local : s.peers).add(p.address());
-    }
-    TreeMap<String, SocketUse> ss = new TreeMap<>();
-    socks.forEach(
-        (k, s) -> {
-          int sp = k.indexOf(' ');
-          ss.put(
-              k,
-              new SocketUse(
-                  k.substring(0, sp), k.substring(sp + 1), s.local, s.peers, s.count, runs));
-        });
+    FileTally.Uses fs = files.toUses(runs, fromStart);
+    TreeMap<String, SocketUse> ss = sockets.toUses(runs);
     TreeMap<String, CapabilityUse> caps = new TreeMap<>();
     capabilities.forEach((k, v) -> caps.put(k, new CapabilityUse(k, new TreeSet<>(v), runs)));
     List<String> w = new ArrayList<>(warnings);
@@ -489,7 +329,7 @@ public final class Recorder implements Consumer<TraceEvent> {
         arch,
         runs,
         sys,
-        fs,
+        fs.named(),
         ss,
         new TreeMap<>(execs),
         caps,
@@ -501,6 +341,6 @@ public final class Recorder implements Consumer<TraceEvent> {
         List.of(),
         List.of(),
         arguments.toUses(runs),
-        inherited);
+        fs.inherited());
   }
 }

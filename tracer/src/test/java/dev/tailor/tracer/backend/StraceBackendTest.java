@@ -124,13 +124,13 @@ class StraceBackendTest {
             });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     try {
-      while (recorder.syscallTotal() == 0) {
+      while (recorder.progress().calls() == 0) {
         assertTrue(
             System.nanoTime() < deadline, "no call counted in 60 s while the workload waits");
         assertTrue(!run.isDone(), "the workload ended before its read");
         Thread.sleep(20);
       }
-      assertTrue(recorder.syscallTotal() < 2048, recorder.syscallTotal() + " calls");
+      assertTrue(recorder.progress().calls() < 2048, recorder.progress().calls() + " calls");
     } finally {
       Files.writeString(fifo, "go\n");
     }

@@ -146,7 +146,7 @@ class IdCapabilitiesTest {
             return;
           }
         }
-      } else if (r.syscallTotal() > 0 || r.fileCount() > 0) {
+      } else if (r.progress().calls() > 0 || r.progress().files() > 0) {
         // The waiting loop's own calls (stat, clock_nanosleep) show that tracing is on.
         return;
       }

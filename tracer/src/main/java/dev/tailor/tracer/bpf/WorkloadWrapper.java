@@ -1,0 +1,138 @@
+package dev.tailor.tracer.bpf;
+
+import dev.tailor.tracer.backend.Commands;
+import dev.tailor.tracer.backend.TraceException;
+import dev.tailor.tracer.sys.LibC;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The tiny bash wrapper the {@link BpfBackend} starts the workload under: it waits on a FIFO in a
+ * private folder until the programs are attached, then execs the command with its own argv[0].
+ */
+final class WorkloadWrapper {
+  /** Waits on the FIFO for "go", then becomes the command with its own argv[0]. */
+  private static final String WRAPPER =
+      "IFS= read -r go < \"$1\" && [ \"$go\" = go ] || exit 125; exec -a \"$2\" \"$3\" \"${@:4}\"";
+
+  private WorkloadWrapper() {}
+
+  /** The wrapper's command line: {@code bash -c WRAPPER tailor-wrapper FIFO ARGV0 PROGRAM ARGS}. */
+  static List<String> argv(Path bash, Path fifo, List<String> command, Path program) {
+    List<String> argv = new ArrayList<>();
+    // Without a terminal (CI), the workload gets a session of its own, so that a signal to
+    // tailor's whole process group (a runner stopping its job) reaches it once, forwarded by
+    // tailor, rather than twice. With a terminal it stays in the foreground group, where
+    // Ctrl-C reaches it directly and SignalRelay does not repeat it.
+    if (LibC.INSTANCE.isatty(0) != 1
+        && LibC.INSTANCE.isatty(1) != 1
+        && LibC.INSTANCE.isatty(2) != 1) {
+      Commands.onPath("setsid").ifPresent(p -> argv.add(p.toString()));
+    }
+    argv.addAll(
+        List.of(
+            bash.toString(),
+            "-c",
+            WRAPPER,
+            "tailor-wrapper",
+            fifo.toString(),
+            command.get(0),
+            program.toAbsolutePath().toString()));
+    argv.addAll(command.subList(1, command.size()));
+    return argv;
+  }
+
+  /**
+   * Waits until the workload's first process is the wrapper itself: bash, with the wrapper's own
+   * argv ({@code bash -c WRAPPER tailor-wrapper ...}). Following starts at the process's next exec,
+   * which must be the command's. The marker alone is not enough: setsid's argv holds it too, and
+   * following from setsid would count the wrapper's calls and its exec of bash.
+   */
+  static void awaitWrapper(int root, Process workload, Path bash) throws TraceException {
+    Path proc = Path.of("/proc", Integer.toString(root));
+    String head = "\0-c\0" + WRAPPER + "\0tailor-wrapper\0";
+    Path realBash;
+    try {
+      realBash = bash.toRealPath();
+    } catch (IOException e) {
+      throw new TraceException(
+          TraceException.Kind.FAILED, "cannot resolve " + bash + ": " + e.getMessage(), e);
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (workload.isAlive() && System.nanoTime() < deadline) {
+      try {
+        String cmdline =
+            new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.ISO_8859_1);
+        int first = cmdline.indexOf('\0');
+        if (first >= 0
+            && cmdline.startsWith(head, first)
+            && Files.readSymbolicLink(proc.resolve("exe")).equals(realBash)) {
+          return;
+        }
+      } catch (IOException e) {
+        // not there yet, or gone: checked again
+      }
+      BpfBackend.sleep(1);
+    }
+    workload.destroyForcibly();
+    throw new TraceException(TraceException.Kind.FAILED, "the workload wrapper did not start");
+  }
+
+  /** Writes "go" to the wrapper's FIFO; a wrapper that died meanwhile must not block tailor. */
+  static void release(Path fifo, Process workload) throws TraceException {
+    AtomicBoolean written = new AtomicBoolean();
+    Thread t =
+        new Thread(
+            () -> {
+              try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
+                out.write("go\n".getBytes(StandardCharsets.US_ASCII));
+                written.set(true);
+              } catch (IOException e) {
+                // reported below
+              }
+            },
+            "tailor-bpf-release");
+    t.setDaemon(true);
+    t.start();
+    try {
+      while (t.isAlive() && workload.isAlive()) {
+        t.join(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!written.get() && !workload.isAlive()) {
+      throw new TraceException(
+          TraceException.Kind.FAILED,
+          "the workload wrapper exited before it was started (exit " + workload.exitValue() + ")");
+    }
+  }
+
+  static Path privateDir() throws TraceException {
+    try {
+      return Files.createTempDirectory(
+          "tailor-bpf-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new TraceException(
+          TraceException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
+    }
+  }
+
+  static int waitUninterruptibly(Process p) {
+    while (true) {
+      try {
+        return p.waitFor();
+      } catch (InterruptedException e) {
+        // the trace must end before profiles are written
+      }
+    }
+  }
+}
