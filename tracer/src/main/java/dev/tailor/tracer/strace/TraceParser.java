@@ -341,36 +341,18 @@ public final class TraceParser {
   }
 
   private void parseExit(int pid, byte[] b, int n, int i) {
-    if (StraceBytes.startsWith(b, n, i, "exited with ")) {
-      int j = i + 12;
-      int code = 0;
-      while (j < n && StraceBytes.isDigit(b[j])) {
-        code = code * 10 + (b[j++] - '0');
-      }
-      closeUnfinished(pid);
-      sink.accept(new ExitEvent(pid, code, "", 0));
-    } else if (StraceBytes.startsWith(b, n, i, "killed by ")) {
-      int j = i + 10;
-      int s = j;
-      while (j < n && StraceBytes.isNameChar(b[j])) {
-        j++;
-      }
-      closeUnfinished(pid);
-      sink.accept(new ExitEvent(pid, -1, StraceBytes.latin1(b, s, j), 0));
-    } else if (StraceBytes.startsWith(b, n, i, "superseded by execve in pid ")) {
-      int j = i + 28;
-      int by = 0;
-      while (j < n && StraceBytes.isDigit(b[j])) {
-        by = by * 10 + (b[j++] - '0');
-      }
+    Optional<ExitEvent> exit = ProcessNotices.exit(pid, b, n, i);
+    if (exit.isEmpty()) {
+      unparsed(pid, "unknown +++ line", b, n);
+      return;
+    }
+    closeUnfinished(pid);
+    if (exit.get().supersededBy() != 0) {
       // "LEADER +++ superseded by execve in pid EXECER": the execve that EXECER started completes
       // as "LEADER <... execve resumed>", so its unfinished half moves to the leader's pid.
-      closeUnfinished(pid);
-      unfinished.move(by, pid);
-      sink.accept(new ExitEvent(pid, -1, "", by));
-    } else {
-      unparsed(pid, "unknown +++ line", b, n);
+      unfinished.move(exit.get().supersededBy(), pid);
     }
+    sink.accept(exit.get());
   }
 
   private void closeUnfinished(int pid) {
@@ -378,18 +360,12 @@ public final class TraceParser {
   }
 
   private void parseSignal(int pid, byte[] b, int n, int i) {
-    if (StraceBytes.startsWith(b, n, i, "stopped by ")) {
-      i += 11;
-    }
-    int s = i;
-    while (i < n && StraceBytes.isNameChar(b[i])) {
-      i++;
-    }
-    if (i == s) {
+    Optional<SignalEvent> signal = ProcessNotices.signal(pid, b, n, i);
+    if (signal.isEmpty()) {
       unparsed(pid, "bad signal line", b, n);
       return;
     }
-    sink.accept(new SignalEvent(pid, StraceBytes.latin1(b, s, i)));
+    sink.accept(signal.get());
   }
 
   private void emitSyscall(int pid, String name, String args, String result, long line) {
