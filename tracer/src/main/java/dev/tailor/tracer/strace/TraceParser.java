@@ -9,13 +9,12 @@ import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
+import dev.tailor.tracer.strace.UnfinishedCalls.Pending;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -28,9 +27,8 @@ import java.util.function.Function;
  */
 public final class TraceParser {
   /** Longest line kept whole; longer lines keep this much of their head and their last bytes. */
-  public static final int MAX_LINE = 1 << 20;
+  public static final int MAX_LINE = LineFramer.MAX_LINE;
 
-  private static final int TAIL = 4096;
   private static final byte[] UNFINISHED = " <unfinished ...>".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] RESUMED = " resumed>".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EXIT_END = " +++".getBytes(StandardCharsets.US_ASCII);
@@ -51,48 +49,16 @@ public final class TraceParser {
   private final int defaultPid;
   private final Function<String, Detail> detail;
   private final Map<String, Detail> details = new java.util.IdentityHashMap<>();
-  private final Map<Integer, Pending> unfinished = new HashMap<>();
+  private final UnfinishedCalls unfinished = new UnfinishedCalls();
   private final NameTable names = new NameTable();
-  private byte[] line = new byte[4096];
-  private int length;
-  private final byte[] tail = new byte[TAIL];
-  private long tailWritten;
-  private boolean overflowed;
-  private long lineNumber;
+  private final LineFramer framer = new LineFramer(this::parseLine);
+  private final CallTail tail = new CallTail();
   private int lineStart;
   private long syscalls;
   private LineMemo memo;
 
-  /**
-   * Whether a result carried a -yy decoration: the log is one where every new fd comes with its
-   * path.
-   */
-  private boolean decoratedResults;
-
-  /** Calls whose result is a new fd, which -yy decorates. */
-  private static final java.util.Set<String> FD_RESULTS =
-      java.util.Set.of(
-          "open",
-          "openat",
-          "openat2",
-          "creat",
-          "open_by_handle_at",
-          "dup",
-          "dup2",
-          "dup3",
-          "accept",
-          "accept4",
-          "socket");
-
   /** The memo of the line being parsed, offered with its call. */
   private CallMemo offer;
-
-  /** An unfinished call: {@code head} is its text from the name to the last argument written. */
-  private record Pending(String name, byte[] head, long line) {
-    String args() {
-      return StraceBytes.latin1(head, name.length() + 1, head.length);
-    }
-  }
 
   /**
    * A parser that sends events to {@code sink}.
@@ -146,29 +112,7 @@ public final class TraceParser {
 
   /** Feeds the next bytes of the trace; complete lines are parsed at once. */
   public void feed(byte[] buf, int off, int len) {
-    int end = off + len;
-    int start = off;
-    int i;
-    while ((i = LineMemo.indexOfNewline(buf, start, end)) >= 0) {
-      if (length == 0 && !overflowed && i - start <= MAX_LINE) {
-        // The whole line is in the caller's buffer: parse it there, no copy.
-        lineNumber++;
-        int n = i;
-        if (n > start && buf[n - 1] == '\r') {
-          n--;
-        }
-        if (n > start) {
-          parseLine(buf, start, n, false);
-        }
-      } else {
-        append(buf, start, i - start);
-        endLine();
-      }
-      start = i + 1;
-    }
-    if (start < end) {
-      append(buf, start, end - start);
-    }
+    framer.feed(buf, off, len);
   }
 
   /**
@@ -177,108 +121,31 @@ public final class TraceParser {
    * their syscalls still count.
    */
   public void finish() {
-    if (length > 0 || overflowed) {
-      // strace ends every line it writes: a last line without its newline was cut (a file cut
-      // short, a tracer killed mid-write), and even a result that reads whole may be a cut one
-      // ("= 3" of "= 3</etc/localtime>"), so none of it is used.
-      lineNumber++;
-      int n = Math.min(length, 160);
-      length = 0;
-      overflowed = false;
-      tailWritten = 0;
+    Optional<String> cut = framer.endInput();
+    if (cut.isPresent()) {
       lineStart = 0;
       offer = null;
       sink.accept(
           new UnparsedLine(
               defaultPid,
-              lineNumber,
+              framer.lineNumber(),
               "last line has no newline (the trace was cut)",
-              StraceText.printable(StraceBytes.latin1(line, 0, n), 160)));
+              cut.get()));
     }
-    List<Map.Entry<Integer, Pending>> left = new ArrayList<>(unfinished.entrySet());
-    left.sort(Map.Entry.comparingByKey());
-    unfinished.clear();
-    for (Map.Entry<Integer, Pending> e : left) {
+    for (Map.Entry<Integer, Pending> e : unfinished.drain()) {
       Pending p = e.getValue();
-      emitSyscall(e.getKey(), p.name, p.args(), "?", p.line);
+      emitSyscall(e.getKey(), p.name(), p.args(), "?", p.line());
     }
   }
 
   /** Lines read so far. */
   public long lines() {
-    return lineNumber;
+    return framer.lineNumber();
   }
 
   /** Syscalls emitted so far. */
   public long syscalls() {
     return syscalls;
-  }
-
-  private void append(byte[] buf, int off, int len) {
-    if (len == 0) {
-      return;
-    }
-    if (overflowed) {
-      appendTail(buf, off, len);
-      return;
-    }
-    int need = length + len;
-    if (need > MAX_LINE) {
-      int fits = MAX_LINE - length;
-      ensure(MAX_LINE);
-      System.arraycopy(buf, off, line, length, fits);
-      length = MAX_LINE;
-      overflowed = true;
-      appendTail(buf, off + fits, len - fits);
-      return;
-    }
-    ensure(need);
-    System.arraycopy(buf, off, line, length, len);
-    length = need;
-  }
-
-  private void appendTail(byte[] buf, int off, int len) {
-    for (int i = 0; i < len; i++) {
-      tail[(int) (tailWritten++ % TAIL)] = buf[off + i];
-    }
-  }
-
-  private void ensure(int need) {
-    if (need > line.length) {
-      int size = line.length;
-      while (size < need) {
-        size = Math.min(MAX_LINE, size * 2);
-      }
-      line = java.util.Arrays.copyOf(line, size);
-    }
-  }
-
-  private void endLine() {
-    lineNumber++;
-    boolean cut = overflowed;
-    if (overflowed) {
-      // Keep the head (pid, name, first arguments) and the tail (the result) of an oversized line.
-      int keep = (int) Math.min(TAIL, tailWritten);
-      byte[] joined = new byte[length + keep];
-      System.arraycopy(line, 0, joined, 0, length);
-      for (int k = 0; k < keep; k++) {
-        joined[length + k] = tail[(int) ((tailWritten - keep + k) % TAIL)];
-      }
-      overflowed = false;
-      tailWritten = 0;
-      int len = joined.length;
-      length = 0;
-      parseLine(joined, 0, len, cut);
-      return;
-    }
-    int len = length;
-    length = 0;
-    if (len > 0 && line[len - 1] == '\r') {
-      len--;
-    }
-    if (len > 0) {
-      parseLine(line, 0, len, false);
-    }
   }
 
   private void parseLine(byte[] b, int off, int n, boolean cut) {
@@ -345,11 +212,11 @@ public final class TraceParser {
 
   private void parseCall(int pid, byte[] b, int n, int i, boolean cut) {
     if (!unfinished.isEmpty()) {
-      Pending old = unfinished.remove(pid);
-      if (old != null) {
+      Optional<Pending> old = unfinished.take(pid);
+      if (old.isPresent()) {
         // strace resumes a thread's call before that thread's next one: this log is not whole,
         // and the half call contributes nothing.
-        unparsedMessage(pid, "call of " + old.name + " never resumed before the next call");
+        unparsedMessage(pid, "call of " + old.get().name() + " never resumed before the next call");
       }
     }
     if (memo != null && !cut && !StraceBytes.endsWith(b, n, UNFINISHED)) {
@@ -361,7 +228,7 @@ public final class TraceParser {
           offer = memo.add(b, i, end, h);
         } else if (m.learned()) {
           syscalls++;
-          sink.accept(new RepeatedCall(pid, m, lineNumber));
+          sink.accept(new RepeatedCall(pid, m, framer.lineNumber()));
           return;
         }
       }
@@ -388,7 +255,7 @@ public final class TraceParser {
     }
     if (StraceBytes.endsWith(b, n, UNFINISHED)) {
       byte[] head = java.util.Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length);
-      unfinished.put(pid, new Pending(name, head, lineNumber));
+      unfinished.hold(pid, new Pending(name, head, framer.lineNumber()));
       if (name.equals("clone")
           || name.equals("clone3")
           || name.equals("fork")
@@ -401,7 +268,11 @@ public final class TraceParser {
       // strace let go of the thread (--pid, --pidof) while it was inside this call: the call was
       // made, its result never seen, as for a call still unfinished when a trace ends.
       emitSyscall(
-          pid, name, StraceBytes.latin1(b, argsStart, n - DETACHED.length), "?", lineNumber);
+          pid,
+          name,
+          StraceBytes.latin1(b, argsStart, n - DETACHED.length),
+          "?",
+          framer.lineNumber());
       return;
     }
     finishCall(pid, name, b, argsStart, n, details.computeIfAbsent(name, detail));
@@ -418,9 +289,9 @@ public final class TraceParser {
     }
     String name = names.intern(b, nameStart, i);
     int rest = i + RESUMED.length;
-    Pending p = unfinished.remove(pid);
-    if (p == null || !p.name.equals(name)) {
-      if (name.equals("restart_syscall") && p == null) {
+    Optional<Pending> p = unfinished.take(pid);
+    if (p.isEmpty() || !p.get().name().equals(name)) {
+      if (name.equals("restart_syscall") && p.isEmpty()) {
         // strace's own name for a call the kernel restarts after a signal.
         if (cut) {
           cutLine(pid, name);
@@ -433,127 +304,68 @@ public final class TraceParser {
       // nothing reliable: it is listed as unused and contributes nothing.
       unparsedMessage(
           pid,
-          p == null
+          p.isEmpty()
               ? "resumed " + name + " without its start"
-              : "resumed " + name + " while " + p.name + " was unfinished");
+              : "resumed " + name + " while " + p.get().name() + " was unfinished");
       return;
     }
     // The joined halves read as one complete line, which may repeat like any other.
-    byte[] all = new byte[p.head.length + (n - rest)];
-    System.arraycopy(p.head, 0, all, 0, p.head.length);
-    System.arraycopy(b, rest, all, p.head.length, n - rest);
+    byte[] all = p.get().join(b, rest, n);
     lineStart = 0;
     parseCall(pid, all, all.length, 0, cut);
   }
 
   /**
-   * Parses {@code ARGS) = RESULT} starting at {@code from}, the first byte after '('. Only a whole
-   * line is used: its argument list closed (every string and decoration with it) and a result
-   * strace writes in full ({@link StraceBytes#wholeResult}); a line cut anywhere is a diagnostic.
+   * Parses {@code ARGS) = RESULT} starting at {@code from}, the first byte after '('; a line cut
+   * anywhere is a diagnostic ({@link CallTail}).
    */
   private void finishCall(int pid, String name, byte[] b, int from, int n, Detail d) {
-    int close = StraceBytes.closingParen(b, from, n);
-    if (close < 0) {
+    String problem = tail.read(name, b, from, n);
+    if (!problem.isEmpty()) {
       // A line that is not understood contributes nothing (it is listed as unused).
-      unparsed(pid, "no closing parenthesis (a cut line?)", b, n);
-      return;
-    }
-    int i = close + 1;
-    while (i < n && b[i] == ' ') {
-      i++;
-    }
-    if (i >= n || b[i] != '=' || i + 1 >= n || b[i + 1] != ' ') {
-      unparsed(pid, "no result (a cut line?)", b, n);
-      return;
-    }
-    i += 2;
-    int end = StraceBytes.withoutElapsed(b, i, n);
-    if (!StraceBytes.wholeResult(b, i, end)) {
-      unparsed(pid, "result cut short or not one strace writes", b, n);
+      unparsed(pid, problem, b, n);
       return;
     }
     String args =
         switch (d) {
           case NAME -> "";
-          case FIRST_ARGUMENT -> StraceBytes.firstArgument(b, from, close);
-          case ALL -> StraceBytes.latin1(b, from, close);
+          case FIRST_ARGUMENT -> StraceBytes.firstArgument(b, from, tail.close());
+          case ALL -> StraceBytes.latin1(b, from, tail.close());
         };
-    boolean bare = StraceBytes.isNumber(b, i, end);
-    int digits = i;
-    while (digits < end && StraceBytes.isDigit(b[digits])) {
-      digits++;
-    }
-    // A decorated result is a decimal number with <...> (a hex one such as brk's 0x55d1... is not).
-    if (digits > i && digits < end && b[digits] == '<') {
-      decoratedResults = true;
-    } else if (bare
-        && FD_RESULTS.contains(name)
-        && (decoratedResults || StraceBytes.fdDecorated(b, from, close))) {
-      // Under -yy strace writes every new fd with its path or socket: "= 3" of "=
-      // 3</etc/localtime>"
-      // was cut, and its argument's path would grant what the call never opened as such.
-      unparsed(pid, "fd result without the -yy decoration strace gives it (a cut line?)", b, n);
-      return;
-    }
-    emitSyscall(pid, name, args, StraceBytes.latin1(b, i, end), lineNumber);
+    emitSyscall(
+        pid,
+        name,
+        args,
+        StraceBytes.latin1(b, tail.resultStart(), tail.resultEnd()),
+        framer.lineNumber());
   }
 
   private void parseExit(int pid, byte[] b, int n, int i) {
-    if (StraceBytes.startsWith(b, n, i, "exited with ")) {
-      int j = i + 12;
-      int code = 0;
-      while (j < n && StraceBytes.isDigit(b[j])) {
-        code = code * 10 + (b[j++] - '0');
-      }
-      closeUnfinished(pid);
-      sink.accept(new ExitEvent(pid, code, "", 0));
-    } else if (StraceBytes.startsWith(b, n, i, "killed by ")) {
-      int j = i + 10;
-      int s = j;
-      while (j < n && StraceBytes.isNameChar(b[j])) {
-        j++;
-      }
-      closeUnfinished(pid);
-      sink.accept(new ExitEvent(pid, -1, StraceBytes.latin1(b, s, j), 0));
-    } else if (StraceBytes.startsWith(b, n, i, "superseded by execve in pid ")) {
-      int j = i + 28;
-      int by = 0;
-      while (j < n && StraceBytes.isDigit(b[j])) {
-        by = by * 10 + (b[j++] - '0');
-      }
+    Optional<ExitEvent> exit = ProcessNotices.exit(pid, b, n, i);
+    if (exit.isEmpty()) {
+      unparsed(pid, "unknown +++ line", b, n);
+      return;
+    }
+    closeUnfinished(pid);
+    if (exit.get().supersededBy() != 0) {
       // "LEADER +++ superseded by execve in pid EXECER": the execve that EXECER started completes
       // as "LEADER <... execve resumed>", so its unfinished half moves to the leader's pid.
-      closeUnfinished(pid);
-      Pending p = unfinished.remove(by);
-      if (p != null) {
-        unfinished.put(pid, p);
-      }
-      sink.accept(new ExitEvent(pid, -1, "", by));
-    } else {
-      unparsed(pid, "unknown +++ line", b, n);
+      unfinished.move(exit.get().supersededBy(), pid);
     }
+    sink.accept(exit.get());
   }
 
   private void closeUnfinished(int pid) {
-    Pending p = unfinished.remove(pid);
-    if (p != null) {
-      emitSyscall(pid, p.name, p.args(), "?", p.line);
-    }
+    unfinished.take(pid).ifPresent(p -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
   }
 
   private void parseSignal(int pid, byte[] b, int n, int i) {
-    if (StraceBytes.startsWith(b, n, i, "stopped by ")) {
-      i += 11;
-    }
-    int s = i;
-    while (i < n && StraceBytes.isNameChar(b[i])) {
-      i++;
-    }
-    if (i == s) {
+    Optional<SignalEvent> signal = ProcessNotices.signal(pid, b, n, i);
+    if (signal.isEmpty()) {
       unparsed(pid, "bad signal line", b, n);
       return;
     }
-    sink.accept(new SignalEvent(pid, StraceBytes.latin1(b, s, i)));
+    sink.accept(signal.get());
   }
 
   private void emitSyscall(int pid, String name, String args, String result, long line) {
@@ -580,7 +392,7 @@ public final class TraceParser {
     sink.accept(
         new UnparsedLine(
             pid,
-            lineNumber,
+            framer.lineNumber(),
             reason,
             StraceText.printable(
                 StraceBytes.latin1(b, lineStart, Math.min(n, lineStart + 160)), 160)));
@@ -588,6 +400,6 @@ public final class TraceParser {
 
   private void unparsedMessage(int pid, String reason) {
     offer = null;
-    sink.accept(new UnparsedLine(pid, lineNumber, reason, ""));
+    sink.accept(new UnparsedLine(pid, framer.lineNumber(), reason, ""));
   }
 }

@@ -1,0 +1,189 @@
+package dev.tailor.tracer.bpf;
+
+import dev.tailor.tracer.Access;
+import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.call.Effect;
+import dev.tailor.tracer.call.Effect.Capable;
+import dev.tailor.tracer.call.Effect.SocketAddress;
+import dev.tailor.tracer.call.Effect.SocketOpen;
+import dev.tailor.tracer.call.Effect.SocketPath;
+import dev.tailor.tracer.call.SocketKind;
+import dev.tailor.tracer.call.SyscallModel;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Decodes the kernel's socket calls (socket, socketpair, bind, connect) into what they did: socket
+ * kinds by AppArmor's names, and addresses read from the workload's memory as strace prints them.
+ */
+final class SocketCallDecoder {
+  private SocketCallDecoder() {}
+
+  /** A socket that was made, and net_raw for a raw or packet one. */
+  static void socket(KernelEvent e, List<Effect> out) {
+    SocketKind kind = socketKind(e.args()[0], e.args()[1]);
+    out.add(new SocketOpen(kind));
+    if (kind.needsNetRaw()) {
+      out.add(
+          new Capable(
+              "net_raw",
+              "socket("
+                  + PrivilegeCallDecoder.number(e.args()[0])
+                  + ", "
+                  + PrivilegeCallDecoder.number(e.args()[1])
+                  + ")"));
+    }
+  }
+
+  /** A connect that worked or is under way: the peer's address, and its socket file. */
+  static void connect(KernelEvent e, List<Effect> out) {
+    address(e)
+        .ifPresent(
+            a -> {
+              out.add(
+                  new SocketAddress(
+                      new SocketKind(a.family(), SocketKind.ANY_TYPE), false, a.address()));
+              a.path().ifPresent(p -> out.add(new SocketPath(p, Access.WRITE)));
+            });
+  }
+
+  /** A bind that worked: the address it named, and its privileged port or socket file. */
+  static void bind(KernelEvent e, List<Effect> out) {
+    Optional<Address> addr = address(e);
+    if (addr.isEmpty()) {
+      return;
+    }
+    Address a = addr.get();
+    out.add(new SocketAddress(new SocketKind(a.family(), SocketKind.ANY_TYPE), true, a.address()));
+    if (a.port() > 0
+        && a.port() < 1024
+        && (a.family().equals("inet") || a.family().equals("inet6"))) {
+      out.add(
+          new Capable("net_bind_service", "bind to port " + a.port() + " (" + a.address() + ")"));
+    }
+    a.path().ifPresent(p -> out.add(new SocketPath(p, Access.CREATE)));
+  }
+
+  static SocketKind socketKind(long family, long type) {
+    String t = SyscallModel.SOCKET_TYPES.name(type & SyscallModel.SOCK_TYPE_MASK).orElse("");
+    String typeName =
+        switch (t) {
+          case "SOCK_STREAM",
+              "SOCK_DGRAM",
+              "SOCK_RAW",
+              "SOCK_SEQPACKET",
+              "SOCK_RDM",
+              "SOCK_PACKET" ->
+              t.substring(5).toLowerCase(Locale.ROOT);
+          default -> "unknown";
+        };
+    return new SocketKind(familyName(family), typeName);
+  }
+
+  /** AppArmor's name of an address family ({@code inet}, {@code unix}), or {@code unknown}. */
+  private static String familyName(long family) {
+    String n = SyscallModel.FAMILIES.name(family).orElse("");
+    if (n.startsWith("AF_") || n.startsWith("PF_")) {
+      String f = n.substring(3).toLowerCase(Locale.ROOT);
+      return f.equals("local") || f.equals("file") ? "unix" : f;
+    }
+    return "unknown";
+  }
+
+  /**
+   * A socket address read from the workload's memory.
+   *
+   * @param address printable: {@code 127.0.0.1:80}, {@code [::1]:80}, a unix path in {@link
+   *     PathText} form ({@code @name} when abstract), {@code pid=N} for netlink
+   * @param port the inet port, or -1
+   * @param path the path of a unix socket that names a file
+   */
+  private record Address(String family, String address, int port, Optional<String> path) {}
+
+  private static Optional<Address> address(KernelEvent e) {
+    if (!e.has(0)) {
+      return Optional.empty();
+    }
+    byte[] raw = e.parts()[0];
+    if (raw.length < 2) {
+      return Optional.of(new Address("unspec", "unspec", -1, Optional.empty()));
+    }
+    ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
+    int family = Short.toUnsignedInt(b.getShort(0));
+    String name = familyName(family);
+    switch (family) {
+      case 1 -> {
+        if (raw.length <= 2) {
+          return Optional.of(new Address(name, "(unnamed)", -1, Optional.empty()));
+        }
+        // sun_path: up to the first NUL; a leading NUL makes it abstract
+        boolean abstractName = raw[2] == 0;
+        int from = abstractName ? 3 : 2;
+        int to = from;
+        while (to < raw.length && (abstractName || raw[to] != 0)) {
+          to++;
+        }
+        String path = new String(raw, from, to - from, StandardCharsets.ISO_8859_1);
+        if (abstractName) {
+          return Optional.of(new Address(name, "@" + PathText.escape(path), -1, Optional.empty()));
+        }
+        return Optional.of(new Address(name, PathText.escape(path), -1, Optional.of(path)));
+      }
+      case 2 -> {
+        if (raw.length < 8) {
+          return Optional.of(new Address(name, "?:-1", -1, Optional.empty()));
+        }
+        int port = ((raw[2] & 0xff) << 8) | (raw[3] & 0xff);
+        String ip =
+            (raw[4] & 0xff) + "." + (raw[5] & 0xff) + "." + (raw[6] & 0xff) + "." + (raw[7] & 0xff);
+        return Optional.of(new Address(name, ip + ":" + port, port, Optional.empty()));
+      }
+      case 10 -> {
+        if (raw.length < 24) {
+          return Optional.of(new Address(name, "[?]:-1", -1, Optional.empty()));
+        }
+        int port = ((raw[2] & 0xff) << 8) | (raw[3] & 0xff);
+        String ip;
+        try {
+          ip =
+              compress(
+                  java.net.InetAddress.getByAddress(Arrays.copyOfRange(raw, 8, 24))
+                      .getHostAddress());
+        } catch (java.net.UnknownHostException ex) {
+          ip = "?";
+        }
+        return Optional.of(new Address(name, "[" + ip + "]:" + port, port, Optional.empty()));
+      }
+      case 16 -> {
+        long pid = raw.length >= 8 ? Integer.toUnsignedLong(b.getInt(4)) : 0;
+        return Optional.of(new Address(name, "pid=" + pid, -1, Optional.empty()));
+      }
+      default -> {
+        return Optional.of(new Address(name, name, -1, Optional.empty()));
+      }
+    }
+  }
+
+  /** Java writes 0:0:0:0:0:0:0:1; strace (inet_ntop) writes ::1. */
+  static String compress(String ip) {
+    String s = ip.replaceAll("%.*$", "");
+    for (String run :
+        new String[] {
+          "0:0:0:0:0:0:0:0", "0:0:0:0:0:0:0", "0:0:0:0:0:0", "0:0:0:0:0", "0:0:0:0", "0:0:0", "0:0"
+        }) {
+      String padded = ":" + s + ":";
+      int at = padded.indexOf(":" + run + ":");
+      if (at >= 0) {
+        return (padded.substring(0, at) + "::" + padded.substring(at + run.length() + 2))
+            .replaceAll("^:(?!:)", "")
+            .replaceAll("(?<!:):$", "");
+      }
+    }
+    return s;
+  }
+}
