@@ -1,10 +1,9 @@
 package dev.tailor.tracer.bpf;
 
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import dev.tailor.tracer.Arch;
+import dev.tailor.tracer.sys.LibC;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -38,20 +37,6 @@ final class BpfKernel {
 
   private BpfKernel() {}
 
-  interface C extends Library {
-    C INSTANCE = Native.load("c", C.class);
-
-    long syscall(long number, Object... args);
-
-    Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
-
-    int munmap(Pointer addr, long length);
-
-    int close(int fd);
-
-    long sysconf(int name);
-  }
-
   /** The bpf syscall's number on this architecture. */
   private static long number() {
     return switch (Arch.current()) {
@@ -64,7 +49,7 @@ final class BpfKernel {
   private static final long SYS_BPF = number();
 
   private static long call(int cmd, Memory attr, String what) throws IOException {
-    long r = C.INSTANCE.syscall(SYS_BPF, (long) cmd, attr, (long) ATTR);
+    long r = LibC.INSTANCE.syscall(SYS_BPF, (long) cmd, attr, (long) ATTR);
     if (r < 0) {
       int errno = Native.getLastError();
       throw new IOException(what + " failed: errno " + errno + " (" + errnoName(errno) + ")");
@@ -102,14 +87,14 @@ final class BpfKernel {
 
   /** Reads the value under {@code key} into {@code value}; false when there is none. */
   static boolean lookup(int map, Memory key, Memory value) {
-    return C.INSTANCE.syscall(
+    return LibC.INSTANCE.syscall(
             SYS_BPF, (long) MAP_LOOKUP_ELEM, element(map, key, value), (long) ATTR)
         == 0;
   }
 
   /** The key after {@code key} (or the first key when {@code key} is null); false at the end. */
   static boolean nextKey(int map, Memory key, Memory next) {
-    return C.INSTANCE.syscall(
+    return LibC.INSTANCE.syscall(
             SYS_BPF, (long) MAP_GET_NEXT_KEY, element(map, key, next), (long) ATTR)
         == 0;
   }
@@ -226,7 +211,7 @@ final class BpfKernel {
     a.setPointer(80, funcs);
     a.setInt(88, functions.length);
     a.setInt(108, btfId);
-    long r = C.INSTANCE.syscall(SYS_BPF, (long) PROG_LOAD, a, (long) ATTR);
+    long r = LibC.INSTANCE.syscall(SYS_BPF, (long) PROG_LOAD, a, (long) ATTR);
     if (r < 0) {
       int errno = Native.getLastError();
       String text = log.getString(0, "ISO-8859-1");
@@ -261,7 +246,7 @@ final class BpfKernel {
 
   static void close(int fd) {
     if (fd >= 0) {
-      C.INSTANCE.close(fd);
+      LibC.INSTANCE.close(fd);
     }
   }
 
@@ -283,6 +268,6 @@ final class BpfKernel {
   }
 
   static long pageSize() {
-    return C.INSTANCE.sysconf(30 /* _SC_PAGESIZE */);
+    return LibC.INSTANCE.sysconf(30 /* _SC_PAGESIZE */);
   }
 }

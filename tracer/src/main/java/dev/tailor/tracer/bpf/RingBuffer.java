@@ -1,6 +1,7 @@
 package dev.tailor.tracer.bpf;
 
 import com.sun.jna.Pointer;
+import dev.tailor.tracer.sys.LibC;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -51,14 +52,13 @@ final class RingBuffer implements AutoCloseable {
   static RingBuffer map(int fd, long size) throws IOException {
     long page = BpfKernel.pageSize();
     Pointer c =
-        BpfKernel.C.INSTANCE.mmap(
-            null, page, 3 /* PROT_READ|PROT_WRITE */, 1 /* MAP_SHARED */, fd, 0);
+        LibC.INSTANCE.mmap(null, page, 3 /* PROT_READ|PROT_WRITE */, 1 /* MAP_SHARED */, fd, 0);
     if (c == null || Pointer.nativeValue(c) == -1) {
       throw new IOException("cannot map the BPF ring buffer's consumer page");
     }
-    Pointer p = BpfKernel.C.INSTANCE.mmap(null, page + 2 * size, 1 /* PROT_READ */, 1, fd, page);
+    Pointer p = LibC.INSTANCE.mmap(null, page + 2 * size, 1 /* PROT_READ */, 1, fd, page);
     if (p == null || Pointer.nativeValue(p) == -1) {
-      BpfKernel.C.INSTANCE.munmap(c, page);
+      LibC.INSTANCE.munmap(c, page);
       throw new IOException("cannot map the BPF ring buffer's data pages");
     }
     return new RingBuffer(page, size, c, p);
@@ -95,7 +95,7 @@ final class RingBuffer implements AutoCloseable {
 
   @Override
   public void close() {
-    BpfKernel.C.INSTANCE.munmap(producerPages, page + 2 * size);
-    BpfKernel.C.INSTANCE.munmap(consumerPage, page);
+    LibC.INSTANCE.munmap(producerPages, page + 2 * size);
+    LibC.INSTANCE.munmap(consumerPage, page);
   }
 }

@@ -6,7 +6,7 @@ import com.sun.jna.Pointer;
 
 /**
  * The few libc calls the JDK does not offer: byte-exact realpath, readlink and statx, mkfifo, kill,
- * isatty.
+ * isatty; and for the bpf backend the raw syscall, mmap of its ring buffer, close and sysconf.
  */
 public interface LibC extends Library {
   /** Loaded on first use. */
@@ -27,4 +27,15 @@ public interface LibC extends Library {
   int isatty(int fd);
 
   int geteuid();
+
+  /** long syscall(number, ...): the raw call; -1 and errno on failure. */
+  long syscall(long number, Object... args);
+
+  Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
+
+  int munmap(Pointer addr, long length);
+
+  int close(int fd);
+
+  long sysconf(int name);
 }
