@@ -42,11 +42,12 @@ def main():
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", int(sys.argv[1])))
     listener.listen(16)
-    print("listening on %d" % listener.getsockname()[1], flush=True)
     lock = threading.Lock()
     stats = {"connections": 0, "lines": 0}
     workers = []
     try:
+        # Inside the try: a SIGTERM or SIGINT right after this line still ends the server cleanly.
+        print("listening on %d" % listener.getsockname()[1], flush=True)
         while True:
             conn, _ = listener.accept()
             stats["connections"] += 1

@@ -246,6 +246,7 @@ class ContainerProfilesTest {
                   List.of("--annotation", "io.tailor.learn=" + w.getKey()),
                   w.getValue()));
       assertEquals(0, learned.exit(), learned.err());
+      Containers.awaitTracers(store, () -> logs(store));
       Path profile = store.resolve(w.getKey());
       for (String f : List.of("seccomp.json", "apparmor.profile", "recording.json", "report.md")) {
         assertTrue(
@@ -344,6 +345,7 @@ class ContainerProfilesTest {
                 List.of("--annotation", "io.tailor.learn=app"),
                 List.of("/usr/bin/ls", "/")));
     assertEquals(0, first.exit(), first.err());
+    Containers.awaitTracers(store, () -> logs(store));
     byte[] before = Files.readAllBytes(store.resolve("app/seccomp.json"));
     TailorProcess.Result broken =
         Containers.run(
@@ -354,18 +356,8 @@ class ContainerProfilesTest {
                 List.of("/usr/bin/no-such-program")));
     assertNotEquals(0, broken.exit());
     // podman runs no poststop hook for a container that failed to start, so nothing waited for the
-    // tracer: wait here until it has ended (its marker is gone), then look at what it left.
-    Path learning = store.resolve(".tailor/learning");
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
-    while (true) {
-      try (var markers = Files.list(learning)) {
-        if (markers.findAny().isEmpty()) {
-          break;
-        }
-      }
-      assertTrue(System.nanoTime() < deadline, "the tracer never ended: " + logs(store));
-      Thread.sleep(50);
-    }
+    // tracer: wait here until it has ended, then look at what it left.
+    Containers.awaitTracers(store, () -> logs(store));
     assertEquals(
         new String(before, StandardCharsets.UTF_8),
         Files.readString(store.resolve("app/seccomp.json")),

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.tailor.deploy.oci.Bundle;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Real containers for tests: podman with runc, run from a folder root (no image can be pulled here)
@@ -79,6 +82,31 @@ final class Containers {
 
   static TailorProcess.Result run(List<String> argv) throws Exception {
     return TailorProcess.run(argv, Path.of("/"), Map.of());
+  }
+
+  /**
+   * Waits until no background tracer of the learn hook runs for {@code store}: each one's marker
+   * ({@code .tailor/learning/ID}, made by the hook before the container starts) is removed only
+   * after its profile was written or its failure logged. Needed after {@code podman run} returns:
+   * podman may run the poststop hook that waits for the tracer in its cleanup, after the client has
+   * returned, and a failed start runs none.
+   */
+  static void awaitTracers(Path store, Callable<String> logs) throws Exception {
+    Path learning = store.resolve(".tailor/learning");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (true) {
+      try (var markers = Files.list(learning)) {
+        if (markers.findAny().isEmpty()) {
+          return;
+        }
+      } catch (NoSuchFileException e) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the learn hook's tracer never ended: " + logs.call());
+      }
+      Thread.sleep(50);
+    }
   }
 
   /**

@@ -181,7 +181,10 @@ class ExitCodesTest {
     try {
       assertTrue(
           NotifyWorkload.await(
-              () -> Files.exists(store.resolve(".tailor/observe.sock")),
+              // the status file, written (atomically) after the socket listens: status reads it
+              () ->
+                  Files.exists(store.resolve(".tailor/observe.sock"))
+                      && Files.exists(store.resolve(".tailor/observe.json")),
               java.time.Duration.ofSeconds(120)),
           "the agent did not listen");
       TailorProcess.Result status =

@@ -83,6 +83,12 @@ class KilledTailorTest {
         Thread.sleep(50);
       }
       assertTrue(Files.exists(ready), Files.readString(tmp.resolve("log")));
+      // tailor removes its trace folder once both ends of the FIFO are open, on its reader thread,
+      // which need not have run by the time the workload wrote its pid: wait for that too.
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!tailorFolders(privateTmp).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
       workload = Long.parseLong(Files.readString(ready).trim());
       List<Long> tracers = children(tailor.pid());
       assertEquals(1, tracers.size(), "strace is tailor's one child: " + tracers);
@@ -94,12 +100,8 @@ class KilledTailorTest {
         Thread.sleep(50);
       }
       assertFalse(running(strace), "strace outlived tailor");
-      try (Stream<Path> left = Files.list(privateTmp)) {
-        assertEquals(
-            List.of(),
-            left.filter(p -> p.getFileName().toString().startsWith("tailor-")).toList(),
-            "tailor's private trace folder outlived it");
-      }
+      assertEquals(
+          List.of(), tailorFolders(privateTmp), "tailor's private trace folder outlived it");
       // As the README says: the workload is detached and runs on, untraced.
       assertTrue(running(workload));
       assertEquals("0", status(workload, "TracerPid"));
@@ -108,6 +110,12 @@ class KilledTailorTest {
       if (workload > 0) {
         ProcessHandle.of(workload).ifPresent(ProcessHandle::destroyForcibly);
       }
+    }
+  }
+
+  private static List<Path> tailorFolders(Path dir) throws IOException {
+    try (Stream<Path> in = Files.list(dir)) {
+      return in.filter(p -> p.getFileName().toString().startsWith("tailor-")).toList();
     }
   }
 }

@@ -91,6 +91,7 @@ class LearnInContainerTest {
 
   /** The profile NAME in the store, learned from one container of WORKLOAD run by runc. */
   private static Recording assertLearned(String name, String log) throws Exception {
+    Containers.awaitTracers(store, LearnInContainerTest::logs);
     Path profile = store.resolve(name);
     for (String f : List.of("seccomp.json", "apparmor.profile", "recording.json", "report.md")) {
       assertTrue(Files.isRegularFile(profile.resolve(f)), f + " missing; " + log + logs());
