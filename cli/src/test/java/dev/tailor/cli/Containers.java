@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tailor.deploy.oci.Bundle;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Real containers for tests: podman with runc, run from a folder root (no image can be pulled here)
@@ -93,19 +94,18 @@ final class Containers {
    */
   static void awaitTracers(Path store, Callable<String> logs) throws Exception {
     Path learning = store.resolve(".tailor/learning");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    while (true) {
-      try (var markers = Files.list(learning)) {
-        if (markers.findAny().isEmpty()) {
-          return;
-        }
-      } catch (NoSuchFileException e) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the learn hook's tracer never ended: " + logs.call());
-      }
-      Thread.sleep(50);
+    if (!NotifyWorkload.await(() -> noMarkers(learning), Duration.ofSeconds(180))) {
+      throw new AssertionError("the learn hook's tracer never ended: " + logs.call());
+    }
+  }
+
+  private static boolean noMarkers(Path learning) {
+    try (var markers = Files.list(learning)) {
+      return markers.findAny().isEmpty();
+    } catch (NoSuchFileException e) {
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
