@@ -67,6 +67,7 @@ final class GenerateCommand implements Callable<Integer> {
     try {
       String name = profile.nameOr(defaultName(traces.get(0)));
       profile.apparmor(name);
+      runtime.startChoosing(); // while the logs are read
       Recording recording =
           read(name, traces, cwd, noResolve)
               .withRuntimeBases(runtime.bases(spec.commandLine().getErr()));

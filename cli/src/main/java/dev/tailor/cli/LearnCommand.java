@@ -154,8 +154,9 @@ final class LearnCommand implements Callable<Integer> {
       throw new CommandException(
           "--backend " + backend + ": use strace, bpf or auto", Main.EXIT_TAILOR_FAILED);
     }
-    // Loads what writes the profiles while the trace starts and runs, not after it.
+    // Loads what writes the profiles, and picks the runtime bases, while the trace starts and runs.
     ProfileFolder.warmUp();
+    runtime.startChoosing();
     List<Integer> targets = new ArrayList<>(pids);
     String fallbackName;
     if (pidof != null) {

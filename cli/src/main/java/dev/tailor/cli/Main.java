@@ -1,6 +1,8 @@
 package dev.tailor.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,19 +13,28 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description =
-        "Learns what a workload does and writes the tightest seccomp and AppArmor profiles for it.",
-    subcommands = {
-      LearnCommand.class,
-      GenerateCommand.class,
-      MergeCommand.class,
-      CheckCommand.class,
-      EnforceCommand.class,
-      RuntimeBaseCommand.class,
-      HookCommand.class,
-      ExportCommand.class,
-      ObserveCommand.class
-    })
+        "Learns what a workload does and writes the tightest seccomp and AppArmor profiles for it.")
 public final class Main {
+  /**
+   * The subcommands, in the order the usage help lists them. picocli reads a command's whole model
+   * (options, mixins, descriptions) by reflection when it is added, and its own classes are too old
+   * for the JVM's class archive: building all nine for a run that names one costs ~0.1-0.2 s of
+   * every start, so {@link #commandLine} adds only the one the arguments name.
+   */
+  private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("learn", LearnCommand.class);
+    COMMANDS.put("generate", GenerateCommand.class);
+    COMMANDS.put("merge", MergeCommand.class);
+    COMMANDS.put("check", CheckCommand.class);
+    COMMANDS.put("enforce", EnforceCommand.class);
+    COMMANDS.put("runtime-base", RuntimeBaseCommand.class);
+    COMMANDS.put("hook", HookCommand.class);
+    COMMANDS.put("export", ExportCommand.class);
+    COMMANDS.put("observe", ObserveCommand.class);
+  }
+
   /** Exit code when tailor itself failed (as docker run). */
   public static final int EXIT_TAILOR_FAILED = 125;
 
@@ -43,7 +54,7 @@ public final class Main {
 
   /** Runs tailor in-process, printing through the given writers; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler(
@@ -85,6 +96,21 @@ public final class Main {
       err.flush();
       return failedExit(commandName(cl));
     }
+  }
+
+  /**
+   * tailor's command line with the subcommand {@code args} start with, or with all of them when the
+   * first argument names none (help, version, a typo picocli suggests a name for).
+   */
+  static CommandLine commandLine(String[] args) {
+    CommandLine cl = new CommandLine(new Main());
+    Class<?> named = args.length == 0 ? null : COMMANDS.get(args[0]);
+    if (named != null) {
+      cl.addSubcommand(named);
+    } else {
+      COMMANDS.values().forEach(cl::addSubcommand);
+    }
+    return cl;
   }
 
   private static String commandName(CommandLine cl) {

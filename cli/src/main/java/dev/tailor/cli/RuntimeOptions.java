@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Option;
 
 /** {@code --runtime}: which container runtimes' own post-filter calls a profile also allows. */
@@ -32,27 +34,61 @@ final class RuntimeOptions {
     return runtimes != null;
   }
 
-  /** The bases for the runtimes asked for (the default when none were), with notes on stderr. */
-  List<RuntimeBase> bases(PrintWriter err) throws UsageException, CommandException {
+  /** The choice, started by {@link #startChoosing} (null before). */
+  private CompletableFuture<List<RuntimeBases.Choice>> choosing;
+
+  /**
+   * Checks the names asked for and starts choosing their bases in the background: the choice runs
+   * each runtime's {@code --version}, which then overlaps the trace instead of following it. A bad
+   * name is told before anything is traced.
+   */
+  void startChoosing() throws UsageException {
+    if (choosing != null) {
+      return;
+    }
     List<String> names = runtimes == null ? DEFAULT : runtimes;
     if (names.contains("none")) {
       if (names.size() > 1) {
         throw new UsageException("--runtime none cannot be combined with a runtime");
       }
-      return List.of();
+      choosing = CompletableFuture.completedFuture(List.of());
+      return;
     }
-    List<RuntimeBase> out = new ArrayList<>();
     for (String n : names) {
       if (!ContainerRuntime.KNOWN.contains(n)) {
         throw new UsageException(
             "--runtime " + n + ": use " + String.join(", ", ContainerRuntime.KNOWN) + " or none");
       }
-      RuntimeBases.Choice c;
+    }
+    choosing = CompletableFuture.supplyAsync(() -> choose(names));
+  }
+
+  private static List<RuntimeBases.Choice> choose(List<String> names) {
+    List<RuntimeBases.Choice> out = new ArrayList<>();
+    for (String n : names) {
       try {
-        c = RuntimeBases.choose(n);
+        out.add(RuntimeBases.choose(n));
       } catch (OciException e) {
-        throw new CommandException(e.getMessage());
+        throw new CompletionException(e);
       }
+    }
+    return out;
+  }
+
+  /** The bases for the runtimes asked for (the default when none were), with notes on stderr. */
+  List<RuntimeBase> bases(PrintWriter err) throws UsageException, CommandException {
+    startChoosing();
+    List<RuntimeBases.Choice> choices;
+    try {
+      choices = choosing.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof OciException o) {
+        throw new CommandException(o.getMessage());
+      }
+      throw e;
+    }
+    List<RuntimeBase> out = new ArrayList<>();
+    for (RuntimeBases.Choice c : choices) {
       Optional<String> note = c.note();
       // A default the user did not ask for needs no note about a runtime they may not have.
       if (note.isPresent() && runtimes != null) {

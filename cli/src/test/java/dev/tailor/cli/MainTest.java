@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 class MainTest {
   @ParameterizedTest
@@ -18,6 +19,47 @@ class MainTest {
         Main.run(new String[] {command, "--help"}, new PrintWriter(out), new PrintWriter(err));
     assertEquals(0, code, err.toString());
     assertTrue(out.toString().startsWith("Usage: tailor " + command), out.toString());
+  }
+
+  @org.junit.jupiter.api.Test
+  void commandLine_namingASubcommand_buildsThatOneOnly_underItsOwnName() {
+    CommandLine all = Main.commandLine(new String[0]);
+    assertEquals(9, all.getSubcommands().size(), all.getSubcommands().keySet().toString());
+    for (String name : all.getSubcommands().keySet()) {
+      CommandLine one = Main.commandLine(new String[] {name, "--help"});
+      assertEquals(java.util.List.of(name), java.util.List.copyOf(one.getSubcommands().keySet()));
+    }
+    assertEquals(9, Main.commandLine(new String[] {"lern"}).getSubcommands().size());
+  }
+
+  @org.junit.jupiter.api.Test
+  void help_listsEverySubcommand_andAnUnknownOneIsAUsageError() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertEquals(
+        0,
+        Main.run(new String[] {"--help"}, new PrintWriter(out), new PrintWriter(err)),
+        err.toString());
+    for (String name :
+        new String[] {
+          "learn",
+          "generate",
+          "merge",
+          "check",
+          "enforce",
+          "runtime-base",
+          "hook",
+          "export",
+          "observe"
+        }) {
+      assertTrue(out.toString().contains("\n  " + name + " "), name + " in " + out);
+    }
+    err = new StringWriter();
+    assertEquals(
+        Main.EXIT_USAGE,
+        Main.run(
+            new String[] {"lern", "x"}, new PrintWriter(new StringWriter()), new PrintWriter(err)));
+    assertTrue(err.toString().contains("'lern'"), err.toString());
   }
 
   @ParameterizedTest
@@ -53,6 +95,28 @@ class MainTest {
     int code = run(err, "learn", "--no-status", option, "--", "true");
     assertEquals(Main.EXIT_TAILOR_FAILED, code, err.toString());
     assertTrue(err.toString().startsWith("tailor: "), err.toString());
+  }
+
+  @org.junit.jupiter.api.Test
+  void learn_badRuntime_isToldBeforeTheCommandRuns(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    java.nio.file.Path ran = tmp.resolve("ran");
+    StringWriter err = new StringWriter();
+    int code =
+        run(
+            err,
+            "learn",
+            "--no-status",
+            "--backend=strace",
+            "--runtime=runc,bogus",
+            "--out",
+            tmp.resolve("out").toString(),
+            "--",
+            "touch",
+            ran.toString());
+    assertEquals(Main.EXIT_TAILOR_FAILED, code, err.toString());
+    assertTrue(err.toString().startsWith("tailor: --runtime bogus: use "), err.toString());
+    assertTrue(!java.nio.file.Files.exists(ran), "the command ran before the error");
   }
 
   @ParameterizedTest
