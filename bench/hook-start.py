@@ -10,7 +10,7 @@ the host's /usr and /etc read-only), N times each, interleaved, in one run:
   scan        the installed launcher (dist/tailor) without its class archive: the pass-through scan,
               C1 only, serial GC, no perf data
   installed   the installed launcher as the package sets it up: the scan plus the class archive
-              that postinst makes (dist/hook-archive)
+              that postinst makes (dist/class-archives)
   applied     'installed', for a container that names a learned profile (the full hook runs,
               checks the profile with libseccomp and puts it on the container)
 
@@ -77,7 +77,7 @@ def run(work):
     text = open(os.path.join(REPO, "dist/tailor")).read()
     text = text.replace("share=/usr/share/tailor", "share=" + share).replace("cache=/var/cache/tailor", "cache=" + cache)
     sh(launcher, text)
-    subprocess.run([os.path.join(REPO, "dist/hook-archive"), cache, launcher], check=True)
+    subprocess.run([os.path.join(REPO, "dist/class-archives"), cache, launcher], check=True)
     old = os.path.join(bindir, "tailor-before")
     sh(old, "#!/bin/sh\nexec %s -XX:+UseSerialGC -Xshare:auto -Xmx256m -cp %s dev.tailor.cli.Main \"$@\"\n"
        % (JAVA, os.path.join(share, "tailor.jar")))

@@ -8,5 +8,10 @@ public final class LauncherProbe {
     System.out.println("args " + String.join(" ", args));
     System.out.println("probe " + System.getProperty("tailor.probe", "unset"));
     System.out.println("maxHeapMiB " + Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    System.out.println(
+        "jvm "
+            + String.join(
+                " ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+            + " ");
   }
 }

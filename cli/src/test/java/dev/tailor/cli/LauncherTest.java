@@ -53,7 +53,18 @@ class LauncherTest {
         bin.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
     // PATH is this folder alone, so "mvn missing" is true here whatever the machine has installed.
     for (String tool :
-        List.of("bash", "sh", "readlink", "dirname", "find", "flock", "mkdir", "cp", "cat")) {
+        List.of(
+            "bash",
+            "sh",
+            "readlink",
+            "dirname",
+            "find",
+            "flock",
+            "mkdir",
+            "cp",
+            "cat",
+            "rm",
+            "mv")) {
       for (String dir : List.of("/usr/bin", "/bin")) {
         if (Files.isExecutable(Path.of(dir, tool)) && !Files.exists(bin.resolve(tool))) {
           Files.createSymbolicLink(bin.resolve(tool), Path.of(dir, tool));
@@ -76,6 +87,24 @@ class LauncherTest {
     try (OutputStream out = Files.newOutputStream(to);
         JarOutputStream j = new JarOutputStream(out, m)) {
       // the manifest is all it needs
+    }
+  }
+
+  /**
+   * A jar that holds the probe's class itself: the JVM archives classes from jars only, not from
+   * the folders of the test class path.
+   */
+  private void writeProbeJar(Path to) throws Exception {
+    Manifest m = new Manifest();
+    m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
+    String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
+    try (OutputStream out = Files.newOutputStream(to);
+        JarOutputStream j = new JarOutputStream(out, m);
+        java.io.InputStream in = LauncherProbe.class.getClassLoader().getResourceAsStream(entry)) {
+      j.putNextEntry(new java.util.jar.JarEntry(entry));
+      in.transferTo(j);
+      j.closeEntry();
     }
   }
 
@@ -152,6 +181,44 @@ class LauncherTest {
     TailorProcess.Result again = launch(Map.of(), "x");
     assertEquals(0, again.exit(), again.err());
     assertEquals(1, Files.readAllLines(mvnLog).size(), "built once");
+  }
+
+  @Test
+  void theBuildsClassArchive_isUsedWhileItIsNewerThanTheJar() throws Exception {
+    fakeMvn(0);
+    writeProbeJar(jar);
+    for (Path p : List.of(source, root.resolve("pom.xml"), root.resolve("cli/pom.xml"))) {
+      age(p, 100);
+    }
+    age(jar, 50);
+    // as the build does (cli/pom.xml): dumped at the exit of one run of the jar
+    Path archive = root.resolve("cli/target/tailor.jsa");
+    Process dump =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:ArchiveClassesAtExit=" + archive,
+                "-XX:+UseSerialGC",
+                "-Xmx256m",
+                "-jar",
+                jar.toString(),
+                "training")
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("dump.log").toFile())
+            .start();
+    assertEquals(0, dump.waitFor(), Files.readString(tmp.resolve("dump.log")));
+    assertTrue(Files.size(archive) > 0, Files.readString(tmp.resolve("dump.log")));
+    TailorProcess.Result r = launch(Map.of(), "x");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("-XX:SharedArchiveFile=" + archive + " "), r.out());
+    assertEquals("", r.err(), "the JVM takes the archive without a word");
+    // A jar built since, without the archive: the JVM is not given it (it would refuse it aloud).
+    age(archive, 40);
+    age(jar, 20);
+    TailorProcess.Result stale = launch(Map.of(), "x");
+    assertEquals(0, stale.exit(), stale.err());
+    assertFalse(stale.out().contains("SharedArchiveFile"), stale.out());
+    assertEquals("", stale.err());
+    assertFalse(Files.exists(mvnLog), "no build: the jar is newer than every source");
   }
 
   @Test
