@@ -6,7 +6,9 @@
 # markdown to stdout.
 #   OLD_JAR=/tmp/main.jar NEW_JAR=cli/target/tailor.jar bench/compare.sh > /tmp/compare.md
 # ROWS picks rows (default all: dd gcc strace generate reader); ROUNDS, GEN_BYTES as below;
-# GCC_RUNS the compiles of the gcc row (150).
+# GCC_RUNS the compiles of the gcc row (150); the row "true" is a learn of /bin/true, tailor's fixed
+# cost. Each jar starts from its class archive as ./tailor gives it: OLD_ARCHIVE / NEW_ARCHIVE, else
+# the tailor.jsa the build left beside the jar when it is newer than the jar, else none.
 # Needs root and BTF for the bpf rows, strace, gcc, python3. Not part of `mvn verify`.
 set -euo pipefail
 cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.."
@@ -17,6 +19,18 @@ STAT=${STAT:-best}
 GCC_RUNS=${GCC_RUNS:-150}
 ROWS=" ${ROWS:-dd gcc strace generate reader} "
 JAVA=(java -XX:+UseSerialGC -Xshare:auto -Xmx256m)
+archive_of() { # archive_of JAR GIVEN: the archive a jar starts from, or nothing
+  local a=$2
+  [[ -z $a && $(dirname -- "$1")/tailor.jsa -nt $1 ]] && a=$(dirname -- "$1")/tailor.jsa
+  [[ -z $a ]] || echo "$a"
+}
+OLD_ARCHIVE=$(archive_of "$OLD_JAR" "${OLD_ARCHIVE:-}")
+NEW_ARCHIVE=$(archive_of "$NEW_JAR" "${NEW_ARCHIVE:-}")
+java_for() { # java_for JAR: the JVM command line for that jar, with its archive
+  local a=$NEW_ARCHIVE
+  [[ $1 == "$NEW_JAR" ]] || a=$OLD_ARCHIVE
+  echo "${JAVA[*]}${a:+ -XX:SharedArchiveFile=$a -Xlog:disable -Xlog:all=warning:stderr}"
+}
 work=$(mktemp -d /tmp/tailor-compare.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -36,7 +50,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a / b; else 
 learn() { # learn JAR BACKEND CMD...
   local jar=$1 backend=$2
   shift 2
-  "${JAVA[@]}" -jar "$jar" learn --backend "$backend" --no-status --out "$work/profiles" --name bench -- "$@"
+  # shellcheck disable=SC2046 # the options are meant to be split into words
+  $(java_for "$jar") -jar "$jar" learn --backend "$backend" --no-status --out "$work/profiles" --name bench -- "$@"
 }
 # row LABEL CMD...: bare, old, new interleaved for ROUNDS rounds; the best (or median) of each
 row3() {
@@ -55,6 +70,7 @@ row3() {
 }
 
 echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; rounds: $ROUNDS; $STAT of the rounds."
+echo "Class archives: old ${OLD_ARCHIVE:-none}, new ${NEW_ARCHIVE:-none}."
 echo
 echo "| workload | bare | old jar | new jar | new / old |"
 echo "|---|---|---|---|---|"
@@ -65,6 +81,7 @@ SH
 chmod +x "$work/build.sh"
 [[ $ROWS != *" dd "* ]] || row3 "bpf: \`dd bs=1 count=5000000\`" bpf dd if=/dev/zero of=/dev/null bs=1 count=5000000
 [[ $ROWS != *" gcc "* ]] || row3 "bpf: gcc threads.c x$GCC_RUNS" bpf "$work/build.sh" "$GCC_RUNS"
+[[ $ROWS != *" true "* ]] || row3 "bpf: \`/bin/true\` (tailor's fixed cost)" bpf /bin/true
 [[ $ROWS != *" strace "* ]] || row3 "strace: \`dd bs=1 count=100000\`" strace dd if=/dev/zero of=/dev/null bs=1 count=100000
 
 # generate: the same logs for both jars
