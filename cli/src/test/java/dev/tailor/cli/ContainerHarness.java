@@ -3,6 +3,7 @@ package dev.tailor.cli;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tailor.deploy.oci.Bundle;
+import dev.tailor.deploy.runtime.PodmanRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Real podman + runc with tailor's precreate hook in a hooks dir of the test's own: the hooks.d
@@ -82,28 +84,7 @@ final class ContainerHarness {
    * options}.
    */
   TailorProcess.Result run(List<String> options, String... command) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "podman",
-                "--hooks-dir",
-                hooks.toString(),
-                "--runtime",
-                "runc",
-                "--cgroup-manager",
-                "cgroupfs",
-                "run",
-                "--rm",
-                "--network",
-                "none",
-                "--ulimit",
-                "nofile=1024:1024",
-                "--ulimit",
-                "nproc=1024:1024",
-                "-v",
-                "/usr:/usr:ro",
-                "-v",
-                "/etc:/etc:ro"));
+    List<String> cmd = new PodmanRun(Optional.of(hooks), "runc", true).argv();
     cmd.addAll(options);
     cmd.add("--rootfs");
     cmd.add(rootfs.toString());

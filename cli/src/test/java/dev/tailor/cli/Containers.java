@@ -3,6 +3,7 @@ package dev.tailor.cli;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tailor.deploy.oci.Bundle;
+import dev.tailor.deploy.runtime.PodmanRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,9 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -47,30 +48,8 @@ final class Containers {
    */
   static List<String> podman(
       Path hooksDir, Path rootfs, List<String> options, List<String> command) {
-    List<String> argv = new ArrayList<>(List.of("podman"));
-    if (hooksDir != null) {
-      argv.addAll(List.of("--hooks-dir", hooksDir.toString()));
-    }
-    argv.addAll(
-        List.of(
-            "--runtime",
-            "runc",
-            "--cgroup-manager",
-            "cgroupfs",
-            "run",
-            "--rm",
-            "--network",
-            "none",
-            "--ulimit",
-            "nofile=1024:1024",
-            "--ulimit",
-            "nproc=1024:1024",
-            "-v",
-            "/usr:/usr:ro",
-            "-v",
-            "/etc:/etc:ro",
-            "-v",
-            samples() + ":" + samples() + ":ro"));
+    List<String> argv = new PodmanRun(Optional.ofNullable(hooksDir), "runc", true).argv();
+    argv.addAll(List.of("-v", samples() + ":" + samples() + ":ro"));
     argv.addAll(options);
     argv.addAll(List.of("--rootfs", rootfs.toString()));
     argv.addAll(command);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tailor.deploy.runtime.PodmanRun;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -301,24 +303,7 @@ class LearnInContainerTest {
 
   private static List<String> podman(
       Path hooks, List<String> options, String image, List<String> command) {
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                "podman",
-                "--hooks-dir",
-                hooks.toString(),
-                "--runtime",
-                "runc",
-                "--cgroup-manager",
-                "cgroupfs",
-                "run",
-                "--rm",
-                "--network",
-                "none",
-                "--ulimit",
-                "nofile=1024:1024",
-                "--ulimit",
-                "nproc=1024:1024"));
+    List<String> argv = new PodmanRun(Optional.of(hooks), "runc", false).argv();
     argv.addAll(options);
     argv.add(image);
     argv.addAll(command);

@@ -133,29 +133,8 @@ public final class BaseMeasurement {
         for (int i = 0; i < runs; i++) {
           String name = "base-" + n + "-" + i;
           List<String> argv =
-              new java.util.ArrayList<>(
-                  List.of(
-                      "podman",
-                      "--hooks-dir",
-                      hooks.toString(),
-                      "--runtime",
-                      runtime.executable().toString(),
-                      "--cgroup-manager",
-                      "cgroupfs",
-                      "run",
-                      "--rm",
-                      "--network",
-                      "none",
-                      "--ulimit",
-                      "nofile=1024:1024",
-                      "--ulimit",
-                      "nproc=1024:1024",
-                      "-v",
-                      "/usr:/usr:ro",
-                      "-v",
-                      "/etc:/etc:ro",
-                      "--annotation",
-                      HookFiles.LEARN_ANNOTATION + "=" + name));
+              new PodmanRun(Optional.of(hooks), runtime.executable().toString(), true).argv();
+          argv.addAll(List.of("--annotation", HookFiles.LEARN_ANNOTATION + "=" + name));
           argv.addAll(setup);
           argv.addAll(List.of("--rootfs", rootfs.toString()));
           argv.addAll(CONTAINER_ARGS);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.tailor.deploy.oci.Bundle;
+import dev.tailor.deploy.runtime.PodmanRun;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -73,26 +75,7 @@ class DaemonSetScriptTest {
     }
     JsonNode spec = docs.get(1).at("/spec/template/spec");
     JsonNode install = spec.at("/initContainers/0");
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "podman",
-                "--runtime",
-                "runc",
-                "--cgroup-manager",
-                "cgroupfs",
-                "run",
-                "--rm",
-                "--network",
-                "none",
-                "--ulimit",
-                "nofile=1024:1024",
-                "--ulimit",
-                "nproc=1024:1024",
-                "-v",
-                "/usr:/usr:ro",
-                "-v",
-                "/etc:/etc:ro"));
+    List<String> cmd = new PodmanRun(Optional.empty(), "runc", true).argv();
     if (install.at("/securityContext/readOnlyRootFilesystem").asBoolean()) {
       cmd.add("--read-only");
     }
