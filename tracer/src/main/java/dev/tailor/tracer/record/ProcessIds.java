@@ -232,8 +232,7 @@ final class ProcessIds {
           ids.s = s == x ? x : UNKNOWN;
         }
         if (r == UNKNOWN || s == UNKNOWN) {
-          return Optional.of(
-              "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")");
+          return Optional.of(notAllKnown(id, r, e, s, ""));
         }
         return Optional.of(
             r == x || s == x
@@ -248,14 +247,7 @@ final class ProcessIds {
                     + "the call also set the real and saved "
                     + id
                     + ", as it does for a privileged task"
-                : id
-                    + " "
-                    + x
-                    + " is not among its real and saved "
-                    + id
-                    + "s ("
-                    + ids(r, s)
-                    + ")");
+                : notAmong("", id, x, "real and saved", r, s));
       }
       case SETREUID, SETREGID -> {
         long nr = a[0];
@@ -269,30 +261,14 @@ final class ProcessIds {
         if (nr != -1 && !isAmong(nr, r, e)) {
           return Optional.of(
               r == UNKNOWN || e == UNKNOWN
-                  ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
-                  : "real "
-                      + id
-                      + " "
-                      + nr
-                      + " is not among its real and effective "
-                      + id
-                      + "s ("
-                      + ids(r, e)
-                      + ")");
+                  ? notAllKnown(id, r, e, s, "")
+                  : notAmong("real ", id, nr, "real and effective", r, e));
         }
         if (ne != -1 && !isAmong(ne, r, e, s)) {
           return Optional.of(
               !allKnown
-                  ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
-                  : "effective "
-                      + id
-                      + " "
-                      + ne
-                      + " is not among its real, effective and saved "
-                      + id
-                      + "s ("
-                      + ids(r, e, s)
-                      + ")");
+                  ? notAllKnown(id, r, e, s, "")
+                  : notAmong("effective ", id, ne, "real, effective and saved", r, e, s));
         }
         return Optional.empty();
       }
@@ -304,17 +280,8 @@ final class ProcessIds {
             why =
                 Optional.of(
                     !allKnown
-                        ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
-                        : which[i]
-                            + " "
-                            + id
-                            + " "
-                            + a[i]
-                            + " is not among its real, effective and saved "
-                            + id
-                            + "s ("
-                            + ids(r, e, s)
-                            + ")");
+                        ? notAllKnown(id, r, e, s, "")
+                        : notAmong(which[i] + " ", id, a[i], "real, effective and saved", r, e, s));
           }
         }
         boolean noop =
@@ -348,25 +315,21 @@ final class ProcessIds {
         ids.f = privileged.orElse(false) ? x : UNKNOWN;
         return Optional.of(
             maybeAmong
-                ? "the task's "
-                    + id
-                    + "s were not all known ("
-                    + Ids.shown(r, e, s)
-                    + ", fs "
-                    + (f == UNKNOWN ? "?" : f)
-                    + ")"
-                : "fs "
-                    + id
-                    + " "
-                    + x
-                    + " is not among its real, effective, saved and fs "
-                    + id
-                    + "s ("
-                    + ids(r, e, s, f)
-                    + ")");
+                ? notAllKnown(id, r, e, s, ", fs " + (f == UNKNOWN ? "?" : f))
+                : notAmong("fs ", id, x, "real, effective, saved and fs", r, e, s, f));
       }
       default -> throw new IllegalArgumentException(call.name());
     }
+  }
+
+  /** Why a call needed its capability when the ids it is checked against were not all known. */
+  private static String notAllKnown(String id, long r, long e, long s, String more) {
+    return "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + more + ")";
+  }
+
+  /** Why a call needed its capability: {@code x} is not among the ids it may take without it. */
+  private static String notAmong(String which, String id, long x, String among, long... ids) {
+    return which + id + " " + x + " is not among its " + among + " " + id + "s (" + ids(ids) + ")";
   }
 
   /** Whether {@code x} is certainly one of {@code ids}. */
