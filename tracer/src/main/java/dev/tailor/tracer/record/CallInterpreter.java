@@ -23,6 +23,7 @@ import dev.tailor.tracer.call.Effect.Warning;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -58,7 +59,7 @@ final class CallInterpreter {
 
   /** A pid seen for the first time: where it came from, for its working directory and ids. */
   void newPid(int pid) {
-    java.util.OptionalInt parent = paths.cloningParent();
+    OptionalInt parent = paths.cloningParent();
     paths.newPid(pid);
     ids.newPid(pid, parent);
   }
@@ -132,10 +133,7 @@ final class CallInterpreter {
           .resolve(pid, a.path())
           .ifPresent(
               p -> {
-                FileTally.FileAcc acc = null;
-                for (Access k : a.kinds()) {
-                  acc = file(pid, p, k, a.errno(), a.directory());
-                }
+                FileTally.FileAcc acc = files(pid, p, a.kinds(), a.errno(), a.directory());
                 if (acc != null) {
                   life(acc, p, pid, Life.of(name, a));
                 }
@@ -170,7 +168,8 @@ final class CallInterpreter {
     } else if (effect instanceof SocketAddress a) {
       recorder.sockets().address(a);
     } else if (effect instanceof SocketPath s) {
-      socketPath(pid, s.name()).ifPresent(p -> file(pid, p, s.kind(), "", false));
+      // A unix socket's path: relative to the working directory, its last symlink not followed.
+      paths.fromCwd(pid, s.name(), false).ifPresent(p -> file(pid, p, s.kind(), "", false));
     } else if (effect instanceof Capable c) {
       recorder.capability(c.capability(), c.reason());
     } else if (effect instanceof IdChange c) {
@@ -210,19 +209,18 @@ final class CallInterpreter {
         }
         path = p.get();
       }
-      FileTally.FileAcc acc = null;
-      for (Access k : o.kinds()) {
-        if (o.reopens()) {
-          // What a descriptor the process had is open on: used as through that fd, so inherited
-          // stdio reopened by name (echo > /dev/stdout) is reported as inherited, as its writes
-          // are; O_CREAT on it makes nothing.
+      if (o.reopens()) {
+        // What a descriptor the process had is open on: used as through that fd, so inherited
+        // stdio reopened by name (echo > /dev/stdout) is reported as inherited, as its writes
+        // are; O_CREAT on it makes nothing.
+        for (Access k : o.kinds()) {
           if (k != Access.CREATE) {
             fdFile(pid, path, k, o.directory());
           }
-        } else {
-          acc = file(pid, path, k, "", o.directory());
         }
+        return;
       }
+      FileTally.FileAcc acc = files(pid, path, o.kinds(), "", o.directory());
       if (acc != null) {
         life(
             acc,
@@ -237,10 +235,7 @@ final class CallInterpreter {
           .resolve(pid, o.path())
           .ifPresent(
               p -> {
-                FileTally.FileAcc acc = null;
-                for (Access k : o.kinds()) {
-                  acc = file(pid, p, k, o.errno(), o.directory());
-                }
+                FileTally.FileAcc acc = files(pid, p, o.kinds(), o.errno(), o.directory());
                 if (acc != null && o.errno().equals("ENOENT")) {
                   life(acc, p, pid, Life.ABSENT);
                 }
@@ -347,17 +342,12 @@ final class CallInterpreter {
       if (interpreter.isEmpty()) {
         return program;
       }
-      String name = interpreter.get();
-      String base = name.startsWith("/") ? "" : paths.cwdOf(pid);
-      if (!name.startsWith("/") && base.isEmpty()) {
-        return program;
-      }
-      String next = resolver.resolve(PathNames.join(base, name), true);
-      if (!resolver.isExecutableFile(next)) {
+      Optional<String> next = paths.fromCwd(pid, interpreter.get(), true);
+      if (next.isEmpty() || !resolver.isExecutableFile(next.get())) {
         // The kernel runs only an executable interpreter: a script rewritten since names another.
         return program;
       }
-      program = next;
+      program = next.get();
       interpreters.add(PathText.escape(program));
       file(pid, program, Access.READ, "", false);
       file(pid, program, Access.MMAP_EXEC, "", false);
@@ -365,13 +355,14 @@ final class CallInterpreter {
     return program;
   }
 
-  /** A unix socket's path: relative to the working directory, its last symlink not followed. */
-  private Optional<String> socketPath(int pid, String name) {
-    String base = name.startsWith("/") ? "" : paths.cwdOf(pid);
-    if (!name.startsWith("/") && base.isEmpty()) {
-      return Optional.empty();
+  /** Records each kind of access to a file a call named; its tally, null when there is no kind. */
+  private FileTally.FileAcc files(
+      int pid, String rawPath, Set<Access> kinds, String errno, boolean directory) {
+    FileTally.FileAcc acc = null;
+    for (Access k : kinds) {
+      acc = file(pid, rawPath, k, errno, directory);
     }
-    return Optional.of(resolver.resolve(PathNames.join(base, name), false));
+    return acc;
   }
 
   /** Records an access to a file a call named, and the fs uid of the task that made it. */
