@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 /**
  * The ids of every traced task, followed as the kernel changes them (kernel/sys.c,
@@ -97,7 +99,7 @@ final class ProcessIds {
   void privilegeUnknown(int pid) {
     TaskIds t = tasks.get(pid);
     if (t != null) {
-      tasks.put(pid, withPrivilege(t, TaskIds.Privilege.UNKNOWN));
+      tasks.put(pid, t.withPrivilege(TaskIds.Privilege.UNKNOWN));
     }
   }
 
@@ -124,7 +126,8 @@ final class ProcessIds {
           default -> {
             Ids ids = Ids.of(t, c.call().groups());
             Optional<String> why = apply(ids, c.call(), args(c), c.result(), t.mayChangeIds());
-            tasks.computeIfPresent(pid, (k, v) -> ids.into(v, c.call().groups()));
+            tasks.computeIfPresent(
+                pid, (k, v) -> v.withIds(c.call().groups(), ids.r, ids.e, ids.s, ids.f));
             yield why;
           }
         };
@@ -158,42 +161,6 @@ final class ProcessIds {
       i.s = groups ? t.sgid() : t.suid();
       i.f = groups ? t.fsgid() : t.fsuid();
       return i;
-    }
-
-    TaskIds into(TaskIds t, boolean groups) {
-      return groups
-          ? new TaskIds(
-              t.ruid(),
-              t.euid(),
-              t.suid(),
-              t.fsuid(),
-              r,
-              e,
-              s,
-              f,
-              t.groups(),
-              t.groupsKnown(),
-              t.privilege())
-          : new TaskIds(
-              r,
-              e,
-              s,
-              f,
-              t.rgid(),
-              t.egid(),
-              t.sgid(),
-              t.fsgid(),
-              t.groups(),
-              t.groupsKnown(),
-              t.privilege());
-    }
-
-    static String shown(long r, long e, long s) {
-      return "real " + name(r) + ", effective " + name(e) + ", saved " + name(s);
-    }
-
-    private static String name(long id) {
-      return id == UNKNOWN ? "?" : Long.toString(id);
     }
   }
 
@@ -324,7 +291,9 @@ final class ProcessIds {
 
   /** Why a call needed its capability when the ids it is checked against were not all known. */
   private static String notAllKnown(String id, long r, long e, long s, String more) {
-    return "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + more + ")";
+    return String.format(
+        "the task's %ss were not all known (real %s, effective %s, saved %s%s)",
+        id, name(r), name(e), name(s), more);
   }
 
   /** Why a call needed its capability: {@code x} is not among the ids it may take without it. */
@@ -343,43 +312,16 @@ final class ProcessIds {
   }
 
   private static String ids(long... ids) {
-    StringBuilder s = new StringBuilder();
-    for (long id : ids) {
-      s.append(s.length() == 0 ? "" : ", ").append(id == UNKNOWN ? "?" : Long.toString(id));
-    }
-    return s.toString();
+    return LongStream.of(ids).mapToObj(ProcessIds::name).collect(Collectors.joining(", "));
+  }
+
+  private static String name(long id) {
+    return id == UNKNOWN ? "?" : Long.toString(id);
   }
 
   /** setgroups(n, list): {@code ids} are the count, then the list when the trace shows it. */
   private static TaskIds groups(TaskIds t, List<Long> ids) {
     boolean shown = !ids.isEmpty() && ids.size() == ids.get(0) + 1;
-    List<Long> list = shown ? ids.subList(1, ids.size()) : List.of();
-    return new TaskIds(
-        t.ruid(),
-        t.euid(),
-        t.suid(),
-        t.fsuid(),
-        t.rgid(),
-        t.egid(),
-        t.sgid(),
-        t.fsgid(),
-        list,
-        shown,
-        t.privilege());
-  }
-
-  private static TaskIds withPrivilege(TaskIds t, TaskIds.Privilege p) {
-    return new TaskIds(
-        t.ruid(),
-        t.euid(),
-        t.suid(),
-        t.fsuid(),
-        t.rgid(),
-        t.egid(),
-        t.sgid(),
-        t.fsgid(),
-        t.groups(),
-        t.groupsKnown(),
-        p);
+    return t.withGroups(shown ? ids.subList(1, ids.size()) : List.of(), shown);
   }
 }
