@@ -299,20 +299,8 @@ final class StraceBytes {
     return true;
   }
 
-  static boolean startsWith(byte[] b, int n, int at, byte[] s) {
-    if (at + s.length > n) {
-      return false;
-    }
-    for (int k = 0; k < s.length; k++) {
-      if (b[at + k] != s[k]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  static boolean endsWith(byte[] b, int n, byte[] s) {
-    return n >= s.length && startsWith(b, n, n - s.length, s);
+  static boolean endsWith(byte[] b, int n, String s) {
+    return n >= s.length() && startsWith(b, n, n - s.length(), s);
   }
 
   static boolean isDigit(byte c) {
