@@ -276,11 +276,7 @@ public final class StraceText {
 
   /** The decorated path of an fd token, when the decoration is a path (starts with '/'). */
   public static Optional<String> decoratedPath(String token) {
-    Optional<String> d = decoration(token);
-    if (d.isPresent() && !d.get().isEmpty() && d.get().charAt(0) == '/') {
-      return d;
-    }
-    return Optional.empty();
+    return decoration(token).filter(d -> d.startsWith("/"));
   }
 
   /**
