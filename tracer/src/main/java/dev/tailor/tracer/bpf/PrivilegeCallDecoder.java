@@ -33,9 +33,7 @@ final class PrivilegeCallDecoder {
       out.add(new IdChange(id.get(), ids, shown.append(')').toString(), e.ret()));
       return;
     }
-    Optional<String> always = CapabilityCalls.of(name);
-    if (always.isPresent()) {
-      out.add(new Capable(always.get(), name));
+    if (CapabilityCalls.addTo(name, out)) {
       return;
     }
     switch (name) {

@@ -3,7 +3,6 @@ package dev.tailor.tracer.call;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The capability a call that worked needed whatever its arguments (mount: sys_admin, ptrace:
@@ -51,8 +50,15 @@ public final class CapabilityCalls {
     return Map.copyOf(m);
   }
 
-  /** The capability {@code syscall} needs whenever it works, if it always needs one. */
-  public static Optional<String> of(String syscall) {
-    return Optional.ofNullable(BY_CALL.get(syscall));
+  /**
+   * Adds to {@code out} the capability {@code syscall} needs whenever it works, if it always needs
+   * one; whether it does.
+   */
+  public static boolean addTo(String syscall, List<Effect> out) {
+    String capability = BY_CALL.get(syscall);
+    if (capability != null) {
+      out.add(new Effect.Capable(capability, syscall));
+    }
+    return capability != null;
   }
 }

@@ -98,9 +98,7 @@ final class CapabilityRules {
       out.add(new Effect.IdChange(id.get(), ids, name + "(" + e.args() + ")", result));
       return;
     }
-    Optional<String> always = CapabilityCalls.of(name);
-    if (always.isPresent()) {
-      out.add(new Capable(always.get(), name));
+    if (CapabilityCalls.addTo(name, out)) {
       return;
     }
     switch (name) {
