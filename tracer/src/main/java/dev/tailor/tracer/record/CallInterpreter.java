@@ -368,8 +368,20 @@ final class CallInterpreter {
   /** Records an access to a file a call named, and the fs uid of the task that made it. */
   private FileTally.FileAcc file(
       int pid, String rawPath, Access kind, String errno, boolean directory) {
-    FileTally.FileAcc acc = recorder.files().access(rawPath, kind, errno, directory);
+    FileTally.FileAcc acc = access(pid, rawPath, kind, errno, directory);
     acc.named = true;
+    return acc;
+  }
+
+  /** Records an access through an fd: a file only ever used so may have been inherited. */
+  private FileTally.FileAcc fdFile(int pid, String rawPath, Access kind, boolean directory) {
+    return access(pid, rawPath, kind, "", directory);
+  }
+
+  /** Records an access, and the fs uid of the task that made it when it worked. */
+  private FileTally.FileAcc access(
+      int pid, String rawPath, Access kind, String errno, boolean directory) {
+    FileTally.FileAcc acc = recorder.files().access(rawPath, kind, errno, directory);
     if (errno.isEmpty()) {
       acc.accessedBy(ids.fsuid(pid));
     }
@@ -379,18 +391,6 @@ final class CallInterpreter {
           if (errno.isEmpty()) {
             acc.accessedBy(ids.fsuid(p));
           }
-        });
-    return acc;
-  }
-
-  /** Records an access through an fd: a file only ever used so may have been inherited. */
-  private FileTally.FileAcc fdFile(int pid, String rawPath, Access kind, boolean directory) {
-    FileTally.FileAcc acc = recorder.files().access(rawPath, kind, "", directory);
-    acc.accessedBy(ids.fsuid(pid));
-    effects.also(
-        p -> {
-          acc.add(kind, "", directory);
-          acc.accessedBy(ids.fsuid(p));
         });
     return acc;
   }
