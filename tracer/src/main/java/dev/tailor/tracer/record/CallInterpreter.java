@@ -20,7 +20,6 @@ import dev.tailor.tracer.call.Effect.SocketAddress;
 import dev.tailor.tracer.call.Effect.SocketOpen;
 import dev.tailor.tracer.call.Effect.SocketPath;
 import dev.tailor.tracer.call.Effect.Warning;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -80,16 +79,15 @@ final class CallInterpreter {
     return paths;
   }
 
-  /** What this reading could not see or had to resolve on this machine, one sentence each. */
-  List<String> notes() {
-    List<String> w = new ArrayList<>();
+  /** Adds what this reading could not see or had to resolve on this machine, one sentence each. */
+  void notes(List<String> w) {
     if (sawUndecoratedOpen) {
       w.add(
           "the trace has no -yy fd decorations: opened paths come from the call arguments, unresolved "
               + "through symlinks, and fd-only accesses (read, write, mmap of inherited fds) are not seen; "
               + "record with strace -f -yy");
     }
-    w.addAll(paths.linkNotes());
+    paths.linkNotes(w);
     if (!interpreters.isEmpty()) {
       w.add(
           "#! scripts were exec'd: their interpreters ("
@@ -98,15 +96,14 @@ final class CallInterpreter {
               + "scripts' first lines on this machine when the trace was read, as the kernel reads them at exec; they get "
               + "read and mmap access");
     }
-    w.addAll(paths.procNotes());
+    paths.procNotes(w);
     if (ids.unknownChanges() > 0) {
       w.add(
           ids.unknownChanges()
               + " set*id calls came from processes whose ids were not known (a trace read from a "
               + "log has no /proc to read them from): each is taken to need its capability");
     }
-    w.addAll(chowns.notes());
-    return w;
+    chowns.notes(w);
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.tailor.tracer.record;
 
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.call.PathArg;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -161,8 +160,7 @@ final class ProcessPaths {
   }
 
   /** The sentence on names resolved through this machine's symlinks, when there were any. */
-  List<String> linkNotes() {
-    List<String> w = new ArrayList<>();
+  void linkNotes(List<String> w) {
     if (throughLinks > 0) {
       w.add(
           throughLinks
@@ -171,12 +169,10 @@ final class ProcessPaths {
               + String.join(", ", linkExamples)
               + "); a workload that changed a symlink in between could mislead this");
     }
-    return w;
   }
 
   /** The sentence on /proc names only the traced process could resolve, when there were any. */
-  List<String> procNotes() {
-    List<String> w = new ArrayList<>();
+  void procNotes(List<String> w) {
     if (procLeftOut > 0) {
       w.add(
           procLeftOut
@@ -185,6 +181,5 @@ final class ProcessPaths {
               + String.join(", ", procExamples)
               + ") and are left out");
     }
-    return w;
   }
 }

@@ -308,7 +308,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     TreeMap<String, CapabilityUse> caps = new TreeMap<>();
     capabilities.forEach((k, v) -> caps.put(k, new CapabilityUse(k, new TreeSet<>(v), runs)));
     List<String> w = new ArrayList<>(warnings);
-    w.addAll(feed.notes());
+    feed.notes(w);
     if (unused > diagnostics.size()) {
       w.add(
           unused
