@@ -402,13 +402,10 @@ final class StraceDecoder {
 
   /** A socket or socket pair made; {@code socket}: a socket, whose raw kinds need net_raw. */
   private void socket(SyscallEvent e, boolean ok, boolean socket, List<Effect> out) {
-    if (!ok) {
+    if (!ok || args(e).size() < 2) {
       return;
     }
     List<String> a = args(e);
-    if (a.size() < 2) {
-      return;
-    }
     SocketKind kind = new SocketKind(SocketText.family(a.get(0)), SocketText.type(a.get(1)));
     out.add(new SocketOpen(kind));
     if (socket && kind.needsNetRaw()) {
@@ -421,13 +418,10 @@ final class StraceDecoder {
    * any.
    */
   private void bind(SyscallEvent e, boolean ok, List<Effect> out) {
-    if (!ok) {
+    if (!ok || args(e).size() < 2) {
       return;
     }
     List<String> a = args(e);
-    if (a.size() < 2) {
-      return;
-    }
     decorated(a.get(0), out);
     Optional<String[]> addr = SocketText.address(a.get(1));
     if (addr.isEmpty()) {
