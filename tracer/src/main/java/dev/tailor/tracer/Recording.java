@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BinaryOperator;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * Everything one or more traced runs did, aggregated: the input of every generator, and what {@code
@@ -116,14 +119,12 @@ public record Recording(
    * of it that the runs made: a rule written from fewer (a value the trace did not show, a run
    * traced without them) would refuse calls the workload really made.
    */
-  public java.util.Optional<ArgumentUse> completeArgument(String syscall, int index) {
+  public Optional<ArgumentUse> completeArgument(String syscall, int index) {
     ArgumentUse use = arguments.get(ArgumentUse.key(syscall, index));
     SyscallUse calls = syscalls.get(syscall);
-    if (use == null || calls == null) {
-      return java.util.Optional.empty();
-    }
-    long counted = use.calls();
-    return counted == calls.count() ? java.util.Optional.of(use) : java.util.Optional.empty();
+    return use != null && calls != null && use.calls() == calls.count()
+        ? Optional.of(use)
+        : Optional.empty();
   }
 
   /** One entry per runtime and version (the union of names), sorted by runtime then version. */
@@ -148,53 +149,32 @@ public record Recording(
    * This recording with every run label renamed by {@code rename} (used when merging runs that
    * share a label).
    */
-  public Recording relabel(java.util.function.UnaryOperator<String> rename) {
-    java.util.function.Function<SortedSet<String>, SortedSet<String>> r =
-        set ->
-            set.stream()
-                .map(rename)
-                .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
-    TreeMap<String, SyscallUse> sys = new TreeMap<>();
-    syscalls.forEach(
-        (k, v) -> sys.put(k, new SyscallUse(v.count(), v.errors(), r.apply(v.runs()))));
-    TreeMap<String, FileUse> fs = new TreeMap<>();
-    files.forEach((k, v) -> fs.put(k, v.withRuns(r.apply(v.runs()))));
-    TreeMap<String, SocketUse> ss = new TreeMap<>();
-    sockets.forEach(
-        (k, v) ->
-            ss.put(
-                k,
-                new SocketUse(
-                    v.family(), v.type(), v.local(), v.peers(), v.count(), r.apply(v.runs()))));
-    TreeMap<String, ExecUse> xs = new TreeMap<>();
-    execs.forEach(
-        (k, v) -> xs.put(k, new ExecUse(v.path(), v.argv(), v.count(), r.apply(v.runs()))));
-    TreeMap<String, CapabilityUse> cs = new TreeMap<>();
-    capabilities.forEach(
-        (k, v) -> cs.put(k, new CapabilityUse(v.name(), v.reasons(), r.apply(v.runs()))));
-    TreeMap<String, ArgumentUse> as = new TreeMap<>();
-    arguments.forEach((k, v) -> as.put(k, v.withRuns(r.apply(v.runs()))));
-    TreeMap<String, FileUse> in = new TreeMap<>();
-    inherited.forEach((k, v) -> in.put(k, v.withRuns(r.apply(v.runs()))));
-    return new Recording(
-        version,
-        name,
-        arch,
-        r.apply(runs),
-        sys,
-        fs,
-        ss,
-        xs,
-        cs,
-        targets,
-        warnings,
-        processes,
-        diagnostics,
-        unusedLines,
-        runtimeBases,
-        containers,
-        as,
-        in);
+  public Recording relabel(UnaryOperator<String> rename) {
+    UnaryOperator<SortedSet<String>> r =
+        set -> set.stream().map(rename).collect(Collectors.toCollection(TreeSet::new));
+    return RecordingBuilder.from(this)
+        .runs(r.apply(runs))
+        .syscalls(each(syscalls, v -> new SyscallUse(v.count(), v.errors(), r.apply(v.runs()))))
+        .files(each(files, v -> v.withRuns(r.apply(v.runs()))))
+        .sockets(
+            each(
+                sockets,
+                v ->
+                    new SocketUse(
+                        v.family(), v.type(), v.local(), v.peers(), v.count(), r.apply(v.runs()))))
+        .execs(each(execs, v -> new ExecUse(v.path(), v.argv(), v.count(), r.apply(v.runs()))))
+        .capabilities(
+            each(capabilities, v -> new CapabilityUse(v.name(), v.reasons(), r.apply(v.runs()))))
+        .arguments(each(arguments, v -> v.withRuns(r.apply(v.runs()))))
+        .inherited(each(inherited, v -> v.withRuns(r.apply(v.runs()))))
+        .build();
+  }
+
+  /** {@code m} with {@code change} applied to each value. */
+  private static <V> Map<String, V> each(Map<String, V> m, UnaryOperator<V> change) {
+    Map<String, V> out = new TreeMap<>();
+    m.forEach((k, v) -> out.put(k, change.apply(v)));
+    return out;
   }
 
   /** The union of this recording and others, named {@code newName}. */

@@ -1,6 +1,7 @@
 package dev.tailor.tracer.bpf;
 
 import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.call.CapabilityCalls;
 import dev.tailor.tracer.call.Effect;
 import dev.tailor.tracer.call.Effect.Capable;
 import dev.tailor.tracer.call.Effect.IdChange;
@@ -32,31 +33,7 @@ final class PrivilegeCallDecoder {
       out.add(new IdChange(id.get(), ids, shown.append(')').toString(), e.ret()));
       return;
     }
-    String capability =
-        switch (name) {
-          case "mount",
-              "umount2",
-              "umount",
-              "pivot_root",
-              "setns",
-              "sethostname",
-              "setdomainname",
-              "fsopen",
-              "fsmount",
-              "move_mount",
-              "open_tree" ->
-              "sys_admin";
-          case "ptrace", "process_vm_readv", "process_vm_writev" -> "sys_ptrace";
-          case "settimeofday", "clock_settime", "clock_adjtime", "stime" -> "sys_time";
-          case "reboot", "kexec_load", "kexec_file_load" -> "sys_boot";
-          case "init_module", "finit_module", "delete_module" -> "sys_module";
-          case "iopl", "ioperm" -> "sys_rawio";
-          case "perf_event_open" -> "perfmon";
-          case "chroot" -> "sys_chroot";
-          default -> "";
-        };
-    if (!capability.isEmpty()) {
-      out.add(new Capable(capability, name));
+    if (CapabilityCalls.addTo(name, out)) {
       return;
     }
     switch (name) {

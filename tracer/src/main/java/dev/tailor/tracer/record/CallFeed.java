@@ -71,8 +71,9 @@ final class CallFeed {
     return calls.paths();
   }
 
-  List<String> notes() {
-    return calls.notes();
+  /** Adds what this reading could not see or had to resolve on this machine, one sentence each. */
+  void notes(List<String> w) {
+    calls.notes(w);
   }
 
   ProcessIds ids() {

@@ -20,9 +20,9 @@ import dev.tailor.tracer.call.Effect.SocketAddress;
 import dev.tailor.tracer.call.Effect.SocketOpen;
 import dev.tailor.tracer.call.Effect.SocketPath;
 import dev.tailor.tracer.call.Effect.Warning;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -58,7 +58,7 @@ final class CallInterpreter {
 
   /** A pid seen for the first time: where it came from, for its working directory and ids. */
   void newPid(int pid) {
-    java.util.OptionalInt parent = paths.cloningParent();
+    OptionalInt parent = paths.cloningParent();
     paths.newPid(pid);
     ids.newPid(pid, parent);
   }
@@ -79,16 +79,15 @@ final class CallInterpreter {
     return paths;
   }
 
-  /** What this reading could not see or had to resolve on this machine, one sentence each. */
-  List<String> notes() {
-    List<String> w = new ArrayList<>();
+  /** Adds what this reading could not see or had to resolve on this machine, one sentence each. */
+  void notes(List<String> w) {
     if (sawUndecoratedOpen) {
       w.add(
           "the trace has no -yy fd decorations: opened paths come from the call arguments, unresolved "
               + "through symlinks, and fd-only accesses (read, write, mmap of inherited fds) are not seen; "
               + "record with strace -f -yy");
     }
-    w.addAll(paths.linkNotes());
+    paths.linkNotes(w);
     if (!interpreters.isEmpty()) {
       w.add(
           "#! scripts were exec'd: their interpreters ("
@@ -97,15 +96,14 @@ final class CallInterpreter {
               + "scripts' first lines on this machine when the trace was read, as the kernel reads them at exec; they get "
               + "read and mmap access");
     }
-    w.addAll(paths.procNotes());
+    paths.procNotes(w);
     if (ids.unknownChanges() > 0) {
       w.add(
           ids.unknownChanges()
               + " set*id calls came from processes whose ids were not known (a trace read from a "
               + "log has no /proc to read them from): each is taken to need its capability");
     }
-    w.addAll(chowns.notes());
-    return w;
+    chowns.notes(w);
   }
 
   /**
@@ -132,10 +130,7 @@ final class CallInterpreter {
           .resolve(pid, a.path())
           .ifPresent(
               p -> {
-                FileTally.FileAcc acc = null;
-                for (Access k : a.kinds()) {
-                  acc = file(pid, p, k, a.errno(), a.directory());
-                }
+                FileTally.FileAcc acc = files(pid, p, a.kinds(), a.errno(), a.directory());
                 if (acc != null) {
                   life(acc, p, pid, Life.of(name, a));
                 }
@@ -170,7 +165,8 @@ final class CallInterpreter {
     } else if (effect instanceof SocketAddress a) {
       recorder.sockets().address(a);
     } else if (effect instanceof SocketPath s) {
-      socketPath(pid, s.name()).ifPresent(p -> file(pid, p, s.kind(), "", false));
+      // A unix socket's path: relative to the working directory, its last symlink not followed.
+      paths.fromCwd(pid, s.name(), false).ifPresent(p -> file(pid, p, s.kind(), "", false));
     } else if (effect instanceof Capable c) {
       recorder.capability(c.capability(), c.reason());
     } else if (effect instanceof IdChange c) {
@@ -210,19 +206,18 @@ final class CallInterpreter {
         }
         path = p.get();
       }
-      FileTally.FileAcc acc = null;
-      for (Access k : o.kinds()) {
-        if (o.reopens()) {
-          // What a descriptor the process had is open on: used as through that fd, so inherited
-          // stdio reopened by name (echo > /dev/stdout) is reported as inherited, as its writes
-          // are; O_CREAT on it makes nothing.
+      if (o.reopens()) {
+        // What a descriptor the process had is open on: used as through that fd, so inherited
+        // stdio reopened by name (echo > /dev/stdout) is reported as inherited, as its writes
+        // are; O_CREAT on it makes nothing.
+        for (Access k : o.kinds()) {
           if (k != Access.CREATE) {
             fdFile(pid, path, k, o.directory());
           }
-        } else {
-          acc = file(pid, path, k, "", o.directory());
         }
+        return;
       }
+      FileTally.FileAcc acc = files(pid, path, o.kinds(), "", o.directory());
       if (acc != null) {
         life(
             acc,
@@ -237,10 +232,7 @@ final class CallInterpreter {
           .resolve(pid, o.path())
           .ifPresent(
               p -> {
-                FileTally.FileAcc acc = null;
-                for (Access k : o.kinds()) {
-                  acc = file(pid, p, k, o.errno(), o.directory());
-                }
+                FileTally.FileAcc acc = files(pid, p, o.kinds(), o.errno(), o.directory());
                 if (acc != null && o.errno().equals("ENOENT")) {
                   life(acc, p, pid, Life.ABSENT);
                 }
@@ -347,17 +339,12 @@ final class CallInterpreter {
       if (interpreter.isEmpty()) {
         return program;
       }
-      String name = interpreter.get();
-      String base = name.startsWith("/") ? "" : paths.cwdOf(pid);
-      if (!name.startsWith("/") && base.isEmpty()) {
-        return program;
-      }
-      String next = resolver.resolve(PathNames.join(base, name), true);
-      if (!resolver.isExecutableFile(next)) {
+      Optional<String> next = paths.fromCwd(pid, interpreter.get(), true);
+      if (next.isEmpty() || !resolver.isExecutableFile(next.get())) {
         // The kernel runs only an executable interpreter: a script rewritten since names another.
         return program;
       }
-      program = next;
+      program = next.get();
       interpreters.add(PathText.escape(program));
       file(pid, program, Access.READ, "", false);
       file(pid, program, Access.MMAP_EXEC, "", false);
@@ -365,20 +352,33 @@ final class CallInterpreter {
     return program;
   }
 
-  /** A unix socket's path: relative to the working directory, its last symlink not followed. */
-  private Optional<String> socketPath(int pid, String name) {
-    String base = name.startsWith("/") ? "" : paths.cwdOf(pid);
-    if (!name.startsWith("/") && base.isEmpty()) {
-      return Optional.empty();
+  /** Records each kind of access to a file a call named; its tally, null when there is no kind. */
+  private FileTally.FileAcc files(
+      int pid, String rawPath, Set<Access> kinds, String errno, boolean directory) {
+    FileTally.FileAcc acc = null;
+    for (Access k : kinds) {
+      acc = file(pid, rawPath, k, errno, directory);
     }
-    return Optional.of(resolver.resolve(PathNames.join(base, name), false));
+    return acc;
   }
 
   /** Records an access to a file a call named, and the fs uid of the task that made it. */
   private FileTally.FileAcc file(
       int pid, String rawPath, Access kind, String errno, boolean directory) {
-    FileTally.FileAcc acc = recorder.files().access(rawPath, kind, errno, directory);
+    FileTally.FileAcc acc = access(pid, rawPath, kind, errno, directory);
     acc.named = true;
+    return acc;
+  }
+
+  /** Records an access through an fd: a file only ever used so may have been inherited. */
+  private FileTally.FileAcc fdFile(int pid, String rawPath, Access kind, boolean directory) {
+    return access(pid, rawPath, kind, "", directory);
+  }
+
+  /** Records an access, and the fs uid of the task that made it when it worked. */
+  private FileTally.FileAcc access(
+      int pid, String rawPath, Access kind, String errno, boolean directory) {
+    FileTally.FileAcc acc = recorder.files().access(rawPath, kind, errno, directory);
     if (errno.isEmpty()) {
       acc.accessedBy(ids.fsuid(pid));
     }
@@ -388,18 +388,6 @@ final class CallInterpreter {
           if (errno.isEmpty()) {
             acc.accessedBy(ids.fsuid(p));
           }
-        });
-    return acc;
-  }
-
-  /** Records an access through an fd: a file only ever used so may have been inherited. */
-  private FileTally.FileAcc fdFile(int pid, String rawPath, Access kind, boolean directory) {
-    FileTally.FileAcc acc = recorder.files().access(rawPath, kind, "", directory);
-    acc.accessedBy(ids.fsuid(pid));
-    effects.also(
-        p -> {
-          acc.add(kind, "", directory);
-          acc.accessedBy(ids.fsuid(p));
         });
     return acc;
   }

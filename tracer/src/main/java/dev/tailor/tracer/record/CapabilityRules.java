@@ -1,19 +1,24 @@
 package dev.tailor.tracer.record;
 
 import dev.tailor.tracer.PathText;
+import dev.tailor.tracer.call.CapabilityCalls;
 import dev.tailor.tracer.call.Effect;
+import dev.tailor.tracer.call.Effect.Capable;
+import dev.tailor.tracer.call.PathArg;
 import dev.tailor.tracer.call.ValueNames;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.strace.StraceText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * The capabilities a call implies, with the reason the report gives: setuid calls need CAP_SETUID,
- * mount needs CAP_SYS_ADMIN, a raw socket CAP_NET_RAW (see {@link StraceDecoder}), and so on. Only
- * flag and mode arguments are read, never a path, which may spell a flag's name.
+ * mount needs CAP_SYS_ADMIN (see {@link CapabilityCalls}), a raw socket CAP_NET_RAW (see {@link
+ * StraceDecoder}), and so on. Only flag and mode arguments are read, never a path, which may spell
+ * a flag's name.
  */
 final class CapabilityRules {
   private CapabilityRules() {}
@@ -21,8 +26,8 @@ final class CapabilityRules {
   /**
    * prctl options that change how set*id calls change capabilities, or the capabilities themselves.
    */
-  private static final java.util.Set<String> PRIVILEGE_PRCTLS =
-      java.util.Set.of(
+  private static final Set<String> PRIVILEGE_PRCTLS =
+      Set.of(
           "PR_SET_KEEPCAPS",
           "PR_SET_SECUREBITS",
           "PR_CAP_AMBIENT",
@@ -36,45 +41,32 @@ final class CapabilityRules {
    * The file a chown names: its path argument, or (fchown, fchownat with AT_EMPTY_PATH) its fd's
    * path.
    */
-  private static dev.tailor.tracer.call.PathArg chowned(String name, List<String> a) {
-    dev.tailor.tracer.call.PathArg none = dev.tailor.tracer.call.PathArg.NONE;
+  private static PathArg chowned(String name, List<String> a) {
+    boolean flags = a.size() > 4;
     return switch (name) {
       case "fchown" ->
-          StraceText.decoratedPath(a.get(0))
-              .map(dev.tailor.tracer.call.PathArg::resolved)
-              .orElse(none);
-      case "fchownat" -> {
-        boolean flags = a.size() > 4;
-        if (a.get(1).equals("\"\"") && flags && StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH")) {
-          yield StraceText.decoratedPath(a.get(0))
-              .map(dev.tailor.tracer.call.PathArg::resolved)
-              .orElse(none);
-        }
-        yield StraceDecoder.argPath(
-                a, 0, 1, !(flags && StraceText.hasFlag(a.get(4), "AT_SYMLINK_NOFOLLOW")))
-            .orElse(none);
-      }
-      default -> StraceDecoder.argPath(a, -1, 0, !name.equals("lchown")).orElse(none);
+          StraceText.decoratedPath(a.get(0)).map(PathArg::resolved).orElse(PathArg.NONE);
+      case "fchownat" ->
+          a.get(1).equals("\"\"") && flags && StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH")
+              ? StraceText.decoratedPath(a.get(0)).map(PathArg::resolved).orElse(PathArg.NONE)
+              : StraceDecoder.argPath(
+                      a, 0, 1, !(flags && StraceText.hasFlag(a.get(4), "AT_SYMLINK_NOFOLLOW")))
+                  .orElse(PathArg.NONE);
+      default -> StraceDecoder.argPath(a, -1, 0, !name.equals("lchown")).orElse(PathArg.NONE);
     };
   }
 
   /** setgroups(N, [G, ...]): the count, then the groups when strace shows them all. */
   private static void groups(List<String> a, List<Long> ids) {
-    long count = a.isEmpty() ? -1 : ValueNames.number(a.get(0).trim()).orElse(-1L);
+    long count = a.isEmpty() ? -1 : ValueNames.number(a.get(0)).orElse(-1L);
     ids.add(count);
-    if (count < 0 || a.size() < 2) {
-      return;
-    }
-    String list = a.get(1).trim();
-    if (count == 0) {
-      return;
-    }
-    if (!list.startsWith("[") || !list.endsWith("]") || list.contains("...")) {
+    String list = a.size() < 2 ? "" : a.get(1).trim();
+    if (count <= 0 || !list.startsWith("[") || !list.endsWith("]") || list.contains("...")) {
       return;
     }
     List<Long> groups = new ArrayList<>();
     for (String g : list.substring(1, list.length() - 1).split(",")) {
-      java.util.Optional<Long> n = ValueNames.number(g.trim());
+      Optional<Long> n = ValueNames.number(g);
       if (n.isEmpty()) {
         return;
       }
@@ -85,21 +77,12 @@ final class CapabilityRules {
     }
   }
 
-  /** Adds capabilities to a list of effects. */
-  private record Sink(List<Effect> out) {
-    void add(boolean ok, String capability, String reason) {
-      out.add(new Effect.Capable(capability, reason));
-    }
-  }
-
   /**
    * The capabilities a call that worked implies, and its id changes; {@code args}: the call's split
    * arguments, as {@link StraceDecoder#args} gives them.
    */
   static void infer(
       SyscallEvent e, String name, Function<SyscallEvent, List<String>> args, List<Effect> out) {
-    Sink capability = new Sink(out);
-    boolean ok = true;
     Optional<Effect.IdCall> id = Effect.IdCall.of(name);
     if (id.isPresent()) {
       List<String> a = args.apply(e);
@@ -108,43 +91,29 @@ final class CapabilityRules {
         groups(a, ids);
       } else {
         for (int i = 0; i < id.get().ids().size(); i++) {
-          ids.add(i < a.size() ? ValueNames.number(a.get(i).trim()).orElse(-1L) : -1L);
+          ids.add(i < a.size() ? ValueNames.number(a.get(i)).orElse(-1L) : -1L);
         }
       }
       long result = ValueNames.number(e.result().trim().split(" ", 2)[0]).orElse(-1L);
       out.add(new Effect.IdChange(id.get(), ids, name + "(" + e.args() + ")", result));
       return;
     }
+    if (CapabilityCalls.addTo(name, out)) {
+      return;
+    }
     switch (name) {
-      case "mount",
-          "umount2",
-          "umount",
-          "pivot_root",
-          "setns",
-          "sethostname",
-          "setdomainname",
-          "fsopen",
-          "fsmount",
-          "move_mount",
-          "open_tree" ->
-          capability.add(ok, "sys_admin", name);
       case "unshare" -> {
         if (!e.args().equals("0")) {
-          capability.add(ok, "sys_admin", "unshare(" + e.args() + ")");
+          out.add(new Capable("sys_admin", "unshare(" + e.args() + ")"));
         }
       }
-      case "ptrace", "process_vm_readv", "process_vm_writev" ->
-          capability.add(ok, "sys_ptrace", name);
-      case "settimeofday", "clock_settime", "adjtimex", "clock_adjtime", "stime" -> {
-        if (!name.equals("adjtimex") || !e.args().contains("modes=0")) {
-          capability.add(ok, "sys_time", name);
+      case "adjtimex" -> {
+        if (!e.args().contains("modes=0")) {
+          out.add(new Capable("sys_time", name));
         }
       }
-      case "reboot", "kexec_load", "kexec_file_load" -> capability.add(ok, "sys_boot", name);
-      case "init_module", "finit_module", "delete_module" -> capability.add(ok, "sys_module", name);
-      case "iopl", "ioperm" -> capability.add(ok, "sys_rawio", name);
       case "capset" -> {
-        capability.add(ok, "setpcap", "capset");
+        out.add(new Capable("setpcap", "capset"));
         out.add(new Effect.PrivilegeChange("capset"));
       }
       case "prctl" -> {
@@ -155,47 +124,40 @@ final class CapabilityRules {
       }
       case "bpf" -> {
         List<String> a = args.apply(e);
-        capability.add(ok, "bpf", "bpf(" + (a.isEmpty() ? "" : a.get(0)) + ")");
+        out.add(new Capable("bpf", "bpf(" + (a.isEmpty() ? "" : a.get(0)) + ")"));
       }
-      case "perf_event_open" -> capability.add(ok, "perfmon", "perf_event_open");
       case "sched_setscheduler", "sched_setattr" -> {
         if (e.args().contains("SCHED_FIFO") || e.args().contains("SCHED_RR")) {
-          capability.add(ok, "sys_nice", name + " real-time policy");
+          out.add(new Capable("sys_nice", name + " real-time policy"));
+        }
+      }
+      case "chown", "lchown", "fchown", "fchownat" -> {
+        List<String> a = args.apply(e);
+        int ids = name.equals("fchownat") ? 2 : 1;
+        if (a.size() > ids + 1) {
+          long uid = ValueNames.number(a.get(ids)).orElse(-2L);
+          long gid = ValueNames.number(a.get(ids + 1)).orElse(-2L);
+          out.add(
+              new Effect.OwnerChange(
+                  chowned(name, a),
+                  uid == 0xffffffffL ? -1 : uid,
+                  gid == 0xffffffffL ? -1 : gid,
+                  name + "(" + StraceText.printable(PathText.escape(e.args()), 70) + ")"));
+        }
+      }
+      case "mknod", "mknodat" -> {
+        // The mode argument, never the path: a file name may spell "S_IFCHR".
+        List<String> a = args.apply(e);
+        int mode = name.equals("mknod") ? 1 : 2;
+        if (a.size() > mode
+            && (StraceText.hasFlag(a.get(mode), "S_IFCHR")
+                || StraceText.hasFlag(a.get(mode), "S_IFBLK"))) {
+          out.add(new Capable("mknod", name + " of a device node"));
         }
       }
       default -> {
         // No capability of its own.
       }
-    }
-    if (name.equals("fchownat")
-        || name.equals("chown")
-        || name.equals("lchown")
-        || name.equals("fchown")) {
-      List<String> a = args.apply(e);
-      int ids = name.equals("fchownat") ? 2 : 1;
-      if (a.size() > ids + 1) {
-        long uid = ValueNames.number(a.get(ids).trim()).orElse(-2L);
-        long gid = ValueNames.number(a.get(ids + 1).trim()).orElse(-2L);
-        out.add(
-            new Effect.OwnerChange(
-                chowned(name, a),
-                uid == 0xffffffffL ? -1 : uid,
-                gid == 0xffffffffL ? -1 : gid,
-                name + "(" + StraceText.printable(PathText.escape(e.args()), 70) + ")"));
-      }
-    }
-    if (name.equals("mknod") || name.equals("mknodat")) {
-      // The mode argument, never the path: a file name may spell "S_IFCHR".
-      List<String> a = args.apply(e);
-      int mode = name.equals("mknod") ? 1 : 2;
-      if (a.size() > mode
-          && (StraceText.hasFlag(a.get(mode), "S_IFCHR")
-              || StraceText.hasFlag(a.get(mode), "S_IFBLK"))) {
-        capability.add(ok, "mknod", name + " of a device node");
-      }
-    }
-    if (name.equals("chroot")) {
-      capability.add(ok, "sys_chroot", "chroot");
     }
   }
 }

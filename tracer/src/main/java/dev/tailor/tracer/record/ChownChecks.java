@@ -115,14 +115,12 @@ final class ChownChecks {
   }
 
   /** The sentence on chowns that could not be judged, when there were any. */
-  List<String> notes() {
-    List<String> w = new ArrayList<>();
+  void notes(List<String> w) {
     if (unknown > 0) {
       w.add(
           unknown
               + " chowns were taken to need CAP_CHOWN without proof (the file's owner, or the task's ids, were "
               + "not known)");
     }
-    return w;
   }
 }

@@ -61,7 +61,9 @@ public final class HostPathResolver implements PathResolver {
   private String lookupThroughParent(String path, boolean followLast) {
     String normal = PathNames.normalize(path);
     // ".." after a symlink is not what it looks like: only the kernel's walk is right there.
-    if (normal.equals("/") || path.contains("/..") || depth(normal) > MAX_CACHED_DEPTH) {
+    if (normal.equals("/")
+        || path.contains("/..")
+        || normal.chars().filter(c -> c == '/').count() > MAX_CACHED_DEPTH) {
       return lookup(path, followLast);
     }
     String joined =
@@ -71,16 +73,6 @@ public final class HostPathResolver implements PathResolver {
     }
     byte[] name = Arrays.copyOf(joined.getBytes(StandardCharsets.ISO_8859_1), joined.length() + 1);
     return libc.readlink(name, new byte[1], 1) >= 0 ? realOrParent(joined, 0) : joined;
-  }
-
-  private static int depth(String normal) {
-    int n = 0;
-    for (int i = 0; i < normal.length(); i++) {
-      if (normal.charAt(i) == '/') {
-        n++;
-      }
-    }
-    return n;
   }
 
   private String lookup(String path, boolean followLast) {
@@ -116,12 +108,8 @@ public final class HostPathResolver implements PathResolver {
   @Override
   public boolean isDirectory(String path) {
     // Java's paths hold only names valid in the platform charset: ask only for plain ASCII ones.
-    for (int i = 0; i < path.length(); i++) {
-      if (path.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return java.nio.file.Files.isDirectory(java.nio.file.Path.of(path));
+    return path.chars().allMatch(c -> c < 0x80)
+        && java.nio.file.Files.isDirectory(java.nio.file.Path.of(path));
   }
 
   /** Heads of exec'd files read so far, when caching: a big log execs the same few programs. */

@@ -3,6 +3,8 @@ package dev.tailor.tracer.record;
 import java.util.Collections;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The life of one name in one run, in call order: whether the run made the name (an exclusive
@@ -100,27 +102,16 @@ final class NameLife {
     if (pid <= 0) {
       return out;
     }
-    String name = rawPath.substring(rawPath.lastIndexOf('/') + 1);
     String digits = Integer.toString(pid);
-    int i = 0;
-    while (i < name.length()) {
-      if (!isDigit(name.charAt(i))) {
-        i++;
-        continue;
+    Matcher m = DIGITS.matcher(rawPath.substring(rawPath.lastIndexOf('/') + 1));
+    while (m.find()) {
+      if (m.group().equals(digits)) {
+        out.add(m.start());
       }
-      int j = i;
-      while (j < name.length() && isDigit(name.charAt(j))) {
-        j++;
-      }
-      if (name.substring(i, j).equals(digits)) {
-        out.add(i);
-      }
-      i = j;
     }
     return out;
   }
 
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
+  /** A run of ASCII digits, as long as it goes. */
+  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 }

@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Paths under {@code /proc/self}, {@code /proc/thread-self} and {@code /proc/PID}, which name
@@ -53,26 +55,12 @@ final class ProcSelf {
     } else if (isProcess(p, "/proc/thread-self")) {
       p = "/proc/" + pid + "/task/" + pid + p.substring("/proc/thread-self".length());
     }
-    int end = 6;
-    while (end < p.length() && Character.isDigit(p.charAt(end))) {
-      end++;
-    }
-    if (end == 6) {
+    Matcher m = PROCESS.matcher(p);
+    if (!m.matches()) {
       return Optional.of(p);
     }
-    int owner = parsePid(p.substring(6, end));
-    String rest = p.substring(end);
-    // /proc/PID/task/TID/... names the same things as /proc/TID/...
-    if (rest.startsWith("/task/")) {
-      int t = 6;
-      while (t < rest.length() && Character.isDigit(rest.charAt(t))) {
-        t++;
-      }
-      if (t > 6) {
-        owner = parsePid(rest.substring(6, t));
-        rest = rest.substring(t);
-      }
-    }
+    int owner = parsePid(m.group(m.group(2) == null ? 1 : 2));
+    String rest = m.group(3);
     if (rest.equals("/exe")) {
       return follow ? Optional.ofNullable(exes.get(owner)) : Optional.of(p);
     }
@@ -90,6 +78,10 @@ final class ProcSelf {
     }
     return Optional.of(p);
   }
+
+  /** /proc/PID, then /task/TID (which names the same things as /proc/TID), then the rest. */
+  private static final Pattern PROCESS =
+      Pattern.compile("/proc/([0-9]+)(?:/task/([0-9]+))?(.*)", Pattern.DOTALL);
 
   private static int parsePid(String digits) {
     try {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 /**
  * The ids of every traced task, followed as the kernel changes them (kernel/sys.c,
@@ -97,7 +99,7 @@ final class ProcessIds {
   void privilegeUnknown(int pid) {
     TaskIds t = tasks.get(pid);
     if (t != null) {
-      tasks.put(pid, withPrivilege(t, TaskIds.Privilege.UNKNOWN));
+      tasks.put(pid, t.withPrivilege(TaskIds.Privilege.UNKNOWN));
     }
   }
 
@@ -124,7 +126,8 @@ final class ProcessIds {
           default -> {
             Ids ids = Ids.of(t, c.call().groups());
             Optional<String> why = apply(ids, c.call(), args(c), c.result(), t.mayChangeIds());
-            tasks.computeIfPresent(pid, (k, v) -> ids.into(v, c.call().groups()));
+            tasks.computeIfPresent(
+                pid, (k, v) -> v.withIds(c.call().groups(), ids.r, ids.e, ids.s, ids.f));
             yield why;
           }
         };
@@ -158,42 +161,6 @@ final class ProcessIds {
       i.s = groups ? t.sgid() : t.suid();
       i.f = groups ? t.fsgid() : t.fsuid();
       return i;
-    }
-
-    TaskIds into(TaskIds t, boolean groups) {
-      return groups
-          ? new TaskIds(
-              t.ruid(),
-              t.euid(),
-              t.suid(),
-              t.fsuid(),
-              r,
-              e,
-              s,
-              f,
-              t.groups(),
-              t.groupsKnown(),
-              t.privilege())
-          : new TaskIds(
-              r,
-              e,
-              s,
-              f,
-              t.rgid(),
-              t.egid(),
-              t.sgid(),
-              t.fsgid(),
-              t.groups(),
-              t.groupsKnown(),
-              t.privilege());
-    }
-
-    static String shown(long r, long e, long s) {
-      return "real " + name(r) + ", effective " + name(e) + ", saved " + name(s);
-    }
-
-    private static String name(long id) {
-      return id == UNKNOWN ? "?" : Long.toString(id);
     }
   }
 
@@ -232,8 +199,7 @@ final class ProcessIds {
           ids.s = s == x ? x : UNKNOWN;
         }
         if (r == UNKNOWN || s == UNKNOWN) {
-          return Optional.of(
-              "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")");
+          return Optional.of(notAllKnown(id, r, e, s, ""));
         }
         return Optional.of(
             r == x || s == x
@@ -248,14 +214,7 @@ final class ProcessIds {
                     + "the call also set the real and saved "
                     + id
                     + ", as it does for a privileged task"
-                : id
-                    + " "
-                    + x
-                    + " is not among its real and saved "
-                    + id
-                    + "s ("
-                    + ids(r, s)
-                    + ")");
+                : notAmong("", id, x, "real and saved", r, s));
       }
       case SETREUID, SETREGID -> {
         long nr = a[0];
@@ -269,30 +228,14 @@ final class ProcessIds {
         if (nr != -1 && !isAmong(nr, r, e)) {
           return Optional.of(
               r == UNKNOWN || e == UNKNOWN
-                  ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
-                  : "real "
-                      + id
-                      + " "
-                      + nr
-                      + " is not among its real and effective "
-                      + id
-                      + "s ("
-                      + ids(r, e)
-                      + ")");
+                  ? notAllKnown(id, r, e, s, "")
+                  : notAmong("real ", id, nr, "real and effective", r, e));
         }
         if (ne != -1 && !isAmong(ne, r, e, s)) {
           return Optional.of(
               !allKnown
-                  ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
-                  : "effective "
-                      + id
-                      + " "
-                      + ne
-                      + " is not among its real, effective and saved "
-                      + id
-                      + "s ("
-                      + ids(r, e, s)
-                      + ")");
+                  ? notAllKnown(id, r, e, s, "")
+                  : notAmong("effective ", id, ne, "real, effective and saved", r, e, s));
         }
         return Optional.empty();
       }
@@ -304,17 +247,8 @@ final class ProcessIds {
             why =
                 Optional.of(
                     !allKnown
-                        ? "the task's " + id + "s were not all known (" + Ids.shown(r, e, s) + ")"
-                        : which[i]
-                            + " "
-                            + id
-                            + " "
-                            + a[i]
-                            + " is not among its real, effective and saved "
-                            + id
-                            + "s ("
-                            + ids(r, e, s)
-                            + ")");
+                        ? notAllKnown(id, r, e, s, "")
+                        : notAmong(which[i] + " ", id, a[i], "real, effective and saved", r, e, s));
           }
         }
         boolean noop =
@@ -348,25 +282,23 @@ final class ProcessIds {
         ids.f = privileged.orElse(false) ? x : UNKNOWN;
         return Optional.of(
             maybeAmong
-                ? "the task's "
-                    + id
-                    + "s were not all known ("
-                    + Ids.shown(r, e, s)
-                    + ", fs "
-                    + (f == UNKNOWN ? "?" : f)
-                    + ")"
-                : "fs "
-                    + id
-                    + " "
-                    + x
-                    + " is not among its real, effective, saved and fs "
-                    + id
-                    + "s ("
-                    + ids(r, e, s, f)
-                    + ")");
+                ? notAllKnown(id, r, e, s, ", fs " + (f == UNKNOWN ? "?" : f))
+                : notAmong("fs ", id, x, "real, effective, saved and fs", r, e, s, f));
       }
       default -> throw new IllegalArgumentException(call.name());
     }
+  }
+
+  /** Why a call needed its capability when the ids it is checked against were not all known. */
+  private static String notAllKnown(String id, long r, long e, long s, String more) {
+    return String.format(
+        "the task's %ss were not all known (real %s, effective %s, saved %s%s)",
+        id, name(r), name(e), name(s), more);
+  }
+
+  /** Why a call needed its capability: {@code x} is not among the ids it may take without it. */
+  private static String notAmong(String which, String id, long x, String among, long... ids) {
+    return which + id + " " + x + " is not among its " + among + " " + id + "s (" + ids(ids) + ")";
   }
 
   /** Whether {@code x} is certainly one of {@code ids}. */
@@ -380,43 +312,16 @@ final class ProcessIds {
   }
 
   private static String ids(long... ids) {
-    StringBuilder s = new StringBuilder();
-    for (long id : ids) {
-      s.append(s.length() == 0 ? "" : ", ").append(id == UNKNOWN ? "?" : Long.toString(id));
-    }
-    return s.toString();
+    return LongStream.of(ids).mapToObj(ProcessIds::name).collect(Collectors.joining(", "));
+  }
+
+  private static String name(long id) {
+    return id == UNKNOWN ? "?" : Long.toString(id);
   }
 
   /** setgroups(n, list): {@code ids} are the count, then the list when the trace shows it. */
   private static TaskIds groups(TaskIds t, List<Long> ids) {
     boolean shown = !ids.isEmpty() && ids.size() == ids.get(0) + 1;
-    List<Long> list = shown ? ids.subList(1, ids.size()) : List.of();
-    return new TaskIds(
-        t.ruid(),
-        t.euid(),
-        t.suid(),
-        t.fsuid(),
-        t.rgid(),
-        t.egid(),
-        t.sgid(),
-        t.fsgid(),
-        list,
-        shown,
-        t.privilege());
-  }
-
-  private static TaskIds withPrivilege(TaskIds t, TaskIds.Privilege p) {
-    return new TaskIds(
-        t.ruid(),
-        t.euid(),
-        t.suid(),
-        t.fsuid(),
-        t.rgid(),
-        t.egid(),
-        t.sgid(),
-        t.fsgid(),
-        t.groups(),
-        t.groupsKnown(),
-        p);
+    return t.withGroups(shown ? ids.subList(1, ids.size()) : List.of(), shown);
   }
 }

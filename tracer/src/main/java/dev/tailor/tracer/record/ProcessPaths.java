@@ -2,13 +2,13 @@ package dev.tailor.tracer.record;
 
 import dev.tailor.tracer.PathText;
 import dev.tailor.tracer.call.PathArg;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -63,10 +63,8 @@ final class ProcessPaths {
   }
 
   /** The one process inside clone or fork, whose child a new pid is; empty when none or several. */
-  java.util.OptionalInt cloningParent() {
-    return cloning.size() == 1
-        ? java.util.OptionalInt.of(cloning.iterator().next())
-        : java.util.OptionalInt.empty();
+  OptionalInt cloningParent() {
+    return cloning.size() == 1 ? OptionalInt.of(cloning.iterator().next()) : OptionalInt.empty();
   }
 
   /** A pid seen for the first time: while exactly one process is inside clone/fork, its child. */
@@ -94,16 +92,8 @@ final class ProcessPaths {
 
   /** The absolute path the kernel resolved for a name the process passed, if it can be known. */
   Optional<String> resolve(int pid, PathArg arg) {
-    switch (arg.base()) {
-      case NONE -> {
-        return Optional.empty();
-      }
-      case RESOLVED -> {
-        return Optional.of(arg.name());
-      }
-      default -> {
-        // resolved below
-      }
+    if (arg.base() == PathArg.Base.NONE || arg.base() == PathArg.Base.RESOLVED) {
+      return arg.base() == PathArg.Base.NONE ? Optional.empty() : Optional.of(arg.name());
     }
     String n = arg.name();
     boolean follow = arg.follow();
@@ -157,9 +147,20 @@ final class ProcessPaths {
     return Optional.of(resolved);
   }
 
+  /**
+   * A name relative to the process's working directory, resolved on this machine ({@code follow}:
+   * through a last symlink too); empty when it is relative and the working directory is not known.
+   */
+  Optional<String> fromCwd(int pid, String name, boolean follow) {
+    String base = name.startsWith("/") ? "" : cwdOf(pid);
+    if (!name.startsWith("/") && base.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(resolver.resolve(PathNames.join(base, name), follow));
+  }
+
   /** The sentence on names resolved through this machine's symlinks, when there were any. */
-  List<String> linkNotes() {
-    List<String> w = new ArrayList<>();
+  void linkNotes(List<String> w) {
     if (throughLinks > 0) {
       w.add(
           throughLinks
@@ -168,12 +169,10 @@ final class ProcessPaths {
               + String.join(", ", linkExamples)
               + "); a workload that changed a symlink in between could mislead this");
     }
-    return w;
   }
 
   /** The sentence on /proc names only the traced process could resolve, when there were any. */
-  List<String> procNotes() {
-    List<String> w = new ArrayList<>();
+  void procNotes(List<String> w) {
     if (procLeftOut > 0) {
       w.add(
           procLeftOut
@@ -182,6 +181,5 @@ final class ProcessPaths {
               + String.join(", ", procExamples)
               + ") and are left out");
     }
-    return w;
   }
 }

@@ -126,9 +126,7 @@ public final class Recorder implements Consumer<TraceEvent> {
    * elsewhere.
    */
   public void addSyscallErrors(String name, String errno, long count) {
-    syscallErrors.computeIfAbsent(name, k -> new TreeMap<>())
-            .computeIfAbsent(errno, k -> new long[1])[0] +=
-        count;
+    errorCounter(name, errno)[0] += count;
   }
 
   /** Adds syscall counts observed elsewhere (an in-kernel counter). */
@@ -220,12 +218,7 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** Counts a line the parser could not read, listing the first few. */
   void unparsed(UnparsedLine u) {
-    unused++;
-    if (diagnostics.size() < MAX_DIAGNOSTICS) {
-      diagnostics.add(
-          new Diagnostic(
-              source, u.line(), u.reason() + (u.text().isEmpty() ? "" : ": " + u.text())));
-    }
+    unusable(u.line(), u.reason() + (u.text().isEmpty() ? "" : ": " + u.text()));
     if (u.reason().startsWith("personality")) {
       warn(
           "a process switched to another syscall ABI (32-bit?); its syscalls were named as native ones");
@@ -315,7 +308,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     TreeMap<String, CapabilityUse> caps = new TreeMap<>();
     capabilities.forEach((k, v) -> caps.put(k, new CapabilityUse(k, new TreeSet<>(v), runs)));
     List<String> w = new ArrayList<>(warnings);
-    w.addAll(feed.notes());
+    feed.notes(w);
     if (unused > diagnostics.size()) {
       w.add(
           unused

@@ -14,12 +14,11 @@ final class SocketText {
   private SocketText() {}
 
   static String family(String token) {
-    String t = token.trim();
-    Optional<Long> number = ValueNames.number(t);
-    if (number.isPresent()) {
-      // A raw trace: the kernel's number.
-      t = SyscallModel.FAMILIES.name(number.get()).orElse("unknown");
-    }
+    // A raw trace: the kernel's number.
+    String t =
+        ValueNames.number(token)
+            .map(n -> SyscallModel.FAMILIES.name(n).orElse("unknown"))
+            .orElse(token.trim());
     if (t.startsWith("AF_") || t.startsWith("PF_")) {
       String f = t.substring(3).toLowerCase(java.util.Locale.ROOT);
       return f.equals("local") || f.equals("file") ? "unix" : f;
@@ -28,14 +27,14 @@ final class SocketText {
   }
 
   static String type(String token) {
-    String t = token.trim();
-    Optional<Long> number = ValueNames.number(t);
-    if (number.isPresent()) {
-      t =
-          SyscallModel.SOCKET_TYPES
-              .name(number.get() & SyscallModel.SOCK_TYPE_MASK)
-              .orElse("unknown");
-    }
+    String t =
+        ValueNames.number(token)
+            .map(
+                n ->
+                    SyscallModel.SOCKET_TYPES
+                        .name(n & SyscallModel.SOCK_TYPE_MASK)
+                        .orElse("unknown"))
+            .orElse(token.trim());
     for (String s : new String[] {"STREAM", "DGRAM", "RAW", "SEQPACKET", "RDM", "PACKET"}) {
       if (StraceText.hasFlag(t, "SOCK_" + s)) {
         return s.toLowerCase(java.util.Locale.ROOT);
@@ -60,13 +59,13 @@ final class SocketText {
     }
     return Optional.ofNullable(
         switch (kind.substring(0, colon)) {
-          case "TCP" -> INET_STREAM;
+          case "TCP" -> new SocketKind("inet", "stream");
           case "TCPv6" -> new SocketKind("inet6", "stream");
           case "UDP", "UDPLITE", "PING" -> new SocketKind("inet", "dgram");
           case "UDPv6", "UDPLITEv6", "PINGv6" -> new SocketKind("inet6", "dgram");
           case "RAW" -> new SocketKind("inet", "raw");
           case "RAWv6" -> new SocketKind("inet6", "raw");
-          case "UNIX-STREAM" -> UNIX_STREAM;
+          case "UNIX-STREAM" -> new SocketKind("unix", "stream");
           case "UNIX-DGRAM" -> new SocketKind("unix", "dgram");
           case "UNIX-SEQPACKET" -> new SocketKind("unix", "seqpacket");
           case "NETLINK" -> new SocketKind("netlink", "raw");
@@ -75,45 +74,32 @@ final class SocketText {
         });
   }
 
-  private static final SocketKind INET_STREAM = new SocketKind("inet", "stream");
-  private static final SocketKind UNIX_STREAM = new SocketKind("unix", "stream");
-
   /** {family, printable address} of a sockaddr struct. */
   static Optional<String[]> address(String struct) {
-    Optional<String> fam = StraceText.field(struct, "sa_family");
-    if (fam.isEmpty()) {
-      return Optional.empty();
-    }
-    String family = family(fam.get());
-    switch (family) {
-      case "inet" -> {
-        String ip = StraceText.field(struct, "sin_addr").map(SocketText::insideQuotes).orElse("?");
-        return Optional.of(new String[] {family, ip + ":" + port(struct)});
-      }
+    return StraceText.field(struct, "sa_family")
+        .map(SocketText::family)
+        .map(family -> new String[] {family, where(family, struct)});
+  }
+
+  private static String where(String family, String struct) {
+    return switch (family) {
+      case "inet" ->
+          StraceText.field(struct, "sin_addr").map(SocketText::insideQuotes).orElse("?")
+              + ":"
+              + port(struct);
       case "inet6" -> {
         int at = struct.indexOf("inet_pton(AF_INET6, ");
-        String ip = at < 0 ? "?" : insideQuotes(struct.substring(at));
-        return Optional.of(new String[] {family, "[" + ip + "]:" + port(struct)});
+        yield "[" + (at < 0 ? "?" : insideQuotes(struct.substring(at))) + "]:" + port(struct);
       }
       case "unix" -> {
         String p = StraceText.field(struct, "sun_path").orElse("");
-        if (p.startsWith("@")) {
-          return Optional.of(
-              new String[] {
-                family, "@" + StraceText.unquote(p.substring(1)).map(PathText::escape).orElse("")
-              });
-        }
-        return Optional.of(
-            new String[] {family, StraceText.unquote(p).map(PathText::escape).orElse("(unnamed)")});
+        yield p.startsWith("@")
+            ? "@" + StraceText.unquote(p.substring(1)).map(PathText::escape).orElse("")
+            : StraceText.unquote(p).map(PathText::escape).orElse("(unnamed)");
       }
-      case "netlink" -> {
-        return Optional.of(
-            new String[] {family, "pid=" + StraceText.field(struct, "nl_pid").orElse("?")});
-      }
-      default -> {
-        return Optional.of(new String[] {family, family});
-      }
-    }
+      case "netlink" -> "pid=" + StraceText.field(struct, "nl_pid").orElse("?");
+      default -> family;
+    };
   }
 
   private static String insideQuotes(String s) {

@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Reads strace's text of a call into what the call did ({@link Call}): the files it named and how
@@ -123,10 +124,8 @@ final class StraceDecoder {
         List<String> a = args(e);
         if (ok
             && a.size() > 1
-            && (StraceText.hasFlag(a.get(1), "F_SETLK")
-                || StraceText.hasFlag(a.get(1), "F_SETLKW")
-                || StraceText.hasFlag(a.get(1), "F_OFD_SETLK")
-                || StraceText.hasFlag(a.get(1), "F_OFD_SETLKW"))) {
+            && Stream.of("F_SETLK", "F_SETLKW", "F_OFD_SETLK", "F_OFD_SETLKW")
+                .anyMatch(f -> StraceText.hasFlag(a.get(1), f))) {
           fdAccess(e, true, Access.LOCK, out);
         }
       }
@@ -143,17 +142,7 @@ final class StraceDecoder {
           }
         }
       }
-      case "socket" -> socket(e, ok, out);
-      case "socketpair" -> {
-        if (ok) {
-          List<String> a = args(e);
-          if (a.size() >= 2) {
-            out.add(
-                new SocketOpen(
-                    new SocketKind(SocketText.family(a.get(0)), SocketText.type(a.get(1)))));
-          }
-        }
-      }
+      case "socket", "socketpair" -> socket(e, ok, name.equals("socket"), out);
       case "bind" -> bind(e, ok, out);
       case "connect" -> {
         if (ok || errno.equals("EINPROGRESS")) {
@@ -223,14 +212,13 @@ final class StraceDecoder {
     if (a.size() <= pathIndex) {
       return;
     }
-    String flags;
-    if (e.name().equals("creat")) {
-      flags = "O_WRONLY|O_CREAT|O_TRUNC";
-    } else if (e.name().equals("openat2")) {
-      flags = a.size() > 2 ? StraceText.field(a.get(2), "flags").orElse("O_RDONLY") : "O_RDONLY";
-    } else {
-      flags = a.size() > pathIndex + 1 ? a.get(pathIndex + 1) : "O_RDONLY";
-    }
+    String flags =
+        switch (e.name()) {
+          case "creat" -> "O_WRONLY|O_CREAT|O_TRUNC";
+          case "openat2" ->
+              a.size() > 2 ? StraceText.field(a.get(2), "flags").orElse("O_RDONLY") : "O_RDONLY";
+          default -> a.size() > pathIndex + 1 ? a.get(pathIndex + 1) : "O_RDONLY";
+        };
     EnumSet<Access> kinds = openKinds(flags);
     boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
     boolean exclusive = StraceText.hasFlag(flags, "O_CREAT") && StraceText.hasFlag(flags, "O_EXCL");
@@ -412,17 +400,15 @@ final class StraceDecoder {
     SocketText.decoratedKind(token).ifPresent(k -> out.add(new FdSocket(k)));
   }
 
-  private void socket(SyscallEvent e, boolean ok, List<Effect> out) {
-    if (!ok) {
+  /** A socket or socket pair made; {@code socket}: a socket, whose raw kinds need net_raw. */
+  private void socket(SyscallEvent e, boolean ok, boolean socket, List<Effect> out) {
+    if (!ok || args(e).size() < 2) {
       return;
     }
     List<String> a = args(e);
-    if (a.size() < 2) {
-      return;
-    }
     SocketKind kind = new SocketKind(SocketText.family(a.get(0)), SocketText.type(a.get(1)));
     out.add(new SocketOpen(kind));
-    if (kind.needsNetRaw()) {
+    if (socket && kind.needsNetRaw()) {
       out.add(new Capable("net_raw", "socket(" + a.get(0) + ", " + a.get(1) + ")"));
     }
   }
@@ -432,13 +418,10 @@ final class StraceDecoder {
    * any.
    */
   private void bind(SyscallEvent e, boolean ok, List<Effect> out) {
-    if (!ok) {
+    if (!ok || args(e).size() < 2) {
       return;
     }
     List<String> a = args(e);
-    if (a.size() < 2) {
-      return;
-    }
     decorated(a.get(0), out);
     Optional<String[]> addr = SocketText.address(a.get(1));
     if (addr.isEmpty()) {

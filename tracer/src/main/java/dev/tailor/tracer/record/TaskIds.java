@@ -61,6 +61,22 @@ public record TaskIds(
     groups = List.copyOf(groups);
   }
 
+  /** These ids with the real, effective, saved and fs uids ({@code gids}: gids) replaced. */
+  TaskIds withIds(boolean gids, long r, long e, long s, long f) {
+    return gids
+        ? new TaskIds(ruid, euid, suid, fsuid, r, e, s, f, groups, groupsKnown, privilege)
+        : new TaskIds(r, e, s, f, rgid, egid, sgid, fsgid, groups, groupsKnown, privilege);
+  }
+
+  /** These ids with other supplementary groups; {@code known}: whether they are the task's. */
+  TaskIds withGroups(List<Long> list, boolean known) {
+    return new TaskIds(ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid, list, known, privilege);
+  }
+
+  TaskIds withPrivilege(Privilege p) {
+    return new TaskIds(ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid, groups, groupsKnown, p);
+  }
+
   /** Whether the task holds CAP_SETUID and CAP_SETGID, if that is known. */
   Optional<Boolean> mayChangeIds() {
     return privilege == Privilege.ROOT && euid != UNKNOWN

@@ -20,7 +20,7 @@ final class StraceBytes {
       return "";
     }
     if (i < n && b[i] == '<') {
-      i = skipDecoration(b, i, n);
+      i = StraceText.skipDecoration(new Latin1Chars(b, n), i);
     }
     return latin1(b, from, Math.min(i, n));
   }
@@ -54,45 +54,7 @@ final class StraceBytes {
 
   /** Index of the ')' closing the argument list, skipping strings, nesting and decorations. */
   static int closingParen(byte[] b, int from, int n) {
-    int depth = 0;
-    int i = from;
-    while (i < n) {
-      byte c = b[i];
-      switch (c) {
-        case '"' -> {
-          i++;
-          while (i < n && b[i] != '"') {
-            i += b[i] == '\\' ? 2 : 1;
-          }
-          i++;
-        }
-        // "1<<CAP_CHOWN" (capget, capset) is a shift, not a -yy decoration.
-        case '<' -> i = i + 1 < n && b[i + 1] == '<' ? i + 2 : skipDecoration(b, i, n);
-        case '(', '[', '{' -> {
-          depth++;
-          i++;
-        }
-        case ']', '}' -> {
-          depth--;
-          i++;
-        }
-        case ')' -> {
-          if (depth == 0) {
-            return i;
-          }
-          depth--;
-          i++;
-        }
-        default -> i++;
-      }
-    }
-    return -1;
-  }
-
-  /** {@link StraceText#skipDecoration} over the bytes: the index just past the closing '>'. */
-  static int skipDecoration(byte[] b, int open, int n) {
-    int end = decorationEnd(b, open, n);
-    return end < 0 ? n : end;
+    return StraceText.topLevel(new Latin1Chars(b, n), from, ')');
   }
 
   /**
@@ -221,16 +183,6 @@ final class StraceBytes {
     return closedTexts(b, i, to, false);
   }
 
-  /** Whether {@code b[from, to)} is a bare decimal number, nothing after it. */
-  static boolean isNumber(byte[] b, int from, int to) {
-    for (int k = from; k < to; k++) {
-      if (!isDigit(b[k])) {
-        return false;
-      }
-    }
-    return to > from;
-  }
-
   /**
    * Whether an argument list shows -yy at its start: {@code AT_FDCWD</dir>} or {@code 3</path>}.
    */
@@ -347,20 +299,8 @@ final class StraceBytes {
     return true;
   }
 
-  static boolean startsWith(byte[] b, int n, int at, byte[] s) {
-    if (at + s.length > n) {
-      return false;
-    }
-    for (int k = 0; k < s.length; k++) {
-      if (b[at + k] != s[k]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  static boolean endsWith(byte[] b, int n, byte[] s) {
-    return n >= s.length && startsWith(b, n, n - s.length, s);
+  static boolean endsWith(byte[] b, int n, String s) {
+    return n >= s.length() && startsWith(b, n, n - s.length(), s);
   }
 
   static boolean isDigit(byte c) {

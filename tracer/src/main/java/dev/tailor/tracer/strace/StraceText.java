@@ -19,16 +19,35 @@ public final class StraceText {
    */
   public static List<String> splitArgs(String args) {
     List<String> out = new ArrayList<>(6);
-    int n = args.length();
-    int depth = 0;
     int start = 0;
-    int i = 0;
+    for (int comma = topLevel(args, 0, ','); comma >= 0; comma = topLevel(args, start, ',')) {
+      out.add(args.substring(start, comma).trim());
+      start = comma + 1;
+    }
+    String last = args.substring(start).trim();
+    if (!last.isEmpty() || !out.isEmpty()) {
+      out.add(last);
+    }
+    return out;
+  }
+
+  /**
+   * The index of the first {@code stop} at the top level of {@code s} from {@code from}, or -1: one
+   * inside quotes, brackets, braces, parentheses or a decoration does not count.
+   */
+  static int topLevel(CharSequence s, int from, char stop) {
+    int n = s.length();
+    int depth = 0;
+    int i = from;
     while (i < n) {
-      char c = args.charAt(i);
+      char c = s.charAt(i);
+      if (c == stop && depth == 0) {
+        return i;
+      }
       switch (c) {
-        case '"' -> i = skipQuoted(args, i);
+        case '"' -> i = skipQuoted(s, i);
         // "1<<CAP_CHOWN" (capget, capset) is a shift, not a -yy decoration.
-        case '<' -> i = i + 1 < n && args.charAt(i + 1) == '<' ? i + 2 : skipDecoration(args, i);
+        case '<' -> i = i + 1 < n && s.charAt(i + 1) == '<' ? i + 2 : skipDecoration(s, i);
         case '(', '[', '{' -> {
           depth++;
           i++;
@@ -37,21 +56,10 @@ public final class StraceText {
           depth--;
           i++;
         }
-        case ',' -> {
-          if (depth == 0) {
-            out.add(args.substring(start, i).trim());
-            start = i + 1;
-          }
-          i++;
-        }
         default -> i++;
       }
     }
-    String last = args.substring(start).trim();
-    if (!last.isEmpty() || !out.isEmpty()) {
-      out.add(last);
-    }
-    return out;
+    return -1;
   }
 
   /** The index just past the closing quote of the string starting at {@code open}. */
@@ -268,11 +276,7 @@ public final class StraceText {
 
   /** The decorated path of an fd token, when the decoration is a path (starts with '/'). */
   public static Optional<String> decoratedPath(String token) {
-    Optional<String> d = decoration(token);
-    if (d.isPresent() && !d.get().isEmpty() && d.get().charAt(0) == '/') {
-      return d;
-    }
-    return Optional.empty();
+    return decoration(token).filter(d -> d.startsWith("/"));
   }
 
   /**

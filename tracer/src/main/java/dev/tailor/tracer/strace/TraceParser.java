@@ -12,9 +12,9 @@ import dev.tailor.tracer.event.UnparsedLine;
 import dev.tailor.tracer.strace.UnfinishedCalls.Pending;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -29,11 +29,14 @@ public final class TraceParser {
   /** Longest line kept whole; longer lines keep this much of their head and their last bytes. */
   public static final int MAX_LINE = LineFramer.MAX_LINE;
 
-  private static final byte[] UNFINISHED = " <unfinished ...>".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] RESUMED = " resumed>".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] EXIT_END = " +++".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] SIGNAL_END = " ---".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] DETACHED = " <detached ...>".getBytes(StandardCharsets.US_ASCII);
+  private static final String UNFINISHED = " <unfinished ...>";
+  private static final String RESUMED = " resumed>";
+  private static final String EXIT_END = " +++";
+  private static final String SIGNAL_END = " ---";
+  private static final String DETACHED = " <detached ...>";
+
+  /** Calls that make a process, whose child may speak before the call returns. */
+  private static final Set<String> FORKS = Set.of("clone", "clone3", "fork", "vfork");
 
   /** How much of a call's arguments the consumer needs; less detail is parsed faster. */
   public enum Detail {
@@ -254,12 +257,9 @@ public final class TraceParser {
       return;
     }
     if (StraceBytes.endsWith(b, n, UNFINISHED)) {
-      byte[] head = java.util.Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length);
+      byte[] head = java.util.Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length());
       unfinished.hold(pid, new Pending(name, head, framer.lineNumber()));
-      if (name.equals("clone")
-          || name.equals("clone3")
-          || name.equals("fork")
-          || name.equals("vfork")) {
+      if (FORKS.contains(name)) {
         sink.accept(new CloneStarted(pid, name));
       }
       return;
@@ -270,7 +270,7 @@ public final class TraceParser {
       emitSyscall(
           pid,
           name,
-          StraceBytes.latin1(b, argsStart, n - DETACHED.length),
+          StraceBytes.latin1(b, argsStart, n - DETACHED.length()),
           "?",
           framer.lineNumber());
       return;
@@ -288,7 +288,7 @@ public final class TraceParser {
       return;
     }
     String name = names.intern(b, nameStart, i);
-    int rest = i + RESUMED.length;
+    int rest = i + RESUMED.length();
     Optional<Pending> p = unfinished.take(pid);
     if (p.isEmpty() || !p.get().name().equals(name)) {
       if (name.equals("restart_syscall") && p.isEmpty()) {

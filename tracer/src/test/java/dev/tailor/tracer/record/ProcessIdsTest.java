@@ -71,6 +71,20 @@ class ProcessIdsTest {
   }
 
   @Test
+  void aTaskWithAnUnknownRealUid_needsSetuid_andSaysWhichIdsWereKnown() throws IOException {
+    TaskIds partly =
+        new TaskIds(
+            TaskIds.UNKNOWN, 0, 0, 0, 0, 0, 0, 0, List.of(0L), true, TaskIds.Privilege.ROOT);
+    assertEquals(
+        Set.of("setuid(1000): the task's uids were not all known (real ?, effective 0, saved 0)"),
+        reasons(record(Optional.of(partly), "5 setuid(1000) = 0\n"), "setuid"));
+    assertEquals(
+        Set.of(
+            "setfsuid(1000): the task's uids were not all known (real ?, effective 0, saved 0, fs 0)"),
+        reasons(record(Optional.of(partly), "5 setfsuid(1000) = 0\n"), "setuid"));
+  }
+
+  @Test
   void setgroupsToTheCurrentGroups_stillNeedsSetgid() throws IOException {
     // kernel/groups.c may_setgroups(): CAP_SETGID whatever the list.
     Recording r = record(Optional.of(ROOT), "5 setgroups(1, [0]) = 0\n");

@@ -1,0 +1,64 @@
+package dev.tailor.tracer.call;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The capability a call that worked needed whatever its arguments (mount: sys_admin, ptrace:
+ * sys_ptrace, ...): the one table both backends' decoders read. Calls that need one only for some
+ * arguments (unshare, adjtimex, a real-time scheduler, a device mknod, a raw socket) are read by
+ * each decoder from its own form of the arguments.
+ */
+public final class CapabilityCalls {
+  private CapabilityCalls() {}
+
+  private static final Map<String, String> BY_CALL =
+      byCall(
+          Map.of(
+              "sys_admin",
+              List.of(
+                  "mount",
+                  "umount2",
+                  "umount",
+                  "pivot_root",
+                  "setns",
+                  "sethostname",
+                  "setdomainname",
+                  "fsopen",
+                  "fsmount",
+                  "move_mount",
+                  "open_tree"),
+              "sys_ptrace",
+              List.of("ptrace", "process_vm_readv", "process_vm_writev"),
+              "sys_time",
+              List.of("settimeofday", "clock_settime", "clock_adjtime", "stime"),
+              "sys_boot",
+              List.of("reboot", "kexec_load", "kexec_file_load"),
+              "sys_module",
+              List.of("init_module", "finit_module", "delete_module"),
+              "sys_rawio",
+              List.of("iopl", "ioperm"),
+              "perfmon",
+              List.of("perf_event_open"),
+              "sys_chroot",
+              List.of("chroot")));
+
+  private static Map<String, String> byCall(Map<String, List<String>> calls) {
+    Map<String, String> m = new HashMap<>();
+    calls.forEach((capability, names) -> names.forEach(n -> m.put(n, capability)));
+    return Map.copyOf(m);
+  }
+
+  /**
+   * Adds to {@code out} the capability {@code syscall} needs whenever it works, if it always needs
+   * one; whether it does.
+   */
+  public static boolean addTo(String syscall, List<Effect> out) {
+    String capability = BY_CALL.get(syscall);
+    if (capability != null) {
+      out.add(new Effect.Capable(capability, syscall));
+    }
+    return capability != null;
+  }
+}
