@@ -166,13 +166,7 @@ final class FileCallDecoder {
     }
     String name = s.get();
     if (dirfd < 0) {
-      if (!name.startsWith("/")) {
-        Optional<String> cwd = e.path(dirPart);
-        if (cwd.isPresent()) {
-          name = cwd.get().endsWith("/") ? cwd.get() + name : cwd.get() + "/" + name;
-        }
-      }
-      return Optional.of(new PathArg(name, PathArg.Base.CWD, "", follow));
+      return Optional.of(new PathArg(e.under(dirPart, name), PathArg.Base.CWD, "", follow));
     }
     PathArg.Base base = e.intArg(dirfd) == AT_FDCWD ? PathArg.Base.CWD : PathArg.Base.DIR;
     return Optional.of(new PathArg(name, base, e.path(dirPart).orElse(""), follow));
