@@ -190,14 +190,10 @@ public final class BpfBackend implements Backend {
       throw new TraceException(TraceException.Kind.NOT_FOUND, "no command given");
     }
     Path program = Commands.resolve(command.get(0));
-    Path dir = WorkloadWrapper.privateDir();
+    Path fifo = Commands.privateFifo("tailor-bpf-", "go.fifo");
     Optional<WorkloadCgroup> cgroup = Optional.empty();
     RingReader reader = null;
     try {
-      Path fifo = dir.resolve("go.fifo");
-      if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
-        throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
-      }
       List<String> argv = WorkloadWrapper.argv(bash, fifo, command, program);
       BpfOutput output = new BpfOutput(recorder, syscallNames, specs, Arch.current(), resolver);
       AtomicReference<Process> started = new AtomicReference<>();
@@ -225,13 +221,7 @@ public final class BpfBackend implements Backend {
                   SignalRelay.told(signal, "came after the workload ended: tracing stops");
                 }
               })) {
-        Process workload;
-        try {
-          workload = new ProcessBuilder(argv).inheritIO().start();
-        } catch (IOException e) {
-          throw new TraceException(
-              TraceException.Kind.FAILED, "cannot start the workload: " + e.getMessage(), e);
-        }
+        Process workload = Commands.start(argv, "the workload");
         started.set(workload);
         int root = (int) workload.pid();
         WorkloadWrapper.awaitWrapper(root, workload, bash);
@@ -262,7 +252,7 @@ public final class BpfBackend implements Backend {
           throw e;
         }
         WorkloadWrapper.release(fifo, workload);
-        exit = WorkloadWrapper.waitUninterruptibly(workload);
+        exit = Commands.waitUninterruptibly(workload);
         // Children the workload left running are still its own: follow them until they exit too,
         // as strace -f does, unless tailor is told to stop.
         while (!output.allExited() && !stop.get()) {
@@ -287,7 +277,7 @@ public final class BpfBackend implements Backend {
       return exit;
     } finally {
       cgroup.ifPresent(WorkloadCgroup::close);
-      dev.tailor.tracer.FileTrees.deleteQuietly(dir);
+      dev.tailor.tracer.FileTrees.deleteQuietly(fifo.getParent());
     }
   }
 
