@@ -138,10 +138,7 @@ public final class BpfBackend implements Backend {
       dev.tailor.tracer.seccomp.SyscallTable table =
           dev.tailor.tracer.seccomp.SyscallTable.forNativeArch();
       BpfBackend b = locate(table::nameOf);
-      b.attachProbes(
-              new BpfPrograms.Plan(0, 0, b.exitNr, b.exitGroupNr, b.sigreturnNr, b.argMask()),
-              List.of())
-          .close();
+      b.attachProbes(0, 0, List.of()).close();
       return Optional.empty();
     } catch (TraceException e) {
       return Optional.of(e.getMessage());
@@ -152,12 +149,16 @@ public final class BpfBackend implements Backend {
     }
   }
 
-  private int argMask() {
-    return TracedCalls.usedArgMask(specs);
-  }
-
-  private KernelProbes attachProbes(BpfPrograms.Plan plan, List<Integer> track)
+  /**
+   * Loads and attaches the programs for a workload in cgroup {@code cgroup} (0: none) whose root
+   * {@code root} is followed from its first exec (0: none), and for the thread groups {@code
+   * track}.
+   */
+  private KernelProbes attachProbes(long cgroup, int root, List<Integer> track)
       throws TraceException {
+    BpfPrograms.Plan plan =
+        new BpfPrograms.Plan(
+            cgroup, root, exitNr, exitGroupNr, sigreturnNr, TracedCalls.usedArgMask(specs));
     try {
       return KernelProbes.attach(layout, plan, syscallNames, specs, track);
     } catch (IOException e) {
@@ -235,18 +236,8 @@ public final class BpfBackend implements Backend {
         // born inside. Until then (and for any process that leaves) the tracked map follows it.
         cgroup.ifPresent(c -> output.onRootStarted(c::add));
         try {
-          reader =
-              new RingReader(
-                  attachProbes(
-                      new BpfPrograms.Plan(
-                          cgroup.map(WorkloadCgroup::id).orElse(0L),
-                          root,
-                          exitNr,
-                          exitGroupNr,
-                          sigreturnNr,
-                          argMask()),
-                      List.of()),
-                  output);
+          long cgroupId = cgroup.map(WorkloadCgroup::id).orElse(0L);
+          reader = new RingReader(attachProbes(cgroupId, root, List.of()), output);
         } catch (TraceException e) {
           workload.destroyForcibly();
           throw e;
@@ -289,11 +280,7 @@ public final class BpfBackend implements Backend {
       ProcTargets.attachTo(pid, recorder);
       output.follow(pid);
     }
-    RingReader reader =
-        new RingReader(
-            attachProbes(
-                new BpfPrograms.Plan(0, 0, exitNr, exitGroupNr, sigreturnNr, argMask()), pids),
-            output);
+    RingReader reader = new RingReader(attachProbes(0, 0, pids), output);
     Optional<String> cut;
     try {
       AtomicBoolean stop = new AtomicBoolean();

@@ -46,8 +46,10 @@ final class BpfOutput implements RingBuffer.Sink {
   private final IntFunction<Optional<String>> syscallNames;
   private final Map<String, TracedCalls.Spec> specs;
   private final KernelDecoder decoder;
-  private final TracedCalls.Spec[] specByNumber = new TracedCalls.Spec[1024];
-  private final boolean[] noSpec = new boolean[1024];
+
+  /** The row of each call number below {@link KernelProbes#SYSCALLS}, or null. */
+  private final TracedCalls.Spec[] specByNumber = new TracedCalls.Spec[KernelProbes.SYSCALLS];
+
   private final Set<Integer> live = new HashSet<>();
 
   /** Calls read so far and how to replay them; emptied when full (a replay is an optimisation). */
@@ -76,6 +78,9 @@ final class BpfOutput implements RingBuffer.Sink {
     this.syscallNames = syscallNames;
     this.specs = specs;
     this.decoder = new KernelDecoder(arch);
+    for (int nr = 0; nr < specByNumber.length; nr++) {
+      specByNumber[nr] = syscallNames.apply(nr).map(specs::get).orElse(null);
+    }
     this.debug = debugWriter();
     recorder.countCallsElsewhere();
     recorder.setSource("bpf");
@@ -184,18 +189,11 @@ final class BpfOutput implements RingBuffer.Sink {
     }
   }
 
-  /** The row of call number {@code nr}, or null when it has none; looked up once per number. */
+  /** The row of call number {@code nr}, or null when it has none. */
   private TracedCalls.Spec spec(int nr) {
-    if (nr < 0 || nr >= specByNumber.length) {
-      return syscallNames.apply(nr).map(specs::get).orElse(null);
-    }
-    TracedCalls.Spec spec = specByNumber[nr];
-    if (spec == null && !noSpec[nr]) {
-      spec = syscallNames.apply(nr).map(specs::get).orElse(null);
-      specByNumber[nr] = spec;
-      noSpec[nr] = spec == null;
-    }
-    return spec;
+    return nr >= 0 && nr < specByNumber.length
+        ? specByNumber[nr]
+        : syscallNames.apply(nr).map(specs::get).orElse(null);
   }
 
   /**

@@ -121,11 +121,10 @@ final class BpfPrograms {
    */
   record Plan(long cgroup, int root, int exitNr, int exitGroupNr, int sigreturnNr, int argMask) {}
 
-  private final KernelLayout k;
-  private final Maps m;
-  private final Plan plan;
-
-  private final PathWalk walker;
+  final KernelLayout k;
+  final Maps m;
+  final Plan plan;
+  final PathWalk walker;
 
   BpfPrograms(KernelLayout layout, Maps maps, Plan plan) {
     this.k = layout;
@@ -136,7 +135,7 @@ final class BpfPrograms {
 
   /** The programs that follow processes, sharing this one's maps and record layout. */
   ProcessPrograms processes() {
-    return new ProcessPrograms(k, m, plan, this, walker);
+    return new ProcessPrograms(this);
   }
 
   // Stack slots of the sys_exit program.

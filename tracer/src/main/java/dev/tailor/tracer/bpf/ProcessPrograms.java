@@ -31,17 +31,13 @@ final class ProcessPrograms {
   private final BpfPrograms calls;
   private final PathWalk walker;
 
-  ProcessPrograms(
-      KernelLayout layout,
-      BpfPrograms.Maps maps,
-      BpfPrograms.Plan plan,
-      BpfPrograms calls,
-      PathWalk walker) {
-    this.k = layout;
-    this.m = maps;
-    this.plan = plan;
+  /** The programs that share {@code calls}' maps, plan and record layout. */
+  ProcessPrograms(BpfPrograms calls) {
+    this.k = calls.k;
+    this.m = calls.m;
+    this.plan = calls.plan;
     this.calls = calls;
-    this.walker = walker;
+    this.walker = calls.walker;
   }
 
   /**

@@ -42,24 +42,20 @@ final class SocketCallDecoder {
 
   /** A connect that worked or is under way: the peer's address, and its socket file. */
   static void connect(KernelEvent e, List<Effect> out) {
-    address(e)
-        .ifPresent(
-            a -> {
-              out.add(
-                  new SocketAddress(
-                      new SocketKind(a.family(), SocketKind.ANY_TYPE), false, a.address()));
-              a.path().ifPresent(p -> out.add(new SocketPath(p, Access.WRITE)));
-            });
+    if (e.has(0)) {
+      Address a = address(e.parts()[0]);
+      out.add(a.named(false));
+      a.path().ifPresent(p -> out.add(new SocketPath(p, Access.WRITE)));
+    }
   }
 
   /** A bind that worked: the address it named, and its privileged port or socket file. */
   static void bind(KernelEvent e, List<Effect> out) {
-    Optional<Address> addr = address(e);
-    if (addr.isEmpty()) {
+    if (!e.has(0)) {
       return;
     }
-    Address a = addr.get();
-    out.add(new SocketAddress(new SocketKind(a.family(), SocketKind.ANY_TYPE), true, a.address()));
+    Address a = address(e.parts()[0]);
+    out.add(a.named(true));
     if (a.port() > 0
         && a.port() < 1024
         && (a.family().equals("inet") || a.family().equals("inet6"))) {
@@ -96,7 +92,7 @@ final class SocketCallDecoder {
   }
 
   /**
-   * A socket address read from the workload's memory.
+   * A socket address read from the workload's memory (the call's part 0, read whole).
    *
    * @param address printable: {@code 127.0.0.1:80}, {@code [::1]:80}, a unix path in {@link
    *     PathText} form ({@code @name} when abstract), {@code pid=N} for netlink
@@ -108,10 +104,11 @@ final class SocketCallDecoder {
     Address(String family, String address) {
       this(family, address, -1, Optional.empty());
     }
-  }
 
-  private static Optional<Address> address(KernelEvent e) {
-    return e.has(0) ? Optional.of(address(e.parts()[0])) : Optional.empty();
+    /** What a call that named this address did: bound it, or connected to it. */
+    SocketAddress named(boolean bound) {
+      return new SocketAddress(new SocketKind(family, SocketKind.ANY_TYPE), bound, address);
+    }
   }
 
   private static Address address(byte[] raw) {
