@@ -72,9 +72,8 @@ public final class StraceBackend implements Backend {
 
   /** strace with {@link #traceOptions}, to which the target is added. */
   private List<String> straceCommand() {
-    List<String> argv = new ArrayList<>();
-    argv.add(strace.toString());
-    argv.addAll(traceOptions());
+    List<String> argv = new ArrayList<>(traceOptions());
+    argv.add(0, strace.toString());
     return argv;
   }
 
@@ -120,9 +119,7 @@ public final class StraceBackend implements Backend {
       throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);
     }
     List<String> argv = straceCommand();
-    argv.add(PIDNS_TRANSLATION);
-    argv.add("-p");
-    argv.add(Integer.toString(pid));
+    argv.addAll(List.of(PIDNS_TRANSLATION, "-p", Integer.toString(pid)));
     int code =
         trace(argv, List.of(), recorder, gate, RuntimeInitGate::detail, Optional.empty(), true);
     if (code != 0 && gate.events() == 0) {
@@ -136,8 +133,7 @@ public final class StraceBackend implements Backend {
     List<String> argv = straceCommand();
     for (int pid : pids) {
       ProcTargets.attachTo(pid, recorder);
-      argv.add("-p");
-      argv.add(Integer.toString(pid));
+      argv.addAll(List.of("-p", Integer.toString(pid)));
     }
     int code = trace(argv, List.of(), recorder, recorder, Recorder::detail, duration, true);
     // strace exits 1 when it cannot seize a target, and 128+SIGINT when tailor stopped it
@@ -170,8 +166,7 @@ public final class StraceBackend implements Backend {
       setsid.ifPresent(p -> argv.add(p.toString()));
       boolean ownSession = setsid.isPresent();
       argv.addAll(straceArgs);
-      argv.add("-o");
-      argv.add(fifo.toString());
+      argv.addAll(List.of("-o", fifo.toString()));
       if (!command.isEmpty()) {
         argv.add("--");
         argv.addAll(command);
