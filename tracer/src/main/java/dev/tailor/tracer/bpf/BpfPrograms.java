@@ -392,6 +392,14 @@ final class BpfPrograms {
   }
 
   /**
+   * {@code *(u64 *)(fp + slot) = *(u32 *)(r3 + off)} through probe_read_kernel; r0 is its result.
+   */
+  static BpfCode readKernelInt(BpfCode c, int slot, int off) {
+    c.storeImm(DW, FP, slot, 0);
+    return c.mov(R1, FP).add(R1, slot).movImm(R2, 4).add(R3, off).call(READ_KERNEL);
+  }
+
+  /**
    * A NUL-terminated string at r3 (user or kernel memory by {@code helper}) as part {@code part}.
    */
   static void stringPart(BpfCode c, int part, int helper) {

@@ -87,13 +87,7 @@ final class PathWalk {
     c.load(DW, R3, FP, S_TMP);
     readKernel(c, S_TMP, R3, k.filesFdt(), fail);
     c.load(DW, R3, FP, S_TMP);
-    c.storeImm(DW, FP, S_TMP2, 0);
-    c.mov(R1, FP)
-        .add(R1, S_TMP2)
-        .movImm(R2, 4)
-        .add(R3, k.fdtMaxFds())
-        .call(READ_KERNEL)
-        .jump(JNE, R0, 0, fail);
+    readKernelInt(c, S_TMP2, k.fdtMaxFds()).jump(JNE, R0, 0, fail);
     c.load(DW, R1, FP, S_FD).load(DW, R2, FP, S_TMP2).jumpReg(BpfCode.JGE, R1, R2, fail);
     c.load(DW, R3, FP, S_TMP);
     readKernel(c, S_TMP, R3, k.fdtFd(), fail);

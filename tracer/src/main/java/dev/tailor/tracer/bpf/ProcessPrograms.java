@@ -162,13 +162,8 @@ final class ProcessPrograms {
     Label report = c.label();
     c.call(CURRENT_TASK).mov(R9, R0);
     readKernel(c, S_TMP, R9, k.taskSignal(), report);
-    c.load(DW, R3, FP, S_TMP).storeImm(DW, FP, S_TMP, 0);
-    c.mov(R1, FP)
-        .add(R1, S_TMP)
-        .movImm(R2, 4)
-        .add(R3, k.signalLive())
-        .call(READ_KERNEL)
-        .jump(JNE, R0, 0, report);
+    c.load(DW, R3, FP, S_TMP);
+    readKernelInt(c, S_TMP, k.signalLive()).jump(JNE, R0, 0, report);
     Label alive = c.label();
     c.load(DW, R1, FP, S_TMP).jump(JNE, R1, 0, alive);
     c.call(PID_TGID).aluImm(RSH, R0, 32).store(W, FP, S_KEY, R0);
