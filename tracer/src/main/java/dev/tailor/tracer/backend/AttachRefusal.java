@@ -1,8 +1,5 @@
 package dev.tailor.tracer.backend;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +68,8 @@ final class AttachRefusal {
     for (int pid : pids) {
       String tracer = field(proc, pid, "TracerPid").orElse("0");
       if (!tracer.equals("0")) {
-        String comm = read(proc.resolve(tracer).resolve("comm")).map(String::trim).orElse("?");
+        String comm =
+            ProcTargets.read(proc.resolve(tracer).resolve("comm")).map(String::trim).orElse("?");
         return "process "
             + pid
             + " is already traced by process "
@@ -84,7 +82,8 @@ final class AttachRefusal {
     long ownPermitted = caps(field(proc, "self", "CapPrm"));
     boolean canPtrace = (caps(field(proc, "self", "CapEff")) & (1L << CAP_SYS_PTRACE)) != 0;
     String uid = field(proc, "self", "Uid").map(u -> u.split("\\s+")[0]).orElse("?");
-    String scope = read(proc.resolve("sys/kernel/yama/ptrace_scope")).map(String::trim).orElse("");
+    String scope =
+        ProcTargets.read(proc.resolve("sys/kernel/yama/ptrace_scope")).map(String::trim).orElse("");
     if (scope.equals("3")) {
       return "kernel.yama.ptrace_scope is 3, which forbids every attach until the next reboot; "
           + "start the program under 'tailor learn -- CMD' instead";
@@ -178,20 +177,7 @@ final class AttachRefusal {
   }
 
   private static Optional<String> field(Path proc, Object pid, String name) {
-    return read(proc.resolve(pid.toString()).resolve("status"))
-        .flatMap(
-            s ->
-                s.lines()
-                    .filter(l -> l.startsWith(name + ":"))
-                    .findFirst()
-                    .map(l -> l.substring(name.length() + 1).trim()));
-  }
-
-  private static Optional<String> read(Path file) {
-    try {
-      return Optional.of(Files.readString(file, StandardCharsets.ISO_8859_1));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return ProcTargets.read(proc.resolve(pid.toString()).resolve("status"))
+        .flatMap(s -> ProcTargets.field(s, name));
   }
 }

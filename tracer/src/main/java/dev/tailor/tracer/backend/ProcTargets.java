@@ -47,20 +47,29 @@ public final class ProcTargets {
     } catch (IOException e) {
       // process gone or hidden: leave it empty
     }
-    String uid = "?";
-    String capEff = "?";
-    try {
-      for (String line : Files.readAllLines(proc.resolve("status"), StandardCharsets.ISO_8859_1)) {
-        if (line.startsWith("Uid:")) {
-          uid = line.substring(4).trim().replaceAll("\\s+", " ");
-        } else if (line.startsWith("CapEff:")) {
-          capEff = line.substring(7).trim();
-        }
-      }
-    } catch (IOException e) {
-      // keep "?"
-    }
+    Optional<String> status = read(proc.resolve("status"));
+    String uid =
+        status.flatMap(s -> field(s, "Uid")).map(u -> u.replaceAll("\\s+", " ")).orElse("?");
+    String capEff = status.flatMap(s -> field(s, "CapEff")).orElse("?");
     return new Target(pid, exe, cmdline, uid, capEff);
+  }
+
+  /** The value of field {@code name} of a /proc status file's text {@code status}, trimmed. */
+  static Optional<String> field(String status, String name) {
+    return status
+        .lines()
+        .filter(l -> l.startsWith(name + ":"))
+        .findFirst()
+        .map(l -> l.substring(name.length() + 1).trim());
+  }
+
+  /** A /proc file's text, one char per byte; empty when it cannot be read (a process gone). */
+  static Optional<String> read(Path file) {
+    try {
+      return Optional.of(Files.readString(file, StandardCharsets.ISO_8859_1));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** The working directory, one char per byte, as the recorder keeps paths. */

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,9 +72,8 @@ public final class StraceBackend implements Backend {
 
   /** strace with {@link #traceOptions}, to which the target is added. */
   private List<String> straceCommand() {
-    List<String> argv = new ArrayList<>();
-    argv.add(strace.toString());
-    argv.addAll(traceOptions());
+    List<String> argv = new ArrayList<>(traceOptions());
+    argv.add(0, strace.toString());
     return argv;
   }
 
@@ -121,9 +119,7 @@ public final class StraceBackend implements Backend {
       throw new TraceException(TraceException.Kind.FAILED, "no such process: " + pid);
     }
     List<String> argv = straceCommand();
-    argv.add(PIDNS_TRANSLATION);
-    argv.add("-p");
-    argv.add(Integer.toString(pid));
+    argv.addAll(List.of(PIDNS_TRANSLATION, "-p", Integer.toString(pid)));
     int code =
         trace(argv, List.of(), recorder, gate, RuntimeInitGate::detail, Optional.empty(), true);
     if (code != 0 && gate.events() == 0) {
@@ -137,8 +133,7 @@ public final class StraceBackend implements Backend {
     List<String> argv = straceCommand();
     for (int pid : pids) {
       ProcTargets.attachTo(pid, recorder);
-      argv.add("-p");
-      argv.add(Integer.toString(pid));
+      argv.addAll(List.of("-p", Integer.toString(pid)));
     }
     int code = trace(argv, List.of(), recorder, recorder, Recorder::detail, duration, true);
     // strace exits 1 when it cannot seize a target, and 128+SIGINT when tailor stopped it
@@ -158,35 +153,20 @@ public final class StraceBackend implements Backend {
       Optional<Duration> duration,
       boolean attaching)
       throws TraceException {
-    Path dir;
-    Path fifo;
-    try {
-      dir =
-          Files.createTempDirectory(
-              "tailor-",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      fifo = dir.resolve("trace.fifo");
-    } catch (IOException e) {
-      throw new TraceException(
-          TraceException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
-    }
+    Path fifo = Commands.privateFifo("tailor-", "trace.fifo");
+    Path dir = fifo.getParent();
     try {
       String guarded = realDir(dir);
-      if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
-        throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
-      }
       List<String> argv = new ArrayList<>(diesWithTailor());
       // As the bpf backend does: without a terminal (CI), strace and so the workload get a session
       // of their own, so that a signal to tailor's whole process group (a runner stopping its job)
       // reaches the workload once, passed on by tailor, and whether it got one directly is never a
       // guess from how soon the trace tells. With a terminal, Ctrl-C reaches it directly.
-      Optional<Path> setsid =
-          attaching || anyTerminal() ? Optional.empty() : Commands.onPath("setsid");
+      Optional<Path> setsid = attaching ? Optional.empty() : Commands.setsidWithoutTerminal();
       setsid.ifPresent(p -> argv.add(p.toString()));
       boolean ownSession = setsid.isPresent();
       argv.addAll(straceArgs);
-      argv.add("-o");
-      argv.add(fifo.toString());
+      argv.addAll(List.of("-o", fifo.toString()));
       if (!command.isEmpty()) {
         argv.add("--");
         argv.addAll(command);
@@ -286,13 +266,7 @@ public final class StraceBackend implements Backend {
                       "reached the workload directly too (it was sent to tailor's process group); not passed on again");
                 }
               })) {
-        Process process;
-        try {
-          process = new ProcessBuilder(argv).inheritIO().start();
-        } catch (IOException e) {
-          throw new TraceException(
-              TraceException.Kind.FAILED, "cannot start strace: " + e.getMessage(), e);
-        }
+        Process process = Commands.start(argv, "strace");
         started.set(process);
         code = waitFor(process, duration);
         // Told to the recorder only now: it is fed from the trace's thread alone.
@@ -368,12 +342,6 @@ public final class StraceBackend implements Backend {
    * along instead of leaving it writing "Broken pipe" to a FIFO nobody reads. The kernel then
    * detaches the workload, which runs on untraced, as with any tracer that goes away.
    */
-  private static boolean anyTerminal() {
-    return LibC.INSTANCE.isatty(0) == 1
-        || LibC.INSTANCE.isatty(1) == 1
-        || LibC.INSTANCE.isatty(2) == 1;
-  }
-
   private static List<String> diesWithTailor() {
     return Commands.onPath("setpriv")
         .map(p -> List.of(p.toString(), "--pdeathsig", "KILL", "--"))
@@ -396,13 +364,7 @@ public final class StraceBackend implements Backend {
         LibC.INSTANCE.kill((int) process.pid(), SignalRelay.SIGINT);
       }
     }
-    while (true) {
-      try {
-        return process.waitFor();
-      } catch (InterruptedException e) {
-        // keep waiting: the trace must end before profiles are written
-      }
-    }
+    return Commands.waitUninterruptibly(process);
   }
 
   /** The folder as the kernel names it (symlinks resolved), one char per byte like trace paths. */

@@ -138,10 +138,7 @@ public final class BpfBackend implements Backend {
       dev.tailor.tracer.seccomp.SyscallTable table =
           dev.tailor.tracer.seccomp.SyscallTable.forNativeArch();
       BpfBackend b = locate(table::nameOf);
-      b.attachProbes(
-              new BpfPrograms.Plan(0, 0, b.exitNr, b.exitGroupNr, b.sigreturnNr, b.argMask()),
-              List.of())
-          .close();
+      b.attachProbes(0, 0, List.of()).close();
       return Optional.empty();
     } catch (TraceException e) {
       return Optional.of(e.getMessage());
@@ -152,12 +149,16 @@ public final class BpfBackend implements Backend {
     }
   }
 
-  private int argMask() {
-    return TracedCalls.usedArgMask(specs);
-  }
-
-  private KernelProbes attachProbes(BpfPrograms.Plan plan, List<Integer> track)
+  /**
+   * Loads and attaches the programs for a workload in cgroup {@code cgroup} (0: none) whose root
+   * {@code root} is followed from its first exec (0: none), and for the thread groups {@code
+   * track}.
+   */
+  private KernelProbes attachProbes(long cgroup, int root, List<Integer> track)
       throws TraceException {
+    BpfPrograms.Plan plan =
+        new BpfPrograms.Plan(
+            cgroup, root, exitNr, exitGroupNr, sigreturnNr, TracedCalls.usedArgMask(specs));
     try {
       return KernelProbes.attach(layout, plan, syscallNames, specs, track);
     } catch (IOException e) {
@@ -190,14 +191,10 @@ public final class BpfBackend implements Backend {
       throw new TraceException(TraceException.Kind.NOT_FOUND, "no command given");
     }
     Path program = Commands.resolve(command.get(0));
-    Path dir = WorkloadWrapper.privateDir();
+    Path fifo = Commands.privateFifo("tailor-bpf-", "go.fifo");
     Optional<WorkloadCgroup> cgroup = Optional.empty();
     RingReader reader = null;
     try {
-      Path fifo = dir.resolve("go.fifo");
-      if (LibC.INSTANCE.mkfifo(fifo.toString(), 0600) != 0) {
-        throw new TraceException(TraceException.Kind.FAILED, "cannot create a FIFO in " + dir);
-      }
       List<String> argv = WorkloadWrapper.argv(bash, fifo, command, program);
       BpfOutput output = new BpfOutput(recorder, syscallNames, specs, Arch.current(), resolver);
       AtomicReference<Process> started = new AtomicReference<>();
@@ -225,13 +222,7 @@ public final class BpfBackend implements Backend {
                   SignalRelay.told(signal, "came after the workload ended: tracing stops");
                 }
               })) {
-        Process workload;
-        try {
-          workload = new ProcessBuilder(argv).inheritIO().start();
-        } catch (IOException e) {
-          throw new TraceException(
-              TraceException.Kind.FAILED, "cannot start the workload: " + e.getMessage(), e);
-        }
+        Process workload = Commands.start(argv, "the workload");
         started.set(workload);
         int root = (int) workload.pid();
         WorkloadWrapper.awaitWrapper(root, workload, bash);
@@ -245,24 +236,14 @@ public final class BpfBackend implements Backend {
         // born inside. Until then (and for any process that leaves) the tracked map follows it.
         cgroup.ifPresent(c -> output.onRootStarted(c::add));
         try {
-          reader =
-              new RingReader(
-                  attachProbes(
-                      new BpfPrograms.Plan(
-                          cgroup.map(WorkloadCgroup::id).orElse(0L),
-                          root,
-                          exitNr,
-                          exitGroupNr,
-                          sigreturnNr,
-                          argMask()),
-                      List.of()),
-                  output);
+          long cgroupId = cgroup.map(WorkloadCgroup::id).orElse(0L);
+          reader = new RingReader(attachProbes(cgroupId, root, List.of()), output);
         } catch (TraceException e) {
           workload.destroyForcibly();
           throw e;
         }
         WorkloadWrapper.release(fifo, workload);
-        exit = WorkloadWrapper.waitUninterruptibly(workload);
+        exit = Commands.waitUninterruptibly(workload);
         // Children the workload left running are still its own: follow them until they exit too,
         // as strace -f does, unless tailor is told to stop.
         while (!output.allExited() && !stop.get()) {
@@ -287,7 +268,7 @@ public final class BpfBackend implements Backend {
       return exit;
     } finally {
       cgroup.ifPresent(WorkloadCgroup::close);
-      dev.tailor.tracer.FileTrees.deleteQuietly(dir);
+      dev.tailor.tracer.FileTrees.deleteQuietly(fifo.getParent());
     }
   }
 
@@ -299,11 +280,7 @@ public final class BpfBackend implements Backend {
       ProcTargets.attachTo(pid, recorder);
       output.follow(pid);
     }
-    RingReader reader =
-        new RingReader(
-            attachProbes(
-                new BpfPrograms.Plan(0, 0, exitNr, exitGroupNr, sigreturnNr, argMask()), pids),
-            output);
+    RingReader reader = new RingReader(attachProbes(0, 0, pids), output);
     Optional<String> cut;
     try {
       AtomicBoolean stop = new AtomicBoolean();

@@ -25,20 +25,16 @@ final class BpfCode {
   static final int FP = 10;
 
   static final int B = 0x10;
-  static final int H = 0x08;
   static final int W = 0x00;
   static final int DW = 0x18;
 
   // ALU operations (with BPF_ALU64 = 0x07 or BPF_ALU = 0x04)
   static final int ADD = 0x00;
   static final int SUB = 0x10;
-  static final int MUL = 0x20;
-  static final int OR = 0x40;
   static final int AND = 0x50;
   static final int LSH = 0x60;
   static final int RSH = 0x70;
   static final int NEG = 0x80;
-  static final int XOR = 0xa0;
   static final int MOV = 0xb0;
   static final int ARSH = 0xc0;
 
@@ -46,11 +42,8 @@ final class BpfCode {
   static final int JEQ = 0x10;
   static final int JGT = 0x20;
   static final int JGE = 0x30;
-  static final int JSET = 0x40;
   static final int JNE = 0x50;
-  static final int JSGT = 0x60;
   static final int JSGE = 0x70;
-  static final int JLT = 0xa0;
   static final int JLE = 0xb0;
   static final int JSLT = 0xc0;
   static final int JSLE = 0xd0;
@@ -80,11 +73,6 @@ final class BpfCode {
             | ((off & 0xffffL) << 16)
             | ((long) imm << 32));
     return this;
-  }
-
-  /** The number of instruction slots written so far. */
-  int size() {
-    return insns.size();
   }
 
   Label label() {
@@ -216,10 +204,7 @@ final class BpfCode {
 
   /** The instructions, with every label resolved. */
   long[] build() {
-    long[] out = new long[insns.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = insns.get(i);
-    }
+    long[] out = insns.stream().mapToLong(Long::longValue).toArray();
     for (Fixup f : fixups) {
       if (f.target().at < 0) {
         throw new IllegalStateException("unbound label at instruction " + f.insn());

@@ -3,9 +3,12 @@ package dev.tailor.tracer.bpf;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import dev.tailor.tracer.Arch;
+import dev.tailor.tracer.call.Errnos;
 import dev.tailor.tracer.sys.LibC;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * The kernel's {@code bpf(2)} interface, the few commands tailor uses: maps, program loading with
@@ -48,17 +51,18 @@ final class BpfKernel {
 
   private static final long SYS_BPF = number();
 
-  private static long call(int cmd, Memory attr, String what) throws IOException {
-    long r = LibC.INSTANCE.syscall(SYS_BPF, (long) cmd, attr, (long) ATTR);
-    if (r < 0) {
-      int errno = Native.getLastError();
-      throw new IOException(what + " failed: errno " + errno + " (" + errnoName(errno) + ")");
-    }
-    return r;
+  /** bpf(cmd, attr): an fd or value, or -1 with errno. */
+  private static long raw(int cmd, Memory attr) {
+    return LibC.INSTANCE.syscall(SYS_BPF, (long) cmd, attr, (long) ATTR);
   }
 
-  private static String errnoName(int errno) {
-    return dev.tailor.tracer.call.Errnos.name(errno);
+  private static long call(int cmd, Memory attr, String what) throws IOException {
+    long r = raw(cmd, attr);
+    if (r < 0) {
+      int errno = Native.getLastError();
+      throw new IOException(what + " failed: errno " + errno + " (" + Errnos.name(errno) + ")");
+    }
+    return r;
   }
 
   private static Memory attr() {
@@ -87,16 +91,12 @@ final class BpfKernel {
 
   /** Reads the value under {@code key} into {@code value}; false when there is none. */
   static boolean lookup(int map, Memory key, Memory value) {
-    return LibC.INSTANCE.syscall(
-            SYS_BPF, (long) MAP_LOOKUP_ELEM, element(map, key, value), (long) ATTR)
-        == 0;
+    return raw(MAP_LOOKUP_ELEM, element(map, key, value)) == 0;
   }
 
   /** The key after {@code key} (or the first key when {@code key} is null); false at the end. */
   static boolean nextKey(int map, Memory key, Memory next) {
-    return LibC.INSTANCE.syscall(
-            SYS_BPF, (long) MAP_GET_NEXT_KEY, element(map, key, next), (long) ATTR)
-        == 0;
+    return raw(MAP_GET_NEXT_KEY, element(map, key, next)) == 0;
   }
 
   /** The attributes of a map element command: the map, a key, and a value (or the next key). */
@@ -180,9 +180,7 @@ final class BpfKernel {
       long[] insns, int[] functions, int btf, int btfId, String name, int logLevel)
       throws IOException {
     Memory code = new Memory(8L * insns.length);
-    for (int i = 0; i < insns.length; i++) {
-      code.setLong(8L * i, insns[i]);
-    }
+    code.write(0, insns, 0, insns.length);
     Memory license = new Memory(4);
     license.setString(0, "GPL", "US-ASCII");
     int logSize = logLevel == 0 ? 1 : 1 << 22;
@@ -211,7 +209,7 @@ final class BpfKernel {
     a.setPointer(80, funcs);
     a.setInt(88, functions.length);
     a.setInt(108, btfId);
-    long r = LibC.INSTANCE.syscall(SYS_BPF, (long) PROG_LOAD, a, (long) ATTR);
+    long r = raw(PROG_LOAD, a);
     if (r < 0) {
       int errno = Native.getLastError();
       String text = log.getString(0, "ISO-8859-1");
@@ -221,7 +219,7 @@ final class BpfKernel {
               + ": errno "
               + errno
               + " ("
-              + errnoName(errno)
+              + Errnos.name(errno)
               + ")"
               + (text.isBlank() ? "" : "\n" + tail(text)));
     }
@@ -230,11 +228,9 @@ final class BpfKernel {
 
   private static String tail(String log) {
     String[] lines = log.split("\n");
-    StringBuilder b = new StringBuilder();
-    for (int i = Math.max(0, lines.length - 25); i < lines.length; i++) {
-      b.append(lines[i]).append('\n');
-    }
-    return b.toString();
+    return Arrays.stream(lines, Math.max(0, lines.length - 25), lines.length)
+        .map(line -> line + "\n")
+        .collect(Collectors.joining());
   }
 
   /** Attaches a loaded typed-tracepoint program; closing the returned fd detaches it. */

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,8 +46,10 @@ final class BpfOutput implements RingBuffer.Sink {
   private final IntFunction<Optional<String>> syscallNames;
   private final Map<String, TracedCalls.Spec> specs;
   private final KernelDecoder decoder;
-  private final TracedCalls.Spec[] specByNumber = new TracedCalls.Spec[1024];
-  private final boolean[] noSpec = new boolean[1024];
+
+  /** The row of each call number below {@link KernelProbes#SYSCALLS}, or null. */
+  private final TracedCalls.Spec[] specByNumber = new TracedCalls.Spec[KernelProbes.SYSCALLS];
+
   private final Set<Integer> live = new HashSet<>();
 
   /** Calls read so far and how to replay them; emptied when full (a replay is an optimisation). */
@@ -75,6 +78,9 @@ final class BpfOutput implements RingBuffer.Sink {
     this.syscallNames = syscallNames;
     this.specs = specs;
     this.decoder = new KernelDecoder(arch);
+    for (int nr = 0; nr < specByNumber.length; nr++) {
+      specByNumber[nr] = syscallNames.apply(nr).map(specs::get).orElse(null);
+    }
     this.debug = debugWriter();
     recorder.countCallsElsewhere();
     recorder.setSource("bpf");
@@ -183,18 +189,11 @@ final class BpfOutput implements RingBuffer.Sink {
     }
   }
 
-  /** The row of call number {@code nr}, or null when it has none; looked up once per number. */
+  /** The row of call number {@code nr}, or null when it has none. */
   private TracedCalls.Spec spec(int nr) {
-    if (nr < 0 || nr >= specByNumber.length) {
-      return syscallNames.apply(nr).map(specs::get).orElse(null);
-    }
-    TracedCalls.Spec spec = specByNumber[nr];
-    if (spec == null && !noSpec[nr]) {
-      spec = syscallNames.apply(nr).map(specs::get).orElse(null);
-      specByNumber[nr] = spec;
-      noSpec[nr] = spec == null;
-    }
-    return spec;
+    return nr >= 0 && nr < specByNumber.length
+        ? specByNumber[nr]
+        : syscallNames.apply(nr).map(specs::get).orElse(null);
   }
 
   /**
@@ -203,22 +202,18 @@ final class BpfOutput implements RingBuffer.Sink {
    */
   private static boolean changesNames(TracedCalls.Spec spec) {
     if (spec.row().isEmpty()) {
-      return spec.name().equals("mount")
-          || spec.name().equals("umount2")
-          || spec.name().equals("move_mount")
-          || spec.name().equals("pivot_root");
+      return MOUNTS.contains(spec.name());
     }
     PathSyscall row = spec.row().get();
-    return changes(row.access()) || (row.second() != null && changes(row.second().access()));
+    return NAMING.contains(row.access())
+        || (row.second() != null && NAMING.contains(row.second().access()));
   }
 
-  private static boolean changes(Access a) {
-    return a == Access.DELETE
-        || a == Access.RENAME
-        || a == Access.CREATE
-        || a == Access.LINK
-        || a == Access.MKDIR;
-  }
+  private static final Set<String> MOUNTS = Set.of("mount", "umount2", "move_mount", "pivot_root");
+
+  /** The accesses that remove, rename or make a name. */
+  private static final Set<Access> NAMING =
+      EnumSet.of(Access.DELETE, Access.RENAME, Access.CREATE, Access.LINK, Access.MKDIR);
 
   /**
    * A successful exec, on the thread group's leader as strace reports it: a thread other than the
@@ -240,16 +235,11 @@ final class BpfOutput implements RingBuffer.Sink {
       unreadable++;
       return;
     }
-    String path = given.get();
-    if (!path.startsWith("/")) {
-      Optional<String> cwd = e.path(2);
-      if (cwd.isPresent()) {
-        path = cwd.get().endsWith("/") ? cwd.get() + path : cwd.get() + "/" + path;
-      }
-    } else if (path.startsWith("/dev/fd/") && e.path(3).isPresent()) {
-      // execveat on an fd: the file the kernel runs
-      path = e.path(3).get();
-    }
+    // execveat on an fd (/dev/fd/N): the file the kernel runs
+    String path =
+        given.get().startsWith("/dev/fd/") && e.path(3).isPresent()
+            ? e.path(3).get()
+            : e.under(2, given.get());
     PathArg program = new PathArg(path, PathArg.Base.CWD, "", true);
     feed(pid, new Call("execve", "", List.of(new Effect.Exec(program, argv(e), "", true))));
   }
@@ -285,11 +275,9 @@ final class BpfOutput implements RingBuffer.Sink {
    * the same folders for every header), and a replay only adds the same accesses again.
    */
   private void repeatable(int pid, Call call) {
+    debug(pid, call);
     CallMemo memo = memos.get(call);
     if (memo != null && memo.learned()) {
-      if (debug != null) {
-        debug(pid + " " + call);
-      }
       recorder.accept(new RepeatedCall(pid, memo, ++line));
       return;
     }
@@ -300,37 +288,33 @@ final class BpfOutput implements RingBuffer.Sink {
       memo = new CallMemo();
       memos.put(call, memo);
     }
-    if (debug != null) {
-      debug(pid + " " + call);
-    }
     recorder.call(pid, call, Optional.of(memo));
   }
 
   private void feed(int pid, Call call) {
-    if (debug != null) {
-      debug(pid + " " + call);
-    }
+    debug(pid, call);
     recorder.call(pid, call, Optional.empty());
   }
 
   private void exit(ExitEvent x) {
-    if (debug != null) {
-      debug(
-          x.pid()
-              + " +++ "
-              + (x.supersededBy() > 0
-                  ? "superseded by execve in pid " + x.supersededBy()
-                  : x.signal().isEmpty() ? "exited with " + x.code() : "killed by " + x.signal())
-              + " +++");
-    }
+    debug(
+        x.pid(),
+        "+++ "
+            + (x.supersededBy() > 0
+                ? "superseded by execve in pid " + x.supersededBy()
+                : x.signal().isEmpty() ? "exited with " + x.code() : "killed by " + x.signal())
+            + " +++");
     recorder.accept(x);
   }
 
-  private void debug(String line) {
-    try {
-      debug.write(line + "\n");
-    } catch (IOException ex) {
-      // debug only
+  /** Writes what thread {@code pid} did to the TAILOR_BPF_DEBUG file, when there is one. */
+  private void debug(int pid, Object what) {
+    if (debug != null) {
+      try {
+        debug.write(pid + " " + what + "\n");
+      } catch (IOException ex) {
+        // debug only
+      }
     }
   }
 

@@ -121,11 +121,10 @@ final class BpfPrograms {
    */
   record Plan(long cgroup, int root, int exitNr, int exitGroupNr, int sigreturnNr, int argMask) {}
 
-  private final KernelLayout k;
-  private final Maps m;
-  private final Plan plan;
-
-  private final PathWalk walker;
+  final KernelLayout k;
+  final Maps m;
+  final Plan plan;
+  final PathWalk walker;
 
   BpfPrograms(KernelLayout layout, Maps maps, Plan plan) {
     this.k = layout;
@@ -136,7 +135,7 @@ final class BpfPrograms {
 
   /** The programs that follow processes, sharing this one's maps and record layout. */
   ProcessPrograms processes() {
-    return new ProcessPrograms(k, m, plan, this, walker);
+    return new ProcessPrograms(this);
   }
 
   // Stack slots of the sys_exit program.
@@ -178,19 +177,16 @@ final class BpfPrograms {
     c.store(DW, FP, S_NR, R8);
     c.store(DW, FP, S_RET, R9);
     c.store(W, FP, S_KEY, R8);
-    c.loadMap(R1, m.spec()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP);
+    mapKey(c, m.spec(), S_KEY).call(LOOKUP);
     c.jump(JEQ, R0, 0, out);
     c.load(DW, R1, R0, 0).store(DW, FP, S_SPEC0, R1);
     c.load(DW, R1, R0, 8).store(DW, FP, S_SPEC1, R1);
     // A child's return from clone is not a call of its own.
     Label counted = c.label();
-    c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.CLONE).jump(JEQ, R1, 0, counted);
+    unlessFlag(c, TracedCalls.CLONE, counted);
     c.jump(JEQ, R9, 0, out);
     c.bind(counted);
-    c.loadMap(R1, m.counts()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP);
-    Label noCount = c.label();
-    c.jump(JEQ, R0, 0, noCount).load(DW, R1, R0, 0).add(R1, 1).store(DW, R0, 0, R1);
-    c.bind(noCount);
+    increment(c, m.counts(), S_KEY);
     // errno, for calls that failed (-4095..-1; the kernel's restart codes never reach the caller)
     Label noError = c.label();
     c.jump(JSGE, R9, 0, noError).jump(JSLT, R9, -4095, noError);
@@ -215,7 +211,7 @@ final class BpfPrograms {
     c.load(B, R1, FP, S_SPEC1).jump(JEQ, R1, 0, noValues);
     callWithFrame(c, values);
     c.bind(noValues);
-    c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.EVENT).jump(JEQ, R1, 0, out);
+    unlessFlag(c, TracedCalls.EVENT, out);
     callWithFrame(c, event);
     c.bind(out).ret(0);
 
@@ -272,24 +268,21 @@ final class BpfPrograms {
 
   /** The event of a call that names files or sockets, with its parts. */
   private void event(BpfCode c, Label out, Label walk) {
-    c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.EVENT).jump(JEQ, R1, 0, out);
+    unlessFlag(c, TracedCalls.EVENT, out);
     c.load(DW, R9, FP, S_RET);
     // A successful exec is reported by sched_process_exec, with the new program's argv.
     Label notExec = c.label();
-    c.load(B, R1, FP, S_SPEC0)
-        .aluImm(AND, R1, TracedCalls.EXEC)
-        .jump(JEQ, R1, 0, notExec)
-        .jump(JEQ, R9, 0, out);
+    unlessFlag(c, TracedCalls.EXEC, notExec).jump(JEQ, R9, 0, out);
     c.bind(notExec);
     Label notMmap = c.label();
-    c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.MMAP).jump(JEQ, R1, 0, notMmap);
+    unlessFlag(c, TracedCalls.MMAP, notMmap);
     c.jump(JSLT, R9, 0, out);
     c.load(DW, R1, FP, S_ARGS + 16).aluImm(AND, R1, 4 /* PROT_EXEC */).jump(JEQ, R1, 0, out);
     c.load(DW, R1, FP, S_ARGS + 32).aluImm(LSH, R1, 32).aluImm(ARSH, R1, 32).jump(JSLT, R1, 0, out);
     c.bind(notMmap);
     Label notFcntl = c.label();
     Label lock = c.label();
-    c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.FCNTL).jump(JEQ, R1, 0, notFcntl);
+    unlessFlag(c, TracedCalls.FCNTL, notFcntl);
     c.jump(JNE, R9, 0, out);
     c.load(W, R1, FP, S_ARGS + 8);
     for (int cmd : new int[] {6, 7, 37, 38}) { // F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW
@@ -300,8 +293,7 @@ final class BpfPrograms {
     c.bind(notFcntl);
 
     scratch(c, R8, out);
-    c.storeImm(W, R8, 0, CALL);
-    ids(c);
+    header(c, CALL);
     c.load(DW, R1, FP, S_NR).store(W, R8, NR, R1);
     c.load(DW, R1, FP, S_RET).store(DW, R8, RET, R1);
     for (int i = 0; i < 6; i++) {
@@ -314,7 +306,7 @@ final class BpfPrograms {
     Label string1 = c.label();
     c.load(B, R1, FP, S_SPEC0 + 1);
     argument(c, R1, R3, second);
-    c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.SOCKADDR).jump(JEQ, R1, 0, string1);
+    unlessFlag(c, TracedCalls.SOCKADDR, string1);
     Label sized = c.label();
     c.load(DW, R2, FP, S_ARGS + 16)
         .jump(JEQ, R2, 0, second)
@@ -343,7 +335,7 @@ final class BpfPrograms {
     c.load(B, R1, FP, S_SPEC0 + 1).jump(JEQ, R1, TracedCalls.NONE, partB);
     c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.SOCKADDR).jump(JNE, R1, 0, partB);
     Label noResult = c.label();
-    c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.RESULT_FD).jump(JEQ, R1, 0, noResult);
+    unlessFlag(c, TracedCalls.RESULT_FD, noResult);
     c.load(DW, R1, FP, S_RET).jump(JSGE, R1, 0, partB);
     c.bind(noResult);
     c.load(W, R1, R8, LEN).jump(JEQ, R1, 0, partB);
@@ -353,7 +345,7 @@ final class BpfPrograms {
     // part 3: the fd the call returned, or the directory of a relative second path
     Label peek = c.label();
     Label noResultFd = c.label();
-    c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, TracedCalls.RESULT_FD).jump(JEQ, R1, 0, noResultFd);
+    unlessFlag(c, TracedCalls.RESULT_FD, noResultFd);
     c.load(DW, R1, FP, S_RET).jump(JSLT, R1, 0, noResultFd);
     c.store(DW, FP, S_FD, R1);
     walker.fdWalk(c, 3, walk, peek);
@@ -400,6 +392,14 @@ final class BpfPrograms {
   }
 
   /**
+   * {@code *(u64 *)(fp + slot) = *(u32 *)(r3 + off)} through probe_read_kernel; r0 is its result.
+   */
+  static BpfCode readKernelInt(BpfCode c, int slot, int off) {
+    c.storeImm(DW, FP, slot, 0);
+    return c.mov(R1, FP).add(R1, slot).movImm(R2, 4).add(R3, off).call(READ_KERNEL);
+  }
+
+  /**
    * A NUL-terminated string at r3 (user or kernel memory by {@code helper}) as part {@code part}.
    */
   static void stringPart(BpfCode c, int part, int helper) {
@@ -442,18 +442,32 @@ final class BpfPrograms {
     // No wakeup: tailor polls, and a wakeup per record would cost the workload an irq_work.
     c.loadMap(R1, m.events()).mov(R2, R8).movImm(R4, 1 /* BPF_RB_NO_WAKEUP */).call(RINGBUF_OUTPUT);
     c.jump(JEQ, R0, 0, out);
-    c.storeImm(W, FP, S_KEY, 0)
-        .loadMap(R1, m.stats())
-        .mov(R2, FP)
-        .add(R2, S_KEY)
-        .call(LOOKUP)
-        .jump(JEQ, R0, 0, out);
-    c.load(DW, R1, R0, 0).add(R1, 1).store(DW, R0, 0, R1);
+    c.storeImm(W, FP, S_KEY, 0);
+    increment(c, m.stats(), S_KEY);
   }
 
-  /** The current thread's ids into the record in r8. */
-  static void ids(BpfCode c) {
+  /** The record's kind and the current thread's ids into the record in r8. */
+  static void header(BpfCode c, int kind) {
+    c.storeImm(W, R8, 0, kind);
     c.call(PID_TGID).store(W, R8, TID, R0).aluImm(RSH, R0, 32).store(W, R8, TGID, R0);
+  }
+
+  /** To {@code target} when the call's row lacks {@code flag}. */
+  private static BpfCode unlessFlag(BpfCode c, int flag, Label target) {
+    return c.load(B, R1, FP, S_SPEC0).aluImm(AND, R1, flag).jump(JEQ, R1, 0, target);
+  }
+
+  /** r1 = {@code map}, r2 = the key at {@code fp + key}: the arguments of a map helper. */
+  static BpfCode mapKey(BpfCode c, int map, int key) {
+    return c.loadMap(R1, map).mov(R2, FP).add(R2, key);
+  }
+
+  /** Adds 1 to the per-CPU array value under the key at {@code fp + key}, if there is one. */
+  static void increment(BpfCode c, int map, int key) {
+    Label none = c.label();
+    mapKey(c, map, key).call(LOOKUP).jump(JEQ, R0, 0, none);
+    c.load(DW, R1, R0, 0).add(R1, 1).store(DW, R0, 0, R1);
+    c.bind(none);
   }
 
   static void clearParts(BpfCode c) {
@@ -466,8 +480,8 @@ final class BpfPrograms {
 
   /** {@code reg} = this CPU's scratch record, or to {@code out}. */
   void scratch(BpfCode c, int reg, Label out) {
-    c.storeImm(W, FP, S_KEY, 0).loadMap(R1, m.scratch()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP);
-    c.jump(JEQ, R0, 0, out).mov(reg, R0);
+    c.storeImm(W, FP, S_KEY, 0);
+    mapKey(c, m.scratch(), S_KEY).call(LOOKUP).jump(JEQ, R0, 0, out).mov(reg, R0);
   }
 
   /**
@@ -479,7 +493,7 @@ final class BpfPrograms {
       c.call(CGROUP_ID).loadImm64(R1, plan.cgroup()).jumpReg(JEQ, R0, R1, in);
     }
     c.call(PID_TGID).aluImm(RSH, R0, 32).store(W, FP, S_KEY, R0);
-    c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP).jump(JEQ, R0, 0, out);
+    mapKey(c, m.tracked(), S_KEY).call(LOOKUP).jump(JEQ, R0, 0, out);
     c.bind(in);
   }
 
@@ -490,16 +504,10 @@ final class BpfPrograms {
   static void bump(BpfCode c, int map, int key, int one) {
     Label insert = c.label();
     Label done = c.label();
-    c.loadMap(R1, map).mov(R2, FP).add(R2, key).call(LOOKUP).jump(JEQ, R0, 0, insert);
+    mapKey(c, map, key).call(LOOKUP).jump(JEQ, R0, 0, insert);
     c.movImm(R1, 1).atomicAdd(R0, 0, R1).jumpTo(done);
     c.bind(insert).storeImm(DW, FP, one, 1);
-    c.loadMap(R1, map)
-        .mov(R2, FP)
-        .add(R2, key)
-        .mov(R3, FP)
-        .add(R3, one)
-        .movImm(R4, 1 /* BPF_NOEXIST */)
-        .call(UPDATE);
+    mapKey(c, map, key).mov(R3, FP).add(R3, one).movImm(R4, 1 /* BPF_NOEXIST */).call(UPDATE);
     c.bind(done);
   }
 }

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,7 +21,6 @@ final class Btf {
   static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
 
   static final int INT = 1;
-  static final int PTR = 2;
   static final int ARRAY = 3;
   static final int STRUCT = 4;
   static final int UNION = 5;
@@ -147,11 +147,6 @@ final class Btf {
     return id;
   }
 
-  /** Whether the kernel has struct {@code name}. */
-  boolean hasStruct(String name) {
-    return structs.containsKey(name);
-  }
-
   /**
    * The byte offset of {@code path} (member names, nested structs separated by dots: {@code
    * "d_name.name"}) in struct {@code struct}. Members of anonymous structs and unions are found as
@@ -176,15 +171,6 @@ final class Btf {
       throw new IllegalArgumentException(struct + "." + path + " is a bit field");
     }
     return (int) (bits / 8);
-  }
-
-  /** The size in bytes of struct {@code name}. */
-  int size(String struct) {
-    Integer id = structs.get(struct);
-    if (id == null) {
-      throw new IllegalArgumentException("no struct " + struct + " in this kernel's BTF");
-    }
-    return sizeOrType[id];
   }
 
   /** {bit offset, type id} of member {@code name} of struct or union {@code type}, or null. */
@@ -224,15 +210,9 @@ final class Btf {
   }
 
   private boolean equals(int off, byte[] name) {
-    if (off + name.length >= strings.length) {
-      return false;
-    }
-    for (int i = 0; i < name.length; i++) {
-      if (strings[off + i] != name[i]) {
-        return false;
-      }
-    }
-    return strings[off + name.length] == 0;
+    return off + name.length < strings.length
+        && Arrays.equals(strings, off, off + name.length, name, 0, name.length)
+        && strings[off + name.length] == 0;
   }
 
   private String string(int off) {

@@ -19,7 +19,6 @@ import java.util.Optional;
  * uses) into what they did, from their flags and the paths the kernel resolved at the call.
  */
 final class FileCallDecoder {
-  private static final int AT_FDCWD = -100;
   static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final int AT_REMOVEDIR = 0x200;
   static final int AT_EMPTY_PATH = 0x1000;
@@ -109,7 +108,7 @@ final class FileCallDecoder {
       // execveat(fd, "", ..., AT_EMPTY_PATH) runs the file fd is open on (fexecve); never a
       // directory's fd.
       path =
-          (e.intArg(4) & AT_EMPTY_PATH) != 0 && e.intArg(0) != AT_FDCWD
+          (e.intArg(4) & AT_EMPTY_PATH) != 0 && e.intArg(0) != BpfPrograms.AT_FDCWD
               ? e.path(2).map(PathArg::resolved)
               : Optional.empty();
     } else {
@@ -166,15 +165,10 @@ final class FileCallDecoder {
     }
     String name = s.get();
     if (dirfd < 0) {
-      if (!name.startsWith("/")) {
-        Optional<String> cwd = e.path(dirPart);
-        if (cwd.isPresent()) {
-          name = cwd.get().endsWith("/") ? cwd.get() + name : cwd.get() + "/" + name;
-        }
-      }
-      return Optional.of(new PathArg(name, PathArg.Base.CWD, "", follow));
+      return Optional.of(new PathArg(e.under(dirPart, name), PathArg.Base.CWD, "", follow));
     }
-    PathArg.Base base = e.intArg(dirfd) == AT_FDCWD ? PathArg.Base.CWD : PathArg.Base.DIR;
+    PathArg.Base base =
+        e.intArg(dirfd) == BpfPrograms.AT_FDCWD ? PathArg.Base.CWD : PathArg.Base.DIR;
     return Optional.of(new PathArg(name, base, e.path(dirPart).orElse(""), follow));
   }
 

@@ -120,6 +120,14 @@ record KernelEvent(
     return Optional.of(at == 0 ? "/" : new String(out, 0, at));
   }
 
+  /** {@code name}, when it is relative, joined to the path walked into part {@code i}, if any. */
+  String under(int i, String name) {
+    if (name.startsWith("/")) {
+      return name;
+    }
+    return path(i).map(dir -> dir.endsWith("/") ? dir + name : dir + "/" + name).orElse(name);
+  }
+
   /** Argument {@code i} as the kernel reads an int: the register's low 32 bits, signed. */
   int intArg(int i) {
     return (int) args[i];

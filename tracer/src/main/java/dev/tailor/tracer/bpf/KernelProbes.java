@@ -82,8 +82,7 @@ final class KernelProbes implements AutoCloseable {
     Memory key = new Memory(4);
     Memory row = new Memory(TracedCalls.ROW);
     for (int nr = 0; nr < SYSCALLS; nr++) {
-      Optional<String> name = syscallNames.apply(nr);
-      TracedCalls.Spec s = name.map(specs::get).orElse(null);
+      TracedCalls.Spec s = syscallNames.apply(nr).map(specs::get).orElse(null);
       if (s != null) {
         key.setInt(0, nr);
         row.write(0, TracedCalls.encode(s), 0, TracedCalls.ROW);
@@ -119,18 +118,10 @@ final class KernelProbes implements AutoCloseable {
   /** Calls counted per syscall number. */
   Map<Integer, Long> counts() {
     Map<Integer, Long> out = new TreeMap<>();
-    Memory key = new Memory(4);
-    Memory value = new Memory(8L * cpus);
     for (int nr = 0; nr < SYSCALLS; nr++) {
-      key.setInt(0, nr);
-      if (BpfKernel.lookup(maps.counts(), key, value)) {
-        long sum = 0;
-        for (int c = 0; c < cpus; c++) {
-          sum += value.getLong(8L * c);
-        }
-        if (sum > 0) {
-          out.put(nr, sum);
-        }
+      long sum = perCpuSum(maps.counts(), nr);
+      if (sum > 0) {
+        out.put(nr, sum);
       }
     }
     return out;
@@ -155,11 +146,16 @@ final class KernelProbes implements AutoCloseable {
 
   /** Events the ring had no room for. */
   long lost() {
+    return perCpuSum(maps.stats(), 0);
+  }
+
+  /** The sum over every CPU of per-CPU array {@code map}'s value at {@code index} (0: none). */
+  private long perCpuSum(int map, int index) {
     Memory key = new Memory(4);
-    key.setInt(0, 0);
+    key.setInt(0, index);
     Memory value = new Memory(8L * cpus);
     long sum = 0;
-    if (BpfKernel.lookup(maps.stats(), key, value)) {
+    if (BpfKernel.lookup(map, key, value)) {
       for (int c = 0; c < cpus; c++) {
         sum += value.getLong(8L * c);
       }

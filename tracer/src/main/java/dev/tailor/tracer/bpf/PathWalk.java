@@ -87,13 +87,7 @@ final class PathWalk {
     c.load(DW, R3, FP, S_TMP);
     readKernel(c, S_TMP, R3, k.filesFdt(), fail);
     c.load(DW, R3, FP, S_TMP);
-    c.storeImm(DW, FP, S_TMP2, 0);
-    c.mov(R1, FP)
-        .add(R1, S_TMP2)
-        .movImm(R2, 4)
-        .add(R3, k.fdtMaxFds())
-        .call(READ_KERNEL)
-        .jump(JNE, R0, 0, fail);
+    readKernelInt(c, S_TMP2, k.fdtMaxFds()).jump(JNE, R0, 0, fail);
     c.load(DW, R1, FP, S_FD).load(DW, R2, FP, S_TMP2).jumpReg(BpfCode.JGE, R1, R2, fail);
     c.load(DW, R3, FP, S_TMP);
     readKernel(c, S_TMP, R3, k.fdtFd(), fail);
@@ -124,12 +118,8 @@ final class PathWalk {
     c.mov(R6, R1).mov(R7, R2).aluImm(AND, R7, 3);
     readKernel(c, W_DENTRY, R6, k.pathDentry(), ret);
     readKernel(c, W_MNT, R6, k.pathMnt(), ret);
-    c.storeImm(W, FP, W_KEY, 0)
-        .loadMap(R1, m.scratch())
-        .mov(R2, FP)
-        .add(R2, W_KEY)
-        .call(LOOKUP)
-        .jump(JEQ, R0, 0, ret);
+    c.storeImm(W, FP, W_KEY, 0);
+    mapKey(c, m.scratch(), W_KEY).call(LOOKUP).jump(JEQ, R0, 0, ret);
     c.mov(R8, R0);
     c.load(W, R1, R8, USED).store(DW, FP, W_START, R1).storeImm(DW, FP, W_STATUS, 0);
     c.jump(JGT, R1, LIMIT, failed);
@@ -146,20 +136,12 @@ final class PathWalk {
     c.load(DW, R2, FP, W_START).store(W, R8, USED, R2);
     Label pseudo = c.label();
     c.jump(JEQ, R1, PART_PSEUDO, pseudo);
-    c.bind(failed)
-        .mov(R1, R8)
-        .alu(BpfCode.ADD, R1, R7)
-        .storeImm(B, R1, STATUS, PART_FAILED)
-        .jumpTo(ret);
-    c.bind(pseudo)
-        .mov(R1, R8)
-        .alu(BpfCode.ADD, R1, R7)
-        .storeImm(B, R1, STATUS, PART_PSEUDO)
-        .jumpTo(ret);
+    partStatus(c.bind(failed), PART_FAILED).jumpTo(ret);
+    partStatus(c.bind(pseudo), PART_PSEUDO).jumpTo(ret);
     c.bind(whole);
     c.load(W, R1, R8, USED).load(DW, R2, FP, W_START).alu(SUB, R1, R2);
     c.mov(R3, R7).aluImm(LSH, R3, 2).alu(BpfCode.ADD, R3, R8).store(W, R3, LEN, R1);
-    c.mov(R1, R8).alu(BpfCode.ADD, R1, R7).storeImm(B, R1, STATUS, PART_WALKED);
+    partStatus(c, PART_WALKED);
     c.bind(ret).ret(0);
 
     // step(index, state): one step up, a component or from a mount's root to its mountpoint; 1 ends
@@ -186,12 +168,8 @@ final class PathWalk {
     c.load(DW, R2, FP, t2).jumpReg(JEQ, R1, R2, mountRoot);
     c.load(DW, R3, R6, dentry);
     readKernel(c, t3, R3, k.dentryName(), fail);
-    c.storeImm(W, FP, key, 0)
-        .loadMap(R1, m.scratch())
-        .mov(R2, FP)
-        .add(R2, key)
-        .call(LOOKUP)
-        .jump(JEQ, R0, 0, fail);
+    c.storeImm(W, FP, key, 0);
+    mapKey(c, m.scratch(), key).call(LOOKUP).jump(JEQ, R0, 0, fail);
     c.mov(R7, R0);
     c.load(W, R8, R7, USED)
         .mov(R1, R8)
@@ -227,5 +205,10 @@ final class PathWalk {
     c.storeImm(DW, R6, status, 1).ret(1);
     c.bind(notPath).storeImm(DW, R6, status, PART_PSEUDO).ret(1);
     c.bind(fail).storeImm(DW, R6, status, PART_FAILED).ret(1);
+  }
+
+  /** The status of the part numbered r7 of the record in r8. */
+  private static BpfCode partStatus(BpfCode c, int status) {
+    return c.mov(R1, R8).alu(BpfCode.ADD, R1, R7).storeImm(B, R1, STATUS, status);
   }
 }

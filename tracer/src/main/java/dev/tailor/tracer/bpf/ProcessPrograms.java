@@ -31,17 +31,13 @@ final class ProcessPrograms {
   private final BpfPrograms calls;
   private final PathWalk walker;
 
-  ProcessPrograms(
-      KernelLayout layout,
-      BpfPrograms.Maps maps,
-      BpfPrograms.Plan plan,
-      BpfPrograms calls,
-      PathWalk walker) {
-    this.k = layout;
-    this.m = maps;
-    this.plan = plan;
+  /** The programs that share {@code calls}' maps, plan and record layout. */
+  ProcessPrograms(BpfPrograms calls) {
+    this.k = calls.k;
+    this.m = calls.m;
+    this.plan = calls.plan;
     this.calls = calls;
-    this.walker = walker;
+    this.walker = calls.walker;
   }
 
   /**
@@ -55,18 +51,10 @@ final class ProcessPrograms {
     calls.filter(c, out);
     c.load(DW, R7, R6, 8);
     c.load(W, R9, R7, k.taskTgid()).store(W, FP, S_KEY, R9);
-    c.storeImm(DW, FP, S_ONE, 1);
-    c.loadMap(R1, m.tracked())
-        .mov(R2, FP)
-        .add(R2, S_KEY)
-        .mov(R3, FP)
-        .add(R3, S_ONE)
-        .movImm(R4, 0)
-        .call(UPDATE);
+    follow(c);
     c.load(W, R1, R7, k.taskPid()).store(DW, FP, S_TMP, R1);
     calls.scratch(c, R8, out);
-    c.storeImm(W, R8, 0, FORK);
-    ids(c);
+    header(c, FORK);
     c.storeImm(W, R8, NR, 0).storeImm(DW, R8, RET, 0);
     c.load(DW, R1, FP, S_TMP).store(DW, R8, ARGS, R1);
     c.load(W, R1, R7, k.taskTgid()).store(DW, R8, ARGS + 8, R1);
@@ -95,15 +83,8 @@ final class ProcessPrograms {
           .aluImm(RSH, R0, 32)
           .jump(JNE, R0, plan.root(), check)
           .store(W, FP, S_KEY, R0);
-      c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).call(LOOKUP).jump(JNE, R0, 0, followed);
-      c.storeImm(DW, FP, S_ONE, 1);
-      c.loadMap(R1, m.tracked())
-          .mov(R2, FP)
-          .add(R2, S_KEY)
-          .mov(R3, FP)
-          .add(R3, S_ONE)
-          .movImm(R4, 0)
-          .call(UPDATE);
+      mapKey(c, m.tracked(), S_KEY).call(LOOKUP).jump(JNE, R0, 0, followed);
+      follow(c);
       c.storeImm(DW, FP, S_RET, 1);
       c.jumpTo(followed);
     }
@@ -111,8 +92,7 @@ final class ProcessPrograms {
     calls.filter(c, out);
     c.bind(followed);
     calls.scratch(c, R8, out);
-    c.storeImm(W, R8, 0, EXEC);
-    ids(c);
+    header(c, EXEC);
     c.load(DW, R1, R6, 8).store(W, R8, NR, R1);
     c.load(DW, R1, FP, S_RET).store(DW, R8, RET, R1);
     for (int i = 0; i < 6; i++) {
@@ -175,29 +155,19 @@ final class ProcessPrograms {
     c.load(k.syscallNrSize() == 8 ? DW : W, R7, R0, k.syscallNr());
     c.jump(JEQ, R7, plan.exitNr(), exitCall).jump(JNE, R7, plan.exitGroupNr(), notExit);
     c.bind(exitCall);
-    c.store(W, FP, S_KEY, R7)
-        .loadMap(R1, m.counts())
-        .mov(R2, FP)
-        .add(R2, S_KEY)
-        .call(LOOKUP)
-        .jump(JEQ, R0, 0, notExit);
-    c.load(DW, R1, R0, 0).add(R1, 1).store(DW, R0, 0, R1);
+    c.store(W, FP, S_KEY, R7);
+    increment(c, m.counts(), S_KEY);
     c.bind(notExit);
     c.storeImm(DW, FP, S_TMP2, 1);
     Label report = c.label();
     c.call(CURRENT_TASK).mov(R9, R0);
     readKernel(c, S_TMP, R9, k.taskSignal(), report);
-    c.load(DW, R3, FP, S_TMP).storeImm(DW, FP, S_TMP, 0);
-    c.mov(R1, FP)
-        .add(R1, S_TMP)
-        .movImm(R2, 4)
-        .add(R3, k.signalLive())
-        .call(READ_KERNEL)
-        .jump(JNE, R0, 0, report);
+    c.load(DW, R3, FP, S_TMP);
+    readKernelInt(c, S_TMP, k.signalLive()).jump(JNE, R0, 0, report);
     Label alive = c.label();
     c.load(DW, R1, FP, S_TMP).jump(JNE, R1, 0, alive);
     c.call(PID_TGID).aluImm(RSH, R0, 32).store(W, FP, S_KEY, R0);
-    c.loadMap(R1, m.tracked()).mov(R2, FP).add(R2, S_KEY).call(DELETE);
+    mapKey(c, m.tracked(), S_KEY).call(DELETE);
     c.jumpTo(report);
     c.bind(alive).storeImm(DW, FP, S_TMP2, 0);
     c.bind(report);
@@ -209,8 +179,7 @@ final class ProcessPrograms {
         .add(R3, k.taskExitCode())
         .call(READ_KERNEL);
     calls.scratch(c, R8, out);
-    c.storeImm(W, R8, 0, EXIT);
-    ids(c);
+    header(c, EXIT);
     c.storeImm(W, R8, NR, 0).storeImm(DW, R8, RET, 0);
     c.load(DW, R1, FP, S_FD).store(DW, R8, ARGS, R1);
     c.load(DW, R1, FP, S_TMP2).store(DW, R8, ARGS + 8, R1);
@@ -218,5 +187,11 @@ final class ProcessPrograms {
     calls.output(c, out);
     c.bind(out).ret(0);
     return c;
+  }
+
+  /** Follows the thread group at {@code S_KEY} from now on: adds it to the tracked map. */
+  private void follow(BpfCode c) {
+    c.storeImm(DW, FP, S_ONE, 1);
+    mapKey(c, m.tracked(), S_KEY).mov(R3, FP).add(R3, S_ONE).movImm(R4, 0).call(UPDATE);
   }
 }

@@ -42,24 +42,20 @@ final class SocketCallDecoder {
 
   /** A connect that worked or is under way: the peer's address, and its socket file. */
   static void connect(KernelEvent e, List<Effect> out) {
-    address(e)
-        .ifPresent(
-            a -> {
-              out.add(
-                  new SocketAddress(
-                      new SocketKind(a.family(), SocketKind.ANY_TYPE), false, a.address()));
-              a.path().ifPresent(p -> out.add(new SocketPath(p, Access.WRITE)));
-            });
+    if (e.has(0)) {
+      Address a = address(e.parts()[0]);
+      out.add(a.named(false));
+      a.path().ifPresent(p -> out.add(new SocketPath(p, Access.WRITE)));
+    }
   }
 
   /** A bind that worked: the address it named, and its privileged port or socket file. */
   static void bind(KernelEvent e, List<Effect> out) {
-    Optional<Address> addr = address(e);
-    if (addr.isEmpty()) {
+    if (!e.has(0)) {
       return;
     }
-    Address a = addr.get();
-    out.add(new SocketAddress(new SocketKind(a.family(), SocketKind.ANY_TYPE), true, a.address()));
+    Address a = address(e.parts()[0]);
+    out.add(a.named(true));
     if (a.port() > 0
         && a.port() < 1024
         && (a.family().equals("inet") || a.family().equals("inet6"))) {
@@ -96,30 +92,38 @@ final class SocketCallDecoder {
   }
 
   /**
-   * A socket address read from the workload's memory.
+   * A socket address read from the workload's memory (the call's part 0, read whole).
    *
    * @param address printable: {@code 127.0.0.1:80}, {@code [::1]:80}, a unix path in {@link
    *     PathText} form ({@code @name} when abstract), {@code pid=N} for netlink
    * @param port the inet port, or -1
    * @param path the path of a unix socket that names a file
    */
-  private record Address(String family, String address, int port, Optional<String> path) {}
-
-  private static Optional<Address> address(KernelEvent e) {
-    if (!e.has(0)) {
-      return Optional.empty();
+  private record Address(String family, String address, int port, Optional<String> path) {
+    /** An address with no port and no file. */
+    Address(String family, String address) {
+      this(family, address, -1, Optional.empty());
     }
-    byte[] raw = e.parts()[0];
+
+    /** What a call that named this address did: bound it, or connected to it. */
+    SocketAddress named(boolean bound) {
+      return new SocketAddress(new SocketKind(family, SocketKind.ANY_TYPE), bound, address);
+    }
+  }
+
+  private static Address address(byte[] raw) {
     if (raw.length < 2) {
-      return Optional.of(new Address("unspec", "unspec", -1, Optional.empty()));
+      return new Address("unspec", "unspec");
     }
     ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
     int family = Short.toUnsignedInt(b.getShort(0));
     String name = familyName(family);
+    // sin_port and sin6_port, in network byte order
+    int port = raw.length < 4 ? -1 : ((raw[2] & 0xff) << 8) | (raw[3] & 0xff);
     switch (family) {
       case 1 -> {
         if (raw.length <= 2) {
-          return Optional.of(new Address(name, "(unnamed)", -1, Optional.empty()));
+          return new Address(name, "(unnamed)");
         }
         // sun_path: up to the first NUL; a leading NUL makes it abstract
         boolean abstractName = raw[2] == 0;
@@ -129,25 +133,22 @@ final class SocketCallDecoder {
           to++;
         }
         String path = new String(raw, from, to - from, StandardCharsets.ISO_8859_1);
-        if (abstractName) {
-          return Optional.of(new Address(name, "@" + PathText.escape(path), -1, Optional.empty()));
-        }
-        return Optional.of(new Address(name, PathText.escape(path), -1, Optional.of(path)));
+        return abstractName
+            ? new Address(name, "@" + PathText.escape(path))
+            : new Address(name, PathText.escape(path), -1, Optional.of(path));
       }
       case 2 -> {
         if (raw.length < 8) {
-          return Optional.of(new Address(name, "?:-1", -1, Optional.empty()));
+          return new Address(name, "?:-1");
         }
-        int port = ((raw[2] & 0xff) << 8) | (raw[3] & 0xff);
         String ip =
             (raw[4] & 0xff) + "." + (raw[5] & 0xff) + "." + (raw[6] & 0xff) + "." + (raw[7] & 0xff);
-        return Optional.of(new Address(name, ip + ":" + port, port, Optional.empty()));
+        return new Address(name, ip + ":" + port, port, Optional.empty());
       }
       case 10 -> {
         if (raw.length < 24) {
-          return Optional.of(new Address(name, "[?]:-1", -1, Optional.empty()));
+          return new Address(name, "[?]:-1");
         }
-        int port = ((raw[2] & 0xff) << 8) | (raw[3] & 0xff);
         String ip;
         try {
           ip =
@@ -157,14 +158,14 @@ final class SocketCallDecoder {
         } catch (java.net.UnknownHostException ex) {
           ip = "?";
         }
-        return Optional.of(new Address(name, "[" + ip + "]:" + port, port, Optional.empty()));
+        return new Address(name, "[" + ip + "]:" + port, port, Optional.empty());
       }
       case 16 -> {
         long pid = raw.length >= 8 ? Integer.toUnsignedLong(b.getInt(4)) : 0;
-        return Optional.of(new Address(name, "pid=" + pid, -1, Optional.empty()));
+        return new Address(name, "pid=" + pid);
       }
       default -> {
-        return Optional.of(new Address(name, name, -1, Optional.empty()));
+        return new Address(name, name);
       }
     }
   }

@@ -61,12 +61,7 @@ final class TracedCalls {
       int peekOff,
       int argMask,
       int derefMask,
-      Optional<PathSyscall> row) {
-
-    boolean has(int flag) {
-      return (flags & flag) != 0;
-    }
-  }
+      Optional<PathSyscall> row) {}
 
   /** Calls capabilities are inferred from, by name, result and arguments (see KernelDecoder). */
   static final List<String> CAPABILITY_CALLS =

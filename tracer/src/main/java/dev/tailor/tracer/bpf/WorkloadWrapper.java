@@ -2,13 +2,11 @@ package dev.tailor.tracer.bpf;
 
 import dev.tailor.tracer.backend.Commands;
 import dev.tailor.tracer.backend.TraceException;
-import dev.tailor.tracer.sys.LibC;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,15 +25,7 @@ final class WorkloadWrapper {
   /** The wrapper's command line: {@code bash -c WRAPPER tailor-wrapper FIFO ARGV0 PROGRAM ARGS}. */
   static List<String> argv(Path bash, Path fifo, List<String> command, Path program) {
     List<String> argv = new ArrayList<>();
-    // Without a terminal (CI), the workload gets a session of its own, so that a signal to
-    // tailor's whole process group (a runner stopping its job) reaches it once, forwarded by
-    // tailor, rather than twice. With a terminal it stays in the foreground group, where
-    // Ctrl-C reaches it directly and SignalRelay does not repeat it.
-    if (LibC.INSTANCE.isatty(0) != 1
-        && LibC.INSTANCE.isatty(1) != 1
-        && LibC.INSTANCE.isatty(2) != 1) {
-      Commands.onPath("setsid").ifPresent(p -> argv.add(p.toString()));
-    }
+    Commands.setsidWithoutTerminal().ifPresent(p -> argv.add(p.toString()));
     argv.addAll(
         List.of(
             bash.toString(),
@@ -112,27 +102,6 @@ final class WorkloadWrapper {
       throw new TraceException(
           TraceException.Kind.FAILED,
           "the workload wrapper exited before it was started (exit " + workload.exitValue() + ")");
-    }
-  }
-
-  static Path privateDir() throws TraceException {
-    try {
-      return Files.createTempDirectory(
-          "tailor-bpf-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (IOException e) {
-      throw new TraceException(
-          TraceException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
-    }
-  }
-
-  static int waitUninterruptibly(Process p) {
-    while (true) {
-      try {
-        return p.waitFor();
-      } catch (InterruptedException e) {
-        // the trace must end before profiles are written
-      }
     }
   }
 }

@@ -133,31 +133,23 @@ public final class FilterBuilder {
       throw new SeccompException(where + ": errnoRet " + errnoRet + " is not in 0..65535");
     }
     int errno = errnoRet < 0 ? EPERM : errnoRet;
-    switch (name) {
-      case "SCMP_ACT_KILL":
-      case "SCMP_ACT_KILL_THREAD":
-        return ACT_KILL_THREAD;
-      case "SCMP_ACT_KILL_PROCESS":
-        return ACT_KILL_PROCESS;
-      case "SCMP_ACT_TRAP":
-        return ACT_TRAP;
-      case "SCMP_ACT_ERRNO":
-        return ACT_ERRNO | errno;
-      case "SCMP_ACT_TRACE":
-        return ACT_TRACE | errno;
-      case "SCMP_ACT_LOG":
-        return ACT_LOG;
-      case "SCMP_ACT_ALLOW":
-        return ACT_ALLOW;
-      case "SCMP_ACT_NOTIFY":
+    return switch (name) {
+      case "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD" -> ACT_KILL_THREAD;
+      case "SCMP_ACT_KILL_PROCESS" -> ACT_KILL_PROCESS;
+      case "SCMP_ACT_TRAP" -> ACT_TRAP;
+      case "SCMP_ACT_ERRNO" -> ACT_ERRNO | errno;
+      case "SCMP_ACT_TRACE" -> ACT_TRACE | errno;
+      case "SCMP_ACT_LOG" -> ACT_LOG;
+      case "SCMP_ACT_ALLOW" -> ACT_ALLOW;
+      case "SCMP_ACT_NOTIFY" -> {
         if (notify) {
-          return ACT_NOTIFY;
+          yield ACT_NOTIFY;
         }
         throw new SeccompException(
             where + ": SCMP_ACT_NOTIFY needs a listener, which tailor enforce does not provide");
-      default:
-        throw new SeccompException(where + ": unknown action " + name);
-    }
+      }
+      default -> throw new SeccompException(where + ": unknown action " + name);
+    };
   }
 
   private static void addArch(LibSeccomp.Loaded seccomp, Pointer ctx, String oci)
@@ -180,23 +172,19 @@ public final class FilterBuilder {
   private static void addFlag(
       LibSeccomp.Loaded seccomp, Pointer ctx, String flag, List<String> warnings)
       throws SeccompException {
-    int attr;
-    switch (flag) {
-      case "SECCOMP_FILTER_FLAG_LOG":
-        attr = ATTR_CTL_LOG;
-        break;
-      case "SECCOMP_FILTER_FLAG_SPEC_ALLOW":
-        attr = ATTR_CTL_SSB;
-        break;
-      case "SECCOMP_FILTER_FLAG_TSYNC":
-        warnings.add(
-            "flag "
-                + flag
-                + " ignored: tailor loads the filter on the thread that becomes the workload");
-        return;
-      default:
-        throw new SeccompException("unknown or unsupported filter flag " + flag);
+    if (flag.equals("SECCOMP_FILTER_FLAG_TSYNC")) {
+      warnings.add(
+          "flag "
+              + flag
+              + " ignored: tailor loads the filter on the thread that becomes the workload");
+      return;
     }
+    int attr =
+        switch (flag) {
+          case "SECCOMP_FILTER_FLAG_LOG" -> ATTR_CTL_LOG;
+          case "SECCOMP_FILTER_FLAG_SPEC_ALLOW" -> ATTR_CTL_SSB;
+          default -> throw new SeccompException("unknown or unsupported filter flag " + flag);
+        };
     int rc = seccomp.lib.seccomp_attr_set(ctx, attr, 1);
     if (rc != 0) {
       throw new SeccompException("libseccomp cannot set flag " + flag + " (error " + rc + ")");

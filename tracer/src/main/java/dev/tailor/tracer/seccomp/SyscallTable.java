@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Syscall names and numbers of one machine architecture as libseccomp knows them, with the OCI
@@ -96,11 +97,7 @@ public final class SyscallTable {
    * SCMP_ARCH_ARM} on aarch64, the native one elsewhere. Empty for an unknown machine.
    */
   public static List<String> ociArchitectures(String unameArch) {
-    List<String> out = new ArrayList<>();
-    for (String a : ARCHES.getOrDefault(unameArch, List.of())) {
-      out.add(ociName(a));
-    }
-    return List.copyOf(out);
+    return ARCHES.getOrDefault(unameArch, List.of()).stream().map(SyscallTable::ociName).toList();
   }
 
   private static String ociName(String seccompArch) {
@@ -142,14 +139,7 @@ public final class SyscallTable {
     for (int token : tokens) {
       for (int n = 0; n < MAX_NUMBER; n++) {
         for (int number : new int[] {n, n | X32_BIT}) {
-          Pointer p = seccomp.lib.seccomp_syscall_resolve_num_arch(token, number);
-          if (p != null) {
-            try {
-              names.add(p.getString(0, "US-ASCII"));
-            } finally {
-              Native.free(Pointer.nativeValue(p));
-            }
-          }
+          resolve(seccomp, token, number).ifPresent(names::add);
         }
       }
     }
@@ -240,12 +230,9 @@ public final class SyscallTable {
    * name}: a 32-bit process on x86_64 makes {@code _llseek}, which only SCMP_ARCH_X86 has.
    */
   public List<String> architecturesKnowing(String name) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < tokens.length; i++) {
-      if (seccomp.lib.seccomp_syscall_resolve_name_arch(tokens[i], name) >= 0) {
-        out.add(ociName(seccompArches.get(i)));
-      }
-    }
-    return List.copyOf(out);
+    return IntStream.range(0, tokens.length)
+        .filter(i -> seccomp.lib.seccomp_syscall_resolve_name_arch(tokens[i], name) >= 0)
+        .mapToObj(i -> ociName(seccompArches.get(i)))
+        .toList();
   }
 }
