@@ -1,12 +1,15 @@
 package dev.tailor.tracer.bpf;
 
 import dev.tailor.tracer.call.ArgFilter;
+import dev.tailor.tracer.call.CapabilityCalls;
 import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.call.SyscallModel;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What the kernel side reports of each syscall, derived from {@link SyscallModel}: every syscall
@@ -63,52 +66,38 @@ final class TracedCalls {
       int derefMask,
       Optional<PathSyscall> row) {}
 
-  /** Calls capabilities are inferred from, by name, result and arguments (see KernelDecoder). */
-  static final List<String> CAPABILITY_CALLS =
-      List.of(
-          "setuid",
-          "setreuid",
-          "setresuid",
-          "setfsuid",
-          "setgid",
-          "setregid",
-          "setresgid",
-          "setfsgid",
-          "setgroups",
-          "mount",
-          "umount2",
-          "pivot_root",
-          "setns",
-          "sethostname",
-          "setdomainname",
-          "fsopen",
-          "fsmount",
-          "move_mount",
-          "open_tree",
-          "unshare",
-          "ptrace",
-          "process_vm_readv",
-          "process_vm_writev",
-          "settimeofday",
-          "clock_settime",
-          "adjtimex",
-          "clock_adjtime",
-          "reboot",
-          "kexec_load",
-          "kexec_file_load",
-          "init_module",
-          "finit_module",
-          "delete_module",
-          "iopl",
-          "ioperm",
-          "capset",
-          "bpf",
-          "perf_event_open",
-          "sched_setscheduler",
-          "sched_setattr",
-          // prctl: keep-caps, secure bits and ambient capabilities change what set*id calls do to
-          // capabilities
-          "prctl");
+  /**
+   * Calls capabilities are inferred from, by name, result and arguments (see KernelDecoder): those
+   * that always need one ({@link CapabilityCalls}) but chroot (traced as a path call) and umount
+   * and stime (no such call on x86_64 or aarch64); the set*id calls; and those that need one for
+   * some arguments. prctl is among them because keep-caps, secure bits and ambient capabilities
+   * change what set*id calls do to capabilities.
+   */
+  static final List<String> CAPABILITY_CALLS = capabilityCalls();
+
+  private static List<String> capabilityCalls() {
+    Set<String> calls = new TreeSet<>(CapabilityCalls.calls());
+    calls.removeAll(List.of("chroot", "umount", "stime"));
+    calls.addAll(
+        List.of(
+            "setuid",
+            "setreuid",
+            "setresuid",
+            "setfsuid",
+            "setgid",
+            "setregid",
+            "setresgid",
+            "setfsgid",
+            "setgroups",
+            "unshare",
+            "adjtimex",
+            "capset",
+            "bpf",
+            "sched_setscheduler",
+            "sched_setattr",
+            "prctl"));
+    return List.copyOf(calls);
+  }
 
   /**
    * Calls on an fd whose path the recorder reads (locks, attribute changes, directory listings).

@@ -3,6 +3,7 @@ package dev.tailor.tracer.call;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The capability a call that worked needed whatever its arguments (mount: sys_admin, ptrace:
@@ -48,6 +49,11 @@ public final class CapabilityCalls {
     Map<String, String> m = new HashMap<>();
     calls.forEach((capability, names) -> names.forEach(n -> m.put(n, capability)));
     return Map.copyOf(m);
+  }
+
+  /** The calls of this table. */
+  public static Set<String> calls() {
+    return BY_CALL.keySet();
   }
 
   /**
