@@ -100,7 +100,7 @@ public final class Main {
 
   /**
    * tailor's command line with the subcommand {@code args} start with, or with all of them when the
-   * first argument names none (help, version, a typo picocli suggests a name for).
+   * first argument names none (help, version, an unknown name).
    */
   static CommandLine commandLine(String[] args) {
     CommandLine cl = new CommandLine(new Main());
