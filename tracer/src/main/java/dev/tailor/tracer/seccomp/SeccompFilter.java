@@ -3,9 +3,7 @@ package dev.tailor.tracer.seccomp;
 import com.sun.jna.Function;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
 import dev.tailor.tracer.ProgramSearch;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -159,7 +157,7 @@ public final class SeccompFilter implements AutoCloseable {
     // Everything used after seccomp_load is created and called once here.
     Memory path = cString(program, cs);
     Memory empty = cString("", cs);
-    StringArray argv = new StringArray(command.toArray(new String[0]), cs.name());
+    Memory argv = cStringArray(command, cs);
     Memory denied =
         cString("tailor: cannot execute " + program + ": the seccomp profile denies execve\n", cs);
     Memory failed =
@@ -177,7 +175,7 @@ public final class SeccompFilter implements AutoCloseable {
         handoff == null ? null : new Object[] {handoff.socket(), handoffMsg, HANDOFF_FLAGS};
     Memory handoffFailed =
         cString("tailor: cannot hand the seccomp notify fd to the observing tailor\n", cs);
-    Object[] handoffFailedArgs = {2, handoffFailed, new NativeLong(handoffFailed.size() - 1)};
+    Object[] handoffFailedArgs = {2, handoffFailed, sizeT(handoffFailed.size() - 1)};
     Object[] failExit = {125};
     if (handoff != null) {
       notifyFd.invokeInt(new Object[] {ctx}); // not loaded yet: an error, which warms the call path
@@ -186,13 +184,13 @@ public final class SeccompFilter implements AutoCloseable {
       Native.getLastError();
     }
     Object[] execArgs = {path, argv};
-    Object[] deniedArgs = {2, denied, new NativeLong(denied.size() - 1)};
-    Object[] failedArgs = {2, failed, new NativeLong(failed.size() - 1)};
+    Object[] deniedArgs = {2, denied, sizeT(denied.size() - 1)};
+    Object[] failedArgs = {2, failed, sizeT(failed.size() - 1)};
     Object[] exitArgs = {UnrunnableCommandException.CANNOT_RUN};
     Object[] loadArgs = {ctx};
     execv.invokeInt(new Object[] {empty, argv}); // fails with ENOENT: warms the call path
     Native.getLastError();
-    write.invokeInt(new Object[] {2, denied, new NativeLong(0)});
+    write.invokeInt(new Object[] {2, denied, sizeT(0)});
 
     System.out.flush();
     System.err.flush();
@@ -276,6 +274,32 @@ public final class SeccompFilter implements AutoCloseable {
     for (int fd : fds) {
       fcntl.invokeInt(new Object[] {fd, F_SETFD, FD_CLOEXEC});
     }
+  }
+
+  /**
+   * A size_t argument as a plain Long or Integer. A NativeLong would have JNA look its converter up
+   * (a WeakHashMap, calls into the JVM) at each call: after the filter is loaded, every call into
+   * the JVM is a point where the thread can be held for a safepoint, and a thread held there under
+   * a filter that denies futex crashes the JVM (seen 3 times in 180 failed execs under a CPU hog).
+   */
+  private static Object sizeT(long n) {
+    return Native.SIZE_T_SIZE == 8 ? (Object) n : (Object) (int) n;
+  }
+
+  /**
+   * {@code char *argv[]}, NULL-terminated, as plain memory: JNA's StringArray reads its strings
+   * back after each call, which a failed execv under the filter would do (allocating) before the
+   * message.
+   */
+  private static Memory cStringArray(List<String> strings, Charset cs) {
+    Memory[] held = new Memory[strings.size()];
+    Memory array = new HeldMemory((long) (strings.size() + 1) * Native.POINTER_SIZE, held);
+    for (int i = 0; i < held.length; i++) {
+      held[i] = cString(strings.get(i), cs);
+      array.setPointer((long) i * Native.POINTER_SIZE, held[i]);
+    }
+    array.setPointer((long) held.length * Native.POINTER_SIZE, null);
+    return array;
   }
 
   private static Memory cString(String s, Charset cs) {
