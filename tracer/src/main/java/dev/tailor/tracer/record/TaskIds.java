@@ -30,20 +30,11 @@ public record TaskIds(
   /** An id that is not known. */
   public static final long UNKNOWN = -1;
 
+  private static final long[] FOUR_UNKNOWN = {UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN};
+
   /** Nothing known. */
   public static final TaskIds NONE_KNOWN =
-      new TaskIds(
-          UNKNOWN,
-          UNKNOWN,
-          UNKNOWN,
-          UNKNOWN,
-          UNKNOWN,
-          UNKNOWN,
-          UNKNOWN,
-          UNKNOWN,
-          List.of(),
-          false,
-          Privilege.UNKNOWN);
+      of(FOUR_UNKNOWN, FOUR_UNKNOWN, List.of(), false, Privilege.UNKNOWN);
 
   /** What is known of a task's capabilities. */
   public enum Privilege {
@@ -59,6 +50,11 @@ public record TaskIds(
 
   public TaskIds {
     groups = List.copyOf(groups);
+  }
+
+  /** Real, effective, saved and fs uids {@code u}, gids {@code g}. */
+  private static TaskIds of(long[] u, long[] g, List<Long> groups, boolean known, Privilege p) {
+    return new TaskIds(u[0], u[1], u[2], u[3], g[0], g[1], g[2], g[3], groups, known, p);
   }
 
   /** These ids with the real, effective, saved and fs uids ({@code gids}: gids) replaced. */
@@ -136,19 +132,7 @@ public record TaskIds(
     if (uid == null || gid == null || groups == null || capEff == -1 || capPrm == -1) {
       return Optional.empty();
     }
-    return Optional.of(
-        new TaskIds(
-            uid[0],
-            uid[1],
-            uid[2],
-            uid[3],
-            gid[0],
-            gid[1],
-            gid[2],
-            gid[3],
-            groups,
-            true,
-            privilege(uid, capEff, capPrm)));
+    return Optional.of(of(uid, gid, groups, true, privilege(uid, capEff, capPrm)));
   }
 
   /** CAP_CHOWN, CAP_SETGID and CAP_SETUID. */
