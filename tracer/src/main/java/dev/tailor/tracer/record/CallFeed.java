@@ -12,7 +12,6 @@ import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
 import dev.tailor.tracer.strace.StraceText;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,22 +66,9 @@ final class CallFeed {
     countCalls = false;
   }
 
-  ProcessPaths paths() {
-    return calls.paths();
-  }
-
-  /** Adds what this reading could not see or had to resolve on this machine, one sentence each. */
-  void notes(List<String> w) {
-    calls.notes(w);
-  }
-
-  ProcessIds ids() {
-    return calls.ids();
-  }
-
-  /** Decides what waits for the end of the trace. */
-  void finish() {
-    calls.finish();
+  /** The interpreter the calls are applied by: their paths, ids and notes. */
+  CallInterpreter calls() {
+    return calls;
   }
 
   void accept(TraceEvent event) {

@@ -91,7 +91,7 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** Sets a process's working directory, for processes that were running before the trace. */
   public void setCwd(int pid, String cwd) {
-    feed.paths().setCwd(pid, cwd);
+    feed.calls().paths().setCwd(pid, cwd);
   }
 
   /** Names the trace the next events come from, for diagnostics. */
@@ -185,12 +185,12 @@ public final class Recorder implements Consumer<TraceEvent> {
    * the trace shows, with no parent in it, gets them.
    */
   public void startedWith(TaskIds ids) {
-    feed.ids().starter(ids);
+    feed.calls().ids().starter(ids);
   }
 
   /** The ids of a process or thread tailor attached to, read from /proc as it attached. */
   public void attachedWith(int pid, TaskIds ids) {
-    feed.ids().attached(pid, ids);
+    feed.calls().ids().attached(pid, ids);
   }
 
   /** Whether any call recorded so far used {@code rawFolder} or something below it. */
@@ -302,13 +302,13 @@ public final class Recorder implements Consumer<TraceEvent> {
     // Traced from its start, a workload that uses a file only through an fd got the fd from its
     // starter (or another process); attached to, it may have opened the file before the trace.
     boolean fromStart = targets.isEmpty();
-    feed.finish();
+    feed.calls().finish();
     FileTally.Uses fs = files.toUses(runs, fromStart);
     TreeMap<String, SocketUse> ss = sockets.toUses(runs);
     TreeMap<String, CapabilityUse> caps = new TreeMap<>();
     capabilities.forEach((k, v) -> caps.put(k, new CapabilityUse(k, new TreeSet<>(v), runs)));
     List<String> w = new ArrayList<>(warnings);
-    feed.notes(w);
+    feed.calls().notes(w);
     if (unused > diagnostics.size()) {
       w.add(
           unused
