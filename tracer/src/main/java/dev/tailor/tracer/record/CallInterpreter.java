@@ -128,17 +128,11 @@ final class CallInterpreter {
     if (effect instanceof PathAccess a) {
       paths
           .resolve(pid, a.path())
-          .ifPresent(
-              p -> {
-                FileTally.FileAcc acc = files(pid, p, a.kinds(), a.errno(), a.directory());
-                if (acc != null) {
-                  life(acc, p, pid, Life.of(name, a));
-                }
-              });
+          .ifPresent(p -> files(pid, p, a.kinds(), a.errno(), a.directory(), Life.of(name, a)));
     } else if (effect instanceof Open o) {
       open(pid, o);
     } else if (effect instanceof FdAccess f) {
-      life(fdFile(pid, f.path(), f.kind(), f.directory()), f.path(), pid, Life.USED);
+      life(access(pid, f.path(), f.kind(), "", f.directory()), f.path(), pid, Life.USED);
     } else if (effect instanceof FdSocket s) {
       recorder.sockets().seen(s.kind());
     } else if (effect instanceof Exec x) {
@@ -194,50 +188,33 @@ final class CallInterpreter {
   }
 
   private void open(int pid, Open o) {
-    if (o.errno().isEmpty()) {
-      String path;
-      if (!o.opened().isEmpty()) {
-        path = o.opened();
-      } else {
-        sawUndecoratedOpen |= !o.reopens();
-        Optional<String> p = paths.resolve(pid, o.path());
-        if (p.isEmpty()) {
-          return;
-        }
-        path = p.get();
-      }
-      if (o.reopens()) {
-        // What a descriptor the process had is open on: used as through that fd, so inherited
-        // stdio reopened by name (echo > /dev/stdout) is reported as inherited, as its writes
-        // are; O_CREAT on it makes nothing.
-        for (Access k : o.kinds()) {
-          if (k != Access.CREATE) {
-            fdFile(pid, path, k, o.directory());
-          }
-        }
-        return;
-      }
-      FileTally.FileAcc acc = files(pid, path, o.kinds(), "", o.directory());
-      if (acc != null) {
-        life(
-            acc,
-            path,
-            pid,
-            o.exclusive()
-                ? Life.MADE
-                : o.kinds().contains(Access.CREATE) ? Life.MADE_IF_GONE : Life.USED);
-      }
-    } else {
+    if (!o.errno().isEmpty()) {
+      Life absent = o.errno().equals("ENOENT") ? Life.ABSENT : Life.NONE;
       paths
           .resolve(pid, o.path())
-          .ifPresent(
-              p -> {
-                FileTally.FileAcc acc = files(pid, p, o.kinds(), o.errno(), o.directory());
-                if (acc != null && o.errno().equals("ENOENT")) {
-                  life(acc, p, pid, Life.ABSENT);
-                }
-              });
+          .ifPresent(p -> files(pid, p, o.kinds(), o.errno(), o.directory(), absent));
+      return;
     }
+    sawUndecoratedOpen |= o.opened().isEmpty() && !o.reopens();
+    Optional<String> opened =
+        o.opened().isEmpty() ? paths.resolve(pid, o.path()) : Optional.of(o.opened());
+    if (opened.isEmpty()) {
+      return;
+    }
+    String path = opened.get();
+    if (o.reopens()) {
+      // What a descriptor the process had is open on: used as through that fd, so inherited
+      // stdio reopened by name (echo > /dev/stdout) is reported as inherited, as its writes
+      // are; O_CREAT on it makes nothing.
+      for (Access k : o.kinds()) {
+        if (k != Access.CREATE) {
+          access(pid, path, k, "", o.directory());
+        }
+      }
+      return;
+    }
+    Life made = o.kinds().contains(Access.CREATE) ? Life.MADE_IF_GONE : Life.USED;
+    files(pid, path, o.kinds(), "", o.directory(), o.exclusive() ? Life.MADE : made);
   }
 
   /** What a call did to a name's life (see {@link NameLife}). */
@@ -278,9 +255,12 @@ final class CallInterpreter {
     }
   }
 
-  /** Applies a name's life event, now and on each repeat of the call (by the repeating pid). */
+  /**
+   * Applies a name's life event to its tally ({@code null}: none), now and on each repeat of the
+   * call (by the repeating pid).
+   */
   private void life(FileTally.FileAcc acc, String rawPath, int pid, Life event) {
-    if (event == Life.NONE) {
+    if (acc == null || event == Life.NONE) {
       return;
     }
     live(acc.life, rawPath, pid, event);
@@ -352,14 +332,14 @@ final class CallInterpreter {
     return program;
   }
 
-  /** Records each kind of access to a file a call named; its tally, null when there is no kind. */
-  private FileTally.FileAcc files(
-      int pid, String rawPath, Set<Access> kinds, String errno, boolean directory) {
+  /** Records each kind of access to a file a call named, then the event of the name's life. */
+  private void files(
+      int pid, String rawPath, Set<Access> kinds, String errno, boolean directory, Life event) {
     FileTally.FileAcc acc = null;
     for (Access k : kinds) {
       acc = file(pid, rawPath, k, errno, directory);
     }
-    return acc;
+    life(acc, rawPath, pid, event);
   }
 
   /** Records an access to a file a call named, and the fs uid of the task that made it. */
@@ -370,12 +350,10 @@ final class CallInterpreter {
     return acc;
   }
 
-  /** Records an access through an fd: a file only ever used so may have been inherited. */
-  private FileTally.FileAcc fdFile(int pid, String rawPath, Access kind, boolean directory) {
-    return access(pid, rawPath, kind, "", directory);
-  }
-
-  /** Records an access, and the fs uid of the task that made it when it worked. */
+  /**
+   * Records an access, and the fs uid of the task that made it when it worked; alone (not through
+   * {@link #file}), an access through an fd: a file only ever used so may have been inherited.
+   */
   private FileTally.FileAcc access(
       int pid, String rawPath, Access kind, String errno, boolean directory) {
     FileTally.FileAcc acc = recorder.files().access(rawPath, kind, errno, directory);
