@@ -97,10 +97,7 @@ final class ProcessIds {
 
   /** The task changed its capabilities or how set*id calls change them (capset, prctl). */
   void privilegeUnknown(int pid) {
-    TaskIds t = tasks.get(pid);
-    if (t != null) {
-      tasks.put(pid, t.withPrivilege(TaskIds.Privilege.UNKNOWN));
-    }
+    tasks.computeIfPresent(pid, (k, t) -> t.withPrivilege(TaskIds.Privilege.UNKNOWN));
   }
 
   /** How many set*id calls came from tasks whose ids were not known. */
@@ -139,12 +136,7 @@ final class ProcessIds {
   }
 
   private static long[] args(IdChange c) {
-    long[] a = new long[c.ids().size()];
-    for (int i = 0; i < a.length; i++) {
-      long v = c.ids().get(i);
-      a[i] = v == 0xffffffffL ? -1 : v;
-    }
-    return a;
+    return c.ids().stream().mapToLong(v -> v == 0xffffffffL ? -1 : v).toArray();
   }
 
   /** The four ids one family of calls works on: real, effective, saved and filesystem. */
@@ -203,17 +195,11 @@ final class ProcessIds {
         }
         return Optional.of(
             r == x || s == x
-                ? id
-                    + " "
-                    + x
-                    + " is its real or saved "
-                    + id
-                    + " ("
-                    + ids(r, s)
-                    + "), but only with the capability does "
-                    + "the call also set the real and saved "
-                    + id
-                    + ", as it does for a privileged task"
+                ? String.format(
+                    "%2$s %1$s is its real or saved %2$s (%3$s), but only with the capability does"
+                        + " the call also set the real and saved %2$s, as it does for a privileged"
+                        + " task",
+                    x, id, ids(r, s))
                 : notAmong("", id, x, "real and saved", r, s));
       }
       case SETREUID, SETREGID -> {
@@ -303,12 +289,7 @@ final class ProcessIds {
 
   /** Whether {@code x} is certainly one of {@code ids}. */
   private static boolean isAmong(long x, long... ids) {
-    for (long id : ids) {
-      if (id == x && id != UNKNOWN) {
-        return true;
-      }
-    }
-    return false;
+    return LongStream.of(ids).anyMatch(id -> id == x && id != UNKNOWN);
   }
 
   private static String ids(long... ids) {
