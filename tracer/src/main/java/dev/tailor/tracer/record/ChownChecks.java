@@ -57,31 +57,26 @@ final class ChownChecks {
     OwnerChange c = p.call();
     TaskIds t = p.ids();
     if (t.fsuid() == TaskIds.UNKNOWN) {
-      unknown++;
-      return Optional.of("may not have been needed: the task's ids are not known");
+      return unproven("the task's ids are not known");
     }
     if (c.uid() != -1) {
       if (c.uid() != t.fsuid()) {
         return Optional.of(
             "it gives the file to uid " + c.uid() + ", not to the task's fs uid " + t.fsuid());
       }
-      unknown++;
-      return Optional.of(
-          "may not have been needed: it names the task's own uid "
+      return unproven(
+          "it names the task's own uid "
               + c.uid()
-              + ", and whether the file "
-              + "was already the task's when it did is not known");
+              + ", and whether the file was already the task's when it did is not known");
     }
     if (p.file().isEmpty()) {
-      unknown++;
-      return Optional.of("may not have been needed: the file is not known");
+      return unproven("the file is not known");
     }
     String file = p.file().get();
     Optional<FileStat> stat = stats.computeIfAbsent(file, resolver::stat);
     if (stat.isEmpty() || stat.get().uid() == TaskIds.UNKNOWN || uidSet.getOrDefault(file, false)) {
-      unknown++;
-      return Optional.of(
-          "may not have been needed: the file's owner is not known ("
+      return unproven(
+          "the file's owner is not known ("
               + PathText.escape(file)
               + (stat.isEmpty()
                   ? " is gone)"
@@ -91,27 +86,27 @@ final class ChownChecks {
     }
     if (stat.get().uid() != t.fsuid()) {
       return Optional.of(
-          "the file belongs to uid "
-              + stat.get().uid()
-              + ", not to the task's fs uid "
-              + t.fsuid());
+          String.format(
+              "the file belongs to uid %s, not to the task's fs uid %s",
+              stat.get().uid(), t.fsuid()));
     }
     long gid = c.gid();
     if (gid == t.fsgid() || (t.groupsKnown() && t.groups().contains(gid))) {
       return Optional.empty();
     }
     if (t.fsgid() == TaskIds.UNKNOWN || !t.groupsKnown()) {
-      unknown++;
-      return Optional.of("may not have been needed: the task's groups are not known");
+      return unproven("the task's groups are not known");
     }
     return Optional.of(
-        "gid "
-            + gid
-            + " is none of the task's groups (fs gid "
-            + t.fsgid()
-            + ", groups "
-            + t.groups()
-            + ")");
+        String.format(
+            "gid %s is none of the task's groups (fs gid %s, groups %s)",
+            gid, t.fsgid(), t.groups()));
+  }
+
+  /** The reason of a chown that may not have needed the capability: counted, for {@link #notes}. */
+  private Optional<String> unproven(String why) {
+    unknown++;
+    return Optional.of("may not have been needed: " + why);
   }
 
   /** The sentence on chowns that could not be judged, when there were any. */
