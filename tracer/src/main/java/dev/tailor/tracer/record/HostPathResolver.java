@@ -76,15 +76,13 @@ public final class HostPathResolver implements PathResolver {
   }
 
   private String lookup(String path, boolean followLast) {
-    String normal = PathNames.normalize(path);
-    if (!followLast) {
-      if (normal.equals("/")) {
-        return normal;
-      }
-      String name = PathNames.lastName(normal);
-      return PathNames.join(realOrParent(PathNames.parent(normal), 0), name);
+    if (followLast) {
+      return realOrParent(path, 0);
     }
-    return realOrParent(path, 0);
+    String normal = PathNames.normalize(path);
+    return normal.equals("/")
+        ? normal
+        : PathNames.join(realOrParent(PathNames.parent(normal), 0), PathNames.lastName(normal));
   }
 
   private String realOrParent(String path, int depth) {
