@@ -106,30 +106,6 @@ final class ReadDetail {
           "capget",
           "io_uring_enter");
 
-  /** Calls on an fd whose first argument (the fd and its -yy path) is all the recorder reads. */
-  private static final Set<String> FIRST_ARGUMENT =
-      Set.of(
-          "read",
-          "pread64",
-          "readv",
-          "preadv",
-          "preadv2",
-          "recvfrom",
-          "recvmsg",
-          "recvmmsg",
-          "write",
-          "pwrite64",
-          "writev",
-          "pwritev",
-          "pwritev2",
-          "getdents64",
-          "getdents",
-          "ftruncate",
-          "fchmod",
-          "fsetxattr",
-          "fremovexattr",
-          "flock");
-
   /**
    * How much of a call the recorder reads, so the parser can skip the rest: every call's name and
    * result count; arguments only for the calls {@link #accept} interprets.
@@ -141,7 +117,10 @@ final class ReadDetail {
     if (NAME_ONLY.contains(syscall)) {
       return TraceParser.Detail.NAME;
     }
-    if (FIRST_ARGUMENT.contains(syscall)) {
+    // Calls on an fd whose first argument (the fd and its -yy path) is all the recorder reads.
+    if (StraceDecoder.onFd(syscall).isPresent()
+        || syscall.equals("getdents")
+        || syscall.equals("getdents64")) {
       return TraceParser.Detail.FIRST_ARGUMENT;
     }
     return TraceParser.Detail.ALL;

@@ -81,18 +81,9 @@ final class StraceDecoder {
         }
       }
       case "clone", "clone3", "fork", "vfork" -> out.add(new Fork(ok ? (int) e.childPid() : 0));
-      case "read", "pread64", "readv", "preadv", "preadv2", "recvfrom", "recvmsg", "recvmmsg" ->
-          fdAccess(e, ok, Access.READ, out);
-      case "write",
-          "pwrite64",
-          "writev",
-          "pwritev",
-          "pwritev2",
-          "sendmsg",
-          "sendmmsg",
-          "sendto" -> {
+      case "sendmsg", "sendmmsg", "sendto" -> {
         fdAccess(e, ok, Access.WRITE, out);
-        if (ok && name.startsWith("send")) {
+        if (ok) {
           peer(e, out);
         }
       }
@@ -117,9 +108,7 @@ final class StraceDecoder {
           fdPath(a, sendfile ? 0 : 2).ifPresent(p -> out.add(new FdAccess(p, Access.WRITE, false)));
         }
       }
-      case "ftruncate" -> fdAccess(e, ok, Access.WRITE, out);
-      case "fchmod", "fchown", "fsetxattr", "fremovexattr" -> fdAccess(e, ok, Access.SETATTR, out);
-      case "flock" -> fdAccess(e, ok, Access.LOCK, out);
+      case "fchown" -> fdAccess(e, ok, Access.SETATTR, out);
       case "fcntl", "fcntl64" -> {
         List<String> a = args(e);
         if (ok
@@ -130,16 +119,15 @@ final class StraceDecoder {
         }
       }
       case "mmap", "mmap2" -> {
-        if (ok) {
-          List<String> a = args(e);
-          if (a.size() >= 5 && StraceText.hasFlag(a.get(2), "PROT_EXEC")) {
-            fdPath(a, 4)
-                .ifPresent(
-                    p -> {
-                      out.add(new FdAccess(p, Access.MMAP_EXEC, false));
-                      out.add(new FdAccess(p, Access.READ, false));
-                    });
-          }
+        List<String> a = ok ? args(e) : List.of();
+        if (a.size() >= 5 && StraceText.hasFlag(a.get(2), "PROT_EXEC")) {
+          fdPath(a, 4)
+              .ifPresent(
+                  p ->
+                      out.addAll(
+                          List.of(
+                              new FdAccess(p, Access.MMAP_EXEC, false),
+                              new FdAccess(p, Access.READ, false))));
         }
       }
       case "socket", "socketpair" -> socket(e, ok, name.equals("socket"), out);
@@ -156,11 +144,13 @@ final class StraceDecoder {
         }
       }
       default -> {
-        // The calls that name files, by their row of the table; the rest have no path, socket or
-        // capability meaning and are only counted.
-        PathSyscall row = SyscallModel.path(name).orElse(null);
-        if (row != null) {
-          named(e, row, errno, out);
+        // The calls on an fd, and those that name files, by their row of the table; the rest have
+        // no path, socket or capability meaning and are only counted.
+        Optional<Access> onFd = onFd(name);
+        if (onFd.isPresent()) {
+          fdAccess(e, ok, onFd.get(), out);
+        } else {
+          SyscallModel.path(name).ifPresent(row -> named(e, row, errno, out));
         }
       }
     }
@@ -169,6 +159,22 @@ final class StraceDecoder {
     }
     arguments(e, name, out);
     return new Call(name, errno, out);
+  }
+
+  /**
+   * The access of a call on an fd whose first argument (the fd and its -yy path) is all that
+   * matters of it; empty for other calls.
+   */
+  static Optional<Access> onFd(String name) {
+    return Optional.ofNullable(
+        switch (name) {
+          case "read", "pread64", "readv", "preadv", "preadv2", "recvfrom", "recvmsg", "recvmmsg" ->
+              Access.READ;
+          case "write", "pwrite64", "writev", "pwritev", "pwritev2", "ftruncate" -> Access.WRITE;
+          case "fchmod", "fsetxattr", "fremovexattr" -> Access.SETATTR;
+          case "flock" -> Access.LOCK;
+          default -> null;
+        });
   }
 
   /**
@@ -187,20 +193,18 @@ final class StraceDecoder {
       if (v.isPresent()) {
         out.add(new ArgumentValue(f, f.normalize(v.get())));
       } else if (unreadArguments.add(f.syscall() + " argument " + f.index())) {
+        String fix =
+            SyscallModel.STRACE_RAW.contains(f.syscall())
+                ? "record with strace -e raw="
+                    + String.join(",", SyscallModel.STRACE_RAW)
+                    + " (tailor learn does)"
+                : "strace wrote a name tailor does not know";
         out.add(
             new Warning(
-                "values of "
-                    + f.syscall()
-                    + " argument "
-                    + f.index()
-                    + " could not be read from the trace ("
-                    + StraceText.printable(e.args(), 60)
-                    + "): no argument rule is learned for it; "
-                    + (SyscallModel.STRACE_RAW.contains(f.syscall())
-                        ? "record with strace -e raw="
-                            + String.join(",", SyscallModel.STRACE_RAW)
-                            + " (tailor learn does)"
-                        : "strace wrote a name tailor does not know")));
+                String.format(
+                    "values of %s argument %s could not be read from the trace (%s): no argument"
+                        + " rule is learned for it; %s",
+                    f.syscall(), f.index(), StraceText.printable(e.args(), 60), fix)));
       }
     }
   }
@@ -281,17 +285,16 @@ final class StraceDecoder {
     if (path.isEmpty()) {
       return;
     }
-    List<String> argv = new ArrayList<>();
-    if (errno.isEmpty() && !e.unreturned() && a.size() > pathIndex + 1) {
-      String list = a.get(pathIndex + 1);
-      if (list.startsWith("[") && list.endsWith("]")) {
-        for (String item : StraceText.splitArgs(list.substring(1, list.length() - 1))) {
-          argv.add(
-              StraceText.unquote(item).map(PathText::escape).orElse(item)
-                  + (StraceText.isTruncated(item) ? "..." : ""));
-        }
-      }
-    }
+    String list = a.size() > pathIndex + 1 ? a.get(pathIndex + 1) : "";
+    List<String> argv =
+        errno.isEmpty() && !e.unreturned() && list.startsWith("[") && list.endsWith("]")
+            ? StraceText.splitArgs(list.substring(1, list.length() - 1)).stream()
+                .map(
+                    item ->
+                        StraceText.unquote(item).map(PathText::escape).orElse(item)
+                            + (StraceText.isTruncated(item) ? "..." : ""))
+                .toList()
+            : List.of();
     out.add(new Exec(path.get(), argv, errno, !e.unreturned()));
   }
 
@@ -304,15 +307,6 @@ final class StraceDecoder {
     if (a.size() <= row.path()) {
       return;
     }
-    boolean follow =
-        switch (row.follow()) {
-          case ALWAYS -> true;
-          case NEVER -> false;
-          case UNLESS_NOFOLLOW ->
-              row.flags() < 0
-                  || a.size() <= row.flags()
-                  || !StraceText.hasFlag(a.get(row.flags()), "AT_SYMLINK_NOFOLLOW");
-        };
     // stat results say what the path is: {st_mode=S_IFDIR|0755, ...}, statx's stx_mode likewise;
     // unlinkat's AT_REMOVEDIR makes it rmdir. The flag words are arguments, never the path.
     boolean directory =
@@ -328,13 +322,26 @@ final class StraceDecoder {
       }
       return;
     }
-    argPath(a, row.dirfd(), row.path(), follow)
-        .ifPresent(p -> out.add(new PathAccess(p, row.access(), errno, directory)));
+    rowPath(row, a).ifPresent(p -> out.add(new PathAccess(p, row.access(), errno, directory)));
     PathSyscall to = row.second();
     if (to != null) {
       argPath(a, to.dirfd(), to.path(), false)
           .ifPresent(p -> out.add(new PathAccess(p, to.access(), errno, false)));
     }
+  }
+
+  /** The path a call names by its row, its last symlink followed as the row and flags say. */
+  static Optional<PathArg> rowPath(PathSyscall row, List<String> a) {
+    boolean follow =
+        switch (row.follow()) {
+          case ALWAYS -> true;
+          case NEVER -> false;
+          case UNLESS_NOFOLLOW ->
+              row.flags() < 0
+                  || a.size() <= row.flags()
+                  || !StraceText.hasFlag(a.get(row.flags()), "AT_SYMLINK_NOFOLLOW");
+        };
+    return argPath(a, row.dirfd(), row.path(), follow);
   }
 
   /**
@@ -454,14 +461,11 @@ final class StraceDecoder {
     if (a.size() < 2) {
       return;
     }
-    Optional<String> path = StraceText.field(a.get(1), "sun_path");
-    if (path.isEmpty() || path.get().startsWith("@")) {
-      return;
-    }
-    Optional<String> raw = StraceText.unquote(path.get());
-    if (raw.isPresent() && !raw.get().isEmpty()) {
-      out.add(new SocketPath(raw.get(), kind));
-    }
+    StraceText.field(a.get(1), "sun_path")
+        .filter(p -> !p.startsWith("@"))
+        .flatMap(StraceText::unquote)
+        .filter(p -> !p.isEmpty())
+        .ifPresent(p -> out.add(new SocketPath(p, kind)));
   }
 
   private static SocketKind kindOf(String fdToken, String family) {
