@@ -155,7 +155,7 @@ final class CallInterpreter {
               });
     } else if (effect instanceof SocketOpen s) {
       SocketTally.SockAcc acc = recorder.sockets().count(s.kind());
-      effects.also(p -> acc.count());
+      effects.also(p -> acc.count++);
     } else if (effect instanceof SocketAddress a) {
       recorder.sockets().address(a);
     } else if (effect instanceof SocketPath s) {
@@ -164,15 +164,12 @@ final class CallInterpreter {
     } else if (effect instanceof Capable c) {
       recorder.capability(c.capability(), c.reason());
     } else if (effect instanceof IdChange c) {
-      idChange(pid, c);
-      effects.also(p -> idChange(p, c));
+      effects.now(pid, p -> idChange(p, c));
     } else if (effect instanceof PrivilegeChange c) {
-      ids.privilegeUnknown(pid);
-      effects.also(ids::privilegeUnknown);
+      effects.now(pid, ids::privilegeUnknown);
     } else if (effect instanceof OwnerChange c) {
       Optional<String> file = paths.resolve(pid, c.file());
-      chowns.add(file, ids.of(pid), c);
-      effects.also(p -> chowns.add(file, ids.of(p), c));
+      effects.now(pid, p -> chowns.add(file, ids.of(p), c));
     } else if (effect instanceof Warning w) {
       recorder.warn(w.text());
     }
@@ -263,8 +260,7 @@ final class CallInterpreter {
     if (acc == null || event == Life.NONE) {
       return;
     }
-    live(acc.life, rawPath, pid, event);
-    effects.also(p -> live(acc.life, rawPath, p, event));
+    effects.now(pid, p -> live(acc.life, rawPath, p, event));
   }
 
   private static void live(NameLife life, String rawPath, int pid, Life event) {
@@ -297,9 +293,8 @@ final class CallInterpreter {
     String ran = path.get();
     // A set-id program changes the ids at exec; the mode is read once, a repeat shares it.
     Optional<Integer> mode = resolver.stat(ran).map(FileStat::mode);
-    recorder.recordExec(ran, x.argv()).accessedBy(ids.fsuid(pid));
-    ids.exec(pid, mode);
-    effects.also(
+    effects.now(
+        pid,
         p -> {
           recorder.recordExec(ran, x.argv()).accessedBy(ids.fsuid(p));
           ids.exec(p, mode);

@@ -33,6 +33,12 @@ final class Effects {
     }
   }
 
+  /** Applies a part for {@code pid} now, and again on each repeat of the call. */
+  void now(int pid, CallMemo.Replay part) {
+    part.apply(pid);
+    also(part);
+  }
+
   CallMemo.Replay[] parts() {
     return parts.toArray(CallMemo.Replay[]::new);
   }

@@ -23,10 +23,7 @@ final class ProcSelf {
 
   /** A new process runs its parent's program until it execs. */
   void fork(int parent, int child) {
-    String exe = exes.get(parent);
-    if (exe != null) {
-      exes.putIfAbsent(child, exe);
-    }
+    exes.computeIfAbsent(child, k -> exes.get(parent));
   }
 
   /** Whether {@code path} (absolute, normalized) is one of the per-process /proc paths. */

@@ -55,10 +55,7 @@ final class ProcessPaths {
 
   /** A child a clone or fork returned: it starts where its parent is. */
   void forked(int parent, int child) {
-    String cwd = cwds.get(parent);
-    if (cwd != null) {
-      cwds.putIfAbsent(child, cwd);
-    }
+    cwds.computeIfAbsent(child, k -> cwds.get(parent));
     procSelf.fork(parent, child);
   }
 
@@ -80,8 +77,7 @@ final class ProcessPaths {
    * program}.
    */
   void exec(int pid, String program) {
-    procSelf.exec(pid, program);
-    effects.also(p -> procSelf.exec(p, program));
+    effects.now(pid, p -> procSelf.exec(p, program));
   }
 
   /** The working directory of {@code pid}, which a repeat of the call may not share. */
@@ -102,8 +98,7 @@ final class ProcessPaths {
     if (arg.base() == PathArg.Base.CWD && !arg.dir().isEmpty()) {
       decoratedCwd = arg.dir();
       String d = decoratedCwd;
-      cwds.put(pid, d);
-      effects.also(p -> cwds.put(p, d));
+      effects.now(pid, p -> cwds.put(p, d));
     }
     String base;
     if (n.startsWith("/")) {
@@ -138,8 +133,7 @@ final class ProcessPaths {
     }
     String resolved = resolver.resolve(joined, follow);
     if (!resolved.equals(lexical)) {
-      throughLinks++;
-      effects.also(p -> throughLinks++);
+      effects.now(pid, p -> throughLinks++);
       if (linkExamples.size() < 5) {
         linkExamples.add(PathText.escape(lexical) + " -> " + PathText.escape(resolved));
       }
