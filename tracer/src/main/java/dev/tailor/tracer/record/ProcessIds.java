@@ -44,10 +44,7 @@ final class ProcessIds {
 
   /** A child a clone or fork returned: it starts with its parent's ids. */
   void forked(int parent, int child) {
-    TaskIds p = tasks.get(parent);
-    if (p != null) {
-      tasks.putIfAbsent(child, p);
-    }
+    tasks.computeIfAbsent(child, k -> tasks.get(parent));
   }
 
   /** A task has exited: its pid may come again for another. */
@@ -57,14 +54,10 @@ final class ProcessIds {
 
   /** A task seen for the first time, with its parent when the trace says it. */
   void newPid(int pid, OptionalInt parent) {
-    if (tasks.containsKey(pid)) {
-      starterSeen = true;
-      return;
-    }
     if (parent.isPresent()) {
       forked(parent.getAsInt(), pid);
     } else if (!starterSeen && starter != TaskIds.NONE_KNOWN) {
-      tasks.put(pid, starter);
+      tasks.putIfAbsent(pid, starter);
     }
     starterSeen = true;
   }
@@ -112,23 +105,18 @@ final class ProcessIds {
    */
   Optional<String> change(int pid, IdChange c) {
     TaskIds t = of(pid);
-    boolean known = t != TaskIds.NONE_KNOWN;
-    Optional<String> needed =
-        switch (c.call()) {
-          case SETGROUPS -> {
-            // may_setgroups(): CAP_SETGID whatever the list, even the current one.
-            tasks.computeIfPresent(pid, (k, v) -> groups(v, c.ids()));
-            yield Optional.of("setgroups always needs it (the kernel checks it whatever the list)");
-          }
-          default -> {
-            Ids ids = Ids.of(t, c.call().groups());
-            Optional<String> why = apply(ids, c.call(), args(c), c.result(), t.mayChangeIds());
-            tasks.computeIfPresent(
-                pid, (k, v) -> v.withIds(c.call().groups(), ids.r, ids.e, ids.s, ids.f));
-            yield why;
-          }
-        };
-    if (!known) {
+    Optional<String> needed;
+    if (c.call() == IdCall.SETGROUPS) {
+      // may_setgroups(): CAP_SETGID whatever the list, even the current one.
+      tasks.computeIfPresent(pid, (k, v) -> groups(v, c.ids()));
+      needed = Optional.of("setgroups always needs it (the kernel checks it whatever the list)");
+    } else {
+      Ids ids = new Ids(t, c.call().groups());
+      needed = apply(ids, c.call(), args(c), c.result(), t.mayChangeIds());
+      tasks.computeIfPresent(
+          pid, (k, v) -> v.withIds(c.call().groups(), ids.r, ids.e, ids.s, ids.f));
+    }
+    if (t == TaskIds.NONE_KNOWN) {
       unknownChanges++;
       return Optional.of("the task's ids were not known, so the change is taken to need it");
     }
@@ -146,13 +134,11 @@ final class ProcessIds {
     long s;
     long f;
 
-    static Ids of(TaskIds t, boolean groups) {
-      Ids i = new Ids();
-      i.r = groups ? t.rgid() : t.ruid();
-      i.e = groups ? t.egid() : t.euid();
-      i.s = groups ? t.sgid() : t.suid();
-      i.f = groups ? t.fsgid() : t.fsuid();
-      return i;
+    Ids(TaskIds t, boolean groups) {
+      r = groups ? t.rgid() : t.ruid();
+      e = groups ? t.egid() : t.euid();
+      s = groups ? t.sgid() : t.suid();
+      f = groups ? t.fsgid() : t.fsuid();
     }
   }
 

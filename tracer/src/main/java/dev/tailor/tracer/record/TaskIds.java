@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 /**
  * The credentials of one task as the kernel keeps them: real, effective, saved and filesystem uid
@@ -116,12 +117,7 @@ public record TaskIds(
       switch (line.substring(0, colon)) {
         case "Uid" -> uid = numbers(value, 4);
         case "Gid" -> gid = numbers(value, 4);
-        case "Groups" -> {
-          groups = new ArrayList<>();
-          for (String g : value.isEmpty() ? new String[0] : value.split("\\s+")) {
-            groups.add(Long.parseLong(g));
-          }
-        }
+        case "Groups" -> groups = LongStream.of(numbers(value, -1)).boxed().toList();
         case "CapEff" -> capEff = Long.parseUnsignedLong(value, 16);
         case "CapPrm" -> capPrm = Long.parseUnsignedLong(value, 16);
         default -> {
@@ -153,14 +149,14 @@ public record TaskIds(
     return rootRules ? Privilege.ROOT : Privilege.UNKNOWN;
   }
 
+  /** The numbers of a status line: {@code count} of them, any number when negative. */
   private static long[] numbers(String value, int count) {
-    String[] parts = value.split("\\s+");
-    if (parts.length != count) {
+    long[] out =
+        value.isEmpty()
+            ? new long[0]
+            : Stream.of(value.split("\\s+")).mapToLong(Long::parseLong).toArray();
+    if (count >= 0 && out.length != count) {
       throw new IllegalArgumentException("expected " + count + " ids: " + value);
-    }
-    long[] out = new long[count];
-    for (int i = 0; i < count; i++) {
-      out[i] = Long.parseLong(parts[i]);
     }
     return out;
   }
