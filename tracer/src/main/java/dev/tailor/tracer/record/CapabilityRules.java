@@ -5,6 +5,7 @@ import dev.tailor.tracer.call.CapabilityCalls;
 import dev.tailor.tracer.call.Effect;
 import dev.tailor.tracer.call.Effect.Capable;
 import dev.tailor.tracer.call.PathArg;
+import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.call.ValueNames;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.strace.StraceText;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The capabilities a call implies, with the reason the report gives: setuid calls need CAP_SETUID,
@@ -42,18 +44,16 @@ final class CapabilityRules {
    * path.
    */
   private static PathArg chowned(String name, List<String> a) {
-    boolean flags = a.size() > 4;
-    return switch (name) {
-      case "fchown" ->
-          StraceText.decoratedPath(a.get(0)).map(PathArg::resolved).orElse(PathArg.NONE);
-      case "fchownat" ->
-          a.get(1).equals("\"\"") && flags && StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH")
-              ? StraceText.decoratedPath(a.get(0)).map(PathArg::resolved).orElse(PathArg.NONE)
-              : StraceDecoder.argPath(
-                      a, 0, 1, !(flags && StraceText.hasFlag(a.get(4), "AT_SYMLINK_NOFOLLOW")))
-                  .orElse(PathArg.NONE);
-      default -> StraceDecoder.argPath(a, -1, 0, !name.equals("lchown")).orElse(PathArg.NONE);
-    };
+    boolean fd =
+        name.equals("fchown")
+            || (name.equals("fchownat")
+                && a.get(1).equals("\"\"")
+                && a.size() > 4
+                && StraceText.hasFlag(a.get(4), "AT_EMPTY_PATH"));
+    return (fd
+            ? StraceText.decoratedPath(a.get(0)).map(PathArg::resolved)
+            : StraceDecoder.rowPath(SyscallModel.path(name).orElseThrow(), a))
+        .orElse(PathArg.NONE);
   }
 
   /** setgroups(N, [G, ...]): the count, then the groups when strace shows them all. */
@@ -64,16 +64,10 @@ final class CapabilityRules {
     if (count <= 0 || !list.startsWith("[") || !list.endsWith("]") || list.contains("...")) {
       return;
     }
-    List<Long> groups = new ArrayList<>();
-    for (String g : list.substring(1, list.length() - 1).split(",")) {
-      Optional<Long> n = ValueNames.number(g);
-      if (n.isEmpty()) {
-        return;
-      }
-      groups.add(n.get());
-    }
-    if (groups.size() == count) {
-      ids.addAll(groups);
+    List<Optional<Long>> groups =
+        Stream.of(list.substring(1, list.length() - 1).split(",")).map(ValueNames::number).toList();
+    if (groups.size() == count && groups.stream().allMatch(Optional::isPresent)) {
+      groups.forEach(g -> ids.add(g.get()));
     }
   }
 
