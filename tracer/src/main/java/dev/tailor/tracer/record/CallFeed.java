@@ -100,27 +100,23 @@ final class CallFeed {
   }
 
   private void syscall(SyscallEvent e) {
-    CallMemo memo = offered;
+    CallMemo memo = offeredPid == e.pid() ? offered : null;
     offered = null;
-    String name = e.name();
     if (!StraceText.decodable(e.args()) || !StraceText.decodable(e.result())) {
       // Guessing what an unknown escape means would record a path that appears nowhere in the log.
       recorder.unusable(
           e.line(),
           "an escape strace does not write in "
-              + name
+              + e.name()
               + ": "
               + StraceText.printable(e.args() + " = " + e.result(), 160));
       return;
     }
-    if (name.startsWith("syscall_")) {
-      name = renamedSyscalls.computeIfAbsent(name, syscallNames);
-    }
-    String called = name;
-    if (memo != null && offeredPid != e.pid()) {
-      memo = null;
-    }
-    interpret(e.pid(), memo, e.line(), name, () -> decoder.decode(e, called, e.errno().orElse("")));
+    String name =
+        e.name().startsWith("syscall_")
+            ? renamedSyscalls.computeIfAbsent(e.name(), syscallNames)
+            : e.name();
+    interpret(e.pid(), memo, e.line(), name, () -> decoder.decode(e, name, e.errno().orElse("")));
   }
 
   void call(int pid, Call call, Optional<CallMemo> memo) {

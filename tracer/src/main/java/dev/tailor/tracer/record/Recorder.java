@@ -227,13 +227,12 @@ public final class Recorder implements Consumer<TraceEvent> {
 
   /** The counter of calls of {@code name}. */
   long[] callCounter(String name) {
-    long[] counter = syscallCounts.get(name);
-    if (counter == null) {
-      counter = new long[1];
-      syscallCounts.put(name, counter);
-      progress.newSyscall();
-    }
-    return counter;
+    return syscallCounts.computeIfAbsent(
+        name,
+        k -> {
+          progress.newSyscall();
+          return new long[1];
+        });
   }
 
   /** The counter of calls of {@code name} that failed with {@code errno}. */

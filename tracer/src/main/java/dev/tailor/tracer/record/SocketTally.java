@@ -24,18 +24,15 @@ final class SocketTally {
   static final class SockAcc {
     final TreeSet<String> local = new TreeSet<>();
     final TreeSet<String> peers = new TreeSet<>();
-    long count;
 
-    /** Counts one socket made; again on each repeat of the call. */
-    void count() {
-      count++;
-    }
+    /** Sockets made, counted again on each repeat of the call. */
+    long count;
   }
 
   /** Counts a socket made; the counter, to count again on each repeat of the call. */
   SockAcc count(SocketKind kind) {
     SockAcc s = sockets.computeIfAbsent(kind, k -> new SockAcc());
-    s.count();
+    s.count++;
     return s;
   }
 

@@ -48,30 +48,24 @@ final class SocketText {
    * UNIX-STREAM:[...]}), or empty when the decoration does not say.
    */
   static Optional<SocketKind> decoratedKind(String token) {
-    Optional<String> d = StraceText.decoration(token);
-    if (d.isEmpty()) {
-      return Optional.empty();
-    }
-    String kind = d.get();
-    int colon = kind.indexOf(':');
-    if (colon < 0) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(
-        switch (kind.substring(0, colon)) {
-          case "TCP" -> new SocketKind("inet", "stream");
-          case "TCPv6" -> new SocketKind("inet6", "stream");
-          case "UDP", "UDPLITE", "PING" -> new SocketKind("inet", "dgram");
-          case "UDPv6", "UDPLITEv6", "PINGv6" -> new SocketKind("inet6", "dgram");
-          case "RAW" -> new SocketKind("inet", "raw");
-          case "RAWv6" -> new SocketKind("inet6", "raw");
-          case "UNIX-STREAM" -> new SocketKind("unix", "stream");
-          case "UNIX-DGRAM" -> new SocketKind("unix", "dgram");
-          case "UNIX-SEQPACKET" -> new SocketKind("unix", "seqpacket");
-          case "NETLINK" -> new SocketKind("netlink", "raw");
-          case "PACKET" -> new SocketKind("packet", "raw");
-          default -> null;
-        });
+    return StraceText.decoration(token)
+        .filter(d -> d.indexOf(':') >= 0)
+        .map(
+            d ->
+                switch (d.substring(0, d.indexOf(':'))) {
+                  case "TCP" -> new SocketKind("inet", "stream");
+                  case "TCPv6" -> new SocketKind("inet6", "stream");
+                  case "UDP", "UDPLITE", "PING" -> new SocketKind("inet", "dgram");
+                  case "UDPv6", "UDPLITEv6", "PINGv6" -> new SocketKind("inet6", "dgram");
+                  case "RAW" -> new SocketKind("inet", "raw");
+                  case "RAWv6" -> new SocketKind("inet6", "raw");
+                  case "UNIX-STREAM" -> new SocketKind("unix", "stream");
+                  case "UNIX-DGRAM" -> new SocketKind("unix", "dgram");
+                  case "UNIX-SEQPACKET" -> new SocketKind("unix", "seqpacket");
+                  case "NETLINK" -> new SocketKind("netlink", "raw");
+                  case "PACKET" -> new SocketKind("packet", "raw");
+                  default -> null;
+                });
   }
 
   /** {family, printable address} of a sockaddr struct. */
