@@ -115,8 +115,8 @@ final class CallInterpreter {
     for (Effect effect : call.effects()) {
       if (effect instanceof ArgumentValue v) {
         if (counted) {
-          long[] counter = recorder.countArgument(v.filter(), v.value());
-          effects.also(p -> counter[0]++);
+          long[] counter = recorder.arguments().counter(v.filter(), v.value());
+          effects.now(pid, p -> counter[0]++);
         }
       } else {
         apply(pid, call.name(), effect);
@@ -203,11 +203,9 @@ final class CallInterpreter {
       // What a descriptor the process had is open on: used as through that fd, so inherited
       // stdio reopened by name (echo > /dev/stdout) is reported as inherited, as its writes
       // are; O_CREAT on it makes nothing.
-      for (Access k : o.kinds()) {
-        if (k != Access.CREATE) {
-          access(pid, path, k, "", o.directory());
-        }
-      }
+      o.kinds().stream()
+          .filter(k -> k != Access.CREATE)
+          .forEach(k -> access(pid, path, k, "", o.directory()));
       return;
     }
     Life made = o.kinds().contains(Access.CREATE) ? Life.MADE_IF_GONE : Life.USED;

@@ -9,7 +9,6 @@ import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
-import dev.tailor.tracer.call.ArgFilter;
 import dev.tailor.tracer.call.Call;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
@@ -176,7 +175,7 @@ public final class Recorder implements Consumer<TraceEvent> {
     FileTally.FileAcc f = files.access(rawPath, Access.READ, "", false);
     f.named = true;
     String key = PathText.escape(rawPath);
-    exec(new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run))));
+    execs.merge(key, new ExecUse(key, argv, 1, new TreeSet<>(Set.of(run))), ExecUse::merge);
     return f;
   }
 
@@ -250,26 +249,9 @@ public final class Recorder implements Consumer<TraceEvent> {
     }
   }
 
-  /** The label of this run, for the provenance of what it records. */
-  String run() {
-    return run;
-  }
-
   /** The counters of recorded argument values. */
   ArgumentValues arguments() {
     return arguments;
-  }
-
-  /** Adds a successful exec. */
-  void exec(ExecUse use) {
-    execs.merge(use.path(), use, ExecUse::merge);
-  }
-
-  /** Counts a value of a recorded argument; the counter, to count again on each repeat. */
-  long[] countArgument(ArgFilter filter, long value) {
-    long[] counter = arguments.counter(filter, value);
-    counter[0]++;
-    return counter;
   }
 
   /** The file accesses so far. */
