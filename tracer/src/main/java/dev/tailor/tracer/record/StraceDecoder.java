@@ -61,6 +61,14 @@ final class StraceDecoder {
     return split;
   }
 
+  /**
+   * The arguments of a call that worked ({@code ok}); none of one that failed, for the parts that
+   * read only calls that worked.
+   */
+  private List<String> argsIfOk(SyscallEvent e, boolean ok) {
+    return ok ? args(e) : List.of();
+  }
+
   /** What the call {@code e} (named {@code name}, failed with {@code errno} or not) did. */
   Call decode(SyscallEvent e, String name, String errno) {
     List<Effect> out = new ArrayList<>(2);
@@ -70,16 +78,11 @@ final class StraceDecoder {
       case "openat", "openat2" -> open(e, errno, 0, 1, out);
       case "execve" -> exec(e, errno, false, out);
       case "execveat" -> exec(e, errno, true, out);
-      case "chdir" -> {
-        if (ok) {
-          argPath(args(e), -1, 0, true).ifPresent(p -> out.add(new ChangeDir(p, true)));
-        }
-      }
-      case "fchdir" -> {
-        if (ok) {
-          fdPath(args(e), 0).ifPresent(p -> out.add(new ChangeDir(PathArg.resolved(p), false)));
-        }
-      }
+      case "chdir" ->
+          argPath(argsIfOk(e, ok), -1, 0, true).ifPresent(p -> out.add(new ChangeDir(p, true)));
+      case "fchdir" ->
+          fdPath(argsIfOk(e, ok), 0)
+              .ifPresent(p -> out.add(new ChangeDir(PathArg.resolved(p), false)));
       case "clone", "clone3", "fork", "vfork" -> out.add(new Fork(ok ? (int) e.childPid() : 0));
       case "sendmsg", "sendmmsg", "sendto" -> {
         fdAccess(e, ok, Access.WRITE, out);
@@ -87,26 +90,21 @@ final class StraceDecoder {
           peer(e, out);
         }
       }
-      case "getdents64", "getdents" -> {
-        if (ok) {
-          fdPath(args(e), 0).ifPresent(p -> out.add(new FdAccess(p, Access.READ, true)));
-        }
-      }
+      case "getdents64", "getdents" ->
+          fdPath(argsIfOk(e, ok), 0).ifPresent(p -> out.add(new FdAccess(p, Access.READ, true)));
       case "fstat", "fstat64" -> {
-        List<String> a = args(e);
-        if (ok && isDirectoryStat(a, 1)) {
+        List<String> a = argsIfOk(e, ok);
+        if (isDirectoryStat(a, 1)) {
           fdPath(a, 0).ifPresent(p -> out.add(new FdAccess(p, Access.STAT, true)));
         }
       }
       case "sendfile", "sendfile64", "copy_file_range", "splice" -> {
         // Data moved between two fds in the kernel: (out, in) for sendfile, (in, _, out) for the
         // others.
-        if (ok) {
-          List<String> a = args(e);
-          boolean sendfile = name.startsWith("sendfile");
-          fdPath(a, sendfile ? 1 : 0).ifPresent(p -> out.add(new FdAccess(p, Access.READ, false)));
-          fdPath(a, sendfile ? 0 : 2).ifPresent(p -> out.add(new FdAccess(p, Access.WRITE, false)));
-        }
+        List<String> a = argsIfOk(e, ok);
+        boolean sendfile = name.startsWith("sendfile");
+        fdPath(a, sendfile ? 1 : 0).ifPresent(p -> out.add(new FdAccess(p, Access.READ, false)));
+        fdPath(a, sendfile ? 0 : 2).ifPresent(p -> out.add(new FdAccess(p, Access.WRITE, false)));
       }
       case "fchown" -> fdAccess(e, ok, Access.SETATTR, out);
       case "fcntl", "fcntl64" -> {
@@ -119,7 +117,7 @@ final class StraceDecoder {
         }
       }
       case "mmap", "mmap2" -> {
-        List<String> a = ok ? args(e) : List.of();
+        List<String> a = argsIfOk(e, ok);
         if (a.size() >= 5 && StraceText.hasFlag(a.get(2), "PROT_EXEC")) {
           fdPath(a, 4)
               .ifPresent(
