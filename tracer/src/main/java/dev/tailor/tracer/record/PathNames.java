@@ -25,14 +25,7 @@ public final class PathNames {
         parts.addLast(p);
       }
     }
-    if (parts.isEmpty()) {
-      return "/";
-    }
-    StringBuilder b = new StringBuilder(path.length());
-    for (String p : parts) {
-      b.append('/').append(p);
-    }
-    return b.toString();
+    return "/" + String.join("/", parts);
   }
 
   /** {@code dir} joined with {@code name}; an absolute name stands alone. */
