@@ -3,8 +3,9 @@ package dev.tailor.tracer.record;
 import java.util.Collections;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The life of one name in one run, in call order: whether the run made the name (an exclusive
@@ -98,18 +99,13 @@ final class NameLife {
    * that spell {@code pid}.
    */
   static TreeSet<Integer> pidDigits(String rawPath, int pid) {
-    TreeSet<Integer> out = new TreeSet<>();
-    if (pid <= 0) {
-      return out;
-    }
     String digits = Integer.toString(pid);
-    Matcher m = DIGITS.matcher(rawPath.substring(rawPath.lastIndexOf('/') + 1));
-    while (m.find()) {
-      if (m.group().equals(digits)) {
-        out.add(m.start());
-      }
-    }
-    return out;
+    return DIGITS
+        .matcher(rawPath.substring(rawPath.lastIndexOf('/') + 1))
+        .results()
+        .filter(m -> pid > 0 && m.group().equals(digits))
+        .map(MatchResult::start)
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** A run of ASCII digits, as long as it goes. */

@@ -94,11 +94,9 @@ final class ProcessPaths {
     String n = arg.name();
     boolean follow = arg.follow();
     // AT_FDCWD</dir>: the trace says where the process is, which is also what a repeat will say.
-    String decoratedCwd = "";
-    if (arg.base() == PathArg.Base.CWD && !arg.dir().isEmpty()) {
-      decoratedCwd = arg.dir();
-      String d = decoratedCwd;
-      effects.now(pid, p -> cwds.put(p, d));
+    boolean decoratedCwd = arg.base() == PathArg.Base.CWD && !arg.dir().isEmpty();
+    if (decoratedCwd) {
+      effects.now(pid, p -> cwds.put(p, arg.dir()));
     }
     String base;
     if (n.startsWith("/")) {
@@ -109,7 +107,7 @@ final class ProcessPaths {
       }
       base = arg.dir();
     } else {
-      base = decoratedCwd.isEmpty() ? cwdOf(pid) : decoratedCwd;
+      base = decoratedCwd ? arg.dir() : cwdOf(pid);
       if (base.isEmpty()) {
         recorder.warn(
             "relative paths were seen for processes whose working directory is unknown; they are left out");

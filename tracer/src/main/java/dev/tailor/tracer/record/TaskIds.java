@@ -139,13 +139,9 @@ public record TaskIds(
    * effect exactly when the effective uid is 0, permitted while any uid is 0.
    */
   private static Privilege privilege(long[] uid, long capEff, long capPrm) {
-    boolean effective = (capEff & ID_CAPS) == ID_CAPS;
-    boolean none = (capEff & ID_CAPS) == 0;
-    boolean permitted = (capPrm & ID_CAPS) == ID_CAPS;
-    boolean noPermitted = (capPrm & ID_CAPS) == 0;
-    boolean anyRoot = uid[0] == 0 || uid[1] == 0 || uid[2] == 0;
-    boolean rootRules =
-        (uid[1] == 0 && uid[3] == 0 ? effective : none) && (anyRoot ? permitted : noPermitted);
+    long effective = uid[1] == 0 && uid[3] == 0 ? ID_CAPS : 0;
+    long permitted = uid[0] == 0 || uid[1] == 0 || uid[2] == 0 ? ID_CAPS : 0;
+    boolean rootRules = (capEff & ID_CAPS) == effective && (capPrm & ID_CAPS) == permitted;
     return rootRules ? Privilege.ROOT : Privilege.UNKNOWN;
   }
 
