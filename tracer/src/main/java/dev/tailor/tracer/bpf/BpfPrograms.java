@@ -313,15 +313,15 @@ final class BpfPrograms {
         .jump(JLE, R2, 128, sized)
         .movImm(R2, 128);
     c.bind(sized);
-    bytesPart(c, 0, READ_USER);
+    readPart(c, 0, READ_USER, true);
     c.jumpTo(second);
     c.bind(string1);
-    stringPart(c, 0, READ_USER_STR);
+    readPart(c, 0, READ_USER_STR, false);
     c.bind(second);
     Label walks = c.label();
     c.load(B, R1, FP, S_SPEC0 + 3);
     argument(c, R1, R3, walks);
-    stringPart(c, 1, READ_USER_STR);
+    readPart(c, 1, READ_USER_STR, false);
     c.bind(walks);
     // part 2: the fd argument's path, or the directory a relative first path is relative to
     Label partB = c.label();
@@ -392,48 +392,42 @@ final class BpfPrograms {
   }
 
   /**
-   * {@code *(u64 *)(fp + slot) = *(u32 *)(r3 + off)} through probe_read_kernel; r0 is its result.
+   * {@code *(u64 *)(fp + slot) = *(u32 *)(base + off)} through probe_read_kernel; r0 is its result.
    */
-  static BpfCode readKernelInt(BpfCode c, int slot, int off) {
-    c.storeImm(DW, FP, slot, 0);
-    return c.mov(R1, FP).add(R1, slot).movImm(R2, 4).add(R3, off).call(READ_KERNEL);
+  static BpfCode readKernelInt(BpfCode c, int slot, int base, int off) {
+    c.storeImm(DW, FP, slot, 0).mov(R1, FP).add(R1, slot).movImm(R2, 4);
+    if (base != R3) {
+      c.mov(R3, base);
+    }
+    return c.add(R3, off).call(READ_KERNEL);
   }
 
   /**
-   * A NUL-terminated string at r3 (user or kernel memory by {@code helper}) as part {@code part}.
+   * Part {@code part} of the record in r8, read from r3 by {@code helper} (user or kernel memory):
+   * a NUL-terminated string or, {@code sized}, r2 (1..PART) bytes.
    */
-  static void stringPart(BpfCode c, int part, int helper) {
+  static void readPart(BpfCode c, int part, int helper, boolean sized) {
     Label fail = c.label();
     Label done = c.label();
     c.load(W, R7, R8, USED).jump(JGT, R7, LIMIT, fail);
-    c.mov(R1, R7)
-        .aluImm(AND, R1, MASK)
-        .alu(BpfCode.ADD, R1, R8)
-        .add(R1, DATA)
-        .movImm(R2, PART)
-        .call(helper);
-    c.jump(JSLE, R0, 0, fail);
-    c.store(W, R8, LEN + 4 * part, R0).alu(BpfCode.ADD, R7, R0).store(W, R8, USED, R7).jumpTo(done);
-    c.bind(fail).storeImm(B, R8, STATUS + part, PART_FAILED);
+    if (sized) {
+      c.jump(JGT, R2, PART, fail).jump(JEQ, R2, 0, fail).store(DW, FP, S_TMP2, R2);
+      dataAddress(c, R7, R8).call(helper).jump(JNE, R0, 0, fail).load(DW, R2, FP, S_TMP2);
+    } else {
+      dataAddress(c, R7, R8).movImm(R2, PART).call(helper).jump(JSLE, R0, 0, fail);
+    }
+    int length = sized ? R2 : R0;
+    c.store(W, R8, LEN + 4 * part, length).alu(BpfCode.ADD, R7, length).store(W, R8, USED, R7);
+    c.jumpTo(done).bind(fail).storeImm(B, R8, STATUS + part, PART_FAILED);
     c.bind(done);
   }
 
-  /** {@code r2} (1..PART) bytes at r3 as part {@code part}. */
-  static void bytesPart(BpfCode c, int part, int helper) {
-    Label fail = c.label();
-    Label done = c.label();
-    c.load(W, R7, R8, USED).jump(JGT, R7, LIMIT, fail);
-    c.jump(JGT, R2, PART, fail).jump(JEQ, R2, 0, fail);
-    c.store(DW, FP, S_TMP2, R2);
-    c.mov(R1, R7).aluImm(AND, R1, MASK).alu(BpfCode.ADD, R1, R8).add(R1, DATA).call(helper);
-    c.jump(JNE, R0, 0, fail);
-    c.load(DW, R2, FP, S_TMP2)
-        .store(W, R8, LEN + 4 * part, R2)
-        .alu(BpfCode.ADD, R7, R2)
-        .store(W, R8, USED, R7)
-        .jumpTo(done);
-    c.bind(fail).storeImm(B, R8, STATUS + part, PART_FAILED);
-    c.bind(done);
+  /**
+   * {@code r1} = the address of data byte {@code at} (masked, so that the verifier sees it in
+   * bounds) of the record in {@code record}.
+   */
+  static BpfCode dataAddress(BpfCode c, int at, int record) {
+    return c.mov(R1, at).aluImm(AND, R1, MASK).alu(BpfCode.ADD, R1, record).add(R1, DATA);
   }
 
   /** Sends the record in r8 (header and its parts); counts it as lost when the ring is full. */

@@ -87,7 +87,7 @@ final class PathWalk {
     c.load(DW, R3, FP, S_TMP);
     readKernel(c, S_TMP, R3, k.filesFdt(), fail);
     c.load(DW, R3, FP, S_TMP);
-    readKernelInt(c, S_TMP2, k.fdtMaxFds()).jump(JNE, R0, 0, fail);
+    readKernelInt(c, S_TMP2, R3, k.fdtMaxFds()).jump(JNE, R0, 0, fail);
     c.load(DW, R1, FP, S_FD).load(DW, R2, FP, S_TMP2).jumpReg(BpfCode.JGE, R1, R2, fail);
     c.load(DW, R3, FP, S_TMP);
     readKernel(c, S_TMP, R3, k.fdtFd(), fail);
@@ -177,12 +177,7 @@ final class PathWalk {
         .alu(SUB, R1, R2)
         .jump(JGT, R1, PART - 256, fail);
     c.jump(JGT, R8, LIMIT + PART - 256, fail);
-    c.mov(R1, R8)
-        .aluImm(AND, R1, MASK)
-        .alu(BpfCode.ADD, R1, R7)
-        .add(R1, DATA)
-        .movImm(R2, 256)
-        .load(DW, R3, FP, t3);
+    dataAddress(c, R8, R7).movImm(R2, 256).load(DW, R3, FP, t3);
     c.call(READ_KERNEL_STR).jump(JSLE, R0, 0, fail);
     c.alu(BpfCode.ADD, R8, R0).store(W, R7, USED, R8);
     c.load(DW, R1, FP, t2).store(DW, R6, dentry, R1);

@@ -105,7 +105,7 @@ final class ProcessPrograms {
     c.load(DW, R7, R6, 16);
     readKernel(c, S_TMP, R7, k.bprmFilename(), argv);
     c.load(DW, R3, FP, S_TMP);
-    stringPart(c, 0, READ_KERNEL_STR);
+    readPart(c, 0, READ_KERNEL_STR, false);
     c.bind(argv);
     // part 1: argv, the NUL-separated strings between mm->arg_start and arg_end (peek: their
     // length)
@@ -119,7 +119,7 @@ final class ProcessPrograms {
     Label sized = c.label();
     c.jump(JSLE, R2, 0, cwd).jump(JLE, R2, PART, sized).movImm(R2, PART);
     c.bind(sized);
-    bytesPart(c, 1, READ_USER);
+    readPart(c, 1, READ_USER, true);
     c.bind(cwd);
     // part 2: the working directory, for a relative name
     Label file = c.label();
@@ -163,7 +163,7 @@ final class ProcessPrograms {
     c.call(CURRENT_TASK).mov(R9, R0);
     readKernel(c, S_TMP, R9, k.taskSignal(), report);
     c.load(DW, R3, FP, S_TMP);
-    readKernelInt(c, S_TMP, k.signalLive()).jump(JNE, R0, 0, report);
+    readKernelInt(c, S_TMP, R3, k.signalLive()).jump(JNE, R0, 0, report);
     Label alive = c.label();
     c.load(DW, R1, FP, S_TMP).jump(JNE, R1, 0, alive);
     c.call(PID_TGID).aluImm(RSH, R0, 32).store(W, FP, S_KEY, R0);
@@ -171,13 +171,7 @@ final class ProcessPrograms {
     c.jumpTo(report);
     c.bind(alive).storeImm(DW, FP, S_TMP2, 0);
     c.bind(report);
-    c.storeImm(DW, FP, S_FD, 0);
-    c.mov(R1, FP)
-        .add(R1, S_FD)
-        .movImm(R2, 4)
-        .mov(R3, R9)
-        .add(R3, k.taskExitCode())
-        .call(READ_KERNEL);
+    readKernelInt(c, S_FD, R9, k.taskExitCode());
     calls.scratch(c, R8, out);
     header(c, EXIT);
     c.storeImm(W, R8, NR, 0).storeImm(DW, R8, RET, 0);
