@@ -12,13 +12,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * Traces in the kernel with tailor's own BPF programs ({@link BpfPrograms}): every syscall of the
@@ -113,20 +113,16 @@ public final class BpfBackend implements Backend {
    * the reader names the syscall of every event it reads.
    */
   private static IntFunction<Optional<String>> table(IntFunction<Optional<String>> names) {
-    List<Optional<String>> byNumber = new ArrayList<>(KernelProbes.SYSCALLS);
-    for (int n = 0; n < KernelProbes.SYSCALLS; n++) {
-      byNumber.add(names.apply(n));
-    }
+    List<Optional<String>> byNumber =
+        IntStream.range(0, KernelProbes.SYSCALLS).mapToObj(names::apply).toList();
     return n -> n >= 0 && n < byNumber.size() ? byNumber.get(n) : Optional.empty();
   }
 
   private static int number(IntFunction<Optional<String>> names, String name) {
-    for (int n = 0; n < KernelProbes.SYSCALLS; n++) {
-      if (names.apply(n).filter(name::equals).isPresent()) {
-        return n;
-      }
-    }
-    return -1;
+    return IntStream.range(0, KernelProbes.SYSCALLS)
+        .filter(n -> names.apply(n).filter(name::equals).isPresent())
+        .findFirst()
+        .orElse(-1);
   }
 
   /**
