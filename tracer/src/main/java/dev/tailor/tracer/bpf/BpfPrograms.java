@@ -1,31 +1,6 @@
 package dev.tailor.tracer.bpf;
 
-import static dev.tailor.tracer.bpf.BpfCode.AND;
-import static dev.tailor.tracer.bpf.BpfCode.ARSH;
-import static dev.tailor.tracer.bpf.BpfCode.B;
-import static dev.tailor.tracer.bpf.BpfCode.DW;
-import static dev.tailor.tracer.bpf.BpfCode.FP;
-import static dev.tailor.tracer.bpf.BpfCode.JEQ;
-import static dev.tailor.tracer.bpf.BpfCode.JGT;
-import static dev.tailor.tracer.bpf.BpfCode.JLE;
-import static dev.tailor.tracer.bpf.BpfCode.JNE;
-import static dev.tailor.tracer.bpf.BpfCode.JSGE;
-import static dev.tailor.tracer.bpf.BpfCode.JSLE;
-import static dev.tailor.tracer.bpf.BpfCode.JSLT;
-import static dev.tailor.tracer.bpf.BpfCode.LSH;
-import static dev.tailor.tracer.bpf.BpfCode.NEG;
-import static dev.tailor.tracer.bpf.BpfCode.R0;
-import static dev.tailor.tracer.bpf.BpfCode.R1;
-import static dev.tailor.tracer.bpf.BpfCode.R2;
-import static dev.tailor.tracer.bpf.BpfCode.R3;
-import static dev.tailor.tracer.bpf.BpfCode.R4;
-import static dev.tailor.tracer.bpf.BpfCode.R5;
-import static dev.tailor.tracer.bpf.BpfCode.R6;
-import static dev.tailor.tracer.bpf.BpfCode.R7;
-import static dev.tailor.tracer.bpf.BpfCode.R8;
-import static dev.tailor.tracer.bpf.BpfCode.R9;
-import static dev.tailor.tracer.bpf.BpfCode.RSH;
-import static dev.tailor.tracer.bpf.BpfCode.W;
+import static dev.tailor.tracer.bpf.BpfCode.*;
 
 import dev.tailor.tracer.bpf.BpfCode.Label;
 
@@ -355,7 +330,7 @@ final class BpfPrograms {
     c.load(W, R1, R8, LEN + 4).jump(JEQ, R1, 0, peek);
     c.load(W, R1, R8, LEN)
         .aluImm(AND, R1, MASK)
-        .alu(BpfCode.ADD, R1, R8)
+        .alu(ADD, R1, R8)
         .load(B, R1, R1, DATA)
         .jump(JEQ, R1, '/', peek);
     walker.baseWalk(c, S_SPEC0 + 4, 3, walk, peek);
@@ -365,7 +340,7 @@ final class BpfPrograms {
     Label output = c.label();
     c.load(B, R1, FP, S_SPEC0 + 6);
     argument(c, R1, R3, output);
-    c.load(B, R1, FP, S_SPEC0 + 7).alu(BpfCode.ADD, R3, R1);
+    c.load(B, R1, FP, S_SPEC0 + 7).alu(ADD, R3, R1);
     c.mov(R1, R8).add(R1, PEEK).movImm(R2, 4).call(READ_USER);
     c.bind(output);
     output(c, out);
@@ -377,7 +352,7 @@ final class BpfPrograms {
    */
   static void argument(BpfCode c, int index, int dst, Label none) {
     c.jump(JGT, index, 5, none);
-    c.aluImm(LSH, index, 3).alu(BpfCode.ADD, index, R8).load(DW, dst, index, ARGS);
+    c.aluImm(LSH, index, 3).alu(ADD, index, R8).load(DW, dst, index, ARGS);
   }
 
   /**
@@ -417,7 +392,7 @@ final class BpfPrograms {
       dataAddress(c, R7, R8).movImm(R2, PART).call(helper).jump(JSLE, R0, 0, fail);
     }
     int length = sized ? R2 : R0;
-    c.store(W, R8, LEN + 4 * part, length).alu(BpfCode.ADD, R7, length).store(W, R8, USED, R7);
+    c.store(W, R8, LEN + 4 * part, length).alu(ADD, R7, length).store(W, R8, USED, R7);
     c.jumpTo(done).bind(fail).storeImm(B, R8, STATUS + part, PART_FAILED);
     c.bind(done);
   }
@@ -427,7 +402,7 @@ final class BpfPrograms {
    * bounds) of the record in {@code record}.
    */
   static BpfCode dataAddress(BpfCode c, int at, int record) {
-    return c.mov(R1, at).aluImm(AND, R1, MASK).alu(BpfCode.ADD, R1, record).add(R1, DATA);
+    return c.mov(R1, at).aluImm(AND, R1, MASK).alu(ADD, R1, record).add(R1, DATA);
   }
 
   /** Sends the record in r8 (header and its parts); counts it as lost when the ring is full. */

@@ -1,24 +1,6 @@
 package dev.tailor.tracer.bpf;
 
-import static dev.tailor.tracer.bpf.BpfCode.B;
-import static dev.tailor.tracer.bpf.BpfCode.DW;
-import static dev.tailor.tracer.bpf.BpfCode.FP;
-import static dev.tailor.tracer.bpf.BpfCode.JEQ;
-import static dev.tailor.tracer.bpf.BpfCode.JLE;
-import static dev.tailor.tracer.bpf.BpfCode.JNE;
-import static dev.tailor.tracer.bpf.BpfCode.JSLE;
-import static dev.tailor.tracer.bpf.BpfCode.R0;
-import static dev.tailor.tracer.bpf.BpfCode.R1;
-import static dev.tailor.tracer.bpf.BpfCode.R2;
-import static dev.tailor.tracer.bpf.BpfCode.R3;
-import static dev.tailor.tracer.bpf.BpfCode.R4;
-import static dev.tailor.tracer.bpf.BpfCode.R6;
-import static dev.tailor.tracer.bpf.BpfCode.R7;
-import static dev.tailor.tracer.bpf.BpfCode.R8;
-import static dev.tailor.tracer.bpf.BpfCode.R9;
-import static dev.tailor.tracer.bpf.BpfCode.RSH;
-import static dev.tailor.tracer.bpf.BpfCode.SUB;
-import static dev.tailor.tracer.bpf.BpfCode.W;
+import static dev.tailor.tracer.bpf.BpfCode.*;
 import static dev.tailor.tracer.bpf.BpfPrograms.*;
 
 import dev.tailor.tracer.bpf.BpfCode.Label;
