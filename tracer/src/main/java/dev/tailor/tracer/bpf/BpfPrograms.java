@@ -304,7 +304,7 @@ final class BpfPrograms {
     c.load(B, R1, FP, S_SPEC0 + 5).jump(JEQ, R1, TracedCalls.NONE, noFdArg);
     argument(c, R1, R1, partB);
     c.aluImm(LSH, R1, 32).aluImm(RSH, R1, 32).store(DW, FP, S_FD, R1);
-    walker.fdWalk(c, 2, walk, partB);
+    walker.fdWalk(c, 2, partB);
     c.jumpTo(partB);
     c.bind(noFdArg);
     c.load(B, R1, FP, S_SPEC0 + 1).jump(JEQ, R1, TracedCalls.NONE, partB);
@@ -315,7 +315,7 @@ final class BpfPrograms {
     c.bind(noResult);
     c.load(W, R1, R8, LEN).jump(JEQ, R1, 0, partB);
     c.load(B, R1, R8, DATA).jump(JEQ, R1, '/', partB);
-    walker.baseWalk(c, S_SPEC0 + 2, 2, walk, partB);
+    walker.baseWalk(c, S_SPEC0 + 2, 2, partB);
     c.bind(partB);
     // part 3: the fd the call returned, or the directory of a relative second path
     Label peek = c.label();
@@ -323,7 +323,7 @@ final class BpfPrograms {
     unlessFlag(c, TracedCalls.RESULT_FD, noResultFd);
     c.load(DW, R1, FP, S_RET).jump(JSLT, R1, 0, noResultFd);
     c.store(DW, FP, S_FD, R1);
-    walker.fdWalk(c, 3, walk, peek);
+    walker.fdWalk(c, 3, peek);
     c.jumpTo(peek);
     c.bind(noResultFd);
     c.load(B, R1, FP, S_SPEC0 + 3).jump(JEQ, R1, TracedCalls.NONE, peek);
@@ -333,7 +333,7 @@ final class BpfPrograms {
         .alu(ADD, R1, R8)
         .load(B, R1, R1, DATA)
         .jump(JEQ, R1, '/', peek);
-    walker.baseWalk(c, S_SPEC0 + 4, 3, walk, peek);
+    walker.baseWalk(c, S_SPEC0 + 4, 3, peek);
     c.bind(peek);
     PathWalk.walkRequests(c, walk);
     // a 4-byte field behind a pointer argument: a stat's mode, openat2's flags

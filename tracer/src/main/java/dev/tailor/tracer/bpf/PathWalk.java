@@ -38,30 +38,30 @@ final class PathWalk {
   }
 
   /**
-   * Walks the directory a relative path is relative to: the dirfd argument at spec byte {@code
-   * dirSlot}, or the cwd.
+   * Asks for a walk (see {@link #walkRequests}) of the directory a relative path is relative to:
+   * the dirfd argument at spec byte {@code dirSlot}, or the cwd.
    */
-  void baseWalk(BpfCode c, int dirSlot, int part, Label walk, Label done) {
+  void baseWalk(BpfCode c, int dirSlot, int part, Label done) {
     Label cwd = c.label();
     c.load(B, R1, FP, dirSlot).jump(JEQ, R1, TracedCalls.NONE, cwd);
     argument(c, R1, R1, cwd);
     c.aluImm(LSH, R1, 32).aluImm(ARSH, R1, 32).jump(JEQ, R1, AT_FDCWD, cwd);
     c.store(DW, FP, S_FD, R1);
-    fdWalk(c, part, walk, done);
+    fdWalk(c, part, done);
     c.jumpTo(done);
     c.bind(cwd);
-    cwdWalk(c, part, walk, done);
+    cwdWalk(c, part, done);
   }
 
-  /** Walks the path of the current task's working directory into {@code part}. */
-  void cwdWalk(BpfCode c, int part, Label walk, Label fail) {
+  /** Asks for a walk of the current task's working directory into {@code part}. */
+  void cwdWalk(BpfCode c, int part, Label fail) {
     c.call(CURRENT_TASK);
     readKernel(c, S_TMP, R0, k.taskFs(), fail);
     c.load(DW, R1, FP, S_TMP).add(R1, k.fsPwd()).store(DW, FP, request(part), R1);
   }
 
-  /** Walks the path of the file the current task has open as fd {@code S_FD} into {@code part}. */
-  void fdWalk(BpfCode c, int part, Label walk, Label fail) {
+  /** Asks for a walk of the file the current task has open as fd {@code S_FD} into {@code part}. */
+  void fdWalk(BpfCode c, int part, Label fail) {
     c.call(CURRENT_TASK);
     readKernel(c, S_TMP, R0, k.taskFiles(), fail);
     c.load(DW, R3, FP, S_TMP);

@@ -107,7 +107,7 @@ final class ProcessPrograms {
     Label file = c.label();
     c.load(W, R1, R8, LEN).jump(JEQ, R1, 0, file);
     c.load(B, R1, R8, DATA).jump(JEQ, R1, '/', file);
-    walker.cwdWalk(c, 2, walk, file);
+    walker.cwdWalk(c, 2, file);
     c.bind(file);
     // part 3: the file the kernel runs (for execveat's /dev/fd/N names)
     Label send = c.label();
