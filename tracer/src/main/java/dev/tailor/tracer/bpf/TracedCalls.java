@@ -2,11 +2,9 @@ package dev.tailor.tracer.bpf;
 
 import dev.tailor.tracer.call.ArgFilter;
 import dev.tailor.tracer.call.CapabilityCalls;
-import dev.tailor.tracer.call.Effect;
 import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.call.SyscallModel;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -71,20 +69,26 @@ final class TracedCalls {
   /**
    * Calls capabilities are inferred from, by name, result and arguments (see KernelDecoder): those
    * that always need one ({@link CapabilityCalls}) but chroot (traced as a path call) and umount
-   * and stime (no such call on x86_64 or aarch64); the set*id calls ({@link Effect.IdCall}); and
-   * those that need one for some arguments. prctl is among them because keep-caps, secure bits and
-   * ambient capabilities change what set*id calls do to capabilities.
+   * and stime (no such call on x86_64 or aarch64); the set*id calls; and those that need one for
+   * some arguments. prctl is among them because keep-caps, secure bits and ambient capabilities
+   * change what set*id calls do to capabilities.
    */
   static final List<String> CAPABILITY_CALLS = capabilityCalls();
 
   private static List<String> capabilityCalls() {
     Set<String> calls = new TreeSet<>(CapabilityCalls.calls());
     calls.removeAll(List.of("chroot", "umount", "stime"));
-    for (Effect.IdCall id : Effect.IdCall.values()) {
-      calls.add(id.name().toLowerCase(Locale.ROOT));
-    }
     calls.addAll(
         List.of(
+            "setuid",
+            "setreuid",
+            "setresuid",
+            "setfsuid",
+            "setgid",
+            "setregid",
+            "setresgid",
+            "setfsgid",
+            "setgroups",
             "unshare",
             "adjtimex",
             "capset",
