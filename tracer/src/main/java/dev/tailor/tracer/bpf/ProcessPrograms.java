@@ -35,15 +35,7 @@ final class ProcessPrograms {
     c.load(W, R9, R7, k.taskTgid()).store(W, FP, S_KEY, R9);
     follow(c);
     c.load(W, R1, R7, k.taskPid()).store(DW, FP, S_TMP, R1);
-    calls.scratch(c, R8, out);
-    header(c, FORK);
-    c.storeImm(W, R8, NR, 0).storeImm(DW, R8, RET, 0);
-    c.load(DW, R1, FP, S_TMP).store(DW, R8, ARGS, R1);
-    c.load(W, R1, R7, k.taskTgid()).store(DW, R8, ARGS + 8, R1);
-    clearParts(c);
-    calls.output(c, out);
-    c.bind(out).ret(0);
-    return c;
+    return report(c, FORK, S_TMP, W, R7, k.taskTgid(), out);
   }
 
   /**
@@ -154,15 +146,22 @@ final class ProcessPrograms {
     c.bind(alive).storeImm(DW, FP, S_TMP2, 0);
     c.bind(report);
     readKernelInt(c, S_FD, R9, k.taskExitCode());
+    return report(c, EXIT, S_FD, DW, FP, S_TMP2, out);
+  }
+
+  /**
+   * Sends a {@code kind} record of no call and no parts, whose arguments are the u64 at stack slot
+   * {@code first} and the {@code size} value at {@code base + off}; the program ends there.
+   */
+  private BpfCode report(BpfCode c, int kind, int first, int size, int base, int off, Label out) {
     calls.scratch(c, R8, out);
-    header(c, EXIT);
+    header(c, kind);
     c.storeImm(W, R8, NR, 0).storeImm(DW, R8, RET, 0);
-    c.load(DW, R1, FP, S_FD).store(DW, R8, ARGS, R1);
-    c.load(DW, R1, FP, S_TMP2).store(DW, R8, ARGS + 8, R1);
+    c.load(DW, R1, FP, first).store(DW, R8, ARGS, R1);
+    c.load(size, R1, base, off).store(DW, R8, ARGS + 8, R1);
     clearParts(c);
     calls.output(c, out);
-    c.bind(out).ret(0);
-    return c;
+    return c.bind(out).ret(0);
   }
 
   /** Follows the thread group at {@code S_KEY} from now on: adds it to the tracked map. */
