@@ -5,7 +5,6 @@ import dev.tailor.tracer.call.Call;
 import dev.tailor.tracer.call.Effect;
 import dev.tailor.tracer.call.Effect.ChangeDir;
 import dev.tailor.tracer.call.Effect.FdAccess;
-import dev.tailor.tracer.call.Effect.SocketOpen;
 import dev.tailor.tracer.call.Errnos;
 import dev.tailor.tracer.call.PathArg;
 import dev.tailor.tracer.call.SyscallModel;
@@ -72,14 +71,10 @@ final class KernelDecoder {
                   });
         }
       }
-      case "socket" -> {
+      // socketpair works for no raw or packet socket (EOPNOTSUPP): it never implies net_raw.
+      case "socket", "socketpair" -> {
         if (ok) {
           SocketCallDecoder.socket(e, out);
-        }
-      }
-      case "socketpair" -> {
-        if (ok) {
-          out.add(new SocketOpen(SocketCallDecoder.socketKind(e.args()[0], e.args()[1])));
         }
       }
       case "bind" -> {
