@@ -3,6 +3,7 @@ package dev.tailor.tracer.bpf;
 import static dev.tailor.tracer.bpf.BpfCode.*;
 
 import dev.tailor.tracer.bpf.BpfCode.Label;
+import java.util.List;
 
 /**
  * The programs tailor attaches, written with {@link BpfCode}. One runs at every syscall's exit
@@ -78,6 +79,9 @@ final class BpfPrograms {
   static final int TASK_PT_REGS = 175;
   static final int LOOP = 181;
   static final int AT_FDCWD = -100;
+
+  /** The fcntl commands that set a lock: F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW. */
+  static final List<Integer> SET_LOCKS = List.of(6, 7, 37, 38);
 
   /** The file descriptors of the maps the programs share. */
   record Maps(
@@ -260,7 +264,7 @@ final class BpfPrograms {
     unlessFlag(c, TracedCalls.FCNTL, notFcntl);
     c.jump(JNE, R9, 0, out);
     c.load(W, R1, FP, S_ARGS + 8);
-    for (int cmd : new int[] {6, 7, 37, 38}) { // F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW
+    for (int cmd : SET_LOCKS) {
       c.jump(JEQ, R1, cmd, lock);
     }
     c.jumpTo(out);
