@@ -162,7 +162,9 @@ final class BpfOutput implements RingBuffer.Sink {
   }
 
   private void call(KernelEvent e) {
-    TracedCalls.Spec spec = spec(e.nr());
+    // The programs report no number past the table (syscallNames names none there either).
+    TracedCalls.Spec spec =
+        e.nr() >= 0 && e.nr() < specByNumber.length ? specByNumber[e.nr()] : null;
     if (spec == null) {
       return;
     }
@@ -185,12 +187,6 @@ final class BpfOutput implements RingBuffer.Sink {
       resolver.flush();
       memos.clear();
     }
-  }
-
-  /** The row of call number {@code nr}, or null when it has none. */
-  private TracedCalls.Spec spec(int nr) {
-    // The programs report no number past the table (syscallNames names none either).
-    return nr >= 0 && nr < specByNumber.length ? specByNumber[nr] : null;
   }
 
   /**
