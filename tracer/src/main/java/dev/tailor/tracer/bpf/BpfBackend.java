@@ -12,13 +12,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * Traces in the kernel with tailor's own BPF programs ({@link BpfPrograms}): every syscall of the
@@ -65,10 +65,15 @@ public final class BpfBackend implements Backend {
    * The backend for this machine, after checking that it can run here: root, and a kernel that
    * describes itself with BTF.
    *
-   * @param syscallNames names of this architecture's syscall numbers (libseccomp's table)
+   * @param names names of this architecture's syscall numbers (libseccomp's table)
    */
   public static BpfBackend locate(IntFunction<Optional<String>> names) throws TraceException {
-    IntFunction<Optional<String>> syscallNames = table(names);
+    // The names of the numbers the programs count, asked once: the reader names the syscall of
+    // every event it reads.
+    List<Optional<String>> byNumber =
+        IntStream.range(0, KernelProbes.SYSCALLS).mapToObj(names::apply).toList();
+    IntFunction<Optional<String>> syscallNames =
+        n -> n >= 0 && n < byNumber.size() ? byNumber.get(n) : Optional.empty();
     if (LibC.INSTANCE.geteuid() != 0) {
       throw new TraceException(
           TraceException.Kind.FAILED,
@@ -97,36 +102,15 @@ public final class BpfBackend implements Backend {
           "cannot read this kernel's BTF: " + e.getMessage() + "; use --backend strace",
           e);
     }
-    int exit = number(syscallNames, "exit");
-    int exitGroup = number(syscallNames, "exit_group");
-    int sigreturn = number(syscallNames, "rt_sigreturn");
+    int exit = byNumber.indexOf(Optional.of("exit"));
+    int exitGroup = byNumber.indexOf(Optional.of("exit_group"));
+    int sigreturn = byNumber.indexOf(Optional.of("rt_sigreturn"));
     if (exit < 0 || exitGroup < 0 || sigreturn < 0) {
       throw new TraceException(
           TraceException.Kind.FAILED,
           "the syscall table has no exit, exit_group or rt_sigreturn; use --backend strace");
     }
     return new BpfBackend(syscallNames, layout, bash, exit, exitGroup, sigreturn);
-  }
-
-  /**
-   * The names of the numbers the programs count (0 to {@link KernelProbes#SYSCALLS}), asked once:
-   * the reader names the syscall of every event it reads.
-   */
-  private static IntFunction<Optional<String>> table(IntFunction<Optional<String>> names) {
-    List<Optional<String>> byNumber = new ArrayList<>(KernelProbes.SYSCALLS);
-    for (int n = 0; n < KernelProbes.SYSCALLS; n++) {
-      byNumber.add(names.apply(n));
-    }
-    return n -> n >= 0 && n < byNumber.size() ? byNumber.get(n) : Optional.empty();
-  }
-
-  private static int number(IntFunction<Optional<String>> names, String name) {
-    for (int n = 0; n < KernelProbes.SYSCALLS; n++) {
-      if (names.apply(n).filter(name::equals).isPresent()) {
-        return n;
-      }
-    }
-    return -1;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.tailor.tracer.bpf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A BPF program being written instruction by instruction, with labels for jumps, calls and
@@ -96,12 +97,9 @@ final class BpfCode {
 
   /** The instruction index of every function: 0 for the main program, then each subprogram's. */
   int[] functionStarts() {
-    int[] out = new int[functions.size() + 1];
-    for (int i = 0; i < functions.size(); i++) {
-      out[i + 1] = functions.get(i).at;
-    }
-    java.util.Arrays.sort(out);
-    return out;
+    return IntStream.concat(IntStream.of(0), functions.stream().mapToInt(f -> f.at))
+        .sorted()
+        .toArray();
   }
 
   BpfCode mov(int dst, int src) {

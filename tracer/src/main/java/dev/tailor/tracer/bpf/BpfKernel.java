@@ -7,6 +7,8 @@ import dev.tailor.tracer.call.Errnos;
 import dev.tailor.tracer.sys.LibC;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -59,10 +61,15 @@ final class BpfKernel {
   private static long call(int cmd, Memory attr, String what) throws IOException {
     long r = raw(cmd, attr);
     if (r < 0) {
-      int errno = Native.getLastError();
-      throw new IOException(what + " failed: errno " + errno + " (" + Errnos.name(errno) + ")");
+      throw new IOException(what + " failed: " + errno());
     }
     return r;
+  }
+
+  /** The errno of the last bpf call, with its name. */
+  private static String errno() {
+    int errno = Native.getLastError();
+    return "errno " + errno + " (" + Errnos.name(errno) + ")";
   }
 
   private static Memory attr() {
@@ -120,12 +127,10 @@ final class BpfKernel {
                 btfAttr(functionTypes(functions.length)),
                 "loading the BTF of BPF program " + name);
     try {
-      try {
-        return load(insns, functions, btf, btfId, name, 0);
-      } catch (IOException quiet) {
-        // Again with the verifier's log, which costs it several times the work: only to explain.
-        return load(insns, functions, btf, btfId, name, 1);
-      }
+      return load(insns, functions, btf, btfId, name, 0);
+    } catch (IOException quiet) {
+      // Again with the verifier's log, which costs it several times the work: only to explain.
+      return load(insns, functions, btf, btfId, name, 1);
     } finally {
       close(btf);
     }
@@ -211,16 +216,13 @@ final class BpfKernel {
     a.setInt(108, btfId);
     long r = raw(PROG_LOAD, a);
     if (r < 0) {
-      int errno = Native.getLastError();
+      String errno = errno();
       String text = log.getString(0, "ISO-8859-1");
       throw new IOException(
           "the kernel refused tailor's BPF program "
               + name
-              + ": errno "
+              + ": "
               + errno
-              + " ("
-              + Errnos.name(errno)
-              + ")"
               + (text.isBlank() ? "" : "\n" + tail(text)));
     }
     return (int) r;
@@ -249,15 +251,13 @@ final class BpfKernel {
   /** The number of possible CPUs, which per-CPU maps hold a value for each of. */
   static int possibleCpus() {
     try {
-      String s =
-          java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/possible"))
-              .trim();
-      int max = 0;
-      for (String part : s.split(",")) {
-        String[] r = part.split("-");
-        max = Math.max(max, Integer.parseInt(r[r.length - 1].trim()));
-      }
-      return max + 1;
+      // "0-3", "0,2-5": the highest number of any list item or range
+      String s = Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim();
+      return 1
+          + Arrays.stream(s.split("[,-]"))
+              .mapToInt(n -> Integer.parseInt(n.trim()))
+              .max()
+              .orElseThrow();
     } catch (IOException | RuntimeException e) {
       return Runtime.getRuntime().availableProcessors();
     }

@@ -44,7 +44,6 @@ final class BpfOutput implements RingBuffer.Sink {
   private final Recorder recorder;
   private final FlushedPathResolver resolver;
   private final IntFunction<Optional<String>> syscallNames;
-  private final Map<String, TracedCalls.Spec> specs;
   private final KernelDecoder decoder;
 
   /** The row of each call number below {@link KernelProbes#SYSCALLS}, or null. */
@@ -76,7 +75,6 @@ final class BpfOutput implements RingBuffer.Sink {
     this.resolver = resolver;
     this.recorder = recorder;
     this.syscallNames = syscallNames;
-    this.specs = specs;
     this.decoder = new KernelDecoder(arch);
     for (int nr = 0; nr < specByNumber.length; nr++) {
       specByNumber[nr] = syscallNames.apply(nr).map(specs::get).orElse(null);
@@ -164,7 +162,9 @@ final class BpfOutput implements RingBuffer.Sink {
   }
 
   private void call(KernelEvent e) {
-    TracedCalls.Spec spec = spec(e.nr());
+    // The programs report no number past the table (syscallNames names none there either).
+    TracedCalls.Spec spec =
+        e.nr() >= 0 && e.nr() < specByNumber.length ? specByNumber[e.nr()] : null;
     if (spec == null) {
       return;
     }
@@ -187,13 +187,6 @@ final class BpfOutput implements RingBuffer.Sink {
       resolver.flush();
       memos.clear();
     }
-  }
-
-  /** The row of call number {@code nr}, or null when it has none. */
-  private TracedCalls.Spec spec(int nr) {
-    return nr >= 0 && nr < specByNumber.length
-        ? specByNumber[nr]
-        : syscallNames.apply(nr).map(specs::get).orElse(null);
   }
 
   /**

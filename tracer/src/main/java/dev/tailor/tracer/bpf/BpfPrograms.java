@@ -1,33 +1,9 @@
 package dev.tailor.tracer.bpf;
 
-import static dev.tailor.tracer.bpf.BpfCode.AND;
-import static dev.tailor.tracer.bpf.BpfCode.ARSH;
-import static dev.tailor.tracer.bpf.BpfCode.B;
-import static dev.tailor.tracer.bpf.BpfCode.DW;
-import static dev.tailor.tracer.bpf.BpfCode.FP;
-import static dev.tailor.tracer.bpf.BpfCode.JEQ;
-import static dev.tailor.tracer.bpf.BpfCode.JGT;
-import static dev.tailor.tracer.bpf.BpfCode.JLE;
-import static dev.tailor.tracer.bpf.BpfCode.JNE;
-import static dev.tailor.tracer.bpf.BpfCode.JSGE;
-import static dev.tailor.tracer.bpf.BpfCode.JSLE;
-import static dev.tailor.tracer.bpf.BpfCode.JSLT;
-import static dev.tailor.tracer.bpf.BpfCode.LSH;
-import static dev.tailor.tracer.bpf.BpfCode.NEG;
-import static dev.tailor.tracer.bpf.BpfCode.R0;
-import static dev.tailor.tracer.bpf.BpfCode.R1;
-import static dev.tailor.tracer.bpf.BpfCode.R2;
-import static dev.tailor.tracer.bpf.BpfCode.R3;
-import static dev.tailor.tracer.bpf.BpfCode.R4;
-import static dev.tailor.tracer.bpf.BpfCode.R5;
-import static dev.tailor.tracer.bpf.BpfCode.R6;
-import static dev.tailor.tracer.bpf.BpfCode.R7;
-import static dev.tailor.tracer.bpf.BpfCode.R8;
-import static dev.tailor.tracer.bpf.BpfCode.R9;
-import static dev.tailor.tracer.bpf.BpfCode.RSH;
-import static dev.tailor.tracer.bpf.BpfCode.W;
+import static dev.tailor.tracer.bpf.BpfCode.*;
 
 import dev.tailor.tracer.bpf.BpfCode.Label;
+import java.util.List;
 
 /**
  * The programs tailor attaches, written with {@link BpfCode}. One runs at every syscall's exit
@@ -103,6 +79,9 @@ final class BpfPrograms {
   static final int TASK_PT_REGS = 175;
   static final int LOOP = 181;
   static final int AT_FDCWD = -100;
+
+  /** The fcntl commands that set a lock: F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW. */
+  static final List<Integer> SET_LOCKS = List.of(6, 7, 37, 38);
 
   /** The file descriptors of the maps the programs share. */
   record Maps(
@@ -285,7 +264,7 @@ final class BpfPrograms {
     unlessFlag(c, TracedCalls.FCNTL, notFcntl);
     c.jump(JNE, R9, 0, out);
     c.load(W, R1, FP, S_ARGS + 8);
-    for (int cmd : new int[] {6, 7, 37, 38}) { // F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW
+    for (int cmd : SET_LOCKS) {
       c.jump(JEQ, R1, cmd, lock);
     }
     c.jumpTo(out);
@@ -313,15 +292,15 @@ final class BpfPrograms {
         .jump(JLE, R2, 128, sized)
         .movImm(R2, 128);
     c.bind(sized);
-    bytesPart(c, 0, READ_USER);
+    readPart(c, 0, READ_USER, true);
     c.jumpTo(second);
     c.bind(string1);
-    stringPart(c, 0, READ_USER_STR);
+    readPart(c, 0, READ_USER_STR, false);
     c.bind(second);
     Label walks = c.label();
     c.load(B, R1, FP, S_SPEC0 + 3);
     argument(c, R1, R3, walks);
-    stringPart(c, 1, READ_USER_STR);
+    readPart(c, 1, READ_USER_STR, false);
     c.bind(walks);
     // part 2: the fd argument's path, or the directory a relative first path is relative to
     Label partB = c.label();
@@ -329,7 +308,7 @@ final class BpfPrograms {
     c.load(B, R1, FP, S_SPEC0 + 5).jump(JEQ, R1, TracedCalls.NONE, noFdArg);
     argument(c, R1, R1, partB);
     c.aluImm(LSH, R1, 32).aluImm(RSH, R1, 32).store(DW, FP, S_FD, R1);
-    walker.fdWalk(c, 2, walk, partB);
+    walker.fdWalk(c, 2, partB);
     c.jumpTo(partB);
     c.bind(noFdArg);
     c.load(B, R1, FP, S_SPEC0 + 1).jump(JEQ, R1, TracedCalls.NONE, partB);
@@ -340,7 +319,7 @@ final class BpfPrograms {
     c.bind(noResult);
     c.load(W, R1, R8, LEN).jump(JEQ, R1, 0, partB);
     c.load(B, R1, R8, DATA).jump(JEQ, R1, '/', partB);
-    walker.baseWalk(c, S_SPEC0 + 2, 2, walk, partB);
+    walker.baseWalk(c, S_SPEC0 + 2, 2, partB);
     c.bind(partB);
     // part 3: the fd the call returned, or the directory of a relative second path
     Label peek = c.label();
@@ -348,24 +327,24 @@ final class BpfPrograms {
     unlessFlag(c, TracedCalls.RESULT_FD, noResultFd);
     c.load(DW, R1, FP, S_RET).jump(JSLT, R1, 0, noResultFd);
     c.store(DW, FP, S_FD, R1);
-    walker.fdWalk(c, 3, walk, peek);
+    walker.fdWalk(c, 3, peek);
     c.jumpTo(peek);
     c.bind(noResultFd);
     c.load(B, R1, FP, S_SPEC0 + 3).jump(JEQ, R1, TracedCalls.NONE, peek);
     c.load(W, R1, R8, LEN + 4).jump(JEQ, R1, 0, peek);
     c.load(W, R1, R8, LEN)
         .aluImm(AND, R1, MASK)
-        .alu(BpfCode.ADD, R1, R8)
+        .alu(ADD, R1, R8)
         .load(B, R1, R1, DATA)
         .jump(JEQ, R1, '/', peek);
-    walker.baseWalk(c, S_SPEC0 + 4, 3, walk, peek);
+    walker.baseWalk(c, S_SPEC0 + 4, 3, peek);
     c.bind(peek);
     PathWalk.walkRequests(c, walk);
     // a 4-byte field behind a pointer argument: a stat's mode, openat2's flags
     Label output = c.label();
     c.load(B, R1, FP, S_SPEC0 + 6);
     argument(c, R1, R3, output);
-    c.load(B, R1, FP, S_SPEC0 + 7).alu(BpfCode.ADD, R3, R1);
+    c.load(B, R1, FP, S_SPEC0 + 7).alu(ADD, R3, R1);
     c.mov(R1, R8).add(R1, PEEK).movImm(R2, 4).call(READ_USER);
     c.bind(output);
     output(c, out);
@@ -377,7 +356,7 @@ final class BpfPrograms {
    */
   static void argument(BpfCode c, int index, int dst, Label none) {
     c.jump(JGT, index, 5, none);
-    c.aluImm(LSH, index, 3).alu(BpfCode.ADD, index, R8).load(DW, dst, index, ARGS);
+    c.aluImm(LSH, index, 3).alu(ADD, index, R8).load(DW, dst, index, ARGS);
   }
 
   /**
@@ -392,48 +371,42 @@ final class BpfPrograms {
   }
 
   /**
-   * {@code *(u64 *)(fp + slot) = *(u32 *)(r3 + off)} through probe_read_kernel; r0 is its result.
+   * {@code *(u64 *)(fp + slot) = *(u32 *)(base + off)} through probe_read_kernel; r0 is its result.
    */
-  static BpfCode readKernelInt(BpfCode c, int slot, int off) {
-    c.storeImm(DW, FP, slot, 0);
-    return c.mov(R1, FP).add(R1, slot).movImm(R2, 4).add(R3, off).call(READ_KERNEL);
+  static BpfCode readKernelInt(BpfCode c, int slot, int base, int off) {
+    c.storeImm(DW, FP, slot, 0).mov(R1, FP).add(R1, slot).movImm(R2, 4);
+    if (base != R3) {
+      c.mov(R3, base);
+    }
+    return c.add(R3, off).call(READ_KERNEL);
   }
 
   /**
-   * A NUL-terminated string at r3 (user or kernel memory by {@code helper}) as part {@code part}.
+   * Part {@code part} of the record in r8, read from r3 by {@code helper} (user or kernel memory):
+   * a NUL-terminated string or, {@code sized}, r2 (1..PART) bytes.
    */
-  static void stringPart(BpfCode c, int part, int helper) {
+  static void readPart(BpfCode c, int part, int helper, boolean sized) {
     Label fail = c.label();
     Label done = c.label();
     c.load(W, R7, R8, USED).jump(JGT, R7, LIMIT, fail);
-    c.mov(R1, R7)
-        .aluImm(AND, R1, MASK)
-        .alu(BpfCode.ADD, R1, R8)
-        .add(R1, DATA)
-        .movImm(R2, PART)
-        .call(helper);
-    c.jump(JSLE, R0, 0, fail);
-    c.store(W, R8, LEN + 4 * part, R0).alu(BpfCode.ADD, R7, R0).store(W, R8, USED, R7).jumpTo(done);
-    c.bind(fail).storeImm(B, R8, STATUS + part, PART_FAILED);
+    if (sized) {
+      c.jump(JGT, R2, PART, fail).jump(JEQ, R2, 0, fail).store(DW, FP, S_TMP2, R2);
+      dataAddress(c, R7, R8).call(helper).jump(JNE, R0, 0, fail).load(DW, R2, FP, S_TMP2);
+    } else {
+      dataAddress(c, R7, R8).movImm(R2, PART).call(helper).jump(JSLE, R0, 0, fail);
+    }
+    int length = sized ? R2 : R0;
+    c.store(W, R8, LEN + 4 * part, length).alu(ADD, R7, length).store(W, R8, USED, R7);
+    c.jumpTo(done).bind(fail).storeImm(B, R8, STATUS + part, PART_FAILED);
     c.bind(done);
   }
 
-  /** {@code r2} (1..PART) bytes at r3 as part {@code part}. */
-  static void bytesPart(BpfCode c, int part, int helper) {
-    Label fail = c.label();
-    Label done = c.label();
-    c.load(W, R7, R8, USED).jump(JGT, R7, LIMIT, fail);
-    c.jump(JGT, R2, PART, fail).jump(JEQ, R2, 0, fail);
-    c.store(DW, FP, S_TMP2, R2);
-    c.mov(R1, R7).aluImm(AND, R1, MASK).alu(BpfCode.ADD, R1, R8).add(R1, DATA).call(helper);
-    c.jump(JNE, R0, 0, fail);
-    c.load(DW, R2, FP, S_TMP2)
-        .store(W, R8, LEN + 4 * part, R2)
-        .alu(BpfCode.ADD, R7, R2)
-        .store(W, R8, USED, R7)
-        .jumpTo(done);
-    c.bind(fail).storeImm(B, R8, STATUS + part, PART_FAILED);
-    c.bind(done);
+  /**
+   * {@code r1} = the address of data byte {@code at} (masked, so that the verifier sees it in
+   * bounds) of the record in {@code record}.
+   */
+  static BpfCode dataAddress(BpfCode c, int at, int record) {
+    return c.mov(R1, at).aluImm(AND, R1, MASK).alu(ADD, R1, record).add(R1, DATA);
   }
 
   /** Sends the record in r8 (header and its parts); counts it as lost when the ring is full. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The kernel's own description of its types ({@code /sys/kernel/btf/vmlinux}): where a field sits
@@ -29,12 +30,14 @@ final class Btf {
   static final int CONST = 10;
   static final int RESTRICT = 11;
   static final int TYPE_TAG = 18;
+  private static final Set<Integer> MODIFIERS =
+      Set.of(TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG);
 
   private final byte[] strings;
   private final int[] kind;
   private final int[] nameOff;
 
-  /** Size for INT, STRUCT, UNION, ENUM; the referred type for PTR, TYPEDEF and modifiers. */
+  /** Size for INT, STRUCT, UNION, ENUM; the referred type for TYPEDEF and modifiers. */
   private final int[] sizeOrType;
 
   private final int[] firstMember;
@@ -45,7 +48,6 @@ final class Btf {
   /** In bits. */
   private final int[] memberOffset;
 
-  private final int[] arrayElement;
   private final Map<String, Integer> structs = new HashMap<>();
   private final Map<String, Integer> typedefs = new HashMap<>();
 
@@ -82,7 +84,6 @@ final class Btf {
     sizeOrType = new int[types + 1];
     firstMember = new int[types + 1];
     memberCount = new int[types + 1];
-    arrayElement = new int[types + 1];
     memberName = new int[members];
     memberType = new int[members];
     memberOffset = new int[members];
@@ -96,9 +97,7 @@ final class Btf {
       kind[id] = k;
       nameOff[id] = b.getInt(i);
       sizeOrType[id] = b.getInt(i + 8);
-      if (k == ARRAY) {
-        arrayElement[id] = b.getInt(i + 12);
-      } else if (k == STRUCT || k == UNION) {
+      if (k == STRUCT || k == UNION) {
         firstMember[id] = m;
         memberCount[id] = vlen;
         for (int j = 0; j < vlen; j++, m++) {
@@ -148,63 +147,48 @@ final class Btf {
   }
 
   /**
-   * The byte offset of {@code path} (member names, nested structs separated by dots: {@code
-   * "d_name.name"}) in struct {@code struct}. Members of anonymous structs and unions are found as
-   * the compiler finds them.
+   * The byte offset of member {@code member} of struct {@code struct}. Members of anonymous structs
+   * and unions are found as the compiler finds them.
    */
-  int offset(String struct, String path) {
+  int offset(String struct, String member) {
     Integer id = structs.get(struct);
     if (id == null) {
       throw new IllegalArgumentException("no struct " + struct + " in this kernel's BTF");
     }
-    int type = id;
-    long bits = 0;
-    for (String name : path.split("\\.")) {
-      long[] found = member(resolve(type), name);
-      if (found == null) {
-        throw new IllegalArgumentException("struct " + struct + " has no member " + path);
-      }
-      bits += found[0];
-      type = (int) found[1];
+    long bits = member(id, member);
+    if (bits < 0) {
+      throw new IllegalArgumentException("struct " + struct + " has no member " + member);
     }
     if (bits % 8 != 0) {
-      throw new IllegalArgumentException(struct + "." + path + " is a bit field");
+      throw new IllegalArgumentException(struct + "." + member + " is a bit field");
     }
     return (int) (bits / 8);
   }
 
-  /** {bit offset, type id} of member {@code name} of struct or union {@code type}, or null. */
-  private long[] member(int type, String name) {
+  /** The bit offset of member {@code name} of struct or union {@code type}, or -1. */
+  private long member(int type, String name) {
     if (kind[type] != STRUCT && kind[type] != UNION) {
-      return null;
+      return -1;
     }
     byte[] wanted = name.getBytes(StandardCharsets.US_ASCII);
     for (int m = firstMember[type]; m < firstMember[type] + memberCount[type]; m++) {
       if (memberName[m] == 0) {
-        long[] inner = member(resolve(memberType[m]), name);
-        if (inner != null) {
-          return new long[] {memberOffset[m] + inner[0], inner[1]};
+        long inner = member(resolve(memberType[m]), name);
+        if (inner >= 0) {
+          return memberOffset[m] + inner;
         }
       } else if (equals(memberName[m], wanted)) {
-        return new long[] {memberOffset[m], memberType[m]};
+        return memberOffset[m];
       }
     }
-    return null;
+    return -1;
   }
 
-  /**
-   * Skips typedefs and qualifiers; an array stands for its element (a member path may index it).
-   */
+  /** Skips typedefs and qualifiers (an anonymous member's type may carry them). */
   private int resolve(int type) {
     int t = type;
-    for (int guard = 0; guard < 64; guard++) {
-      switch (kind[t]) {
-        case TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG -> t = sizeOrType[t];
-        case ARRAY -> t = arrayElement[t];
-        default -> {
-          return t;
-        }
-      }
+    for (int guard = 0; guard < 64 && MODIFIERS.contains(kind[t]); guard++) {
+      t = sizeOrType[t];
     }
     return t;
   }

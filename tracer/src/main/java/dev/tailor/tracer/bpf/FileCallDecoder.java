@@ -180,7 +180,9 @@ final class FileCallDecoder {
     return (mode & S_IFMT) == S_IFDIR;
   }
 
-  /** A use of the fd in argument 0, whose path the kernel walked into part 2. */
+  /**
+   * A use of the fd the row names (argument 0, mmap's 4), whose path the kernel walked into part 2.
+   */
   static void fd(KernelEvent e, boolean ok, Access kind, boolean directory, List<Effect> out) {
     if (ok) {
       e.path(2).ifPresent(p -> out.add(new FdAccess(p, kind, directory)));

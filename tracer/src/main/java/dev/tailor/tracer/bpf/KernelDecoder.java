@@ -4,8 +4,6 @@ import dev.tailor.tracer.Access;
 import dev.tailor.tracer.call.Call;
 import dev.tailor.tracer.call.Effect;
 import dev.tailor.tracer.call.Effect.ChangeDir;
-import dev.tailor.tracer.call.Effect.FdAccess;
-import dev.tailor.tracer.call.Effect.SocketOpen;
 import dev.tailor.tracer.call.Errnos;
 import dev.tailor.tracer.call.PathArg;
 import dev.tailor.tracer.call.SyscallModel;
@@ -56,30 +54,18 @@ final class KernelDecoder {
       case "fchmod", "fchown", "fsetxattr", "fremovexattr" ->
           FileCallDecoder.fd(e, ok, Access.SETATTR, false, out);
       case "flock" -> FileCallDecoder.fd(e, ok, Access.LOCK, false, out);
-      case "fcntl" -> {
-        int cmd = e.intArg(1);
-        // F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW
-        FileCallDecoder.fd(
-            e, ok && (cmd == 6 || cmd == 7 || cmd == 37 || cmd == 38), Access.LOCK, false, out);
-      }
+      case "fcntl" ->
+          FileCallDecoder.fd(
+              e, ok && BpfPrograms.SET_LOCKS.contains(e.intArg(1)), Access.LOCK, false, out);
       case "mmap" -> {
-        if (ok && (e.args()[2] & SyscallModel.PROT_EXEC) != 0) {
-          e.path(2)
-              .ifPresent(
-                  p -> {
-                    out.add(new FdAccess(p, Access.MMAP_EXEC, false));
-                    out.add(new FdAccess(p, Access.READ, false));
-                  });
-        }
+        boolean exec = ok && (e.args()[2] & SyscallModel.PROT_EXEC) != 0;
+        FileCallDecoder.fd(e, exec, Access.MMAP_EXEC, false, out);
+        FileCallDecoder.fd(e, exec, Access.READ, false, out);
       }
-      case "socket" -> {
+      // socketpair works for no raw or packet socket (EOPNOTSUPP): it never implies net_raw.
+      case "socket", "socketpair" -> {
         if (ok) {
           SocketCallDecoder.socket(e, out);
-        }
-      }
-      case "socketpair" -> {
-        if (ok) {
-          out.add(new SocketOpen(SocketCallDecoder.socketKind(e.args()[0], e.args()[1])));
         }
       }
       case "bind" -> {

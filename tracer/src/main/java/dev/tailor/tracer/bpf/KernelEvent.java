@@ -2,6 +2,9 @@ package dev.tailor.tracer.bpf;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -99,25 +102,17 @@ record KernelEvent(
     byte[] p = parts[i];
     // Components come last first, each ending in a NUL: /c/b/a for "a\0b\0c\0"; bytes after the
     // last NUL are no whole component.
-    char[] out = new char[p.length + 1];
-    int at = 0;
     int end = p.length;
     while (end > 0 && p[end - 1] != 0) {
       end--;
     }
-    while (end > 0) {
-      int nul = end - 1;
-      int start = nul;
-      while (start > 0 && p[start - 1] != 0) {
-        start--;
-      }
-      out[at++] = '/';
-      for (int j = start; j < nul; j++) {
-        out[at++] = (char) (p[j] & 0xff);
-      }
-      end = start;
+    if (end == 0) {
+      return Optional.of("/");
     }
-    return Optional.of(at == 0 ? "/" : new String(out, 0, at));
+    List<String> names =
+        Arrays.asList(new String(p, 0, end - 1, StandardCharsets.ISO_8859_1).split("\0", -1));
+    Collections.reverse(names);
+    return Optional.of("/" + String.join("/", names));
   }
 
   /** {@code name}, when it is relative, joined to the path walked into part {@code i}, if any. */

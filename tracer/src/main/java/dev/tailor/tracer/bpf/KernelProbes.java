@@ -3,10 +3,12 @@ package dev.tailor.tracer.bpf;
 import com.sun.jna.Memory;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 
 /**
@@ -45,7 +47,42 @@ final class KernelProbes implements AutoCloseable {
       throws IOException {
     KernelProbes p = new KernelProbes();
     try {
-      p.start(layout, plan, syscallNames, specs, track);
+      p.maps =
+          new BpfPrograms.Maps(
+              p.map(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, SYSCALLS, "tailor_counts"),
+              p.map(BpfKernel.MAP_HASH, 8, 8, 16384, "tailor_errors"),
+              p.map(BpfKernel.MAP_HASH, 16, 8, 65536, "tailor_args"),
+              p.map(BpfKernel.MAP_HASH, 4, 8, 65536, "tailor_tracked"),
+              p.map(BpfKernel.MAP_ARRAY, 4, TracedCalls.ROW, SYSCALLS, "tailor_spec"),
+              p.map(BpfKernel.MAP_PERCPU_ARRAY, 4, BpfPrograms.SCRATCH, 1, "tailor_scratch"),
+              p.map(BpfKernel.MAP_RINGBUF, 0, 0, (int) RING, "tailor_events"),
+              p.map(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, 1, "tailor_stats"));
+      Memory key = new Memory(4);
+      Memory row = new Memory(TracedCalls.ROW);
+      for (int nr = 0; nr < SYSCALLS; nr++) {
+        TracedCalls.Spec s = syscallNames.apply(nr).map(specs::get).orElse(null);
+        if (s != null) {
+          key.setInt(0, nr);
+          row.write(0, TracedCalls.encode(s), 0, TracedCalls.ROW);
+          BpfKernel.update(p.maps.spec(), key, row);
+        }
+      }
+      Memory one = new Memory(8);
+      one.setLong(0, 1);
+      for (int pid : track) {
+        key.setInt(0, pid);
+        BpfKernel.update(p.maps.tracked(), key, one);
+      }
+      p.ring = RingBuffer.map(p.maps.events(), RING);
+      BpfPrograms programs = new BpfPrograms(layout, p.maps, plan);
+      // Processes first, so that no call of a new child is seen before its fork.
+      int fork = p.keep(load(programs.processes().fork(), layout.processFork(), "tailor_fork"));
+      int exec = p.keep(load(programs.processes().exec(), layout.processExec(), "tailor_exec"));
+      int exit = p.keep(load(programs.processes().exit(), layout.processExit(), "tailor_exit"));
+      int calls = p.keep(load(programs.sysExit(), layout.sysExit(), "tailor_sys_exit"));
+      for (int prog : List.of(fork, exec, exit, calls)) {
+        p.keep(BpfKernel.attachTracing(prog));
+      }
       return p;
     } catch (IOException | RuntimeException e) {
       p.close();
@@ -58,53 +95,9 @@ final class KernelProbes implements AutoCloseable {
     return fd;
   }
 
-  private void start(
-      KernelLayout layout,
-      BpfPrograms.Plan plan,
-      IntFunction<Optional<String>> syscallNames,
-      Map<String, TracedCalls.Spec> specs,
-      List<Integer> track)
+  private int map(int type, int keySize, int valueSize, int entries, String name)
       throws IOException {
-    maps =
-        new BpfPrograms.Maps(
-            keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, SYSCALLS, "tailor_counts")),
-            keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 8, 8, 16384, "tailor_errors")),
-            keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 16, 8, 65536, "tailor_args")),
-            keep(BpfKernel.createMap(BpfKernel.MAP_HASH, 4, 8, 65536, "tailor_tracked")),
-            keep(
-                BpfKernel.createMap(
-                    BpfKernel.MAP_ARRAY, 4, TracedCalls.ROW, SYSCALLS, "tailor_spec")),
-            keep(
-                BpfKernel.createMap(
-                    BpfKernel.MAP_PERCPU_ARRAY, 4, BpfPrograms.SCRATCH, 1, "tailor_scratch")),
-            keep(BpfKernel.createMap(BpfKernel.MAP_RINGBUF, 0, 0, (int) RING, "tailor_events")),
-            keep(BpfKernel.createMap(BpfKernel.MAP_PERCPU_ARRAY, 4, 8, 1, "tailor_stats")));
-    Memory key = new Memory(4);
-    Memory row = new Memory(TracedCalls.ROW);
-    for (int nr = 0; nr < SYSCALLS; nr++) {
-      TracedCalls.Spec s = syscallNames.apply(nr).map(specs::get).orElse(null);
-      if (s != null) {
-        key.setInt(0, nr);
-        row.write(0, TracedCalls.encode(s), 0, TracedCalls.ROW);
-        BpfKernel.update(maps.spec(), key, row);
-      }
-    }
-    Memory one = new Memory(8);
-    one.setLong(0, 1);
-    for (int pid : track) {
-      key.setInt(0, pid);
-      BpfKernel.update(maps.tracked(), key, one);
-    }
-    ring = RingBuffer.map(maps.events(), RING);
-    BpfPrograms programs = new BpfPrograms(layout, maps, plan);
-    // Processes first, so that no call of a new child is seen before its fork.
-    int fork = keep(load(programs.processes().fork(), layout.processFork(), "tailor_fork"));
-    int exec = keep(load(programs.processes().exec(), layout.processExec(), "tailor_exec"));
-    int exit = keep(load(programs.processes().exit(), layout.processExit(), "tailor_exit"));
-    int calls = keep(load(programs.sysExit(), layout.sysExit(), "tailor_sys_exit"));
-    for (int prog : List.of(fork, exec, exit, calls)) {
-      keep(BpfKernel.attachTracing(prog));
-    }
+    return keep(BpfKernel.createMap(type, keySize, valueSize, entries, name));
   }
 
   private static int load(BpfCode code, int btfId, String name) throws IOException {
@@ -129,7 +122,9 @@ final class KernelProbes implements AutoCloseable {
 
   /** Failed calls per {syscall number, errno}. */
   Map<List<Integer>, Long> errors() {
-    Map<List<Integer>, Long> out = new TreeMap<>(KernelProbes::compare);
+    Map<List<Integer>, Long> out =
+        new TreeMap<>(
+            Comparator.comparing((List<Integer> k) -> k.get(0)).thenComparing(k -> k.get(1)));
     hash(maps.errors(), 8, (k, v) -> out.put(List.of(k.getInt(0), k.getInt(4)), v));
     return out;
   }
@@ -163,11 +158,7 @@ final class KernelProbes implements AutoCloseable {
     return sum;
   }
 
-  private interface Entry {
-    void accept(Memory key, long value);
-  }
-
-  private static void hash(int map, int keySize, Entry sink) {
+  private static void hash(int map, int keySize, BiConsumer<Memory, Long> sink) {
     Memory key = null;
     Memory next = new Memory(keySize);
     Memory value = new Memory(8);
@@ -180,11 +171,6 @@ final class KernelProbes implements AutoCloseable {
       }
       key.write(0, next.getByteArray(0, keySize), 0, keySize);
     }
-  }
-
-  private static int compare(List<Integer> a, List<Integer> b) {
-    int c = Integer.compare(a.get(0), b.get(0));
-    return c != 0 ? c : Integer.compare(a.get(1), b.get(1));
   }
 
   /** Detaches every program and frees the maps. */

@@ -1,26 +1,6 @@
 package dev.tailor.tracer.bpf;
 
-import static dev.tailor.tracer.bpf.BpfCode.AND;
-import static dev.tailor.tracer.bpf.BpfCode.ARSH;
-import static dev.tailor.tracer.bpf.BpfCode.B;
-import static dev.tailor.tracer.bpf.BpfCode.DW;
-import static dev.tailor.tracer.bpf.BpfCode.FP;
-import static dev.tailor.tracer.bpf.BpfCode.JEQ;
-import static dev.tailor.tracer.bpf.BpfCode.JGT;
-import static dev.tailor.tracer.bpf.BpfCode.JNE;
-import static dev.tailor.tracer.bpf.BpfCode.JSLE;
-import static dev.tailor.tracer.bpf.BpfCode.LSH;
-import static dev.tailor.tracer.bpf.BpfCode.R0;
-import static dev.tailor.tracer.bpf.BpfCode.R1;
-import static dev.tailor.tracer.bpf.BpfCode.R2;
-import static dev.tailor.tracer.bpf.BpfCode.R3;
-import static dev.tailor.tracer.bpf.BpfCode.R4;
-import static dev.tailor.tracer.bpf.BpfCode.R6;
-import static dev.tailor.tracer.bpf.BpfCode.R7;
-import static dev.tailor.tracer.bpf.BpfCode.R8;
-import static dev.tailor.tracer.bpf.BpfCode.R9;
-import static dev.tailor.tracer.bpf.BpfCode.SUB;
-import static dev.tailor.tracer.bpf.BpfCode.W;
+import static dev.tailor.tracer.bpf.BpfCode.*;
 import static dev.tailor.tracer.bpf.BpfPrograms.*;
 
 import dev.tailor.tracer.bpf.BpfCode.Label;
@@ -58,40 +38,40 @@ final class PathWalk {
   }
 
   /**
-   * Walks the directory a relative path is relative to: the dirfd argument at spec byte {@code
-   * dirSlot}, or the cwd.
+   * Asks for a walk (see {@link #walkRequests}) of the directory a relative path is relative to:
+   * the dirfd argument at spec byte {@code dirSlot}, or the cwd.
    */
-  void baseWalk(BpfCode c, int dirSlot, int part, Label walk, Label done) {
+  void baseWalk(BpfCode c, int dirSlot, int part, Label done) {
     Label cwd = c.label();
     c.load(B, R1, FP, dirSlot).jump(JEQ, R1, TracedCalls.NONE, cwd);
     argument(c, R1, R1, cwd);
     c.aluImm(LSH, R1, 32).aluImm(ARSH, R1, 32).jump(JEQ, R1, AT_FDCWD, cwd);
     c.store(DW, FP, S_FD, R1);
-    fdWalk(c, part, walk, done);
+    fdWalk(c, part, done);
     c.jumpTo(done);
     c.bind(cwd);
-    cwdWalk(c, part, walk, done);
+    cwdWalk(c, part, done);
   }
 
-  /** Walks the path of the current task's working directory into {@code part}. */
-  void cwdWalk(BpfCode c, int part, Label walk, Label fail) {
+  /** Asks for a walk of the current task's working directory into {@code part}. */
+  void cwdWalk(BpfCode c, int part, Label fail) {
     c.call(CURRENT_TASK);
     readKernel(c, S_TMP, R0, k.taskFs(), fail);
     c.load(DW, R1, FP, S_TMP).add(R1, k.fsPwd()).store(DW, FP, request(part), R1);
   }
 
-  /** Walks the path of the file the current task has open as fd {@code S_FD} into {@code part}. */
-  void fdWalk(BpfCode c, int part, Label walk, Label fail) {
+  /** Asks for a walk of the file the current task has open as fd {@code S_FD} into {@code part}. */
+  void fdWalk(BpfCode c, int part, Label fail) {
     c.call(CURRENT_TASK);
     readKernel(c, S_TMP, R0, k.taskFiles(), fail);
     c.load(DW, R3, FP, S_TMP);
     readKernel(c, S_TMP, R3, k.filesFdt(), fail);
     c.load(DW, R3, FP, S_TMP);
-    readKernelInt(c, S_TMP2, k.fdtMaxFds()).jump(JNE, R0, 0, fail);
-    c.load(DW, R1, FP, S_FD).load(DW, R2, FP, S_TMP2).jumpReg(BpfCode.JGE, R1, R2, fail);
+    readKernelInt(c, S_TMP2, R3, k.fdtMaxFds()).jump(JNE, R0, 0, fail);
+    c.load(DW, R1, FP, S_FD).load(DW, R2, FP, S_TMP2).jumpReg(JGE, R1, R2, fail);
     c.load(DW, R3, FP, S_TMP);
     readKernel(c, S_TMP, R3, k.fdtFd(), fail);
-    c.load(DW, R3, FP, S_FD).aluImm(LSH, R3, 3).load(DW, R1, FP, S_TMP).alu(BpfCode.ADD, R3, R1);
+    c.load(DW, R3, FP, S_FD).aluImm(LSH, R3, 3).load(DW, R1, FP, S_TMP).alu(ADD, R3, R1);
     readKernel(c, S_TMP, R3, 0, fail);
     c.load(DW, R1, FP, S_TMP).jump(JEQ, R1, 0, fail);
     c.add(R1, k.fileFPath()).store(DW, FP, request(part), R1);
@@ -140,7 +120,7 @@ final class PathWalk {
     partStatus(c.bind(pseudo), PART_PSEUDO).jumpTo(ret);
     c.bind(whole);
     c.load(W, R1, R8, USED).load(DW, R2, FP, W_START).alu(SUB, R1, R2);
-    c.mov(R3, R7).aluImm(LSH, R3, 2).alu(BpfCode.ADD, R3, R8).store(W, R3, LEN, R1);
+    c.mov(R3, R7).aluImm(LSH, R3, 2).alu(ADD, R3, R8).store(W, R3, LEN, R1);
     partStatus(c, PART_WALKED);
     c.bind(ret).ret(0);
 
@@ -177,14 +157,9 @@ final class PathWalk {
         .alu(SUB, R1, R2)
         .jump(JGT, R1, PART - 256, fail);
     c.jump(JGT, R8, LIMIT + PART - 256, fail);
-    c.mov(R1, R8)
-        .aluImm(AND, R1, MASK)
-        .alu(BpfCode.ADD, R1, R7)
-        .add(R1, DATA)
-        .movImm(R2, 256)
-        .load(DW, R3, FP, t3);
+    dataAddress(c, R8, R7).movImm(R2, 256).load(DW, R3, FP, t3);
     c.call(READ_KERNEL_STR).jump(JSLE, R0, 0, fail);
-    c.alu(BpfCode.ADD, R8, R0).store(W, R7, USED, R8);
+    c.alu(ADD, R8, R0).store(W, R7, USED, R8);
     c.load(DW, R1, FP, t2).store(DW, R6, dentry, R1);
     c.ret(0);
     c.bind(mountRoot);
@@ -209,6 +184,6 @@ final class PathWalk {
 
   /** The status of the part numbered r7 of the record in r8. */
   private static BpfCode partStatus(BpfCode c, int status) {
-    return c.mov(R1, R8).alu(BpfCode.ADD, R1, R7).storeImm(B, R1, STATUS, status);
+    return c.mov(R1, R8).alu(ADD, R1, R7).storeImm(B, R1, STATUS, status);
   }
 }

@@ -74,7 +74,7 @@ final class PrivilegeCallDecoder {
                 chowned(e, name, spec),
                 e.intArg(ids),
                 e.intArg(ids + 1),
-                name + "(" + chownArguments(e, name, spec) + ")"));
+                name + "(" + chownArguments(e, name, spec, ids) + ")"));
       }
       case "mknod", "mknodat" -> {
         int type = e.intArg(name.equals("mknod") ? 1 : 2) & FileCallDecoder.S_IFMT;
@@ -94,32 +94,24 @@ final class PrivilegeCallDecoder {
         || (name.equals("fchownat") && (e.intArg(4) & FileCallDecoder.AT_EMPTY_PATH) != 0)) {
       return e.path(2).map(PathArg::resolved).orElse(PathArg.NONE);
     }
+    boolean follow =
+        !name.equals("lchown")
+            && !(name.equals("fchownat")
+                && (e.intArg(4) & FileCallDecoder.AT_SYMLINK_NOFOLLOW) != 0);
     return spec.row()
-        .flatMap(
-            r ->
-                FileCallDecoder.pathArg(
-                    e,
-                    0,
-                    r.dirfd(),
-                    2,
-                    !name.equals("lchown")
-                        && !(name.equals("fchownat")
-                            && (e.intArg(4) & FileCallDecoder.AT_SYMLINK_NOFOLLOW) != 0)))
+        .flatMap(r -> FileCallDecoder.pathArg(e, 0, r.dirfd(), 2, follow))
         .orElse(PathArg.NONE);
   }
 
-  /** A chown's arguments as the report shows them: the file, then the ids. */
-  private static String chownArguments(KernelEvent e, String name, TracedCalls.Spec spec) {
+  /** A chown's arguments as the report shows them: the file, then the ids (from {@code ids}). */
+  private static String chownArguments(KernelEvent e, String name, TracedCalls.Spec spec, int ids) {
     String file =
-        switch (name) {
-          case "fchown" -> e.path(2).map(PathText::escape).orElse(number(e.args()[0]));
-          default ->
-              spec.row()
-                  .flatMap(r -> FileCallDecoder.pathArg(e, 0, r.dirfd(), 2, true))
-                  .map(p -> PathText.escape(p.name()))
-                  .orElse("?");
-        };
-    int ids = name.equals("fchownat") ? 2 : 1;
+        name.equals("fchown")
+            ? e.path(2).map(PathText::escape).orElse(number(e.args()[0]))
+            : spec.row()
+                .flatMap(r -> FileCallDecoder.pathArg(e, 0, r.dirfd(), 2, true))
+                .map(p -> PathText.escape(p.name()))
+                .orElse("?");
     String text = file + ", " + number(e.args()[ids]) + ", " + number(e.args()[ids + 1]);
     return text.length() > 70 ? text.substring(0, 70) + "..." : text;
   }

@@ -1,24 +1,6 @@
 package dev.tailor.tracer.bpf;
 
-import static dev.tailor.tracer.bpf.BpfCode.B;
-import static dev.tailor.tracer.bpf.BpfCode.DW;
-import static dev.tailor.tracer.bpf.BpfCode.FP;
-import static dev.tailor.tracer.bpf.BpfCode.JEQ;
-import static dev.tailor.tracer.bpf.BpfCode.JLE;
-import static dev.tailor.tracer.bpf.BpfCode.JNE;
-import static dev.tailor.tracer.bpf.BpfCode.JSLE;
-import static dev.tailor.tracer.bpf.BpfCode.R0;
-import static dev.tailor.tracer.bpf.BpfCode.R1;
-import static dev.tailor.tracer.bpf.BpfCode.R2;
-import static dev.tailor.tracer.bpf.BpfCode.R3;
-import static dev.tailor.tracer.bpf.BpfCode.R4;
-import static dev.tailor.tracer.bpf.BpfCode.R6;
-import static dev.tailor.tracer.bpf.BpfCode.R7;
-import static dev.tailor.tracer.bpf.BpfCode.R8;
-import static dev.tailor.tracer.bpf.BpfCode.R9;
-import static dev.tailor.tracer.bpf.BpfCode.RSH;
-import static dev.tailor.tracer.bpf.BpfCode.SUB;
-import static dev.tailor.tracer.bpf.BpfCode.W;
+import static dev.tailor.tracer.bpf.BpfCode.*;
 import static dev.tailor.tracer.bpf.BpfPrograms.*;
 
 import dev.tailor.tracer.bpf.BpfCode.Label;
@@ -53,15 +35,7 @@ final class ProcessPrograms {
     c.load(W, R9, R7, k.taskTgid()).store(W, FP, S_KEY, R9);
     follow(c);
     c.load(W, R1, R7, k.taskPid()).store(DW, FP, S_TMP, R1);
-    calls.scratch(c, R8, out);
-    header(c, FORK);
-    c.storeImm(W, R8, NR, 0).storeImm(DW, R8, RET, 0);
-    c.load(DW, R1, FP, S_TMP).store(DW, R8, ARGS, R1);
-    c.load(W, R1, R7, k.taskTgid()).store(DW, R8, ARGS + 8, R1);
-    clearParts(c);
-    calls.output(c, out);
-    c.bind(out).ret(0);
-    return c;
+    return report(c, FORK, S_TMP, W, R7, k.taskTgid(), out);
   }
 
   /**
@@ -105,7 +79,7 @@ final class ProcessPrograms {
     c.load(DW, R7, R6, 16);
     readKernel(c, S_TMP, R7, k.bprmFilename(), argv);
     c.load(DW, R3, FP, S_TMP);
-    stringPart(c, 0, READ_KERNEL_STR);
+    readPart(c, 0, READ_KERNEL_STR, false);
     c.bind(argv);
     // part 1: argv, the NUL-separated strings between mm->arg_start and arg_end (peek: their
     // length)
@@ -119,13 +93,13 @@ final class ProcessPrograms {
     Label sized = c.label();
     c.jump(JSLE, R2, 0, cwd).jump(JLE, R2, PART, sized).movImm(R2, PART);
     c.bind(sized);
-    bytesPart(c, 1, READ_USER);
+    readPart(c, 1, READ_USER, true);
     c.bind(cwd);
     // part 2: the working directory, for a relative name
     Label file = c.label();
     c.load(W, R1, R8, LEN).jump(JEQ, R1, 0, file);
     c.load(B, R1, R8, DATA).jump(JEQ, R1, '/', file);
-    walker.cwdWalk(c, 2, walk, file);
+    walker.cwdWalk(c, 2, file);
     c.bind(file);
     // part 3: the file the kernel runs (for execveat's /dev/fd/N names)
     Label send = c.label();
@@ -163,7 +137,7 @@ final class ProcessPrograms {
     c.call(CURRENT_TASK).mov(R9, R0);
     readKernel(c, S_TMP, R9, k.taskSignal(), report);
     c.load(DW, R3, FP, S_TMP);
-    readKernelInt(c, S_TMP, k.signalLive()).jump(JNE, R0, 0, report);
+    readKernelInt(c, S_TMP, R3, k.signalLive()).jump(JNE, R0, 0, report);
     Label alive = c.label();
     c.load(DW, R1, FP, S_TMP).jump(JNE, R1, 0, alive);
     c.call(PID_TGID).aluImm(RSH, R0, 32).store(W, FP, S_KEY, R0);
@@ -171,22 +145,23 @@ final class ProcessPrograms {
     c.jumpTo(report);
     c.bind(alive).storeImm(DW, FP, S_TMP2, 0);
     c.bind(report);
-    c.storeImm(DW, FP, S_FD, 0);
-    c.mov(R1, FP)
-        .add(R1, S_FD)
-        .movImm(R2, 4)
-        .mov(R3, R9)
-        .add(R3, k.taskExitCode())
-        .call(READ_KERNEL);
+    readKernelInt(c, S_FD, R9, k.taskExitCode());
+    return report(c, EXIT, S_FD, DW, FP, S_TMP2, out);
+  }
+
+  /**
+   * Sends a {@code kind} record of no call and no parts, whose arguments are the u64 at stack slot
+   * {@code first} and the {@code size} value at {@code base + off}; the program ends there.
+   */
+  private BpfCode report(BpfCode c, int kind, int first, int size, int base, int off, Label out) {
     calls.scratch(c, R8, out);
-    header(c, EXIT);
+    header(c, kind);
     c.storeImm(W, R8, NR, 0).storeImm(DW, R8, RET, 0);
-    c.load(DW, R1, FP, S_FD).store(DW, R8, ARGS, R1);
-    c.load(DW, R1, FP, S_TMP2).store(DW, R8, ARGS + 8, R1);
+    c.load(DW, R1, FP, first).store(DW, R8, ARGS, R1);
+    c.load(size, R1, base, off).store(DW, R8, ARGS + 8, R1);
     clearParts(c);
     calls.output(c, out);
-    c.bind(out).ret(0);
-    return c;
+    return c.bind(out).ret(0);
   }
 
   /** Follows the thread group at {@code S_KEY} from now on: adds it to the tracked map. */

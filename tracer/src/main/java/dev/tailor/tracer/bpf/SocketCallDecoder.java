@@ -65,7 +65,7 @@ final class SocketCallDecoder {
     a.path().ifPresent(p -> out.add(new SocketPath(p, Access.CREATE)));
   }
 
-  static SocketKind socketKind(long family, long type) {
+  private static SocketKind socketKind(long family, long type) {
     String t = SyscallModel.SOCKET_TYPES.name(type & SyscallModel.SOCK_TYPE_MASK).orElse("");
     String typeName =
         switch (t) {
@@ -120,10 +120,10 @@ final class SocketCallDecoder {
     String name = familyName(family);
     // sin_port and sin6_port, in network byte order
     int port = raw.length < 4 ? -1 : ((raw[2] & 0xff) << 8) | (raw[3] & 0xff);
-    switch (family) {
+    return switch (family) {
       case 1 -> {
         if (raw.length <= 2) {
-          return new Address(name, "(unnamed)");
+          yield new Address(name, "(unnamed)");
         }
         // sun_path: up to the first NUL; a leading NUL makes it abstract
         boolean abstractName = raw[2] == 0;
@@ -133,21 +133,21 @@ final class SocketCallDecoder {
           to++;
         }
         String path = new String(raw, from, to - from, StandardCharsets.ISO_8859_1);
-        return abstractName
+        yield abstractName
             ? new Address(name, "@" + PathText.escape(path))
             : new Address(name, PathText.escape(path), -1, Optional.of(path));
       }
       case 2 -> {
         if (raw.length < 8) {
-          return new Address(name, "?:-1");
+          yield new Address(name, "?:-1");
         }
         String ip =
             (raw[4] & 0xff) + "." + (raw[5] & 0xff) + "." + (raw[6] & 0xff) + "." + (raw[7] & 0xff);
-        return new Address(name, ip + ":" + port, port, Optional.empty());
+        yield new Address(name, ip + ":" + port, port, Optional.empty());
       }
       case 10 -> {
         if (raw.length < 24) {
-          return new Address(name, "[?]:-1");
+          yield new Address(name, "[?]:-1");
         }
         String ip;
         try {
@@ -158,16 +158,12 @@ final class SocketCallDecoder {
         } catch (java.net.UnknownHostException ex) {
           ip = "?";
         }
-        return new Address(name, "[" + ip + "]:" + port, port, Optional.empty());
+        yield new Address(name, "[" + ip + "]:" + port, port, Optional.empty());
       }
-      case 16 -> {
-        long pid = raw.length >= 8 ? Integer.toUnsignedLong(b.getInt(4)) : 0;
-        return new Address(name, "pid=" + pid);
-      }
-      default -> {
-        return new Address(name, name);
-      }
-    }
+      case 16 ->
+          new Address(name, "pid=" + (raw.length >= 8 ? Integer.toUnsignedLong(b.getInt(4)) : 0));
+      default -> new Address(name, name);
+    };
   }
 
   /** Java writes 0:0:0:0:0:0:0:1; strace (inet_ntop) writes ::1. */

@@ -238,6 +238,21 @@ class KernelDecoderTest {
     assertEquals("[::1]:80", peer(six, "inet6"));
   }
 
+  @Test
+  void netlinkPeer_isItsPortId() {
+    assertEquals("pid=42", peer(new byte[] {16, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0}, "netlink"));
+  }
+
+  @Test
+  void socketpair_isASocketOfItsKind_thatNeedsNoCapability() {
+    Recording r =
+        record(
+            "socketpair",
+            call(0, new long[] {1, 1 | 02000000 /* SOCK_CLOEXEC */}, null, null, null, null, 0));
+    assertEquals(List.of("unix stream"), List.copyOf(r.sockets().keySet()));
+    assertTrue(r.capabilities().isEmpty(), r.capabilities()::toString);
+  }
+
   /** The one peer address a connect to {@code addr} records, on a socket() of {@code family}. */
   private String peer(byte[] addr, String family) {
     KernelEvent e =
