@@ -3,8 +3,8 @@ package dev.tailor.tracer.bpf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,6 +17,9 @@ import java.util.Set;
  * programs tailor loads read {@code task_struct}, {@code dentry} and {@code mount} fields at these
  * offsets, so one build runs on any kernel with BTF; the verifier checks every typed load against
  * the same data.
+ *
+ * <p>The data is read once and searched where it lies: only where each type starts is indexed
+ * (vmlinux has ~130k types and ~400k members, and tailor asks for some 40 of them).
  */
 final class Btf {
   static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
@@ -33,23 +36,14 @@ final class Btf {
   private static final Set<Integer> MODIFIERS =
       Set.of(TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG);
 
-  private final byte[] strings;
-  private final int[] kind;
-  private final int[] nameOff;
+  private final ByteBuffer data;
+  private final int strOff;
+  private final int strEnd;
 
-  /** Size for INT, STRUCT, UNION, ENUM; the referred type for TYPEDEF and modifiers. */
-  private final int[] sizeOrType;
+  /** Where type id i's 12-byte header starts in {@link #data} (id 0 is void). */
+  private final int[] start;
 
-  private final int[] firstMember;
-  private final int[] memberCount;
-  private final int[] memberName;
-  private final int[] memberType;
-
-  /** In bits. */
-  private final int[] memberOffset;
-
-  private final Map<String, Integer> structs = new HashMap<>();
-  private final Map<String, Integer> typedefs = new HashMap<>();
+  private final Map<String, Integer> found = new HashMap<>();
 
   private Btf(ByteBuffer b) {
     int magic = Short.toUnsignedInt(b.getShort(0));
@@ -60,61 +54,27 @@ final class Btf {
         throw new IllegalArgumentException("not BTF (magic " + Integer.toHexString(magic) + ")");
       }
     }
+    data = b;
     int hdrLen = b.getInt(4);
     int typeOff = hdrLen + b.getInt(8);
-    int typeLen = b.getInt(12);
-    int strOff = hdrLen + b.getInt(16);
-    int strLen = b.getInt(20);
-    strings = new byte[strLen];
-    b.get(strOff, strings);
-    // Two passes: count, then fill flat arrays (vmlinux has ~130k types and ~400k members).
-    int types = 0;
-    int members = 0;
-    for (int i = typeOff; i < typeOff + typeLen; types++) {
-      int info = b.getInt(i + 4);
-      int k = (info >>> 24) & 0x1f;
-      int vlen = info & 0xffff;
-      if (k == STRUCT || k == UNION) {
-        members += vlen;
-      }
-      i += 12 + extra(k, vlen);
-    }
-    kind = new int[types + 1];
-    nameOff = new int[types + 1];
-    sizeOrType = new int[types + 1];
-    firstMember = new int[types + 1];
-    memberCount = new int[types + 1];
-    memberName = new int[members];
-    memberType = new int[members];
-    memberOffset = new int[members];
+    int typeEnd = typeOff + b.getInt(12);
+    strOff = hdrLen + b.getInt(16);
+    strEnd = strOff + b.getInt(20);
+    int[] at = new int[1 << 12];
     int id = 1;
-    int m = 0;
-    for (int i = typeOff; i < typeOff + typeLen; id++) {
-      int info = b.getInt(i + 4);
-      int k = (info >>> 24) & 0x1f;
-      int vlen = info & 0xffff;
-      boolean kflag = info < 0;
-      kind[id] = k;
-      nameOff[id] = b.getInt(i);
-      sizeOrType[id] = b.getInt(i + 8);
-      if (k == STRUCT || k == UNION) {
-        firstMember[id] = m;
-        memberCount[id] = vlen;
-        for (int j = 0; j < vlen; j++, m++) {
-          int at = i + 12 + 12 * j;
-          memberName[m] = b.getInt(at);
-          memberType[m] = b.getInt(at + 4);
-          int off = b.getInt(at + 8);
-          memberOffset[m] = kflag ? off & 0xffffff : off;
-        }
-        if (nameOff[id] != 0 && k == STRUCT) {
-          structs.putIfAbsent(string(nameOff[id]), id);
-        }
-      } else if (k == TYPEDEF && nameOff[id] != 0) {
-        typedefs.putIfAbsent(string(nameOff[id]), id);
+    for (int i = typeOff; i < typeEnd; id++) {
+      if (id == at.length) {
+        at = Arrays.copyOf(at, at.length * 2);
       }
-      i += 12 + extra(k, vlen);
+      at[id] = i;
+      int info = b.getInt(i + 4);
+      i += 12 + extra(kind(info), info & 0xffff);
     }
+    start = Arrays.copyOf(at, id);
+  }
+
+  private static int kind(int info) {
+    return (info >>> 24) & 0x1f;
   }
 
   /** Bytes after a type's 12-byte header, by kind (see the kernel's btf.rst). */
@@ -128,22 +88,45 @@ final class Btf {
     };
   }
 
-  /** This kernel's BTF. */
+  /**
+   * This kernel's BTF. Read into memory outside the heap: the read's pages are the only ones it
+   * touches (a heap copy and arrays of every type and member cost more than the parse).
+   */
   static Btf load() throws IOException {
-    return parse(Files.readAllBytes(VMLINUX));
+    try (FileChannel c = FileChannel.open(VMLINUX)) {
+      ByteBuffer b = ByteBuffer.allocateDirect((int) c.size());
+      while (b.hasRemaining() && c.read(b) > 0) {}
+      return new Btf(b.flip().slice().order(ByteOrder.LITTLE_ENDIAN));
+    }
   }
 
   static Btf parse(byte[] data) {
     return new Btf(ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN));
   }
 
+  private int kindOf(int id) {
+    return kind(data.getInt(start[id] + 4));
+  }
+
+  /** The first type of kind {@code k} named {@code name}, found once. */
+  private int named(int k, String name, String what) {
+    return found.computeIfAbsent(k + " " + name, key -> scan(k, name, what));
+  }
+
+  private int scan(int k, String name, String what) {
+    byte[] wanted = name.getBytes(StandardCharsets.US_ASCII);
+    for (int id = 1; id < start.length; id++) {
+      int nameOff = data.getInt(start[id]);
+      if (nameOff != 0 && kindOf(id) == k && equals(nameOff, wanted)) {
+        return id;
+      }
+    }
+    throw new IllegalArgumentException("no " + what + " " + name + " in this kernel's BTF");
+  }
+
   /** The id of typedef {@code name} (a typed tracepoint's {@code btf_trace_<name>}). */
   int typedef(String name) {
-    Integer id = typedefs.get(name);
-    if (id == null) {
-      throw new IllegalArgumentException("no typedef " + name + " in this kernel's BTF");
-    }
-    return id;
+    return named(TYPEDEF, name, "typedef");
   }
 
   /**
@@ -151,11 +134,7 @@ final class Btf {
    * and unions are found as the compiler finds them.
    */
   int offset(String struct, String member) {
-    Integer id = structs.get(struct);
-    if (id == null) {
-      throw new IllegalArgumentException("no struct " + struct + " in this kernel's BTF");
-    }
-    long bits = member(id, member);
+    long bits = member(named(STRUCT, struct, "struct"), member.getBytes(StandardCharsets.US_ASCII));
     if (bits < 0) {
       throw new IllegalArgumentException("struct " + struct + " has no member " + member);
     }
@@ -166,19 +145,21 @@ final class Btf {
   }
 
   /** The bit offset of member {@code name} of struct or union {@code type}, or -1. */
-  private long member(int type, String name) {
-    if (kind[type] != STRUCT && kind[type] != UNION) {
+  private long member(int type, byte[] name) {
+    int info = data.getInt(start[type] + 4);
+    if (kind(info) != STRUCT && kind(info) != UNION) {
       return -1;
     }
-    byte[] wanted = name.getBytes(StandardCharsets.US_ASCII);
-    for (int m = firstMember[type]; m < firstMember[type] + memberCount[type]; m++) {
-      if (memberName[m] == 0) {
-        long inner = member(resolve(memberType[m]), name);
+    for (int j = 0, at = start[type] + 12; j < (info & 0xffff); j++, at += 12) {
+      int memberName = data.getInt(at);
+      long offset = info < 0 ? data.getInt(at + 8) & 0xffffff : data.getInt(at + 8);
+      if (memberName == 0) {
+        long inner = member(resolve(data.getInt(at + 4)), name);
         if (inner >= 0) {
-          return memberOffset[m] + inner;
+          return offset + inner;
         }
-      } else if (equals(memberName[m], wanted)) {
-        return memberOffset[m];
+      } else if (equals(memberName, name)) {
+        return offset;
       }
     }
     return -1;
@@ -187,23 +168,22 @@ final class Btf {
   /** Skips typedefs and qualifiers (an anonymous member's type may carry them). */
   private int resolve(int type) {
     int t = type;
-    for (int guard = 0; guard < 64 && MODIFIERS.contains(kind[t]); guard++) {
-      t = sizeOrType[t];
+    for (int guard = 0; guard < 64 && MODIFIERS.contains(kindOf(t)); guard++) {
+      t = data.getInt(start[t] + 8);
     }
     return t;
   }
 
   private boolean equals(int off, byte[] name) {
-    return off + name.length < strings.length
-        && Arrays.equals(strings, off, off + name.length, name, 0, name.length)
-        && strings[off + name.length] == 0;
-  }
-
-  private String string(int off) {
-    int end = off;
-    while (end < strings.length && strings[end] != 0) {
-      end++;
+    int at = strOff + off;
+    if (at + name.length >= strEnd) {
+      return false;
     }
-    return new String(strings, off, end - off, StandardCharsets.US_ASCII);
+    for (int i = 0; i < name.length; i++) {
+      if (data.get(at + i) != name[i]) {
+        return false;
+      }
+    }
+    return data.get(at + name.length) == 0;
   }
 }
