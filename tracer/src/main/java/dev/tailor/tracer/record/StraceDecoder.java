@@ -148,7 +148,11 @@ final class StraceDecoder {
         if (onFd.isPresent()) {
           fdAccess(e, ok, onFd.get(), out);
         } else {
-          SyscallModel.path(name).ifPresent(row -> named(e, row, errno, out));
+          // A call strace never saw return (the trace cut between its halves, the thread killed
+          // inside it) was made, so it counts, but whether its paths were reached is not known.
+          SyscallModel.path(name)
+              .filter(row -> !e.unreturned())
+              .ifPresent(row -> named(e, row, errno, out));
         }
       }
     }
