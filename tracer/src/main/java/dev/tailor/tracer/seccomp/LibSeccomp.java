@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import java.util.Locale;
 
 /**
  * The part of libseccomp 2.5 that tailor calls. {@code seccomp_rule_add} is variadic, so rules go
@@ -18,6 +19,9 @@ interface LibSeccomp extends Library {
   int seccomp_arch_resolve_name(String archName);
 
   int seccomp_syscall_resolve_name_arch(int archToken, String name);
+
+  /** The number of a syscall on the native architecture, as the _arch form with the native one. */
+  int seccomp_syscall_resolve_name(String name);
 
   /** Returns a string the caller must free, or NULL. */
   Pointer seccomp_syscall_resolve_num_arch(int archToken, int number);
@@ -53,6 +57,24 @@ interface LibSeccomp extends Library {
       this.raw = raw;
       Pointer v = lib.seccomp_version();
       this.version = v.getInt(0) + "." + v.getInt(4) + "." + v.getInt(8);
+    }
+
+    /** The token of an architecture libseccomp calls {@code name}; {@code shown} in the error. */
+    int archToken(String name, String shown) throws SeccompException {
+      int token = lib.seccomp_arch_resolve_name(name);
+      if (token == 0) {
+        throw new SeccompException(
+            "libseccomp " + version + " does not know architecture " + shown);
+      }
+      return token;
+    }
+
+    /** The token of an OCI architecture name such as SCMP_ARCH_X86_64. */
+    int ociArchToken(String oci) throws SeccompException {
+      if (!oci.startsWith("SCMP_ARCH_")) {
+        throw new SeccompException("unknown architecture " + oci);
+      }
+      return archToken(oci.substring(10).toLowerCase(Locale.ROOT), oci);
     }
 
     static synchronized Loaded get() throws SeccompException {
