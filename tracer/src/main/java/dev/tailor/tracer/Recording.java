@@ -1,6 +1,5 @@
 package dev.tailor.tracer;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,12 +65,12 @@ public record Recording(
     if (!isValidName(name)) {
       throw new IllegalArgumentException("profile name must match " + NAME_CHARS + "+: " + name);
     }
-    runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
-    syscalls = Collections.unmodifiableSortedMap(new TreeMap<>(syscalls));
-    files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
-    sockets = Collections.unmodifiableSortedMap(new TreeMap<>(sockets));
-    execs = Collections.unmodifiableSortedMap(new TreeMap<>(execs));
-    capabilities = Collections.unmodifiableSortedMap(new TreeMap<>(capabilities));
+    runs = SortedCopies.of(runs);
+    syscalls = SortedCopies.of(syscalls);
+    files = SortedCopies.of(files);
+    sockets = SortedCopies.of(sockets);
+    execs = SortedCopies.of(execs);
+    capabilities = SortedCopies.of(capabilities);
     targets = List.copyOf(targets);
     warnings = List.copyOf(warnings);
     diagnostics = List.copyOf(diagnostics);
@@ -79,12 +78,8 @@ public record Recording(
     runtimeBases = runtimeBases == null ? List.of() : mergeBases(runtimeBases);
     containers = containers == null ? List.of() : List.copyOf(containers);
     // Recordings written before argument values and inherited files were kept have neither.
-    arguments =
-        Collections.unmodifiableSortedMap(
-            arguments == null ? new TreeMap<>() : new TreeMap<>(arguments));
-    inherited =
-        Collections.unmodifiableSortedMap(
-            inherited == null ? new TreeMap<>() : new TreeMap<>(inherited));
+    arguments = SortedCopies.of(arguments == null ? Map.<String, ArgumentUse>of() : arguments);
+    inherited = SortedCopies.of(inherited == null ? Map.<String, FileUse>of() : inherited);
   }
 
   /** This recording with {@code bases} as its runtime bases (replacing the ones it had). */
@@ -205,8 +200,7 @@ public record Recording(
         VERSION,
         name,
         arch,
-        Stream.concat(runs.stream(), r.runs.stream())
-            .collect(Collectors.toCollection(TreeSet::new)),
+        SortedCopies.union(runs, r.runs),
         union(syscalls, r.syscalls, SyscallUse::merge),
         union(files, r.files, FileUse::merge),
         union(sockets, r.sockets, SocketUse::merge),
