@@ -95,21 +95,15 @@ interface LibSeccomp extends Library {
         if (instance == null) {
           throw new SeccompException(
               "libseccomp is not installed ("
-                  + firstLine(first.getMessage())
+                  + (first.getMessage() == null
+                      ? "cannot load it"
+                      : first.getMessage().split("\n", 2)[0])
                   + "); install"
                   + " libseccomp2 (Debian, Ubuntu) or libseccomp (Fedora, Alpine)",
               first);
         }
       }
       return instance;
-    }
-
-    private static String firstLine(String s) {
-      if (s == null) {
-        return "cannot load it";
-      }
-      int nl = s.indexOf('\n');
-      return nl < 0 ? s : s.substring(0, nl);
     }
   }
 }
