@@ -93,17 +93,15 @@ public final class SyscallModel {
 
   /** The namespace bits of clone's flags: a call with any of them makes new namespaces. */
   public static final long CLONE_NAMESPACE_BITS =
-      0x00020000L /* NEWNS */
-          | 0x02000000L /* NEWCGROUP */
-          | 0x04000000L /* NEWUTS */
-          | 0x08000000L /* NEWIPC */
-          | 0x10000000L /* NEWUSER */
-          | 0x20000000L /* NEWPID */
-          | 0x40000000L /* NEWNET */
-          | 0x00000080L /* NEWTIME */;
+      CLONE_FLAGS
+          .parse(
+              "CLONE_NEWNS|CLONE_NEWCGROUP|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWUSER|CLONE_NEWPID"
+                  + "|CLONE_NEWNET|CLONE_NEWTIME")
+          .orElseThrow();
 
-  /** clone3's flags that clone has no room for: CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP. */
-  public static final long CLONE3_ONLY_FLAGS = 0x100000000L | 0x200000000L;
+  /** clone3's flags that clone has no room for. */
+  public static final long CLONE3_ONLY_FLAGS =
+      CLONE_FLAGS.parse("CLONE_CLEAR_SIGHAND|CLONE_INTO_CGROUP").orElseThrow();
 
   /** mmap's and mprotect's {@code PROT_*} bits. */
   public static final ValueNames PROT_FLAGS =
