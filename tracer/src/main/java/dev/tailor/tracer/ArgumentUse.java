@@ -1,10 +1,8 @@
 package dev.tailor.tracer;
 
-import java.util.Collections;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The values one argument of one syscall had, as the kernel received them (the register, not a
@@ -25,8 +23,8 @@ public record ArgumentUse(
       throw new IllegalArgumentException(
           "argument index " + index + " of " + syscall + " is not 0 to 5");
     }
-    values = Collections.unmodifiableSortedMap(new TreeMap<>(values));
-    runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
+    values = SortedCopies.of(values);
+    runs = SortedCopies.of(runs);
   }
 
   /** The key of this use in a {@link Recording}: {@code syscall[index]}, e.g. {@code ioctl[1]}. */
@@ -48,9 +46,7 @@ public record ArgumentUse(
   public ArgumentUse merge(ArgumentUse other) {
     TreeMap<Long, Long> v = new TreeMap<>(values);
     other.values.forEach((k, n) -> v.merge(k, n, Long::sum));
-    TreeSet<String> r = new TreeSet<>(runs);
-    r.addAll(other.runs);
-    return new ArgumentUse(syscall, index, v, r);
+    return new ArgumentUse(syscall, index, v, SortedCopies.union(runs, other.runs));
   }
 
   /** This use with its runs renamed. */

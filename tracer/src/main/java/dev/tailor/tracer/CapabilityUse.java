@@ -1,8 +1,6 @@
 package dev.tailor.tracer;
 
-import java.util.Collections;
 import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * A capability the workload needed, inferred from what it did.
@@ -13,16 +11,13 @@ import java.util.TreeSet;
  */
 public record CapabilityUse(String name, SortedSet<String> reasons, SortedSet<String> runs) {
   public CapabilityUse {
-    reasons = Collections.unmodifiableSortedSet(new TreeSet<>(reasons));
-    runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
+    reasons = SortedCopies.of(reasons);
+    runs = SortedCopies.of(runs);
   }
 
   /** The union of two uses of the same capability. */
   public CapabilityUse merge(CapabilityUse other) {
-    TreeSet<String> why = new TreeSet<>(reasons);
-    why.addAll(other.reasons);
-    TreeSet<String> r = new TreeSet<>(runs);
-    r.addAll(other.runs);
-    return new CapabilityUse(name, why, r);
+    return new CapabilityUse(
+        name, SortedCopies.union(reasons, other.reasons), SortedCopies.union(runs, other.runs));
   }
 }

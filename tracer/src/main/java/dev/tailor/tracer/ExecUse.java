@@ -1,9 +1,7 @@
 package dev.tailor.tracer;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * A program the workload executed successfully.
@@ -15,13 +13,11 @@ import java.util.TreeSet;
 public record ExecUse(String path, List<String> argv, long count, SortedSet<String> runs) {
   public ExecUse {
     argv = List.copyOf(argv);
-    runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
+    runs = SortedCopies.of(runs);
   }
 
   /** The union of two execs of the same path. */
   public ExecUse merge(ExecUse other) {
-    TreeSet<String> r = new TreeSet<>(runs);
-    r.addAll(other.runs);
-    return new ExecUse(path, argv, count + other.count, r);
+    return new ExecUse(path, argv, count + other.count, SortedCopies.union(runs, other.runs));
   }
 }

@@ -44,15 +44,11 @@ public record FileUse(
     TreeMap<String, SortedSet<String>> f = new TreeMap<>();
     failures.forEach((k, v) -> f.put(k, Collections.unmodifiableSortedSet(new TreeSet<>(v))));
     failures = Collections.unmodifiableSortedMap(f);
-    runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
+    runs = SortedCopies.of(runs);
     // Recordings written before name lifetimes were kept have no pidAt.
-    pidAt =
-        Collections.unmodifiableSortedSet(
-            pidAt == null || !shortLived ? new TreeSet<>() : new TreeSet<>(pidAt));
+    pidAt = SortedCopies.of(pidAt == null || !shortLived ? Set.<Integer>of() : pidAt);
     // A recording written before these were kept has neither: nothing known.
-    accessUids =
-        Collections.unmodifiableSortedSet(
-            accessUids == null ? new TreeSet<>() : new TreeSet<>(accessUids));
+    accessUids = SortedCopies.of(accessUids == null ? Set.<Long>of() : accessUids);
     if (accessUids.isEmpty()) {
       ownerUid = -1;
     }
@@ -115,17 +111,22 @@ public record FileUse(
     TreeMap<String, SortedSet<String>> f = new TreeMap<>();
     failures.forEach((k, v) -> f.put(k, new TreeSet<>(v)));
     other.failures.forEach((k, v) -> f.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
-    TreeSet<String> r = new TreeSet<>(runs);
-    r.addAll(other.runs);
     // Temporary only where every run that used the name made and removed it.
     TreeSet<Integer> pids = new TreeSet<>(pidAt);
     pids.retainAll(other.pidAt);
     boolean both = shortLived && other.shortLived;
-    TreeSet<Long> uids = new TreeSet<>(accessUids);
-    uids.addAll(other.accessUids);
     // A run that says nothing of its accessors leaves the owner unproven.
     long owner = ownerUid == other.ownerUid ? ownerUid : -1;
     return new FileUse(
-        path, a, f, directory || other.directory, count + other.count, r, both, pids, uids, owner);
+        path,
+        a,
+        f,
+        directory || other.directory,
+        count + other.count,
+        SortedCopies.union(runs, other.runs),
+        both,
+        pids,
+        SortedCopies.union(accessUids, other.accessUids),
+        owner);
   }
 }

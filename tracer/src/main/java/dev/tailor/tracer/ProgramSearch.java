@@ -2,9 +2,9 @@ package dev.tailor.tracer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Looks a program name up on a {@code PATH} as a shell does: its folders in order, an empty one
@@ -24,20 +24,15 @@ public final class ProgramSearch {
 
   /** Each folder of {@code pathEnv} joined with {@code name}, in the order they are searched. */
   public static List<Path> candidates(String name, String pathEnv) {
-    List<Path> out = new ArrayList<>();
-    for (String dir : pathEnv.split(":", -1)) {
-      out.add(Path.of(dir.isEmpty() ? "." : dir).resolve(name));
-    }
-    return out;
+    return Stream.of(pathEnv.split(":", -1))
+        .map(dir -> Path.of(dir.isEmpty() ? "." : dir).resolve(name))
+        .toList();
   }
 
   /** The first executable regular file called {@code name} in {@code pathEnv}'s folders. */
   public static Optional<Path> first(String name, String pathEnv) {
-    for (Path p : candidates(name, pathEnv)) {
-      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return candidates(name, pathEnv).stream()
+        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
+        .findFirst();
   }
 }

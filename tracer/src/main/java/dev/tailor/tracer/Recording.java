@@ -1,7 +1,5 @@
 package dev.tailor.tracer;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +10,7 @@ import java.util.TreeSet;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Everything one or more traced runs did, aggregated: the input of every generator, and what {@code
@@ -66,12 +65,12 @@ public record Recording(
     if (!isValidName(name)) {
       throw new IllegalArgumentException("profile name must match " + NAME_CHARS + "+: " + name);
     }
-    runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
-    syscalls = Collections.unmodifiableSortedMap(new TreeMap<>(syscalls));
-    files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
-    sockets = Collections.unmodifiableSortedMap(new TreeMap<>(sockets));
-    execs = Collections.unmodifiableSortedMap(new TreeMap<>(execs));
-    capabilities = Collections.unmodifiableSortedMap(new TreeMap<>(capabilities));
+    runs = SortedCopies.of(runs);
+    syscalls = SortedCopies.of(syscalls);
+    files = SortedCopies.of(files);
+    sockets = SortedCopies.of(sockets);
+    execs = SortedCopies.of(execs);
+    capabilities = SortedCopies.of(capabilities);
     targets = List.copyOf(targets);
     warnings = List.copyOf(warnings);
     diagnostics = List.copyOf(diagnostics);
@@ -79,12 +78,8 @@ public record Recording(
     runtimeBases = runtimeBases == null ? List.of() : mergeBases(runtimeBases);
     containers = containers == null ? List.of() : List.copyOf(containers);
     // Recordings written before argument values and inherited files were kept have neither.
-    arguments =
-        Collections.unmodifiableSortedMap(
-            arguments == null ? new TreeMap<>() : new TreeMap<>(arguments));
-    inherited =
-        Collections.unmodifiableSortedMap(
-            inherited == null ? new TreeMap<>() : new TreeMap<>(inherited));
+    arguments = SortedCopies.of(arguments == null ? Map.<String, ArgumentUse>of() : arguments);
+    inherited = SortedCopies.of(inherited == null ? Map.<String, FileUse>of() : inherited);
   }
 
   /** This recording with {@code bases} as its runtime bases (replacing the ones it had). */
@@ -94,9 +89,7 @@ public record Recording(
 
   /** This recording with {@code container} added to the containers it describes. */
   public Recording withContainer(ContainerInfo container) {
-    List<ContainerInfo> cs = new ArrayList<>(containers);
-    cs.add(container);
-    return RecordingBuilder.from(this).containers(cs).build();
+    return RecordingBuilder.from(this).containers(concat(containers, List.of(container))).build();
   }
 
   /** This recording with other files (e.g. mapped to a container's view of them). */
@@ -104,9 +97,11 @@ public record Recording(
       SortedMap<String, FileUse> newFiles,
       SortedMap<String, ExecUse> newExecs,
       List<String> moreWarnings) {
-    List<String> w = new ArrayList<>(warnings);
-    w.addAll(moreWarnings);
-    return RecordingBuilder.from(this).files(newFiles).execs(newExecs).warnings(w).build();
+    return RecordingBuilder.from(this)
+        .files(newFiles)
+        .execs(newExecs)
+        .warnings(concat(warnings, moreWarnings))
+        .build();
   }
 
   /** This recording with {@code moreWarnings} after the warnings it has. */
@@ -182,70 +177,54 @@ public record Recording(
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("nothing to merge");
     }
-    String arch = parts.get(0).arch();
-    TreeSet<String> runs = new TreeSet<>();
-    TreeMap<String, SyscallUse> syscalls = new TreeMap<>();
-    TreeMap<String, FileUse> files = new TreeMap<>();
-    TreeMap<String, SocketUse> sockets = new TreeMap<>();
-    TreeMap<String, ExecUse> execs = new TreeMap<>();
-    TreeMap<String, CapabilityUse> caps = new TreeMap<>();
-    List<Target> targets = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
-    List<Diagnostic> diagnostics = new ArrayList<>();
-    long processes = 0;
-    long unused = 0;
-    List<RuntimeBase> bases = new ArrayList<>();
-    List<ContainerInfo> containers = new ArrayList<>();
-    TreeMap<String, ArgumentUse> arguments = new TreeMap<>();
-    TreeMap<String, FileUse> inherited = new TreeMap<>();
+    Recording sum =
+        new RecordingBuilder()
+            .name(newName)
+            .arch(parts.get(0).arch())
+            .runs(List.of())
+            .processes(0)
+            .build();
     for (Recording r : parts) {
-      if (!r.arch().equals(arch)) {
-        throw new IllegalArgumentException(
-            "cannot merge recordings of different machines: " + arch + " and " + r.arch());
-      }
-      runs.addAll(r.runs());
-      mergeInto(syscalls, r.syscalls(), SyscallUse::merge);
-      mergeInto(files, r.files(), FileUse::merge);
-      mergeInto(sockets, r.sockets(), SocketUse::merge);
-      mergeInto(execs, r.execs(), ExecUse::merge);
-      mergeInto(caps, r.capabilities(), CapabilityUse::merge);
-      mergeInto(arguments, r.arguments(), ArgumentUse::merge);
-      mergeInto(inherited, r.inherited(), FileUse::merge);
-      targets.addAll(r.targets());
-      for (String w : r.warnings()) {
-        if (!warnings.contains(w)) {
-          warnings.add(w);
-        }
-      }
-      diagnostics.addAll(r.diagnostics());
-      processes += r.processes();
-      unused += r.unusedLines();
-      bases.addAll(r.runtimeBases());
-      containers.addAll(r.containers());
+      sum = sum.plus(r);
+    }
+    return sum;
+  }
+
+  /** This recording and {@code r} in one: uses merged, lists joined, counts added. */
+  private Recording plus(Recording r) {
+    if (!r.arch().equals(arch)) {
+      throw new IllegalArgumentException(
+          "cannot merge recordings of different machines: " + arch + " and " + r.arch());
     }
     return new Recording(
         VERSION,
-        newName,
+        name,
         arch,
-        runs,
-        syscalls,
-        files,
-        sockets,
-        execs,
-        caps,
-        targets,
-        warnings,
-        processes,
-        diagnostics,
-        unused,
-        bases,
-        containers,
-        arguments,
-        inherited);
+        SortedCopies.union(runs, r.runs),
+        union(syscalls, r.syscalls, SyscallUse::merge),
+        union(files, r.files, FileUse::merge),
+        union(sockets, r.sockets, SocketUse::merge),
+        union(execs, r.execs, ExecUse::merge),
+        union(capabilities, r.capabilities, CapabilityUse::merge),
+        concat(targets, r.targets),
+        Stream.concat(warnings.stream(), r.warnings.stream()).distinct().toList(),
+        processes + r.processes,
+        concat(diagnostics, r.diagnostics),
+        unusedLines + r.unusedLines,
+        concat(runtimeBases, r.runtimeBases),
+        concat(containers, r.containers),
+        union(arguments, r.arguments, ArgumentUse::merge),
+        union(inherited, r.inherited, FileUse::merge));
   }
 
-  private static <V> void mergeInto(
+  private static <V> SortedMap<String, V> union(
       Map<String, V> into, Map<String, V> from, BinaryOperator<V> op) {
-    from.forEach((k, v) -> into.merge(k, v, op));
+    SortedMap<String, V> m = new TreeMap<>(into);
+    from.forEach((k, v) -> m.merge(k, v, op));
+    return m;
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    return Stream.concat(a.stream(), b.stream()).toList();
   }
 }

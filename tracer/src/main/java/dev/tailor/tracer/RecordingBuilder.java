@@ -1,7 +1,6 @@
 package dev.tailor.tracer;
 
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -210,12 +209,10 @@ public final class RecordingBuilder {
       List<Long> accessors,
       long owner,
       Access... accesses) {
-    EnumSet<Access> a = EnumSet.noneOf(Access.class);
-    a.addAll(List.of(accesses));
     FileUse f =
         new FileUse(
             pathText,
-            a,
+            Set.copyOf(List.of(accesses)),
             new TreeMap<>(),
             directory,
             1,

@@ -89,8 +89,8 @@ public final class RecordingJson {
 
   /** What is wrong with the JSON, in its own terms (a line, a field), not Jackson's class names. */
   private static String problem(JsonProcessingException e) {
-    if (e instanceof com.fasterxml.jackson.core.JsonParseException
-        || e instanceof com.fasterxml.jackson.core.io.JsonEOFException) {
+    // A JsonEOFException is a JsonParseException.
+    if (e instanceof com.fasterxml.jackson.core.JsonParseException) {
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
       return "not valid JSON"
           + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());

@@ -1,8 +1,6 @@
 package dev.tailor.tracer;
 
-import java.util.Collections;
 import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * The syscalls a container runtime's init process makes after it has loaded the container's seccomp
@@ -20,7 +18,7 @@ public record RuntimeBase(
     if (runtime == null || runtime.isEmpty() || version == null || source == null) {
       throw new IllegalArgumentException("a runtime base needs a runtime, a version and a source");
     }
-    syscalls = Collections.unmodifiableSortedSet(new TreeSet<>(syscalls));
+    syscalls = SortedCopies.of(syscalls);
   }
 
   /** {@code runc 1.1.5}: what the report calls it. */
@@ -30,9 +28,7 @@ public record RuntimeBase(
 
   /** This base and another of the same runtime and version, with the names of both. */
   public RuntimeBase merge(RuntimeBase other) {
-    TreeSet<String> names = new TreeSet<>(syscalls);
-    names.addAll(other.syscalls);
     String s = source.equals(other.source) ? source : source + "; " + other.source;
-    return new RuntimeBase(runtime, version, s, names);
+    return new RuntimeBase(runtime, version, s, SortedCopies.union(syscalls, other.syscalls));
   }
 }

@@ -1,8 +1,6 @@
 package dev.tailor.tracer;
 
-import java.util.Collections;
 import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * Sockets of one family and type, with the addresses they were bound to and connected to.
@@ -22,9 +20,9 @@ public record SocketUse(
     long count,
     SortedSet<String> runs) {
   public SocketUse {
-    local = Collections.unmodifiableSortedSet(new TreeSet<>(local));
-    peers = Collections.unmodifiableSortedSet(new TreeSet<>(peers));
-    runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
+    local = SortedCopies.of(local);
+    peers = SortedCopies.of(peers);
+    runs = SortedCopies.of(runs);
   }
 
   /** The key that identifies this use in a {@link Recording}: {@code family type}. */
@@ -34,12 +32,12 @@ public record SocketUse(
 
   /** The union of two uses with the same key. */
   public SocketUse merge(SocketUse other) {
-    TreeSet<String> l = new TreeSet<>(local);
-    l.addAll(other.local);
-    TreeSet<String> p = new TreeSet<>(peers);
-    p.addAll(other.peers);
-    TreeSet<String> r = new TreeSet<>(runs);
-    r.addAll(other.runs);
-    return new SocketUse(family, type, l, p, count + other.count, r);
+    return new SocketUse(
+        family,
+        type,
+        SortedCopies.union(local, other.local),
+        SortedCopies.union(peers, other.peers),
+        count + other.count,
+        SortedCopies.union(runs, other.runs));
   }
 }

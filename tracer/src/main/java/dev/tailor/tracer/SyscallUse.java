@@ -1,10 +1,8 @@
 package dev.tailor.tracer;
 
-import java.util.Collections;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * How often one syscall was seen, how often it failed and with which errno, and which runs made it
@@ -15,17 +13,15 @@ public record SyscallUse(long count, SortedMap<String, Long> errors, SortedSet<S
     if (count < 0) {
       throw new IllegalArgumentException("count < 0");
     }
-    errors = Collections.unmodifiableSortedMap(new TreeMap<>(errors));
-    runs = Collections.unmodifiableSortedSet(new TreeSet<>(runs));
+    errors = SortedCopies.of(errors);
+    runs = SortedCopies.of(runs);
   }
 
   /** The union of two uses of the same syscall. */
   public SyscallUse merge(SyscallUse other) {
     TreeMap<String, Long> e = new TreeMap<>(errors);
     other.errors.forEach((k, v) -> e.merge(k, v, Long::sum));
-    TreeSet<String> r = new TreeSet<>(runs);
-    r.addAll(other.runs);
-    return new SyscallUse(count + other.count, e, r);
+    return new SyscallUse(count + other.count, e, SortedCopies.union(runs, other.runs));
   }
 
   /** How many calls failed. */

@@ -7,6 +7,7 @@ import dev.tailor.tracer.ExecUse;
 import dev.tailor.tracer.FileUse;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.SocketUse;
+import dev.tailor.tracer.call.CapabilityCalls;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -77,26 +78,6 @@ public final class AppArmorGenerator {
           "/etc/ssh",
           "/root/.ssh",
           "/root/.gnupg");
-
-  /** The calls that change a task's ids. */
-  private static final List<String> ID_CALLS =
-      List.of(
-          "setuid",
-          "setreuid",
-          "setresuid",
-          "setfsuid",
-          "setgid",
-          "setregid",
-          "setresgid",
-          "setfsgid",
-          "setuid32",
-          "setreuid32",
-          "setresuid32",
-          "setfsuid32",
-          "setgid32",
-          "setregid32",
-          "setresgid32",
-          "setfsgid32");
 
   private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]*");
 
@@ -224,7 +205,12 @@ public final class AppArmorGenerator {
       Map<String, NamePatterns.Named> named =
           NamePatterns.of(globbable, shortLived, madeAndGone, recording.runs());
       Map<String, Draft> drafts = new TreeMap<>();
-      boolean idsChanged = ID_CALLS.stream().anyMatch(recording.syscalls()::containsKey);
+      boolean idsChanged =
+          CapabilityCalls.ID_CALLS.stream()
+              .anyMatch(
+                  c ->
+                      recording.syscalls().containsKey(c)
+                          || recording.syscalls().containsKey(c + "32"));
       for (Map.Entry<String, Perms> e : paths.entrySet()) {
         String path = e.getKey();
         // A task that changed its ids is no longer dumpable: its /proc entries belong to root.

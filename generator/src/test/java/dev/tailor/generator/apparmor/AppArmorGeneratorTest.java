@@ -316,6 +316,17 @@ class AppArmorGeneratorTest {
   }
 
   @Test
+  void procEntries_loseOwner_whenA32BitCallChangedTheIds_butNotForSetgroups() {
+    RecordingBuilder b =
+        new RecordingBuilder().filesBy(1000).fileBy(65534, -1, "/proc/self/status", READ);
+    // setgroups changes no uid or gid the kernel checks for dumpability.
+    b.syscall("setgroups").syscall("setgroups32");
+    assertEquals(List.of("owner \"@{PROC}/@{pid}/status\" r,"), ruleLines(generate(b)));
+    b.syscall("setresgid32");
+    assertEquals(List.of("\"@{PROC}/@{pid}/status\" r,"), ruleLines(generate(b)));
+  }
+
+  @Test
   void pidNamedTemporaryFiles_becomePidPatterns() {
     AppArmorResult r =
         generate(

@@ -78,16 +78,9 @@ final class TracedCalls {
   private static List<String> capabilityCalls() {
     Set<String> calls = new TreeSet<>(CapabilityCalls.calls());
     calls.removeAll(List.of("chroot", "umount", "stime"));
+    calls.addAll(CapabilityCalls.ID_CALLS);
     calls.addAll(
         List.of(
-            "setuid",
-            "setreuid",
-            "setresuid",
-            "setfsuid",
-            "setgid",
-            "setregid",
-            "setresgid",
-            "setfsgid",
             "setgroups",
             "unshare",
             "adjtimex",

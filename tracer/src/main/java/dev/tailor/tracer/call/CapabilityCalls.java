@@ -1,7 +1,9 @@
 package dev.tailor.tracer.call;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -44,6 +46,17 @@ public final class CapabilityCalls {
               List.of("perf_event_open"),
               "sys_chroot",
               List.of("chroot")));
+
+  /**
+   * The set*id calls, as {@link Effect.IdCall} names them: each can change a task's uids or gids,
+   * which the backends decode and the generators ask about. setgroups changes neither and is not
+   * one. 32-bit x86 and arm also have each with a {@code 32} suffix ({@code setresuid32}).
+   */
+  public static final List<String> ID_CALLS =
+      Arrays.stream(Effect.IdCall.values())
+          .filter(c -> c != Effect.IdCall.SETGROUPS)
+          .map(c -> c.name().toLowerCase(Locale.ROOT))
+          .toList();
 
   private static Map<String, String> byCall(Map<String, List<String>> calls) {
     Map<String, String> m = new HashMap<>();

@@ -140,16 +140,14 @@ public sealed interface Effect {
       return ids;
     }
 
-    private static final java.util.Map<String, IdCall> BY_NAME = byName();
+    private static final java.util.Map<String, IdCall> BY_NAME = new java.util.HashMap<>();
 
-    private static java.util.Map<String, IdCall> byName() {
-      java.util.Map<String, IdCall> m = new java.util.HashMap<>();
+    static {
       for (IdCall c : values()) {
         String n = c.name().toLowerCase(java.util.Locale.ROOT);
-        m.put(n, c);
-        m.put(n + "32", c);
+        BY_NAME.put(n, c);
+        BY_NAME.put(n + "32", c);
       }
-      return m;
     }
 
     /** The call of a syscall name ({@code setresuid}, {@code setresuid32}), if it is one. */

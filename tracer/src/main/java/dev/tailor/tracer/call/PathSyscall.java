@@ -1,6 +1,7 @@
 package dev.tailor.tracer.call;
 
 import dev.tailor.tracer.Access;
+import java.util.List;
 
 /**
  * How a syscall names files: which arguments are a path and the directory it is relative to, what
@@ -43,10 +44,7 @@ public record PathSyscall(
 
   /** Whether this is an open-family call, whose accesses come from its flags. */
   public boolean opens() {
-    return name.equals("open")
-        || name.equals("openat")
-        || name.equals("openat2")
-        || name.equals("creat");
+    return List.of("open", "openat", "openat2", "creat").contains(name);
   }
 
   /** Whether this call runs the file (execve, execveat). */

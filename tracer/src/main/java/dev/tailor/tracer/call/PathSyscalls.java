@@ -68,16 +68,13 @@ final class PathSyscalls {
     row(m, "fchownat", 0, 1, Access.SETATTR, Follow.UNLESS_NOFOLLOW, 4);
     row(m, "utimensat", 0, 1, Access.SETATTR, Follow.UNLESS_NOFOLLOW, 3);
     row(m, "futimesat", 0, 1, Access.SETATTR, Follow.ALWAYS, -1);
-    m.put("mkdir", new PathSyscall("mkdir", -1, 0, Access.MKDIR, Follow.NEVER, -1, true, null, -1));
-    m.put(
-        "mkdirat",
-        new PathSyscall("mkdirat", 0, 1, Access.MKDIR, Follow.NEVER, -1, true, null, -1));
-    m.put(
-        "rmdir", new PathSyscall("rmdir", -1, 0, Access.DELETE, Follow.NEVER, -1, true, null, -1));
+    row(m, "mkdir", -1, 0, Access.MKDIR, Follow.NEVER, -1);
+    row(m, "mkdirat", 0, 1, Access.MKDIR, Follow.NEVER, -1);
+    row(m, "rmdir", -1, 0, Access.DELETE, Follow.NEVER, -1);
     row(m, "unlink", -1, 0, Access.DELETE, Follow.NEVER, -1);
     // unlinkat's AT_REMOVEDIR makes it rmdir.
     row(m, "unlinkat", 0, 1, Access.DELETE, Follow.NEVER, 2);
-    m.put("chdir", new PathSyscall("chdir", -1, 0, Access.STAT, Follow.ALWAYS, -1, true, null, -1));
+    row(m, "chdir", -1, 0, Access.STAT, Follow.ALWAYS, -1);
     m.put("rename", twoPaths("rename", -1, 0, Access.RENAME, -1, 1, Access.CREATE));
     m.put("renameat", twoPaths("renameat", 0, 1, Access.RENAME, 2, 3, Access.CREATE));
     m.put("renameat2", twoPaths("renameat2", 0, 1, Access.RENAME, 2, 3, Access.CREATE));
@@ -104,7 +101,8 @@ final class PathSyscalls {
           case "statx" -> 4;
           default -> -1;
         };
-    m.put(name, new PathSyscall(name, dirfd, path, access, follow, flags, false, null, stat));
+    boolean directory = List.of("mkdir", "mkdirat", "rmdir", "chdir").contains(name);
+    m.put(name, new PathSyscall(name, dirfd, path, access, follow, flags, directory, null, stat));
   }
 
   private static PathSyscall twoPaths(

@@ -51,21 +51,14 @@ public final class SyscallModel {
   /** Socket types ({@code type & SOCK_TYPE_MASK}). */
   public static final ValueNames SOCKET_TYPES =
       ValueNames.enumeration(
-          Map.of(
-              1L,
-              "SOCK_STREAM",
-              2L,
-              "SOCK_DGRAM",
-              3L,
-              "SOCK_RAW",
-              4L,
-              "SOCK_RDM",
-              5L,
-              "SOCK_SEQPACKET",
-              6L,
-              "SOCK_DCCP",
-              10L,
-              "SOCK_PACKET"));
+          Map.ofEntries(
+              Map.entry(1L, "SOCK_STREAM"),
+              Map.entry(2L, "SOCK_DGRAM"),
+              Map.entry(3L, "SOCK_RAW"),
+              Map.entry(4L, "SOCK_RDM"),
+              Map.entry(5L, "SOCK_SEQPACKET"),
+              Map.entry(6L, "SOCK_DCCP"),
+              Map.entry(10L, "SOCK_PACKET")));
 
   /**
    * {@code SOCK_TYPE_MASK}: the bits of socket's type that are the type, not
@@ -87,55 +80,40 @@ public final class SyscallModel {
   /** personality values. */
   public static final ValueNames PERSONALITIES =
       ValueNames.enumeration(
-          Map.of(
-              0L,
-              "PER_LINUX",
-              8L,
-              "PER_LINUX32",
-              0x0020000L,
-              "PER_LINUX|UNAME26",
-              0x0040000L,
-              "PER_LINUX|ADDR_NO_RANDOMIZE",
-              0x0008L | 0x0040000L,
-              "PER_LINUX32|ADDR_NO_RANDOMIZE",
-              0xffffffffL,
-              "query (0xffffffff)"));
+          Map.ofEntries(
+              Map.entry(0L, "PER_LINUX"),
+              Map.entry(8L, "PER_LINUX32"),
+              Map.entry(0x0020000L, "PER_LINUX|UNAME26"),
+              Map.entry(0x0040000L, "PER_LINUX|ADDR_NO_RANDOMIZE"),
+              Map.entry(0x0008L | 0x0040000L, "PER_LINUX32|ADDR_NO_RANDOMIZE"),
+              Map.entry(0xffffffffL, "query (0xffffffff)")));
 
   /** The {@code CLONE_*} bits of clone's flags, and clone3's ({@code <linux/sched.h>}). */
   public static final ValueNames CLONE_FLAGS = ValueNames.flags(ValueTables.cloneFlags());
 
   /** The namespace bits of clone's flags: a call with any of them makes new namespaces. */
   public static final long CLONE_NAMESPACE_BITS =
-      0x00020000L /* NEWNS */
-          | 0x02000000L /* NEWCGROUP */
-          | 0x04000000L /* NEWUTS */
-          | 0x08000000L /* NEWIPC */
-          | 0x10000000L /* NEWUSER */
-          | 0x20000000L /* NEWPID */
-          | 0x40000000L /* NEWNET */
-          | 0x00000080L /* NEWTIME */;
+      CLONE_FLAGS
+          .parse(
+              "CLONE_NEWNS|CLONE_NEWCGROUP|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWUSER|CLONE_NEWPID"
+                  + "|CLONE_NEWNET|CLONE_NEWTIME")
+          .orElseThrow();
 
-  /** clone3's flags that clone has no room for: CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP. */
-  public static final long CLONE3_ONLY_FLAGS = 0x100000000L | 0x200000000L;
+  /** clone3's flags that clone has no room for. */
+  public static final long CLONE3_ONLY_FLAGS =
+      CLONE_FLAGS.parse("CLONE_CLEAR_SIGHAND|CLONE_INTO_CGROUP").orElseThrow();
 
   /** mmap's and mprotect's {@code PROT_*} bits. */
   public static final ValueNames PROT_FLAGS =
       ValueNames.flags(
-          Map.of(
-              0L,
-              "PROT_NONE",
-              1L,
-              "PROT_READ",
-              2L,
-              "PROT_WRITE",
-              4L,
-              "PROT_EXEC",
-              8L,
-              "PROT_SEM",
-              0x01000000L,
-              "PROT_GROWSDOWN",
-              0x02000000L,
-              "PROT_GROWSUP"));
+          Map.ofEntries(
+              Map.entry(0L, "PROT_NONE"),
+              Map.entry(1L, "PROT_READ"),
+              Map.entry(2L, "PROT_WRITE"),
+              Map.entry(4L, "PROT_EXEC"),
+              Map.entry(8L, "PROT_SEM"),
+              Map.entry(0x01000000L, "PROT_GROWSDOWN"),
+              Map.entry(0x02000000L, "PROT_GROWSUP")));
 
   /** Signal numbers, as clone's exit signal (its flags' low byte) is named. */
   public static final ValueNames SIGNALS = ValueNames.enumeration(ValueTables.signals());
@@ -174,9 +152,7 @@ public final class SyscallModel {
 
   /** Every recorded argument, by syscall in the table's order. */
   public static List<ArgFilter> allFilters() {
-    List<ArgFilter> all = new ArrayList<>();
-    FILTERS.values().forEach(all::addAll);
-    return all;
+    return FILTERS.values().stream().flatMap(List::stream).toList();
   }
 
   /** The recorded argument {@code index} of {@code syscall}, if it is one. */

@@ -88,12 +88,7 @@ public final class ValueNames {
     long v = 0;
     for (String part : t.split("\\|", -1)) {
       String p = part.trim();
-      Long known = numbers.get(p);
-      if (known != null) {
-        v |= known;
-        continue;
-      }
-      Optional<Long> n = number(p);
+      Optional<Long> n = Optional.ofNullable(numbers.get(p)).or(() -> number(p));
       if (n.isEmpty()) {
         return Optional.empty();
       }

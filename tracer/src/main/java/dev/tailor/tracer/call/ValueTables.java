@@ -80,19 +80,13 @@ final class ValueTables {
       "PR_SET_MDWE",
       "PR_GET_MDWE"
     };
-    Map<Long, String> m = new TreeMap<>();
-    for (int i = 0; i < names.length; i++) {
-      if (names[i] != null) {
-        m.put((long) i, names[i]);
-      }
-    }
+    Map<Long, String> m = numbered(0, names);
     m.put(0x53564d41L, "PR_SET_VMA");
     m.put(0x59616d61L, "PR_SET_PTRACER");
     return m;
   }
 
   static Map<Long, String> ioctlRequests() {
-    Map<Long, String> m = new TreeMap<>();
     String[] tty = {
       "TCGETS",
       "TCSETS",
@@ -132,9 +126,7 @@ final class ValueTables {
       "TIOCGETD",
       "TCSBRKP"
     };
-    for (int i = 0; i < tty.length; i++) {
-      m.put(0x5401L + i, tty[i]);
-    }
+    Map<Long, String> m = numbered(0x5401, tty);
     m.put(0x5427L, "TIOCSBRK");
     m.put(0x5428L, "TIOCCBRK");
     m.put(0x5429L, "TIOCGSID");
@@ -207,9 +199,16 @@ final class ValueTables {
       "SIGPWR",
       "SIGSYS"
     };
+    return numbered(0, names);
+  }
+
+  /** {@code names} numbered from {@code first} up, where a name is not null. */
+  private static Map<Long, String> numbered(long first, String[] names) {
     Map<Long, String> m = new TreeMap<>();
-    for (int i = 1; i < names.length; i++) {
-      m.put((long) i, names[i]);
+    for (int i = 0; i < names.length; i++) {
+      if (names[i] != null) {
+        m.put(first + i, names[i]);
+      }
     }
     return m;
   }

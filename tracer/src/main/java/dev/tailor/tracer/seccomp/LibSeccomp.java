@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import java.util.Locale;
 
 /**
  * The part of libseccomp 2.5 that tailor calls. {@code seccomp_rule_add} is variadic, so rules go
@@ -18,6 +19,9 @@ interface LibSeccomp extends Library {
   int seccomp_arch_resolve_name(String archName);
 
   int seccomp_syscall_resolve_name_arch(int archToken, String name);
+
+  /** The number of a syscall on the native architecture, as the _arch form with the native one. */
+  int seccomp_syscall_resolve_name(String name);
 
   /** Returns a string the caller must free, or NULL. */
   Pointer seccomp_syscall_resolve_num_arch(int archToken, int number);
@@ -55,6 +59,24 @@ interface LibSeccomp extends Library {
       this.version = v.getInt(0) + "." + v.getInt(4) + "." + v.getInt(8);
     }
 
+    /** The token of an architecture libseccomp calls {@code name}; {@code shown} in the error. */
+    int archToken(String name, String shown) throws SeccompException {
+      int token = lib.seccomp_arch_resolve_name(name);
+      if (token == 0) {
+        throw new SeccompException(
+            "libseccomp " + version + " does not know architecture " + shown);
+      }
+      return token;
+    }
+
+    /** The token of an OCI architecture name such as SCMP_ARCH_X86_64. */
+    int ociArchToken(String oci) throws SeccompException {
+      if (!oci.startsWith("SCMP_ARCH_")) {
+        throw new SeccompException("unknown architecture " + oci);
+      }
+      return archToken(oci.substring(10).toLowerCase(Locale.ROOT), oci);
+    }
+
     static synchronized Loaded get() throws SeccompException {
       if (instance == null) {
         // Debian ships libseccomp.so only in the -dev package; the runtime package has the .so.2.
@@ -73,21 +95,15 @@ interface LibSeccomp extends Library {
         if (instance == null) {
           throw new SeccompException(
               "libseccomp is not installed ("
-                  + firstLine(first.getMessage())
+                  + (first.getMessage() == null
+                      ? "cannot load it"
+                      : first.getMessage().split("\n", 2)[0])
                   + "); install"
                   + " libseccomp2 (Debian, Ubuntu) or libseccomp (Fedora, Alpine)",
               first);
         }
       }
       return instance;
-    }
-
-    private static String firstLine(String s) {
-      if (s == null) {
-        return "cannot load it";
-      }
-      int nl = s.indexOf('\n');
-      return nl < 0 ? s : s.substring(0, nl);
     }
   }
 }

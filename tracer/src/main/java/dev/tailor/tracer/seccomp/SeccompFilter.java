@@ -6,14 +6,14 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.tailor.tracer.ProgramSearch;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A seccomp filter built with libseccomp from a profile's data, which replaces the JVM with a
@@ -260,20 +260,14 @@ public final class SeccompFilter implements AutoCloseable {
   /** The JVM's own descriptors (jars, random sources) must not leak into the workload. */
   private static void markFdsCloseOnExec() {
     Function fcntl = Function.getFunction("c", "fcntl");
-    List<Integer> fds = new ArrayList<>();
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-      for (Path p : dir) {
-        int fd = Integer.parseInt(p.getFileName().toString());
-        if (fd > 2) {
-          fds.add(fd);
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
+    List<Integer> fds;
+    try (Stream<Path> dir = Files.list(Path.of("/proc/self/fd"))) {
+      fds =
+          dir.map(p -> Integer.parseInt(p.getFileName().toString())).filter(fd -> fd > 2).toList();
+    } catch (IOException | UncheckedIOException | NumberFormatException e) {
       return; // without /proc, descriptors are inherited as the JVM opened them
     }
-    for (int fd : fds) {
-      fcntl.invokeInt(new Object[] {fd, F_SETFD, FD_CLOEXEC});
-    }
+    fds.forEach(fd -> fcntl.invokeInt(new Object[] {fd, F_SETFD, FD_CLOEXEC}));
   }
 
   /**

@@ -48,14 +48,7 @@ public final class SyscallTable {
     this.seccompArches = ARCHES.get(arch);
     this.tokens = new int[seccompArches.size()];
     for (int i = 0; i < tokens.length; i++) {
-      tokens[i] = seccomp.lib.seccomp_arch_resolve_name(seccompArches.get(i));
-      if (tokens[i] == 0) {
-        throw new SeccompException(
-            "libseccomp "
-                + seccomp.version
-                + " does not know architecture "
-                + seccompArches.get(i));
-      }
+      tokens[i] = seccomp.archToken(seccompArches.get(i), seccompArches.get(i));
     }
   }
 
@@ -125,15 +118,7 @@ public final class SyscallTable {
       tokens.add(seccomp.lib.seccomp_arch_native());
     }
     for (String oci : ociArchitectures) {
-      int token =
-          oci.startsWith("SCMP_ARCH_")
-              ? seccomp.lib.seccomp_arch_resolve_name(oci.substring(10).toLowerCase(Locale.ROOT))
-              : 0;
-      if (token == 0) {
-        throw new SeccompException(
-            "libseccomp " + seccomp.version + " does not know architecture " + oci);
-      }
-      tokens.add(token);
+      tokens.add(seccomp.ociArchToken(oci));
     }
     TreeSet<String> names = new TreeSet<>();
     for (int token : tokens) {
