@@ -1,5 +1,6 @@
 package dev.tailor.tracer.strace;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -43,23 +44,14 @@ final class LineFramer {
     while ((i = LineMemo.indexOfNewline(buf, start, end)) >= 0) {
       if (length == 0 && !overflowed && i - start <= MAX_LINE) {
         // The whole line is in the caller's buffer: parse it there, no copy.
-        lineNumber++;
-        int n = i;
-        if (n > start && buf[n - 1] == '\r') {
-          n--;
-        }
-        if (n > start) {
-          lines.line(buf, start, n, false);
-        }
+        whole(buf, start, i);
       } else {
         append(buf, start, i - start);
         endLine();
       }
       start = i + 1;
     }
-    if (start < end) {
-      append(buf, start, end - start);
-    }
+    append(buf, start, end - start);
   }
 
   /**
@@ -82,26 +74,20 @@ final class LineFramer {
   }
 
   private void append(byte[] buf, int off, int len) {
-    if (len == 0) {
-      return;
-    }
     if (overflowed) {
       appendTail(buf, off, len);
       return;
     }
-    int need = length + len;
-    if (need > MAX_LINE) {
-      int fits = MAX_LINE - length;
-      ensure(MAX_LINE);
-      System.arraycopy(buf, off, line, length, fits);
-      length = MAX_LINE;
+    int fits = Math.min(len, MAX_LINE - length);
+    if (length + fits > line.length) {
+      line = Arrays.copyOf(line, Math.min(MAX_LINE, Math.max(length + fits, line.length * 2)));
+    }
+    System.arraycopy(buf, off, line, length, fits);
+    length += fits;
+    if (fits < len) {
       overflowed = true;
       appendTail(buf, off + fits, len - fits);
-      return;
     }
-    ensure(need);
-    System.arraycopy(buf, off, line, length, len);
-    length = need;
   }
 
   private void appendTail(byte[] buf, int off, int len) {
@@ -110,41 +96,33 @@ final class LineFramer {
     }
   }
 
-  private void ensure(int need) {
-    if (need > line.length) {
-      int size = line.length;
-      while (size < need) {
-        size = Math.min(MAX_LINE, size * 2);
-      }
-      line = java.util.Arrays.copyOf(line, size);
+  /** Counts a line not cut, {@code b[off, n)}, and hands it on without a {@code \r} ending it. */
+  private void whole(byte[] b, int off, int n) {
+    lineNumber++;
+    if (n > off && b[n - 1] == '\r') {
+      n--;
+    }
+    if (n > off) {
+      lines.line(b, off, n, false);
     }
   }
 
   private void endLine() {
-    lineNumber++;
-    boolean cut = overflowed;
-    if (overflowed) {
-      // Keep the head (pid, name, first arguments) and the tail (the result) of an oversized line.
-      int keep = (int) Math.min(TAIL, tailWritten);
-      byte[] joined = new byte[length + keep];
-      System.arraycopy(line, 0, joined, 0, length);
-      for (int k = 0; k < keep; k++) {
-        joined[length + k] = tail[(int) ((tailWritten - keep + k) % TAIL)];
-      }
-      overflowed = false;
-      tailWritten = 0;
-      int len = joined.length;
-      length = 0;
-      lines.line(joined, 0, len, cut);
-      return;
-    }
     int len = length;
     length = 0;
-    if (len > 0 && line[len - 1] == '\r') {
-      len--;
+    if (!overflowed) {
+      whole(line, 0, len);
+      return;
     }
-    if (len > 0) {
-      lines.line(line, 0, len, false);
+    lineNumber++;
+    // Keep the head (pid, name, first arguments) and the tail (the result) of an oversized line.
+    int keep = (int) Math.min(TAIL, tailWritten);
+    byte[] joined = Arrays.copyOf(line, len + keep);
+    for (int k = 0; k < keep; k++) {
+      joined[len + k] = tail[(int) ((tailWritten - keep + k) % TAIL)];
     }
+    overflowed = false;
+    tailWritten = 0;
+    lines.line(joined, 0, joined.length, true);
   }
 }

@@ -27,42 +27,19 @@ final class StraceBytes {
 
   /** The end of {@code b[from, n)} without a {@code -T} suffix ({@code " <0.000012>"}). */
   static int withoutElapsed(byte[] b, int from, int n) {
-    if (n > from && b[n - 1] == '>') {
-      int lt = n - 1;
-      while (lt > from && b[lt] != '<') {
-        lt--;
-      }
-      if (lt > from
-          && b[lt - 1] == ' '
-          && lt + 1 < n
-          && isDigit(b[lt + 1])
-          && isTime(b, lt + 1, n - 1)) {
-        return lt - 1;
-      }
+    if (n <= from || b[n - 1] != '>') {
+      return n;
     }
-    return n;
-  }
-
-  static boolean isTime(byte[] b, int from, int to) {
-    for (int k = from; k < to; k++) {
-      if (!isDigit(b[k]) && b[k] != '.') {
-        return false;
-      }
+    int lt = n - 2;
+    while (lt > from && (isDigit(b[lt]) || b[lt] == '.')) {
+      lt--;
     }
-    return true;
+    return lt > from && b[lt] == '<' && b[lt - 1] == ' ' && isDigit(b[lt + 1]) ? lt - 1 : n;
   }
 
   /** Index of the ')' closing the argument list, skipping strings, nesting and decorations. */
   static int closingParen(byte[] b, int from, int n) {
     return StraceText.topLevel(new Latin1Chars(b, n), from, ')');
-  }
-
-  /**
-   * The index just past the '>' closing the decoration opened at {@code open}; -1 when the line
-   * ends first.
-   */
-  static int decorationEnd(byte[] b, int open, int n) {
-    return StraceText.decorationEnd(new Latin1Chars(b, n), open);
   }
 
   /**
@@ -171,7 +148,7 @@ final class StraceBytes {
       }
     }
     if (i < to && b[i] == '<') {
-      i = decorationEnd(b, i, to);
+      i = StraceText.decorationEnd(new Latin1Chars(b, to), i);
       if (i < 0) {
         return false;
       }
@@ -222,13 +199,8 @@ final class StraceBytes {
         while (k < to) {
           byte c = b[k];
           if (c == '"') {
-            k++;
-            while (k < to && b[k] != '"') {
-              k += b[k] == '\\' ? 2 : 1;
-            }
-            if (k >= to) {
-              return false;
-            }
+            // At the closing quote, or at the end when there is none: then no group closes.
+            k = StraceText.skipQuoted(new Latin1Chars(b, to), k) - 1;
           } else if (c == '(') {
             depth++;
           } else if (c == ')' && --depth == 0) {

@@ -1,8 +1,11 @@
 package dev.tailor.tracer.strace;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the pieces of strace's argument text: quoted strings with C escapes, top-level argument
@@ -12,6 +15,15 @@ import java.util.Optional;
  */
 public final class StraceText {
   private StraceText() {}
+
+  /** A backslash and, when it is one strace writes, the rest of its escape (group 1). */
+  private static final Pattern ESCAPE =
+      Pattern.compile("\\\\(x\\p{XDigit}{2}|[ntrvfabe\\\\\"0-7])?");
+
+  /** The one-letter escapes strace writes, and (at the same index) what each stands for. */
+  private static final String LETTERS = "ntrvfabe\\\"";
+
+  private static final String LETTER_VALUES = "\n\t\r\013\f\007\b\033\\\"";
 
   /**
    * Splits an argument list at its top-level commas: commas inside quotes, brackets, braces,
@@ -157,22 +169,12 @@ public final class StraceText {
    * understood: decoding it by guessing would give a path that appears nowhere in the log.
    */
   public static boolean decodable(String s) {
-    int n = s.length();
-    for (int i = s.indexOf('\\'); i >= 0 && i < n; i = s.indexOf('\\', i + 1)) {
-      if (i + 1 >= n) {
-        return false;
-      }
-      char e = s.charAt(i + 1);
-      if (e == 'x') {
-        if (i + 3 >= n
-            || Character.digit(s.charAt(i + 2), 16) < 0
-            || Character.digit(s.charAt(i + 3), 16) < 0) {
-          return false;
-        }
-        i += 3;
-      } else if ("\\\"ntrvfabe".indexOf(e) >= 0 || (e >= '0' && e <= '7')) {
-        i++;
-      } else {
+    if (s.indexOf('\\') < 0) {
+      return true;
+    }
+    Matcher m = ESCAPE.matcher(s);
+    while (m.find()) {
+      if (m.group(1) == null) {
         return false;
       }
     }
@@ -201,41 +203,27 @@ public final class StraceText {
       }
       char e = s.charAt(i + 1);
       i += 2;
-      switch (e) {
-        case 'n' -> out.append('\n');
-        case 't' -> out.append('\t');
-        case 'r' -> out.append('\r');
-        case 'v' -> out.append('\u000b');
-        case 'f' -> out.append('\f');
-        case 'a' -> out.append('\u0007');
-        case 'b' -> out.append('\b');
-        case 'e' -> out.append('\u001b');
-        case 'x' -> {
-          if (i + 2 > to
-              || Character.digit(s.charAt(i), 16) < 0
-              || Character.digit(s.charAt(i + 1), 16) < 0) {
-            throw new IllegalArgumentException("\\x without two hex digits");
-          }
-          out.append(
-              (char)
-                  (Character.digit(s.charAt(i), 16) * 16 + Character.digit(s.charAt(i + 1), 16)));
-          i += 2;
+      if (LETTERS.indexOf(e) >= 0) {
+        out.append(LETTER_VALUES.charAt(LETTERS.indexOf(e)));
+      } else if (e == 'x') {
+        if (i + 2 > to
+            || !HexFormat.isHexDigit(s.charAt(i))
+            || !HexFormat.isHexDigit(s.charAt(i + 1))) {
+          throw new IllegalArgumentException("\\x without two hex digits");
         }
-        case '\\', '"' -> out.append(e);
-        default -> {
-          if (e >= '0' && e <= '7') {
-            int v = e - '0';
-            int k = 1;
-            while (k < 3 && i < to && s.charAt(i) >= '0' && s.charAt(i) <= '7') {
-              v = v * 8 + (s.charAt(i) - '0');
-              i++;
-              k++;
-            }
-            out.append((char) (v & 0xff));
-          } else {
-            throw new IllegalArgumentException("unknown escape \\" + e);
-          }
+        out.append((char) HexFormat.fromHexDigits(s, i, i + 2));
+        i += 2;
+      } else if (e >= '0' && e <= '7') {
+        int v = e - '0';
+        int k = 1;
+        while (k < 3 && i < to && s.charAt(i) >= '0' && s.charAt(i) <= '7') {
+          v = v * 8 + (s.charAt(i) - '0');
+          i++;
+          k++;
         }
+        out.append((char) (v & 0xff));
+      } else {
+        throw new IllegalArgumentException("unknown escape \\" + e);
       }
     }
     return out == null ? s.subSequence(from, to).toString() : out.toString();

@@ -5,7 +5,6 @@ import dev.tailor.tracer.event.CloneStarted;
 import dev.tailor.tracer.event.ExitEvent;
 import dev.tailor.tracer.event.RepeatableCall;
 import dev.tailor.tracer.event.RepeatedCall;
-import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
@@ -135,10 +134,7 @@ public final class TraceParser {
               "last line has no newline (the trace was cut)",
               cut.get()));
     }
-    for (Map.Entry<Integer, Pending> e : unfinished.drain()) {
-      Pending p = e.getValue();
-      emitSyscall(e.getKey(), p.name(), p.args(), "?", p.line());
-    }
+    unfinished.drain().forEach((pid, p) -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
   }
 
   /** Lines read so far. */
@@ -215,12 +211,14 @@ public final class TraceParser {
 
   private void parseCall(int pid, byte[] b, int n, int i, boolean cut) {
     if (!unfinished.isEmpty()) {
-      Optional<Pending> old = unfinished.take(pid);
-      if (old.isPresent()) {
-        // strace resumes a thread's call before that thread's next one: this log is not whole,
-        // and the half call contributes nothing.
-        unparsedMessage(pid, "call of " + old.get().name() + " never resumed before the next call");
-      }
+      // strace resumes a thread's call before that thread's next one: this log is not whole, and
+      // the half call contributes nothing.
+      unfinished
+          .take(pid)
+          .ifPresent(
+              old ->
+                  unparsedMessage(
+                      pid, "call of " + old.name() + " never resumed before the next call"));
     }
     if (memo != null && !cut && !StraceBytes.endsWith(b, n, UNFINISHED)) {
       int end = StraceBytes.withoutElapsed(b, i, n);
@@ -360,12 +358,8 @@ public final class TraceParser {
   }
 
   private void parseSignal(int pid, byte[] b, int n, int i) {
-    Optional<SignalEvent> signal = ProcessNotices.signal(pid, b, n, i);
-    if (signal.isEmpty()) {
-      unparsed(pid, "bad signal line", b, n);
-      return;
-    }
-    sink.accept(signal.get());
+    ProcessNotices.signal(pid, b, n, i)
+        .ifPresentOrElse(sink, () -> unparsed(pid, "bad signal line", b, n));
   }
 
   private void emitSyscall(int pid, String name, String args, String result, long line) {

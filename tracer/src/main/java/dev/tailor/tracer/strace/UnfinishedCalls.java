@@ -1,10 +1,10 @@
 package dev.tailor.tracer.strace;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The calls strace wrote as {@code <unfinished ...>}, one per thread, until the {@code <...
@@ -51,9 +51,8 @@ final class UnfinishedCalls {
   }
 
   /** Removes every call still unfinished, by pid. */
-  List<Map.Entry<Integer, Pending>> drain() {
-    List<Map.Entry<Integer, Pending>> left = new ArrayList<>(byPid.entrySet());
-    left.sort(Map.Entry.comparingByKey());
+  SortedMap<Integer, Pending> drain() {
+    SortedMap<Integer, Pending> left = new TreeMap<>(byPid);
     byPid.clear();
     return left;
   }
