@@ -6,6 +6,7 @@ import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.record.Recorder;
+import dev.tailor.tracer.record.TaskIds;
 import dev.tailor.tracer.runtime.RuntimeInitGate;
 import dev.tailor.tracer.strace.TraceParser;
 import dev.tailor.tracer.sys.LibC;
@@ -18,11 +19,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Traces with {@code strace -f -yy -q} writing to a FIFO that tailor parses while the workload
@@ -90,7 +94,7 @@ public final class StraceBackend implements Backend {
       List<String> command,
       Recorder recorder,
       Consumer<TraceEvent> through,
-      java.util.function.Function<String, TraceParser.Detail> detail)
+      Function<String, TraceParser.Detail> detail)
       throws TraceException {
     if (command.isEmpty()) {
       throw new TraceException(TraceException.Kind.NOT_FOUND, "no command given");
@@ -102,8 +106,7 @@ public final class StraceBackend implements Backend {
       argv.add(PIDNS_TRANSLATION);
     } else {
       // strace runs the command with tailor's own ids (setpriv --pdeathsig changes none).
-      dev.tailor.tracer.record.TaskIds.ofProcess((int) ProcessHandle.current().pid())
-          .ifPresent(recorder::startedWith);
+      TaskIds.ofProcess((int) ProcessHandle.current().pid()).ifPresent(recorder::startedWith);
     }
     return trace(argv, command, recorder, through, detail, Optional.empty(), false);
   }
@@ -149,7 +152,7 @@ public final class StraceBackend implements Backend {
       List<String> command,
       Recorder recorder,
       Consumer<TraceEvent> downstream,
-      java.util.function.Function<String, TraceParser.Detail> detail,
+      Function<String, TraceParser.Detail> detail,
       Optional<Duration> duration,
       boolean attaching)
       throws TraceException {
@@ -194,8 +197,7 @@ public final class StraceBackend implements Backend {
             pipe.accept(event);
           };
       TraceParser parser = new TraceParser(sink, 0, detail);
-      java.util.concurrent.atomic.AtomicBoolean opened =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean opened = new AtomicBoolean();
       Thread reader =
           new Thread(
               () -> {
@@ -234,8 +236,7 @@ public final class StraceBackend implements Backend {
       // known waits for it (or for strace's end), and none can reach the JVM's default handler,
       // which would end tailor and leave the workload running untraced.
       AtomicReference<Process> started = new AtomicReference<>();
-      java.util.concurrent.atomic.AtomicBoolean over =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean over = new AtomicBoolean();
       int code;
       try (SignalRelay relay =
           SignalRelay.install(
@@ -310,7 +311,7 @@ public final class StraceBackend implements Backend {
             why.contains("(") ? why.substring(why.indexOf('(') + 1, why.lastIndexOf(')')) : why;
         throw new TraceException(
             missing ? TraceException.Kind.NOT_FOUND : TraceException.Kind.CANNOT_RUN,
-            command.get(0) + ": cannot run: " + text.toLowerCase(java.util.Locale.ROOT));
+            command.get(0) + ": cannot run: " + text.toLowerCase(Locale.ROOT));
       }
       if (!attaching && rootPid.get() == 0) {
         throw new TraceException(

@@ -48,27 +48,18 @@ public record SyscallEvent(int pid, String name, String args, String result, lon
    * Decorations ({@code 3</path>}) and comments are ignored.
    */
   public long returnValue() {
-    int i = 0;
     int n = result.length();
-    boolean negative = false;
-    if (i < n && result.charAt(i) == '-') {
-      negative = true;
-      i++;
+    boolean negative = n > 0 && result.charAt(0) == '-';
+    int start = negative ? 1 : 0;
+    int radix = result.startsWith("0x", start) ? 16 : 10;
+    if (radix == 16) {
+      start += 2;
     }
     long v = 0;
-    int start = i;
-    if (i + 1 < n && result.charAt(i) == '0' && result.charAt(i + 1) == 'x') {
-      i += 2;
-      start = i;
-      while (i < n && Character.digit(result.charAt(i), 16) >= 0) {
-        v = (v << 4) | Character.digit(result.charAt(i), 16);
-        i++;
-      }
-    } else {
-      while (i < n && result.charAt(i) >= '0' && result.charAt(i) <= '9') {
-        v = v * 10 + (result.charAt(i) - '0');
-        i++;
-      }
+    int i = start;
+    while (i < n && Character.digit(result.charAt(i), radix) >= 0) {
+      v = v * radix + Character.digit(result.charAt(i), radix);
+      i++;
     }
     if (i == start) {
       return Long.MIN_VALUE;
