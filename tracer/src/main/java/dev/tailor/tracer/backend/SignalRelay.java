@@ -90,7 +90,6 @@ public final class SignalRelay implements AutoCloseable {
   }
 
   private static SignalRelay push(SignalRelay relay) {
-    List<int[]> inherited = new ArrayList<>();
     synchronized (LOCK) {
       if (ACTIVE.isEmpty()) {
         takeFromJvm();
@@ -99,22 +98,19 @@ public final class SignalRelay implements AutoCloseable {
         SignalRelay outer = ACTIVE.get(ACTIVE.size() - 1);
         if (outer.handler == null && relay.handler != null) {
           for (int signal : outer.held) {
-            inherited.add(new int[] {signal, relay.count(signal)});
+            int count = relay.count(signal);
+            // On a thread of its own, as the JVM hands signals over: the handler may wait for the
+            // workload.
+            Thread t =
+                new Thread(
+                    () -> relay.handler.signalled(signal, false, count), "tailor-held-signal");
+            t.setDaemon(true);
+            t.start();
           }
           outer.held.clear();
         }
       }
       ACTIVE.add(relay);
-    }
-    for (int[] held : inherited) {
-      // On a thread of its own, as the JVM hands signals over: the handler may wait for the
-      // workload.
-      int signal = held[0];
-      int count = held[1];
-      Thread t =
-          new Thread(() -> relay.handler.signalled(signal, false, count), "tailor-held-signal");
-      t.setDaemon(true);
-      t.start();
     }
     return relay;
   }

@@ -354,8 +354,7 @@ public final class StraceBackend implements Backend {
       long deadline = System.nanoTime() + duration.get().toNanos();
       while (process.isAlive() && System.nanoTime() < deadline) {
         try {
-          process.waitFor(
-              Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+          process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
           // keep waiting
         }

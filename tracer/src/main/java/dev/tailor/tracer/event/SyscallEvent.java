@@ -15,22 +15,15 @@ public record SyscallEvent(int pid, String name, String args, String result, lon
 
   /** The errno name of a failed call ({@code ENOENT}), if it failed. */
   public Optional<String> errno() {
-    if (result.isEmpty() || result.charAt(0) != '-') {
-      return Optional.empty();
-    }
     int sp = result.indexOf(' ');
-    if (sp < 0) {
+    if (!result.startsWith("-") || sp < 0 || !result.startsWith("E", sp + 1)) {
       return Optional.empty();
     }
-    int start = sp + 1;
-    int end = start;
+    int end = sp + 1;
     while (end < result.length() && isErrnoChar(result.charAt(end))) {
       end++;
     }
-    if (end == start || result.charAt(start) != 'E') {
-      return Optional.empty();
-    }
-    return Optional.of(result.substring(start, end));
+    return Optional.of(result.substring(sp + 1, end));
   }
 
   /** Whether the call returned an error. */

@@ -257,9 +257,10 @@ public final class StraceText {
       // kept, since a file may really be named so and stripping it would grant another file.
       return Optional.of(unescape(token, i, Math.min(end, n)));
     }
-    int close = skipDecoration(token, open);
-    int end = close > open + 1 && close <= n && token.charAt(close - 1) == '>' ? close - 1 : close;
-    return Optional.of(token.substring(i, Math.max(i, end)));
+    // Without its closing '>' (or a last '>' that does not close it), the text runs to the end.
+    int close = decorationEnd(token, open);
+    int end = close >= 0 ? close - 1 : token.endsWith(">") ? n - 1 : n;
+    return Optional.of(token.substring(i, end));
   }
 
   /** The decorated path of an fd token, when the decoration is a path (starts with '/'). */
@@ -289,20 +290,14 @@ public final class StraceText {
 
   /** Whether a flags token ({@code O_WRONLY|O_CREAT}) contains the flag. */
   public static boolean hasFlag(String flags, String flag) {
-    int from = 0;
-    while (true) {
-      int at = flags.indexOf(flag, from);
-      if (at < 0) {
-        return false;
-      }
+    for (int at = flags.indexOf(flag); at >= 0; at = flags.indexOf(flag, at + flag.length())) {
       int end = at + flag.length();
-      boolean startOk = at == 0 || !isFlagChar(flags.charAt(at - 1));
-      boolean endOk = end == flags.length() || !isFlagChar(flags.charAt(end));
-      if (startOk && endOk) {
+      if ((at == 0 || !isFlagChar(flags.charAt(at - 1)))
+          && (end == flags.length() || !isFlagChar(flags.charAt(end)))) {
         return true;
       }
-      from = end;
     }
+    return false;
   }
 
   private static boolean isFlagChar(char c) {

@@ -123,17 +123,16 @@ public final class TraceParser {
    * their syscalls still count.
    */
   public void finish() {
-    Optional<String> cut = framer.endInput();
-    if (cut.isPresent()) {
-      lineStart = 0;
-      offer = null;
-      sink.accept(
-          new UnparsedLine(
-              defaultPid,
-              framer.lineNumber(),
-              "last line has no newline (the trace was cut)",
-              cut.get()));
-    }
+    framer
+        .endInput()
+        .ifPresent(
+            cut ->
+                sink.accept(
+                    new UnparsedLine(
+                        defaultPid,
+                        framer.lineNumber(),
+                        "last line has no newline (the trace was cut)",
+                        cut)));
     unfinished.drain().forEach((pid, p) -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
   }
 
@@ -153,10 +152,7 @@ public final class TraceParser {
     offer = null;
     int pid = defaultPid;
     if (StraceBytes.startsWith(b, n, off, "[pid ")) {
-      i = off + 5;
-      while (i < n && b[i] == ' ') {
-        i++;
-      }
+      i = StraceBytes.skipSpaces(b, n, off + 5);
       int p = 0;
       while (i < n && StraceBytes.isDigit(b[i])) {
         p = p * 10 + (b[i++] - '0');
@@ -183,11 +179,11 @@ public final class TraceParser {
       return;
     }
     if (pid == 0) {
-      if (StraceBytes.startsWith(b, n, i, "strace: ")) {
-        unparsed(pid, "strace message", b, n);
-      } else {
-        unparsed(pid, "line has no pid", b, n);
-      }
+      unparsed(
+          pid,
+          StraceBytes.startsWith(b, n, i, "strace: ") ? "strace message" : "line has no pid",
+          b,
+          n);
       return;
     }
     if (StraceBytes.startsWith(b, n, i, "+++ ")) {
@@ -273,7 +269,7 @@ public final class TraceParser {
           framer.lineNumber());
       return;
     }
-    finishCall(pid, name, b, argsStart, n, details.computeIfAbsent(name, detail));
+    finishCall(pid, name, b, argsStart, n);
   }
 
   private void parseResumed(int pid, byte[] b, int n, int i, boolean cut) {
@@ -294,7 +290,7 @@ public final class TraceParser {
         if (cut) {
           cutLine(pid, name);
         } else {
-          finishCall(pid, name, b, rest, n, details.computeIfAbsent(name, detail));
+          finishCall(pid, name, b, rest, n);
         }
         return;
       }
@@ -317,7 +313,7 @@ public final class TraceParser {
    * Parses {@code ARGS) = RESULT} starting at {@code from}, the first byte after '('; a line cut
    * anywhere is a diagnostic ({@link CallTail}).
    */
-  private void finishCall(int pid, String name, byte[] b, int from, int n, Detail d) {
+  private void finishCall(int pid, String name, byte[] b, int from, int n) {
     String problem = tail.read(name, b, from, n);
     if (!problem.isEmpty()) {
       // A line that is not understood contributes nothing (it is listed as unused).
@@ -325,7 +321,7 @@ public final class TraceParser {
       return;
     }
     String args =
-        switch (d) {
+        switch (details.computeIfAbsent(name, detail)) {
           case NAME -> "";
           case FIRST_ARGUMENT -> StraceBytes.firstArgument(b, from, tail.close());
           case ALL -> StraceBytes.latin1(b, from, tail.close());
