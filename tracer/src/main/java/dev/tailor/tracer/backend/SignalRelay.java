@@ -158,13 +158,12 @@ public final class SignalRelay implements AutoCloseable {
     synchronized (LOCK) {
       if (firstSignal == null) {
         firstSignal =
-            Deliveries.name(signal)
-                + " at "
-                + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                + String.format(
-                    Locale.ROOT,
-                    ", %.1f s into the trace",
-                    (System.nanoTime() - installedNanos) / 1e9);
+            String.format(
+                Locale.ROOT,
+                "%s at %s, %.1f s into the trace",
+                Deliveries.name(signal),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                (System.nanoTime() - installedNanos) / 1e9);
       }
       if (handler == null) {
         held.add(signal);
@@ -285,18 +284,16 @@ public final class SignalRelay implements AutoCloseable {
    * told to stop", "tracing stopped"), or empty when none came.
    */
   public Optional<String> cutShort(String what) {
-    String first;
     synchronized (LOCK) {
-      first = firstSignal;
+      return Optional.ofNullable(firstSignal)
+          .map(
+              first ->
+                  CUT_SHORT
+                      + first
+                      + " and "
+                      + what
+                      + "; what would have happened afterwards is not in this recording");
     }
-    return first == null
-        ? Optional.empty()
-        : Optional.of(
-            CUT_SHORT
-                + first
-                + " and "
-                + what
-                + "; what would have happened afterwards is not in this recording");
   }
 
   /** How {@link #cutShort} warnings begin. */

@@ -1,5 +1,6 @@
 package dev.tailor.tracer.backend;
 
+import dev.tailor.tracer.FileTrees;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.EventPipe;
 import dev.tailor.tracer.event.SignalEvent;
@@ -180,7 +181,6 @@ public final class StraceBackend implements Backend {
       AtomicReference<Throwable> readerError = new AtomicReference<>();
       AtomicReference<String> execFailure = new AtomicReference<>();
       Deliveries deliveries = new Deliveries();
-      AtomicReference<String> cut = new AtomicReference<>();
       Consumer<TraceEvent> sink =
           event -> {
             if (event instanceof SignalEvent s && s.pid() == rootPid.get()) {
@@ -205,7 +205,7 @@ public final class StraceBackend implements Backend {
                   opened.set(true);
                   // Both ends are open: the names are no longer needed, and a SIGKILLed tailor
                   // leaves no folder behind.
-                  removeQuietly(fifo, dir);
+                  FileTrees.deleteQuietly(dir);
                   byte[] buf = new byte[1 << 16];
                   int n;
                   while ((n = in.read(buf)) > 0) {
@@ -238,6 +238,7 @@ public final class StraceBackend implements Backend {
       AtomicReference<Process> started = new AtomicReference<>();
       AtomicBoolean over = new AtomicBoolean();
       int code;
+      Optional<String> cutShort;
       try (SignalRelay relay =
           SignalRelay.install(
               (signal, fromTerminal, count) -> {
@@ -271,9 +272,8 @@ public final class StraceBackend implements Backend {
         started.set(process);
         code = waitFor(process, duration);
         // Told to the recorder only now: it is fed from the trace's thread alone.
-        relay
-            .cutShort(attaching ? "stopped tracing" : "passed the signal on to the workload")
-            .ifPresent(cut::set);
+        cutShort =
+            relay.cutShort(attaching ? "stopped tracing" : "passed the signal on to the workload");
       } finally {
         over.set(true);
       }
@@ -285,9 +285,7 @@ public final class StraceBackend implements Backend {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      if (cut.get() != null) {
-        recorder.warn(cut.get());
-      }
+      cutShort.ifPresent(recorder::warn);
       if (readerError.get() != null) {
         throw new TraceException(
             TraceException.Kind.FAILED,
@@ -324,16 +322,7 @@ public final class StraceBackend implements Backend {
       }
       return code;
     } finally {
-      removeQuietly(fifo, dir);
-    }
-  }
-
-  private static void removeQuietly(Path fifo, Path dir) {
-    try {
-      Files.deleteIfExists(fifo);
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      // a leftover empty temp folder is harmless
+      FileTrees.deleteQuietly(dir);
     }
   }
 

@@ -8,12 +8,13 @@ import dev.tailor.tracer.event.RepeatedCall;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
-import dev.tailor.tracer.strace.UnfinishedCalls.Pending;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -51,7 +52,13 @@ public final class TraceParser {
   private final int defaultPid;
   private final Function<String, Detail> detail;
   private final Map<String, Detail> details = new java.util.IdentityHashMap<>();
-  private final UnfinishedCalls unfinished = new UnfinishedCalls();
+
+  /**
+   * The calls strace wrote as {@code <unfinished ...>}, one per thread, until the {@code <...
+   * resumed>} half that completes each.
+   */
+  private final Map<Integer, Pending> unfinished = new HashMap<>();
+
   private final NameTable names = new NameTable();
   private final LineFramer framer = new LineFramer(this::parseLine);
   private final CallTail tail = new CallTail();
@@ -133,7 +140,9 @@ public final class TraceParser {
                         framer.lineNumber(),
                         "last line has no newline (the trace was cut)",
                         cut)));
-    unfinished.drain().forEach((pid, p) -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
+    Map<Integer, Pending> left = new TreeMap<>(unfinished);
+    unfinished.clear();
+    left.forEach((pid, p) -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
   }
 
   /** Lines read so far. */
@@ -209,8 +218,7 @@ public final class TraceParser {
     if (!unfinished.isEmpty()) {
       // strace resumes a thread's call before that thread's next one: this log is not whole, and
       // the half call contributes nothing.
-      unfinished
-          .take(pid)
+      takeUnfinished(pid)
           .ifPresent(
               old ->
                   unparsedMessage(
@@ -252,7 +260,7 @@ public final class TraceParser {
     }
     if (StraceBytes.endsWith(b, n, UNFINISHED)) {
       byte[] head = java.util.Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length());
-      unfinished.hold(pid, new Pending(name, head, framer.lineNumber()));
+      unfinished.put(pid, new Pending(name, head, framer.lineNumber()));
       if (FORKS.contains(name)) {
         sink.accept(new CloneStarted(pid, name));
       }
@@ -283,7 +291,7 @@ public final class TraceParser {
     }
     String name = names.intern(b, nameStart, i);
     int rest = i + RESUMED.length();
-    Optional<Pending> p = unfinished.take(pid);
+    Optional<Pending> p = takeUnfinished(pid);
     if (p.isEmpty() || !p.get().name().equals(name)) {
       if (name.equals("restart_syscall") && p.isEmpty()) {
         // strace's own name for a call the kernel restarts after a signal.
@@ -344,13 +352,17 @@ public final class TraceParser {
     if (exit.get().supersededBy() != 0) {
       // "LEADER +++ superseded by execve in pid EXECER": the execve that EXECER started completes
       // as "LEADER <... execve resumed>", so its unfinished half moves to the leader's pid.
-      unfinished.move(exit.get().supersededBy(), pid);
+      takeUnfinished(exit.get().supersededBy()).ifPresent(p -> unfinished.put(pid, p));
     }
     sink.accept(exit.get());
   }
 
   private void closeUnfinished(int pid) {
-    unfinished.take(pid).ifPresent(p -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
+    takeUnfinished(pid).ifPresent(p -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
+  }
+
+  private Optional<Pending> takeUnfinished(int pid) {
+    return Optional.ofNullable(unfinished.remove(pid));
   }
 
   private void parseSignal(int pid, byte[] b, int n, int i) {
@@ -391,5 +403,20 @@ public final class TraceParser {
   private void unparsedMessage(int pid, String reason) {
     offer = null;
     sink.accept(new UnparsedLine(pid, framer.lineNumber(), reason, ""));
+  }
+
+  /** An unfinished call: {@code head} is its text from the name to the last argument written. */
+  private record Pending(String name, byte[] head, long line) {
+    String args() {
+      return StraceBytes.latin1(head, name.length() + 1, head.length);
+    }
+
+    /** This call's head and the rest of its resumed line ({@code b[rest, n)}): one whole line. */
+    byte[] join(byte[] b, int rest, int n) {
+      byte[] all = new byte[head.length + (n - rest)];
+      System.arraycopy(head, 0, all, 0, head.length);
+      System.arraycopy(b, rest, all, head.length, n - rest);
+      return all;
+    }
   }
 }
