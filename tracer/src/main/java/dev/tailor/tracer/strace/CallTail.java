@@ -56,10 +56,7 @@ final class CallTail {
     if (!StraceBytes.wholeResult(b, i, end)) {
       return "result cut short or not one strace writes";
     }
-    int digits = i;
-    while (digits < end && StraceBytes.isDigit(b[digits])) {
-      digits++;
-    }
+    int digits = StraceBytes.digits(b, i, end);
     boolean bare = digits == end && end > i;
     // A decorated result is a decimal number with <...> (a hex one such as brk's 0x55d1... is not).
     if (digits > i && digits < end && b[digits] == '<') {

@@ -12,10 +12,7 @@ final class StraceBytes {
 
   /** The first argument when it is an fd ({@code 3} or {@code 3</path>}), else empty. */
   static String firstArgument(byte[] b, int from, int n) {
-    int i = from;
-    while (i < n && isDigit(b[i])) {
-      i++;
-    }
+    int i = digits(b, from, n);
     if (i == from) {
       return "";
     }
@@ -117,14 +114,7 @@ final class StraceBytes {
       }
       if (j < to && b[j] == ' ' && j + 1 < to && (isUpper(b[j + 1]) || isDigit(b[j + 1]))) {
         // An error: "-1 ENAME (text)", or "-1 NNN (text)" for an errno strace has no name for.
-        int e = j + 1;
-        if (isDigit(b[e])) {
-          while (e < to && isDigit(b[e])) {
-            e++;
-          }
-        } else {
-          e = errnoName(b, e, to);
-        }
+        int e = isDigit(b[j + 1]) ? digits(b, j + 1, to) : errnoName(b, j + 1, to);
         return e > 0 && closedTexts(b, e, to, true);
       }
       // Values -1..-4095 are errors, which strace always writes with their name.
@@ -143,9 +133,7 @@ final class StraceBytes {
         return false;
       }
     } else {
-      while (i < to && isDigit(b[i])) {
-        i++;
-      }
+      i = digits(b, i, to);
     }
     if (i < to && b[i] == '<') {
       i = StraceText.decorationEnd(new Latin1Chars(b, to), i);
@@ -164,13 +152,10 @@ final class StraceBytes {
    * Whether an argument list shows -yy at its start: {@code AT_FDCWD</dir>} or {@code 3</path>}.
    */
   static boolean fdDecorated(byte[] b, int from, int to) {
-    int i = from;
-    if (startsWith(b, to, i, "AT_FDCWD<")) {
+    if (startsWith(b, to, from, "AT_FDCWD<")) {
       return true;
     }
-    while (i < to && isDigit(b[i])) {
-      i++;
-    }
+    int i = digits(b, from, to);
     return i > from && i + 1 < to && b[i] == '<' && b[i + 1] != '<';
   }
 
@@ -243,10 +228,7 @@ final class StraceBytes {
 
   /** Skips {@code 12:34:56}, {@code 12:34:56.123456} or {@code 1700000000.123456} and spaces. */
   static int skipTimestamp(byte[] b, int n, int i) {
-    int j = i;
-    while (j < n && isDigit(b[j])) {
-      j++;
-    }
+    int j = digits(b, i, n);
     if (j == i || j >= n || (b[j] != ':' && b[j] != '.')) {
       return i;
     }
@@ -273,6 +255,14 @@ final class StraceBytes {
 
   static boolean endsWith(byte[] b, int n, String s) {
     return n >= s.length() && startsWith(b, n, n - s.length(), s);
+  }
+
+  /** The end of the decimal digits at {@code b[i..to)}. */
+  static int digits(byte[] b, int i, int to) {
+    while (i < to && isDigit(b[i])) {
+      i++;
+    }
+    return i;
   }
 
   static boolean isDigit(byte c) {

@@ -108,22 +108,14 @@ public final class StraceText {
     int n = s.length();
     int i = open + 1;
     if (i < n && s.charAt(i) == '/') {
-      while (i < n) {
-        char c = s.charAt(i);
-        if (c == '\\') {
-          i += 2;
-        } else if (c == '<') {
-          while (i < n && s.charAt(i) != '>') {
-            i++;
-          }
-          i++;
-        } else if (c == '>') {
-          return i + 1;
-        } else {
+      for (i = rawAngle(s, i); i < n && s.charAt(i) == '<'; i = rawAngle(s, i)) {
+        // A device part (</dev/null<char 1:3>>) runs to its own '>'.
+        while (i < n && s.charAt(i) != '>') {
           i++;
         }
+        i++;
       }
-      return -1;
+      return i < n ? i + 1 : -1;
     }
     int depth = 0;
     while (i < n) {
@@ -144,6 +136,17 @@ public final class StraceText {
       }
     }
     return -1;
+  }
+
+  /**
+   * The index of the first {@code <} or {@code >} from {@code i} not escaped; the length or more if
+   * none.
+   */
+  private static int rawAngle(CharSequence s, int i) {
+    while (i < s.length() && s.charAt(i) != '<' && s.charAt(i) != '>') {
+      i += s.charAt(i) == '\\' ? 2 : 1;
+    }
+    return i;
   }
 
   /**
@@ -241,21 +244,9 @@ public final class StraceText {
     int n = token.length();
     int i = open + 1;
     if (i < n && token.charAt(i) == '/') {
-      int end = i;
-      while (end < n) {
-        char c = token.charAt(end);
-        if (c == '\\') {
-          end += 2;
-          continue;
-        }
-        if (c == '<' || c == '>') {
-          break;
-        }
-        end++;
-      }
       // An fd whose file was unlinked reads back from /proc as "PATH (deleted)"; that suffix is
       // kept, since a file may really be named so and stripping it would grant another file.
-      return Optional.of(unescape(token, i, Math.min(end, n)));
+      return Optional.of(unescape(token, i, Math.min(rawAngle(token, i), n)));
     }
     // Without its closing '>' (or a last '>' that does not close it), the text runs to the end.
     int close = decorationEnd(token, open);
@@ -278,14 +269,11 @@ public final class StraceText {
     }
     int e = struct.lastIndexOf('}');
     String inner = struct.substring(s + 1, e > s ? e : struct.length());
-    for (String part : splitArgs(inner)) {
-      if (part.startsWith(key)
-          && part.length() > key.length()
-          && part.charAt(key.length()) == '=') {
-        return Optional.of(part.substring(key.length() + 1));
-      }
-    }
-    return Optional.empty();
+    String prefix = key + "=";
+    return splitArgs(inner).stream()
+        .filter(part -> part.startsWith(prefix))
+        .findFirst()
+        .map(part -> part.substring(prefix.length()));
   }
 
   /** Whether a flags token ({@code O_WRONLY|O_CREAT}) contains the flag. */
