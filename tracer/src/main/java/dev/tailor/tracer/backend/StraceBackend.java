@@ -141,8 +141,7 @@ public final class StraceBackend implements Backend {
     }
     int code = trace(argv, List.of(), recorder, recorder, Recorder::detail, duration, true);
     // strace exits 1 when it cannot seize a target, and 128+SIGINT when tailor stopped it
-    // (--duration,
-    // Ctrl-C): an idle target that made no call in that time was still attached.
+    // (--duration, Ctrl-C): an idle target that made no call in that time was still attached.
     if (code != 0 && code != 128 + SignalRelay.SIGINT && recorder.progress().calls() == 0) {
       throw new TraceException(TraceException.Kind.FAILED, AttachRefusal.explain(pids));
     }
@@ -188,8 +187,8 @@ public final class StraceBackend implements Backend {
             }
             if (rootPid.get() == 0 && event instanceof SyscallEvent s) {
               rootPid.set(event.pid());
-              // strace's first traced call is the command's execve: when it fails the command never
-              // ran.
+              // strace's first traced call is the command's execve: when it fails the command
+              // never ran.
               if (!attaching && s.name().equals("execve") && s.failed()) {
                 execFailure.set(s.errno().orElse("") + " " + s.result());
               }
@@ -201,7 +200,9 @@ public final class StraceBackend implements Backend {
       Thread reader =
           new Thread(
               () -> {
-                try (InputStream in = new FileInputStream(fifo.toFile())) {
+                // The pipe closes last, whatever happened: the recorder gets every event parsed.
+                try (pipe;
+                    InputStream in = new FileInputStream(fifo.toFile())) {
                   opened.set(true);
                   // Both ends are open: the names are no longer needed, and a SIGKILLed tailor
                   // leaves no folder behind.
@@ -211,21 +212,14 @@ public final class StraceBackend implements Backend {
                   while ((n = in.read(buf)) > 0) {
                     parser.feed(buf, 0, n);
                     if (in.available() == 0) {
-                      // Nothing more ready: the recorder sees what came so far (the live counts),
-                      // not
-                      // only once a batch of 2,048 events is full.
+                      // Nothing more ready: the recorder sees what came so far (the live
+                      // counts), not only once a batch of 2,048 events is full.
                       pipe.flush();
                     }
                   }
                   parser.finish();
                 } catch (Throwable t) {
                   readerError.set(t);
-                } finally {
-                  try {
-                    pipe.close();
-                  } catch (RuntimeException | Error t) {
-                    readerError.compareAndSet(null, t);
-                  }
                 }
               },
               "tailor-trace-reader");

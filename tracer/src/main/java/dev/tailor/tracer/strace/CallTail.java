@@ -44,10 +44,7 @@ final class CallTail {
     if (close < 0) {
       return "no closing parenthesis (a cut line?)";
     }
-    int i = close + 1;
-    while (i < n && b[i] == ' ') {
-      i++;
-    }
+    int i = StraceBytes.skipSpaces(b, n, close + 1);
     if (i >= n || b[i] != '=' || i + 1 >= n || b[i + 1] != ' ') {
       return "no result (a cut line?)";
     }

@@ -20,11 +20,8 @@ final class ProcessNotices {
     if (StraceBytes.startsWith(b, n, i, "exited with ")) {
       return Optional.of(new ExitEvent(pid, number(b, n, i + 12), "", 0));
     } else if (StraceBytes.startsWith(b, n, i, "killed by ")) {
-      int j = i + 10;
-      while (j < n && StraceBytes.isNameChar(b[j])) {
-        j++;
-      }
-      return Optional.of(new ExitEvent(pid, -1, StraceBytes.latin1(b, i + 10, j), 0));
+      int end = StraceBytes.nameEnd(b, i + 10, n);
+      return Optional.of(new ExitEvent(pid, -1, StraceBytes.latin1(b, i + 10, end), 0));
     } else if (StraceBytes.startsWith(b, n, i, "superseded by execve in pid ")) {
       return Optional.of(new ExitEvent(pid, -1, "", number(b, n, i + 28)));
     }
@@ -39,14 +36,10 @@ final class ProcessNotices {
     if (StraceBytes.startsWith(b, n, i, "stopped by ")) {
       i += 11;
     }
-    int s = i;
-    while (i < n && StraceBytes.isNameChar(b[i])) {
-      i++;
-    }
-    if (i == s) {
-      return Optional.empty();
-    }
-    return Optional.of(new SignalEvent(pid, StraceBytes.latin1(b, s, i)));
+    int end = StraceBytes.nameEnd(b, i, n);
+    return end == i
+        ? Optional.empty()
+        : Optional.of(new SignalEvent(pid, StraceBytes.latin1(b, i, end)));
   }
 
   /** The decimal number at {@code b[i..]} (0 when there is none). */

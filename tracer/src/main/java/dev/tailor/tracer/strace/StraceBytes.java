@@ -235,10 +235,7 @@ final class StraceBytes {
     while (j < n && (isDigit(b[j]) || b[j] == ':' || b[j] == '.')) {
       j++;
     }
-    if (j < n && b[j] == ' ') {
-      return skipSpaces(b, n, j);
-    }
-    return i;
+    return j < n && b[j] == ' ' ? skipSpaces(b, n, j) : i;
   }
 
   static boolean startsWith(byte[] b, int n, int at, String s) {
@@ -269,7 +266,15 @@ final class StraceBytes {
     return c >= '0' && c <= '9';
   }
 
-  static boolean isNameChar(byte c) {
+  /** The end of the name (a syscall's, a signal's) at {@code b[i..to)}. */
+  static int nameEnd(byte[] b, int i, int to) {
+    while (i < to && isNameChar(b[i])) {
+      i++;
+    }
+    return i;
+  }
+
+  private static boolean isNameChar(byte c) {
     return (c >= 'a' && c <= 'z')
         || (c >= '0' && c <= '9')
         || c == '_'

@@ -145,11 +145,6 @@ public final class TraceParser {
     left.forEach((pid, p) -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
   }
 
-  /** Lines read so far. */
-  public long lines() {
-    return framer.lineNumber();
-  }
-
   /** Syscalls emitted so far. */
   public long syscalls() {
     return syscalls;
@@ -239,9 +234,7 @@ public final class TraceParser {
       }
     }
     int nameStart = i;
-    while (i < n && StraceBytes.isNameChar(b[i])) {
-      i++;
-    }
+    i = StraceBytes.nameEnd(b, i, n);
     if (i == nameStart || i >= n || b[i] != '(') {
       unparsed(
           pid,
@@ -282,9 +275,7 @@ public final class TraceParser {
 
   private void parseResumed(int pid, byte[] b, int n, int i, boolean cut) {
     int nameStart = i;
-    while (i < n && StraceBytes.isNameChar(b[i])) {
-      i++;
-    }
+    i = StraceBytes.nameEnd(b, i, n);
     if (i == nameStart || !StraceBytes.startsWith(b, n, i, RESUMED)) {
       unparsed(pid, "bad resumed line", b, n);
       return;
@@ -348,17 +339,14 @@ public final class TraceParser {
       unparsed(pid, "unknown +++ line", b, n);
       return;
     }
-    closeUnfinished(pid);
+    // A call the thread had not finished: it was made, its result never seen.
+    takeUnfinished(pid).ifPresent(p -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
     if (exit.get().supersededBy() != 0) {
       // "LEADER +++ superseded by execve in pid EXECER": the execve that EXECER started completes
       // as "LEADER <... execve resumed>", so its unfinished half moves to the leader's pid.
       takeUnfinished(exit.get().supersededBy()).ifPresent(p -> unfinished.put(pid, p));
     }
     sink.accept(exit.get());
-  }
-
-  private void closeUnfinished(int pid) {
-    takeUnfinished(pid).ifPresent(p -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
   }
 
   private Optional<Pending> takeUnfinished(int pid) {
