@@ -23,8 +23,13 @@ final class LineFramer {
   private byte[] line = new byte[4096];
   private int length;
   private final byte[] tail = new byte[TAIL];
+
+  /**
+   * Bytes of the current line past {@link #MAX_LINE}, of which {@link #tail} keeps the last: not 0
+   * once the line overflowed.
+   */
   private long tailWritten;
-  private boolean overflowed;
+
   private long lineNumber;
 
   LineFramer(Lines lines) {
@@ -42,7 +47,7 @@ final class LineFramer {
     int start = off;
     int i;
     while ((i = LineMemo.indexOfNewline(buf, start, end)) >= 0) {
-      if (length == 0 && !overflowed && i - start <= MAX_LINE) {
+      if (length == 0 && tailWritten == 0 && i - start <= MAX_LINE) {
         // The whole line is in the caller's buffer: parse it there, no copy.
         whole(buf, start, i);
       } else {
@@ -59,14 +64,13 @@ final class LineFramer {
    * one. That line counts as read.
    */
   Optional<String> endInput() {
-    if (length > 0 || overflowed) {
+    if (length > 0 || tailWritten > 0) {
       // strace ends every line it writes: a last line without its newline was cut (a file cut
       // short, a tracer killed mid-write), and even a result that reads whole may be a cut one
       // ("= 3" of "= 3</etc/localtime>"), so none of it is used.
       lineNumber++;
       int n = Math.min(length, 160);
       length = 0;
-      overflowed = false;
       tailWritten = 0;
       return Optional.of(StraceText.printable(StraceBytes.latin1(line, 0, n), 160));
     }
@@ -74,7 +78,7 @@ final class LineFramer {
   }
 
   private void append(byte[] buf, int off, int len) {
-    if (overflowed) {
+    if (tailWritten > 0) {
       appendTail(buf, off, len);
       return;
     }
@@ -85,7 +89,6 @@ final class LineFramer {
     System.arraycopy(buf, off, line, length, fits);
     length += fits;
     if (fits < len) {
-      overflowed = true;
       appendTail(buf, off + fits, len - fits);
     }
   }
@@ -110,7 +113,7 @@ final class LineFramer {
   private void endLine() {
     int len = length;
     length = 0;
-    if (!overflowed) {
+    if (tailWritten == 0) {
       whole(line, 0, len);
       return;
     }
@@ -121,7 +124,6 @@ final class LineFramer {
     for (int k = 0; k < keep; k++) {
       joined[len + k] = tail[(int) ((tailWritten - keep + k) % TAIL)];
     }
-    overflowed = false;
     tailWritten = 0;
     lines.line(joined, 0, joined.length, true);
   }

@@ -10,10 +10,13 @@ import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -51,7 +54,7 @@ public final class TraceParser {
   private final Consumer<TraceEvent> sink;
   private final int defaultPid;
   private final Function<String, Detail> detail;
-  private final Map<String, Detail> details = new java.util.IdentityHashMap<>();
+  private final Map<String, Detail> details = new IdentityHashMap<>();
 
   /**
    * The calls strace wrote as {@code <unfinished ...>}, one per thread, until the {@code <...
@@ -97,12 +100,13 @@ public final class TraceParser {
    * again. For logs read after the fact: a repeat reuses what the first line resolved.
    */
   public TraceParser skippingRepeats() {
-    memo = new LineMemo();
-    return this;
+    // A random seed: the traced workload must not be able to make its lines collide on purpose.
+    return skippingRepeats(new SplittableRandom().nextLong());
   }
 
   /**
-   * As {@link #skippingRepeats()}, with the memo's hash seeded: for tests that count collisions.
+   * As {@link #skippingRepeats()}, with the memo's hash seeded by {@code seed}: tests that count
+   * collisions fix it.
    */
   TraceParser skippingRepeats(long seed) {
     memo = new LineMemo(seed);
@@ -252,7 +256,7 @@ public final class TraceParser {
       return;
     }
     if (StraceBytes.endsWith(b, n, UNFINISHED)) {
-      byte[] head = java.util.Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length());
+      byte[] head = Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length());
       unfinished.put(pid, new Pending(name, head, framer.lineNumber()));
       if (FORKS.contains(name)) {
         sink.accept(new CloneStarted(pid, name));
@@ -401,8 +405,7 @@ public final class TraceParser {
 
     /** This call's head and the rest of its resumed line ({@code b[rest, n)}): one whole line. */
     byte[] join(byte[] b, int rest, int n) {
-      byte[] all = new byte[head.length + (n - rest)];
-      System.arraycopy(head, 0, all, 0, head.length);
+      byte[] all = Arrays.copyOf(head, head.length + (n - rest));
       System.arraycopy(b, rest, all, head.length, n - rest);
       return all;
     }
