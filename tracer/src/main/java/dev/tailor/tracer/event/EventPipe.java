@@ -65,10 +65,9 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
     if (size == 0) {
       return;
     }
-    TraceEvent[] full = batch;
+    put(batch);
     batch = new TraceEvent[BATCH];
     size = 0;
-    put(full);
   }
 
   private void put(TraceEvent[] b) {

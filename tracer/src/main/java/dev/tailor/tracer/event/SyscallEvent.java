@@ -45,19 +45,14 @@ public record SyscallEvent(int pid, String name, String args, String result, lon
     boolean negative = n > 0 && result.charAt(0) == '-';
     int start = negative ? 1 : 0;
     int radix = result.startsWith("0x", start) ? 16 : 10;
-    if (radix == 16) {
-      start += 2;
-    }
+    start += radix == 16 ? 2 : 0;
     long v = 0;
     int i = start;
     while (i < n && Character.digit(result.charAt(i), radix) >= 0) {
       v = v * radix + Character.digit(result.charAt(i), radix);
       i++;
     }
-    if (i == start) {
-      return Long.MIN_VALUE;
-    }
-    return negative ? -v : v;
+    return i == start ? Long.MIN_VALUE : negative ? -v : v;
   }
 
   /** What strace's {@code --pidns-translation} appends to an id seen in another pid namespace. */

@@ -157,8 +157,7 @@ public final class StraceText {
     if (token.isEmpty() || token.charAt(0) != '"') {
       return Optional.empty();
     }
-    int end = skipQuoted(token, 0);
-    return Optional.of(unescape(token, 1, end - 1));
+    return Optional.of(unescape(token, 1, skipQuoted(token, 0) - 1));
   }
 
   /** Whether a quoted token was shortened by strace ({@code "abc"...}). */
