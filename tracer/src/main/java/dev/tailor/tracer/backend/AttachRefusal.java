@@ -1,9 +1,10 @@
 package dev.tailor.tracer.backend;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Why the kernel refused strace's attach, told from what /proc says, so the advice fits: root is
@@ -70,18 +71,13 @@ final class AttachRefusal {
       if (!tracer.equals("0")) {
         String comm =
             ProcTargets.read(proc.resolve(tracer).resolve("comm")).map(String::trim).orElse("?");
-        return "process "
-            + pid
-            + " is already traced by process "
-            + tracer
-            + " ("
-            + comm
-            + "), and a process has one tracer at a time: stop that tracer (a debugger, strace) first";
+        return "process %s is already traced by process %s (%s), and a process has one tracer at a time: stop that tracer (a debugger, strace) first"
+            .formatted(pid, tracer, comm);
       }
     }
-    long ownPermitted = caps(field(proc, "self", "CapPrm"));
-    boolean canPtrace = (caps(field(proc, "self", "CapEff")) & (1L << CAP_SYS_PTRACE)) != 0;
-    String uid = field(proc, "self", "Uid").map(u -> u.split("\\s+")[0]).orElse("?");
+    long ownPermitted = caps(proc, "self", "CapPrm");
+    boolean canPtrace = (caps(proc, "self", "CapEff") & (1L << CAP_SYS_PTRACE)) != 0;
+    String uid = uid(proc, "self");
     String scope =
         ProcTargets.read(proc.resolve("sys/kernel/yama/ptrace_scope")).map(String::trim).orElse("");
     if (scope.equals("3")) {
@@ -94,25 +90,15 @@ final class AttachRefusal {
             + REMEDY;
       }
       for (int pid : pids) {
-        String targetUid = field(proc, pid, "Uid").map(u -> u.split("\\s+")[0]).orElse("?");
+        String targetUid = uid(proc, pid);
         if (!targetUid.equals(uid)) {
-          return "process "
-              + pid
-              + " runs as uid "
-              + targetUid
-              + " and tailor as uid "
-              + uid
-              + " without CAP_SYS_PTRACE: "
-              + REMEDY;
+          return "process %s runs as uid %s and tailor as uid %s without CAP_SYS_PTRACE: %s"
+              .formatted(pid, targetUid, uid, REMEDY);
         }
-        List<String> more = missing(caps(field(proc, pid, "CapPrm")), ownPermitted);
+        String more = missing(proc, pid, ownPermitted);
         if (!more.isEmpty()) {
-          return "process "
-              + pid
-              + " holds capabilities tailor lacks ("
-              + String.join(", ", more)
-              + ") and tailor has no CAP_SYS_PTRACE: "
-              + REMEDY;
+          return "process %s holds capabilities tailor lacks (%s) and tailor has no CAP_SYS_PTRACE: %s"
+              .formatted(pid, more, REMEDY);
         }
       }
       if (scope.equals("1")) {
@@ -123,57 +109,50 @@ final class AttachRefusal {
       return "tailor (uid " + uid + ") has no CAP_SYS_PTRACE: " + REMEDY;
     }
     // tailor may trace anything the kernel's own rules allow: the refusal comes from elsewhere.
-    StringBuilder why =
-        new StringBuilder(
-                "tailor runs as uid " + uid + " with CAP_SYS_PTRACE, no other tracer holds ")
-            .append(pids.size() == 1 ? "the process" : "the processes")
-            .append(
-                scope.isEmpty()
-                    ? " and Yama is not loaded"
-                    : " and kernel.yama.ptrace_scope is " + scope)
-            .append(", so something else refused it: ");
+    String why =
+        "tailor runs as uid %s with CAP_SYS_PTRACE, no other tracer holds %s and %s, so something else refused it: "
+            .formatted(
+                uid,
+                pids.size() == 1 ? "the process" : "the processes",
+                scope.isEmpty() ? "Yama is not loaded" : "kernel.yama.ptrace_scope is " + scope);
     if (!field(proc, "self", "Seccomp").orElse("0").equals("0")) {
-      return why.append(
-              "tailor itself runs under a seccomp filter (Seccomp in /proc/self/status), which may deny "
-                  + "ptrace: run tailor outside that filter (e.g. without the container's seccomp profile)")
-          .toString();
+      return why
+          + "tailor itself runs under a seccomp filter (Seccomp in /proc/self/status), which may deny "
+          + "ptrace: run tailor outside that filter (e.g. without the container's seccomp profile)";
     }
     for (int pid : pids) {
-      List<String> more = missing(caps(field(proc, pid, "CapPrm")), ownPermitted);
+      String more = missing(proc, pid, ownPermitted);
       if (!more.isEmpty()) {
-        why.append("process ")
-            .append(pid)
-            .append(" holds capabilities tailor lacks (")
-            .append(String.join(", ", more))
-            .append(
-                "), which means it lives outside tailor's user namespace or container, where tailor's "
-                    + "CAP_SYS_PTRACE does not count; ");
+        why +=
+            "process %s holds capabilities tailor lacks (%s), which means it lives outside tailor's user namespace or container, where tailor's CAP_SYS_PTRACE does not count; "
+                .formatted(pid, more);
         break;
       }
     }
-    return why.append(
-            "a security module (SELinux, AppArmor, Landlock) or a sandboxing runtime can also forbid "
-                + "ptrace; trace it from where it was started (the host, or its own container)")
-        .toString();
+    return why
+        + "a security module (SELinux, AppArmor, Landlock) or a sandboxing runtime can also forbid "
+        + "ptrace; trace it from where it was started (the host, or its own container)";
   }
 
-  private static List<String> missing(long target, long own) {
-    List<String> names = new ArrayList<>();
-    long extra = target & ~own;
-    for (int bit = 0; bit < 64; bit++) {
-      if ((extra & (1L << bit)) != 0) {
-        names.add(bit < CAPS.length ? CAPS[bit] : "cap_" + bit);
-      }
-    }
-    return names;
+  /** The names of the capabilities {@code pid} may hold and tailor may not, joined; "" if none. */
+  private static String missing(Path proc, int pid, long own) {
+    long extra = caps(proc, pid, "CapPrm") & ~own;
+    return IntStream.range(0, 64)
+        .filter(bit -> (extra & (1L << bit)) != 0)
+        .mapToObj(bit -> bit < CAPS.length ? CAPS[bit] : "cap_" + bit)
+        .collect(Collectors.joining(", "));
   }
 
-  private static long caps(Optional<String> hex) {
+  private static long caps(Path proc, Object pid, String name) {
     try {
-      return hex.map(h -> Long.parseUnsignedLong(h, 16)).orElse(0L);
+      return field(proc, pid, name).map(h -> Long.parseUnsignedLong(h, 16)).orElse(0L);
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  private static String uid(Path proc, Object pid) {
+    return field(proc, pid, "Uid").map(u -> u.split("\\s+")[0]).orElse("?");
   }
 
   private static Optional<String> field(Path proc, Object pid, String name) {

@@ -22,19 +22,28 @@ public final class Commands {
     if (name.isEmpty()) {
       throw new TraceException(TraceException.Kind.NOT_FOUND, "empty command name");
     }
+    Path p;
     if (name.contains("/")) {
-      Path p = Path.of(name);
+      p = Path.of(name);
       if (!Files.exists(p)) {
         throw new TraceException(TraceException.Kind.NOT_FOUND, name + ": no such file");
       }
-      return checkRunnable(p, name);
+    } else {
+      Optional<Path> found = onPath(name);
+      if (found.isEmpty()) {
+        throw new TraceException(
+            TraceException.Kind.NOT_FOUND, name + ": command not found (not on PATH)");
+      }
+      p = found.get();
     }
-    Optional<Path> found = onPath(name);
-    if (found.isEmpty()) {
+    if (Files.isDirectory(p)) {
+      throw new TraceException(TraceException.Kind.CANNOT_RUN, name + ": is a directory");
+    }
+    if (!Files.isExecutable(p)) {
       throw new TraceException(
-          TraceException.Kind.NOT_FOUND, name + ": command not found (not on PATH)");
+          TraceException.Kind.CANNOT_RUN, name + ": permission denied (not executable)");
     }
-    return checkRunnable(found.get(), name);
+    return p;
   }
 
   /** The first executable file called {@code name} on PATH. */
@@ -99,16 +108,5 @@ public final class Commands {
         // keep waiting
       }
     }
-  }
-
-  private static Path checkRunnable(Path p, String name) throws TraceException {
-    if (Files.isDirectory(p)) {
-      throw new TraceException(TraceException.Kind.CANNOT_RUN, name + ": is a directory");
-    }
-    if (!Files.isExecutable(p)) {
-      throw new TraceException(
-          TraceException.Kind.CANNOT_RUN, name + ": permission denied (not executable)");
-    }
-    return p;
   }
 }

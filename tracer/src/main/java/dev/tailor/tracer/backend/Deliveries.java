@@ -42,24 +42,21 @@ final class Deliveries {
    */
   synchronized boolean reachedWorkload(String signal, long arrivedNanos) {
     long deadline = arrivedNanos + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
-    while (true) {
-      if (seen.getOrDefault(signal, 0) > accounted.getOrDefault(signal, 0)) {
-        accounted.merge(signal, 1, Integer::sum);
-        return true;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        accounted.merge(signal, 1, Integer::sum);
-        return false;
-      }
-      try {
+    boolean reached = false;
+    try {
+      while (!(reached = seen.getOrDefault(signal, 0) > accounted.getOrDefault(signal, 0))) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
         TimeUnit.NANOSECONDS.timedWait(this, left);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        accounted.merge(signal, 1, Integer::sum);
-        return false;
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    // Either way this signal is now accounted for, by the delivery seen or by tailor's copy.
+    accounted.merge(signal, 1, Integer::sum);
+    return reached;
   }
 
   /** The name strace gives signal number {@code signal} ({@code SIGINT}). */

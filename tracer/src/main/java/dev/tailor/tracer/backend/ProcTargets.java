@@ -35,14 +35,12 @@ public final class ProcTargets {
     String exe = link(proc.resolve("exe")).orElse("?");
     List<String> cmdline = new ArrayList<>();
     try {
-      byte[] raw = Files.readAllBytes(proc.resolve("cmdline"));
+      // Each argument ends with a NUL; what follows the last one is no whole argument.
+      String raw = Files.readString(proc.resolve("cmdline"), StandardCharsets.ISO_8859_1);
       int start = 0;
-      for (int i = 0; i < raw.length; i++) {
-        if (raw[i] == 0) {
-          cmdline.add(
-              PathText.escape(new String(raw, start, i - start, StandardCharsets.ISO_8859_1)));
-          start = i + 1;
-        }
+      for (int end = raw.indexOf('\0'); end >= 0; end = raw.indexOf('\0', start)) {
+        cmdline.add(PathText.escape(raw.substring(start, end)));
+        start = end + 1;
       }
     } catch (IOException e) {
       // process gone or hidden: leave it empty

@@ -90,7 +90,6 @@ public final class SignalRelay implements AutoCloseable {
   }
 
   private static SignalRelay push(SignalRelay relay) {
-    List<int[]> inherited = new ArrayList<>();
     synchronized (LOCK) {
       if (ACTIVE.isEmpty()) {
         takeFromJvm();
@@ -99,22 +98,19 @@ public final class SignalRelay implements AutoCloseable {
         SignalRelay outer = ACTIVE.get(ACTIVE.size() - 1);
         if (outer.handler == null && relay.handler != null) {
           for (int signal : outer.held) {
-            inherited.add(new int[] {signal, relay.count(signal)});
+            int count = relay.count(signal);
+            // On a thread of its own, as the JVM hands signals over: the handler may wait for the
+            // workload.
+            Thread t =
+                new Thread(
+                    () -> relay.handler.signalled(signal, false, count), "tailor-held-signal");
+            t.setDaemon(true);
+            t.start();
           }
           outer.held.clear();
         }
       }
       ACTIVE.add(relay);
-    }
-    for (int[] held : inherited) {
-      // On a thread of its own, as the JVM hands signals over: the handler may wait for the
-      // workload.
-      int signal = held[0];
-      int count = held[1];
-      Thread t =
-          new Thread(() -> relay.handler.signalled(signal, false, count), "tailor-held-signal");
-      t.setDaemon(true);
-      t.start();
     }
     return relay;
   }
@@ -162,13 +158,12 @@ public final class SignalRelay implements AutoCloseable {
     synchronized (LOCK) {
       if (firstSignal == null) {
         firstSignal =
-            Deliveries.name(signal)
-                + " at "
-                + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                + String.format(
-                    Locale.ROOT,
-                    ", %.1f s into the trace",
-                    (System.nanoTime() - installedNanos) / 1e9);
+            String.format(
+                Locale.ROOT,
+                "%s at %s, %.1f s into the trace",
+                Deliveries.name(signal),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                (System.nanoTime() - installedNanos) / 1e9);
       }
       if (handler == null) {
         held.add(signal);
@@ -289,18 +284,16 @@ public final class SignalRelay implements AutoCloseable {
    * told to stop", "tracing stopped"), or empty when none came.
    */
   public Optional<String> cutShort(String what) {
-    String first;
     synchronized (LOCK) {
-      first = firstSignal;
+      return Optional.ofNullable(firstSignal)
+          .map(
+              first ->
+                  CUT_SHORT
+                      + first
+                      + " and "
+                      + what
+                      + "; what would have happened afterwards is not in this recording");
     }
-    return first == null
-        ? Optional.empty()
-        : Optional.of(
-            CUT_SHORT
-                + first
-                + " and "
-                + what
-                + "; what would have happened afterwards is not in this recording");
   }
 
   /** How {@link #cutShort} warnings begin. */

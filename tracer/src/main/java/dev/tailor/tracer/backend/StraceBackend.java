@@ -1,11 +1,13 @@
 package dev.tailor.tracer.backend;
 
+import dev.tailor.tracer.FileTrees;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.EventPipe;
 import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.record.Recorder;
+import dev.tailor.tracer.record.TaskIds;
 import dev.tailor.tracer.runtime.RuntimeInitGate;
 import dev.tailor.tracer.strace.TraceParser;
 import dev.tailor.tracer.sys.LibC;
@@ -18,11 +20,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Traces with {@code strace -f -yy -q} writing to a FIFO that tailor parses while the workload
@@ -90,7 +95,7 @@ public final class StraceBackend implements Backend {
       List<String> command,
       Recorder recorder,
       Consumer<TraceEvent> through,
-      java.util.function.Function<String, TraceParser.Detail> detail)
+      Function<String, TraceParser.Detail> detail)
       throws TraceException {
     if (command.isEmpty()) {
       throw new TraceException(TraceException.Kind.NOT_FOUND, "no command given");
@@ -102,8 +107,7 @@ public final class StraceBackend implements Backend {
       argv.add(PIDNS_TRANSLATION);
     } else {
       // strace runs the command with tailor's own ids (setpriv --pdeathsig changes none).
-      dev.tailor.tracer.record.TaskIds.ofProcess((int) ProcessHandle.current().pid())
-          .ifPresent(recorder::startedWith);
+      TaskIds.ofProcess((int) ProcessHandle.current().pid()).ifPresent(recorder::startedWith);
     }
     return trace(argv, command, recorder, through, detail, Optional.empty(), false);
   }
@@ -137,8 +141,7 @@ public final class StraceBackend implements Backend {
     }
     int code = trace(argv, List.of(), recorder, recorder, Recorder::detail, duration, true);
     // strace exits 1 when it cannot seize a target, and 128+SIGINT when tailor stopped it
-    // (--duration,
-    // Ctrl-C): an idle target that made no call in that time was still attached.
+    // (--duration, Ctrl-C): an idle target that made no call in that time was still attached.
     if (code != 0 && code != 128 + SignalRelay.SIGINT && recorder.progress().calls() == 0) {
       throw new TraceException(TraceException.Kind.FAILED, AttachRefusal.explain(pids));
     }
@@ -149,7 +152,7 @@ public final class StraceBackend implements Backend {
       List<String> command,
       Recorder recorder,
       Consumer<TraceEvent> downstream,
-      java.util.function.Function<String, TraceParser.Detail> detail,
+      Function<String, TraceParser.Detail> detail,
       Optional<Duration> duration,
       boolean attaching)
       throws TraceException {
@@ -177,7 +180,6 @@ public final class StraceBackend implements Backend {
       AtomicReference<Throwable> readerError = new AtomicReference<>();
       AtomicReference<String> execFailure = new AtomicReference<>();
       Deliveries deliveries = new Deliveries();
-      AtomicReference<String> cut = new AtomicReference<>();
       Consumer<TraceEvent> sink =
           event -> {
             if (event instanceof SignalEvent s && s.pid() == rootPid.get()) {
@@ -185,8 +187,8 @@ public final class StraceBackend implements Backend {
             }
             if (rootPid.get() == 0 && event instanceof SyscallEvent s) {
               rootPid.set(event.pid());
-              // strace's first traced call is the command's execve: when it fails the command never
-              // ran.
+              // strace's first traced call is the command's execve: when it fails the command
+              // never ran.
               if (!attaching && s.name().equals("execve") && s.failed()) {
                 execFailure.set(s.errno().orElse("") + " " + s.result());
               }
@@ -194,36 +196,30 @@ public final class StraceBackend implements Backend {
             pipe.accept(event);
           };
       TraceParser parser = new TraceParser(sink, 0, detail);
-      java.util.concurrent.atomic.AtomicBoolean opened =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean opened = new AtomicBoolean();
       Thread reader =
           new Thread(
               () -> {
-                try (InputStream in = new FileInputStream(fifo.toFile())) {
+                // The pipe closes last, whatever happened: the recorder gets every event parsed.
+                try (pipe;
+                    InputStream in = new FileInputStream(fifo.toFile())) {
                   opened.set(true);
                   // Both ends are open: the names are no longer needed, and a SIGKILLed tailor
                   // leaves no folder behind.
-                  removeQuietly(fifo, dir);
+                  FileTrees.deleteQuietly(dir);
                   byte[] buf = new byte[1 << 16];
                   int n;
                   while ((n = in.read(buf)) > 0) {
                     parser.feed(buf, 0, n);
                     if (in.available() == 0) {
-                      // Nothing more ready: the recorder sees what came so far (the live counts),
-                      // not
-                      // only once a batch of 2,048 events is full.
+                      // Nothing more ready: the recorder sees what came so far (the live
+                      // counts), not only once a batch of 2,048 events is full.
                       pipe.flush();
                     }
                   }
                   parser.finish();
                 } catch (Throwable t) {
                   readerError.set(t);
-                } finally {
-                  try {
-                    pipe.close();
-                  } catch (RuntimeException | Error t) {
-                    readerError.compareAndSet(null, t);
-                  }
                 }
               },
               "tailor-trace-reader");
@@ -234,9 +230,9 @@ public final class StraceBackend implements Backend {
       // known waits for it (or for strace's end), and none can reach the JVM's default handler,
       // which would end tailor and leave the workload running untraced.
       AtomicReference<Process> started = new AtomicReference<>();
-      java.util.concurrent.atomic.AtomicBoolean over =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean over = new AtomicBoolean();
       int code;
+      Optional<String> cutShort;
       try (SignalRelay relay =
           SignalRelay.install(
               (signal, fromTerminal, count) -> {
@@ -270,9 +266,8 @@ public final class StraceBackend implements Backend {
         started.set(process);
         code = waitFor(process, duration);
         // Told to the recorder only now: it is fed from the trace's thread alone.
-        relay
-            .cutShort(attaching ? "stopped tracing" : "passed the signal on to the workload")
-            .ifPresent(cut::set);
+        cutShort =
+            relay.cutShort(attaching ? "stopped tracing" : "passed the signal on to the workload");
       } finally {
         over.set(true);
       }
@@ -284,9 +279,7 @@ public final class StraceBackend implements Backend {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      if (cut.get() != null) {
-        recorder.warn(cut.get());
-      }
+      cutShort.ifPresent(recorder::warn);
       if (readerError.get() != null) {
         throw new TraceException(
             TraceException.Kind.FAILED,
@@ -310,7 +303,7 @@ public final class StraceBackend implements Backend {
             why.contains("(") ? why.substring(why.indexOf('(') + 1, why.lastIndexOf(')')) : why;
         throw new TraceException(
             missing ? TraceException.Kind.NOT_FOUND : TraceException.Kind.CANNOT_RUN,
-            command.get(0) + ": cannot run: " + text.toLowerCase(java.util.Locale.ROOT));
+            command.get(0) + ": cannot run: " + text.toLowerCase(Locale.ROOT));
       }
       if (!attaching && rootPid.get() == 0) {
         throw new TraceException(
@@ -323,16 +316,7 @@ public final class StraceBackend implements Backend {
       }
       return code;
     } finally {
-      removeQuietly(fifo, dir);
-    }
-  }
-
-  private static void removeQuietly(Path fifo, Path dir) {
-    try {
-      Files.deleteIfExists(fifo);
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      // a leftover empty temp folder is harmless
+      FileTrees.deleteQuietly(dir);
     }
   }
 
@@ -353,8 +337,7 @@ public final class StraceBackend implements Backend {
       long deadline = System.nanoTime() + duration.get().toNanos();
       while (process.isAlive() && System.nanoTime() < deadline) {
         try {
-          process.waitFor(
-              Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+          process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
           // keep waiting
         }

@@ -24,42 +24,28 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
     worker =
         new Thread(
             () -> {
-              try {
-                while (true) {
-                  TraceEvent[] b = queue.take();
-                  if (b == END) {
-                    return;
-                  }
+              // After a failure the worker still takes every batch, so the producer never blocks
+              // on a full queue, but hands none on.
+              TraceEvent[] b = null;
+              while (b != END) {
+                try {
+                  b = queue.take();
                   for (TraceEvent e : b) {
-                    if (e == null) {
+                    if (e == null || failure != null) {
                       break;
                     }
-                    if (failure == null) {
-                      downstream.accept(e);
-                    }
+                    downstream.accept(e);
+                  }
+                } catch (InterruptedException | RuntimeException | Error e) {
+                  if (failure == null) {
+                    failure = e;
                   }
                 }
-              } catch (InterruptedException | RuntimeException | Error e) {
-                failure = e;
-                // keep draining so the producer never blocks on a full queue
-                drain();
               }
             },
             "tailor-recorder");
     worker.setDaemon(true);
     worker.start();
-  }
-
-  private void drain() {
-    while (true) {
-      try {
-        if (queue.take() == END) {
-          return;
-        }
-      } catch (InterruptedException e) {
-        // still drain: the producer must be able to finish
-      }
-    }
   }
 
   @Override
@@ -79,10 +65,9 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
     if (size == 0) {
       return;
     }
-    TraceEvent[] full = batch;
+    put(batch);
     batch = new TraceEvent[BATCH];
     size = 0;
-    put(full);
   }
 
   private void put(TraceEvent[] b) {

@@ -15,22 +15,15 @@ public record SyscallEvent(int pid, String name, String args, String result, lon
 
   /** The errno name of a failed call ({@code ENOENT}), if it failed. */
   public Optional<String> errno() {
-    if (result.isEmpty() || result.charAt(0) != '-') {
-      return Optional.empty();
-    }
     int sp = result.indexOf(' ');
-    if (sp < 0) {
+    if (!result.startsWith("-") || sp < 0 || !result.startsWith("E", sp + 1)) {
       return Optional.empty();
     }
-    int start = sp + 1;
-    int end = start;
+    int end = sp + 1;
     while (end < result.length() && isErrnoChar(result.charAt(end))) {
       end++;
     }
-    if (end == start || result.charAt(start) != 'E') {
-      return Optional.empty();
-    }
-    return Optional.of(result.substring(start, end));
+    return Optional.of(result.substring(sp + 1, end));
   }
 
   /** Whether the call returned an error. */
@@ -48,32 +41,18 @@ public record SyscallEvent(int pid, String name, String args, String result, lon
    * Decorations ({@code 3</path>}) and comments are ignored.
    */
   public long returnValue() {
-    int i = 0;
     int n = result.length();
-    boolean negative = false;
-    if (i < n && result.charAt(i) == '-') {
-      negative = true;
+    boolean negative = n > 0 && result.charAt(0) == '-';
+    int start = negative ? 1 : 0;
+    int radix = result.startsWith("0x", start) ? 16 : 10;
+    start += radix == 16 ? 2 : 0;
+    long v = 0;
+    int i = start;
+    while (i < n && Character.digit(result.charAt(i), radix) >= 0) {
+      v = v * radix + Character.digit(result.charAt(i), radix);
       i++;
     }
-    long v = 0;
-    int start = i;
-    if (i + 1 < n && result.charAt(i) == '0' && result.charAt(i + 1) == 'x') {
-      i += 2;
-      start = i;
-      while (i < n && Character.digit(result.charAt(i), 16) >= 0) {
-        v = (v << 4) | Character.digit(result.charAt(i), 16);
-        i++;
-      }
-    } else {
-      while (i < n && result.charAt(i) >= '0' && result.charAt(i) <= '9') {
-        v = v * 10 + (result.charAt(i) - '0');
-        i++;
-      }
-    }
-    if (i == start) {
-      return Long.MIN_VALUE;
-    }
-    return negative ? -v : v;
+    return i == start ? Long.MIN_VALUE : negative ? -v : v;
   }
 
   /** What strace's {@code --pidns-translation} appends to an id seen in another pid namespace. */

@@ -44,10 +44,7 @@ final class CallTail {
     if (close < 0) {
       return "no closing parenthesis (a cut line?)";
     }
-    int i = close + 1;
-    while (i < n && b[i] == ' ') {
-      i++;
-    }
+    int i = StraceBytes.skipSpaces(b, n, close + 1);
     if (i >= n || b[i] != '=' || i + 1 >= n || b[i + 1] != ' ') {
       return "no result (a cut line?)";
     }
@@ -56,10 +53,7 @@ final class CallTail {
     if (!StraceBytes.wholeResult(b, i, end)) {
       return "result cut short or not one strace writes";
     }
-    int digits = i;
-    while (digits < end && StraceBytes.isDigit(b[digits])) {
-      digits++;
-    }
+    int digits = StraceBytes.digits(b, i, end);
     boolean bare = digits == end && end > i;
     // A decorated result is a decimal number with <...> (a hex one such as brk's 0x55d1... is not).
     if (digits > i && digits < end && b[digits] == '<') {

@@ -1,5 +1,6 @@
 package dev.tailor.tracer.strace;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -22,8 +23,13 @@ final class LineFramer {
   private byte[] line = new byte[4096];
   private int length;
   private final byte[] tail = new byte[TAIL];
+
+  /**
+   * Bytes of the current line past {@link #MAX_LINE}, of which {@link #tail} keeps the last: not 0
+   * once the line overflowed.
+   */
   private long tailWritten;
-  private boolean overflowed;
+
   private long lineNumber;
 
   LineFramer(Lines lines) {
@@ -41,25 +47,16 @@ final class LineFramer {
     int start = off;
     int i;
     while ((i = LineMemo.indexOfNewline(buf, start, end)) >= 0) {
-      if (length == 0 && !overflowed && i - start <= MAX_LINE) {
+      if (length == 0 && tailWritten == 0 && i - start <= MAX_LINE) {
         // The whole line is in the caller's buffer: parse it there, no copy.
-        lineNumber++;
-        int n = i;
-        if (n > start && buf[n - 1] == '\r') {
-          n--;
-        }
-        if (n > start) {
-          lines.line(buf, start, n, false);
-        }
+        whole(buf, start, i);
       } else {
         append(buf, start, i - start);
         endLine();
       }
       start = i + 1;
     }
-    if (start < end) {
-      append(buf, start, end - start);
-    }
+    append(buf, start, end - start);
   }
 
   /**
@@ -67,14 +64,13 @@ final class LineFramer {
    * one. That line counts as read.
    */
   Optional<String> endInput() {
-    if (length > 0 || overflowed) {
+    if (length > 0 || tailWritten > 0) {
       // strace ends every line it writes: a last line without its newline was cut (a file cut
       // short, a tracer killed mid-write), and even a result that reads whole may be a cut one
       // ("= 3" of "= 3</etc/localtime>"), so none of it is used.
       lineNumber++;
       int n = Math.min(length, 160);
       length = 0;
-      overflowed = false;
       tailWritten = 0;
       return Optional.of(StraceText.printable(StraceBytes.latin1(line, 0, n), 160));
     }
@@ -82,26 +78,19 @@ final class LineFramer {
   }
 
   private void append(byte[] buf, int off, int len) {
-    if (len == 0) {
-      return;
-    }
-    if (overflowed) {
+    if (tailWritten > 0) {
       appendTail(buf, off, len);
       return;
     }
-    int need = length + len;
-    if (need > MAX_LINE) {
-      int fits = MAX_LINE - length;
-      ensure(MAX_LINE);
-      System.arraycopy(buf, off, line, length, fits);
-      length = MAX_LINE;
-      overflowed = true;
-      appendTail(buf, off + fits, len - fits);
-      return;
+    int fits = Math.min(len, MAX_LINE - length);
+    if (length + fits > line.length) {
+      line = Arrays.copyOf(line, Math.min(MAX_LINE, Math.max(length + fits, line.length * 2)));
     }
-    ensure(need);
-    System.arraycopy(buf, off, line, length, len);
-    length = need;
+    System.arraycopy(buf, off, line, length, fits);
+    length += fits;
+    if (fits < len) {
+      appendTail(buf, off + fits, len - fits);
+    }
   }
 
   private void appendTail(byte[] buf, int off, int len) {
@@ -110,41 +99,32 @@ final class LineFramer {
     }
   }
 
-  private void ensure(int need) {
-    if (need > line.length) {
-      int size = line.length;
-      while (size < need) {
-        size = Math.min(MAX_LINE, size * 2);
-      }
-      line = java.util.Arrays.copyOf(line, size);
+  /** Counts a line not cut, {@code b[off, n)}, and hands it on without a {@code \r} ending it. */
+  private void whole(byte[] b, int off, int n) {
+    lineNumber++;
+    if (n > off && b[n - 1] == '\r') {
+      n--;
+    }
+    if (n > off) {
+      lines.line(b, off, n, false);
     }
   }
 
   private void endLine() {
-    lineNumber++;
-    boolean cut = overflowed;
-    if (overflowed) {
-      // Keep the head (pid, name, first arguments) and the tail (the result) of an oversized line.
-      int keep = (int) Math.min(TAIL, tailWritten);
-      byte[] joined = new byte[length + keep];
-      System.arraycopy(line, 0, joined, 0, length);
-      for (int k = 0; k < keep; k++) {
-        joined[length + k] = tail[(int) ((tailWritten - keep + k) % TAIL)];
-      }
-      overflowed = false;
-      tailWritten = 0;
-      int len = joined.length;
-      length = 0;
-      lines.line(joined, 0, len, cut);
-      return;
-    }
     int len = length;
     length = 0;
-    if (len > 0 && line[len - 1] == '\r') {
-      len--;
+    if (tailWritten == 0) {
+      whole(line, 0, len);
+      return;
     }
-    if (len > 0) {
-      lines.line(line, 0, len, false);
+    lineNumber++;
+    // Keep the head (pid, name, first arguments) and the tail (the result) of an oversized line.
+    int keep = (int) Math.min(TAIL, tailWritten);
+    byte[] joined = Arrays.copyOf(line, len + keep);
+    for (int k = 0; k < keep; k++) {
+      joined[len + k] = tail[(int) ((tailWritten - keep + k) % TAIL)];
     }
+    tailWritten = 0;
+    lines.line(joined, 0, joined.length, true);
   }
 }

@@ -42,11 +42,6 @@ final class LineMemo {
   private int size;
   private final long seed;
 
-  /** A table with a random seed, as traces read from files get. */
-  LineMemo() {
-    this(new java.util.SplittableRandom().nextLong());
-  }
-
   /** A table with a fixed seed: tests that count collisions get the same table on every run. */
   LineMemo(long seed) {
     this.seed = seed;

@@ -1,6 +1,6 @@
 package dev.tailor.tracer.strace;
 
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Interns syscall names without allocating for names already seen. */
 final class NameTable {
@@ -16,16 +16,15 @@ final class NameTable {
     for (int probe = 0; probe < names.length; probe++) {
       byte[] key = keys[slot];
       if (key == null) {
-        byte[] copy = java.util.Arrays.copyOfRange(b, from, to);
-        keys[slot] = copy;
-        names[slot] = new String(copy, StandardCharsets.ISO_8859_1).intern();
+        keys[slot] = Arrays.copyOfRange(b, from, to);
+        names[slot] = StraceBytes.latin1(b, from, to).intern();
         return names[slot];
       }
-      if (java.util.Arrays.equals(key, 0, key.length, b, from, to)) {
+      if (Arrays.equals(key, 0, key.length, b, from, to)) {
         return names[slot];
       }
       slot = (slot + 1) % names.length;
     }
-    return new String(b, from, to - from, StandardCharsets.ISO_8859_1).intern();
+    return StraceBytes.latin1(b, from, to).intern();
   }
 }

@@ -18,26 +18,12 @@ final class ProcessNotices {
    */
   static Optional<ExitEvent> exit(int pid, byte[] b, int n, int i) {
     if (StraceBytes.startsWith(b, n, i, "exited with ")) {
-      int j = i + 12;
-      int code = 0;
-      while (j < n && StraceBytes.isDigit(b[j])) {
-        code = code * 10 + (b[j++] - '0');
-      }
-      return Optional.of(new ExitEvent(pid, code, "", 0));
+      return Optional.of(new ExitEvent(pid, number(b, n, i + 12), "", 0));
     } else if (StraceBytes.startsWith(b, n, i, "killed by ")) {
-      int j = i + 10;
-      int s = j;
-      while (j < n && StraceBytes.isNameChar(b[j])) {
-        j++;
-      }
-      return Optional.of(new ExitEvent(pid, -1, StraceBytes.latin1(b, s, j), 0));
+      int end = StraceBytes.nameEnd(b, i + 10, n);
+      return Optional.of(new ExitEvent(pid, -1, StraceBytes.latin1(b, i + 10, end), 0));
     } else if (StraceBytes.startsWith(b, n, i, "superseded by execve in pid ")) {
-      int j = i + 28;
-      int by = 0;
-      while (j < n && StraceBytes.isDigit(b[j])) {
-        by = by * 10 + (b[j++] - '0');
-      }
-      return Optional.of(new ExitEvent(pid, -1, "", by));
+      return Optional.of(new ExitEvent(pid, -1, "", number(b, n, i + 28)));
     }
     return Optional.empty();
   }
@@ -50,13 +36,18 @@ final class ProcessNotices {
     if (StraceBytes.startsWith(b, n, i, "stopped by ")) {
       i += 11;
     }
-    int s = i;
-    while (i < n && StraceBytes.isNameChar(b[i])) {
-      i++;
+    int end = StraceBytes.nameEnd(b, i, n);
+    return end == i
+        ? Optional.empty()
+        : Optional.of(new SignalEvent(pid, StraceBytes.latin1(b, i, end)));
+  }
+
+  /** The decimal number at {@code b[i..]} (0 when there is none). */
+  private static int number(byte[] b, int n, int i) {
+    int v = 0;
+    while (i < n && StraceBytes.isDigit(b[i])) {
+      v = v * 10 + (b[i++] - '0');
     }
-    if (i == s) {
-      return Optional.empty();
-    }
-    return Optional.of(new SignalEvent(pid, StraceBytes.latin1(b, s, i)));
+    return v;
   }
 }

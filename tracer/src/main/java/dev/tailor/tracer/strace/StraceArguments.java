@@ -49,10 +49,9 @@ public final class StraceArguments {
    * gives the number as the first argument.
    */
   private static Optional<Long> cloneFlags(List<String> args) {
-    for (String a : args) {
-      if (a.startsWith("flags=")) {
-        return flagsWithSignal(a.substring("flags=".length()));
-      }
+    Optional<String> named = args.stream().filter(a -> a.startsWith("flags=")).findFirst();
+    if (named.isPresent()) {
+      return flagsWithSignal(named.get().substring("flags=".length()));
     }
     return args.isEmpty() ? Optional.empty() : ValueNames.number(args.get(0));
   }

@@ -12,10 +12,7 @@ final class StraceBytes {
 
   /** The first argument when it is an fd ({@code 3} or {@code 3</path>}), else empty. */
   static String firstArgument(byte[] b, int from, int n) {
-    int i = from;
-    while (i < n && isDigit(b[i])) {
-      i++;
-    }
+    int i = digits(b, from, n);
     if (i == from) {
       return "";
     }
@@ -27,42 +24,19 @@ final class StraceBytes {
 
   /** The end of {@code b[from, n)} without a {@code -T} suffix ({@code " <0.000012>"}). */
   static int withoutElapsed(byte[] b, int from, int n) {
-    if (n > from && b[n - 1] == '>') {
-      int lt = n - 1;
-      while (lt > from && b[lt] != '<') {
-        lt--;
-      }
-      if (lt > from
-          && b[lt - 1] == ' '
-          && lt + 1 < n
-          && isDigit(b[lt + 1])
-          && isTime(b, lt + 1, n - 1)) {
-        return lt - 1;
-      }
+    if (n <= from || b[n - 1] != '>') {
+      return n;
     }
-    return n;
-  }
-
-  static boolean isTime(byte[] b, int from, int to) {
-    for (int k = from; k < to; k++) {
-      if (!isDigit(b[k]) && b[k] != '.') {
-        return false;
-      }
+    int lt = n - 2;
+    while (lt > from && (isDigit(b[lt]) || b[lt] == '.')) {
+      lt--;
     }
-    return true;
+    return lt > from && b[lt] == '<' && b[lt - 1] == ' ' && isDigit(b[lt + 1]) ? lt - 1 : n;
   }
 
   /** Index of the ')' closing the argument list, skipping strings, nesting and decorations. */
   static int closingParen(byte[] b, int from, int n) {
     return StraceText.topLevel(new Latin1Chars(b, n), from, ')');
-  }
-
-  /**
-   * The index just past the '>' closing the decoration opened at {@code open}; -1 when the line
-   * ends first.
-   */
-  static int decorationEnd(byte[] b, int open, int n) {
-    return StraceText.decorationEnd(new Latin1Chars(b, n), open);
   }
 
   /**
@@ -140,14 +114,7 @@ final class StraceBytes {
       }
       if (j < to && b[j] == ' ' && j + 1 < to && (isUpper(b[j + 1]) || isDigit(b[j + 1]))) {
         // An error: "-1 ENAME (text)", or "-1 NNN (text)" for an errno strace has no name for.
-        int e = j + 1;
-        if (isDigit(b[e])) {
-          while (e < to && isDigit(b[e])) {
-            e++;
-          }
-        } else {
-          e = errnoName(b, e, to);
-        }
+        int e = isDigit(b[j + 1]) ? digits(b, j + 1, to) : errnoName(b, j + 1, to);
         return e > 0 && closedTexts(b, e, to, true);
       }
       // Values -1..-4095 are errors, which strace always writes with their name.
@@ -166,12 +133,10 @@ final class StraceBytes {
         return false;
       }
     } else {
-      while (i < to && isDigit(b[i])) {
-        i++;
-      }
+      i = digits(b, i, to);
     }
     if (i < to && b[i] == '<') {
-      i = decorationEnd(b, i, to);
+      i = StraceText.decorationEnd(new Latin1Chars(b, to), i);
       if (i < 0) {
         return false;
       }
@@ -187,13 +152,10 @@ final class StraceBytes {
    * Whether an argument list shows -yy at its start: {@code AT_FDCWD</dir>} or {@code 3</path>}.
    */
   static boolean fdDecorated(byte[] b, int from, int to) {
-    int i = from;
-    if (startsWith(b, to, i, "AT_FDCWD<")) {
+    if (startsWith(b, to, from, "AT_FDCWD<")) {
       return true;
     }
-    while (i < to && isDigit(b[i])) {
-      i++;
-    }
+    int i = digits(b, from, to);
     return i > from && i + 1 < to && b[i] == '<' && b[i + 1] != '<';
   }
 
@@ -222,13 +184,8 @@ final class StraceBytes {
         while (k < to) {
           byte c = b[k];
           if (c == '"') {
-            k++;
-            while (k < to && b[k] != '"') {
-              k += b[k] == '\\' ? 2 : 1;
-            }
-            if (k >= to) {
-              return false;
-            }
+            // At the closing quote, or at the end when there is none: then no group closes.
+            k = StraceText.skipQuoted(new Latin1Chars(b, to), k) - 1;
           } else if (c == '(') {
             depth++;
           } else if (c == ')' && --depth == 0) {
@@ -271,20 +228,14 @@ final class StraceBytes {
 
   /** Skips {@code 12:34:56}, {@code 12:34:56.123456} or {@code 1700000000.123456} and spaces. */
   static int skipTimestamp(byte[] b, int n, int i) {
-    int j = i;
-    while (j < n && isDigit(b[j])) {
-      j++;
-    }
+    int j = digits(b, i, n);
     if (j == i || j >= n || (b[j] != ':' && b[j] != '.')) {
       return i;
     }
     while (j < n && (isDigit(b[j]) || b[j] == ':' || b[j] == '.')) {
       j++;
     }
-    if (j < n && b[j] == ' ') {
-      return skipSpaces(b, n, j);
-    }
-    return i;
+    return j < n && b[j] == ' ' ? skipSpaces(b, n, j) : i;
   }
 
   static boolean startsWith(byte[] b, int n, int at, String s) {
@@ -303,11 +254,27 @@ final class StraceBytes {
     return n >= s.length() && startsWith(b, n, n - s.length(), s);
   }
 
+  /** The end of the decimal digits at {@code b[i..to)}. */
+  static int digits(byte[] b, int i, int to) {
+    while (i < to && isDigit(b[i])) {
+      i++;
+    }
+    return i;
+  }
+
   static boolean isDigit(byte c) {
     return c >= '0' && c <= '9';
   }
 
-  static boolean isNameChar(byte c) {
+  /** The end of the name (a syscall's, a signal's) at {@code b[i..to)}. */
+  static int nameEnd(byte[] b, int i, int to) {
+    while (i < to && isNameChar(b[i])) {
+      i++;
+    }
+    return i;
+  }
+
+  private static boolean isNameChar(byte c) {
     return (c >= 'a' && c <= 'z')
         || (c >= '0' && c <= '9')
         || c == '_'

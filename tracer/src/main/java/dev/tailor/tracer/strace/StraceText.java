@@ -1,8 +1,11 @@
 package dev.tailor.tracer.strace;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the pieces of strace's argument text: quoted strings with C escapes, top-level argument
@@ -12,6 +15,15 @@ import java.util.Optional;
  */
 public final class StraceText {
   private StraceText() {}
+
+  /** A backslash and, when it is one strace writes, the rest of its escape (group 1). */
+  private static final Pattern ESCAPE =
+      Pattern.compile("\\\\(x\\p{XDigit}{2}|[ntrvfabe\\\\\"0-7])?");
+
+  /** The one-letter escapes strace writes, and (at the same index) what each stands for. */
+  private static final String LETTERS = "ntrvfabe\\\"";
+
+  private static final String LETTER_VALUES = "\n\t\r\013\f\007\b\033\\\"";
 
   /**
    * Splits an argument list at its top-level commas: commas inside quotes, brackets, braces,
@@ -96,22 +108,14 @@ public final class StraceText {
     int n = s.length();
     int i = open + 1;
     if (i < n && s.charAt(i) == '/') {
-      while (i < n) {
-        char c = s.charAt(i);
-        if (c == '\\') {
-          i += 2;
-        } else if (c == '<') {
-          while (i < n && s.charAt(i) != '>') {
-            i++;
-          }
-          i++;
-        } else if (c == '>') {
-          return i + 1;
-        } else {
+      for (i = rawAngle(s, i); i < n && s.charAt(i) == '<'; i = rawAngle(s, i)) {
+        // A device part (</dev/null<char 1:3>>) runs to its own '>'.
+        while (i < n && s.charAt(i) != '>') {
           i++;
         }
+        i++;
       }
-      return -1;
+      return i < n ? i + 1 : -1;
     }
     int depth = 0;
     while (i < n) {
@@ -135,6 +139,17 @@ public final class StraceText {
   }
 
   /**
+   * The index of the first {@code <} or {@code >} from {@code i} not escaped; the length or more if
+   * none.
+   */
+  private static int rawAngle(CharSequence s, int i) {
+    while (i < s.length() && s.charAt(i) != '<' && s.charAt(i) != '>') {
+      i += s.charAt(i) == '\\' ? 2 : 1;
+    }
+    return i;
+  }
+
+  /**
    * Decodes a quoted strace string ({@code "a\"b\n\377"}) to its bytes. Returns empty when the
    * token is not a quoted string (a pointer such as {@code 0x7ffc...} or {@code NULL}).
    */
@@ -142,8 +157,7 @@ public final class StraceText {
     if (token.isEmpty() || token.charAt(0) != '"') {
       return Optional.empty();
     }
-    int end = skipQuoted(token, 0);
-    return Optional.of(unescape(token, 1, end - 1));
+    return Optional.of(unescape(token, 1, skipQuoted(token, 0) - 1));
   }
 
   /** Whether a quoted token was shortened by strace ({@code "abc"...}). */
@@ -157,22 +171,12 @@ public final class StraceText {
    * understood: decoding it by guessing would give a path that appears nowhere in the log.
    */
   public static boolean decodable(String s) {
-    int n = s.length();
-    for (int i = s.indexOf('\\'); i >= 0 && i < n; i = s.indexOf('\\', i + 1)) {
-      if (i + 1 >= n) {
-        return false;
-      }
-      char e = s.charAt(i + 1);
-      if (e == 'x') {
-        if (i + 3 >= n
-            || Character.digit(s.charAt(i + 2), 16) < 0
-            || Character.digit(s.charAt(i + 3), 16) < 0) {
-          return false;
-        }
-        i += 3;
-      } else if ("\\\"ntrvfabe".indexOf(e) >= 0 || (e >= '0' && e <= '7')) {
-        i++;
-      } else {
+    if (s.indexOf('\\') < 0) {
+      return true;
+    }
+    Matcher m = ESCAPE.matcher(s);
+    while (m.find()) {
+      if (m.group(1) == null) {
         return false;
       }
     }
@@ -201,41 +205,27 @@ public final class StraceText {
       }
       char e = s.charAt(i + 1);
       i += 2;
-      switch (e) {
-        case 'n' -> out.append('\n');
-        case 't' -> out.append('\t');
-        case 'r' -> out.append('\r');
-        case 'v' -> out.append('\u000b');
-        case 'f' -> out.append('\f');
-        case 'a' -> out.append('\u0007');
-        case 'b' -> out.append('\b');
-        case 'e' -> out.append('\u001b');
-        case 'x' -> {
-          if (i + 2 > to
-              || Character.digit(s.charAt(i), 16) < 0
-              || Character.digit(s.charAt(i + 1), 16) < 0) {
-            throw new IllegalArgumentException("\\x without two hex digits");
-          }
-          out.append(
-              (char)
-                  (Character.digit(s.charAt(i), 16) * 16 + Character.digit(s.charAt(i + 1), 16)));
-          i += 2;
+      if (LETTERS.indexOf(e) >= 0) {
+        out.append(LETTER_VALUES.charAt(LETTERS.indexOf(e)));
+      } else if (e == 'x') {
+        if (i + 2 > to
+            || !HexFormat.isHexDigit(s.charAt(i))
+            || !HexFormat.isHexDigit(s.charAt(i + 1))) {
+          throw new IllegalArgumentException("\\x without two hex digits");
         }
-        case '\\', '"' -> out.append(e);
-        default -> {
-          if (e >= '0' && e <= '7') {
-            int v = e - '0';
-            int k = 1;
-            while (k < 3 && i < to && s.charAt(i) >= '0' && s.charAt(i) <= '7') {
-              v = v * 8 + (s.charAt(i) - '0');
-              i++;
-              k++;
-            }
-            out.append((char) (v & 0xff));
-          } else {
-            throw new IllegalArgumentException("unknown escape \\" + e);
-          }
+        out.append((char) HexFormat.fromHexDigits(s, i, i + 2));
+        i += 2;
+      } else if (e >= '0' && e <= '7') {
+        int v = e - '0';
+        int k = 1;
+        while (k < 3 && i < to && s.charAt(i) >= '0' && s.charAt(i) <= '7') {
+          v = v * 8 + (s.charAt(i) - '0');
+          i++;
+          k++;
         }
+        out.append((char) (v & 0xff));
+      } else {
+        throw new IllegalArgumentException("unknown escape \\" + e);
       }
     }
     return out == null ? s.subSequence(from, to).toString() : out.toString();
@@ -253,25 +243,14 @@ public final class StraceText {
     int n = token.length();
     int i = open + 1;
     if (i < n && token.charAt(i) == '/') {
-      int end = i;
-      while (end < n) {
-        char c = token.charAt(end);
-        if (c == '\\') {
-          end += 2;
-          continue;
-        }
-        if (c == '<' || c == '>') {
-          break;
-        }
-        end++;
-      }
       // An fd whose file was unlinked reads back from /proc as "PATH (deleted)"; that suffix is
       // kept, since a file may really be named so and stripping it would grant another file.
-      return Optional.of(unescape(token, i, Math.min(end, n)));
+      return Optional.of(unescape(token, i, Math.min(rawAngle(token, i), n)));
     }
-    int close = skipDecoration(token, open);
-    int end = close > open + 1 && close <= n && token.charAt(close - 1) == '>' ? close - 1 : close;
-    return Optional.of(token.substring(i, Math.max(i, end)));
+    // Without its closing '>' (or a last '>' that does not close it), the text runs to the end.
+    int close = decorationEnd(token, open);
+    int end = close >= 0 ? close - 1 : token.endsWith(">") ? n - 1 : n;
+    return Optional.of(token.substring(i, end));
   }
 
   /** The decorated path of an fd token, when the decoration is a path (starts with '/'). */
@@ -289,32 +268,23 @@ public final class StraceText {
     }
     int e = struct.lastIndexOf('}');
     String inner = struct.substring(s + 1, e > s ? e : struct.length());
-    for (String part : splitArgs(inner)) {
-      if (part.startsWith(key)
-          && part.length() > key.length()
-          && part.charAt(key.length()) == '=') {
-        return Optional.of(part.substring(key.length() + 1));
-      }
-    }
-    return Optional.empty();
+    String prefix = key + "=";
+    return splitArgs(inner).stream()
+        .filter(part -> part.startsWith(prefix))
+        .findFirst()
+        .map(part -> part.substring(prefix.length()));
   }
 
   /** Whether a flags token ({@code O_WRONLY|O_CREAT}) contains the flag. */
   public static boolean hasFlag(String flags, String flag) {
-    int from = 0;
-    while (true) {
-      int at = flags.indexOf(flag, from);
-      if (at < 0) {
-        return false;
-      }
+    for (int at = flags.indexOf(flag); at >= 0; at = flags.indexOf(flag, at + flag.length())) {
       int end = at + flag.length();
-      boolean startOk = at == 0 || !isFlagChar(flags.charAt(at - 1));
-      boolean endOk = end == flags.length() || !isFlagChar(flags.charAt(end));
-      if (startOk && endOk) {
+      if ((at == 0 || !isFlagChar(flags.charAt(at - 1)))
+          && (end == flags.length() || !isFlagChar(flags.charAt(end)))) {
         return true;
       }
-      from = end;
     }
+    return false;
   }
 
   private static boolean isFlagChar(char c) {

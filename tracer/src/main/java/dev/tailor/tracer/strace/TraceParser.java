@@ -5,16 +5,19 @@ import dev.tailor.tracer.event.CloneStarted;
 import dev.tailor.tracer.event.ExitEvent;
 import dev.tailor.tracer.event.RepeatableCall;
 import dev.tailor.tracer.event.RepeatedCall;
-import dev.tailor.tracer.event.SignalEvent;
 import dev.tailor.tracer.event.SyscallEvent;
 import dev.tailor.tracer.event.TraceEvent;
 import dev.tailor.tracer.event.UnparsedLine;
-import dev.tailor.tracer.strace.UnfinishedCalls.Pending;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -51,8 +54,14 @@ public final class TraceParser {
   private final Consumer<TraceEvent> sink;
   private final int defaultPid;
   private final Function<String, Detail> detail;
-  private final Map<String, Detail> details = new java.util.IdentityHashMap<>();
-  private final UnfinishedCalls unfinished = new UnfinishedCalls();
+  private final Map<String, Detail> details = new IdentityHashMap<>();
+
+  /**
+   * The calls strace wrote as {@code <unfinished ...>}, one per thread, until the {@code <...
+   * resumed>} half that completes each.
+   */
+  private final Map<Integer, Pending> unfinished = new HashMap<>();
+
   private final NameTable names = new NameTable();
   private final LineFramer framer = new LineFramer(this::parseLine);
   private final CallTail tail = new CallTail();
@@ -91,12 +100,13 @@ public final class TraceParser {
    * again. For logs read after the fact: a repeat reuses what the first line resolved.
    */
   public TraceParser skippingRepeats() {
-    memo = new LineMemo();
-    return this;
+    // A random seed: the traced workload must not be able to make its lines collide on purpose.
+    return skippingRepeats(new SplittableRandom().nextLong());
   }
 
   /**
-   * As {@link #skippingRepeats()}, with the memo's hash seeded: for tests that count collisions.
+   * As {@link #skippingRepeats()}, with the memo's hash seeded by {@code seed}: tests that count
+   * collisions fix it.
    */
   TraceParser skippingRepeats(long seed) {
     memo = new LineMemo(seed);
@@ -124,26 +134,19 @@ public final class TraceParser {
    * their syscalls still count.
    */
   public void finish() {
-    Optional<String> cut = framer.endInput();
-    if (cut.isPresent()) {
-      lineStart = 0;
-      offer = null;
-      sink.accept(
-          new UnparsedLine(
-              defaultPid,
-              framer.lineNumber(),
-              "last line has no newline (the trace was cut)",
-              cut.get()));
-    }
-    for (Map.Entry<Integer, Pending> e : unfinished.drain()) {
-      Pending p = e.getValue();
-      emitSyscall(e.getKey(), p.name(), p.args(), "?", p.line());
-    }
-  }
-
-  /** Lines read so far. */
-  public long lines() {
-    return framer.lineNumber();
+    framer
+        .endInput()
+        .ifPresent(
+            cut ->
+                sink.accept(
+                    new UnparsedLine(
+                        defaultPid,
+                        framer.lineNumber(),
+                        "last line has no newline (the trace was cut)",
+                        cut)));
+    Map<Integer, Pending> left = new TreeMap<>(unfinished);
+    unfinished.clear();
+    left.forEach((pid, p) -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
   }
 
   /** Syscalls emitted so far. */
@@ -157,10 +160,7 @@ public final class TraceParser {
     offer = null;
     int pid = defaultPid;
     if (StraceBytes.startsWith(b, n, off, "[pid ")) {
-      i = off + 5;
-      while (i < n && b[i] == ' ') {
-        i++;
-      }
+      i = StraceBytes.skipSpaces(b, n, off + 5);
       int p = 0;
       while (i < n && StraceBytes.isDigit(b[i])) {
         p = p * 10 + (b[i++] - '0');
@@ -187,11 +187,11 @@ public final class TraceParser {
       return;
     }
     if (pid == 0) {
-      if (StraceBytes.startsWith(b, n, i, "strace: ")) {
-        unparsed(pid, "strace message", b, n);
-      } else {
-        unparsed(pid, "line has no pid", b, n);
-      }
+      unparsed(
+          pid,
+          StraceBytes.startsWith(b, n, i, "strace: ") ? "strace message" : "line has no pid",
+          b,
+          n);
       return;
     }
     if (StraceBytes.startsWith(b, n, i, "+++ ")) {
@@ -215,12 +215,13 @@ public final class TraceParser {
 
   private void parseCall(int pid, byte[] b, int n, int i, boolean cut) {
     if (!unfinished.isEmpty()) {
-      Optional<Pending> old = unfinished.take(pid);
-      if (old.isPresent()) {
-        // strace resumes a thread's call before that thread's next one: this log is not whole,
-        // and the half call contributes nothing.
-        unparsedMessage(pid, "call of " + old.get().name() + " never resumed before the next call");
-      }
+      // strace resumes a thread's call before that thread's next one: this log is not whole, and
+      // the half call contributes nothing.
+      takeUnfinished(pid)
+          .ifPresent(
+              old ->
+                  unparsedMessage(
+                      pid, "call of " + old.name() + " never resumed before the next call"));
     }
     if (memo != null && !cut && !StraceBytes.endsWith(b, n, UNFINISHED)) {
       int end = StraceBytes.withoutElapsed(b, i, n);
@@ -237,9 +238,7 @@ public final class TraceParser {
       }
     }
     int nameStart = i;
-    while (i < n && StraceBytes.isNameChar(b[i])) {
-      i++;
-    }
+    i = StraceBytes.nameEnd(b, i, n);
     if (i == nameStart || i >= n || b[i] != '(') {
       unparsed(
           pid,
@@ -257,8 +256,8 @@ public final class TraceParser {
       return;
     }
     if (StraceBytes.endsWith(b, n, UNFINISHED)) {
-      byte[] head = java.util.Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length());
-      unfinished.hold(pid, new Pending(name, head, framer.lineNumber()));
+      byte[] head = Arrays.copyOfRange(b, nameStart, n - UNFINISHED.length());
+      unfinished.put(pid, new Pending(name, head, framer.lineNumber()));
       if (FORKS.contains(name)) {
         sink.accept(new CloneStarted(pid, name));
       }
@@ -275,28 +274,26 @@ public final class TraceParser {
           framer.lineNumber());
       return;
     }
-    finishCall(pid, name, b, argsStart, n, details.computeIfAbsent(name, detail));
+    finishCall(pid, name, b, argsStart, n);
   }
 
   private void parseResumed(int pid, byte[] b, int n, int i, boolean cut) {
     int nameStart = i;
-    while (i < n && StraceBytes.isNameChar(b[i])) {
-      i++;
-    }
+    i = StraceBytes.nameEnd(b, i, n);
     if (i == nameStart || !StraceBytes.startsWith(b, n, i, RESUMED)) {
       unparsed(pid, "bad resumed line", b, n);
       return;
     }
     String name = names.intern(b, nameStart, i);
     int rest = i + RESUMED.length();
-    Optional<Pending> p = unfinished.take(pid);
+    Optional<Pending> p = takeUnfinished(pid);
     if (p.isEmpty() || !p.get().name().equals(name)) {
       if (name.equals("restart_syscall") && p.isEmpty()) {
         // strace's own name for a call the kernel restarts after a signal.
         if (cut) {
           cutLine(pid, name);
         } else {
-          finishCall(pid, name, b, rest, n, details.computeIfAbsent(name, detail));
+          finishCall(pid, name, b, rest, n);
         }
         return;
       }
@@ -319,7 +316,7 @@ public final class TraceParser {
    * Parses {@code ARGS) = RESULT} starting at {@code from}, the first byte after '('; a line cut
    * anywhere is a diagnostic ({@link CallTail}).
    */
-  private void finishCall(int pid, String name, byte[] b, int from, int n, Detail d) {
+  private void finishCall(int pid, String name, byte[] b, int from, int n) {
     String problem = tail.read(name, b, from, n);
     if (!problem.isEmpty()) {
       // A line that is not understood contributes nothing (it is listed as unused).
@@ -327,7 +324,7 @@ public final class TraceParser {
       return;
     }
     String args =
-        switch (d) {
+        switch (details.computeIfAbsent(name, detail)) {
           case NAME -> "";
           case FIRST_ARGUMENT -> StraceBytes.firstArgument(b, from, tail.close());
           case ALL -> StraceBytes.latin1(b, from, tail.close());
@@ -346,26 +343,23 @@ public final class TraceParser {
       unparsed(pid, "unknown +++ line", b, n);
       return;
     }
-    closeUnfinished(pid);
+    // A call the thread had not finished: it was made, its result never seen.
+    takeUnfinished(pid).ifPresent(p -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
     if (exit.get().supersededBy() != 0) {
       // "LEADER +++ superseded by execve in pid EXECER": the execve that EXECER started completes
       // as "LEADER <... execve resumed>", so its unfinished half moves to the leader's pid.
-      unfinished.move(exit.get().supersededBy(), pid);
+      takeUnfinished(exit.get().supersededBy()).ifPresent(p -> unfinished.put(pid, p));
     }
     sink.accept(exit.get());
   }
 
-  private void closeUnfinished(int pid) {
-    unfinished.take(pid).ifPresent(p -> emitSyscall(pid, p.name(), p.args(), "?", p.line()));
+  private Optional<Pending> takeUnfinished(int pid) {
+    return Optional.ofNullable(unfinished.remove(pid));
   }
 
   private void parseSignal(int pid, byte[] b, int n, int i) {
-    Optional<SignalEvent> signal = ProcessNotices.signal(pid, b, n, i);
-    if (signal.isEmpty()) {
-      unparsed(pid, "bad signal line", b, n);
-      return;
-    }
-    sink.accept(signal.get());
+    ProcessNotices.signal(pid, b, n, i)
+        .ifPresentOrElse(sink, () -> unparsed(pid, "bad signal line", b, n));
   }
 
   private void emitSyscall(int pid, String name, String args, String result, long line) {
@@ -401,5 +395,19 @@ public final class TraceParser {
   private void unparsedMessage(int pid, String reason) {
     offer = null;
     sink.accept(new UnparsedLine(pid, framer.lineNumber(), reason, ""));
+  }
+
+  /** An unfinished call: {@code head} is its text from the name to the last argument written. */
+  private record Pending(String name, byte[] head, long line) {
+    String args() {
+      return StraceBytes.latin1(head, name.length() + 1, head.length);
+    }
+
+    /** This call's head and the rest of its resumed line ({@code b[rest, n)}): one whole line. */
+    byte[] join(byte[] b, int rest, int n) {
+      byte[] all = Arrays.copyOf(head, head.length + (n - rest));
+      System.arraycopy(b, rest, all, head.length, n - rest);
+      return all;
+    }
   }
 }
