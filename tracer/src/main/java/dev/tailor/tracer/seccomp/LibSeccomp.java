@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import java.util.Locale;
 
 /**
@@ -33,6 +34,11 @@ interface LibSeccomp extends Library {
   int seccomp_arch_add(Pointer ctx, int archToken);
 
   int seccomp_attr_set(Pointer ctx, int attribute, int value);
+
+  int seccomp_attr_get(Pointer ctx, int attribute, IntByReference value);
+
+  /** Writes the filter's BPF program (an array of {@code struct sock_filter}) to {@code fd}. */
+  int seccomp_export_bpf(Pointer ctx, int fd);
 
   int seccomp_rule_add_array(Pointer ctx, int action, int syscall, int argCount, Pointer args);
 

@@ -3,8 +3,11 @@ package dev.tailor.tracer.seccomp;
 import com.sun.jna.Function;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import dev.tailor.tracer.ProgramSearch;
+import dev.tailor.tracer.sys.LibC;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
@@ -24,12 +27,14 @@ import java.util.stream.Stream;
  * hardened hosts forbid), the workload keeps its pid, environment, working directory and file
  * system view exactly as under {@code learn}, and tailor's exit code is the workload's own because
  * the workload is the process. The price is care: the filter is loaded on the calling thread only
- * (no TSYNC, so the JVM's other threads keep working until the exec replaces them), and everything
- * used between loading and {@code execv} is built and called once before, because the JVM loading a
- * class after the filter is in place may be denied and crash.
+ * (no TSYNC, so the JVM's other threads keep working until the exec replaces them), and once it is
+ * loaded the thread must not go back into the JVM, which may then wait on a futex the profile
+ * denies and crash. On x86_64 {@link ExecTrampoline} loads it and executes the command in machine
+ * code of its own; elsewhere everything used between loading and {@code execv} is built and called
+ * once before, which narrows that window without closing it.
  *
- * <p>libseccomp sets {@code no_new_privs} when loading (its default, needed without CAP_SYS_ADMIN),
- * so setuid programs do not gain privileges under {@code enforce}.
+ * <p>{@code no_new_privs} is set before loading (libseccomp's default, needed without
+ * CAP_SYS_ADMIN), so setuid programs do not gain privileges under {@code enforce}.
  */
 public final class SeccompFilter implements AutoCloseable {
   static final int ACT_KILL_THREAD = 0x00000000;
@@ -44,6 +49,13 @@ public final class SeccompFilter implements AutoCloseable {
 
   static final int ATTR_CTL_LOG = 6;
   static final int ATTR_CTL_SSB = 7;
+
+  // seccomp(2)'s filter flags, prctl's option, lseek's whence
+  static final long FLAG_LOG = 2;
+  static final long FLAG_SPEC_ALLOW = 4;
+  static final long FLAG_NEW_LISTENER = 8;
+  static final int PR_SET_NO_NEW_PRIVS = 38;
+  static final int SEEK_END = 2;
 
   /** OCI comparison names -> {@code enum scmp_compare}. */
   static final Map<String, Integer> OPS =
@@ -153,15 +165,20 @@ public final class SeccompFilter implements AutoCloseable {
           "the profile does not allow execve, so no command can start under it");
     }
     Charset cs = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-
-    // Everything used after seccomp_load is created and called once here.
     Memory path = cString(program, cs);
-    Memory empty = cString("", cs);
     Memory argv = cStringArray(command, cs);
     Memory denied =
         cString("tailor: cannot execute " + program + ": the seccomp profile denies execve\n", cs);
     Memory failed =
         cString("tailor: cannot execute " + program + " after loading the seccomp profile\n", cs);
+    Memory handoffFailed =
+        cString("tailor: cannot hand the seccomp notify fd to the observing tailor\n", cs);
+    if (ExecTrampoline.runsHere()) {
+      executeNatively(path, argv, denied, failed, handoffFailed);
+    }
+
+    // Elsewhere through JNA: everything used after seccomp_load is created and called once here.
+    Memory empty = cString("", cs);
     Function execv = Function.getFunction("c", "execv");
     Function write = Function.getFunction("c", "write");
     Function exit = Function.getFunction("c", "_exit");
@@ -173,8 +190,6 @@ public final class SeccompFilter implements AutoCloseable {
     Memory handoffMsg = handoff == null ? null : handoffMessage(handoff.message(), handoffCmsg);
     Object[] sendArgs =
         handoff == null ? null : new Object[] {handoff.socket(), handoffMsg, HANDOFF_FLAGS};
-    Memory handoffFailed =
-        cString("tailor: cannot hand the seccomp notify fd to the observing tailor\n", cs);
     Object[] handoffFailedArgs = {2, handoffFailed, sizeT(handoffFailed.size() - 1)};
     Object[] failExit = {125};
     if (handoff != null) {
@@ -192,17 +207,7 @@ public final class SeccompFilter implements AutoCloseable {
     Native.getLastError();
     write.invokeInt(new Object[] {2, denied, sizeT(0)});
 
-    System.out.flush();
-    System.err.flush();
-    markFdsCloseOnExec();
-    // The JVM blocks some signals and handles SIGPIPE/SIGXFSZ; the workload starts clean.
-    Memory emptySet = new Memory(128);
-    emptySet.clear();
-    Function.getFunction("c", "pthread_sigmask")
-        .invokeInt(new Object[] {SIG_SETMASK, emptySet, null});
-    Function signal = Function.getFunction("c", "signal");
-    signal.invokePointer(new Object[] {SIGPIPE, null});
-    signal.invokePointer(new Object[] {SIGXFSZ, null});
+    prepareProcess();
 
     int rc = load.invokeInt(loadArgs);
     if (rc != 0) {
@@ -221,6 +226,93 @@ public final class SeccompFilter implements AutoCloseable {
     int errno = Native.getLastError();
     write.invokeInt(errno == EPERM ? deniedArgs : failedArgs);
     exit.invokeInt(exitArgs);
+  }
+
+  /**
+   * Loads the filter and executes the command through {@link ExecTrampoline}: after the filter is
+   * in place nothing returns to the JVM. The filter is libseccomp's own program, exported, and
+   * loaded as its seccomp_load would: no_new_privs first, then the flags its attributes ask for.
+   * Returns only by throwing, with nothing loaded.
+   */
+  private void executeNatively(
+      Memory path, Memory argv, Memory denied, Memory failed, Memory handoffFailed)
+      throws SeccompException {
+    Memory prog = exportProgram();
+    long flags =
+        (attribute(ATTR_CTL_LOG) ? FLAG_LOG : 0)
+            | (attribute(ATTR_CTL_SSB) ? FLAG_SPEC_ALLOW : 0)
+            | (handoff == null ? 0 : FLAG_NEW_LISTENER);
+    Memory cmsg = new Memory(24);
+    Memory msg = handoff == null ? null : handoffMessage(handoff.message(), cmsg);
+    Memory plan = ExecTrampoline.plan(prog, cmsg, msg, path, argv, denied, failed, handoffFailed);
+    plan.setLong(ExecTrampoline.FLAGS, flags);
+    plan.setPointer(ExecTrampoline.PROG, prog);
+    plan.setLong(ExecTrampoline.SOCKET, handoff == null ? -1 : handoff.socket());
+    plan.setPointer(ExecTrampoline.MSG, msg);
+    plan.setPointer(ExecTrampoline.FD_SLOT, cmsg.share(16));
+    plan.setLong(ExecTrampoline.MSG_LENGTH, handoff == null ? 0 : handoff.message().length);
+    plan.setPointer(ExecTrampoline.PATH, path);
+    plan.setPointer(ExecTrampoline.ARGV, argv);
+    plan.setPointer(
+        ExecTrampoline.ENVP,
+        NativeLibrary.getInstance("c").getGlobalVariableAddress("environ").getPointer(0));
+    ExecTrampoline.line(plan, ExecTrampoline.DENIED, denied);
+    ExecTrampoline.line(plan, ExecTrampoline.FAILED, failed);
+    ExecTrampoline.line(plan, ExecTrampoline.HANDOFF_FAILED, handoffFailed);
+    plan.setLong(ExecTrampoline.EXEC_EXIT, UnrunnableCommandException.CANNOT_RUN);
+    plan.setLong(ExecTrampoline.HANDOFF_EXIT, 125);
+    Function code = ExecTrampoline.load();
+    prepareProcess();
+    if (Function.getFunction("c", "prctl")
+            .invokeInt(new Object[] {PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L})
+        != 0) {
+      throw new SeccompException("cannot set no_new_privs (prctl refused)");
+    }
+    long rc = code.invokeLong(new Object[] {plan});
+    throw new SeccompException("the kernel refused the filter (errno " + -rc + ")");
+  }
+
+  /** Whether the filter's boolean attribute {@code attr} is set. */
+  private boolean attribute(int attr) throws SeccompException {
+    IntByReference v = new IntByReference();
+    if (seccomp.lib.seccomp_attr_get(ctx, attr, v) != 0) {
+      throw new SeccompException("libseccomp cannot read filter attribute " + attr);
+    }
+    return v.getValue() != 0;
+  }
+
+  /**
+   * The filter as a {@code struct sock_fprog} (its length at 0, the instructions' address at 8),
+   * exported by libseccomp to a memfd and read back.
+   */
+  private Memory exportProgram() throws SeccompException {
+    int fd = Function.getFunction("c", "memfd_create").invokeInt(new Object[] {"tailor-bpf", 1});
+    if (fd < 0) {
+      throw new SeccompException(
+          "cannot create a memfd for the filter (errno " + Native.getLastError() + ")");
+    }
+    try {
+      int rc = seccomp.lib.seccomp_export_bpf(ctx, fd);
+      if (rc != 0) {
+        throw new SeccompException("libseccomp could not export the filter (error " + rc + ")");
+      }
+      long size = Function.getFunction("c", "lseek").invokeLong(new Object[] {fd, 0L, SEEK_END});
+      if (size <= 0 || size % 8 != 0 || size / 8 > 0xffff) {
+        throw new SeccompException("libseccomp exported a filter of " + size + " bytes");
+      }
+      Memory insns = new Memory(size);
+      if (Function.getFunction("c", "pread").invokeLong(new Object[] {fd, insns, size, 0L})
+          != size) {
+        throw new SeccompException("cannot read the exported filter back");
+      }
+      Memory prog = new HeldMemory(16, insns);
+      prog.clear();
+      prog.setShort(0, (short) (size / 8));
+      prog.setPointer(8, insns);
+      return prog;
+    } finally {
+      LibC.INSTANCE.close(fd);
+    }
   }
 
   /**
@@ -247,7 +339,7 @@ public final class SeccompFilter implements AutoCloseable {
   }
 
   /** Memory that keeps the blocks it points to from being freed while it lives. */
-  private static final class HeldMemory extends Memory {
+  static final class HeldMemory extends Memory {
     @SuppressWarnings("unused")
     private final Memory[] held;
 
@@ -255,6 +347,24 @@ public final class SeccompFilter implements AutoCloseable {
       super(size);
       this.held = held;
     }
+  }
+
+  /**
+   * What the workload inherits made clean: streams flushed, the JVM's descriptors closed on exec,
+   * no signal blocked (the JVM blocks some), SIGPIPE and SIGXFSZ at their defaults (the JVM handles
+   * them).
+   */
+  private static void prepareProcess() {
+    System.out.flush();
+    System.err.flush();
+    markFdsCloseOnExec();
+    Memory emptySet = new Memory(128);
+    emptySet.clear();
+    Function.getFunction("c", "pthread_sigmask")
+        .invokeInt(new Object[] {SIG_SETMASK, emptySet, null});
+    Function signal = Function.getFunction("c", "signal");
+    signal.invokePointer(new Object[] {SIGPIPE, null});
+    signal.invokePointer(new Object[] {SIGXFSZ, null});
   }
 
   /** The JVM's own descriptors (jars, random sources) must not leak into the workload. */
