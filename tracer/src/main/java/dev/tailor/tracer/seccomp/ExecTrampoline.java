@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import dev.tailor.tracer.sys.LibC;
+import java.util.HexFormat;
 
 /**
  * The last steps of {@code enforce} as machine code, on x86_64: load the filter with seccomp(2),
@@ -14,167 +15,58 @@ import dev.tailor.tracer.sys.LibC;
  * and wait on a futex the profile denies: the JVM then crashed (SIGSEGV, exit 139; seen under a CPU
  * hog in CI) instead of starting the workload.
  *
- * <p>The code is GNU as output (Intel syntax in the comments, offsets as objdump prints them); it
- * takes one pointer, the plan: 8-byte slots at the offsets below.
+ * <p>The code is what GNU as made of the instructions in the comments (Intel syntax; the offsets
+ * are objdump's); it takes one pointer, the plan: 8-byte slots at the offsets below.
  */
 final class ExecTrampoline {
-  private static final byte[] X86_64 = {
-    0x49,
-    (byte) 0x89,
-    (byte) 0xf9, // mov r9,rdi -- plan in r9: no syscall here takes or clobbers it
-    (byte) 0xbf,
-    0x01,
-    0x00,
-    0x00,
-    0x00, // mov edi,0x1
-    0x49,
-    (byte) 0x8b,
-    0x31, // mov rsi,[r9]
-    0x49,
-    (byte) 0x8b,
-    0x51,
-    0x08, // mov rdx,[r9+0x8]
-    (byte) 0xb8,
-    0x3d,
-    0x01,
-    0x00,
-    0x00, // mov eax,0x13d -- seccomp(SECCOMP_SET_MODE_FILTER, flags, prog)
-    0x0f,
-    0x05, // syscall
-    0x48,
-    0x3d,
-    0x01,
-    (byte) 0xf0,
-    (byte) 0xff,
-    (byte) 0xff, // cmp rax,0xfffffffffffff001 -- refused (-4095..-1): nothing loaded, back to Java
-    // with -errno
-    0x73,
-    0x7b, // jae 99 <t+0x99>
-    0x49,
-    (byte) 0x8b,
-    0x79,
-    0x10, // mov rdi,[r9+0x10] -- the handoff socket; none (-1): on to execve
-    0x48,
-    (byte) 0x85,
-    (byte) 0xff, // test rdi,rdi
-    0x78,
-    0x2d, // js 54 <t+0x54>
-    0x49,
-    (byte) 0x8b,
-    0x49,
-    0x20, // mov rcx,[r9+0x20] -- the notify fd into the message's SCM_RIGHTS
-    (byte) 0x89,
-    0x01, // mov [rcx],eax
-    0x49,
-    (byte) 0x8b,
-    0x71,
-    0x18, // mov rsi,[r9+0x18]
-    (byte) 0xba,
-    0x40,
-    0x40,
-    0x00,
-    0x00, // mov edx,0x4040 -- MSG_NOSIGNAL | MSG_DONTWAIT
-    (byte) 0xb8,
-    0x2e,
-    0x00,
-    0x00,
-    0x00, // mov eax,0x2e -- sendmsg
-    0x0f,
-    0x05, // syscall
-    0x49,
-    0x3b,
-    0x41,
-    0x28, // cmp rax,[r9+0x28] -- all of the message sent: on to execve
-    0x74,
-    0x11, // je 54 <t+0x54>
-    0x49,
-    (byte) 0x8b,
-    0x71,
-    0x68, // mov rsi,[r9+0x68] -- else the handoff line and its exit code
-    0x49,
-    (byte) 0x8b,
-    0x51,
-    0x70, // mov rdx,[r9+0x70]
-    0x4d,
-    (byte) 0x8b,
-    (byte) 0x81,
-    (byte) 0x80,
-    0x00,
-    0x00,
-    0x00, // mov r8,[r9+0x80]
-    (byte) 0xeb,
-    0x2d, // jmp 81 <t+0x81>
-    0x49,
-    (byte) 0x8b,
-    0x79,
-    0x30, // mov rdi,[r9+0x30] -- execve(path, argv, envp)
-    0x49,
-    (byte) 0x8b,
-    0x71,
-    0x38, // mov rsi,[r9+0x38]
-    0x49,
-    (byte) 0x8b,
-    0x51,
-    0x40, // mov rdx,[r9+0x40]
-    (byte) 0xb8,
-    0x3b,
-    0x00,
-    0x00,
-    0x00, // mov eax,0x3b
-    0x0f,
-    0x05, // syscall
-    0x49,
-    (byte) 0x8b,
-    0x71,
-    0x58, // mov rsi,[r9+0x58] -- execve failed: its line
-    0x49,
-    (byte) 0x8b,
-    0x51,
-    0x60, // mov rdx,[r9+0x60]
-    0x48,
-    (byte) 0x83,
-    (byte) 0xf8,
-    (byte) 0xff, // cmp rax,0xffffffffffffffff -- -EPERM: the profile denies execve
-    0x75,
-    0x08, // jne 7d <t+0x7d>
-    0x49,
-    (byte) 0x8b,
-    0x71,
-    0x48, // mov rsi,[r9+0x48]
-    0x49,
-    (byte) 0x8b,
-    0x51,
-    0x50, // mov rdx,[r9+0x50]
-    0x4d,
-    (byte) 0x8b,
-    0x41,
-    0x78, // mov r8,[r9+0x78] -- the exit code
-    (byte) 0xbf,
-    0x02,
-    0x00,
-    0x00,
-    0x00, // mov edi,0x2 -- write(2, line, length)
-    (byte) 0xb8,
-    0x01,
-    0x00,
-    0x00,
-    0x00, // mov eax,0x1
-    0x0f,
-    0x05, // syscall
-    0x4c,
-    (byte) 0x89,
-    (byte) 0xc7, // mov rdi,r8 -- exit_group(code)
-    (byte) 0xb8,
-    (byte) 0xe7,
-    0x00,
-    0x00,
-    0x00, // mov eax,0xe7
-    0x0f,
-    0x05, // syscall
-    0x0f,
-    0x0b, // ud2
-    (byte) 0xc3, // ret: the filter was refused
-  };
+  private static final byte[] X86_64 =
+      HexFormat.of()
+          .parseHex(
+              String.join(
+                  "",
+                  "4989f9", // 0: mov r9,rdi -- plan in r9: no syscall here takes or clobbers it
+                  "bf01000000", // 3: mov edi,0x1
+                  "498b31", // 8: mov rsi,[r9]
+                  "498b5108", // b: mov rdx,[r9+0x8]
+                  "b83d010000", // f: mov eax,0x13d -- seccomp(SECCOMP_SET_MODE_FILTER, flags, prog)
+                  "0f05", // 14: syscall
+                  "483d01f0ffff", // 16: cmp rax,0xfffffffffffff001 -- -4095..-1: refused,
+                  "737b", // 1c: jae 99 -- nothing loaded: back to Java with -errno
+                  "498b7910", // 1e: mov rdi,[r9+0x10] -- the handoff socket,
+                  "4885ff", // 22: test rdi,rdi -- none (-1): on to execve
+                  "782d", // 25: js 54
+                  "498b4920", // 27: mov rcx,[r9+0x20] -- the notify fd into SCM_RIGHTS
+                  "8901", // 2b: mov [rcx],eax
+                  "498b7118", // 2d: mov rsi,[r9+0x18]
+                  "ba40400000", // 31: mov edx,0x4040 -- MSG_NOSIGNAL | MSG_DONTWAIT
+                  "b82e000000", // 36: mov eax,0x2e -- sendmsg
+                  "0f05", // 3b: syscall
+                  "493b4128", // 3d: cmp rax,[r9+0x28] -- all of the message sent: on to execve
+                  "7411", // 41: je 54
+                  "498b7168", // 43: mov rsi,[r9+0x68] -- else the handoff line and its exit code
+                  "498b5170", // 47: mov rdx,[r9+0x70]
+                  "4d8b8180000000", // 4b: mov r8,[r9+0x80]
+                  "eb2d", // 52: jmp 81
+                  "498b7930", // 54: mov rdi,[r9+0x30] -- execve(path, argv, envp)
+                  "498b7138", // 58: mov rsi,[r9+0x38]
+                  "498b5140", // 5c: mov rdx,[r9+0x40]
+                  "b83b000000", // 60: mov eax,0x3b
+                  "0f05", // 65: syscall
+                  "498b7158", // 67: mov rsi,[r9+0x58] -- execve failed: its line
+                  "498b5160", // 6b: mov rdx,[r9+0x60]
+                  "4883f8ff", // 6f: cmp rax,0xffffffffffffffff -- -EPERM: the profile denies execve
+                  "7508", // 73: jne 7d
+                  "498b7148", // 75: mov rsi,[r9+0x48]
+                  "498b5150", // 79: mov rdx,[r9+0x50]
+                  "4d8b4178", // 7d: mov r8,[r9+0x78] -- the exit code
+                  "bf02000000", // 81: mov edi,0x2 -- write(2, line, length)
+                  "b801000000", // 86: mov eax,0x1
+                  "0f05", // 8b: syscall
+                  "4c89c7", // 8d: mov rdi,r8 -- exit_group(code)
+                  "b8e7000000", // 90: mov eax,0xe7
+                  "0f05", // 95: syscall
+                  "0f0b", // 97: ud2
+                  "c3")); // 99: ret -- the filter was refused
 
   /** The plan's slots, 8 bytes each, in the order the code reads them. */
   static final int FLAGS = 0;
