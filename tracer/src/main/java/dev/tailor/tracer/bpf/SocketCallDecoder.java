@@ -149,15 +149,7 @@ final class SocketCallDecoder {
         if (raw.length < 24) {
           yield new Address(name, "[?]:-1");
         }
-        String ip;
-        try {
-          ip =
-              compress(
-                  java.net.InetAddress.getByAddress(Arrays.copyOfRange(raw, 8, 24))
-                      .getHostAddress());
-        } catch (java.net.UnknownHostException ex) {
-          ip = "?";
-        }
+        String ip = inet6(Arrays.copyOfRange(raw, 8, 24));
         yield new Address(name, "[" + ip + "]:" + port, port, Optional.empty());
       }
       case 16 ->
@@ -166,21 +158,44 @@ final class SocketCallDecoder {
     };
   }
 
-  /** Java writes 0:0:0:0:0:0:0:1; strace (inet_ntop) writes ::1. */
-  static String compress(String ip) {
-    String s = ip.replaceAll("%.*$", "");
-    for (String run :
-        new String[] {
-          "0:0:0:0:0:0:0:0", "0:0:0:0:0:0:0", "0:0:0:0:0:0", "0:0:0:0:0", "0:0:0:0", "0:0:0", "0:0"
-        }) {
-      String padded = ":" + s + ":";
-      int at = padded.indexOf(":" + run + ":");
-      if (at >= 0) {
-        return (padded.substring(0, at) + "::" + padded.substring(at + run.length() + 2))
-            .replaceAll("^:(?!:)", "")
-            .replaceAll("(?<!:):$", "");
+  /**
+   * An IPv6 address as strace prints it (glibc's inet_ntop): hex groups, the first longest run of
+   * two or more zero groups as {@code ::}, and the IPv4 part of a mapped ({@code ::ffff:a.b.c.d})
+   * or compatible ({@code ::a.b.c.d}) address dotted.
+   */
+  static String inet6(byte[] a) {
+    int[] w = new int[8];
+    int base = -1;
+    int len = 0;
+    for (int i = 0; i < 8; i++) {
+      w[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+    }
+    for (int i = 0, j; i < 8; i = Math.max(j, i + 1)) {
+      for (j = i; j < 8 && w[j] == 0; j++) {}
+      if (j - i >= 2 && j - i > len) {
+        base = i;
+        len = j - i;
       }
     }
-    return s;
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i >= base && i < base + len) {
+        s.append(i == base ? ":" : "");
+        continue;
+      }
+      s.append(i == 0 ? "" : ":");
+      if (i == 6 && base == 0 && (len == 6 || (len == 5 && w[5] == 0xffff))) {
+        return s.append(a[12] & 0xff)
+            .append('.')
+            .append(a[13] & 0xff)
+            .append('.')
+            .append(a[14] & 0xff)
+            .append('.')
+            .append(a[15] & 0xff)
+            .toString();
+      }
+      s.append(Integer.toHexString(w[i]));
+    }
+    return s.append(base >= 0 && base + len == 8 ? ":" : "").toString();
   }
 }

@@ -12,6 +12,7 @@ import dev.tailor.tracer.record.Recorder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -236,6 +237,30 @@ class KernelDecoderTest {
     six[3] = 80;
     six[23] = 1;
     assertEquals("[::1]:80", peer(six, "inet6"));
+  }
+
+  /** As strace prints them (glibc's inet_ntop); the expected texts are what inet_ntop gives. */
+  @Test
+  void inet6Peers_readAsStracePrintsThem() {
+    Map<String, String> cases =
+        Map.of(
+            "00000000000000000000ffff7f000001", "::ffff:127.0.0.1",
+            "20010db8000000000001000000000001", "2001:db8::1:0:0:1",
+            "fe800000000000000000000000000001", "fe80::1",
+            "00000000000000000000000000000000", "::",
+            "00000000000000000000000001020304", "::1.2.3.4",
+            "00010000000000000000000000000000", "1::",
+            "20010db8001000000000000000000001", "2001:db8:10::1",
+            "00000000000100000000000000000000", "0:0:1::",
+            "00000000000000000000000000000102", "::102");
+    cases.forEach(
+        (hex, text) -> {
+          byte[] six = new byte[28];
+          six[0] = 10;
+          six[3] = 80;
+          System.arraycopy(HexFormat.of().parseHex(hex), 0, six, 8, 16);
+          assertEquals("[" + text + "]:80", peer(six, "inet6"), hex);
+        });
   }
 
   @Test
