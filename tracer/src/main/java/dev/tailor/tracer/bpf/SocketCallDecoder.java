@@ -185,14 +185,8 @@ final class SocketCallDecoder {
       }
       s.append(i == 0 ? "" : ":");
       if (i == 6 && base == 0 && (len == 6 || (len == 5 && w[5] == 0xffff))) {
-        return s.append(a[12] & 0xff)
-            .append('.')
-            .append(a[13] & 0xff)
-            .append('.')
-            .append(a[14] & 0xff)
-            .append('.')
-            .append(a[15] & 0xff)
-            .toString();
+        return s
+            + String.format("%d.%d.%d.%d", a[12] & 0xff, a[13] & 0xff, a[14] & 0xff, a[15] & 0xff);
       }
       s.append(Integer.toHexString(w[i]));
     }
