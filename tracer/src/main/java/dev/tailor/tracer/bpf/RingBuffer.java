@@ -52,12 +52,13 @@ final class RingBuffer implements AutoCloseable {
   static RingBuffer map(int fd, long size) throws IOException {
     long page = BpfKernel.pageSize();
     Pointer c =
-        LibC.INSTANCE.mmap(null, page, 3 /* PROT_READ|PROT_WRITE */, 1 /* MAP_SHARED */, fd, 0);
-    if (c == null || Pointer.nativeValue(c) == -1) {
+        LibC.INSTANCE.mmap(null, page, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, 0);
+    if (LibC.mapFailed(c)) {
       throw new IOException("cannot map the BPF ring buffer's consumer page");
     }
-    Pointer p = LibC.INSTANCE.mmap(null, page + 2 * size, 1 /* PROT_READ */, 1, fd, page);
-    if (p == null || Pointer.nativeValue(p) == -1) {
+    Pointer p =
+        LibC.INSTANCE.mmap(null, page + 2 * size, LibC.PROT_READ, LibC.MAP_SHARED, fd, page);
+    if (LibC.mapFailed(p)) {
       LibC.INSTANCE.munmap(c, page);
       throw new IOException("cannot map the BPF ring buffer's data pages");
     }

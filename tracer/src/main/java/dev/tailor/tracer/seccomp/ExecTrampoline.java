@@ -86,12 +86,6 @@ final class ExecTrampoline {
   static final int HANDOFF_EXIT = 128;
   static final int PLAN_SIZE = 136;
 
-  private static final int PROT_READ = 1;
-  private static final int PROT_WRITE = 2;
-  private static final int PROT_EXEC = 4;
-  private static final int MAP_PRIVATE = 2;
-  private static final int MAP_ANONYMOUS = 0x20;
-
   private ExecTrampoline() {}
 
   /** Whether this machine runs the code: Linux on x86_64. */
@@ -105,14 +99,18 @@ final class ExecTrampoline {
    */
   static Function load() throws SeccompException {
     Pointer code =
-        LibC.INSTANCE.mmap(null, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (code == null || Pointer.nativeValue(code) == -1) {
+        LibC.INSTANCE.mmap(
+            null,
+            4096,
+            LibC.PROT_READ | LibC.PROT_WRITE,
+            LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS,
+            -1,
+            0);
+    if (LibC.mapFailed(code)) {
       throw new SeccompException("cannot map memory for tailor's exec code");
     }
     code.write(0, X86_64, 0, X86_64.length);
-    if (Function.getFunction("c", "mprotect")
-            .invokeInt(new Object[] {code, 4096L, PROT_READ | PROT_EXEC})
-        != 0) {
+    if (LibC.INSTANCE.mprotect(code, 4096, LibC.PROT_READ | LibC.PROT_EXEC) != 0) {
       throw new SeccompException("cannot make tailor's exec code executable (mprotect refused)");
     }
     return Function.getFunction(code);

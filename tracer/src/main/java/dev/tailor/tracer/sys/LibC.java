@@ -6,7 +6,8 @@ import com.sun.jna.Pointer;
 
 /**
  * The few libc calls the JDK does not offer: byte-exact realpath, readlink and statx, mkfifo, kill,
- * isatty; and for the bpf backend the raw syscall, mmap of its ring buffer, close and sysconf.
+ * isatty; for the bpf backend the raw syscall, mmap of its ring buffer, close and sysconf; and for
+ * enforce the executable page of its exec code (mmap, mprotect).
  */
 public interface LibC extends Library {
   /** Loaded on first use. */
@@ -31,7 +32,21 @@ public interface LibC extends Library {
   /** long syscall(number, ...): the raw call; -1 and errno on failure. */
   long syscall(long number, Object... args);
 
+  int PROT_READ = 1;
+  int PROT_WRITE = 2;
+  int PROT_EXEC = 4;
+  int MAP_SHARED = 1;
+  int MAP_PRIVATE = 2;
+  int MAP_ANONYMOUS = 0x20;
+
   Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
+
+  /** Whether {@link #mmap} failed: it returned MAP_FAILED, {@code (void *) -1}. */
+  static boolean mapFailed(Pointer p) {
+    return p == null || Pointer.nativeValue(p) == -1;
+  }
+
+  int mprotect(Pointer addr, long length, int prot);
 
   int munmap(Pointer addr, long length);
 
