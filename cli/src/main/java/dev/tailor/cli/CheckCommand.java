@@ -170,10 +170,12 @@ final class CheckCommand implements Callable<Integer> {
       }
       return drift.isEmpty() ? 0 : 1;
     } catch (TraceException e) {
+      Main.rethrowOutOfMemory(e);
       return Main.fail(spec, e.getMessage(), debug.trace(e), Main.exitCode(e));
     } catch (CommandException e) {
       return Main.fail(spec, e.getMessage(), debug.trace(e), e.exitCode(Main.EXIT_USAGE));
     } catch (RuntimeException e) {
+      Main.rethrowOutOfMemory(e);
       return Main.fail(spec, "internal error: " + e, e, Main.EXIT_TAILOR_FAILED);
     }
   }

@@ -101,12 +101,14 @@ final class LearnCommand implements Callable<Integer> {
     try {
       return learn();
     } catch (TraceException e) {
+      Main.rethrowOutOfMemory(e);
       return Main.fail(spec, e.getMessage(), debug.trace(e), Main.exitCode(e));
     } catch (CommandException e) {
       return Main.fail(spec, e.getMessage(), debug.trace(e), e.exitCode(Main.EXIT_TAILOR_FAILED));
     } catch (UsageException e) {
       return Main.fail(spec, e.getMessage(), null, Main.EXIT_TAILOR_FAILED);
     } catch (RuntimeException e) {
+      Main.rethrowOutOfMemory(e);
       return Main.fail(spec, "internal error: " + e, e, Main.EXIT_TAILOR_FAILED);
     }
   }

@@ -158,6 +158,20 @@ public final class Main {
     };
   }
 
+  /**
+   * Throws the OutOfMemoryError among the causes of {@code e}, if there is one: a worker thread's
+   * (the recorder's, a trace reader's), handed on as the cause of another failure, ends tailor as
+   * one thrown directly does, with {@link #run}'s one line saying how to raise the heap.
+   */
+  static void rethrowOutOfMemory(Throwable e) {
+    Throwable c = e;
+    for (int depth = 0; c != null && depth < 16; depth++, c = c.getCause()) {
+      if (c instanceof OutOfMemoryError oom) {
+        throw oom;
+      }
+    }
+  }
+
   /** Prints one error line (and the stack trace when debugging) and returns {@code code}. */
   static int fail(CommandSpec spec, String message, Throwable debug, int code) {
     PrintWriter err = spec.commandLine().getErr();

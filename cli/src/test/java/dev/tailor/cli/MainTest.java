@@ -169,4 +169,17 @@ class MainTest {
     assertTrue(r.err().startsWith("tailor: cannot load JNA's native part"), r.err());
     assertTrue(!r.err().contains("Exception") && !r.err().contains("Error"), r.err());
   }
+
+  @org.junit.jupiter.api.Test
+  void outOfMemory_handedOnAsACause_isThrownAsItself() {
+    OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+    RuntimeException wrapped =
+        new IllegalStateException(
+            "reading the trace failed", new RuntimeException("recorder failed", oom));
+    assertEquals(
+        oom,
+        org.junit.jupiter.api.Assertions.assertThrows(
+            OutOfMemoryError.class, () -> Main.rethrowOutOfMemory(wrapped)));
+    Main.rethrowOutOfMemory(new IllegalStateException("no", new RuntimeException("cause")));
+  }
 }

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 /**
  * Hands events from the parsing thread to a consumer on a thread of its own, in batches, so parsing
  * and recording run on two cores. Order is kept. {@link #close()} waits until the consumer has seen
- * every event, and rethrows what it threw.
+ * every event, and throws a {@link ConsumerFailure} when the consumer threw.
  */
 public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
   private static final int BATCH = 2048;
@@ -16,6 +16,8 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
   private final BlockingQueue<TraceEvent[]> queue = new ArrayBlockingQueue<>(16);
   private final Thread worker;
   private volatile Throwable failure;
+  // Made now, so that close() allocates nothing of its own when the consumer ran out of memory.
+  private final ConsumerFailure report = new ConsumerFailure();
   private TraceEvent[] batch = new TraceEvent[BATCH];
   private int size;
   private boolean closed;
@@ -65,9 +67,12 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
     if (size == 0) {
       return;
     }
-    put(batch);
+    // The new array first: when making it fails, the full one has not been handed on, and close()
+    // hands it on once.
+    TraceEvent[] full = batch;
     batch = new TraceEvent[BATCH];
     size = 0;
+    put(full);
   }
 
   private void put(TraceEvent[] b) {
@@ -87,7 +92,11 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
       return;
     }
     closed = true;
-    flush();
+    if (size > 0) {
+      // Not flush(): no new array. The consumer stops at the first empty slot.
+      put(batch);
+      size = 0;
+    }
     put(END);
     boolean interrupted = false;
     while (worker.isAlive()) {
@@ -100,14 +109,34 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    if (failure instanceof RuntimeException r) {
-      throw r;
+    if (failure != null) {
+      report.cause = failure;
+      throw report;
     }
-    if (failure instanceof Error err) {
-      throw err;
+  }
+
+  /**
+   * The consumer failed; {@link #getCause()} is what it threw. That throwable is never rethrown
+   * itself: the JVM may throw one OutOfMemoryError instance on both threads, and a
+   * try-with-resources whose body threw it cannot take the same instance from close() as a
+   * suppressed exception (IllegalArgumentException: Self-suppression not permitted).
+   */
+  public static final class ConsumerFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private transient volatile Throwable cause;
+
+    private ConsumerFailure() {
+      super(null, null, true, false);
     }
-    if (failure instanceof InterruptedException) {
-      throw new IllegalStateException("the recorder thread was interrupted", failure);
+
+    @Override
+    public Throwable getCause() {
+      return cause;
+    }
+
+    @Override
+    public String getMessage() {
+      return "the tailor-recorder thread failed: " + cause;
     }
   }
 }
