@@ -142,4 +142,18 @@ class MadeAndGoneTest {
     assertFalse(RandomRun.drawn("ffazp770F"));
     assertFalse(RandomRun.drawn("ffazp_70FT"));
   }
+
+  @Test
+  void aChosenWordInCapitals_isNotAMakersDraw() {
+    // postgres's dynamic shared memory in /dev/shm: the random part is the number (here one of
+    // seven digits, too short to be taken for a random number alone), never the word.
+    assertEquals(Optional.empty(), RandomRun.madeAndGone("PostgreSQL.1985318", new TreeSet<>()));
+    assertEquals(
+        Optional.of("PostgreSQL.*"),
+        RandomRun.madeAndGone("PostgreSQL.3000709300", new TreeSet<>()));
+    for (String word : List.of("Config", "Python", "Server", "PostgreSQL", "MainThread")) {
+      assertFalse(RandomRun.drawn(word), word);
+    }
+    assertTrue(RandomRun.drawn("ffazp770FT"));
+  }
 }
