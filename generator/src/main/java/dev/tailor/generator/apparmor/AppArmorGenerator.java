@@ -226,6 +226,7 @@ public final class AppArmorGenerator {
                 procOwner);
         drafts.merge(d.text(), d, Draft::merge);
       }
+      foldCovered(drafts);
       for (Draft d : drafts.values()) {
         if (!d.literal()) {
           generalisations.add(
@@ -288,6 +289,35 @@ public final class AppArmorGenerator {
       generalisations.sort(
           Comparator.comparing(Generalisation::pattern).thenComparing(Generalisation::reason));
       return new AppArmorResult(profile, generalisations, distinct);
+    }
+
+    /**
+     * Folds into a glob the literal drafts it already grants (the same kind, within its
+     * permissions, owner-only only if they are too): they are among its paths, not rules of their
+     * own. postgres named one of its shared-memory segments with a number too short to be taken for
+     * random ({@code /dev/shm/PostgreSQL.1985318}), beside eight that make {@code PostgreSQL.*}.
+     */
+    private static void foldCovered(Map<String, Draft> drafts) {
+      List<Draft> globs = drafts.values().stream().filter(d -> !d.literal()).toList();
+      List<AppArmorGlob> compiled =
+          globs.stream().map(g -> AppArmorGlob.compile(g.text())).toList();
+      for (Draft d : List.copyOf(drafts.values())) {
+        if (!d.literal()) {
+          continue;
+        }
+        for (int i = 0; i < globs.size(); i++) {
+          Draft g = globs.get(i);
+          AppArmorGlob glob = compiled.get(i);
+          if (g.kind() == d.kind()
+              && (!g.owner() || d.owner())
+              && d.perms().within(g.perms())
+              && d.sources().stream().allMatch(glob::matches)) {
+            drafts.remove(d.text());
+            drafts.merge(g.text(), d, Draft::merge);
+            break;
+          }
+        }
+      }
     }
 
     private static Draft draft(

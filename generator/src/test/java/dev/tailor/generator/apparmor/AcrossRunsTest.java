@@ -107,14 +107,36 @@ class AcrossRunsTest {
             .filesBy(1000)
             .inRun("a")
             .file("/tmp/k3o4p_4x", READ)
-            .file("/tmp/x7Qz9kLm", READ)
+            .file("/tmp/x7Qz9kLmA2", READ)
             .inRun("b")
-            .file("/tmp/x7Qz9kLm", READ)
+            .file("/tmp/x7Qz9kLmA2", READ)
             .file("/tmp/plain", READ)
             .build();
     assertEquals(
         List.of(
-            "owner \"/tmp/????????\" r,", "owner \"/tmp/plain\" r,", "owner \"/tmp/x7Qz9kLm\" r,"),
+            "owner \"/tmp/????????\" r,",
+            "owner \"/tmp/plain\" r,",
+            "owner \"/tmp/x7Qz9kLmA2\" r,"),
+        ruleLines(generate(r)));
+  }
+
+  @Test
+  void aLiteralAGlobAlreadyGrants_isOneOfItsPaths_notARuleOfItsOwn() {
+    // x7Qz9kLm stays literal (every run used it) but "/tmp/????????" grants it already; a glob
+    // that grants less (no write) does not fold w8Rz0kLp.
+    Recording r =
+        new RecordingBuilder()
+            .filesBy(1000)
+            .inRun("a")
+            .file("/tmp/k3o4p_4x", READ)
+            .file("/tmp/x7Qz9kLm", READ)
+            .file("/tmp/w8Rz0kLp", READ, WRITE)
+            .inRun("b")
+            .file("/tmp/x7Qz9kLm", READ)
+            .file("/tmp/w8Rz0kLp", READ, WRITE)
+            .build();
+    assertEquals(
+        List.of("owner \"/tmp/????????\" r,  # 2 paths seen", "owner \"/tmp/w8Rz0kLp\" rw,"),
         ruleLines(generate(r)));
   }
 
