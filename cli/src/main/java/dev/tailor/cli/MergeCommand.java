@@ -80,6 +80,7 @@ final class MergeCommand implements Callable<Integer> {
     } catch (CommandException e) {
       return Main.fail(spec, e.getMessage(), debug.trace(e), e.exitCode(1));
     } catch (RuntimeException e) {
+      Main.rethrowOutOfMemory(e);
       return Main.fail(spec, "internal error: " + e, e, 1);
     }
   }

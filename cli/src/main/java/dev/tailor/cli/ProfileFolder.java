@@ -127,8 +127,10 @@ final class ProfileFolder {
                 SeccompJson.toJson(x.seccomp().profile());
                 AppArmorWriter.write(x.apparmor().profile());
                 RecordingJson.write(recording, java.io.OutputStream.nullOutputStream());
-              } catch (CommandException | IOException | RuntimeException e) {
-                // Only a warm-up: the real profile reports its own errors.
+              } catch (CommandException | IOException | RuntimeException | OutOfMemoryError e) {
+                // Only a warm-up: the real profile reports its own errors (and the JVM's
+                // "Exception in thread" line would break tailor's one line on running out of
+                // memory).
               }
             },
             "tailor-warm-up");

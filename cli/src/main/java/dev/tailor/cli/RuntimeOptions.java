@@ -8,8 +8,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Option;
 
 /** {@code --runtime}: which container runtimes' own post-filter calls a profile also allows. */
@@ -34,8 +32,17 @@ final class RuntimeOptions {
     return runtimes != null;
   }
 
-  /** The choice, started by {@link #startChoosing} (null before). */
-  private CompletableFuture<List<RuntimeBases.Choice>> choosing;
+  /**
+   * The thread choosing, started by {@link #startChoosing} (null before, and when there is nothing
+   * to choose), and what it chose or threw. Not a CompletableFuture: on a machine of two CPUs
+   * supplyAsync runs each task on a new unnamed thread, and one that ran out of memory while
+   * completing its future died with the JVM's "Exception in thread" on stderr and left the future
+   * incomplete for good. Setting a field allocates nothing, and a dead thread's join returns.
+   */
+  private Thread choosing;
+
+  private volatile List<RuntimeBases.Choice> chosen;
+  private volatile Throwable failed;
 
   /**
    * Checks the names asked for and starts choosing their bases in the background: the choice runs
@@ -43,7 +50,7 @@ final class RuntimeOptions {
    * name is told before anything is traced.
    */
   void startChoosing() throws UsageException {
-    if (choosing != null) {
+    if (choosing != null || chosen != null) {
       return;
     }
     List<String> names = runtimes == null ? DEFAULT : runtimes;
@@ -51,7 +58,7 @@ final class RuntimeOptions {
       if (names.size() > 1) {
         throw new UsageException("--runtime none cannot be combined with a runtime");
       }
-      choosing = CompletableFuture.completedFuture(List.of());
+      chosen = List.of();
       return;
     }
     for (String n : names) {
@@ -60,33 +67,39 @@ final class RuntimeOptions {
             "--runtime " + n + ": use " + String.join(", ", ContainerRuntime.KNOWN) + " or none");
       }
     }
-    choosing = CompletableFuture.supplyAsync(() -> choose(names));
-  }
-
-  private static List<RuntimeBases.Choice> choose(List<String> names) {
-    List<RuntimeBases.Choice> out = new ArrayList<>();
-    for (String n : names) {
-      try {
-        out.add(RuntimeBases.choose(n));
-      } catch (OciException e) {
-        throw new CompletionException(e);
-      }
-    }
-    return out;
+    choosing =
+        new Thread(
+            () -> {
+              try {
+                List<RuntimeBases.Choice> out = new ArrayList<>();
+                for (String n : names) {
+                  out.add(RuntimeBases.choose(n));
+                }
+                chosen = out;
+              } catch (OciException | RuntimeException | Error e) {
+                failed = e;
+              }
+            },
+            "tailor-runtime-bases");
+    choosing.setDaemon(true);
+    choosing.start();
   }
 
   /** The bases for the runtimes asked for (the default when none were), with notes on stderr. */
   List<RuntimeBase> bases(PrintWriter err) throws UsageException, CommandException {
     startChoosing();
-    List<RuntimeBases.Choice> choices;
-    try {
-      choices = choosing.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof OciException o) {
-        throw new CommandException(o.getMessage());
-      }
-      throw e;
+    if (chosen == null) {
+      awaitChoice();
     }
+    Throwable f = failed;
+    if (f instanceof OciException o) {
+      throw new CommandException(o.getMessage());
+    }
+    if (f != null || chosen == null) {
+      // Handed on as a cause, never rethrown itself (see EventPipe.ConsumerFailure).
+      throw new IllegalStateException("choosing the runtime bases failed: " + f, f);
+    }
+    List<RuntimeBases.Choice> choices = chosen;
     List<RuntimeBase> out = new ArrayList<>();
     for (RuntimeBases.Choice c : choices) {
       Optional<String> note = c.note();
@@ -97,5 +110,19 @@ final class RuntimeOptions {
       out.add(c.base());
     }
     return out;
+  }
+
+  private void awaitChoice() {
+    boolean interrupted = false;
+    while (choosing != null && choosing.isAlive()) {
+      try {
+        choosing.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
