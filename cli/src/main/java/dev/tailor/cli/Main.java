@@ -49,7 +49,21 @@ public final class Main {
 
   public static void main(String[] args) {
     JNA_LOG.setLevel(java.util.logging.Level.OFF);
+    Thread.setDefaultUncaughtExceptionHandler(backgroundFailures(System.err));
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /**
+   * What a background thread (status line, signal relay, warm-up) that dies prints: tailor's one
+   * line, not the JVM's stack trace; nothing when it ran out of memory, as the command's own thread
+   * then fails too, or finishes without it, and its one line is what the user reads.
+   */
+  static Thread.UncaughtExceptionHandler backgroundFailures(java.io.PrintStream err) {
+    return (t, e) -> {
+      if (!(e instanceof OutOfMemoryError)) {
+        err.println("tailor: internal error in thread " + t.getName() + ": " + e);
+      }
+    };
   }
 
   /** Runs tailor in-process, printing through the given writers; returns the exit code. */

@@ -182,4 +182,31 @@ class MainTest {
             OutOfMemoryError.class, () -> Main.rethrowOutOfMemory(wrapped)));
     Main.rethrowOutOfMemory(new IllegalStateException("no", new RuntimeException("cause")));
   }
+
+  @org.junit.jupiter.api.Test
+  void aBackgroundThreadThatDies_saysSoInOneLine_butNotWhenOutOfMemory() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream err = new java.io.PrintStream(bytes, true);
+    Thread broken =
+        new Thread(
+            () -> {
+              throw new IllegalStateException("broken");
+            },
+            "tailor-status");
+    broken.setUncaughtExceptionHandler(Main.backgroundFailures(err));
+    broken.start();
+    broken.join();
+    Thread oom =
+        new Thread(
+            () -> {
+              throw new OutOfMemoryError("Java heap space");
+            },
+            "tailor-warm-up");
+    oom.setUncaughtExceptionHandler(Main.backgroundFailures(err));
+    oom.start();
+    oom.join();
+    assertEquals(
+        "tailor: internal error in thread tailor-status: java.lang.IllegalStateException: broken\n",
+        bytes.toString());
+  }
 }
