@@ -100,7 +100,8 @@ public final class ObservedFolder {
   public static Optional<ProfileObservations> read(Path folder) throws IOException {
     Path file = folder.resolve(STATE_FILE);
     try {
-      return peek(folder);
+      // A container the earlier agent was observing is not observed by this one.
+      return peek(folder).map(ObservedFolder::noneRunning);
     } catch (IOException e) {
       Files.move(file, folder.resolve(UNREADABLE_FILE), StandardCopyOption.REPLACE_EXISTING);
       throw new IOException(
@@ -112,7 +113,21 @@ public final class ObservedFolder {
     }
   }
 
-  /** What an earlier agent wrote in {@code folder}, if anything, changing nothing (for check). */
+  private static ProfileObservations noneRunning(ProfileObservations o) {
+    return new ProfileObservations(
+        o.profile(),
+        o.containers().stream()
+            .map(
+                c ->
+                    new ContainerCalls(
+                        c.container(), c.started(), false, c.ended(), c.calls(), c.capped()))
+            .toList());
+  }
+
+  /**
+   * What an agent wrote in {@code folder}, if anything, as it wrote it (a container it was still
+   * observing then is {@code running}), changing nothing (for check).
+   */
   public static Optional<ProfileObservations> peek(Path folder) throws IOException {
     Path file = folder.resolve(STATE_FILE);
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -293,12 +308,11 @@ public final class ObservedFolder {
                   Instant.parse(n.path("first").asText("")),
                   Instant.parse(n.path("last").asText(""))));
         }
-        // A container the earlier agent was observing is not observed by this one.
         containers.add(
             new ContainerCalls(
                 c,
                 Instant.parse(o.path("started").asText("")),
-                false,
+                o.path("running").asBoolean(false),
                 Instant.parse(o.path("ended").asText("")),
                 calls,
                 o.path("capped").asBoolean(false)));

@@ -1,6 +1,7 @@
 package dev.tailor.deploy.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,19 @@ class ObservedFolderTest {
     ProfileObservations written = sample().snapshot("web");
     ObservedFolder.write(tmp, "web", written);
     assertEquals(written, ObservedFolder.read(tmp).orElseThrow());
+  }
+
+  @Test
+  void peek_saysWhichContainersTheAgentWasStillObserving_read_takesNoneForRunning()
+      throws Exception {
+    Observations o = new Observations();
+    o.started(ObservationsTest.A, ObservationsTest.T0);
+    ObservedFolder.write(tmp, "web", o.snapshot("web"));
+    assertTrue(ObservedFolder.peek(tmp).orElseThrow().containers().get(0).running());
+    assertFalse(ObservedFolder.read(tmp).orElseThrow().containers().get(0).running());
+    o.ended(ObservationsTest.A, ObservationsTest.T0.plusSeconds(1));
+    ObservedFolder.write(tmp, "web", o.snapshot("web"));
+    assertFalse(ObservedFolder.peek(tmp).orElseThrow().containers().get(0).running());
   }
 
   @Test
