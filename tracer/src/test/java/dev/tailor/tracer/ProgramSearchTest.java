@@ -1,6 +1,7 @@
 package dev.tailor.tracer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -37,5 +38,49 @@ class ProgramSearchTest {
     assertEquals(Path.of("./prog"), found.get(1));
     assertEquals(Path.of("./prog"), found.get(3));
     assertTrue(found.get(0).startsWith("/x"));
+  }
+
+  @Test
+  void resolve_findsThroughPathLikeAShell(@TempDir Path dir) throws Exception {
+    Path plain = Files.createFile(dir.resolve("plain"));
+    Path exe =
+        Files.createFile(
+            dir.resolve("exe"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Files.createDirectory(dir.resolve("sub"));
+    String path = dir + ":/usr/bin:/bin";
+    assertEquals(exe, ProgramSearch.resolve("exe", path));
+    assertTrue(ProgramSearch.resolve("true", path).endsWith("true"));
+    assertEquals(
+        127,
+        assertThrows(
+                UnrunnableCommandException.class,
+                () -> ProgramSearch.resolve("no-such-cmd-x", path))
+            .exitCode());
+    assertEquals(
+        127,
+        assertThrows(
+                UnrunnableCommandException.class,
+                () -> ProgramSearch.resolve(dir + "/missing", path))
+            .exitCode());
+    assertEquals(
+        126,
+        assertThrows(
+                UnrunnableCommandException.class,
+                () -> ProgramSearch.resolve("sub", dir.toString()))
+            .exitCode());
+    // access(X_OK) fails even for root when no execute bit is set.
+    assertEquals(
+        126,
+        assertThrows(
+                UnrunnableCommandException.class,
+                () -> ProgramSearch.resolve(plain.toString(), path))
+            .exitCode());
+    assertEquals(
+        126,
+        assertThrows(
+                UnrunnableCommandException.class,
+                () -> ProgramSearch.resolve("plain", dir.toString()))
+            .exitCode());
   }
 }

@@ -2,6 +2,7 @@ package dev.tailor.tracer.backend;
 
 import dev.tailor.tracer.FileTrees;
 import dev.tailor.tracer.ProgramSearch;
+import dev.tailor.tracer.UnrunnableCommandException;
 import dev.tailor.tracer.sys.LibC;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,33 +18,20 @@ import java.util.Optional;
 public final class Commands {
   private Commands() {}
 
-  /** The program {@code name} names: itself when it has a slash, else the first match on PATH. */
+  /**
+   * The program {@code name} names on this process's PATH ({@link ProgramSearch#resolve}); not
+   * found and not runnable are told apart by the exception's kind.
+   */
   public static Path resolve(String name) throws TraceException {
-    if (name.isEmpty()) {
-      throw new TraceException(TraceException.Kind.NOT_FOUND, "empty command name");
+    try {
+      return ProgramSearch.resolve(name, ProgramSearch.environmentPath());
+    } catch (UnrunnableCommandException e) {
+      TraceException.Kind kind =
+          e.exitCode() == UnrunnableCommandException.NOT_FOUND
+              ? TraceException.Kind.NOT_FOUND
+              : TraceException.Kind.CANNOT_RUN;
+      throw new TraceException(kind, e.getMessage(), e);
     }
-    Path p;
-    if (name.contains("/")) {
-      p = Path.of(name);
-      if (!Files.exists(p)) {
-        throw new TraceException(TraceException.Kind.NOT_FOUND, name + ": no such file");
-      }
-    } else {
-      Optional<Path> found = onPath(name);
-      if (found.isEmpty()) {
-        throw new TraceException(
-            TraceException.Kind.NOT_FOUND, name + ": command not found (not on PATH)");
-      }
-      p = found.get();
-    }
-    if (Files.isDirectory(p)) {
-      throw new TraceException(TraceException.Kind.CANNOT_RUN, name + ": is a directory");
-    }
-    if (!Files.isExecutable(p)) {
-      throw new TraceException(
-          TraceException.Kind.CANNOT_RUN, name + ": permission denied (not executable)");
-    }
-    return p;
   }
 
   /** The first executable file called {@code name} on PATH. */

@@ -7,6 +7,7 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import dev.tailor.tracer.ProgramSearch;
+import dev.tailor.tracer.UnrunnableCommandException;
 import dev.tailor.tracer.sys.LibC;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -158,7 +158,8 @@ public final class SeccompFilter implements AutoCloseable {
     if (ctx == null) {
       throw new IllegalStateException("filter already released");
     }
-    String program = resolve(command.get(0), ProgramSearch.environmentPath());
+    String program =
+        ProgramSearch.resolve(command.get(0), ProgramSearch.environmentPath()).toString();
     if (!execveAllowed) {
       throw new UnrunnableCommandException(
           UnrunnableCommandException.CANNOT_RUN,
@@ -412,49 +413,6 @@ public final class SeccompFilter implements AutoCloseable {
     m.write(0, b, 0, b.length);
     m.setByte(b.length, (byte) 0);
     return m;
-  }
-
-  /**
-   * Finds a program as a shell does: a name with a slash as is, else the first executable regular
-   * file in {@code pathEnv}.
-   */
-  static String resolve(String program, String pathEnv) throws UnrunnableCommandException {
-    if (program.isEmpty()) {
-      throw new UnrunnableCommandException(
-          UnrunnableCommandException.NOT_FOUND, "empty command name");
-    }
-    if (program.indexOf('/') >= 0) {
-      Path p = Path.of(program);
-      if (!Files.exists(p)) {
-        throw new UnrunnableCommandException(
-            UnrunnableCommandException.NOT_FOUND, program + ": no such file or directory");
-      }
-      checkRunnable(p, program);
-      return program;
-    }
-    Optional<Path> found = ProgramSearch.first(program, pathEnv);
-    if (found.isPresent()) {
-      return found.get().toString();
-    }
-    // None runs: say why the first one of that name does not.
-    for (Path p : ProgramSearch.candidates(program, pathEnv)) {
-      if (Files.exists(p)) {
-        checkRunnable(p, p.toString());
-      }
-    }
-    throw new UnrunnableCommandException(
-        UnrunnableCommandException.NOT_FOUND, program + ": command not found in PATH");
-  }
-
-  private static void checkRunnable(Path p, String shown) throws UnrunnableCommandException {
-    if (Files.isDirectory(p)) {
-      throw new UnrunnableCommandException(
-          UnrunnableCommandException.CANNOT_RUN, shown + ": is a directory");
-    }
-    if (!Files.isExecutable(p)) {
-      throw new UnrunnableCommandException(
-          UnrunnableCommandException.CANNOT_RUN, shown + ": permission denied");
-    }
   }
 
   /** Frees the filter in libseccomp; a loaded filter stays in the kernel. */

@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SeccompFilterTest {
 
@@ -92,49 +88,5 @@ class SeccompFilterTest {
         IllegalArgumentException.class, () -> new SeccompFilter.Condition(6, 0, 0, "SCMP_CMP_EQ"));
     assertThrows(
         IllegalArgumentException.class, () -> new SeccompFilter.Condition(0, 0, 0, "SCMP_CMP_XX"));
-  }
-
-  @Test
-  void resolve_findsThroughPathLikeAShell(@TempDir Path dir) throws Exception {
-    Path plain = Files.createFile(dir.resolve("plain"));
-    Path exe =
-        Files.createFile(
-            dir.resolve("exe"),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    Files.createDirectory(dir.resolve("sub"));
-    String path = dir + ":/usr/bin:/bin";
-    assertEquals(exe.toString(), SeccompFilter.resolve("exe", path));
-    assertTrue(SeccompFilter.resolve("true", path).endsWith("/true"));
-    assertEquals(
-        127,
-        assertThrows(
-                UnrunnableCommandException.class,
-                () -> SeccompFilter.resolve("no-such-cmd-x", path))
-            .exitCode());
-    assertEquals(
-        127,
-        assertThrows(
-                UnrunnableCommandException.class,
-                () -> SeccompFilter.resolve(dir + "/missing", path))
-            .exitCode());
-    assertEquals(
-        126,
-        assertThrows(
-                UnrunnableCommandException.class,
-                () -> SeccompFilter.resolve("sub", dir.toString()))
-            .exitCode());
-    // access(X_OK) fails even for root when no execute bit is set.
-    assertEquals(
-        126,
-        assertThrows(
-                UnrunnableCommandException.class,
-                () -> SeccompFilter.resolve(plain.toString(), path))
-            .exitCode());
-    assertEquals(
-        126,
-        assertThrows(
-                UnrunnableCommandException.class,
-                () -> SeccompFilter.resolve("plain", dir.toString()))
-            .exitCode());
   }
 }

@@ -1,4 +1,4 @@
-package dev.tailor.tracer.seccomp;
+package dev.tailor.tracer;
 
 /**
  * The command to run does not exist (exit code 127) or cannot be executed (126), decided before any
