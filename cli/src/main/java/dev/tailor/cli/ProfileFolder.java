@@ -17,6 +17,7 @@ import dev.tailor.generator.seccomp.SeccompResult;
 import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
+import dev.tailor.tracer.call.OpenMode;
 import dev.tailor.tracer.record.PathResolver;
 import dev.tailor.tracer.record.Recorder;
 import dev.tailor.tracer.seccomp.SeccompException;
@@ -110,9 +111,10 @@ final class ProfileFolder {
                 r.addSyscallCount("read", 1);
                 r.addSyscallCount("ioctl", 1);
                 r.recordArgument("ioctl", 1, 0x5401, 1);
-                r.recordOpen("/etc/hostname", "O_RDONLY", "");
+                r.recordOpen("/etc/hostname", OpenMode.of(0), "");
                 // a temporary name, so that what judges names (LetterPairs' table) loads now too
-                r.recordOpen("/tmp/warm-up-Ab3xYz.tmp", "O_RDWR|O_CREAT", "");
+                r.recordOpen(
+                    "/tmp/warm-up-Ab3xYz.tmp", OpenMode.of(OpenMode.O_RDWR | OpenMode.O_CREAT), "");
                 Recording recording = r.toRecording("warm-up", Arch.current());
                 Rendered x =
                     render(

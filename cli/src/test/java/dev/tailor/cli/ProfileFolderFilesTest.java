@@ -9,6 +9,7 @@ import dev.tailor.generator.apparmor.AppArmorOptions;
 import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
+import dev.tailor.tracer.call.OpenMode;
 import dev.tailor.tracer.record.PathResolver;
 import dev.tailor.tracer.record.Recorder;
 import java.io.IOException;
@@ -32,8 +33,8 @@ class ProfileFolderFilesTest {
             name, "test", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/"));
     r.addSyscallCount("read", 3);
     r.addSyscallCount("exit_group", 1);
-    r.recordOpen("/etc/hostname", "O_RDONLY", "");
-    r.recordOpen("/srv/app/out.txt", "O_WRONLY|O_CREAT", "");
+    r.recordOpen("/etc/hostname", OpenMode.of(0), "");
+    r.recordOpen("/srv/app/out.txt", OpenMode.of(OpenMode.O_WRONLY | OpenMode.O_CREAT), "");
     return r.toRecording(name, Arch.current());
   }
 

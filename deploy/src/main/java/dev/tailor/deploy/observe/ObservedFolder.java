@@ -16,6 +16,7 @@ import dev.tailor.tracer.Arch;
 import dev.tailor.tracer.ContainerInfo;
 import dev.tailor.tracer.Recording;
 import dev.tailor.tracer.RecordingJson;
+import dev.tailor.tracer.call.OpenMode;
 import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.record.PathResolver;
@@ -207,7 +208,7 @@ public final class ObservedFolder {
     PathSyscall p = ps.get();
     String path = s.paths().get(0);
     if (p.opens()) {
-      r.recordOpen(path, openFlags(s), "");
+      r.recordOpen(path, openMode(s), "");
     } else {
       boolean removesDir =
           p.name().equals("unlinkat") && !s.args().isEmpty() && (s.args().get(2) & 0x200) != 0;
@@ -218,32 +219,14 @@ public final class ObservedFolder {
     }
   }
 
-  /** open's flags as strace names them, from the register where it holds them. */
-  static String openFlags(SeenCall s) {
+  /** What an open asked, from the register where it holds its flags. */
+  static OpenMode openMode(SeenCall s) {
     if (s.syscall().equals("creat")) {
-      return "O_WRONLY|O_CREAT|O_TRUNC";
+      return OpenMode.of(OpenMode.CREAT);
     }
     Optional<Integer> index = Observations.openFlagsIndex(s.syscall());
-    if (index.isEmpty() || s.args().isEmpty()) {
-      return "O_RDONLY"; // openat2's flags are behind a pointer
-    }
-    long f = s.args().get(index.get());
-    List<String> names = new ArrayList<>();
-    names.add((f & 3) == 1 ? "O_WRONLY" : (f & 3) == 2 ? "O_RDWR" : "O_RDONLY");
-    String[][] bits = {
-      {"0100", "O_CREAT"},
-      {"01000", "O_TRUNC"},
-      {"02000", "O_APPEND"},
-      {"0200000", "O_DIRECTORY"},
-      {"010000000", "O_PATH"},
-      {"020000000", "O_TMPFILE"}
-    };
-    for (String[] b : bits) {
-      if ((f & Long.parseLong(b[0], 8)) != 0) {
-        names.add(b[1]);
-      }
-    }
-    return String.join("|", names);
+    // openat2's flags are behind a pointer: a read is the least it did
+    return OpenMode.of(index.isEmpty() || s.args().isEmpty() ? 0 : s.args().get(index.get()));
   }
 
   // ---- observed.json ----

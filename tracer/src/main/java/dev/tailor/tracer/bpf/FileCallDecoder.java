@@ -7,10 +7,10 @@ import dev.tailor.tracer.call.Effect.Exec;
 import dev.tailor.tracer.call.Effect.FdAccess;
 import dev.tailor.tracer.call.Effect.Open;
 import dev.tailor.tracer.call.Effect.PathAccess;
+import dev.tailor.tracer.call.OpenMode;
 import dev.tailor.tracer.call.PathArg;
 import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.call.SyscallModel;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,25 +22,16 @@ final class FileCallDecoder {
   static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final int AT_REMOVEDIR = 0x200;
   static final int AT_EMPTY_PATH = 0x1000;
-  private static final int O_WRONLY = 1;
-  private static final int O_RDWR = 2;
-  private static final int O_CREAT = 0100;
-  private static final int O_EXCL = 0200;
-  private static final int O_TRUNC = 01000;
-  private static final int O_APPEND = 02000;
-  private static final int O_PATH = 010000000;
   static final int S_IFMT = 0170000;
   private static final int S_IFDIR = 0040000;
 
   private final int oDirectory;
-  private final int oTmpfile;
 
   FileCallDecoder(String arch) {
     // O_DIRECTORY (and O_TMPFILE, which includes it) differ between architectures; the others
     // tailor reads do not.
     boolean arm = arch.equals("aarch64") || arch.startsWith("arm");
-    this.oDirectory = arm ? 040000 : 0200000;
-    this.oTmpfile = 020000000 | oDirectory;
+    this.oDirectory = arm ? OpenMode.ARM_O_DIRECTORY : OpenMode.O_DIRECTORY;
   }
 
   /** An open of any kind: what it opened, or the name it failed on. */
@@ -53,52 +44,20 @@ final class FileCallDecoder {
       List<Effect> out) {
     int flags =
         switch (name) {
-          case "creat" -> O_WRONLY | O_CREAT | O_TRUNC;
+          case "creat" -> OpenMode.CREAT;
           case "openat2" -> e.peek();
           default -> e.intArg(row.path() + 1);
         };
-    EnumSet<Access> kinds = openKinds(flags);
-    boolean tmpfile = (flags & oTmpfile) == oTmpfile;
-    boolean directory = !tmpfile && (flags & oDirectory) != 0;
-    boolean exclusive = (flags & O_CREAT) != 0 && (flags & O_EXCL) != 0;
+    OpenMode mode = OpenMode.of(flags, oDirectory);
     if (errno.isEmpty() && returned) {
       String opened = e.path(3).orElse("");
       Optional<PathArg> named = pathArg(e, 0, row.dirfd(), 2, true);
       boolean reopens = named.map(p -> DescriptorNames.reopens(p.name())).orElse(false);
       PathArg arg = opened.isEmpty() ? named.orElse(PathArg.NONE) : PathArg.NONE;
-      out.add(new Open(arg, opened, kinds, "", directory, exclusive, reopens));
+      out.add(new Open(arg, opened, mode, "", reopens));
     } else if (!errno.isEmpty()) {
-      pathArg(e, 0, row.dirfd(), 2, true)
-          .ifPresent(p -> out.add(new Open(p, "", kinds, errno, directory)));
+      pathArg(e, 0, row.dirfd(), 2, true).ifPresent(p -> out.add(Open.failed(p, mode, errno)));
     }
-  }
-
-  /** What an open with {@code flags} does to the file. */
-  EnumSet<Access> openKinds(int flags) {
-    EnumSet<Access> k = EnumSet.noneOf(Access.class);
-    if ((flags & O_PATH) != 0) {
-      k.add(Access.STAT);
-      return k;
-    }
-    boolean append = (flags & O_APPEND) != 0 && (flags & O_TRUNC) == 0;
-    Access writeKind = append ? Access.APPEND : Access.WRITE;
-    switch (flags & 3) {
-      case O_RDWR -> {
-        k.add(Access.READ);
-        k.add(writeKind);
-      }
-      case O_WRONLY -> k.add(writeKind);
-      default -> {
-        k.add(Access.READ);
-        if ((flags & O_TRUNC) != 0) {
-          k.add(Access.WRITE);
-        }
-      }
-    }
-    if ((flags & O_CREAT) != 0 || (flags & oTmpfile) == oTmpfile) {
-      k.add(Access.CREATE);
-    }
-    return k;
   }
 
   /** A failed exec (a successful one comes as its own event, with argv). */

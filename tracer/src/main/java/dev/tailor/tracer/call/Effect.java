@@ -29,27 +29,16 @@ public sealed interface Effect {
    * An open: the fd it returned names the resolved path ({@code opened}, empty when the trace does
    * not say it); a failed one names only its argument.
    *
-   * @param exclusive O_CREAT with O_EXCL: when it succeeded, the call made the file
+   * @param mode what the flags ask of the file
    * @param reopens the call reached one of the process's own descriptors ({@code /dev/stdout},
    *     {@code /proc/self/fd/N}, or the fd is a pipe or socket, which only such a name reaches):
    *     what it opened is what the descriptor was open on, not a file the workload named
    */
-  record Open(
-      PathArg path,
-      String opened,
-      Set<Access> kinds,
-      String errno,
-      boolean directory,
-      boolean exclusive,
-      boolean reopens)
+  record Open(PathArg path, String opened, OpenMode mode, String errno, boolean reopens)
       implements Effect {
-    public Open {
-      kinds = kinds.isEmpty() ? EnumSet.noneOf(Access.class) : EnumSet.copyOf(kinds);
-    }
-
-    /** An open that neither made its file for certain nor reopened a descriptor. */
-    public Open(PathArg path, String opened, Set<Access> kinds, String errno, boolean directory) {
-      this(path, opened, kinds, errno, directory, false, false);
+    /** A failed open: the name it failed on. */
+    public static Open failed(PathArg path, OpenMode mode, String errno) {
+      return new Open(path, "", mode, errno, false);
     }
   }
 

@@ -20,6 +20,7 @@ import dev.tailor.tracer.call.Effect.SocketAddress;
 import dev.tailor.tracer.call.Effect.SocketOpen;
 import dev.tailor.tracer.call.Effect.SocketPath;
 import dev.tailor.tracer.call.Effect.Warning;
+import dev.tailor.tracer.call.OpenMode;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -185,11 +186,12 @@ final class CallInterpreter {
   }
 
   private void open(int pid, Open o) {
+    OpenMode mode = o.mode();
     if (!o.errno().isEmpty()) {
       Life absent = o.errno().equals("ENOENT") ? Life.ABSENT : Life.NONE;
       paths
           .resolve(pid, o.path())
-          .ifPresent(p -> files(pid, p, o.kinds(), o.errno(), o.directory(), absent));
+          .ifPresent(p -> files(pid, p, mode.kinds(), o.errno(), mode.directory(), absent));
       return;
     }
     sawUndecoratedOpen |= o.opened().isEmpty() && !o.reopens();
@@ -203,13 +205,13 @@ final class CallInterpreter {
       // What a descriptor the process had is open on: used as through that fd, so inherited
       // stdio reopened by name (echo > /dev/stdout) is reported as inherited, as its writes
       // are; O_CREAT on it makes nothing.
-      o.kinds().stream()
+      mode.kinds().stream()
           .filter(k -> k != Access.CREATE)
-          .forEach(k -> access(pid, path, k, "", o.directory()));
+          .forEach(k -> access(pid, path, k, "", mode.directory()));
       return;
     }
-    Life made = o.kinds().contains(Access.CREATE) ? Life.MADE_IF_GONE : Life.USED;
-    files(pid, path, o.kinds(), "", o.directory(), o.exclusive() ? Life.MADE : made);
+    Life made = mode.kinds().contains(Access.CREATE) ? Life.MADE_IF_GONE : Life.USED;
+    files(pid, path, mode.kinds(), "", mode.directory(), mode.exclusive() ? Life.MADE : made);
   }
 
   /** What a call did to a name's life (see {@link NameLife}). */

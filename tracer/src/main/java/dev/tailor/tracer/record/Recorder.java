@@ -10,6 +10,7 @@ import dev.tailor.tracer.SocketUse;
 import dev.tailor.tracer.SyscallUse;
 import dev.tailor.tracer.Target;
 import dev.tailor.tracer.call.Call;
+import dev.tailor.tracer.call.OpenMode;
 import dev.tailor.tracer.call.SyscallModel;
 import dev.tailor.tracer.event.CallMemo;
 import dev.tailor.tracer.event.TraceEvent;
@@ -159,13 +160,10 @@ public final class Recorder implements Consumer<TraceEvent> {
     files.access(rawPath, kind, errno, directory).named = true;
   }
 
-  /**
-   * Records an open of an absolute, resolved path with strace-style flags ({@code O_RDWR|O_CREAT}).
-   */
-  public void recordOpen(String rawPath, String flags, String errno) {
-    boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
-    for (Access k : StraceDecoder.openKinds(flags)) {
-      files.access(rawPath, k, errno, directory).named = true;
+  /** Records an open of an absolute, resolved path. */
+  public void recordOpen(String rawPath, OpenMode mode, String errno) {
+    for (Access k : mode.kinds()) {
+      files.access(rawPath, k, errno, mode.directory()).named = true;
     }
   }
 

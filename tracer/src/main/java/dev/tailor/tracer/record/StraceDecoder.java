@@ -19,6 +19,7 @@ import dev.tailor.tracer.call.Effect.SocketAddress;
 import dev.tailor.tracer.call.Effect.SocketOpen;
 import dev.tailor.tracer.call.Effect.SocketPath;
 import dev.tailor.tracer.call.Effect.Warning;
+import dev.tailor.tracer.call.OpenMode;
 import dev.tailor.tracer.call.PathArg;
 import dev.tailor.tracer.call.PathSyscall;
 import dev.tailor.tracer.call.SocketKind;
@@ -28,7 +29,6 @@ import dev.tailor.tracer.strace.StraceArguments;
 import dev.tailor.tracer.strace.StraceText;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -218,16 +218,14 @@ final class StraceDecoder {
     if (a.size() <= pathIndex) {
       return;
     }
-    String flags =
+    OpenMode mode =
         switch (e.name()) {
-          case "creat" -> "O_WRONLY|O_CREAT|O_TRUNC";
+          case "creat" -> OpenMode.of(OpenMode.CREAT);
           case "openat2" ->
-              a.size() > 2 ? StraceText.field(a.get(2), "flags").orElse("O_RDONLY") : "O_RDONLY";
-          default -> a.size() > pathIndex + 1 ? a.get(pathIndex + 1) : "O_RDONLY";
+              OpenMode.named(
+                  a.size() > 2 ? StraceText.field(a.get(2), "flags").orElse("O_RDONLY") : "");
+          default -> OpenMode.named(a.size() > pathIndex + 1 ? a.get(pathIndex + 1) : "");
         };
-    EnumSet<Access> kinds = openKinds(flags);
-    boolean directory = StraceText.hasFlag(flags, "O_DIRECTORY");
-    boolean exclusive = StraceText.hasFlag(flags, "O_CREAT") && StraceText.hasFlag(flags, "O_EXCL");
     if (errno.isEmpty() && !e.unreturned()) {
       String opened = StraceText.decoratedPath(e.result()).orElse("");
       Optional<PathArg> named = argPath(a, dirIndex, pathIndex, true);
@@ -238,36 +236,10 @@ final class StraceDecoder {
               && StraceText.decoration(e.result()).filter(d -> !d.isEmpty()).isPresent();
       boolean reopens = object || named.map(p -> DescriptorNames.reopens(p.name())).orElse(false);
       PathArg name = opened.isEmpty() ? named.orElse(PathArg.NONE) : PathArg.NONE;
-      out.add(new Open(name, opened, kinds, "", directory, exclusive, reopens));
+      out.add(new Open(name, opened, mode, "", reopens));
     } else if (!errno.isEmpty()) {
-      argPath(a, dirIndex, pathIndex, true)
-          .ifPresent(p -> out.add(new Open(p, "", kinds, errno, directory)));
+      argPath(a, dirIndex, pathIndex, true).ifPresent(p -> out.add(Open.failed(p, mode, errno)));
     }
-  }
-
-  static EnumSet<Access> openKinds(String flags) {
-    EnumSet<Access> k = EnumSet.noneOf(Access.class);
-    if (StraceText.hasFlag(flags, "O_PATH")) {
-      k.add(Access.STAT);
-      return k;
-    }
-    boolean append = StraceText.hasFlag(flags, "O_APPEND") && !StraceText.hasFlag(flags, "O_TRUNC");
-    Access writeKind = append ? Access.APPEND : Access.WRITE;
-    if (StraceText.hasFlag(flags, "O_RDWR")) {
-      k.add(Access.READ);
-      k.add(writeKind);
-    } else if (StraceText.hasFlag(flags, "O_WRONLY")) {
-      k.add(writeKind);
-    } else {
-      k.add(Access.READ);
-      if (StraceText.hasFlag(flags, "O_TRUNC")) {
-        k.add(Access.WRITE);
-      }
-    }
-    if (StraceText.hasFlag(flags, "O_CREAT") || StraceText.hasFlag(flags, "O_TMPFILE")) {
-      k.add(Access.CREATE);
-    }
-    return k;
   }
 
   private void exec(SyscallEvent e, String errno, boolean at, List<Effect> out) {

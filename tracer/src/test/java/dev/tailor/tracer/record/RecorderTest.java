@@ -146,19 +146,6 @@ class RecorderTest {
   }
 
   @Test
-  void record_openFlags_mapToAccessKinds() {
-    assertEquals(EnumSet.of(Access.READ), StraceDecoder.openKinds("O_RDONLY|O_CLOEXEC"));
-    assertEquals(
-        EnumSet.of(Access.APPEND, Access.CREATE),
-        StraceDecoder.openKinds("O_WRONLY|O_CREAT|O_APPEND"));
-    assertEquals(EnumSet.of(Access.READ, Access.WRITE), StraceDecoder.openKinds("O_RDWR"));
-    assertEquals(
-        EnumSet.of(Access.WRITE, Access.CREATE),
-        StraceDecoder.openKinds("O_WRONLY|O_CREAT|O_TRUNC|O_APPEND"));
-    assertEquals(EnumSet.of(Access.STAT), StraceDecoder.openKinds("O_RDONLY|O_PATH"));
-  }
-
-  @Test
   void record_mmapExecAndFdWrites_areFileAccesses() throws IOException {
     Recording r =
         recordText(
