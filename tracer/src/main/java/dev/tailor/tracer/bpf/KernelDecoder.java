@@ -50,10 +50,6 @@ final class KernelDecoder {
       case "fstat" ->
           FileCallDecoder.fd(
               e, ok && r == 0 && FileCallDecoder.isDirectory(e.peek()), Access.STAT, true, out);
-      case "ftruncate" -> FileCallDecoder.fd(e, ok, Access.WRITE, false, out);
-      case "fchmod", "fchown", "fsetxattr", "fremovexattr" ->
-          FileCallDecoder.fd(e, ok, Access.SETATTR, false, out);
-      case "flock" -> FileCallDecoder.fd(e, ok, Access.LOCK, false, out);
       case "fcntl" ->
           FileCallDecoder.fd(
               e, ok && BpfPrograms.SET_LOCKS.contains(e.intArg(1)), Access.LOCK, false, out);
@@ -78,7 +74,14 @@ final class KernelDecoder {
           SocketCallDecoder.connect(e, out);
         }
       }
-      default -> spec.row().ifPresent(row -> FileCallDecoder.named(e, row, errno, out));
+      default -> {
+        Access onFd = SyscallModel.FD_CALLS.get(name);
+        if (onFd != null) {
+          FileCallDecoder.fd(e, ok, onFd, false, out);
+        } else {
+          spec.row().ifPresent(row -> FileCallDecoder.named(e, row, errno, out));
+        }
+      }
     }
     if (ok) {
       PrivilegeCallDecoder.capabilities(e, name, spec, out);

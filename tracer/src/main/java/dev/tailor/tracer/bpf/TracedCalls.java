@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * What the kernel side reports of each syscall, derived from {@link SyscallModel}: every syscall
@@ -93,20 +94,14 @@ final class TracedCalls {
   }
 
   /**
-   * Calls on an fd whose path the recorder reads (locks, attribute changes, directory listings).
+   * Calls on an fd whose path the recorder reads: {@link SyscallModel#FD_CALLS} (locks, attribute
+   * changes) and a working directory, a listing, a stat that finds a directory.
    */
   static final List<String> FD_CALLS =
-      List.of(
-          "fchdir",
-          "flock",
-          "ftruncate",
-          "fchmod",
-          "fchown",
-          "fsetxattr",
-          "fremovexattr",
-          "getdents",
-          "getdents64",
-          "fstat");
+      Stream.concat(
+              Stream.of("fchdir", "getdents", "getdents64", "fstat"),
+              SyscallModel.FD_CALLS.keySet().stream())
+          .toList();
 
   private TracedCalls() {}
 

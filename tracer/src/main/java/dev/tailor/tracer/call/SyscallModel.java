@@ -1,5 +1,6 @@
 package dev.tailor.tracer.call;
 
+import dev.tailor.tracer.Access;
 import dev.tailor.tracer.call.ArgFilter.Kind;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -168,6 +169,40 @@ public final class SyscallModel {
    */
   public static final List<String> STRACE_RAW =
       List.of("socket", "socketpair", "ioctl", "prctl", "personality", "mprotect", "pkey_mprotect");
+
+  // ---- calls on an fd ----
+
+  /**
+   * Calls whose file meaning is one access to what their fd (argument 0) is open on; both backends
+   * see them. fchown's ids matter too, for a capability.
+   */
+  public static final Map<String, Access> FD_CALLS =
+      Map.of(
+          "ftruncate", Access.WRITE,
+          "fchmod", Access.SETATTR,
+          "fchown", Access.SETATTR,
+          "fsetxattr", Access.SETATTR,
+          "fremovexattr", Access.SETATTR,
+          "flock", Access.LOCK);
+
+  /**
+   * Reads and writes through an fd (argument 0), as {@link #FD_CALLS}; only strace's lines carry
+   * them: the kernel programs count them but send no event, as they come too fast.
+   */
+  public static final Map<String, Access> FD_DATA_CALLS = fdDataCalls();
+
+  private static Map<String, Access> fdDataCalls() {
+    Map<String, Access> m = new LinkedHashMap<>();
+    for (String read :
+        List.of(
+            "read", "pread64", "readv", "preadv", "preadv2", "recvfrom", "recvmsg", "recvmmsg")) {
+      m.put(read, Access.READ);
+    }
+    for (String write : List.of("write", "pwrite64", "writev", "pwritev", "pwritev2")) {
+      m.put(write, Access.WRITE);
+    }
+    return Collections.unmodifiableMap(m);
+  }
 
   // ---- paths ----
 

@@ -117,8 +117,9 @@ final class ReadDetail {
     if (NAME_ONLY.contains(syscall)) {
       return TraceParser.Detail.NAME;
     }
-    // Calls on an fd whose first argument (the fd and its -yy path) is all the recorder reads.
-    if (StraceDecoder.onFd(syscall).isPresent()
+    // Calls on an fd whose first argument (the fd and its -yy path) is all the recorder reads;
+    // fchown's ids are read for a capability.
+    if ((StraceDecoder.onFd(syscall).isPresent() && !syscall.equals("fchown"))
         || syscall.equals("getdents")
         || syscall.equals("getdents64")) {
       return TraceParser.Detail.FIRST_ARGUMENT;

@@ -106,7 +106,6 @@ final class StraceDecoder {
         fdPath(a, sendfile ? 1 : 0).ifPresent(p -> out.add(new FdAccess(p, Access.READ, false)));
         fdPath(a, sendfile ? 0 : 2).ifPresent(p -> out.add(new FdAccess(p, Access.WRITE, false)));
       }
-      case "fchown" -> fdAccess(e, ok, Access.SETATTR, out);
       case "fcntl", "fcntl64" -> {
         List<String> a = args(e);
         if (ok
@@ -168,15 +167,8 @@ final class StraceDecoder {
    * matters of it; empty for other calls.
    */
   static Optional<Access> onFd(String name) {
-    return Optional.ofNullable(
-        switch (name) {
-          case "read", "pread64", "readv", "preadv", "preadv2", "recvfrom", "recvmsg", "recvmmsg" ->
-              Access.READ;
-          case "write", "pwrite64", "writev", "pwritev", "pwritev2", "ftruncate" -> Access.WRITE;
-          case "fchmod", "fsetxattr", "fremovexattr" -> Access.SETATTR;
-          case "flock" -> Access.LOCK;
-          default -> null;
-        });
+    Access a = SyscallModel.FD_CALLS.get(name);
+    return Optional.ofNullable(a != null ? a : SyscallModel.FD_DATA_CALLS.get(name));
   }
 
   /**
