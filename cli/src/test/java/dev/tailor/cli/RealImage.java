@@ -3,6 +3,7 @@ package dev.tailor.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tailor.tracer.FileTrees;
 import java.io.File;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -72,12 +73,16 @@ final class RealImage {
         return tar;
       }
       Path part = CACHE.resolve(tar.getFileName() + ".part");
-      Files.deleteIfExists(part);
+      // What an interrupted or older run left: a part, or a folder where the tar belongs.
+      FileTrees.delete(part);
+      FileTrees.delete(tar);
       Result r =
           run(
               List.of(
                   "mmdebstrap",
                   "--variant=minbase",
+                  // the name ends in .part, from which mmdebstrap would guess a folder, not a tar
+                  "--format=tar",
                   "--include=" + PACKAGES,
                   SUITE,
                   part.toString()),
