@@ -29,8 +29,10 @@ public enum Access {
   /** Metadata read only: stat, access, readlink. Needs no AppArmor rule. */
   STAT;
 
+  private final String label = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+
   /** The lower-case name used in reports and recording.json. */
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return label;
   }
 }

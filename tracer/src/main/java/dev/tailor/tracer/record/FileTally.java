@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The {@link Recorder}'s file accesses, keyed by escaped resolved path, and their assembly into
@@ -22,7 +23,10 @@ final class FileTally {
 
   static final class FileAcc {
     final EnumSet<Access> ok = EnumSet.noneOf(Access.class);
-    final TreeMap<String, TreeSet<String>> failures = new TreeMap<>();
+
+    /** The failed accesses by errno (labelled for the recording by {@link #toUses}). */
+    final Map<String, EnumSet<Access>> failures = new HashMap<>(2);
+
     boolean directory;
 
     /**
@@ -41,9 +45,15 @@ final class FileTally {
      */
     final TreeSet<Long> accessUids = new TreeSet<>();
 
+    private long lastUid = Long.MIN_VALUE;
+
     /** Notes the fs uid of a task whose access worked. */
     void accessedBy(long fsuid) {
-      accessUids.add(fsuid);
+      // Replays of a busy workload's calls add the same uid again and again.
+      if (fsuid != lastUid) {
+        accessUids.add(fsuid);
+        lastUid = fsuid;
+      }
     }
 
     /** The name's life in the run, in call order. */
@@ -56,7 +66,7 @@ final class FileTally {
       if (errno.isEmpty()) {
         ok.add(kind);
       } else {
-        failures.computeIfAbsent(errno, k -> new TreeSet<>()).add(kind.label());
+        failures.computeIfAbsent(errno, k -> EnumSet.noneOf(Access.class)).add(kind);
       }
     }
   }
@@ -100,7 +110,14 @@ final class FileTally {
     TreeMap<String, FileUse> inherited = new TreeMap<>();
     files.forEach(
         (k, f) -> {
-          TreeMap<String, SortedSet<String>> failures = new TreeMap<>(f.failures);
+          TreeMap<String, SortedSet<String>> failures = new TreeMap<>();
+          f.failures.forEach(
+              (errno, kinds) ->
+                  failures.put(
+                      errno,
+                      kinds.stream()
+                          .map(Access::label)
+                          .collect(Collectors.toCollection(TreeSet::new))));
           (f.named || !fromStart ? fs : inherited)
               .put(
                   k,
