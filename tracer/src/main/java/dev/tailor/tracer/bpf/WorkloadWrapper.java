@@ -75,13 +75,18 @@ final class WorkloadWrapper {
     throw new TraceException(TraceException.Kind.FAILED, "the workload wrapper did not start");
   }
 
-  /** Writes "go" to the wrapper's FIFO; a wrapper that died meanwhile must not block tailor. */
+  /**
+   * Writes "go" to the wrapper's FIFO; a wrapper that died before opening it must not block tailor
+   * (opening a FIFO to write waits for its reader).
+   */
   static void release(Path fifo, Process workload) throws TraceException {
+    AtomicBoolean opened = new AtomicBoolean();
     AtomicBoolean written = new AtomicBoolean();
     Thread t =
         new Thread(
             () -> {
               try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
+                opened.set(true);
                 out.write("go\n".getBytes(StandardCharsets.US_ASCII));
                 written.set(true);
               } catch (IOException e) {
@@ -94,6 +99,11 @@ final class WorkloadWrapper {
     try {
       while (t.isAlive() && workload.isAlive()) {
         t.join(20);
+      }
+      // Open, the FIFO takes the 3 bytes at once: wait for the write's outcome. A short command
+      // can read "go", run and exit before this thread has noted its write (CI s15, /bin/true).
+      if (opened.get()) {
+        t.join();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
