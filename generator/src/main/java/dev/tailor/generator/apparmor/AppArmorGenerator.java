@@ -323,6 +323,49 @@ public final class AppArmorGenerator {
           }
         }
       }
+      // A glob that another grants whole (gcc's /tmp/cc??????.s beside /tmp/????????.s): its
+      // paths are the wider one's, the profile grants the same.
+      for (Draft n : globs) {
+        for (Draft w : globs) {
+          Draft narrow = drafts.get(n.text());
+          Draft wide = drafts.get(w.text());
+          if (n != w
+              && n.text().length() == w.text().length()
+              && narrow != null
+              && wide != null
+              && wide.kind() == narrow.kind()
+              && (!wide.owner() || narrow.owner())
+              && narrow.perms().within(wide.perms())
+              && singleCharsCover(wide.text(), narrow.text())) {
+            drafts.remove(narrow.text());
+            drafts.merge(wide.text(), narrow, Draft::merge);
+            break;
+          }
+        }
+      }
+    }
+
+    /**
+     * Whether every path pattern {@code narrow} matches, {@code wide} matches too, for patterns of
+     * plain characters and {@code ?} (one character, not {@code /}) only: the same length, and
+     * where they differ {@code wide} has {@code ?} against a character other than {@code /}. Any
+     * other pattern is taken as not covered.
+     */
+    static boolean singleCharsCover(String wide, String narrow) {
+      if (wide.length() != narrow.length()) {
+        return false;
+      }
+      for (int i = 0; i < wide.length(); i++) {
+        char w = wide.charAt(i);
+        char n = narrow.charAt(i);
+        if ("*@{}[]^\\\"".indexOf(w) >= 0 || "*@{}[]^\\\"".indexOf(n) >= 0) {
+          return false;
+        }
+        if (w != n && (w != '?' || n == '/')) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** A pattern's text up to its first pattern character. */

@@ -34,6 +34,52 @@ class MadeAndGoneTest {
   }
 
   @Test
+  void aGlobAnotherGrantsWhole_isOneOfItsPaths() throws Exception {
+    // gcc's temporary files of one run: two names whose whole name looks drawn, the rest after
+    // "cc"; /tmp/cc??????.s is within /tmp/????????.s, so the profile needs only the second.
+    RecordingBuilder b = new RecordingBuilder().filesBy(1000);
+    for (String n :
+        List.of(
+            "cc4UAAVH",
+            "cc8YiRYa",
+            "cc8z42s8",
+            "ccHBHRmv",
+            "ccHoGCUI",
+            "ccHt2rod",
+            "ccZK0FPl",
+            "cccY6ue5",
+            "cccurNEc",
+            "ccd1MQJi",
+            "cceMTghK",
+            "cchulnYA",
+            "ccjoNsuj",
+            "ccjtg0ZQ",
+            "ccjtx72v",
+            "ccomiTvE",
+            "ccouxsS7",
+            "ccrKYi4q",
+            "ccuA9C9n",
+            "ccvw2CZ9")) {
+      b.madeAndGone("/tmp/" + n + ".s", Set.of(), CREATE, WRITE, READ, DELETE);
+    }
+    AppArmorResult r = generate(b);
+    assertEquals(List.of("/tmp/????????.s"), paths(r));
+    AppArmorCoverage c = AppArmorCoverage.of(r.profile());
+    assertEquals(Optional.empty(), c.missing(use("/tmp/ccAb12Cd.s")));
+    assertTrue(c.missing(use("/tmp/ccAb12Cd9.s")).isPresent());
+  }
+
+  @Test
+  void singleCharsCover_onlyWherePatternsAreSingleCharacters() {
+    assertTrue(AppArmorGenerator.Run.singleCharsCover("/tmp/????????.s", "/tmp/cc??????.s"));
+    assertFalse(AppArmorGenerator.Run.singleCharsCover("/tmp/cc??????.s", "/tmp/????????.s"));
+    assertFalse(AppArmorGenerator.Run.singleCharsCover("/tmp/????????.s", "/tmp/cc?????.s"));
+    assertFalse(AppArmorGenerator.Run.singleCharsCover("/tmp/?x", "/tmp//x"), "? is not /");
+    assertFalse(AppArmorGenerator.Run.singleCharsCover("/tmp/*", "/tmp/?"));
+    assertFalse(AppArmorGenerator.Run.singleCharsCover("/tmp/??", "/tmp/\\?"));
+  }
+
+  @Test
   void atomicWriteNames_madeAndGone_becomeTheNarrowestGlobInTheirFolder() throws Exception {
     AppArmorResult r =
         generate(
