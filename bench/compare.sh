@@ -121,7 +121,7 @@ if [[ $ROWS == *" reader "* && -f tracer/src/test/java/dev/tailor/tracer/bpf/Rea
   for _ in $(seq "$ROUNDS"); do
     o=$("${JAVA[@]}" -cp "$work/rc-old:$OLD_JAR" dev.tailor.tracer.bpf.ReaderCost 50000 8)
     n=$("${JAVA[@]}" -cp "$work/rc-new:$NEW_JAR" dev.tailor.tracer.bpf.ReaderCost 50000 8)
-    echo "| distinct, repeated (, moved) | ${o#distinct } | ${n#distinct } |"
+    echo "| distinct, repeated | ${o#distinct } | ${n#distinct } |"
   done
 fi
 echo

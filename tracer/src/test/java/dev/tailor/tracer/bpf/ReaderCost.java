@@ -14,10 +14,8 @@ import java.util.function.UnaryOperator;
 /**
  * bench/run.sh's measure of the bpf reader thread's CPU time per event (not a test): kernel records
  * as the ring holds them, fed to the {@link BpfOutput} the reader thread runs, distinct calls (each
- * names another file), repeated ones (the same call in other processes, from the same place, so the
- * same record bytes but the thread's) and moved ones (the same calls, each with another path
- * pointer, as from other places or processes: found only as decoded calls). Prints "distinct NS
- * repeated NS moved NS", nanoseconds of this thread's CPU per event, best of the rounds.
+ * names another file) and repeated ones (the same call in other processes). Prints "distinct NS
+ * repeated NS", nanoseconds of this thread's CPU per event, best of the rounds.
  */
 public final class ReaderCost {
   private static final int OPENAT = 257;
@@ -32,12 +30,10 @@ public final class ReaderCost {
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long bestDistinct = Long.MAX_VALUE;
     long bestRepeated = Long.MAX_VALUE;
-    long bestMoved = Long.MAX_VALUE;
     for (int round = 0; round < rounds; round++) {
       BpfOutput out = output();
       ByteBuffer[] distinct = new ByteBuffer[n];
       ByteBuffer[] repeated = new ByteBuffer[n];
-      ByteBuffer[] moved = new ByteBuffer[n];
       for (int i = 0; i < n; i++) {
         String file = "/nonexistent/include/r" + round + "/dir" + (i % 97) + "/header" + i + ".h";
         distinct[i] =
@@ -76,25 +72,6 @@ public final class ReaderCost {
                     "/usr/include/stdio.h",
                     "/work",
                     null);
-        long pointer = 0x7ffc0000L + 64L * i;
-        moved[i] =
-            (i % 2 == 0)
-                ? record(
-                    100 + i % 7,
-                    OPENAT,
-                    3 + i % 5,
-                    new long[] {AT_FDCWD, pointer, 0},
-                    "/usr/lib/libc.so.6",
-                    "/work",
-                    "/usr/lib/libc.so.6")
-                : record(
-                    100 + i % 7,
-                    NEWFSTATAT,
-                    -2,
-                    new long[] {AT_FDCWD, pointer, 0, 0},
-                    "/usr/include/stdio.h",
-                    "/work",
-                    null);
       }
       long t0 = cpu.getCurrentThreadCpuTime();
       for (ByteBuffer b : distinct) {
@@ -105,16 +82,10 @@ public final class ReaderCost {
         out.record(b, 0, b.limit());
       }
       long t2 = cpu.getCurrentThreadCpuTime();
-      for (ByteBuffer b : moved) {
-        out.record(b, 0, b.limit());
-      }
-      long t3 = cpu.getCurrentThreadCpuTime();
       bestDistinct = Math.min(bestDistinct, (t1 - t0) / n);
       bestRepeated = Math.min(bestRepeated, (t2 - t1) / n);
-      bestMoved = Math.min(bestMoved, (t3 - t2) / n);
     }
-    System.out.println(
-        "distinct " + bestDistinct + " repeated " + bestRepeated + " moved " + bestMoved);
+    System.out.println("distinct " + bestDistinct + " repeated " + bestRepeated);
   }
 
   private static BpfOutput output() {
