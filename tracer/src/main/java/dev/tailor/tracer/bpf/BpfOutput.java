@@ -55,10 +55,6 @@ final class BpfOutput implements RingBuffer.Sink {
   private final Map<Call, CallMemo> memos = new HashMap<>();
 
   private static final int MEMOS = 1 << 16;
-
-  /** The same memos, found by their record's bytes: a repeat from the same place, not decoded. */
-  private final RecordMemos recordMemos = new RecordMemos();
-
   private final Set<String> unnamed = new TreeSet<>();
   private final Writer debug;
   private IntConsumer onRootStarted = pid -> {};
@@ -136,13 +132,6 @@ final class BpfOutput implements RingBuffer.Sink {
     if (closed) {
       return;
     }
-    // With a debug file every call is decoded, to be written.
-    boolean memoable =
-        debug == null && length >= BpfPrograms.DATA && data.getInt(offset) == BpfPrograms.CALL;
-    int hash = memoable ? RecordMemos.hash(data, offset, length) : 0;
-    if (memoable && replayed(data, offset, length, hash)) {
-      return;
-    }
     KernelEvent e;
     try {
       e = KernelEvent.read(data, offset, length);
@@ -151,12 +140,7 @@ final class BpfOutput implements RingBuffer.Sink {
       return;
     }
     switch (e.kind()) {
-      case BpfPrograms.CALL -> {
-        CallMemo memo = call(e, data, offset);
-        if (memoable && memo != null) {
-          recordMemos.put(data, offset, length, hash, memo);
-        }
-      }
+      case BpfPrograms.CALL -> call(e);
       case BpfPrograms.EXEC -> exec(e);
       case BpfPrograms.FORK -> {
         int child = (int) e.args()[0];
@@ -177,59 +161,31 @@ final class BpfOutput implements RingBuffer.Sink {
     }
   }
 
-  /**
-   * Replays the call of a record seen before (thread ids aside) whose memo is learned; false when
-   * there is none, and the record is to be decoded.
-   */
-  private boolean replayed(ByteBuffer b, int offset, int length, int hash) {
-    CallMemo memo = recordMemos.find(b, offset, length, hash);
-    if (memo == null || !memo.learned()) {
-      return false;
-    }
-    countParts(b, offset);
-    recorder.accept(new RepeatedCall(b.getInt(offset + BpfPrograms.TID), memo, ++line));
-    return true;
-  }
-
-  /**
-   * Decodes and feeds a call; returns its memo when a later record that is the same byte for byte
-   * may replay it (not a call that changed how names resolve).
-   */
-  private CallMemo call(KernelEvent e, ByteBuffer b, int offset) {
+  private void call(KernelEvent e) {
     // The programs report no number past the table (syscallNames names none there either).
     TracedCalls.Spec spec =
         e.nr() >= 0 && e.nr() < specByNumber.length ? specByNumber[e.nr()] : null;
     if (spec == null) {
-      return null;
+      return;
     }
-    countParts(b, offset);
-    CallMemo memo = repeatable(e.tid(), decoder.call(e, spec.name(), spec));
+    for (int part = 0; part < 2; part++) {
+      if (e.status()[part] == BpfPrograms.PART_FAILED) {
+        unreadable++;
+      } else if (e.cut(part)) {
+        cut++;
+      }
+    }
+    for (int part = 2; part < 4; part++) {
+      if (e.status()[part] == BpfPrograms.PART_FAILED) {
+        unresolved++;
+      }
+    }
+    repeatable(e.tid(), decoder.call(e, spec.name(), spec));
     if (e.ret() >= 0 && changesNames(spec)) {
       // Later names may resolve otherwise now: the cache of resolved folders starts over, and so
       // do the replays, which hold resolved paths.
       resolver.flush();
       memos.clear();
-      recordMemos.clear();
-      return null;
-    }
-    return memo;
-  }
-
-  /** Counts the record's argument paths that were not read or cut, and folders not resolved. */
-  private void countParts(ByteBuffer b, int offset) {
-    for (int part = 0; part < 4; part++) {
-      int status = b.get(offset + BpfPrograms.STATUS + part);
-      if (status == BpfPrograms.PART_FAILED) {
-        if (part < 2) {
-          unreadable++;
-        } else {
-          unresolved++;
-        }
-      } else if (part < 2
-          && status == BpfPrograms.PART_OK
-          && b.getInt(offset + BpfPrograms.LEN + 4 * part) >= BpfPrograms.PART) {
-        cut++;
-      }
     }
   }
 
@@ -311,23 +267,21 @@ final class BpfOutput implements RingBuffer.Sink {
    * not depend on the process's state: most of a busy workload's calls repeat (a compiler resolves
    * the same folders for every header), and a replay only adds the same accesses again.
    */
-  private CallMemo repeatable(int pid, Call call) {
+  private void repeatable(int pid, Call call) {
     debug(pid, call);
     CallMemo memo = memos.get(call);
     if (memo != null && memo.learned()) {
       recorder.accept(new RepeatedCall(pid, memo, ++line));
-      return memo;
+      return;
     }
     if (memo == null) {
       if (memos.size() >= MEMOS) {
         memos.clear();
-        recordMemos.clear();
       }
       memo = new CallMemo();
       memos.put(call, memo);
     }
     recorder.call(pid, call, Optional.of(memo));
-    return memo;
   }
 
   private void feed(int pid, Call call) {
