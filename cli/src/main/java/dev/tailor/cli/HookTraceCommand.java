@@ -75,6 +75,10 @@ final class HookTraceCommand implements Callable<Integer> {
                       + " container(s) learned as '"
                       + name
                       + "' while this one ran"));
+      for (String warning : r.incompleteWarnings()) {
+        HookLearnCommand.log(
+            spec, s, "container " + id, "tailor: container " + id + ": warning: " + warning);
+      }
       return 0;
     } catch (TraceException | OciException | CommandException e) {
       HookLearnCommand.log(

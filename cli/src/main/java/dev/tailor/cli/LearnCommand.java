@@ -223,6 +223,10 @@ final class LearnCommand implements Callable<Integer> {
     for (String note : w.notes()) {
       spec.commandLine().getErr().println("tailor: note: " + note);
     }
+    // The others are in report.md; these mean the profiles may lack what the workload did.
+    for (String warning : recording.incompleteWarnings()) {
+      spec.commandLine().getErr().println("tailor: warning: " + warning);
+    }
     spec.commandLine().getErr().flush();
     return exit;
   }

@@ -55,6 +55,12 @@ public record Recording(
   /** The format version this code writes and reads. */
   public static final int VERSION = 1;
 
+  /**
+   * How a warning starts that says the recording lacks calls the workload made (events the kernel
+   * dropped): learn repeats such warnings on stderr, as the profiles may be too narrow.
+   */
+  public static final String INCOMPLETE = "incomplete: ";
+
   /** Only these characters may appear in a profile name. */
   public static final String NAME_CHARS = "[A-Za-z0-9._-]";
 
@@ -226,5 +232,10 @@ public record Recording(
 
   private static <T> List<T> concat(List<T> a, List<T> b) {
     return Stream.concat(a.stream(), b.stream()).toList();
+  }
+
+  /** The warnings that say calls are missing from the recording ({@link #INCOMPLETE}). */
+  public List<String> incompleteWarnings() {
+    return warnings.stream().filter(w -> w.startsWith(INCOMPLETE)).toList();
   }
 }

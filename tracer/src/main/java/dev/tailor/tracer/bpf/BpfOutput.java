@@ -328,11 +328,12 @@ final class BpfOutput implements RingBuffer.Sink {
             + "inherited or received, and the peers of sendto and sendmsg, are not seen (--backend strace sees them)");
     long lost = probes.lost();
     if (lost > 0) {
-      recorder.warn(
+      recorder.warnIncomplete(
           "the kernel dropped "
               + lost
               + " events (file, exec and socket calls) because tailor did not read "
-              + "them fast enough: the file and socket lists may be incomplete; the syscall counts are complete");
+              + "them fast enough: the file and socket lists may be incomplete, so may the AppArmor draft (learn "
+              + "with --backend strace to see them all); the syscall counts, and so seccomp.json, are complete");
     }
     if (cut > 0) {
       recorder.warn(cut + " path arguments were PATH_MAX (4096) bytes or longer and are left out");
@@ -350,7 +351,8 @@ final class BpfOutput implements RingBuffer.Sink {
               + "them are named as the call named them, resolved on this machine");
     }
     if (broken > 0) {
-      recorder.warn(broken + " records from the kernel could not be read and are left out");
+      recorder.warnIncomplete(
+          broken + " records from the kernel could not be read and are left out");
     }
     if (!unnamed.isEmpty()) {
       recorder.warn("syscall numbers unknown to libseccomp: " + String.join(", ", unnamed));

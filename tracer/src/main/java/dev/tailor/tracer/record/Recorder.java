@@ -104,6 +104,14 @@ public final class Recorder implements Consumer<TraceEvent> {
     warnings.add(warning);
   }
 
+  /**
+   * Adds a warning that calls the workload made are missing, which learn repeats on stderr ({@link
+   * Recording#INCOMPLETE}).
+   */
+  public void warnIncomplete(String warning) {
+    warnings.add(Recording.INCOMPLETE + warning);
+  }
+
   /** Adds a process that was attached to. */
   public void addTarget(Target target) {
     targets.add(target);

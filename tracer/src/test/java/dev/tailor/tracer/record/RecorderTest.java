@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,23 @@ class RecorderTest {
       throw new AssertionError(path + " not in " + r.files().keySet());
     }
     return f;
+  }
+
+  @Test
+  void warnIncomplete_isAWarning_thatLearnRepeats_andSurvivesJson() throws IOException {
+    Recorder r =
+        new Recorder(
+            "run", "text", PathResolver.LEXICAL, UnaryOperator.identity(), Optional.of("/work"));
+    r.warn("6 argument paths went through symlinks");
+    r.warnIncomplete("the kernel dropped 5 events");
+    Recording rec = r.toRecording("test", "x86_64");
+    assertEquals(
+        List.of(
+            "6 argument paths went through symlinks", "incomplete: the kernel dropped 5 events"),
+        rec.warnings());
+    assertEquals(List.of("incomplete: the kernel dropped 5 events"), rec.incompleteWarnings());
+    Recording read = RecordingJson.fromJson(RecordingJson.toJson(rec), "test");
+    assertEquals(rec.incompleteWarnings(), read.incompleteWarnings());
   }
 
   @Test
