@@ -313,9 +313,7 @@ public final class AppArmorGenerator {
           Draft g = globs.get(i);
           AppArmorGlob glob = compiled.get(i);
           if (d.text().startsWith(fixed.get(i))
-              && g.kind() == d.kind()
-              && (!g.owner() || d.owner())
-              && d.perms().within(g.perms())
+              && grants(g, d)
               && d.sources().stream().allMatch(glob::matches)) {
             drafts.remove(d.text());
             drafts.merge(g.text(), d, Draft::merge);
@@ -327,22 +325,29 @@ public final class AppArmorGenerator {
       // paths are the wider one's, the profile grants the same.
       for (Draft n : globs) {
         for (Draft w : globs) {
+          if (n == w || !singleCharsCover(w.text(), n.text())) {
+            continue;
+          }
+          // as they stand now: literals may have been folded into them, either folded away
           Draft narrow = drafts.get(n.text());
           Draft wide = drafts.get(w.text());
-          if (n != w
-              && n.text().length() == w.text().length()
-              && narrow != null
-              && wide != null
-              && wide.kind() == narrow.kind()
-              && (!wide.owner() || narrow.owner())
-              && narrow.perms().within(wide.perms())
-              && singleCharsCover(wide.text(), narrow.text())) {
+          if (narrow != null && wide != null && grants(wide, narrow)) {
             drafts.remove(narrow.text());
             drafts.merge(wide.text(), narrow, Draft::merge);
             break;
           }
         }
       }
+    }
+
+    /**
+     * Whether a rule of {@code wide}'s grants what {@code narrow}'s does to a path both match: the
+     * same kind, within its permissions, owner-only only if {@code narrow} is too.
+     */
+    private static boolean grants(Draft wide, Draft narrow) {
+      return wide.kind() == narrow.kind()
+          && (!wide.owner() || narrow.owner())
+          && narrow.perms().within(wide.perms());
     }
 
     /**
