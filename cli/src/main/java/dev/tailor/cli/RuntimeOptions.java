@@ -4,6 +4,7 @@ import dev.tailor.deploy.oci.OciException;
 import dev.tailor.deploy.runtime.ContainerRuntime;
 import dev.tailor.deploy.runtime.RuntimeBases;
 import dev.tailor.tracer.RuntimeBase;
+import dev.tailor.tracer.Threads;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,8 +89,8 @@ final class RuntimeOptions {
   /** The bases for the runtimes asked for (the default when none were), with notes on stderr. */
   List<RuntimeBase> bases(PrintWriter err) throws UsageException, CommandException {
     startChoosing();
-    if (chosen == null) {
-      awaitChoice();
+    if (chosen == null && choosing != null) {
+      Threads.joinUninterruptibly(choosing);
     }
     Throwable f = failed;
     if (f instanceof OciException o) {
@@ -110,19 +111,5 @@ final class RuntimeOptions {
       out.add(c.base());
     }
     return out;
-  }
-
-  private void awaitChoice() {
-    boolean interrupted = false;
-    while (choosing != null && choosing.isAlive()) {
-      try {
-        choosing.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.tailor.tracer.event;
 
+import dev.tailor.tracer.Threads;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
@@ -98,17 +99,7 @@ public final class EventPipe implements Consumer<TraceEvent>, AutoCloseable {
       size = 0;
     }
     put(END);
-    boolean interrupted = false;
-    while (worker.isAlive()) {
-      try {
-        worker.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Threads.joinUninterruptibly(worker);
     if (failure != null) {
       report.cause = failure;
       throw report;
