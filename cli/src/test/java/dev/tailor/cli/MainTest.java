@@ -187,26 +187,27 @@ class MainTest {
   void aBackgroundThreadThatDies_saysSoInOneLine_butNotWhenOutOfMemory() throws Exception {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     java.io.PrintStream err = new java.io.PrintStream(bytes, true);
-    Thread broken =
-        new Thread(
-            () -> {
-              throw new IllegalStateException("broken");
-            },
-            "tailor-status");
-    broken.setUncaughtExceptionHandler(Main.backgroundFailures(err));
-    broken.start();
-    broken.join();
-    Thread oom =
-        new Thread(
-            () -> {
-              throw new OutOfMemoryError("Java heap space");
-            },
-            "tailor-warm-up");
-    oom.setUncaughtExceptionHandler(Main.backgroundFailures(err));
-    oom.start();
-    oom.join();
+    dieIn("tailor-status", new IllegalStateException("broken"), err);
+    dieIn("tailor-warm-up", new OutOfMemoryError("Java heap space"), err);
     assertEquals(
         "tailor: internal error in thread tailor-status: java.lang.IllegalStateException: broken\n",
         bytes.toString());
+  }
+
+  /** Runs a thread called {@code name} that throws {@code e}, under tailor's handler. */
+  private static void dieIn(String name, Throwable e, java.io.PrintStream err)
+      throws InterruptedException {
+    Thread t =
+        new Thread(
+            () -> {
+              if (e instanceof Error x) {
+                throw x;
+              }
+              throw (RuntimeException) e;
+            },
+            name);
+    t.setUncaughtExceptionHandler(Main.backgroundFailures(err));
+    t.start();
+    t.join();
   }
 }
